@@ -1,0 +1,57 @@
+# Tiếng nói: build, run, test. See README.md.
+CC      ?= cc
+PKGS     = libpq jansson libsodium libutf8proc libqrencode libpng
+CFLAGS  ?= -O2
+CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wpointer-arith -g \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql
+LDLIBS   = -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -ljansson -lsodium -lutf8proc -lqrencode -lpng)
+
+BUILD   ?= build
+# the code shared by the app, the CLI and the unit tests
+CORE     = arena buf config csrf db form html http i18n qr req text token
+APP      = $(CORE) route page_system page_worker server
+ADMIN    = $(CORE) admin
+CORE_O   = $(CORE:%=$(BUILD)/%.o)
+
+.PHONY: all deps run start stop test unit integration lint bench clean
+all: $(BUILD)/tiengnoi.fcgi $(BUILD)/tiengnoi-admin
+
+$(BUILD)/%.o: fcgi/%.c fcgi/*.h | $(BUILD)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD):
+	mkdir -p $@
+
+$(BUILD)/tiengnoi.fcgi: $(APP:%=$(BUILD)/%.o)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tiengnoi-admin: $(ADMIN:%=$(BUILD)/%.o)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+# unit tests: one binary per tests/unit/test_*.c, linked with the core
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/%)
+$(BUILD)/test_%: tests/unit/test_%.c $(CORE_O)
+	$(CC) $(CFLAGS) -Ifcgi -o $@ $< $(CORE_O) $(LDFLAGS) $(LDLIBS) -lcmocka
+unit-bins: $(UNIT_BIN)
+
+deps:
+	scripts/deps.sh
+
+run: all
+	scripts/stack.sh run
+start: all
+	scripts/stack.sh start
+stop:
+	scripts/stack.sh stop
+
+# every test: lint, unit tests (plain and ASan+UBSan), integration and browser tests
+test:
+	tests/run.sh
+
+bench: all
+	tests/bench/run.sh
+
+clean:
+	rm -rf build build-asan

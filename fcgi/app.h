@@ -1,0 +1,83 @@
+/* app.h: the core types every module shares: arena, buffer, request, worker context. */
+#ifndef TIENGNOI_APP_H
+#define TIENGNOI_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdarg.h>
+
+#define APP_NAME "Tiếng nói"
+#define FORM_BODY_MAX (64 * 1024)       /* urlencoded bodies: worker forms */
+
+/* ---- arena: per-request allocations, freed all at once ---- */
+struct arena_block;
+struct arena {
+	struct arena_block *head;
+	size_t used_total;
+};
+
+/* ---- growable byte buffer (malloc-backed, reused across requests) ---- */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	bool failed;  /* allocation failed once: the content is incomplete */
+};
+
+/* ---- decoded key/value pairs (query string, form body, cookies) ---- */
+struct kv {
+	const char *key;
+	const char *val;
+	size_t val_len;
+};
+struct kvlist {
+	struct kv *items;
+	size_t n;
+};
+
+enum lang { LANG_VI, LANG_EN, LANG__MAX };
+
+enum method { METHOD_GET, METHOD_POST, METHOD_HEAD, METHOD_OTHER, METHOD__MAX };
+
+struct form_set;   /* form.h */
+struct db;         /* db.h */
+struct keys;       /* token.h */
+
+/* Per-worker, long-lived state: the connection, forms and keys. Nothing
+ * request-specific lives here. */
+struct app {
+	struct db *db;
+	const struct form_set *forms;
+	const struct keys *keys;
+	const char *base_url;
+};
+
+/* Everything about one request; handlers read only from here. */
+struct req {
+	struct arena *arena;
+	struct app *app;
+	enum method method;
+	const char *path;          /* decoded path, without query */
+	const char *query;         /* raw query string ("" when absent) */
+	const char *content_type;  /* "" when absent */
+	long content_length;       /* -1 when absent */
+	const char *accept_language;
+	const char *cookie_header;
+	bool https;
+	enum lang lang;
+	struct kvlist args;        /* query arguments */
+	struct kvlist cookies;
+	/* input stream, read by req_body() */
+	void *in;                  /* FCGX_Stream *, or NULL when the body is in body_fixed */
+	const char *body_fixed;    /* for tests: the whole body */
+	size_t body_fixed_len;
+	/* response */
+	int status;
+	const char *resp_type;     /* Content-Type; default text/html; charset=utf-8 */
+	struct buf *out;           /* response body */
+	char extra_headers[1024];  /* additional header lines, each ending in \r\n */
+	size_t extra_len;
+};
+
+#endif

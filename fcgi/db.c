@@ -1,0 +1,209 @@
+/* db.c: the only door to PostgreSQL: one connection, prepared statements, reconnect with backoff. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <libpq-fe.h>
+
+#include "app.h"
+#include "db.h"
+
+struct db {
+	PGconn *conn;
+	char *conninfo;
+	bool prepare;            /* the app prepares its statements; the CLI does not */
+	double next_try;         /* monotonic seconds: no reconnect before this */
+	double backoff;          /* seconds, doubles up to DB_BACKOFF_MAX */
+	char err[256];
+};
+
+#define DB_BACKOFF_MIN 0.05
+#define DB_BACKOFF_MAX 5.0
+
+struct stmt_def {
+	const char *sql;
+	int nparams;
+};
+
+/* SQL text lives here and only here; every value is a $n parameter. */
+static const struct stmt_def stmts[STMT__MAX] = {
+	/* STMT_PING */
+	{ "SELECT 1", 0 },
+	/* STMT_ENTRY_BY_TOKEN */
+	{ "SELECT e.id, w.name, array_to_string(e.forms, ','), e.label "
+	  "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id "
+	  "WHERE e.token = $1 AND e.revoked_at IS NULL", 1 },
+	/* STMT_ENTRY_COUNT_SCAN */
+	{ "UPDATE entry_point SET scan_count = scan_count + 1 WHERE id = $1", 1 },
+	/* STMT_SUBMISSION_INSERT */
+	{ "INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, "
+	  "channel, answers, lang, idempotency_key, receipt_hash, urgent) "
+	  "SELECT $2, $3, w.id, w.unit_id, e.id, 'qr', $4::jsonb, $5, $6, $7, $8 "
+	  "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id "
+	  "WHERE e.id = $1 "
+	  "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id", 8 },
+};
+
+static double
+now_mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+notice_quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/* Creates a handle; connects lazily on first use. `prepare` makes every
+ * connection prepare the statement table once. Caller frees with db_close. */
+struct db *
+db_open(const char *conninfo, bool prepare)
+{
+	struct db *db = calloc(1, sizeof(*db));
+	if (db == NULL || (db->conninfo = strdup(conninfo)) == NULL) {
+		free(db);
+		return NULL;
+	}
+	db->prepare = prepare;
+	db->backoff = DB_BACKOFF_MIN;
+	return db;
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db);
+}
+
+const char *
+db_error(const struct db *db)
+{
+	return db->err;
+}
+
+static void
+db_drop(struct db *db)
+{
+	if (db->conn) {
+		snprintf(db->err, sizeof(db->err), "%s", PQerrorMessage(db->conn));
+		PQfinish(db->conn);
+		db->conn = NULL;
+	}
+	db->next_try = now_mono() + db->backoff;
+	db->backoff = db->backoff * 2 > DB_BACKOFF_MAX ? DB_BACKOFF_MAX : db->backoff * 2;
+}
+
+/* True when there is a working connection, connecting (and preparing) first
+ * if needed. While the database is away this returns false at once until
+ * the backoff delay has passed, so requests answer 503 quickly. */
+bool
+db_ready(struct db *db)
+{
+	if (db->conn && PQstatus(db->conn) == CONNECTION_OK)
+		return true;
+	if (db->conn)
+		db_drop(db);
+	if (now_mono() < db->next_try)
+		return false;
+	db->conn = PQconnectdb(db->conninfo);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		db_drop(db);
+		return false;
+	}
+	PQsetNoticeProcessor(db->conn, notice_quiet, NULL);
+	if (db->prepare) {
+		for (int i = 0; i < STMT__MAX; i++) {
+			char name[16];
+			snprintf(name, sizeof(name), "s%d", i);
+			PGresult *res = PQprepare(db->conn, name, stmts[i].sql, stmts[i].nparams, NULL);
+			bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+			if (!ok)
+				snprintf(db->err, sizeof(db->err), "prepare %d: %s", i, PQresultErrorMessage(res));
+			PQclear(res);
+			if (!ok) {
+				fprintf(stderr, "tiengnoi: %s", db->err);
+				PQfinish(db->conn);
+				db->conn = NULL;
+				db->next_try = now_mono() + DB_BACKOFF_MAX;
+				return false;
+			}
+		}
+	}
+	db->backoff = DB_BACKOFF_MIN;
+	return true;
+}
+
+/* Runs a prepared statement. Values are text unless `binary` marks them
+ * (then `lengths` gives their sizes). Returns the result (caller PQclears;
+ * check its status) or NULL when the database is unreachable — the
+ * connection is then dropped and retried later. A statement that fails
+ * because the connection broke is retried once on a fresh connection: every
+ * statement here is safe to repeat (inserts are idempotent by key). */
+PGresult *
+db_run(struct db *db, enum stmt s, const char *const *values, const int *lengths, const int *binary)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (!db_ready(db))
+			return NULL;
+		char name[16];
+		snprintf(name, sizeof(name), "s%d", (int)s);
+		PGresult *res = PQexecPrepared(db->conn, name, stmts[s].nparams, values, lengths, binary, 0);
+		if (PQstatus(db->conn) == CONNECTION_OK)
+			return res;
+		PQclear(res);
+		db_drop(db);
+		db->next_try = 0;   /* one immediate retry: PostgreSQL may be back already */
+	}
+	return NULL;
+}
+
+/* For the CLI: runs one literal SQL statement with text parameters. Returns
+ * the result (caller PQclears) or NULL when not connected. */
+PGresult *
+db_query(struct db *db, const char *sql_literal, int n, const char *const *values)
+{
+	if (!db_ready(db))
+		return NULL;
+	return PQexecParams(db->conn, sql_literal, n, NULL, values, NULL, NULL, 0);
+}
+
+/* For migrations only: runs a whole SQL file's text (several statements).
+ * 0 on success, -1 with the error in db_error(). */
+int
+db_exec_script(struct db *db, const char *script)
+{
+	if (!db_ready(db))
+		return -1;
+	PGresult *res = PQexec(db->conn, script);
+	int rc = PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : -1;
+	if (rc != 0)
+		snprintf(db->err, sizeof(db->err), "%s", PQresultErrorMessage(res));
+	PQclear(res);
+	return rc;
+}
+
+/* True when the result is a success (command or rows). */
+bool
+db_ok(const PGresult *res)
+{
+	ExecStatusType st = PQresultStatus(res);
+	return res != NULL && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK);
+}
+
+/* SQLSTATE of a failed result, "" when none. */
+const char *
+db_sqlstate(const PGresult *res)
+{
+	const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return s ? s : "";
+}

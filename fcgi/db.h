@@ -1,0 +1,25 @@
+/* db.h: database access (the statement table lives in db.c). */
+#ifndef TIENGNOI_DB_H
+#define TIENGNOI_DB_H
+#include <libpq-fe.h>
+#include "app.h"
+
+enum stmt {
+	STMT_PING,
+	STMT_ENTRY_BY_TOKEN,
+	STMT_ENTRY_COUNT_SCAN,
+	STMT_SUBMISSION_INSERT,
+	STMT__MAX
+};
+
+struct db *db_open(const char *conninfo, bool prepare);
+void db_close(struct db *);
+const char *db_error(const struct db *);
+bool db_ready(struct db *);
+PGresult *db_run(struct db *, enum stmt, const char *const *values, const int *lengths, const int *binary);
+PGresult *db_query(struct db *, const char *sql_literal, int n, const char *const *values);
+int db_exec_script(struct db *, const char *script);
+bool db_ok(const PGresult *);
+const char *db_sqlstate(const PGresult *);
+
+#endif

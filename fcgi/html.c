@@ -1,0 +1,90 @@
+/* html.c: HTML output that escapes by default, and the page layout. */
+#include <string.h>
+
+#include "app.h"
+#include "buf.h"
+#include "html.h"
+#include "i18n.h"
+
+/* Escapes & < > " ' so the text is safe in element content and in quoted
+ * attribute values alike. */
+void
+html_text(struct buf *b, const char *s)
+{
+	const char *run = s;
+	for (; *s; s++) {
+		const char *rep;
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		buf_append(b, run, (size_t)(s - run));
+		buf_puts(b, rep);
+		run = s + 1;
+	}
+	buf_append(b, run, (size_t)(s - run));
+}
+
+void
+html_attr(struct buf *b, const char *s)
+{
+	html_text(b, s);
+}
+
+/* The one way to emit markup unescaped. Only for string literals and
+ * fragments this program built itself; grep for it in review. */
+void
+html_raw_trusted(struct buf *b, const char *s)
+{
+	buf_puts(b, s);
+}
+
+/* Percent-encodes everything but unreserved characters (RFC 3986), for a
+ * value placed inside a URL path segment or query argument. */
+void
+html_url_arg(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    *p == '.' || *p == '~') {
+			buf_putc(b, (char)*p);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			buf_append(b, e, 3);
+		}
+	}
+}
+
+/* Starts a page: doctype, head with the stylesheet, body and the header bar
+ * with the language switch. `title` is escaped. */
+void
+html_page_begin(struct req *r, const char *title)
+{
+	struct buf *b = r->out;
+	html_raw_trusted(b, "<!doctype html>\n<html lang=\"");
+	html_raw_trusted(b, r->lang == LANG_EN ? "en" : "vi");
+	html_raw_trusted(b, "\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+	    "<title>");
+	html_text(b, title);
+	html_raw_trusted(b, " · " APP_NAME "</title>"
+	    "<link rel=\"stylesheet\" href=\"/static/app.css\">"
+	    "<script src=\"/static/app.js\" defer></script></head>\n<body>"
+	    "<header><span class=\"brand\">" APP_NAME "</span> <a class=\"lang\" href=\"?lang=");
+	html_raw_trusted(b, r->lang == LANG_EN ? "vi\" lang=\"vi\">Tiếng Việt" : "en\" lang=\"en\">English");
+	html_raw_trusted(b, "</a></header>\n<main>");
+}
+
+void
+html_page_end(struct req *r)
+{
+	html_raw_trusted(r->out, "</main><footer>");
+	html_text(r->out, tr(r->lang, MSG_FOOTER));
+	html_raw_trusted(r->out, "</footer></body></html>\n");
+}

@@ -1,0 +1,13 @@
+/* html.h: escaping HTML writer and page layout. */
+#ifndef TIENGNOI_HTML_H
+#define TIENGNOI_HTML_H
+#include "app.h"
+
+void html_text(struct buf *, const char *);
+void html_attr(struct buf *, const char *);
+void html_raw_trusted(struct buf *, const char *);
+void html_url_arg(struct buf *, const char *);
+void html_page_begin(struct req *, const char *title);
+void html_page_end(struct req *);
+
+#endif

@@ -1,0 +1,113 @@
+/* http.c: the response: status, security headers, error pages, sent once from the buffer. */
+#include <stdio.h>
+#include <string.h>
+#include <fcgiapp.h>
+
+#include "app.h"
+#include "buf.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+
+static const char *
+status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 303: return "See Other";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return status >= 500 ? "Internal Server Error" : "Error";
+	}
+}
+
+/* Adds one response header line ("Name: value", no CRLF). Values must not
+ * hold CR or LF; such a header is dropped rather than split. */
+void
+http_header(struct req *r, const char *line)
+{
+	size_t n = strlen(line);
+	if (strpbrk(line, "\r\n") != NULL || r->extra_len + n + 2 >= sizeof(r->extra_headers))
+		return;
+	memcpy(r->extra_headers + r->extra_len, line, n);
+	memcpy(r->extra_headers + r->extra_len + n, "\r\n", 2);
+	r->extra_len += n + 2;
+	r->extra_headers[r->extra_len] = '\0';
+}
+
+/* The headers every response carries, in one place. */
+static void
+http_security_headers(struct buf *h)
+{
+	buf_puts(h,
+	    "Content-Security-Policy: default-src 'none'; img-src 'self' data: blob:; "
+	    "style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; "
+	    "frame-ancestors 'none'; base-uri 'none'\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "Referrer-Policy: no-referrer\r\n"
+	    "X-Frame-Options: DENY\r\n"
+	    "Cache-Control: no-store\r\n");
+}
+
+/* Writes status, headers, Content-Length and the body in one go. */
+void
+http_send(struct req *r, FCGX_Stream *out)
+{
+	struct buf h = { 0 };
+	if (r->out->failed) {
+		buf_reset(r->out);
+		r->extra_len = 0;
+		http_error(r, 500, MSG__MAX);
+	}
+	buf_appendf(&h, "Status: %d %s\r\n", r->status, status_text(r->status));
+	buf_appendf(&h, "Content-Type: %s\r\n", r->resp_type ? r->resp_type : "text/html; charset=utf-8");
+	buf_appendf(&h, "Content-Length: %zu\r\n", r->out->len);
+	http_security_headers(&h);
+	if (r->extra_len)
+		buf_append(&h, r->extra_headers, r->extra_len);
+	buf_puts(&h, "\r\n");
+	FCGX_PutStr(h.data, (int)h.len, out);
+	if (r->method != METHOD_HEAD && r->out->len)
+		FCGX_PutStr(r->out->data, (int)r->out->len, out);
+	buf_free(&h);
+}
+
+/* Replaces whatever was built with a readable error page for `status` in
+ * the request's language; `detail` (MSG__MAX for none) adds a precise
+ * reason. 503 carries Retry-After. */
+void
+http_error(struct req *r, int status, enum msg detail)
+{
+	enum msg title, body;
+	switch (status) {
+	case 400: title = MSG_ERR_400_TITLE; body = MSG_ERR_400_BODY; break;
+	case 403: title = MSG_ERR_403_TITLE; body = MSG_ERR_403_BODY; break;
+	case 404: title = MSG_ERR_404_TITLE; body = MSG_ERR_404_BODY; break;
+	case 405: title = MSG_ERR_405_TITLE; body = MSG_ERR_405_BODY; break;
+	case 413: title = MSG_ERR_413_TITLE; body = MSG_ERR_413_BODY; break;
+	case 415: title = MSG_ERR_415_TITLE; body = MSG_ERR_415_BODY; break;
+	case 429: title = MSG_ERR_429_TITLE; body = MSG_ERR_429_BODY; break;
+	case 503: title = MSG_ERR_503_TITLE; body = MSG_ERR_503_BODY; break;
+	default: title = MSG_ERR_500_TITLE; body = MSG_ERR_500_BODY; break;
+	}
+	buf_reset(r->out);
+	r->status = status;
+	r->resp_type = NULL;
+	if (status == 503)
+		http_header(r, "Retry-After: 5");
+	if (status == 405)
+		http_header(r, "Allow: GET, POST");
+	html_page_begin(r, tr(r->lang, title));
+	html_raw_trusted(r->out, "<h1>");
+	html_text(r->out, tr(r->lang, title));
+	html_raw_trusted(r->out, "</h1><p>");
+	html_text(r->out, tr(r->lang, detail != MSG__MAX ? detail : body));
+	html_raw_trusted(r->out, "</p>");
+	html_page_end(r);
+}

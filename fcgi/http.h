@@ -1,0 +1,12 @@
+/* http.h: response headers, sending, error pages. */
+#ifndef TIENGNOI_HTTP_H
+#define TIENGNOI_HTTP_H
+#include <fcgiapp.h>
+#include "app.h"
+#include "i18n.h"
+
+void http_header(struct req *, const char *line);
+void http_send(struct req *, FCGX_Stream *);
+void http_error(struct req *, int status, enum msg detail);
+
+#endif

@@ -1,0 +1,137 @@
+/* i18n.c: interface strings in Vietnamese and English, and language choice. */
+#include <ctype.h>
+#include <string.h>
+
+#include "app.h"
+#include "i18n.h"
+
+static const char *const msgs[MSG__MAX][LANG__MAX] = {
+	/* MSG_FOOTER */
+	{ "Báo cáo có thể ẩn danh. Trả thù người phản ánh là vi phạm pháp luật.",
+	  "Reports can be anonymous. Retaliation against a reporter is against the law." },
+	/* MSG_ERR_400_TITLE */
+	{ "Yêu cầu không hợp lệ", "Bad request" },
+	/* MSG_ERR_400_BODY */
+	{ "Dữ liệu gửi lên không đọc được. Hãy quay lại và thử lại.",
+	  "What was sent could not be read. Please go back and try again." },
+	/* MSG_ERR_403_TITLE */
+	{ "Không được phép", "Not allowed" },
+	/* MSG_ERR_403_BODY */
+	{ "Yêu cầu này không được chấp nhận.", "This request was refused." },
+	/* MSG_ERR_404_TITLE */
+	{ "Không tìm thấy", "Not found" },
+	/* MSG_ERR_404_BODY */
+	{ "Trang này không có. Hãy kiểm tra lại địa chỉ.",
+	  "There is no such page. Please check the address." },
+	/* MSG_ERR_405_TITLE */
+	{ "Không hỗ trợ", "Not supported" },
+	/* MSG_ERR_405_BODY */
+	{ "Trang này không nhận kiểu yêu cầu đó.", "This page does not accept that kind of request." },
+	/* MSG_ERR_413_TITLE */
+	{ "Nội dung quá dài", "Too large" },
+	/* MSG_ERR_413_BODY */
+	{ "Nội dung gửi lên quá dài. Hãy rút ngắn rồi gửi lại.",
+	  "What you sent is too large. Please shorten it and send again." },
+	/* MSG_ERR_415_TITLE */
+	{ "Kiểu dữ liệu không đúng", "Wrong kind of data" },
+	/* MSG_ERR_415_BODY */
+	{ "Biểu mẫu phải được gửi từ trang của hệ thống.",
+	  "The form must be sent from this site's own page." },
+	/* MSG_ERR_429_TITLE */
+	{ "Quá nhiều yêu cầu", "Too many requests" },
+	/* MSG_ERR_429_BODY */
+	{ "Có quá nhiều yêu cầu. Vui lòng đợi một phút rồi thử lại.",
+	  "Too many requests. Please wait a minute and try again." },
+	/* MSG_ERR_500_TITLE */
+	{ "Lỗi hệ thống", "Server error" },
+	/* MSG_ERR_500_BODY */
+	{ "Đã có lỗi. Vui lòng thử lại sau ít phút.",
+	  "Something went wrong. Please try again in a few minutes." },
+	/* MSG_ERR_503_TITLE */
+	{ "Hệ thống tạm thời gián đoạn", "Temporarily unavailable" },
+	/* MSG_ERR_503_BODY */
+	{ "Hệ thống đang bận hoặc bảo trì. Nội dung của bạn chưa được gửi: hãy giữ trang này và thử lại sau ít phút.",
+	  "The service is busy or under maintenance. Your report was not sent yet: keep this page and try again in a few minutes." },
+	/* MSG_ERR_BAD_UTF8 */
+	{ "Văn bản chứa ký tự không hợp lệ (không phải UTF-8). Hãy gõ lại nội dung.",
+	  "The text contains invalid characters (not UTF-8). Please type it again." },
+	/* MSG_ERR_BAD_ENCODING */
+	{ "Dữ liệu biểu mẫu bị hỏng (mã hóa sai).", "The form data is damaged (bad encoding)." },
+	/* MSG_TOKEN_NOT_FOUND_TITLE */
+	{ "Không tìm thấy mã QR này", "This QR code was not found" },
+	/* MSG_TOKEN_NOT_FOUND_BODY */
+	{ "Mã QR này không còn dùng được hoặc đã bị gõ sai. Hãy quét lại mã, hoặc gọi đường dây nóng của công đoàn.",
+	  "This QR code is no longer in use or was mistyped. Scan it again, or call the union hotline." },
+	/* MSG_LANDING_WHERE */
+	{ "Nơi làm việc", "Workplace" },
+	/* MSG_LANDING_CHOOSE */
+	{ "Bạn muốn phản ánh điều gì?", "What would you like to report?" },
+	/* MSG_ANON_NOTE */
+	{ "Bạn không cần ghi tên. Công đoàn không lưu địa chỉ IP hay thông tin điện thoại của bạn.",
+	  "You do not need to give your name. The union does not keep your IP address or phone details." },
+	/* MSG_SEND */
+	{ "Gửi", "Send" },
+	/* MSG_REQUIRED_MARK */
+	{ "(bắt buộc)", "(required)" },
+	/* MSG_OPTIONAL_MARK */
+	{ "(không bắt buộc)", "(optional)" },
+	/* MSG_SELECT_NONE */
+	{ "— Chọn —", "— Choose —" },
+	/* MSG_FIELD_REQUIRED */
+	{ "Vui lòng điền mục này.", "Please fill in this field." },
+	/* MSG_FIELD_TOO_LONG */
+	{ "Nội dung quá dài.", "This is too long." },
+	/* MSG_FIELD_BAD_OPTION */
+	{ "Hãy chọn một mục trong danh sách.", "Please choose an item from the list." },
+	/* MSG_FIELD_TOO_SHORT */
+	{ "Nội dung quá ngắn.", "This is too short." },
+	/* MSG_FORM_HAS_ERRORS */
+	{ "Chưa gửi được. Hãy sửa các mục được đánh dấu bên dưới; nội dung bạn đã viết vẫn còn.",
+	  "Not sent yet. Please fix the marked fields below; what you wrote is kept." },
+	/* MSG_FORM_EXPIRED */
+	{ "Trang đã mở quá lâu nên chưa gửi được. Nội dung vẫn còn bên dưới: hãy bấm Gửi lại.",
+	  "The page was open too long, so it was not sent. Your text is kept below: please press Send again." },
+	/* MSG_RECEIPT_TITLE */
+	{ "Đã nhận phản ánh của bạn", "Your report was received" },
+	/* MSG_RECEIPT_LABEL */
+	{ "Mã biên nhận", "Receipt code" },
+	/* MSG_RECEIPT_EXPLAIN */
+	{ "Dùng mã này để xem công đoàn đã xử lý thế nào và trả lời câu hỏi của cán bộ, tại trang Tra cứu.",
+	  "Use this code to see what the union has done and to answer its questions, on the Status page." },
+	/* MSG_RECEIPT_KEEP */
+	{ "Hãy chụp màn hình hoặc chép lại mã này. Nếu mất mã, không thể lấy lại được.",
+	  "Take a screenshot or write this code down. If you lose it, it cannot be recovered." },
+	/* MSG_BACK_TO_FORMS */
+	{ "Gửi phản ánh khác", "Send another report" },
+};
+
+const char *
+tr(enum lang l, enum msg m)
+{
+	if ((unsigned)l >= LANG__MAX || (unsigned)m >= MSG__MAX)
+		return "";
+	return msgs[m][l];
+}
+
+/* Picks the first of vi/en in an Accept-Language header, ignoring q-values
+ * beyond order; Vietnamese when neither appears. */
+enum lang
+lang_from_accept(const char *al)
+{
+	if (al == NULL)
+		return LANG_VI;
+	for (const char *p = al; *p; ) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (tolower((unsigned char)p[0]) == 'v' && tolower((unsigned char)p[1]) == 'i' &&
+		    (p[2] == '\0' || p[2] == '-' || p[2] == ';' || p[2] == ','))
+			return LANG_VI;
+		if (tolower((unsigned char)p[0]) == 'e' && tolower((unsigned char)p[1]) == 'n' &&
+		    (p[2] == '\0' || p[2] == '-' || p[2] == ';' || p[2] == ','))
+			return LANG_EN;
+		p = strchr(p, ',');
+		if (p == NULL)
+			break;
+	}
+	return LANG_VI;
+}

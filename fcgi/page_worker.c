@@ -1,0 +1,329 @@
+/* page_worker.c: the worker's pages behind a QR code: landing, form, receipt. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "csrf.h"
+#include "db.h"
+#include "form.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+#include "page_worker.h"
+#include "req.h"
+#include "token.h"
+
+/* An entry point as the worker pages need it; strings in the arena. */
+struct entry {
+	const char *id;          /* decimal */
+	const char *workplace;
+	const char *forms;       /* comma-separated form ids */
+	const char *label;
+};
+
+enum entry_found { ENTRY_OK, ENTRY_UNKNOWN, ENTRY_DB_DOWN };
+
+/* Looks up an active entry point by its (normalised) token. */
+static enum entry_found
+entry_load(struct req *r, const char *token, struct entry *e)
+{
+	const char *params[1] = { token };
+	PGresult *res = db_run(r->app->db, STMT_ENTRY_BY_TOKEN, params, NULL, NULL);
+	enum entry_found found = ENTRY_DB_DOWN;
+	if (res == NULL || !db_ok(res))
+		goto done;
+	found = ENTRY_UNKNOWN;
+	if (PQntuples(res) != 1)
+		goto done;
+	e->id = arena_strdup(r->arena, PQgetvalue(res, 0, 0));
+	e->workplace = arena_strdup(r->arena, PQgetvalue(res, 0, 1));
+	e->forms = arena_strdup(r->arena, PQgetvalue(res, 0, 2));
+	e->label = arena_strdup(r->arena, PQgetvalue(res, 0, 3));
+	found = ENTRY_OK;
+done:
+	PQclear(res);
+	return found;
+}
+
+static bool
+entry_offers(const struct entry *e, const char *form_id)
+{
+	size_t n = strlen(form_id);
+	for (const char *p = e->forms; *p; ) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+		if (len == n && strncmp(p, form_id, n) == 0)
+			return true;
+		if (c == NULL)
+			break;
+		p = c + 1;
+	}
+	return false;
+}
+
+/* 404 for an unknown or revoked QR token: friendly, with what to do next. */
+static void
+token_not_found(struct req *r)
+{
+	http_error(r, 404, MSG__MAX);
+	buf_reset(r->out);
+	html_page_begin(r, tr(r->lang, MSG_TOKEN_NOT_FOUND_TITLE));
+	html_raw_trusted(r->out, "<h1>");
+	html_text(r->out, tr(r->lang, MSG_TOKEN_NOT_FOUND_TITLE));
+	html_raw_trusted(r->out, "</h1><p>");
+	html_text(r->out, tr(r->lang, MSG_TOKEN_NOT_FOUND_BODY));
+	html_raw_trusted(r->out, "</p>");
+	html_page_end(r);
+}
+
+/* GET /q/TOKEN: the workplace and the forms this QR code offers. */
+static void
+landing(struct req *r, const char *token, const struct entry *e)
+{
+	const char *params[1] = { e->id };
+	PQclear(db_run(r->app->db, STMT_ENTRY_COUNT_SCAN, params, NULL, NULL));
+	struct buf *b = r->out;
+	html_page_begin(r, e->workplace);
+	html_raw_trusted(b, "<p class=\"where\">");
+	html_text(b, tr(r->lang, MSG_LANDING_WHERE));
+	html_raw_trusted(b, "</p><h1>");
+	html_text(b, e->workplace);
+	html_raw_trusted(b, "</h1>");
+	if (*e->label) {
+		html_raw_trusted(b, "<p class=\"label\">");
+		html_text(b, e->label);
+		html_raw_trusted(b, "</p>");
+	}
+	html_raw_trusted(b, "<h2>");
+	html_text(b, tr(r->lang, MSG_LANDING_CHOOSE));
+	html_raw_trusted(b, "</h2><ul class=\"choices\">");
+	for (const char *p = e->forms; *p; ) {
+		const char *c = strchr(p, ',');
+		char *id = arena_strndup(r->arena, p, c ? (size_t)(c - p) : strlen(p));
+		const struct form *f = form_find(r->app->forms, id);
+		if (f != NULL) {
+			html_raw_trusted(b, "<li><a class=\"btn\" href=\"/q/");
+			html_url_arg(b, token);
+			html_raw_trusted(b, "/");
+			html_url_arg(b, f->id);
+			html_raw_trusted(b, "\">");
+			html_text(b, form_label(f->title, r->lang));
+			html_raw_trusted(b, "</a></li>");
+		}
+		if (c == NULL)
+			break;
+		p = c + 1;
+	}
+	html_raw_trusted(b, "</ul><p class=\"note\">");
+	html_text(b, tr(r->lang, MSG_ANON_NOTE));
+	html_raw_trusted(b, "</p>");
+	html_page_end(r);
+}
+
+/* Renders the form page with `status`; values and errors may be NULL.
+ * `notice` (MSG__MAX for none) is shown above the form, e.g. why it was not
+ * sent. A fresh anti-forgery token is issued every time; the idempotency
+ * key is kept when the worker is re-sending. */
+static void
+form_page(struct req *r, int status, const char *token, const char *workplace,
+    const struct form *f, const struct kvlist *values, const enum msg *errors, enum msg notice)
+{
+	struct buf *b = r->out;
+	char csrf[CSRF_TOKEN_MAX], fresh[IDEM_LEN + 1];
+	const char *idem = values ? kv_get(values, "_idem") : NULL;
+	csrf_form_token(r->app->keys, token, f->id, time(NULL), csrf);
+	if (idem == NULL || !idem_valid(idem)) {
+		idem_new(fresh);
+		idem = fresh;
+	}
+
+	buf_reset(b);
+	r->status = status;
+	html_page_begin(r, form_label(f->title, r->lang));
+	if (workplace) {
+		html_raw_trusted(b, "<p class=\"where\">");
+		html_text(b, workplace);
+		html_raw_trusted(b, "</p>");
+	}
+	html_raw_trusted(b, "<h1>");
+	html_text(b, form_label(f->title, r->lang));
+	html_raw_trusted(b, "</h1>");
+	if (notice != MSG__MAX) {
+		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\">");
+		html_text(b, tr(r->lang, notice));
+		html_raw_trusted(b, "</p>");
+	}
+	if (f->help[LANG_VI]) {
+		html_raw_trusted(b, "<p>");
+		html_text(b, form_label(f->help, r->lang));
+		html_raw_trusted(b, "</p>");
+	}
+	html_raw_trusted(b, "<p class=\"note\">");
+	html_text(b, tr(r->lang, MSG_ANON_NOTE));
+	html_raw_trusted(b, "</p><form method=\"post\" accept-charset=\"utf-8\" action=\"/q/");
+	html_url_arg(b, token);
+	html_raw_trusted(b, "/");
+	html_url_arg(b, f->id);
+	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"_token\" value=\"");
+	html_attr(b, csrf);
+	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"_idem\" value=\"");
+	html_attr(b, idem);
+	html_raw_trusted(b, "\">\n");
+	form_render_fields(r, f, values, errors);
+	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
+	html_text(b, tr(r->lang, MSG_SEND));
+	html_raw_trusted(b, "</button></form>");
+	html_page_end(r);
+}
+
+/* The receipt page: the code large, in id="receipt", and what it is for. */
+static void
+receipt_page(struct req *r, const char *token, const char *digits)
+{
+	struct buf *b = r->out;
+	char grouped[RECEIPT_DIGITS + 4];
+	receipt_format(digits, grouped);
+	buf_reset(b);
+	r->status = 200;
+	html_page_begin(r, tr(r->lang, MSG_RECEIPT_TITLE));
+	html_raw_trusted(b, "<h1>");
+	html_text(b, tr(r->lang, MSG_RECEIPT_TITLE));
+	html_raw_trusted(b, "</h1><p>");
+	html_text(b, tr(r->lang, MSG_RECEIPT_LABEL));
+	html_raw_trusted(b, "</p><p class=\"receipt\" id=\"receipt\">");
+	html_text(b, grouped);
+	html_raw_trusted(b, "</p><p>");
+	html_text(b, tr(r->lang, MSG_RECEIPT_EXPLAIN));
+	html_raw_trusted(b, "</p><p class=\"alert\">");
+	html_text(b, tr(r->lang, MSG_RECEIPT_KEEP));
+	html_raw_trusted(b, "</p><p><a class=\"btn\" href=\"/q/");
+	html_url_arg(b, token);
+	html_raw_trusted(b, "\">");
+	html_text(b, tr(r->lang, MSG_BACK_TO_FORMS));
+	html_raw_trusted(b, "</a></p>");
+	html_page_end(r);
+}
+
+/* POST /q/TOKEN/FORM: check, validate, store once, show the receipt. Every
+ * refusal the worker can fix re-renders the form with their text. */
+static void
+form_submit(struct req *r, const char *token, const struct entry *e, enum entry_found found,
+    const struct form *f)
+{
+	char *body;
+	size_t len;
+	struct kvlist in;
+	const char *workplace = found == ENTRY_OK ? e->workplace : NULL;
+
+	if (!req_content_type_is(r, "application/x-www-form-urlencoded")) {
+		http_error(r, 415, MSG__MAX);
+		return;
+	}
+	switch (req_body(r, FORM_BODY_MAX, &body, &len)) {
+	case REQ_OK: break;
+	case REQ_ERR_TOO_LARGE: http_error(r, 413, MSG__MAX); return;
+	default: http_error(r, 400, MSG__MAX); return;
+	}
+	switch (req_parse_urlencoded(r->arena, body, len, &in)) {
+	case REQ_OK: break;
+	case REQ_ERR_UTF8: http_error(r, 400, MSG_ERR_BAD_UTF8); return;
+	case REQ_ERR_CONTROL: http_error(r, 400, MSG_ERR_BAD_UTF8); return;
+	default: http_error(r, 400, MSG_ERR_BAD_ENCODING); return;
+	}
+	if (csrf_form_check(r->app->keys, token, f->id, kv_get(&in, "_token"), time(NULL)) != CSRF_OK) {
+		form_page(r, 403, token, workplace, f, &in, NULL, MSG_FORM_EXPIRED);
+		return;
+	}
+	const char *idem = kv_get(&in, "_idem");
+	if (idem == NULL || !idem_valid(idem)) {
+		form_page(r, 403, token, workplace, f, &in, NULL, MSG_FORM_EXPIRED);
+		return;
+	}
+	json_t *answers;
+	enum msg *errors;
+	if (form_validate(r->arena, f, &in, &answers, &errors) > 0) {
+		json_decref(answers);
+		form_page(r, 400, token, workplace, f, &in, errors, MSG_FORM_HAS_ERRORS);
+		return;
+	}
+	if (found != ENTRY_OK) {   /* the database was away when we looked */
+		json_decref(answers);
+		form_page(r, 503, token, workplace, f, &in, NULL, MSG_ERR_503_BODY);
+		http_header(r, "Retry-After: 5");
+		return;
+	}
+	char *json = json_dumps(answers, JSON_COMPACT);
+	json_decref(answers);
+	char digits[RECEIPT_DIGITS + 1], version[16];
+	unsigned char rhash[RECEIPT_HASH_LEN];
+	receipt_from_idem(r->app->keys, idem, digits);
+	receipt_hash(r->app->keys, digits, rhash);
+	snprintf(version, sizeof(version), "%d", f->version);
+	const char *params[8] = { e->id, f->id, version, json, r->lang == LANG_EN ? "en" : "vi",
+	    idem, (const char *)rhash, "f" };
+	const int lengths[8] = { 0, 0, 0, 0, 0, 0, RECEIPT_HASH_LEN, 0 };
+	const int binary[8] = { 0, 0, 0, 0, 0, 0, 1, 0 };
+	PGresult *res = db_run(r->app->db, STMT_SUBMISSION_INSERT, params, lengths, binary);
+	free(json);
+	if (res == NULL || !db_ok(res)) {
+		if (res != NULL)
+			fprintf(stderr, "tiengnoi: submission insert failed: %s %s",
+			    db_sqlstate(res), PQresultErrorMessage(res));
+		PQclear(res);
+		form_page(r, 503, token, workplace, f, &in, NULL, MSG_ERR_503_BODY);
+		http_header(r, "Retry-After: 5");
+		return;
+	}
+	/* zero rows: this key was stored before (double tap, resend): same receipt */
+	PQclear(res);
+	receipt_page(r, token, digits);
+}
+
+/* /q/TOKEN[/FORM]: token matched case-insensitively. */
+void
+page_worker(struct req *r)
+{
+	const char *rest = r->path + strlen("/q/");
+	const char *slash = strchr(rest, '/');
+	char *token = arena_strndup(r->arena, rest, slash ? (size_t)(slash - rest) : strlen(rest));
+	const char *form_id = slash ? slash + 1 : "";
+	size_t flen = strlen(form_id);
+	if (flen > 0 && form_id[flen - 1] == '/')
+		form_id = arena_strndup(r->arena, form_id, flen - 1);
+	if (strchr(form_id, '/') != NULL || !token_normalize(token)) {
+		token_not_found(r);
+		return;
+	}
+	struct entry e = { 0 };
+	enum entry_found found = entry_load(r, token, &e);
+	if (found == ENTRY_UNKNOWN) {
+		token_not_found(r);
+		return;
+	}
+	if (*form_id == '\0') {
+		if (r->method == METHOD_POST)
+			http_error(r, 405, MSG__MAX);
+		else if (found == ENTRY_DB_DOWN)
+			http_error(r, 503, MSG__MAX);
+		else
+			landing(r, token, &e);
+		return;
+	}
+	const struct form *f = form_find(r->app->forms, form_id);
+	if (f == NULL || (found == ENTRY_OK && !entry_offers(&e, form_id))) {
+		http_error(r, 404, MSG__MAX);
+		return;
+	}
+	if (r->method == METHOD_POST)
+		form_submit(r, token, &e, found, f);
+	else if (found == ENTRY_DB_DOWN)
+		http_error(r, 503, MSG__MAX);
+	else
+		form_page(r, 200, token, e.workplace, f, NULL, NULL, MSG__MAX);
+}

@@ -1,0 +1,423 @@
+/* server.c: tiengnoi.fcgi: the supervisor that owns the socket and the prefork workers that serve requests. */
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcgiapp.h>
+#include <sodium.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "form.h"
+#include "http.h"
+#include "i18n.h"
+#include "req.h"
+#include "route.h"
+#include "text.h"
+#include "token.h"
+
+#define WORKERS_MAX 256
+#define DRAIN_SECONDS 20
+
+struct options {
+	const char *socket_path;
+	const char *forms_dir;
+	const char *user;
+	int workers;
+};
+
+static volatile sig_atomic_t got_term, got_hup, got_chld;
+static volatile sig_atomic_t worker_idle;   /* in a worker: waiting in accept */
+
+static void
+log_msg(const char *fmt, ...)
+{
+	va_list ap;
+	char when[32];
+	time_t t = time(NULL);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	fprintf(stderr, "%s tiengnoi[%d]: ", when, (int)getpid());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: tiengnoi.fcgi -s SOCKET [-w WORKERS] [-f FORMS_DIR] [-u USER]\n"
+	    "  -s  unix socket to listen on (nginx fastcgi_pass)\n"
+	    "  -w  worker processes (default 2 x cores)\n"
+	    "  -f  directory of form definitions (default forms)\n"
+	    "  -u  user to run as when started as root\n"
+	    "Environment: TIENGNOI_VAR, TIENGNOI_DB, TIENGNOI_KEY_FILE, TIENGNOI_BASE_URL.\n"
+	    "Signals: HUP reloads forms, TERM drains in-flight requests and exits.\n");
+}
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	int c;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	o->workers = n > 0 ? (int)(2 * n) : 2;
+	o->forms_dir = "forms";
+	while ((c = getopt(argc, argv, "s:w:f:u:h")) != -1) {
+		switch (c) {
+		case 's': o->socket_path = optarg; break;
+		case 'f': o->forms_dir = optarg; break;
+		case 'u': o->user = optarg; break;
+		case 'w': {
+			char *end;
+			long w = strtol(optarg, &end, 10);
+			if (*end || w < 1 || w > WORKERS_MAX) {
+				fprintf(stderr, "tiengnoi.fcgi: -w wants 1 to %d workers\n", WORKERS_MAX);
+				return -1;
+			}
+			o->workers = (int)w;
+			break;
+		}
+		default:
+			usage();
+			return -1;
+		}
+	}
+	if (o->socket_path == NULL) {
+		usage();
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens the listening socket, replacing a stale one left by a crash. */
+static int
+open_socket(const char *path, uid_t uid, gid_t gid)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(path);
+	mode_t old = umask(0117);
+	int fd = FCGX_OpenSocket(path, 1024);
+	umask(old);
+	if (fd < 0)
+		return -1;
+	if (uid != (uid_t)-1 && chown(path, uid, gid) != 0)
+		return -1;
+	return fd;
+}
+
+/* Drops root for good, as slowcgi does: groups, gid, uid, then proves
+ * that root cannot come back. */
+static int
+drop_privileges(const struct passwd *pw)
+{
+	if (setgroups(1, &pw->pw_gid) != 0 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) != 0 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) != 0)
+		return -1;
+	if (setuid(0) == 0 || seteuid(0) == 0)
+		return -1;
+	return 0;
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGTERM || sig == SIGINT) {
+		got_term = 1;
+		if (worker_idle)
+			_exit(0);   /* a worker between requests has nothing to drain */
+	} else if (sig == SIGHUP) {
+		got_hup = 1;
+	} else if (sig == SIGCHLD) {
+		got_chld = 1;
+	}
+}
+
+static void
+set_handler(int sig, void (*fn)(int))
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;   /* no SA_RESTART: a blocked accept() returns on TERM */
+	sigaction(sig, &sa, NULL);
+}
+
+static enum method
+method_of(const char *m)
+{
+	if (m == NULL) return METHOD_OTHER;
+	if (strcmp(m, "GET") == 0) return METHOD_GET;
+	if (strcmp(m, "POST") == 0) return METHOD_POST;
+	if (strcmp(m, "HEAD") == 0) return METHOD_HEAD;
+	return METHOD_OTHER;
+}
+
+static const char *
+param(FCGX_Request *fr, const char *name)
+{
+	const char *v = FCGX_GetParam(name, fr->envp);
+	return v ? v : "";
+}
+
+/* Fills the request from the FastCGI parameters; false (with r->status
+ * set to an error page) when the request line itself is malformed. */
+static bool
+req_from_fcgi(struct req *r, FCGX_Request *fr)
+{
+	const char *uri = param(fr, "REQUEST_URI");
+	const char *q = strchr(uri, '?');
+	char *path;
+	size_t plen;
+
+	r->method = method_of(FCGX_GetParam("REQUEST_METHOD", fr->envp));
+	r->query = q ? q + 1 : "";
+	r->content_type = param(fr, "CONTENT_TYPE");
+	r->content_length = *param(fr, "CONTENT_LENGTH") ? strtol(param(fr, "CONTENT_LENGTH"), NULL, 10) : -1;
+	r->accept_language = param(fr, "HTTP_ACCEPT_LANGUAGE");
+	r->cookie_header = param(fr, "HTTP_COOKIE");
+	r->https = strcmp(param(fr, "HTTPS"), "on") == 0;
+	r->in = fr->in;
+	r->lang = lang_from_accept(r->accept_language);
+
+	int rc = req_url_decode(r->arena, uri, q ? (size_t)(q - uri) : strlen(uri), false, &path, &plen);
+	if (rc != REQ_OK || strlen(path) != plen || !text_valid_utf8(path, plen) || text_has_controls(path, plen) || path[0] != '/')
+		goto bad;
+	r->path = path;
+	if (req_parse_urlencoded(r->arena, r->query, strlen(r->query), &r->args) != REQ_OK)
+		goto bad;
+	if (req_parse_cookies(r->arena, r->cookie_header, &r->cookies) != REQ_OK)
+		goto bad;
+	/* language: ?lang= switches and sticks (cookie), else the cookie, else Accept-Language */
+	const char *l = kv_get(&r->args, "lang");
+	if (l && (strcmp(l, "vi") == 0 || strcmp(l, "en") == 0)) {
+		r->lang = l[0] == 'e' ? LANG_EN : LANG_VI;
+		http_header(r, r->lang == LANG_EN ?
+		    "Set-Cookie: lang=en; Path=/; Max-Age=31536000; SameSite=Lax" :
+		    "Set-Cookie: lang=vi; Path=/; Max-Age=31536000; SameSite=Lax");
+	} else if ((l = kv_get(&r->cookies, "lang")) != NULL) {
+		if (strcmp(l, "en") == 0) r->lang = LANG_EN;
+		else if (strcmp(l, "vi") == 0) r->lang = LANG_VI;
+	}
+	return true;
+bad:
+	r->path = "/";
+	http_error(r, 400, MSG__MAX);
+	return false;
+}
+
+/* The worker: one database connection, one arena, one output buffer, then
+ * requests until TERM (finishing the one in flight) or the parent dies. */
+static int
+worker_main(int listen_fd, struct app *app)
+{
+	FCGX_Request fr;
+	struct buf out = { 0 };
+	struct arena *arena = arena_new();
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	set_handler(SIGTERM, on_signal);
+	set_handler(SIGINT, SIG_IGN);
+	if (arena == NULL || FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+		return 1;
+	app->db = db_open(config_conninfo(false), true);
+	if (app->db == NULL)
+		return 1;
+	db_ready(app->db);   /* connect and prepare now, not on the first request */
+
+	while (!got_term) {
+		worker_idle = 1;
+		if (got_term)
+			break;
+		int rc = FCGX_Accept_r(&fr);
+		worker_idle = 0;
+		if (rc < 0) {
+			if (got_term)
+				break;
+			usleep(10000);
+			continue;
+		}
+		struct req r = { .arena = arena, .app = app, .out = &out, .status = 200 };
+		if (req_from_fcgi(&r, &fr))
+			route_dispatch(&r);
+		http_send(&r, fr.out);
+		FCGX_Finish_r(&fr);
+		arena_reset(arena);
+		buf_reset(&out);
+	}
+	db_close(app->db);
+	arena_free(arena);
+	buf_free(&out);
+	return 0;
+}
+
+struct worker_slot {
+	pid_t pid;
+	unsigned generation;
+};
+
+static pid_t
+spawn_worker(int listen_fd, struct app *app)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(worker_main(listen_fd, app));
+	if (pid < 0)
+		log_msg("fork failed: %s", strerror(errno));
+	return pid;
+}
+
+/* The supervisor: keeps `workers` alive, reloads forms on HUP (new workers
+ * get the new set, old ones finish their request first), drains on TERM. */
+static int
+supervise(int listen_fd, const struct options *o, struct app *app)
+{
+	struct worker_slot slot[WORKERS_MAX];
+	unsigned generation = 0;
+	sigset_t block, old;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	set_handler(SIGCHLD, on_signal);
+	set_handler(SIGHUP, on_signal);
+	set_handler(SIGTERM, on_signal);
+	set_handler(SIGINT, on_signal);
+
+	for (int i = 0; i < o->workers; i++)
+		slot[i] = (struct worker_slot){ spawn_worker(listen_fd, app), generation };
+	log_msg("serving on %s with %d workers", o->socket_path, o->workers);
+
+	time_t window = time(NULL);
+	int deaths = 0;
+	while (!got_term) {
+		sigsuspend(&old);
+		if (got_hup) {
+			got_hup = 0;
+			char err[512];
+			struct form_set *fresh = form_set_load(o->forms_dir, err, sizeof(err));
+			if (fresh == NULL) {
+				log_msg("reload refused, keeping the current forms: %s", err);
+			} else {
+				const struct form_set *stale = app->forms;
+				app->forms = fresh;
+				generation++;
+				for (int i = 0; i < o->workers; i++) {
+					if (slot[i].pid > 0)
+						kill(slot[i].pid, SIGTERM);
+					slot[i] = (struct worker_slot){ spawn_worker(listen_fd, app), generation };
+				}
+				form_set_free((struct form_set *)stale);
+				log_msg("forms reloaded (%zu forms)", fresh->n);
+			}
+		}
+		if (got_chld) {
+			got_chld = 0;
+			int st;
+			pid_t pid;
+			while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+				for (int i = 0; i < o->workers; i++) {
+					if (slot[i].pid != pid || got_term)
+						continue;
+					if (WIFSIGNALED(st) || WEXITSTATUS(st) != 0)
+						log_msg("worker %d ended (%s %d); starting another", (int)pid,
+						    WIFSIGNALED(st) ? "signal" : "status",
+						    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+					if (time(NULL) - window > 10) {
+						window = time(NULL);
+						deaths = 0;
+					}
+					if (++deaths > 4 * o->workers)
+						sleep(1);   /* crashing in a loop: don't spin */
+					slot[i].pid = spawn_worker(listen_fd, app);
+				}
+			}
+		}
+	}
+
+	log_msg("draining");
+	for (int i = 0; i < o->workers; i++)
+		if (slot[i].pid > 0)
+			kill(slot[i].pid, SIGTERM);
+	time_t deadline = time(NULL) + DRAIN_SECONDS;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	for (;;) {
+		pid_t pid = waitpid(-1, NULL, WNOHANG);
+		if (pid < 0 && errno == ECHILD)
+			break;
+		if (pid == 0) {
+			if (time(NULL) > deadline) {
+				log_msg("drain timed out; killing the rest");
+				for (int i = 0; i < o->workers; i++)
+					if (slot[i].pid > 0)
+						kill(slot[i].pid, SIGKILL);
+				deadline = time(NULL) + 60;
+			}
+			usleep(20000);
+		}
+	}
+	unlink(o->socket_path);
+	log_msg("stopped");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct app app = { 0 };
+	static struct keys keys;
+	char err[512];
+	struct passwd *pw = NULL;
+
+	if (parse_options(argc, argv, &o) != 0)
+		return 2;
+	if (sodium_init() < 0) {
+		fprintf(stderr, "tiengnoi.fcgi: libsodium failed to start\n");
+		return 1;
+	}
+	if (o.user != NULL && geteuid() == 0 && (pw = getpwnam(o.user)) == NULL) {
+		fprintf(stderr, "tiengnoi.fcgi: no such user: %s\n", o.user);
+		return 2;
+	}
+	int fd = open_socket(o.socket_path, pw ? pw->pw_uid : (uid_t)-1, pw ? pw->pw_gid : (gid_t)-1);
+	if (fd < 0) {
+		fprintf(stderr, "tiengnoi.fcgi: cannot listen on %s: %s\n", o.socket_path, strerror(errno));
+		return 1;
+	}
+	if (pw != NULL && drop_privileges(pw) != 0) {
+		fprintf(stderr, "tiengnoi.fcgi: cannot drop privileges to %s\n", o.user);
+		return 1;
+	}
+	if (keys_load(config_key_path(), &keys, err, sizeof(err)) != 0) {
+		fprintf(stderr, "tiengnoi.fcgi: %s\n", err);
+		return 1;
+	}
+	if ((app.forms = form_set_load(o.forms_dir, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tiengnoi.fcgi: refusing to start: %s\n", err);
+		return 1;
+	}
+	app.keys = &keys;
+	app.base_url = config_base_url();
+	return supervise(fd, &o, &app);
+}

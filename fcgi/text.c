@@ -1,0 +1,101 @@
+/* text.c: strict UTF-8 validation and NFC normalisation of all text input. */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "app.h"
+#include "arena.h"
+#include "text.h"
+
+/* True when s[0..n) is well-formed UTF-8: no overlong forms, no surrogates,
+ * nothing above U+10FFFF. */
+bool
+text_valid_utf8(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str, *e = s + n;
+	while (s < e) {
+		unsigned c = *s;
+		if (c < 0x80) {
+			s++;
+			continue;
+		}
+		size_t len;
+		unsigned min, cp;
+		if ((c & 0xE0) == 0xC0) { len = 2; min = 0x80; cp = c & 0x1F; }
+		else if ((c & 0xF0) == 0xE0) { len = 3; min = 0x800; cp = c & 0x0F; }
+		else if ((c & 0xF8) == 0xF0) { len = 4; min = 0x10000; cp = c & 0x07; }
+		else return false;
+		if ((size_t)(e - s) < len)
+			return false;
+		for (size_t i = 1; i < len; i++) {
+			if ((s[i] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		s += len;
+	}
+	return true;
+}
+
+/* True when the text holds a control character other than tab, CR, LF
+ * (NUL included): such bytes are never part of what a person typed. */
+bool
+text_has_controls(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+			return true;
+	}
+	return false;
+}
+
+/* Returns the NFC form of valid UTF-8 text in the arena (NULL on invalid
+ * input or out of memory). ASCII needs no work and is copied as is. */
+char *
+text_nfc(struct arena *a, const char *s, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == n)
+		return arena_strndup(a, s, n);
+	if (!text_valid_utf8(s, n))
+		return NULL;
+	utf8proc_uint8_t *dst = NULL;
+	utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
+	    UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	if (len < 0)
+		return NULL;
+	char *out = arena_strndup(a, (const char *)dst, (size_t)len);
+	free(dst);
+	return out;
+}
+
+/* Counts code points (not bytes) in valid UTF-8. */
+size_t
+text_length(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Trims ASCII white space at both ends, in place; returns s. */
+char *
+text_trim(char *s)
+{
+	char *p = s;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	size_t n = strlen(p);
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r' || p[n - 1] == '\n'))
+		n--;
+	memmove(s, p, n);
+	s[n] = '\0';
+	return s;
+}

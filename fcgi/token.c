@@ -1,0 +1,172 @@
+/* token.c: server keys, QR tokens, idempotency keys and receipt codes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "app.h"
+#include "token.h"
+
+/* No 0/O, 1/I/L: a token is read off a poster and typed on a phone. */
+static const char token_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+enum key_id { KEY_FORM = 1, KEY_RECEIPT, KEY_RECEIPT_HASH, KEY_SESSION };
+
+/* Loads the 32-byte master key (64 hex digits) from path and derives the
+ * subkeys. 0 on success; -1 with a reason in err. */
+int
+keys_load(const char *path, struct keys *k, char *err, size_t errlen)
+{
+	unsigned char master[crypto_kdf_KEYBYTES];
+	char hex[2 * crypto_kdf_KEYBYTES + 2];
+	size_t bin_len = 0;
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot open key file %s: %s (run `tiengnoi-admin keys init`)", path, strerror(errno));
+		return -1;
+	}
+	size_t n = fread(hex, 1, sizeof(hex) - 1, f);
+	fclose(f);
+	hex[n] = '\0';
+	if (sodium_hex2bin(master, sizeof(master), hex, n, "\n", &bin_len, NULL) != 0 ||
+	    bin_len != sizeof(master)) {
+		snprintf(err, errlen, "key file %s must hold %d hex digits", path, 2 * crypto_kdf_KEYBYTES);
+		return -1;
+	}
+	crypto_kdf_derive_from_key(k->form, sizeof(k->form), KEY_FORM, "tiengnoi", master);
+	crypto_kdf_derive_from_key(k->receipt, sizeof(k->receipt), KEY_RECEIPT, "tiengnoi", master);
+	crypto_kdf_derive_from_key(k->receipt_hash, sizeof(k->receipt_hash), KEY_RECEIPT_HASH, "tiengnoi", master);
+	crypto_kdf_derive_from_key(k->session, sizeof(k->session), KEY_SESSION, "tiengnoi", master);
+	sodium_memzero(master, sizeof(master));
+	return 0;
+}
+
+/* Creates a new random master key file (mode 0600) unless one exists.
+ * 0 when created, 1 when it already existed, -1 on error (errno set). */
+int
+keys_create_file(const char *path)
+{
+	unsigned char master[crypto_kdf_KEYBYTES];
+	char hex[2 * crypto_kdf_KEYBYTES + 1];
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? 1 : -1;
+	crypto_kdf_keygen(master);
+	sodium_bin2hex(hex, sizeof(hex), master, sizeof(master));
+	sodium_memzero(master, sizeof(master));
+	hex[sizeof(hex) - 1] = '\n';
+	ssize_t w = write(fd, hex, sizeof(hex));
+	sodium_memzero(hex, sizeof(hex));
+	if (w != (ssize_t)sizeof(hex) || fsync(fd) != 0) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* Fills out with n random characters of the look-alike-free alphabet and a
+ * NUL (out holds n + 1 bytes). */
+void
+token_random(char *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = token_alphabet[randombytes_uniform(sizeof(token_alphabet) - 1)];
+	out[n] = '\0';
+}
+
+/* Upper-cases a token typed or scanned in any case, in place; returns
+ * whether the result is a well-formed token. */
+bool
+token_normalize(char *t)
+{
+	size_t n = 0;
+	for (char *p = t; *p; p++, n++) {
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+		if (strchr(token_alphabet, *p) == NULL)
+			return false;
+	}
+	return n >= TOKEN_MIN_LEN && n <= TOKEN_MAX_LEN;
+}
+
+/* A fresh idempotency key: 128 random bits as 32 hex digits. */
+void
+idem_new(char out[IDEM_LEN + 1])
+{
+	unsigned char r[IDEM_LEN / 2];
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(out, IDEM_LEN + 1, r, sizeof(r));
+}
+
+/* Idempotency keys come back from the client: 16–64 characters of
+ * [A-Za-z0-9_-] (so a client-side script may also mint them). */
+bool
+idem_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 16 || n > 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+/* The 16-digit receipt belonging to an idempotency key: a keyed hash, so a
+ * resend shows the same receipt and nobody without the key can derive it. */
+void
+receipt_from_idem(const struct keys *k, const char *idem, char out[RECEIPT_DIGITS + 1])
+{
+	unsigned char h[16];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)idem, strlen(idem),
+	    k->receipt, sizeof(k->receipt));
+	/* 10 bytes (80 bits) reduced mod 10^16: bias below 2^-26 */
+	unsigned __int128 v = 0;
+	for (int i = 0; i < 10; i++)
+		v = (v << 8) | h[i];
+	uint64_t d = (uint64_t)(v % 10000000000000000ULL);
+	snprintf(out, RECEIPT_DIGITS + 1, "%016llu", (unsigned long long)d);
+}
+
+/* The keyed hash under which a receipt is stored (never the code itself). */
+void
+receipt_hash(const struct keys *k, const char *digits, unsigned char out[RECEIPT_HASH_LEN])
+{
+	crypto_generichash(out, RECEIPT_HASH_LEN, (const unsigned char *)digits, strlen(digits),
+	    k->receipt_hash, sizeof(k->receipt_hash));
+}
+
+/* "1234567890123456" → "1234 5678 9012 3456" */
+void
+receipt_format(const char *digits, char out[RECEIPT_DIGITS + 4])
+{
+	size_t j = 0;
+	for (size_t i = 0; i < RECEIPT_DIGITS; i++) {
+		if (i > 0 && i % 4 == 0)
+			out[j++] = ' ';
+		out[j++] = digits[i];
+	}
+	out[j] = '\0';
+}
+
+/* Reads a receipt as a person types it (spaces, dashes and dots ignored)
+ * into 16 digits; false when it is not exactly 16 digits. */
+bool
+receipt_parse(const char *in, char out[RECEIPT_DIGITS + 1])
+{
+	size_t j = 0;
+	for (; *in; in++) {
+		if (*in == ' ' || *in == '-' || *in == '.')
+			continue;
+		if (*in < '0' || *in > '9' || j == RECEIPT_DIGITS)
+			return false;
+		out[j++] = *in;
+	}
+	out[j] = '\0';
+	return j == RECEIPT_DIGITS;
+}

@@ -1,0 +1,31 @@
+/* token.h: keys, QR tokens, idempotency keys, receipts. */
+#ifndef TIENGNOI_TOKEN_H
+#define TIENGNOI_TOKEN_H
+#include "app.h"
+
+#define TOKEN_LEN 12          /* 31^12 ≈ 2^59 */
+#define TOKEN_MIN_LEN 10
+#define TOKEN_MAX_LEN 32
+#define IDEM_LEN 32
+#define RECEIPT_DIGITS 16
+#define RECEIPT_HASH_LEN 32
+
+struct keys {
+	unsigned char form[32];          /* anti-forgery tokens on worker forms */
+	unsigned char receipt[32];       /* receipt derivation from the idempotency key */
+	unsigned char receipt_hash[32];  /* the stored receipt hash */
+	unsigned char session[32];       /* officer sessions */
+};
+
+int keys_load(const char *path, struct keys *, char *err, size_t errlen);
+int keys_create_file(const char *path);
+void token_random(char *out, size_t n);
+bool token_normalize(char *);
+void idem_new(char out[IDEM_LEN + 1]);
+bool idem_valid(const char *);
+void receipt_from_idem(const struct keys *, const char *idem, char out[RECEIPT_DIGITS + 1]);
+void receipt_hash(const struct keys *, const char *digits, unsigned char out[RECEIPT_HASH_LEN]);
+void receipt_format(const char *digits, char out[RECEIPT_DIGITS + 4]);
+bool receipt_parse(const char *in, char out[RECEIPT_DIGITS + 1]);
+
+#endif

@@ -1,0 +1,247 @@
+#!/bin/bash
+# Local stack launcher: a private PostgreSQL cluster, the FastCGI app and nginx
+# under one state directory. Usage: scripts/stack.sh start|stop|run|status
+# Env: TIENGNOI_VAR (default <repo>/var), PORT (8080), WORKERS (2 x cores),
+# TIENGNOI_BASE_URL (http://127.0.0.1:$PORT), TIENGNOI_RATELIMIT=off for benches.
+# Several stacks with different TIENGNOI_VAR and PORT can run side by side.
+set -eu
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+VAR=$(realpath -m "${TIENGNOI_VAR:-$ROOT/var}")
+PORT=${PORT:-8080}
+WORKERS=${WORKERS:-$(( 2 * $(nproc) ))}
+BASE_URL=${TIENGNOI_BASE_URL:-http://127.0.0.1:$PORT}
+PGBIN=/usr/lib/postgresql/15/bin
+NGINX=/usr/sbin/nginx
+APP=$ROOT/build/tiengnoi.fcgi
+ADMIN=$ROOT/build/tiengnoi-admin
+RUN=$VAR/run
+PG=$VAR/pg
+LOG=$VAR/log
+unset TIENGNOI_DB   # this stack is always the private cluster under $VAR
+export TIENGNOI_VAR=$VAR TIENGNOI_BASE_URL=$BASE_URL
+
+die() { echo "stack: error: $*" >&2; exit 1; }
+say() { echo "stack: $*"; }
+
+case $PORT in ''|*[!0-9]*) die "PORT must be a number, got '$PORT'";; esac
+case "$VAR$ROOT" in *[[:space:]\"\'\$\\\;{}\|\&]*)
+	die "paths with spaces or any of \"'\$\\;{}|& are not supported: $VAR, $ROOT";; esac
+[ ${#RUN} -le 90 ] || die "TIENGNOI_VAR is too long for unix sockets (max ~80 chars): $VAR"
+
+ROOTUSER=false; [ "$(id -u)" = 0 ] && ROOTUSER=true
+if $ROOTUSER; then
+	RUN_USER=postgres
+	id "$RUN_USER" >/dev/null 2>&1 || die "user '$RUN_USER' missing: install postgresql (make deps)"
+	as_run() { (cd / && runuser -u "$RUN_USER" -- "$@"); }
+else
+	RUN_USER=$(id -un)
+	as_run() { (cd / && "$@"); }
+fi
+
+# pid_of FILE PATTERN: the pid in FILE if that process is alive and its command
+# line contains PATTERN (so a stale file or a reused pid is never signalled).
+pid_of() {
+	local pid
+	[ -r "$1" ] || return 1
+	pid=$(head -n1 "$1" 2>/dev/null | tr -dc 0-9)
+	[ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$2" || return 1
+	echo "$pid"
+}
+# The postmaster runs with its data directory as cwd: a sure sign it is ours.
+pg_pid() {
+	local pid
+	pid=$(pid_of "${1:-$PG/postmaster.pid}" postgres) &&
+		[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$PG" ] && echo "$pid"
+}
+app_pid()   { pid_of "$RUN/app.pid" "$RUN/app.sock"; }
+nginx_pid() { pid_of "$RUN/nginx.pid" "$VAR/nginx/nginx.conf"; }
+
+# wait_gone PID SECONDS: 0 once the process is gone, 1 on timeout.
+wait_gone() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Make DIR and its ancestors traversable by the run user, adding only o+x
+# where needed (a clone under /root, a mktemp directory).
+ensure_traversable() {
+	local d= part parts
+	$ROOTUSER || return 0
+	IFS=/ read -ra parts <<<"${1#/}"
+	for part in "${parts[@]}"; do
+		d=$d/$part
+		if ! as_run test -x "$d"; then
+			chmod o+x "$d"
+			say "added o+x to $d so '$RUN_USER' can reach $1"
+		fi
+	done
+}
+
+prepare_dirs() {
+	mkdir -p "$VAR" "$PG" "$RUN" "$LOG" "$VAR/nginx" "$VAR/secrets" || die "cannot create $VAR"
+	ensure_traversable "$VAR"
+	ensure_traversable "$ROOT"
+	chmod 0700 "$PG" "$RUN" "$VAR/secrets"
+	if $ROOTUSER; then chown "$RUN_USER:" "$PG" "$RUN" "$LOG" "$VAR/secrets"; fi
+}
+
+start_pg() {
+	local pid lock locale=C
+	if [ ! -f "$PG/PG_VERSION" ]; then
+		locale -a 2>/dev/null | grep -qix 'c\.utf-\?8' && locale=C.UTF-8
+		say "creating PostgreSQL cluster in $PG"
+		as_run "$PGBIN/initdb" -D "$PG" -U tiengnoi --auth=trust -E UTF8 \
+			--locale="$locale" >"$LOG/initdb.log" 2>&1 ||
+			{ tail -n 20 "$LOG/initdb.log" >&2; die "initdb failed, see $LOG/initdb.log"; }
+		echo "include_if_exists = 'tiengnoi.conf'" >>"$PG/postgresql.conf"
+	fi
+	# Rewritten at every start so a moved state directory still works.
+	cat >"$PG/tiengnoi.conf" <<-EOF
+		listen_addresses = ''
+		unix_socket_directories = '$RUN'
+		port = 5432
+		max_connections = 200
+	EOF
+	if $ROOTUSER; then chown "$RUN_USER:" "$PG/tiengnoi.conf"; fi
+	if pid=$(pg_pid) && as_run "$PGBIN/pg_ctl" -D "$PG" status >/dev/null; then
+		say "PostgreSQL already running (pid $pid)"; return
+	fi
+	# Lock files left by a crash whose pid is gone or now someone else's.
+	rm -f "$PG/postmaster.pid"
+	for lock in "$RUN"/.s.PGSQL.*.lock; do
+		[ -e "$lock" ] && ! pg_pid "$lock" >/dev/null && rm -f "$lock" "${lock%.lock}"
+	done
+	as_run "$PGBIN/pg_ctl" -D "$PG" -w -t 60 -l "$LOG/pg.log" start >/dev/null ||
+		{ tail -n 20 "$LOG/pg.log" >&2; die "PostgreSQL did not start, see $LOG/pg.log"; }
+	if ! "$PGBIN/psql" -h "$RUN" -U tiengnoi -d postgres -Atqc \
+		"select 1 from pg_database where datname = 'tiengnoi'" | grep -q 1; then
+		"$PGBIN/createdb" -h "$RUN" -U tiengnoi tiengnoi || die "createdb failed"
+	fi
+}
+
+admin() { (cd "$ROOT" && "$ADMIN" "$@") || die "'tiengnoi-admin $*' failed"; }
+
+start_app() {
+	local pid i
+	if pid=$(app_pid); then
+		say "app already running (pid $pid); stop and start to run a new build"; return
+	fi
+	rm -f "$RUN/app.sock" "$RUN/app.pid"
+	local args=(-s "$RUN/app.sock" -w "$WORKERS" -f "$ROOT/forms")
+	if $ROOTUSER; then args+=(-u "$RUN_USER"); fi
+	# Own session: Ctrl-C in "run" reaches us, and we stop the app in order.
+	(cd "$ROOT" && exec setsid "$APP" "${args[@]}" </dev/null >>"$LOG/app.log" 2>&1) &
+	echo $! >"$RUN/app.pid"
+	for ((i = 0; i < 100; i++)); do
+		[ -S "$RUN/app.sock" ] && break
+		kill -0 "$(cat "$RUN/app.pid")" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -S "$RUN/app.sock" ] || { tail -n 20 "$LOG/app.log" >&2; die "app did not open $RUN/app.sock, see $LOG/app.log"; }
+	if $ROOTUSER; then chown "$RUN_USER:" "$RUN/app.sock"; fi
+}
+
+start_nginx() {
+	local pid i key='$binary_remote_addr'
+	[ "${TIENGNOI_RATELIMIT:-on}" = off ] && key='""'
+	sed -e "s|@PORT@|$PORT|g; s|@VAR@|$VAR|g; s|@ROOT@|$ROOT|g" \
+	    -e "s|@USER@|$RUN_USER|g; s|@LIMIT_KEY@|$key|g" \
+	    "$ROOT/nginx/tiengnoi.conf.in" >"$VAR/nginx/nginx.conf.new"
+	$ROOTUSER || sed -i '/^user /d' "$VAR/nginx/nginx.conf.new"
+	mv "$VAR/nginx/nginx.conf.new" "$VAR/nginx/nginx.conf"
+	"$NGINX" -q -t -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" ||
+		die "generated $VAR/nginx/nginx.conf is invalid"
+	if pid=$(nginx_pid); then
+		say "nginx already running (pid $pid), reloading its configuration"
+		kill -HUP "$pid"
+	else
+		! command -v ss >/dev/null || ! ss -Hltn "sport = :$PORT" | grep -q . ||
+			die "port $PORT is already in use by another program; choose another with PORT=..."
+		"$NGINX" -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" ||
+			{ tail -n 20 "$LOG/nginx-error.log" >&2; die "nginx did not start"; }
+	fi
+	for ((i = 0; i < 150; i++)); do
+		curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && return
+		sleep 0.1
+	done
+	tail -n 10 "$LOG/nginx-error.log" "$LOG/app.log" >&2 || true
+	die "http://127.0.0.1:$PORT/healthz does not answer 200 after 15 s"
+}
+
+cmd_start() {
+	local out
+	out=$(make -s -C "$ROOT" all 2>&1) || { echo "$out" >&2; die "build failed (make all)"; }
+	[ -x "$APP" ] && [ -x "$ADMIN" ] || die "make all did not build $APP and $ADMIN"
+	prepare_dirs
+	start_pg
+	admin keys init
+	admin migrate
+	admin demo
+	if $ROOTUSER; then chown -R "$RUN_USER:" "$VAR/secrets"; fi
+	chmod 0700 "$VAR/secrets"; find "$VAR/secrets" -type f -exec chmod 0600 {} +
+	start_app
+	start_nginx
+	echo
+	echo "Tiếng nói is running at $BASE_URL/   (state: $VAR)"
+	echo "Demo QR codes (worker forms):"
+	(cd "$ROOT" && "$ADMIN" qr list) | sed 's/^/  /'
+	if "$ADMIN" help 2>&1 | grep -qw officer; then
+		echo "Officer console: $BASE_URL/admin/login"
+		(cd "$ROOT" && "$ADMIN" officer demo-login 2>/dev/null) | sed 's/^/  /' || true
+	else
+		echo "Officer console: not yet available"
+	fi
+}
+
+cmd_stop() {
+	local pid
+	if pid=$(nginx_pid); then
+		kill -QUIT "$pid"    # graceful; then fast (TERM), then KILL
+		wait_gone "$pid" 10 || { kill -TERM "$pid"; wait_gone "$pid" 5; } ||
+			{ kill -KILL "$pid" 2>/dev/null; wait_gone "$pid" 5 || true; }
+	fi
+	rm -f "$RUN/nginx.pid"
+	if pid=$(app_pid); then
+		kill -TERM "$pid"
+		# SIGKILL the whole session (supervisor and workers) if it hangs.
+		wait_gone "$pid" 15 || { kill -KILL -- "-$pid" 2>/dev/null; wait_gone "$pid" 5 || true; }
+	fi
+	rm -f "$RUN/app.pid" "$RUN/app.sock"
+	if [ -f "$PG/PG_VERSION" ] && pg_pid >/dev/null; then
+		as_run "$PGBIN/pg_ctl" -D "$PG" -m fast -w -t 60 stop >/dev/null ||
+			die "PostgreSQL did not stop, see $LOG/pg.log"
+	fi
+	say "stopped ($VAR)"
+}
+
+cmd_status() {
+	local pid rc=0 port
+	port=$(sed -n 's/^ *listen 127\.0\.0\.1:\([0-9]*\);/\1/p' "$VAR/nginx/nginx.conf" 2>/dev/null) || true
+	if pid=$(pg_pid); then echo "postgresql: running (pid $pid)"; else echo "postgresql: stopped"; rc=3; fi
+	if pid=$(app_pid); then echo "app:        running (pid $pid)"; else echo "app:        stopped"; rc=3; fi
+	if pid=$(nginx_pid); then echo "nginx:      running (pid $pid) at http://127.0.0.1:$port/"; else echo "nginx:      stopped"; rc=3; fi
+	return $rc
+}
+
+cmd_run() {
+	# Stop everything on Ctrl-C, on TERM, and when start fails half-way.
+	trap 'trap - EXIT; echo; cmd_stop' EXIT
+	trap 'exit 0' INT TERM
+	cmd_start
+	echo "Press Ctrl-C to stop"
+	while :; do sleep 1 & wait $! || true; done
+}
+
+case "${1:-}" in
+	start) cmd_start ;;
+	stop) cmd_stop ;;
+	run) cmd_run ;;
+	status) cmd_status ;;
+	*) echo "usage: $0 start|stop|run|status" >&2; exit 2 ;;
+esac
