@@ -74,7 +74,7 @@ html_page_begin(struct req *r, const char *title)
 	    "<title>");
 	html_text(b, title);
 	html_raw_trusted(b, " · " APP_NAME "</title>"
-	    "<link rel=\"stylesheet\" href=\"/static/app.css\">"
+	    "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/app.css\">"
 	    "<script src=\"/static/app.js\" defer></script></head>\n<body>"
 	    "<header><span class=\"brand\">" APP_NAME "</span> <a class=\"lang\" href=\"?lang=");
 	html_raw_trusted(b, r->lang == LANG_EN ? "vi\" lang=\"vi\">Tiếng Việt" : "en\" lang=\"en\">English");

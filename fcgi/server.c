@@ -28,7 +28,7 @@
 #include "token.h"
 
 #define WORKERS_MAX 256
-#define DRAIN_SECONDS 20
+#define DRAIN_SECONDS 12   /* stack.sh waits 15 s before SIGKILL */
 
 struct options {
 	const char *socket_path;
@@ -229,12 +229,15 @@ worker_main(int listen_fd, struct app *app)
 	struct buf out = { 0 };
 	struct arena *arena = arena_new();
 
+	sigset_t none;
+	sigemptyset(&none);
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
 	set_handler(SIGTERM, on_signal);
 	set_handler(SIGINT, SIG_IGN);
+	sigprocmask(SIG_SETMASK, &none, NULL);   /* the supervisor forked us with signals blocked */
 	if (arena == NULL || FCGX_Init() != 0 || FCGX_InitRequest(&fr, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		return 1;
 	app->db = db_open(config_conninfo(false), true);

@@ -2,7 +2,8 @@
 # Local stack launcher: a private PostgreSQL cluster, the FastCGI app and nginx
 # under one state directory. Usage: scripts/stack.sh start|stop|run|status
 # Env: TIENGNOI_VAR (default <repo>/var), PORT (8080), WORKERS (2 x cores),
-# TIENGNOI_BASE_URL (http://127.0.0.1:$PORT), TIENGNOI_RATELIMIT=off for benches.
+# TIENGNOI_BASE_URL (http://127.0.0.1:$PORT), TIENGNOI_RATELIMIT=off for benches,
+# TIENGNOI_BUILD (build dir, default build), TIENGNOI_FORMS_DIR (default <repo>/forms).
 # Several stacks with different TIENGNOI_VAR and PORT can run side by side.
 set -eu
 
@@ -11,13 +12,11 @@ VAR=$(realpath -m "${TIENGNOI_VAR:-$ROOT/var}")
 PORT=${PORT:-8080}
 WORKERS=${WORKERS:-$(( 2 * $(nproc) ))}
 BASE_URL=${TIENGNOI_BASE_URL:-http://127.0.0.1:$PORT}
-PGBIN=/usr/lib/postgresql/15/bin
-NGINX=/usr/sbin/nginx
-APP=$ROOT/build/tiengnoi.fcgi
-ADMIN=$ROOT/build/tiengnoi-admin
-RUN=$VAR/run
-PG=$VAR/pg
-LOG=$VAR/log
+PGBIN=/usr/lib/postgresql/15/bin NGINX=/usr/sbin/nginx
+BUILD=$ROOT/${TIENGNOI_BUILD:-build}
+APP=$BUILD/tiengnoi.fcgi ADMIN=$BUILD/tiengnoi-admin
+FORMS=$(realpath -m "${TIENGNOI_FORMS_DIR:-$ROOT/forms}")
+RUN=$VAR/run PG=$VAR/pg LOG=$VAR/log
 unset TIENGNOI_DB   # this stack is always the private cluster under $VAR
 export TIENGNOI_VAR=$VAR TIENGNOI_BASE_URL=$BASE_URL
 
@@ -61,10 +60,7 @@ nginx_pid() { pid_of "$RUN/nginx.pid" "$VAR/nginx/nginx.conf"; }
 # wait_gone PID SECONDS: 0 once the process is gone, 1 on timeout.
 wait_gone() {
 	local i
-	for ((i = 0; i < $2 * 10; i++)); do
-		kill -0 "$1" 2>/dev/null || return 0
-		sleep 0.1
-	done
+	for ((i = 0; i < $2 * 10; i++)); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
 	return 1
 }
 
@@ -85,6 +81,7 @@ ensure_traversable() {
 
 prepare_dirs() {
 	mkdir -p "$VAR" "$PG" "$RUN" "$LOG" "$VAR/nginx" "$VAR/secrets" || die "cannot create $VAR"
+	$ROOTUSER || [ -O "$PG" ] || die "$PG belongs to another user; use your own TIENGNOI_VAR"
 	ensure_traversable "$VAR"
 	ensure_traversable "$ROOT"
 	chmod 0700 "$PG" "$RUN" "$VAR/secrets"
@@ -109,10 +106,9 @@ start_pg() {
 		max_connections = 200
 	EOF
 	if $ROOTUSER; then chown "$RUN_USER:" "$PG/tiengnoi.conf"; fi
-	if pid=$(pg_pid) && as_run "$PGBIN/pg_ctl" -D "$PG" status >/dev/null; then
-		say "PostgreSQL already running (pid $pid)"; return
-	fi
-	# Lock files left by a crash whose pid is gone or now someone else's.
+	if pid=$(pg_pid); then say "PostgreSQL already running (pid $pid)"; return; fi
+	# No postmaster of ours: lock files are left from a crash (their pid is
+	# gone or now someone else's); PostgreSQL would refuse to start over them.
 	rm -f "$PG/postmaster.pid"
 	for lock in "$RUN"/.s.PGSQL.*.lock; do
 		[ -e "$lock" ] && ! pg_pid "$lock" >/dev/null && rm -f "$lock" "${lock%.lock}"
@@ -133,11 +129,12 @@ start_app() {
 		say "app already running (pid $pid); stop and start to run a new build"; return
 	fi
 	rm -f "$RUN/app.sock" "$RUN/app.pid"
-	local args=(-s "$RUN/app.sock" -w "$WORKERS" -f "$ROOT/forms")
+	local args=(-s "$RUN/app.sock" -w "$WORKERS" -f "$FORMS")
 	if $ROOTUSER; then args+=(-u "$RUN_USER"); fi
 	# Own session: Ctrl-C in "run" reaches us, and we stop the app in order.
 	(cd "$ROOT" && exec setsid "$APP" "${args[@]}" </dev/null >>"$LOG/app.log" 2>&1) &
 	echo $! >"$RUN/app.pid"
+	disown $!   # no "Killed" job notice from bash in "run" mode
 	for ((i = 0; i < 100; i++)); do
 		[ -S "$RUN/app.sock" ] && break
 		kill -0 "$(cat "$RUN/app.pid")" 2>/dev/null || break
@@ -176,8 +173,11 @@ start_nginx() {
 
 cmd_start() {
 	local out
-	out=$(make -s -C "$ROOT" all 2>&1) || { echo "$out" >&2; die "build failed (make all)"; }
-	[ -x "$APP" ] && [ -x "$ADMIN" ] || die "make all did not build $APP and $ADMIN"
+	# another build directory (e.g. the sanitizer build of make test) is built by its owner
+	if [ -z "${TIENGNOI_BUILD:-}" ]; then
+		out=$(make -s -C "$ROOT" all 2>&1) || { echo "$out" >&2; die "build failed (make all)"; }
+	fi
+	[ -x "$APP" ] && [ -x "$ADMIN" ] || die "$APP and $ADMIN are missing: build them first"
 	prepare_dirs
 	start_pg
 	admin keys init
@@ -191,9 +191,9 @@ cmd_start() {
 	echo "Tiếng nói is running at $BASE_URL/   (state: $VAR)"
 	echo "Demo QR codes (worker forms):"
 	(cd "$ROOT" && "$ADMIN" qr list) | sed 's/^/  /'
-	if "$ADMIN" help 2>&1 | grep -qw officer; then
+	if "$ADMIN" help 2>&1 | grep -q 'officer demo-login'; then
 		echo "Officer console: $BASE_URL/admin/login"
-		(cd "$ROOT" && "$ADMIN" officer demo-login 2>/dev/null) | sed 's/^/  /' || true
+		(cd "$ROOT" && "$ADMIN" officer demo-login) | sed 's/^/  /'
 	else
 		echo "Officer console: not yet available"
 	fi
@@ -231,7 +231,7 @@ cmd_status() {
 
 cmd_run() {
 	# Stop everything on Ctrl-C, on TERM, and when start fails half-way.
-	trap 'trap - EXIT; echo; cmd_stop' EXIT
+	trap 'trap - EXIT; trap "" INT TERM; echo; cmd_stop' EXIT
 	trap 'exit 0' INT TERM
 	cmd_start
 	echo "Press Ctrl-C to stop"
