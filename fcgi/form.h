@@ -8,7 +8,17 @@
 enum field_type {
 	FIELD_TEXT,
 	FIELD_TEXTAREA,
+	FIELD_INTEGER,
+	FIELD_NUMBER,
+	FIELD_MONEY,
+	FIELD_DATE,
+	FIELD_MONTH,
 	FIELD_SELECT,
+	FIELD_MULTISELECT,
+	FIELD_YESNO,
+	FIELD_RANK,
+	FIELD_PHONE,
+	FIELD_PHOTO,
 	FIELD__MAX
 };
 
@@ -17,16 +27,31 @@ struct form_option {
 	char *label[LANG__MAX];
 };
 
+/* show_if: the field is asked (and validated, and stored) only when the
+ * field named `field` has one of `values`. */
+struct form_cond {
+	char *field;
+	char **values;
+	size_t nvalues;
+};
+
 struct form_field {
 	char *name;
 	enum field_type type;
 	bool required;
+	bool multiple;         /* month: a list of months (checkboxes) */
+	bool unsure;           /* yesno: offer "not sure" */
+	bool has_min, has_max;
+	double min, max;       /* integer, number, money; date/month: days/months from today */
 	long min_length;
 	long max_length;
+	long max_items;        /* multiselect, month list, rank, photo */
+	long span;             /* month list: how many recent months to offer */
 	char *label[LANG__MAX];
 	char *hint[LANG__MAX];
 	struct form_option *options;
 	size_t noptions;
+	struct form_cond cond; /* cond.field == NULL: always asked */
 };
 
 struct form {
@@ -36,6 +61,9 @@ struct form {
 	char *help[LANG__MAX];
 	struct form_field *fields;
 	size_t nfields;
+	struct form_cond urgent_if;          /* answers that make a report urgent */
+	char *urgent_message[LANG__MAX];     /* shown at once: what to do, whom to call */
+	bool has_photo;                      /* needs multipart/form-data */
 };
 
 struct form_set {
@@ -47,6 +75,9 @@ struct form_set *form_set_load(const char *dir, char *err, size_t errlen);
 void form_set_free(struct form_set *);
 const struct form *form_find(const struct form_set *, const char *id);
 const char *form_label(char *const label[LANG__MAX], enum lang);
+const char *form_type_name(enum field_type);
+bool form_field_asked(const struct form *, const struct form_field *, const struct kvlist *values);
+bool form_is_urgent(const struct form *, const struct kvlist *values);
 void form_render_fields(struct req *, const struct form *, const struct kvlist *values, const enum msg *errors);
 int form_validate(struct arena *, const struct form *, const struct kvlist *in, json_t **answers, enum msg **errors);
 

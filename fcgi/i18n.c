@@ -103,6 +103,44 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	  "Take a screenshot or write this code down. If you lose it, it cannot be recovered." },
 	/* MSG_BACK_TO_FORMS */
 	{ "Gửi phản ánh khác", "Send another report" },
+	/* MSG_FIELD_NOT_NUMBER */
+	{ "Hãy nhập một con số (chỉ gồm chữ số).", "Please enter a number (digits only)." },
+	/* MSG_FIELD_TOO_SMALL */
+	{ "Số này nhỏ hơn mức cho phép.", "This number is too small." },
+	/* MSG_FIELD_TOO_BIG */
+	{ "Số này lớn hơn mức cho phép.", "This number is too large." },
+	/* MSG_FIELD_BAD_DATE */
+	{ "Ngày không đúng. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 25/10/2026.",
+	  "This date is not valid. Please enter it as day/month/year, e.g. 25/10/2026." },
+	/* MSG_FIELD_BAD_MONTH */
+	{ "Tháng không đúng. Hãy nhập theo dạng tháng/năm, ví dụ 10/2026.",
+	  "This month is not valid. Please enter it as month/year, e.g. 10/2026." },
+	/* MSG_FIELD_BAD_PHONE */
+	{ "Số điện thoại không đúng. Hãy nhập 10 chữ số, ví dụ 0912345678.",
+	  "This phone number is not valid. Please enter 10 digits, e.g. 0912345678." },
+	/* MSG_FIELD_BAD_RANK */
+	{ "Mỗi thứ tự chỉ dùng một lần (1 là quan trọng nhất).",
+	  "Use each position only once (1 is the most important)." },
+	/* MSG_FIELD_TOO_MANY */
+	{ "Chọn quá nhiều mục.", "Too many items chosen." },
+	/* MSG_YES */
+	{ "Có", "Yes" },
+	/* MSG_NO */
+	{ "Không", "No" },
+	/* MSG_UNSURE */
+	{ "Không rõ", "Not sure" },
+	/* MSG_RANK_NONE */
+	{ "—", "—" },
+	/* MSG_MONEY_UNIT */
+	{ "đồng", "VND" },
+	/* MSG_MONTH_PREFIX */
+	{ "Tháng", "Month" },
+	/* MSG_MAX_PREFIX */
+	{ "tối đa", "at most" },
+	/* MSG_MIN_PREFIX */
+	{ "tối thiểu", "at least" },
+	/* MSG_CHARS */
+	{ "ký tự", "characters" },
 };
 
 const char *

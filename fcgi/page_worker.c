@@ -166,7 +166,10 @@ form_page(struct req *r, int status, const char *token, const char *workplace,
 	}
 	html_raw_trusted(b, "<p class=\"note\">");
 	html_text(b, tr(r->lang, MSG_ANON_NOTE));
-	html_raw_trusted(b, "</p><form method=\"post\" accept-charset=\"utf-8\" action=\"/q/");
+	html_raw_trusted(b, "</p><form method=\"post\" accept-charset=\"utf-8\"");
+	if (f->has_photo)
+		html_raw_trusted(b, " enctype=\"multipart/form-data\"");
+	html_raw_trusted(b, " action=\"/q/");
 	html_url_arg(b, token);
 	html_raw_trusted(b, "/");
 	html_url_arg(b, f->id);
@@ -175,6 +178,9 @@ form_page(struct req *r, int status, const char *token, const char *workplace,
 	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"_idem\" value=\"");
 	html_attr(b, idem);
 	html_raw_trusted(b, "\">\n");
+	/* a field people never see: bots fill it, browsers' autofill must not */
+	html_raw_trusted(b, "<div class=\"hp\" aria-hidden=\"true\"><label for=\"f-website\">Website</label>"
+	    "<input type=\"text\" id=\"f-website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\" value=\"\"></div>\n");
 	form_render_fields(r, f, values, errors);
 	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
 	html_text(b, tr(r->lang, MSG_SEND));
@@ -184,7 +190,7 @@ form_page(struct req *r, int status, const char *token, const char *workplace,
 
 /* The receipt page: the code large, in id="receipt", and what it is for. */
 static void
-receipt_page(struct req *r, const char *token, const char *digits)
+receipt_page(struct req *r, const char *token, const char *digits, const struct form *f, bool urgent)
 {
 	struct buf *b = r->out;
 	char grouped[RECEIPT_DIGITS + 4];
@@ -194,7 +200,13 @@ receipt_page(struct req *r, const char *token, const char *digits)
 	html_page_begin(r, tr(r->lang, MSG_RECEIPT_TITLE));
 	html_raw_trusted(b, "<h1>");
 	html_text(b, tr(r->lang, MSG_RECEIPT_TITLE));
-	html_raw_trusted(b, "</h1><p>");
+	html_raw_trusted(b, "</h1>");
+	if (urgent) {
+		html_raw_trusted(b, "<div class=\"urgent\" role=\"alert\"><p>");
+		html_text(b, form_label(f->urgent_message, r->lang));
+		html_raw_trusted(b, "</p></div>");
+	}
+	html_raw_trusted(b, "<p>");
 	html_text(b, tr(r->lang, MSG_RECEIPT_LABEL));
 	html_raw_trusted(b, "</p><p class=\"receipt\" id=\"receipt\">");
 	html_text(b, grouped);
@@ -245,6 +257,10 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 		form_page(r, 403, token, workplace, f, &in, NULL, MSG_FORM_EXPIRED);
 		return;
 	}
+	if (*kv_get_or_empty(&in, "website") != '\0') {
+		form_page(r, 400, token, workplace, f, &in, NULL, MSG_FORM_HAS_ERRORS);
+		return;
+	}
 	json_t *answers;
 	enum msg *errors;
 	if (form_validate(r->arena, f, &in, &answers, &errors) > 0) {
@@ -265,8 +281,9 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 	receipt_from_idem(r->app->keys, idem, digits);
 	receipt_hash(r->app->keys, digits, rhash);
 	snprintf(version, sizeof(version), "%d", f->version);
+	bool urgent = form_is_urgent(f, &in);
 	const char *params[8] = { e->id, f->id, version, json, r->lang == LANG_EN ? "en" : "vi",
-	    idem, (const char *)rhash, "f" };
+	    idem, (const char *)rhash, urgent ? "t" : "f" };
 	const int lengths[8] = { 0, 0, 0, 0, 0, 0, RECEIPT_HASH_LEN, 0 };
 	const int binary[8] = { 0, 0, 0, 0, 0, 0, 1, 0 };
 	PGresult *res = db_run(r->app->db, STMT_SUBMISSION_INSERT, params, lengths, binary);
@@ -282,7 +299,7 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 	}
 	/* zero rows: this key was stored before (double tap, resend): same receipt */
 	PQclear(res);
-	receipt_page(r, token, digits);
+	receipt_page(r, token, digits, f, urgent);
 }
 
 /* /q/TOKEN[/FORM]: token matched case-insensitively. */

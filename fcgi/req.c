@@ -182,6 +182,26 @@ kv_get(const struct kvlist *l, const char *key)
 	return NULL;
 }
 
+/* True when key has the value val among its (possibly several) values. */
+bool
+kv_has(const struct kvlist *l, const char *key, const char *val)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->items[i].key, key) == 0 && strcmp(l->items[i].val, val) == 0)
+			return true;
+	return false;
+}
+
+/* How many values key has. */
+size_t
+kv_count(const struct kvlist *l, const char *key)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		n += strcmp(l->items[i].key, key) == 0;
+	return n;
+}
+
 const char *
 kv_get_or_empty(const struct kvlist *l, const char *key)
 {

@@ -19,6 +19,8 @@ int req_parse_urlencoded(struct arena *, const char *, size_t, struct kvlist *);
 int req_parse_cookies(struct arena *, const char *, struct kvlist *);
 const char *kv_get(const struct kvlist *, const char *);
 const char *kv_get_or_empty(const struct kvlist *, const char *);
+bool kv_has(const struct kvlist *, const char *key, const char *val);
+size_t kv_count(const struct kvlist *, const char *key);
 int req_body(struct req *, size_t max, char **, size_t *);
 bool req_content_type_is(const struct req *, const char *);
 

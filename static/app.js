@@ -1,8 +1,111 @@
-/* app.js: progressive help on worker forms; every page works without it. */
+/* app.js: optional help on worker forms (every page works without it): hides questions that do not
+   apply, keeps a draft on the phone, and when the network is down queues the report and resends it
+   with the same idempotency key when the network returns. */
 "use strict";
-document.addEventListener("submit", function (e) {
-	var f = e.target, b = f.querySelector("button[type=submit]");
-	if (f.dataset.sending) { e.preventDefault(); return; }   /* a double tap sends once */
-	f.dataset.sending = "1";
-	if (b) { b.setAttribute("aria-busy", "true"); b.textContent = document.documentElement.lang === "en" ? "Sending…" : "Đang gửi…"; }
-});
+(function () {
+	var d = document, en = d.documentElement.lang === "en", form = d.querySelector("form[method=post]");
+	var draftKey = "draft:" + location.pathname, queueKey = "queue:" + location.pathname;
+	var T = en ? {
+		off: "No network. Your report is kept on this phone and will be sent when the network returns.",
+		wait: "Sending…", fail: "Still no network. Trying again…"
+	} : {
+		off: "Không có mạng. Báo cáo được giữ trên điện thoại và sẽ tự gửi khi có mạng lại.",
+		wait: "Đang gửi…", fail: "Vẫn chưa có mạng. Đang thử lại…"
+	};
+	function store(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
+	function load(k) { try { return localStorage.getItem(k); } catch (e) { return null; } }
+
+	if (d.getElementById("receipt")) {   /* stored: nothing left to keep */
+		store(draftKey, null);
+		store(queueKey, null);
+		return;
+	}
+	if (!form) return;
+
+	function chosen(name) {
+		var out = [];
+		Array.prototype.forEach.call(form.elements, function (el) {
+			if (el.name !== name) return;
+			if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+			out.push(el.value);
+		});
+		return out;
+	}
+	function conditions() {
+		Array.prototype.forEach.call(d.querySelectorAll("[data-if-field]"), function (el) {
+			var want = el.getAttribute("data-if-values").split(" "), have = chosen(el.getAttribute("data-if-field"));
+			el.hidden = !want.some(function (v) { return have.indexOf(v) >= 0; });
+		});
+	}
+
+	var fresh = !d.querySelector(".field.error, .alert");
+	function saveDraft() {
+		var data = {};
+		Array.prototype.forEach.call(form.elements, function (el) {
+			if (!el.name || el.type === "hidden" || el.type === "file" || el.name === "website") return;
+			if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+			(data[el.name] = data[el.name] || []).push(el.value);
+		});
+		store(draftKey, JSON.stringify(data));
+	}
+	function restoreDraft() {
+		var data;
+		try { data = JSON.parse(load(draftKey) || "null"); } catch (e) { data = null; }
+		if (!data || !fresh) return;
+		Array.prototype.forEach.call(form.elements, function (el) {
+			var v = data[el.name];
+			if (!v || el.type === "hidden" || el.type === "file") return;
+			if (el.type === "checkbox" || el.type === "radio") el.checked = v.indexOf(el.value) >= 0;
+			else el.value = v[0];
+		});
+	}
+
+	var note = d.createElement("p");
+	note.setAttribute("role", "status");
+	note.className = "alert";
+	note.hidden = true;
+	form.parentNode.insertBefore(note, form);
+	function say(t) { note.textContent = t; note.hidden = !t; }
+
+	/* Sends a queued report; shows whatever page the server answers. */
+	var retry = null;
+	function send(q) {
+		say(T.wait);
+		var body = q.body, headers = {};
+		if (typeof body === "string") headers["Content-Type"] = "application/x-www-form-urlencoded";
+		fetch(q.url, { method: "POST", body: body, headers: headers, credentials: "same-origin" }).then(function (r) {
+			return r.text();
+		}).then(function (html) {
+			clearInterval(retry);
+			store(queueKey, null);
+			d.open();
+			d.write(html);
+			d.close();
+		}, function () {
+			say(navigator.onLine ? T.fail : T.off);
+			if (!retry) retry = setInterval(function () { send(q); }, 15000);
+		});
+	}
+	var pending = null;
+	window.addEventListener("online", function () { if (pending) send(pending); });
+
+	form.addEventListener("submit", function (e) {
+		if (form.dataset.sending) { e.preventDefault(); return; }   /* a double tap sends once */
+		if (!window.fetch || !window.URLSearchParams) return;        /* old browser: plain post */
+		e.preventDefault();
+		form.dataset.sending = "1";
+		var data = new FormData(form), multipart = form.enctype === "multipart/form-data";
+		pending = { url: form.action, body: multipart ? data : new URLSearchParams(data).toString() };
+		if (!multipart) store(queueKey, JSON.stringify(pending));
+		if (navigator.onLine === false) { say(T.off); return; }
+		send(pending);
+	});
+	form.addEventListener("input", saveDraft);
+	form.addEventListener("change", function () { saveDraft(); conditions(); });
+	restoreDraft();
+	conditions();
+
+	var queued;
+	try { queued = JSON.parse(load(queueKey) || "null"); } catch (e) { queued = null; }
+	if (queued && fresh) { pending = queued; form.dataset.sending = "1"; send(queued); }
+})();
