@@ -2,15 +2,15 @@
 CC      ?= cc
 PKGS     = libpq jansson libsodium libutf8proc libqrencode libpng
 CFLAGS  ?= -O2
-CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -g \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql
 LDLIBS   = -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -ljansson -lsodium -lutf8proc -lqrencode -lpng)
 
 BUILD   ?= build
 # the code shared by the app, the CLI and the unit tests
-CORE     = arena buf config csrf db form html http i18n qr req text token
-APP      = $(CORE) route page_system page_worker server
+CORE     = arena buf config csrf db form html http i18n qr ratelimit req text token
+APP      = $(CORE) route page_status page_system page_worker server
 ADMIN    = $(CORE) admin
 CORE_O   = $(CORE:%=$(BUILD)/%.o)
 

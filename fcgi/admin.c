@@ -202,6 +202,11 @@ cmd_keys_init(struct opts *o)
 	if (rc < 0)
 		return fail(EXIT_FAIL, "cannot create %s: %s", config_key_path(), strerror(errno));
 	printf("%s %s\n", rc == 0 ? "created" : "kept", config_key_path());
+	rc = keys_create_contact(config_contact_path(false), config_contact_path(true));
+	if (rc < 0)
+		return fail(EXIT_FAIL, "cannot create the contact key pair %s, %s: %s", config_contact_path(false),
+		    config_contact_path(true), errno == EEXIST ? "only one half exists; restore the other from backup" : strerror(errno));
+	printf("%s %s\n", rc == 0 ? "created" : "kept", config_contact_path(true));
 	return EXIT_OK;
 }
 
@@ -593,7 +598,8 @@ cmd_demo(struct opts *o)
 
 static const struct cmd cmds[] = {
 	{ "keys", "init", cmd_keys_init, "",
-	  "keys init\n  Creates the server key file (TIENGNOI_KEY_FILE, default VAR/secrets/server.key) if absent." },
+	  "keys init\n  Creates the server key (TIENGNOI_KEY_FILE, default VAR/secrets/server.key) and the contact\n"
+	  "  key pair beside it (contact.pub for the app, contact.key for revealing) if absent." },
 	{ "migrate", NULL, cmd_migrate, "",
 	  "migrate\n  Applies the numbered SQL files in sql/ not applied yet, each in one transaction." },
 	{ "demo", NULL, cmd_demo, "",

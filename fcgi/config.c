@@ -1,6 +1,7 @@
 /* config.c: where the state directory, database, keys and public URL are, from the environment. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app.h"
 #include "config.h"
@@ -48,6 +49,20 @@ config_key_path(void)
 		return k;
 	snprintf(p, sizeof(p), "%s/secrets/server.key", config_var_dir());
 	return p;
+}
+
+/* The contact-encryption key pair sits beside the server key: the app
+ * needs only the public half to seal; the secret half opens contact
+ * details for an officer who presses "reveal". */
+const char *
+config_contact_path(bool secret)
+{
+	static char p[2][1100];
+	const char *k = config_key_path();
+	const char *slash = strrchr(k, '/');
+	int dirlen = slash ? (int)(slash - k) : 1;
+	snprintf(p[secret], sizeof(p[0]), "%.*s/%s", dirlen, slash ? k : ".", secret ? "contact.key" : "contact.pub");
+	return p[secret];
 }
 
 /* TIENGNOI_BASE_URL, the public address printed in QR codes. */

@@ -6,6 +6,7 @@
 const char *config_var_dir(void);
 const char *config_conninfo(bool owner);
 const char *config_key_path(void);
+const char *config_contact_path(bool secret);
 const char *config_base_url(void);
 
 #endif

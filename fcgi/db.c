@@ -37,11 +37,23 @@ static const struct stmt_def stmts[STMT__MAX] = {
 	{ "UPDATE entry_point SET scan_count = scan_count + 1 WHERE id = $1", 1 },
 	/* STMT_SUBMISSION_INSERT */
 	{ "INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, "
-	  "channel, answers, lang, idempotency_key, receipt_hash, urgent) "
-	  "SELECT $2, $3, w.id, w.unit_id, e.id, 'qr', $4::jsonb, $5, $6, $7, $8 "
+	  "channel, answers, lang, idempotency_key, receipt_hash, urgent, contact_sealed, contact_consent_at) "
+	  "SELECT $2, $3, w.id, w.unit_id, e.id, 'qr', $4::jsonb, $5, $6, $7, $8, $9, "
+	  "CASE WHEN $9::bytea IS NULL THEN NULL ELSE now() END "
 	  "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id "
 	  "WHERE e.id = $1 "
-	  "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id", 8 },
+	  "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id", 9 },
+	/* STMT_STATUS_LOOKUP */
+	{ "SELECT s.id, s.status, s.form_id, "
+	  "to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), w.name "
+	  "FROM submission s JOIN workplace w ON w.id = s.workplace_id WHERE s.receipt_hash = $1", 1 },
+	/* STMT_STATUS_MESSAGES */
+	{ "SELECT author, body, to_char(created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') "
+	  "FROM message WHERE submission_id = $1 ORDER BY created_at, id", 1 },
+	/* STMT_STATUS_REPLY */
+	{ "WITH m AS (INSERT INTO message (submission_id, author, body, idempotency_key) "
+	  "VALUES ($1, 'worker', $2, $3) ON CONFLICT (idempotency_key) DO NOTHING RETURNING submission_id) "
+	  "UPDATE submission SET worker_replied_at = now() WHERE id IN (SELECT submission_id FROM m)", 3 },
 };
 
 static double

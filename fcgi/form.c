@@ -396,6 +396,25 @@ load_form(struct load_ctx *c, const char *path, struct form *f)
 				goto done;
 			}
 	}
+	static const char *const known[] = { "id", "version", "title", "help", "fields", "urgent_if",
+	    "urgent_message", "contact", NULL };
+	const char *key;
+	json_t *val;
+	json_object_foreach(root, key, val) {
+		size_t k;
+		for (k = 0; known[k] && strcmp(known[k], key) != 0; k++)
+			;
+		if (known[k] == NULL) {
+			load_fail(c, NULL, "unknown property \"%s\"", key);
+			goto done;
+		}
+	}
+	json_t *contact = json_object_get(root, "contact");
+	if (contact != NULL && !json_is_boolean(contact)) {
+		load_fail(c, NULL, "\"contact\" must be true or false");
+		goto done;
+	}
+	f->contact = json_is_true(contact);
 	json_t *urgent = json_object_get(root, "urgent_if");
 	if (urgent != NULL) {
 		if (load_cond(c, urgent, "urgent_if", NULL, f->fields, f->nfields, &f->urgent_if) != 0 ||
@@ -564,9 +583,9 @@ cond_attrs(struct buf *b, const struct form_cond *c)
 }
 
 static void
-id_attr(struct buf *b, const char *prefix, const struct form_field *fd, const char *suffix)
+id_attr(struct buf *b, const char *prefix_literal, const struct form_field *fd, const char *suffix)
 {
-	html_raw_trusted(b, prefix);
+	html_raw_trusted(b, prefix_literal);
 	html_attr(b, fd->name);
 	if (suffix) {
 		buf_putc(b, '-');
@@ -577,11 +596,11 @@ id_attr(struct buf *b, const char *prefix, const struct form_field *fd, const ch
 
 /* One checkbox or radio with its label; `checked` from the kept values. */
 static void
-choice(struct buf *b, const char *type, const struct form_field *fd, const char *value, const char *label,
+choice(struct buf *b, const char *type_literal, const struct form_field *fd, const char *value, const char *label,
     bool checked, bool bad)
 {
 	html_raw_trusted(b, "<label class=\"choice\"><input type=\"");
-	html_raw_trusted(b, type);
+	html_raw_trusted(b, type_literal);
 	html_raw_trusted(b, "\" name=\"");
 	html_attr(b, fd->name);
 	html_raw_trusted(b, "\" value=\"");
@@ -707,11 +726,11 @@ render_control(struct req *r, const struct form_field *fd, const struct kvlist *
 	default: break;
 	}
 	html_raw_trusted(b, "<input type=\"");
-	html_raw_trusted(b, input ? input : "text");
+	html_text(b, input ? input : "text");
 	html_raw_trusted(b, "\"");
 	if (mode) {
 		html_raw_trusted(b, " inputmode=\"");
-		html_raw_trusted(b, mode);
+		html_text(b, mode);
 		html_raw_trusted(b, "\"");
 	}
 	if (fd->type == FIELD_PHONE)
@@ -1165,4 +1184,100 @@ form_validate(struct arena *a, const struct form *f, const struct kvlist *in, js
 		nerr += e != MSG__MAX;
 	}
 	return nerr;
+}
+
+/* ---- optional contact details, behind explicit consent ---- */
+
+static void
+contact_input(struct req *r, const char *name, const char *type, enum msg label, const struct kvlist *values)
+{
+	struct buf *b = r->out;
+	html_raw_trusted(b, "<div class=\"field\"><label for=\"f-");
+	html_attr(b, name);
+	html_raw_trusted(b, "\">");
+	html_text(b, tr(r->lang, label));
+	html_raw_trusted(b, "</label><input type=\"");
+	html_attr(b, type);
+	html_raw_trusted(b, "\" autocomplete=\"off\" maxlength=\"100\" id=\"f-");
+	html_attr(b, name);
+	html_raw_trusted(b, "\" name=\"");
+	html_attr(b, name);
+	html_raw_trusted(b, "\" value=\"");
+	html_attr(b, values ? kv_get_or_empty(values, name) : "");
+	html_raw_trusted(b, "\"></div>");
+}
+
+/* The contact block: what it is for and who sees it, a consent box that
+ * must be ticked (silence is not consent), and the three ways to reach
+ * the worker. `error` (MSG__MAX for none) is shown inside it. */
+void
+form_render_contact(struct req *r, const struct form *f, const struct kvlist *values, enum msg error)
+{
+	struct buf *b = r->out;
+	if (!f->contact)
+		return;
+	html_raw_trusted(b, error != MSG__MAX ? "<fieldset class=\"contact field error\" id=\"q-contact\"><legend>"
+	    : "<fieldset class=\"contact\" id=\"q-contact\"><legend>");
+	html_text(b, tr(r->lang, MSG_CONTACT_TITLE));
+	html_raw_trusted(b, "</legend><p class=\"hint\">");
+	html_text(b, tr(r->lang, MSG_CONTACT_EXPLAIN));
+	html_raw_trusted(b, "</p>");
+	if (error != MSG__MAX) {
+		html_raw_trusted(b, "<p class=\"msg\" role=\"alert\" id=\"e-contact\">");
+		html_text(b, tr(r->lang, error));
+		html_raw_trusted(b, "</p>");
+	}
+	contact_input(r, "contact_name", "text", MSG_CONTACT_NAME, values);
+	contact_input(r, "contact_phone", "tel", MSG_CONTACT_PHONE, values);
+	contact_input(r, "contact_zalo", "text", MSG_CONTACT_ZALO, values);
+	html_raw_trusted(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"contact_consent\" value=\"yes\"");
+	if (values && kv_has(values, "contact_consent", "yes"))
+		html_raw_trusted(b, " checked");
+	html_raw_trusted(b, "> ");
+	html_text(b, tr(r->lang, MSG_CONTACT_CONSENT));
+	html_raw_trusted(b, "</label></fieldset>\n");
+}
+
+/* Reads the contact block. Nothing given: *json = NULL, fine. Details
+ * without the consent box, or consent without details, is an error the
+ * worker fixes. Otherwise *json (arena) holds the details to be sealed. */
+enum msg
+form_contact(struct arena *a, const struct form *f, const struct kvlist *in, char **json)
+{
+	static const char *const names[] = { "contact_name", "contact_phone", "contact_zalo" };
+	*json = NULL;
+	if (!f->contact)
+		return MSG__MAX;
+	json_t *o = json_object();
+	for (size_t i = 0; i < 3; i++) {
+		char *v = text_trim(arena_strdup(a, kv_get_or_empty(in, names[i])));
+		if (text_length(v) > 100) {
+			json_decref(o);
+			return MSG_FIELD_TOO_LONG;
+		}
+		if (*v == '\0')
+			continue;
+		if (i == 1) {
+			char *p = parse_phone(a, v);
+			if (p == NULL) {
+				json_decref(o);
+				return MSG_FIELD_BAD_PHONE;
+			}
+			v = p;
+		}
+		json_object_set_new(o, names[i] + strlen("contact_"), json_string(v));
+	}
+	bool consent = kv_has(in, "contact_consent", "yes");
+	enum msg e = MSG__MAX;
+	if (json_object_size(o) > 0 && !consent)
+		e = MSG_CONTACT_NEED_CONSENT;
+	else if (json_object_size(o) == 0 && consent)
+		e = MSG_CONTACT_EMPTY;
+	else if (consent) {
+		char *dump = json_dumps(o, JSON_COMPACT);
+		*json = dump ? arena_strdup(a, dump) : NULL;
+		free(dump);
+	}
+	json_decref(o);
+	return e;
 }

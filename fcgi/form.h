@@ -64,6 +64,7 @@ struct form {
 	struct form_cond urgent_if;          /* answers that make a report urgent */
 	char *urgent_message[LANG__MAX];     /* shown at once: what to do, whom to call */
 	bool has_photo;                      /* needs multipart/form-data */
+	bool contact;                        /* offer optional contact details */
 };
 
 struct form_set {
@@ -80,5 +81,7 @@ bool form_field_asked(const struct form *, const struct form_field *, const stru
 bool form_is_urgent(const struct form *, const struct kvlist *values);
 void form_render_fields(struct req *, const struct form *, const struct kvlist *values, const enum msg *errors);
 int form_validate(struct arena *, const struct form *, const struct kvlist *in, json_t **answers, enum msg **errors);
+void form_render_contact(struct req *, const struct form *, const struct kvlist *values, enum msg error);
+enum msg form_contact(struct arena *, const struct form *, const struct kvlist *in, char **json);
 
 #endif

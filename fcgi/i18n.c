@@ -141,6 +141,79 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	{ "tối thiểu", "at least" },
 	/* MSG_CHARS */
 	{ "ký tự", "characters" },
+	/* MSG_CONTACT_TITLE */
+	{ "Để lại cách liên lạc (không bắt buộc)", "Leave a way to contact you (optional)" },
+	/* MSG_CONTACT_EXPLAIN */
+	{ "Nếu bạn muốn công đoàn gọi lại. Thông tin này được mã hóa; chỉ cán bộ công đoàn phụ trách nơi làm việc của bạn "
+	  "mới mở được, mỗi lần mở đều được ghi lại; công ty không bao giờ được xem. Không để lại thì báo cáo vẫn được xử lý.",
+	  "If you want the union to call you back. This is encrypted; only the union officers responsible for your workplace "
+	  "can open it, and every opening is recorded; the employer never sees it. Your report is handled either way." },
+	/* MSG_CONTACT_CONSENT */
+	{ "Tôi đồng ý để cán bộ công đoàn xem thông tin liên lạc này để liên hệ với tôi về báo cáo này.",
+	  "I agree that union officers may see these contact details to reach me about this report." },
+	/* MSG_CONTACT_NAME */
+	{ "Tên hoặc cách gọi", "Name, or what to call you" },
+	/* MSG_CONTACT_PHONE */
+	{ "Số điện thoại", "Phone number" },
+	/* MSG_CONTACT_ZALO */
+	{ "Zalo (số điện thoại hoặc tên)", "Zalo (number or name)" },
+	/* MSG_CONTACT_NEED_CONSENT */
+	{ "Hãy đánh dấu ô đồng ý, hoặc xóa thông tin liên lạc nếu bạn muốn ẩn danh.",
+	  "Tick the consent box, or clear the contact details to stay anonymous." },
+	/* MSG_CONTACT_EMPTY */
+	{ "Bạn đã đồng ý nhưng chưa ghi cách liên lạc nào.", "You agreed but gave no way to contact you." },
+	/* MSG_NOTICE */
+	{ "Ai đọc: cán bộ công đoàn phụ trách nơi làm việc này. Lưu gì: nội dung bạn gửi và thời gian gửi; không lưu địa chỉ IP hay thông tin máy. "
+	  "Bao lâu: 24 tháng, lâu hơn nếu cần cho một vụ việc đang giải quyết.",
+	  "Who reads it: the union officers responsible for this workplace. What is kept: what you send and when; no IP address or device details. "
+	  "For how long: 24 months, longer if a case being handled needs it." },
+	/* MSG_NOTICE_MORE */
+	{ "Cách công đoàn bảo vệ thông tin của bạn", "How the union protects your information" },
+	/* MSG_STATUS_TITLE */
+	{ "Tra cứu phản ánh", "Check your report" },
+	/* MSG_STATUS_INTRO */
+	{ "Nhập mã biên nhận 16 chữ số bạn nhận được khi gửi phản ánh.",
+	  "Enter the 16-digit receipt code you got when you sent your report." },
+	/* MSG_STATUS_CODE */
+	{ "Mã biên nhận", "Receipt code" },
+	/* MSG_STATUS_LOOKUP */
+	{ "Xem", "Look up" },
+	/* MSG_STATUS_BAD_CODE */
+	{ "Mã biên nhận gồm đúng 16 chữ số, ví dụ 1234 5678 9012 3456.",
+	  "A receipt code is exactly 16 digits, e.g. 1234 5678 9012 3456." },
+	/* MSG_STATUS_NOT_FOUND */
+	{ "Không tìm thấy phản ánh với mã này. Hãy kiểm tra lại từng chữ số.",
+	  "No report was found with this code. Please check each digit." },
+	/* MSG_STATUS_RECEIVED */
+	{ "Đã gửi lúc", "Sent on" },
+	/* MSG_STATUS_NEW */
+	{ "Công đoàn đã nhận và sẽ xem xét sớm.", "The union has received it and will look at it soon." },
+	/* MSG_STATUS_IN_REVIEW */
+	{ "Cán bộ công đoàn đang xem xét.", "A union officer is looking into it." },
+	/* MSG_STATUS_NEEDS_INFO */
+	{ "Công đoàn cần thêm thông tin từ bạn: hãy đọc câu hỏi và trả lời bên dưới.",
+	  "The union needs more information from you: please read the question and answer below." },
+	/* MSG_STATUS_REFERRED */
+	{ "Công đoàn đã chuyển việc này đến nơi có thẩm quyền giải quyết.",
+	  "The union has passed this to the body that can resolve it." },
+	/* MSG_STATUS_RESOLVED */
+	{ "Việc này đã được giải quyết.", "This has been resolved." },
+	/* MSG_STATUS_CLOSED */
+	{ "Phản ánh này đã đóng.", "This report is closed." },
+	/* MSG_STATUS_MESSAGES */
+	{ "Trao đổi với công đoàn", "Messages with the union" },
+	/* MSG_STATUS_NO_MESSAGES */
+	{ "Chưa có tin nhắn.", "No messages yet." },
+	/* MSG_STATUS_FROM_UNION */
+	{ "Công đoàn", "Union" },
+	/* MSG_STATUS_FROM_YOU */
+	{ "Bạn", "You" },
+	/* MSG_STATUS_REPLY */
+	{ "Trả lời công đoàn", "Reply to the union" },
+	/* MSG_STATUS_REPLY_SENT */
+	{ "Đã gửi câu trả lời của bạn.", "Your reply was sent." },
+	/* MSG_STATUS_LINK */
+	{ "Tra cứu phản ánh đã gửi", "Check a report you sent" },
 };
 
 const char *

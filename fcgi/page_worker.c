@@ -16,6 +16,7 @@
 #include "http.h"
 #include "i18n.h"
 #include "page_worker.h"
+#include "ratelimit.h"
 #include "req.h"
 #include "token.h"
 
@@ -132,7 +133,8 @@ landing(struct req *r, const char *token, const struct entry *e)
  * key is kept when the worker is re-sending. */
 static void
 form_page(struct req *r, int status, const char *token, const char *workplace,
-    const struct form *f, const struct kvlist *values, const enum msg *errors, enum msg notice)
+    const struct form *f, const struct kvlist *values, const enum msg *errors, enum msg notice,
+    enum msg contact_error)
 {
 	struct buf *b = r->out;
 	char csrf[CSRF_TOKEN_MAX], fresh[IDEM_LEN + 1];
@@ -182,7 +184,12 @@ form_page(struct req *r, int status, const char *token, const char *workplace,
 	html_raw_trusted(b, "<div class=\"hp\" aria-hidden=\"true\"><label for=\"f-website\">Website</label>"
 	    "<input type=\"text\" id=\"f-website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\" value=\"\"></div>\n");
 	form_render_fields(r, f, values, errors);
-	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
+	form_render_contact(r, f, values, contact_error);
+	html_raw_trusted(b, "<p class=\"hint\">");
+	html_text(b, tr(r->lang, MSG_NOTICE));
+	html_raw_trusted(b, " <a href=\"/privacy\">");
+	html_text(b, tr(r->lang, MSG_NOTICE_MORE));
+	html_raw_trusted(b, "</a></p><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, tr(r->lang, MSG_SEND));
 	html_raw_trusted(b, "</button></form>");
 	html_page_end(r);
@@ -214,11 +221,13 @@ receipt_page(struct req *r, const char *token, const char *digits, const struct 
 	html_text(b, tr(r->lang, MSG_RECEIPT_EXPLAIN));
 	html_raw_trusted(b, "</p><p class=\"alert\">");
 	html_text(b, tr(r->lang, MSG_RECEIPT_KEEP));
-	html_raw_trusted(b, "</p><p><a class=\"btn\" href=\"/q/");
+	html_raw_trusted(b, "</p><ul class=\"choices\"><li><a class=\"btn\" href=\"/status\">");
+	html_text(b, tr(r->lang, MSG_STATUS_LINK));
+	html_raw_trusted(b, "</a></li><li><a class=\"btn\" href=\"/q/");
 	html_url_arg(b, token);
 	html_raw_trusted(b, "\">");
 	html_text(b, tr(r->lang, MSG_BACK_TO_FORMS));
-	html_raw_trusted(b, "</a></p>");
+	html_raw_trusted(b, "</a></li></ul>");
 	html_page_end(r);
 }
 
@@ -249,28 +258,36 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 	default: http_error(r, 400, MSG_ERR_BAD_ENCODING); return;
 	}
 	if (csrf_form_check(r->app->keys, token, f->id, kv_get(&in, "_token"), time(NULL)) != CSRF_OK) {
-		form_page(r, 403, token, workplace, f, &in, NULL, MSG_FORM_EXPIRED);
+		form_page(r, 403, token, workplace, f, &in, NULL, MSG_FORM_EXPIRED, MSG__MAX);
 		return;
 	}
 	const char *idem = kv_get(&in, "_idem");
 	if (idem == NULL || !idem_valid(idem)) {
-		form_page(r, 403, token, workplace, f, &in, NULL, MSG_FORM_EXPIRED);
+		form_page(r, 403, token, workplace, f, &in, NULL, MSG_FORM_EXPIRED, MSG__MAX);
 		return;
 	}
 	if (*kv_get_or_empty(&in, "website") != '\0') {
-		form_page(r, 400, token, workplace, f, &in, NULL, MSG_FORM_HAS_ERRORS);
+		form_page(r, 400, token, workplace, f, &in, NULL, MSG_FORM_HAS_ERRORS, MSG__MAX);
+		return;
+	}
+	if (ratelimit_hit(RL_IDEM_POST, idem, strlen(idem)) || ratelimit_hit(RL_ENTRY_POST, token, strlen(token))) {
+		form_page(r, 429, token, workplace, f, &in, NULL, MSG_ERR_429_BODY, MSG__MAX);
+		http_header(r, "Retry-After: 60");
 		return;
 	}
 	json_t *answers;
 	enum msg *errors;
-	if (form_validate(r->arena, f, &in, &answers, &errors) > 0) {
+	char *contact;
+	int nerr = form_validate(r->arena, f, &in, &answers, &errors);
+	enum msg contact_error = form_contact(r->arena, f, &in, &contact);
+	if (nerr > 0 || contact_error != MSG__MAX) {
 		json_decref(answers);
-		form_page(r, 400, token, workplace, f, &in, errors, MSG_FORM_HAS_ERRORS);
+		form_page(r, 400, token, workplace, f, &in, errors, MSG_FORM_HAS_ERRORS, contact_error);
 		return;
 	}
 	if (found != ENTRY_OK) {   /* the database was away when we looked */
 		json_decref(answers);
-		form_page(r, 503, token, workplace, f, &in, NULL, MSG_ERR_503_BODY);
+		form_page(r, 503, token, workplace, f, &in, NULL, MSG_ERR_503_BODY, MSG__MAX);
 		http_header(r, "Retry-After: 5");
 		return;
 	}
@@ -282,18 +299,26 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 	receipt_hash(r->app->keys, digits, rhash);
 	snprintf(version, sizeof(version), "%d", f->version);
 	bool urgent = form_is_urgent(f, &in);
-	const char *params[8] = { e->id, f->id, version, json, r->lang == LANG_EN ? "en" : "vi",
-	    idem, (const char *)rhash, urgent ? "t" : "f" };
-	const int lengths[8] = { 0, 0, 0, 0, 0, 0, RECEIPT_HASH_LEN, 0 };
-	const int binary[8] = { 0, 0, 0, 0, 0, 0, 1, 0 };
+	unsigned char *sealed = NULL;
+	size_t sealed_len = 0;
+	if (contact != NULL && keys_seal(r->app->keys, contact, &sealed, &sealed_len) != 0) {
+		free(json);
+		http_error(r, 500, MSG__MAX);
+		return;
+	}
+	const char *params[9] = { e->id, f->id, version, json, r->lang == LANG_EN ? "en" : "vi",
+	    idem, (const char *)rhash, urgent ? "t" : "f", (const char *)sealed };
+	const int lengths[9] = { 0, 0, 0, 0, 0, 0, RECEIPT_HASH_LEN, 0, (int)sealed_len };
+	const int binary[9] = { 0, 0, 0, 0, 0, 0, 1, 0, 1 };
 	PGresult *res = db_run(r->app->db, STMT_SUBMISSION_INSERT, params, lengths, binary);
 	free(json);
+	free(sealed);
 	if (res == NULL || !db_ok(res)) {
 		if (res != NULL)
 			fprintf(stderr, "tiengnoi: submission insert failed: %s %s",
 			    db_sqlstate(res), PQresultErrorMessage(res));
 		PQclear(res);
-		form_page(r, 503, token, workplace, f, &in, NULL, MSG_ERR_503_BODY);
+		form_page(r, 503, token, workplace, f, &in, NULL, MSG_ERR_503_BODY, MSG__MAX);
 		http_header(r, "Retry-After: 5");
 		return;
 	}
@@ -342,5 +367,5 @@ page_worker(struct req *r)
 	else if (found == ENTRY_DB_DOWN)
 		http_error(r, 503, MSG__MAX);
 	else
-		form_page(r, 200, token, e.workplace, f, NULL, NULL, MSG__MAX);
+		form_page(r, 200, token, e.workplace, f, NULL, NULL, MSG__MAX, MSG__MAX);
 }

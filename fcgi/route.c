@@ -4,6 +4,7 @@
 #include "app.h"
 #include "db.h"
 #include "http.h"
+#include "page_status.h"
 #include "page_system.h"
 #include "page_worker.h"
 #include "route.h"
@@ -29,6 +30,9 @@ struct route {
 static const struct route routes[] = {
 	{ M_GET,          "/",        page_home,    ROUTE_PUBLIC },
 	{ M_GET,          "/healthz", page_healthz, ROUTE_PUBLIC },
+	{ M_GET,          "/help",    page_help,    ROUTE_PUBLIC },
+	{ M_GET,          "/privacy", page_privacy, ROUTE_PUBLIC },
+	{ M_GET | M_POST, "/status",  page_status,  ROUTE_PUBLIC },
 	{ M_GET | M_POST, "/q/",      page_worker,  ROUTE_PUBLIC | ROUTE_PREFIX },
 	{ M_GET | M_POST, "/Q/",      page_worker,  ROUTE_PUBLIC | ROUTE_PREFIX },  /* upper-cased QR URLs */
 };

@@ -22,6 +22,7 @@
 #include "form.h"
 #include "http.h"
 #include "i18n.h"
+#include "ratelimit.h"
 #include "req.h"
 #include "route.h"
 #include "text.h"
@@ -412,12 +413,18 @@ main(int argc, char **argv)
 		fprintf(stderr, "tiengnoi.fcgi: cannot drop privileges to %s\n", o.user);
 		return 1;
 	}
-	if (keys_load(config_key_path(), &keys, err, sizeof(err)) != 0) {
+	if (keys_load(config_key_path(), &keys, err, sizeof(err)) != 0 ||
+	    keys_load_contact(config_contact_path(false), &keys, err, sizeof(err)) != 0) {
 		fprintf(stderr, "tiengnoi.fcgi: %s\n", err);
 		return 1;
 	}
 	if ((app.forms = form_set_load(o.forms_dir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "tiengnoi.fcgi: refusing to start: %s\n", err);
+		return 1;
+	}
+	const char *rl = getenv("TIENGNOI_RATELIMIT");
+	if (ratelimit_init(!(rl && strcmp(rl, "off") == 0)) != 0) {
+		fprintf(stderr, "tiengnoi.fcgi: cannot map the rate-limit table\n");
 		return 1;
 	}
 	app.keys = &keys;

@@ -40,13 +40,16 @@ text_valid_utf8(const char *str, size_t n)
 }
 
 /* True when the text holds a control character other than tab, CR, LF
- * (NUL included): such bytes are never part of what a person typed. */
+ * (NUL and the C1 range included): such bytes are never part of what a person typed. */
 bool
 text_has_controls(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+			return true;
+		/* C1 controls U+0080-U+009F (UTF-8 C2 80-C2 9F); U+0085 breaks lines in some viewers */
+		if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F)
 			return true;
 	}
 	return false;

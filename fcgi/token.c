@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -66,6 +67,90 @@ keys_create_file(const char *path)
 		return -1;
 	}
 	return close(fd);
+}
+
+/* Reads the contact public key (64 hex digits). 0 on success; -1 with a
+ * reason in err. */
+int
+keys_load_contact(const char *pub_path, struct keys *k, char *err, size_t errlen)
+{
+	char hex[2 * crypto_box_PUBLICKEYBYTES + 2];
+	size_t bin_len = 0;
+	FILE *f = fopen(pub_path, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot open %s: %s (run `tiengnoi-admin keys init`)", pub_path, strerror(errno));
+		return -1;
+	}
+	size_t n = fread(hex, 1, sizeof(hex) - 1, f);
+	fclose(f);
+	hex[n] = '\0';
+	if (sodium_hex2bin(k->contact_pk, sizeof(k->contact_pk), hex, n, "\n", &bin_len, NULL) != 0 ||
+	    bin_len != sizeof(k->contact_pk)) {
+		snprintf(err, errlen, "%s must hold %d hex digits", pub_path, 2 * crypto_box_PUBLICKEYBYTES);
+		return -1;
+	}
+	k->has_contact_pk = true;
+	return 0;
+}
+
+static int
+write_hex_file(const char *path, const unsigned char *bin, size_t n, mode_t mode)
+{
+	char hex[2 * 64 + 2];
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
+	if (fd < 0)
+		return -1;
+	sodium_bin2hex(hex, sizeof(hex), bin, n);
+	hex[2 * n] = '\n';
+	ssize_t w = write(fd, hex, 2 * n + 1);
+	sodium_memzero(hex, sizeof(hex));
+	if (w != (ssize_t)(2 * n + 1) || fsync(fd) != 0) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* Creates the contact key pair unless it exists: the public half (0644)
+ * for the app, the secret half (0600) for revealing. 0 created, 1 kept,
+ * -1 on error (errno set). */
+int
+keys_create_contact(const char *pub_path, const char *secret_path)
+{
+	unsigned char pk[crypto_box_PUBLICKEYBYTES], sk[crypto_box_SECRETKEYBYTES];
+	if (access(pub_path, F_OK) == 0 && access(secret_path, F_OK) == 0)
+		return 1;
+	if (access(pub_path, F_OK) == 0 || access(secret_path, F_OK) == 0) {
+		errno = EEXIST;   /* half a pair: refuse to guess which half is right */
+		return -1;
+	}
+	crypto_box_keypair(pk, sk);
+	int rc = write_hex_file(secret_path, sk, sizeof(sk), 0600);
+	sodium_memzero(sk, sizeof(sk));
+	if (rc != 0)
+		return -1;
+	if (write_hex_file(pub_path, pk, sizeof(pk), 0644) != 0) {
+		unlink(secret_path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Seals plain text for the holder of the contact secret key (anonymous
+ * sender: crypto_box_seal). *out is malloc'd; 0 on success. */
+int
+keys_seal(const struct keys *k, const char *plain, unsigned char **out, size_t *outlen)
+{
+	size_t n = strlen(plain);
+	if (!k->has_contact_pk || (*out = malloc(n + crypto_box_SEALBYTES)) == NULL)
+		return -1;
+	if (crypto_box_seal(*out, (const unsigned char *)plain, n, k->contact_pk) != 0) {
+		free(*out);
+		return -1;
+	}
+	*outlen = n + crypto_box_SEALBYTES;
+	return 0;
 }
 
 /* Fills out with n random characters of the look-alike-free alphabet and a

@@ -15,10 +15,15 @@ struct keys {
 	unsigned char receipt[32];       /* receipt derivation from the idempotency key */
 	unsigned char receipt_hash[32];  /* the stored receipt hash */
 	unsigned char session[32];       /* officer sessions */
+	unsigned char contact_pk[32];    /* seals contact details (crypto_box_seal) */
+	bool has_contact_pk;
 };
 
 int keys_load(const char *path, struct keys *, char *err, size_t errlen);
 int keys_create_file(const char *path);
+int keys_load_contact(const char *pub_path, struct keys *, char *err, size_t errlen);
+int keys_create_contact(const char *pub_path, const char *secret_path);
+int keys_seal(const struct keys *, const char *plain, unsigned char **out, size_t *outlen);
 void token_random(char *out, size_t n);
 bool token_normalize(char *);
 void idem_new(char out[IDEM_LEN + 1]);

@@ -20,7 +20,7 @@ check "db_query() always gets SQL as a string literal" \
 check "run() in the CLI always gets SQL as a string literal" \
 	"$(grep -nE '[^_a-z]run\(' fcgi/admin.c | grep -vE 'run\(("|sql_literal)|static PGresult|\*run\(|->run\(' )"
 check "html_raw_trusted() only with string literals" \
-	"$(grep -nE 'html_raw_trusted\(' fcgi/*.c | grep -v '^fcgi/html\.[ch]:.*html_raw_trusted(struct' | grep -v '"')"
+	"$(grep -nE 'html_raw_trusted\(' fcgi/*.c | grep -v '^fcgi/html\.[ch]:.*html_raw_trusted(struct' | grep -vE '"|_literal\)')"
 check "no unbounded string functions" \
 	"$(grep -nE '\b(sprintf|vsprintf|strcpy|strcat|gets)\(' fcgi/*.c tests/unit/*.c tests/bench/*.c 2>/dev/null)"
 check "the app never reads the client address" \

@@ -1,0 +1,258 @@
+/* page_status.c: /status: a receipt code shows the report's status and the union's messages, and takes the worker's reply. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <libpq-fe.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "csrf.h"
+#include "db.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+#include "page_status.h"
+#include "ratelimit.h"
+#include "req.h"
+#include "text.h"
+#include "token.h"
+
+#define REPLY_MAX 4000
+
+/* The report a receipt leads to; strings in the arena. */
+struct found {
+	const char *id;
+	const char *status;
+	const char *received;
+	const char *workplace;
+};
+
+static enum msg
+status_words(const char *status)
+{
+	if (strcmp(status, "new") == 0) return MSG_STATUS_NEW;
+	if (strcmp(status, "in_review") == 0) return MSG_STATUS_IN_REVIEW;
+	if (strcmp(status, "needs_info") == 0) return MSG_STATUS_NEEDS_INFO;
+	if (strcmp(status, "referred") == 0) return MSG_STATUS_REFERRED;
+	if (strcmp(status, "resolved") == 0) return MSG_STATUS_RESOLVED;
+	return MSG_STATUS_CLOSED;   /* spam and anything else: nothing to tell */
+}
+
+static void
+hidden(struct buf *b, const char *name, const char *value)
+{
+	html_raw_trusted(b, "<input type=\"hidden\" name=\"");
+	html_attr(b, name);
+	html_raw_trusted(b, "\" value=\"");
+	html_attr(b, value);
+	html_raw_trusted(b, "\">");
+}
+
+/* The lookup form, with `problem` (MSG__MAX for none) above it. */
+static void
+lookup_page(struct req *r, int status, enum msg problem, const char *typed)
+{
+	struct buf *b = r->out;
+	char csrf[CSRF_TOKEN_MAX];
+	csrf_form_token(r->app->keys, "status", "lookup", time(NULL), csrf);
+	buf_reset(b);
+	r->status = status;
+	html_page_begin(r, tr(r->lang, MSG_STATUS_TITLE));
+	html_raw_trusted(b, "<h1>");
+	html_text(b, tr(r->lang, MSG_STATUS_TITLE));
+	html_raw_trusted(b, "</h1>");
+	if (problem != MSG__MAX) {
+		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"status-error\">");
+		html_text(b, tr(r->lang, problem));
+		html_raw_trusted(b, "</p>");
+	}
+	html_raw_trusted(b, "<form method=\"post\" action=\"/status\" accept-charset=\"utf-8\">");
+	hidden(b, "_token", csrf);
+	hidden(b, "action", "lookup");
+	html_raw_trusted(b, "<div class=\"field\"><label for=\"f-receipt\">");
+	html_text(b, tr(r->lang, MSG_STATUS_CODE));
+	html_raw_trusted(b, "</label><p class=\"hint\" id=\"h-receipt\">");
+	html_text(b, tr(r->lang, MSG_STATUS_INTRO));
+	html_raw_trusted(b, "</p><input type=\"text\" inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"40\" "
+	    "id=\"f-receipt\" name=\"receipt\" aria-describedby=\"h-receipt\" required value=\"");
+	html_attr(b, typed ? typed : "");
+	html_raw_trusted(b, "\"></div><button type=\"submit\" class=\"btn primary\">");
+	html_text(b, tr(r->lang, MSG_STATUS_LOOKUP));
+	html_raw_trusted(b, "</button></form>");
+	html_page_end(r);
+}
+
+/* The report's status in plain words, the thread, and a reply box that
+ * carries the receipt again (nothing is kept in a cookie or the URL). */
+static void
+thread_page(struct req *r, const char *digits, const struct found *s, PGresult *msgs,
+    enum msg notice, const char *draft, bool draft_bad)
+{
+	struct buf *b = r->out;
+	char csrf[CSRF_TOKEN_MAX], idem[IDEM_LEN + 1], grouped[RECEIPT_DIGITS + 4];
+	csrf_form_token(r->app->keys, "status", "reply", time(NULL), csrf);
+	idem_new(idem);
+	receipt_format(digits, grouped);
+	buf_reset(b);
+	r->status = draft_bad ? 400 : 200;
+	html_page_begin(r, tr(r->lang, MSG_STATUS_TITLE));
+	html_raw_trusted(b, "<p class=\"where\">");
+	html_text(b, s->workplace);
+	html_raw_trusted(b, "</p><h1>");
+	html_text(b, tr(r->lang, MSG_STATUS_TITLE));
+	html_raw_trusted(b, "</h1>");
+	if (notice != MSG__MAX) {
+		html_raw_trusted(b, draft_bad ? "<p class=\"alert\" role=\"alert\">" : "<p class=\"note\" role=\"status\" id=\"reply-sent\">");
+		html_text(b, tr(r->lang, notice));
+		html_raw_trusted(b, "</p>");
+	}
+	html_raw_trusted(b, "<p>");
+	html_text(b, tr(r->lang, MSG_STATUS_CODE));
+	html_raw_trusted(b, ": <strong>");
+	html_text(b, grouped);
+	html_raw_trusted(b, "</strong><br>");
+	html_text(b, tr(r->lang, MSG_STATUS_RECEIVED));
+	html_raw_trusted(b, " ");
+	html_text(b, s->received);
+	html_raw_trusted(b, "</p><p class=\"status\" id=\"status\" data-status=\"");
+	html_attr(b, s->status);
+	html_raw_trusted(b, "\">");
+	html_text(b, tr(r->lang, status_words(s->status)));
+	html_raw_trusted(b, "</p><h2>");
+	html_text(b, tr(r->lang, MSG_STATUS_MESSAGES));
+	html_raw_trusted(b, "</h2>");
+	if (msgs == NULL || PQntuples(msgs) == 0) {
+		html_raw_trusted(b, "<p>");
+		html_text(b, tr(r->lang, MSG_STATUS_NO_MESSAGES));
+		html_raw_trusted(b, "</p>");
+	} else {
+		html_raw_trusted(b, "<ol class=\"thread\">");
+		for (int i = 0; i < PQntuples(msgs); i++) {
+			bool officer = strcmp(PQgetvalue(msgs, i, 0), "officer") == 0;
+			html_raw_trusted(b, officer ? "<li class=\"from-union\"><p class=\"who\">" : "<li class=\"from-worker\"><p class=\"who\">");
+			html_text(b, tr(r->lang, officer ? MSG_STATUS_FROM_UNION : MSG_STATUS_FROM_YOU));
+			html_raw_trusted(b, " · ");
+			html_text(b, PQgetvalue(msgs, i, 2));
+			html_raw_trusted(b, "</p><p class=\"body\">");
+			html_text(b, PQgetvalue(msgs, i, 1));
+			html_raw_trusted(b, "</p></li>");
+		}
+		html_raw_trusted(b, "</ol>");
+	}
+	html_raw_trusted(b, "<form method=\"post\" action=\"/status\" accept-charset=\"utf-8\">");
+	hidden(b, "_token", csrf);
+	hidden(b, "_idem", idem);
+	hidden(b, "action", "reply");
+	hidden(b, "receipt", digits);
+	html_raw_trusted(b, draft_bad ? "<div class=\"field error\"><label for=\"f-reply\">" : "<div class=\"field\"><label for=\"f-reply\">");
+	html_text(b, tr(r->lang, MSG_STATUS_REPLY));
+	buf_appendf(b, "</label><textarea rows=\"5\" maxlength=\"%d\" id=\"f-reply\" name=\"reply\" required>", REPLY_MAX);
+	html_text(b, draft ? draft : "");
+	html_raw_trusted(b, "</textarea></div><button type=\"submit\" class=\"btn primary\">");
+	html_text(b, tr(r->lang, MSG_SEND));
+	html_raw_trusted(b, "</button></form>");
+	html_page_end(r);
+}
+
+/* GET /status, and POST /status with action=lookup or action=reply.
+ * Unknown and known codes cost the same work, and both are counted per
+ * receipt (RL_RECEIPT_LOOKUP) on top of nginx's per-client limit. */
+void
+page_status(struct req *r)
+{
+	char *body;
+	size_t len;
+	struct kvlist in;
+	char digits[RECEIPT_DIGITS + 1];
+	unsigned char rhash[RECEIPT_HASH_LEN];
+
+	if (r->method != METHOD_POST) {
+		lookup_page(r, 200, MSG__MAX, NULL);
+		return;
+	}
+	if (!req_content_type_is(r, "application/x-www-form-urlencoded")) {
+		http_error(r, 415, MSG__MAX);
+		return;
+	}
+	switch (req_body(r, FORM_BODY_MAX, &body, &len)) {
+	case REQ_OK: break;
+	case REQ_ERR_TOO_LARGE: http_error(r, 413, MSG__MAX); return;
+	default: http_error(r, 400, MSG__MAX); return;
+	}
+	switch (req_parse_urlencoded(r->arena, body, len, &in)) {
+	case REQ_OK: break;
+	case REQ_ERR_UTF8:
+	case REQ_ERR_CONTROL: http_error(r, 400, MSG_ERR_BAD_UTF8); return;
+	default: http_error(r, 400, MSG_ERR_BAD_ENCODING); return;
+	}
+	const char *action = kv_get_or_empty(&in, "action");
+	bool reply = strcmp(action, "reply") == 0;
+	const char *typed = kv_get_or_empty(&in, "receipt");
+	if (csrf_form_check(r->app->keys, "status", reply ? "reply" : "lookup", kv_get(&in, "_token"), time(NULL)) != CSRF_OK) {
+		lookup_page(r, 403, MSG_FORM_EXPIRED, typed);
+		return;
+	}
+	if (!receipt_parse(typed, digits)) {
+		lookup_page(r, 400, MSG_STATUS_BAD_CODE, typed);
+		return;
+	}
+	receipt_hash(r->app->keys, digits, rhash);
+	if (ratelimit_hit(RL_RECEIPT_LOOKUP, rhash, sizeof(rhash))) {
+		lookup_page(r, 429, MSG_ERR_429_BODY, NULL);
+		http_header(r, "Retry-After: 600");
+		return;
+	}
+	const char *p1[1] = { (const char *)rhash };
+	const int l1[1] = { RECEIPT_HASH_LEN }, b1[1] = { 1 };
+	PGresult *res = db_run(r->app->db, STMT_STATUS_LOOKUP, p1, l1, b1);
+	if (res == NULL || !db_ok(res)) {
+		PQclear(res);
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	bool known = PQntuples(res) == 1;
+	struct found s = { "0", "", "", "" };
+	if (known)
+		s = (struct found){
+			arena_strdup(r->arena, PQgetvalue(res, 0, 0)), arena_strdup(r->arena, PQgetvalue(res, 0, 1)),
+			arena_strdup(r->arena, PQgetvalue(res, 0, 3)), arena_strdup(r->arena, PQgetvalue(res, 0, 4)) };
+	PQclear(res);
+
+	enum msg notice = MSG__MAX;
+	const char *draft = NULL;
+	bool draft_bad = false;
+	if (known && reply) {
+		char *text = text_trim(arena_strdup(r->arena, kv_get_or_empty(&in, "reply")));
+		const char *idem = kv_get_or_empty(&in, "_idem");
+		size_t n = text_length(text);
+		if (n == 0 || n > REPLY_MAX || !idem_valid(idem)) {
+			notice = n == 0 ? MSG_FIELD_REQUIRED : MSG_FIELD_TOO_LONG;
+			draft = text;
+			draft_bad = true;
+		} else {
+			const char *p3[3] = { s.id, text, idem };
+			res = db_run(r->app->db, STMT_STATUS_REPLY, p3, NULL, NULL);
+			bool ok = res != NULL && db_ok(res);
+			PQclear(res);
+			if (!ok) {
+				http_error(r, 503, MSG__MAX);
+				return;
+			}
+			notice = MSG_STATUS_REPLY_SENT;
+		}
+	}
+	/* the thread query runs for unknown codes too, so both cost the same */
+	const char *p2[1] = { s.id };
+	PGresult *msgs = db_run(r->app->db, STMT_STATUS_MESSAGES, p2, NULL, NULL);
+	if (msgs == NULL || !db_ok(msgs)) {
+		PQclear(msgs);
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	if (known)
+		thread_page(r, digits, &s, msgs, notice, draft, draft_bad);
+	else
+		lookup_page(r, 404, MSG_STATUS_NOT_FOUND, typed);
+	PQclear(msgs);
+}

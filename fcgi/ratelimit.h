@@ -1,0 +1,16 @@
+/* ratelimit.h: fixed-window counters shared by all workers (no addresses involved). */
+#ifndef TIENGNOI_RATELIMIT_H
+#define TIENGNOI_RATELIMIT_H
+#include "app.h"
+
+enum rl_kind {
+	RL_ENTRY_POST,     /* submissions per entry point */
+	RL_IDEM_POST,      /* resends of one idempotency key */
+	RL_RECEIPT_LOOKUP, /* status lookups per receipt */
+	RL__MAX
+};
+
+int ratelimit_init(bool enabled);
+bool ratelimit_hit(enum rl_kind, const void *key, size_t keylen);
+
+#endif
