@@ -99,8 +99,8 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	{ "Dùng mã này để xem công đoàn đã xử lý thế nào và trả lời câu hỏi của cán bộ, tại trang Tra cứu.",
 	  "Use this code to see what the union has done and to answer its questions, on the Status page." },
 	/* MSG_RECEIPT_KEEP */
-	{ "Hãy chụp màn hình hoặc chép lại mã này. Nếu mất mã, không thể lấy lại được.",
-	  "Take a screenshot or write this code down. If you lose it, it cannot be recovered." },
+	{ "Hãy lưu ảnh, chụp màn hình hoặc chép lại mã này. Nếu mất mã, không thể lấy lại được, trừ khi bạn đã để lại cách liên lạc.",
+	  "Save the image, take a screenshot or write this code down. A lost code cannot be recovered unless you left contact details." },
 	/* MSG_BACK_TO_FORMS */
 	{ "Gửi phản ánh khác", "Send another report" },
 	/* MSG_FIELD_NOT_NUMBER */
@@ -214,6 +214,8 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	{ "Đã gửi câu trả lời của bạn.", "Your reply was sent." },
 	/* MSG_STATUS_LINK */
 	{ "Tra cứu phản ánh đã gửi", "Check a report you sent" },
+	/* MSG_RECEIPT_SAVE */
+	{ "Lưu mã thành ảnh", "Save the code as an image" },
 };
 
 const char *

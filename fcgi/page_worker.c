@@ -195,6 +195,33 @@ form_page(struct req *r, int status, const char *token, const char *workplace,
 	html_page_end(r);
 }
 
+/* A link that saves the receipt as an image without any script: an SVG
+ * in a data: URL with the download attribute. */
+static void
+receipt_image_link(struct req *r, const char *grouped)
+{
+	struct buf svg = { 0 };
+	buf_puts(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"240\" viewBox=\"0 0 720 240\">"
+	    "<rect width=\"720\" height=\"240\" fill=\"#fff\"/><rect x=\"8\" y=\"8\" width=\"704\" height=\"224\" "
+	    "fill=\"none\" stroke=\"#8b0000\" stroke-width=\"6\"/><text x=\"360\" y=\"70\" font-family=\"sans-serif\" "
+	    "font-size=\"30\" text-anchor=\"middle\" fill=\"#111\">");
+	html_text(&svg, APP_NAME " — ");
+	html_text(&svg, tr(r->lang, MSG_RECEIPT_LABEL));
+	buf_puts(&svg, "</text><text x=\"360\" y=\"150\" font-family=\"monospace\" font-size=\"56\" font-weight=\"bold\" "
+	    "text-anchor=\"middle\" fill=\"#000\">");
+	html_text(&svg, grouped);
+	buf_puts(&svg, "</text><text x=\"360\" y=\"205\" font-family=\"sans-serif\" font-size=\"22\" text-anchor=\"middle\" fill=\"#333\">");
+	html_text(&svg, r->app->base_url);
+	buf_puts(&svg, "/status</text></svg>");
+	html_raw_trusted(r->out, "<p><a class=\"btn\" id=\"save-receipt\" download=\"tieng-noi-bien-nhan.svg\" "
+	    "href=\"data:image/svg+xml;charset=utf-8,");
+	html_url_arg(r->out, svg.data ? svg.data : "");
+	html_raw_trusted(r->out, "\">");
+	html_text(r->out, tr(r->lang, MSG_RECEIPT_SAVE));
+	html_raw_trusted(r->out, "</a></p>");
+	buf_free(&svg);
+}
+
 /* The receipt page: the code large, in id="receipt", and what it is for. */
 static void
 receipt_page(struct req *r, const char *token, const char *digits, const struct form *f, bool urgent)
@@ -217,7 +244,9 @@ receipt_page(struct req *r, const char *token, const char *digits, const struct 
 	html_text(b, tr(r->lang, MSG_RECEIPT_LABEL));
 	html_raw_trusted(b, "</p><p class=\"receipt\" id=\"receipt\">");
 	html_text(b, grouped);
-	html_raw_trusted(b, "</p><p>");
+	html_raw_trusted(b, "</p>");
+	receipt_image_link(r, grouped);
+	html_raw_trusted(b, "<p>");
 	html_text(b, tr(r->lang, MSG_RECEIPT_EXPLAIN));
 	html_raw_trusted(b, "</p><p class=\"alert\">");
 	html_text(b, tr(r->lang, MSG_RECEIPT_KEEP));

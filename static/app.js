@@ -21,6 +21,10 @@
 		return;
 	}
 	if (!form) return;
+	if (!/^\/q\//i.test(location.pathname)) {   /* /status: nothing kept on a possibly shared phone */
+		form.addEventListener("submit", function (e) { if (form.dataset.sending) e.preventDefault(); form.dataset.sending = "1"; });
+		return;
+	}
 
 	function chosen(name) {
 		var out = [];
@@ -42,7 +46,7 @@
 	function saveDraft() {
 		var data = {};
 		Array.prototype.forEach.call(form.elements, function (el) {
-			if (!el.name || el.type === "hidden" || el.type === "file" || el.name === "website") return;
+			if (!el.name || el.type === "hidden" || el.type === "file" || el.name === "website" || /^contact_/.test(el.name)) return;
 			if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
 			(data[el.name] = data[el.name] || []).push(el.value);
 		});
@@ -94,8 +98,8 @@
 		if (!window.fetch || !window.URLSearchParams) return;        /* old browser: plain post */
 		e.preventDefault();
 		form.dataset.sending = "1";
-		var data = new FormData(form), multipart = form.enctype === "multipart/form-data";
-		pending = { url: form.action, body: multipart ? data : new URLSearchParams(data).toString() };
+		var data = new FormData(form), multipart = form.getAttribute("enctype") === "multipart/form-data";
+		pending = { url: form.getAttribute("action"), body: multipart ? data : new URLSearchParams(data).toString() };
 		if (!multipart) store(queueKey, JSON.stringify(pending));
 		if (navigator.onLine === false) { say(T.off); return; }
 		send(pending);

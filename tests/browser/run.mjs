@@ -24,6 +24,70 @@ async function test(name, fn) {
   }
 }
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
+function sql(q) {
+  return execFileSync('psql', ['-h', join(varDir, 'run'), '-U', 'tiengnoi', '-d', 'tiengnoi', '-At', '-c', q]).toString().trim();
+}
+const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+
+// How a worker fills each of the six forms (with JavaScript, conditional
+// questions appear only after the answer that asks for them).
+const fillers = {
+  concern: async (p) => {
+    await p.selectOption('select[name=category]', 'wages');
+    await p.fill('textarea[name=text]', 'Công ty chậm trả lương tháng 10 cho tổ may số 3.');
+  },
+  wage_arrears: async (p) => {
+    await p.locator('input[name=months_owed]').nth(1).check();
+    await p.locator('input[name=months_owed]').nth(2).check();
+    await p.fill('input[name=amount]', '12.000.000');
+    await p.selectOption('select[name=amount_basis]', 'total');
+    await p.selectOption('select[name=coworkers]', 't11_50');
+    await p.fill('input[name=payday]', '10');
+    await p.check('input[name=payslip][value=no]');
+    await p.check('input[name=promised][value=yes]');
+    await p.fill('input[name=promised_on]', '2026-12-20');
+  },
+  social_insurance: async (p) => {
+    await p.check('input[name=deducted][value=yes]');
+    await p.locator('input[name=months_unpaid]').nth(3).check();
+    await p.check('input[name=checked_vssid][value=yes]');
+    await p.check('input[name=vssid_shows_unpaid][value=yes]');
+    await p.selectOption('select[name=health_card]', 'refused');
+  },
+  safety: async (p) => {
+    await p.selectOption('select[name=kind]', 'accident');
+    await p.check('input[name=danger_now][value=no]');
+    await p.fill('input[name=where]', 'Xưởng cơ khí, máy dập số 2');
+    await p.fill('input[name=when]', today);
+    await p.fill('textarea[name=description]', 'Máy dập không có tấm che, một người bị kẹp tay.');
+    await p.fill('input[name=injured]', '1');
+    await p.fill('input[name=dead]', '0');
+    await p.check('input[name=investigation][value=unsure]');
+    await p.check('input[name=refused_work][value=no]');
+  },
+  meal: async (p) => {
+    await p.fill('input[name=meal_value]', '25.000');
+    await p.selectOption('select[name=quality]', 'poor');
+    await p.check('input[name=problems][value=not_fresh]');
+    await p.check('input[name=problems][value=food_poisoning]');
+    await p.fill('input[name=incident_date]', today);
+    await p.fill('input[name=sick_count]', '12');
+  },
+  bargaining_survey: async (p) => {
+    await p.selectOption('select[name="priorities:wages"]', '1');
+    await p.selectOption('select[name="priorities:meals"]', '2');
+    await p.selectOption('select[name="priorities:hours"]', '3');
+    await p.fill('input[name=wage_rise]', '8');
+  },
+};
+const expected = {
+  concern: (a) => a.category === 'wages',
+  wage_arrears: (a) => a.amount === 12000000 && a.months_owed.length === 2 && a.promised_on === '2026-12-20',
+  social_insurance: (a) => a.deducted === 'yes' && a.health_card === 'refused' && a.vssid_shows_unpaid === 'yes',
+  safety: (a) => a.kind === 'accident' && a.injured === 1 && a.dead === 0 && a.when === today,
+  meal: (a) => a.meal_value === 25000 && a.problems.length === 2 && a.sick_count === 12,
+  bargaining_survey: (a) => JSON.stringify(a.priorities) === '["wages","meals","hours"]' && a.wage_rise === 8,
+};
 
 function freePort() {
   return new Promise((resolve) => {
@@ -108,6 +172,137 @@ try {
     assert(await page.locator('html').getAttribute('lang') === 'en', 'page is English');
     await page.getByRole('link', { name: 'A concern or suggestion' }).click();
     assert(await page.getByRole('button', { name: 'Send' }).isVisible(), 'next page English too');
+    await ctx.close();
+  });
+
+  for (const js of [true, false]) {
+    for (const form of Object.keys(fillers)) {
+      await test(`${form} form filled and sent ${js ? 'with' : 'without'} JavaScript`, async () => {
+        const ctx = await browser.newContext({ ...phone, javaScriptEnabled: js });
+        const page = await ctx.newPage();
+        let bytes = 0;
+        page.on('response', async (r) => { try { bytes += (await r.body()).length; } catch { /* none */ } });
+        await page.goto(`${urls[2]}/${form}`);
+        assert(bytes <= 30 * 1024, `page weight ${bytes} B within 30 KB`);
+        await fillers[form](page);
+        const idem = await page.locator('input[name=_idem]').inputValue();
+        await page.getByRole('button', { name: 'Gửi' }).click();
+        const receipt = await page.locator('#receipt').innerText();
+        assert(/^\d{4} \d{4} \d{4} \d{4}$/.test(receipt), `receipt ${receipt}`);
+        const answers = JSON.parse(sql(`SELECT answers FROM submission WHERE idempotency_key = '${idem}'`));
+        assert(expected[form](answers), `stored answers as expected: ${JSON.stringify(answers)}`);
+        if (js && form === 'safety') await page.screenshot({ path: join(shots, 'worker-safety-receipt.png'), fullPage: true });
+        await ctx.close();
+      });
+    }
+  }
+
+  await test('questions that do not apply stay hidden until they do (JavaScript)', async () => {
+    const ctx = await browser.newContext(phone);
+    const page = await ctx.newPage();
+    await page.goto(`${urls[0]}/safety`);
+    assert(!(await page.locator('#q-injured').isVisible()), 'injured hidden for a hazard');
+    assert(!(await page.locator('.urgent').isVisible()), 'urgent advice hidden');
+    await page.selectOption('select[name=kind]', 'accident');
+    assert(await page.locator('#q-injured').isVisible(), 'injured shown for an accident');
+    await page.check('input[name=danger_now][value=yes]');
+    assert(await page.locator('.urgent').isVisible(), 'urgent advice shown at once');
+    assert((await page.locator('.urgent').innerText()).includes('115'), 'says whom to call');
+    await page.fill('input[name=where]', 'Kho hóa chất');
+    await page.fill('textarea[name=description]', 'Rò rỉ khí, có người chóng mặt.');
+    const idem = await page.locator('input[name=_idem]').inputValue();
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    await page.waitForSelector('#receipt');
+    assert((await page.locator('.urgent').innerText()).includes('114'), 'receipt repeats the advice');
+    assert(sql(`SELECT urgent FROM submission WHERE idempotency_key = '${idem}'`) === 't', 'stored as urgent');
+    await ctx.close();
+  });
+
+  await test('offline: the report waits on the phone and is sent exactly once when the network returns', async () => {
+    const ctx = await browser.newContext(phone);
+    const page = await ctx.newPage();
+    await page.goto(`${urls[1]}/concern`);
+    await page.fill('textarea[name=text]', 'Gửi khi mất mạng ở ca đêm.');
+    const idem = await page.locator('input[name=_idem]').inputValue();
+    await ctx.setOffline(true);
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    await page.waitForSelector('p[role=status]:has-text("Không có mạng")');
+    assert(sql(`SELECT count(*) FROM submission WHERE idempotency_key = '${idem}'`) === '0', 'nothing stored while offline');
+    await page.screenshot({ path: join(shots, 'worker-offline.png'), fullPage: true });
+    await ctx.setOffline(false);
+    await page.waitForSelector('#receipt', { timeout: 20000 });
+    assert(sql(`SELECT count(*) FROM submission WHERE idempotency_key = '${idem}'`) === '1', 'stored exactly once');
+    await ctx.close();
+  });
+
+  await test('a draft survives closing the page', async () => {
+    const ctx = await browser.newContext(phone);
+    const page = await ctx.newPage();
+    await page.goto(`${urls[1]}/meal`);
+    await page.selectOption('select[name=quality]', 'very_poor');
+    await page.fill('textarea[name=details]', 'Cơm nguội, canh nhạt.');
+    await page.goto(`${urls[1]}/meal`);
+    assert(await page.locator('textarea[name=details]').inputValue() === 'Cơm nguội, canh nhạt.', 'text restored');
+    assert(await page.locator('select[name=quality]').inputValue() === 'very_poor', 'choice restored');
+    await ctx.close();
+  });
+
+  await test('contact details need the consent box, then are stored only sealed', async () => {
+    const ctx = await browser.newContext(phone);
+    const page = await ctx.newPage();
+    await page.goto(`${urls[0]}/concern`);
+    await page.fill('textarea[name=text]', 'Tôi muốn được gọi lại.');
+    await page.fill('input[name=contact_phone]', '0912 345 678');
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    await page.waitForSelector('#e-contact');
+    assert(await page.locator('input[name=contact_phone]').inputValue() === '0912 345 678', 'phone kept');
+    await page.check('input[name=contact_consent]');
+    const idem = await page.locator('input[name=_idem]').inputValue();
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    await page.waitForSelector('#receipt');
+    const row = sql(`SELECT length(contact_sealed) > 48, contact_consent_at IS NOT NULL, position('912' in answers::text) FROM submission WHERE idempotency_key = '${idem}'`);
+    assert(row === 't|t|0', `sealed, consent recorded, not in the answers: ${row}`);
+    await ctx.close();
+  });
+
+  await test('status round trip: the union asks, the worker reads it and replies', async () => {
+    const ctx = await browser.newContext(phone);
+    const page = await ctx.newPage();
+    await page.goto(`${urls[2]}/concern`);
+    await page.fill('textarea[name=text]', 'Tăng ca quá 40 giờ một tháng.');
+    const idem = await page.locator('input[name=_idem]').inputValue();
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    const receipt = await page.locator('#receipt').innerText();
+    const id = sql(`SELECT id FROM submission WHERE idempotency_key = '${idem}'`);
+    sql(`INSERT INTO message (submission_id, author, officer_id, body) VALUES (${id}, 'officer', 1, 'Bạn làm ở phân xưởng nào?')`);
+    sql(`UPDATE submission SET status = 'needs_info' WHERE id = ${id}`);
+    await page.getByRole('link', { name: 'Tra cứu phản ánh đã gửi' }).click();
+    await page.fill('input[name=receipt]', receipt);
+    await page.getByRole('button', { name: 'Xem' }).click();
+    assert((await page.locator('#status').innerText()).includes('cần thêm thông tin'), 'status in plain words');
+    assert((await page.locator('.from-union .body').innerText()) === 'Bạn làm ở phân xưởng nào?', 'officer message shown');
+    await page.screenshot({ path: join(shots, 'worker-status.png'), fullPage: true });
+    await page.fill('textarea[name=reply]', 'Phân xưởng 2, ca đêm.');
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    await page.waitForSelector('#reply-sent');
+    assert(sql(`SELECT body FROM message WHERE submission_id = ${id} AND author = 'worker'`) === 'Phân xưởng 2, ca đêm.', 'reply stored');
+    assert(sql(`SELECT worker_replied_at IS NOT NULL FROM submission WHERE id = ${id}`) === 't', 'reply marked on the report');
+    await ctx.close();
+  });
+
+  await test('axe-core finds no accessibility violations on worker pages', async () => {
+    const ctx = await browser.newContext({ ...phone, bypassCSP: true });
+    const page = await ctx.newPage();
+    const axePath = join(root, 'tests', 'browser', 'node_modules', 'axe-core', 'axe.min.js');
+    const pages = [urls[0], ...Object.keys(fillers).map((f) => `${urls[0]}/${f}`), `${base}/status`, `${base}/help`, `${base}/privacy`, base];
+    const problems = [];
+    for (const u of pages) {
+      await page.goto(u);
+      await page.addScriptTag({ path: axePath });
+      const res = await page.evaluate(async () => await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
+      for (const v of res.violations) problems.push(`${u}: ${v.id} (${v.nodes.length}) ${v.nodes[0].target}`);
+    }
+    assert(problems.length === 0, problems.join('\n'));
     await ctx.close();
   });
 
