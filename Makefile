@@ -9,7 +9,7 @@ LDLIBS   = -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -lj
 
 BUILD   ?= build
 # the code shared by the app, the CLI and the unit tests
-CORE     = arena buf config csrf db form html http i18n qr ratelimit req text token
+CORE     = arena buf config csrf db form html http i18n multipart photo qr ratelimit req text token
 APP      = $(CORE) route page_status page_system page_worker server
 ADMIN    = $(CORE) admin
 CORE_O   = $(CORE:%=$(BUILD)/%.o)

@@ -14,6 +14,7 @@ struct db {
 	bool prepare;            /* the app prepares its statements; the CLI does not */
 	double next_try;         /* monotonic seconds: no reconnect before this */
 	double backoff;          /* seconds, doubles up to DB_BACKOFF_MAX */
+	bool in_tx;              /* inside db_begin: a broken connection is not retried */
 	char err[256];
 };
 
@@ -54,6 +55,9 @@ static const struct stmt_def stmts[STMT__MAX] = {
 	{ "WITH m AS (INSERT INTO message (submission_id, author, body, idempotency_key) "
 	  "VALUES ($1, 'worker', $2, $3) ON CONFLICT (idempotency_key) DO NOTHING RETURNING submission_id) "
 	  "UPDATE submission SET worker_replied_at = now() WHERE id IN (SELECT submission_id FROM m)", 3 },
+	/* STMT_ATTACHMENT_INSERT */
+	{ "INSERT INTO attachment (submission_id, field, mime, size, sha256, data) "
+	  "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (submission_id, sha256) DO NOTHING", 6 },
 };
 
 static double
@@ -174,9 +178,50 @@ db_run(struct db *db, enum stmt s, const char *const *values, const int *lengths
 			return res;
 		PQclear(res);
 		db_drop(db);
+		if (db->in_tx) {   /* the transaction died with the connection */
+			db->in_tx = false;
+			return NULL;
+		}
 		db->next_try = 0;   /* one immediate retry: PostgreSQL may be back already */
 	}
 	return NULL;
+}
+
+static int
+db_command(struct db *db, const char *sql_literal)
+{
+	if (!db_ready(db))
+		return -1;
+	PGresult *res = PQexec(db->conn, sql_literal);
+	int rc = db_ok(res) ? 0 : -1;
+	PQclear(res);
+	return rc;
+}
+
+/* Starts a transaction; statements run by db_run until db_commit or
+ * db_rollback belong to it. 0 on success. */
+int
+db_begin(struct db *db)
+{
+	if (db_command(db, "BEGIN") != 0)
+		return -1;
+	db->in_tx = true;
+	return 0;
+}
+
+int
+db_commit(struct db *db)
+{
+	db->in_tx = false;
+	return db_command(db, "COMMIT");
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (db->conn && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		(void)db_command(db, "ROLLBACK");
+	db->in_tx = false;
 }
 
 /* For the CLI: runs one literal SQL statement with text parameters. Returns

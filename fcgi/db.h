@@ -12,6 +12,7 @@ enum stmt {
 	STMT_STATUS_LOOKUP,
 	STMT_STATUS_MESSAGES,
 	STMT_STATUS_REPLY,
+	STMT_ATTACHMENT_INSERT,
 	STMT__MAX
 };
 
@@ -22,6 +23,9 @@ bool db_ready(struct db *);
 PGresult *db_run(struct db *, enum stmt, const char *const *values, const int *lengths, const int *binary);
 PGresult *db_query(struct db *, const char *sql_literal, int n, const char *const *values);
 int db_exec_script(struct db *, const char *script);
+int db_begin(struct db *);
+int db_commit(struct db *);
+void db_rollback(struct db *);
 bool db_ok(const PGresult *);
 const char *db_sqlstate(const PGresult *);
 

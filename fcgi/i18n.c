@@ -216,6 +216,12 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	{ "Tra cứu phản ánh đã gửi", "Check a report you sent" },
 	/* MSG_RECEIPT_SAVE */
 	{ "Lưu mã thành ảnh", "Save the code as an image" },
+	/* MSG_PHOTO_TOO_BIG */
+	{ "Ảnh quá lớn: mỗi ảnh tối đa 5 MB. Hãy chọn lại ảnh nhỏ hơn; nội dung bạn viết vẫn còn.",
+	  "A photo is too large: at most 5 MB each. Choose a smaller photo again; your text is kept." },
+	/* MSG_PHOTO_BAD_TYPE */
+	{ "Chỉ nhận ảnh JPEG, PNG hoặc WebP. Hãy chọn lại ảnh; nội dung bạn viết vẫn còn.",
+	  "Only JPEG, PNG or WebP photos are accepted. Choose the photo again; your text is kept." },
 };
 
 const char *

@@ -66,12 +66,12 @@ token_is(const char *s, size_t n, const char *t)
 }
 
 /* Reads the next "; key=value" of a header value from *pp (up to end).
- * A quoted value may hold any byte; in it "\"" and "\\\\" are escapes and any
- * other backslash is kept as is, since old browsers send Windows paths
- * ("C:\dir\a.jpg") unescaped. An unquoted value runs to the next ';' or
- * white space; its user checks what it holds. Returns 1 with *out filled,
- * 0 at the end of the value (a trailing ';' is allowed), -1 when malformed,
- * -2 when out of memory. */
+ * A quoted value may hold any byte; in it a backslash escapes a following
+ * '"' or backslash and is otherwise kept as is, since old browsers send
+ * Windows paths ("C:\dir\a.jpg") unescaped. An unquoted value runs to the
+ * next ';' or white space; its user checks what it holds. Returns 1 with
+ * *out filled, 0 at the end of the value (a trailing ';' is allowed),
+ * -1 when malformed, -2 when out of memory. */
 static int
 param_next(struct arena *a, const char **pp, const char *end, struct param *out)
 {

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <sodium.h>
 
 #include "app.h"
 #include "arena.h"
@@ -15,7 +16,9 @@
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
+#include "multipart.h"
 #include "page_worker.h"
+#include "photo.h"
 #include "ratelimit.h"
 #include "req.h"
 #include "token.h"
@@ -260,6 +263,131 @@ receipt_page(struct req *r, const char *token, const char *digits, const struct 
 	html_page_end(r);
 }
 
+/* A photo as received, checked and stripped; bytes in the arena. */
+struct photo_in {
+	const struct form_field *field;
+	enum photo_type type;
+	const unsigned char *data;   /* as sent */
+	size_t len;
+	unsigned char *clean;        /* metadata removed */
+	size_t clean_len;
+};
+
+#define PHOTO_PARTS_MAX 12
+#define PHOTO_BYTES_MAX (5 * 1024 * 1024)
+#define MULTIPART_BODY_MAX (PHOTO_PARTS_MAX * PHOTO_BYTES_MAX / 3 + FORM_BODY_MAX)
+
+static const struct form_field *
+photo_field(const struct form *f, const char *name)
+{
+	for (size_t i = 0; i < f->nfields; i++)
+		if (f->fields[i].type == FIELD_PHOTO && strcmp(f->fields[i].name, name) == 0)
+			return &f->fields[i];
+	return NULL;
+}
+
+/* Reads a multipart body: plain fields into `in`, files of photo fields
+ * into `photos` (checked later, so the worker's text survives a bad
+ * photo). Structural errors answer 400/413 and return -1. */
+static int
+read_multipart(struct req *r, const struct form *f, struct kvlist *in, struct photo_in *photos, size_t *nphotos)
+{
+	char *body;
+	size_t len;
+	struct mp_form mp;
+	static const struct mp_limits limits = {
+		.max_parts = 200, .max_header_bytes = 4096, .max_field_bytes = FORM_BODY_MAX,
+		.max_file_bytes = PHOTO_BYTES_MAX * 2, .max_files = PHOTO_PARTS_MAX,
+	};
+	switch (req_body(r, MULTIPART_BODY_MAX, &body, &len)) {
+	case REQ_OK: break;
+	case REQ_ERR_TOO_LARGE: http_error(r, 413, MSG_PHOTO_TOO_BIG); return -1;
+	default: http_error(r, 400, MSG__MAX); return -1;
+	}
+	int rc = multipart_parse(r->arena, r->content_type, body, len, &limits, &mp);
+	if (rc == MP_ERR_FILE_TOO_LARGE) {
+		http_error(r, 413, MSG_PHOTO_TOO_BIG);
+		return -1;
+	}
+	if (rc != MP_OK || multipart_fields(r->arena, &mp, in) != MP_OK) {
+		http_error(r, 400, rc == MP_ERR_UTF8 || rc == MP_ERR_CONTROL ? MSG_ERR_BAD_UTF8 : MSG_ERR_BAD_ENCODING);
+		return -1;
+	}
+	*nphotos = 0;
+	for (size_t i = 0; i < mp.n; i++) {
+		const struct mp_part *p = &mp.parts[i];
+		if (p->filename == NULL || p->len == 0)
+			continue;   /* plain field, or an empty file input */
+		const struct form_field *fd = photo_field(f, p->name);
+		if (fd == NULL || *nphotos == PHOTO_PARTS_MAX) {
+			http_error(r, 400, MSG_ERR_BAD_ENCODING);
+			return -1;
+		}
+		photos[(*nphotos)++] = (struct photo_in){ fd, PHOTO_NONE, (const unsigned char *)p->data, p->len, NULL, 0 };
+	}
+	return 0;
+}
+
+/* Checks each photo field's files: count, size, a real JPEG/PNG/WebP by
+ * content; strips their metadata. Errors land on the field; the answers
+ * record how many photos each field holds. Returns the number of fields
+ * in error. */
+static int
+check_photos(struct req *r, const struct form *f, struct photo_in *photos, size_t n, json_t *answers, enum msg *errors)
+{
+	int nerr = 0;
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct form_field *fd = &f->fields[i];
+		long count = 0;
+		enum msg e = MSG__MAX;
+		if (fd->type != FIELD_PHOTO)
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			if (photos[j].field != fd)
+				continue;
+			count++;
+			if (photos[j].len > PHOTO_BYTES_MAX)
+				e = MSG_PHOTO_TOO_BIG;
+			else if (photo_strip(r->arena, photos[j].data, photos[j].len, &photos[j].clean,
+			    &photos[j].clean_len, &photos[j].type) != PHOTO_OK)
+				e = MSG_PHOTO_BAD_TYPE;
+		}
+		if (count > fd->max_items)
+			e = MSG_FIELD_TOO_MANY;
+		if (e != MSG__MAX && errors[i] == MSG__MAX) {
+			errors[i] = e;
+			nerr++;
+		} else if (count > 0) {
+			json_object_set_new(answers, fd->name, json_integer(count));
+		}
+	}
+	return nerr;
+}
+
+/* Stores the stripped photos of a new submission (inside its transaction). */
+static int
+store_photos(struct req *r, const char *submission_id, const struct photo_in *photos, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		unsigned char sha[crypto_hash_sha256_BYTES];
+		char size[24];
+		crypto_hash_sha256(sha, photos[j].clean, photos[j].clean_len);
+		snprintf(size, sizeof(size), "%zu", photos[j].clean_len);
+		const char *params[6] = { submission_id, photos[j].field->name, photo_mime(photos[j].type), size,
+		    (const char *)sha, (const char *)photos[j].clean };
+		const int lengths[6] = { 0, 0, 0, 0, sizeof(sha), (int)photos[j].clean_len };
+		const int binary[6] = { 0, 0, 0, 0, 1, 1 };
+		PGresult *res = db_run(r->app->db, STMT_ATTACHMENT_INSERT, params, lengths, binary);
+		bool ok = res != NULL && db_ok(res);
+		if (!ok && res != NULL)
+			fprintf(stderr, "tiengnoi: attachment insert failed: %s", PQresultErrorMessage(res));
+		PQclear(res);
+		if (!ok)
+			return -1;
+	}
+	return 0;
+}
+
 /* POST /q/TOKEN/FORM: check, validate, store once, show the receipt. Every
  * refusal the worker can fix re-renders the form with their text. */
 static void
@@ -271,20 +399,26 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 	struct kvlist in;
 	const char *workplace = found == ENTRY_OK ? e->workplace : NULL;
 
-	if (!req_content_type_is(r, "application/x-www-form-urlencoded")) {
+	struct photo_in photos[PHOTO_PARTS_MAX];
+	size_t nphotos = 0;
+	if (f->has_photo && req_content_type_is(r, "multipart/form-data")) {
+		if (read_multipart(r, f, &in, photos, &nphotos) != 0)
+			return;
+	} else if (req_content_type_is(r, "application/x-www-form-urlencoded")) {
+		switch (req_body(r, FORM_BODY_MAX, &body, &len)) {
+		case REQ_OK: break;
+		case REQ_ERR_TOO_LARGE: http_error(r, 413, MSG__MAX); return;
+		default: http_error(r, 400, MSG__MAX); return;
+		}
+		switch (req_parse_urlencoded(r->arena, body, len, &in)) {
+		case REQ_OK: break;
+		case REQ_ERR_UTF8: http_error(r, 400, MSG_ERR_BAD_UTF8); return;
+		case REQ_ERR_CONTROL: http_error(r, 400, MSG_ERR_BAD_UTF8); return;
+		default: http_error(r, 400, MSG_ERR_BAD_ENCODING); return;
+		}
+	} else {
 		http_error(r, 415, MSG__MAX);
 		return;
-	}
-	switch (req_body(r, FORM_BODY_MAX, &body, &len)) {
-	case REQ_OK: break;
-	case REQ_ERR_TOO_LARGE: http_error(r, 413, MSG__MAX); return;
-	default: http_error(r, 400, MSG__MAX); return;
-	}
-	switch (req_parse_urlencoded(r->arena, body, len, &in)) {
-	case REQ_OK: break;
-	case REQ_ERR_UTF8: http_error(r, 400, MSG_ERR_BAD_UTF8); return;
-	case REQ_ERR_CONTROL: http_error(r, 400, MSG_ERR_BAD_UTF8); return;
-	default: http_error(r, 400, MSG_ERR_BAD_ENCODING); return;
 	}
 	if (csrf_form_check(r->app->keys, token, f->id, kv_get(&in, "_token"), time(NULL)) != CSRF_OK) {
 		form_page(r, 403, token, workplace, f, &in, NULL, MSG_FORM_EXPIRED, MSG__MAX);
@@ -308,6 +442,7 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 	enum msg *errors;
 	char *contact;
 	int nerr = form_validate(r->arena, f, &in, &answers, &errors);
+	nerr += check_photos(r, f, photos, nphotos, answers, errors);
 	enum msg contact_error = form_contact(r->arena, f, &in, &contact);
 	if (nerr > 0 || contact_error != MSG__MAX) {
 		json_decref(answers);
@@ -339,7 +474,21 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 	    idem, (const char *)rhash, urgent ? "t" : "f", (const char *)sealed };
 	const int lengths[9] = { 0, 0, 0, 0, 0, 0, RECEIPT_HASH_LEN, 0, (int)sealed_len };
 	const int binary[9] = { 0, 0, 0, 0, 0, 0, 1, 0, 1 };
-	PGresult *res = db_run(r->app->db, STMT_SUBMISSION_INSERT, params, lengths, binary);
+	PGresult *res = NULL;
+	bool tx = nphotos > 0;
+	if (!tx || db_begin(r->app->db) == 0) {
+		res = db_run(r->app->db, STMT_SUBMISSION_INSERT, params, lengths, binary);
+		if (tx && res != NULL && db_ok(res) && PQntuples(res) == 1 &&
+		    store_photos(r, PQgetvalue(res, 0, 0), photos, nphotos) != 0) {
+			PQclear(res);
+			res = NULL;
+		}
+		if (tx && (res == NULL || !db_ok(res) || db_commit(r->app->db) != 0)) {
+			db_rollback(r->app->db);
+			PQclear(res);
+			res = NULL;
+		}
+	}
 	free(json);
 	free(sealed);
 	if (res == NULL || !db_ok(res)) {

@@ -1,4 +1,4 @@
-/* photo.c: recognise JPEG, PNG and WebP by content and copy them without metadata, so no photo can locate its sender. */
+/* photo.c: recognise JPEG, PNG and WebP by content; copy them without metadata, so no photo locates its sender. */
 #include <string.h>
 
 #include "app.h"

@@ -48,7 +48,7 @@ req_url_decode(struct arena *a, const char *s, size_t n, bool plus_space, char *
 }
 
 /* Decodes one text value: percent-decoding, then strict UTF-8, no control
- * characters, NFC. */
+ * characters, line breaks as LF, NFC. */
 static int
 decode_text(struct arena *a, const char *s, size_t n, bool plus_space, char **out, size_t *outlen)
 {
@@ -61,6 +61,19 @@ decode_text(struct arena *a, const char *s, size_t n, bool plus_space, char **ou
 		return REQ_ERR_UTF8;
 	if (text_has_controls(d, dn))
 		return REQ_ERR_CONTROL;
+	/* browsers send CRLF but count a line break as one character: store LF */
+	size_t j = 0;
+	for (size_t i = 0; i < dn; i++) {
+		if (d[i] == '\r') {
+			d[j++] = '\n';
+			if (i + 1 < dn && d[i + 1] == '\n')
+				i++;
+		} else {
+			d[j++] = d[i];
+		}
+	}
+	d[j] = '\0';
+	dn = j;
 	if ((*out = text_nfc(a, d, dn)) == NULL)
 		return REQ_ERR_NOMEM;
 	*outlen = strlen(*out);

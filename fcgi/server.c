@@ -201,8 +201,10 @@ req_from_fcgi(struct req *r, FCGX_Request *fr)
 	r->path = path;
 	if (req_parse_urlencoded(r->arena, r->query, strlen(r->query), &r->args) != REQ_OK)
 		goto bad;
+	/* A malformed cookie (another site's consent banner, say) must not lock
+	 * a worker out of every page: such a header is ignored, not trusted. */
 	if (req_parse_cookies(r->arena, r->cookie_header, &r->cookies) != REQ_OK)
-		goto bad;
+		r->cookies.n = 0;
 	/* language: ?lang= switches and sticks (cookie), else the cookie, else Accept-Language */
 	const char *l = kv_get(&r->args, "lang");
 	if (l && (strcmp(l, "vi") == 0 || strcmp(l, "en") == 0)) {

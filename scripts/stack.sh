@@ -13,7 +13,7 @@ PORT=${PORT:-8080}
 WORKERS=${WORKERS:-$(( 2 * $(nproc) ))}
 BASE_URL=${TIENGNOI_BASE_URL:-http://127.0.0.1:$PORT}
 PGBIN=/usr/lib/postgresql/15/bin NGINX=/usr/sbin/nginx
-BUILD=$ROOT/${TIENGNOI_BUILD:-build}
+BUILD=${TIENGNOI_BUILD:-build}; case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD;; esac
 APP=$BUILD/tiengnoi.fcgi ADMIN=$BUILD/tiengnoi-admin
 FORMS=$(realpath -m "${TIENGNOI_FORMS_DIR:-$ROOT/forms}")
 RUN=$VAR/run PG=$VAR/pg LOG=$VAR/log

@@ -218,6 +218,33 @@ try {
     await ctx.close();
   });
 
+  await test('a photo with GPS is stored without its metadata; a non-image is refused with the text kept', async () => {
+    const ctx = await browser.newContext(phone);
+    const page = await ctx.newPage();
+    await page.goto(`${urls[0]}/safety`);
+    await page.selectOption('select[name=kind]', 'hazard');
+    await page.check('input[name=danger_now][value=no]');
+    await page.fill('input[name=where]', 'Cầu thang kho');
+    await page.fill('textarea[name=description]', 'Lan can gãy.');
+    await page.setInputFiles('input[name=photos]', { name: 'notes.txt', mimeType: 'image/jpeg', buffer: Buffer.from('not an image') });
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    await page.waitForSelector('#e-photos');
+    assert(await page.locator('textarea[name=description]').inputValue() === 'Lan can gãy.', 'text kept');
+    await page.setInputFiles('input[name=photos]', join(root, 'tests', 'unit', 'fixtures', 'photos', 'gps.jpg'));
+    const idem = await page.locator('input[name=_idem]').inputValue();
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    await page.waitForSelector('#receipt');
+    const row = sql(`SELECT a.mime, a.size, encode(a.sha256, 'hex') FROM attachment a JOIN submission s ON s.id = a.submission_id WHERE s.idempotency_key = '${idem}'`);
+    assert(row.startsWith('image/jpeg|'), `one JPEG stored: ${row}`);
+    const out = join(varDir, 'stored.jpg');
+    execFileSync('sh', ['-c', `psql -h ${join(varDir, 'run')} -U tiengnoi -d tiengnoi -At -c "SELECT encode(data, 'base64') FROM attachment ORDER BY id DESC LIMIT 1" | base64 -d > ${out}`]);
+    const meta = execFileSync('exiftool', ['-a', '-G1', '-s', out]).toString();
+    const orig = execFileSync('exiftool', ['-a', '-G1', '-s', join(root, 'tests', 'unit', 'fixtures', 'photos', 'gps.jpg')]).toString();
+    assert(/GPSLatitude/.test(orig), 'the fixture does carry GPS');
+    assert(!/GPS|XMP|Comment/.test(meta), `no GPS, XMP or comment left:\n${meta}`);
+    await ctx.close();
+  });
+
   await test('offline: the report waits on the phone and is sent exactly once when the network returns', async () => {
     const ctx = await browser.newContext(phone);
     const page = await ctx.newPage();

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""run.py: Tiếng nói's integration suite: starts a private stack, runs every test, prints TAP.
+
+Usage (from anywhere): tests/integration/run.py [NAME-SUBSTRING ...]
+  With arguments, only the tests whose names contain one of them run.
+Env: TIENGNOI_BUILD (passed on to scripts/stack.sh; also picks the CLI binary),
+     TIENGNOI_IT_KEEP=1 (keep the state directory and leave the stack running, for debugging).
+Exit status: 0 all passed, 1 a test failed, 2 the stack could not start, 130 interrupted.
+Python standard library only; needs psql, zbarimg, runuser (as root), nginx and PostgreSQL 15.
+"""
+import os
+import signal
+import sys
+import time
+
+sys.dont_write_bytecode = True     # no __pycache__ in the repository
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness                        # noqa: E402
+import test_cli                       # noqa: E402
+import test_forms                     # noqa: E402
+import test_ops                       # noqa: E402
+import test_worker                    # noqa: E402
+
+SUITE_SECONDS = 170
+
+# In run order. The drain test stops the app, so it and what needs its
+# aftermath (privacy: nginx's own error lines) come last.
+TESTS = [
+    ("GET /healthz and security headers on every kind of response", test_worker.test_healthz_and_headers),
+    ("landing page per QR code, any case, scan count", test_worker.test_landing),
+    ("unknown, malformed and revoked tokens give a readable 404", test_worker.test_unknown_and_revoked),
+    ("every form a QR code offers can be sent from its own page", test_forms.test_every_form),
+    ("a submission gives a receipt that is stored only as a hash", test_worker.test_submit),
+    ("double and 32 concurrent submits store one row, same receipt", test_worker.test_double_submit),
+    ("validation errors next to their fields, answers kept", test_worker.test_validation),
+    ("a textarea's line breaks count once, as in the browser's maxlength", test_worker.test_textarea_line_breaks),
+    ("hostile input stored verbatim and echoed escaped", test_worker.test_hostile_input),
+    ("bad encodings are refused with 400, nothing stored", test_worker.test_bad_encodings),
+    ("wrong content type 415, wrong method 405", test_worker.test_methods_and_types),
+    ("bodies over 64 KB get 413", test_worker.test_too_large),
+    ("forged and expired anti-forgery tokens get 403 with the text kept", test_worker.test_forged_and_expired),
+    ("text is stored in NFC", test_worker.test_nfc),
+    ("English switch: ?lang=en sticks, errors and answers in English", test_worker.test_language),
+    ("unrelated cookies from the same host do not break the form", test_worker.test_foreign_cookies),
+    ("PostgreSQL away: 503 with the text kept, recovery without restart", test_ops.test_database_away),
+    ("a SIGKILLed worker is replaced, no request fails", test_ops.test_worker_killed),
+    ("SIGHUP reloads forms, refuses broken ones", test_ops.test_forms_reload),
+    ("QR PNG decodes to the upper-case URL, SVG, unknown token", test_cli.test_qr),
+    ("tiengnoi-admin subcommands and exit codes", test_cli.test_cli),
+    ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
+    ("no client address or worker path in logs, none stored", test_ops.test_privacy),
+    ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
+    ("security headers on every response of the run", test_ops.test_headers_everywhere),
+]
+
+
+class _NoStack(Exception):
+    pass
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _timeout(signum, frame):
+    raise harness.SuiteTimeout()
+
+
+def main(argv):
+    chosen = [(n, f) for n, f in TESTS if not argv[1:] or any(a in n or a in f.__name__ for a in argv[1:])]
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
+    signal.signal(signal.SIGALRM, _timeout)
+    keep = os.environ.get("TIENGNOI_IT_KEEP") == "1"
+    tap = harness.Tap(len(chosen))
+    stack = None
+    status = 0
+    t0 = time.monotonic()
+    signal.alarm(SUITE_SECONDS)
+    try:
+        for attempt in (1, 2):
+            stack = harness.Stack()
+            print(f"# state {stack.var}, http://127.0.0.1:{stack.port}/, WORKERS=3"
+                  + (f", TIENGNOI_BUILD={os.environ['TIENGNOI_BUILD']}" if os.environ.get("TIENGNOI_BUILD") else ""),
+                  flush=True)
+            try:
+                stack.start()
+                break
+            except (harness.StackError, OSError, harness.subprocess.TimeoutExpired) as e:
+                if attempt == 1 and "already in use" in str(e):     # the free port was taken meanwhile
+                    stack.stop()
+                    stack = None
+                    continue
+                tap.fail_all([n for n, _ in chosen], f"the stack did not start: {e}")
+                status = 2
+                raise _NoStack()
+        sup = stack.app_pid()
+        print(f"# app {os.readlink(f'/proc/{sup}/exe') if sup and harness.alive(sup) else '?'} (pid {sup}), "
+              f"cli {stack.admin_src}", flush=True)
+        done = 0
+        try:
+            for name, fn in chosen:
+                tap.run(name, fn, stack)
+                done += 1
+        except harness.SuiteTimeout:
+            tap.fail_all([n for n, _ in chosen[done + 1:]], f"not run: the suite's {SUITE_SECONDS} s limit passed")
+        status = 1 if tap.failed else 0
+    except _NoStack:
+        pass
+    except KeyboardInterrupt:
+        print("# interrupted", flush=True)
+        status = 130
+    except harness.SuiteTimeout:
+        print(f"# the suite's {SUITE_SECONDS} s limit passed", flush=True)
+        tap.fail_all([n for n, _ in chosen[tap.n:]], "not run: time limit")
+        status = 1
+    finally:
+        signal.alarm(0)
+        for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(s, signal.SIG_IGN)
+        if stack is not None:
+            if keep:
+                print(f"# TIENGNOI_IT_KEEP=1: stack left running, state in {stack.var}; stop it with "
+                      f"TIENGNOI_VAR={stack.var} scripts/stack.sh stop", flush=True)
+            else:
+                out = stack.stop()
+                if "stopped" not in out:
+                    print("# stack.sh stop: " + out.strip().replace("\n", "\n# "), flush=True)
+        print(f"# {time.monotonic() - t0:.1f} s", flush=True)
+    tap.summary()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
