@@ -58,6 +58,11 @@ static const struct stmt_def stmts[STMT__MAX] = {
 	/* STMT_ATTACHMENT_INSERT */
 	{ "INSERT INTO attachment (submission_id, field, mime, size, sha256, data) "
 	  "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (submission_id, sha256) DO NOTHING", 6 },
+	/* STMT_FORM_VERSION_STORE: returns whether the stored text is this one */
+	{ "WITH ins AS (INSERT INTO form_version (form_id, version, definition) VALUES ($1, $2, $3::jsonb) "
+	  "ON CONFLICT (form_id, version) DO NOTHING RETURNING 1) "
+	  "SELECT EXISTS (SELECT 1 FROM ins) OR definition = $3::jsonb FROM form_version "
+	  "WHERE form_id = $1 AND version = $2", 3 },
 };
 
 static double

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "arena.h"
 #include "buf.h"
+#include "db.h"
 #include "form.h"
 #include "html.h"
 #include "req.h"
@@ -333,6 +334,7 @@ form_free_fields(struct form *f)
 	}
 	free(f->fields);
 	free(f->id);
+	free(f->source);
 	cond_free(&f->urgent_if);
 	for (int l = 0; l < LANG__MAX; l++) {
 		free(f->title[l]);
@@ -421,7 +423,8 @@ load_form(struct load_ctx *c, const char *path, struct form *f)
 		    load_i18n(c, root, "urgent_message", NULL, true, f->urgent_message) != 0)
 			goto done;
 	}
-	rc = 0;
+	f->source = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	rc = f->source ? 0 : -1;
 done:
 	json_decref(root);
 	return rc;
@@ -1280,4 +1283,29 @@ form_contact(struct arena *a, const struct form *f, const struct kvlist *in, cha
 	}
 	json_decref(o);
 	return e;
+}
+
+/* Records every loaded definition under its (id, version) so old reports
+ * keep their own labels. A version already stored with other content is
+ * kept as it was and reported: change the version with the meaning.
+ * 0 when all are stored, -1 when the database could not be reached. */
+int
+form_set_store(const struct form_set *set, struct db *db)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct form *f = &set->forms[i];
+		char version[16];
+		snprintf(version, sizeof(version), "%d", f->version);
+		const char *params[3] = { f->id, version, f->source };
+		PGresult *res = db_run(db, STMT_FORM_VERSION_STORE, params, NULL, NULL);
+		if (res == NULL || !db_ok(res)) {
+			PQclear(res);
+			return -1;
+		}
+		if (PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "f") == 0)
+			fprintf(stderr, "tiengnoi: form %s version %d changed without a new version; "
+			    "old reports keep the first text (raise \"version\")\n", f->id, f->version);
+		PQclear(res);
+	}
+	return 0;
 }

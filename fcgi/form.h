@@ -65,6 +65,7 @@ struct form {
 	char *urgent_message[LANG__MAX];     /* shown at once: what to do, whom to call */
 	bool has_photo;                      /* needs multipart/form-data */
 	bool contact;                        /* offer optional contact details */
+	char *source;                        /* the definition as compact JSON, stored per version */
 };
 
 struct form_set {
@@ -83,5 +84,7 @@ void form_render_fields(struct req *, const struct form *, const struct kvlist *
 int form_validate(struct arena *, const struct form *, const struct kvlist *in, json_t **answers, enum msg **errors);
 void form_render_contact(struct req *, const struct form *, const struct kvlist *values, enum msg error);
 enum msg form_contact(struct arena *, const struct form *, const struct kvlist *in, char **json);
+struct db;
+int form_set_store(const struct form_set *, struct db *);
 
 #endif

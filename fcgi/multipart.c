@@ -168,16 +168,30 @@ content_type_delimiter(struct arena *a, const char *ct, char **delim, size_t *dl
 }
 
 /* Checks a name or plain value (UTF-8, no controls but tab, CR, LF) and
- * returns its NFC form in the arena. */
+ * returns its NFC form in the arena, line breaks (CRLF, or a lone CR) as
+ * LF: browsers send CRLF but count a line break as one character against
+ * maxlength, and urlencoded values (req.c) are stored the same way. */
 static int
 text_value(struct arena *a, const char *s, size_t n, const char **out, size_t *outlen)
 {
-	char *t;
+	char *d, *t;
+	size_t j = 0;
 	if (!text_valid_utf8(s, n))
 		return MP_ERR_UTF8;
 	if (text_has_controls(s, n))
 		return MP_ERR_CONTROL;
-	if ((t = text_nfc(a, s, n)) == NULL)
+	if ((d = arena_alloc(a, n + 1)) == NULL)
+		return MP_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r') {
+			d[j++] = '\n';
+			if (i + 1 < n && s[i + 1] == '\n')
+				i++;
+		} else {
+			d[j++] = s[i];
+		}
+	}
+	if ((t = text_nfc(a, d, j)) == NULL)
 		return MP_ERR_NOMEM;
 	*out = t;
 	*outlen = strlen(t);

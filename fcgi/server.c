@@ -247,8 +247,11 @@ worker_main(int listen_fd, struct app *app)
 	if (app->db == NULL)
 		return 1;
 	db_ready(app->db);   /* connect and prepare now, not on the first request */
+	bool forms_stored = false;
 
 	while (!got_term) {
+		if (!forms_stored && db_ready(app->db))
+			forms_stored = form_set_store(app->forms, app->db) == 0;
 		worker_idle = 1;
 		if (got_term)
 			break;
@@ -424,7 +427,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "tiengnoi.fcgi: refusing to start: %s\n", err);
 		return 1;
 	}
-	const char *rl = getenv("TIENGNOI_RATELIMIT");
+	/* TIENGNOI_APP_RATELIMIT, else TIENGNOI_RATELIMIT (which also switches nginx's) */
+	const char *rl = getenv("TIENGNOI_APP_RATELIMIT") ? getenv("TIENGNOI_APP_RATELIMIT") : getenv("TIENGNOI_RATELIMIT");
 	if (ratelimit_init(!(rl && strcmp(rl, "off") == 0)) != 0) {
 		fprintf(stderr, "tiengnoi.fcgi: cannot map the rate-limit table\n");
 		return 1;

@@ -322,7 +322,8 @@ class StackError(Exception):
 class Stack:
     """A private PostgreSQL + app + nginx, started with scripts/stack.sh."""
 
-    def __init__(self):
+    def __init__(self, env_extra=None):
+        self.env_extra = dict(env_extra or {})   # e.g. rate limits on for the abuse tests
         self.var = Path(tempfile.mkdtemp(prefix="tn-it-"))
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -354,6 +355,7 @@ class Stack:
         env.update(TIENGNOI_VAR=str(self.var), PORT=str(self.port), WORKERS="3",
                    TIENGNOI_RATELIMIT="off", TIENGNOI_FORMS_DIR=str(self.forms_dir),
                    TIENGNOI_BASE_URL=self.base)
+        env.update(self.env_extra)
         build = env.get("TIENGNOI_BUILD")
         if build and os.path.isabs(build):      # stack.sh takes it relative to the repository
             env["TIENGNOI_BUILD"] = os.path.relpath(build, ROOT)

@@ -17,12 +17,13 @@ sys.dont_write_bytecode = True     # no __pycache__ in the repository
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness                        # noqa: E402
+import test_abuse                     # noqa: E402
 import test_cli                       # noqa: E402
 import test_forms                     # noqa: E402
 import test_ops                       # noqa: E402
 import test_worker                    # noqa: E402
 
-SUITE_SECONDS = 170
+SUITE_SECONDS = 240
 
 # In run order. The drain test stops the app, so it and what needs its
 # aftermath (privacy: nginx's own error lines) come last.
@@ -52,6 +53,9 @@ TESTS = [
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
     ("security headers on every response of the run", test_ops.test_headers_everywhere),
+    # these start stacks of their own, with rate limits on
+    ("in-app limits: flood on one QR code, one key, one receipt; honeypot", test_abuse.test_app_limits),
+    ("nginx limits POST bursts with a readable 429 page", test_abuse.test_nginx_limits),
 ]
 
 
