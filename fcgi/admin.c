@@ -10,10 +10,12 @@
 
 #include "app.h"
 #include "arena.h"
+#include "auth.h"
 #include "buf.h"
 #include "config.h"
 #include "db.h"
 #include "form.h"
+#include "i18n.h"
 #include "qr.h"
 #include "text.h"
 #include "token.h"
@@ -168,6 +170,17 @@ run(const char *sql_literal, int n, const char *const *values, bool *usage)
 		fail(EXIT_FAIL, "database error: %s", res ? PQresultErrorMessage(res) : db_error(db));
 	PQclear(res);
 	return NULL;
+}
+
+/* Records what the CLI changed in the audit chain (no officer: the
+ * operator at the console). */
+static void
+audit_cli(const char *action, const char *object, const char *detail, const char *unit_id)
+{
+	const char *p[4] = { unit_id, action, object, detail };
+	PGresult *res = run("INSERT INTO audit_log (officer_id, unit_id, action, object, detail) "
+	    "VALUES (NULL, $1, $2, $3, 'cli: ' || $4)", 4, p, NULL);
+	PQclear(res);
 }
 
 /* Looks up the id of a row by code with a literal query; NULL after saying
@@ -560,6 +573,138 @@ cmd_qr_svg(struct opts *o)
 	return EXIT_OK;
 }
 
+/* ---- officers ---- */
+
+/* Reads a password from stdin (one line, not echoed anywhere). */
+static char *
+read_password(void)
+{
+	char line[512];
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	return arena_strdup(arena, line);
+}
+
+static int
+officer_add(const char *username, const char *unit, const char *role, const char *name, const char *password)
+{
+	char hash[AUTH_HASH_MAX];
+	char *unit_id;
+	bool usage = false;
+	const char *nm = "";
+	if (strlen(username) < 3 || strlen(username) > 40 || strspn(username, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(username))
+		return fail(EXIT_USAGE, "--username must be 3-40 characters of a-z, 0-9, '.', '_' or '-'");
+	if (strcmp(role, "viewer") != 0 && strcmp(role, "officer") != 0 && strcmp(role, "admin") != 0)
+		return fail(EXIT_USAGE, "--role must be viewer, officer or admin");
+	if (name && (nm = text_arg("--name", name, 100)) == NULL)
+		return EXIT_USAGE;
+	if (password == NULL)
+		return fail(EXIT_USAGE, "give the password on standard input");
+	enum msg why = auth_password_problem(password, username);
+	if (why != MSG__MAX)
+		return fail(EXIT_USAGE, "password refused: %s", tr(LANG_EN, why));
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	if ((unit_id = id_by_code("SELECT id FROM org_unit WHERE code = $1", "unit", unit)) == NULL)
+		return EXIT_USAGE;
+	if (auth_hash_password(password, hash) != 0)
+		return fail(EXIT_FAIL, "out of memory hashing the password");
+	const char *p[5] = { username, nm, unit_id, role, hash };
+	PGresult *res = run("INSERT INTO officer (username, display_name, unit_id, role, password_hash) "
+	    "VALUES ($1, $2, $3, $4, $5)", 5, p, &usage);
+	sodium_memzero(hash, sizeof(hash));
+	if (res == NULL)
+		return usage ? EXIT_USAGE : EXIT_FAIL;
+	PQclear(res);
+	audit_cli("officer.add", username, arena_printf(arena, "role %s, unit %s", role, unit), unit_id);
+	printf("officer %s added\n", username);
+	return EXIT_OK;
+}
+
+static int
+cmd_officer_add(struct opts *o)
+{
+	if (!opt(o, "username") || !opt(o, "unit") || !opt(o, "role"))
+		return fail(EXIT_USAGE, "officer add needs --username, --unit and --role (password on stdin; try --help)");
+	return officer_add(opt(o, "username"), opt(o, "unit"), opt(o, "role"), opt(o, "name"), read_password());
+}
+
+static int
+cmd_officer_passwd(struct opts *o)
+{
+	char hash[AUTH_HASH_MAX];
+	const char *u = opt(o, "username");
+	if (u == NULL)
+		return fail(EXIT_USAGE, "officer passwd needs --username (new password on stdin)");
+	const char *pw = read_password();
+	if (pw == NULL)
+		return fail(EXIT_USAGE, "give the new password on standard input");
+	enum msg why = auth_password_problem(pw, u);
+	if (why != MSG__MAX)
+		return fail(EXIT_USAGE, "password refused: %s", tr(LANG_EN, why));
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	if (auth_hash_password(pw, hash) != 0)
+		return fail(EXIT_FAIL, "out of memory hashing the password");
+	const char *p[2] = { u, hash };
+	/* a new password also ends every session and clears a lockout */
+	PGresult *res = run("WITH o AS (UPDATE officer SET password_hash = $2, password_changed_at = now(), failed_logins = 0, "
+	    "locked_until = NULL WHERE username = $1 RETURNING id, unit_id), d AS (DELETE FROM session WHERE officer_id IN "
+	    "(SELECT id FROM o)) SELECT unit_id FROM o", 2, p, NULL);
+	sodium_memzero(hash, sizeof(hash));
+	if (res == NULL)
+		return EXIT_FAIL;
+	bool found = PQntuples(res) == 1;
+	char *unit_id = found ? arena_strdup(arena, PQgetvalue(res, 0, 0)) : NULL;
+	PQclear(res);
+	if (!found)
+		return fail(EXIT_USAGE, "no officer %s", u);
+	audit_cli("officer.passwd", u, "", unit_id);
+	printf("password of %s changed; their sessions ended\n", u);
+	return EXIT_OK;
+}
+
+static int
+cmd_officer_disable(struct opts *o)
+{
+	const char *u = opt(o, "username");
+	if (u == NULL)
+		return fail(EXIT_USAGE, "officer disable needs --username");
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	const char *p[1] = { u };
+	PGresult *res = run("WITH o AS (UPDATE officer SET disabled_at = coalesce(disabled_at, now()) WHERE username = $1 "
+	    "RETURNING id, unit_id), d AS (DELETE FROM session WHERE officer_id IN (SELECT id FROM o)) SELECT unit_id FROM o",
+	    1, p, NULL);
+	if (res == NULL)
+		return EXIT_FAIL;
+	bool found = PQntuples(res) == 1;
+	char *unit_id = found ? arena_strdup(arena, PQgetvalue(res, 0, 0)) : NULL;
+	PQclear(res);
+	if (!found)
+		return fail(EXIT_USAGE, "no officer %s", u);
+	audit_cli("officer.disable", u, "", unit_id);
+	printf("officer %s disabled; their sessions ended\n", u);
+	return EXIT_OK;
+}
+
+/* The demo officer's login, kept beside the keys by `demo` (never in git). */
+static int
+cmd_officer_demo_login(struct opts *o)
+{
+	(void)o;
+	char path[1100], line[300];
+	snprintf(path, sizeof(path), "%s/secrets/demo-officer.txt", config_var_dir());
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return fail(EXIT_USAGE, "no demo officer (the database was not empty when demo data was offered)");
+	while (fgets(line, sizeof(line), f))
+		fputs(line, stdout);
+	fclose(f);
+	return EXIT_OK;
+}
+
 /* ---- demo data ---- */
 
 /* Loads the Lai Châu demo into an empty database; does nothing otherwise. */
@@ -592,6 +737,19 @@ cmd_demo(struct opts *o)
 	    (rc = qr_create("CHE-TAMDUONG", "Cổng chính", NULL)) ||
 	    (rc = qr_create("THUYDIEN-NAMNHUN", "Bảng tin công đoàn", NULL)))
 		return rc;
+	/* a provincial admin whose password is made here and kept beside the keys */
+	char pw[17], path[1100];
+	token_random(pw, 16);
+	if ((rc = officer_add("demo.tinh", "LDLD-LAICHAU", "admin", "Cán bộ demo LĐLĐ tỉnh", pw)) ||
+	    (rc = officer_add("demo.tanphong", "CD-TANPHONG", "officer", "Cán bộ demo CĐ phường Tân Phong", pw)))
+		return rc;
+	snprintf(path, sizeof(path), "%s/secrets/demo-officer.txt", config_var_dir());
+	FILE *f = fopen(path, "w");
+	if (f == NULL)
+		return fail(EXIT_FAIL, "cannot write %s", path);
+	fprintf(f, "province admin: demo.tinh / %s\nward officer:   demo.tanphong / %s\n", pw, pw);
+	fclose(f);
+	chmod(path, 0600);
 	printf("demo data loaded\n");
 	return EXIT_OK;
 }
@@ -616,6 +774,14 @@ static const struct cmd cmds[] = {
 	{ "qr", "list", cmd_qr_list, "", "qr list\n  Prints the URL, workplace and label of every active QR code." },
 	{ "qr", "png", cmd_qr_png, "", "qr png TOKEN > code.png\n  Writes the QR code as a PNG (prints at 5 cm) to stdout." },
 	{ "qr", "svg", cmd_qr_svg, "", "qr svg TOKEN > code.svg\n  Writes the QR code as SVG to stdout." },
+	{ "officer", "add", cmd_officer_add, "username unit role name",
+	  "officer add --username U --unit CODE --role viewer|officer|admin [--name NAME] < password\n"
+	  "  Adds an officer scoped to the unit's subtree; the password comes on stdin." },
+	{ "officer", "passwd", cmd_officer_passwd, "username",
+	  "officer passwd --username U < password\n  Sets a new password, ends the officer's sessions, clears a lockout." },
+	{ "officer", "disable", cmd_officer_disable, "username",
+	  "officer disable --username U\n  Stops the officer from signing in and ends their sessions." },
+	{ "officer", "demo-login", cmd_officer_demo_login, "", "officer demo-login\n  Prints the demo officers' login (made by demo)." },
 };
 
 static void

@@ -53,6 +53,21 @@ struct app {
 	const char *base_url;
 };
 
+enum role { ROLE_VIEWER, ROLE_OFFICER, ROLE_ADMIN, ROLE__MAX };
+
+/* The signed-in officer of a request (auth.c); strings in the arena. */
+struct officer {
+	const char *id;
+	const char *username;
+	const char *display_name;
+	const char *unit_id;
+	const char *unit_path;     /* '/1/4/': the scope */
+	const char *unit_name;
+	enum role role;
+	const char *csrf;          /* this session's anti-forgery token */
+	bool totp_enabled;
+};
+
 /* Everything about one request; handlers read only from here. */
 struct req {
 	struct arena *arena;
@@ -68,6 +83,8 @@ struct req {
 	enum lang lang;
 	struct kvlist args;        /* query arguments */
 	struct kvlist cookies;
+	struct officer *officer;   /* set by the dispatcher on LOGIN routes */
+	struct kvlist form;        /* the urlencoded body, parsed by the dispatcher on CSRF routes */
 	/* input stream, read by req_body() */
 	void *in;                  /* FCGX_Stream *, or NULL when the body is in body_fixed */
 	const char *body_fixed;    /* for tests: the whole body */
@@ -76,7 +93,7 @@ struct req {
 	int status;
 	const char *resp_type;     /* Content-Type; default text/html; charset=utf-8 */
 	struct buf *out;           /* response body */
-	char extra_headers[1024];  /* additional header lines, each ending in \r\n */
+	char extra_headers[2048];  /* additional header lines, each ending in \r\n */
 	size_t extra_len;
 };
 

@@ -63,6 +63,34 @@ static const struct stmt_def stmts[STMT__MAX] = {
 	  "ON CONFLICT (form_id, version) DO NOTHING RETURNING 1) "
 	  "SELECT EXISTS (SELECT 1 FROM ins) OR definition = $3::jsonb FROM form_version "
 	  "WHERE form_id = $1 AND version = $2", 3 },
+	/* STMT_OFFICER_BY_USERNAME */
+	{ "SELECT id, password_hash, disabled_at IS NOT NULL, coalesce(locked_until > now(), false), totp_enabled, unit_id "
+	  "FROM officer WHERE username = $1", 1 },
+	/* STMT_LOGIN_FAILED: five failures in a row lock the account for 15 minutes */
+	{ "UPDATE officer SET failed_logins = CASE WHEN failed_logins + 1 >= 5 THEN 0 ELSE failed_logins + 1 END, "
+	  "locked_until = CASE WHEN failed_logins + 1 >= 5 THEN now() + interval '15 minutes' ELSE locked_until END "
+	  "WHERE id = $1", 1 },
+	/* STMT_LOGIN_OK */
+	{ "UPDATE officer SET failed_logins = 0, locked_until = NULL WHERE id = $1", 1 },
+	/* STMT_SESSION_CREATE: 12 hours at most, whatever the activity */
+	{ "INSERT INTO session (token_hash, officer_id, csrf, expires_at, mfa_pending) "
+	  "VALUES ($1, $2, $3, now() + interval '12 hours', $4)", 4 },
+	/* STMT_SESSION_LOAD: 30 minutes idle ends a session */
+	{ "SELECT o.id, o.username, o.display_name, o.unit_id, u.path, u.name, o.role, s.csrf, o.totp_enabled, "
+	  "s.mfa_pending, s.last_seen < now() - interval '1 minute' "
+	  "FROM session s JOIN officer o ON o.id = s.officer_id JOIN org_unit u ON u.id = o.unit_id "
+	  "WHERE s.token_hash = $1 AND s.expires_at > now() AND s.last_seen > now() - interval '30 minutes' "
+	  "AND o.disabled_at IS NULL", 1 },
+	/* STMT_SESSION_TOUCH */
+	{ "UPDATE session SET last_seen = now() WHERE token_hash = $1", 1 },
+	/* STMT_SESSION_DELETE */
+	{ "DELETE FROM session WHERE token_hash = $1", 1 },
+	/* STMT_SESSION_DELETE_ALL */
+	{ "DELETE FROM session WHERE officer_id = $1", 1 },
+	/* STMT_SESSION_MFA_DONE */
+	{ "UPDATE session SET mfa_pending = false WHERE token_hash = $1", 1 },
+	/* STMT_AUDIT */
+	{ "INSERT INTO audit_log (officer_id, unit_id, action, object, detail) VALUES ($1, $2, $3, $4, $5)", 5 },
 };
 
 static double
@@ -229,14 +257,24 @@ db_rollback(struct db *db)
 	db->in_tx = false;
 }
 
-/* For the CLI: runs one literal SQL statement with text parameters. Returns
- * the result (caller PQclears) or NULL when not connected. */
+/* For the CLI and the officer pages: runs one literal SQL statement with
+ * text parameters, unprepared. Returns the result (caller PQclears) or
+ * NULL when not connected. */
 PGresult *
 db_query(struct db *db, const char *sql_literal, int n, const char *const *values)
 {
 	if (!db_ready(db))
 		return NULL;
 	return PQexecParams(db->conn, sql_literal, n, NULL, values, NULL, NULL, 0);
+}
+
+/* Like db_query, with results in binary (bytea as raw bytes). */
+PGresult *
+db_query_bin(struct db *db, const char *sql_literal, int n, const char *const *values)
+{
+	if (!db_ready(db))
+		return NULL;
+	return PQexecParams(db->conn, sql_literal, n, NULL, values, NULL, NULL, 1);
 }
 
 /* For migrations only: runs a whole SQL file's text (several statements).

@@ -14,6 +14,16 @@ enum stmt {
 	STMT_STATUS_REPLY,
 	STMT_ATTACHMENT_INSERT,
 	STMT_FORM_VERSION_STORE,
+	STMT_OFFICER_BY_USERNAME,
+	STMT_LOGIN_FAILED,
+	STMT_LOGIN_OK,
+	STMT_SESSION_CREATE,
+	STMT_SESSION_LOAD,
+	STMT_SESSION_TOUCH,
+	STMT_SESSION_DELETE,
+	STMT_SESSION_DELETE_ALL,
+	STMT_SESSION_MFA_DONE,
+	STMT_AUDIT,
 	STMT__MAX
 };
 
@@ -23,6 +33,7 @@ const char *db_error(const struct db *);
 bool db_ready(struct db *);
 PGresult *db_run(struct db *, enum stmt, const char *const *values, const int *lengths, const int *binary);
 PGresult *db_query(struct db *, const char *sql_literal, int n, const char *const *values);
+PGresult *db_query_bin(struct db *, const char *sql_literal, int n, const char *const *values);
 int db_exec_script(struct db *, const char *script);
 int db_begin(struct db *);
 int db_commit(struct db *);

@@ -156,6 +156,8 @@ load_cond(struct load_ctx *c, json_t *jc, const char *what, const char *owner,
 			ctl = &earlier[i];
 	if (ctl == NULL)
 		return load_fail(c, owner, "\"%s\" refers to a field that does not come before it: %s", what, json_string_value(fld));
+	if (ctl->type == FIELD_RANK || ctl->type == FIELD_PHOTO || ctl->type == FIELD_MONTH)
+		return load_fail(c, owner, "\"%s\" cannot depend on a %s field (%s)", what, form_type_name(ctl->type), ctl->name);
 	size_t n = eq ? 1 : json_array_size(in);
 	if ((eq && !json_is_string(eq)) || (in && (!json_is_array(in) || n == 0 || n > FORM_OPTIONS_MAX)))
 		return load_fail(c, owner, "\"%s\" values must be strings", what);
@@ -240,6 +242,8 @@ load_field(struct load_ctx *c, json_t *jf, struct form_field *f, const struct fo
 	}
 	json_t *mn = json_object_get(jf, "min_length");
 	if (mn != NULL) {
+		if (f->type != FIELD_TEXT && f->type != FIELD_TEXTAREA)
+			return load_fail(c, f->name, "\"min_length\" belongs on text or textarea");
 		if (!json_is_integer(mn) || json_integer_value(mn) < 0 || json_integer_value(mn) > f->max_length)
 			return load_fail(c, f->name, "\"min_length\" must be an integer from 0 to max_length");
 		f->min_length = (long)json_integer_value(mn);
@@ -256,6 +260,8 @@ load_field(struct load_ctx *c, json_t *jf, struct form_field *f, const struct fo
 	if (mult && (f->type != FIELD_MONTH || !json_is_boolean(mult)))
 		return load_fail(c, f->name, "\"multiple\": true only belongs on a month");
 	f->multiple = json_is_true(mult);
+	if (f->multiple && (f->has_min || f->has_max))
+		return load_fail(c, f->name, "a month list takes \"span\" (recent months), not \"min\"/\"max\"");
 	json_t *uns = json_object_get(jf, "unsure");
 	if (uns && (f->type != FIELD_YESNO || !json_is_boolean(uns)))
 		return load_fail(c, f->name, "\"unsure\": true only belongs on a yesno");
@@ -525,38 +531,66 @@ form_label(char *const label[LANG__MAX], enum lang l)
 	return label[l] ? label[l] : (label[LANG_VI] ? label[LANG_VI] : "");
 }
 
+static const struct form_field *
+field_named(const struct form *f, const char *name)
+{
+	for (size_t i = 0; i < f->nfields; i++)
+		if (strcmp(f->fields[i].name, name) == 0)
+			return &f->fields[i];
+	return NULL;
+}
+
+/* Whether a condition holds on the answers as they will be stored: a
+ * single-valued field's first value, trimmed; any value of a multiselect. */
+static bool
+cond_holds(const struct form *f, const struct form_cond *c, const struct kvlist *values)
+{
+	const struct form_field *ctl = field_named(f, c->field);
+	if (ctl == NULL || values == NULL)
+		return false;
+	for (size_t i = 0; i < values->n; i++) {
+		if (strcmp(values->items[i].key, c->field) != 0)
+			continue;
+		const char *v = values->items[i].val;
+		size_t n = strlen(v);
+		while (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n') {
+			v++;
+			n--;
+		}
+		while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' || v[n - 1] == '\n'))
+			n--;
+		for (size_t j = 0; j < c->nvalues; j++)
+			if (strlen(c->values[j]) == n && strncmp(c->values[j], v, n) == 0)
+				return true;
+		if (ctl->type != FIELD_MULTISELECT)
+			return false;   /* only the first value of a single-valued field counts */
+	}
+	return false;
+}
+
 /* True when the field is asked given the answers so far: its condition
  * holds and its controlling field is asked too. */
 bool
 form_field_asked(const struct form *f, const struct form_field *fd, const struct kvlist *values)
 {
 	for (int depth = 0; fd->cond.field != NULL && depth < FORM_FIELDS_MAX; depth++) {
-		bool hit = false;
-		for (size_t i = 0; i < fd->cond.nvalues && !hit; i++)
-			hit = values != NULL && kv_has(values, fd->cond.field, fd->cond.values[i]);
-		if (!hit)
+		if (!cond_holds(f, &fd->cond, values))
 			return false;
-		const struct form_field *ctl = NULL;
-		for (size_t i = 0; i < f->nfields; i++)
-			if (strcmp(f->fields[i].name, fd->cond.field) == 0)
-				ctl = &f->fields[i];
-		if (ctl == NULL)
+		if ((fd = field_named(f, fd->cond.field)) == NULL)
 			return false;
-		fd = ctl;
 	}
 	return true;
 }
 
-/* True when the answers meet the form's urgent_if condition. */
+/* True when the answers meet the form's urgent_if condition, the urgent
+ * question having been asked. */
 bool
 form_is_urgent(const struct form *f, const struct kvlist *values)
 {
 	if (f->urgent_if.field == NULL)
 		return false;
-	for (size_t i = 0; i < f->urgent_if.nvalues; i++)
-		if (kv_has(values, f->urgent_if.field, f->urgent_if.values[i]))
-			return true;
-	return false;
+	const struct form_field *ctl = field_named(f, f->urgent_if.field);
+	return ctl != NULL && form_field_asked(f, ctl, values) && cond_holds(f, &f->urgent_if, values);
 }
 
 /* Today's date in Vietnam (UTC+7), which is what "today" means to a worker. */
@@ -842,13 +876,14 @@ parse_integer(const char *s, long long *out)
 }
 
 /* Money in VND as people write it: "5.000.000", "5,000,000", "5 000 000",
- * "5000000đ", "5.000.000 VND". */
+ * "5000000đ", "5.000.000 VNĐ", "5.000.000,00". Separators must split
+ * groups of three digits, so "1,5" is not read as 15. */
 static bool
 parse_money(struct arena *a, const char *s, long long *out)
 {
 	char *d = arena_alloc(a, strlen(s) + 1), *p = d;
 	const char *e = s + strlen(s);
-	static const char *const units[] = { "đồng", "vnđ", "vnd", "đ", "d", NULL };
+	static const char *const units[] = { "đồng", "Đồng", "ĐỒNG", "vnđ", "VNĐ", "Vnđ", "vnd", "đ", "Đ", "d", NULL };
 	while (e > s && e[-1] == ' ')
 		e--;
 	for (int i = 0; units[i]; i++) {
@@ -858,14 +893,29 @@ parse_money(struct arena *a, const char *s, long long *out)
 			break;
 		}
 	}
-	for (; s < e; s++) {
-		if (*s == '.' || *s == ',' || *s == ' ')
+	while (e > s && e[-1] == ' ')
+		e--;
+	/* a trailing ",00" or ".00" (no đồng has cents) */
+	if (e - s > 3 && (e[-3] == ',' || e[-3] == '.') && e[-2] == '0' && e[-1] == '0')
+		e -= 3;
+	int run = 0;           /* digits since the last separator */
+	bool grouped = false;  /* a separator was seen */
+	for (const char *q = s; q < e; q++) {
+		if (*q == '.' || *q == ',' || *q == ' ') {
+			if ((grouped && run != 3) || (!grouped && (run < 1 || run > 3)))
+				return false;
+			grouped = true;
+			run = 0;
 			continue;
-		if (*s < '0' || *s > '9')
+		}
+		if (*q < '0' || *q > '9')
 			return false;
-		*p++ = *s;
+		*p++ = *q;
+		run++;
 	}
 	*p = '\0';
+	if (grouped && run != 3)
+		return false;
 	return *d != '\0' && strlen(d) <= 15 && parse_integer(d, out);
 }
 
@@ -954,12 +1004,20 @@ static char *
 parse_phone(struct arena *a, const char *s)
 {
 	char *d = arena_alloc(a, strlen(s) + 2), *p = d;
+	bool country = false;
 	if (strncmp(s, "+84", 3) == 0) {
-		*p++ = '0';
 		s += 3;
+		country = true;
 	} else if (strncmp(s, "84", 2) == 0 && strlen(s) >= 11) {
-		*p++ = '0';
 		s += 2;
+		country = true;
+	}
+	if (country) {   /* "+84 0912..." also happens: one trunk 0 at most */
+		*p++ = '0';
+		while (*s == ' ' || *s == '(' || *s == ')' || *s == '.' || *s == '-')
+			s++;
+		if (*s == '0')
+			s++;
 	}
 	for (; *s; s++) {
 		if (*s == ' ' || *s == '.' || *s == '-' || *s == '(' || *s == ')')
@@ -1054,7 +1112,12 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 						json_decref(arr);
 						return diff > 0 ? MSG_FIELD_TOO_BIG : MSG_FIELD_TOO_SMALL;
 					}
-					json_array_append_new(arr, json_string(arena_printf(a, "%04d-%02d", y, m)));
+					const char *norm = arena_printf(a, "%04d-%02d", y, m);
+					bool seen = false;
+					for (size_t k = 0; k < json_array_size(arr) && !seen; k++)
+						seen = strcmp(json_string_value(json_array_get(arr, k)), norm) == 0;
+					if (!seen)
+						json_array_append_new(arr, json_string(norm));
 				} else {
 					json_array_append_new(arr, json_string(vals[i]));
 				}

@@ -88,3 +88,78 @@ html_page_end(struct req *r)
 	html_text(r->out, tr(r->lang, MSG_FOOTER));
 	html_raw_trusted(r->out, "</footer></body></html>\n");
 }
+
+/* The officer console's frame: the same head, a navigation bar with what
+ * the officer's role may open, and who is signed in. */
+void
+html_admin_begin(struct req *r, const char *title)
+{
+	static const struct { const char *href, *vi, *en; enum role min; } nav[] = {
+		{ "/admin/", "Phản ánh", "Reports", ROLE_VIEWER },
+		{ "/admin/enter", "Nhập phản ánh", "Enter a report", ROLE_OFFICER },
+		{ "/admin/workplaces", "Nơi làm việc & mã QR", "Workplaces & QR codes", ROLE_VIEWER },
+		{ "/admin/units", "Đơn vị", "Units", ROLE_VIEWER },
+		{ "/admin/officers", "Cán bộ", "Officers", ROLE_ADMIN },
+		{ "/admin/audit", "Nhật ký", "Audit log", ROLE_ADMIN },
+		{ "/admin/account", "Tài khoản", "Account", ROLE_VIEWER },
+	};
+	struct buf *b = r->out;
+	html_raw_trusted(b, "<!doctype html>\n<html lang=\"");
+	html_raw_trusted(b, r->lang == LANG_EN ? "en" : "vi");
+	html_raw_trusted(b, "\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
+	html_text(b, title);
+	html_raw_trusted(b, " · " APP_NAME "</title><link rel=\"icon\" href=\"data:,\">"
+	    "<link rel=\"stylesheet\" href=\"/static/app.css\"><link rel=\"stylesheet\" href=\"/static/admin.css\">"
+	    "<script src=\"/static/admin.js\" defer></script></head>\n<body class=\"admin\">"
+	    "<header><span class=\"brand\">" APP_NAME "</span><nav aria-label=\"");
+	html_text(b, L(r, "Điều hướng", "Navigation"));
+	html_raw_trusted(b, "\">");
+	for (size_t i = 0; r->officer && i < sizeof(nav) / sizeof(nav[0]); i++) {
+		if (r->officer->role < nav[i].min)
+			continue;
+		bool here = strcmp(r->path, nav[i].href) == 0 ||
+		    (strlen(nav[i].href) > 7 && strncmp(r->path, nav[i].href, strlen(nav[i].href)) == 0);
+		html_raw_trusted(b, here ? "<a aria-current=\"page\" href=\"" : "<a href=\"");
+		html_raw_trusted(b, nav[i].href);
+		html_raw_trusted(b, "\">");
+		html_text(b, L(r, nav[i].vi, nav[i].en));
+		html_raw_trusted(b, "</a>");
+	}
+	html_raw_trusted(b, "</nav>");
+	if (r->officer) {
+		html_raw_trusted(b, "<span class=\"who\">");
+		html_text(b, *r->officer->display_name ? r->officer->display_name : r->officer->username);
+		html_raw_trusted(b, " · ");
+		html_text(b, r->officer->unit_name);
+		html_raw_trusted(b, "</span>");
+		html_form_begin(r, "/admin/logout", "logout");
+		html_raw_trusted(b, "<button type=\"submit\" class=\"link\">");
+		html_text(b, tr(r->lang, MSG_LOGOUT));
+		html_raw_trusted(b, "</button></form>");
+	}
+	html_raw_trusted(b, "</header>\n<main class=\"wide\">");
+}
+
+void
+html_admin_end(struct req *r)
+{
+	html_raw_trusted(r->out, "</main></body></html>\n");
+}
+
+/* Opens a POST form that carries the session's anti-forgery token, so no
+ * console form can forget it. `cls` may be NULL. */
+void
+html_form_begin(struct req *r, const char *action, const char *cls)
+{
+	struct buf *b = r->out;
+	html_raw_trusted(b, "<form method=\"post\" accept-charset=\"utf-8\" action=\"");
+	html_attr(b, action);
+	if (cls) {
+		html_raw_trusted(b, "\" class=\"");
+		html_attr(b, cls);
+	}
+	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"_csrf\" value=\"");
+	html_attr(b, r->officer ? r->officer->csrf : "");
+	html_raw_trusted(b, "\">");
+}

@@ -9,5 +9,8 @@ void html_raw_trusted(struct buf *, const char *);
 void html_url_arg(struct buf *, const char *);
 void html_page_begin(struct req *, const char *title);
 void html_page_end(struct req *);
+void html_admin_begin(struct req *, const char *title);
+void html_admin_end(struct req *);
+void html_form_begin(struct req *, const char *action, const char *cls);
 
 #endif

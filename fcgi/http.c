@@ -6,6 +6,7 @@
 #include "app.h"
 #include "buf.h"
 #include "html.h"
+#include "arena.h"
 #include "http.h"
 #include "i18n.h"
 
@@ -15,6 +16,7 @@ status_text(int status)
 	switch (status) {
 	case 200: return "OK";
 	case 303: return "See Other";
+	case 302: return "Found";
 	case 400: return "Bad Request";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
@@ -110,4 +112,20 @@ http_error(struct req *r, int status, enum msg detail)
 	html_text(r->out, tr(r->lang, detail != MSG__MAX ? detail : body));
 	html_raw_trusted(r->out, "</p>");
 	html_page_end(r);
+}
+
+/* 303 See Other to a local path (after a POST, or to the login page). The
+ * target must be our own absolute path: never another site. */
+void
+http_redirect(struct req *r, const char *path)
+{
+	if (path == NULL || path[0] != '/' || path[1] == '/' || path[1] == '\\' || strpbrk(path, "\r\n") != NULL)
+		path = "/admin/";
+	buf_reset(r->out);
+	r->status = 303;
+	r->resp_type = "text/plain; charset=utf-8";
+	http_header(r, arena_printf(r->arena, "Location: %s", path));
+	buf_puts(r->out, "See ");
+	buf_puts(r->out, path);
+	buf_puts(r->out, "\n");
 }

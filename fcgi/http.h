@@ -8,5 +8,6 @@
 void http_header(struct req *, const char *line);
 void http_send(struct req *, FCGX_Stream *);
 void http_error(struct req *, int status, enum msg detail);
+void http_redirect(struct req *, const char *path);
 
 #endif

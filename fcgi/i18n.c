@@ -222,6 +222,31 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	/* MSG_PHOTO_BAD_TYPE */
 	{ "Chỉ nhận ảnh JPEG, PNG hoặc WebP. Hãy chọn lại ảnh; nội dung bạn viết vẫn còn.",
 	  "Only JPEG, PNG or WebP photos are accepted. Choose the photo again; your text is kept." },
+	/* MSG_PASSWORD_SHORT */
+	{ "Mật khẩu phải có ít nhất 10 ký tự.", "The password must be at least 10 characters." },
+	/* MSG_PASSWORD_COMMON */
+	{ "Mật khẩu này quá dễ đoán. Hãy dùng một câu dài mà chỉ bạn biết.",
+	  "This password is too easy to guess. Use a long phrase only you know." },
+	/* MSG_LOGIN_TITLE */
+	{ "Đăng nhập cán bộ công đoàn", "Union officer sign-in" },
+	/* MSG_LOGIN_USERNAME */
+	{ "Tên đăng nhập", "Username" },
+	/* MSG_LOGIN_PASSWORD */
+	{ "Mật khẩu", "Password" },
+	/* MSG_LOGIN_BUTTON */
+	{ "Đăng nhập", "Sign in" },
+	/* MSG_LOGIN_FAILED */
+	{ "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa 15 phút sau nhiều lần nhập sai.",
+	  "Wrong username or password, or the account is locked for 15 minutes after repeated failures." },
+	/* MSG_LOGIN_THROTTLED */
+	{ "Có quá nhiều lần thử đăng nhập. Hãy đợi vài phút rồi thử lại.",
+	  "Too many sign-in attempts. Wait a few minutes and try again." },
+	/* MSG_LOGOUT */
+	{ "Đăng xuất", "Sign out" },
+	/* MSG_LOGOUT_ALL */
+	{ "Đăng xuất trên mọi thiết bị", "Sign out everywhere" },
+	/* MSG_NOT_ALLOWED_ROLE */
+	{ "Vai trò của bạn không được làm việc này.", "Your role does not allow this." },
 };
 
 const char *
@@ -253,4 +278,12 @@ lang_from_accept(const char *al)
 			break;
 	}
 	return LANG_VI;
+}
+
+/* For the officer console's many one-off strings: the text in the
+ * request's language, given both inline. */
+const char *
+L(const struct req *r, const char *vi, const char *en)
+{
+	return r->lang == LANG_EN ? en : vi;
 }

@@ -95,10 +95,22 @@ enum msg {
 	MSG_RECEIPT_SAVE,
 	MSG_PHOTO_TOO_BIG,
 	MSG_PHOTO_BAD_TYPE,
+	MSG_PASSWORD_SHORT,
+	MSG_PASSWORD_COMMON,
+	MSG_LOGIN_TITLE,
+	MSG_LOGIN_USERNAME,
+	MSG_LOGIN_PASSWORD,
+	MSG_LOGIN_BUTTON,
+	MSG_LOGIN_FAILED,
+	MSG_LOGIN_THROTTLED,
+	MSG_LOGOUT,
+	MSG_LOGOUT_ALL,
+	MSG_NOT_ALLOWED_ROLE,
 	MSG__MAX
 };
 
 const char *tr(enum lang, enum msg);
 enum lang lang_from_accept(const char *accept_language);
+const char *L(const struct req *, const char *vi, const char *en);
 
 #endif

@@ -20,6 +20,7 @@ static const struct rl_rule rules[RL__MAX] = {
 	{ 60, 120 },   /* RL_ENTRY_POST */
 	{ 60, 60 },    /* RL_IDEM_POST */
 	{ 600, 10 },   /* RL_RECEIPT_LOOKUP */
+	{ 600, 20 },   /* RL_LOGIN */
 };
 
 struct rl_slot {

@@ -7,6 +7,7 @@ enum rl_kind {
 	RL_ENTRY_POST,     /* submissions per entry point */
 	RL_IDEM_POST,      /* resends of one idempotency key */
 	RL_RECEIPT_LOOKUP, /* status lookups per receipt */
+	RL_LOGIN,          /* login attempts per username */
 	RL__MAX
 };
 

@@ -1,22 +1,34 @@
 /* route.c: the route table: which handler serves which path, and what the dispatcher checks first. */
 #include <string.h>
+#include <libpq-fe.h>
 
 #include "app.h"
+#include "arena.h"
+#include "auth.h"
+#include "buf.h"
 #include "db.h"
+#include "html.h"
 #include "http.h"
+#include "page_admin.h"
 #include "page_status.h"
 #include "page_system.h"
 #include "page_worker.h"
+#include "req.h"
 #include "route.h"
 
 enum route_flag {
-	ROUTE_PUBLIC = 1 << 0,  /* no login needed */
-	ROUTE_DB     = 1 << 1,  /* answer 503 up front when the database is away */
-	ROUTE_PREFIX = 1 << 2,  /* path is a prefix, not an exact match */
+	ROUTE_PUBLIC  = 1 << 0,  /* no login needed */
+	ROUTE_DB      = 1 << 1,  /* answer 503 up front when the database is away */
+	ROUTE_PREFIX  = 1 << 2,  /* path is a prefix, not an exact match */
+	ROUTE_LOGIN   = 1 << 3,  /* a signed-in officer; runs in a transaction scoped to their unit */
+	ROUTE_CSRF    = 1 << 4,  /* POST bodies are parsed here and must carry the session's _csrf */
+	ROUTE_OFFICER = 1 << 5,  /* role officer or admin */
+	ROUTE_ADMIN   = 1 << 6,  /* role admin */
 };
 
 #define M_GET  (1u << METHOD_GET)
 #define M_POST (1u << METHOD_POST)
+#define CONSOLE (ROUTE_LOGIN | ROUTE_CSRF | ROUTE_DB)
 
 struct route {
 	unsigned methods;
@@ -28,17 +40,106 @@ struct route {
 /* Worker pages do their own database handling so that a POST while the
  * database is away can still give the worker's text back. */
 static const struct route routes[] = {
-	{ M_GET,          "/",        page_home,    ROUTE_PUBLIC },
-	{ M_GET,          "/healthz", page_healthz, ROUTE_PUBLIC },
-	{ M_GET,          "/help",    page_help,    ROUTE_PUBLIC },
-	{ M_GET,          "/privacy", page_privacy, ROUTE_PUBLIC },
-	{ M_GET | M_POST, "/status",  page_status,  ROUTE_PUBLIC },
-	{ M_GET | M_POST, "/q/",      page_worker,  ROUTE_PUBLIC | ROUTE_PREFIX },
-	{ M_GET | M_POST, "/Q/",      page_worker,  ROUTE_PUBLIC | ROUTE_PREFIX },  /* upper-cased QR URLs */
+	{ M_GET,          "/",                   page_home,           ROUTE_PUBLIC },
+	{ M_GET,          "/healthz",            page_healthz,        ROUTE_PUBLIC },
+	{ M_GET,          "/help",               page_help,           ROUTE_PUBLIC },
+	{ M_GET,          "/privacy",            page_privacy,        ROUTE_PUBLIC },
+	{ M_GET | M_POST, "/status",             page_status,         ROUTE_PUBLIC },
+	{ M_GET | M_POST, "/q/",                 page_worker,         ROUTE_PUBLIC | ROUTE_PREFIX },
+	{ M_GET | M_POST, "/Q/",                 page_worker,         ROUTE_PUBLIC | ROUTE_PREFIX },  /* upper-cased QR URLs */
+	{ M_GET | M_POST, "/admin/login/totp",   page_admin_totp,     ROUTE_PUBLIC | ROUTE_DB },
+	{ M_GET | M_POST, "/admin/login",        page_admin_login,    ROUTE_PUBLIC | ROUTE_DB },
+	{ M_POST,         "/admin/logout",       page_admin_logout,   CONSOLE },
+	{ M_GET,          "/admin/",             page_admin_queue,    CONSOLE },
+	{ M_GET,          "/admin",              page_admin_queue,    CONSOLE },
+	{ M_GET | M_POST, "/admin/s/",           page_admin_report,   CONSOLE | ROUTE_PREFIX },
+	{ M_GET,          "/admin/photo/",       page_admin_photo,    CONSOLE | ROUTE_PREFIX },
+	{ M_GET | M_POST, "/admin/enter",        page_admin_enter,    CONSOLE | ROUTE_OFFICER | ROUTE_PREFIX },
+	{ M_GET | M_POST, "/admin/account",      page_admin_account,  CONSOLE | ROUTE_PREFIX },
+	{ M_GET | M_POST, "/admin/workplaces",   page_admin_workplaces, CONSOLE | ROUTE_PREFIX },
+	{ M_GET | M_POST, "/admin/qr/",          page_admin_qr,       CONSOLE | ROUTE_PREFIX },
+	{ M_GET | M_POST, "/admin/units",        page_admin_units,    CONSOLE | ROUTE_PREFIX },
+	{ M_GET | M_POST, "/admin/officers",     page_admin_officers, CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
+	{ M_GET,          "/admin/audit",        page_admin_audit,    CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
 };
 
+/* Signs the request in, checks role and CSRF, and opens the transaction
+ * in which row-level security sees only the officer's subtree. false when
+ * the request was answered here (redirect, 403, 503). */
+static bool
+console_enter(struct req *r, const struct route *rt)
+{
+	switch (auth_session_load(r)) {
+	case AUTH_OK:
+		break;
+	case AUTH_DB_DOWN:
+		http_error(r, 503, MSG__MAX);
+		return false;
+	default:
+		r->officer = NULL;
+		http_redirect(r, r->method == METHOD_GET ?
+		    arena_printf(r->arena, "/admin/login?next=%s", r->path) : "/admin/login");
+		return false;
+	}
+	if (((rt->flags & ROUTE_ADMIN) && r->officer->role < ROLE_ADMIN) ||
+	    ((rt->flags & ROUTE_OFFICER) && r->officer->role < ROLE_OFFICER)) {
+		http_error(r, 403, MSG_NOT_ALLOWED_ROLE);
+		return false;
+	}
+	if ((rt->flags & ROUTE_CSRF) && r->method == METHOD_POST) {
+		char *body;
+		size_t len;
+		if (!req_content_type_is(r, "application/x-www-form-urlencoded")) {
+			http_error(r, 415, MSG__MAX);
+			return false;
+		}
+		switch (req_body(r, FORM_BODY_MAX, &body, &len)) {
+		case REQ_OK: break;
+		case REQ_ERR_TOO_LARGE: http_error(r, 413, MSG__MAX); return false;
+		default: http_error(r, 400, MSG__MAX); return false;
+		}
+		switch (req_parse_urlencoded(r->arena, body, len, &r->form)) {
+		case REQ_OK: break;
+		case REQ_ERR_UTF8:
+		case REQ_ERR_CONTROL: http_error(r, 400, MSG_ERR_BAD_UTF8); return false;
+		default: http_error(r, 400, MSG_ERR_BAD_ENCODING); return false;
+		}
+		if (!auth_csrf_ok(r, kv_get(&r->form, "_csrf"))) {
+			http_error(r, 403, MSG__MAX);
+			return false;
+		}
+	}
+	const char *scope[1] = { r->officer->unit_path };
+	PGresult *res = NULL;
+	bool ok = db_begin(r->app->db) == 0 &&
+	    db_ok(res = db_query(r->app->db, "SELECT set_config('tiengnoi.scope', $1, true)", 1, scope));
+	PQclear(res);
+	res = NULL;
+	ok = ok && db_ok(res = db_query(r->app->db, "SET LOCAL ROLE tiengnoi_officer", 0, NULL));
+	PQclear(res);
+	if (!ok) {
+		db_rollback(r->app->db);
+		http_error(r, 503, MSG__MAX);
+		return false;
+	}
+	return true;
+}
+
+/* Commits what the handler did, unless it failed. */
+static void
+console_leave(struct req *r)
+{
+	if (r->status >= 500 || r->out->failed) {
+		db_rollback(r->app->db);
+	} else if (db_commit(r->app->db) != 0) {
+		db_rollback(r->app->db);
+		http_error(r, 503, MSG__MAX);
+	}
+}
+
 /* Finds the route for r->path and runs its handler after the checks its
- * flags ask for: 404 unknown path, 405 wrong method, 503 database away. */
+ * flags ask for: 404 unknown path, 405 wrong method, 503 database away,
+ * login, role, CSRF and the officer's scope. */
 void
 route_dispatch(struct req *r)
 {
@@ -57,6 +158,13 @@ route_dispatch(struct req *r)
 		}
 		if ((rt->flags & ROUTE_DB) && !db_ready(r->app->db)) {
 			http_error(r, 503, MSG__MAX);
+			return;
+		}
+		if (rt->flags & ROUTE_LOGIN) {
+			if (!console_enter(r, rt))
+				return;
+			rt->handler(r);
+			console_leave(r);
 			return;
 		}
 		rt->handler(r);

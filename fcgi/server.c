@@ -423,6 +423,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "tiengnoi.fcgi: %s\n", err);
 		return 1;
 	}
+	if (keys_load_contact_secret(config_contact_path(true), &keys) != 0)
+		log_msg("no contact secret key at %s: officers cannot reveal contact details", config_contact_path(true));
 	if ((app.forms = form_set_load(o.forms_dir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "tiengnoi.fcgi: refusing to start: %s\n", err);
 		return 1;

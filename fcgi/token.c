@@ -153,6 +153,43 @@ keys_seal(const struct keys *k, const char *plain, unsigned char **out, size_t *
 	return 0;
 }
 
+/* Reads the contact secret key if this process may (the app, for
+ * "reveal"); 0 when loaded, -1 when absent or unreadable. */
+int
+keys_load_contact_secret(const char *secret_path, struct keys *k)
+{
+	char hex[2 * crypto_box_SECRETKEYBYTES + 2];
+	size_t bin_len = 0;
+	FILE *f = fopen(secret_path, "r");
+	if (f == NULL)
+		return -1;
+	size_t n = fread(hex, 1, sizeof(hex) - 1, f);
+	fclose(f);
+	hex[n] = '\0';
+	int rc = sodium_hex2bin(k->contact_sk, sizeof(k->contact_sk), hex, n, "\n", &bin_len, NULL);
+	sodium_memzero(hex, sizeof(hex));
+	k->has_contact_sk = rc == 0 && bin_len == sizeof(k->contact_sk);
+	return k->has_contact_sk ? 0 : -1;
+}
+
+/* Opens sealed contact details: a malloc'd NUL-terminated string, or NULL
+ * when the key is missing or the box does not open. */
+char *
+keys_open(const struct keys *k, const unsigned char *sealed, size_t len)
+{
+	if (!k->has_contact_sk || !k->has_contact_pk || len < crypto_box_SEALBYTES)
+		return NULL;
+	char *plain = malloc(len - crypto_box_SEALBYTES + 1);
+	if (plain == NULL)
+		return NULL;
+	if (crypto_box_seal_open((unsigned char *)plain, sealed, len, k->contact_pk, k->contact_sk) != 0) {
+		free(plain);
+		return NULL;
+	}
+	plain[len - crypto_box_SEALBYTES] = '\0';
+	return plain;
+}
+
 /* Fills out with n random characters of the look-alike-free alphabet and a
  * NUL (out holds n + 1 bytes). */
 void

@@ -17,6 +17,8 @@ struct keys {
 	unsigned char session[32];       /* officer sessions */
 	unsigned char contact_pk[32];    /* seals contact details (crypto_box_seal) */
 	bool has_contact_pk;
+	unsigned char contact_sk[32];    /* opens them, for an officer's "reveal" */
+	bool has_contact_sk;
 };
 
 int keys_load(const char *path, struct keys *, char *err, size_t errlen);
@@ -24,6 +26,8 @@ int keys_create_file(const char *path);
 int keys_load_contact(const char *pub_path, struct keys *, char *err, size_t errlen);
 int keys_create_contact(const char *pub_path, const char *secret_path);
 int keys_seal(const struct keys *, const char *plain, unsigned char **out, size_t *outlen);
+int keys_load_contact_secret(const char *secret_path, struct keys *);
+char *keys_open(const struct keys *, const unsigned char *sealed, size_t len);
 void token_random(char *out, size_t n);
 bool token_normalize(char *);
 void idem_new(char out[IDEM_LEN + 1]);

@@ -1,6 +1,5 @@
-/* app.js: optional help on worker forms (every page works without it): hides questions that do not
-   apply, keeps a draft on the phone, and when the network is down queues the report and resends it
-   with the same idempotency key when the network returns. */
+/* app.js: optional help on worker forms (pages work without it): hides questions that do not apply,
+   keeps a draft, queues a report while offline and resends it with the same idempotency key. */
 "use strict";
 (function () {
 	var d = document, en = d.documentElement.lang === "en", form = d.querySelector("form[method=post]");
@@ -29,17 +28,18 @@
 	function chosen(name) {
 		var out = [];
 		Array.prototype.forEach.call(form.elements, function (el) {
-			if (el.name !== name) return;
+			if (el.name !== name || el.closest("[hidden]")) return;   /* a hidden question's answer does not count */
 			if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
 			out.push(el.value);
 		});
 		return out;
 	}
 	function conditions() {
-		Array.prototype.forEach.call(d.querySelectorAll("[data-if-field]"), function (el) {
-			var want = el.getAttribute("data-if-values").split(" "), have = chosen(el.getAttribute("data-if-field"));
-			el.hidden = !want.some(function (v) { return have.indexOf(v) >= 0; });
-		});
+		for (var pass = 0; pass < 5; pass++)   /* chains: a question under a question */
+			Array.prototype.forEach.call(d.querySelectorAll("[data-if-field]"), function (el) {
+				var want = el.getAttribute("data-if-values").split(" "), have = chosen(el.getAttribute("data-if-field"));
+				el.hidden = !want.some(function (v) { return have.indexOf(v) >= 0; });
+			});
 	}
 
 	var fresh = !d.querySelector(".field.error, .alert");

@@ -15,8 +15,8 @@ check() {   # check NAME OFFENDING-LINES
 
 check "libpq query calls only in fcgi/db.c" \
 	"$(grep -nE '\bPQ(exec|prepare|execParams|execPrepared|sendQuery)\w*\(' fcgi/*.c | grep -v '^fcgi/db\.c:')"
-check "db_query() always gets SQL as a string literal" \
-	"$(grep -nE '\bdb_query\(' fcgi/*.c | grep -v '^fcgi/db\.c:' | grep -vE 'db_query\([^,]+, *("|sql_literal)')"
+check "db_query*() always gets SQL as a string literal" \
+	"$(grep -nE '\bdb_query(_bin)?\(' fcgi/*.c | grep -v '^fcgi/db\.c:' | grep -vE 'db_query(_bin)?\([^,]+, *("|sql_literal)')"
 check "run() in the CLI always gets SQL as a string literal" \
 	"$(grep -nE '[^_a-z]run\(' fcgi/admin.c | grep -vE 'run\(("|sql_literal)|static PGresult|\*run\(|->run\(' )"
 check "html_raw_trusted() only with string literals" \

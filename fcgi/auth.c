@@ -1,0 +1,265 @@
+/* auth.c: officer passwords (argon2id), login with throttling and lockout, sessions in a cookie stored hashed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include "app.h"
+#include "arena.h"
+#include "auth.h"
+#include "db.h"
+#include "http.h"
+#include "ratelimit.h"
+#include "req.h"
+#include "text.h"
+#include "token.h"
+
+#define SESSION_COOKIE "tn_session"
+#define PASSWORD_MIN 10
+#define PASSWORD_MAX 200
+
+/* The passwords people pick first, in Vietnam and everywhere; any of these
+ * (ignoring case) is refused. */
+static const char *const common_passwords[] = {
+	"1234567890", "12345678910", "0123456789", "1234567899", "0987654321", "1111111111",
+	"123456789a", "123456789@", "12345678@", "abc1234567", "abcd123456", "qwertyuiop",
+	"qwerty1234", "qwerty123456", "password", "password1", "password12", "password123",
+	"passw0rd123", "p@ssw0rd123", "iloveyou12", "iloveyou123", "matkhau123", "matkhau1234",
+	"matkhaumoi", "congdoan123", "congdoan2024", "congdoan2025", "congdoan2026", "vietnam123",
+	"vietnam2024", "vietnam2025", "hanoi12345", "saigon1234", "anhyeuem123", "yeuemnhieu",
+	"admin12345", "admin123456", "administrator", "welcome123", "letmein123", "football123",
+	"1q2w3e4r5t", "1qaz2wsx3edc", "zaq12wsxcv", "aaaaaaaaaa", "asdfghjkl1", "asdfghjkl123",
+	"tiengnoi123", "tiengnoi2026", "laichau123", "laichau2026", "0000000000", "9999999999",
+	"1234512345", "abcdefghij", "changeme123", "trustno1234", "sunshine123", "princess123",
+	NULL
+};
+
+/* Why a new password is refused, or MSG__MAX when it is acceptable. */
+enum msg
+auth_password_problem(const char *pw, const char *username)
+{
+	size_t n = text_length(pw);
+	if (n < PASSWORD_MIN)
+		return MSG_PASSWORD_SHORT;
+	if (n > PASSWORD_MAX)
+		return MSG_FIELD_TOO_LONG;
+	for (int i = 0; common_passwords[i]; i++)
+		if (strcasecmp(pw, common_passwords[i]) == 0)
+			return MSG_PASSWORD_COMMON;
+	if (username && strcasestr(pw, username) != NULL)
+		return MSG_PASSWORD_COMMON;
+	bool same = true;
+	for (const char *p = pw + 1; *p && same; p++)
+		same = *p == *pw;
+	return same ? MSG_PASSWORD_COMMON : MSG__MAX;
+}
+
+/* argon2id with libsodium's interactive limits; 0 on success. */
+int
+auth_hash_password(const char *pw, char out[AUTH_HASH_MAX])
+{
+	return crypto_pwhash_str_alg(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13);
+}
+
+bool
+auth_check_password(const char *hash, const char *pw)
+{
+	return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+}
+
+/* Spends the time a real check costs, so an unknown user answers as slowly
+ * as a known one. */
+static void
+auth_dummy_check(const char *pw)
+{
+	static char dummy[AUTH_HASH_MAX];
+	if (dummy[0] == '\0' && auth_hash_password("tiengnoi-no-such-user", dummy) != 0)
+		return;
+	(void)auth_check_password(dummy, pw);
+}
+
+static void
+token_hash(const struct keys *k, const char *token, unsigned char out[32])
+{
+	crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), k->session, sizeof(k->session));
+}
+
+/* Writes an audit row: officer and unit may be NULL; the detail is cut to
+ * what the table takes. Failures are logged, never hidden from the log. */
+void
+audit(struct req *r, const char *officer_id, const char *unit_id, const char *action, const char *object,
+    const char *detail)
+{
+	char cut[2001];
+	snprintf(cut, sizeof(cut), "%s", detail ? detail : "");
+	while (strlen(cut) > 0 && !text_valid_utf8(cut, strlen(cut)))
+		cut[strlen(cut) - 1] = '\0';
+	const char *params[5] = { officer_id, unit_id, action, object ? object : "", cut };
+	PGresult *res = db_run(r->app->db, STMT_AUDIT, params, NULL, NULL);
+	if (res == NULL || !db_ok(res))
+		fprintf(stderr, "tiengnoi: audit %s failed: %s", action, res ? PQresultErrorMessage(res) : "no database\n");
+	PQclear(res);
+}
+
+void
+audit_officer(struct req *r, const char *action, const char *object, const char *detail)
+{
+	audit(r, r->officer ? r->officer->id : NULL, r->officer ? r->officer->unit_id : NULL, action, object, detail);
+}
+
+/* Checks a username and password. AUTH_OK sets *officer_id (arena) and
+ * *totp; every failure looks the same to the person typing. Unknown
+ * users cost the same time; five failures lock the account 15 minutes. */
+enum auth_result
+auth_login(struct req *r, const char *username, const char *password, const char **officer_id, bool *totp)
+{
+	if (ratelimit_hit(RL_LOGIN, username, strlen(username))) {
+		auth_dummy_check(password);
+		return AUTH_THROTTLED;
+	}
+	const char *p[1] = { username };
+	PGresult *res = db_run(r->app->db, STMT_OFFICER_BY_USERNAME, p, NULL, NULL);
+	if (res == NULL || !db_ok(res)) {
+		PQclear(res);
+		return AUTH_DB_DOWN;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		auth_dummy_check(password);
+		audit(r, NULL, NULL, "login.unknown", "", username);
+		return AUTH_FAILED;
+	}
+	char *id = arena_strdup(r->arena, PQgetvalue(res, 0, 0));
+	char *unit = arena_strdup(r->arena, PQgetvalue(res, 0, 5));
+	bool disabled = PQgetvalue(res, 0, 2)[0] == 't', locked = PQgetvalue(res, 0, 3)[0] == 't';
+	bool ok = auth_check_password(PQgetvalue(res, 0, 1), password);
+	*totp = PQgetvalue(res, 0, 4)[0] == 't';
+	PQclear(res);
+	const char *pid[1] = { id };
+	if (!ok || disabled || locked) {
+		if (!ok)
+			PQclear(db_run(r->app->db, STMT_LOGIN_FAILED, pid, NULL, NULL));
+		audit(r, id, unit, "login.failed", "", !ok ? "wrong password" : disabled ? "account disabled" : "account locked");
+		return AUTH_FAILED;
+	}
+	PQclear(db_run(r->app->db, STMT_LOGIN_OK, pid, NULL, NULL));
+	audit(r, id, unit, *totp ? "login.password" : "login", "", "");
+	*officer_id = id;
+	return AUTH_OK;
+}
+
+/* Starts a session: a random 256-bit token in an HttpOnly, SameSite=Strict
+ * cookie (Secure over TLS); only its keyed hash is stored. 0 on success. */
+int
+auth_session_start(struct req *r, const char *officer_id, bool mfa_pending)
+{
+	unsigned char raw[32], hash[32], csrf_raw[32];
+	char token[65], csrf[65];
+	randombytes_buf(raw, sizeof(raw));
+	randombytes_buf(csrf_raw, sizeof(csrf_raw));
+	sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
+	sodium_bin2hex(csrf, sizeof(csrf), csrf_raw, sizeof(csrf_raw));
+	token_hash(r->app->keys, token, hash);
+	const char *params[4] = { (const char *)hash, officer_id, csrf, mfa_pending ? "t" : "f" };
+	const int lengths[4] = { 32, 0, 0, 0 }, binary[4] = { 1, 0, 0, 0 };
+	PGresult *res = db_run(r->app->db, STMT_SESSION_CREATE, params, lengths, binary);
+	bool ok = res != NULL && db_ok(res);
+	PQclear(res);
+	if (!ok)
+		return -1;
+	http_header(r, arena_printf(r->arena, "Set-Cookie: " SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s",
+	    token, r->https ? "; Secure" : ""));
+	return 0;
+}
+
+static bool
+cookie_token(struct req *r, unsigned char hash[32])
+{
+	const char *t = kv_get(&r->cookies, SESSION_COOKIE);
+	if (t == NULL || strlen(t) != 64)
+		return false;
+	token_hash(r->app->keys, t, hash);
+	return true;
+}
+
+/* Loads the session named by the cookie into r->officer. AUTH_OK when
+ * signed in; AUTH_MFA_PENDING when only the password was given;
+ * AUTH_FAILED when there is no live session. */
+enum auth_result
+auth_session_load(struct req *r)
+{
+	unsigned char hash[32];
+	if (!cookie_token(r, hash))
+		return AUTH_FAILED;
+	const char *p[1] = { (const char *)hash };
+	const int l[1] = { 32 }, b[1] = { 1 };
+	PGresult *res = db_run(r->app->db, STMT_SESSION_LOAD, p, l, b);
+	if (res == NULL || !db_ok(res)) {
+		PQclear(res);
+		return AUTH_DB_DOWN;
+	}
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return AUTH_FAILED;
+	}
+	struct officer *o = arena_alloc(r->arena, sizeof(*o));
+	o->id = arena_strdup(r->arena, PQgetvalue(res, 0, 0));
+	o->username = arena_strdup(r->arena, PQgetvalue(res, 0, 1));
+	o->display_name = arena_strdup(r->arena, PQgetvalue(res, 0, 2));
+	o->unit_id = arena_strdup(r->arena, PQgetvalue(res, 0, 3));
+	o->unit_path = arena_strdup(r->arena, PQgetvalue(res, 0, 4));
+	o->unit_name = arena_strdup(r->arena, PQgetvalue(res, 0, 5));
+	const char *role = PQgetvalue(res, 0, 6);
+	o->role = strcmp(role, "admin") == 0 ? ROLE_ADMIN : strcmp(role, "officer") == 0 ? ROLE_OFFICER : ROLE_VIEWER;
+	o->csrf = arena_strdup(r->arena, PQgetvalue(res, 0, 7));
+	o->totp_enabled = PQgetvalue(res, 0, 8)[0] == 't';
+	bool pending = PQgetvalue(res, 0, 9)[0] == 't', stale = PQgetvalue(res, 0, 10)[0] == 't';
+	PQclear(res);
+	r->officer = o;
+	if (stale)   /* keep the idle clock right without a write on every click */
+		PQclear(db_run(r->app->db, STMT_SESSION_TOUCH, p, l, b));
+	return pending ? AUTH_MFA_PENDING : AUTH_OK;
+}
+
+/* The second factor was given: the session becomes a full one. */
+int
+auth_session_complete(struct req *r)
+{
+	unsigned char hash[32];
+	if (!cookie_token(r, hash))
+		return -1;
+	const char *p[1] = { (const char *)hash };
+	const int l[1] = { 32 }, b[1] = { 1 };
+	PGresult *res = db_run(r->app->db, STMT_SESSION_MFA_DONE, p, l, b);
+	bool ok = res != NULL && db_ok(res);
+	PQclear(res);
+	return ok ? 0 : -1;
+}
+
+/* Ends this session (everywhere: all of the officer's sessions) and
+ * clears the cookie. */
+void
+auth_logout(struct req *r, bool everywhere)
+{
+	unsigned char hash[32];
+	if (everywhere && r->officer) {
+		const char *p[1] = { r->officer->id };
+		PQclear(db_run(r->app->db, STMT_SESSION_DELETE_ALL, p, NULL, NULL));
+	} else if (cookie_token(r, hash)) {
+		const char *p[1] = { (const char *)hash };
+		const int l[1] = { 32 }, b[1] = { 1 };
+		PQclear(db_run(r->app->db, STMT_SESSION_DELETE, p, l, b));
+	}
+	http_header(r, "Set-Cookie: " SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+}
+
+/* Constant-time comparison of the form's _csrf with the session's. */
+bool
+auth_csrf_ok(const struct req *r, const char *sent)
+{
+	if (r->officer == NULL || sent == NULL || strlen(sent) != strlen(r->officer->csrf))
+		return false;
+	return sodium_memcmp(sent, r->officer->csrf, strlen(sent)) == 0;
+}

@@ -1,0 +1,28 @@
+/* page_admin.h: the officer console's pages (one file per family: page_admin_*.c). */
+#ifndef TIENGNOI_PAGE_ADMIN_H
+#define TIENGNOI_PAGE_ADMIN_H
+#include "app.h"
+
+/* page_admin_login.c */
+void page_admin_login(struct req *);
+void page_admin_logout(struct req *);
+/* page_admin_totp.c */
+void page_admin_totp(struct req *);
+void page_admin_account(struct req *);
+/* page_admin_queue.c */
+void page_admin_queue(struct req *);
+const char *admin_status_name(const struct req *, const char *value);
+bool admin_status_valid(const char *value);
+/* page_admin_report.c */
+void page_admin_report(struct req *);
+void page_admin_photo(struct req *);
+void page_admin_enter(struct req *);
+/* page_admin_org.c */
+void page_admin_workplaces(struct req *);
+void page_admin_qr(struct req *);
+void page_admin_units(struct req *);
+/* page_admin_officers.c */
+void page_admin_officers(struct req *);
+void page_admin_audit(struct req *);
+
+#endif

@@ -1,0 +1,125 @@
+/* page_admin_login.c: /admin/login and /admin/logout: officers sign in with a password (then a second factor if they use one). */
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "arena.h"
+#include "auth.h"
+#include "buf.h"
+#include "csrf.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+#include "page_admin.h"
+#include "req.h"
+
+/* Only a console path may follow a login: never another site. */
+static const char *
+safe_next(const char *next)
+{
+	if (next == NULL || strncmp(next, "/admin", 6) != 0 || strstr(next, "//") != NULL ||
+	    strpbrk(next, "\\\r\n") != NULL || strncmp(next, "/admin/login", 12) == 0)
+		return "/admin/";
+	return next;
+}
+
+static void
+login_page(struct req *r, int status, enum msg problem, const char *username, const char *next)
+{
+	struct buf *b = r->out;
+	char csrf[CSRF_TOKEN_MAX];
+	csrf_form_token(r->app->keys, "console", "login", time(NULL), csrf);
+	buf_reset(b);
+	r->status = status;
+	html_page_begin(r, tr(r->lang, MSG_LOGIN_TITLE));
+	html_raw_trusted(b, "<h1>");
+	html_text(b, tr(r->lang, MSG_LOGIN_TITLE));
+	html_raw_trusted(b, "</h1>");
+	if (problem != MSG__MAX) {
+		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"login-error\">");
+		html_text(b, tr(r->lang, problem));
+		html_raw_trusted(b, "</p>");
+	}
+	html_raw_trusted(b, "<form method=\"post\" action=\"/admin/login\" accept-charset=\"utf-8\">"
+	    "<input type=\"hidden\" name=\"_token\" value=\"");
+	html_attr(b, csrf);
+	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
+	html_attr(b, safe_next(next));
+	html_raw_trusted(b, "\"><div class=\"field\"><label for=\"f-username\">");
+	html_text(b, tr(r->lang, MSG_LOGIN_USERNAME));
+	html_raw_trusted(b, "</label><input type=\"text\" id=\"f-username\" name=\"username\" autocomplete=\"username\" "
+	    "autocapitalize=\"none\" maxlength=\"40\" required autofocus value=\"");
+	html_attr(b, username ? username : "");
+	html_raw_trusted(b, "\"></div><div class=\"field\"><label for=\"f-password\">");
+	html_text(b, tr(r->lang, MSG_LOGIN_PASSWORD));
+	html_raw_trusted(b, "</label><input type=\"password\" id=\"f-password\" name=\"password\" "
+	    "autocomplete=\"current-password\" maxlength=\"200\" required></div>"
+	    "<button type=\"submit\" class=\"btn primary\">");
+	html_text(b, tr(r->lang, MSG_LOGIN_BUTTON));
+	html_raw_trusted(b, "</button></form>");
+	html_page_end(r);
+}
+
+/* GET shows the form; POST checks it. Failures all read alike (unknown
+ * user, wrong password, locked, disabled) and are audited. */
+void
+page_admin_login(struct req *r)
+{
+	char *body;
+	size_t len;
+	struct kvlist in;
+
+	if (r->method != METHOD_POST) {
+		if (auth_session_load(r) == AUTH_OK) {
+			http_redirect(r, safe_next(kv_get(&r->args, "next")));
+			return;
+		}
+		r->officer = NULL;
+		login_page(r, 200, MSG__MAX, NULL, kv_get(&r->args, "next"));
+		return;
+	}
+	if (!req_content_type_is(r, "application/x-www-form-urlencoded")) {
+		http_error(r, 415, MSG__MAX);
+		return;
+	}
+	if (req_body(r, FORM_BODY_MAX, &body, &len) != REQ_OK ||
+	    req_parse_urlencoded(r->arena, body, len, &in) != REQ_OK) {
+		http_error(r, 400, MSG__MAX);
+		return;
+	}
+	const char *username = kv_get_or_empty(&in, "username"), *next = kv_get(&in, "next");
+	if (csrf_form_check(r->app->keys, "console", "login", kv_get(&in, "_token"), time(NULL)) != CSRF_OK) {
+		login_page(r, 403, MSG_FORM_EXPIRED, username, next);
+		return;
+	}
+	const char *officer_id = NULL;
+	bool totp = false;
+	switch (auth_login(r, username, kv_get_or_empty(&in, "password"), &officer_id, &totp)) {
+	case AUTH_OK:
+		break;
+	case AUTH_THROTTLED:
+		login_page(r, 429, MSG_LOGIN_THROTTLED, username, next);
+		return;
+	case AUTH_DB_DOWN:
+		http_error(r, 503, MSG__MAX);
+		return;
+	default:
+		login_page(r, 403, MSG_LOGIN_FAILED, username, next);
+		return;
+	}
+	if (auth_session_start(r, officer_id, totp) != 0) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	http_redirect(r, totp ? arena_printf(r->arena, "/admin/login/totp?next=%s", safe_next(next)) : safe_next(next));
+}
+
+/* POST /admin/logout: this session, or with all=1 every session. */
+void
+page_admin_logout(struct req *r)
+{
+	bool everywhere = strcmp(kv_get_or_empty(&r->form, "all"), "1") == 0;
+	audit_officer(r, everywhere ? "logout.everywhere" : "logout", "", "");
+	auth_logout(r, everywhere);
+	http_redirect(r, "/admin/login");
+}

@@ -1,0 +1,312 @@
+/* page_admin_queue.c: /admin/: the review queue: newest first, filters, accent-insensitive search, keyset pages, counts per status. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libpq-fe.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "db.h"
+#include "form.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+#include "page_admin.h"
+#include "req.h"
+#include "text.h"
+
+#define PAGE_ROWS 50
+#define COUNT_CAP 1000   /* counts stop here ("1000+"): bounded work on a million rows */
+
+/* Status values in workflow order, with their console names. */
+static const struct { const char *value, *vi, *en; } statuses[] = {
+	{ "new", "Mới", "New" },
+	{ "in_review", "Đang xem xét", "In review" },
+	{ "needs_info", "Cần thêm thông tin", "Needs information" },
+	{ "referred", "Đã chuyển", "Referred" },
+	{ "resolved", "Đã giải quyết", "Resolved" },
+	{ "spam", "Rác", "Spam" },
+};
+
+const char *
+admin_status_name(const struct req *r, const char *value)
+{
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (strcmp(statuses[i].value, value) == 0)
+			return L(r, statuses[i].vi, statuses[i].en);
+	return value;
+}
+
+bool
+admin_status_valid(const char *value)
+{
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (strcmp(statuses[i].value, value) == 0)
+			return true;
+	return false;
+}
+
+/* The filters of the queue, as typed (validated before use). */
+struct filters {
+	const char *status, *form, *workplace, *from, *to, *urgent, *q, *after;
+};
+
+static const char *
+arg(const struct req *r, const char *name, size_t max)
+{
+	const char *v = kv_get(&r->args, name);
+	return v && strlen(v) <= max ? v : "";
+}
+
+/* Builds the link to this queue with one filter changed (or cleared);
+ * any other change starts again from the first page. */
+static void
+queue_link(struct req *r, const struct filters *f, const char *key, const char *value)
+{
+	struct buf *b = r->out;
+	const char *keys[] = { "status", "form", "workplace", "from", "to", "urgent", "q", "after" };
+	const char *vals[] = { f->status, f->form, f->workplace, f->from, f->to, f->urgent, f->q, "" };
+	bool first = true;
+	html_raw_trusted(b, "/admin/");
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *v = strcmp(keys[i], key) == 0 ? value : vals[i];
+		if (v == NULL || *v == '\0')
+			continue;
+		buf_puts(b, first ? "?" : "&amp;");
+		first = false;
+		html_url_arg(b, keys[i]);
+		buf_putc(b, '=');
+		html_url_arg(b, v);
+	}
+}
+
+/* The first words of a report for the list: its text, description or
+ * details, whichever the form has. */
+static const char *
+excerpt(struct req *r, const char *answers_json)
+{
+	json_error_t err;
+	json_t *a = json_loads(answers_json, 0, &err);
+	const char *keys[] = { "text", "description", "details", "comments", "where" };
+	const char *out = "";
+	for (size_t i = 0; a && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		json_t *v = json_object_get(a, keys[i]);
+		if (json_is_string(v)) {
+			const char *s = json_string_value(v);
+			size_t n = 0, chars = 0;
+			while (s[n] && chars < 140) {   /* cut on a character boundary */
+				n++;
+				while (((unsigned char)s[n] & 0xC0) == 0x80)
+					n++;
+				chars++;
+			}
+			out = arena_printf(r->arena, "%.*s%s", (int)n, s, s[n] ? "…" : "");
+			break;
+		}
+	}
+	json_decref(a);
+	return out;
+}
+
+/* GET /admin/?status=&form=&workplace=&from=&to=&urgent=&q=&after= */
+void
+page_admin_queue(struct req *r)
+{
+	struct buf *b = r->out;
+	struct filters f = {
+		arg(r, "status", 20), arg(r, "form", 40), arg(r, "workplace", 20), arg(r, "from", 10),
+		arg(r, "to", 10), arg(r, "urgent", 1), arg(r, "q", 200), arg(r, "after", 60),
+	};
+	if ((*f.status && !admin_status_valid(f.status)) || (*f.workplace && strspn(f.workplace, "0123456789") != strlen(f.workplace)) ||
+	    (*f.from && strlen(f.from) != 10) || (*f.to && strlen(f.to) != 10) || (*f.urgent && strcmp(f.urgent, "1") != 0)) {
+		http_error(r, 400, MSG__MAX);
+		return;
+	}
+	/* keyset: "after" is "received_at|id" of the last row shown */
+	const char *after_at = "", *after_id = "";
+	if (*f.after) {
+		const char *bar = strchr(f.after, '|');
+		if (bar == NULL || strspn(bar + 1, "0123456789") != strlen(bar + 1) || bar == f.after) {
+			http_error(r, 400, MSG__MAX);
+			return;
+		}
+		after_at = arena_strndup(r->arena, f.after, (size_t)(bar - f.after));
+		after_id = bar + 1;
+	}
+	const char *scope = r->officer->unit_path;
+	/* Scope is in the WHERE clause and again in row-level security. */
+	const char *p[10] = { scope, f.status, f.form, f.workplace, f.from, f.to, f.urgent, f.q, after_at, after_id };
+	PGresult *rows = db_query(r->app->db,
+	    "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
+	    "w.name, s.form_id, s.status, s.urgent, s.answers::text, coalesce(o.display_name, o.username, ''), "
+	    "s.worker_replied_at IS NOT NULL AND s.worker_replied_at > coalesce(s.status_changed_at, s.received_at), "
+	    "s.channel, s.received_at::text "
+	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "LEFT JOIN officer o ON o.id = s.assignee_id "
+	    "WHERE u.path LIKE $1 || '%' "
+	    "AND ($2 = '' OR s.status = $2) AND ($3 = '' OR s.form_id = $3) "
+	    "AND ($4 = '' OR s.workplace_id = nullif($4, '')::bigint) "
+	    "AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "AND ($7 = '' OR s.urgent) "
+	    "AND ($8 = '' OR s.search_text LIKE '%' || vn_fold($8) || '%') "
+	    "AND ($9 = '' OR (s.received_at, s.id) < (nullif($9, '')::timestamptz, nullif($10, '')::bigint)) "
+	    "ORDER BY s.received_at DESC, s.id DESC LIMIT 51", 10, p);
+	if (rows == NULL || !db_ok(rows)) {
+		if (rows)
+			fprintf(stderr, "tiengnoi: queue: %s", PQresultErrorMessage(rows));
+		PQclear(rows);
+		/* a malformed date reaches here as a SQL error: the officer's input, not ours */
+		http_error(r, rows ? 400 : 503, MSG__MAX);
+		return;
+	}
+
+	html_admin_begin(r, L(r, "Phản ánh", "Reports"));
+	html_raw_trusted(b, "<h1>");
+	html_text(b, L(r, "Phản ánh", "Reports"));
+	html_raw_trusted(b, "</h1><ul class=\"counts\" aria-label=\"");
+	html_text(b, L(r, "Số lượng theo trạng thái", "Counts by status"));
+	html_raw_trusted(b, "\">");
+	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		const char *cp[8] = { scope, statuses[i].value, f.form, f.workplace, f.from, f.to, f.urgent, f.q };
+		PGresult *c = db_query(r->app->db,
+		    "SELECT count(*) FROM (SELECT 1 FROM submission s JOIN workplace w ON w.id = s.workplace_id "
+		    "JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%' AND s.status = $2 "
+		    "AND ($3 = '' OR s.form_id = $3) AND ($4 = '' OR s.workplace_id = nullif($4, '')::bigint) "
+		    "AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+		    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+		    "AND ($7 = '' OR s.urgent) AND ($8 = '' OR s.search_text LIKE '%' || vn_fold($8) || '%') "
+		    "LIMIT 1001) x", 8, cp);
+		long n = c && db_ok(c) ? atol(PQgetvalue(c, 0, 0)) : 0;
+		PQclear(c);
+		html_raw_trusted(b, strcmp(f.status, statuses[i].value) == 0 ? "<li class=\"on\"><a href=\"" : "<li><a href=\"");
+		queue_link(r, &f, "status", strcmp(f.status, statuses[i].value) == 0 ? "" : statuses[i].value);
+		html_raw_trusted(b, "\" data-status=\"");
+		html_attr(b, statuses[i].value);
+		html_raw_trusted(b, "\">");
+		html_text(b, L(r, statuses[i].vi, statuses[i].en));
+		buf_appendf(b, " <b>%ld%s</b></a></li>", n > COUNT_CAP ? COUNT_CAP : n, n > COUNT_CAP ? "+" : "");
+	}
+	html_raw_trusted(b, "</ul>");
+
+	/* filters: a GET form, so a filtered queue is a link one can share */
+	html_raw_trusted(b, "<form method=\"get\" action=\"/admin/\" class=\"filters\" role=\"search\">"
+	    "<label>");
+	html_text(b, L(r, "Tìm (không cần dấu)", "Search (accents optional)"));
+	html_raw_trusted(b, " <input type=\"search\" name=\"q\" accesskey=\"s\" maxlength=\"200\" value=\"");
+	html_attr(b, f.q);
+	html_raw_trusted(b, "\"></label><label>");
+	html_text(b, L(r, "Biểu mẫu", "Form"));
+	html_raw_trusted(b, " <select name=\"form\"><option value=\"\">—</option>");
+	for (size_t i = 0; i < r->app->forms->n; i++) {
+		const struct form *fm = &r->app->forms->forms[i];
+		html_raw_trusted(b, strcmp(f.form, fm->id) == 0 ? "<option selected value=\"" : "<option value=\"");
+		html_attr(b, fm->id);
+		html_raw_trusted(b, "\">");
+		html_text(b, form_label(fm->title, r->lang));
+		html_raw_trusted(b, "</option>");
+	}
+	html_raw_trusted(b, "</select></label><label>");
+	html_text(b, L(r, "Nơi làm việc", "Workplace"));
+	html_raw_trusted(b, " <select name=\"workplace\"><option value=\"\">—</option>");
+	const char *wp[1] = { scope };
+	PGresult *ws = db_query(r->app->db, "SELECT w.id, w.name FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
+	    "WHERE u.path LIKE $1 || '%' ORDER BY w.name LIMIT 500", 1, wp);
+	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++) {
+		html_raw_trusted(b, strcmp(f.workplace, PQgetvalue(ws, i, 0)) == 0 ? "<option selected value=\"" : "<option value=\"");
+		html_attr(b, PQgetvalue(ws, i, 0));
+		html_raw_trusted(b, "\">");
+		html_text(b, PQgetvalue(ws, i, 1));
+		html_raw_trusted(b, "</option>");
+	}
+	PQclear(ws);
+	html_raw_trusted(b, "</select></label><label>");
+	html_text(b, L(r, "Từ ngày", "From"));
+	html_raw_trusted(b, " <input type=\"date\" name=\"from\" value=\"");
+	html_attr(b, f.from);
+	html_raw_trusted(b, "\"></label><label>");
+	html_text(b, L(r, "Đến ngày", "To"));
+	html_raw_trusted(b, " <input type=\"date\" name=\"to\" value=\"");
+	html_attr(b, f.to);
+	html_raw_trusted(b, "\"></label><label class=\"check\"><input type=\"checkbox\" name=\"urgent\" value=\"1\"");
+	if (*f.urgent)
+		html_raw_trusted(b, " checked");
+	html_raw_trusted(b, "> ");
+	html_text(b, L(r, "Chỉ việc khẩn", "Urgent only"));
+	html_raw_trusted(b, "</label>");
+	if (*f.status) {
+		html_raw_trusted(b, "<input type=\"hidden\" name=\"status\" value=\"");
+		html_attr(b, f.status);
+		html_raw_trusted(b, "\">");
+	}
+	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
+	html_text(b, L(r, "Lọc", "Filter"));
+	html_raw_trusted(b, "</button></form>");
+
+	int n = PQntuples(rows);
+	if (n == 0) {
+		html_raw_trusted(b, "<p class=\"empty\">");
+		html_text(b, L(r, "Không có phản ánh nào khớp.", "No reports match."));
+		html_raw_trusted(b, "</p>");
+	} else {
+		html_raw_trusted(b, "<table class=\"queue\"><thead><tr><th scope=\"col\">");
+		html_text(b, L(r, "Nhận lúc", "Received"));
+		html_raw_trusted(b, "</th><th scope=\"col\">");
+		html_text(b, L(r, "Nơi làm việc", "Workplace"));
+		html_raw_trusted(b, "</th><th scope=\"col\">");
+		html_text(b, L(r, "Loại", "Form"));
+		html_raw_trusted(b, "</th><th scope=\"col\">");
+		html_text(b, L(r, "Nội dung", "Content"));
+		html_raw_trusted(b, "</th><th scope=\"col\">");
+		html_text(b, L(r, "Trạng thái", "Status"));
+		html_raw_trusted(b, "</th><th scope=\"col\">");
+		html_text(b, L(r, "Phụ trách", "Assignee"));
+		html_raw_trusted(b, "</th></tr></thead><tbody>");
+		for (int i = 0; i < n && i < PAGE_ROWS; i++) {
+			bool urgent = PQgetvalue(rows, i, 5)[0] == 't', fresh = strcmp(PQgetvalue(rows, i, 4), "new") == 0;
+			bool replied = PQgetvalue(rows, i, 8)[0] == 't';
+			const struct form *fm = form_find(r->app->forms, PQgetvalue(rows, i, 3));
+			html_raw_trusted(b, urgent ? "<tr class=\"urgent\">" : fresh ? "<tr class=\"new\">" : "<tr>");
+			html_raw_trusted(b, "<td>");
+			html_text(b, PQgetvalue(rows, i, 1));
+			html_raw_trusted(b, "</td><td>");
+			html_text(b, PQgetvalue(rows, i, 2));
+			html_raw_trusted(b, "</td><td>");
+			html_text(b, fm ? form_label(fm->title, r->lang) : PQgetvalue(rows, i, 3));
+			if (strcmp(PQgetvalue(rows, i, 9), "qr") != 0)
+				html_raw_trusted(b, " <span class=\"tag\">☎</span>");
+			html_raw_trusted(b, "</td><td><a href=\"/admin/s/");
+			html_url_arg(b, PQgetvalue(rows, i, 0));
+			html_raw_trusted(b, "\">");
+			if (urgent) {
+				html_raw_trusted(b, "<strong class=\"tag urgent\">");
+				html_text(b, L(r, "KHẨN", "URGENT"));
+				html_raw_trusted(b, "</strong> ");
+			}
+			if (replied) {
+				html_raw_trusted(b, "<span class=\"tag\">");
+				html_text(b, L(r, "NLĐ đã trả lời", "Worker replied"));
+				html_raw_trusted(b, "</span> ");
+			}
+			const char *ex = excerpt(r, PQgetvalue(rows, i, 6));
+			html_text(b, *ex ? ex : L(r, "(xem chi tiết)", "(open)"));
+			html_raw_trusted(b, "</a></td><td>");
+			html_text(b, admin_status_name(r, PQgetvalue(rows, i, 4)));
+			html_raw_trusted(b, "</td><td>");
+			html_text(b, PQgetvalue(rows, i, 7));
+			html_raw_trusted(b, "</td></tr>");
+		}
+		html_raw_trusted(b, "</tbody></table>");
+		if (n > PAGE_ROWS) {
+			html_raw_trusted(b, "<p><a class=\"btn\" rel=\"next\" href=\"");
+			queue_link(r, &f, "after", arena_printf(r->arena, "%s|%s", PQgetvalue(rows, PAGE_ROWS - 1, 10),
+			    PQgetvalue(rows, PAGE_ROWS - 1, 0)));
+			html_raw_trusted(b, "\">");
+			html_text(b, L(r, "Trang sau →", "Next page →"));
+			html_raw_trusted(b, "</a></p>");
+		}
+	}
+	PQclear(rows);
+	html_admin_end(r);
+}
