@@ -128,7 +128,7 @@ html_admin_begin(struct req *r, const char *title)
 	}
 	html_raw_trusted(b, "</nav>");
 	if (r->officer) {
-		html_raw_trusted(b, "<span class=\"who\">");
+		html_raw_trusted(b, "<span class=\"me\">");
 		html_text(b, *r->officer->display_name ? r->officer->display_name : r->officer->username);
 		html_raw_trusted(b, " · ");
 		html_text(b, r->officer->unit_name);

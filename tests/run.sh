@@ -77,6 +77,7 @@ if build_step build-asan make -j2 BUILD=build-asan CFLAGS="$SAN_FLAGS" all unit-
 fi
 if [ -d tests/browser/node_modules ]; then
 	run_suite browser node tests/browser/run.mjs
+	run_suite console node tests/browser/console.mjs
 else
 	echo "not ok - browser tests: run 'make deps' first (tests/browser/node_modules missing)"
 	failed=$((failed + 1))

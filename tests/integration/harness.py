@@ -610,3 +610,49 @@ def esc(s):
 
 def new_idem():
     return secrets.token_hex(16)
+
+
+# -- the officer console --
+
+class Console:
+    """A signed-in officer: keeps the session cookie, fills in _csrf."""
+
+    def __init__(self, stack, username):
+        self.stack, self.username, self.cookie, self.csrf = stack, username, "", ""
+
+    def _headers(self, extra=None):
+        h = {"Cookie": f"tn_session={self.cookie}"} if self.cookie else {}
+        h.update(extra or {})
+        return h
+
+    def get(self, path):
+        r = self.stack.get(path, headers=self._headers())
+        m = re.search(r'name="_csrf" value="([0-9a-f]{64})"', r.text)
+        if m:
+            self.csrf = m.group(1)
+        return r
+
+    def post(self, path, pairs, csrf=True):
+        pairs = list(pairs) + ([("_csrf", self.csrf)] if csrf else [])
+        return self.stack.post(path, urllib.parse.urlencode(pairs), headers=self._headers())
+
+
+def demo_logins(stack):
+    """{username: password} of the demo officers."""
+    out = stack.admin("officer", "demo-login").stdout.decode()
+    return {m.group(1): m.group(2) for m in re.finditer(r":\s+(\S+) / (\S+)", out)}
+
+
+def console_login(stack, username, password):
+    """Signs in through /admin/login; returns a Console (cookie empty when refused)."""
+    c = Console(stack, username)
+    page = stack.get("/admin/login")
+    token = parse_html(page.text).inputs.get("_token", "")
+    r = stack.post("/admin/login", urllib.parse.urlencode(
+        [("_token", token), ("next", "/admin/"), ("username", username), ("password", password)]))
+    m = re.search(r"tn_session=([0-9a-f]{64})", r.header("Set-Cookie") or "")
+    c.cookie = m.group(1) if m else ""
+    c.login_response = r
+    if c.cookie:
+        c.get("/admin/")
+    return c

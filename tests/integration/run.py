@@ -21,6 +21,7 @@ import test_abuse                     # noqa: E402
 import test_cli                       # noqa: E402
 import test_forms                     # noqa: E402
 import test_ops                       # noqa: E402
+import test_scope                     # noqa: E402
 import test_worker                    # noqa: E402
 
 SUITE_SECONDS = 240
@@ -49,6 +50,9 @@ TESTS = [
     ("SIGHUP reloads forms, refuses broken ones", test_ops.test_forms_reload),
     ("QR PNG decodes to the upper-case URL, SVG, unknown token", test_cli.test_qr),
     ("tiengnoi-admin subcommands and exit codes", test_cli.test_cli),
+    ("console scope over HTTP: another unit's reports are 404", test_scope.test_http_scope),
+    ("console CSRF, idle and absolute session expiry", test_scope.test_csrf_and_session),
+    ("row-level security hides other units even without WHERE", test_scope.test_rls_without_where),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

@@ -14,6 +14,7 @@ class _FormReader(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.form = None
         self.controls = []        # dicts: tag, attrs, options, text
+        self.conditions = {}      # field name -> (controlling field, [values]) from data-if-*
         self._in_form = False
         self._select = None
         self._option = None
@@ -26,6 +27,8 @@ class _FormReader(html.parser.HTMLParser):
             return
         if not self._in_form:
             return
+        if a.get("id", "").startswith("q-") and "data-if-field" in a:
+            self.conditions[a["id"][2:]] = (a["data-if-field"], a.get("data-if-values", "").split())
         if tag == "input":
             self.controls.append({"tag": "input", "attrs": a})
         elif tag == "select":
@@ -177,7 +180,19 @@ def test_every_form(t, stack):
             if row:
                 answered = [n for n, v in pairs if not isinstance(v, tuple) and v and not n.startswith("_")
                             and n != "website" and not n.startswith("contact")]
+                sent = {}
+                for n, v in pairs:
+                    if not isinstance(v, tuple):
+                        sent.setdefault(n, []).append(v)
+
+                def asked(name, depth=0):
+                    """A conditional question is stored only when its condition holds."""
+                    if name not in fr.conditions or depth > 10:
+                        return True
+                    ctl, values = fr.conditions[name]
+                    return any(v in values for v in sent.get(ctl, [])[:1] or [""]) and asked(ctl, depth + 1)
                 base = {n.split(":", 1)[0] for n in answered}
+                base = {b for b in base if asked(b)}
                 t.check(row["answers"], f"{path}: no answers stored")
                 missing = sorted(b for b in base if b not in row["answers"])
                 t.check(not missing, f"{path}: answers not stored: {missing} (stored {short(row['answers'], 200)})")

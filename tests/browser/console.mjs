@@ -1,0 +1,209 @@
+// console.mjs: real-browser tests of the officer console (Debian chromium + playwright-core); prints TAP.
+import { chromium } from 'playwright-core';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const shots = join(root, 'tests', 'output');
+mkdirSync(shots, { recursive: true });
+
+let n = 0, failed = 0;
+async function test(name, fn) {
+  n++;
+  try {
+    await fn();
+    console.log(`ok ${n} - ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok ${n} - ${name}`);
+    for (const line of String(e && e.stack || e).split('\n').slice(0, 8)) console.log(`#   ${line}`);
+  }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+const varDir = mkdtempSync(join(tmpdir(), 'tiengnoi-console-'));
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const env = { ...process.env, TIENGNOI_VAR: varDir, PORT: String(port), WORKERS: '2', TIENGNOI_BASE_URL: base, TIENGNOI_RATELIMIT: 'off' };
+const sql = (q) => execFileSync('psql', ['-h', join(varDir, 'run'), '-U', 'tiengnoi', '-d', 'tiengnoi', '-At', '-c', q]).toString().trim();
+const admin = (...a) => execFileSync(join(root, 'build', 'tiengnoi-admin'), a, { env, cwd: root }).toString();
+function stopStack() {
+  spawnSync(join(root, 'scripts', 'stack.sh'), ['stop'], { env, cwd: root, stdio: 'ignore', timeout: 60000 });
+  rmSync(varDir, { recursive: true, force: true });
+}
+process.on('SIGINT', () => { stopStack(); process.exit(130); });
+process.on('SIGTERM', () => { stopStack(); process.exit(143); });
+
+let browser;
+try {
+  execFileSync(join(root, 'scripts', 'stack.sh'), ['start'], { env, cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 180000 });
+  const urls = admin('qr', 'list').trim().split('\n').map((l) => l.split('\t')[0]);
+  const logins = Object.fromEntries(admin('officer', 'demo-login').trim().split('\n').map((l) => {
+    const m = l.match(/:\s+(\S+) \/ (\S+)/);
+    return [m[1], m[2]];
+  }));
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const phone = { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, locale: 'vi-VN' };
+  const desk = { viewport: { width: 1280, height: 900 }, locale: 'vi-VN' };
+
+  async function workerSends(url, text, extra) {
+    const ctx = await browser.newContext(phone);
+    const page = await ctx.newPage();
+    await page.goto(`${url}/concern`);
+    await page.selectOption('select[name=category]', 'wages');
+    await page.fill('textarea[name=text]', text);
+    if (extra) await extra(page);
+    const idem = await page.locator('input[name=_idem]').inputValue();
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    const receipt = await page.locator('#receipt').innerText();
+    await ctx.close();
+    return { receipt, id: sql(`SELECT id FROM submission WHERE idempotency_key = '${idem}'`) };
+  }
+  async function login(user) {
+    const ctx = await browser.newContext(desk);
+    const page = await ctx.newPage();
+    await page.goto(`${base}/admin/`);
+    await page.waitForURL(/\/admin\/login/);
+    await page.fill('input[name=username]', user);
+    await page.fill('input[name=password]', logins[user]);
+    if (user === 'demo.tinh') await page.screenshot({ path: join(shots, 'console-login.png') });
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL(`${base}/admin/`);
+    return { ctx, page };
+  }
+
+  const report = await workerSends(urls[0], 'Công ty nợ lương tháng 9 và 10 của cả tổ may 5.');
+  const other = await workerSends(urls[1], 'Nhà máy chè chưa đóng bảo hiểm cho công nhân thời vụ.');
+
+  await test('an officer triages a report end to end: status, message, the worker answers, assign, resolve', async () => {
+    const { ctx, page } = await login('demo.tinh');
+    const row = page.locator('table.queue tbody tr', { hasText: 'tổ may 5' });
+    assert(await row.count() === 1, 'the new report is in the queue');
+    assert((await row.getAttribute('class')).includes('new'), 'new reports stand out');
+    await page.screenshot({ path: join(shots, 'console-queue.png'), fullPage: true });
+    await row.locator('a').click();
+    await page.waitForURL(/\/admin\/s\/\d+$/);
+    await page.selectOption('#f-status', 'in_review');
+    await page.getByRole('button', { name: 'Đổi trạng thái' }).click();
+    assert(await page.locator('#status').getAttribute('data-status') === 'in_review', 'status changed');
+    await page.fill('#f-message', 'Bạn làm ở tổ may số mấy? Lương tháng 10 đã trả chưa?');
+    await page.getByRole('button', { name: 'Gửi tin nhắn' }).click();
+    await page.locator('#thread .from-union').waitFor();
+    await page.fill('#f-note', 'Đã gọi chủ tịch CĐCS để xác minh.');
+    await page.getByRole('button', { name: 'Lưu ghi chú' }).click();
+    await page.locator('#notes li').waitFor();
+
+    // the worker reads the question with their receipt and answers
+    const w = await browser.newContext(phone);
+    const wp = await w.newPage();
+    await wp.goto(`${base}/status`);
+    await wp.fill('input[name=receipt]', report.receipt);
+    await wp.getByRole('button', { name: 'Xem' }).click();
+    assert((await wp.locator('.from-union .body').innerText()).includes('tổ may số mấy'), 'worker sees the question');
+    await wp.fill('textarea[name=reply]', 'Tổ may 5, chưa trả tháng 10.');
+    await wp.getByRole('button', { name: 'Gửi' }).click();
+    await wp.locator('#reply-sent').waitFor();
+    await w.close();
+
+    await page.reload();
+    assert((await page.locator('#thread .from-worker .body').innerText()) === 'Tổ may 5, chưa trả tháng 10.', 'the worker\'s answer shows');
+    await page.selectOption('#f-assignee', { label: 'Cán bộ demo LĐLĐ tỉnh' });
+    await page.getByRole('button', { name: 'Giao việc' }).click();
+    await page.selectOption('#f-status', 'resolved');
+    await page.getByRole('button', { name: 'Đổi trạng thái' }).click();
+    assert(await page.locator('#status').getAttribute('data-status') === 'resolved', 'resolved');
+    await page.screenshot({ path: join(shots, 'console-report.png'), fullPage: true });
+    const actions = sql(`SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE object = 'submission:${report.id}'`);
+    assert(actions === 'report.status,report.message,report.note,report.assign,report.status', `audited: ${actions}`);
+    await ctx.close();
+  });
+
+  await test('search ignores accents: "no luong" finds "nợ lương"', async () => {
+    const { ctx, page } = await login('demo.tinh');
+    await page.keyboard.press('/');
+    await page.keyboard.type('no luong');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/q=no\+luong/);
+    assert(await page.locator('table.queue tbody tr', { hasText: 'tổ may 5' }).count() === 1, 'found');
+    assert(await page.locator('table.queue tbody tr', { hasText: 'chè' }).count() === 0, 'only matches');
+    await ctx.close();
+  });
+
+  await test('a ward officer sees only their workplaces; another unit\'s report is 404', async () => {
+    const { ctx, page } = await login('demo.tanphong');
+    assert(await page.locator('table.queue tbody tr', { hasText: 'tổ may 5' }).count() === 1, 'own workplace visible');
+    assert(await page.locator('table.queue tbody tr', { hasText: 'chè' }).count() === 0, 'other unit hidden');
+    const r = await page.goto(`${base}/admin/s/${other.id}`);
+    assert(r.status() === 404, `out of scope → ${r.status()}`);
+    await ctx.close();
+  });
+
+  await test('contact details stay hidden until "reveal", which is recorded', async () => {
+    const withContact = await workerSends(urls[0], 'Xin gọi lại cho tôi sau giờ làm.', async (p) => {
+      await p.fill('input[name=contact_phone]', '0912 345 678');
+      await p.check('input[name=contact_consent]');
+    });
+    const { ctx, page } = await login('demo.tinh');
+    await page.goto(`${base}/admin/s/${withContact.id}`);
+    assert(!(await page.content()).includes('0912345678'), 'not shown before reveal');
+    await page.click('#reveal');
+    assert((await page.locator('#contact').innerText()).includes('0912345678'), 'shown after reveal');
+    assert(sql(`SELECT count(*) FROM audit_log WHERE action = 'contact.reveal' AND object = 'submission:${withContact.id}'`) === '1', 'audited');
+    await ctx.close();
+  });
+
+  await test('a report taken by phone goes through the same form and gets a receipt to read out', async () => {
+    const { ctx, page } = await login('demo.tanphong');
+    await page.goto(`${base}/admin/enter`);
+    await page.selectOption('#f-workplace', { label: 'Công ty TNHH May mặc Tân Phong' });
+    await page.selectOption('#f-form', 'meal');
+    await page.check('input[name=channel][value=phone]');
+    await page.getByRole('button', { name: 'Tiếp tục' }).click();
+    await page.selectOption('select[name=quality]', 'poor');
+    await page.fill('textarea[name=details]', 'Chị Hoa gọi điện: cơm thiếu, canh nguội.');
+    await page.screenshot({ path: join(shots, 'console-enter.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Lưu phản ánh' }).click();
+    const receipt = await page.locator('#receipt').innerText();
+    assert(/^\d{4} \d{4} \d{4} \d{4}$/.test(receipt), `receipt ${receipt}`);
+    const row = sql(`SELECT channel, entered_by IS NOT NULL, entry_point_id IS NULL FROM submission WHERE answers->>'details' LIKE 'Chị Hoa%'`);
+    assert(row === 'phone|t|t', `stored with channel and officer: ${row}`);
+    await ctx.close();
+  });
+
+  await test('hostile text from a worker is shown escaped in the console', async () => {
+    const evil = await workerSends(urls[0], '<img src=x onerror=alert(1)><script>alert(2)</script>');
+    const { ctx, page } = await login('demo.tinh');
+    let dialogs = 0;
+    page.on('dialog', async (d) => { dialogs++; await d.dismiss(); });
+    await page.goto(`${base}/admin/`);
+    await page.goto(`${base}/admin/s/${evil.id}`);
+    assert((await page.locator('dl.answers').innerText()).includes('<script>alert(2)</script>'), 'shown as text');
+    assert(dialogs === 0 && await page.locator('dl.answers img').count() === 0, 'nothing executed');
+    await ctx.close();
+  });
+} catch (e) {
+  failed++;
+  n++;
+  console.log(`not ok ${n} - console suite setup`);
+  for (const line of String(e && e.stack || e).split('\n').slice(0, 8)) console.log(`#   ${line}`);
+} finally {
+  if (browser) await browser.close();
+  stopStack();
+}
+console.log(`1..${n}`);
+console.log(`# console: ${n - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
