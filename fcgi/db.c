@@ -15,6 +15,7 @@ struct db {
 	double next_try;         /* monotonic seconds: no reconnect before this */
 	double backoff;          /* seconds, doubles up to DB_BACKOFF_MAX */
 	bool in_tx;              /* inside db_begin: a broken connection is not retried */
+	unsigned long generation; /* bumped at every new connection: caches of the old one are stale */
 	char err[256];
 };
 
@@ -188,8 +189,32 @@ db_ready(struct db *db)
 			}
 		}
 	}
+	if (db->prepare) {   /* the app caches entry points; changes are announced (sql/008) */
+		PGresult *res = PQexec(db->conn, "LISTEN tiengnoi_entry");
+		PQclear(res);
+	}
+	db->generation++;
 	db->backoff = DB_BACKOFF_MIN;
 	return true;
+}
+
+/* True when PostgreSQL announced a change to entry points or workplaces
+ * since the last call, or the connection is new: caches must be dropped.
+ * Reads only what already arrived; never blocks. */
+bool
+db_changed(struct db *db, unsigned long *seen_generation)
+{
+	bool changed = *seen_generation != db->generation;
+	*seen_generation = db->generation;
+	if (db->conn == NULL)
+		return true;
+	PQconsumeInput(db->conn);
+	PGnotify *n;
+	while ((n = PQnotifies(db->conn)) != NULL) {
+		changed = true;
+		PQfreemem(n);
+	}
+	return changed;
 }
 
 /* Runs a prepared statement. Values are text unless `binary` marks them

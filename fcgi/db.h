@@ -31,6 +31,7 @@ struct db *db_open(const char *conninfo, bool prepare);
 void db_close(struct db *);
 const char *db_error(const struct db *);
 bool db_ready(struct db *);
+bool db_changed(struct db *, unsigned long *seen_generation);
 PGresult *db_run(struct db *, enum stmt, const char *const *values, const int *lengths, const int *binary);
 PGresult *db_query(struct db *, const char *sql_literal, int n, const char *const *values);
 PGresult *db_query_bin(struct db *, const char *sql_literal, int n, const char *const *values);

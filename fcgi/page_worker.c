@@ -33,10 +33,77 @@ struct entry {
 
 enum entry_found { ENTRY_OK, ENTRY_UNKNOWN, ENTRY_DB_DOWN };
 
+/* Entry points read by this worker, so a form page needs no query. Any
+ * change in PostgreSQL is announced (NOTIFY) and empties the cache before
+ * the next request uses it; a minute is the limit either way. */
+#define ENTRY_CACHE_SLOTS 64
+#define ENTRY_CACHE_SECONDS 60
+static struct {
+	char token[TOKEN_MAX_LEN + 1];
+	char *id, *workplace, *forms, *label;
+	time_t until;
+} entry_cache[ENTRY_CACHE_SLOTS];
+static unsigned long entry_cache_generation;
+
+static void
+entry_cache_clear(void)
+{
+	for (size_t i = 0; i < ENTRY_CACHE_SLOTS; i++) {
+		free(entry_cache[i].id);
+		free(entry_cache[i].workplace);
+		free(entry_cache[i].forms);
+		free(entry_cache[i].label);
+		memset(&entry_cache[i], 0, sizeof(entry_cache[i]));
+	}
+}
+
+static size_t
+entry_slot(const char *token)
+{
+	size_t h = 5381;
+	for (const char *p = token; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	return h % ENTRY_CACHE_SLOTS;
+}
+
+static bool
+entry_cached(struct req *r, const char *token, struct entry *e)
+{
+	if (db_changed(r->app->db, &entry_cache_generation))
+		entry_cache_clear();
+	size_t i = entry_slot(token);
+	if (entry_cache[i].id == NULL || strcmp(entry_cache[i].token, token) != 0 || entry_cache[i].until < time(NULL))
+		return false;
+	*e = (struct entry){ entry_cache[i].id, entry_cache[i].workplace, entry_cache[i].forms, entry_cache[i].label };
+	return true;
+}
+
+static void
+entry_remember(const char *token, const struct entry *e)
+{
+	size_t i = entry_slot(token);
+	free(entry_cache[i].id);
+	free(entry_cache[i].workplace);
+	free(entry_cache[i].forms);
+	free(entry_cache[i].label);
+	snprintf(entry_cache[i].token, sizeof(entry_cache[i].token), "%s", token);
+	entry_cache[i].id = strdup(e->id);
+	entry_cache[i].workplace = strdup(e->workplace);
+	entry_cache[i].forms = strdup(e->forms);
+	entry_cache[i].label = strdup(e->label);
+	entry_cache[i].until = time(NULL) + ENTRY_CACHE_SECONDS;
+	if (!entry_cache[i].id || !entry_cache[i].workplace || !entry_cache[i].forms || !entry_cache[i].label) {
+		free(entry_cache[i].id);
+		entry_cache[i].id = NULL;
+	}
+}
+
 /* Looks up an active entry point by its (normalised) token. */
 static enum entry_found
 entry_load(struct req *r, const char *token, struct entry *e)
 {
+	if (entry_cached(r, token, e))
+		return ENTRY_OK;
 	const char *params[1] = { token };
 	PGresult *res = db_run(r->app->db, STMT_ENTRY_BY_TOKEN, params, NULL, NULL);
 	enum entry_found found = ENTRY_DB_DOWN;
@@ -49,6 +116,7 @@ entry_load(struct req *r, const char *token, struct entry *e)
 	e->workplace = arena_strdup(r->arena, PQgetvalue(res, 0, 1));
 	e->forms = arena_strdup(r->arena, PQgetvalue(res, 0, 2));
 	e->label = arena_strdup(r->arena, PQgetvalue(res, 0, 3));
+	entry_remember(token, e);
 	found = ENTRY_OK;
 done:
 	PQclear(res);
