@@ -121,7 +121,7 @@ html_admin_begin(struct req *r, const char *title)
 		bool here = strcmp(r->path, nav[i].href) == 0 ||
 		    (strlen(nav[i].href) > 7 && strncmp(r->path, nav[i].href, strlen(nav[i].href)) == 0);
 		html_raw_trusted(b, here ? "<a aria-current=\"page\" href=\"" : "<a href=\"");
-		html_raw_trusted(b, nav[i].href);
+		html_attr(b, nav[i].href);
 		html_raw_trusted(b, "\">");
 		html_text(b, L(r, nav[i].vi, nav[i].en));
 		html_raw_trusted(b, "</a>");
