@@ -93,6 +93,8 @@ struct req {
 	int status;
 	const char *resp_type;     /* Content-Type; default text/html; charset=utf-8 */
 	struct buf *out;           /* response body */
+	void *outstream;           /* FCGX_Stream *: only large exports write to it directly */
+	bool streamed;             /* the response went out through http_stream_begin */
 	char extra_headers[2048];  /* additional header lines, each ending in \r\n */
 	size_t extra_len;
 };

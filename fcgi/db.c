@@ -92,6 +92,23 @@ static const struct stmt_def stmts[STMT__MAX] = {
 	{ "UPDATE session SET mfa_pending = false WHERE token_hash = $1", 1 },
 	/* STMT_AUDIT */
 	{ "INSERT INTO audit_log (officer_id, unit_id, action, object, detail) VALUES ($1, $2, $3, $4, $5)", 5 },
+	/* STMT_TOTP_LOAD: the second factor of an officer with a half-open session */
+	{ "SELECT encode(totp_secret, 'hex'), totp_last_step, unit_id, "
+	  "disabled_at IS NOT NULL OR coalesce(locked_until > now(), false), totp_enabled "
+	  "FROM officer WHERE id = $1", 1 },
+	/* STMT_TOTP_ACCEPT: a code's step is taken once; no row when it was already */
+	{ "UPDATE officer SET totp_last_step = $2, failed_logins = 0, locked_until = NULL "
+	  "WHERE id = $1 AND totp_enabled AND totp_last_step < $2 AND coalesce(locked_until <= now(), true) "
+	  "RETURNING id", 2 },
+	/* STMT_TOTP_FAILED: counts like a wrong password; returns whether the account is now locked */
+	{ "UPDATE officer SET failed_logins = CASE WHEN failed_logins + 1 >= 5 THEN 0 ELSE failed_logins + 1 END, "
+	  "locked_until = CASE WHEN failed_logins + 1 >= 5 THEN now() + interval '15 minutes' ELSE locked_until END "
+	  "WHERE id = $1 RETURNING coalesce(locked_until > now(), false)", 1 },
+	/* STMT_RECOVERY_USE: each recovery code signs in once */
+	{ "UPDATE officer_recovery SET used_at = now() "
+	  "WHERE officer_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING 1", 2 },
+	/* STMT_UNIT_REQUIRES_TOTP: the unit at this path, or one above it, makes the second factor mandatory */
+	{ "SELECT EXISTS (SELECT 1 FROM org_unit a WHERE a.require_totp AND a.path <> '' AND starts_with($1, a.path))", 1 },
 };
 
 static double
@@ -300,6 +317,39 @@ db_query_bin(struct db *db, const char *sql_literal, int n, const char *const *v
 	if (!db_ready(db))
 		return NULL;
 	return PQexecParams(db->conn, sql_literal, n, NULL, values, NULL, NULL, 1);
+}
+
+/* Starts a query whose rows come one at a time (single-row mode), so an
+ * export of a million rows runs in constant memory. 0 on success; then
+ * call db_stream_next until it returns NULL. */
+int
+db_stream_begin(struct db *db, const char *sql_literal, int n, const char *const *values)
+{
+	if (!db_ready(db) || !PQsendQueryParams(db->conn, sql_literal, n, NULL, values, NULL, NULL, 0) ||
+	    !PQsetSingleRowMode(db->conn)) {
+		snprintf(db->err, sizeof(db->err), "%s", db->conn ? PQerrorMessage(db->conn) : "no connection");
+		return -1;
+	}
+	return 0;
+}
+
+/* The next row (a one-row result the caller PQclears), or NULL at the end
+ * or on error (*failed set, message in db_error). */
+PGresult *
+db_stream_next(struct db *db, bool *failed)
+{
+	PGresult *res;
+	while ((res = PQgetResult(db->conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+		if (st == PGRES_SINGLE_TUPLE)
+			return res;
+		if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+			snprintf(db->err, sizeof(db->err), "%s", PQresultErrorMessage(res));
+			*failed = true;
+		}
+		PQclear(res);
+	}
+	return NULL;
 }
 
 /* For migrations only: runs a whole SQL file's text (several statements).

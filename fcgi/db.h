@@ -24,6 +24,11 @@ enum stmt {
 	STMT_SESSION_DELETE_ALL,
 	STMT_SESSION_MFA_DONE,
 	STMT_AUDIT,
+	STMT_TOTP_LOAD,
+	STMT_TOTP_ACCEPT,
+	STMT_TOTP_FAILED,
+	STMT_RECOVERY_USE,
+	STMT_UNIT_REQUIRES_TOTP,
 	STMT__MAX
 };
 
@@ -36,6 +41,8 @@ PGresult *db_run(struct db *, enum stmt, const char *const *values, const int *l
 PGresult *db_query(struct db *, const char *sql_literal, int n, const char *const *values);
 PGresult *db_query_bin(struct db *, const char *sql_literal, int n, const char *const *values);
 int db_exec_script(struct db *, const char *script);
+int db_stream_begin(struct db *, const char *sql_literal, int n, const char *const *values);
+PGresult *db_stream_next(struct db *, bool *failed);
 int db_begin(struct db *);
 int db_commit(struct db *);
 void db_rollback(struct db *);

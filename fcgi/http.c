@@ -62,6 +62,8 @@ void
 http_send(struct req *r, FCGX_Stream *out)
 {
 	struct buf h = { 0 };
+	if (r->streamed)
+		return;
 	if (r->out->failed) {
 		buf_reset(r->out);
 		r->extra_len = 0;
@@ -128,4 +130,30 @@ http_redirect(struct req *r, const char *path)
 	buf_puts(r->out, "See ");
 	buf_puts(r->out, path);
 	buf_puts(r->out, "\n");
+}
+
+/* For exports too large to hold: sends 200 and the headers now (no
+ * Content-Length); the body then goes out with http_stream_write. The
+ * status can no longer change, so check everything before calling. */
+void
+http_stream_begin(struct req *r, const char *content_type, const char *filename)
+{
+	struct buf h = { 0 };
+	buf_appendf(&h, "Status: 200 OK\r\nContent-Type: %s\r\n", content_type);
+	buf_appendf(&h, "Content-Disposition: attachment; filename=\"%s\"\r\n", filename);
+	http_security_headers(&h);
+	if (r->extra_len)
+		buf_append(&h, r->extra_headers, r->extra_len);
+	buf_puts(&h, "\r\n");
+	FCGX_PutStr(h.data, (int)h.len, r->outstream);
+	buf_free(&h);
+	r->streamed = true;
+}
+
+/* export_write_fn for a streamed response: 0, or -1 when the client left. */
+int
+http_stream_write(void *ctx, const void *data, size_t n)
+{
+	struct req *r = ctx;
+	return FCGX_PutStr(data, (int)n, r->outstream) == (int)n ? 0 : -1;
 }

@@ -17,6 +17,8 @@ bool admin_status_valid(const char *value);
 void page_admin_report(struct req *);
 void page_admin_photo(struct req *);
 void page_admin_enter(struct req *);
+/* page_admin_export.c */
+void page_admin_export(struct req *);
 /* page_admin_org.c */
 void page_admin_workplaces(struct req *);
 void page_admin_qr(struct req *);

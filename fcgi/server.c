@@ -263,7 +263,7 @@ worker_main(int listen_fd, struct app *app)
 			usleep(10000);
 			continue;
 		}
-		struct req r = { .arena = arena, .app = app, .out = &out, .status = 200 };
+		struct req r = { .arena = arena, .app = app, .out = &out, .status = 200, .outstream = fr.out };
 		if (req_from_fcgi(&r, &fr))
 			route_dispatch(&r);
 		http_send(&r, fr.out);

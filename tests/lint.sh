@@ -16,7 +16,7 @@ check() {   # check NAME OFFENDING-LINES
 check "libpq query calls only in fcgi/db.c" \
 	"$(grep -nE '\bPQ(exec|prepare|execParams|execPrepared|sendQuery)\w*\(' fcgi/*.c | grep -v '^fcgi/db\.c:')"
 check "db_query*() always gets SQL as a string literal" \
-	"$(perl -0777 -ne 'while (/\bdb_query(?:_bin)?\(\s*[^,()]+,\s*+(?!"|sql_literal\b)(\S{0,30})/g) { print "$ARGV: $1\n" }' \
+	"$(perl -0777 -ne 'while (/\bdb_(?:query(?:_bin)?|stream_begin)\(\s*[^,()]+,\s*+(?!"|sql_literal\b)(\S{0,30})/g) { print "$ARGV: $1\n" }' \
 		$(ls fcgi/*.c | grep -v '^fcgi/db\.c$'))"
 check "run() in the CLI always gets SQL as a string literal" \
 	"$(grep -nE '[^_a-z]run\(' fcgi/admin.c | grep -vE 'run\(("|sql_literal)|static PGresult|\*run\(|->run\(' )"

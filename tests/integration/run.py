@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness                        # noqa: E402
 import test_abuse                     # noqa: E402
 import test_cli                       # noqa: E402
+import test_export                    # noqa: E402
 import test_forms                     # noqa: E402
 import test_ops                       # noqa: E402
 import test_scope                     # noqa: E402
@@ -51,6 +52,8 @@ TESTS = [
     ("QR PNG decodes to the upper-case URL, SVG, unknown token", test_cli.test_qr),
     ("tiengnoi-admin subcommands and exit codes", test_cli.test_cli),
     ("console scope over HTTP: another unit's reports are 404", test_scope.test_http_scope),
+    ("CLI exports read back: CSV, JSON Lines, XLSX; formulas neutralised", test_export.test_cli_exports),
+    ("console export streams the officer's scope only, audited", test_export.test_console_export),
     ("console CSRF, idle and absolute session expiry", test_scope.test_csrf_and_session),
     ("row-level security hides other units even without WHERE", test_scope.test_rls_without_where),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),

@@ -1,0 +1,333 @@
+/* export.c: reports out of the database as CSV (UTF-8 with BOM), JSON Lines or XLSX, row by row in constant memory. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <xlsxwriter.h>
+
+#include "app.h"
+#include "buf.h"
+#include "db.h"
+#include "export.h"
+#include "form.h"
+
+/* The columns every export starts with, in order (see the SELECT below). */
+static const char *const common_cols[] = {
+	"id", "received_at", "workplace_code", "workplace", "unit_code", "form", "version",
+	"channel", "status", "urgent", "lang",
+};
+#define NCOMMON (sizeof(common_cols) / sizeof(common_cols[0]))
+#define COL_ANSWERS NCOMMON   /* answers JSON follows the common columns */
+
+/* Appends one CSV cell: quoted when needed, and a text starting with
+ * = + - @ (or tab, CR) gets a leading ' so a spreadsheet never runs it as
+ * a formula. Numbers are passed with is_number and left alone. */
+void
+export_csv_cell(struct buf *b, const char *s, bool is_number)
+{
+	bool formula = !is_number && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+	    s[0] == '\t' || s[0] == '\r');
+	bool quote = formula || strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' ||
+	    (*s && s[strlen(s) - 1] == ' ');
+	if (!quote) {
+		buf_puts(b, s);
+		return;
+	}
+	buf_putc(b, '"');
+	if (formula)
+		buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
+}
+
+/* A field value as text: strings as they are, numbers plainly, lists
+ * joined with "; ". *number says whether it was a JSON number. */
+static const char *
+value_text(struct buf *tmp, json_t *v, bool *number)
+{
+	*number = json_is_number(v);
+	buf_reset(tmp);
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v))
+		buf_appendf(tmp, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		buf_appendf(tmp, "%.15g", json_real_value(v));
+	else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) {
+			if (i)
+				buf_puts(tmp, "; ");
+			if (json_is_string(x))
+				buf_puts(tmp, json_string_value(x));
+		}
+	} else if (json_is_boolean(v))
+		buf_puts(tmp, json_is_true(v) ? "true" : "false");
+	return tmp->data ? tmp->data : "";
+}
+
+/* The forms whose fields become columns: one, or all of them. */
+static size_t
+chosen_forms(const struct form_set *set, const char *form, const struct form **out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < set->n; i++)
+		if (*form == '\0' || strcmp(set->forms[i].id, form) == 0)
+			out[n++] = &set->forms[i];
+	return n;
+}
+
+static bool
+exported(const struct form_field *fd)
+{
+	return fd->type != FIELD_PHOTO;   /* photos are files, listed in the case dossier */
+}
+
+static int
+flush_buf(struct buf *b, export_write_fn write, void *ctx)
+{
+	int rc = b->failed ? -1 : (b->len ? write(ctx, b->data, b->len) : 0);
+	buf_reset(b);
+	return rc;
+}
+
+/* ---- XLSX ---- */
+
+struct xlsx_sheet {
+	const struct form *form;
+	lxw_worksheet *ws;
+	lxw_row_t row;
+};
+
+static void
+xlsx_header(struct xlsx_sheet *sh, lxw_format *bold, enum lang lang)
+{
+	lxw_col_t c = 0;
+	for (size_t i = 0; i < NCOMMON; i++)
+		worksheet_write_string(sh->ws, 0, c++, common_cols[i], bold);
+	for (size_t i = 0; i < sh->form->nfields; i++)
+		if (exported(&sh->form->fields[i]))
+			worksheet_write_string(sh->ws, 0, c++, form_label(sh->form->fields[i].label, lang), bold);
+	worksheet_freeze_panes(sh->ws, 1, 0);
+	worksheet_set_column(sh->ws, 0, (lxw_col_t)(c ? c - 1 : 0), 16, NULL);
+	sh->row = 1;
+}
+
+/* "2026-10-25" or "2026-10-25 14:30" → a spreadsheet date. */
+static bool
+xlsx_datetime(const char *s, lxw_datetime *dt)
+{
+	memset(dt, 0, sizeof(*dt));
+	int n = sscanf(s, "%4d-%2d-%2d %2d:%2d", &dt->year, &dt->month, &dt->day, &dt->hour, &dt->min);
+	return n == 3 || n == 5;
+}
+
+/* Streams the rows matching q in `fmt` to write(ctx, ...). Scope is the
+ * caller's: q->scope_path limits rows to a unit's subtree (and RLS too
+ * when an officer's transaction is open). 0 on success; -1 with err. */
+int
+export_submissions(struct db *db, const struct form_set *set, const struct export_query *q,
+    enum export_format fmt, export_write_fn write, void *ctx, char *err, size_t errlen)
+{
+	const struct form *forms[64];
+	size_t nforms = chosen_forms(set, q->form ? q->form : "", forms);
+	struct buf out = { 0 }, tmp = { 0 };
+	struct xlsx_sheet sheets[64];
+	lxw_workbook *wb = NULL;
+	lxw_format *bold = NULL, *datefmt = NULL, *money = NULL;
+	char xpath[] = "/tmp/tiengnoi-export-XXXXXX";
+	int xfd = -1, rc = -1;
+	bool failed = false;
+
+	if (nforms == 0) {
+		snprintf(err, errlen, "unknown form: %s", q->form);
+		return -1;
+	}
+	if (fmt == EXPORT_CSV) {
+		buf_puts(&out, "\xEF\xBB\xBF");   /* BOM: Excel then reads Vietnamese right */
+		for (size_t i = 0; i < NCOMMON; i++) {
+			if (i)
+				buf_putc(&out, ',');
+			buf_puts(&out, common_cols[i]);
+		}
+		for (size_t f = 0; f < nforms; f++)
+			for (size_t i = 0; i < forms[f]->nfields; i++)
+				if (exported(&forms[f]->fields[i])) {
+					buf_putc(&out, ',');
+					buf_reset(&tmp);
+					buf_appendf(&tmp, "%s.%s", forms[f]->id, forms[f]->fields[i].name);
+					export_csv_cell(&out, tmp.data, false);
+				}
+		buf_puts(&out, "\r\n");
+	} else if (fmt == EXPORT_XLSX) {
+		if ((xfd = mkstemp(xpath)) < 0) {
+			snprintf(err, errlen, "cannot make a temporary file: %s", strerror(errno));
+			return -1;
+		}
+		lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = "/tmp" };
+		wb = workbook_new_opt(xpath, &opt);
+		if (wb == NULL) {
+			snprintf(err, errlen, "cannot start the workbook");
+			goto done;
+		}
+		bold = workbook_add_format(wb);
+		format_set_bold(bold);
+		datefmt = workbook_add_format(wb);
+		format_set_num_format(datefmt, "dd/mm/yyyy hh:mm");
+		money = workbook_add_format(wb);
+		format_set_num_format(money, "#,##0");
+		for (size_t f = 0; f < nforms; f++) {
+			sheets[f].form = forms[f];
+			sheets[f].ws = workbook_add_worksheet(wb, forms[f]->id);
+			xlsx_header(&sheets[f], bold, LANG_VI);
+		}
+	}
+
+	const char *params[4] = { q->scope_path, q->form ? q->form : "", q->from ? q->from : "", q->to ? q->to : "" };
+	if (db_stream_begin(db, "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), "
+	    "w.code, w.name, fu.code, s.form_id, s.form_version, s.channel, s.status, s.urgent, s.lang, s.answers::text "
+	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "JOIN org_unit fu ON fu.id = s.unit_id "
+	    "WHERE u.path LIKE $1 || '%' AND ($2 = '' OR s.form_id = $2) "
+	    "AND ($3 = '' OR s.received_at >= (nullif($3, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "AND ($4 = '' OR s.received_at < (nullif($4, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "ORDER BY s.id", 4, params) != 0) {
+		snprintf(err, errlen, "%s", db_error(db));
+		goto done;
+	}
+	PGresult *row;
+	while ((row = db_stream_next(db, &failed)) != NULL) {
+		json_error_t jerr;
+		json_t *ans = json_loads(PQgetvalue(row, 0, COL_ANSWERS), 0, &jerr);
+		const char *form_id = PQgetvalue(row, 0, 5);
+		bool urgent = PQgetvalue(row, 0, 9)[0] == 't';
+		if (fmt == EXPORT_CSV) {
+			for (size_t i = 0; i < NCOMMON; i++) {
+				if (i)
+					buf_putc(&out, ',');
+				export_csv_cell(&out, i == 9 ? (urgent ? "true" : "false") : PQgetvalue(row, 0, (int)i),
+				    i == 0 || i == 6);
+			}
+			for (size_t f = 0; f < nforms; f++)
+				for (size_t i = 0; i < forms[f]->nfields; i++) {
+					if (!exported(&forms[f]->fields[i]))
+						continue;
+					buf_putc(&out, ',');
+					json_t *v = strcmp(forms[f]->id, form_id) == 0 ? json_object_get(ans, forms[f]->fields[i].name) : NULL;
+					bool num;
+					if (v)
+						export_csv_cell(&out, value_text(&tmp, v, &num), num);
+				}
+			buf_puts(&out, "\r\n");
+		} else if (fmt == EXPORT_JSONL) {
+			json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:s, s:O}",
+			    "id", (json_int_t)strtoll(PQgetvalue(row, 0, 0), NULL, 10), "received_at", PQgetvalue(row, 0, 1),
+			    "workplace_code", PQgetvalue(row, 0, 2), "workplace", PQgetvalue(row, 0, 3),
+			    "unit_code", PQgetvalue(row, 0, 4), "form", form_id,
+			    "version", (json_int_t)strtoll(PQgetvalue(row, 0, 6), NULL, 10), "channel", PQgetvalue(row, 0, 7),
+			    "status", PQgetvalue(row, 0, 8), "urgent", urgent, "lang", PQgetvalue(row, 0, 10),
+			    "answers", ans ? ans : json_null());
+			char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+			if (line) {
+				buf_puts(&out, line);
+				buf_putc(&out, '\n');
+			}
+			free(line);
+			json_decref(o);
+		} else {
+			struct xlsx_sheet *sh = NULL;
+			for (size_t f = 0; f < nforms; f++)
+				if (strcmp(sheets[f].form->id, form_id) == 0)
+					sh = &sheets[f];
+			if (sh != NULL) {
+				lxw_col_t c = 0;
+				lxw_datetime dt;
+				for (size_t i = 0; i < NCOMMON; i++, c++) {
+					const char *v = PQgetvalue(row, 0, (int)i);
+					if (i == 0 || i == 6)
+						worksheet_write_number(sh->ws, sh->row, c, strtod(v, NULL), NULL);
+					else if (i == 1 && xlsx_datetime(v, &dt))
+						worksheet_write_datetime(sh->ws, sh->row, c, &dt, datefmt);
+					else if (i == 9)
+						worksheet_write_boolean(sh->ws, sh->row, c, urgent, NULL);
+					else
+						worksheet_write_string(sh->ws, sh->row, c, v, NULL);
+				}
+				for (size_t i = 0; i < sh->form->nfields; i++) {
+					const struct form_field *fd = &sh->form->fields[i];
+					if (!exported(fd))
+						continue;
+					json_t *v = json_object_get(ans, fd->name);
+					bool num;
+					if (v == NULL)
+						;
+					else if (json_is_number(v))
+						worksheet_write_number(sh->ws, sh->row, c, json_number_value(v), fd->type == FIELD_MONEY ? money : NULL);
+					else if (fd->type == FIELD_DATE && json_is_string(v) && xlsx_datetime(json_string_value(v), &dt))
+						worksheet_write_datetime(sh->ws, sh->row, c, &dt, datefmt);
+					else   /* libxlsxwriter writes strings as strings: no formula can run */
+						worksheet_write_string(sh->ws, sh->row, c, value_text(&tmp, v, &num), NULL);
+					c++;
+				}
+				sh->row++;
+			}
+		}
+		json_decref(ans);
+		PQclear(row);
+		if (out.len > 65536 && flush_buf(&out, write, ctx) != 0) {
+			snprintf(err, errlen, "the receiver went away");
+			while ((row = db_stream_next(db, &failed)) != NULL)   /* drain the connection */
+				PQclear(row);
+			goto done;
+		}
+	}
+	if (failed) {
+		snprintf(err, errlen, "%s", db_error(db));
+		goto done;
+	}
+	if (fmt == EXPORT_XLSX) {
+		for (size_t f = 0; f < nforms; f++) {
+			lxw_col_t last = (lxw_col_t)(NCOMMON - 1);
+			for (size_t i = 0; i < sheets[f].form->nfields; i++)
+				last += exported(&sheets[f].form->fields[i]);
+			worksheet_autofilter(sheets[f].ws, 0, 0, sheets[f].row - 1, last);
+		}
+		lxw_error e = workbook_close(wb);
+		wb = NULL;
+		if (e != LXW_NO_ERROR) {
+			snprintf(err, errlen, "workbook: %s", lxw_strerror(e));
+			goto done;
+		}
+		char chunk[65536];
+		ssize_t n;
+		lseek(xfd, 0, SEEK_SET);
+		while ((n = read(xfd, chunk, sizeof(chunk))) > 0)
+			if (write(ctx, chunk, (size_t)n) != 0) {
+				snprintf(err, errlen, "the receiver went away");
+				goto done;
+			}
+	}
+	if (flush_buf(&out, write, ctx) != 0) {
+		snprintf(err, errlen, "the receiver went away");
+		goto done;
+	}
+	rc = 0;
+done:
+	if (wb)
+		workbook_close(wb);
+	if (xfd >= 0) {
+		close(xfd);
+		unlink(xpath);
+	}
+	buf_free(&out);
+	buf_free(&tmp);
+	return rc;
+}

@@ -1,0 +1,23 @@
+/* export.h: streaming exports of reports (CSV, JSON Lines, XLSX). */
+#ifndef TIENGNOI_EXPORT_H
+#define TIENGNOI_EXPORT_H
+#include "app.h"
+
+enum export_format { EXPORT_CSV, EXPORT_JSONL, EXPORT_XLSX, EXPORT__MAX };
+
+struct export_query {
+	const char *scope_path;   /* '/1/4/': the unit subtree */
+	const char *form;         /* "" or NULL: every form */
+	const char *from, *to;    /* "YYYY-MM-DD" (Vietnam dates) or "" */
+};
+
+/* Receives the bytes; returns 0, or non-zero to stop (receiver gone). */
+typedef int (*export_write_fn)(void *ctx, const void *data, size_t n);
+
+struct db;
+struct form_set;
+void export_csv_cell(struct buf *, const char *s, bool is_number);
+int export_submissions(struct db *, const struct form_set *, const struct export_query *, enum export_format,
+    export_write_fn, void *ctx, char *err, size_t errlen);
+
+#endif

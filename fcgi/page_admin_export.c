@@ -1,0 +1,103 @@
+/* page_admin_export.c: /admin/export: reports of the officer's scope as CSV, XLSX or JSON Lines, streamed and audited. */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "arena.h"
+#include "auth.h"
+#include "buf.h"
+#include "export.h"
+#include "form.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+#include "page_admin.h"
+#include "req.h"
+
+static bool
+date_ok(const char *s)
+{
+	int y, m, d, n = 0;
+	return *s == '\0' || (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
+	    m >= 1 && m <= 12 && d >= 1 && d <= 31);
+}
+
+static void
+export_form_page(struct req *r, int status, const char *problem)
+{
+	struct buf *b = r->out;
+	buf_reset(b);
+	r->status = status;
+	html_admin_begin(r, L(r, "Xuất dữ liệu", "Export"));
+	html_raw_trusted(b, "<h1>");
+	html_text(b, L(r, "Xuất phản ánh", "Export reports"));
+	html_raw_trusted(b, "</h1>");
+	if (problem) {
+		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\">");
+		html_text(b, problem);
+		html_raw_trusted(b, "</p>");
+	}
+	html_raw_trusted(b, "<p>");
+	html_text(b, L(r, "Chỉ gồm phản ánh trong phạm vi đơn vị của bạn. Thông tin liên lạc không bao giờ được xuất. "
+	    "Mỗi lần xuất được ghi vào nhật ký.", "Only reports in your unit's scope. Contact details are never exported. "
+	    "Every export is recorded in the audit log."));
+	html_raw_trusted(b, "</p><form method=\"get\" action=\"/admin/export/download\" class=\"filters\"><label>");
+	html_text(b, L(r, "Định dạng", "Format"));
+	html_raw_trusted(b, " <select name=\"format\"><option value=\"xlsx\">Excel (XLSX)</option>"
+	    "<option value=\"csv\">CSV (UTF-8)</option><option value=\"jsonl\">JSON Lines</option></select></label><label>");
+	html_text(b, L(r, "Biểu mẫu", "Form"));
+	html_raw_trusted(b, " <select name=\"form\"><option value=\"\">");
+	html_text(b, L(r, "Tất cả", "All"));
+	html_raw_trusted(b, "</option>");
+	for (size_t i = 0; i < r->app->forms->n; i++) {
+		html_raw_trusted(b, "<option value=\"");
+		html_attr(b, r->app->forms->forms[i].id);
+		html_raw_trusted(b, "\">");
+		html_text(b, form_label(r->app->forms->forms[i].title, r->lang));
+		html_raw_trusted(b, "</option>");
+	}
+	html_raw_trusted(b, "</select></label><label>");
+	html_text(b, L(r, "Từ ngày", "From"));
+	html_raw_trusted(b, " <input type=\"date\" name=\"from\"></label><label>");
+	html_text(b, L(r, "Đến ngày", "To"));
+	html_raw_trusted(b, " <input type=\"date\" name=\"to\"></label><button type=\"submit\" class=\"btn primary\">");
+	html_text(b, L(r, "Tải về", "Download"));
+	html_raw_trusted(b, "</button></form>");
+	html_admin_end(r);
+}
+
+/* GET /admin/export: the choice; GET /admin/export/download?format=&form=&from=&to=: the file. */
+void
+page_admin_export(struct req *r)
+{
+	if (strcmp(r->path, "/admin/export") == 0) {
+		export_form_page(r, 200, NULL);
+		return;
+	}
+	if (strcmp(r->path, "/admin/export/download") != 0) {
+		http_error(r, 404, MSG__MAX);
+		return;
+	}
+	const char *format = kv_get_or_empty(&r->args, "format"), *form = kv_get_or_empty(&r->args, "form");
+	const char *from = kv_get_or_empty(&r->args, "from"), *to = kv_get_or_empty(&r->args, "to");
+	enum export_format fmt = strcmp(format, "csv") == 0 ? EXPORT_CSV : strcmp(format, "jsonl") == 0 ? EXPORT_JSONL :
+	    strcmp(format, "xlsx") == 0 ? EXPORT_XLSX : EXPORT__MAX;
+	if (fmt == EXPORT__MAX || !date_ok(from) || !date_ok(to) || (*form && form_find(r->app->forms, form) == NULL)) {
+		export_form_page(r, 400, L(r, "Lựa chọn không hợp lệ: định dạng, biểu mẫu hoặc ngày (YYYY-MM-DD).",
+		    "Invalid choice: format, form or date (YYYY-MM-DD)."));
+		return;
+	}
+	audit_officer(r, "export.submissions", format, arena_printf(r->arena, "form=%s from=%s to=%s", form, from, to));
+	static const char *const types[] = {
+		"text/csv; charset=utf-8",   /* EXPORT_CSV */
+		"application/x-ndjson; charset=utf-8",   /* EXPORT_JSONL */
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",   /* EXPORT_XLSX */
+	};
+	static const char *const ext[] = { "csv", "jsonl", "xlsx" };
+	http_stream_begin(r, types[fmt], arena_printf(r->arena, "tiengnoi-%s%s%s.%s", *form ? form : "phan-anh",
+	    *from ? "-" : "", from, ext[fmt]));
+	struct export_query q = { r->officer->unit_path, form, from, to };
+	char err[300];
+	if (export_submissions(r->app->db, r->app->forms, &q, fmt, http_stream_write, r, err, sizeof(err)) != 0)
+		fprintf(stderr, "tiengnoi: export stopped: %s\n", err);   /* the status is gone; the file ends short */
+}
