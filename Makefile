@@ -1,16 +1,16 @@
 # Tiếng nói: build, run, test. See README.md.
 CC      ?= cc
-PKGS     = libpq jansson libsodium libutf8proc libqrencode libpng xlsxwriter
+PKGS     = libpq jansson libsodium libutf8proc libqrencode libpng nettle xlsxwriter
 CFLAGS  ?= -O2
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -g \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql
-LDLIBS   = -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -ljansson -lsodium -lutf8proc -lqrencode -lpng -lxlsxwriter)
+LDLIBS   = -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -ljansson -lsodium -lutf8proc -lqrencode -lpng -lnettle -lxlsxwriter)
 
 BUILD   ?= build
 # the code shared by the app, the CLI and the unit tests
-CORE     = arena buf config csrf db form html http i18n multipart photo qr ratelimit req text token export
-APP      = $(CORE) auth route page_admin_export page_admin_login page_admin_org page_admin_officers page_admin_queue page_admin_report page_admin_totp page_status page_system page_worker server
+CORE     = arena buf config csrf db form html http i18n multipart photo qr ratelimit req text token totp export
+APP      = $(CORE) auth route page_admin_export page_admin_login page_admin_org page_admin_officers page_admin_queue page_admin_report page_admin_totp page_status page_system page_worker server page_admin_cases
 ADMIN    = $(CORE) auth admin
 CORE_O   = $(CORE:%=$(BUILD)/%.o)
 

@@ -255,6 +255,17 @@ auth_logout(struct req *r, bool everywhere)
 	http_header(r, "Set-Cookie: " SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
+/* Where to go after signing in: `next` when it is a console path, else
+ * "/admin/" -- never another site, never back to a login page. */
+const char *
+auth_safe_next(const char *next)
+{
+	if (next == NULL || strncmp(next, "/admin", 6) != 0 || strstr(next, "//") != NULL ||
+	    strpbrk(next, "\\\r\n") != NULL || strncmp(next, "/admin/login", 12) == 0)
+		return "/admin/";
+	return next;
+}
+
 /* Constant-time comparison of the form's _csrf with the session's. */
 bool
 auth_csrf_ok(const struct req *r, const char *sent)

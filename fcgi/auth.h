@@ -17,6 +17,7 @@ enum auth_result auth_session_load(struct req *);
 int auth_session_complete(struct req *);
 void auth_logout(struct req *, bool everywhere);
 bool auth_csrf_ok(const struct req *, const char *sent);
+const char *auth_safe_next(const char *next);
 void audit(struct req *, const char *officer_id, const char *unit_id, const char *action, const char *object, const char *detail);
 void audit_officer(struct req *, const char *action, const char *object, const char *detail);
 

@@ -9,6 +9,7 @@ void page_admin_logout(struct req *);
 /* page_admin_totp.c */
 void page_admin_totp(struct req *);
 void page_admin_account(struct req *);
+bool account_needs_totp(struct req *);
 /* page_admin_queue.c */
 void page_admin_queue(struct req *);
 const char *admin_status_name(const struct req *, const char *value);

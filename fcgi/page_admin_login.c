@@ -13,16 +13,6 @@
 #include "page_admin.h"
 #include "req.h"
 
-/* Only a console path may follow a login: never another site. */
-static const char *
-safe_next(const char *next)
-{
-	if (next == NULL || strncmp(next, "/admin", 6) != 0 || strstr(next, "//") != NULL ||
-	    strpbrk(next, "\\\r\n") != NULL || strncmp(next, "/admin/login", 12) == 0)
-		return "/admin/";
-	return next;
-}
-
 static void
 login_page(struct req *r, int status, enum msg problem, const char *username, const char *next)
 {
@@ -44,7 +34,7 @@ login_page(struct req *r, int status, enum msg problem, const char *username, co
 	    "<input type=\"hidden\" name=\"_token\" value=\"");
 	html_attr(b, csrf);
 	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
-	html_attr(b, safe_next(next));
+	html_attr(b, auth_safe_next(next));
 	html_raw_trusted(b, "\"><div class=\"field\"><label for=\"f-username\">");
 	html_text(b, tr(r->lang, MSG_LOGIN_USERNAME));
 	html_raw_trusted(b, "</label><input type=\"text\" id=\"f-username\" name=\"username\" autocomplete=\"username\" "
@@ -71,7 +61,7 @@ page_admin_login(struct req *r)
 
 	if (r->method != METHOD_POST) {
 		if (auth_session_load(r) == AUTH_OK) {
-			http_redirect(r, safe_next(kv_get(&r->args, "next")));
+			http_redirect(r, auth_safe_next(kv_get(&r->args, "next")));
 			return;
 		}
 		r->officer = NULL;
@@ -111,7 +101,7 @@ page_admin_login(struct req *r)
 		http_error(r, 503, MSG__MAX);
 		return;
 	}
-	http_redirect(r, totp ? arena_printf(r->arena, "/admin/login/totp?next=%s", safe_next(next)) : safe_next(next));
+	http_redirect(r, totp ? arena_printf(r->arena, "/admin/login/totp?next=%s", auth_safe_next(next)) : auth_safe_next(next));
 }
 
 /* POST /admin/logout: this session, or with all=1 every session. */

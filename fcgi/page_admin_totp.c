@@ -1,16 +1,776 @@
-/* page_admin_totp.c: placeholder until this page family is written (answers 404). */
-#include "app.h"
-#include "http.h"
-#include "page_admin.h"
+/* page_admin_totp.c: the second factor: /admin/login/totp after the password, and /admin/account (password, authenticator, recovery codes, sessions). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <libpq-fe.h>
+#include <sodium.h>
 
+#include "app.h"
+#include "arena.h"
+#include "auth.h"
+#include "buf.h"
+#include "csrf.h"
+#include "db.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+#include "page_admin.h"
+#include "qr.h"
+#include "ratelimit.h"
+#include "req.h"
+#include "token.h"
+#include "totp.h"
+
+#define CODE_ATTRS "type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\" " \
+	"pattern=\"[0-9 ]{6,7}\" maxlength=\"7\" autocapitalize=\"none\" spellcheck=\"false\""
+
+/* Secrets as stored (hex from SQL) to bytes; false unless exactly 20. */
+static bool
+secret_from_hex(const char *hex, unsigned char out[TOTP_SECRET_LEN])
+{
+	size_t len = 0;
+	return hex != NULL && strlen(hex) == 2 * TOTP_SECRET_LEN &&
+	    sodium_hex2bin(out, TOTP_SECRET_LEN, hex, strlen(hex), NULL, &len, NULL) == 0 && len == TOTP_SECRET_LEN;
+}
+
+/* The rate-limit key for second-factor and account checks of one officer
+ * (prefixed, so it never shares a counter with a username). Arena. */
+static const char *
+limit_key(struct req *r, const char *what)
+{
+	return arena_printf(r->arena, "%s:%s", what, r->officer->id);
+}
+
+/* One labelled input; `attrs_literal` is the rest of the tag. */
+static void
+field(struct buf *b, const char *id, const char *name, const char *label, const char *attrs_literal)
+{
+	html_raw_trusted(b, "<div class=\"field\"><label for=\"");
+	html_attr(b, id);
+	html_raw_trusted(b, "\">");
+	html_text(b, label);
+	html_raw_trusted(b, "</label><input id=\"");
+	html_attr(b, id);
+	html_raw_trusted(b, "\" name=\"");
+	html_attr(b, name);
+	html_raw_trusted(b, "\" ");
+	html_raw_trusted(b, attrs_literal);
+	html_raw_trusted(b, "></div>");
+}
+
+static void
+alert(struct buf *b, const char *problem)
+{
+	if (problem == NULL)
+		return;
+	html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"account-error\">");
+	html_text(b, problem);
+	html_raw_trusted(b, "</p>");
+}
+
+/* ---- /admin/login/totp ---- */
+
+/* The second step of signing in: a code from the app, or a recovery code. */
+static void
+totp_login_page(struct req *r, int status, const char *problem, const char *next)
+{
+	struct buf *b = r->out;
+	char csrf[CSRF_TOKEN_MAX];
+	csrf_form_token(r->app->keys, "console", "totp", time(NULL), csrf);
+	buf_reset(b);
+	r->status = status;
+	const char *title = L(r, "Xác thực hai bước", "Two-step verification");
+	html_page_begin(r, title);
+	html_raw_trusted(b, "<h1>");
+	html_text(b, title);
+	html_raw_trusted(b, "</h1>");
+	if (problem) {
+		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"login-error\">");
+		html_text(b, problem);
+		html_raw_trusted(b, "</p>");
+	}
+	html_raw_trusted(b, "<p class=\"note\">");
+	html_text(b, L(r, "Mở ứng dụng xác thực trên điện thoại (Google Authenticator, Microsoft Authenticator, FreeOTP…) "
+	    "và nhập mã 6 chữ số đang hiện cho Tiếng nói.",
+	    "Open the authenticator app on your phone (Google Authenticator, Microsoft Authenticator, FreeOTP…) "
+	    "and type the 6-digit code it shows for Tiếng nói."));
+	html_raw_trusted(b, "</p><form method=\"post\" action=\"/admin/login/totp\" accept-charset=\"utf-8\">"
+	    "<input type=\"hidden\" name=\"_token\" value=\"");
+	html_attr(b, csrf);
+	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
+	html_attr(b, auth_safe_next(next));
+	html_raw_trusted(b, "\">");
+	field(b, "f-code", "code", L(r, "Mã 6 chữ số", "6-digit code"), CODE_ATTRS " autofocus");
+	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
+	html_text(b, L(r, "Xác nhận", "Confirm"));
+	html_raw_trusted(b, "</button><details><summary>");
+	html_text(b, L(r, "Không có điện thoại? Dùng mã khôi phục", "No phone? Use a recovery code instead"));
+	html_raw_trusted(b, "</summary>");
+	field(b, "f-recovery", "recovery", L(r, "Mã khôi phục (mỗi mã chỉ dùng được một lần)",
+	    "Recovery code (each works once)"),
+	    "type=\"text\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"20\"");
+	html_raw_trusted(b, "<button type=\"submit\" class=\"btn\">");
+	html_text(b, L(r, "Dùng mã khôi phục", "Use the recovery code"));
+	html_raw_trusted(b, "</button></details></form><p><a href=\"/admin/login\">");
+	html_text(b, L(r, "Đăng nhập bằng tài khoản khác", "Sign in with another account"));
+	html_raw_trusted(b, "</a></p>");
+	html_page_end(r);
+}
+
+/* What the half-open session's officer has for a second factor. */
+struct factor {
+	unsigned char secret[TOTP_SECRET_LEN];
+	int64_t last_step;
+	const char *unit_id;
+	bool enabled, blocked;   /* blocked: disabled or locked */
+};
+
+static int
+factor_load(struct req *r, struct factor *f)
+{
+	const char *p[1] = { r->officer->id };
+	PGresult *res = db_run(r->app->db, STMT_TOTP_LOAD, p, NULL, NULL);
+	if (res == NULL || !db_ok(res) || PQntuples(res) != 1) {
+		PQclear(res);
+		return -1;
+	}
+	f->enabled = PQgetvalue(res, 0, 4)[0] == 't' && secret_from_hex(PQgetvalue(res, 0, 0), f->secret);
+	f->last_step = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	f->unit_id = arena_strdup(r->arena, PQgetvalue(res, 0, 2));
+	f->blocked = PQgetvalue(res, 0, 3)[0] == 't';
+	PQclear(res);
+	return 0;
+}
+
+/* Ends the half-open session and says why, with the way back to sign-in. */
+static void
+totp_login_ended(struct req *r, const char *why)
+{
+	struct buf *b = r->out;
+	auth_logout(r, false);
+	buf_reset(b);
+	r->status = 403;
+	const char *title = L(r, "Xác thực hai bước", "Two-step verification");
+	html_page_begin(r, title);
+	html_raw_trusted(b, "<h1>");
+	html_text(b, title);
+	html_raw_trusted(b, "</h1><p class=\"alert\" role=\"alert\" id=\"login-error\">");
+	html_text(b, why);
+	html_raw_trusted(b, "</p><p><a class=\"btn\" href=\"/admin/login\">");
+	html_text(b, tr(r->lang, MSG_LOGIN_TITLE));
+	html_raw_trusted(b, "</a></p>");
+	html_page_end(r);
+}
+
+/* GET|POST /admin/login/totp: needs a session that has passed the
+ * password (AUTH_MFA_PENDING), else it sends the browser to /admin/login.
+ * POST checks the form token (403), the rate limit per officer (429),
+ * then the code (a step not used before) or a recovery code (unused);
+ * success completes the session and redirects to a safe `next`. Each
+ * failure is audited and counts like a wrong password: the fifth locks
+ * the account for 15 minutes and ends the half-open session. */
 void
 page_admin_totp(struct req *r)
 {
-	http_error(r, 404, MSG__MAX);
+	char *body;
+	size_t len;
+	struct kvlist in = { 0 };
+	const char *next = kv_get(&r->args, "next");
+
+	switch (auth_session_load(r)) {
+	case AUTH_MFA_PENDING:
+		break;
+	case AUTH_OK:
+		http_redirect(r, auth_safe_next(next));
+		return;
+	case AUTH_DB_DOWN:
+		http_error(r, 503, MSG__MAX);
+		return;
+	default:
+		r->officer = NULL;
+		http_redirect(r, "/admin/login");
+		return;
+	}
+	struct factor f;
+	if (factor_load(r, &f) != 0) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	if (!f.enabled || f.blocked) {   /* locked meanwhile, or the factor was removed by an administrator */
+		totp_login_ended(r, tr(r->lang, MSG_LOGIN_FAILED));
+		return;
+	}
+	if (r->method != METHOD_POST) {
+		totp_login_page(r, 200, NULL, next);
+		return;
+	}
+	if (!req_content_type_is(r, "application/x-www-form-urlencoded")) {
+		http_error(r, 415, MSG__MAX);
+		return;
+	}
+	if (req_body(r, FORM_BODY_MAX, &body, &len) != REQ_OK ||
+	    req_parse_urlencoded(r->arena, body, len, &in) != REQ_OK) {
+		http_error(r, 400, MSG__MAX);
+		return;
+	}
+	next = kv_get(&in, "next");
+	if (csrf_form_check(r->app->keys, "console", "totp", kv_get(&in, "_token"), time(NULL)) != CSRF_OK) {
+		totp_login_page(r, 403, tr(r->lang, MSG_FORM_EXPIRED), next);
+		return;
+	}
+	const char *key = limit_key(r, "totp");
+	if (ratelimit_hit(RL_LOGIN, key, strlen(key))) {
+		totp_login_page(r, 429, tr(r->lang, MSG_LOGIN_THROTTLED), next);
+		return;
+	}
+	const char *code = kv_get_or_empty(&in, "code"), *typed_recovery = kv_get_or_empty(&in, "recovery");
+	if (!*code && !*typed_recovery) {
+		totp_login_page(r, 400, L(r, "Hãy nhập mã 6 chữ số, hoặc một mã khôi phục.",
+		    "Type the 6-digit code, or a recovery code."), next);
+		return;
+	}
+	const char *pid[1] = { r->officer->id };
+	const char *how = NULL, *why = "wrong code";
+	if (*code) {
+		int64_t step = totp_verify(f.secret, code, time(NULL), f.last_step);
+		if (step >= 0) {
+			char s[24];
+			snprintf(s, sizeof(s), "%lld", (long long)step);
+			const char *p[2] = { r->officer->id, s };
+			PGresult *res = db_run(r->app->db, STMT_TOTP_ACCEPT, p, NULL, NULL);
+			if (res == NULL || !db_ok(res)) {
+				PQclear(res);
+				http_error(r, 503, MSG__MAX);
+				return;
+			}
+			how = PQntuples(res) == 1 ? "login.totp" : NULL;   /* none: another request took this step first */
+			PQclear(res);
+		}
+		if (step == TOTP_REUSED || (step >= 0 && how == NULL))
+			why = "code already used";
+	} else {
+		char rc[TOTP_RECOVERY_LEN + 1];
+		unsigned char hash[TOTP_RECOVERY_HASH_LEN];
+		why = "wrong recovery code";
+		if (totp_recovery_normalize(typed_recovery, rc)) {
+			totp_recovery_hash(r->app->keys, rc, hash);
+			const char *p[2] = { r->officer->id, (const char *)hash };
+			const int l[2] = { 0, sizeof(hash) }, bin[2] = { 0, 1 };
+			PGresult *res = db_run(r->app->db, STMT_RECOVERY_USE, p, l, bin);
+			if (res == NULL || !db_ok(res)) {
+				PQclear(res);
+				http_error(r, 503, MSG__MAX);
+				return;
+			}
+			if (PQntuples(res) == 1)
+				how = "login.recovery";
+			PQclear(res);
+			if (how)
+				PQclear(db_run(r->app->db, STMT_LOGIN_OK, pid, NULL, NULL));
+		}
+	}
+	if (how == NULL) {
+		PGresult *res = db_run(r->app->db, STMT_TOTP_FAILED, pid, NULL, NULL);
+		bool locked = res != NULL && db_ok(res) && PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+		PQclear(res);
+		audit(r, r->officer->id, f.unit_id, "login.totp_failed", "", locked ? arena_printf(r->arena,
+		    "%s; account locked for 15 minutes", why) : why);
+		if (locked) {
+			totp_login_ended(r, L(r, "Nhập sai mã quá nhiều lần: tài khoản tạm khóa 15 phút. Hãy đăng nhập lại sau.",
+			    "Too many wrong codes: the account is locked for 15 minutes. Sign in again later."));
+			return;
+		}
+		totp_login_page(r, 403, L(r, "Mã không đúng hoặc đã được dùng. Hãy nhập mã đang hiện trong ứng dụng "
+		    "(nếu vừa dùng mã này, đợi mã tiếp theo).",
+		    "Wrong code, or one already used. Type the code the app shows now (if you just used it, wait for the next)."),
+		    next);
+		return;
+	}
+	if (auth_session_complete(r) != 0) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	audit(r, r->officer->id, f.unit_id, how, "", "");
+	http_redirect(r, auth_safe_next(next));
 }
 
+/* ---- /admin/account ---- */
+
+/* The signed-in officer's own account, read (and locked for this
+ * transaction) at the start of each request. */
+struct account {
+	const char *password_hash;
+	bool totp_enabled, has_pending, required;
+	unsigned char secret[TOTP_SECRET_LEN], pending[TOTP_SECRET_LEN];
+	int64_t last_step;
+	long recovery_left;
+};
+
+static int
+account_load(struct req *r, struct account *a)
+{
+	const char *p[1] = { r->officer->id };
+	PGresult *res = db_query(r->app->db, "SELECT o.password_hash, o.totp_enabled, coalesce(encode(o.totp_secret, 'hex'), ''), "
+	    "coalesce(encode(o.totp_pending, 'hex'), ''), o.totp_last_step, "
+	    "(SELECT count(*) FROM officer_recovery c WHERE c.officer_id = o.id AND c.used_at IS NULL), "
+	    "EXISTS (SELECT 1 FROM org_unit u JOIN org_unit a ON a.require_totp AND a.path <> '' AND starts_with(u.path, a.path) "
+	    "WHERE u.id = o.unit_id) "
+	    "FROM officer o WHERE o.id = $1 FOR UPDATE OF o", 1, p);
+	if (res == NULL || !db_ok(res) || PQntuples(res) != 1) {
+		PQclear(res);
+		return -1;
+	}
+	memset(a, 0, sizeof(*a));
+	a->password_hash = arena_strdup(r->arena, PQgetvalue(res, 0, 0));
+	a->totp_enabled = PQgetvalue(res, 0, 1)[0] == 't' && secret_from_hex(PQgetvalue(res, 0, 2), a->secret);
+	a->has_pending = secret_from_hex(PQgetvalue(res, 0, 3), a->pending);
+	a->last_step = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
+	a->recovery_left = strtol(PQgetvalue(res, 0, 5), NULL, 10);
+	a->required = PQgetvalue(res, 0, 6)[0] == 't';
+	PQclear(res);
+	return 0;
+}
+
+/* True when the officer's unit or one above it requires the second
+ * factor and this officer has none yet: every console page but
+ * /admin/account (and signing out) should then send them there to enrol.
+ * Works inside or outside the console transaction; false when the
+ * database cannot say (the request fails on its next statement anyway). */
+bool
+account_needs_totp(struct req *r)
+{
+	if (r->officer == NULL || r->officer->totp_enabled)
+		return false;
+	const char *p[1] = { r->officer->unit_path };
+	PGresult *res = db_run(r->app->db, STMT_UNIT_REQUIRES_TOTP, p, NULL, NULL);
+	bool need = res != NULL && db_ok(res) && PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	return need;
+}
+
+/* Runs one statement of the account page; false (and a 503 answered)
+ * when it failed, so the transaction is rolled back. */
+static bool
+account_exec(struct req *r, PGresult *res)
+{
+	bool ok = res != NULL && db_ok(res);
+	PQclear(res);
+	if (!ok)
+		http_error(r, 503, MSG__MAX);
+	return ok;
+}
+
+static void
+account_head(struct req *r, int status, const char *title)
+{
+	buf_reset(r->out);
+	r->status = status;
+	html_admin_begin(r, title);
+	html_raw_trusted(r->out, "<h1>");
+	html_text(r->out, title);
+	html_raw_trusted(r->out, "</h1>");
+}
+
+/* The account page: `problem` (an error) or `done` (what just worked) on top. */
+static void
+account_page(struct req *r, int status, const struct account *a, const char *problem, const char *done)
+{
+	struct buf *b = r->out;
+	account_head(r, status, L(r, "Tài khoản của bạn", "Your account"));
+	alert(b, problem);
+	if (done) {
+		html_raw_trusted(b, "<p class=\"note\" role=\"status\" id=\"account-done\">");
+		html_text(b, done);
+		html_raw_trusted(b, "</p>");
+	}
+	if (a->required && !a->totp_enabled) {
+		html_raw_trusted(b, "<p class=\"alert\" id=\"totp-required\">");
+		html_text(b, L(r, "Đơn vị của bạn yêu cầu xác thực hai bước. Hãy bật nó dưới đây để tiếp tục làm việc.",
+		    "Your union unit requires two-step verification. Turn it on below to go on working."));
+		html_raw_trusted(b, "</p>");
+	}
+
+	html_raw_trusted(b, "<section id=\"password\"><h2>");
+	html_text(b, L(r, "Đổi mật khẩu", "Change your password"));
+	html_raw_trusted(b, "</h2>");
+	html_form_begin(r, "/admin/account", NULL);
+	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"password\">");
+	field(b, "f-current", "current", L(r, "Mật khẩu hiện tại", "Current password"),
+	    "type=\"password\" autocomplete=\"current-password\" maxlength=\"200\" required");
+	field(b, "f-new", "new", L(r, "Mật khẩu mới (ít nhất 10 ký tự; một câu dài dễ nhớ là tốt nhất)",
+	    "New password (at least 10 characters; a long phrase you remember is best)"),
+	    "type=\"password\" autocomplete=\"new-password\" minlength=\"10\" maxlength=\"200\" required");
+	field(b, "f-new2", "new2", L(r, "Nhập lại mật khẩu mới", "New password again"),
+	    "type=\"password\" autocomplete=\"new-password\" minlength=\"10\" maxlength=\"200\" required");
+	html_raw_trusted(b, "<p class=\"hint\">");
+	html_text(b, L(r, "Đổi xong, mọi phiên đăng nhập khác của bạn sẽ kết thúc.",
+	    "When it is changed, all your other sessions are signed out."));
+	html_raw_trusted(b, "</p><button type=\"submit\" class=\"btn primary\">");
+	html_text(b, L(r, "Đổi mật khẩu", "Change password"));
+	html_raw_trusted(b, "</button></form></section>");
+
+	html_raw_trusted(b, "<section id=\"totp\"><h2>");
+	html_text(b, L(r, "Xác thực hai bước", "Two-step verification"));
+	html_raw_trusted(b, "</h2><p id=\"totp-state\">");
+	if (a->totp_enabled) {
+		html_text(b, L(r, "Đang bật: mỗi lần đăng nhập cần thêm mã từ ứng dụng xác thực.",
+		    "On: each sign-in also needs a code from your authenticator app."));
+		html_text(b, arena_printf(r->arena, L(r, " Còn %ld mã khôi phục chưa dùng.", " %ld unused recovery codes left."),
+		    a->recovery_left));
+	} else {
+		html_text(b, L(r, "Đang tắt. Khi bật, ngoài mật khẩu bạn cần thêm mã 6 chữ số từ một ứng dụng trên điện thoại "
+		    "(Google Authenticator, Microsoft Authenticator, FreeOTP…): kẻ lấy được mật khẩu vẫn không vào được.",
+		    "Off. When on, signing in also needs a 6-digit code from an app on your phone (Google Authenticator, "
+		    "Microsoft Authenticator, FreeOTP…): someone who learns your password still cannot get in."));
+	}
+	html_raw_trusted(b, "</p>");
+	if (a->totp_enabled) {
+		html_form_begin(r, "/admin/account", NULL);
+		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"recovery_new\"><h3>");
+		html_text(b, L(r, "Tạo bộ mã khôi phục mới", "New recovery codes"));
+		html_raw_trusted(b, "</h3><p class=\"hint\">");
+		html_text(b, L(r, "Các mã cũ sẽ hết hiệu lực.", "The old codes stop working."));
+		html_raw_trusted(b, "</p>");
+		field(b, "f-regen-code", "code", L(r, "Mã 6 chữ số hiện tại", "Current 6-digit code"), CODE_ATTRS " required");
+		html_raw_trusted(b, "<button type=\"submit\" class=\"btn\">");
+		html_text(b, L(r, "Tạo mã khôi phục mới", "Make new recovery codes"));
+		html_raw_trusted(b, "</button></form>");
+		if (a->required) {
+			html_raw_trusted(b, "<p class=\"hint\" id=\"totp-off-refused\">");
+			html_text(b, L(r, "Đơn vị của bạn yêu cầu xác thực hai bước, nên không thể tắt.",
+			    "Your union unit requires two-step verification, so it cannot be turned off."));
+			html_raw_trusted(b, "</p>");
+		} else {
+			html_form_begin(r, "/admin/account", NULL);
+			html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"totp_off\"><h3>");
+			html_text(b, L(r, "Tắt xác thực hai bước", "Turn two-step verification off"));
+			html_raw_trusted(b, "</h3>");
+			field(b, "f-off-code", "code", L(r, "Mã 6 chữ số hiện tại", "Current 6-digit code"), CODE_ATTRS " required");
+			html_raw_trusted(b, "<button type=\"submit\" class=\"btn\">");
+			html_text(b, L(r, "Tắt", "Turn off"));
+			html_raw_trusted(b, "</button></form>");
+		}
+	}
+	html_form_begin(r, "/admin/account", NULL);
+	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"totp_setup\"><h3>");
+	html_text(b, a->totp_enabled ? L(r, "Chuyển sang điện thoại mới", "Move to a new phone") :
+	    L(r, "Bật xác thực hai bước", "Turn two-step verification on"));
+	html_raw_trusted(b, "</h3>");
+	field(b, a->totp_enabled ? "f-setup-password2" : "f-setup-password", "current",
+	    L(r, "Mật khẩu hiện tại", "Current password"),
+	    "type=\"password\" autocomplete=\"current-password\" maxlength=\"200\" required");
+	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
+	html_text(b, L(r, "Tiếp tục", "Continue"));
+	html_raw_trusted(b, "</button></form></section>");
+
+	html_raw_trusted(b, "<section id=\"sessions\"><h2>");
+	html_text(b, L(r, "Phiên đăng nhập", "Sessions"));
+	html_raw_trusted(b, "</h2><p class=\"hint\">");
+	html_text(b, L(r, "Quên đăng xuất trên máy khác, hoặc nghi có người dùng tài khoản của bạn? Đăng xuất ở mọi nơi, "
+	    "rồi đổi mật khẩu.", "Left a session open elsewhere, or think someone used your account? Sign out everywhere, "
+	    "then change your password."));
+	html_raw_trusted(b, "</p>");
+	html_form_begin(r, "/admin/logout", NULL);
+	html_raw_trusted(b, "<input type=\"hidden\" name=\"all\" value=\"1\"><button type=\"submit\" class=\"btn\">");
+	html_text(b, tr(r->lang, MSG_LOGOUT_ALL));
+	html_raw_trusted(b, "</button></form></section>");
+	html_admin_end(r);
+}
+
+/* The setup page: the new secret as a QR code and as text, and the form
+ * for a first code from it. The QR image is an SVG we drew ourselves,
+ * carried in a data: URL (the CSP allows data: images), so no raw markup
+ * enters the page. */
+static void
+setup_page(struct req *r, int status, const unsigned char secret[TOTP_SECRET_LEN], const char *problem)
+{
+	struct buf *b = r->out;
+	char b32[TOTP_B32_MAX], uri[TOTP_URI_MAX];
+	base32_encode(secret, TOTP_SECRET_LEN, b32, sizeof(b32));
+	account_head(r, status, L(r, "Cài ứng dụng xác thực", "Set up your authenticator app"));
+	alert(b, problem);
+	html_raw_trusted(b, "<ol class=\"steps\"><li>");
+	html_text(b, L(r, "Cài một ứng dụng xác thực trên điện thoại: Google Authenticator, Microsoft Authenticator "
+	    "hoặc FreeOTP (miễn phí).", "Install an authenticator app on your phone: Google Authenticator, "
+	    "Microsoft Authenticator or FreeOTP (free)."));
+	html_raw_trusted(b, "</li><li>");
+	html_text(b, L(r, "Trong ứng dụng, chọn thêm tài khoản rồi quét mã QR này:",
+	    "In the app, add an account and scan this QR code:"));
+	char *svg = totp_uri(r->officer->username, b32, uri) == 0 ? qr_svg(uri, "220px") : NULL;
+	if (svg) {
+		size_t n = strlen(svg), cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+		char *b64 = arena_alloc(r->arena, cap);
+		sodium_bin2base64(b64, cap, (const unsigned char *)svg, n, sodium_base64_VARIANT_ORIGINAL);
+		free(svg);
+		html_raw_trusted(b, "<br><img id=\"totp-qr\" width=\"220\" height=\"220\" src=\"data:image/svg+xml;base64,");
+		html_attr(b, b64);
+		html_raw_trusted(b, "\" alt=\"");
+		html_attr(b, L(r, "Mã QR để thêm tài khoản vào ứng dụng xác thực", "QR code that adds the account to the app"));
+		html_raw_trusted(b, "\">");
+	}
+	html_raw_trusted(b, "<br>");
+	html_text(b, L(r, "Không quét được? Chọn nhập khóa và gõ khóa này (loại: theo thời gian):",
+	    "Cannot scan? Choose to enter a key and type this one (type: time based):"));
+	html_raw_trusted(b, " <code id=\"totp-secret\">");
+	for (size_t i = 0; b32[i]; i += 4)
+		html_text(b, arena_printf(r->arena, "%s%.4s", i ? " " : "", b32 + i));
+	html_raw_trusted(b, "</code></li><li>");
+	html_text(b, L(r, "Nhập mã 6 chữ số ứng dụng hiện ra để xác nhận. Xác thực hai bước chỉ bật sau bước này.",
+	    "Type the 6-digit code the app shows to confirm. Two-step verification is only turned on after this."));
+	html_raw_trusted(b, "</li></ol>");
+	html_form_begin(r, "/admin/account", NULL);
+	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"totp_confirm\">");
+	field(b, "f-confirm-code", "code", L(r, "Mã 6 chữ số", "6-digit code"), CODE_ATTRS " required autofocus");
+	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
+	html_text(b, L(r, "Xác nhận và bật", "Confirm and turn on"));
+	html_raw_trusted(b, "</button> <a href=\"/admin/account\">");
+	html_text(b, L(r, "Để sau", "Not now"));
+	html_raw_trusted(b, "</a></form>");
+	html_admin_end(r);
+}
+
+/* Replaces the officer's recovery codes with ten new ones and shows them,
+ * this once; only their keyed hashes are kept. false when a 503 was answered. */
+static bool
+recovery_issue(struct req *r)
+{
+	char codes[TOTP_RECOVERY_COUNT][TOTP_RECOVERY_LEN + 1];
+	struct buf hashes = { 0 };
+	for (int i = 0; i < TOTP_RECOVERY_COUNT; i++) {
+		unsigned char h[TOTP_RECOVERY_HASH_LEN];
+		char hex[2 * TOTP_RECOVERY_HASH_LEN + 1];
+		totp_recovery_new(codes[i]);
+		totp_recovery_hash(r->app->keys, codes[i], h);
+		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+		if (i)
+			buf_putc(&hashes, ',');
+		buf_puts(&hashes, hex);
+	}
+	buf_putc(&hashes, '\0');
+	const char *p[2] = { r->officer->id, hashes.failed ? NULL : hashes.data };
+	bool ok = p[1] != NULL &&
+	    account_exec(r, db_query(r->app->db, "DELETE FROM officer_recovery WHERE officer_id = $1", 1, p)) &&
+	    account_exec(r, db_query(r->app->db, "INSERT INTO officer_recovery (officer_id, code_hash) "
+	        "SELECT $1, decode(h, 'hex') FROM unnest(string_to_array($2, ',')) h", 2, p));
+	buf_free(&hashes);
+	if (!ok) {
+		if (r->status < 500)
+			http_error(r, 503, MSG__MAX);
+		return false;
+	}
+	struct buf *b = r->out;
+	account_head(r, 200, L(r, "Mã khôi phục", "Recovery codes"));
+	html_raw_trusted(b, "<p class=\"alert\">");
+	html_text(b, L(r, "Chép hoặc in các mã này và cất ở nơi an toàn, tách khỏi điện thoại. Khi mất điện thoại, mỗi mã "
+	    "thay cho mã 6 chữ số được một lần. Trang này chỉ hiện các mã một lần duy nhất.",
+	    "Write these codes down or print them and keep them somewhere safe, apart from your phone. If you lose the "
+	    "phone, each one stands in for the 6-digit code once. This page shows them this one time only."));
+	html_raw_trusted(b, "</p><ol id=\"recovery-codes\" class=\"codes\">");
+	for (int i = 0; i < TOTP_RECOVERY_COUNT; i++) {
+		html_raw_trusted(b, "<li><code>");
+		html_text(b, arena_printf(r->arena, "%.5s-%s", codes[i], codes[i] + 5));
+		html_raw_trusted(b, "</code></li>");
+	}
+	html_raw_trusted(b, "</ol><p><a class=\"btn primary\" href=\"/admin/account\">");
+	html_text(b, L(r, "Tôi đã cất các mã", "I have kept the codes"));
+	html_raw_trusted(b, "</a></p>");
+	html_admin_end(r);
+	sodium_memzero(codes, sizeof(codes));
+	return true;
+}
+
+/* Counts one secret check against the per-officer limit; true (and a 429
+ * page answered) when over it. */
+static bool
+account_throttled(struct req *r, const struct account *a)
+{
+	const char *key = limit_key(r, "account");
+	if (!ratelimit_hit(RL_LOGIN, key, strlen(key)))
+		return false;
+	account_page(r, 429, a, tr(r->lang, MSG_LOGIN_THROTTLED), NULL);
+	return true;
+}
+
+/* Checks a code from the officer's current authenticator and takes its
+ * step, so it cannot be used again. false (audited) when wrong. */
+static bool
+account_code_ok(struct req *r, const struct account *a, const char *why)
+{
+	int64_t step = totp_verify(a->secret, kv_get_or_empty(&r->form, "code"), time(NULL), a->last_step);
+	if (step < 0) {
+		audit_officer(r, "account.totp_failed", "", arena_printf(r->arena, "%s: %s", why,
+		    step == TOTP_REUSED ? "code already used" : "wrong code"));
+		return false;
+	}
+	char s[24];
+	snprintf(s, sizeof(s), "%lld", (long long)step);
+	const char *p[2] = { r->officer->id, s };
+	return account_exec(r, db_query(r->app->db, "UPDATE officer SET totp_last_step = $2 WHERE id = $1", 2, p));
+}
+
+static const char *
+wrong_code(const struct req *r)
+{
+	return L(r, "Mã không đúng hoặc đã được dùng. Hãy nhập mã đang hiện trong ứng dụng.",
+	    "Wrong code, or one already used. Type the code the app shows now.");
+}
+
+static const char *
+wrong_password(const struct req *r)
+{
+	return L(r, "Mật khẩu hiện tại không đúng.", "The current password is wrong.");
+}
+
+/* action=password: current password, the new one twice. */
+static void
+account_password(struct req *r, struct account *a)
+{
+	const char *cur = kv_get_or_empty(&r->form, "current"), *pw = kv_get_or_empty(&r->form, "new");
+	if (account_throttled(r, a))
+		return;
+	if (!auth_check_password(a->password_hash, cur)) {
+		audit_officer(r, "account.passwd_failed", "", "wrong current password");
+		account_page(r, 403, a, wrong_password(r), NULL);
+		return;
+	}
+	if (strcmp(pw, kv_get_or_empty(&r->form, "new2")) != 0) {
+		account_page(r, 400, a, L(r, "Hai lần nhập mật khẩu mới không giống nhau.",
+		    "The two new passwords are not the same."), NULL);
+		return;
+	}
+	enum msg problem = auth_password_problem(pw, r->officer->username);
+	if (problem == MSG__MAX && strcmp(pw, cur) == 0)
+		problem = MSG_PASSWORD_COMMON;
+	if (problem != MSG__MAX) {
+		account_page(r, 400, a, tr(r->lang, problem), NULL);
+		return;
+	}
+	char hash[AUTH_HASH_MAX];
+	if (auth_hash_password(pw, hash) != 0) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	/* every other session ends; this one (known by its own _csrf) stays */
+	const char *p[2] = { r->officer->id, hash }, *s[2] = { r->officer->id, r->officer->csrf };
+	PGresult *ended = NULL;
+	if (!account_exec(r, db_query(r->app->db, "UPDATE officer SET password_hash = $2, password_changed_at = now() "
+	        "WHERE id = $1", 2, p)))
+		return;
+	ended = db_query(r->app->db, "DELETE FROM session WHERE officer_id = $1 AND csrf <> $2", 2, s);
+	if (ended == NULL || !db_ok(ended)) {
+		PQclear(ended);
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	audit_officer(r, "account.passwd", "", arena_printf(r->arena, "%s other sessions ended", PQcmdTuples(ended)));
+	PQclear(ended);
+	account_page(r, 200, a, NULL, L(r, "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.",
+	    "Password changed. Your other sessions are signed out."));
+}
+
+/* GET|POST /admin/account: the signed-in officer's own password, second
+ * factor, recovery codes and sessions. Runs in the console transaction
+ * (dispatcher: login, CSRF). Secret checks are rate-limited per officer
+ * (429) and failures audited; wrong input answers 400/403 with the page
+ * and the reason, never with what was typed. */
 void
 page_admin_account(struct req *r)
 {
-	http_error(r, 404, MSG__MAX);
+	struct account a;
+	if (strcmp(r->path, "/admin/account") != 0) {
+		http_error(r, 404, MSG__MAX);
+		return;
+	}
+	if (account_load(r, &a) != 0) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	if (r->method != METHOD_POST) {
+		account_page(r, 200, &a, NULL, NULL);
+		return;
+	}
+	const char *action = kv_get_or_empty(&r->form, "action");
+	if (strcmp(action, "password") == 0) {
+		account_password(r, &a);
+	} else if (strcmp(action, "totp_setup") == 0) {
+		if (account_throttled(r, &a))
+			return;
+		if (!auth_check_password(a.password_hash, kv_get_or_empty(&r->form, "current"))) {
+			audit_officer(r, "account.passwd_failed", "", "wrong current password (two-step setup)");
+			account_page(r, 403, &a, wrong_password(r), NULL);
+			return;
+		}
+		unsigned char secret[TOTP_SECRET_LEN];
+		char hex[2 * TOTP_SECRET_LEN + 1];
+		totp_secret_new(secret);
+		sodium_bin2hex(hex, sizeof(hex), secret, sizeof(secret));
+		const char *p[2] = { r->officer->id, hex };
+		if (account_exec(r, db_query(r->app->db, "UPDATE officer SET totp_pending = decode($2, 'hex') WHERE id = $1", 2, p)))
+			setup_page(r, 200, secret, NULL);
+		sodium_memzero(hex, sizeof(hex));
+	} else if (strcmp(action, "totp_confirm") == 0) {
+		if (!a.has_pending) {
+			http_redirect(r, "/admin/account");
+			return;
+		}
+		if (account_throttled(r, &a))
+			return;
+		int64_t step = totp_verify(a.pending, kv_get_or_empty(&r->form, "code"), time(NULL), 0);
+		if (step < 0) {
+			audit_officer(r, "account.totp_failed", "", "setup: wrong code");
+			setup_page(r, 400, a.pending, wrong_code(r));
+			return;
+		}
+		char s[24];
+		snprintf(s, sizeof(s), "%lld", (long long)step);
+		const char *p[2] = { r->officer->id, s };
+		if (!account_exec(r, db_query(r->app->db, "UPDATE officer SET totp_secret = totp_pending, totp_pending = NULL, "
+		        "totp_enabled = true, totp_last_step = $2 WHERE id = $1", 2, p)))
+			return;
+		audit_officer(r, "account.totp_on", "", a.totp_enabled ? "new authenticator" : "");
+		recovery_issue(r);
+	} else if (strcmp(action, "totp_off") == 0) {
+		if (!a.totp_enabled) {
+			http_redirect(r, "/admin/account");
+			return;
+		}
+		if (a.required) {
+			account_page(r, 403, &a, L(r, "Đơn vị của bạn yêu cầu xác thực hai bước, nên không thể tắt.",
+			    "Your union unit requires two-step verification, so it cannot be turned off."), NULL);
+			return;
+		}
+		if (account_throttled(r, &a))
+			return;
+		if (!account_code_ok(r, &a, "turning off")) {
+			if (r->status < 500)
+				account_page(r, 403, &a, wrong_code(r), NULL);
+			return;
+		}
+		const char *p[1] = { r->officer->id };
+		if (!account_exec(r, db_query(r->app->db, "UPDATE officer SET totp_enabled = false, totp_secret = NULL, "
+		        "totp_pending = NULL WHERE id = $1", 1, p)) ||
+		    !account_exec(r, db_query(r->app->db, "DELETE FROM officer_recovery WHERE officer_id = $1", 1, p)))
+			return;
+		audit_officer(r, "account.totp_off", "", "");
+		a.totp_enabled = false;
+		a.recovery_left = 0;
+		account_page(r, 200, &a, NULL, L(r, "Đã tắt xác thực hai bước.", "Two-step verification is off."));
+	} else if (strcmp(action, "recovery_new") == 0) {
+		if (!a.totp_enabled) {
+			http_redirect(r, "/admin/account");
+			return;
+		}
+		if (account_throttled(r, &a))
+			return;
+		if (!account_code_ok(r, &a, "new recovery codes")) {
+			if (r->status < 500)
+				account_page(r, 403, &a, wrong_code(r), NULL);
+			return;
+		}
+		audit_officer(r, "account.recovery_new", "", "");
+		recovery_issue(r);
+	} else {
+		http_error(r, 400, MSG__MAX);
+	}
 }

@@ -6,7 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PACKAGES=(
 	gcc make pkg-config ca-certificates curl
 	libfcgi-dev libpq-dev postgresql postgresql-contrib
-	libqrencode-dev libpng-dev libjansson-dev libsodium-dev libutf8proc-dev
+	libqrencode-dev libpng-dev libjansson-dev libsodium-dev libutf8proc-dev nettle-dev
 	libxlsxwriter-dev libcmocka-dev
 	nginx-light zbar-tools wrk
 	chromium libimage-exiftool-perl python3

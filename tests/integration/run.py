@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness                        # noqa: E402
 import test_abuse                     # noqa: E402
 import test_cli                       # noqa: E402
+import test_console_account           # noqa: E402
 import test_export                    # noqa: E402
 import test_forms                     # noqa: E402
 import test_ops                       # noqa: E402
@@ -56,6 +57,9 @@ TESTS = [
     ("console export streams the officer's scope only, audited", test_export.test_console_export),
     ("console CSRF, idle and absolute session expiry", test_scope.test_csrf_and_session),
     ("row-level security hides other units even without WHERE", test_scope.test_rls_without_where),
+    ("account: two-step sign-in, code replay, recovery codes, lockout", test_console_account.test_totp_login),
+    ("account: password change refuses weak ones, signs out other sessions", test_console_account.test_password_change),
+    ("account: CSRF on /admin/account, the second step needs its session", test_console_account.test_account_csrf),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
