@@ -144,7 +144,10 @@ auth_login(struct req *r, const char *username, const char *password, const char
 		audit(r, id, unit, "login.failed", "", !ok ? "wrong password" : disabled ? "account disabled" : "account locked");
 		return AUTH_FAILED;
 	}
-	PQclear(db_run(r->app->db, STMT_LOGIN_OK, pid, NULL, NULL));
+	/* with a second factor the failure count is cleared only by a good code,
+	 * or knowing the password would reset the lockout every four tries */
+	if (!*totp)
+		PQclear(db_run(r->app->db, STMT_LOGIN_OK, pid, NULL, NULL));
 	audit(r, id, unit, *totp ? "login.password" : "login", "", "");
 	*officer_id = id;
 	return AUTH_OK;

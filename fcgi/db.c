@@ -284,11 +284,20 @@ db_begin(struct db *db)
 	return 0;
 }
 
+/* Commits; -1 when the transaction had failed (PostgreSQL then answers
+ * COMMIT with ROLLBACK) or the connection broke: nothing was kept. */
 int
 db_commit(struct db *db)
 {
 	db->in_tx = false;
-	return db_command(db, "COMMIT");
+	if (!db_ready(db) || PQtransactionStatus(db->conn) == PQTRANS_INERROR) {
+		(void)db_command(db, "ROLLBACK");
+		return -1;
+	}
+	PGresult *res = PQexec(db->conn, "COMMIT");
+	int rc = db_ok(res) && strcmp(PQcmdStatus(res), "COMMIT") == 0 ? 0 : -1;
+	PQclear(res);
+	return rc;
 }
 
 void

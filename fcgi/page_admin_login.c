@@ -101,7 +101,15 @@ page_admin_login(struct req *r)
 		http_error(r, 503, MSG__MAX);
 		return;
 	}
-	http_redirect(r, totp ? arena_printf(r->arena, "/admin/login/totp?next=%s", auth_safe_next(next)) : auth_safe_next(next));
+	if (!totp) {
+		http_redirect(r, auth_safe_next(next));
+		return;
+	}
+	struct buf to = { 0 };   /* the next path travels URL-encoded: & or # must not cut it */
+	buf_puts(&to, "/admin/login/totp?next=");
+	html_url_arg(&to, auth_safe_next(next));
+	http_redirect(r, arena_strdup(r->arena, to.data));
+	buf_free(&to);
 }
 
 /* POST /admin/logout: this session, or with all=1 every session. */

@@ -62,7 +62,21 @@ static const struct route routes[] = {
 	{ M_GET | M_POST, "/admin/officers",     page_admin_officers, CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
 	{ M_GET,          "/admin/audit",        page_admin_audit,    CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
 	{ M_GET,          "/admin/export",       page_admin_export,   CONSOLE | ROUTE_OFFICER | ROUTE_PREFIX },
+	{ M_GET | M_POST, "/admin/cases",        page_admin_cases,    CONSOLE | ROUTE_PREFIX },
 };
+
+/* "/admin/login?next=" + this request's path and query, URL-encoded, so
+ * signing in returns to exactly where the officer was going. */
+static const char *
+next_url(struct req *r, const char *prefix)
+{
+	struct buf b = { 0 };
+	buf_puts(&b, prefix);
+	html_url_arg(&b, *r->query ? arena_printf(r->arena, "%s?%s", r->path, r->query) : r->path);
+	const char *out = arena_strdup(r->arena, b.data ? b.data : prefix);
+	buf_free(&b);
+	return out;
+}
 
 /* Signs the request in, checks role and CSRF, and opens the transaction
  * in which row-level security sees only the officer's subtree. false when
@@ -76,15 +90,23 @@ console_enter(struct req *r, const struct route *rt)
 	case AUTH_DB_DOWN:
 		http_error(r, 503, MSG__MAX);
 		return false;
+	case AUTH_MFA_PENDING:   /* password given, code not yet */
+		r->officer = NULL;
+		http_redirect(r, r->method == METHOD_GET ? next_url(r, "/admin/login/totp?next=") : "/admin/login/totp");
+		return false;
 	default:
 		r->officer = NULL;
-		http_redirect(r, r->method == METHOD_GET ?
-		    arena_printf(r->arena, "/admin/login?next=%s", r->path) : "/admin/login");
+		http_redirect(r, r->method == METHOD_GET ? next_url(r, "/admin/login?next=") : "/admin/login");
 		return false;
 	}
 	if (((rt->flags & ROUTE_ADMIN) && r->officer->role < ROLE_ADMIN) ||
 	    ((rt->flags & ROUTE_OFFICER) && r->officer->role < ROLE_OFFICER)) {
 		http_error(r, 403, MSG_NOT_ALLOWED_ROLE);
+		return false;
+	}
+	/* a unit that requires a second factor: enrol before anything else */
+	if (account_needs_totp(r) && strcmp(r->path, "/admin/account") != 0 && strcmp(r->path, "/admin/logout") != 0) {
+		http_redirect(r, "/admin/account");
 		return false;
 	}
 	if ((rt->flags & ROUTE_CSRF) && r->method == METHOD_POST) {
