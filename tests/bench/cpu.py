@@ -4,6 +4,7 @@
 usage: cpu.py PID...   prints one line: machine busy and total jiffies, then for
 each PID the jiffies used so far by it and all its descendants (including
 children that have exited and been reaped, via cutime/cstime), in clock ticks.
+A tree does not include another listed PID's tree.
 Run it before and after a load run; the differences say who used the CPU.
 """
 import os
@@ -32,10 +33,13 @@ def main():
     for pid, (ppid, _) in procs.items():
         children.setdefault(ppid, []).append(pid)
 
-    def tree(pid):
-        if pid not in procs:
+    roots = {int(p) for p in sys.argv[1:] if p.isdigit()}
+
+    def tree(pid, top=True):
+        # a tree stops where another listed tree begins: each pid counts once
+        if pid not in procs or (not top and pid in roots):
             return 0
-        return procs[pid][1] + sum(tree(c) for c in children.get(pid, []))
+        return procs[pid][1] + sum(tree(c, False) for c in children.get(pid, []))
 
     with open("/proc/stat") as f:
         cpu = [int(x) for x in f.readline().split()[1:]]
