@@ -331,11 +331,12 @@ supervise(int listen_fd, const struct options *o, struct app *app)
 				const struct form_set *stale = app->forms;
 				app->forms = fresh;
 				generation++;
-				for (int i = 0; i < o->workers; i++) {
+				/* all old workers first: none may take a request once a new one serves */
+				for (int i = 0; i < o->workers; i++)
 					if (slot[i].pid > 0)
 						kill(slot[i].pid, SIGTERM);
+				for (int i = 0; i < o->workers; i++)
 					slot[i] = (struct worker_slot){ spawn_worker(listen_fd, app), generation };
-				}
 				form_set_free((struct form_set *)stale);
 				log_msg("forms reloaded (%zu forms)", fresh->n);
 			}
