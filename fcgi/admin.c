@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <libpq-fe.h>
 #include <sodium.h>
 
@@ -17,6 +18,8 @@
 #include "export.h"
 #include "form.h"
 #include "i18n.h"
+#include "org.h"
+#include "poster.h"
 #include "qr.h"
 #include "text.h"
 #include "token.h"
@@ -90,12 +93,16 @@ parse_opts(int argc, char **argv, const char *allowed, struct opts *o)
 		}
 		const char *eq = strchr(a, '=');
 		char *name = arena_strndup(arena, a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
-		char pat[64];
+		char pat[64], flag[64];
 		snprintf(pat, sizeof(pat), " %s ", name);
+		snprintf(flag, sizeof(flag), " %s? ", name);   /* "name?" in allowed: a flag without a value */
 		char *allow = arena_printf(arena, " %s ", allowed);
-		if (strstr(allow, pat) == NULL)
+		bool is_flag = strstr(allow, flag) != NULL;
+		if (strstr(allow, pat) == NULL && !is_flag)
 			return fail(EXIT_USAGE, "unknown option --%s (try --help)", name);
-		const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+		if (is_flag && eq)
+			return fail(EXIT_USAGE, "--%s takes no value", name);
+		const char *val = is_flag ? "1" : eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 		if (val == NULL)
 			return fail(EXIT_USAGE, "--%s needs a value", name);
 		if (o->n == OPTS_MAX)
@@ -344,6 +351,8 @@ unit_add(const char *code, const char *name, const char *parent, const char *kin
 	return EXIT_OK;
 }
 
+static int unit_hotline_set(const char *code, const char *hotline);
+
 static int
 cmd_unit_add(struct opts *o)
 {
@@ -352,7 +361,11 @@ cmd_unit_add(struct opts *o)
 	const char *kind = opt(o, "kind");
 	if (kind == NULL)
 		kind = opt(o, "parent") ? "grassroots" : "province";
-	return unit_add(opt(o, "code"), opt(o, "name"), opt(o, "parent"), kind);
+	const char *hotline = opt(o, "hotline");
+	if (hotline && *hotline && !org_hotline_valid(hotline))
+		return fail(EXIT_USAGE, "--hotline: %s", org_problem_text(ORG_BAD_HOTLINE, LANG_EN));
+	int rc = unit_add(opt(o, "code"), opt(o, "name"), opt(o, "parent"), kind);
+	return rc == EXIT_OK && hotline ? unit_hotline_set(opt(o, "code"), hotline) : rc;
 }
 
 static int
@@ -574,6 +587,155 @@ cmd_qr_svg(struct opts *o)
 	return EXIT_OK;
 }
 
+/* ---- hotlines, workplace import, posters ---- */
+
+/* Sets (or with "" removes) the hotline posters print for a unit. */
+static int
+unit_hotline_set(const char *code, const char *hotline)
+{
+	if (*hotline && !org_hotline_valid(hotline))
+		return fail(EXIT_USAGE, "--hotline: %s", org_problem_text(ORG_BAD_HOTLINE, LANG_EN));
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	const char *p[2] = { code, hotline };
+	PGresult *res = run("UPDATE org_unit SET hotline = nullif($2, '') WHERE code = $1 RETURNING id", 2, p, NULL);
+	if (res == NULL)
+		return EXIT_FAIL;
+	char *unit_id = PQntuples(res) == 1 ? arena_strdup(arena, PQgetvalue(res, 0, 0)) : NULL;
+	PQclear(res);
+	if (unit_id == NULL)
+		return fail(EXIT_USAGE, "no unit with code %s", code);
+	audit_cli("unit.update", arena_printf(arena, "unit:%s", unit_id), *hotline ? "hotline set" : "hotline removed", unit_id);
+	return EXIT_OK;
+}
+
+static int
+cmd_unit_hotline(struct opts *o)
+{
+	if (!opt(o, "code") || !opt(o, "hotline"))
+		return fail(EXIT_USAGE, "unit hotline needs --code and --hotline (\"\" removes it; try --help)");
+	int rc = unit_hotline_set(opt(o, "code"), opt(o, "hotline"));
+	if (rc == EXIT_OK)
+		printf("hotline of %s %s\n", opt(o, "code"), *opt(o, "hotline") ? "set" : "removed");
+	return rc;
+}
+
+/* Reads a whole file (or stdin for "-") into the arena, keeping NUL bytes. */
+static char *
+read_all(const char *path, size_t max, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	struct buf b = { 0 };
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len <= max)
+		buf_append(&b, chunk, n);
+	bool bad = ferror(f) || b.failed || b.len > max;
+	if (f != stdin)
+		fclose(f);
+	char *s = bad ? NULL : arena_strndup(arena, b.data ? b.data : "", b.len);
+	*len = bad ? 0 : b.len;
+	buf_free(&b);
+	if (bad)
+		errno = EFBIG;
+	return s;
+}
+
+/* Imports workplaces from CSV with the console's rules (org.c): every bad
+ * line is listed and nothing is stored, else all are, in one statement. */
+static int
+cmd_workplace_import(struct opts *o)
+{
+	if (o->npos != 1)
+		return fail(EXIT_USAGE, "give one FILE.csv, or - for standard input (try --help)");
+	const char *path = o->positional[0];
+	size_t len;
+	char *csv = read_all(path, 16u << 20, &len);
+	if (csv == NULL)
+		return fail(EXIT_USAGE, "cannot read %s: %s", path, errno == EFBIG ? "larger than 16 MB" : strerror(errno));
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	struct org_import im;
+	if (org_import_check(arena, db, csv, len, "", &im) != 0)
+		return fail(EXIT_FAIL, "database error: %s", db_error(db));
+	if (im.nerrors > 0) {
+		for (size_t i = 0; i < im.nerrors; i++) {
+			const struct org_error *e = &im.errors[i];
+			if (e->line > 0)
+				fprintf(stderr, "%s: line %ld: ", path, e->line);
+			else
+				fprintf(stderr, "%s: ", path);
+			fprintf(stderr, "%s%s%s%s\n", org_problem_text(e->why, LANG_EN), e->detail ? " (" : "",
+			    e->detail ? e->detail : "", e->detail ? ")" : "");
+		}
+		return fail(EXIT_USAGE, "%zu problem(s) in %s: nothing imported", im.nerrors, path);
+	}
+	char state[8];
+	long n = org_import_store(db, &im, state, sizeof(state));
+	if (n < 0)
+		return fail(strncmp(state, "23", 2) == 0 ? EXIT_USAGE : EXIT_FAIL,
+		    "nothing imported: the database refused the rows (SQLSTATE %s): %s", state, db_error(db));
+	struct buf d = { 0 };
+	buf_appendf(&d, "%ld workplace(s):", n);
+	for (size_t i = 0; i < im.nrows && d.len < 1800; i++)
+		buf_appendf(&d, " %s", im.rows[i].code);
+	if (d.len >= 1800)
+		buf_puts(&d, " …");
+	audit_cli("workplace.import", "", d.data ? d.data : "", NULL);
+	buf_free(&d);
+	printf("%ld workplace(s) imported from %s\n", n, path);
+	return EXIT_OK;
+}
+
+/* Prints the A4 posters of one QR code (TOKEN) or of every active one
+ * under a unit (--unit CODE), the same document the console prints. */
+static int
+cmd_qr_poster(struct opts *o)
+{
+	const char *unit = opt(o, "unit");
+	char *unit_id = NULL, *entry_id = NULL;
+	if ((unit == NULL) == (o->npos == 0))
+		return fail(EXIT_USAGE, "give --unit CODE or one TOKEN (try --help)");
+	char err[512];
+	struct form_set *set = form_set_load(getenv("TIENGNOI_FORMS_DIR") ? getenv("TIENGNOI_FORMS_DIR") : "forms",
+	    err, sizeof(err));
+	if (set == NULL)
+		return fail(EXIT_FAIL, "cannot load form definitions: %s", err);
+	int rc = EXIT_OK;
+	if (unit) {
+		if (!db_connect(false))
+			rc = EXIT_FAIL;
+		else if ((unit_id = id_by_code("SELECT id FROM org_unit WHERE code = $1", "unit", unit)) == NULL)
+			rc = EXIT_USAGE;
+	} else {
+		char *t = known_token(o);
+		if (t == NULL)
+			rc = EXIT_USAGE;
+		else if ((entry_id = id_by_code("SELECT id FROM entry_point WHERE token = $1", "QR code", t)) == NULL)
+			rc = EXIT_USAGE;
+	}
+	if (rc != EXIT_OK) {
+		form_set_free(set);
+		return rc;
+	}
+	const char *base = config_base_url();
+	struct poster_opts po = { base, set, "", entry_id, unit_id,
+	    arena_printf(arena, "%.*s/static/poster.css", (int)(strlen(base) - (base[0] && base[strlen(base) - 1] == '/')), base), NULL };
+	struct buf out = { 0 };
+	long n = poster_document(&out, arena, db, &po);
+	form_set_free(set);
+	if (n < 0 || out.failed)
+		rc = fail(EXIT_FAIL, "could not make the posters: %s", db_error(db));
+	else if (n == 0)
+		rc = fail(EXIT_USAGE, "no active QR code under unit %s", unit ? unit : "?");
+	else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0)
+		rc = fail(EXIT_FAIL, "write failed: %s", strerror(errno));
+	buf_free(&out);
+	return rc;
+}
+
 /* ---- officers ---- */
 
 /* Reads a password from stdin (one line, not echoed anywhere). */
@@ -789,6 +951,7 @@ cmd_demo(struct opts *o)
 	if ((rc = unit_add("LDLD-LAICHAU", "Liên đoàn Lao động tỉnh Lai Châu", NULL, "province")) ||
 	    (rc = unit_add("CD-TANPHONG", "Công đoàn phường Tân Phong", "LDLD-LAICHAU", "commune")) ||
 	    (rc = unit_add("CDN-CONGTHUONG", "Công đoàn ngành Công Thương tỉnh Lai Châu", "LDLD-LAICHAU", "sector")) ||
+	    (rc = unit_hotline_set("LDLD-LAICHAU", "0213 3876 543")) ||
 	    (rc = workplace_add("MAY-TANPHONG", "Công ty TNHH May mặc Tân Phong", "CD-TANPHONG",
 	        "6200123456", "Phường Tân Phong, tỉnh Lai Châu")) ||
 	    (rc = workplace_add("CHE-TAMDUONG", "Nhà máy Chè Tam Đường", "CDN-CONGTHUONG",
@@ -816,6 +979,485 @@ cmd_demo(struct opts *o)
 	return EXIT_OK;
 }
 
+/* ---- the audit chain ---- */
+
+/* What audit_row_text() prints for `at`: microseconds since the epoch as
+ * YYYY-MM-DDTHH:MM:SS.ffffffZ in UTC. */
+static void
+audit_time_text(long long us, char out[48])
+{
+	long long secs = us / 1000000, frac = us % 1000000;
+	if (frac < 0) {
+		frac += 1000000;
+		secs--;
+	}
+	time_t t = (time_t)secs;
+	struct tm tm;
+	size_t n = gmtime_r(&t, &tm) ? strftime(out, 48, "%Y-%m-%dT%H:%M:%S", &tm) : 0;
+	snprintf(out + n, 48 - n, ".%06lldZ", frac);
+}
+
+/* The hash a row should carry: SHA-256 of prev_hash and the row's text,
+ * rebuilt here from the columns (not with audit_row_text()), so the check
+ * does not trust the database's own formatting. */
+static void
+audit_row_hash(const unsigned char prev[32], PGresult *res, int i, unsigned char out[32])
+{
+	char at[48];
+	audit_time_text(atoll(PQgetvalue(res, i, 1)), at);
+	const char *parts[7] = { PQgetvalue(res, i, 0), at, PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
+		PQgetvalue(res, i, 4), PQgetvalue(res, i, 5), PQgetvalue(res, i, 6) };
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, prev, 32);
+	for (int k = 0; k < 7; k++) {
+		if (k > 0)
+			crypto_hash_sha256_update(&st, (const unsigned char *)"\x1f", 1);
+		crypto_hash_sha256_update(&st, (const unsigned char *)parts[k], strlen(parts[k]));
+	}
+	crypto_hash_sha256_final(&st, out);
+}
+
+static bool
+hex32(const char *hex, unsigned char out[32])
+{
+	size_t n = 0;
+	return sodium_hex2bin(out, 32, hex, strlen(hex), NULL, &n, NULL) == 0 && n == 32;
+}
+
+/* Walks the whole audit_log in id order, 10,000 rows at a time (constant
+ * memory), recomputing every hash and checking every link. Exit 0 "audit
+ * chain intact: N rows"; exit 1 naming the first broken row and why. With
+ * --anchor HASH (a newest-row hash written down earlier) it also fails
+ * when that row is gone: the one change a chain cannot show by itself is
+ * its newest rows cut off, or everything after a point rewritten. */
+static int
+cmd_audit_verify(struct opts *o)
+{
+	const char *anchor = opt(o, "anchor");
+	unsigned char want_anchor[32], prev[32] = { 0 }, calc[32], stored[32], link[32];
+	bool anchor_seen = false;
+	if (anchor && !hex32(anchor, want_anchor))
+		return fail(EXIT_USAGE, "--anchor must be 64 hex digits (a row hash printed by audit verify)");
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	long long rows = 0;
+	char last_id[24] = "", prev_id[24] = "", last_at[48] = "";
+	for (;;) {
+		const char *p[1] = { last_id };
+		PGresult *res = run("SELECT id, (extract(epoch FROM at) * 1000000)::bigint, coalesce(officer_id::text, ''), "
+		    "coalesce(unit_id::text, ''), action, object, detail, encode(prev_hash, 'hex'), encode(hash, 'hex') "
+		    "FROM audit_log WHERE ($1 = '' OR id > $1::bigint) ORDER BY id LIMIT 10000", 1, p, NULL);
+		if (res == NULL)
+			return EXIT_FAIL;
+		int n = PQntuples(res);
+		for (int i = 0; i < n; i++) {
+			const char *id = PQgetvalue(res, i, 0);
+			if (!hex32(PQgetvalue(res, i, 7), link) || !hex32(PQgetvalue(res, i, 8), stored)) {
+				PQclear(res);
+				return fail(EXIT_FAIL, "audit chain broken at row %s: its hashes are not 32 bytes", id);
+			}
+			audit_row_hash(link, res, i, calc);
+			if (memcmp(calc, stored, 32) != 0) {
+				/* tell a changed row from a CLI that formats rows unlike audit_row_text() */
+				const char *q[1] = { id };
+				PGresult *sql = run("SELECT sha256(prev_hash || convert_to(audit_row_text(a), 'UTF8')) = hash "
+				    "FROM audit_log a WHERE id = $1::bigint", 1, q, NULL);
+				bool sql_agrees = sql && PQntuples(sql) == 1 && PQgetvalue(sql, 0, 0)[0] == 't';
+				PQclear(sql);
+				char *bad = arena_strdup(arena, id);
+				PQclear(res);
+				if (sql_agrees)
+					return fail(EXIT_FAIL, "audit verify: row %s hashes differently here than in audit_row_text(); "
+					    "the CLI and sql/ disagree on the row format (a bug, not tampering)", bad);
+				return fail(EXIT_FAIL, "audit chain broken at row %s: its content does not match its hash "
+				    "(the row was changed after it was written)", bad);
+			}
+			if (memcmp(link, prev, 32) != 0) {
+				char *bad = arena_strdup(arena, id);
+				PQclear(res);
+				if (rows == 0)
+					return fail(EXIT_FAIL, "audit chain broken at row %s: it is the first row but does not start "
+					    "the chain (its prev_hash is not 32 zero bytes): earlier rows were deleted", bad);
+				return fail(EXIT_FAIL, "audit chain broken at row %s: it does not follow row %s (its prev_hash is not "
+				    "that row's hash): a row between them was deleted, or rows were rewritten", bad, prev_id);
+			}
+			if (anchor && memcmp(stored, want_anchor, 32) == 0)
+				anchor_seen = true;
+			memcpy(prev, stored, 32);
+			snprintf(prev_id, sizeof(prev_id), "%s", id);
+			rows++;
+		}
+		if (n > 0) {
+			snprintf(last_id, sizeof(last_id), "%s", PQgetvalue(res, n - 1, 0));
+			audit_time_text(atoll(PQgetvalue(res, n - 1, 1)), last_at);
+		}
+		PQclear(res);
+		if (n < 10000)
+			break;
+	}
+	if (anchor && !anchor_seen)
+		return fail(EXIT_FAIL, "audit chain broken: no row has the anchor hash %s any more: the rows since it was "
+		    "written down were cut off or rewritten", anchor);
+	char hex[65];
+	sodium_bin2hex(hex, sizeof(hex), prev, 32);
+	if (rows == 0)
+		printf("audit chain intact: 0 rows\n");
+	else
+		printf("audit chain intact: %lld rows; newest row %s at %s, hash %s\n", rows, last_id, last_at, hex);
+	return EXIT_OK;
+}
+
+/* Prints the newest N rows (default 20), oldest first, one per line:
+ * id, time (Vietnam), officer, unit, action, object, detail, tab-separated. */
+static int
+cmd_audit_tail(struct opts *o)
+{
+	const char *n = opt(o, "n") ? opt(o, "n") : "20";
+	if (strlen(n) == 0 || strlen(n) > 5 || strspn(n, "0123456789") != strlen(n) || atoi(n) < 1 || atoi(n) > 10000)
+		return fail(EXIT_USAGE, "--n must be a number from 1 to 10000");
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	const char *p[1] = { n };
+	PGresult *res = run("SELECT * FROM (SELECT a.id, to_char(a.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS'), "
+	    "coalesce(o.username, '-'), coalesce(u.code, '-'), a.action, a.object, "
+	    "translate(a.detail, E'\\t\\n\\r', '   ') FROM audit_log a LEFT JOIN officer o ON o.id = a.officer_id "
+	    "LEFT JOIN org_unit u ON u.id = a.unit_id ORDER BY a.id DESC LIMIT $1::integer) t ORDER BY 1", 1, p, NULL);
+	if (res == NULL)
+		return EXIT_FAIL;
+	for (int i = 0; i < PQntuples(res); i++)
+		printf("%s\t%s +07\t%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), PQgetvalue(res, i, 2),
+		    PQgetvalue(res, i, 3), PQgetvalue(res, i, 4), PQgetvalue(res, i, 5), PQgetvalue(res, i, 6));
+	PQclear(res);
+	return EXIT_OK;
+}
+
+/* ---- retention and data-subject requests (sql/011_retention.sql, docs/privacy.md) ---- */
+
+/* Writes one audit row inside the caller's transaction and says whether it
+ * was written, so a purge or an erasure is never committed unaudited. */
+static bool
+audit_cli_checked(const char *action, const char *object, const char *detail, const char *unit_id)
+{
+	const char *p[4] = { unit_id, action, object, detail };
+	PGresult *res = run("INSERT INTO audit_log (officer_id, unit_id, action, object, detail) "
+	    "VALUES (NULL, $1, $2, $3, 'cli: ' || $4)", 4, p, NULL);
+	PQclear(res);
+	return res != NULL;
+}
+
+/* Reads --receipt as a person types it and returns its keyed hash as a
+ * bytea text literal ("\x..." from the arena). NULL after saying why, with
+ * *rc set: 2 for a malformed code, 1 when the server key cannot be read.
+ * The code itself is never printed or stored. */
+static char *
+receipt_hash_arg(const char *typed, int *rc)
+{
+	char digits[RECEIPT_DIGITS + 1], err[512];
+	unsigned char h[RECEIPT_HASH_LEN];
+	struct keys k;
+	*rc = EXIT_USAGE;
+	if (typed == NULL) {
+		fail(EXIT_USAGE, "--receipt CODE is needed (the worker's 16-digit receipt)");
+		return NULL;
+	}
+	if (!receipt_parse(typed, digits)) {
+		fail(EXIT_USAGE, "--receipt must be a 16-digit receipt code (spaces, dots and dashes allowed)");
+		return NULL;
+	}
+	if (keys_load(config_key_path(), &k, err, sizeof(err)) != 0) {
+		*rc = EXIT_FAIL;
+		fail(EXIT_FAIL, "cannot load the server key %s: %s", config_key_path(), err);
+		return NULL;
+	}
+	receipt_hash(&k, digits, h);
+	sodium_memzero(&k, sizeof(k));
+	sodium_memzero(digits, sizeof(digits));
+	char *hex = arena_alloc(arena, 2 * RECEIPT_HASH_LEN + 3);
+	memcpy(hex, "\\x", 2);
+	sodium_bin2hex(hex + 2, 2 * RECEIPT_HASH_LEN + 1, h, sizeof(h));
+	return hex;
+}
+
+/* The report a receipt hash belongs to: its id and unit (from the arena).
+ * false after saying so when no report holds it (unknown, mistyped, or
+ * anonymised: anonymising unlinks the receipt). */
+static bool
+report_by_receipt(const char *hash, char **id, char **unit_id, int *rc)
+{
+	const char *p[1] = { hash };
+	PGresult *res = run("SELECT id, unit_id FROM submission WHERE receipt_hash = $1::bytea", 1, p, NULL);
+	*rc = EXIT_FAIL;
+	if (res == NULL)
+		return false;
+	bool found = PQntuples(res) == 1;
+	if (found) {
+		*id = arena_strdup(arena, PQgetvalue(res, 0, 0));
+		*unit_id = arena_strdup(arena, PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	if (!found) {
+		*rc = EXIT_USAGE;
+		fail(EXIT_USAGE, "no report holds that receipt (unknown, mistyped, or already anonymised)");
+	}
+	return found;
+}
+
+/* purge [--dry-run]: runs the retention policy once in one transaction
+ * with its audit row; a dry run rolls back and writes nothing. Safe to
+ * repeat and to run from a timer: a second run finds nothing to do. */
+static int
+cmd_purge(struct opts *o)
+{
+	bool dry = opt(o, "dry-run") != NULL;
+	if (o->npos > 0)
+		return fail(EXIT_USAGE, "purge takes no arguments besides --dry-run");
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	if (db_begin(db) != 0)
+		return fail(EXIT_FAIL, "database error: %s", db_error(db));
+	PGresult *res = run("SELECT reports, photos, messages, notes, held FROM retention_purge()", 0, NULL, NULL);
+	if (res == NULL) {
+		db_rollback(db);
+		return EXIT_FAIL;
+	}
+	char *counts = arena_printf(arena, "reports=%s photos=%s messages=%s notes=%s held=%s", PQgetvalue(res, 0, 0),
+	    PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
+	PQclear(res);
+	if (dry) {
+		db_rollback(db);
+		printf("dry run, nothing changed: would purge %s\n", counts);
+		return EXIT_OK;
+	}
+	if (!audit_cli_checked("purge", "retention", counts, NULL)) {
+		db_rollback(db);
+		return EXIT_FAIL;
+	}
+	if (db_commit(db) != 0)
+		return fail(EXIT_FAIL, "purge failed at commit, nothing changed: %s", db_error(db));
+	printf("purged %s\n", counts);
+	return EXIT_OK;
+}
+
+/* A request id given as the one positional argument; NULL after saying why. */
+static const char *
+request_id_arg(const struct opts *o, const char *verb)
+{
+	const char *id = o->npos == 1 ? o->positional[0] : NULL;
+	if (id == NULL || strlen(id) == 0 || strlen(id) > 18 || strspn(id, "0123456789") != strlen(id)) {
+		fail(EXIT_USAGE, "request %s needs one request id (a number; see request list)", verb);
+		return NULL;
+	}
+	return id;
+}
+
+/* request add --kind access|correct|delete (--receipt CODE | --subject TEXT) [--note TEXT] */
+static int
+cmd_request_add(struct opts *o)
+{
+	const char *kind = opt(o, "kind"), *subject = NULL, *note = "", *hash = NULL;
+	char *sub_id, *unit_id;
+	int rc;
+	if (kind == NULL || (strcmp(kind, "access") != 0 && strcmp(kind, "correct") != 0 && strcmp(kind, "delete") != 0))
+		return fail(EXIT_USAGE, "--kind must be access, correct or delete");
+	if ((opt(o, "receipt") == NULL) == (opt(o, "subject") == NULL))
+		return fail(EXIT_USAGE, "give either --receipt CODE or --subject TEXT (how the person can be "
+		    "identified without a receipt), not both");
+	if (opt(o, "subject") && (subject = text_arg("--subject", opt(o, "subject"), 500)) == NULL)
+		return EXIT_USAGE;
+	if (opt(o, "note") && (note = text_arg("--note", opt(o, "note"), 2000)) == NULL)
+		return EXIT_USAGE;
+	if (opt(o, "receipt") && (hash = receipt_hash_arg(opt(o, "receipt"), &rc)) == NULL)
+		return rc;
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	if (hash && !report_by_receipt(hash, &sub_id, &unit_id, &rc))
+		return rc;
+	const char *p[4] = { kind, hash, subject, note };
+	PGresult *res = run("INSERT INTO subject_request (kind, receipt_hash, subject, note) "
+	    "VALUES ($1, $2::bytea, $3, $4) RETURNING id, subject_request_ack_by(received_at)", 4, p, NULL);
+	if (res == NULL)
+		return EXIT_FAIL;
+	char *id = arena_strdup(arena, PQgetvalue(res, 0, 0)), *by = arena_strdup(arena, PQgetvalue(res, 0, 1));
+	PQclear(res);
+	audit_cli("request.add", arena_printf(arena, "request:%s", id), kind, NULL);
+	printf("request %s added (%s); acknowledge by %s\n", id, kind, by);
+	return EXIT_OK;
+}
+
+/* request list: every request, open ones first, tab-separated, with the
+ * acknowledgement deadline (received + 2 working days, Vietnam's days). */
+static int
+cmd_request_list(struct opts *o)
+{
+	if (o->npos > 0)
+		return fail(EXIT_USAGE, "request list takes no arguments");
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	PGresult *res = run("SELECT id, kind, status, to_char(received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), "
+	    "subject_request_ack_by(received_at), "
+	    "coalesce(to_char(acknowledged_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), '-'), "
+	    "coalesce(to_char(done_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), '-'), "
+	    "CASE WHEN status = 'received' AND (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > subject_request_ack_by(received_at) "
+	    "THEN 'OVERDUE' WHEN status = 'received' THEN 'to acknowledge' ELSE '' END, "
+	    "CASE WHEN receipt_hash IS NOT NULL THEN 'receipt' ELSE translate(subject, E'\\t\\n\\r', '   ') END, "
+	    "translate(note, E'\\t\\n\\r', '   ') "
+	    "FROM subject_request ORDER BY status IN ('done', 'refused'), received_at, id", 0, NULL, NULL);
+	if (res == NULL)
+		return EXIT_FAIL;
+	printf("id\tkind\tstatus\treceived (+07)\tacknowledge by\tacknowledged\tdone\tattention\tsubject\tnote\n");
+	for (int i = 0; i < PQntuples(res); i++) {
+		for (int j = 0; j < 10; j++)
+			printf("%s%s", j ? "\t" : "", PQgetvalue(res, i, j));
+		putchar('\n');
+	}
+	PQclear(res);
+	return EXIT_OK;
+}
+
+/* Moves a request on: ack (received → acknowledged), done or refuse
+ * (→ done/refused, acknowledging too if that was skipped). */
+static int
+request_move(struct opts *o, const char *verb)
+{
+	const char *id = request_id_arg(o, verb), *note = NULL;
+	if (id == NULL)
+		return EXIT_USAGE;
+	if (opt(o, "note") && (note = text_arg("--note", opt(o, "note"), 2000)) == NULL)
+		return EXIT_USAGE;
+	if (strcmp(verb, "refuse") == 0 && note == NULL)
+		return fail(EXIT_USAGE, "request refuse needs --note WHY (the person is told the reason)");
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	const char *p[3] = { id, verb, note };
+	PGresult *res = run("WITH old AS (SELECT status FROM subject_request WHERE id = $1::bigint), "
+	    "upd AS (UPDATE subject_request SET "
+	    "status = CASE $2 WHEN 'ack' THEN 'acknowledged' WHEN 'done' THEN 'done' ELSE 'refused' END, "
+	    "acknowledged_at = coalesce(acknowledged_at, now()), "
+	    "done_at = CASE WHEN $2 = 'ack' THEN NULL ELSE now() END, "
+	    "note = CASE WHEN $3::text IS NULL THEN note WHEN note = '' THEN $3 ELSE left(note || ' / ' || $3, 2000) END "
+	    "WHERE id = $1::bigint AND (status = 'received' OR (status = 'acknowledged' AND $2 <> 'ack')) RETURNING id) "
+	    "SELECT (SELECT status FROM old), (SELECT count(*) FROM upd)", 3, p, NULL);
+	if (res == NULL)
+		return EXIT_FAIL;
+	bool known = !PQgetisnull(res, 0, 0), moved = strcmp(PQgetvalue(res, 0, 1), "1") == 0;
+	char *was = arena_strdup(arena, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (!known)
+		return fail(EXIT_USAGE, "no request %s", id);
+	if (!moved)
+		return fail(EXIT_USAGE, "request %s is already %s", id, was);
+	audit_cli(arena_printf(arena, "request.%s", verb), arena_printf(arena, "request:%s", id), note ? note : "", NULL);
+	printf("request %s %s\n", id, strcmp(verb, "ack") == 0 ? "acknowledged" : strcmp(verb, "done") == 0 ? "done" : "refused");
+	return EXIT_OK;
+}
+
+static int
+cmd_request_ack(struct opts *o)
+{
+	return request_move(o, "ack");
+}
+
+static int
+cmd_request_done(struct opts *o)
+{
+	return request_move(o, "done");
+}
+
+static int
+cmd_request_refuse(struct opts *o)
+{
+	return request_move(o, "refuse");
+}
+
+/* request export --receipt CODE: what is held for that receipt, as JSON on
+ * stdout: the report (answers, status, dates, workplace), its photos'
+ * descriptions and the messages; never anyone else's report, never which
+ * officer wrote. Audited. */
+static int
+cmd_request_export(struct opts *o)
+{
+	char *sub_id, *unit_id;
+	int rc;
+	const char *hash = receipt_hash_arg(opt(o, "receipt"), &rc);
+	if (hash == NULL)
+		return rc;
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	if (!report_by_receipt(hash, &sub_id, &unit_id, &rc))
+		return rc;
+	const char *p[1] = { sub_id };
+	PGresult *res = run("SELECT jsonb_pretty(jsonb_build_object("
+	    "'report', jsonb_build_object('form', s.form_id, 'form_version', s.form_version, "
+	    "'received_at', s.received_at, 'workplace', w.name, 'channel', s.channel, 'language', s.lang, "
+	    "'status', s.status, 'answers', s.answers, 'contact_details_held', s.contact_sealed IS NOT NULL, "
+	    "'contact_consent_at', s.contact_consent_at), "
+	    "'photos', (SELECT coalesce(jsonb_agg(jsonb_build_object('field', a.field, 'type', a.mime, 'bytes', a.size, "
+	    "'received_at', a.created_at) ORDER BY a.id), '[]'::jsonb) FROM attachment a WHERE a.submission_id = s.id), "
+	    "'messages', (SELECT coalesce(jsonb_agg(jsonb_build_object('from', m.author, 'at', m.created_at, 'text', m.body) "
+	    "ORDER BY m.created_at, m.id), '[]'::jsonb) FROM message m WHERE m.submission_id = s.id), "
+	    "'internal_notes', (SELECT count(*) FROM note n WHERE n.submission_id = s.id))) "
+	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id WHERE s.id = $1::bigint", 1, p, NULL);
+	if (res == NULL)
+		return EXIT_FAIL;
+	char *json = arena_strdup(arena, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	audit_cli("request.export", arena_printf(arena, "submission:%s", sub_id), "", unit_id);
+	printf("%s\n", json);
+	return fflush(stdout) == 0 ? EXIT_OK : fail(EXIT_FAIL, "write failed: %s", strerror(errno));
+}
+
+/* request delete --receipt CODE: anonymises that report now, exactly as
+ * the retention purge would, in one transaction with its audit row.
+ * Refused (exit 2) while a labour-dispute case holds the report. */
+static int
+cmd_request_delete(struct opts *o)
+{
+	char *sub_id, *unit_id;
+	int rc;
+	const char *hash = receipt_hash_arg(opt(o, "receipt"), &rc);
+	if (hash == NULL)
+		return rc;
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	if (!report_by_receipt(hash, &sub_id, &unit_id, &rc))
+		return rc;
+	const char *p[1] = { sub_id };
+	PGresult *res = run("SELECT closed_at = 'infinity', to_char(closed_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') "
+	    "FROM retention_holds() WHERE submission_id = $1::bigint", 1, p, NULL);
+	if (res == NULL)
+		return EXIT_FAIL;
+	if (PQntuples(res) > 0) {
+		bool open = PQgetvalue(res, 0, 0)[0] == 't';
+		char *closed = arena_strdup(arena, PQgetvalue(res, 0, 1));
+		PQclear(res);
+		if (open)
+			return fail(EXIT_USAGE, "report %s is part of an open labour-dispute case and is kept as evidence; "
+			    "record the request (request refuse ID --note ...) or wait until the case closes", sub_id);
+		printf("note: report %s was part of a case closed on %s; anonymising it as asked\n", sub_id, closed);
+	} else {
+		PQclear(res);
+	}
+	if (db_begin(db) != 0)
+		return fail(EXIT_FAIL, "database error: %s", db_error(db));
+	res = run("SELECT photos, messages, notes FROM submission_anonymise($1::bigint)", 1, p, NULL);
+	if (res == NULL) {
+		db_rollback(db);
+		return EXIT_FAIL;
+	}
+	char *counts = arena_printf(arena, "photos=%s messages=%s notes=%s", PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+	    PQgetvalue(res, 0, 2));
+	PQclear(res);
+	if (!audit_cli_checked("request.delete", arena_printf(arena, "submission:%s", sub_id), counts, unit_id)) {
+		db_rollback(db);
+		return EXIT_FAIL;
+	}
+	if (db_commit(db) != 0)
+		return fail(EXIT_FAIL, "failed at commit, nothing changed: %s", db_error(db));
+	printf("report %s anonymised (%s); its receipt no longer finds anything\n", sub_id, counts);
+	return EXIT_OK;
+}
+
 static const struct cmd cmds[] = {
 	{ "keys", "init", cmd_keys_init, "",
 	  "keys init\n  Creates the server key (TIENGNOI_KEY_FILE, default VAR/secrets/server.key) and the contact\n"
@@ -824,18 +1466,30 @@ static const struct cmd cmds[] = {
 	  "migrate\n  Applies the numbered SQL files in sql/ not applied yet, each in one transaction." },
 	{ "demo", NULL, cmd_demo, "",
 	  "demo\n  Loads the Lai Châu demo units, workplaces and QR codes into an empty database." },
-	{ "unit", "add", cmd_unit_add, "code name parent kind",
-	  "unit add --code CODE --name NAME [--parent CODE] [--kind KIND]\n"
+	{ "unit", "add", cmd_unit_add, "code name parent kind hotline",
+	  "unit add --code CODE --name NAME [--parent CODE] [--kind KIND] [--hotline PHONE]\n"
 	  "  KIND: national, province, district, commune, sector, industrial_park, public, grassroots, informal\n"
 	  "  (default: province without --parent, grassroots with it)." },
+	{ "unit", "hotline", cmd_unit_hotline, "code hotline",
+	  "unit hotline --code CODE --hotline \"0213 3876 543\"\n"
+	  "  Sets the hotline printed on the posters of the unit's workplaces (and of units below it that\n"
+	  "  Have none of their own); --hotline \"\" removes it." },
 	{ "workplace", "add", cmd_workplace_add, "code name unit tax-code address",
 	  "workplace add --code CODE --name NAME --unit CODE [--tax-code T] [--address A]" },
+	{ "workplace", "import", cmd_workplace_import, "",
+	  "workplace import FILE.csv   (or - for standard input)\n"
+	  "  Header row code,name,unit_code[,tax_code][,address]; UTF-8 with or without BOM; ',' or ';'.\n"
+	  "  All or nothing: every bad line is listed with its number and nothing is imported (exit 2)." },
 	{ "qr", "create", cmd_qr_create, "workplace label forms",
 	  "qr create --workplace CODE [--label L] [--forms a,b]\n"
 	  "  Creates a QR entry point and prints its URL as the last line (default: all forms)." },
 	{ "qr", "list", cmd_qr_list, "", "qr list\n  Prints the URL, workplace and label of every active QR code." },
 	{ "qr", "png", cmd_qr_png, "", "qr png TOKEN > code.png\n  Writes the QR code as a PNG (prints at 5 cm) to stdout." },
 	{ "qr", "svg", cmd_qr_svg, "", "qr svg TOKEN > code.svg\n  Writes the QR code as SVG to stdout." },
+	{ "qr", "poster", cmd_qr_poster, "unit",
+	  "qr poster --unit CODE > posters.html   |   qr poster TOKEN > poster.html\n"
+	  "  Prints A4 posters (HTML, one page each) of every active QR code under the unit, or of one code;\n"
+	  "  The page loads BASE_URL/static/poster.css, so open it where the server is reachable to print." },
 	{ "officer", "add", cmd_officer_add, "username unit role name",
 	  "officer add --username U --unit CODE --role viewer|officer|admin [--name NAME] < password\n"
 	  "  Adds an officer scoped to the unit's subtree; the password comes on stdin." },
@@ -847,6 +1501,27 @@ static const struct cmd cmds[] = {
 	  "export submissions --format csv|xlsx|json [--unit CODE] [--from YYYY-MM-DD --to YYYY-MM-DD] [--form ID] > file\n"
 	  "  Reports of the unit's subtree (default: all), streamed in constant memory; contact details never included." },
 	{ "officer", "demo-login", cmd_officer_demo_login, "", "officer demo-login\n  Prints the demo officers' login (made by demo)." },
+	{ "audit", "verify", cmd_audit_verify, "anchor",
+	  "audit verify [--anchor HASH]\n  Walks the whole audit log, recomputing every row's hash and link; exit 0 when intact,\n"
+	  "  1 naming the first edited or unlinked row. --anchor: a hash printed earlier must still be there." },
+	{ "audit", "tail", cmd_audit_tail, "n",
+	  "audit tail [--n N]\n  Prints the newest N audit rows (default 20), oldest first, tab-separated." },
+	{ "purge", NULL, cmd_purge, "dry-run?",
+	  "purge [--dry-run]\n  Runs the retention policy (table retention_policy): anonymises old reports, deletes old photos,\n"
+	  "  Keeps what a labour-dispute case needs; prints counts and audits the run. Safe to repeat." },
+	{ "request", "add", cmd_request_add, "kind receipt subject note",
+	  "request add --kind access|correct|delete (--receipt CODE | --subject TEXT) [--note TEXT]\n"
+	  "  Records a data-subject request and prints the day it must be acknowledged by (2 working days)." },
+	{ "request", "list", cmd_request_list, "",
+	  "request list\n  Every data-subject request, open ones first, with its acknowledgement deadline." },
+	{ "request", "ack", cmd_request_ack, "note", "request ack ID [--note TEXT]\n  Marks a request acknowledged." },
+	{ "request", "done", cmd_request_done, "note", "request done ID [--note TEXT]\n  Marks a request done." },
+	{ "request", "refuse", cmd_request_refuse, "note",
+	  "request refuse ID --note WHY\n  Marks a request refused, with the reason the person is given." },
+	{ "request", "export", cmd_request_export, "receipt",
+	  "request export --receipt CODE > data.json\n  Prints as JSON what is held for that receipt: the report, photos' descriptions, messages." },
+	{ "request", "delete", cmd_request_delete, "receipt",
+	  "request delete --receipt CODE\n  Anonymises that report now (answers, contact, photos, message texts), audited." },
 };
 
 static void

@@ -97,7 +97,9 @@ html_admin_begin(struct req *r, const char *title)
 	static const struct { const char *href, *vi, *en; enum role min; } nav[] = {
 		{ "/admin/", "Phản ánh", "Reports", ROLE_VIEWER },
 		{ "/admin/enter", "Nhập phản ánh", "Enter a report", ROLE_OFFICER },
+		{ "/admin/cases", "Vụ việc", "Cases", ROLE_VIEWER },
 		{ "/admin/export", "Xuất dữ liệu", "Export", ROLE_OFFICER },
+		{ "/admin/brief", "Tóm tắt đối thoại", "Dialogue brief", ROLE_VIEWER },
 		{ "/admin/workplaces", "Nơi làm việc & mã QR", "Workplaces & QR codes", ROLE_VIEWER },
 		{ "/admin/units", "Đơn vị", "Units", ROLE_VIEWER },
 		{ "/admin/officers", "Cán bộ", "Officers", ROLE_ADMIN },

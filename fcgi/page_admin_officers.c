@@ -1,16 +1,1163 @@
-/* page_admin_officers.c: placeholder until this page family is written (answers 404). */
-#include "app.h"
-#include "http.h"
-#include "page_admin.h"
+/* page_admin_officers.c: /admin/officers (accounts in the admin's subtree, 2FA per unit) and /admin/audit (the audit log of the scope). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libpq-fe.h>
+#include <sodium.h>
 
+#include "app.h"
+#include "arena.h"
+#include "auth.h"
+#include "buf.h"
+#include "db.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+#include "page_admin.h"
+#include "req.h"
+#include "text.h"
+
+#define OFFICER_ROWS 300     /* a list longer than this asks for a search */
+#define UNIT_ROWS 300        /* units shown in the second-factor table */
+#define AUDIT_ROWS 50
+#define AUDIT_QUICK_CHECK 200
+#define NAME_MAX_CHARS 100
+
+/* The roles, lowest first; nobody can be given more than admin. */
+static const struct { const char *value, *vi, *en; } roles[] = {
+	{ "viewer", "Chỉ xem", "Viewer" },
+	{ "officer", "Cán bộ xử lý", "Officer" },
+	{ "admin", "Quản trị", "Administrator" },
+};
+
+static const char *
+role_name(const struct req *r, const char *value)
+{
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(roles[i].value, value) == 0)
+			return L(r, roles[i].vi, roles[i].en);
+	return value;
+}
+
+static bool
+role_valid(const char *value)
+{
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		if (strcmp(roles[i].value, value) == 0)
+			return true;
+	return false;
+}
+
+/* What a finished change says on the page it redirects to (?done=KEY). */
+static const struct { const char *key, *vi, *en; } notices[] = {
+	{ "created", "Đã tạo tài khoản cán bộ.", "The officer account was created." },
+	{ "updated", "Đã lưu thay đổi.", "The changes were saved." },
+	{ "unchanged", "Không có gì thay đổi.", "Nothing was changed." },
+	{ "disabled", "Đã khóa tài khoản và kết thúc mọi phiên đăng nhập của cán bộ này.",
+	  "The account was disabled and all of its sessions ended." },
+	{ "enabled", "Đã mở lại tài khoản.", "The account was enabled again." },
+	{ "passwd", "Đã đặt mật khẩu mới, mở khóa và kết thúc mọi phiên đăng nhập của cán bộ này. Hãy trao mật khẩu cho họ trực tiếp.",
+	  "The new password is set, the lockout cleared and all sessions ended. Hand the password over in person." },
+	{ "sessions", "Đã kết thúc mọi phiên đăng nhập của cán bộ này.", "All of this officer's sessions were ended." },
+	{ "totp", "Đã lưu yêu cầu xác thực hai bước.", "The two-step verification requirement was saved." },
+};
+
+/* The notice for ?done=KEY, if KEY is one of ours (never echoed as given). */
+static void
+notice_from_query(struct req *r)
+{
+	const char *done = kv_get(&r->args, "done");
+	for (size_t i = 0; done && i < sizeof(notices) / sizeof(notices[0]); i++) {
+		if (strcmp(done, notices[i].key) != 0)
+			continue;
+		html_raw_trusted(r->out, "<p class=\"note\" role=\"status\" id=\"notice\">");
+		html_text(r->out, L(r, notices[i].vi, notices[i].en));
+		html_raw_trusted(r->out, "</p>");
+	}
+}
+
+/* A small admin page that says why something was refused, with `status`. */
+static void
+refuse(struct req *r, int status, const char *vi, const char *en, const char *back)
+{
+	struct buf *b = r->out;
+	buf_reset(b);
+	r->status = status;
+	r->resp_type = NULL;
+	html_admin_begin(r, L(r, "Không thực hiện được", "Not done"));
+	html_raw_trusted(b, "<h1>");
+	html_text(b, L(r, "Không thực hiện được", "Not done"));
+	html_raw_trusted(b, "</h1><p class=\"alert\" role=\"alert\" id=\"refused\">");
+	html_text(b, L(r, vi, en));
+	html_raw_trusted(b, "</p><p><a href=\"");
+	html_attr(b, back);
+	html_raw_trusted(b, "\">");
+	html_text(b, L(r, "← Quay lại", "← Back"));
+	html_raw_trusted(b, "</a></p>");
+	html_admin_end(r);
+}
+
+/* The numeric id after a prefix ("/admin/officers/12" → "12"), or NULL. */
+static const char *
+path_id(const struct req *r, const char *prefix)
+{
+	const char *id = r->path + strlen(prefix);
+	size_t n = strspn(id, "0123456789");
+	return n > 0 && n < 19 && id[n] == '\0' && id[0] != '0' ? id : NULL;
+}
+
+static bool
+all_digits(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	return n > 0 && n <= max && strspn(s, "0123456789") == n;
+}
+
+/* A query argument no longer than max, else "". */
+static const char *
+arg(const struct req *r, const char *name, size_t max)
+{
+	const char *v = kv_get(&r->args, name);
+	return v && strlen(v) <= max ? v : "";
+}
+
+/* A posted text value, trimmed (already valid NFC UTF-8 without controls:
+ * the dispatcher's parser refused anything else). */
+static char *
+posted(struct req *r, const char *name)
+{
+	return text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, name)));
+}
+
+/* Starts a labelled field; with an error, the message sits right above the
+ * control, which points at it (aria-describedby). */
+static void
+field_begin(struct req *r, const char *id, const char *label, const char *error)
+{
+	struct buf *b = r->out;
+	html_raw_trusted(b, error ? "<div class=\"field error\"><label for=\"" : "<div class=\"field\"><label for=\"");
+	html_attr(b, id);
+	html_raw_trusted(b, "\">");
+	html_text(b, label);
+	html_raw_trusted(b, "</label>");
+	if (error) {
+		html_raw_trusted(b, "<p class=\"msg\" role=\"alert\" id=\"e-");
+		html_attr(b, id);
+		html_raw_trusted(b, "\">");
+		html_text(b, error);
+		html_raw_trusted(b, "</p>");
+	}
+}
+
+/* The attributes that tie a control to its error, if any. */
+static void
+invalid_attrs(struct req *r, const char *id, const char *error)
+{
+	if (error == NULL)
+		return;
+	html_raw_trusted(r->out, " aria-invalid=\"true\" aria-describedby=\"e-");
+	html_attr(r->out, id);
+	html_raw_trusted(r->out, "\"");
+}
+
+static void
+password_rule(struct req *r)
+{
+	html_raw_trusted(r->out, "<p class=\"hint\" id=\"password-rule\">");
+	html_text(r->out, L(r, "Ít nhất 10 ký tự; không dùng mật khẩu phổ biến (như 12345678910, matkhau123), không chứa tên đăng nhập, "
+	    "không lặp một ký tự. Nên dùng một câu dài dễ nhớ.",
+	    "At least 10 characters; not a common password (like 12345678910, matkhau123), not containing the username, "
+	    "not one character repeated. A long, memorable phrase is best."));
+	html_raw_trusted(r->out, "</p>");
+}
+
+/* ---- units of the scope ---- */
+
+struct unit_row {
+	const char *id, *name, *code;
+	int depth;
+	bool active, required, inherited, root;
+};
+
+/* Units of the admin's subtree, top levels first (at most `max`); *total
+ * is how many there are. From the arena; NULL on a database failure. */
+static struct unit_row *
+scope_units(struct req *r, int max, int *n, int *total)
+{
+	const char *p[2] = { r->officer->unit_path, arena_printf(r->arena, "%d", max) };
+	PGresult *res = db_query(r->app->db,
+	    "SELECT u.id, u.name, u.code, length(u.path) - length(replace(u.path, '/', '')) - 2, u.status = 'active', "
+	    "u.require_totp, EXISTS (SELECT 1 FROM org_unit x WHERE x.require_totp AND x.id <> u.id AND u.path LIKE x.path || '%'), "
+	    "u.parent_id IS NULL, count(*) OVER () "
+	    "FROM org_unit u WHERE u.path LIKE $1 || '%' ORDER BY u.path LIMIT $2::integer", 2, p);
+	if (res == NULL || !db_ok(res)) {
+		PQclear(res);
+		return NULL;
+	}
+	*n = PQntuples(res);
+	*total = *n > 0 ? atoi(PQgetvalue(res, 0, 8)) : 0;
+	struct unit_row *u = arena_alloc(r->arena, sizeof(*u) * (size_t)(*n > 0 ? *n : 1));
+	for (int i = 0; i < *n; i++) {
+		u[i].id = arena_strdup(r->arena, PQgetvalue(res, i, 0));
+		u[i].name = arena_strdup(r->arena, PQgetvalue(res, i, 1));
+		u[i].code = arena_strdup(r->arena, PQgetvalue(res, i, 2));
+		u[i].depth = atoi(PQgetvalue(res, i, 3));
+		u[i].active = PQgetvalue(res, i, 4)[0] == 't';
+		u[i].required = PQgetvalue(res, i, 5)[0] == 't';
+		u[i].inherited = PQgetvalue(res, i, 6)[0] == 't';
+		u[i].root = PQgetvalue(res, i, 7)[0] == 't';
+	}
+	PQclear(res);
+	return u;
+}
+
+/* A <select> of the scope's active units (and `keep`, the current one,
+ * even if it has ended), indented by level. */
+static void
+unit_select(struct req *r, const struct unit_row *u, int n, const char *selected, const char *keep, const char *error)
+{
+	struct buf *b = r->out;
+	html_raw_trusted(b, "<select id=\"f-unit\" name=\"unit\" required");
+	invalid_attrs(r, "f-unit", error);
+	html_raw_trusted(b, "><option value=\"\">—</option>");
+	int top = n > 0 ? u[0].depth : 0;
+	for (int i = 0; i < n; i++) {
+		if (!u[i].active && (keep == NULL || strcmp(keep, u[i].id) != 0))
+			continue;
+		html_raw_trusted(b, selected && strcmp(selected, u[i].id) == 0 ? "<option selected value=\"" : "<option value=\"");
+		html_attr(b, u[i].id);
+		html_raw_trusted(b, "\">");
+		for (int d = top; d < u[i].depth && d < top + 8; d++)
+			html_raw_trusted(b, "&nbsp;&nbsp;");
+		html_text(b, u[i].name);
+		html_raw_trusted(b, " (");
+		html_text(b, u[i].code);
+		html_raw_trusted(b, ")</option>");
+	}
+	html_raw_trusted(b, "</select>");
+}
+
+static void
+role_select(struct req *r, const char *selected, const char *error)
+{
+	struct buf *b = r->out;
+	html_raw_trusted(b, "<select id=\"f-role\" name=\"role\" required");
+	invalid_attrs(r, "f-role", error);
+	html_raw_trusted(b, ">");
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		html_raw_trusted(b, selected && strcmp(selected, roles[i].value) == 0 ? "<option selected value=\"" : "<option value=\"");
+		html_attr(b, roles[i].value);
+		html_raw_trusted(b, "\">");
+		html_text(b, L(r, roles[i].vi, roles[i].en));
+		html_raw_trusted(b, "</option>");
+	}
+	html_raw_trusted(b, "</select>");
+}
+
+/* ---- the list ---- */
+
+/* What an admin typed into the new-officer form, and what is wrong with it. */
+struct new_officer {
+	const char *username, *name, *unit, *role;
+	const char *e_username, *e_name, *e_unit, *e_role, *e_password;
+};
+
+/* The new-officer form; the password is never echoed back. */
+static void
+create_form(struct req *r, const struct new_officer *f, const struct unit_row *u, int nu)
+{
+	struct buf *b = r->out;
+	html_raw_trusted(b, "<h2 id=\"new\">");
+	html_text(b, L(r, "Thêm cán bộ", "Add an officer"));
+	html_raw_trusted(b, "</h2>");
+	html_form_begin(r, "/admin/officers", "officer-new");
+	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"create\">");
+	field_begin(r, "f-username", L(r, "Tên đăng nhập (3–40 ký tự: a-z, 0-9, dấu chấm, gạch dưới, gạch ngang)",
+	    "Username (3–40 characters: a-z, 0-9, dot, underscore, hyphen)"), f->e_username);
+	html_raw_trusted(b, "<input type=\"text\" id=\"f-username\" name=\"username\" maxlength=\"40\" autocomplete=\"off\" "
+	    "autocapitalize=\"none\" spellcheck=\"false\" required value=\"");
+	html_attr(b, f->username ? f->username : "");
+	html_raw_trusted(b, "\"");
+	invalid_attrs(r, "f-username", f->e_username);
+	html_raw_trusted(b, "></div>");
+	field_begin(r, "f-name", L(r, "Họ và tên", "Full name"), f->e_name);
+	html_raw_trusted(b, "<input type=\"text\" id=\"f-name\" name=\"display_name\" maxlength=\"100\" required value=\"");
+	html_attr(b, f->name ? f->name : "");
+	html_raw_trusted(b, "\"");
+	invalid_attrs(r, "f-name", f->e_name);
+	html_raw_trusted(b, "></div>");
+	field_begin(r, "f-unit", L(r, "Đơn vị (phạm vi xem và xử lý)", "Unit (what they can see and handle)"), f->e_unit);
+	unit_select(r, u, nu, f->unit, NULL, f->e_unit);
+	html_raw_trusted(b, "</div>");
+	field_begin(r, "f-role", L(r, "Vai trò", "Role"), f->e_role);
+	role_select(r, f->role ? f->role : "officer", f->e_role);
+	html_raw_trusted(b, "</div>");
+	field_begin(r, "f-password", L(r, "Mật khẩu ban đầu (trao trực tiếp cho cán bộ)", "Initial password (hand it over in person)"),
+	    f->e_password);
+	password_rule(r);
+	html_raw_trusted(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
+	invalid_attrs(r, "f-password", f->e_password);
+	html_raw_trusted(b, "></div><button type=\"submit\" class=\"btn primary\">");
+	html_text(b, L(r, "Tạo tài khoản", "Create the account"));
+	html_raw_trusted(b, "</button></form>");
+}
+
+/* The second factor per unit: the requirement covers the unit's subtree. */
+static void
+totp_section(struct req *r, const struct unit_row *u, int n, int total)
+{
+	struct buf *b = r->out;
+	html_raw_trusted(b, "<h2 id=\"units\">");
+	html_text(b, L(r, "Bắt buộc xác thực hai bước theo đơn vị", "Two-step verification required, by unit"));
+	html_raw_trusted(b, "</h2><p class=\"hint\">");
+	html_text(b, L(r, "Khi bật cho một đơn vị, mọi cán bộ của đơn vị đó và các đơn vị cấp dưới phải dùng mã xác thực khi đăng nhập. "
+	    "Bạn có thể bật cho đơn vị mình và cấp dưới; chỉ cấp trên mới bỏ được yêu cầu đối với đơn vị của bạn.",
+	    "When on for a unit, every officer of that unit and the units below it must give a code when signing in. "
+	    "You can turn it on for your unit and those below; only the level above can lift it for your own unit."));
+	html_raw_trusted(b, "</p><table class=\"units-totp\"><thead><tr><th scope=\"col\">");
+	html_text(b, L(r, "Đơn vị", "Unit"));
+	html_raw_trusted(b, "</th><th scope=\"col\">");
+	html_text(b, L(r, "Xác thực hai bước", "Two-step verification"));
+	html_raw_trusted(b, "</th><th scope=\"col\"></th></tr></thead><tbody>");
+	int top = n > 0 ? u[0].depth : 0;
+	for (int i = 0; i < n; i++) {
+		bool own = strcmp(u[i].id, r->officer->unit_id) == 0;
+		html_raw_trusted(b, "<tr data-unit=\"");
+		html_attr(b, u[i].id);
+		html_raw_trusted(b, "\"><td>");
+		for (int d = top; d < u[i].depth && d < top + 8; d++)
+			html_raw_trusted(b, "&nbsp;&nbsp;&nbsp;");
+		html_text(b, u[i].name);
+		if (!u[i].active) {
+			html_raw_trusted(b, " <span class=\"tag\">");
+			html_text(b, L(r, "đã ngừng", "ended"));
+			html_raw_trusted(b, "</span>");
+		}
+		html_raw_trusted(b, "</td><td class=\"totp-state\">");
+		html_text(b, u[i].required ? L(r, "Bắt buộc", "Required") :
+		    u[i].inherited ? L(r, "Bắt buộc (theo đơn vị cấp trên)", "Required (by a unit above)") : L(r, "Không bắt buộc", "Not required"));
+		html_raw_trusted(b, "</td><td>");
+		if (!u[i].required || !own || u[i].root) {
+			html_form_begin(r, "/admin/officers", "inline");
+			html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"require_totp\"><input type=\"hidden\" name=\"unit\" value=\"");
+			html_attr(b, u[i].id);
+			html_raw_trusted(b, u[i].required ? "\"><input type=\"hidden\" name=\"on\" value=\"0\"><button type=\"submit\" class=\"btn\">" :
+			    "\"><input type=\"hidden\" name=\"on\" value=\"1\"><button type=\"submit\" class=\"btn\">");
+			html_text(b, u[i].required ? L(r, "Bỏ yêu cầu", "Lift the requirement") : L(r, "Bắt buộc cho đơn vị này và cấp dưới",
+			    "Require for this unit and below"));
+			html_raw_trusted(b, "</button></form>");
+		}
+		html_raw_trusted(b, "</td></tr>");
+	}
+	html_raw_trusted(b, "</tbody></table>");
+	if (total > n) {
+		html_raw_trusted(b, "<p class=\"hint\">");
+		html_text(b, arena_printf(r->arena, r->lang == LANG_EN ? "Showing %d of %d units." : "Đang hiện %d trên %d đơn vị.", n, total));
+		html_raw_trusted(b, "</p>");
+	}
+}
+
+/* The officers page: list (with ?q= search), the new-officer form (with
+ * `f`'s values and errors) and the second-factor table. */
+static void
+list_page(struct req *r, int status, const struct new_officer *f)
+{
+	struct buf *b = r->out;
+	const char *q = arg(r, "q", 100);
+	int nu = 0, total = 0;
+	struct unit_row *u = scope_units(r, 2000, &nu, &total);
+	const char *p[2] = { r->officer->unit_path, q };
+	PGresult *rows = u ? db_query(r->app->db,
+	    "SELECT o.id, o.username, o.display_name, u.name, o.role, o.totp_enabled, o.disabled_at IS NOT NULL, "
+	    "CASE WHEN o.locked_until > now() THEN to_char(o.locked_until AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') "
+	    "ELSE '' END, "
+	    "coalesce((SELECT to_char(a.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') FROM audit_log a "
+	    "WHERE a.officer_id = o.id AND a.action IN ('login', 'login.totp', 'login.recovery') ORDER BY a.id DESC LIMIT 1), ''), "
+	    "EXISTS (SELECT 1 FROM org_unit x WHERE x.require_totp AND u.path LIKE x.path || '%') "
+	    "FROM officer o JOIN org_unit u ON u.id = o.unit_id "
+	    "WHERE u.path LIKE $1 || '%' AND ($2 = '' OR strpos(vn_fold(o.username || ' ' || o.display_name), vn_fold($2)) > 0) "
+	    "ORDER BY u.path, o.username LIMIT 301", 2, p) : NULL;
+	if (rows == NULL || !db_ok(rows)) {
+		if (rows)
+			fprintf(stderr, "tiengnoi: officers: %s", PQresultErrorMessage(rows));
+		PQclear(rows);
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	buf_reset(b);
+	r->status = status;
+	html_admin_begin(r, L(r, "Cán bộ", "Officers"));
+	html_raw_trusted(b, "<h1>");
+	html_text(b, L(r, "Cán bộ", "Officers"));
+	html_raw_trusted(b, "</h1>");
+	if (status == 200)
+		notice_from_query(r);
+	else {
+		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\">");
+		html_text(b, L(r, "Chưa tạo được tài khoản: hãy sửa các mục được đánh dấu bên dưới.",
+		    "The account was not created: correct the marked fields below."));
+		html_raw_trusted(b, "</p>");
+	}
+	html_raw_trusted(b, "<form method=\"get\" action=\"/admin/officers\" class=\"filters\" role=\"search\"><label>");
+	html_text(b, L(r, "Tìm theo tên hoặc tên đăng nhập", "Search by name or username"));
+	html_raw_trusted(b, " <input type=\"search\" name=\"q\" maxlength=\"100\" value=\"");
+	html_attr(b, q);
+	html_raw_trusted(b, "\"></label><button type=\"submit\" class=\"btn\">");
+	html_text(b, L(r, "Tìm", "Search"));
+	html_raw_trusted(b, "</button> <a class=\"btn primary\" href=\"#new\">");
+	html_text(b, L(r, "Thêm cán bộ", "Add an officer"));
+	html_raw_trusted(b, "</a></form>");
+
+	int n = PQntuples(rows);
+	if (n == 0) {
+		html_raw_trusted(b, "<p class=\"empty\">");
+		html_text(b, L(r, "Không có cán bộ nào khớp.", "No officer matches."));
+		html_raw_trusted(b, "</p>");
+	} else {
+		static const struct { const char *vi, *en; } heads[] = {
+			{ "Tên đăng nhập", "Username" }, { "Họ tên", "Name" }, { "Đơn vị", "Unit" }, { "Vai trò", "Role" },
+			{ "Xác thực hai bước", "Two-step" }, { "Trạng thái", "Status" }, { "Khóa đến", "Locked until" },
+			{ "Đăng nhập gần nhất", "Last sign-in" },
+		};
+		html_raw_trusted(b, "<table class=\"officers\" id=\"officers\"><thead><tr>");
+		for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+			html_raw_trusted(b, "<th scope=\"col\">");
+			html_text(b, L(r, heads[i].vi, heads[i].en));
+			html_raw_trusted(b, "</th>");
+		}
+		html_raw_trusted(b, "</tr></thead><tbody>");
+		for (int i = 0; i < n && i < OFFICER_ROWS; i++) {
+			bool totp = PQgetvalue(rows, i, 5)[0] == 't', disabled = PQgetvalue(rows, i, 6)[0] == 't';
+			bool required = PQgetvalue(rows, i, 9)[0] == 't';
+			html_raw_trusted(b, "<tr data-username=\"");
+			html_attr(b, PQgetvalue(rows, i, 1));
+			html_raw_trusted(b, "\"><td><a href=\"/admin/officers/");
+			html_url_arg(b, PQgetvalue(rows, i, 0));
+			html_raw_trusted(b, "\">");
+			html_text(b, PQgetvalue(rows, i, 1));
+			html_raw_trusted(b, "</a></td><td>");
+			html_text(b, PQgetvalue(rows, i, 2));
+			html_raw_trusted(b, "</td><td>");
+			html_text(b, PQgetvalue(rows, i, 3));
+			html_raw_trusted(b, "</td><td>");
+			html_text(b, role_name(r, PQgetvalue(rows, i, 4)));
+			html_raw_trusted(b, totp ? "</td><td class=\"totp\" data-on=\"1\">" : "</td><td class=\"totp\" data-on=\"0\">");
+			html_text(b, totp ? L(r, "Bật", "On") : required ? L(r, "Tắt — đơn vị bắt buộc", "Off — required by unit") : L(r, "Tắt", "Off"));
+			html_raw_trusted(b, disabled ? "</td><td class=\"state\" data-disabled=\"1\">" : "</td><td class=\"state\" data-disabled=\"0\">");
+			html_text(b, disabled ? L(r, "Đã khóa", "Disabled") : L(r, "Hoạt động", "Active"));
+			html_raw_trusted(b, "</td><td>");
+			html_text(b, PQgetvalue(rows, i, 7));
+			html_raw_trusted(b, "</td><td>");
+			html_text(b, *PQgetvalue(rows, i, 8) ? PQgetvalue(rows, i, 8) : L(r, "chưa", "never"));
+			html_raw_trusted(b, "</td></tr>");
+		}
+		html_raw_trusted(b, "</tbody></table>");
+		if (n > OFFICER_ROWS) {
+			html_raw_trusted(b, "<p class=\"hint\">");
+			html_text(b, arena_printf(r->arena, r->lang == LANG_EN ? "Only the first %d officers are shown: search by name." :
+			    "Chỉ hiện %d cán bộ đầu tiên: hãy tìm theo tên.", OFFICER_ROWS));
+			html_raw_trusted(b, "</p>");
+		}
+	}
+	PQclear(rows);
+	struct new_officer empty = { 0 };
+	create_form(r, f ? f : &empty, u, nu);
+	totp_section(r, u, nu < UNIT_ROWS ? nu : UNIT_ROWS, total);
+	html_admin_end(r);
+}
+
+/* Is unit `id` an active unit of the admin's subtree? */
+static bool
+unit_usable(struct req *r, const char *id)
+{
+	if (!all_digits(id, 18))
+		return false;
+	const char *p[2] = { id, r->officer->unit_path };
+	PGresult *res = db_query(r->app->db, "SELECT 1 FROM org_unit WHERE id = $1::bigint AND path LIKE $2 || '%' "
+	    "AND status = 'active'", 2, p);
+	bool ok = res && db_ok(res) && PQntuples(res) == 1;
+	PQclear(res);
+	return ok;
+}
+
+/* "Abc.Def " → "abc.def"; ASCII letters only are folded. */
+static char *
+username_fold(struct req *r, const char *in)
+{
+	char *u = text_trim(arena_strdup(r->arena, in));
+	for (char *c = u; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return u;
+}
+
+static bool
+username_valid(const char *u)
+{
+	size_t n = strlen(u);
+	return n >= 3 && n <= 40 && ((u[0] >= 'a' && u[0] <= 'z') || (u[0] >= '0' && u[0] <= '9')) &&
+	    strspn(u, "abcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+/* POST action=create: 400 with the form kept and each error beside its
+ * field, else 303 to the new officer's page. */
+static void
+create_officer(struct req *r)
+{
+	struct new_officer f = { 0 };
+	f.username = username_fold(r, kv_get_or_empty(&r->form, "username"));
+	f.name = posted(r, "display_name");
+	f.unit = posted(r, "unit");
+	f.role = posted(r, "role");
+	const char *pw = kv_get_or_empty(&r->form, "password");
+	if (!username_valid(f.username))
+		f.e_username = L(r, "Tên đăng nhập phải có 3–40 ký tự a-z, 0-9, '.', '_' hoặc '-', bắt đầu bằng chữ hoặc số.",
+		    "The username must be 3–40 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit.");
+	size_t nl = text_length(f.name);
+	if (nl == 0 || nl > NAME_MAX_CHARS)
+		f.e_name = L(r, "Hãy nhập họ tên (tối đa 100 ký tự).", "Enter the name (100 characters at most).");
+	if (!unit_usable(r, f.unit))
+		f.e_unit = L(r, "Hãy chọn một đơn vị đang hoạt động trong phạm vi của bạn.", "Choose an active unit within your scope.");
+	if (!role_valid(f.role))
+		f.e_role = L(r, "Hãy chọn vai trò: chỉ xem, cán bộ xử lý hoặc quản trị.", "Choose a role: viewer, officer or administrator.");
+	enum msg why = auth_password_problem(pw, f.username);
+	if (why != MSG__MAX)
+		f.e_password = tr(r->lang, why);
+	char hash[AUTH_HASH_MAX];
+	const char *new_id = NULL;
+	if (!f.e_username && !f.e_name && !f.e_unit && !f.e_role && !f.e_password) {
+		if (auth_hash_password(pw, hash) != 0) {
+			http_error(r, 503, MSG__MAX);
+			return;
+		}
+		/* a taken name (in scope or not) is not an error that aborts the transaction */
+		const char *p[5] = { f.username, f.name, f.unit, f.role, hash };
+		PGresult *res = db_query(r->app->db, "INSERT INTO officer (username, display_name, unit_id, role, password_hash) "
+		    "VALUES ($1, $2, $3::bigint, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING id", 5, p);
+		sodium_memzero(hash, sizeof(hash));
+		if (res == NULL || !db_ok(res)) {
+			if (res)
+				fprintf(stderr, "tiengnoi: officer create: %s", PQresultErrorMessage(res));
+			PQclear(res);
+			http_error(r, 503, MSG__MAX);
+			return;
+		}
+		if (PQntuples(res) == 1)
+			new_id = arena_strdup(r->arena, PQgetvalue(res, 0, 0));
+		else
+			f.e_username = L(r, "Tên đăng nhập này đã có người dùng.", "This username is taken.");
+		PQclear(res);
+	}
+	if (new_id == NULL) {
+		list_page(r, 400, &f);
+		return;
+	}
+	audit_officer(r, "officer.create", arena_printf(r->arena, "officer:%s", new_id),
+	    arena_printf(r->arena, "username %s, role %s, unit %s", f.username, f.role, f.unit));
+	http_redirect(r, arena_printf(r->arena, "/admin/officers/%s?done=created", new_id));
+}
+
+/* POST action=require_totp unit=ID on=0|1. Out of scope: 404. Anyone may
+ * tighten; lifting the requirement of one's own unit belongs to the level
+ * above (unless the unit is the top of the tree). */
+static void
+set_require_totp(struct req *r)
+{
+	const char *unit = kv_get_or_empty(&r->form, "unit"), *on = kv_get_or_empty(&r->form, "on");
+	if (!all_digits(unit, 18) || (strcmp(on, "0") != 0 && strcmp(on, "1") != 0)) {
+		http_error(r, 400, MSG__MAX);
+		return;
+	}
+	const char *p[3] = { unit, r->officer->unit_path, on };
+	PGresult *res = db_query(r->app->db, "SELECT require_totp, parent_id IS NULL FROM org_unit "
+	    "WHERE id = $1::bigint AND path LIKE $2 || '%'", 2, p);
+	bool found = res && db_ok(res) && PQntuples(res) == 1;
+	bool was = found && PQgetvalue(res, 0, 0)[0] == 't', root = found && PQgetvalue(res, 0, 1)[0] == 't';
+	PQclear(res);
+	if (!found) {
+		http_error(r, 404, MSG__MAX);
+		return;
+	}
+	bool want = on[0] == '1';
+	if (!want && was && strcmp(unit, r->officer->unit_id) == 0 && !root) {
+		refuse(r, 403, "Chỉ đơn vị cấp trên mới bỏ được yêu cầu xác thực hai bước đối với đơn vị của bạn.",
+		    "Only the level above can lift the two-step requirement for your own unit.", "/admin/officers#units");
+		return;
+	}
+	if (want != was) {
+		res = db_query(r->app->db, "UPDATE org_unit SET require_totp = $3::boolean WHERE id = $1::bigint AND path LIKE $2 || '%'", 3, p);
+		bool ok = res && db_ok(res) && atoi(PQcmdTuples(res)) == 1;
+		PQclear(res);
+		if (!ok) {
+			http_error(r, 503, MSG__MAX);
+			return;
+		}
+		audit_officer(r, "unit.require_totp", arena_printf(r->arena, "unit:%s", unit), want ? "on" : "off");
+	}
+	http_redirect(r, "/admin/officers?done=totp#units");
+}
+
+/* ---- one officer ---- */
+
+struct target {
+	const char *id, *username, *name, *unit_id, *unit_name, *role, *locked_until, *last_login, *created, *pw_changed;
+	bool totp, disabled, required;
+	long sessions;
+};
+
+/* Loads officer `id` if it is in the admin's scope; false otherwise (or
+ * on a database failure, *db_down set). */
+static bool
+target_load(struct req *r, const char *id, struct target *t, bool *db_down)
+{
+	const char *p[2] = { id, r->officer->unit_path };
+	PGresult *res = db_query(r->app->db,
+	    "SELECT o.id, o.username, o.display_name, o.unit_id, u.name, o.role, "
+	    "CASE WHEN o.locked_until > now() THEN to_char(o.locked_until AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') ELSE '' END, "
+	    "coalesce((SELECT to_char(a.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') FROM audit_log a "
+	    "WHERE a.officer_id = o.id AND a.action IN ('login', 'login.totp', 'login.recovery') ORDER BY a.id DESC LIMIT 1), ''), "
+	    "to_char(o.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
+	    "to_char(o.password_changed_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
+	    "o.totp_enabled, o.disabled_at IS NOT NULL, "
+	    "EXISTS (SELECT 1 FROM org_unit x WHERE x.require_totp AND u.path LIKE x.path || '%'), "
+	    "(SELECT count(*) FROM session s WHERE s.officer_id = o.id AND s.expires_at > now() "
+	    "AND s.last_seen > now() - interval '30 minutes') "
+	    "FROM officer o JOIN org_unit u ON u.id = o.unit_id WHERE o.id = $1::bigint AND u.path LIKE $2 || '%'", 2, p);
+	*db_down = res == NULL || !db_ok(res);
+	if (*db_down && res)
+		fprintf(stderr, "tiengnoi: officer: %s", PQresultErrorMessage(res));
+	bool found = !*db_down && PQntuples(res) == 1;
+	if (found) {
+		const char **s[] = { &t->id, &t->username, &t->name, &t->unit_id, &t->unit_name, &t->role, &t->locked_until,
+			&t->last_login, &t->created, &t->pw_changed };
+		for (int i = 0; i < 10; i++)
+			*s[i] = arena_strdup(r->arena, PQgetvalue(res, 0, i));
+		t->totp = PQgetvalue(res, 0, 10)[0] == 't';
+		t->disabled = PQgetvalue(res, 0, 11)[0] == 't';
+		t->required = PQgetvalue(res, 0, 12)[0] == 't';
+		t->sessions = atol(PQgetvalue(res, 0, 13));
+	}
+	PQclear(res);
+	return found;
+}
+
+/* What was typed into the officer page's forms, and what is wrong with it. */
+struct edit {
+	const char *name, *unit, *role;
+	const char *e_name, *e_unit, *e_role, *e_password;
+};
+
+static void
+meta_row(struct req *r, const char *vi, const char *en, const char *id, const char *value)
+{
+	struct buf *b = r->out;
+	html_raw_trusted(b, "<dt>");
+	html_text(b, L(r, vi, en));
+	html_raw_trusted(b, "</dt><dd id=\"");
+	html_attr(b, id);
+	html_raw_trusted(b, "\">");
+	html_text(b, value);
+	html_raw_trusted(b, "</dd>");
+}
+
+/* One officer's page with `status`: details, the edit form (with `e`'s
+ * values and errors), password reset, disable/enable, end sessions. An
+ * admin's own page offers only the name and "end all sessions". */
+static void
+officer_page(struct req *r, int status, const struct target *t, const struct edit *e)
+{
+	struct buf *b = r->out;
+	int nu = 0, total = 0;
+	struct unit_row *u = scope_units(r, 2000, &nu, &total);
+	if (u == NULL) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	bool self = strcmp(t->id, r->officer->id) == 0;
+	char *base = arena_printf(r->arena, "/admin/officers/%s", t->id);
+	buf_reset(b);
+	r->status = status;
+	html_admin_begin(r, t->username);
+	html_raw_trusted(b, "<p><a href=\"/admin/officers\">");
+	html_text(b, L(r, "← Danh sách cán bộ", "← All officers"));
+	html_raw_trusted(b, "</a></p><h1>");
+	html_text(b, t->username);
+	if (*t->name) {
+		html_raw_trusted(b, " — ");
+		html_text(b, t->name);
+	}
+	html_raw_trusted(b, "</h1>");
+	if (status == 200)
+		notice_from_query(r);
+	else {
+		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\">");
+		html_text(b, L(r, "Chưa lưu: hãy sửa các mục được đánh dấu bên dưới.", "Not saved: correct the marked fields below."));
+		html_raw_trusted(b, "</p>");
+	}
+	html_raw_trusted(b, "<dl class=\"meta\">");
+	meta_row(r, "Đơn vị", "Unit", "m-unit", t->unit_name);
+	meta_row(r, "Vai trò", "Role", "m-role", role_name(r, t->role));
+	meta_row(r, "Trạng thái", "Status", "m-status", t->disabled ? L(r, "Đã khóa", "Disabled") : L(r, "Hoạt động", "Active"));
+	meta_row(r, "Xác thực hai bước", "Two-step verification", "m-totp", t->totp ? L(r, "Bật", "On") :
+	    t->required ? L(r, "Tắt — đơn vị bắt buộc, sẽ phải cài khi đăng nhập", "Off — required by the unit, set up at next sign-in") :
+	    L(r, "Tắt", "Off"));
+	meta_row(r, "Tạm khóa đến (nhập sai mật khẩu)", "Locked until (wrong passwords)", "m-locked",
+	    *t->locked_until ? t->locked_until : "—");
+	meta_row(r, "Đăng nhập gần nhất", "Last sign-in", "m-last", *t->last_login ? t->last_login : L(r, "chưa", "never"));
+	meta_row(r, "Phiên đang mở", "Open sessions", "m-sessions", arena_printf(r->arena, "%ld", t->sessions));
+	meta_row(r, "Tạo lúc", "Created", "m-created", t->created);
+	meta_row(r, "Đổi mật khẩu lúc", "Password changed", "m-pw", t->pw_changed);
+	html_raw_trusted(b, "</dl><p><a href=\"/admin/audit?officer=");
+	html_url_arg(b, t->id);
+	html_raw_trusted(b, "\">");
+	html_text(b, L(r, "Nhật ký của cán bộ này →", "This officer's audit log →"));
+	html_raw_trusted(b, "</a></p>");
+
+	if (self) {
+		html_raw_trusted(b, "<p class=\"note\" id=\"self\">");
+		html_text(b, L(r, "Đây là tài khoản của bạn. Đổi mật khẩu và xác thực hai bước ở trang Tài khoản; "
+		    "vai trò, đơn vị và việc khóa tài khoản của bạn do một quản trị viên khác thay đổi.",
+		    "This is your own account. Change your password and two-step verification on the Account page; "
+		    "another administrator changes your role, unit or status."));
+		html_raw_trusted(b, "</p>");
+	}
+
+	html_raw_trusted(b, "<h2>");
+	html_text(b, L(r, "Thông tin và phân quyền", "Details and rights"));
+	html_raw_trusted(b, "</h2>");
+	html_form_begin(r, base, "officer-edit");
+	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"update\">");
+	field_begin(r, "f-name", L(r, "Họ và tên", "Full name"), e->e_name);
+	html_raw_trusted(b, "<input type=\"text\" id=\"f-name\" name=\"display_name\" maxlength=\"100\" required value=\"");
+	html_attr(b, e->name ? e->name : t->name);
+	html_raw_trusted(b, "\"");
+	invalid_attrs(r, "f-name", e->e_name);
+	html_raw_trusted(b, "></div>");
+	if (!self) {
+		field_begin(r, "f-unit", L(r, "Đơn vị (phạm vi xem và xử lý)", "Unit (what they can see and handle)"), e->e_unit);
+		unit_select(r, u, nu, e->unit ? e->unit : t->unit_id, t->unit_id, e->e_unit);
+		html_raw_trusted(b, "</div>");
+		field_begin(r, "f-role", L(r, "Vai trò", "Role"), e->e_role);
+		role_select(r, e->role ? e->role : t->role, e->e_role);
+		html_raw_trusted(b, "</div>");
+	}
+	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
+	html_text(b, L(r, "Lưu", "Save"));
+	html_raw_trusted(b, "</button></form>");
+
+	if (!self) {
+		html_raw_trusted(b, "<h2>");
+		html_text(b, L(r, "Đặt lại mật khẩu", "Reset the password"));
+		html_raw_trusted(b, "</h2>");
+		html_form_begin(r, base, "officer-passwd");
+		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"passwd\">");
+		field_begin(r, "f-password", L(r, "Mật khẩu mới (trao trực tiếp cho cán bộ; mọi phiên đăng nhập của họ sẽ kết thúc và tài khoản được mở khóa)",
+		    "New password (hand it over in person; all their sessions end and a lockout is cleared)"), e->e_password);
+		password_rule(r);
+		html_raw_trusted(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
+		invalid_attrs(r, "f-password", e->e_password);
+		html_raw_trusted(b, "></div><button type=\"submit\" class=\"btn\">");
+		html_text(b, L(r, "Đặt mật khẩu mới", "Set the new password"));
+		html_raw_trusted(b, "</button></form>");
+
+		html_raw_trusted(b, "<h2>");
+		html_text(b, L(r, "Tài khoản", "Account"));
+		html_raw_trusted(b, "</h2>");
+		html_form_begin(r, base, "inline");
+		html_raw_trusted(b, t->disabled ? "<input type=\"hidden\" name=\"action\" value=\"enable\"><button type=\"submit\" class=\"btn\" id=\"enable\">" :
+		    "<input type=\"hidden\" name=\"action\" value=\"disable\"><button type=\"submit\" class=\"btn\" id=\"disable\">");
+		html_text(b, t->disabled ? L(r, "Mở lại tài khoản", "Enable the account") :
+		    L(r, "Khóa tài khoản (kết thúc mọi phiên)", "Disable the account (ends every session)"));
+		html_raw_trusted(b, "</button></form>");
+	}
+	html_form_begin(r, base, "inline");
+	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"sessions\"><button type=\"submit\" class=\"btn\" id=\"end-sessions\">");
+	html_text(b, L(r, "Kết thúc mọi phiên đăng nhập", "End all sessions"));
+	html_raw_trusted(b, "</button></form>");
+	html_admin_end(r);
+}
+
+/* Ends every session of officer `id`; the number ended, -1 on failure. */
+static long
+end_sessions(struct req *r, const char *id)
+{
+	const char *p[1] = { id };
+	PGresult *res = db_query(r->app->db, "DELETE FROM session WHERE officer_id = $1::bigint", 1, p);
+	long n = res && db_ok(res) ? atol(PQcmdTuples(res)) : -1;
+	if (res && !db_ok(res))
+		fprintf(stderr, "tiengnoi: end sessions: %s", PQresultErrorMessage(res));
+	PQclear(res);
+	return n;
+}
+
+/* Runs one UPDATE of the target; false (after a 503 page) on failure. */
+static bool
+change(struct req *r, PGresult *res)
+{
+	bool ok = res && db_ok(res);
+	if (res && !ok)
+		fprintf(stderr, "tiengnoi: officer change: %s", PQresultErrorMessage(res));
+	PQclear(res);
+	if (!ok)
+		http_error(r, 503, MSG__MAX);
+	return ok;
+}
+
+/* POST action=update: name, unit (in scope, active) and role. 400 with the
+ * form kept, 403 for one's own role or unit, else 303 and one audit row
+ * saying what changed. */
+static void
+update_officer(struct req *r, const struct target *t, bool self)
+{
+	struct edit e = { 0 };
+	const char *unit_in = kv_get(&r->form, "unit"), *role_in = kv_get(&r->form, "role");
+	if (self && ((unit_in && strcmp(unit_in, t->unit_id) != 0) || (role_in && strcmp(role_in, t->role) != 0))) {
+		refuse(r, 403, "Bạn không thể tự đổi vai trò hay đơn vị của mình: hãy nhờ một quản trị viên khác.",
+		    "You cannot change your own role or unit: ask another administrator.", arena_printf(r->arena, "/admin/officers/%s", t->id));
+		return;
+	}
+	e.name = posted(r, "display_name");
+	e.unit = unit_in ? posted(r, "unit") : t->unit_id;
+	e.role = role_in ? posted(r, "role") : t->role;
+	size_t nl = text_length(e.name);
+	if (nl == 0 || nl > NAME_MAX_CHARS)
+		e.e_name = L(r, "Hãy nhập họ tên (tối đa 100 ký tự).", "Enter the name (100 characters at most).");
+	bool unit_changed = strcmp(e.unit, t->unit_id) != 0, role_changed = strcmp(e.role, t->role) != 0;
+	if (unit_changed && !unit_usable(r, e.unit))
+		e.e_unit = L(r, "Hãy chọn một đơn vị đang hoạt động trong phạm vi của bạn.", "Choose an active unit within your scope.");
+	if (!role_valid(e.role))
+		e.e_role = L(r, "Hãy chọn vai trò: chỉ xem, cán bộ xử lý hoặc quản trị.", "Choose a role: viewer, officer or administrator.");
+	if (e.e_name || e.e_unit || e.e_role) {
+		officer_page(r, 400, t, &e);
+		return;
+	}
+	bool name_changed = strcmp(e.name, t->name) != 0;
+	if (!name_changed && !unit_changed && !role_changed) {
+		http_redirect(r, arena_printf(r->arena, "/admin/officers/%s?done=unchanged", t->id));
+		return;
+	}
+	const char *p[5] = { t->id, e.name, e.unit, e.role, r->officer->unit_path };
+	/* the scope again in SQL, and row-level security checks the new unit too */
+	PGresult *res = db_query(r->app->db, "UPDATE officer o SET display_name = $2, unit_id = $3::bigint, role = $4 "
+	    "FROM org_unit u WHERE o.id = $1::bigint AND u.id = o.unit_id AND u.path LIKE $5 || '%'", 5, p);
+	if (!change(r, res))
+		return;
+	struct buf d = { 0 };
+	if (role_changed)
+		buf_appendf(&d, "role %s -> %s", t->role, e.role);
+	if (unit_changed)
+		buf_appendf(&d, "%sunit %s -> %s", d.len ? "; " : "", t->unit_id, e.unit);
+	if (name_changed)
+		buf_appendf(&d, "%sname \"%s\" -> \"%s\"", d.len ? "; " : "", t->name, e.name);
+	audit_officer(r, "officer.update", arena_printf(r->arena, "officer:%s", t->id), d.data ? d.data : "");
+	buf_free(&d);
+	http_redirect(r, arena_printf(r->arena, "/admin/officers/%s?done=updated", t->id));
+}
+
+/* POST action=passwd: a new password typed by the admin (the rule is
+ * checked: 400 with the reason), the lockout cleared, every session ended. */
+static void
+passwd_officer(struct req *r, const struct target *t)
+{
+	struct edit e = { 0 };
+	const char *pw = kv_get_or_empty(&r->form, "password");
+	enum msg why = auth_password_problem(pw, t->username);
+	if (why != MSG__MAX) {
+		e.e_password = tr(r->lang, why);
+		officer_page(r, 400, t, &e);
+		return;
+	}
+	char hash[AUTH_HASH_MAX];
+	if (auth_hash_password(pw, hash) != 0) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	const char *p[2] = { t->id, hash };
+	PGresult *res = db_query(r->app->db, "UPDATE officer SET password_hash = $2, password_changed_at = now(), "
+	    "failed_logins = 0, locked_until = NULL WHERE id = $1::bigint", 2, p);
+	sodium_memzero(hash, sizeof(hash));
+	if (!change(r, res))
+		return;
+	long n = end_sessions(r, t->id);
+	if (n < 0) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	audit_officer(r, "officer.passwd", arena_printf(r->arena, "officer:%s", t->id),
+	    arena_printf(r->arena, "%ld sessions ended%s", n, *t->locked_until ? ", lockout cleared" : ""));
+	http_redirect(r, arena_printf(r->arena, "/admin/officers/%s?done=passwd", t->id));
+}
+
+/* POST /admin/officers/ID: update, passwd, disable, enable, sessions. */
+static void
+officer_post(struct req *r, const struct target *t)
+{
+	const char *action = kv_get_or_empty(&r->form, "action");
+	bool self = strcmp(t->id, r->officer->id) == 0;
+	char *back = arena_printf(r->arena, "/admin/officers/%s", t->id);
+	const char *p[1] = { t->id };
+	if (strcmp(action, "update") == 0) {
+		update_officer(r, t, self);
+	} else if (strcmp(action, "passwd") == 0) {
+		if (self) {
+			refuse(r, 403, "Mật khẩu của chính bạn được đổi ở trang Tài khoản (cần mật khẩu hiện tại).",
+			    "Change your own password on the Account page (it asks for the current one).", "/admin/account");
+			return;
+		}
+		passwd_officer(r, t);
+	} else if (strcmp(action, "disable") == 0) {
+		if (self) {
+			refuse(r, 403, "Bạn không thể tự khóa tài khoản của mình.", "You cannot disable your own account.", back);
+			return;
+		}
+		if (!t->disabled) {
+			if (!change(r, db_query(r->app->db, "UPDATE officer SET disabled_at = now() WHERE id = $1::bigint", 1, p)))
+				return;
+			long n = end_sessions(r, t->id);
+			if (n < 0) {
+				http_error(r, 503, MSG__MAX);
+				return;
+			}
+			audit_officer(r, "officer.disable", arena_printf(r->arena, "officer:%s", t->id),
+			    arena_printf(r->arena, "%ld sessions ended", n));
+		}
+		http_redirect(r, arena_printf(r->arena, "%s?done=disabled", back));
+	} else if (strcmp(action, "enable") == 0) {
+		if (self) {
+			refuse(r, 403, "Tài khoản của bạn do quản trị viên khác mở lại.", "Another administrator enables your account.", back);
+			return;
+		}
+		if (t->disabled) {
+			if (!change(r, db_query(r->app->db, "UPDATE officer SET disabled_at = NULL WHERE id = $1::bigint", 1, p)))
+				return;
+			audit_officer(r, "officer.enable", arena_printf(r->arena, "officer:%s", t->id), "");
+		}
+		http_redirect(r, arena_printf(r->arena, "%s?done=enabled", back));
+	} else if (strcmp(action, "sessions") == 0) {
+		long n = end_sessions(r, t->id);
+		if (n < 0) {
+			http_error(r, 503, MSG__MAX);
+			return;
+		}
+		audit_officer(r, "officer.sessions", arena_printf(r->arena, "officer:%s", t->id),
+		    arena_printf(r->arena, "%ld sessions ended", n));
+		/* ending one's own sessions signs one out, like "sign out everywhere" */
+		http_redirect(r, self ? "/admin/login" : arena_printf(r->arena, "%s?done=sessions", back));
+	} else {
+		http_error(r, 400, MSG__MAX);
+	}
+}
+
+/* GET|POST /admin/officers and /admin/officers/ID (admins only: the route
+ * says so). Officers outside the admin's subtree answer 404 as if absent. */
 void
 page_admin_officers(struct req *r)
 {
-	http_error(r, 404, MSG__MAX);
+	const char *rest = r->path + strlen("/admin/officers");
+	if (*rest == '\0' || strcmp(rest, "/") == 0) {
+		if (r->method != METHOD_POST) {
+			list_page(r, 200, NULL);
+			return;
+		}
+		const char *action = kv_get_or_empty(&r->form, "action");
+		if (strcmp(action, "create") == 0)
+			create_officer(r);
+		else if (strcmp(action, "require_totp") == 0)
+			set_require_totp(r);
+		else
+			http_error(r, 400, MSG__MAX);
+		return;
+	}
+	const char *id = path_id(r, "/admin/officers/");
+	struct target t;
+	bool db_down = false;
+	if (id == NULL || !target_load(r, id, &t, &db_down)) {
+		http_error(r, db_down ? 503 : 404, MSG__MAX);
+		return;
+	}
+	if (r->method == METHOD_POST) {
+		officer_post(r, &t);
+		return;
+	}
+	struct edit none = { 0 };
+	officer_page(r, 200, &t, &none);
 }
 
+/* ---- the audit log ---- */
+
+/* The banner: the newest rows' linkage checked in PostgreSQL, and the way
+ * to check the whole chain. */
+static void
+chain_banner(struct req *r)
+{
+	struct buf *b = r->out;
+	const char *p[1] = { arena_printf(r->arena, "%d", AUDIT_QUICK_CHECK) };
+	PGresult *res = db_query(r->app->db, "SELECT checked, coalesce(broken_id::text, ''), coalesce(problem, '') "
+	    "FROM audit_recent_check($1::integer)", 1, p);
+	if (res == NULL || !db_ok(res) || PQntuples(res) != 1) {
+		if (res)
+			fprintf(stderr, "tiengnoi: audit check: %s", PQresultErrorMessage(res));
+		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"chain\" data-chain=\"unknown\">");
+		html_text(b, L(r, "Không kiểm tra được chuỗi nhật ký lúc này.", "The log chain could not be checked just now."));
+	} else if (*PQgetvalue(res, 0, 1)) {
+		bool edited = strcmp(PQgetvalue(res, 0, 2), "edited") == 0;
+		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"chain\" data-chain=\"broken\" data-row=\"");
+		html_attr(b, PQgetvalue(res, 0, 1));
+		html_raw_trusted(b, "\">");
+		const char *row = PQgetvalue(res, 0, 1);
+		if (r->lang == LANG_EN)
+			html_text(b, arena_printf(r->arena, edited ? "WARNING: audit row #%s was changed after it was written "
+			    "(its hash does not match its content)." : "WARNING: audit row #%s does not follow the row before it: "
+			    "a row was deleted or rewritten.", row));
+		else
+			html_text(b, arena_printf(r->arena, edited ? "CẢNH BÁO: dòng nhật ký #%s đã bị sửa sau khi ghi "
+			    "(mã băm không khớp nội dung)." : "CẢNH BÁO: dòng nhật ký #%s không nối tiếp dòng trước nó: "
+			    "có dòng đã bị xóa hoặc ghi lại.", row));
+	} else {
+		html_raw_trusted(b, "<p class=\"note\" role=\"status\" id=\"chain\" data-chain=\"ok\">");
+		html_text(b, arena_printf(r->arena, r->lang == LANG_EN ? "The newest %s audit rows (whole system) link up correctly." :
+		    "%s dòng nhật ký mới nhất (toàn hệ thống) nối tiếp nhau đúng.", PQgetvalue(res, 0, 0)));
+	}
+	PQclear(res);
+	html_raw_trusted(b, " ");
+	html_text(b, L(r, "Kiểm tra toàn bộ chuỗi trên máy chủ:", "To check the whole chain, on the server run:"));
+	html_raw_trusted(b, " <code>tiengnoi-admin audit verify</code></p>");
+}
+
+/* GET /admin/audit?action=PREFIX&officer=ID&before=ID: the rows of the
+ * admin's subtree, newest first, 50 a page. */
 void
 page_admin_audit(struct req *r)
 {
-	http_error(r, 404, MSG__MAX);
+	struct buf *b = r->out;
+	if (strcmp(r->path, "/admin/audit") != 0 && strcmp(r->path, "/admin/audit/") != 0) {
+		http_error(r, 404, MSG__MAX);
+		return;
+	}
+	const char *action = arg(r, "action", 40), *officer = arg(r, "officer", 18), *before = arg(r, "before", 18);
+	if (strspn(action, "abcdefghijklmnopqrstuvwxyz_.") != strlen(action) || (*officer && !all_digits(officer, 18)) ||
+	    (*before && !all_digits(before, 18))) {
+		http_error(r, 400, MSG__MAX);
+		return;
+	}
+	const char *p[4] = { r->officer->unit_path, action, officer, before };
+	PGresult *rows = db_query(r->app->db,
+	    "SELECT a.id, to_char(a.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI:SS'), "
+	    "coalesce(o.username, CASE WHEN a.officer_id IS NULL THEN '' ELSE '#' || a.officer_id END), "
+	    "coalesce(o.display_name, ''), a.action, a.object, a.detail, u.name "
+	    "FROM audit_log a JOIN org_unit u ON u.id = a.unit_id LEFT JOIN officer o ON o.id = a.officer_id "
+	    "WHERE u.path LIKE $1 || '%' AND ($2 = '' OR left(a.action, length($2)) = $2) "
+	    "AND ($3 = '' OR a.officer_id = nullif($3, '')::bigint) AND ($4 = '' OR a.id < nullif($4, '')::bigint) "
+	    "ORDER BY a.id DESC LIMIT 51", 4, p);
+	if (rows == NULL || !db_ok(rows)) {
+		if (rows)
+			fprintf(stderr, "tiengnoi: audit: %s", PQresultErrorMessage(rows));
+		PQclear(rows);
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	html_admin_begin(r, L(r, "Nhật ký", "Audit log"));
+	html_raw_trusted(b, "<h1>");
+	html_text(b, L(r, "Nhật ký", "Audit log"));
+	html_raw_trusted(b, "</h1>");
+	chain_banner(r);
+
+	html_raw_trusted(b, "<form method=\"get\" action=\"/admin/audit\" class=\"filters\" role=\"search\"><label>");
+	html_text(b, L(r, "Hành động bắt đầu bằng", "Action starts with"));
+	html_raw_trusted(b, " <input type=\"text\" name=\"action\" maxlength=\"40\" list=\"actions\" autocapitalize=\"none\" value=\"");
+	html_attr(b, action);
+	html_raw_trusted(b, "\"></label><datalist id=\"actions\">");
+	static const char *const prefixes[] = { "login", "logout", "officer.", "unit.", "report.", "contact.", "account.", "export." };
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		html_raw_trusted(b, "<option value=\"");
+		html_attr(b, prefixes[i]);
+		html_raw_trusted(b, "\">");
+	}
+	html_raw_trusted(b, "</datalist><label>");
+	html_text(b, L(r, "Cán bộ", "Officer"));
+	html_raw_trusted(b, " <select name=\"officer\"><option value=\"\">—</option>");
+	const char *sp[1] = { r->officer->unit_path };
+	PGresult *os = db_query(r->app->db, "SELECT o.id, o.username FROM officer o JOIN org_unit u ON u.id = o.unit_id "
+	    "WHERE u.path LIKE $1 || '%' ORDER BY o.username LIMIT 500", 1, sp);
+	for (int i = 0; os && db_ok(os) && i < PQntuples(os); i++) {
+		html_raw_trusted(b, strcmp(officer, PQgetvalue(os, i, 0)) == 0 ? "<option selected value=\"" : "<option value=\"");
+		html_attr(b, PQgetvalue(os, i, 0));
+		html_raw_trusted(b, "\">");
+		html_text(b, PQgetvalue(os, i, 1));
+		html_raw_trusted(b, "</option>");
+	}
+	PQclear(os);
+	html_raw_trusted(b, "</select></label><button type=\"submit\" class=\"btn primary\">");
+	html_text(b, L(r, "Lọc", "Filter"));
+	html_raw_trusted(b, "</button></form>");
+
+	int n = PQntuples(rows);
+	if (n == 0) {
+		html_raw_trusted(b, "<p class=\"empty\">");
+		html_text(b, L(r, "Không có dòng nhật ký nào khớp.", "No audit row matches."));
+		html_raw_trusted(b, "</p>");
+	} else {
+		static const struct { const char *vi, *en; } heads[] = {
+			{ "#", "#" }, { "Thời gian (giờ Việt Nam)", "Time (Vietnam)" }, { "Cán bộ", "Officer" }, { "Hành động", "Action" },
+			{ "Đối tượng", "Object" }, { "Chi tiết", "Detail" }, { "Đơn vị", "Unit" },
+		};
+		html_raw_trusted(b, "<table class=\"audit\" id=\"audit\"><thead><tr>");
+		for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+			html_raw_trusted(b, "<th scope=\"col\">");
+			html_text(b, L(r, heads[i].vi, heads[i].en));
+			html_raw_trusted(b, "</th>");
+		}
+		html_raw_trusted(b, "</tr></thead><tbody>");
+		for (int i = 0; i < n && i < AUDIT_ROWS; i++) {
+			html_raw_trusted(b, "<tr data-id=\"");
+			html_attr(b, PQgetvalue(rows, i, 0));
+			html_raw_trusted(b, "\" data-action=\"");
+			html_attr(b, PQgetvalue(rows, i, 4));
+			html_raw_trusted(b, "\"><td>");
+			html_text(b, PQgetvalue(rows, i, 0));
+			html_raw_trusted(b, "</td><td>");
+			html_text(b, PQgetvalue(rows, i, 1));
+			html_raw_trusted(b, "</td><td>");
+			if (*PQgetvalue(rows, i, 2)) {
+				html_text(b, PQgetvalue(rows, i, 2));
+				if (*PQgetvalue(rows, i, 3)) {
+					html_raw_trusted(b, " <small>");
+					html_text(b, PQgetvalue(rows, i, 3));
+					html_raw_trusted(b, "</small>");
+				}
+			} else {
+				html_text(b, L(r, "(dòng lệnh trên máy chủ)", "(server command line)"));
+			}
+			html_raw_trusted(b, "</td><td><code>");
+			html_text(b, PQgetvalue(rows, i, 4));
+			html_raw_trusted(b, "</code></td><td>");
+			html_text(b, PQgetvalue(rows, i, 5));
+			html_raw_trusted(b, "</td><td class=\"pre\">");
+			html_text(b, PQgetvalue(rows, i, 6));
+			html_raw_trusted(b, "</td><td>");
+			html_text(b, PQgetvalue(rows, i, 7));
+			html_raw_trusted(b, "</td></tr>");
+		}
+		html_raw_trusted(b, "</tbody></table>");
+		if (n > AUDIT_ROWS) {
+			html_raw_trusted(b, "<p><a class=\"btn\" rel=\"next\" href=\"/admin/audit?");
+			if (*action) {
+				html_raw_trusted(b, "action=");
+				html_url_arg(b, action);
+				html_raw_trusted(b, "&amp;");
+			}
+			if (*officer) {
+				html_raw_trusted(b, "officer=");
+				html_url_arg(b, officer);
+				html_raw_trusted(b, "&amp;");
+			}
+			html_raw_trusted(b, "before=");
+			html_url_arg(b, PQgetvalue(rows, AUDIT_ROWS - 1, 0));
+			html_raw_trusted(b, "\">");
+			html_text(b, L(r, "Cũ hơn →", "Older →"));
+			html_raw_trusted(b, "</a></p>");
+		}
+	}
+	PQclear(rows);
+	html_admin_end(r);
 }

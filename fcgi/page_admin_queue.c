@@ -165,7 +165,9 @@ page_admin_queue(struct req *r)
 	html_admin_begin(r, L(r, "Phản ánh", "Reports"));
 	html_raw_trusted(b, "<h1>");
 	html_text(b, L(r, "Phản ánh", "Reports"));
-	html_raw_trusted(b, "</h1><ul class=\"counts\" aria-label=\"");
+	html_raw_trusted(b, "</h1>");
+	cases_deadline_panel(r);
+	html_raw_trusted(b, "<ul class=\"counts\" aria-label=\"");
 	html_text(b, L(r, "Số lượng theo trạng thái", "Counts by status"));
 	html_raw_trusted(b, "\">");
 	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {

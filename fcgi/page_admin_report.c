@@ -244,6 +244,11 @@ report_page(struct req *r, const char *id, const char *contact, const char *noti
 
 	if (can_act) {
 		section(r, "Xử lý", "Handling");
+		html_raw_trusted(b, "<p><a class=\"btn\" id=\"create-case\" href=\"/admin/cases/new?from=");
+		html_url_arg(b, id);
+		html_raw_trusted(b, "\">");
+		html_text(b, L(r, "Tạo vụ việc", "Create a case"));
+		html_raw_trusted(b, "</a></p>");
 		html_form_begin(r, arena_printf(r->arena, "/admin/s/%s", id), "inline");
 		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"status\"><label>");
 		html_text(b, L(r, "Trạng thái", "Status"));

@@ -62,6 +62,8 @@ static const struct route routes[] = {
 	{ M_GET | M_POST, "/admin/officers",     page_admin_officers, CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
 	{ M_GET,          "/admin/audit",        page_admin_audit,    CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
 	{ M_GET,          "/admin/export",       page_admin_export,   CONSOLE | ROUTE_OFFICER | ROUTE_PREFIX },
+	{ M_GET | M_POST, "/admin/cases",        page_admin_cases,    CONSOLE | ROUTE_PREFIX },
+	{ M_GET,          "/admin/brief",        page_admin_brief,    CONSOLE },
 };
 
 /* "/admin/login?next=" + this request's path and query, URL-encoded, so
@@ -131,10 +133,17 @@ console_enter(struct req *r, const struct route *rt)
 			return false;
 		}
 	}
-	const char *scope[1] = { r->officer->unit_path };
+	static const char *const role_names[ROLE__MAX] = {
+		"viewer",   /* ROLE_VIEWER */
+		"officer",  /* ROLE_OFFICER */
+		"admin",    /* ROLE_ADMIN */
+	};
+	/* scope, role and officer for row-level security (sql/004, sql/012) */
+	const char *ctx[3] = { r->officer->unit_path, role_names[r->officer->role], r->officer->id };
 	PGresult *res = NULL;
 	bool ok = db_begin(r->app->db) == 0 &&
-	    db_ok(res = db_query(r->app->db, "SELECT set_config('tiengnoi.scope', $1, true)", 1, scope));
+	    db_ok(res = db_query(r->app->db, "SELECT set_config('tiengnoi.scope', $1, true), "
+	    "set_config('tiengnoi.role', $2, true), set_config('tiengnoi.officer', $3, true)", 3, ctx));
 	PQclear(res);
 	res = NULL;
 	ok = ok && db_ok(res = db_query(r->app->db, "SET LOCAL ROLE tiengnoi_officer", 0, NULL));

@@ -18,11 +18,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness                        # noqa: E402
 import test_abuse                     # noqa: E402
+import test_cases                     # noqa: E402
+import test_brief                     # noqa: E402
 import test_cli                       # noqa: E402
+import test_console_org               # noqa: E402
+import test_console_officers          # noqa: E402
 import test_console_account           # noqa: E402
 import test_export                    # noqa: E402
 import test_forms                     # noqa: E402
 import test_ops                       # noqa: E402
+import test_retention                 # noqa: E402
 import test_scope                     # noqa: E402
 import test_worker                    # noqa: E402
 
@@ -55,11 +60,31 @@ TESTS = [
     ("console scope over HTTP: another unit's reports are 404", test_scope.test_http_scope),
     ("CLI exports read back: CSV, JSON Lines, XLSX; formulas neutralised", test_export.test_cli_exports),
     ("console export streams the officer's scope only, audited", test_export.test_console_export),
+    ("dialogue brief: Borda ranking, small counts hidden, quotes, scope, bad input", test_brief.test_brief),
     ("console CSRF, idle and absolute session expiry", test_scope.test_csrf_and_session),
     ("row-level security hides other units even without WHERE", test_scope.test_rls_without_where),
+    ("console_org: unit tree, create, edit, cycles refused, merge keeps reports' unit", test_console_org.test_console_org_units),
+    ("console_org: workplaces, QR codes created, scanned, revoked, replaced, downloaded", test_console_org.test_console_org_workplaces_qr),
+    ("console_org: CSV import names every bad line and imports all or nothing", test_console_org.test_console_org_import),
+    ("console_org: A4 poster with URL, hotline and a QR code chromium draws and zbar reads", test_console_org.test_console_org_poster),
+    ("console_org: scope over HTTP; re-parenting moves access at once", test_console_org.test_console_org_scope),
+    ("console_org: CLI workplace import, hotlines, qr poster", test_console_org.test_console_org_cli),
+    ("cases: created from a report, stages, deadlines, totals, scope, deadline panel", test_cases.test_cases),
+    ("officers: an admin creates officers over HTTP; only admins reach the page", test_console_officers.test_create_and_roles),
+    ("officers: bad input is 400 with values kept and errors beside fields", test_console_officers.test_bad_input),
+    ("officers: a ward admin's scope; own account; two-step requirement by unit", test_console_officers.test_scope),
+    ("officers: disable, enable, password reset and end sessions, all audited", test_console_officers.test_disable_reset_sessions),
+    ("officers: lockout after five wrong passwords; unknown users take as long", test_console_officers.test_lockout_and_timing),
+    ("officers: CSRF on the officers page; idle session goes to sign in", test_console_officers.test_csrf_and_expiry),
+    ("officers: audit page and `audit verify` find an edited and a deleted row", test_console_officers.test_audit_chain),
     ("account: two-step sign-in, code replay, recovery codes, lockout", test_console_account.test_totp_login),
     ("account: password change refuses weak ones, signs out other sessions", test_console_account.test_password_change),
     ("account: CSRF on /admin/account, the second step needs its session", test_console_account.test_account_csrf),
+    ("retention purge: old reports anonymised, photos after 6 months, idempotent, dry run, audited",
+     test_retention.test_purge),
+    ("retention purge keeps reports an open or recently closed case needs", test_retention.test_purge_case_holds),
+    ("data-subject requests: add, list with the ack day, ack, done, export, delete, bad input",
+     test_retention.test_requests),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

@@ -68,13 +68,16 @@ def test_rls_without_where(t, stack):
                           "JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE :'p' || '%'", p=ward)
     t.require(0 < in_ward < total, f"data on both sides of the line: {in_ward} of {total}")
 
-    def as_officer(query, scope):
+    def as_officer(query, scope, role="admin", officer="", expect_error=False):
         args = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", str(stack.run_dir),
                 "-U", "tiengnoi_app", "-d", "tiengnoi"]
         sql = ("BEGIN; SET LOCAL ROLE tiengnoi_officer; "
-               + (f"SELECT set_config('tiengnoi.scope', '{scope}', true) \\g /dev/null\n" if scope else "")
+               + (f"SELECT set_config('tiengnoi.scope', '{scope}', true), set_config('tiengnoi.role', '{role}', true), "
+                  f"set_config('tiengnoi.officer', '{officer}', true) \\g /dev/null\n" if scope else "")
                + query + "; COMMIT;")
         p = harness.subprocess.run(args, input=sql.encode(), capture_output=True, timeout=20)
+        if expect_error:
+            return p.returncode != 0
         t.require(p.returncode == 0, f"psql: {p.stderr.decode()}")
         return p.stdout.decode().split()[0] if p.stdout.decode().split() else ""
 
@@ -86,6 +89,16 @@ def test_rls_without_where(t, stack):
                         "WHERE u.path LIKE '" + ward + "%')", ward)), 0, "no message of another unit")
     for table in ("submission", "workplace", "entry_point", "message", "attachment", "note", "officer", "audit_log"):
         t.eq(as_officer(f"SELECT count(*) FROM {table}", None), "0", f"{table}: nothing at all without a scope")
+    # the role is known to the database too: a viewer's transaction cannot write
+    t.eq(as_officer("WITH u AS (UPDATE submission SET status = 'spam' RETURNING 1) SELECT count(*) FROM u", ward, "viewer"),
+         "0", "a viewer's UPDATE touches no row")
+    t.check(as_officer("INSERT INTO workplace (code, name, unit_id) SELECT 'RLS-TEST', 'x', id FROM org_unit "
+                       "WHERE code = 'CD-TANPHONG'", ward, "officer", expect_error=True), "only admins add workplaces")
+    me = stack.value("SELECT id FROM officer WHERE username = 'demo.tanphong'")
+    t.check(as_officer(f"UPDATE officer SET role = 'admin' WHERE id = {me}", ward, "officer", str(me), expect_error=True),
+            "an officer cannot make themselves admin")
+    t.check(as_officer("INSERT INTO audit_log (officer_id, unit_id, action) VALUES (NULL, NULL, 'forged')", ward,
+                       "admin", str(me), expect_error=True), "audit rows must name the transaction's officer")
     p = harness.subprocess.run(["psql", "-X", "-q", "-At", "-h", str(stack.run_dir), "-U", "tiengnoi_app", "-d", "tiengnoi"],
                                input=b"UPDATE org_unit SET name = 'x';", capture_output=True, timeout=20)
     t.check(p.returncode != 0 or b"permission denied" in p.stderr, "the app's own role cannot change the tree")

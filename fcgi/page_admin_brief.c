@@ -1,0 +1,734 @@
+/* page_admin_brief.c: /admin/brief: a printable brief for workplace dialogue and bargaining, small counts hidden, audited. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "app.h"
+#include "arena.h"
+#include "auth.h"
+#include "brief.h"
+#include "buf.h"
+#include "db.h"
+#include "form.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+#include "page_admin.h"
+#include "req.h"
+
+#define QUOTES_MAX     10    /* quotes an officer may put in one brief */
+#define CANDIDATES_MAX 100   /* reports offered to quote, newest first */
+
+/* Every brief query reads the same rows: the workplace's reports in the
+ * period, inside the officer's scope ($1), spam left out. $2 workplace,
+ * $3 and $4 the first and last day (Vietnam time). */
+#define BRIEF_JOIN \
+	" FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+#define BRIEF_WHERE \
+	" WHERE u.path LIKE $1 || '%' AND s.workplace_id = $2::bigint AND s.status <> 'spam' " \
+	"AND s.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' " \
+	"AND s.received_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+
+/* The brief's validated arguments. */
+struct brief_args {
+	const char *workplace, *from, *to;
+	int k;
+	const char **quotes;   /* report ids, digits only */
+	size_t nquotes;
+};
+
+/* One value of a select field and how many reports chose it. */
+struct tally {
+	const char *value;
+	long n, urgent;
+};
+
+static bool
+digits(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	return n > 0 && n <= max && strspn(s, "0123456789") == n;
+}
+
+/* "2025-03-31" → "31/03/2025" (arena). */
+static const char *
+dmy(struct req *r, const char *iso)
+{
+	return arena_printf(r->arena, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+}
+
+static const struct form_field *
+field_find(const struct form *f, const char *name)
+{
+	for (size_t i = 0; f && i < f->nfields; i++)
+		if (strcmp(f->fields[i].name, name) == 0)
+			return &f->fields[i];
+	return NULL;
+}
+
+static const char *
+form_title(const struct req *r, const char *id)
+{
+	const struct form *f = form_find(r->app->forms, id);
+	return f ? form_label(f->title, r->lang) : id;
+}
+
+/* A count as the brief shows it: the number, or "dưới k". */
+static void
+put_count(struct req *r, long n, int k)
+{
+	char s[48];
+	brief_fmt_count(s, sizeof(s), n, k, r->lang == LANG_EN);
+	html_text(r->out, s);
+}
+
+static void
+put_hidden(struct req *r, int k)
+{
+	char s[48];
+	brief_fmt_hidden(s, sizeof(s), k, r->lang == LANG_EN);
+	html_text(r->out, s);
+}
+
+/* One "label: value" row of a figures table; value NULL means a count. */
+static void
+row_count(struct req *r, const char *label, long n, int k)
+{
+	html_raw_trusted(r->out, "<tr><th scope=\"row\">");
+	html_text(r->out, label);
+	html_raw_trusted(r->out, "</th><td class=\"num\">");
+	put_count(r, n, k);
+	html_raw_trusted(r->out, "</td></tr>");
+}
+
+static void
+row_text(struct req *r, const char *label, const char *value)
+{
+	html_raw_trusted(r->out, "<tr><th scope=\"row\">");
+	html_text(r->out, label);
+	html_raw_trusted(r->out, "</th><td class=\"num\">");
+	html_text(r->out, value);
+	html_raw_trusted(r->out, "</td></tr>");
+}
+
+/* An average of `answers` values summing to `sum`, with a unit. */
+static void
+row_average(struct req *r, const char *label, double sum, long answers, int k, int decimals, const char *unit)
+{
+	char s[64];
+	brief_fmt_average(s, sizeof(s), sum, answers, k, decimals, r->lang == LANG_EN);
+	row_text(r, label, brief_average_shown(answers, k) ? arena_printf(r->arena, "%s%s", s, unit) : s);
+}
+
+static void
+section(struct req *r, const char *vi, const char *en)
+{
+	html_raw_trusted(r->out, "<section><h2>");
+	html_text(r->out, L(r, vi, en));
+	html_raw_trusted(r->out, "</h2>");
+}
+
+/* The choice of workplace, period and k; `problem` (may be NULL) says
+ * what was wrong, with `status` 400. */
+static void
+brief_chooser(struct req *r, int status, const char *problem)
+{
+	struct buf *b = r->out;
+	buf_reset(b);
+	r->status = status;
+	html_admin_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
+	html_raw_trusted(b, "<h1>");
+	html_text(b, L(r, "Bản tóm tắt cho đối thoại và thương lượng", "Brief for dialogue and bargaining"));
+	html_raw_trusted(b, "</h1>");
+	if (problem) {
+		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\">");
+		html_text(b, problem);
+		html_raw_trusted(b, "</p>");
+	}
+	html_raw_trusted(b, "<p>");
+	html_text(b, L(r, "Tổng hợp phản ánh và khảo sát của một nơi làm việc trong một kỳ. Số liệu dưới k người được ẩn "
+	    "để bảo vệ người phản ánh (k từ 3 đến 20, mặc định 5). Mỗi lần xem được ghi vào nhật ký.",
+	    "A summary of one workplace's reports and surveys over a period. Figures from fewer than k people are hidden "
+	    "to protect those who reported (k from 3 to 20, default 5). Every view is recorded in the audit log."));
+	html_raw_trusted(b, "</p><form method=\"get\" action=\"/admin/brief\" class=\"filters\"><label>");
+	html_text(b, L(r, "Nơi làm việc", "Workplace"));
+	html_raw_trusted(b, " <select name=\"workplace\" required>");
+	const char *wp[1] = { r->officer->unit_path };
+	PGresult *ws = db_query(r->app->db, "SELECT w.id, w.name FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
+	    "WHERE u.path LIKE $1 || '%' ORDER BY w.name LIMIT 500", 1, wp);
+	const char *cur = kv_get_or_empty(&r->args, "workplace");
+	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++) {
+		html_raw_trusted(b, strcmp(cur, PQgetvalue(ws, i, 0)) == 0 ? "<option selected value=\"" : "<option value=\"");
+		html_attr(b, PQgetvalue(ws, i, 0));
+		html_raw_trusted(b, "\">");
+		html_text(b, PQgetvalue(ws, i, 1));
+		html_raw_trusted(b, "</option>");
+	}
+	PQclear(ws);
+	html_raw_trusted(b, "</select></label><label>");
+	html_text(b, L(r, "Từ ngày", "From"));
+	html_raw_trusted(b, " <input type=\"date\" name=\"from\" required value=\"");
+	html_attr(b, kv_get_or_empty(&r->args, "from"));
+	html_raw_trusted(b, "\"></label><label>");
+	html_text(b, L(r, "Đến ngày", "To"));
+	html_raw_trusted(b, " <input type=\"date\" name=\"to\" required value=\"");
+	html_attr(b, kv_get_or_empty(&r->args, "to"));
+	html_raw_trusted(b, "\"></label><label>k <input type=\"number\" name=\"k\" min=\"3\" max=\"20\" value=\"5\"></label>"
+	    "<button type=\"submit\" class=\"btn primary\">");
+	html_text(b, L(r, "Lập bản tóm tắt", "Make the brief"));
+	html_raw_trusted(b, "</button></form>");
+	html_admin_end(r);
+}
+
+/* Reads and checks the arguments; false when the chooser was shown with 400. */
+static bool
+brief_read_args(struct req *r, struct brief_args *a)
+{
+	a->workplace = kv_get_or_empty(&r->args, "workplace");
+	a->from = kv_get_or_empty(&r->args, "from");
+	a->to = kv_get_or_empty(&r->args, "to");
+	if (brief_parse_k(kv_get(&r->args, "k"), &a->k) != 0) {
+		brief_chooser(r, 400, L(r, "k phải là số từ 3 đến 20. Ngưỡng dưới 3 không được phép: số liệu của một hai "
+		    "người có thể chỉ ra người phản ánh.", "k must be a number from 3 to 20. A threshold below 3 is not "
+		    "allowed: figures from one or two people can point at who reported."));
+		return false;
+	}
+	if (!digits(a->workplace, 18)) {
+		brief_chooser(r, 400, L(r, "Hãy chọn một nơi làm việc.", "Choose a workplace."));
+		return false;
+	}
+	if (!brief_date_ok(a->from) || !brief_date_ok(a->to) || strcmp(a->from, a->to) > 0) {
+		brief_chooser(r, 400, L(r, "Ngày không hợp lệ: cần ngày bắt đầu và ngày kết thúc dạng YYYY-MM-DD, "
+		    "ngày bắt đầu không sau ngày kết thúc.", "Invalid dates: a first and a last day as YYYY-MM-DD are "
+		    "needed, the first not after the last."));
+		return false;
+	}
+	size_t cap = 0;
+	for (size_t i = 0; i < r->args.n; i++)
+		cap += strcmp(r->args.items[i].key, "quote") == 0;
+	a->quotes = arena_alloc(r->arena, (cap + 1) * sizeof(char *));
+	a->nquotes = 0;
+	for (size_t i = 0; i < r->args.n; i++) {
+		if (strcmp(r->args.items[i].key, "quote") != 0)
+			continue;
+		const char *q = r->args.items[i].val;
+		bool dup = false;
+		for (size_t j = 0; j < a->nquotes && !dup; j++)
+			dup = strcmp(a->quotes[j], q) == 0;
+		if (!digits(q, 18)) {
+			brief_chooser(r, 400, L(r, "Trích dẫn không hợp lệ: chọn phản ánh theo số.",
+			    "Invalid quote: pick reports by number."));
+			return false;
+		}
+		if (!dup)
+			a->quotes[a->nquotes++] = q;
+	}
+	if (a->nquotes > QUOTES_MAX) {
+		brief_chooser(r, 400, L(r, "Chọn nhiều nhất 10 trích dẫn.", "Pick at most 10 quotes."));
+		return false;
+	}
+	return true;
+}
+
+/* Counts the brief's reports of `form_id` by the select field `field`
+ * ("" when unanswered). *out from the arena. -1 when the query failed. */
+static int
+tally_field(struct req *r, const char *const base[4], const char *form_id, const char *field,
+    struct tally **out, size_t *n)
+{
+	const char *p[6] = { base[0], base[1], base[2], base[3], field, form_id };
+	PGresult *res = db_query(r->app->db, "SELECT coalesce(s.answers->>$5, ''), count(*), count(*) FILTER (WHERE s.urgent)"
+	    BRIEF_JOIN BRIEF_WHERE "AND s.form_id = $6 GROUP BY 1", 6, p);
+	if (res == NULL || !db_ok(res)) {
+		if (res)
+			fprintf(stderr, "tiengnoi: brief: %s", PQresultErrorMessage(res));
+		PQclear(res);
+		return -1;
+	}
+	*n = (size_t)PQntuples(res);
+	*out = arena_alloc(r->arena, (*n + 1) * sizeof(**out));
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i] = (struct tally){ arena_strdup(r->arena, PQgetvalue(res, (int)i, 0)),
+		    atol(PQgetvalue(res, (int)i, 1)), atol(PQgetvalue(res, (int)i, 2)) };
+	PQclear(res);
+	return 0;
+}
+
+static long
+tally_of(const struct tally *t, size_t n, const char *value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].value, value) == 0)
+			return t[i].n;
+	return 0;
+}
+
+/* A breakdown table over every option of the field: the shown cells
+ * largest first, then the hidden ones in the form's order (so their order
+ * says nothing), then "not answered / other". Returns the total. */
+static long
+render_breakdown(struct req *r, const char *form_id, const char *field, const struct tally *t, size_t n, int k)
+{
+	const struct form_field *fd = field_find(form_find(r->app->forms, form_id), field);
+	size_t nopt = fd ? fd->noptions : 0;
+	long total = 0, known = 0;
+	for (size_t i = 0; i < n; i++)
+		total += t[i].n;
+	html_raw_trusted(r->out, "<table class=\"figures\"><tbody>");
+	bool *done = arena_alloc(r->arena, nopt + 1);
+	memset(done, 0, nopt + 1);
+	for (;;) {   /* shown cells, largest first (ties in form order) */
+		size_t best = nopt;
+		long bn = 0;
+		for (size_t j = 0; j < nopt; j++) {
+			long c = tally_of(t, n, fd->options[j].value);
+			if (!done[j] && !brief_suppress(c, k) && (best == nopt || c > bn)) {
+				best = j;
+				bn = c;
+			}
+		}
+		if (best == nopt)
+			break;
+		done[best] = true;
+		row_count(r, form_label(fd->options[best].label, r->lang), bn, k);
+	}
+	for (size_t j = 0; j < nopt; j++) {
+		long c = tally_of(t, n, fd->options[j].value);
+		known += c;
+		if (!done[j])
+			row_count(r, form_label(fd->options[j].label, r->lang), c, k);
+	}
+	row_count(r, L(r, "Không chọn / khác", "Not answered / other"), total - known, k);
+	html_raw_trusted(r->out, "</tbody></table>");
+	return total;
+}
+
+/* Runs a one-row query of the brief; NULL (and a log line) on failure. */
+static PGresult *
+one_row(PGresult *res)
+{
+	if (res != NULL && db_ok(res) && PQntuples(res) == 1)
+		return res;
+	if (res)
+		fprintf(stderr, "tiengnoi: brief: %s", PQresultErrorMessage(res));
+	PQclear(res);
+	return NULL;
+}
+
+/* "2025-03 2025-04" → "03/2025, 04/2025" (arena). */
+static const char *
+month_list(struct req *r, const char *months)
+{
+	const char *out = "";
+	for (const char *m = months; strlen(m) >= 7; m += m[7] == ' ' ? 8 : strlen(m))
+		out = arena_printf(r->arena, "%s%s%.2s/%.4s", out, *out ? ", " : "", m + 5, m);
+	return out;
+}
+
+/* The survey: how many answered, the Borda ranking of priorities, the
+ * averages. false when a query failed. */
+static bool
+render_survey(struct req *r, const char *const base[4], int k)
+{
+	struct buf *b = r->out;
+	const struct form_field *fd = field_find(form_find(r->app->forms, "bargaining_survey"), "priorities");
+	PGresult *res = db_query(r->app->db, "SELECT s.answers->'priorities' " BRIEF_JOIN BRIEF_WHERE
+	    "AND s.form_id = 'bargaining_survey' AND jsonb_typeof(s.answers->'priorities') = 'array' "
+	    "ORDER BY s.id LIMIT 100000", 4, base);
+	if (res == NULL || !db_ok(res)) {
+		if (res)
+			fprintf(stderr, "tiengnoi: brief: %s", PQresultErrorMessage(res));
+		PQclear(res);
+		return false;
+	}
+	size_t nrows = (size_t)PQntuples(res), nopt = fd ? fd->noptions : 0;
+	const size_t **rankings = arena_alloc(r->arena, (nrows + 1) * sizeof(*rankings));
+	size_t *lens = arena_alloc(r->arena, (nrows + 1) * sizeof(*lens));
+	for (size_t i = 0; i < nrows; i++) {
+		json_error_t err;
+		json_t *arr = json_loads(PQgetvalue(res, (int)i, 0), 0, &err);
+		size_t m = json_array_size(arr);
+		size_t *idx = arena_alloc(r->arena, (m + 1) * sizeof(*idx));
+		lens[i] = 0;
+		for (size_t p = 0; p < m; p++) {   /* values the form no longer offers are left out */
+			const char *v = json_string_value(json_array_get(arr, p));
+			for (size_t j = 0; v && j < nopt; j++)
+				if (strcmp(fd->options[j].value, v) == 0)
+					idx[lens[i]++] = j;
+		}
+		rankings[i] = idx;
+		json_decref(arr);
+	}
+	PQclear(res);
+	struct brief_borda *score = arena_alloc(r->arena, (nopt + 1) * sizeof(*score));
+	size_t respondents = brief_borda(nopt, rankings, lens, nrows, score);
+
+	html_raw_trusted(b, "<table class=\"figures\"><tbody>");
+	row_count(r, L(r, "Số phiếu có xếp hạng", "Surveys with a ranking"), (long)respondents, k);
+	html_raw_trusted(b, "</tbody></table>");
+	if (brief_suppress((long)respondents, k)) {
+		html_raw_trusted(b, "<p class=\"hidden-figure\">");
+		html_text(b, L(r, "Thứ tự ưu tiên được ẩn: ", "The ranking is hidden: "));
+		put_hidden(r, k);
+		html_text(b, L(r, " phiếu khảo sát.", " surveys."));
+		html_raw_trusted(b, "</p>");
+	} else {
+		html_raw_trusted(b, "<table class=\"ranking\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">");
+		html_text(b, L(r, "Nội dung", "Topic"));
+		html_raw_trusted(b, "</th><th scope=\"col\" class=\"num\">");
+		html_text(b, L(r, "Điểm", "Points"));
+		html_raw_trusted(b, "</th><th scope=\"col\" class=\"num\">");
+		html_text(b, L(r, "Số người xếp hạng", "People who ranked it"));
+		html_raw_trusted(b, "</th></tr></thead><tbody>");
+		/* topics ranked by k or more people in Borda order; the others after them in
+		 * the survey's order, so their order says nothing about a few people */
+		size_t place = 0;
+		for (int pass = 0; pass < 2; pass++) {
+			for (size_t j = 0; j < nopt; j++) {
+				size_t i = j;
+				if (pass == 1)   /* the survey's order: find option j among the scores */
+					for (i = 0; i < nopt && score[i].option != j; i++)
+						;
+				bool hide = brief_suppress(score[i].ranked, k);
+				if (hide != (pass == 1))
+					continue;
+				html_raw_trusted(b, "<tr data-option=\"");
+				html_attr(b, fd->options[score[i].option].value);
+				html_raw_trusted(b, "\"><td>");
+				if (hide)
+					html_raw_trusted(b, "—");
+				else
+					buf_appendf(b, "%zu", ++place);
+				html_raw_trusted(b, "</td><td>");
+				html_text(b, form_label(fd->options[score[i].option].label, r->lang));
+				html_raw_trusted(b, "</td><td class=\"num\">");
+				if (hide)
+					put_hidden(r, k);
+				else
+					buf_appendf(b, "%ld", score[i].points);
+				html_raw_trusted(b, "</td><td class=\"num\">");
+				put_count(r, score[i].ranked, k);
+				html_raw_trusted(b, "</td></tr>");
+			}
+		}
+		html_raw_trusted(b, "</tbody></table><p class=\"note\">");
+		html_text(b, L(r, "Điểm Borda: người xếp n nội dung cho nội dung thứ nhất n điểm, thứ hai n − 1 điểm, …, "
+		    "thứ n 1 điểm; nội dung không xếp được 0 điểm. Bằng điểm thì xét số lần được xếp thứ nhất, rồi thứ tự "
+		    "trong phiếu. Nội dung có dưới k người xếp hạng được ẩn điểm và xếp sau, theo thứ tự trong phiếu.",
+		    "Borda points: someone who ranked n topics gives the first n points, the second n − 1, …, the last 1; "
+		    "unranked topics get 0. Ties go to more first places, then to the survey's order. Topics ranked by "
+		    "fewer than k people have their points hidden and follow in the survey's order."));
+		html_raw_trusted(b, "</p>");
+	}
+	res = one_row(db_query(r->app->db, "SELECT "
+	    "count(*) FILTER (WHERE jsonb_typeof(s.answers->'wage_rise') = 'number'), "
+	    "coalesce(sum((s.answers->>'wage_rise')::numeric) FILTER (WHERE jsonb_typeof(s.answers->'wage_rise') = 'number'), 0), "
+	    "count(*) FILTER (WHERE jsonb_typeof(s.answers->'meal_value_wanted') = 'number'), "
+	    "coalesce(sum((s.answers->>'meal_value_wanted')::numeric) FILTER (WHERE jsonb_typeof(s.answers->'meal_value_wanted') = 'number'), 0)"
+	    BRIEF_JOIN BRIEF_WHERE "AND s.form_id = 'bargaining_survey'", 4, base));
+	if (res == NULL)
+		return false;
+	html_raw_trusted(b, "<table class=\"figures\"><tbody>");
+	row_average(r, L(r, "Mức tăng lương mong muốn, trung bình", "Wage rise hoped for, average"),
+	    atof(PQgetvalue(res, 0, 1)), atol(PQgetvalue(res, 0, 0)), k, 1, " %");
+	row_average(r, L(r, "Giá trị suất ăn ca mong muốn, trung bình", "Meal value wished for, average"),
+	    atof(PQgetvalue(res, 0, 3)), atol(PQgetvalue(res, 0, 2)), k, 0, " đ");
+	html_raw_trusted(b, "</tbody></table>");
+	PQclear(res);
+	return true;
+}
+
+/* Wage or social-insurance arrears: reports, amounts, distinct months. */
+static bool
+render_arrears(struct req *r, const char *const base[4], int k, bool wages)
+{
+	const char *p[6] = { base[0], base[1], base[2], base[3], wages ? "wage_arrears" : "social_insurance",
+	    wages ? "months_owed" : "months_unpaid" };
+	PGresult *res = one_row(db_query(r->app->db, "SELECT count(*), "
+	    "count(*) FILTER (WHERE jsonb_typeof(s.answers->'amount') = 'number' AND s.answers->>'amount_basis' = 'total'), "
+	    "coalesce(sum((s.answers->>'amount')::numeric) FILTER (WHERE jsonb_typeof(s.answers->'amount') = 'number' "
+	    "AND s.answers->>'amount_basis' = 'total'), 0), "
+	    "count(*) FILTER (WHERE jsonb_typeof(s.answers->'amount') = 'number' AND s.answers->>'amount_basis' IS DISTINCT FROM 'total'), "
+	    "coalesce(sum((s.answers->>'amount')::numeric) FILTER (WHERE jsonb_typeof(s.answers->'amount') = 'number' "
+	    "AND s.answers->>'amount_basis' IS DISTINCT FROM 'total'), 0), "
+	    "count(*) FILTER (WHERE s.answers->>'deducted' = 'yes')"
+	    BRIEF_JOIN BRIEF_WHERE "AND s.form_id = $5", 5, p));
+	PGresult *mon = res ? one_row(db_query(r->app->db, "SELECT count(DISTINCT m), coalesce(string_agg(DISTINCT m, ' ' ORDER BY m), '')"
+	    BRIEF_JOIN ", jsonb_array_elements_text(CASE WHEN jsonb_typeof(s.answers->$6) = 'array' THEN s.answers->$6 "
+	    "ELSE '[]'::jsonb END) m" BRIEF_WHERE "AND s.form_id = $5", 6, p)) : NULL;
+	if (mon == NULL) {
+		PQclear(res);
+		return false;
+	}
+	long reports = atol(PQgetvalue(res, 0, 0));
+	char s[64];
+	bool en = r->lang == LANG_EN;
+	html_raw_trusted(r->out, "<table class=\"figures\"><tbody>");
+	row_count(r, L(r, "Số phản ánh", "Reports"), reports, k);
+	if (wages) {
+		long nt = atol(PQgetvalue(res, 0, 1)), np = atol(PQgetvalue(res, 0, 3));
+		if (brief_suppress(nt, k))
+			brief_fmt_hidden(s, sizeof(s), k, en);
+		else
+			brief_fmt_decimal(s, sizeof(s), atof(PQgetvalue(res, 0, 2)), 0, en);
+		row_text(r, L(r, "Tổng số tiền bị nợ (phản ánh nêu tổng số)", "Sum owed (reports giving a total)"),
+		    brief_suppress(nt, k) ? s : arena_printf(r->arena, "%s đ", s));
+		if (brief_suppress(np, k))
+			brief_fmt_hidden(s, sizeof(s), k, en);
+		else
+			brief_fmt_decimal(s, sizeof(s), atof(PQgetvalue(res, 0, 4)), 0, en);
+		row_text(r, L(r, "Tổng số tiền bị nợ (phản ánh nêu mỗi người)", "Sum owed (reports giving per person)"),
+		    brief_suppress(np, k) ? s : arena_printf(r->arena, "%s đ", s));
+	} else {
+		row_count(r, L(r, "Bị trừ lương mà không đóng BHXH", "Deducted from pay but not paid in"),
+		    atol(PQgetvalue(res, 0, 5)), k);
+	}
+	/* the months are drawn from all the form's reports: shown only from k of them */
+	if (brief_suppress(reports, k)) {
+		brief_fmt_hidden(s, sizeof(s), k, en);
+		row_text(r, L(r, "Số tháng bị nợ (khác nhau)", "Distinct months owed"), s);
+	} else {
+		const char *months = month_list(r, PQgetvalue(mon, 0, 1));
+		row_text(r, L(r, "Số tháng bị nợ (khác nhau)", "Distinct months owed"),
+		    arena_printf(r->arena, "%s%s%s%s", PQgetvalue(mon, 0, 0), *months ? " (" : "", months, *months ? ")" : ""));
+	}
+	html_raw_trusted(r->out, "</tbody></table>");
+	PQclear(res);
+	PQclear(mon);
+	return true;
+}
+
+/* Quotes: the officer's picks (kept in the link as quote=ID), shown only
+ * when the workplace has at least k reports in the period; below them,
+ * outside print, the reports one may pick from. */
+static bool
+render_quotes(struct req *r, const char *const base[4], const struct brief_args *a, long total)
+{
+	struct buf *b = r->out;
+	int k = a->k;
+	if (brief_suppress(total, k)) {
+		html_raw_trusted(b, "<p class=\"hidden-figure\">");
+		html_text(b, L(r, "Không trích dẫn: nơi làm việc có ", "No quotes: the workplace has "));
+		put_hidden(r, k);
+		html_text(b, L(r, " phản ánh trong kỳ.", " reports in the period."));
+		html_raw_trusted(b, "</p>");
+		return true;
+	}
+	const char *ids = "{";
+	for (size_t i = 0; i < a->nquotes; i++)
+		ids = arena_printf(r->arena, "%s%s%s", ids, i ? "," : "", a->quotes[i]);
+	ids = arena_printf(r->arena, "%s}", ids);
+	const char *p[5] = { base[0], base[1], base[2], base[3], ids };
+	PGresult *res = db_query(r->app->db, "SELECT s.form_id, coalesce(s.answers->>'text', s.answers->>'description', "
+	    "s.answers->>'details', s.answers->>'comments')" BRIEF_JOIN BRIEF_WHERE
+	    "AND s.id = ANY ($5::bigint[]) AND coalesce(s.answers->>'text', s.answers->>'description', "
+	    "s.answers->>'details', s.answers->>'comments') IS NOT NULL ORDER BY array_position($5::bigint[], s.id)", 5, p);
+	if (res == NULL || !db_ok(res)) {
+		PQclear(res);
+		return false;
+	}
+	int n = PQntuples(res);
+	if (n == 0) {
+		html_raw_trusted(b, "<p class=\"empty\">");
+		html_text(b, L(r, "Chưa chọn trích dẫn nào.", "No quotes chosen."));
+		html_raw_trusted(b, "</p>");
+	}
+	for (int i = 0; i < n; i++) {
+		html_raw_trusted(b, "<figure class=\"quote\"><blockquote>");
+		html_text(b, PQgetvalue(res, i, 1));
+		html_raw_trusted(b, "</blockquote><figcaption>");
+		html_text(b, form_title(r, PQgetvalue(res, i, 0)));
+		html_raw_trusted(b, "</figcaption></figure>");
+	}
+	if ((size_t)n < a->nquotes) {
+		html_raw_trusted(b, "<p class=\"note no-print\">");
+		html_text(b, L(r, "Một số số phản ánh đã chọn không thuộc nơi làm việc, kỳ này hoặc không có lời kể nên bị bỏ qua.",
+		    "Some chosen reports are not of this workplace or period, or have no text, and were left out."));
+		html_raw_trusted(b, "</p>");
+	}
+	PQclear(res);
+
+	res = db_query(r->app->db, "SELECT s.id, s.form_id, left(coalesce(s.answers->>'text', s.answers->>'description', "
+	    "s.answers->>'details', s.answers->>'comments'), 200)" BRIEF_JOIN BRIEF_WHERE
+	    "AND coalesce(s.answers->>'text', s.answers->>'description', s.answers->>'details', s.answers->>'comments') "
+	    "IS NOT NULL ORDER BY s.received_at DESC, s.id DESC LIMIT 100", 4, base);
+	if (res == NULL || !db_ok(res)) {
+		PQclear(res);
+		return false;
+	}
+	html_raw_trusted(b, "<details class=\"no-print pick\"><summary>");
+	html_text(b, L(r, "Chọn trích dẫn (tối đa 10)", "Choose quotes (at most 10)"));
+	html_raw_trusted(b, "</summary><form method=\"get\" action=\"/admin/brief\">"
+	    "<input type=\"hidden\" name=\"workplace\" value=\"");
+	html_attr(b, a->workplace);
+	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"from\" value=\"");
+	html_attr(b, a->from);
+	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"to\" value=\"");
+	html_attr(b, a->to);
+	buf_appendf(b, "\"><input type=\"hidden\" name=\"k\" value=\"%d\"><ul class=\"candidates\">", k);
+	for (int i = 0; i < PQntuples(res) && i < CANDIDATES_MAX; i++) {
+		bool on = false;
+		for (size_t j = 0; j < a->nquotes && !on; j++)
+			on = strcmp(a->quotes[j], PQgetvalue(res, i, 0)) == 0;
+		html_raw_trusted(b, on ? "<li><label><input type=\"checkbox\" name=\"quote\" checked value=\"" :
+		    "<li><label><input type=\"checkbox\" name=\"quote\" value=\"");
+		html_attr(b, PQgetvalue(res, i, 0));
+		html_raw_trusted(b, "\"> #");
+		html_text(b, PQgetvalue(res, i, 0));
+		html_raw_trusted(b, " · ");
+		html_text(b, form_title(r, PQgetvalue(res, i, 1)));
+		html_raw_trusted(b, ": ");
+		html_text(b, PQgetvalue(res, i, 2));
+		html_raw_trusted(b, "</label></li>");
+	}
+	html_raw_trusted(b, "</ul><button type=\"submit\" class=\"btn\">");
+	html_text(b, L(r, "Cập nhật trích dẫn", "Update quotes"));
+	html_raw_trusted(b, "</button></form></details>");
+	PQclear(res);
+	return true;
+}
+
+/* GET /admin/brief: the chooser; GET /admin/brief?workplace=ID&from=&to=&k=&quote=ID…: the brief.
+ * 400 on bad dates, k or quotes; 404 for a workplace outside the scope; audited as brief.view. */
+void
+page_admin_brief(struct req *r)
+{
+	struct buf *b = r->out;
+	if (kv_get(&r->args, "workplace") == NULL && kv_get(&r->args, "from") == NULL && kv_get(&r->args, "to") == NULL) {
+		brief_chooser(r, 200, NULL);
+		return;
+	}
+	struct brief_args a;
+	if (!brief_read_args(r, &a))
+		return;
+	const char *base[4] = { r->officer->unit_path, a.workplace, a.from, a.to };
+	const char *wp[2] = { r->officer->unit_path, a.workplace };
+	PGresult *w = db_query(r->app->db, "SELECT w.name, u.name, "
+	    "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') "
+	    "FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = $2::bigint AND u.path LIKE $1 || '%'", 2, wp);
+	if (w == NULL || !db_ok(w) || PQntuples(w) != 1) {
+		http_error(r, w && db_ok(w) ? 404 : 503, MSG__MAX);
+		PQclear(w);
+		return;
+	}
+	const char *wname = arena_strdup(r->arena, PQgetvalue(w, 0, 0)), *uname = arena_strdup(r->arena, PQgetvalue(w, 0, 1));
+	const char *made = arena_strdup(r->arena, PQgetvalue(w, 0, 2));
+	PQclear(w);
+
+	html_admin_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
+	html_raw_trusted(b, "<link rel=\"stylesheet\" href=\"/static/brief.css\"><article class=\"brief\"><h1>");
+	html_text(b, L(r, "Bản tóm tắt phục vụ đối thoại và thương lượng tập thể", "Brief for workplace dialogue and collective bargaining"));
+	html_raw_trusted(b, "</h1><dl class=\"brief-meta\"><dt>");
+	html_text(b, L(r, "Nơi làm việc", "Workplace"));
+	html_raw_trusted(b, "</dt><dd class=\"workplace\">");
+	html_text(b, wname);
+	html_raw_trusted(b, " <span class=\"unit\">(");
+	html_text(b, uname);
+	html_raw_trusted(b, ")</span></dd><dt>");
+	html_text(b, L(r, "Kỳ", "Period"));
+	html_raw_trusted(b, "</dt><dd class=\"period\">");
+	html_text(b, arena_printf(r->arena, L(r, "từ %s đến %s", "%s to %s"), dmy(r, a.from), dmy(r, a.to)));
+	html_raw_trusted(b, "</dd><dt>");
+	html_text(b, L(r, "Ngưỡng bảo vệ", "Protection threshold"));
+	buf_appendf(b, "</dt><dd class=\"k\">k = %d: ", a.k);
+	html_text(b, "số liệu dưới k người được ẩn để bảo vệ người phản ánh.");
+	if (r->lang == LANG_EN)
+		html_text(b, " (Figures from fewer than k people are hidden to protect those who reported.)");
+	html_raw_trusted(b, "</dd><dt>");
+	html_text(b, L(r, "Lập lúc", "Made"));
+	html_raw_trusted(b, "</dt><dd>");
+	html_text(b, made);
+	html_raw_trusted(b, " · ");
+	html_text(b, *r->officer->display_name ? r->officer->display_name : r->officer->username);
+	html_raw_trusted(b, "</dd></dl><p class=\"no-print note\">");
+	html_text(b, L(r, "In bản này bằng lệnh In của trình duyệt (Ctrl+P): khổ A4, phần đầu trang bảng điều khiển được ẩn.",
+	    "Print with the browser's Print command (Ctrl+P): A4, the console header is left out."));
+	html_raw_trusted(b, "</p>");
+
+	/* reports by form */
+	PGresult *res = db_query(r->app->db, "SELECT s.form_id, count(*)" BRIEF_JOIN BRIEF_WHERE "GROUP BY 1", 4, base);
+	if (res == NULL || !db_ok(res)) {
+		PQclear(res);
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	long total = 0;
+	for (int i = 0; i < PQntuples(res); i++)
+		total += atol(PQgetvalue(res, i, 1));
+	section(r, "Phản ánh theo loại", "Reports by form");
+	html_raw_trusted(b, "<table class=\"figures by-form\"><tbody>");
+	for (size_t j = 0; j < r->app->forms->n; j++) {
+		const char *id = r->app->forms->forms[j].id;
+		long c = 0;
+		for (int i = 0; i < PQntuples(res); i++)
+			if (strcmp(PQgetvalue(res, i, 0), id) == 0)
+				c = atol(PQgetvalue(res, i, 1));
+		row_count(r, form_label(r->app->forms->forms[j].title, r->lang), c, a.k);
+	}
+	row_count(r, L(r, "Tổng", "Total"), total, a.k);
+	html_raw_trusted(b, "</tbody></table></section>");
+	PQclear(res);
+
+	struct tally *t;
+	size_t n;
+	bool ok = true;
+	section(r, "Vấn đề chính (tâm tư, kiến nghị)", "Main concerns");
+	if ((ok = tally_field(r, base, "concern", "category", &t, &n) == 0)) {
+		html_raw_trusted(b, "<div class=\"concerns\">");
+		render_breakdown(r, "concern", "category", t, n, a.k);
+		html_raw_trusted(b, "</div>");
+	}
+	html_raw_trusted(b, "</section>");
+
+	section(r, "Khảo sát trước thương lượng: thứ tự ưu tiên", "Bargaining survey: priorities");
+	ok = ok && render_survey(r, base, a.k);
+	html_raw_trusted(b, "</section>");
+
+	section(r, "Nợ lương", "Wage arrears");
+	ok = ok && render_arrears(r, base, a.k, true);
+	html_raw_trusted(b, "</section>");
+	section(r, "Nợ bảo hiểm xã hội", "Social-insurance arrears");
+	ok = ok && render_arrears(r, base, a.k, false);
+	html_raw_trusted(b, "</section>");
+
+	section(r, "An toàn lao động", "Safety");
+	if (ok && (ok = tally_field(r, base, "safety", "kind", &t, &n) == 0)) {
+		long urgent = 0;
+		for (size_t i = 0; i < n; i++)
+			urgent += t[i].urgent;
+		render_breakdown(r, "safety", "kind", t, n, a.k);
+		html_raw_trusted(b, "<table class=\"figures\"><tbody>");
+		row_count(r, L(r, "Trong đó khẩn cấp", "Of which urgent"), urgent, a.k);
+		html_raw_trusted(b, "</tbody></table>");
+	}
+	html_raw_trusted(b, "</section>");
+
+	section(r, "Bữa ăn ca", "Shift meals");
+	if (ok && (ok = tally_field(r, base, "meal", "quality", &t, &n) == 0)) {
+		render_breakdown(r, "meal", "quality", t, n, a.k);
+		res = one_row(db_query(r->app->db, "SELECT count(*) FILTER (WHERE jsonb_typeof(s.answers->'meal_value') = 'number'), "
+		    "coalesce(sum((s.answers->>'meal_value')::numeric) FILTER (WHERE jsonb_typeof(s.answers->'meal_value') = 'number'), 0)"
+		    BRIEF_JOIN BRIEF_WHERE "AND s.form_id = 'meal'", 4, base));
+		if ((ok = res != NULL)) {
+			html_raw_trusted(b, "<table class=\"figures\"><tbody>");
+			row_average(r, L(r, "Giá trị suất ăn, trung bình", "Meal value, average"),
+			    atof(PQgetvalue(res, 0, 1)), atol(PQgetvalue(res, 0, 0)), a.k, 0, " đ");
+			html_raw_trusted(b, "</tbody></table>");
+		}
+		PQclear(res);
+	}
+	html_raw_trusted(b, "</section>");
+
+	section(r, "Ý kiến người lao động", "Workers' words");
+	ok = ok && render_quotes(r, base, &a, total);
+	html_raw_trusted(b, "</section></article>");
+	if (!ok) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	html_admin_end(r);
+	audit_officer(r, "brief.view", arena_printf(r->arena, "workplace:%s", a.workplace),
+	    arena_printf(r->arena, "%s..%s k=%d quotes=%zu", a.from, a.to, a.k, a.nquotes));
+}
