@@ -87,9 +87,10 @@ static const struct { const char *vi, *en; } problems[] = {
 	{ "Loại hình sở hữu không hợp lệ", "Unknown ownership" },  /* ORG_BAD_OWNERSHIP */
 	{ "Số điện thoại chỉ gồm chữ số, khoảng trắng và + ( ) . - (3–30 ký tự)",
 	  "A phone number is 3–30 characters of digits, spaces and + ( ) . -" },  /* ORG_BAD_HOTLINE */
-	{ "Không có đơn vị với mã này trong phạm vi của bạn", "No unit with this code within your scope" },  /* ORG_UNIT_UNKNOWN */
+	{ "Không có đơn vị với mã này trong phạm vi của bạn", "Unknown unit code, or a unit outside your scope" },  /* ORG_UNIT_UNKNOWN */
 	{ "Đơn vị đã sáp nhập hoặc ngừng hoạt động", "The unit has merged or ended" },  /* ORG_UNIT_ENDED */
-	{ "Mã trùng với một dòng trước trong tệp", "The code is already on an earlier line" },  /* ORG_DUP_FILE */
+	{ "Mã trùng với một dòng trước trong tệp (số dòng đó trong ngoặc)",
+	  "The code is already on an earlier line (its number in brackets)" },  /* ORG_DUP_FILE */
 	{ "Mã đã có trong cơ sở dữ liệu", "The code is already in the database" },  /* ORG_DUP_DB */
 	{ "Không có dòng dữ liệu nào sau dòng tiêu đề", "No data lines after the header row" },  /* ORG_EMPTY */
 	{ "Quá nhiều dòng (tối đa 20.000)", "Too many lines (20,000 at most)" },  /* ORG_TOO_MANY */
