@@ -195,6 +195,32 @@ try {
     assert(dialogs === 0 && await page.locator('dl.answers img').count() === 0, 'nothing executed');
     await ctx.close();
   });
+  await test('an admin adds a workplace and a QR code, prints its poster, and the printed QR decodes', async () => {
+    const { ctx, page } = await login('demo.tinh');
+    await page.goto(`${base}/admin/workplaces`);
+    await page.fill('#f-new-code', 'CHE-BINHLU');
+    await page.fill('#f-new-name', 'Hợp tác xã Chè Bình Lư');
+    await page.fill('#f-new-tax_code', '6200456789');
+    await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+    await page.waitForURL(/\/admin\/workplaces\/\d+/);
+    await page.fill('#f-qr-label', 'Nhà ăn ca');
+    await page.getByRole('button', { name: 'Tạo mã QR' }).click();
+    await page.locator('#notice a').click();
+    await page.waitForURL(/\/admin\/qr\/\d+\/poster$/);
+    const token = sql(`SELECT e.token FROM entry_point e JOIN workplace w ON w.id = e.workplace_id WHERE w.code = 'CHE-BINHLU'`);
+    assert((await page.content()).includes('0213 3876 543'), 'the poster carries the union hotline');
+    await page.screenshot({ path: join(shots, 'console-poster.png'), fullPage: true });
+    const qr = join(varDir, 'poster-qr.png');
+    await page.locator('img').first().screenshot({ path: qr });
+    const decoded = execFileSync('zbarimg', ['--raw', '-q', '--nodbus', qr]).toString().trim();
+    assert(decoded === `${base}/Q/${token}`.toUpperCase(), `QR decodes to the upper-case URL: ${decoded}`);
+    const w = await browser.newContext(phone);
+    const wp = await w.newPage();
+    await wp.goto(decoded);
+    assert((await wp.locator('h1').innerText()) === 'Hợp tác xã Chè Bình Lư', 'the scanned URL opens the workplace');
+    await w.close();
+    await ctx.close();
+  });
 } catch (e) {
   failed++;
   n++;
