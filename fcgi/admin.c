@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
+#include "dossier.h"
 #include "export.h"
 #include "form.h"
 #include "i18n.h"
@@ -929,6 +930,36 @@ cmd_export_submissions(struct opts *o)
 	return EXIT_OK;
 }
 
+/* export case: a case's dossier (as /admin/dossier/ID) to stdout, whole
+ * database in scope, audited. Contacts are never included from the CLI:
+ * that needs an officer with a role, and the reveal stays in the console. */
+static int
+cmd_export_case(struct opts *o)
+{
+	const char *id = opt(o, "id"), *format = opt(o, "format") ? opt(o, "format") : "html";
+	enum dossier_format fmt = dossier_format_parse(format);
+	if (id == NULL || *id == '\0' || strspn(id, "0123456789") != strlen(id) || strlen(id) > 18)
+		return fail(EXIT_USAGE, "--id must be a case number");
+	if (fmt == DOSSIER__MAX)
+		return fail(EXIT_USAGE, "--format must be json, xlsx or html");
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	json_t *included = NULL;
+	bool db_failed;
+	json_t *d = dossier_collect(db, id, "/", NULL, &included, &db_failed);
+	if (d == NULL)
+		return db_failed ? fail(EXIT_FAIL, "database error: %s", db_error(db)) : fail(EXIT_USAGE, "no case %s", id);
+	json_decref(included);
+	char unit[32], err[300];
+	snprintf(unit, sizeof(unit), "%lld", (long long)json_integer_value(json_object_get(json_object_get(d, "case"), "unit_id")));
+	audit_cli("dossier.export", arena_printf(arena, "case:%s", id), arena_printf(arena, "format=%s contacts=0", format), unit);
+	int rc = dossier_write(d, fmt, stdout_write, NULL, err, sizeof(err));
+	json_decref(d);
+	if (rc != 0 || fflush(stdout) != 0)
+		return fail(EXIT_FAIL, "export failed: %s", rc ? err : strerror(errno));
+	return EXIT_OK;
+}
+
 /* ---- demo data ---- */
 
 /* Loads the Lai Châu demo into an empty database; does nothing otherwise. */
@@ -1500,6 +1531,10 @@ static const struct cmd cmds[] = {
 	{ "export", "submissions", cmd_export_submissions, "format unit from to form",
 	  "export submissions --format csv|xlsx|json [--unit CODE] [--from YYYY-MM-DD --to YYYY-MM-DD] [--form ID] > file\n"
 	  "  Reports of the unit's subtree (default: all), streamed in constant memory; contact details never included." },
+	{ "export", "case", cmd_export_case, "id format",
+	  "export case --id N [--format json|xlsx|html] > file\n"
+	  "  A case's dossier: the case, deadlines, totals, timeline, linked reports with answers and messages,\n"
+	  "  Attachments with their sha256 (default html); contact details never included; audited." },
 	{ "officer", "demo-login", cmd_officer_demo_login, "", "officer demo-login\n  Prints the demo officers' login (made by demo)." },
 	{ "audit", "verify", cmd_audit_verify, "anchor",
 	  "audit verify [--anchor HASH]\n  Walks the whole audit log, recomputing every row's hash and link; exit 0 when intact,\n"

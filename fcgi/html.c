@@ -105,6 +105,8 @@ html_admin_begin(struct req *r, const char *title)
 		{ "/admin/officers", "Cán bộ", "Officers", ROLE_ADMIN },
 		{ "/admin/audit", "Nhật ký", "Audit log", ROLE_ADMIN },
 		{ "/admin/account", "Tài khoản", "Account", ROLE_VIEWER },
+		{ "/admin/dashboard", "Tổng quan", "Dashboard", ROLE_VIEWER },
+		{ "/admin/stats", "Thống kê", "Statistics", ROLE_VIEWER },
 	};
 	struct buf *b = r->out;
 	html_raw_trusted(b, "<!doctype html>\n<html lang=\"");

@@ -32,5 +32,10 @@ void page_admin_cases(struct req *);
 void cases_deadline_panel(struct req *);
 /* page_admin_brief.c */
 void page_admin_brief(struct req *);
+/* page_admin_dossier.c */
+void page_admin_dossier(struct req *);
+/* page_admin_stats.c */
+void page_admin_stats(struct req *);
+void page_admin_dashboard(struct req *);
 
 #endif

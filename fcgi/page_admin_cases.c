@@ -404,6 +404,16 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 	html_text(b, title);
 	html_raw_trusted(b, "</h1>");
 	problem_box(r, problem);
+	/* the dossier for a mediator, council or lawyer (page_admin_dossier.c) */
+	html_raw_trusted(b, "<p class=\"dossier-links\" id=\"dossier\">");
+	html_text(b, L(r, "Hồ sơ vụ việc:", "Case dossier:"));
+	html_raw_trusted(b, " <a href=\"/admin/dossier/");
+	html_url_arg(b, id);
+	html_raw_trusted(b, "\">HTML</a> · <a href=\"/admin/dossier/");
+	html_url_arg(b, id);
+	html_raw_trusted(b, ".json\">JSON</a> · <a href=\"/admin/dossier/");
+	html_url_arg(b, id);
+	html_raw_trusted(b, ".xlsx\">XLSX</a></p>");
 
 	html_raw_trusted(b, "<dl class=\"meta\">");
 	struct { const char *vi, *en, *value, *ident; } meta[] = {

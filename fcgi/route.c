@@ -64,6 +64,9 @@ static const struct route routes[] = {
 	{ M_GET,          "/admin/export",       page_admin_export,   CONSOLE | ROUTE_OFFICER | ROUTE_PREFIX },
 	{ M_GET | M_POST, "/admin/cases",        page_admin_cases,    CONSOLE | ROUTE_PREFIX },
 	{ M_GET,          "/admin/brief",        page_admin_brief,    CONSOLE },
+	{ M_GET,          "/admin/dossier/",     page_admin_dossier,  CONSOLE | ROUTE_PREFIX },
+	{ M_GET,          "/admin/stats",        page_admin_stats,    CONSOLE },
+	{ M_GET,          "/admin/dashboard",    page_admin_dashboard, CONSOLE },
 };
 
 /* "/admin/login?next=" + this request's path and query, URL-encoded, so

@@ -9,7 +9,7 @@ PACKAGES=(
 	libqrencode-dev libpng-dev libjansson-dev libsodium-dev libutf8proc-dev nettle-dev
 	libxlsxwriter-dev libcmocka-dev
 	nginx-light zbar-tools wrk
-	chromium libimage-exiftool-perl python3
+	chromium libimage-exiftool-perl python3 time
 )
 
 missing=()

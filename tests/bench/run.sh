@@ -305,7 +305,7 @@ SELECT 'concern', 1, ep.workplace_id, ep.unit_id, ep.id, 'qr',
         'category', (ARRAY['wages', 'hours', 'safety', 'meals', 'contract', 'other'])[1 + i % 6]),
     'vi', md5(i::text), decode(md5(i::text) || md5((i + 1)::text), 'hex'),
     (ARRAY['new', 'in_review', 'resolved'])[1 + i % 3]
-FROM generate_series(1, $ROWS) AS i JOIN ep ON ep.k = i % (SELECT c FROM n);
+FROM generate_series(1, $ROWS) AS i JOIN ep ON ep.k = abs(hashint4(i)) % (SELECT c FROM n);   -- workplace independent of status
 VACUUM ANALYZE submission;
 CHECKPOINT;
 EOF
@@ -317,6 +317,51 @@ for c in $CONNS; do
 	post_run "post1m.$c" "$c" "$APP_URL"
 	RUNS+=("post1m.$c")
 done
+
+# The officer console and the exports with the million rows stored: server
+# time per page as curl sees it over loopback (median and worst of CONSOLE_N),
+# and an export of every row to CSV and XLSX with the CLI's peak memory.
+CONSOLE_N=${BENCH_CONSOLE_N:-15}
+console_times() {
+	local login pw page tok cookie name path i t
+	login=$(TIENGNOI_VAR=$STACK "$ROOT/build/tiengnoi-admin" officer demo-login 2>/dev/null | grep 'demo.tinh') || return 0
+	pw=${login##* / }
+	page=$(curl -s -c "$B/cj" "$APP_URL/admin/login")
+	tok=$(printf '%s' "$page" | sed -n 's/.*name="_token" value="\([^"]*\)".*/\1/p' | head -n1)
+	curl -s -b "$B/cj" -c "$B/cj" -o /dev/null --data-urlencode "_token=$tok" --data-urlencode "next=/admin/" \
+		--data-urlencode "username=demo.tinh" --data-urlencode "password=$pw" "$APP_URL/admin/login"
+	local mid wp day0 day1
+	mid=$(sql -c "SELECT id FROM submission ORDER BY id OFFSET (SELECT count(*) / 2 FROM submission) LIMIT 1")
+	wp=$(sql -c "SELECT workplace_id FROM submission WHERE id = $mid")
+	day1=$(date -u +%Y-%m-%d) day0=$(date -u -d '30 days ago' +%Y-%m-%d)
+	for spec in "queue|/admin/" "queue, status filter|/admin/?status=resolved" "queue, search without accents|/admin/?q=phan+anh+so+123456" \
+		"queue, page 2|/admin/?after=$(sql -c "SELECT received_at::text || '|' || id FROM submission ORDER BY received_at DESC, id DESC OFFSET 49 LIMIT 1" | sed 's/ /%20/g; s/+/%2B/g; s/|/%7C/')" \
+		"one report|/admin/s/$mid" "dialogue brief, 30 days|/admin/brief?workplace=$wp&from=$day0&to=$day1" \
+		"statistics table|/admin/stats" "dashboard|/admin/dashboard"; do
+		name=${spec%%|*} path=${spec#*|}
+		: >"$OUT/console.$$"
+		curl -s -b "$B/cj" -o /dev/null "$APP_URL$path"   # warm this page's plan and cache once
+		for ((i = 0; i < CONSOLE_N; i++)); do
+			curl -s -b "$B/cj" -o /dev/null -w '%{http_code} %{time_total}\n' "$APP_URL$path" >>"$OUT/console.$$"
+		done
+		local bad sorted med worst
+		bad=$(awk '$1 != 200' "$OUT/console.$$" | wc -l)
+		sorted=$(awk '{ printf "%.1f\n", $2 * 1000 }' "$OUT/console.$$" | sort -n)
+		med=$(printf '%s\n' "$sorted" | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }')
+		worst=$(printf '%s\n' "$sorted" | tail -n1)
+		CONSOLE_ROWS+="| $name | \`${path%%\?*}\` | $med | $worst | $([ "$bad" -eq 0 ] && echo 200 || echo "$bad not 200") |"$'\n'
+		t=$med
+		awk -v a="$t" -v b="$CONSOLE_MAXMED" 'BEGIN { exit !(a > b) }' && CONSOLE_MAXMED=$t CONSOLE_SLOWEST=$name
+	done
+	for fmt in csv xlsx; do
+		/usr/bin/time -f '%e %M' -o "$OUT/export.$fmt.time" env TIENGNOI_VAR=$STACK "$ROOT/build/tiengnoi-admin" \
+			export submissions --format $fmt >"$B/export.$fmt" 2>"$OUT/export.$fmt.err" || continue
+		EXPORT_ROWS+="| export $fmt, all rows (CLI) | $(awk '{ printf "%.1f s | %.1f MB peak RSS", $1, $2 / 1024 }' "$OUT/export.$fmt.time") | $(du -h "$B/export.$fmt" | cut -f1) |"$'\n'
+	done
+}
+CONSOLE_ROWS= EXPORT_ROWS= CONSOLE_MAXMED=0 CONSOLE_SLOWEST=
+say "console pages and exports with $TOTAL_ROWS rows stored"
+console_times
 BENCH_SECS=$(($(date +%s) - T0))
 
 # one app worker: the supervisor's children (VmRSS, and the private part RssAnon)
@@ -410,6 +455,20 @@ report() {
 	echo "Form page ${FORM_BYTES} bytes, receipt page ${POST_BYTES} bytes. Bulk load of $ROWS rows with VACUUM ANALYZE:" \
 		"${LOAD_SECS} s; table with indexes afterwards: ${TABLE_SIZE}. Whole measurement: ${BENCH_SECS} s."
 	echo
+	if [ -n "$CONSOLE_ROWS" ]; then
+		echo "Officer console with $TOTAL_ROWS rows stored, signed in as the province officer (every row in scope), $CONSOLE_N requests each, ms as curl sees them:"
+		echo
+		echo "| page | path | median ms | worst ms | status |"
+		echo "|---|---|--:|--:|---|"
+		printf '%s' "$CONSOLE_ROWS"
+		echo
+	fi
+	if [ -n "$EXPORT_ROWS" ]; then
+		echo "| export | time · peak memory | file |"
+		echo "|---|---|--:|"
+		printf '%s' "$EXPORT_ROWS"
+		echo
+	fi
 	echo "| target | measured | result |"
 	echo "|---|---|---|"
 	for c in $CONNS; do
@@ -431,6 +490,9 @@ report() {
 		r=$(ratio "${V[post1m.$c.rps]}" "${V[post.$c.rps]}")
 		echo "| POST with $TOTAL_ROWS rows ≥ 0.9 × nearly empty table, $c conns | $r$(noisy "post.$c" "post1m.$c") | $(verdict ge "$r" 0.9) |"
 	done
+	if [ -n "$CONSOLE_ROWS" ]; then
+		echo "| console pages render well under 100 ms with $TOTAL_ROWS rows (slowest median: $CONSOLE_SLOWEST) | ${CONSOLE_MAXMED} ms | $(verdict lt "$CONSOLE_MAXMED" 100) |"
+	fi
 	echo "| app worker RSS < 10 MB (largest of $NW, after the runs) | VmRSS $(awk -v k="$WORKER_RSS" 'BEGIN { printf "%.1f", k / 1024 }') MB (private RssAnon $(awk -v k="$WORKER_ANON" 'BEGIN { printf "%.1f", k / 1024 }') MB) | $(verdict lt "$WORKER_RSS" 10240) |"
 	for r in "${RUNS[@]}"; do
 		[ -n "${V[$r.rows]:-}" ] || continue

@@ -195,8 +195,11 @@ def security_header_problems(r):
         out.append(f"X-Content-Type-Options is {r.header('X-Content-Type-Options')!r}")
     if (r.header("Referrer-Policy") or "").lower() != "no-referrer":
         out.append(f"Referrer-Policy is {r.header('Referrer-Policy')!r}")
-    ct = r.header("Content-Type") or ""
-    if "charset=utf-8" not in ct.lower().replace(" ", ""):
+    ct = (r.header("Content-Type") or "").lower().replace(" ", "")
+    textual = ct.startswith("text/") or "json" in ct or "xml" in ct and "spreadsheetml" not in ct
+    if not ct:
+        out.append("no Content-Type")
+    elif textual and "charset=utf-8" not in ct:   # images and spreadsheets have no charset
         out.append(f"Content-Type without charset=utf-8: {ct!r}")
     return out
 

@@ -22,6 +22,7 @@ import test_cases                     # noqa: E402
 import test_brief                     # noqa: E402
 import test_cli                       # noqa: E402
 import test_console_org               # noqa: E402
+import test_dossier                   # noqa: E402
 import test_console_officers          # noqa: E402
 import test_console_account           # noqa: E402
 import test_export                    # noqa: E402
@@ -29,6 +30,7 @@ import test_forms                     # noqa: E402
 import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
 import test_scope                     # noqa: E402
+import test_stats                     # noqa: E402
 import test_worker                    # noqa: E402
 
 SUITE_SECONDS = 240
@@ -70,6 +72,9 @@ TESTS = [
     ("console_org: scope over HTTP; re-parenting moves access at once", test_console_org.test_console_org_scope),
     ("console_org: CLI workplace import, hotlines, qr poster", test_console_org.test_console_org_cli),
     ("cases: created from a report, stages, deadlines, totals, scope, deadline panel", test_cases.test_cases),
+    ("stats: periodic statistics per unit, XLSX, scope 404, bad dates 400, audit", test_stats.test_stats),
+    ("stats: dashboard SVG charts with tables of the same counts, scope", test_stats.test_dashboard),
+    ("case dossier: HTML, JSON, XLSX, CLI, revealed contacts only, scope, audit", test_dossier.test_dossier),
     ("officers: an admin creates officers over HTTP; only admins reach the page", test_console_officers.test_create_and_roles),
     ("officers: bad input is 400 with values kept and errors beside fields", test_console_officers.test_bad_input),
     ("officers: a ward admin's scope; own account; two-step requirement by unit", test_console_officers.test_scope),

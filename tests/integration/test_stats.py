@@ -1,0 +1,209 @@
+"""test_stats.py: the periodic statistics table (HTML and XLSX) against hand-computed figures, the dashboard's charts and tables, scope, bad dates, audit."""
+import io
+import json
+import re
+import zipfile
+
+import harness
+
+PARENT, CHILD_A, CHILD_B = "STATS-IT", "STATS-IT-A", "STATS-IT-B"
+FROM, TO = "2026-03-01", "2026-03-31"
+
+# (workplace code, form, channel, received at (Vietnam time), status, answers)
+REPORTS = [
+    ("STATS-WA1", "wage_arrears", "phone", "2026-03-02 09:00", "new",
+     {"months_owed": ["2026-01", "2026-02"], "amount": 12000000, "amount_basis": "total", "coworkers": "t11_50"}),
+    ("STATS-WA1", "wage_arrears", "phone", "2026-03-03 09:00", "in_review",
+     {"months_owed": ["2026-02"], "amount": 3000000, "amount_basis": "per_person", "coworkers": "t51_100"}),
+    ("STATS-WA2", "social_insurance", "phone", "2026-03-04 09:00", "new",
+     {"deducted": "yes", "months_unpaid": ["2026-01", "2026-02", "2026-03"], "coworkers": "t1_10"}),
+    ("STATS-WA2", "safety", "phone", "2026-03-31 23:30", "new",   # the cut-off day's last hour counts
+     {"kind": "accident", "danger_now": "no", "where": "xưởng", "description": "ngã giàn", "injured": 2, "dead": 1}),
+    ("STATS-WB1", "safety", "in_person", "2026-03-01 00:10", "new",
+     {"kind": "hazard", "danger_now": "yes", "where": "kho", "description": "dây điện hở", "injured": 5}),
+    ("STATS-WB1", "concern", "paper", "2026-03-10 09:00", "resolved", {"text": "giờ làm thêm"}),
+    ("STATS-WB1", "wage_arrears", "phone", "2026-03-11 09:00", "new",
+     {"months_owed": ["2026-02"], "amount": 5000000, "amount_basis": "total", "coworkers": "unknown"}),
+    ("STATS-WS", "concern", "phone", "2026-03-12 09:00", "new", {"text": "bữa ăn ca"}),
+    # left out: after the cut-off (00:30 on 1 April in Vietnam), before the start, and spam
+    ("STATS-WB1", "concern", "phone", "2026-04-01 00:30", "new", {"text": "sau ngày chốt"}),
+    ("STATS-WB1", "concern", "phone", "2026-02-28 23:50", "new", {"text": "trước kỳ"}),
+    ("STATS-WA1", "concern", "phone", "2026-03-05 09:00", "spam", {"text": "rác"}),
+]
+
+# Hand-computed: workers = tier lower bounds (11 + 51 + 1) + 1 per other report;
+# wage arrears only where amount_basis = total.
+WANT = {
+    "A": {"reports": 4, "form:wage_arrears": 2, "form:social_insurance": 1, "form:safety": 1, "form:concern": 0,
+          "channel:phone": 4, "channel:paper": 0, "workplaces": 2, "workers": 64, "wage_vnd": 12000000,
+          "si_months": 3, "accidents": 1, "injured": 2, "dead": 1,
+          "stage:court": 2, "stage:closed": 1, "stage:intake": 0, "cases": 3, "outcome:withdrawn": 1, "outcome:mediated": 0},
+    "B": {"reports": 3, "form:wage_arrears": 1, "form:safety": 1, "form:concern": 1, "channel:phone": 1,
+          "channel:in_person": 1, "channel:paper": 1, "workplaces": 1, "workers": 3, "wage_vnd": 5000000,
+          "si_months": 0, "accidents": 0, "injured": 0, "dead": 0, "stage:intake": 1, "cases": 1, "outcome:mediated": 0},
+    "self": {"reports": 1, "form:concern": 1, "workplaces": 1, "workers": 1, "wage_vnd": 0, "cases": 0},
+    "total": {"reports": 8, "form:wage_arrears": 3, "form:social_insurance": 1, "form:safety": 2, "form:concern": 2,
+              "channel:phone": 6, "channel:in_person": 1, "channel:paper": 1, "workplaces": 4, "workers": 68,
+              "wage_vnd": 17000000, "si_months": 3, "accidents": 1, "injured": 2, "dead": 1,
+              "stage:court": 2, "stage:closed": 1, "stage:intake": 1, "cases": 4, "outcome:withdrawn": 1},
+}
+
+
+def _admin(stack, *args):
+    r = stack.admin(*args)
+    if r.returncode != 0:
+        raise harness.Failure(f"{' '.join(args)}: {r.stderr.decode()}")
+
+
+def _seed(stack):
+    """Units, workplaces, reports and cases of a tree of their own; ids by code."""
+    if not stack.rows("SELECT id FROM org_unit WHERE code = :'c'", c=PARENT):
+        _admin(stack, "unit", "add", "--code", PARENT, "--name", "Công đoàn thử thống kê", "--parent", "LDLD-LAICHAU",
+               "--kind", "district")
+        _admin(stack, "unit", "add", "--code", CHILD_A, "--name", "CĐ thử A", "--parent", PARENT, "--kind", "grassroots")
+        _admin(stack, "unit", "add", "--code", CHILD_B, "--name", "CĐ thử B", "--parent", PARENT, "--kind", "grassroots")
+        for code, unit in (("STATS-WA1", CHILD_A), ("STATS-WA2", CHILD_A), ("STATS-WB1", CHILD_B), ("STATS-WS", PARENT)):
+            _admin(stack, "workplace", "add", "--code", code, "--name", f"Công ty thử {code}", "--unit", unit)
+    if not stack.value("SELECT count(*) FROM submission s JOIN workplace w ON w.id = s.workplace_id "
+                       "WHERE w.code LIKE 'STATS-W%'"):
+        for code, form, channel, at, status, answers in REPORTS:
+            stack.psql(
+                "INSERT INTO submission (form_id, form_version, workplace_id, unit_id, channel, received_at, answers, "
+                "lang, idempotency_key, receipt_hash, status, entered_by) SELECT :'f', 1, w.id, w.unit_id, :'ch', "
+                "(:'at')::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh', :'a'::jsonb, 'vi', :'k', "
+                "sha256(convert_to(:'k', 'UTF8')), :'st', (SELECT id FROM officer WHERE username = 'demo.tinh') "
+                "FROM workplace w WHERE w.code = :'w'",
+                f=form, ch=channel, at=at, a=json.dumps(answers), k=harness.new_idem(), st=status, w=code)
+        # (workplace, created (VN), current stage, outcome, [(to_stage, on_date)])
+        cases = [
+            ("STATS-WA1", "2026-03-10", "court", None, []),                               # created in the period
+            ("STATS-WB1", "2026-02-01", "intake", None, []),                              # open at the cut-off
+            ("STATS-WB1", "2026-02-01", "closed", "mediated", [("closed", "2026-02-20")]),  # closed before: left out
+            ("STATS-WA2", "2026-03-05", "closed", "withdrawn", [("closed", "2026-03-20")]),
+            ("STATS-WA2", "2026-03-05", "closed", "judgment", [("court", "2026-03-15"), ("closed", "2026-04-10")]),
+        ]
+        for wp, created, stage, outcome, events in cases:
+            cid = stack.psql(
+                "INSERT INTO dispute_case (unit_id, workplace_id, kind, title, stage, outcome, created_at) "
+                "SELECT w.unit_id, w.id, 'other', 'Vụ thử thống kê', :'s', nullif(:'o', ''), "
+                "(:'c')::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' FROM workplace w WHERE w.code = :'w' RETURNING id",
+                s=stage, o=outcome or "", c=created, w=wp).splitlines()[0]
+            for to_stage, on in events:
+                stack.psql("INSERT INTO case_event (case_id, kind, to_stage, on_date) VALUES (:'i', 'stage', :'t', :'d')",
+                           i=cid, t=to_stage, d=on)
+    return {c: str(stack.value("SELECT id FROM org_unit WHERE code = :'c'", c=c)) for c in (PARENT, CHILD_A, CHILD_B)}
+
+
+def _table_values(page):
+    """{row data-unit: {data-col: int}} over every statistics table of the page."""
+    out = {}
+    for m in re.finditer(r'<tr data-unit="([^"]+)">(.*?)</tr>', page, re.S):
+        cells = out.setdefault(m.group(1), {})
+        for c in re.finditer(r'<td class="num" data-col="([^"]+)">([^<]*)</td>', m.group(2)):
+            cells[c.group(1)] = int(re.sub(r"[.,]", "", c.group(2)))
+    return out
+
+
+def test_stats(t, stack):
+    ids = _seed(stack)
+    logins = harness.demo_logins(stack)
+    c = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
+    t.require(c.cookie, "the province officer signs in")
+    url = f"/admin/stats?unit={ids[PARENT]}&from={FROM}&to={TO}"
+    r = c.get(url)
+    t.require(r.status == 200, f"the statistics page: {r.status} {r.text[:400]}")
+    t.check("<table" in r.text and '<th scope="row">' in r.text and '<th scope="col"' in r.text,
+            "an accessible table with row and column headers")
+    got = _table_values(r.text)
+    rows = {"A": ids[CHILD_A], "B": ids[CHILD_B], "self": "self", "total": "total"}
+    t.eq(sorted(got), sorted(rows.values()), "one row per direct child, the unit's own workplaces, and the total")
+    for name, want in WANT.items():
+        have = got.get(rows[name], {})
+        t.eq({k: have.get(k) for k in want}, want, f"figures of row {name}")
+    for col in got.get("total", {}):   # the total is the sum of the rows
+        t.check(got["total"][col] == sum(got[u].get(col, 0) for u in got if u != "total"), f"total of {col}")
+    t.check("12.000.000" in r.text, "money grouped the Vietnamese way")
+    t.check(f'href="/admin/stats?unit={ids[CHILD_A]}&amp;from={FROM}&amp;to={TO}"' in r.text,
+            "a child's row links to its own table")
+    t.eq(stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.view' AND object = :'o'",
+                     o=f"unit:{ids[PARENT]}"), 1, "the view is audited")
+
+    x = c.get(url + "&format=xlsx")
+    t.require(x.status == 200, f"the XLSX: {x.status} {x.text[:300]}")
+    t.eq([p for p in harness.security_header_problems(x) if "charset" not in p], [], "security headers on the XLSX")
+    t.check("spreadsheetml" in (x.header("Content-Type") or ""), "XLSX content type")
+    t.check("attachment" in (x.header("Content-Disposition") or ""), "as a download")
+    z = zipfile.ZipFile(io.BytesIO(x.body))
+    sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    t.eq(len(sheets), 1, "one sheet")
+    sheet = z.read(sheets[0]).decode()
+    shared = z.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in z.namelist() else ""
+    numbers = [float(v) for v in re.findall(r"<c [^>]*>(?:<f>[^<]*</f>)?<v>([0-9.]+)</v></c>", sheet)
+               if True]
+    t.check(17000000.0 in numbers and 68.0 in numbers and 12000000.0 in numbers, "the totals are numbers in the sheet")
+    t.check("CĐ thử A" in shared and "Tổng cộng" in shared, "unit names and the total row are in the sheet")
+    t.eq(stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.export' AND object = :'o'",
+                     o=f"unit:{ids[PARENT]}"), 1, "the export is audited")
+
+    for bad in ("from=2026-02-30&to=2026-03-31", "from=2026-04-01&to=2026-03-01", "from=abc&to=2026-03-01",
+                "from=2026-03-01", "to=2026-03-01"):
+        b = c.get(f"/admin/stats?unit={ids[PARENT]}&{bad}")
+        t.eq(b.status, 400, f"bad dates {bad}")
+    t.eq(c.get(f"/admin/stats?unit=12ab&from={FROM}&to={TO}").status, 400, "a unit that is not a number")
+    t.eq(c.get(f"/admin/stats?unit={ids[PARENT]}&from={FROM}&to={TO}&format=pdf").status, 400, "an unknown format")
+    t.eq(c.get(f"/admin/stats?unit=999999999&from={FROM}&to={TO}").status, 404, "a unit that does not exist")
+    own = c.get("/admin/stats")
+    t.eq(own.status, 200, "no arguments: the officer's own unit, this month")
+
+    w = harness.console_login(stack, "demo.tanphong", logins["demo.tanphong"])
+    t.require(w.cookie, "the ward officer signs in")
+    t.eq(w.get("/admin/stats").status, 200, "the ward officer sees their own unit")
+    for code in (PARENT, CHILD_A):
+        t.eq(w.get(f"/admin/stats?unit={ids[code]}&from={FROM}&to={TO}").status, 404, f"ward officer: {code} is 404")
+        t.eq(w.get(f"/admin/stats?unit={ids[code]}&from={FROM}&to={TO}&format=xlsx").status, 404,
+             f"ward officer: {code} as XLSX is 404")
+    province = str(stack.value("SELECT id FROM org_unit WHERE code = 'LDLD-LAICHAU'"))
+    t.eq(w.get(f"/admin/stats?unit={province}&from={FROM}&to={TO}").status, 404, "ward officer: the province is 404")
+
+
+def test_dashboard(t, stack):
+    ids = _seed(stack)
+    logins = harness.demo_logins(stack)
+    c = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
+    t.require(c.cookie, "the province officer signs in")
+    r = c.get("/admin/dashboard")
+    t.require(r.status == 200, f"the dashboard: {r.status} {r.text[:400]}")
+    t.check(r.text.count("<svg class=\"chart\" role=\"img\"") == 2, "two server-drawn SVG charts")
+    t.check("<title id=\"chart-months-title\">" in r.text and "<desc id=\"chart-months-desc\">" in r.text,
+            "the charts have a title and a description")
+    t.check("<script" not in r.text.split("</header>", 1)[-1].split("<footer", 1)[0], "no script in the page body")
+    want = {}
+    for row in stack.rows(
+            "SELECT to_char(date_trunc('month', s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh'), 'YYYY-MM') AS m, "
+            "s.form_id AS f, count(*) AS n FROM submission s JOIN workplace w ON w.id = s.workplace_id "
+            "JOIN org_unit u ON u.id = w.unit_id JOIN org_unit p ON p.code = 'LDLD-LAICHAU' "
+            "WHERE u.path LIKE p.path || '%' AND s.status <> 'spam' AND s.received_at >= "
+            "(date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '11 months') AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+            "GROUP BY 1, 2"):
+        want[(row["m"], row["f"])] = row["n"]
+    months = re.findall(r'<tr data-month="(\d{4}-\d{2})">(.*?)</tr>', r.text, re.S)
+    t.eq(len(months), 12, "twelve months in the table")
+    got = {}
+    for m, cells in months:
+        for f, n in re.findall(r'<td class="num" data-form="([a-z_]+)">(\d+)</td>', cells):
+            if f != "total" and int(n):
+                got[(m, f)] = int(n)
+    t.eq(got, want, "the monthly counts by form match the database")
+    t.check(got.get(("2026-03", "wage_arrears"), 0) >= 3, "the seeded March reports are there")
+    unit_row = re.search(r'<tr data-unit="' + ids[PARENT] + r'"><th scope="row">[^<]*</th><td class="num">(\d+)</td>',
+                         r.text)
+    t.require(unit_row, "the test unit has a row in the table by unit")
+    t.eq(int(unit_row.group(1)), 10, "its count: 8 in March, one on 1 April, one on 28 February (spam left out)")
+    t.check('<tr data-stage="court"' in r.text, "open cases by stage")
+    t.check('id="deadline-panel"' in r.text, "the deadlines panel")
+
+    w = harness.console_login(stack, "demo.tanphong", logins["demo.tanphong"])
+    d = w.get("/admin/dashboard")
+    t.eq(d.status, 200, "the ward officer's dashboard")
+    t.check("Công đoàn thử thống kê" not in d.text and f'data-unit="{ids[PARENT]}"' not in d.text,
+            "the ward officer's dashboard shows nothing of the province's other units")
