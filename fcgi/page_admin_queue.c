@@ -137,10 +137,11 @@ page_admin_queue(struct req *r)
 	const char *scope = r->officer->unit_path;
 	/* Scope is in the WHERE clause and again in row-level security. */
 	const char *p[10] = { scope, f.status, f.form, f.workplace, f.from, f.to, f.urgent, f.q, after_at, after_id };
-	/* Newest first, per workplace in scope, then merged: each workplace's
-	 * rows come in order from (workplace_id, received_at, id), so a page
-	 * reads about 51 rows per workplace however many are stored. */
-	PGresult *rows = db_query(r->app->db,
+	/* Without a search: newest first per workplace in scope, then merged:
+	 * each workplace's rows come in order from (workplace_id, received_at,
+	 * id), so a page reads about 51 rows per workplace however many are
+	 * stored. With a search: the trigram index finds the matches first. */
+	PGresult *rows = *f.q == '\0' ? db_query(r->app->db,
 	    "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
 	    "ws.name, s.form_id, s.status, s.urgent, s.answers::text, coalesce(o.display_name, o.username, ''), "
 	    "s.worker_replied_at IS NOT NULL AND s.worker_replied_at > coalesce(s.status_changed_at, s.received_at), "
@@ -151,11 +152,24 @@ page_admin_queue(struct req *r)
 	    "  AND ($2 = '' OR s.status = $2) AND ($3 = '' OR s.form_id = $3) "
 	    "  AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 	    "  AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
-	    "  AND ($7 = '' OR s.urgent) "
-	    "  AND ($8 = '' OR s.search_text LIKE '%' || vn_fold($8) || '%') "
+	    "  AND ($7 = '' OR s.urgent) AND $8 = '' "
 	    "  AND ($9 = '' OR (s.received_at, s.id) < (nullif($9, '')::timestamptz, nullif($10, '')::bigint)) "
 	    "  ORDER BY s.received_at DESC, s.id DESC LIMIT 51) s "
 	    "LEFT JOIN officer o ON o.id = s.assignee_id "
+	    "ORDER BY s.received_at DESC, s.id DESC LIMIT 51", 10, p) : db_query(r->app->db,
+	    "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
+	    "w.name, s.form_id, s.status, s.urgent, s.answers::text, coalesce(o.display_name, o.username, ''), "
+	    "s.worker_replied_at IS NOT NULL AND s.worker_replied_at > coalesce(s.status_changed_at, s.received_at), "
+	    "s.channel, s.received_at::text "
+	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id LEFT JOIN officer o ON o.id = s.assignee_id "
+	    "WHERE s.search_text LIKE '%' || vn_fold($8) || '%' "
+	    "AND s.workplace_id IN (SELECT w2.id FROM workplace w2 JOIN org_unit u ON u.id = w2.unit_id WHERE u.path LIKE $1 || '%') "
+	    "AND ($2 = '' OR s.status = $2) AND ($3 = '' OR s.form_id = $3) "
+	    "AND ($4 = '' OR s.workplace_id = nullif($4, '')::bigint) "
+	    "AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "AND ($7 = '' OR s.urgent) "
+	    "AND ($9 = '' OR (s.received_at, s.id) < (nullif($9, '')::timestamptz, nullif($10, '')::bigint)) "
 	    "ORDER BY s.received_at DESC, s.id DESC LIMIT 51", 10, p);
 	if (rows == NULL || !db_ok(rows)) {
 		if (rows)
