@@ -1372,3 +1372,18 @@ form_set_store(const struct form_set *set, struct db *db)
 	}
 	return 0;
 }
+
+/* The <option>s of every loaded form, titles in the request's language,
+ * `selected` marked (NULL or "": none): one list for every console filter. */
+void
+form_options(struct req *r, const char *selected)
+{
+	for (size_t i = 0; i < r->app->forms->n; i++) {
+		const struct form *f = &r->app->forms->forms[i];
+		html_raw_trusted(r->out, selected && strcmp(selected, f->id) == 0 ? "<option selected value=\"" : "<option value=\"");
+		html_attr(r->out, f->id);
+		html_raw_trusted(r->out, "\">");
+		html_text(r->out, form_label(f->title, r->lang));
+		html_raw_trusted(r->out, "</option>");
+	}
+}

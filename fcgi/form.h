@@ -84,6 +84,7 @@ void form_render_fields(struct req *, const struct form *, const struct kvlist *
 int form_validate(struct arena *, const struct form *, const struct kvlist *in, json_t **answers, enum msg **errors);
 void form_render_contact(struct req *, const struct form *, const struct kvlist *values, enum msg error);
 enum msg form_contact(struct arena *, const struct form *, const struct kvlist *in, char **json);
+void form_options(struct req *, const char *selected);
 struct db;
 int form_set_store(const struct form_set *, struct db *);
 

@@ -49,13 +49,7 @@ export_form_page(struct req *r, int status, const char *problem)
 	html_raw_trusted(b, " <select name=\"form\"><option value=\"\">");
 	html_text(b, L(r, "Tất cả", "All"));
 	html_raw_trusted(b, "</option>");
-	for (size_t i = 0; i < r->app->forms->n; i++) {
-		html_raw_trusted(b, "<option value=\"");
-		html_attr(b, r->app->forms->forms[i].id);
-		html_raw_trusted(b, "\">");
-		html_text(b, form_label(r->app->forms->forms[i].title, r->lang));
-		html_raw_trusted(b, "</option>");
-	}
+	form_options(r, NULL);
 	html_raw_trusted(b, "</select></label><label>");
 	html_text(b, L(r, "Từ ngày", "From"));
 	html_raw_trusted(b, " <input type=\"date\" name=\"from\"></label><label>");

@@ -219,14 +219,7 @@ page_admin_queue(struct req *r)
 	html_raw_trusted(b, "\"></label><label>");
 	html_text(b, L(r, "Biểu mẫu", "Form"));
 	html_raw_trusted(b, " <select name=\"form\"><option value=\"\">—</option>");
-	for (size_t i = 0; i < r->app->forms->n; i++) {
-		const struct form *fm = &r->app->forms->forms[i];
-		html_raw_trusted(b, strcmp(f.form, fm->id) == 0 ? "<option selected value=\"" : "<option value=\"");
-		html_attr(b, fm->id);
-		html_raw_trusted(b, "\">");
-		html_text(b, form_label(fm->title, r->lang));
-		html_raw_trusted(b, "</option>");
-	}
+	form_options(r, f.form);
 	html_raw_trusted(b, "</select></label><label>");
 	html_text(b, L(r, "Nơi làm việc", "Workplace"));
 	html_raw_trusted(b, " <select name=\"workplace\"><option value=\"\">—</option>");

@@ -520,13 +520,7 @@ enter_page(struct req *r, int status, const char *wp, const struct form *f, cons
 		html_raw_trusted(b, "</select></div><div class=\"field\"><label for=\"f-form\">");
 		html_text(b, L(r, "Biểu mẫu", "Form"));
 		html_raw_trusted(b, "</label><select id=\"f-form\" name=\"form\" required>");
-		for (size_t i = 0; i < r->app->forms->n; i++) {
-			html_raw_trusted(b, "<option value=\"");
-			html_attr(b, r->app->forms->forms[i].id);
-			html_raw_trusted(b, "\">");
-			html_text(b, form_label(r->app->forms->forms[i].title, r->lang));
-			html_raw_trusted(b, "</option>");
-		}
+		form_options(r, NULL);
 		html_raw_trusted(b, "</select></div><fieldset><legend>");
 		html_text(b, L(r, "Nhận qua", "Taken by"));
 		html_raw_trusted(b, "</legend><label class=\"choice\"><input type=\"radio\" name=\"channel\" value=\"phone\" checked> ");
