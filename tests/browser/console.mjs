@@ -1,62 +1,18 @@
 // console.mjs: real-browser tests of the officer console (Debian chromium + playwright-core); prints TAP.
-import { chromium } from 'playwright-core';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { root, shots, test, assert, summary, setupFailed, startStack, launchBrowser } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const shots = join(root, 'tests', 'output');
-mkdirSync(shots, { recursive: true });
-
-let n = 0, failed = 0;
-async function test(name, fn) {
-  n++;
-  try {
-    await fn();
-    console.log(`ok ${n} - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`not ok ${n} - ${name}`);
-    for (const line of String(e && e.stack || e).split('\n').slice(0, 8)) console.log(`#   ${line}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
-
-const varDir = mkdtempSync(join(tmpdir(), 'tiengnoi-console-'));
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const env = { ...process.env, TIENGNOI_VAR: varDir, PORT: String(port), WORKERS: '2', TIENGNOI_BASE_URL: base, TIENGNOI_RATELIMIT: 'off' };
-const sql = (q) => execFileSync('psql', ['-h', join(varDir, 'run'), '-U', 'tiengnoi', '-d', 'tiengnoi', '-At', '-c', q]).toString().trim();
-const admin = (...a) => execFileSync(join(root, 'build', 'tiengnoi-admin'), a, { env, cwd: root }).toString();
-function stopStack() {
-  spawnSync(join(root, 'scripts', 'stack.sh'), ['stop'], { env, cwd: root, stdio: 'ignore', timeout: 60000 });
-  rmSync(varDir, { recursive: true, force: true });
-}
-process.on('SIGINT', () => { stopStack(); process.exit(130); });
-process.on('SIGTERM', () => { stopStack(); process.exit(143); });
-
-let browser;
+let browser, stack, varDir, base, sql, admin;
 try {
-  execFileSync(join(root, 'scripts', 'stack.sh'), ['start'], { env, cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 180000 });
+  stack = await startStack('tiengnoi-console-', { TIENGNOI_RATELIMIT: 'off' });
+  ({ varDir, base, sql, admin } = stack);
   const urls = admin('qr', 'list').trim().split('\n').map((l) => l.split('\t')[0]);
   const logins = Object.fromEntries(admin('officer', 'demo-login').trim().split('\n').map((l) => {
     const m = l.match(/:\s+(\S+) \/ (\S+)/);
     return [m[1], m[2]];
   }));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   const phone = { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, locale: 'vi-VN' };
   const desk = { viewport: { width: 1280, height: 900 }, locale: 'vi-VN' };
 
@@ -271,14 +227,9 @@ try {
     await ctx.close();
   });
 } catch (e) {
-  failed++;
-  n++;
-  console.log(`not ok ${n} - console suite setup`);
-  for (const line of String(e && e.stack || e).split('\n').slice(0, 8)) console.log(`#   ${line}`);
+  setupFailed(e);
 } finally {
   if (browser) await browser.close();
-  stopStack();
+  if (stack) stack.stop();
 }
-console.log(`1..${n}`);
-console.log(`# console: ${n - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+process.exit(summary('console'));

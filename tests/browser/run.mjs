@@ -1,32 +1,8 @@
 // run.mjs: real-browser tests of the worker flow (Debian chromium + playwright-core); prints TAP.
-import { chromium } from 'playwright-core';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { root, shots, test, assert, summary, setupFailed, startStack, launchBrowser } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const shots = join(root, 'tests', 'output');
-mkdirSync(shots, { recursive: true });
-
-let n = 0, failed = 0;
-async function test(name, fn) {
-  n++;
-  try {
-    await fn();
-    console.log(`ok ${n} - ${name}`);
-  } catch (e) {
-    failed++;
-    console.log(`not ok ${n} - ${name}`);
-    for (const line of String(e && e.stack || e).split('\n').slice(0, 8)) console.log(`#   ${line}`);
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
-function sql(q) {
-  return execFileSync('psql', ['-h', join(varDir, 'run'), '-U', 'tiengnoi', '-d', 'tiengnoi', '-At', '-c', q]).toString().trim();
-}
 const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
 
 // How a worker fills each of the six forms (with JavaScript, conditional
@@ -89,37 +65,15 @@ const expected = {
   bargaining_survey: (a) => JSON.stringify(a.priorities) === '["wages","meals","hours"]' && a.wage_rise === 8,
 };
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
-}
-
-const varDir = mkdtempSync(join(tmpdir(), 'tiengnoi-browser-'));
-const port = await freePort();
-const env = { ...process.env, TIENGNOI_VAR: varDir, PORT: String(port), WORKERS: '2', TIENGNOI_BASE_URL: `http://127.0.0.1:${port}` };
-const base = `http://127.0.0.1:${port}`;
-let browser;
-
-function stopStack() {
-  spawnSync(join(root, 'scripts', 'stack.sh'), ['stop'], { env, cwd: root, stdio: 'ignore', timeout: 60000 });
-  rmSync(varDir, { recursive: true, force: true });
-}
-process.on('SIGINT', () => { stopStack(); process.exit(130); });
-process.on('SIGTERM', () => { stopStack(); process.exit(143); });
-
+let browser, stack, varDir, base, sql;
 try {
-  execFileSync(join(root, 'scripts', 'stack.sh'), ['start'], { env, cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 180000 });
-  const list = execFileSync(join(root, 'build', 'tiengnoi-admin'), ['qr', 'list'], { env, cwd: root }).toString();
+  stack = await startStack('tiengnoi-browser-');
+  ({ varDir, base, sql } = stack);
+  const list = stack.admin('qr', 'list');
   const urls = list.trim().split('\n').map((l) => l.split('\t')[0]);
   assert(urls.length >= 3, 'demo data has three QR codes');
 
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   const phone = { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' };
 
   for (const js of [true, false]) {
@@ -342,14 +296,9 @@ try {
     await ctx.close();
   });
 } catch (e) {
-  failed++;
-  n++;
-  console.log(`not ok ${n} - browser suite setup`);
-  for (const line of String(e && e.stack || e).split('\n').slice(0, 8)) console.log(`#   ${line}`);
+  setupFailed(e);
 } finally {
   if (browser) await browser.close();
-  stopStack();
+  if (stack) stack.stop();
 }
-console.log(`1..${n}`);
-console.log(`# browser: ${n - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+process.exit(summary('browser'));

@@ -1,0 +1,73 @@
+// lib.mjs: what both browser suites share: TAP output, a private stack on a free port, Debian's chromium.
+import { chromium } from 'playwright-core';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const shots = join(root, 'tests', 'output');
+mkdirSync(shots, { recursive: true });
+
+// TAP: one line per test, a diagnostic on failure, a summary at the end.
+export const tap = { n: 0, failed: 0 };
+export async function test(name, fn) {
+  tap.n++;
+  try {
+    await fn();
+    console.log(`ok ${tap.n} - ${name}`);
+  } catch (e) {
+    tap.failed++;
+    console.log(`not ok ${tap.n} - ${name}`);
+    for (const line of String(e && e.stack || e).split('\n').slice(0, 8)) console.log(`#   ${line}`);
+  }
+}
+export function assert(cond, msg) { if (!cond) throw new Error(msg); }
+export function summary(suite) {
+  console.log(`1..${tap.n}`);
+  console.log(`# ${suite}: ${tap.n - tap.failed} passed, ${tap.failed} failed`);
+  return tap.failed ? 1 : 0;
+}
+export function setupFailed(e) {
+  tap.failed++;
+  tap.n++;
+  console.log(`not ok ${tap.n} - suite setup`);
+  for (const line of String(e && e.stack || e).split('\n').slice(0, 8)) console.log(`#   ${line}`);
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+// A stack of our own (scripts/stack.sh) in a temporary directory on a free port;
+// stopped and removed by stop(), also on SIGINT/SIGTERM.
+export async function startStack(prefix, extraEnv = {}) {
+  const varDir = mkdtempSync(join(tmpdir(), prefix));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, TIENGNOI_VAR: varDir, PORT: String(port), WORKERS: '2', TIENGNOI_BASE_URL: base, ...extraEnv };
+  const stop = () => {
+    spawnSync(join(root, 'scripts', 'stack.sh'), ['stop'], { env, cwd: root, stdio: 'ignore', timeout: 60000 });
+    rmSync(varDir, { recursive: true, force: true });
+  };
+  process.on('SIGINT', () => { stop(); process.exit(130); });
+  process.on('SIGTERM', () => { stop(); process.exit(143); });
+  execFileSync(join(root, 'scripts', 'stack.sh'), ['start'], { env, cwd: root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 180000 });
+  const sql = (q) => execFileSync('psql', ['-h', join(varDir, 'run'), '-U', 'tiengnoi', '-d', 'tiengnoi', '-At', '-c', q]).toString().trim();
+  const admin = (...a) => execFileSync(join(root, 'build', 'tiengnoi-admin'), a, { env, cwd: root }).toString();
+  return { varDir, base, env, sql, admin, stop };
+}
+
+// Debian's chromium, headless, without the background traffic this closed network refuses.
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
