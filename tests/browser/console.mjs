@@ -1,7 +1,7 @@
 // console.mjs: real-browser tests of the officer console (Debian chromium + playwright-core); prints TAP.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { root, shots, test, assert, summary, setupFailed, startStack, launchBrowser } from './lib.mjs';
+import { shots, test, assert, summary, setupFailed, startStack, launchBrowser } from './lib.mjs';
 
 let browser, stack, varDir, base, sql, admin;
 try {
