@@ -794,6 +794,23 @@ cmd_officer_add(struct opts *o)
 	return officer_add(opt(o, "username"), opt(o, "unit"), opt(o, "role"), opt(o, "name"), read_password());
 }
 
+/* Ends an officer change made by one statement returning the officer's
+ * unit: 2 when no such officer, else audited and reported. */
+static int
+officer_changed(PGresult *res, const char *username, const char *action, const char *done_fmt)
+{
+	if (res == NULL)
+		return EXIT_FAIL;
+	bool found = PQntuples(res) == 1;
+	char *unit_id = found ? arena_strdup(arena, PQgetvalue(res, 0, 0)) : NULL;
+	PQclear(res);
+	if (!found)
+		return fail(EXIT_USAGE, "no officer %s", username);
+	audit_cli(action, username, "", unit_id);
+	printf(done_fmt, username);
+	return EXIT_OK;
+}
+
 static int
 cmd_officer_passwd(struct opts *o)
 {
@@ -817,16 +834,7 @@ cmd_officer_passwd(struct opts *o)
 	    "locked_until = NULL WHERE username = $1 RETURNING id, unit_id), d AS (DELETE FROM session WHERE officer_id IN "
 	    "(SELECT id FROM o)) SELECT unit_id FROM o", 2, p, NULL);
 	sodium_memzero(hash, sizeof(hash));
-	if (res == NULL)
-		return EXIT_FAIL;
-	bool found = PQntuples(res) == 1;
-	char *unit_id = found ? arena_strdup(arena, PQgetvalue(res, 0, 0)) : NULL;
-	PQclear(res);
-	if (!found)
-		return fail(EXIT_USAGE, "no officer %s", u);
-	audit_cli("officer.passwd", u, "", unit_id);
-	printf("password of %s changed; their sessions ended\n", u);
-	return EXIT_OK;
+	return officer_changed(res, u, "officer.passwd", "password of %s changed; their sessions ended\n");
 }
 
 static int
@@ -841,16 +849,7 @@ cmd_officer_disable(struct opts *o)
 	PGresult *res = run("WITH o AS (UPDATE officer SET disabled_at = coalesce(disabled_at, now()) WHERE username = $1 "
 	    "RETURNING id, unit_id), d AS (DELETE FROM session WHERE officer_id IN (SELECT id FROM o)) SELECT unit_id FROM o",
 	    1, p, NULL);
-	if (res == NULL)
-		return EXIT_FAIL;
-	bool found = PQntuples(res) == 1;
-	char *unit_id = found ? arena_strdup(arena, PQgetvalue(res, 0, 0)) : NULL;
-	PQclear(res);
-	if (!found)
-		return fail(EXIT_USAGE, "no officer %s", u);
-	audit_cli("officer.disable", u, "", unit_id);
-	printf("officer %s disabled; their sessions ended\n", u);
-	return EXIT_OK;
+	return officer_changed(res, u, "officer.disable", "officer %s disabled; their sessions ended\n");
 }
 
 /* The demo officer's login, kept beside the keys by `demo` (never in git). */
