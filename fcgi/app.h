@@ -9,6 +9,7 @@
 
 #define APP_NAME "Tiếng nói"
 #define FORM_BODY_MAX (64 * 1024)       /* urlencoded bodies: worker forms */
+#define FILES_BODY_MAX (11 * 1024 * 1024)  /* multipart console bodies: a 10 MiB case document, its fields and framing */
 
 /* ---- arena: per-request allocations, freed all at once ---- */
 struct arena_block;
@@ -43,6 +44,7 @@ enum method { METHOD_GET, METHOD_POST, METHOD_HEAD, METHOD_OTHER, METHOD__MAX };
 struct form_set;   /* form.h */
 struct db;         /* db.h */
 struct keys;       /* token.h */
+struct mp_form;    /* multipart.h */
 
 /* Per-worker, long-lived state: the connection, forms and keys. Nothing
  * request-specific lives here. */
@@ -84,7 +86,8 @@ struct req {
 	struct kvlist args;        /* query arguments */
 	struct kvlist cookies;
 	struct officer *officer;   /* set by the dispatcher on LOGIN routes */
-	struct kvlist form;        /* the urlencoded body, parsed by the dispatcher on CSRF routes */
+	struct kvlist form;        /* the body's plain fields, parsed by the dispatcher on CSRF and FILES routes */
+	const struct mp_form *files;  /* the whole multipart body on FILES routes (file parts included), else NULL */
 	/* input stream, read by req_body() */
 	void *in;                  /* FCGX_Stream *, or NULL when the body is in body_fixed */
 	const char *body_fixed;    /* for tests: the whole body */
@@ -92,6 +95,7 @@ struct req {
 	/* response */
 	int status;
 	const char *resp_type;     /* Content-Type; default text/html; charset=utf-8 */
+	bool download;             /* a stored file (http_download): sandboxed security headers */
 	struct buf *out;           /* response body */
 	void *outstream;           /* FCGX_Stream *: only large exports write to it directly */
 	bool streamed;             /* the response went out through http_stream_begin */

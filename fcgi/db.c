@@ -109,6 +109,9 @@ static const struct stmt_def stmts[STMT__MAX] = {
 	  "WHERE officer_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING 1", 2 },
 	/* STMT_UNIT_REQUIRES_TOTP: the unit at this path, or one above it, makes the second factor mandatory */
 	{ "SELECT EXISTS (SELECT 1 FROM org_unit a WHERE a.require_totp AND a.path <> '' AND starts_with($1, a.path))", 1 },
+	/* STMT_CASE_ATTACHMENT_INSERT: a case document (bytes and hash binary); returns its id */
+	{ "INSERT INTO case_attachment (case_id, filename, mime, size, sha256, data, officer_id) "
+	  "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id", 7 },
 };
 
 static double

@@ -38,6 +38,7 @@ static const struct label labels[] = {
 	/* event kinds */
 	{ "created", "Tạo vụ việc" }, { "stage", "Chuyển giai đoạn" }, { "note", "Ghi chú" },
 	{ "attachment", "Tệp đính kèm" }, { "totals", "Hiệu chỉnh số liệu" }, { "link", "Liên kết phản ánh" },
+	{ "edit", "Sửa thông tin vụ việc" },
 	/* channels */
 	{ "qr", "Mã QR" }, { "phone", "Điện thoại" }, { "in_person", "Trực tiếp" }, { "paper", "Giấy" },
 };
@@ -380,21 +381,24 @@ dossier_collect(struct db *db, const char *case_id, const char *scope_path, cons
 	json_object_set_new(d, "reports", collect_reports(db, case_id, contact_keys, *contacts_included, db_failed));
 
 	json_t *files = json_array();
-	PGresult *at = db_query(db, "SELECT 'case', NULL::bigint, filename, mime, size, encode(sha256, 'hex'), "
-	    "to_char(created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), id FROM case_attachment "
-	    "WHERE case_id = $1::bigint "
+	/* case documents (with who added them) first, then the photos of the linked reports */
+	PGresult *at = db_query(db, "SELECT 'case', NULL::bigint, c.filename, c.mime, c.size, encode(c.sha256, 'hex'), "
+	    "to_char(c.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), c.id, "
+	    "coalesce(nullif(o.display_name, ''), o.username, '') FROM case_attachment c LEFT JOIN officer o ON o.id = c.officer_id "
+	    "WHERE c.case_id = $1::bigint "
 	    "UNION ALL SELECT 'report', a.submission_id, 'phan-anh-' || a.submission_id || '-anh-' || a.id || "
 	    "CASE a.mime WHEN 'image/png' THEN '.png' WHEN 'image/webp' THEN '.webp' WHEN 'application/pdf' THEN '.pdf' "
 	    "ELSE '.jpg' END, a.mime, a.size, encode(a.sha256, 'hex'), "
-	    "to_char(a.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), a.id "
+	    "to_char(a.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), a.id, '' "
 	    "FROM attachment a JOIN case_submission cs ON cs.submission_id = a.submission_id WHERE cs.case_id = $1::bigint "
 	    "ORDER BY 1, 2 NULLS FIRST, 8", 1, p);
 	if (query_ok(at, db_failed))
 		for (int i = 0; i < PQntuples(at); i++)
-			json_array_append_new(files, json_pack("{s:s, s:o, s:s, s:s, s:I, s:s, s:s}", "source", PQgetvalue(at, i, 0),
+			json_array_append_new(files, json_pack("{s:s, s:I, s:o, s:s, s:s, s:I, s:s, s:s, s:o}", "source", PQgetvalue(at, i, 0),
+			    "id", (json_int_t)strtoll(PQgetvalue(at, i, 7), NULL, 10),
 			    "report_id", int_or_null(at, i, 1), "filename", PQgetvalue(at, i, 2), "mime", PQgetvalue(at, i, 3),
 			    "size", (json_int_t)strtoll(PQgetvalue(at, i, 4), NULL, 10), "sha256", PQgetvalue(at, i, 5),
-			    "added_at", PQgetvalue(at, i, 6)));
+			    "added_at", PQgetvalue(at, i, 6), "added_by", str_or_null(at, i, 8)));
 	PQclear(at);
 	json_object_set_new(d, "attachments", files);
 	if (*db_failed) {
@@ -608,6 +612,7 @@ write_html(struct buf *b, json_t *d)
 
 	html_raw_trusted(b, "<section id=\"attachments\"><h2>Tệp đính kèm</h2><table><thead><tr><th scope=\"col\">Tệp</th>"
 	    "<th scope=\"col\">Nguồn</th><th scope=\"col\">Loại</th><th scope=\"col\">Dung lượng (byte)</th>"
+	    "<th scope=\"col\">Thêm lúc</th><th scope=\"col\">Người thêm</th>"
 	    "<th scope=\"col\">SHA-256</th></tr></thead><tbody>");
 	json_array_foreach(json_object_get(d, "attachments"), i, x) {
 		html_raw_trusted(b, "<tr><td>");
@@ -619,7 +624,11 @@ write_html(struct buf *b, json_t *d)
 			html_raw_trusted(b, "Vụ việc");
 		html_raw_trusted(b, "</td><td>");
 		html_text(b, jstr(x, "mime"));
-		buf_appendf(b, "</td><td>%lld</td><td class=\"hash\">", (long long)json_integer_value(json_object_get(x, "size")));
+		buf_appendf(b, "</td><td>%lld</td><td>", (long long)json_integer_value(json_object_get(x, "size")));
+		date_vi(b, jstr(x, "added_at"));
+		html_raw_trusted(b, "</td><td>");
+		html_text(b, jstr(x, "added_by"));
+		html_raw_trusted(b, "</td><td class=\"hash\">");
 		html_text(b, jstr(x, "sha256"));
 		html_raw_trusted(b, "</td></tr>");
 	}
@@ -797,8 +806,8 @@ write_xlsx(json_t *d, export_write_fn write, void *ctx, char *err, size_t errlen
 
 	/* Tệp đính kèm */
 	x.ws = workbook_add_worksheet(wb, "Tệp đính kèm");
-	static const char *const h4[] = { "Tệp", "Nguồn", "Phản ánh #", "Loại", "Dung lượng (byte)", "SHA-256", "Thêm lúc" };
-	xl_header(&x, h4, 7);
+	static const char *const h4[] = { "Tệp", "Nguồn", "Phản ánh #", "Loại", "Dung lượng (byte)", "SHA-256", "Thêm lúc", "Người thêm" };
+	xl_header(&x, h4, 8);
 	row = 1;
 	json_array_foreach(json_object_get(d, "attachments"), i, e) {
 		xl_cell(&x, row, 0, jstr(e, "filename"), false);
@@ -807,7 +816,8 @@ write_xlsx(json_t *d, export_write_fn write, void *ctx, char *err, size_t errlen
 		xl_cell(&x, row, 3, jstr(e, "mime"), false);
 		xl_number(&x, row, 4, json_object_get(e, "size"), false);
 		xl_cell(&x, row, 5, jstr(e, "sha256"), false);
-		xl_cell(&x, row++, 6, jstr(e, "added_at"), true);
+		xl_cell(&x, row, 6, jstr(e, "added_at"), true);
+		xl_cell(&x, row++, 7, jstr(e, "added_by"), false);
 	}
 
 	lxw_error le = workbook_close(wb);

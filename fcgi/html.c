@@ -152,10 +152,10 @@ html_admin_end(struct req *r)
 	html_raw_trusted(r->out, "</main></body></html>\n");
 }
 
-/* Opens a POST form that carries the session's anti-forgery token, so no
- * console form can forget it. `cls` may be NULL. */
-void
-html_form_begin(struct req *r, const char *action, const char *cls)
+/* Opens a POST form with `enctype` (NULL: urlencoded) carrying the
+ * session's anti-forgery token. */
+static void
+form_open(struct req *r, const char *action, const char *cls, const char *enctype)
 {
 	struct buf *b = r->out;
 	html_raw_trusted(b, "<form method=\"post\" accept-charset=\"utf-8\" action=\"");
@@ -164,7 +164,27 @@ html_form_begin(struct req *r, const char *action, const char *cls)
 		html_raw_trusted(b, "\" class=\"");
 		html_attr(b, cls);
 	}
+	if (enctype) {
+		html_raw_trusted(b, "\" enctype=\"");
+		html_attr(b, enctype);
+	}
 	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"_csrf\" value=\"");
 	html_attr(b, r->officer ? r->officer->csrf : "");
 	html_raw_trusted(b, "\">");
+}
+
+/* Opens a POST form that carries the session's anti-forgery token, so no
+ * console form can forget it. `cls` may be NULL. */
+void
+html_form_begin(struct req *r, const char *action, const char *cls)
+{
+	form_open(r, action, cls, NULL);
+}
+
+/* The same for a form with a file input, to a route flagged ROUTE_FILES
+ * (route.c), which checks the token inside the multipart body. */
+void
+html_form_files_begin(struct req *r, const char *action, const char *cls)
+{
+	form_open(r, action, cls, "multipart/form-data");
 }

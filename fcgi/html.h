@@ -12,5 +12,6 @@ void html_page_end(struct req *);
 void html_admin_begin(struct req *, const char *title);
 void html_admin_end(struct req *);
 void html_form_begin(struct req *, const char *action, const char *cls);
+void html_form_files_begin(struct req *, const char *action, const char *cls);
 
 #endif

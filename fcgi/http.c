@@ -43,14 +43,18 @@ http_header(struct req *r, const char *line)
 	r->extra_headers[r->extra_len] = '\0';
 }
 
-/* The headers every response carries, in one place. */
+/* The headers every response carries, in one place. A stored file
+ * (`download`) gets a sandbox with nothing allowed: should a browser ever
+ * render a hostile PDF or image on our origin, it runs no script there. */
 static void
-http_security_headers(struct buf *h)
+http_security_headers(struct buf *h, bool download)
 {
-	buf_puts(h,
+	buf_puts(h, download ?
+	    "Content-Security-Policy: sandbox; default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'\r\n" :
 	    "Content-Security-Policy: default-src 'none'; img-src 'self' data: blob:; "
 	    "style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; "
-	    "frame-ancestors 'none'; base-uri 'none'\r\n"
+	    "frame-ancestors 'none'; base-uri 'none'\r\n");
+	buf_puts(h,
 	    "X-Content-Type-Options: nosniff\r\n"
 	    "Referrer-Policy: no-referrer\r\n"
 	    "X-Frame-Options: DENY\r\n"
@@ -72,7 +76,7 @@ http_send(struct req *r, FCGX_Stream *out)
 	buf_appendf(&h, "Status: %d %s\r\n", r->status, status_text(r->status));
 	buf_appendf(&h, "Content-Type: %s\r\n", r->resp_type ? r->resp_type : "text/html; charset=utf-8");
 	buf_appendf(&h, "Content-Length: %zu\r\n", r->out->len);
-	http_security_headers(&h);
+	http_security_headers(&h, r->download);
 	if (r->extra_len)
 		buf_append(&h, r->extra_headers, r->extra_len);
 	buf_puts(&h, "\r\n");
@@ -103,6 +107,7 @@ http_error(struct req *r, int status, enum msg detail)
 	buf_reset(r->out);
 	r->status = status;
 	r->resp_type = NULL;
+	r->download = false;
 	if (status == 503)
 		http_header(r, "Retry-After: 5");
 	if (status == 405)
@@ -132,6 +137,52 @@ http_redirect(struct req *r, const char *path)
 	buf_puts(r->out, "\n");
 }
 
+/* A Content-Disposition value (RFC 6266) for any UTF-8 filename: an ASCII
+ * stand-in in filename="..." for old clients (anything but letters, digits
+ * and ". - _ ( ) space" becomes '_': no quote, backslash, '%' or control
+ * can end the value early), and the exact name in filename* (RFC 8187:
+ * UTF-8, percent-encoded), which current browsers prefer. */
+static void
+disposition_value(struct buf *h, const char *type, const char *filename)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	buf_appendf(h, "%s; filename=\"", type);
+	for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
+		if ((*p & 0xC0) == 0x80)
+			continue;   /* one '_' per non-ASCII character, not per byte */
+		bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    (*p != '\0' && strchr(".-_() ", *p) != NULL);
+		buf_putc(h, plain ? (char)*p : '_');
+	}
+	buf_puts(h, "\"; filename*=UTF-8''");
+	for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
+		bool attr_char = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    (*p != '\0' && strchr("!#$&+-.^_`|~", *p) != NULL);
+		if (attr_char) {
+			buf_putc(h, (char)*p);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			buf_append(h, e, 3);
+		}
+	}
+}
+
+/* Makes the response a stored file to save, not a page: its type, a
+ * Content-Disposition naming it (attachment, never inline) and the
+ * sandboxed security headers. The body is whatever the caller puts in r->out. */
+void
+http_download(struct req *r, const char *content_type, const char *filename)
+{
+	struct buf v = { 0 };
+	r->resp_type = content_type;
+	r->download = true;
+	buf_puts(&v, "Content-Disposition: ");
+	disposition_value(&v, "attachment", filename);
+	if (v.data && !v.failed)
+		http_header(r, v.data);
+	buf_free(&v);
+}
+
 /* For exports too large to hold: sends 200 and the headers now (no
  * Content-Length); the body then goes out with http_stream_write. The
  * status can no longer change, so check everything before calling. */
@@ -140,8 +191,10 @@ http_stream_begin(struct req *r, const char *content_type, const char *filename)
 {
 	struct buf h = { 0 };
 	buf_appendf(&h, "Status: 200 OK\r\nContent-Type: %s\r\n", content_type);
-	buf_appendf(&h, "Content-Disposition: attachment; filename=\"%s\"\r\n", filename);
-	http_security_headers(&h);
+	buf_puts(&h, "Content-Disposition: ");
+	disposition_value(&h, "attachment", filename);
+	buf_puts(&h, "\r\n");
+	http_security_headers(&h, false);
 	if (r->extra_len)
 		buf_append(&h, r->extra_headers, r->extra_len);
 	buf_puts(&h, "\r\n");

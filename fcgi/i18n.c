@@ -247,6 +247,14 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	{ "Đăng xuất trên mọi thiết bị", "Sign out everywhere" },
 	/* MSG_NOT_ALLOWED_ROLE */
 	{ "Vai trò của bạn không được làm việc này.", "Your role does not allow this." },
+	/* MSG_CONSOLE_CSRF */
+	{ "Biểu mẫu đã hết hạn hoặc không được gửi từ trang của hệ thống, nên chưa có gì được lưu. "
+	  "Hãy bấm Quay lại (nội dung bạn đã gõ vẫn còn ở đó), tải lại trang rồi gửi lại.",
+	  "The form had expired or was not sent from this site's own page, so nothing was saved. "
+	  "Go back (what you typed is still there), reload the page and send it again." },
+	/* MSG_CONSOLE_TOO_LARGE */
+	{ "Tệp quá lớn: tối đa 10 MiB cho mỗi tệp. Hãy quay lại, chọn tệp nhỏ hơn (hoặc chia tệp) rồi gửi lại.",
+	  "The file is too large: 10 MiB at most per file. Go back, choose a smaller file (or split it) and send again." },
 };
 
 const char *

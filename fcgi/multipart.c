@@ -230,9 +230,10 @@ utf8_disguise(const unsigned char *s, size_t len)
  * refused, so an odd name never costs a worker the report; leading dots and
  * spaces go (no "..", no hidden files); the rest is NFC, cut to at most
  * MP_FILENAME_MAX bytes on a character boundary. May return "". NULL only
- * when out of memory. */
+ * when out of memory. *not_utf8 tells whether bytes were dropped for not
+ * being UTF-8, for callers that would rather ask for a better name. */
 static char *
-filename_sanitise(struct arena *a, const char *s, size_t n)
+filename_sanitise(struct arena *a, const char *s, size_t n, bool *not_utf8)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t start = 0, m = 0;
@@ -247,6 +248,7 @@ filename_sanitise(struct arena *a, const char *s, size_t n)
 		size_t len = utf8_char_len(u + i, n - i);
 		if (len == 0) {
 			i++;                                       /* not UTF-8: drop the byte */
+			*not_utf8 = true;
 			continue;
 		}
 		bool drop = (len == 1 && (u[i] < 0x20 || u[i] == 0x7F)) || utf8_disguise(u + i, len) ||
@@ -306,7 +308,7 @@ parse_disposition(struct arena *a, const char *p, const char *end, struct mp_par
 	int rc = text_value(a, name, namelen, &part->name, &namelen);
 	if (rc != MP_OK)
 		return rc;
-	if (filename != NULL && (part->filename = filename_sanitise(a, filename, filenamelen)) == NULL)
+	if (filename != NULL && (part->filename = filename_sanitise(a, filename, filenamelen, &part->filename_not_utf8)) == NULL)
 		return MP_ERR_NOMEM;
 	return MP_OK;
 }

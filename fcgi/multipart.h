@@ -32,6 +32,7 @@ struct mp_limits {
 struct mp_part {
 	const char *name;          /* form field name: valid UTF-8, no controls, NFC, never empty */
 	const char *filename;      /* NULL for a plain field; else the sanitised basename (may be "") */
+	bool filename_not_utf8;    /* the sent filename held bytes that are not UTF-8 (dropped from filename) */
 	const char *content_type;  /* as sent (visible ASCII, trimmed), or NULL */
 	const char *data;          /* plain field: NFC text, line breaks as LF, in the arena, NUL-terminated;
 	                            * file: raw bytes inside the parsed body, not terminated */

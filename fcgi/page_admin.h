@@ -29,6 +29,8 @@ void page_admin_officers(struct req *);
 void page_admin_audit(struct req *);
 /* page_admin_cases.c */
 void page_admin_cases(struct req *);
+void page_admin_case_upload(struct req *);
+void page_admin_case_file(struct req *);
 void cases_deadline_panel(struct req *);
 /* page_admin_brief.c */
 void page_admin_brief(struct req *);

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "html.h"
 #include "http.h"
+#include "multipart.h"
 #include "page_admin.h"
 #include "page_status.h"
 #include "page_system.h"
@@ -24,11 +25,13 @@ enum route_flag {
 	ROUTE_CSRF    = 1 << 4,  /* POST bodies are parsed here and must carry the session's _csrf */
 	ROUTE_OFFICER = 1 << 5,  /* role officer or admin */
 	ROUTE_ADMIN   = 1 << 6,  /* role admin */
+	ROUTE_FILES   = 1 << 7,  /* like CSRF, but POST bodies are multipart/form-data (file uploads) */
 };
 
 #define M_GET  (1u << METHOD_GET)
 #define M_POST (1u << METHOD_POST)
 #define CONSOLE (ROUTE_LOGIN | ROUTE_CSRF | ROUTE_DB)
+#define CONSOLE_FILES (ROUTE_LOGIN | ROUTE_FILES | ROUTE_DB)
 
 struct route {
 	unsigned methods;
@@ -63,6 +66,8 @@ static const struct route routes[] = {
 	{ M_GET,          "/admin/audit",        page_admin_audit,    CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
 	{ M_GET,          "/admin/export",       page_admin_export,   CONSOLE | ROUTE_OFFICER | ROUTE_PREFIX },
 	{ M_GET | M_POST, "/admin/cases",        page_admin_cases,    CONSOLE | ROUTE_PREFIX },
+	{ M_POST,         "/admin/case-files/",  page_admin_case_upload, CONSOLE_FILES | ROUTE_OFFICER | ROUTE_PREFIX },
+	{ M_GET,          "/admin/case-file/",   page_admin_case_file, CONSOLE | ROUTE_PREFIX },
 	{ M_GET,          "/admin/brief",        page_admin_brief,    CONSOLE },
 	{ M_GET,          "/admin/dossier/",     page_admin_dossier,  CONSOLE | ROUTE_PREFIX },
 	{ M_GET,          "/admin/stats",        page_admin_stats,    CONSOLE },
@@ -80,6 +85,58 @@ next_url(struct req *r, const char *prefix)
 	const char *out = arena_strdup(r->arena, b.data ? b.data : prefix);
 	buf_free(&b);
 	return out;
+}
+
+/* Reads a console POST body into r->form (and r->files on FILES routes)
+ * and checks its _csrf against the session's, before any handler runs.
+ * false after answering 415 (wrong content type), 413 (too large), 400
+ * (malformed, not UTF-8) or 403 (anti-forgery token missing or wrong). */
+static bool
+console_body(struct req *r, const struct route *rt)
+{
+	bool files = (rt->flags & ROUTE_FILES) != 0;
+	char *body;
+	size_t len;
+	int rc;
+	if (!req_content_type_is(r, files ? "multipart/form-data" : "application/x-www-form-urlencoded")) {
+		http_error(r, 415, MSG__MAX);
+		return false;
+	}
+	switch (req_body(r, files ? FILES_BODY_MAX : FORM_BODY_MAX, &body, &len)) {
+	case REQ_OK: break;
+	case REQ_ERR_TOO_LARGE: http_error(r, 413, files ? MSG_CONSOLE_TOO_LARGE : MSG__MAX); return false;
+	default: http_error(r, 400, MSG__MAX); return false;
+	}
+	if (files) {
+		/* one file at most; the handler checks its size against its own
+		 * limit, so a file a little too large still gets the case page back */
+		static const struct mp_limits limits = {
+			.max_parts = 20, .max_header_bytes = 4096, .max_field_bytes = FORM_BODY_MAX,
+			.max_file_bytes = FILES_BODY_MAX, .max_files = 1,
+		};
+		struct mp_form *mp = arena_alloc(r->arena, sizeof(*mp));
+		rc = mp ? multipart_parse(r->arena, r->content_type, body, len, &limits, mp) : MP_ERR_NOMEM;
+		if (rc == MP_OK)
+			rc = multipart_fields(r->arena, mp, &r->form);
+		if (rc != MP_OK) {
+			http_error(r, rc == MP_ERR_FILE_TOO_LARGE ? 413 : 400, rc == MP_ERR_FILE_TOO_LARGE ? MSG_CONSOLE_TOO_LARGE :
+			    rc == MP_ERR_UTF8 || rc == MP_ERR_CONTROL ? MSG_ERR_BAD_UTF8 : MSG_ERR_BAD_ENCODING);
+			return false;
+		}
+		r->files = mp;
+	} else {
+		switch (req_parse_urlencoded(r->arena, body, len, &r->form)) {
+		case REQ_OK: break;
+		case REQ_ERR_UTF8:
+		case REQ_ERR_CONTROL: http_error(r, 400, MSG_ERR_BAD_UTF8); return false;
+		default: http_error(r, 400, MSG_ERR_BAD_ENCODING); return false;
+		}
+	}
+	if (!auth_csrf_ok(r, kv_get(&r->form, "_csrf"))) {
+		http_error(r, 403, MSG_CONSOLE_CSRF);
+		return false;
+	}
+	return true;
 }
 
 /* Signs the request in, checks role and CSRF, and opens the transaction
@@ -113,29 +170,8 @@ console_enter(struct req *r, const struct route *rt)
 		http_redirect(r, "/admin/account");
 		return false;
 	}
-	if ((rt->flags & ROUTE_CSRF) && r->method == METHOD_POST) {
-		char *body;
-		size_t len;
-		if (!req_content_type_is(r, "application/x-www-form-urlencoded")) {
-			http_error(r, 415, MSG__MAX);
-			return false;
-		}
-		switch (req_body(r, FORM_BODY_MAX, &body, &len)) {
-		case REQ_OK: break;
-		case REQ_ERR_TOO_LARGE: http_error(r, 413, MSG__MAX); return false;
-		default: http_error(r, 400, MSG__MAX); return false;
-		}
-		switch (req_parse_urlencoded(r->arena, body, len, &r->form)) {
-		case REQ_OK: break;
-		case REQ_ERR_UTF8:
-		case REQ_ERR_CONTROL: http_error(r, 400, MSG_ERR_BAD_UTF8); return false;
-		default: http_error(r, 400, MSG_ERR_BAD_ENCODING); return false;
-		}
-		if (!auth_csrf_ok(r, kv_get(&r->form, "_csrf"))) {
-			http_error(r, 403, MSG__MAX);
-			return false;
-		}
-	}
+	if ((rt->flags & (ROUTE_CSRF | ROUTE_FILES)) && r->method == METHOD_POST && !console_body(r, rt))
+		return false;
 	static const char *const role_names[ROLE__MAX] = {
 		"viewer",   /* ROLE_VIEWER */
 		"officer",  /* ROLE_OFFICER */

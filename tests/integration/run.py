@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness                        # noqa: E402
 import test_abuse                     # noqa: E402
 import test_cases                     # noqa: E402
+import test_case_attachments          # noqa: E402
 import test_brief                     # noqa: E402
 import test_cli                       # noqa: E402
 import test_console_org               # noqa: E402
@@ -72,6 +73,10 @@ TESTS = [
     ("console_org: scope over HTTP; re-parenting moves access at once", test_console_org.test_console_org_scope),
     ("console_org: CLI workplace import, hotlines, qr poster", test_console_org.test_console_org_cli),
     ("cases: created from a report, stages, deadlines, totals, scope, deadline panel", test_cases.test_cases),
+    ("case documents: PDF byte-exact, JPEG without GPS, download headers, dossier sha256, bad input, CSRF, roles, scope, RLS",
+     test_case_attachments.test_attachments),
+    ("case edits: dated events old → new, deadlines recomputed, stale forms 409, checks, CSRF, roles, scope",
+     test_case_attachments.test_edits),
     ("stats: periodic statistics per unit, XLSX, scope 404, bad dates 400, audit", test_stats.test_stats),
     ("stats: dashboard SVG charts with tables of the same counts, scope", test_stats.test_dashboard),
     ("case dossier: HTML, JSON, XLSX, CLI, revealed contacts only, scope, audit", test_dossier.test_dossier),
