@@ -79,9 +79,9 @@ named_valid(const struct named *t, size_t n, const char *value)
 	return false;
 }
 
-/* A <select> of a table's values, `cur` selected; `blank` adds an empty first choice. */
+/* Opens <select name="NAME" id="f-NAME">; `blank` adds an empty first choice. */
 static void
-named_select(struct req *r, const char *name, const struct named *t, size_t n, const char *cur, bool blank)
+select_begin(struct req *r, const char *name, bool blank)
 {
 	struct buf *b = r->out;
 	html_raw_trusted(b, "<select name=\"");
@@ -91,14 +91,26 @@ named_select(struct req *r, const char *name, const struct named *t, size_t n, c
 	html_raw_trusted(b, "\">");
 	if (blank)
 		html_raw_trusted(b, "<option value=\"\">—</option>");
-	for (size_t i = 0; i < n; i++) {
-		html_raw_trusted(b, cur && strcmp(cur, t[i].value) == 0 ? "<option selected value=\"" : "<option value=\"");
-		html_attr(b, t[i].value);
-		html_raw_trusted(b, "\">");
-		html_text(b, L(r, t[i].vi, t[i].en));
-		html_raw_trusted(b, "</option>");
-	}
-	html_raw_trusted(b, "</select>");
+}
+
+static void
+select_option(struct req *r, const char *value, const char *label, bool selected)
+{
+	html_raw_trusted(r->out, selected ? "<option selected value=\"" : "<option value=\"");
+	html_attr(r->out, value);
+	html_raw_trusted(r->out, "\">");
+	html_text(r->out, label);
+	html_raw_trusted(r->out, "</option>");
+}
+
+/* A <select> of a table's values, `cur` selected; `blank` adds an empty first choice. */
+static void
+named_select(struct req *r, const char *name, const struct named *t, size_t n, const char *cur, bool blank)
+{
+	select_begin(r, name, blank);
+	for (size_t i = 0; i < n; i++)
+		select_option(r, t[i].value, L(r, t[i].vi, t[i].en), cur && strcmp(cur, t[i].value) == 0);
+	html_raw_trusted(r->out, "</select>");
 }
 
 /* "YYYY-MM-DD" naming a real day (checked here: a bad cast would abort the transaction). */
@@ -120,6 +132,14 @@ count_valid(const char *s, size_t digits)
 {
 	size_t n = strlen(s);
 	return n >= 1 && n <= digits && strspn(s, "0123456789") == n;
+}
+
+/* The case or document number after `prefix` in the path, or NULL. */
+static const char *
+path_number(const struct req *r, const char *prefix)
+{
+	const char *id = r->path + strlen(prefix);
+	return count_valid(id, 18) ? id : NULL;
 }
 
 /* "12000000" → "12.000.000 đ". */
@@ -253,6 +273,40 @@ case_fields_problem(struct req *r, const char *title, const char *kind, const ch
 	return NULL;
 }
 
+/* Opens a form field: <div class="field"> and the label of control f-ID; the caller closes the div. */
+static void
+field_label(struct req *r, const char *ident, const char *vi, const char *en)
+{
+	html_raw_trusted(r->out, "<div class=\"field\"><label for=\"f-");
+	html_attr(r->out, ident);
+	html_raw_trusted(r->out, "\">");
+	html_text(r->out, L(r, vi, en));
+	html_raw_trusted(r->out, "</label>");
+}
+
+/* The fields a case is created with and edited by (checked by
+ * case_fields_problem): title, kind, dispute scope, discovery date. */
+static void
+case_fields(struct req *r, const char *title, const char *kind, const char *scope, const char *known)
+{
+	struct buf *b = r->out;
+	field_label(r, "title", "Tên vụ việc", "Title");
+	html_raw_trusted(b, "<input type=\"text\" id=\"f-title\" name=\"title\" maxlength=\"200\" required value=\"");
+	html_attr(b, title);
+	html_raw_trusted(b, "\"></div>");
+	field_label(r, "kind", "Loại", "Kind");
+	named_select(r, "kind", kinds, NAMED_N(kinds), kind, false);
+	html_raw_trusted(b, "</div>");
+	field_label(r, "scope", "Tranh chấp", "Dispute");
+	named_select(r, "scope", scopes, NAMED_N(scopes), scope, false);
+	html_raw_trusted(b, "</div>");
+	field_label(r, "known", "Ngày phát hiện vi phạm (thời hiệu tính từ ngày này)",
+	    "Violation discovered on (limitation periods count from it)");
+	html_raw_trusted(b, "<input type=\"date\" id=\"f-known\" name=\"violation_known_on\" value=\"");
+	html_attr(b, known);
+	html_raw_trusted(b, "\"></div>");
+}
+
 /* The kind a report's form suggests. */
 static const char *
 kind_from_form(const char *form_id)
@@ -287,23 +341,9 @@ new_page(struct req *r, int status, const char *from, const char *workplace, con
 	html_form_begin(r, "/admin/cases/new", NULL);
 	html_raw_trusted(b, "<input type=\"hidden\" name=\"from\" value=\"");
 	html_attr(b, from);
-	html_raw_trusted(b, "\"><div class=\"field\"><label for=\"f-title\">");
-	html_text(b, L(r, "Tên vụ việc", "Title"));
-	html_raw_trusted(b, "</label><input id=\"f-title\" name=\"title\" maxlength=\"200\" required value=\"");
-	html_attr(b, title);
-	html_raw_trusted(b, "\"></div><div class=\"field\"><label for=\"f-kind\">");
-	html_text(b, L(r, "Loại", "Kind"));
-	html_raw_trusted(b, "</label>");
-	named_select(r, "kind", kinds, NAMED_N(kinds), kind, false);
-	html_raw_trusted(b, "</div><div class=\"field\"><label for=\"f-scope\">");
-	html_text(b, L(r, "Tranh chấp", "Dispute"));
-	html_raw_trusted(b, "</label>");
-	named_select(r, "scope", scopes, NAMED_N(scopes), scope, false);
-	html_raw_trusted(b, "</div><div class=\"field\"><label for=\"f-known\">");
-	html_text(b, L(r, "Ngày phát hiện vi phạm (thời hiệu tính từ ngày này)", "Violation discovered on (limitation periods count from it)"));
-	html_raw_trusted(b, "</label><input type=\"date\" id=\"f-known\" name=\"violation_known_on\" value=\"");
-	html_attr(b, known);
-	html_raw_trusted(b, "\"></div><button type=\"submit\" class=\"btn primary\">");
+	html_raw_trusted(b, "\">");
+	case_fields(r, title, kind, scope, known);
+	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Tạo vụ việc", "Create the case"));
 	html_raw_trusted(b, "</button></form>");
 	html_admin_end(r);
@@ -416,35 +456,29 @@ row_of(const PGresult *res, const char *id)
 	return -1;
 }
 
+/* The name (arena) of the row of `res` (id, name; cleared here) whose id
+ * is `id`, or NULL when it is not among them. */
+static const char *
+chosen_name(struct req *r, PGresult *res, const char *id)
+{
+	int i = row_of(res, id);
+	const char *name = i < 0 ? NULL : arena_strdup(r->arena, PQgetvalue(res, i, 1));
+	PQclear(res);
+	return name;
+}
+
 /* A <select> of (id, name) rows, `cur` selected. A current value missing
  * from the rows (an assignee the editor's scope does not show) stays as
  * the first choice under `cur_label`, so saving other fields keeps it. */
 static void
 rows_select(struct req *r, const char *name, const PGresult *res, const char *cur, const char *cur_label, bool blank)
 {
-	struct buf *b = r->out;
-	html_raw_trusted(b, "<select name=\"");
-	html_attr(b, name);
-	html_raw_trusted(b, "\" id=\"f-");
-	html_attr(b, name);
-	html_raw_trusted(b, "\">");
-	if (blank)
-		html_raw_trusted(b, *cur ? "<option value=\"\">—</option>" : "<option selected value=\"\">—</option>");
-	if (*cur && row_of(res, cur) < 0) {
-		html_raw_trusted(b, "<option selected value=\"");
-		html_attr(b, cur);
-		html_raw_trusted(b, "\">");
-		html_text(b, cur_label);
-		html_raw_trusted(b, "</option>");
-	}
-	for (int i = 0; res && db_ok(res) && i < PQntuples(res); i++) {
-		html_raw_trusted(b, strcmp(cur, PQgetvalue(res, i, 0)) == 0 ? "<option selected value=\"" : "<option value=\"");
-		html_attr(b, PQgetvalue(res, i, 0));
-		html_raw_trusted(b, "\">");
-		html_text(b, PQgetvalue(res, i, 1));
-		html_raw_trusted(b, "</option>");
-	}
-	html_raw_trusted(b, "</select>");
+	select_begin(r, name, blank);   /* the blank choice is first, so selected when nothing else is */
+	if (*cur && row_of(res, cur) < 0)
+		select_option(r, cur, cur_label, true);
+	for (int i = 0; res && db_ok(res) && i < PQntuples(res); i++)
+		select_option(r, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), strcmp(cur, PQgetvalue(res, i, 0)) == 0);
+	html_raw_trusted(r->out, "</select>");
 }
 
 /* The edit form under the case's facts; `k` is case_page's row. A case
@@ -471,37 +505,24 @@ edit_form(struct req *r, const char *id, const PGresult *k, const char *action)
 	/* the version is always the row's: after a 409 the next save applies what was typed */
 	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"edit\"><input type=\"hidden\" name=\"version\" value=\"");
 	html_attr(b, PQgetvalue(k, 0, 21));
-	html_raw_trusted(b, "\"><div class=\"field\"><label for=\"f-title\">");
-	html_text(b, L(r, "Tên vụ việc", "Title"));
-	html_raw_trusted(b, "</label><input id=\"f-title\" name=\"title\" maxlength=\"200\" required value=\"");
-	html_attr(b, refill ? kv_get_or_empty(in, "title") : PQgetvalue(k, 0, 0));
-	html_raw_trusted(b, "\"></div><div class=\"field\"><label for=\"f-kind\">");
-	html_text(b, L(r, "Loại", "Kind"));
-	html_raw_trusted(b, "</label>");
-	named_select(r, "kind", kinds, NAMED_N(kinds), refill ? kv_get_or_empty(in, "kind") : PQgetvalue(k, 0, 1), false);
-	html_raw_trusted(b, "</div><div class=\"field\"><label for=\"f-scope\">");
-	html_text(b, L(r, "Tranh chấp", "Dispute"));
-	html_raw_trusted(b, "</label>");
-	named_select(r, "scope", scopes, NAMED_N(scopes), refill ? kv_get_or_empty(in, "scope") : PQgetvalue(k, 0, 2), false);
-	html_raw_trusted(b, "</div><div class=\"field\"><label for=\"f-known\">");
-	html_text(b, L(r, "Ngày phát hiện vi phạm (thời hiệu tính từ ngày này)", "Violation discovered on (limitation periods count from it)"));
-	html_raw_trusted(b, "</label><input type=\"date\" id=\"f-known\" name=\"violation_known_on\" value=\"");
-	html_attr(b, refill ? kv_get_or_empty(in, "violation_known_on") : PQgetvalue(k, 0, 20));
-	html_raw_trusted(b, "\"></div><div class=\"field\"><label for=\"f-assignee\">");
-	html_text(b, L(r, "Phụ trách", "Assignee"));
-	html_raw_trusted(b, "</label>");
+	html_raw_trusted(b, "\">");
+	if (refill)
+		case_fields(r, kv_get_or_empty(in, "title"), kv_get_or_empty(in, "kind"), kv_get_or_empty(in, "scope"),
+		    kv_get_or_empty(in, "violation_known_on"));
+	else
+		case_fields(r, PQgetvalue(k, 0, 0), PQgetvalue(k, 0, 1), PQgetvalue(k, 0, 2), PQgetvalue(k, 0, 20));
+	field_label(r, "assignee", "Phụ trách", "Assignee");
 	PGresult *opts = eligible_assignees(r, wpath);
 	rows_select(r, "assignee", opts, refill ? kv_get_or_empty(in, "assignee") : PQgetvalue(k, 0, 18), PQgetvalue(k, 0, 13), true);
 	PQclear(opts);
-	html_raw_trusted(b, "</div><div class=\"field\"><label for=\"f-unit\">");
-	html_text(b, L(r, "Đơn vị xử lý", "Handled by"));
-	html_raw_trusted(b, "</label>");
+	html_raw_trusted(b, "</div>");
+	field_label(r, "unit", "Đơn vị xử lý", "Handled by");
 	opts = eligible_units(r, wpath);
 	rows_select(r, "unit", opts, refill ? kv_get_or_empty(in, "unit") : PQgetvalue(k, 0, 19), PQgetvalue(k, 0, 12), false);
 	PQclear(opts);
-	html_raw_trusted(b, "</div><div class=\"field\"><label for=\"f-reason\">");
-	html_text(b, L(r, "Lý do sửa (không bắt buộc)", "Why (optional)"));
-	html_raw_trusted(b, "</label><textarea id=\"f-reason\" name=\"reason\" rows=\"2\" maxlength=\"1000\">");
+	html_raw_trusted(b, "</div>");
+	field_label(r, "reason", "Lý do sửa (không bắt buộc)", "Why (optional)");
+	html_raw_trusted(b, "<textarea id=\"f-reason\" name=\"reason\" rows=\"2\" maxlength=\"1000\">");
 	html_text(b, refill ? kv_get_or_empty(in, "reason") : "");
 	html_raw_trusted(b, "</textarea></div><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Lưu thay đổi", "Save changes"));
@@ -866,7 +887,7 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 		} else if (strcmp(ekind, "edit") == 0) {
 			html_text(b, L(r, "Sửa thông tin: ", "Edited: "));
 		} else if (strcmp(ekind, "attachment") == 0 && *PQgetvalue(ev, i, 7)) {
-			html_text(b, L(r, "Thêm tệp ", "File added: "));
+			html_text(b, L(r, "Thêm tệp: ", "File added: "));
 			html_raw_trusted(b, "<a href=\"/admin/case-file/");
 			html_url_arg(b, PQgetvalue(ev, i, 7));
 			html_raw_trusted(b, "\">");
@@ -907,6 +928,23 @@ step(struct req *r, PGresult *res)
 	}
 	PQclear(res);
 	return ok;
+}
+
+/* Locks case `id` for a change if the officer's scope holds it: its row
+ * (stage, workplace id) for the caller to PQclear, or NULL after answering
+ * 404 (not in scope, or no such case) or 503. */
+static PGresult *
+case_locked(struct req *r, const char *id)
+{
+	const char *p[2] = { id, r->officer->unit_path };
+	PGresult *chk = db_query(r->app->db, "SELECT k.stage, k.workplace_id FROM dispute_case k "
+	    "JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "WHERE k.id = $1::bigint AND u.path LIKE $2 || '%' FOR UPDATE OF k", 2, p);
+	if (chk && db_ok(chk) && PQntuples(chk) == 1)
+		return chk;
+	http_error(r, chk ? 404 : 503, MSG__MAX);
+	PQclear(chk);
+	return NULL;
 }
 
 /* The Vietnamese name of a table value, for the history (kept in Vietnamese, like the dossier). */
@@ -974,28 +1012,16 @@ case_edit(struct req *r, const char *id, const char *object)
 	const char *problem = case_fields_problem(r, title, kind, scope, known);
 	if (problem == NULL && reason == NULL)
 		problem = L(r, "Lý do quá dài (tối đa 1000 ký tự).", "The reason is too long (1000 characters at most).");
-	if (problem == NULL && *assignee && strcmp(assignee, old[4]) != 0) {
-		PGresult *ea = eligible_assignees(r, old[7]);
-		int i = row_of(ea, assignee);
-		if (i < 0)
-			problem = L(r, "Người phụ trách phải là cán bộ đang hoạt động thấy được nơi làm việc của vụ việc.",
-			    "The assignee must be an active officer who can see the case's workplace.");
-		else
-			assignee_name = arena_strdup(r->arena, PQgetvalue(ea, i, 1));
-		PQclear(ea);
-	} else if (!*assignee) {
+	if (!*assignee)
 		assignee_name = "";
-	}
-	if (problem == NULL && strcmp(unit, old[5]) != 0) {
-		PGresult *eu = eligible_units(r, old[7]);
-		int i = row_of(eu, unit);
-		if (i < 0)
-			problem = L(r, "Đơn vị xử lý phải là đơn vị của nơi làm việc hoặc cấp trên của nó, trong phạm vi của bạn.",
-			    "The handling unit must be the workplace's own unit or one above it, within your scope.");
-		else
-			unit_name = arena_strdup(r->arena, PQgetvalue(eu, i, 1));
-		PQclear(eu);
-	}
+	if (problem == NULL && *assignee && strcmp(assignee, old[4]) != 0 &&
+	    (assignee_name = chosen_name(r, eligible_assignees(r, old[7]), assignee)) == NULL)
+		problem = L(r, "Người phụ trách phải là cán bộ đang hoạt động thấy được nơi làm việc của vụ việc.",
+		    "The assignee must be an active officer who can see the case's workplace.");
+	if (problem == NULL && strcmp(unit, old[5]) != 0 &&
+	    (unit_name = chosen_name(r, eligible_units(r, old[7]), unit)) == NULL)
+		problem = L(r, "Đơn vị xử lý phải là đơn vị của nơi làm việc hoặc cấp trên của nó, trong phạm vi của bạn.",
+		    "The handling unit must be the workplace's own unit or one above it, within your scope.");
 	if (problem) {
 		case_page(r, id, 400, problem, "edit");
 		return false;
@@ -1041,18 +1067,12 @@ case_post(struct req *r, const char *id)
 		http_error(r, 403, MSG_NOT_ALLOWED_ROLE);
 		return;
 	}
-	const char *p[2] = { id, r->officer->unit_path };
-	PGresult *chk = db_query(r->app->db, "SELECT k.stage, k.workplace_id FROM dispute_case k "
-	    "JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE k.id = $1::bigint AND u.path LIKE $2 || '%' FOR UPDATE OF k", 2, p);
-	bool found = chk && db_ok(chk) && PQntuples(chk) == 1;
-	const char *old_stage = found ? arena_strdup(r->arena, PQgetvalue(chk, 0, 0)) : NULL;
-	const char *wid = found ? arena_strdup(r->arena, PQgetvalue(chk, 0, 1)) : NULL;
-	PQclear(chk);
-	if (!found) {
-		http_error(r, chk ? 404 : 503, MSG__MAX);
+	PGresult *chk = case_locked(r, id);
+	if (chk == NULL)
 		return;
-	}
+	const char *old_stage = arena_strdup(r->arena, PQgetvalue(chk, 0, 0));
+	const char *wid = arena_strdup(r->arena, PQgetvalue(chk, 0, 1));
+	PQclear(chk);
 	const char *action = kv_get_or_empty(&r->form, "action");
 	const char *object = arena_printf(r->arena, "case:%s", id);
 	if (strcmp(action, "stage") == 0) {
@@ -1166,8 +1186,8 @@ page_admin_cases(struct req *r)
 		case_new(r);
 		return;
 	}
-	const char *id = rest + 1;
-	if (*rest != '/' || !count_valid(id, 18)) {
+	const char *id = path_number(r, "/admin/cases/");
+	if (*rest != '/' || id == NULL) {
 		http_error(r, 404, MSG__MAX);
 		return;
 	}
@@ -1189,21 +1209,15 @@ page_admin_cases(struct req *r)
 void
 page_admin_case_upload(struct req *r)
 {
-	const char *id = r->path + strlen("/admin/case-files/");
-	if (!count_valid(id, 18)) {
+	const char *id = path_number(r, "/admin/case-files/");
+	if (id == NULL) {
 		http_error(r, 404, MSG__MAX);
 		return;
 	}
-	const char *p[2] = { id, r->officer->unit_path };
-	PGresult *chk = db_query(r->app->db, "SELECT 1 FROM dispute_case k "
-	    "JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE k.id = $1::bigint AND u.path LIKE $2 || '%'", 2, p);
-	bool found = chk && db_ok(chk) && PQntuples(chk) == 1;
-	PQclear(chk);
-	if (!found) {
-		http_error(r, chk ? 404 : 503, MSG__MAX);
+	PGresult *chk = case_locked(r, id);
+	if (chk == NULL)
 		return;
-	}
+	PQclear(chk);
 	const struct mp_part *f = multipart_get(r->files, "file");
 	const char *note = posted(r, "note", 4000), *on = kv_get_or_empty(&r->form, "on_date");
 	const unsigned char *data = NULL;
@@ -1286,8 +1300,8 @@ page_admin_case_upload(struct req *r)
 void
 page_admin_case_file(struct req *r)
 {
-	const char *id = r->path + strlen("/admin/case-file/");
-	if (!count_valid(id, 18)) {
+	const char *id = path_number(r, "/admin/case-file/");
+	if (id == NULL) {
 		http_error(r, 404, MSG__MAX);
 		return;
 	}

@@ -1,7 +1,9 @@
 // console.mjs: real-browser tests of the officer console (Debian chromium + playwright-core); prints TAP.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { shots, test, assert, summary, setupFailed, startStack, launchBrowser } from './lib.mjs';
+import { root, shots, test, assert, summary, setupFailed, startStack, launchBrowser } from './lib.mjs';
 
 let browser, stack, varDir, base, sql, admin;
 try {
@@ -209,11 +211,50 @@ try {
     await page.getByRole('button', { name: 'Chuyển giai đoạn' }).click();
     assert(await page.locator('#events li').count() >= 3, 'created, linked and staged events listed');
     assert((await page.locator('#totals').innerText()).includes('20.500.000'), 'totals from both reports');
+    // a document through the real file input: a JPEG with GPS, stored without it
+    const caseUrl = page.url();
+    const gpsJpg = join(root, 'tests', 'unit', 'fixtures', 'photos', 'gps.jpg');
+    const exif = Buffer.from('Exif\0\0');
+    assert(readFileSync(gpsJpg).includes(exif), 'the fixture carries an EXIF block');
+    await page.setInputFiles('#f-file', gpsJpg);
+    await page.fill('#f-attach-note', 'Ảnh bảng lương dán ở nhà xưởng');
+    await page.getByRole('button', { name: 'Tải lên' }).click();
+    await page.waitForURL(/\/admin\/cases\/\d+#attachments$/);
+    const docRow = page.locator('#attachments tbody tr');
+    assert(await docRow.count() === 1 && (await docRow.innerText()).includes('gps.jpg'), 'the document is listed');
+    const sha = await docRow.locator('code.hash').getAttribute('data-sha256');
+    const href = await docRow.locator('a').getAttribute('href');
+    const got = await page.request.get(`${base}${href}`);
+    assert(got.status() === 200 && got.headers()['content-security-policy'].includes('sandbox'), 'it downloads, sandboxed');
+    assert(createHash('sha256').update(await got.body()).digest('hex') === sha, 'the listed sha256 is the downloaded bytes\'');
+    assert(!(await got.body()).includes(exif), 'no EXIF (GPS) block left in the stored image');
+    assert((await page.locator('#events').innerText()).includes('Ảnh bảng lương'), 'the upload is in the history with its note');
+    // a refused file keeps the note
+    await page.setInputFiles('#f-file', { name: 'quyet-dinh.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script>') });
+    await page.fill('#f-attach-note', 'Quyết định giả');
+    await page.getByRole('button', { name: 'Tải lên' }).click();
+    assert((await page.locator('#problem').innerText()).includes('PDF'), 'a disguised web page is refused by content');
+    assert(await page.locator('#f-attach-note').inputValue() === 'Quyết định giả', 'with the note kept');
+    // edit the case: the discovery date moves, the deadlines follow
+    await page.goto(caseUrl);
+    const before = await page.locator('tr[data-code=ind_mediator]').getAttribute('data-due');
+    await page.locator('#edit summary').click();
+    await page.fill('#f-known', '2026-10-01');
+    await page.selectOption('#f-scope', 'collective');
+    await page.fill('#f-reason', 'NLĐ xác nhận phát hiện từ đầu tháng 10');
+    await page.locator('#edit').screenshot({ path: join(shots, 'console-case-edit.png') });
+    await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    await page.waitForURL(caseUrl);
+    assert(before === '2027-05-05' && await page.locator('tr[data-code=col_mediator]').getAttribute('data-due') === '2027-04-01',
+      'the collective limitation now counts from the new date');
+    assert((await page.locator('#events').innerText()).includes('«2026-11-05» → «2026-10-01»'), 'the edit is in the history, old → new');
     await page.screenshot({ path: join(shots, 'console-case.png'), fullPage: true });
     await page.locator('#dossier a').first().click();
     await page.waitForURL(/\/admin\/dossier\/\d+$/);
     const dossier = await page.content();
-    assert(dossier.includes('Tổ cắt cũng chưa nhận lương.') && dossier.includes('Điều 190'), 'the dossier holds both reports and the deadlines');
+    assert(dossier.includes('Tổ cắt cũng chưa nhận lương.') && dossier.includes('Điều 194'),
+      'the dossier holds both reports and the deadlines of the case as edited (collective: Art. 194)');
+    assert(dossier.includes(sha), 'and the document with its full sha256');
     await page.emulateMedia({ media: 'print' });
     await page.screenshot({ path: join(shots, 'console-dossier.png'), fullPage: true });
     await page.emulateMedia({ media: 'screen' });

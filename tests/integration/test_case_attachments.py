@@ -90,12 +90,17 @@ def _refused_keeping_note(t, r, status, note, what):
     t.check(harness.parse_html(r.text).by_id.get("problem"), f"{what}: the problem is said")
 
 
-def test_attachments(t, stack):
+def _province_case(t, stack, title):
+    """The demo logins, the province officer signed in, and a new wage case of theirs at Tân Phong (discovered 10/03/2026)."""
     logins = harness.demo_logins(stack)
     c = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
     t.require(c.cookie, "the province officer signs in")
     sub = test_cases._report(stack, "Tân Phong", "wage_arrears", {"amount": 5000000, "coworkers": "t1_10"})
-    case = test_cases._create(t, c, sub, "Nợ lương tổ may", "2026-03-10")
+    return logins, c, test_cases._create(t, c, sub, title, "2026-03-10")
+
+
+def test_attachments(t, stack):
+    logins, c, case = _province_case(t, stack, "Nợ lương tổ may")
     page = c.get(f"/admin/cases/{case}")
     t.check(f'action="/admin/case-files/{case}"' in page.text and 'enctype="multipart/form-data"' in page.text,
             "the case page has the upload form")
@@ -251,11 +256,7 @@ def test_attachments(t, stack):
 
 
 def test_edits(t, stack):
-    logins = harness.demo_logins(stack)
-    c = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
-    t.require(c.cookie, "the province officer signs in")
-    sub = test_cases._report(stack, "Tân Phong", "wage_arrears", {"amount": 2000000, "coworkers": "t1_10"})
-    case = test_cases._create(t, c, sub, "Nợ lương ca đêm", "2026-03-10")
+    logins, c, case = _province_case(t, stack, "Nợ lương ca đêm")
 
     def due(path=f"/admin/cases/{case}", who=c):
         return dict(re.findall(r'data-code="([a-z_]+)" data-due="([0-9-]*)"', who.get(path).text))

@@ -464,14 +464,17 @@ test_filename_controls(void **state)
 	struct mp_form f;
 	assert_int_equal(PARSE(CT, NAMED("a\x00" "b\x01\x1F\x7F" "c\t.jpg"), &f), MP_OK);
 	assert_string_equal(f.parts[0].filename, "abc.jpg");
+	assert_false(f.parts[0].filename_not_utf8);
 	assert_int_equal(PARSE(CT, NAMED("x.jpg\x00/../../etc/passwd"), &f), MP_OK);
 	assert_string_equal(f.parts[0].filename, "passwd");
 	/* bytes that are not UTF-8 go, C1 controls and bidi overrides too */
 	assert_int_equal(PARSE(CT, NAMED("\xFF\xC3(\xC2\x85" "a\xE2\x80\xAEgpj.exe"), &f), MP_OK);
 	assert_string_equal(f.parts[0].filename, "(agpj.exe");
+	assert_true(f.parts[0].filename_not_utf8);   /* said, for callers that would rather ask for a better name */
 	/* Vietnamese survives, NFC */
 	assert_int_equal(PARSE(CT, NAMED("a\xCC\x81nh ca\xCC\x80 phe\xCC\x82.jpg"), &f), MP_OK);
 	assert_string_equal(f.parts[0].filename, "\xC3\xA1nh c\xC3\xA0 ph\xC3\xAA.jpg");
+	assert_false(f.parts[0].filename_not_utf8);
 }
 
 static void
