@@ -651,6 +651,10 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 		return;
 	}
 	bool can_act = r->officer->role >= ROLE_OFFICER;
+	/* stage, totals, links and edits write the case row, which row-level
+	 * security lets only the handling unit's subtree write (sql/009);
+	 * notes and documents are open to every officer who sees the case */
+	bool can_change = can_act && PQgetvalue(k, 0, 23)[0] == 't';
 	const char *stage = PQgetvalue(k, 0, 3);
 	char *title = arena_printf(r->arena, "#%s %s", id, PQgetvalue(k, 0, 0));
 	buf_reset(b);
@@ -771,7 +775,7 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 		html_raw_trusted(b, "</td></tr>");
 	}
 	html_raw_trusted(b, "</tbody></table>");
-	if (can_act) {
+	if (can_change) {
 		bool refill = action && strcmp(action, "totals") == 0;
 		html_form_begin(r, arena_printf(r->arena, "/admin/cases/%s", id), "inline");
 		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"totals\">");
@@ -812,7 +816,7 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 	}
 	html_raw_trusted(b, "</ul>");
 	PQclear(ls);
-	if (can_act) {
+	if (can_change) {
 		bool refill = action && strcmp(action, "link") == 0;
 		html_form_begin(r, arena_printf(r->arena, "/admin/cases/%s", id), "inline");
 		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"link\"><label>");
@@ -827,7 +831,7 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 	attachments_section(r, id, can_act, action);
 
 	/* stage change with its date and a note; closing needs an outcome */
-	if (can_act) {
+	if (can_change) {
 		bool refill = action && strcmp(action, "stage") == 0;
 		heading(r, "h2", "Chuyển giai đoạn", "Change the stage");
 		html_form_begin(r, arena_printf(r->arena, "/admin/cases/%s", id), NULL);
@@ -937,8 +941,9 @@ static PGresult *
 case_locked(struct req *r, const char *id)
 {
 	const char *p[2] = { id, r->officer->unit_path };
-	PGresult *chk = db_query(r->app->db, "SELECT k.stage, k.workplace_id FROM dispute_case k "
-	    "JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	PGresult *chk = db_query(r->app->db, "SELECT k.stage, k.workplace_id, coalesce(cu.path LIKE $2 || '%', false) "
+	    "FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "LEFT JOIN org_unit cu ON cu.id = k.unit_id "
 	    "WHERE k.id = $1::bigint AND u.path LIKE $2 || '%' FOR UPDATE OF k", 2, p);
 	if (chk && db_ok(chk) && PQntuples(chk) == 1)
 		return chk;
@@ -993,11 +998,6 @@ case_edit(struct req *r, const char *id, const char *object)
 	for (int i = 0; i < 11; i++)
 		old[i] = arena_strdup(r->arena, PQgetvalue(k, 0, i));
 	PQclear(k);
-	if (old[8][0] != 't') {
-		case_page(r, id, 403, L(r, "Vụ việc do đơn vị cấp trên xử lý: chỉ cán bộ của đơn vị đó sửa được thông tin.",
-		    "A unit above yours handles this case: only its officers can edit it."), "edit");
-		return false;
-	}
 	if (strcmp(old[6], kv_get_or_empty(&r->form, "version")) != 0) {
 		case_page(r, id, 409, L(r, "Vụ việc vừa được người khác thay đổi sau khi bạn mở trang. Thông tin hiện tại ở trên; "
 		    "những gì bạn gõ vẫn còn trong biểu mẫu: kiểm tra rồi bấm Lưu lần nữa.",
@@ -1072,8 +1072,18 @@ case_post(struct req *r, const char *id)
 		return;
 	const char *old_stage = arena_strdup(r->arena, PQgetvalue(chk, 0, 0));
 	const char *wid = arena_strdup(r->arena, PQgetvalue(chk, 0, 1));
+	bool handled_here = PQgetvalue(chk, 0, 2)[0] == 't';
 	PQclear(chk);
 	const char *action = kv_get_or_empty(&r->form, "action");
+	/* only notes may be added to a case a unit above handles: the rest
+	 * writes the case row, which row-level security keeps to that unit */
+	if (!handled_here && strcmp(action, "note") != 0) {
+		case_page(r, id, 403, L(r, "Vụ việc do đơn vị cấp trên xử lý: chỉ cán bộ của đơn vị đó sửa được thông tin, "
+		    "chuyển giai đoạn, liên kết phản ánh hay sửa số liệu. Bạn vẫn có thể thêm ghi chú và tài liệu.",
+		    "A unit above yours handles this case: only its officers can edit it, change its stage, link reports or "
+		    "correct its totals. You can still add notes and documents."), action);
+		return;
+	}
 	const char *object = arena_printf(r->arena, "case:%s", id);
 	if (strcmp(action, "stage") == 0) {
 		const char *st = kv_get_or_empty(&r->form, "stage"), *on = kv_get_or_empty(&r->form, "on_date");

@@ -362,3 +362,17 @@ def test_edits(t, stack):
                                             ("unit", ward_unit), ("version", pf.get("version", ""))])
     t.eq(r.status, 403, "and an edit is refused with 403")
     t.check(not harness.readable_vi_problems(r), "on a readable page")
+    # nor moved along, linked or corrected (row-level security would refuse the UPDATE: a 500 before);
+    # notes stay open to the ward, whose workplace it is
+    page = ward.get(f"/admin/cases/{prov}").text
+    t.check('value="stage"' not in page and 'value="totals"' not in page, "no stage or totals form for the ward")
+    for action in ([("action", "stage"), ("stage", "verification"), ("on_date", ""), ("outcome", ""), ("note", "")],
+                   [("action", "totals"), ("workers", "3"), ("months", "1"), ("amount", "100")],
+                   [("action", "link"), ("submission", str(sub2))]):
+        r = ward.post(f"/admin/cases/{prov}", action)
+        t.eq(r.status, 403, f"the ward's {action[0][1]} on the province's case: 403, not a database error")
+        t.check("cấp trên" in r.text, "saying a unit above handles it")
+    t.eq(stack.value("SELECT stage FROM dispute_case WHERE id = :'c'", c=prov), "intake", "the stage is unchanged")
+    r = ward.post(f"/admin/cases/{prov}", [("action", "note"), ("note", "Phường đã gặp công nhân")])
+    t.eq(r.status, 303, "the ward adds a note to the province's case")
+    t.eq(stack.value("SELECT count(*) FROM case_event WHERE case_id = :'c' AND kind = 'note'", c=prov), 1, "stored")
