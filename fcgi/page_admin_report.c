@@ -473,6 +473,7 @@ page_admin_photo(struct req *r)
 	const char *mime = arena_strndup(r->arena, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
 	const char *ext = strcmp(mime, "image/png") == 0 ? "png" : strcmp(mime, "image/webp") == 0 ? "webp" : "jpg";
 	r->resp_type = mime;
+	r->download = true;   /* a stored file: the sandboxed headers (http.c), shown inline all the same */
 	http_header(r, arena_printf(r->arena, "Content-Disposition: inline; filename=\"photo-%s.%s\"", id, ext));
 	buf_append(r->out, PQgetvalue(res, 0, 1), (size_t)PQgetlength(res, 0, 1));
 	PQclear(res);

@@ -29,8 +29,17 @@ def test_http_scope(t, stack):
     for action in (("note", "body", "x"), ("message", "body", "x"), ("reveal", "x", "x"), ("assign", "assignee", "")):
         r = ward.post(f"/admin/s/{theirs}", [("action", action[0]), (action[1], action[2])])
         t.eq(r.status, 404, f"{action[0]} on another unit's report")
-    pid = stack.value("SELECT coalesce(max(id), 0) FROM attachment")
-    t.eq(ward.get(f"/admin/photo/{pid or 1}").status, 404, "photos of other units (or none): 404")
+    photo = ("INSERT INTO attachment (submission_id, field, mime, size, sha256, data) "
+             "VALUES (:'s', 'photo', 'image/png', 1, sha256('\\x00'::bytea), '\\x00'::bytea)")
+    stack.psql(photo, s=theirs)
+    pid = stack.value("SELECT max(id) FROM attachment WHERE submission_id = :'s'", s=theirs)
+    t.eq(ward.get(f"/admin/photo/{pid}").status, 404, "photos of other units: 404")
+    stack.psql(photo, s=mine)
+    own = stack.value("SELECT max(id) FROM attachment WHERE submission_id = :'s'", s=mine)
+    r = ward.get(f"/admin/photo/{own}")
+    t.eq(r.status, 200, "a photo of the ward's own report")
+    t.check("sandbox" in (r.header("Content-Security-Policy") or ""),
+            f"served in a sandbox, so a hostile file runs no script on the console: {r.header('Content-Security-Policy')!r}")
     t.check("ngoài phạm vi" not in ward.get("/admin/?q=pham+vi").text, "search does not reach outside the scope")
     province = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
     t.eq(province.get(f"/admin/s/{theirs}").status, 200, "the province officer sees every unit's reports")
