@@ -2,9 +2,11 @@
 #include <string.h>
 
 #include "app.h"
+#include "arena.h"
 #include "buf.h"
 #include "html.h"
 #include "i18n.h"
+#include "privacy.h"
 
 /* Escapes & < > " ' so the text is safe in element content and in quoted
  * attribute values alike. */
@@ -104,6 +106,8 @@ html_admin_begin(struct req *r, const char *title)
 		{ "/admin/units", "Đơn vị", "Units", ROLE_VIEWER },
 		{ "/admin/officers", "Cán bộ", "Officers", ROLE_ADMIN },
 		{ "/admin/audit", "Nhật ký", "Audit log", ROLE_ADMIN },
+		{ "/admin/requests", "Yêu cầu dữ liệu", "Data requests", ROLE_ADMIN },
+		{ "/admin/calendar", "Ngày lễ & thời hạn", "Holidays & deadlines", ROLE_ADMIN },
 		{ "/admin/account", "Tài khoản", "Account", ROLE_VIEWER },
 		{ "/admin/dashboard", "Tổng quan", "Dashboard", ROLE_VIEWER },
 		{ "/admin/stats", "Thống kê", "Statistics", ROLE_VIEWER },
@@ -129,6 +133,13 @@ html_admin_begin(struct req *r, const char *title)
 		html_attr(b, nav[i].href);
 		html_raw_trusted(b, "\">");
 		html_text(b, L(r, nav[i].vi, nav[i].en));
+		long late = strcmp(nav[i].href, "/admin/requests") == 0 ? privacy_overdue_count(r->app->db) : 0;
+		if (late > 0) {   /* requests past their acknowledge-by day (RLS: the admin's scope) */
+			html_raw_trusted(b, " <span class=\"tag urgent\" id=\"requests-overdue\">");
+			html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "%ld overdue", late) :
+			    arena_printf(r->arena, "%ld quá hạn", late));
+			html_raw_trusted(b, "</span>");
+		}
 		html_raw_trusted(b, "</a>");
 	}
 	html_raw_trusted(b, "</nav>");
