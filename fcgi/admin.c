@@ -12,6 +12,7 @@
 #include "app.h"
 #include "arena.h"
 #include "auth.h"
+#include "brief.h"
 #include "buf.h"
 #include "calendar.h"
 #include "config.h"
@@ -1452,7 +1453,7 @@ cmd_holiday_list(struct opts *o)
 	if (o->npos > 0)
 		return fail(EXIT_USAGE, "holiday list takes no arguments besides --year");
 	if (year && !calendar_year_valid(year))
-		return fail(EXIT_USAGE, "--year must be a year from 2000 to 2100, e.g. 2027");
+		return fail(EXIT_USAGE, "--year must be a year from 2000 to 2099, e.g. 2027");
 	if (!db_connect(false))
 		return EXIT_FAIL;
 	PGresult *res = calendar_holidays(db, year);
@@ -1476,8 +1477,8 @@ static int
 cmd_holiday_add(struct opts *o)
 {
 	const char *day = opt(o, "day"), *name, *source = "", *old;
-	if (!calendar_date_valid(day))
-		return fail(EXIT_USAGE, "--day must be a real date written YYYY-MM-DD, from 2000 to 2100");
+	if (!brief_date_ok(day))
+		return fail(EXIT_USAGE, "--day must be a real date written YYYY-MM-DD, from 2000 to 2099");
 	if (opt(o, "name") == NULL)
 		return fail(EXIT_USAGE, "--name NAME is needed (e.g. \"Tết Nguyên Đán\")");
 	if ((name = text_arg("--name", opt(o, "name"), CALENDAR_NAME_MAX)) == NULL)
@@ -1504,8 +1505,8 @@ static int
 cmd_holiday_remove(struct opts *o)
 {
 	const char *day = opt(o, "day"), *old;
-	if (!calendar_date_valid(day))
-		return fail(EXIT_USAGE, "--day must be a real date written YYYY-MM-DD, from 2000 to 2100");
+	if (!brief_date_ok(day))
+		return fail(EXIT_USAGE, "--day must be a real date written YYYY-MM-DD, from 2000 to 2099");
 	if (!db_connect(false))
 		return EXIT_FAIL;
 	int found = db_begin(db) == 0 ? calendar_holiday_remove(arena, db, day, &old) : -1;

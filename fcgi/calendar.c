@@ -9,29 +9,11 @@
 #include "calendar.h"
 #include "db.h"
 
-/* A real calendar day written YYYY-MM-DD, from 2000 to 2100 (the range
- * sql/017 allows). */
-bool
-calendar_date_valid(const char *s)
-{
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (y < 2000 || y > 2100 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return false;
-	return m != 2 || d <= 28 || leap;
-}
-
-/* A year written with four digits, 2000 to 2100. */
+/* A year written with four digits, 2000 to 2099 (the days brief_date_ok takes). */
 bool
 calendar_year_valid(const char *s)
 {
-	return s && strlen(s) == 4 && strspn(s, "0123456789") == 4 && atoi(s) >= 2000 && atoi(s) <= 2100;
+	return s && strlen(s) == 4 && strspn(s, "0123456789") == 4 && atoi(s) >= 2000 && atoi(s) <= 2099;
 }
 
 /* The holidays of one year (every year when NULL), in order. Columns: 0

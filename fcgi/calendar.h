@@ -10,7 +10,6 @@ struct db;
 #define CALENDAR_SOURCE_MAX 1000
 #define CALENDAR_DESCRIPTION_MAX 500
 
-bool calendar_date_valid(const char *ymd);
 bool calendar_year_valid(const char *year);
 PGresult *calendar_holidays(struct db *, const char *year);
 const char *calendar_end(struct arena *, struct db *);

@@ -7,6 +7,7 @@
 #include "html.h"
 #include "i18n.h"
 #include "privacy.h"
+#include "req.h"
 
 /* Escapes & < > " ' so the text is safe in element content and in quoted
  * attribute values alike. */
@@ -178,4 +179,19 @@ html_form_begin(struct req *r, const char *action, const char *cls)
 	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"_csrf\" value=\"");
 	html_attr(b, r->officer ? r->officer->csrf : "");
 	html_raw_trusted(b, "\">");
+}
+
+/* The notice for ?done=KEY when KEY is one of the page's (never echoed as
+ * given), as a status line. Nothing on an error page. */
+void
+html_admin_notice(struct req *r, const struct html_notice *notices, size_t n)
+{
+	const char *done = kv_get(&r->args, "done");
+	for (size_t i = 0; done && r->status == 200 && i < n; i++) {
+		if (strcmp(done, notices[i].key) != 0)
+			continue;
+		html_raw_trusted(r->out, "<p class=\"note\" role=\"status\" id=\"notice\">");
+		html_text(r->out, L(r, notices[i].vi, notices[i].en));
+		html_raw_trusted(r->out, "</p>");
+	}
 }

@@ -7,6 +7,7 @@
 #include "app.h"
 #include "arena.h"
 #include "auth.h"
+#include "brief.h"
 #include "buf.h"
 #include "calendar.h"
 #include "db.h"
@@ -28,7 +29,7 @@ static const struct { const char *value, *vi, *en; } units[] = {
 static const char *const weekdays_vi[8] = { "", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật" };
 static const char *const weekdays_en[8] = { "", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
 
-static const struct { const char *key, *vi, *en; } notices[] = {
+static const struct html_notice notices[] = {
 	{ "added", "Đã thêm ngày nghỉ lễ.", "The holiday was added." },
 	{ "corrected", "Đã sửa ngày nghỉ lễ.", "The holiday was corrected." },
 	{ "removed", "Đã bỏ ngày nghỉ lễ.", "The holiday was removed." },
@@ -108,7 +109,7 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 	    "UNION SELECT $1::int UNION SELECT $1::int + 1) t ORDER BY y", 1, &year);
 	html_raw_trusted(b, "<section id=\"holidays\"><h2>");
 	html_text(b, L(r, "Ngày nghỉ lễ, tết", "Public holidays"));
-	html_raw_trusted(b, "</h2><nav class=\"counts\" aria-label=\"");
+	html_raw_trusted(b, "</h2><nav aria-label=\"");
 	html_text(b, L(r, "Năm", "Year"));
 	html_raw_trusted(b, "\"><ul class=\"counts\">");
 	for (int i = 0; db_ok(years) && i < PQntuples(years); i++) {
@@ -265,14 +266,7 @@ calendar_page(struct req *r, int status, const char *year, const struct holiday_
 	html_raw_trusted(b, "<h1>");
 	html_text(b, L(r, "Lịch ngày nghỉ lễ và thời hạn", "Holidays and legal deadlines"));
 	html_raw_trusted(b, "</h1>");
-	const char *done = kv_get(&r->args, "done");
-	for (size_t i = 0; done && status == 200 && i < sizeof(notices) / sizeof(notices[0]); i++) {
-		if (strcmp(done, notices[i].key) != 0)
-			continue;
-		html_raw_trusted(b, "<p class=\"note\" role=\"status\" id=\"notice\">");
-		html_text(b, L(r, notices[i].vi, notices[i].en));
-		html_raw_trusted(b, "</p>");
-	}
+	html_admin_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	const char *end = calendar_end(r->arena, r->app->db);
 	if (end == NULL) {
 		http_error(r, 503, MSG__MAX);
@@ -295,7 +289,7 @@ year_of(struct req *r, const char *day)
 	const char *y = kv_get(&r->args, "year");
 	if (y && calendar_year_valid(y))
 		return y;
-	if (day && calendar_date_valid(day))
+	if (day && brief_date_ok(day))
 		return arena_strndup(r->arena, day, 4);
 	PGresult *res = db_query(r->app->db, "SELECT extract(year FROM now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::int::text", 0, NULL);
 	const char *now = db_ok(res) ? arena_strdup(r->arena, PQgetvalue(res, 0, 0)) : "2026";
@@ -318,10 +312,10 @@ holiday_post(struct req *r, bool remove)
 	struct holiday_form f = { .day = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, "day"))) };
 	f.name = posted_line(r, "name", CALENDAR_NAME_MAX);
 	f.source = posted_line(r, "source", CALENDAR_SOURCE_MAX);
-	const char *old, *year = calendar_date_valid(f.day) ? arena_strndup(r->arena, f.day, 4) : year_of(r, NULL);
-	if (!calendar_date_valid(f.day))
-		f.error = L(r, "Ngày phải là một ngày có thật, viết YYYY-MM-DD (ví dụ 2028-01-26), từ năm 2000 đến 2100.",
-		    "The day must be a real date written YYYY-MM-DD (e.g. 2028-01-26), from 2000 to 2100.");
+	const char *old, *year = brief_date_ok(f.day) ? arena_strndup(r->arena, f.day, 4) : year_of(r, NULL);
+	if (!brief_date_ok(f.day))
+		f.error = L(r, "Ngày phải là một ngày có thật, viết YYYY-MM-DD (ví dụ 2028-01-26), từ năm 2000 đến 2099.",
+		    "The day must be a real date written YYYY-MM-DD (e.g. 2028-01-26), from 2000 to 2099.");
 	else if (!remove && (f.name == NULL || *f.name == '\0'))
 		f.error = L(r, "Tên ngày lễ phải có, một dòng, tối đa 200 ký tự.", "The name is needed: one line, at most 200 characters.");
 	else if (!remove && f.source == NULL)
@@ -423,7 +417,7 @@ page_admin_calendar(struct req *r)
 	/* ?day=YYYY-MM-DD fills the form with that holiday, to correct it */
 	const char *day = kv_get(&r->args, "day");
 	struct holiday_form f = { .day = "", .name = "", .source = "" };
-	if (day && calendar_date_valid(day)) {
+	if (day && brief_date_ok(day)) {
 		PGresult *res = calendar_holidays(r->app->db, arena_strndup(r->arena, day, 4));
 		for (int i = 0; db_ok(res) && i < PQntuples(res); i++)
 			if (strcmp(PQgetvalue(res, i, 0), day) == 0) {

@@ -33,7 +33,7 @@ static const struct { const char *value, *vi, *en; } statuses[] = {
 };
 
 /* What a finished action says on the page it redirects to (?done=KEY). */
-static const struct { const char *key, *vi, *en; } notices[] = {
+static const struct html_notice notices[] = {
 	{ "added", "Đã ghi nhận yêu cầu. Hãy xác nhận với người yêu cầu trước hạn ghi trong bảng.",
 	  "The request is recorded. Acknowledge it to the person before the day shown." },
 	{ "ack", "Đã ghi nhận việc xác nhận yêu cầu.", "The request is marked acknowledged." },
@@ -78,16 +78,24 @@ posted(struct req *r, const char *name, size_t max, const char **error)
 	return v;
 }
 
+/* Opens a labelled field; with an error, the message sits right above
+ * the control. */
 static void
-field_error(struct req *r, const char *id, const char *error)
+field_open(struct req *r, const char *id, const char *label, const char *error)
 {
+	struct buf *b = r->out;
+	html_raw_trusted(b, "<div class=\"field\"><label for=\"");
+	html_attr(b, id);
+	html_raw_trusted(b, "\">");
+	html_text(b, label);
+	html_raw_trusted(b, "</label>");
 	if (error == NULL)
 		return;
-	html_raw_trusted(r->out, "<p class=\"msg\" role=\"alert\" id=\"e-");
-	html_attr(r->out, id);
-	html_raw_trusted(r->out, "\">");
-	html_text(r->out, error);
-	html_raw_trusted(r->out, "</p>");
+	html_raw_trusted(b, "<p class=\"msg\" role=\"alert\" id=\"e-");
+	html_attr(b, id);
+	html_raw_trusted(b, "\">");
+	html_text(b, error);
+	html_raw_trusted(b, "</p>");
 }
 
 /* The values and errors of the "record a request" form. */
@@ -109,10 +117,8 @@ add_form_render(struct req *r, const struct add_form *f)
 	    "(the code is stored only as a keyed hash, never as typed)."));
 	html_raw_trusted(b, "</p>");
 	html_form_begin(r, "/admin/requests", "stack");
-	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"add\"><div class=\"field\"><label for=\"f-kind\">");
-	html_text(b, L(r, "Loại yêu cầu", "Kind of request"));
-	html_raw_trusted(b, "</label>");
-	field_error(r, "f-kind", f->e_kind);
+	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"add\">");
+	field_open(r, "f-kind", L(r, "Loại yêu cầu", "Kind of request"), f->e_kind);
 	html_raw_trusted(b, "<select id=\"f-kind\" name=\"kind\">");
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		html_raw_trusted(b, "<option value=\"");
@@ -121,22 +127,17 @@ add_form_render(struct req *r, const struct add_form *f)
 		html_text(b, L(r, kinds[i].vi, kinds[i].en));
 		html_raw_trusted(b, "</option>");
 	}
-	html_raw_trusted(b, "</select></div><div class=\"field\"><label for=\"f-receipt\">");
-	html_text(b, L(r, "Mã biên nhận", "Receipt code"));
-	html_raw_trusted(b, "</label>");
-	field_error(r, "f-receipt", f->e_receipt);
+	html_raw_trusted(b, "</select></div>");
+	field_open(r, "f-receipt", L(r, "Mã biên nhận", "Receipt code"), f->e_receipt);
 	html_raw_trusted(b, "<input id=\"f-receipt\" name=\"receipt\" inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"40\" value=\"");
 	html_attr(b, f->receipt);
-	html_raw_trusted(b, "\"></div><div class=\"field\"><label for=\"f-subject\">");
-	html_text(b, L(r, "Hoặc: mô tả người yêu cầu (khi không có mã)", "Or: who the person is (without a receipt)"));
-	html_raw_trusted(b, "</label>");
-	field_error(r, "f-subject", f->e_subject);
+	html_raw_trusted(b, "\"></div>");
+	field_open(r, "f-subject", L(r, "Hoặc: mô tả người yêu cầu (khi không có mã)", "Or: who the person is (without a receipt)"),
+	    f->e_subject);
 	html_raw_trusted(b, "<textarea id=\"f-subject\" name=\"subject\" rows=\"2\" maxlength=\"500\">");
 	html_text(b, f->subject);
-	html_raw_trusted(b, "</textarea></div><div class=\"field\"><label for=\"f-note\">");
-	html_text(b, L(r, "Ghi chú", "Note"));
-	html_raw_trusted(b, "</label>");
-	field_error(r, "f-note", f->e_note);
+	html_raw_trusted(b, "</textarea></div>");
+	field_open(r, "f-note", L(r, "Ghi chú", "Note"), f->e_note);
 	html_raw_trusted(b, "<textarea id=\"f-note\" name=\"note\" rows=\"2\" maxlength=\"2000\">");
 	html_text(b, f->note);
 	html_raw_trusted(b, "</textarea></div><button type=\"submit\" class=\"btn\">");
@@ -160,14 +161,7 @@ list_page(struct req *r, int status, const struct add_form *f)
 	html_text(b, L(r, "Luật 91/2025/QH15, Nghị định 356/2025: xác nhận đã nhận yêu cầu trong 2 ngày làm việc.",
 	    "Law 91/2025/QH15, Decree 356/2025: acknowledge a request within 2 working days."));
 	html_raw_trusted(b, "</p>");
-	const char *done = kv_get(&r->args, "done");
-	for (size_t i = 0; done && status == 200 && i < sizeof(notices) / sizeof(notices[0]); i++) {
-		if (strcmp(done, notices[i].key) != 0)
-			continue;
-		html_raw_trusted(b, "<p class=\"note\" role=\"status\" id=\"notice\">");
-		html_text(b, L(r, notices[i].vi, notices[i].en));
-		html_raw_trusted(b, "</p>");
-	}
+	html_admin_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	PGresult *res = privacy_request_list(r->app->db, NULL);
 	if (!db_ok(res)) {
 		PQclear(res);
@@ -345,14 +339,7 @@ request_page(struct req *r, const char *id, int status, const char *error)
 	html_raw_trusted(b, "</a></p><h1>");
 	html_text(b, title);
 	html_raw_trusted(b, "</h1>");
-	const char *done = kv_get(&r->args, "done");
-	for (size_t i = 0; done && status == 200 && i < sizeof(notices) / sizeof(notices[0]); i++) {
-		if (strcmp(done, notices[i].key) != 0)
-			continue;
-		html_raw_trusted(b, "<p class=\"note\" role=\"status\" id=\"notice\">");
-		html_text(b, L(r, notices[i].vi, notices[i].en));
-		html_raw_trusted(b, "</p>");
-	}
+	html_admin_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	if (error) {
 		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"refused\">");
 		html_text(b, error);

@@ -197,6 +197,12 @@ def test_requests_console(t, stack):
     t.check(row and 'id="overdue"' in page.text, "an unacknowledged request 20 days old is not flagged")
     t.check('id="requests-overdue"' in admin.get("/admin/").text, "no overdue count in the navigation")
 
+    # a request whose acknowledge-by day lies past the holiday calendar says so
+    t.check('id="calendar-ends"' not in admin.get(f"/admin/requests/{rid3}").text, "calendar warning inside the calendar")
+    stack.psql("UPDATE subject_request SET received_at = '2030-12-31 10:00+07' WHERE id = :'id';", id=rid3)
+    t.check('id="calendar-ends"' in admin.get(f"/admin/requests/{rid3}").text, "no calendar warning for an ack-by day in 2031")
+    t.check('id="calendar-ends"' in admin.get("/admin/requests").text, "no calendar warning on the list")
+
 
 def test_requests_bad_input(t, stack):
     admin = _login(t, stack, "demo.tinh")
