@@ -164,6 +164,20 @@ html_admin_end(struct req *r)
 	html_raw_trusted(r->out, "</main></body></html>\n");
 }
 
+/* Starts a whole console page with `status`, dropping anything written
+ * before: the frame and an <h1> holding the title. */
+void
+html_admin_page(struct req *r, int status, const char *title)
+{
+	buf_reset(r->out);
+	r->status = status;
+	r->resp_type = NULL;
+	html_admin_begin(r, title);
+	html_raw_trusted(r->out, "<h1>");
+	html_text(r->out, title);
+	html_raw_trusted(r->out, "</h1>");
+}
+
 /* Opens a POST form that carries the session's anti-forgery token, so no
  * console form can forget it. `cls` may be NULL. */
 void

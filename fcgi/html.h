@@ -11,6 +11,7 @@ void html_page_begin(struct req *, const char *title);
 void html_page_end(struct req *);
 void html_admin_begin(struct req *, const char *title);
 void html_admin_end(struct req *);
+void html_admin_page(struct req *, int status, const char *title);
 void html_form_begin(struct req *, const char *action, const char *cls);
 
 /* What a finished console action says on the page it redirects to (?done=KEY). */

@@ -259,13 +259,7 @@ static void
 calendar_page(struct req *r, int status, const char *year, const struct holiday_form *hf, const struct deadline_form *df)
 {
 	struct buf *b = r->out;
-	buf_reset(b);
-	r->status = status;
-	r->resp_type = NULL;
-	html_admin_begin(r, L(r, "Lịch ngày nghỉ lễ và thời hạn", "Holidays and legal deadlines"));
-	html_raw_trusted(b, "<h1>");
-	html_text(b, L(r, "Lịch ngày nghỉ lễ và thời hạn", "Holidays and legal deadlines"));
-	html_raw_trusted(b, "</h1>");
+	html_admin_page(r, status, L(r, "Lịch ngày nghỉ lễ và thời hạn", "Holidays and legal deadlines"));
 	html_admin_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	const char *end = calendar_end(r->arena, r->app->db);
 	if (end == NULL) {

@@ -151,13 +151,8 @@ static void
 list_page(struct req *r, int status, const struct add_form *f)
 {
 	struct buf *b = r->out;
-	buf_reset(b);
-	r->status = status;
-	r->resp_type = NULL;
-	html_admin_begin(r, L(r, "Yêu cầu về dữ liệu cá nhân", "Data-subject requests"));
-	html_raw_trusted(b, "<h1>");
-	html_text(b, L(r, "Yêu cầu về dữ liệu cá nhân", "Data-subject requests"));
-	html_raw_trusted(b, "</h1><p class=\"hint\">");
+	html_admin_page(r, status, L(r, "Yêu cầu về dữ liệu cá nhân", "Data-subject requests"));
+	html_raw_trusted(b, "<p class=\"hint\">");
 	html_text(b, L(r, "Luật 91/2025/QH15, Nghị định 356/2025: xác nhận đã nhận yêu cầu trong 2 ngày làm việc.",
 	    "Law 91/2025/QH15, Decree 356/2025: acknowledge a request within 2 working days."));
 	html_raw_trusted(b, "</p>");
@@ -327,18 +322,12 @@ request_page(struct req *r, const char *id, int status, const char *error)
 		PQclear(res);
 		return;
 	}
-	buf_reset(b);
-	r->status = status;
-	r->resp_type = NULL;
-	const char *title = arena_printf(r->arena, "%s #%s", L(r, "Yêu cầu", "Request"), id);
 	const char *kind = arena_strdup(r->arena, PQgetvalue(res, 0, 1)), *st = arena_strdup(r->arena, PQgetvalue(res, 0, 2));
 	bool by_receipt = PQgetvalue(res, 0, 10)[0] == 't', open = strcmp(st, "received") == 0 || strcmp(st, "acknowledged") == 0;
-	html_admin_begin(r, title);
+	html_admin_page(r, status, arena_printf(r->arena, "%s #%s", L(r, "Yêu cầu", "Request"), id));
 	html_raw_trusted(b, "<p><a href=\"/admin/requests\">");
 	html_text(b, L(r, "← Mọi yêu cầu", "← All requests"));
-	html_raw_trusted(b, "</a></p><h1>");
-	html_text(b, title);
-	html_raw_trusted(b, "</h1>");
+	html_raw_trusted(b, "</a></p>");
 	html_admin_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	if (error) {
 		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"refused\">");

@@ -272,6 +272,15 @@ def test_requests_roles_and_scope(t, stack):
     rid_khac = _request_id(t, _add(other, "access", receipt=khac_rc))
     t.eq(admin.get(f"/admin/requests/{rid_khac}").status, 404, "Lai Châu's admin opens the other province's request")
 
+    # a request the CLI recorded without a unit: only admins of a top-level unit see it
+    p = stack.admin("request", "add", "--kind", "access", "--subject", "Thư không rõ đơn vị")
+    t.require(p.returncode == 0, f"request add without --unit: {_err(p)}")
+    rid_none = re.search(r"request (\d+)", _out(p)).group(1)
+    ward = _officer(t, stack, "qt.phuong." + secrets.token_hex(3), "CD-TANPHONG", "admin")
+    t.eq(admin.get(f"/admin/requests/{rid_none}").status, 200, "the province admin opens a request of no unit")
+    t.eq(ward.get(f"/admin/requests/{rid_none}").status, 404, "a ward admin opens a request of no unit")
+    t.check(f'data-id="{rid_none}"' not in ward.get("/admin/requests").text, "a request of no unit in the ward admin's list")
+
     # PostgreSQL: an officer's transaction reads no request and cannot erase; another scope cannot erase
     sub = stack.value("SELECT id FROM submission WHERE receipt_hash = (SELECT receipt_hash FROM subject_request WHERE id = :'id')", id=rid)
 
