@@ -394,10 +394,6 @@ deadline_post(struct req *r)
 void
 page_admin_calendar(struct req *r)
 {
-	if (strcmp(r->path, "/admin/calendar") != 0) {
-		http_error(r, 404, MSG__MAX);
-		return;
-	}
 	if (r->method == METHOD_POST) {
 		const char *action = kv_get_or_empty(&r->form, "action");
 		if (strcmp(action, "holiday") == 0 || strcmp(action, "remove") == 0)

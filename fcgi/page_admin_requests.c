@@ -45,6 +45,7 @@ static const struct html_notice notices[] = {
 	  "The correction is recorded as an internal note on the report." },
 };
 
+/* The person's word for a kind (kind true) or a status value. */
 static const char *
 label_of(const struct req *r, const char *value, bool kind)
 {
@@ -286,6 +287,8 @@ request_report(struct req *r, const char *id, const char **unit_id)
 	return sub_id;
 }
 
+/* One button that posts `action` for request id, with a note field when
+ * asked (required for a refusal). */
 static void
 action_form(struct req *r, const char *id, const char *action, const char *label, bool note, bool note_required)
 {

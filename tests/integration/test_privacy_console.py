@@ -415,6 +415,8 @@ def test_calendar_bad_input_and_roles(t, stack):
     t.eq(admin.post("/admin/calendar", [("action", "holiday"), ("day", "2028-06-01"), ("name", "x")], csrf=False).status, 403,
          "adding a holiday without the anti-forgery token")
     t.eq(admin.post("/admin/calendar", [("action", "frob")]).status, 400, "unknown action")
+    for path in ("/admin/calendar/2028", "/admin/calendarx", "/admin/calendar?year=abc", "/admin/calendar?day=2028-13-01"):
+        t.eq(admin.get(path).status, 200 if "?" in path else 404, f"GET {path}")
     good = [("action", "deadline"), ("code", "mediation_ends"), ("description_vi", "Hòa giải viên kết thúc"),
             ("description_en", "Mediation ends"), ("source", "BLLĐ 2019 Điều 188")]
     for what, extra, status in [
