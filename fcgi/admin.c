@@ -12,7 +12,9 @@
 #include "app.h"
 #include "arena.h"
 #include "auth.h"
+#include "brief.h"
 #include "buf.h"
+#include "calendar.h"
 #include "config.h"
 #include "db.h"
 #include "dossier.h"
@@ -21,6 +23,7 @@
 #include "i18n.h"
 #include "org.h"
 #include "poster.h"
+#include "privacy.h"
 #include "qr.h"
 #include "text.h"
 #include "token.h"
@@ -1177,22 +1180,17 @@ audit_cli_checked(const char *action, const char *object, const char *detail, co
 }
 
 /* Reads --receipt as a person types it and returns its keyed hash as a
- * bytea text literal ("\x..." from the arena). NULL after saying why, with
+ * bytea text literal ("\\x..." from the arena). NULL after saying why, with
  * *rc set: 2 for a malformed code, 1 when the server key cannot be read.
  * The code itself is never printed or stored. */
-static char *
+static const char *
 receipt_hash_arg(const char *typed, int *rc)
 {
-	char digits[RECEIPT_DIGITS + 1], err[512];
-	unsigned char h[RECEIPT_HASH_LEN];
+	char err[512];
 	struct keys k;
 	*rc = EXIT_USAGE;
 	if (typed == NULL) {
 		fail(EXIT_USAGE, "--receipt CODE is needed (the worker's 16-digit receipt)");
-		return NULL;
-	}
-	if (!receipt_parse(typed, digits)) {
-		fail(EXIT_USAGE, "--receipt must be a 16-digit receipt code (spaces, dots and dashes allowed)");
 		return NULL;
 	}
 	if (keys_load(config_key_path(), &k, err, sizeof(err)) != 0) {
@@ -1200,12 +1198,10 @@ receipt_hash_arg(const char *typed, int *rc)
 		fail(EXIT_FAIL, "cannot load the server key %s: %s", config_key_path(), err);
 		return NULL;
 	}
-	receipt_hash(&k, digits, h);
+	const char *hex = privacy_receipt_hex(arena, &k, typed);
 	sodium_memzero(&k, sizeof(k));
-	sodium_memzero(digits, sizeof(digits));
-	char *hex = arena_alloc(arena, 2 * RECEIPT_HASH_LEN + 3);
-	memcpy(hex, "\\x", 2);
-	sodium_bin2hex(hex + 2, 2 * RECEIPT_HASH_LEN + 1, h, sizeof(h));
+	if (hex == NULL)
+		fail(EXIT_USAGE, "--receipt must be a 16-digit receipt code (spaces, dots and dashes allowed)");
 	return hex;
 }
 
@@ -1213,24 +1209,20 @@ receipt_hash_arg(const char *typed, int *rc)
  * false after saying so when no report holds it (unknown, mistyped, or
  * anonymised: anonymising unlinks the receipt). */
 static bool
-report_by_receipt(const char *hash, char **id, char **unit_id, int *rc)
+report_by_receipt(const char *hash, const char **id, const char **unit_id, int *rc)
 {
-	const char *p[1] = { hash };
-	PGresult *res = run("SELECT id, unit_id FROM submission WHERE receipt_hash = $1::bytea", 1, p, NULL);
-	*rc = EXIT_FAIL;
-	if (res == NULL)
-		return false;
-	bool found = PQntuples(res) == 1;
-	if (found) {
-		*id = arena_strdup(arena, PQgetvalue(res, 0, 0));
-		*unit_id = arena_strdup(arena, PQgetvalue(res, 0, 1));
-	}
-	PQclear(res);
-	if (!found) {
+	switch (privacy_report_by_receipt(arena, db, hash, id, unit_id)) {
+	case PRIVACY_OK:
+		return true;
+	case PRIVACY_NOT_FOUND:
 		*rc = EXIT_USAGE;
 		fail(EXIT_USAGE, "no report holds that receipt (unknown, mistyped, or already anonymised)");
+		return false;
+	default:
+		*rc = EXIT_FAIL;
+		fail(EXIT_FAIL, "database error: %s", db_error(db));
+		return false;
 	}
-	return found;
 }
 
 /* purge [--dry-run]: runs the retention policy once in one transaction
@@ -1281,21 +1273,23 @@ request_id_arg(const struct opts *o, const char *verb)
 	return id;
 }
 
-/* request add --kind access|correct|delete (--receipt CODE | --subject TEXT) [--note TEXT] */
+/* request add --kind access|correct|delete (--receipt CODE | --subject TEXT) [--unit CODE] [--note TEXT] */
 static int
 cmd_request_add(struct opts *o)
 {
-	const char *kind = opt(o, "kind"), *subject = NULL, *note = "", *hash = NULL;
-	char *sub_id, *unit_id;
+	const char *kind = opt(o, "kind"), *subject = NULL, *note = "", *hash = NULL, *unit_id = NULL;
+	const char *sub_id, *id, *by;
 	int rc;
-	if (kind == NULL || (strcmp(kind, "access") != 0 && strcmp(kind, "correct") != 0 && strcmp(kind, "delete") != 0))
+	if (!privacy_kind_valid(kind))
 		return fail(EXIT_USAGE, "--kind must be access, correct or delete");
 	if ((opt(o, "receipt") == NULL) == (opt(o, "subject") == NULL))
 		return fail(EXIT_USAGE, "give either --receipt CODE or --subject TEXT (how the person can be "
 		    "identified without a receipt), not both");
-	if (opt(o, "subject") && (subject = text_arg("--subject", opt(o, "subject"), 500)) == NULL)
+	if (opt(o, "receipt") && opt(o, "unit"))
+		return fail(EXIT_USAGE, "--unit is for --subject requests; a receipt's request goes to its report's unit");
+	if (opt(o, "subject") && (subject = text_arg("--subject", opt(o, "subject"), PRIVACY_SUBJECT_MAX)) == NULL)
 		return EXIT_USAGE;
-	if (opt(o, "note") && (note = text_arg("--note", opt(o, "note"), 2000)) == NULL)
+	if (opt(o, "note") && (note = text_arg("--note", opt(o, "note"), PRIVACY_NOTE_MAX)) == NULL)
 		return EXIT_USAGE;
 	if (opt(o, "receipt") && (hash = receipt_hash_arg(opt(o, "receipt"), &rc)) == NULL)
 		return rc;
@@ -1303,14 +1297,11 @@ cmd_request_add(struct opts *o)
 		return EXIT_FAIL;
 	if (hash && !report_by_receipt(hash, &sub_id, &unit_id, &rc))
 		return rc;
-	const char *p[4] = { kind, hash, subject, note };
-	PGresult *res = run("INSERT INTO subject_request (kind, receipt_hash, subject, note) "
-	    "VALUES ($1, $2::bytea, $3, $4) RETURNING id, subject_request_ack_by(received_at)", 4, p, NULL);
-	if (res == NULL)
-		return EXIT_FAIL;
-	char *id = arena_strdup(arena, PQgetvalue(res, 0, 0)), *by = arena_strdup(arena, PQgetvalue(res, 0, 1));
-	PQclear(res);
-	audit_cli("request.add", arena_printf(arena, "request:%s", id), kind, NULL);
+	if (opt(o, "unit") && (unit_id = id_by_code("SELECT id FROM org_unit WHERE code = $1", "unit", opt(o, "unit"))) == NULL)
+		return EXIT_USAGE;
+	if (privacy_request_add(arena, db, kind, hash, subject, note, unit_id, &id, &by) != PRIVACY_OK)
+		return fail(EXIT_FAIL, "database error: %s", db_error(db));
+	audit_cli("request.add", arena_printf(arena, "request:%s", id), kind, unit_id);
 	printf("request %s added (%s); acknowledge by %s\n", id, kind, by);
 	return EXIT_OK;
 }
@@ -1324,22 +1315,17 @@ cmd_request_list(struct opts *o)
 		return fail(EXIT_USAGE, "request list takes no arguments");
 	if (!db_connect(false))
 		return EXIT_FAIL;
-	PGresult *res = run("SELECT id, kind, status, to_char(received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), "
-	    "subject_request_ack_by(received_at), "
-	    "coalesce(to_char(acknowledged_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), '-'), "
-	    "coalesce(to_char(done_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD'), '-'), "
-	    "CASE WHEN status = 'received' AND (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > subject_request_ack_by(received_at) "
-	    "THEN 'OVERDUE' WHEN status = 'received' THEN 'to acknowledge' ELSE '' END, "
-	    "CASE WHEN receipt_hash IS NOT NULL THEN 'receipt' ELSE translate(subject, E'\\t\\n\\r', '   ') END, "
-	    "translate(note, E'\\t\\n\\r', '   ') "
-	    "FROM subject_request ORDER BY status IN ('done', 'refused'), received_at, id", 0, NULL, NULL);
-	if (res == NULL)
+	PGresult *res = privacy_request_list(db, NULL);
+	if (!db_ok(res)) {
+		fail(EXIT_FAIL, "database error: %s", res ? PQresultErrorMessage(res) : db_error(db));
+		PQclear(res);
 		return EXIT_FAIL;
-	printf("id\tkind\tstatus\treceived (+07)\tacknowledge by\tacknowledged\tdone\tattention\tsubject\tnote\n");
+	}
+	printf("id\tkind\tstatus\treceived (+07)\tacknowledge by\tacknowledged\tdone\tattention\tsubject\tnote\tunit\n");
 	for (int i = 0; i < PQntuples(res); i++) {
 		for (int j = 0; j < 10; j++)
 			printf("%s%s", j ? "\t" : "", PQgetvalue(res, i, j));
-		putchar('\n');
+		printf("\t%s\n", PQgetvalue(res, i, 11));
 	}
 	PQclear(res);
 	return EXIT_OK;
@@ -1350,33 +1336,25 @@ cmd_request_list(struct opts *o)
 static int
 request_move(struct opts *o, const char *verb)
 {
-	const char *id = request_id_arg(o, verb), *note = NULL;
+	const char *id = request_id_arg(o, verb), *note = NULL, *was;
 	if (id == NULL)
 		return EXIT_USAGE;
-	if (opt(o, "note") && (note = text_arg("--note", opt(o, "note"), 2000)) == NULL)
+	if (opt(o, "note") && (note = text_arg("--note", opt(o, "note"), PRIVACY_NOTE_MAX)) == NULL)
 		return EXIT_USAGE;
 	if (strcmp(verb, "refuse") == 0 && note == NULL)
 		return fail(EXIT_USAGE, "request refuse needs --note WHY (the person is told the reason)");
 	if (!db_connect(false))
 		return EXIT_FAIL;
-	const char *p[3] = { id, verb, note };
-	PGresult *res = run("WITH old AS (SELECT status FROM subject_request WHERE id = $1::bigint), "
-	    "upd AS (UPDATE subject_request SET "
-	    "status = CASE $2 WHEN 'ack' THEN 'acknowledged' WHEN 'done' THEN 'done' ELSE 'refused' END, "
-	    "acknowledged_at = coalesce(acknowledged_at, now()), "
-	    "done_at = CASE WHEN $2 = 'ack' THEN NULL ELSE now() END, "
-	    "note = CASE WHEN $3::text IS NULL THEN note WHEN note = '' THEN $3 ELSE left(note || ' / ' || $3, 2000) END "
-	    "WHERE id = $1::bigint AND (status = 'received' OR (status = 'acknowledged' AND $2 <> 'ack')) RETURNING id) "
-	    "SELECT (SELECT status FROM old), (SELECT count(*) FROM upd)", 3, p, NULL);
-	if (res == NULL)
-		return EXIT_FAIL;
-	bool known = !PQgetisnull(res, 0, 0), moved = strcmp(PQgetvalue(res, 0, 1), "1") == 0;
-	char *was = arena_strdup(arena, PQgetvalue(res, 0, 0));
-	PQclear(res);
-	if (!known)
+	switch (privacy_request_move(arena, db, id, verb, note, &was)) {
+	case PRIVACY_OK:
+		break;
+	case PRIVACY_NOT_FOUND:
 		return fail(EXIT_USAGE, "no request %s", id);
-	if (!moved)
+	case PRIVACY_ALREADY:
 		return fail(EXIT_USAGE, "request %s is already %s", id, was);
+	default:
+		return fail(EXIT_FAIL, "database error: %s", db_error(db));
+	}
 	audit_cli(arena_printf(arena, "request.%s", verb), arena_printf(arena, "request:%s", id), note ? note : "", NULL);
 	printf("request %s %s\n", id, strcmp(verb, "ack") == 0 ? "acknowledged" : strcmp(verb, "done") == 0 ? "done" : "refused");
 	return EXIT_OK;
@@ -1401,13 +1379,11 @@ cmd_request_refuse(struct opts *o)
 }
 
 /* request export --receipt CODE: what is held for that receipt, as JSON on
- * stdout: the report (answers, status, dates, workplace), its photos'
- * descriptions and the messages; never anyone else's report, never which
- * officer wrote. Audited. */
+ * stdout (privacy_export_json). Audited. */
 static int
 cmd_request_export(struct opts *o)
 {
-	char *sub_id, *unit_id;
+	const char *sub_id, *unit_id;
 	int rc;
 	const char *hash = receipt_hash_arg(opt(o, "receipt"), &rc);
 	if (hash == NULL)
@@ -1416,22 +1392,9 @@ cmd_request_export(struct opts *o)
 		return EXIT_FAIL;
 	if (!report_by_receipt(hash, &sub_id, &unit_id, &rc))
 		return rc;
-	const char *p[1] = { sub_id };
-	PGresult *res = run("SELECT jsonb_pretty(jsonb_build_object("
-	    "'report', jsonb_build_object('form', s.form_id, 'form_version', s.form_version, "
-	    "'received_at', s.received_at, 'workplace', w.name, 'channel', s.channel, 'language', s.lang, "
-	    "'status', s.status, 'answers', s.answers, 'contact_details_held', s.contact_sealed IS NOT NULL, "
-	    "'contact_consent_at', s.contact_consent_at), "
-	    "'photos', (SELECT coalesce(jsonb_agg(jsonb_build_object('field', a.field, 'type', a.mime, 'bytes', a.size, "
-	    "'received_at', a.created_at) ORDER BY a.id), '[]'::jsonb) FROM attachment a WHERE a.submission_id = s.id), "
-	    "'messages', (SELECT coalesce(jsonb_agg(jsonb_build_object('from', m.author, 'at', m.created_at, 'text', m.body) "
-	    "ORDER BY m.created_at, m.id), '[]'::jsonb) FROM message m WHERE m.submission_id = s.id), "
-	    "'internal_notes', (SELECT count(*) FROM note n WHERE n.submission_id = s.id))) "
-	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id WHERE s.id = $1::bigint", 1, p, NULL);
-	if (res == NULL)
-		return EXIT_FAIL;
-	char *json = arena_strdup(arena, PQgetvalue(res, 0, 0));
-	PQclear(res);
+	const char *json = privacy_export_json(arena, db, sub_id);
+	if (json == NULL)
+		return fail(EXIT_FAIL, "database error: %s", db_error(db));
 	audit_cli("request.export", arena_printf(arena, "submission:%s", sub_id), "", unit_id);
 	printf("%s\n", json);
 	return fflush(stdout) == 0 ? EXIT_OK : fail(EXIT_FAIL, "write failed: %s", strerror(errno));
@@ -1443,7 +1406,7 @@ cmd_request_export(struct opts *o)
 static int
 cmd_request_delete(struct opts *o)
 {
-	char *sub_id, *unit_id;
+	const char *sub_id, *unit_id, *closed, *counts;
 	int rc;
 	const char *hash = receipt_hash_arg(opt(o, "receipt"), &rc);
 	if (hash == NULL)
@@ -1452,32 +1415,23 @@ cmd_request_delete(struct opts *o)
 		return EXIT_FAIL;
 	if (!report_by_receipt(hash, &sub_id, &unit_id, &rc))
 		return rc;
-	const char *p[1] = { sub_id };
-	PGresult *res = run("SELECT closed_at = 'infinity', to_char(closed_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') "
-	    "FROM retention_holds() WHERE submission_id = $1::bigint", 1, p, NULL);
-	if (res == NULL)
-		return EXIT_FAIL;
-	if (PQntuples(res) > 0) {
-		bool open = PQgetvalue(res, 0, 0)[0] == 't';
-		char *closed = arena_strdup(arena, PQgetvalue(res, 0, 1));
-		PQclear(res);
-		if (open)
-			return fail(EXIT_USAGE, "report %s is part of an open labour-dispute case and is kept as evidence; "
-			    "record the request (request refuse ID --note ...) or wait until the case closes", sub_id);
-		printf("note: report %s was part of a case closed on %s; anonymising it as asked\n", sub_id, closed);
-	} else {
-		PQclear(res);
+	switch (privacy_hold(arena, db, sub_id, &closed)) {
+	case PRIVACY_OK:
+		break;
+	case PRIVACY_HELD:
+		return fail(EXIT_USAGE, "report %s is part of an open labour-dispute case and is kept as evidence; "
+		    "record the request (request refuse ID --note ...) or wait until the case closes", sub_id);
+	default:
+		return fail(EXIT_FAIL, "database error: %s", db_error(db));
 	}
+	if (closed)
+		printf("note: report %s was part of a case closed on %s; anonymising it as asked\n", sub_id, closed);
 	if (db_begin(db) != 0)
 		return fail(EXIT_FAIL, "database error: %s", db_error(db));
-	res = run("SELECT photos, messages, notes FROM submission_anonymise($1::bigint)", 1, p, NULL);
-	if (res == NULL) {
+	if (privacy_erase(arena, db, sub_id, &counts) != PRIVACY_OK) {
 		db_rollback(db);
-		return EXIT_FAIL;
+		return fail(EXIT_FAIL, "database error: the report was not anonymised");
 	}
-	char *counts = arena_printf(arena, "photos=%s messages=%s notes=%s", PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
-	    PQgetvalue(res, 0, 2));
-	PQclear(res);
 	if (!audit_cli_checked("request.delete", arena_printf(arena, "submission:%s", sub_id), counts, unit_id)) {
 		db_rollback(db);
 		return EXIT_FAIL;
@@ -1485,6 +1439,88 @@ cmd_request_delete(struct opts *o)
 	if (db_commit(db) != 0)
 		return fail(EXIT_FAIL, "failed at commit, nothing changed: %s", db_error(db));
 	printf("report %s anonymised (%s); its receipt no longer finds anything\n", sub_id, counts);
+	return EXIT_OK;
+}
+
+/* ---- the holiday calendar (sql/009, sql/017; the console's /admin/calendar) ---- */
+
+/* holiday list [--year YYYY]: day, weekday, name and source, tab-separated,
+ * then the last day the calendar covers. */
+static int
+cmd_holiday_list(struct opts *o)
+{
+	const char *year = opt(o, "year");
+	if (o->npos > 0)
+		return fail(EXIT_USAGE, "holiday list takes no arguments besides --year");
+	if (year && !calendar_year_valid(year))
+		return fail(EXIT_USAGE, "--year must be a year from 2000 to 2099, e.g. 2027");
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	PGresult *res = calendar_holidays(db, year);
+	const char *end = calendar_end(arena, db);
+	if (!db_ok(res) || end == NULL) {
+		PQclear(res);
+		return fail(EXIT_FAIL, "database error: %s", db_error(db));
+	}
+	printf("day\tweekday\tname\tsource\n");
+	for (int i = 0; i < PQntuples(res); i++)
+		printf("%s\t%s\t%s\t%s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 2), PQgetvalue(res, i, 3),
+		    PQgetvalue(res, i, 4));
+	PQclear(res);
+	printf("# the holiday calendar ends on %s\n", *end ? end : "(no holidays at all)");
+	return EXIT_OK;
+}
+
+/* holiday add --day YYYY-MM-DD --name NAME [--source TEXT]: adds a
+ * holiday, or corrects the name and source of the one on that day. */
+static int
+cmd_holiday_add(struct opts *o)
+{
+	const char *day = opt(o, "day"), *name, *source = "", *old;
+	if (!brief_date_ok(day))
+		return fail(EXIT_USAGE, "--day must be a real date written YYYY-MM-DD, from 2000 to 2099");
+	if (opt(o, "name") == NULL)
+		return fail(EXIT_USAGE, "--name NAME is needed (e.g. \"Tết Nguyên Đán\")");
+	if ((name = text_arg("--name", opt(o, "name"), CALENDAR_NAME_MAX)) == NULL)
+		return EXIT_USAGE;
+	if (opt(o, "source") && (source = text_arg("--source", opt(o, "source"), CALENDAR_SOURCE_MAX)) == NULL)
+		return EXIT_USAGE;
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	if (db_begin(db) != 0 || calendar_holiday_set(arena, db, day, name, source, &old) != 0) {
+		db_rollback(db);
+		return fail(EXIT_FAIL, "database error: the holiday was not saved");
+	}
+	if (!audit_cli_checked(*old ? "holiday.correct" : "holiday.add", arena_printf(arena, "holiday:%s", day),
+	    *old ? arena_printf(arena, "was: %s", old) : name, NULL) || db_commit(db) != 0) {
+		db_rollback(db);
+		return fail(EXIT_FAIL, "nothing changed: the audit row or the commit failed");
+	}
+	printf("holiday %s %s: %s\n", day, *old ? "corrected" : "added", name);
+	return EXIT_OK;
+}
+
+/* holiday remove --day YYYY-MM-DD */
+static int
+cmd_holiday_remove(struct opts *o)
+{
+	const char *day = opt(o, "day"), *old;
+	if (!brief_date_ok(day))
+		return fail(EXIT_USAGE, "--day must be a real date written YYYY-MM-DD, from 2000 to 2099");
+	if (!db_connect(false))
+		return EXIT_FAIL;
+	int found = db_begin(db) == 0 ? calendar_holiday_remove(arena, db, day, &old) : -1;
+	if (found != 1) {
+		db_rollback(db);
+		return found == 0 ? fail(EXIT_USAGE, "no holiday on %s (see holiday list)", day) :
+		    fail(EXIT_FAIL, "database error: the holiday was not removed");
+	}
+	if (!audit_cli_checked("holiday.remove", arena_printf(arena, "holiday:%s", day), arena_printf(arena, "was: %s", old),
+	    NULL) || db_commit(db) != 0) {
+		db_rollback(db);
+		return fail(EXIT_FAIL, "nothing changed: the audit row or the commit failed");
+	}
+	printf("holiday %s removed\n", day);
 	return EXIT_OK;
 }
 
@@ -1543,9 +1579,11 @@ static const struct cmd cmds[] = {
 	{ "purge", NULL, cmd_purge, "dry-run?",
 	  "purge [--dry-run]\n  Runs the retention policy (table retention_policy): anonymises old reports, deletes old photos,\n"
 	  "  Keeps what a labour-dispute case needs; prints counts and audits the run. Safe to repeat." },
-	{ "request", "add", cmd_request_add, "kind receipt subject note",
-	  "request add --kind access|correct|delete (--receipt CODE | --subject TEXT) [--note TEXT]\n"
-	  "  Records a data-subject request and prints the day it must be acknowledged by (2 working days)." },
+	{ "request", "add", cmd_request_add, "kind receipt subject unit note",
+	  "request add --kind access|correct|delete (--receipt CODE | --subject TEXT [--unit CODE]) [--note TEXT]\n"
+	  "  Records a data-subject request and prints the day it must be acknowledged by (2 working days).\n"
+	  "  A receipt's request belongs to its report's unit; --unit gives the unit whose admins handle\n"
+	  "  A --subject one (default: none, so admins of a top-level unit see it in the console)." },
 	{ "request", "list", cmd_request_list, "",
 	  "request list\n  Every data-subject request, open ones first, with its acknowledgement deadline." },
 	{ "request", "ack", cmd_request_ack, "note", "request ack ID [--note TEXT]\n  Marks a request acknowledged." },
@@ -1556,6 +1594,13 @@ static const struct cmd cmds[] = {
 	  "request export --receipt CODE > data.json\n  Prints as JSON what is held for that receipt: the report, photos' descriptions, messages." },
 	{ "request", "delete", cmd_request_delete, "receipt",
 	  "request delete --receipt CODE\n  Anonymises that report now (answers, contact, photos, message texts), audited." },
+	{ "holiday", "list", cmd_holiday_list, "year",
+	  "holiday list [--year YYYY]\n  The public holidays working-day deadlines skip, with their source, and the day the calendar ends." },
+	{ "holiday", "add", cmd_holiday_add, "day name source",
+	  "holiday add --day YYYY-MM-DD --name NAME [--source TEXT]\n"
+	  "  Adds a public holiday, or corrects the name and source of the one on that day; audited." },
+	{ "holiday", "remove", cmd_holiday_remove, "day",
+	  "holiday remove --day YYYY-MM-DD\n  Removes a public holiday (e.g. a day the Ministry moved); audited." },
 };
 
 static void

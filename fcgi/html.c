@@ -2,9 +2,12 @@
 #include <string.h>
 
 #include "app.h"
+#include "arena.h"
 #include "buf.h"
 #include "html.h"
 #include "i18n.h"
+#include "privacy.h"
+#include "req.h"
 
 /* Escapes & < > " ' so the text is safe in element content and in quoted
  * attribute values alike. */
@@ -104,6 +107,8 @@ html_admin_begin(struct req *r, const char *title)
 		{ "/admin/units", "Đơn vị", "Units", ROLE_VIEWER },
 		{ "/admin/officers", "Cán bộ", "Officers", ROLE_ADMIN },
 		{ "/admin/audit", "Nhật ký", "Audit log", ROLE_ADMIN },
+		{ "/admin/requests", "Yêu cầu dữ liệu", "Data requests", ROLE_ADMIN },
+		{ "/admin/calendar", "Ngày lễ & thời hạn", "Holidays & deadlines", ROLE_ADMIN },
 		{ "/admin/account", "Tài khoản", "Account", ROLE_VIEWER },
 		{ "/admin/dashboard", "Tổng quan", "Dashboard", ROLE_VIEWER },
 		{ "/admin/stats", "Thống kê", "Statistics", ROLE_VIEWER },
@@ -129,6 +134,13 @@ html_admin_begin(struct req *r, const char *title)
 		html_attr(b, nav[i].href);
 		html_raw_trusted(b, "\">");
 		html_text(b, L(r, nav[i].vi, nav[i].en));
+		long late = strcmp(nav[i].href, "/admin/requests") == 0 ? privacy_overdue_count(r->app->db) : 0;
+		if (late > 0) {   /* requests past their acknowledge-by day (RLS: the admin's scope) */
+			html_raw_trusted(b, " <span class=\"tag urgent\" id=\"requests-overdue\">");
+			html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "%ld overdue", late) :
+			    arena_printf(r->arena, "%ld quá hạn", late));
+			html_raw_trusted(b, "</span>");
+		}
 		html_raw_trusted(b, "</a>");
 	}
 	html_raw_trusted(b, "</nav>");
@@ -150,6 +162,20 @@ void
 html_admin_end(struct req *r)
 {
 	html_raw_trusted(r->out, "</main></body></html>\n");
+}
+
+/* Starts a whole console page with `status`, dropping anything written
+ * before: the frame and an <h1> holding the title. */
+void
+html_admin_page(struct req *r, int status, const char *title)
+{
+	buf_reset(r->out);
+	r->status = status;
+	r->resp_type = NULL;
+	html_admin_begin(r, title);
+	html_raw_trusted(r->out, "<h1>");
+	html_text(r->out, title);
+	html_raw_trusted(r->out, "</h1>");
 }
 
 /* Opens a POST form with `enctype` (NULL: urlencoded) carrying the
@@ -187,4 +213,19 @@ void
 html_form_files_begin(struct req *r, const char *action, const char *cls)
 {
 	form_open(r, action, cls, "multipart/form-data");
+}
+
+/* The notice for ?done=KEY when KEY is one of the page's (never echoed as
+ * given), as a status line. Nothing on an error page. */
+void
+html_admin_notice(struct req *r, const struct html_notice *notices, size_t n)
+{
+	const char *done = kv_get(&r->args, "done");
+	for (size_t i = 0; done && r->status == 200 && i < n; i++) {
+		if (strcmp(done, notices[i].key) != 0)
+			continue;
+		html_raw_trusted(r->out, "<p class=\"note\" role=\"status\" id=\"notice\">");
+		html_text(r->out, L(r, notices[i].vi, notices[i].en));
+		html_raw_trusted(r->out, "</p>");
+	}
 }

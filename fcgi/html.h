@@ -11,7 +11,14 @@ void html_page_begin(struct req *, const char *title);
 void html_page_end(struct req *);
 void html_admin_begin(struct req *, const char *title);
 void html_admin_end(struct req *);
+void html_admin_page(struct req *, int status, const char *title);
 void html_form_begin(struct req *, const char *action, const char *cls);
 void html_form_files_begin(struct req *, const char *action, const char *cls);
+
+/* What a finished console action says on the page it redirects to (?done=KEY). */
+struct html_notice {
+	const char *key, *vi, *en;
+};
+void html_admin_notice(struct req *, const struct html_notice *, size_t n);
 
 #endif

@@ -39,5 +39,10 @@ void page_admin_dossier(struct req *);
 /* page_admin_stats.c */
 void page_admin_stats(struct req *);
 void page_admin_dashboard(struct req *);
+/* page_admin_requests.c */
+void page_admin_requests(struct req *);
+/* page_admin_calendar.c */
+void page_admin_calendar(struct req *);
+void calendar_notice(struct req *, const char *case_id, bool force);
 
 #endif

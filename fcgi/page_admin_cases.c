@@ -742,6 +742,7 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 	}
 	html_raw_trusted(b, "</tbody></table>");
 	PQclear(d);
+	calendar_notice(r, id, false);
 
 	/* totals: computed from the linked reports, beside what an officer corrected */
 	heading(r, "h2", "Số liệu", "Totals");
@@ -1357,6 +1358,7 @@ cases_deadline_panel(struct req *r)
 	html_raw_trusted(b, "<section class=\"deadlines\" id=\"deadline-panel\"><h2>");
 	html_text(b, L(r, "Hạn trong 14 ngày tới", "Deadlines in the next 14 days"));
 	html_raw_trusted(b, "</h2>");
+	calendar_notice(r, NULL, false);
 	if (PQntuples(res) == 0) {
 		html_raw_trusted(b, "<p class=\"empty\">");
 		html_text(b, L(r, "Không có thời hạn nào sắp đến.", "No deadline is coming up."));

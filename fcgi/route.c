@@ -64,6 +64,8 @@ static const struct route routes[] = {
 	{ M_GET | M_POST, "/admin/units",        page_admin_units,    CONSOLE | ROUTE_PREFIX },
 	{ M_GET | M_POST, "/admin/officers",     page_admin_officers, CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
 	{ M_GET,          "/admin/audit",        page_admin_audit,    CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
+	{ M_GET | M_POST, "/admin/requests",     page_admin_requests, CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
+	{ M_GET | M_POST, "/admin/calendar",     page_admin_calendar, CONSOLE | ROUTE_ADMIN },
 	{ M_GET,          "/admin/export",       page_admin_export,   CONSOLE | ROUTE_OFFICER | ROUTE_PREFIX },
 	{ M_GET | M_POST, "/admin/cases",        page_admin_cases,    CONSOLE | ROUTE_PREFIX },
 	{ M_POST,         "/admin/case-files/",  page_admin_case_upload, CONSOLE_FILES | ROUTE_OFFICER | ROUTE_PREFIX },

@@ -267,6 +267,43 @@ try {
     await page.screenshot({ path: join(shots, 'console-brief.png'), fullPage: true });
     await ctx.close();
   });
+  await test('an admin records a data-subject request by receipt, sees what is held, downloads it and acknowledges', async () => {
+    const asked = await workerSends(urls[0], 'Tôi muốn xem lại phản ánh về ca đêm của tổ hoàn thiện.');
+    const { ctx, page } = await login('demo.tinh');
+    await page.getByRole('link', { name: 'Yêu cầu dữ liệu' }).click();
+    await page.waitForURL(`${base}/admin/requests`);
+    await page.selectOption('#f-kind', 'access');
+    await page.fill('#f-receipt', asked.receipt);
+    await page.getByRole('button', { name: 'Ghi nhận', exact: true }).click();
+    await page.waitForURL(/\/admin\/requests\/\d+\?done=added$/);
+    assert((await page.locator('#export').innerText()).includes('ca đêm của tổ hoàn thiện'), 'what is held is shown');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    assert(/^yeu-cau-\d+\.json$/.test(download.suggestedFilename()), `download name ${download.suggestedFilename()}`);
+    await page.screenshot({ path: join(shots, 'console-requests.png'), fullPage: true });
+    await page.click('#do-ack');
+    await page.waitForURL(/done=ack$/);
+    assert((await page.locator('#request').innerText()).includes('Đã xác nhận'), 'the request is acknowledged');
+    await ctx.close();
+    const officer = await login('demo.tanphong');
+    assert(await officer.page.locator('a[href="/admin/requests"]').count() === 0, 'officers have no requests link');
+    const r = await officer.page.goto(`${base}/admin/requests`);
+    assert(r.status() === 403, `an officer opens the requests page: ${r.status()}`);
+    await officer.ctx.close();
+  });
+  await test('an admin corrects a holiday on the calendar page', async () => {
+    const { ctx, page } = await login('demo.tinh');
+    await page.goto(`${base}/admin/calendar?year=2028`);
+    const row = page.locator('tr[data-day="2028-04-04"]');
+    assert((await row.innerText()).includes('Giỗ Tổ Hùng Vương'), 'the 2028 Hùng Kings day is listed');
+    await row.getByRole('link', { name: 'Sửa' }).click();
+    assert(await page.locator('#f-day').inputValue() === '2028-04-04', 'the form holds the day to correct');
+    await page.fill('#f-source', 'Thông báo của Bộ Nội vụ về lịch nghỉ năm 2028');
+    await page.locator('form:has(#f-day) button[type=submit]').click();
+    await page.waitForURL(/done=corrected$/);
+    assert((await row.innerText()).includes('Thông báo của Bộ Nội vụ về lịch nghỉ năm 2028'), 'the corrected source is shown');
+    await page.screenshot({ path: join(shots, 'console-calendar.png'), fullPage: true });
+    await ctx.close();
+  });
 } catch (e) {
   setupFailed(e);
 } finally {

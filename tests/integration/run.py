@@ -28,6 +28,7 @@ import test_console_officers          # noqa: E402
 import test_console_account           # noqa: E402
 import test_export                    # noqa: E402
 import test_forms                     # noqa: E402
+import test_privacy_console           # noqa: E402
 import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
 import test_scope                     # noqa: E402
@@ -95,6 +96,17 @@ TESTS = [
     ("retention purge keeps reports an open or recently closed case needs", test_retention.test_purge_case_holds),
     ("data-subject requests: add, list with the ack day, ack, done, export, delete, bad input",
      test_retention.test_requests),
+    ("requests page: record, ack, done, refuse, see, download, correct, delete, overdue, audited",
+     test_privacy_console.test_requests_console),
+    ("requests page: empty, malformed, unknown, huge, non-UTF-8, hostile input; CSRF; nothing stored",
+     test_privacy_console.test_requests_bad_input),
+    ("requests page: officers and viewers 403, another province 404, PostgreSQL refuses too",
+     test_privacy_console.test_requests_roles_and_scope),
+    ("calendar page: holidays and legal deadlines change computed deadlines; warning past the calendar; audited",
+     test_privacy_console.test_calendar_console),
+    ("calendar page: bad dates and numbers 400, hostile text escaped, roles refused by the app and PostgreSQL",
+     test_privacy_console.test_calendar_bad_input_and_roles),
+    ("holiday list|add|remove and request add --unit in the CLI", test_privacy_console.test_calendar_cli),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

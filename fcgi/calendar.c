@@ -1,0 +1,108 @@
+/* calendar.c: public holidays and legal deadlines as rows with their source (sql/009, sql/017): list, add, correct, remove; one SQL path for the console and the CLI. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libpq-fe.h>
+
+#include "app.h"
+#include "arena.h"
+#include "calendar.h"
+#include "db.h"
+
+/* A year written with four digits, 2000 to 2099 (the days brief_date_ok takes). */
+bool
+calendar_year_valid(const char *s)
+{
+	return s && strlen(s) == 4 && strspn(s, "0123456789") == 4 && atoi(s) >= 2000 && atoi(s) <= 2099;
+}
+
+/* The holidays of one year (every year when NULL), in order. Columns: 0
+ * day YYYY-MM-DD, 1 day DD/MM/YYYY, 2 weekday 1-7 (ISO), 3 name, 4
+ * source. Caller PQclears; check db_ok. */
+PGresult *
+calendar_holidays(struct db *db, const char *year)
+{
+	const char *p[1] = { year };
+	return db_query(db, "SELECT to_char(day, 'YYYY-MM-DD'), to_char(day, 'DD/MM/YYYY'), extract(isodow FROM day)::int, "
+	    "name, source FROM holiday WHERE $1::int IS NULL OR extract(year FROM day) = $1::int ORDER BY day", 1, p);
+}
+
+/* The last day the calendar covers (DD/MM/YYYY, arena), "" when it holds
+ * no holiday at all, NULL on a database error. */
+const char *
+calendar_end(struct arena *a, struct db *db)
+{
+	PGresult *res = db_query(db, "SELECT coalesce(to_char(holiday_calendar_end(), 'DD/MM/YYYY'), '')", 0, NULL);
+	const char *end = db_ok(res) ? arena_strdup(a, PQgetvalue(res, 0, 0)) : NULL;
+	PQclear(res);
+	return end;
+}
+
+/* Adds the holiday on `day`, or corrects its name and source when there
+ * is one (values checked by the caller). *old (arena): "" for a new day,
+ * else the name and source it had, for the audit row. 0 done, -1 refused
+ * or failed (the transaction is then aborted). */
+int
+calendar_holiday_set(struct arena *a, struct db *db, const char *day, const char *name, const char *source,
+    const char **old)
+{
+	const char *p[3] = { day, name, source };
+	PGresult *res = db_query(db, "WITH old AS (SELECT name || ' | ' || source AS was FROM holiday WHERE day = $1::date) "
+	    "INSERT INTO holiday (day, name, source) VALUES ($1::date, $2, $3) "
+	    "ON CONFLICT (day) DO UPDATE SET name = EXCLUDED.name, source = EXCLUDED.source "
+	    "RETURNING coalesce((SELECT was FROM old), '')", 3, p);
+	int rc = db_ok(res) && PQntuples(res) == 1 ? 0 : -1;
+	if (rc == 0)
+		*old = arena_strdup(a, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+/* Removes the holiday on `day`. 1 removed (*old: its name and source,
+ * arena), 0 there was none, -1 refused or failed. */
+int
+calendar_holiday_remove(struct arena *a, struct db *db, const char *day, const char **old)
+{
+	const char *p[1] = { day };
+	PGresult *res = db_query(db, "DELETE FROM holiday WHERE day = $1::date RETURNING name || ' | ' || source", 1, p);
+	int rc = !db_ok(res) ? -1 : PQntuples(res) == 1;
+	if (rc == 1)
+		*old = arena_strdup(a, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}
+
+/* Every legal deadline row. Columns: 0 code, 1 case scope ('' any), 2
+ * case kind ('' any), 3 stages, 4 description_vi, 5 description_en, 6 unit
+ * ('months', 'working_days' or 'days'), 7 the count, 8 counted from, 9
+ * source. Caller PQclears; check db_ok. */
+PGresult *
+calendar_deadlines(struct db *db)
+{
+	return db_query(db, "SELECT code, coalesce(case_scope, ''), coalesce(case_kind, ''), array_to_string(stages, ', '), "
+	    "description_vi, description_en, "
+	    "CASE WHEN months IS NOT NULL THEN 'months' WHEN working_days IS NOT NULL THEN 'working_days' ELSE 'days' END, "
+	    "coalesce(months, working_days, days), counted_from, source FROM legal_deadline ORDER BY code", 0, NULL);
+}
+
+/* Corrects one legal deadline: its descriptions, its period (`unit` one
+ * of months, working_days, days; `count` a positive whole number) and its
+ * source (all checked by the caller). *old (arena): what it was, for the
+ * audit row. 1 done, 0 no such code, -1 refused or failed. */
+int
+calendar_deadline_set(struct arena *a, struct db *db, const char *code, const char *vi, const char *en,
+    const char *unit, const char *count, const char *source, const char **old)
+{
+	const char *p[6] = { code, vi, en, unit, count, source };
+	PGresult *res = db_query(db, "WITH old AS (SELECT code, coalesce(months || ' months', working_days || ' working days', "
+	    "days || ' days') || ' | ' || source AS was FROM legal_deadline WHERE code = $1) "
+	    "UPDATE legal_deadline l SET description_vi = $2, description_en = $3, "
+	    "months = CASE $4 WHEN 'months' THEN $5::int END, working_days = CASE $4 WHEN 'working_days' THEN $5::int END, "
+	    "days = CASE $4 WHEN 'days' THEN $5::int END, source = $6 "
+	    "FROM old WHERE l.code = old.code RETURNING old.was", 6, p);
+	int rc = !db_ok(res) ? -1 : PQntuples(res) == 1;
+	if (rc == 1)
+		*old = arena_strdup(a, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return rc;
+}

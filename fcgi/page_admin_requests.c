@@ -1,0 +1,591 @@
+/* page_admin_requests.c: /admin/requests: data-subject requests of the admin's scope (Law 91/2025): record, acknowledge, complete or refuse, see and download what a receipt holds, correct and delete. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libpq-fe.h>
+
+#include "app.h"
+#include "arena.h"
+#include "auth.h"
+#include "buf.h"
+#include "db.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+#include "page_admin.h"
+#include "privacy.h"
+#include "req.h"
+#include "text.h"
+
+#define CORRECTION_MAX 2000   /* characters of a correction note (a report note holds 4000) */
+
+static const struct { const char *value, *vi, *en; } kinds[] = {
+	{ "access", "Xem dữ liệu", "Access" },
+	{ "correct", "Chỉnh sửa", "Correction" },
+	{ "delete", "Xóa", "Deletion" },
+};
+
+static const struct { const char *value, *vi, *en; } statuses[] = {
+	{ "received", "Mới nhận", "Received" },
+	{ "acknowledged", "Đã xác nhận", "Acknowledged" },
+	{ "done", "Đã xong", "Done" },
+	{ "refused", "Từ chối", "Refused" },
+};
+
+/* What a finished action says on the page it redirects to (?done=KEY). */
+static const struct html_notice notices[] = {
+	{ "added", "Đã ghi nhận yêu cầu. Hãy xác nhận với người yêu cầu trước hạn ghi trong bảng.",
+	  "The request is recorded. Acknowledge it to the person before the day shown." },
+	{ "ack", "Đã ghi nhận việc xác nhận yêu cầu.", "The request is marked acknowledged." },
+	{ "done", "Đã đánh dấu yêu cầu là xong.", "The request is marked done." },
+	{ "refuse", "Đã ghi nhận việc từ chối và lý do.", "The refusal and its reason are recorded." },
+	{ "erased", "Đã xóa thông tin của phản ánh (ẩn danh hóa). Mã biên nhận không còn tìm thấy gì.",
+	  "The report was anonymised. Its receipt no longer finds anything." },
+	{ "corrected", "Đã ghi nội dung chỉnh sửa thành ghi chú nội bộ của phản ánh.",
+	  "The correction is recorded as an internal note on the report." },
+};
+
+/* The person's word for a kind (kind true) or a status value. */
+static const char *
+label_of(const struct req *r, const char *value, bool kind)
+{
+	for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i].value, value) == 0)
+			return L(r, kinds[i].vi, kinds[i].en);
+	for (size_t i = 0; !kind && i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (strcmp(statuses[i].value, value) == 0)
+			return L(r, statuses[i].vi, statuses[i].en);
+	return value;
+}
+
+/* YYYY-MM-DD → DD/MM/YYYY (arena); anything else as it is. */
+static const char *
+dmy(const struct req *r, const char *ymd)
+{
+	if (strlen(ymd) < 10 || ymd[4] != '-')
+		return ymd;
+	return arena_printf(r->arena, "%.2s/%.2s/%.4s%s", ymd + 8, ymd + 5, ymd, ymd + 10);
+}
+
+/* A posted text, trimmed, kept as typed; *error set when it is longer
+ * than max characters (the dispatcher already refused bad UTF-8 and
+ * control characters). */
+static const char *
+posted(struct req *r, const char *name, size_t max, const char **error)
+{
+	char *v = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, name)));
+	if (text_length(v) > max)
+		*error = arena_printf(r->arena, r->lang == LANG_EN ? "At most %zu characters." : "Tối đa %zu ký tự.", max);
+	return v;
+}
+
+/* Opens a labelled field; with an error, the message sits right above
+ * the control. */
+static void
+field_open(struct req *r, const char *id, const char *label, const char *error)
+{
+	struct buf *b = r->out;
+	html_raw_trusted(b, "<div class=\"field\"><label for=\"");
+	html_attr(b, id);
+	html_raw_trusted(b, "\">");
+	html_text(b, label);
+	html_raw_trusted(b, "</label>");
+	if (error == NULL)
+		return;
+	html_raw_trusted(b, "<p class=\"msg\" role=\"alert\" id=\"e-");
+	html_attr(b, id);
+	html_raw_trusted(b, "\">");
+	html_text(b, error);
+	html_raw_trusted(b, "</p>");
+}
+
+/* The values and errors of the "record a request" form. */
+struct add_form {
+	const char *kind, *receipt, *subject, *note;
+	const char *e_kind, *e_receipt, *e_subject, *e_note;
+};
+
+static void
+add_form_render(struct req *r, const struct add_form *f)
+{
+	struct buf *b = r->out;
+	html_raw_trusted(b, "<section id=\"add\"><h2>");
+	html_text(b, L(r, "Ghi nhận yêu cầu mới", "Record a new request"));
+	html_raw_trusted(b, "</h2><p class=\"hint\">");
+	html_text(b, L(r, "Nhập mã biên nhận 16 chữ số của người lao động, hoặc mô tả cách nhận diện người yêu cầu nếu họ không có mã "
+	    "(mã chỉ được lưu dưới dạng băm, không lưu nguyên văn).",
+	    "Enter the worker's 16-digit receipt code, or describe how the person can be identified when they have none "
+	    "(the code is stored only as a keyed hash, never as typed)."));
+	html_raw_trusted(b, "</p>");
+	html_form_begin(r, "/admin/requests", "stack");
+	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"add\">");
+	field_open(r, "f-kind", L(r, "Loại yêu cầu", "Kind of request"), f->e_kind);
+	html_raw_trusted(b, "<select id=\"f-kind\" name=\"kind\">");
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		html_raw_trusted(b, "<option value=\"");
+		html_attr(b, kinds[i].value);
+		html_raw_trusted(b, strcmp(f->kind, kinds[i].value) == 0 ? "\" selected>" : "\">");
+		html_text(b, L(r, kinds[i].vi, kinds[i].en));
+		html_raw_trusted(b, "</option>");
+	}
+	html_raw_trusted(b, "</select></div>");
+	field_open(r, "f-receipt", L(r, "Mã biên nhận", "Receipt code"), f->e_receipt);
+	html_raw_trusted(b, "<input id=\"f-receipt\" name=\"receipt\" inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"40\" value=\"");
+	html_attr(b, f->receipt);
+	html_raw_trusted(b, "\"></div>");
+	field_open(r, "f-subject", L(r, "Hoặc: mô tả người yêu cầu (khi không có mã)", "Or: who the person is (without a receipt)"),
+	    f->e_subject);
+	html_raw_trusted(b, "<textarea id=\"f-subject\" name=\"subject\" rows=\"2\" maxlength=\"500\">");
+	html_text(b, f->subject);
+	html_raw_trusted(b, "</textarea></div>");
+	field_open(r, "f-note", L(r, "Ghi chú", "Note"), f->e_note);
+	html_raw_trusted(b, "<textarea id=\"f-note\" name=\"note\" rows=\"2\" maxlength=\"2000\">");
+	html_text(b, f->note);
+	html_raw_trusted(b, "</textarea></div><button type=\"submit\" class=\"btn\">");
+	html_text(b, L(r, "Ghi nhận", "Record"));
+	html_raw_trusted(b, "</button></form></section>");
+}
+
+/* The list of requests the admin's transaction sees, open ones first,
+ * with the add form; `f` keeps what was typed when it was refused. */
+static void
+list_page(struct req *r, int status, const struct add_form *f)
+{
+	struct buf *b = r->out;
+	html_admin_page(r, status, L(r, "Yêu cầu về dữ liệu cá nhân", "Data-subject requests"));
+	html_raw_trusted(b, "<p class=\"hint\">");
+	html_text(b, L(r, "Luật 91/2025/QH15, Nghị định 356/2025: xác nhận đã nhận yêu cầu trong 2 ngày làm việc.",
+	    "Law 91/2025/QH15, Decree 356/2025: acknowledge a request within 2 working days."));
+	html_raw_trusted(b, "</p>");
+	html_admin_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
+	PGresult *res = privacy_request_list(r->app->db, NULL);
+	if (!db_ok(res)) {
+		PQclear(res);
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	bool past_calendar = false;
+	long overdue = 0;
+	for (int i = 0; i < PQntuples(res); i++) {
+		past_calendar |= strcmp(PQgetvalue(res, i, 2), "received") == 0 && PQgetvalue(res, i, 12)[0] == 't';
+		overdue += strcmp(PQgetvalue(res, i, 7), "OVERDUE") == 0;
+	}
+	if (overdue > 0) {
+		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"overdue\">");
+		html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "%ld request(s) not acknowledged in time.", overdue) :
+		    arena_printf(r->arena, "%ld yêu cầu đã quá hạn xác nhận.", overdue));
+		html_raw_trusted(b, "</p>");
+	}
+	if (past_calendar)
+		calendar_notice(r, NULL, true);
+	html_raw_trusted(b, "<table class=\"queue\" id=\"requests\"><thead><tr>");
+	static const struct { const char *vi, *en; } cols[] = {
+		{ "Số", "No." }, { "Loại", "Kind" }, { "Trạng thái", "Status" }, { "Nhận lúc", "Received" },
+		{ "Hạn xác nhận", "Acknowledge by" }, { "Nhận diện", "Identified by" }, { "Đơn vị", "Unit" }, { "Ghi chú", "Note" },
+	};
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		html_raw_trusted(b, "<th scope=\"col\">");
+		html_text(b, L(r, cols[i].vi, cols[i].en));
+		html_raw_trusted(b, "</th>");
+	}
+	html_raw_trusted(b, "</tr></thead><tbody>");
+	for (int i = 0; i < PQntuples(res); i++) {
+		bool late = strcmp(PQgetvalue(res, i, 7), "OVERDUE") == 0;
+		html_raw_trusted(b, late ? "<tr class=\"urgent\" data-id=\"" : "<tr data-id=\"");
+		html_attr(b, PQgetvalue(res, i, 0));
+		html_raw_trusted(b, "\" data-status=\"");
+		html_attr(b, PQgetvalue(res, i, 2));
+		html_raw_trusted(b, "\"><td><a href=\"/admin/requests/");
+		html_url_arg(b, PQgetvalue(res, i, 0));
+		html_raw_trusted(b, "\">#");
+		html_text(b, PQgetvalue(res, i, 0));
+		html_raw_trusted(b, "</a></td><td>");
+		html_text(b, label_of(r, PQgetvalue(res, i, 1), true));
+		html_raw_trusted(b, "</td><td>");
+		html_text(b, label_of(r, PQgetvalue(res, i, 2), false));
+		html_raw_trusted(b, "</td><td>");
+		html_text(b, dmy(r, PQgetvalue(res, i, 3)));
+		html_raw_trusted(b, "</td><td>");
+		html_text(b, dmy(r, PQgetvalue(res, i, 4)));
+		if (late) {
+			html_raw_trusted(b, " <span class=\"tag urgent\">");
+			html_text(b, L(r, "quá hạn", "overdue"));
+			html_raw_trusted(b, "</span>");
+		}
+		html_raw_trusted(b, "</td><td>");
+		html_text(b, PQgetvalue(res, i, 10)[0] == 't' ? L(r, "mã biên nhận", "receipt code") : PQgetvalue(res, i, 8));
+		html_raw_trusted(b, "</td><td>");
+		html_text(b, PQgetvalue(res, i, 11));
+		html_raw_trusted(b, "</td><td>");
+		html_text(b, PQgetvalue(res, i, 9));
+		html_raw_trusted(b, "</td></tr>");
+	}
+	if (PQntuples(res) == 0) {
+		html_raw_trusted(b, "<tr><td colspan=\"8\" class=\"empty\">");
+		html_text(b, L(r, "Chưa có yêu cầu nào.", "No requests yet."));
+		html_raw_trusted(b, "</td></tr>");
+	}
+	html_raw_trusted(b, "</tbody></table>");
+	PQclear(res);
+	add_form_render(r, f);
+	html_admin_end(r);
+}
+
+/* POST /admin/requests action=add: a receipt must find a report in the
+ * admin's scope (elsewhere looks exactly like unknown); the request
+ * belongs to that report's unit, or to the admin's unit without one. */
+static void
+request_add(struct req *r)
+{
+	struct add_form f = { 0 };
+	f.kind = kv_get_or_empty(&r->form, "kind");
+	f.receipt = posted(r, "receipt", 40, &f.e_receipt);
+	f.subject = posted(r, "subject", PRIVACY_SUBJECT_MAX, &f.e_subject);
+	f.note = posted(r, "note", PRIVACY_NOTE_MAX, &f.e_note);
+	const char *hash = NULL, *sub_id = NULL, *unit_id = r->officer->unit_id, *id, *by;
+	if (!privacy_kind_valid(f.kind)) {
+		f.e_kind = L(r, "Chọn loại yêu cầu: xem, chỉnh sửa hoặc xóa.", "Choose access, correction or deletion.");
+		f.kind = "";
+	}
+	if (f.e_receipt == NULL && (*f.receipt == '\0') == (*f.subject == '\0'))
+		f.e_receipt = L(r, "Nhập mã biên nhận hoặc mô tả người yêu cầu (một trong hai).",
+		    "Give either the receipt code or a description of the person, not both.");
+	else if (f.e_receipt == NULL && *f.receipt && (hash = privacy_receipt_hex(r->arena, r->app->keys, f.receipt)) == NULL)
+		f.e_receipt = L(r, "Mã biên nhận gồm 16 chữ số (được phép có dấu cách, dấu chấm, gạch ngang).",
+		    "A receipt code is 16 digits (spaces, dots and dashes allowed).");
+	if (hash && !f.e_kind && !f.e_subject && !f.e_note) {
+		enum privacy_result found = privacy_report_by_receipt(r->arena, r->app->db, hash, &sub_id, &unit_id);
+		if (found == PRIVACY_DB) {
+			http_error(r, 503, MSG__MAX);
+			return;
+		}
+		if (found == PRIVACY_NOT_FOUND)
+			f.e_receipt = L(r, "Không có phản ánh nào trong phạm vi của bạn mang mã này (mã sai, hoặc phản ánh đã bị xóa).",
+			    "No report in your scope holds this receipt (mistyped, or the report was already anonymised).");
+	}
+	if (f.e_kind || f.e_receipt || f.e_subject || f.e_note) {
+		list_page(r, 400, &f);
+		return;
+	}
+	if (privacy_request_add(r->arena, r->app->db, f.kind, hash, hash ? NULL : f.subject, f.note, unit_id, &id, &by)
+	    != PRIVACY_OK) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	audit_officer(r, "request.add", arena_printf(r->arena, "request:%s", id), f.kind);
+	http_redirect(r, arena_printf(r->arena, "/admin/requests/%s?done=added", id));
+}
+
+/* The report a request's receipt finds in the admin's scope: its id, or
+ * NULL (a request by description, or a report anonymised or elsewhere). */
+static const char *
+request_report(struct req *r, const char *id, const char **unit_id)
+{
+	const char *hash = privacy_request_receipt(r->arena, r->app->db, id), *sub_id = NULL;
+	if (hash && privacy_report_by_receipt(r->arena, r->app->db, hash, &sub_id, unit_id) != PRIVACY_OK)
+		sub_id = NULL;
+	return sub_id;
+}
+
+/* One button that posts `action` for request id, with a note field when
+ * asked (required for a refusal). */
+static void
+action_form(struct req *r, const char *id, const char *action, const char *label, bool note, bool note_required)
+{
+	struct buf *b = r->out;
+	html_form_begin(r, arena_printf(r->arena, "/admin/requests/%s", id), "inline");
+	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"");
+	html_attr(b, action);
+	html_raw_trusted(b, "\">");
+	if (note) {
+		html_raw_trusted(b, "<label for=\"n-");
+		html_attr(b, action);
+		html_raw_trusted(b, "\">");
+		html_text(b, note_required ? L(r, "Lý do (bắt buộc)", "Reason (required)") : L(r, "Ghi chú", "Note"));
+		html_raw_trusted(b, "</label><input id=\"n-");
+		html_attr(b, action);
+		html_raw_trusted(b, note_required ? "\" name=\"note\" maxlength=\"2000\" required>" : "\" name=\"note\" maxlength=\"2000\">");
+	}
+	html_raw_trusted(b, "<button type=\"submit\" class=\"btn\" id=\"do-");
+	html_attr(b, action);
+	html_raw_trusted(b, "\">");
+	html_text(b, label);
+	html_raw_trusted(b, "</button></form>");
+}
+
+/* GET /admin/requests/ID: one request, its actions, and for a receipt
+ * that finds a report in scope what is held for it (an audited view). */
+static void
+request_page(struct req *r, const char *id, int status, const char *error)
+{
+	struct buf *b = r->out;
+	PGresult *res = privacy_request_list(r->app->db, id);
+	if (!db_ok(res) || PQntuples(res) != 1) {
+		http_error(r, db_ok(res) ? 404 : 503, MSG__MAX);   /* another unit's request looks absent */
+		PQclear(res);
+		return;
+	}
+	const char *kind = arena_strdup(r->arena, PQgetvalue(res, 0, 1)), *st = arena_strdup(r->arena, PQgetvalue(res, 0, 2));
+	bool by_receipt = PQgetvalue(res, 0, 10)[0] == 't', open = strcmp(st, "received") == 0 || strcmp(st, "acknowledged") == 0;
+	html_admin_page(r, status, arena_printf(r->arena, "%s #%s", L(r, "Yêu cầu", "Request"), id));
+	html_raw_trusted(b, "<p><a href=\"/admin/requests\">");
+	html_text(b, L(r, "← Mọi yêu cầu", "← All requests"));
+	html_raw_trusted(b, "</a></p>");
+	html_admin_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
+	if (error) {
+		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"refused\">");
+		html_text(b, error);
+		html_raw_trusted(b, "</p>");
+	}
+	const struct { const char *vi, *en, *value; } meta[] = {
+		{ "Loại", "Kind", label_of(r, kind, true) },
+		{ "Trạng thái", "Status", label_of(r, st, false) },
+		{ "Nhận lúc", "Received", dmy(r, PQgetvalue(res, 0, 3)) },
+		{ "Hạn xác nhận", "Acknowledge by", arena_printf(r->arena, "%s%s", dmy(r, PQgetvalue(res, 0, 4)),
+		    strcmp(PQgetvalue(res, 0, 7), "OVERDUE") == 0 ? L(r, " — quá hạn", " — overdue") : "") },
+		{ "Đã xác nhận", "Acknowledged", dmy(r, PQgetvalue(res, 0, 5)) },
+		{ "Hoàn tất", "Closed", dmy(r, PQgetvalue(res, 0, 6)) },
+		{ "Nhận diện", "Identified by", by_receipt ? L(r, "mã biên nhận", "receipt code") : PQgetvalue(res, 0, 8) },
+		{ "Đơn vị", "Unit", PQgetvalue(res, 0, 11) },
+		{ "Ghi chú", "Note", PQgetvalue(res, 0, 9) },
+	};
+	html_raw_trusted(b, "<dl class=\"meta\" id=\"request\">");
+	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
+		html_raw_trusted(b, "<dt>");
+		html_text(b, L(r, meta[i].vi, meta[i].en));
+		html_raw_trusted(b, "</dt><dd>");
+		html_text(b, meta[i].value);
+		html_raw_trusted(b, "</dd>");
+	}
+	html_raw_trusted(b, "</dl>");
+	if (strcmp(st, "received") == 0 && PQgetvalue(res, 0, 12)[0] == 't')
+		calendar_notice(r, NULL, true);
+	PQclear(res);
+	if (open) {
+		html_raw_trusted(b, "<section id=\"actions\"><h2>");
+		html_text(b, L(r, "Xử lý", "Handle"));
+		html_raw_trusted(b, "</h2>");
+		if (strcmp(st, "received") == 0)
+			action_form(r, id, "ack", L(r, "Đã xác nhận với người yêu cầu", "Acknowledged to the person"), true, false);
+		action_form(r, id, "done", L(r, "Đánh dấu xong", "Mark done"), true, false);
+		action_form(r, id, "refuse", L(r, "Từ chối", "Refuse"), true, true);
+		html_raw_trusted(b, "</section>");
+	}
+	if (!by_receipt) {
+		html_admin_end(r);
+		return;
+	}
+	const char *unit_id = NULL, *sub_id = request_report(r, id, &unit_id);
+	html_raw_trusted(b, "<section id=\"held\"><h2>");
+	html_text(b, L(r, "Dữ liệu đang lưu theo mã biên nhận", "What is held for the receipt"));
+	html_raw_trusted(b, "</h2>");
+	if (sub_id == NULL) {
+		html_raw_trusted(b, "<p class=\"empty\" id=\"nothing-held\">");
+		html_text(b, L(r, "Mã biên nhận không còn tìm thấy phản ánh nào trong phạm vi của bạn (phản ánh đã được ẩn danh hóa).",
+		    "The receipt no longer finds a report in your scope (the report was anonymised)."));
+		html_raw_trusted(b, "</p></section>");
+		html_admin_end(r);
+		return;
+	}
+	const char *json = privacy_export_json(r->arena, r->app->db, sub_id);
+	if (json == NULL) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	audit_officer(r, "request.view", arena_printf(r->arena, "submission:%s", sub_id), arena_printf(r->arena, "request:%s", id));
+	html_raw_trusted(b, "<p><a href=\"/admin/s/");
+	html_url_arg(b, sub_id);
+	html_raw_trusted(b, "\">");
+	html_text(b, L(r, "Mở phản ánh", "Open the report"));
+	html_raw_trusted(b, " #");
+	html_text(b, sub_id);
+	html_raw_trusted(b, "</a> · <a id=\"download\" href=\"/admin/requests/");
+	html_url_arg(b, id);
+	html_raw_trusted(b, "/export\">");
+	html_text(b, L(r, "Tải về (JSON) để trao cho người yêu cầu", "Download (JSON) to give the person"));
+	html_raw_trusted(b, "</a></p><pre class=\"pre\" id=\"export\">");
+	html_text(b, json);
+	html_raw_trusted(b, "</pre></section>");
+	if (open && strcmp(kind, "correct") == 0) {
+		html_raw_trusted(b, "<section id=\"correct\"><h2>");
+		html_text(b, L(r, "Ghi nội dung chỉnh sửa", "Record the correction"));
+		html_raw_trusted(b, "</h2><p class=\"hint\">");
+		html_text(b, L(r, "Nội dung được ghi thành ghi chú nội bộ của phản ánh, ai xử lý phản ánh cũng thấy; câu trả lời gốc được giữ nguyên làm bằng chứng.",
+		    "The correction becomes an internal note on the report that everyone handling it sees; the original answers stay as evidence."));
+		html_raw_trusted(b, "</p>");
+		html_form_begin(r, arena_printf(r->arena, "/admin/requests/%s", id), "stack");
+		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"correct\"><div class=\"field\"><label for=\"f-correction\">");
+		html_text(b, L(r, "Nội dung đúng theo người yêu cầu", "What the person says is right"));
+		html_raw_trusted(b, "</label><textarea id=\"f-correction\" name=\"correction\" rows=\"3\" maxlength=\"2000\" required></textarea></div>"
+		    "<button type=\"submit\" class=\"btn\" id=\"do-correct\">");
+		html_text(b, L(r, "Ghi chỉnh sửa", "Record the correction"));
+		html_raw_trusted(b, "</button></form></section>");
+	}
+	if (open && strcmp(kind, "delete") == 0) {
+		const char *closed;
+		enum privacy_result hold = privacy_hold(r->arena, r->app->db, sub_id, &closed);
+		html_raw_trusted(b, "<section id=\"erase\"><h2>");
+		html_text(b, L(r, "Xóa (ẩn danh hóa) phản ánh", "Delete (anonymise) the report"));
+		html_raw_trusted(b, "</h2><p class=\"hint\">");
+		html_text(b, hold == PRIVACY_HELD ?
+		    L(r, "Phản ánh thuộc một vụ việc tranh chấp đang mở và được giữ làm bằng chứng: hãy từ chối kèm lý do, hoặc xóa khi vụ việc kết thúc.",
+		      "The report is part of an open labour-dispute case and is kept as evidence: refuse with the reason, or delete when the case closes.") :
+		    L(r, "Câu trả lời, thông tin liên hệ, ảnh và nội dung tin nhắn bị xóa ngay, như khi hết thời hạn lưu trữ; không thể hoàn tác.",
+		      "Answers, contact details, photos and message texts are removed now, as the retention purge would; this cannot be undone."));
+		html_raw_trusted(b, "</p>");
+		if (hold == PRIVACY_OK)
+			action_form(r, id, "erase", L(r, "Xóa ngay", "Delete now"), false, false);
+		html_raw_trusted(b, "</section>");
+	}
+	html_admin_end(r);
+}
+
+/* GET /admin/requests/ID/export: the JSON of what the receipt holds, as a
+ * download; audited. 404 when nothing in scope is held. */
+static void
+request_export(struct req *r, const char *id)
+{
+	const char *unit_id = NULL, *sub_id = request_report(r, id, &unit_id);
+	const char *json = sub_id ? privacy_export_json(r->arena, r->app->db, sub_id) : NULL;
+	if (json == NULL) {
+		http_error(r, 404, MSG__MAX);
+		return;
+	}
+	audit_officer(r, "request.export", arena_printf(r->arena, "submission:%s", sub_id), arena_printf(r->arena, "request:%s", id));
+	buf_reset(r->out);
+	r->status = 200;
+	r->resp_type = "application/json; charset=utf-8";
+	http_header(r, arena_printf(r->arena, "Content-Disposition: attachment; filename=\"yeu-cau-%s.json\"", id));
+	buf_puts(r->out, json);
+	buf_putc(r->out, '\n');
+}
+
+/* POST /admin/requests/ID: ack, done, refuse (with a reason), correct (a
+ * note on the report) or erase (anonymise it now). */
+static void
+request_post(struct req *r, const char *id)
+{
+	const char *action = kv_get_or_empty(&r->form, "action"), *error = NULL, *was;
+	if (strcmp(action, "ack") == 0 || strcmp(action, "done") == 0 || strcmp(action, "refuse") == 0) {
+		const char *note = posted(r, "note", PRIVACY_NOTE_MAX, &error);
+		if (*note == '\0')
+			note = NULL;
+		if (error == NULL && note == NULL && strcmp(action, "refuse") == 0)
+			error = L(r, "Ghi lý do từ chối (người yêu cầu được biết lý do).", "Give the reason for refusing (the person is told it).");
+		if (error) {
+			request_page(r, id, 400, error);
+			return;
+		}
+		switch (privacy_request_move(r->arena, r->app->db, id, action, note, &was)) {
+		case PRIVACY_OK:
+			audit_officer(r, arena_printf(r->arena, "request.%s", action), arena_printf(r->arena, "request:%s", id), note ? note : "");
+			http_redirect(r, arena_printf(r->arena, "/admin/requests/%s?done=%s", id, action));
+			return;
+		case PRIVACY_NOT_FOUND:
+			http_error(r, 404, MSG__MAX);
+			return;
+		case PRIVACY_ALREADY:
+			request_page(r, id, 409, arena_printf(r->arena, "%s: %s", L(r, "Yêu cầu đã ở trạng thái", "The request is already"),
+			    label_of(r, was, false)));
+			return;
+		default:
+			http_error(r, 503, MSG__MAX);
+			return;
+		}
+	}
+	PGresult *res = privacy_request_list(r->app->db, id);
+	bool known = db_ok(res) && PQntuples(res) == 1;
+	const char *kind = known ? arena_strdup(r->arena, PQgetvalue(res, 0, 1)) : "";
+	bool open = known && (strcmp(PQgetvalue(res, 0, 2), "received") == 0 || strcmp(PQgetvalue(res, 0, 2), "acknowledged") == 0);
+	PQclear(res);
+	if (!known) {
+		http_error(r, 404, MSG__MAX);
+		return;
+	}
+	bool correct = strcmp(action, "correct") == 0, erase = strcmp(action, "erase") == 0;
+	if (!correct && !erase) {
+		http_error(r, 400, MSG__MAX);
+		return;
+	}
+	const char *unit_id = NULL, *sub_id = request_report(r, id, &unit_id), *counts, *closed;
+	if (!open || strcmp(kind, correct ? "correct" : "delete") != 0 || sub_id == NULL) {
+		request_page(r, id, 409, L(r, "Không làm được việc này với yêu cầu này: yêu cầu đã đóng, khác loại, hoặc phản ánh không còn.",
+		    "This cannot be done for this request: it is closed, of another kind, or its report is gone."));
+		return;
+	}
+	if (correct) {
+		const char *text = posted(r, "correction", CORRECTION_MAX, &error);
+		if (error == NULL && *text == '\0')
+			error = L(r, "Ghi nội dung chỉnh sửa.", "Write the correction.");
+		if (error) {
+			request_page(r, id, 400, error);
+			return;
+		}
+		const char *body = arena_printf(r->arena, "%s #%s: %s", L(r, "Chỉnh sửa theo yêu cầu", "Correction asked in request"), id, text);
+		const char *q[3] = { sub_id, r->officer->id, body };
+		PGresult *ins = db_query(r->app->db, "INSERT INTO note (submission_id, officer_id, body) VALUES ($1, $2, $3)", 3, q);
+		bool ok = db_ok(ins);
+		PQclear(ins);
+		if (!ok) {
+			http_error(r, 503, MSG__MAX);
+			return;
+		}
+		audit_officer(r, "request.correct", arena_printf(r->arena, "submission:%s", sub_id), arena_printf(r->arena, "request:%s", id));
+		http_redirect(r, arena_printf(r->arena, "/admin/requests/%s?done=corrected", id));
+		return;
+	}
+	switch (privacy_hold(r->arena, r->app->db, sub_id, &closed)) {
+	case PRIVACY_OK:
+		break;
+	case PRIVACY_HELD:
+		request_page(r, id, 409, L(r, "Phản ánh thuộc một vụ việc đang mở và được giữ làm bằng chứng; không xóa.",
+		    "The report is part of an open case and is kept as evidence; it was not deleted."));
+		return;
+	default:
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	if (privacy_erase(r->arena, r->app->db, sub_id, &counts) != PRIVACY_OK) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	audit_officer(r, "request.delete", arena_printf(r->arena, "submission:%s", sub_id),
+	    arena_printf(r->arena, "request:%s %s", id, counts));
+	http_redirect(r, arena_printf(r->arena, "/admin/requests/%s?done=erased", id));
+}
+
+/* /admin/requests, /admin/requests/ID, /admin/requests/ID/export (admins:
+ * the route says so, PostgreSQL too). */
+void
+page_admin_requests(struct req *r)
+{
+	const char *rest = r->path + strlen("/admin/requests");
+	if (*rest == '\0' || strcmp(rest, "/") == 0) {
+		if (r->method != METHOD_POST) {
+			struct add_form f = { .kind = "access", .receipt = "", .subject = "", .note = "" };
+			list_page(r, 200, &f);
+		} else if (strcmp(kv_get_or_empty(&r->form, "action"), "add") == 0) {
+			request_add(r);
+		} else {
+			http_error(r, 400, MSG__MAX);
+		}
+		return;
+	}
+	size_t n = strspn(rest + 1, "0123456789");
+	const char *tail = rest + 1 + n;
+	if (rest[0] != '/' || n == 0 || n > 18 || rest[1] == '0' || (*tail && strcmp(tail, "/export") != 0)) {
+		http_error(r, 404, MSG__MAX);
+		return;
+	}
+	const char *id = arena_strndup(r->arena, rest + 1, n);
+	if (*tail) {
+		if (r->method == METHOD_POST)
+			http_error(r, 405, MSG__MAX);
+		else
+			request_export(r, id);
+	} else if (r->method == METHOD_POST) {
+		request_post(r, id);
+	} else {
+		request_page(r, id, 200, NULL);
+	}
+}

@@ -1,0 +1,37 @@
+/* privacy.h: data-subject requests (record, move on, export, erase), shared by the console and the CLI. */
+#ifndef TIENGNOI_PRIVACY_H
+#define TIENGNOI_PRIVACY_H
+#include <libpq-fe.h>
+#include "app.h"
+
+struct db;
+struct keys;
+
+#define PRIVACY_SUBJECT_MAX 500    /* characters, as sql/011 allows */
+#define PRIVACY_NOTE_MAX 2000
+
+enum privacy_result {
+	PRIVACY_OK,
+	PRIVACY_DB,          /* the database failed or is away */
+	PRIVACY_NOT_FOUND,   /* no such request, or no report holds the receipt (in scope) */
+	PRIVACY_ALREADY,     /* the request is already past that step */
+	PRIVACY_HELD,        /* an open labour-dispute case holds the report */
+	PRIVACY_SCOPE,       /* PostgreSQL refused: not this admin's report */
+};
+
+bool privacy_kind_valid(const char *kind);
+const char *privacy_receipt_hex(struct arena *, const struct keys *, const char *typed);
+enum privacy_result privacy_report_by_receipt(struct arena *, struct db *, const char *hash_hex,
+    const char **sub_id, const char **unit_id);
+enum privacy_result privacy_request_add(struct arena *, struct db *, const char *kind, const char *hash_hex,
+    const char *subject, const char *note, const char *unit_id, const char **id, const char **ack_by);
+PGresult *privacy_request_list(struct db *, const char *only_id);
+long privacy_overdue_count(struct db *);
+enum privacy_result privacy_request_move(struct arena *, struct db *, const char *id, const char *verb,
+    const char *note, const char **was);
+const char *privacy_request_receipt(struct arena *, struct db *, const char *id);
+const char *privacy_export_json(struct arena *, struct db *, const char *sub_id);
+enum privacy_result privacy_hold(struct arena *, struct db *, const char *sub_id, const char **closed_on);
+enum privacy_result privacy_erase(struct arena *, struct db *, const char *sub_id, const char **counts);
+
+#endif
