@@ -45,6 +45,8 @@ static const struct stmt_def stmts[STMT__MAX] = {
 	  "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id "
 	  "WHERE e.id = $1 "
 	  "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id", 9 },
+	/* STMT_SUBMISSION_KEY_STORED: whether a submission holds this idempotency key */
+	{ "SELECT 1 FROM submission WHERE idempotency_key = $1", 1 },
 	/* STMT_STATUS_LOOKUP */
 	{ "SELECT s.id, s.status, s.form_id, "
 	  "to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), w.name "

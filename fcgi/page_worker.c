@@ -456,6 +456,18 @@ store_photos(struct req *r, const char *submission_id, const struct photo_in *ph
 	return 0;
 }
 
+/* Whether a submission with idempotency key `idem` is stored (false
+ * also when the database could not say). */
+static bool
+key_stored(struct req *r, const char *idem)
+{
+	const char *p[1] = { idem };
+	PGresult *res = db_run(r->app->db, STMT_SUBMISSION_KEY_STORED, p, NULL, NULL);
+	bool stored = res != NULL && db_ok(res) && PQntuples(res) == 1;
+	PQclear(res);
+	return stored;
+}
+
 /* POST /q/TOKEN/FORM: check, validate, store once, show the receipt. Every
  * refusal the worker can fix re-renders the form with their text. */
 static void
@@ -543,9 +555,10 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 	const int lengths[9] = { 0, 0, 0, 0, 0, 0, RECEIPT_HASH_LEN, 0, (int)sealed_len };
 	const int binary[9] = { 0, 0, 0, 0, 0, 0, 1, 0, 1 };
 	PGresult *res = NULL;
-	bool tx = nphotos > 0;
+	bool tx = nphotos > 0, unique_violation = false;
 	if (!tx || db_begin(r->app->db) == 0) {
 		res = db_run(r->app->db, STMT_SUBMISSION_INSERT, params, lengths, binary);
+		unique_violation = res != NULL && strcmp(db_sqlstate(res), "23505") == 0;
 		if (tx && res != NULL && db_ok(res) && PQntuples(res) == 1 &&
 		    store_photos(r, PQgetvalue(res, 0, 0), photos, nphotos) != 0) {
 			PQclear(res);
@@ -559,6 +572,14 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 	}
 	free(json);
 	free(sealed);
+	if (unique_violation && key_stored(r, idem)) {
+		/* a resend racing its twin: the twin's row reached the receipt's
+		 * unique index first (ON CONFLICT arbitrates only the key's), and
+		 * it holds this very report */
+		PQclear(res);
+		receipt_page(r, token, digits, f, urgent);
+		return;
+	}
 	if (res == NULL || !db_ok(res)) {
 		if (res != NULL)
 			fprintf(stderr, "tiengnoi: submission insert failed: %s %s",
