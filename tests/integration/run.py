@@ -35,7 +35,7 @@ import test_scope                     # noqa: E402
 import test_stats                     # noqa: E402
 import test_worker                    # noqa: E402
 
-SUITE_SECONDS = 240
+SUITE_SECONDS = 480
 
 # In run order. The drain test stops the app, so it and what needs its
 # aftermath (privacy: nginx's own error lines) come last.
