@@ -72,6 +72,16 @@ calendar_notice(struct req *r, const char *case_id, bool force)
 	PQclear(res);
 }
 
+/* Whether this officer may change the calendar: an admin of a unit at the
+ * top of the tree (the federation), since the calendar counts for every
+ * unit's cases. PostgreSQL holds the same rule (sql/017). */
+static bool
+calendar_editor(const struct req *r)
+{
+	const char *p = r->officer->unit_path;   /* "/12/" at the top, "/12/34/" below */
+	return r->officer->role >= ROLE_ADMIN && p[0] == '/' && strchr(p + 1, '/') != NULL && strchr(p + 1, '/')[1] == '\0';
+}
+
 /* What the holiday form holds: the values typed and, when refused, why. */
 struct holiday_form {
 	const char *day, *name, *source, *error;
@@ -142,7 +152,12 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		html_text(b, PQgetvalue(res, i, 3));
 		html_raw_trusted(b, "</td><td>");
 		html_text(b, PQgetvalue(res, i, 4));
-		html_raw_trusted(b, "</td><td><a href=\"/admin/calendar?year=");
+		html_raw_trusted(b, "</td><td>");
+		if (!calendar_editor(r)) {
+			html_raw_trusted(b, "</td></tr>");
+			continue;
+		}
+		html_raw_trusted(b, "<a href=\"/admin/calendar?year=");
 		html_url_arg(b, year);
 		html_raw_trusted(b, "&amp;day=");
 		html_url_arg(b, PQgetvalue(res, i, 0));
@@ -162,7 +177,15 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		html_raw_trusted(b, "</td></tr>");
 	}
 	PQclear(res);
-	html_raw_trusted(b, "</tbody></table><h3 id=\"holiday-form\">");
+	html_raw_trusted(b, "</tbody></table>");
+	if (!calendar_editor(r)) {
+		html_raw_trusted(b, "<p class=\"hint\" id=\"calendar-readonly\">");
+		html_text(b, L(r, "Lịch dùng chung cho mọi đơn vị: chỉ quản trị viên của đơn vị cấp cao nhất (LĐLĐ tỉnh) sửa được.",
+		    "The calendar counts for every unit: only an admin of the top unit (the provincial federation) can change it."));
+		html_raw_trusted(b, "</p></section>");
+		return;
+	}
+	html_raw_trusted(b, "<h3 id=\"holiday-form\">");
 	html_text(b, L(r, "Thêm hoặc sửa một ngày", "Add or correct a day"));
 	html_raw_trusted(b, "</h3><p class=\"hint\">");
 	html_text(b, L(r, "Nhập một ngày đã có để sửa tên và căn cứ. Ngày nghỉ bù cũng là một dòng.",
@@ -222,6 +245,12 @@ deadlines_section(struct req *r, const struct deadline_form *f)
 			html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"deadline-error\">");
 			html_text(b, f->error);
 			html_raw_trusted(b, "</p>");
+		}
+		if (!calendar_editor(r)) {
+			html_raw_trusted(b, "<p>");
+			html_text(b, PQgetvalue(res, i, 9));
+			html_raw_trusted(b, "</p></details>");
+			continue;
 		}
 		html_form_begin(r, "/admin/calendar", "filters");
 		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"deadline\"><input type=\"hidden\" name=\"code\" value=\"");
@@ -396,6 +425,10 @@ page_admin_calendar(struct req *r)
 {
 	if (r->method == METHOD_POST) {
 		const char *action = kv_get_or_empty(&r->form, "action");
+		if (!calendar_editor(r)) {
+			http_error(r, 403, MSG_NOT_ALLOWED_ROLE);
+			return;
+		}
 		if (strcmp(action, "holiday") == 0 || strcmp(action, "remove") == 0)
 			holiday_post(r, strcmp(action, "remove") == 0);
 		else if (strcmp(action, "deadline") == 0)

@@ -13,21 +13,25 @@ ALTER TABLE legal_deadline
     ADD CONSTRAINT legal_deadline_bounds CHECK (months <= 120 AND working_days <= 365 AND days <= 3650);
 
 -- Officers read both tables (deadlines are computed in their transaction);
--- only a transaction of an admin writes, and of legal_deadline only the
--- wording, the period and the source: which cases and stages a row
+-- only a transaction of an admin of a top unit (the federation: the
+-- calendar counts for every unit's cases) writes, and of legal_deadline only
+-- the wording, the period and the source: which cases and stages a row
 -- applies to stays the owner's (a migration), since code reads those.
+CREATE FUNCTION calendar_editor() RETURNS boolean LANGUAGE sql STABLE AS $$
+    SELECT coalesce(console_role() = 'admin' AND scope_path() ~ '^/[0-9]+/$', false)
+$$;
 GRANT INSERT, UPDATE, DELETE ON holiday TO tiengnoi_officer;
 GRANT UPDATE (description_vi, description_en, months, working_days, days, source) ON legal_deadline TO tiengnoi_officer;
 ALTER TABLE holiday ENABLE ROW LEVEL SECURITY;
 ALTER TABLE legal_deadline ENABLE ROW LEVEL SECURITY;
 CREATE POLICY read ON holiday FOR SELECT TO tiengnoi_officer USING (true);
-CREATE POLICY admin_insert ON holiday FOR INSERT TO tiengnoi_officer WITH CHECK (console_role() = 'admin');
+CREATE POLICY admin_insert ON holiday FOR INSERT TO tiengnoi_officer WITH CHECK (calendar_editor());
 CREATE POLICY admin_update ON holiday FOR UPDATE TO tiengnoi_officer
-    USING (console_role() = 'admin') WITH CHECK (console_role() = 'admin');
-CREATE POLICY admin_delete ON holiday FOR DELETE TO tiengnoi_officer USING (console_role() = 'admin');
+    USING (calendar_editor()) WITH CHECK (calendar_editor());
+CREATE POLICY admin_delete ON holiday FOR DELETE TO tiengnoi_officer USING (calendar_editor());
 CREATE POLICY read ON legal_deadline FOR SELECT TO tiengnoi_officer USING (true);
 CREATE POLICY admin_update ON legal_deadline FOR UPDATE TO tiengnoi_officer
-    USING (console_role() = 'admin') WITH CHECK (console_role() = 'admin');
+    USING (calendar_editor()) WITH CHECK (calendar_editor());
 
 -- The last day the holiday calendar covers: 31 December of the last year
 -- with any holiday (NULL when there is none). A working-day count that

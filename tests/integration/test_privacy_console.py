@@ -456,12 +456,26 @@ def test_calendar_bad_input_and_roles(t, stack):
         c.get("/admin/")
         t.eq(c.post("/admin/calendar", [("action", "holiday"), ("day", "2028-06-01"), ("name", "x")]).status, 403,
              f"{who} adding a holiday")
+    # an admin below the top unit reads the calendar (it counts for every unit's cases) but cannot change it
+    ward_admin = _officer(t, stack, "qt.lich." + secrets.token_hex(3), "CD-TANPHONG", "admin")
+    page = ward_admin.get("/admin/calendar?year=2028")
+    t.eq(page.status, 200, "a ward admin reads the calendar")
+    t.check('id="calendar-readonly"' in page.text and 'value="holiday"' not in page.text and 'value="deadline"' not in page.text,
+            "a ward admin's calendar has no forms, and says who can change it")
+    for form in ([("action", "holiday"), ("day", "2028-06-01"), ("name", "x")],
+                 [("action", "remove"), ("day", "2028-01-26")],
+                 [("action", "deadline"), ("code", "mediation_ends"), ("description_vi", "x"), ("description_en", "x"),
+                  ("unit", "working_days"), ("count", "50"), ("source", "x")]):
+        r = ward_admin.post("/admin/calendar", form)
+        t.eq(r.status, 403, f"a ward admin's {form[0][1]} on the calendar")
+        t.check(not harness.readable_vi_problems(r), "on a readable page")
     t.eq(stack.value("SELECT count(*) AS n FROM holiday WHERE day = '2028-06-01'"), 0, "a holiday added by a refused role")
+    t.eq(stack.value("SELECT count(*) AS n FROM holiday WHERE day = '2028-01-26'"), 1, "a holiday removed by a refused role")
 
-    def tx(role, sql):
+    def tx(role, sql, unit="LDLD-LAICHAU"):
         return subprocess.run(
             ["psql", "-X", "-q", "-At", "-h", str(stack.run_dir), "-U", "tiengnoi", "-d", "tiengnoi", "-v", "ON_ERROR_STOP=1"],
-            input=(f"BEGIN; SELECT set_config('tiengnoi.scope', (SELECT path FROM org_unit WHERE code = 'LDLD-LAICHAU'), true), "
+            input=(f"BEGIN; SELECT set_config('tiengnoi.scope', (SELECT path FROM org_unit WHERE code = '{unit}'), true), "
                    f"set_config('tiengnoi.role', '{role}', true) \\g /dev/null\n"
                    f"SET LOCAL ROLE tiengnoi_officer; {sql}; ROLLBACK;").encode(), capture_output=True, timeout=20)
 
@@ -476,6 +490,10 @@ def test_calendar_bad_input_and_roles(t, stack):
         t.check(p.returncode == 0 and _out(p).strip() == "", f"{role} transaction changes a legal deadline: {_out(p)!r}")
         p = tx(role, "SELECT count(*) FROM holiday")
         t.check(p.returncode == 0 and int(_out(p).strip() or 0) > 30, f"{role} transaction cannot read holidays: {_err(p)!r}")
+    p = tx("admin", "INSERT INTO holiday (day, name) VALUES ('2028-06-01', 'x')", unit="CD-TANPHONG")
+    t.check(p.returncode != 0 and "row-level security" in _err(p), f"a ward admin's transaction inserts a holiday: {_err(p)!r}")
+    p = tx("admin", "UPDATE legal_deadline SET working_days = 50 WHERE code = 'mediation_ends' RETURNING code", unit="CD-TANPHONG")
+    t.check(p.returncode == 0 and _out(p).strip() == "", f"a ward admin's transaction changes a legal deadline: {_out(p)!r}")
     p = tx("admin", "INSERT INTO holiday (day, name) VALUES ('2028-06-01', 'x') RETURNING day")
     t.check(p.returncode == 0 and "2028-06-01" in _out(p), f"admin transaction cannot insert a holiday: {_err(p)!r}")
     p = tx("admin", "UPDATE legal_deadline SET stages = '{court}' WHERE code = 'mediation_ends'")
