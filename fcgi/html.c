@@ -229,3 +229,45 @@ html_admin_notice(struct req *r, const struct html_notice *notices, size_t n)
 		html_raw_trusted(r->out, "</p>");
 	}
 }
+
+/* Opens a labelled field of a console form: <div class="field">, the label
+ * of control `id` (NULL: the caller writes its own, e.g. around a
+ * checkbox), a hint, and the error right above the control as "e-ID", which
+ * html_field_invalid() ties the control to. The caller writes the control,
+ * then "</div>". */
+void
+html_field_begin(struct req *r, const char *id, const char *label, const char *hint, const char *error)
+{
+	struct buf *b = r->out;
+	html_raw_trusted(b, error ? "<div class=\"field error\">" : "<div class=\"field\">");
+	if (label) {
+		html_raw_trusted(b, "<label for=\"");
+		html_attr(b, id);
+		html_raw_trusted(b, "\">");
+		html_text(b, label);
+		html_raw_trusted(b, "</label>");
+	}
+	if (hint) {
+		html_raw_trusted(b, "<p class=\"hint\">");
+		html_text(b, hint);
+		html_raw_trusted(b, "</p>");
+	}
+	if (error) {
+		html_raw_trusted(b, "<p class=\"msg\" role=\"alert\" id=\"e-");
+		html_attr(b, id);
+		html_raw_trusted(b, "\">");
+		html_text(b, error);
+		html_raw_trusted(b, "</p>");
+	}
+}
+
+/* Inside a control's tag: the attributes that tie it to its error, if any. */
+void
+html_field_invalid(struct req *r, const char *id, const char *error)
+{
+	if (error == NULL)
+		return;
+	html_raw_trusted(r->out, " aria-invalid=\"true\" aria-describedby=\"e-");
+	html_attr(r->out, id);
+	html_raw_trusted(r->out, "\"");
+}

@@ -14,6 +14,8 @@ void html_admin_end(struct req *);
 void html_admin_page(struct req *, int status, const char *title);
 void html_form_begin(struct req *, const char *action, const char *cls);
 void html_form_files_begin(struct req *, const char *action, const char *cls);
+void html_field_begin(struct req *, const char *id, const char *label, const char *hint, const char *error);
+void html_field_invalid(struct req *, const char *id, const char *error);
 
 /* What a finished console action says on the page it redirects to (?done=KEY). */
 struct html_notice {

@@ -277,11 +277,7 @@ case_fields_problem(struct req *r, const char *title, const char *kind, const ch
 static void
 field_label(struct req *r, const char *ident, const char *vi, const char *en)
 {
-	html_raw_trusted(r->out, "<div class=\"field\"><label for=\"f-");
-	html_attr(r->out, ident);
-	html_raw_trusted(r->out, "\">");
-	html_text(r->out, L(r, vi, en));
-	html_raw_trusted(r->out, "</label>");
+	html_field_begin(r, arena_printf(r->arena, "f-%s", ident), L(r, vi, en), NULL, NULL);
 }
 
 /* The fields a case is created with and edited by (checked by

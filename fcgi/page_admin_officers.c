@@ -129,37 +129,6 @@ posted(struct req *r, const char *name)
 	return text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, name)));
 }
 
-/* Starts a labelled field; with an error, the message sits right above the
- * control, which points at it (aria-describedby). */
-static void
-field_begin(struct req *r, const char *id, const char *label, const char *error)
-{
-	struct buf *b = r->out;
-	html_raw_trusted(b, error ? "<div class=\"field error\"><label for=\"" : "<div class=\"field\"><label for=\"");
-	html_attr(b, id);
-	html_raw_trusted(b, "\">");
-	html_text(b, label);
-	html_raw_trusted(b, "</label>");
-	if (error) {
-		html_raw_trusted(b, "<p class=\"msg\" role=\"alert\" id=\"e-");
-		html_attr(b, id);
-		html_raw_trusted(b, "\">");
-		html_text(b, error);
-		html_raw_trusted(b, "</p>");
-	}
-}
-
-/* The attributes that tie a control to its error, if any. */
-static void
-invalid_attrs(struct req *r, const char *id, const char *error)
-{
-	if (error == NULL)
-		return;
-	html_raw_trusted(r->out, " aria-invalid=\"true\" aria-describedby=\"e-");
-	html_attr(r->out, id);
-	html_raw_trusted(r->out, "\"");
-}
-
 static void
 password_rule(struct req *r)
 {
@@ -218,7 +187,7 @@ unit_select(struct req *r, const struct unit_row *u, int n, const char *selected
 {
 	struct buf *b = r->out;
 	html_raw_trusted(b, "<select id=\"f-unit\" name=\"unit\" required");
-	invalid_attrs(r, "f-unit", error);
+	html_field_invalid(r, "f-unit", error);
 	html_raw_trusted(b, "><option value=\"\">—</option>");
 	int top = n > 0 ? u[0].depth : 0;
 	for (int i = 0; i < n; i++) {
@@ -242,7 +211,7 @@ role_select(struct req *r, const char *selected, const char *error)
 {
 	struct buf *b = r->out;
 	html_raw_trusted(b, "<select id=\"f-role\" name=\"role\" required");
-	invalid_attrs(r, "f-role", error);
+	html_field_invalid(r, "f-role", error);
 	html_raw_trusted(b, ">");
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
 		html_raw_trusted(b, selected && strcmp(selected, roles[i].value) == 0 ? "<option selected value=\"" : "<option value=\"");
@@ -272,31 +241,31 @@ create_form(struct req *r, const struct new_officer *f, const struct unit_row *u
 	html_raw_trusted(b, "</h2>");
 	html_form_begin(r, "/admin/officers", "officer-new");
 	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"create\">");
-	field_begin(r, "f-username", L(r, "Tên đăng nhập (3–40 ký tự: a-z, 0-9, dấu chấm, gạch dưới, gạch ngang)",
-	    "Username (3–40 characters: a-z, 0-9, dot, underscore, hyphen)"), f->e_username);
+	html_field_begin(r, "f-username", L(r, "Tên đăng nhập (3–40 ký tự: a-z, 0-9, dấu chấm, gạch dưới, gạch ngang)",
+	    "Username (3–40 characters: a-z, 0-9, dot, underscore, hyphen)"), NULL, f->e_username);
 	html_raw_trusted(b, "<input type=\"text\" id=\"f-username\" name=\"username\" maxlength=\"40\" autocomplete=\"off\" "
 	    "autocapitalize=\"none\" spellcheck=\"false\" required value=\"");
 	html_attr(b, f->username ? f->username : "");
 	html_raw_trusted(b, "\"");
-	invalid_attrs(r, "f-username", f->e_username);
+	html_field_invalid(r, "f-username", f->e_username);
 	html_raw_trusted(b, "></div>");
-	field_begin(r, "f-name", L(r, "Họ và tên", "Full name"), f->e_name);
+	html_field_begin(r, "f-name", L(r, "Họ và tên", "Full name"), NULL, f->e_name);
 	html_raw_trusted(b, "<input type=\"text\" id=\"f-name\" name=\"display_name\" maxlength=\"100\" required value=\"");
 	html_attr(b, f->name ? f->name : "");
 	html_raw_trusted(b, "\"");
-	invalid_attrs(r, "f-name", f->e_name);
+	html_field_invalid(r, "f-name", f->e_name);
 	html_raw_trusted(b, "></div>");
-	field_begin(r, "f-unit", L(r, "Đơn vị (phạm vi xem và xử lý)", "Unit (what they can see and handle)"), f->e_unit);
+	html_field_begin(r, "f-unit", L(r, "Đơn vị (phạm vi xem và xử lý)", "Unit (what they can see and handle)"), NULL, f->e_unit);
 	unit_select(r, u, nu, f->unit, NULL, f->e_unit);
 	html_raw_trusted(b, "</div>");
-	field_begin(r, "f-role", L(r, "Vai trò", "Role"), f->e_role);
+	html_field_begin(r, "f-role", L(r, "Vai trò", "Role"), NULL, f->e_role);
 	role_select(r, f->role ? f->role : "officer", f->e_role);
 	html_raw_trusted(b, "</div>");
-	field_begin(r, "f-password", L(r, "Mật khẩu ban đầu (trao trực tiếp cho cán bộ)", "Initial password (hand it over in person)"),
+	html_field_begin(r, "f-password", L(r, "Mật khẩu ban đầu (trao trực tiếp cho cán bộ)", "Initial password (hand it over in person)"), NULL,
 	    f->e_password);
 	password_rule(r);
 	html_raw_trusted(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
-	invalid_attrs(r, "f-password", f->e_password);
+	html_field_invalid(r, "f-password", f->e_password);
 	html_raw_trusted(b, "></div><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Tạo tài khoản", "Create the account"));
 	html_raw_trusted(b, "</button></form>");
@@ -727,17 +696,17 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 	html_raw_trusted(b, "</h2>");
 	html_form_begin(r, base, "officer-edit");
 	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"update\">");
-	field_begin(r, "f-name", L(r, "Họ và tên", "Full name"), e->e_name);
+	html_field_begin(r, "f-name", L(r, "Họ và tên", "Full name"), NULL, e->e_name);
 	html_raw_trusted(b, "<input type=\"text\" id=\"f-name\" name=\"display_name\" maxlength=\"100\" required value=\"");
 	html_attr(b, e->name ? e->name : t->name);
 	html_raw_trusted(b, "\"");
-	invalid_attrs(r, "f-name", e->e_name);
+	html_field_invalid(r, "f-name", e->e_name);
 	html_raw_trusted(b, "></div>");
 	if (!self) {
-		field_begin(r, "f-unit", L(r, "Đơn vị (phạm vi xem và xử lý)", "Unit (what they can see and handle)"), e->e_unit);
+		html_field_begin(r, "f-unit", L(r, "Đơn vị (phạm vi xem và xử lý)", "Unit (what they can see and handle)"), NULL, e->e_unit);
 		unit_select(r, u, nu, e->unit ? e->unit : t->unit_id, t->unit_id, e->e_unit);
 		html_raw_trusted(b, "</div>");
-		field_begin(r, "f-role", L(r, "Vai trò", "Role"), e->e_role);
+		html_field_begin(r, "f-role", L(r, "Vai trò", "Role"), NULL, e->e_role);
 		role_select(r, e->role ? e->role : t->role, e->e_role);
 		html_raw_trusted(b, "</div>");
 	}
@@ -751,11 +720,11 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 		html_raw_trusted(b, "</h2>");
 		html_form_begin(r, base, "officer-passwd");
 		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"passwd\">");
-		field_begin(r, "f-password", L(r, "Mật khẩu mới (trao trực tiếp cho cán bộ; mọi phiên đăng nhập của họ sẽ kết thúc và tài khoản được mở khóa)",
-		    "New password (hand it over in person; all their sessions end and a lockout is cleared)"), e->e_password);
+		html_field_begin(r, "f-password", L(r, "Mật khẩu mới (trao trực tiếp cho cán bộ; mọi phiên đăng nhập của họ sẽ kết thúc và tài khoản được mở khóa)",
+		    "New password (hand it over in person; all their sessions end and a lockout is cleared)"), NULL, e->e_password);
 		password_rule(r);
 		html_raw_trusted(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
-		invalid_attrs(r, "f-password", e->e_password);
+		html_field_invalid(r, "f-password", e->e_password);
 		html_raw_trusted(b, "></div><button type=\"submit\" class=\"btn\">");
 		html_text(b, L(r, "Đặt mật khẩu mới", "Set the new password"));
 		html_raw_trusted(b, "</button></form>");

@@ -202,36 +202,6 @@ err_of(const struct errs *e, const char *field)
 	return NULL;
 }
 
-static void
-field_begin(struct req *r, const char *id, const char *label, const char *hint, const char *error)
-{
-	struct buf *b = r->out;
-	html_raw_trusted(b, error ? "<div class=\"field error\"><label for=\"" : "<div class=\"field\"><label for=\"");
-	html_attr(b, id);
-	html_raw_trusted(b, "\">");
-	html_text(b, label);
-	html_raw_trusted(b, "</label>");
-	if (hint) {
-		html_raw_trusted(b, "<p class=\"hint\">");
-		html_text(b, hint);
-		html_raw_trusted(b, "</p>");
-	}
-}
-
-static void
-field_end(struct req *r, const char *id, const char *error)
-{
-	struct buf *b = r->out;
-	if (error) {
-		html_raw_trusted(b, "<p class=\"msg\" id=\"");
-		html_attr(b, id);
-		html_raw_trusted(b, "-e\">");
-		html_text(b, error);
-		html_raw_trusted(b, "</p>");
-	}
-	html_raw_trusted(b, "</div>");
-}
-
 /* id, name and, on error, the link to the message. */
 static void
 control_attrs(struct req *r, const char *id, const char *name, const char *error)
@@ -242,11 +212,7 @@ control_attrs(struct req *r, const char *id, const char *name, const char *error
 	html_raw_trusted(b, "\" name=\"");
 	html_attr(b, name);
 	html_raw_trusted(b, "\"");
-	if (error) {
-		html_raw_trusted(b, " aria-invalid=\"true\" aria-describedby=\"");
-		html_attr(b, id);
-		html_raw_trusted(b, "-e\"");
-	}
+	html_field_invalid(r, id, error);
 }
 
 static void
@@ -255,13 +221,13 @@ input(struct req *r, const char *form, const char *name, const char *label, cons
 {
 	struct buf *b = r->out;
 	const char *id = arena_printf(r->arena, "f-%s-%s", form, name), *error = err_of(e, name);
-	field_begin(r, id, label, hint, error);
+	html_field_begin(r, id, label, hint, error);
 	html_raw_trusted(b, "<input type=\"text\"");
 	control_attrs(r, id, name, error);
 	buf_appendf(b, " maxlength=\"%d\"%s value=\"", maxlen, required ? " required" : "");
 	html_attr(b, value ? value : "");
 	html_raw_trusted(b, "\">");
-	field_end(r, id, error);
+	html_raw_trusted(b, "</div>");
 }
 
 /* A <select> of fixed choices: values[i] shown as labels[i]. */
@@ -271,7 +237,7 @@ choice(struct req *r, const char *form, const char *name, const char *label, con
 {
 	struct buf *b = r->out;
 	const char *id = arena_printf(r->arena, "f-%s-%s", form, name), *error = err_of(e, name);
-	field_begin(r, id, label, NULL, error);
+	html_field_begin(r, id, label, NULL, error);
 	html_raw_trusted(b, "<select");
 	control_attrs(r, id, name, error);
 	html_raw_trusted(b, ">");
@@ -283,7 +249,7 @@ choice(struct req *r, const char *form, const char *name, const char *label, con
 		html_raw_trusted(b, "</option>");
 	}
 	html_raw_trusted(b, "</select>");
-	field_end(r, id, error);
+	html_raw_trusted(b, "</div>");
 }
 
 /* A form's button (its opening tag a string literal of the caller) and the form's end. */
@@ -330,7 +296,7 @@ unit_select(struct req *r, PGresult *t, const char *form, const char *name, cons
 {
 	struct buf *b = r->out;
 	const char *id = arena_printf(r->arena, "f-%s-%s", form, name), *error = err_of(e, name);
-	field_begin(r, id, label, hint, error);
+	html_field_begin(r, id, label, hint, error);
 	html_raw_trusted(b, "<select");
 	control_attrs(r, id, name, error);
 	html_raw_trusted(b, any ? "><option value=\"\">—</option>" : " required><option value=\"\">—</option>");
@@ -350,7 +316,7 @@ unit_select(struct req *r, PGresult *t, const char *form, const char *name, cons
 		html_raw_trusted(b, ")</option>");
 	}
 	html_raw_trusted(b, "</select>");
-	field_end(r, id, error);
+	html_raw_trusted(b, "</div>");
 }
 
 static void
@@ -617,11 +583,12 @@ unit_page(struct req *r, int status, const struct unit *u, const char *which, co
 			unit_select(r, t, "merge", "into", L(r, "Đơn vị nhận", "Receiving unit"), NULL,
 			    mine ? kv_get_or_empty(v, "into") : NULL, u->path, false, mine ? e : NULL);
 			const char *cerr = mine ? err_of(e, "confirm") : NULL;
-			html_raw_trusted(b, cerr ? "<div class=\"field error\">" : "<div class=\"field\">");
-			html_raw_trusted(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"confirm\" value=\"1\" id=\"f-merge-confirm\" required> ");
+			html_field_begin(r, "f-merge-confirm", NULL, NULL, cerr);
+			html_raw_trusted(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"confirm\" value=\"1\" id=\"f-merge-confirm\" required");
+			html_field_invalid(r, "f-merge-confirm", cerr);
+			html_raw_trusted(b, "> ");
 			html_text(b, L(r, "Tôi hiểu việc sáp nhập không hoàn tác được từ đây", "I understand a merge cannot be undone here"));
-			html_raw_trusted(b, "</label>");
-			field_end(r, "f-merge-confirm", cerr);
+			html_raw_trusted(b, "</label></div>");
 			submit(r, "<button type=\"submit\" class=\"btn\">", "Sáp nhập", "Merge");
 		}
 	}

@@ -79,26 +79,6 @@ posted(struct req *r, const char *name, size_t max, const char **error)
 	return v;
 }
 
-/* Opens a labelled field; with an error, the message sits right above
- * the control. */
-static void
-field_open(struct req *r, const char *id, const char *label, const char *error)
-{
-	struct buf *b = r->out;
-	html_raw_trusted(b, "<div class=\"field\"><label for=\"");
-	html_attr(b, id);
-	html_raw_trusted(b, "\">");
-	html_text(b, label);
-	html_raw_trusted(b, "</label>");
-	if (error == NULL)
-		return;
-	html_raw_trusted(b, "<p class=\"msg\" role=\"alert\" id=\"e-");
-	html_attr(b, id);
-	html_raw_trusted(b, "\">");
-	html_text(b, error);
-	html_raw_trusted(b, "</p>");
-}
-
 /* The values and errors of the "record a request" form. */
 struct add_form {
 	const char *kind, *receipt, *subject, *note;
@@ -119,8 +99,10 @@ add_form_render(struct req *r, const struct add_form *f)
 	html_raw_trusted(b, "</p>");
 	html_form_begin(r, "/admin/requests", "stack");
 	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"add\">");
-	field_open(r, "f-kind", L(r, "Loại yêu cầu", "Kind of request"), f->e_kind);
-	html_raw_trusted(b, "<select id=\"f-kind\" name=\"kind\">");
+	html_field_begin(r, "f-kind", L(r, "Loại yêu cầu", "Kind of request"), NULL, f->e_kind);
+	html_raw_trusted(b, "<select id=\"f-kind\" name=\"kind\"");
+	html_field_invalid(r, "f-kind", f->e_kind);
+	html_raw_trusted(b, ">");
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		html_raw_trusted(b, "<option value=\"");
 		html_attr(b, kinds[i].value);
@@ -129,17 +111,23 @@ add_form_render(struct req *r, const struct add_form *f)
 		html_raw_trusted(b, "</option>");
 	}
 	html_raw_trusted(b, "</select></div>");
-	field_open(r, "f-receipt", L(r, "Mã biên nhận", "Receipt code"), f->e_receipt);
-	html_raw_trusted(b, "<input id=\"f-receipt\" name=\"receipt\" inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"40\" value=\"");
+	html_field_begin(r, "f-receipt", L(r, "Mã biên nhận", "Receipt code"), NULL, f->e_receipt);
+	html_raw_trusted(b, "<input id=\"f-receipt\" name=\"receipt\" inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"40\"");
+	html_field_invalid(r, "f-receipt", f->e_receipt);
+	html_raw_trusted(b, " value=\"");
 	html_attr(b, f->receipt);
 	html_raw_trusted(b, "\"></div>");
-	field_open(r, "f-subject", L(r, "Hoặc: mô tả người yêu cầu (khi không có mã)", "Or: who the person is (without a receipt)"),
+	html_field_begin(r, "f-subject", L(r, "Hoặc: mô tả người yêu cầu (khi không có mã)", "Or: who the person is (without a receipt)"), NULL,
 	    f->e_subject);
-	html_raw_trusted(b, "<textarea id=\"f-subject\" name=\"subject\" rows=\"2\" maxlength=\"500\">");
+	html_raw_trusted(b, "<textarea id=\"f-subject\" name=\"subject\" rows=\"2\" maxlength=\"500\"");
+	html_field_invalid(r, "f-subject", f->e_subject);
+	html_raw_trusted(b, ">");
 	html_text(b, f->subject);
 	html_raw_trusted(b, "</textarea></div>");
-	field_open(r, "f-note", L(r, "Ghi chú", "Note"), f->e_note);
-	html_raw_trusted(b, "<textarea id=\"f-note\" name=\"note\" rows=\"2\" maxlength=\"2000\">");
+	html_field_begin(r, "f-note", L(r, "Ghi chú", "Note"), NULL, f->e_note);
+	html_raw_trusted(b, "<textarea id=\"f-note\" name=\"note\" rows=\"2\" maxlength=\"2000\"");
+	html_field_invalid(r, "f-note", f->e_note);
+	html_raw_trusted(b, ">");
 	html_text(b, f->note);
 	html_raw_trusted(b, "</textarea></div><button type=\"submit\" class=\"btn\">");
 	html_text(b, L(r, "Ghi nhận", "Record"));

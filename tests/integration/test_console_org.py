@@ -105,10 +105,10 @@ def test_console_org_units(t, stack):
     t.eq(c.get(f"/admin/units/{aid}?ok=unit.create").status, 200, "its page")
 
     # bad input: 400, a message beside the field, the typed values kept, nothing stored
-    cases = [("code", "bad code!", "f-unit-code-e"), ("code", "CD-TANPHONG", "f-unit-code-e"), ("code", "", "f-unit-code-e"),
-             ("name", "", "f-unit-name-e"), ("name", "x" * 301, "f-unit-name-e"), ("hotline", "call me", "f-unit-hotline-e"),
-             ("kind", "galaxy", "f-unit-kind-e"), ("parent", "999999999", "f-unit-parent-e"), ("parent", "abc", "f-unit-parent-e"),
-             ("name", "hai\ndòng", "f-unit-name-e")]
+    cases = [("code", "bad code!", "e-f-unit-code"), ("code", "CD-TANPHONG", "e-f-unit-code"), ("code", "", "e-f-unit-code"),
+             ("name", "", "e-f-unit-name"), ("name", "x" * 301, "e-f-unit-name"), ("hotline", "call me", "e-f-unit-hotline"),
+             ("kind", "galaxy", "e-f-unit-kind"), ("parent", "999999999", "e-f-unit-parent"), ("parent", "abc", "e-f-unit-parent"),
+             ("name", "hai\ndòng", "e-f-unit-name")]
     before = stack.value("SELECT count(*) FROM org_unit")
     for field, value, msg_id in cases:
         pairs = [(k, value if k == field else (f"IT-B{sfx}" if k == "code" else v)) for k, v in good]
@@ -134,8 +134,8 @@ def test_console_org_units(t, stack):
                                                   for k, v in good]), "/admin/units/")
     r = c.post(f"/admin/units/{aid}", [("action", "reparent"), ("parent", str(bid))])
     t.eq(r.status, 400, "moving a unit under its own child")
-    t.check("dưới chính nó" in (parse_html(r.text).by_id.get("f-reparent-parent-e") or ""),
-            f"a clear message: {parse_html(r.text).by_id.get('f-reparent-parent-e')!r}")
+    t.check("dưới chính nó" in (parse_html(r.text).by_id.get("e-f-reparent-parent") or ""),
+            f"a clear message: {parse_html(r.text).by_id.get('e-f-reparent-parent')!r}")
     r = c.post(f"/admin/units/{aid}", [("action", "reparent"), ("parent", str(aid))])
     t.eq(r.status, 400, "moving a unit under itself")
     t.eq(stack.value("SELECT parent_id FROM org_unit WHERE id = :'i'", i=aid), province, "A stayed where it was")
@@ -216,7 +216,7 @@ def test_console_org_workplaces_qr(t, stack):
         r = c.post("/admin/workplaces", [(k, value if k == field else v) for k, v in base])
         t.eq(r.status, 400, f"workplace create with {field}={value!r}")
         doc = parse_html(r.text)
-        t.check(doc.by_id.get(f"f-new-{field}-e"), f"{field}={value!r}: message beside the field")
+        t.check(doc.by_id.get(f"e-f-new-{field}"), f"{field}={value!r}: message beside the field")
         if field != "name":
             t.eq(doc.inputs.get("name"), "Xưởng giữ tên", f"{field}={value!r}: the typed name is kept")
     t.eq(stack.value("SELECT count(*) FROM workplace WHERE name = 'Xưởng giữ tên'"), 0, "refused creates stored nothing")
@@ -230,7 +230,7 @@ def test_console_org_workplaces_qr(t, stack):
            "headcount": 15, "code": code}], "edited (the code stays)")
     t.eq(_audited(stack, "workplace.update", f"workplace:{wid}"), 1, "workplace.update audited")
     r = c.post(f"/admin/workplaces/{wid}", [(k, "abc" if k == "headcount" else v) for k, v in edit])
-    t.check(r.status == 400 and parse_html(r.text).by_id.get("f-edit-headcount-e"), f"a bad edit: {r.status}")
+    t.check(r.status == 400 and parse_html(r.text).by_id.get("e-f-edit-headcount"), f"a bad edit: {r.status}")
 
     # QR codes: create, scan, revoke, replace
     r = c.post(f"/admin/workplaces/{wid}", [("action", "qr_create"), ("label", "Cổng sau")])
