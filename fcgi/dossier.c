@@ -815,17 +815,7 @@ write_xlsx(json_t *d, export_write_fn write, void *ctx, char *err, size_t errlen
 		snprintf(err, errlen, "workbook: %s", lxw_strerror(le));
 		goto done;
 	}
-	char chunk[65536];
-	ssize_t n;
-	lseek(fd, 0, SEEK_SET);
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (write(ctx, chunk, (size_t)n) != 0) {
-			snprintf(err, errlen, "the receiver went away");
-			goto done;
-		}
-	rc = n < 0 ? -1 : 0;
-	if (n < 0)
-		snprintf(err, errlen, "reading the workbook: %s", strerror(errno));
+	rc = export_copy_file(fd, write, ctx, err, errlen);
 done:
 	close(fd);
 	unlink(path);

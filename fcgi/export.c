@@ -99,6 +99,26 @@ flush_buf(struct buf *b, export_write_fn write, void *ctx)
 	return rc;
 }
 
+/* Sends a finished file (a workbook written to a temporary file) from its
+ * start to write(ctx, ...). 0, or -1 with err. */
+int
+export_copy_file(int fd, export_write_fn write, void *ctx, char *err, size_t errlen)
+{
+	char chunk[65536];
+	ssize_t n;
+	lseek(fd, 0, SEEK_SET);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if (write(ctx, chunk, (size_t)n) != 0) {
+			snprintf(err, errlen, "the receiver went away");
+			return -1;
+		}
+	if (n < 0) {
+		snprintf(err, errlen, "reading the workbook: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- XLSX ---- */
 
 struct xlsx_sheet {
@@ -306,14 +326,8 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 			snprintf(err, errlen, "workbook: %s", lxw_strerror(e));
 			goto done;
 		}
-		char chunk[65536];
-		ssize_t n;
-		lseek(xfd, 0, SEEK_SET);
-		while ((n = read(xfd, chunk, sizeof(chunk))) > 0)
-			if (write(ctx, chunk, (size_t)n) != 0) {
-				snprintf(err, errlen, "the receiver went away");
-				goto done;
-			}
+		if (export_copy_file(xfd, write, ctx, err, errlen) != 0)
+			goto done;
 	}
 	if (flush_buf(&out, write, ctx) != 0) {
 		snprintf(err, errlen, "the receiver went away");

@@ -17,6 +17,7 @@ typedef int (*export_write_fn)(void *ctx, const void *data, size_t n);
 struct db;
 struct form_set;
 void export_csv_cell(struct buf *, const char *s, bool is_number);
+int export_copy_file(int fd, export_write_fn, void *ctx, char *err, size_t errlen);
 int export_submissions(struct db *, const struct form_set *, const struct export_query *, enum export_format,
     export_write_fn, void *ctx, char *err, size_t errlen);
 

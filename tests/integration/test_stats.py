@@ -1,4 +1,6 @@
 """test_stats.py: the periodic statistics table (HTML and XLSX) against hand-computed figures, the dashboard's charts and tables, scope, bad dates, audit."""
+import csv
+import html
 import io
 import json
 import re
@@ -207,3 +209,97 @@ def test_dashboard(t, stack):
     t.eq(d.status, 200, "the ward officer's dashboard")
     t.check("Công đoàn thử thống kê" not in d.text and f'data-unit="{ids[PARENT]}"' not in d.text,
             "the ward officer's dashboard shows nothing of the province's other units")
+
+
+def _xlsx_rows(data):
+    """The statistics sheet as {row number: [(column letters, number or shared-string text)]}."""
+    z = zipfile.ZipFile(io.BytesIO(data))
+    shared = []
+    if "xl/sharedStrings.xml" in z.namelist():
+        shared = [html.unescape(re.sub(r"<[^>]+>", "", s)) for s in
+                  re.findall(r"<si>(.*?)</si>", z.read("xl/sharedStrings.xml").decode(), re.S)]
+    sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    rows = {}
+    for ref, attrs, v in re.findall(r'<c r="([A-Z]+\d+)"([^>]*)>(?:<f>[^<]*</f>)?<v>([^<]*)</v></c>', sheet):
+        col, row = re.match(r"([A-Z]+)(\d+)", ref).groups()
+        val = shared[int(v)] if 't="s"' in attrs else float(v)
+        rows.setdefault(int(row), []).append((col, val))
+    return rows
+
+
+def test_stats_cli(t, stack):
+    ids = _seed(stack)
+    logins = harness.demo_logins(stack)
+    c = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
+    t.require(c.cookie, "the province officer signs in")
+    page = _table_values(c.get(f"/admin/stats?unit={ids[PARENT]}&from={FROM}&to={TO}").text)
+    t.require(page.get("total"), "the console page has figures")
+    audits = stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.export' AND object = :'o'",
+                         o=f"unit:{ids[PARENT]}")
+    args = ("export", "stats", "--unit", PARENT, "--from", FROM, "--to", TO, "--format")
+
+    j = stack.admin(*args, "json")
+    t.require(j.returncode == 0, f"export stats json: {j.stderr.decode()}")
+    doc = json.loads(j.stdout)
+    t.eq((doc["unit"]["code"], doc["from"], doc["to"]), (PARENT, FROM, TO), "the JSON names the unit and period")
+    keys = [col["key"] for col in doc["columns"]]
+    jrows = {row["id"]: row["values"] for row in doc["rows"]}
+    t.eq(sorted(jrows), sorted(page), "the JSON has the page's rows")
+    t.eq(jrows, {u: {k: page[u].get(k) for k in keys} for u in page}, "JSON figures equal the console page's")
+    t.eq([row["id"] for row in doc["rows"]][-1], "total", "the total comes last")
+
+    s = stack.admin(*args, "csv")
+    t.require(s.returncode == 0, f"export stats csv: {s.stderr.decode()}")
+    t.check(s.stdout.startswith(b"\xef\xbb\xbf"), "the CSV starts with a UTF-8 BOM")
+    table = list(csv.reader(io.StringIO(s.stdout.decode("utf-8-sig"))))
+    t.eq(table[0][3:], [col["label"] for col in doc["columns"]], "CSV header: the column labels, in the JSON's order")
+    crows = {r[0]: dict(zip(keys, map(int, r[3:]))) for r in table[1:]}
+    t.eq(crows, jrows, "CSV figures equal the JSON's (and so the page's)")
+    t.eq([r[0] for r in table[1:]], [row["id"] for row in doc["rows"]], "CSV rows in the JSON's order")
+
+    x = stack.admin(*args, "xlsx")
+    t.require(x.returncode == 0, f"export stats xlsx: {x.stderr.decode()}")
+    sheet = _xlsx_rows(x.stdout)
+    for i, row in enumerate(doc["rows"]):
+        cells = sheet.get(5 + i, [])
+        t.eq(cells[0][1] if cells else None, row["name"], f"XLSX row {5 + i} is {row['id']}")
+        t.eq([v for _, v in cells[1:]], [float(row["values"][k]) for k in keys], f"XLSX figures of {row['id']}")
+    t.eq(stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.export' AND object = :'o'",
+                     o=f"unit:{ids[PARENT]}") - audits, 3, "each CLI export is audited")
+
+    whole = stack.admin("export", "stats", "--from", FROM, "--to", TO, "--format", "json")
+    t.require(whole.returncode == 0, f"export stats without --unit: {whole.stderr.decode()}")
+    w = json.loads(whole.stdout)
+    want = stack.value("SELECT count(*) FROM submission WHERE status <> 'spam' AND received_at >= "
+                       "(:'f')::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' AND received_at < "
+                       "((:'t')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'", f=FROM, t=TO)
+    t.eq(w["rows"][-1]["values"]["reports"], want, "without --unit: the whole tree's reports in the period")
+    t.check(any(r["code"] == "LDLD-LAICHAU" for r in w["rows"]), "without --unit: a row per top unit")
+    t.check(stack.admin("export", "stats", "--format", "csv").returncode == 0, "no dates: this month so far")
+
+    # hostile unit names come out as text: escaped in JSON, neutralised in CSV, strings in XLSX
+    hostile = "=HYPERLINK(\"http://x\")<script>alert(1)</script>'; DROP TABLE submission; --"
+    if not stack.rows("SELECT 1 FROM org_unit WHERE code = 'STATS-HX'"):
+        _admin(stack, "unit", "add", "--code", "STATS-HX", "--name", "Thử tên lạ", "--parent", "LDLD-LAICHAU",
+               "--kind", "district")
+        _admin(stack, "unit", "add", "--code", "STATS-HX-1", "--name", hostile, "--parent", "STATS-HX",
+               "--kind", "grassroots")
+    hj = json.loads(stack.admin("export", "stats", "--unit", "STATS-HX", "--format", "json").stdout)
+    t.check(any(r["name"] == hostile for r in hj["rows"]), "the hostile name intact in JSON")
+    hc = stack.admin("export", "stats", "--unit", "STATS-HX", "--format", "csv").stdout.decode("utf-8-sig")
+    t.check(any(r[2] == "'" + hostile for r in csv.reader(io.StringIO(hc))), "the formula neutralised in CSV")
+    hx = _xlsx_rows(stack.admin("export", "stats", "--unit", "STATS-HX", "--format", "xlsx").stdout)
+    t.check(any(v == hostile for cells in hx.values() for _, v in cells), "the hostile name a string in XLSX")
+    t.eq(stack.value("SELECT count(*) FROM pg_tables WHERE tablename = 'submission'"), 1, "nothing dropped")
+
+    before = stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.export'")
+    for bad, why in [(("--unit", "NO-SUCH-UNIT"), "an unknown unit"), (("--from", "2026-02-30", "--to", TO), "no such day"),
+                     (("--from", "2026-04-01", "--to", "2026-03-01"), "from after to"),
+                     (("--from", "abc", "--to", TO), "a malformed date"), (("--from", FROM), "from without to"),
+                     (("--to", TO), "to without from"), (("--format", "pdf"), "an unknown format"),
+                     (("--unit", "X" * 100000), "a huge unit code"), (("--unit", b"\xff\xfe"), "a non-UTF-8 unit code"),
+                     (("--unit", "' OR 1=1 --"), "SQL in the unit code"), (("--bogus", "1"), "an unknown option")]:
+        r = stack.admin("export", "stats", *bad)
+        t.eq(r.returncode, 2, f"{why}: exit 2")
+        t.check(r.stdout == b"" and r.stderr.strip(), f"{why}: nothing on stdout, a message on stderr: {r.stderr[:200]!r}")
+    t.eq(stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.export'"), before, "refusals are not audited")
