@@ -379,26 +379,29 @@ page_admin_dashboard(struct req *r)
 {
 	struct buf *b = r->out;
 	const char *scope = r->officer->unit_path;
-	/* The window: the first day of the month 11 months ago (Vietnam time), on
-	 * received_at, so the received_at index bounds the scan. */
+	/* The window: from the first day of the month 11 months ago (Vietnam
+	 * time), read from the reports' daily facts (sql/019_stats_facts.sql). */
+	if (stats_fold(r->app->db) != 0) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
 	const char *p1[1] = { scope };
 	PGresult *mres = db_query(r->app->db,
-	    "SELECT to_char(date_trunc('month', s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh'), 'YYYY-MM'), s.form_id, count(*) "
-	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE u.path LIKE $1 || '%' AND s.status <> 'spam' "
-	    "AND s.received_at >= (date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '11 months') "
-	    "AT TIME ZONE 'Asia/Ho_Chi_Minh' GROUP BY 1, 2", 1, p1);
+	    "SELECT to_char(f.day, 'YYYY-MM'), f.form_id, sum(f.n) "
+	    "FROM submission_fact_all f JOIN workplace w ON w.id = f.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "WHERE u.path LIKE $1 || '%' AND f.fact = 'reports' "
+	    "AND f.day >= (date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '11 months')::date "
+	    "GROUP BY 1, 2 HAVING sum(f.n) <> 0", 1, p1);
 	PGresult *months = db_query(r->app->db,
 	    "SELECT to_char(m, 'YYYY-MM') FROM generate_series(date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 	    "- interval '11 months', date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh'), interval '1 month') m "
 	    "WHERE $1 <> '' ORDER BY 1", 1, p1);
 	const char *p2[2] = { scope, r->officer->unit_id };
 	PGresult *ures = db_query(r->app->db,
-	    "SELECT c.id::text, c.name, (SELECT count(*) FROM submission s JOIN workplace w ON w.id = s.workplace_id "
-	    "JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE c.path || '%' AND u.path LIKE $1 || '%' "
-	    "AND s.status <> 'spam' "
-	    "AND s.received_at >= (date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '11 months') "
-	    "AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "SELECT c.id::text, c.name, coalesce((SELECT sum(f.n) FROM submission_fact_all f "
+	    "JOIN workplace w ON w.id = f.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "WHERE u.path LIKE c.path || '%' AND u.path LIKE $1 || '%' AND f.fact = 'reports' "
+	    "AND f.day >= (date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '11 months')::date), 0) "
 	    "FROM org_unit c WHERE c.path LIKE $1 || '%' AND c.parent_id = $2::bigint ORDER BY c.name, c.id LIMIT 200", 2, p2);
 	PGresult *cres = db_query(r->app->db, "SELECT k.stage, count(*) FROM dispute_case k "
 	    "JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "

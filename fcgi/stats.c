@@ -181,23 +181,37 @@ zeros(struct arena *a, size_t n)
 	return v;
 }
 
+/* Folds the reports' logged changes into their daily sums
+ * (sql/019_stats_facts.sql), so what the statistics, dashboard and brief
+ * read is mostly sums; what is left in the log is still counted. Does not
+ * wait when another request is folding. -1 when the call failed (logged). */
+int
+stats_fold(struct db *db)
+{
+	PGresult *res = db_query(db, "SELECT submission_fact_compact()", 0, NULL);
+	if (!query_ok(res))
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
 /* Every query below puts a report or case into the bucket of the chosen
  * unit's direct child it falls under: the first path segment after the
  * unit's own path ("" for the unit's own workplaces). $1 scope, $2 the
- * unit's path, $3 and $4 first and last day (Vietnam time). Spam is left out. */
+ * unit's path, $3 and $4 first and last day (Vietnam time). Reports are
+ * read from their facts (sql/019_stats_facts.sql: spam is left out there,
+ * the rules of each figure are written there), summed over the period. */
 #define STATS_BUCKET "split_part(substr(u.path, length($2) + 1), '/', 1)"
-#define STATS_SUBS \
-	" FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id " \
-	"WHERE u.path LIKE $1 || '%' AND u.path LIKE $2 || '%' AND s.status <> 'spam' " \
-	"AND s.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' " \
-	"AND s.received_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+#define STATS_FACTS \
+	" FROM submission_fact_all f JOIN workplace w ON w.id = f.workplace_id JOIN org_unit u ON u.id = w.unit_id " \
+	"WHERE u.path LIKE $1 || '%' AND u.path LIKE $2 || '%' AND f.day BETWEEN $3::date AND $4::date "
 
 /* Reports by form and channel, and the people figures. -1 when a query failed. */
 static int
 load_reports(struct db *db, const char *const p[4], struct stats *st)
 {
-	PGresult *res = db_query(db, "SELECT " STATS_BUCKET ", s.form_id, s.channel, count(*)" STATS_SUBS
-	    "GROUP BY 1, 2, 3", 4, p);
+	PGresult *res = db_query(db, "SELECT " STATS_BUCKET ", f.form_id, f.channel, sum(f.n)" STATS_FACTS
+	    "AND f.fact = 'reports' GROUP BY 1, 2, 3 HAVING sum(f.n) <> 0", 4, p);
 	if (!query_ok(res))
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
@@ -213,26 +227,21 @@ load_reports(struct db *db, const char *const p[4], struct stats *st)
 	}
 	PQclear(res);
 
-	/* Workers: the lower bound of a wage or social-insurance report's
-	 * "coworkers" tier, 1 for any other report (and for "unknown"); survey
-	 * answers are opinions, not people affected. Wage arrears: "amount" of
-	 * the reports that give a total (amount_basis = total). SI months: the
-	 * months listed in months_unpaid. Accidents: safety reports of kind
-	 * accident, with their injured and dead. */
-	res = db_query(db, "SELECT " STATS_BUCKET ", count(DISTINCT s.workplace_id), "
-	    "coalesce(sum(CASE WHEN s.form_id = 'bargaining_survey' THEN 0 "
-	    "WHEN s.form_id IN ('wage_arrears', 'social_insurance') THEN CASE s.answers->>'coworkers' WHEN 't1_10' THEN 1 "
-	    "WHEN 't11_50' THEN 11 WHEN 't51_100' THEN 51 WHEN 't101_300' THEN 101 WHEN 't301_plus' THEN 301 ELSE 1 END "
-	    "ELSE 1 END), 0), "
-	    "coalesce(sum((s.answers->>'amount')::numeric) FILTER (WHERE s.form_id = 'wage_arrears' "
-	    "AND s.answers->>'amount_basis' = 'total' AND jsonb_typeof(s.answers->'amount') = 'number'), 0)::bigint, "
-	    "coalesce(sum(jsonb_array_length(s.answers->'months_unpaid')) FILTER (WHERE s.form_id = 'social_insurance' "
-	    "AND jsonb_typeof(s.answers->'months_unpaid') = 'array'), 0), "
-	    "count(*) FILTER (WHERE s.form_id = 'safety' AND s.answers->>'kind' = 'accident'), "
-	    "coalesce(sum((s.answers->>'injured')::numeric) FILTER (WHERE s.form_id = 'safety' AND s.answers->>'kind' = 'accident' "
-	    "AND jsonb_typeof(s.answers->'injured') = 'number'), 0)::bigint, "
-	    "coalesce(sum((s.answers->>'dead')::numeric) FILTER (WHERE s.form_id = 'safety' AND s.answers->>'kind' = 'accident' "
-	    "AND jsonb_typeof(s.answers->'dead') = 'number'), 0)::bigint" STATS_SUBS "GROUP BY 1", 4, p);
+	/* Per workplace first, so "workplaces concerned" counts those with a
+	 * report; then per bucket. Workers, wage arrears (totals only), SI
+	 * months, accidents with their injured and dead: see the facts. */
+	res = db_query(db, "SELECT b, count(*) FILTER (WHERE reports > 0), coalesce(sum(workers), 0)::bigint, "
+	    "coalesce(sum(wage), 0)::bigint, coalesce(sum(si), 0)::bigint, coalesce(sum(accidents), 0)::bigint, "
+	    "coalesce(sum(injured), 0)::bigint, coalesce(sum(dead), 0)::bigint FROM (SELECT " STATS_BUCKET " AS b, "
+	    "f.workplace_id, sum(f.n) FILTER (WHERE f.fact = 'reports') AS reports, "
+	    "sum(f.v) FILTER (WHERE f.fact = 'reports') AS workers, "
+	    "sum(f.v) FILTER (WHERE f.fact = 'amount:total' AND f.form_id = 'wage_arrears') AS wage, "
+	    "sum(f.v) FILTER (WHERE f.fact = 'months_listed' AND f.form_id = 'social_insurance') AS si, "
+	    "sum(f.n) FILTER (WHERE f.fact = 'select:accident' AND f.form_id = 'safety') AS accidents, "
+	    "sum(f.v) FILTER (WHERE f.fact = 'injured' AND f.form_id = 'safety') AS injured, "
+	    "sum(f.v) FILTER (WHERE f.fact = 'dead' AND f.form_id = 'safety') AS dead" STATS_FACTS
+	    "AND f.fact IN ('reports', 'amount:total', 'months_listed', 'select:accident', 'injured', 'dead') "
+	    "GROUP BY 1, 2) x GROUP BY 1", 4, p);
 	if (!query_ok(res))
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++)
@@ -289,6 +298,8 @@ stats_collect(struct arena *a, struct db *db, const struct form_set *forms, cons
 {
 	*st = (struct stats){ .unit_id = unit_id, .from = from, .to = to, .lang = lang, .unit_code = "",
 	    .unit_path = "/", .unit_name = stats_pick(lang, "Toàn hệ thống", "The whole tree") };
+	if (stats_fold(db) != 0)
+		return -1;
 	if (*unit_id) {
 		const char *up[2] = { scope, unit_id };
 		PGresult *u = db_query(db, "SELECT u.name, u.path, u.code FROM org_unit u "

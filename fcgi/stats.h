@@ -53,6 +53,7 @@ struct stats {
 struct arena;
 struct db;
 struct form_set;
+int stats_fold(struct db *);
 int stats_collect(struct arena *, struct db *, const struct form_set *, const char *scope_path, const char *unit_id,
     const char *from, const char *to, enum lang, struct stats *out);
 const char *stats_table_name(enum stats_table, enum lang);
