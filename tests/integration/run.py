@@ -75,6 +75,8 @@ TESTS = [
     ("stats: periodic statistics per unit, XLSX, scope 404, bad dates 400, audit", test_stats.test_stats),
     ("stats: dashboard SVG charts with tables of the same counts, scope", test_stats.test_dashboard),
     ("stats: export stats CLI (CSV, XLSX, JSON) equals the console page; bad arguments exit 2", test_stats.test_stats_cli),
+    ("stats: the fast path's facts equal direct aggregates through status changes, anonymisation, purge, moves, RLS",
+     test_stats.test_facts_exact),
     ("case dossier: HTML, JSON, XLSX, CLI, revealed contacts only, scope, audit", test_dossier.test_dossier),
     ("officers: an admin creates officers over HTTP; only admins reach the page", test_console_officers.test_create_and_roles),
     ("officers: bad input is 400 with values kept and errors beside fields", test_console_officers.test_bad_input),
