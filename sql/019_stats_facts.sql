@@ -23,6 +23,8 @@ CREATE TABLE submission_fact (
 CREATE UNIQUE INDEX submission_fact_key ON submission_fact (workplace_id, day, form_id, channel, md5(fact));
 
 -- Reports' states not yet folded into submission_fact: +1 for a state that arrived, -1 for one that left.
+-- answers holds only the keys submission_facts() reads (submission_fact_answers()): never a worker's
+-- words, so an anonymised or deleted report leaves nothing of them here while it waits to be folded.
 CREATE TABLE submission_fact_log (
     workplace_id bigint NOT NULL,
     day          date NOT NULL,
@@ -87,7 +89,14 @@ CREATE FUNCTION submission_facts(form_id text, status text, urgent boolean, a js
     ) f WHERE status <> 'spam'
 $$;
 
--- The triggers append; they compute nothing, so an insert costs one more small heap insert. An update
+-- The answers submission_facts() reads, and nothing else: the keys it names, as they are.
+CREATE FUNCTION submission_fact_answers(a jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) FROM jsonb_each(a) e
+     WHERE e.key IN ('coworkers', 'category', 'kind', 'quality', 'amount', 'amount_basis', 'deducted', 'months_owed',
+                     'months_unpaid', 'injured', 'dead', 'wage_rise', 'meal_value_wanted', 'meal_value', 'priorities')
+$$;
+
+-- The triggers append; they compute no facts, so an insert costs one more small heap insert. An update
 -- that changes nothing the facts read (assignee, notes' timestamps, a move between two non-spam states)
 -- appends nothing. SECURITY DEFINER: the app's and officers' roles may not write these tables themselves.
 CREATE FUNCTION submission_fact_log_row() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
@@ -95,11 +104,11 @@ CREATE FUNCTION submission_fact_log_row() RETURNS trigger LANGUAGE plpgsql SECUR
 BEGIN
     IF TG_OP <> 'INSERT' THEN
         INSERT INTO submission_fact_log VALUES (OLD.workplace_id, (OLD.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
-            OLD.form_id, OLD.channel, OLD.status, OLD.urgent, OLD.answers, -1);
+            OLD.form_id, OLD.channel, OLD.status, OLD.urgent, submission_fact_answers(OLD.answers), -1);
     END IF;
     IF TG_OP <> 'DELETE' THEN
         INSERT INTO submission_fact_log VALUES (NEW.workplace_id, (NEW.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
-            NEW.form_id, NEW.channel, NEW.status, NEW.urgent, NEW.answers, 1);
+            NEW.form_id, NEW.channel, NEW.status, NEW.urgent, submission_fact_answers(NEW.answers), 1);
     END IF;
     RETURN NULL;
 END $$;

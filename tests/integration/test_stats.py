@@ -521,6 +521,11 @@ def test_facts_exact(t, stack):
     gone = rng.sample(ids, 40)
     stack.psql(f"DELETE FROM submission WHERE id IN ({','.join(map(str, gone))})")
     ids = [i for i in ids if i not in gone]
+    t.check(stack.value("SELECT count(*) FROM submission_fact_log WHERE sign = -1") >= 90,
+            "anonymised and deleted reports wait in the log")
+    t.eq(stack.value("SELECT count(*) FROM submission_fact_log WHERE answers ?| "
+                     "array['text', 'description', 'details', 'comments', 'where']"), 0,
+         "the log keeps none of a worker's words (only the answers the figures read)")
     _facts_equal(t, stack, "after anonymisation and purge, unfolded")
     _brief_equal(t, c, stack, "after anonymisation and purge")   # the page folds
     _facts_equal(t, stack, "after anonymisation and purge, folded")
