@@ -1,10 +1,8 @@
 /* stats.c: the periodic statistics table of a unit, computed once for /admin/stats and `tiengnoi-admin export stats`. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <xlsxwriter.h>
@@ -390,9 +388,9 @@ write_csv(struct buf *b, const struct stats *st)
 }
 
 /* JSON: the unit, the period, the columns (key, label, table) and the rows
- * with their values by column key, the total last. NULL when out of memory. */
-static char *
-write_json(const struct stats *st)
+ * with their values by column key, the total last. */
+static json_t *
+stats_json(const struct stats *st)
 {
 	json_t *cols = json_array(), *rows = json_array();
 	for (size_t c = 0; c < st->ncols; c++)
@@ -406,11 +404,8 @@ write_json(const struct stats *st)
 		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:o}", "id", row->id, "code", row->code,
 		    "name", row->name, "values", v));
 	}
-	json_t *d = json_pack("{s:{s:s, s:s, s:s}, s:s, s:s, s:o, s:o}", "unit", "id", *st->unit_id ? st->unit_id : "",
-	    "code", st->unit_code, "name", st->unit_name, "from", st->from, "to", st->to, "columns", cols, "rows", rows);
-	char *s = d ? json_dumps(d, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(d);
-	return s;
+	return json_pack("{s:{s:s, s:s, s:s}, s:s, s:s, s:o, s:o}", "unit", "id", st->unit_id, "code", st->unit_code,
+	    "name", st->unit_name, "from", st->from, "to", st->to, "columns", cols, "rows", rows);
 }
 
 /* XLSX: one sheet, the title and period, the tables side by side under
@@ -418,18 +413,10 @@ write_json(const struct stats *st)
 static int
 write_xlsx(const struct stats *st, export_write_fn write, void *ctx, char *err, size_t errlen)
 {
-	char path[] = "/tmp/tiengnoi-stats-XXXXXX";
-	int fd = mkstemp(path), rc = -1;
-	if (fd < 0) {
-		snprintf(err, errlen, "temporary file: %s", strerror(errno));
+	struct export_book bk;
+	if (export_book_open(&bk, false, err, errlen) != 0)
 		return -1;
-	}
-	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = "/tmp" };
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
-	if (wb == NULL) {
-		snprintf(err, errlen, "cannot start the workbook");
-		goto done;
-	}
+	lxw_workbook *wb = bk.wb;
 	enum lang l = st->lang;
 	lxw_format *bold = workbook_add_format(wb), *num = workbook_add_format(wb), *totalf = workbook_add_format(wb);
 	format_set_bold(bold);
@@ -472,16 +459,7 @@ write_xlsx(const struct stats *st, export_write_fn write, void *ctx, char *err, 
 	worksheet_set_column(ws, 0, 0, 40, NULL);
 	worksheet_set_column(ws, 1, (lxw_col_t)st->ncols, 14, NULL);
 	worksheet_freeze_panes(ws, 4, 1);
-	lxw_error e = workbook_close(wb);
-	if (e != LXW_NO_ERROR) {
-		snprintf(err, errlen, "workbook: %s", lxw_strerror(e));
-		goto done;
-	}
-	rc = export_copy_file(fd, write, ctx, err, errlen);
-done:
-	close(fd);
-	unlink(path);
-	return rc;
+	return export_book_finish(&bk, true, write, ctx, err, errlen);
 }
 
 /* Writes collected statistics in `fmt` to write(ctx, ...). 0, or -1 with err. */
@@ -490,21 +468,13 @@ stats_write(const struct stats *st, enum stats_format fmt, export_write_fn write
 {
 	if (fmt == STATS_XLSX)
 		return write_xlsx(st, write, ctx, err, errlen);
-	struct buf b = { 0 };
-	if (fmt == STATS_CSV)
-		write_csv(&b, st);
-	else {
-		char *s = write_json(st);
-		if (s) {
-			buf_puts(&b, s);
-			buf_putc(&b, '\n');
-		} else
-			b.failed = true;
-		free(s);
+	if (fmt == STATS_JSON) {
+		json_t *d = stats_json(st);
+		int rc = export_send_json(d, write, ctx, err, errlen);
+		json_decref(d);
+		return rc;
 	}
-	int rc = b.failed ? -1 : write(ctx, b.data, b.len);
-	if (rc != 0)
-		snprintf(err, errlen, b.failed ? "out of memory" : "the receiver went away");
-	buf_free(&b);
-	return rc;
+	struct buf b = { 0 };
+	write_csv(&b, st);
+	return export_send_buf(&b, write, ctx, err, errlen);
 }

@@ -96,6 +96,14 @@ def _seed(stack):
     return {c: str(stack.value("SELECT id FROM org_unit WHERE code = :'c'", c=c)) for c in (PARENT, CHILD_A, CHILD_B)}
 
 
+def _province(t, stack):
+    """The province officer signed in, and every demo login."""
+    logins = harness.demo_logins(stack)
+    c = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
+    t.require(c.cookie, "the province officer signs in")
+    return c, logins
+
+
 def _table_values(page):
     """{row data-unit: {data-col: int}} over every statistics table of the page."""
     out = {}
@@ -108,9 +116,7 @@ def _table_values(page):
 
 def test_stats(t, stack):
     ids = _seed(stack)
-    logins = harness.demo_logins(stack)
-    c = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
-    t.require(c.cookie, "the province officer signs in")
+    c, logins = _province(t, stack)
     url = f"/admin/stats?unit={ids[PARENT]}&from={FROM}&to={TO}"
     r = c.get(url)
     t.require(r.status == 200, f"the statistics page: {r.status} {r.text[:400]}")
@@ -170,9 +176,7 @@ def test_stats(t, stack):
 
 def test_dashboard(t, stack):
     ids = _seed(stack)
-    logins = harness.demo_logins(stack)
-    c = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
-    t.require(c.cookie, "the province officer signs in")
+    c, logins = _province(t, stack)
     r = c.get("/admin/dashboard")
     t.require(r.status == 200, f"the dashboard: {r.status} {r.text[:400]}")
     t.check(r.text.count("<svg class=\"chart\" role=\"img\"") == 2, "two server-drawn SVG charts")
@@ -229,9 +233,7 @@ def _xlsx_rows(data):
 
 def test_stats_cli(t, stack):
     ids = _seed(stack)
-    logins = harness.demo_logins(stack)
-    c = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
-    t.require(c.cookie, "the province officer signs in")
+    c, logins = _province(t, stack)
     page = _table_values(c.get(f"/admin/stats?unit={ids[PARENT]}&from={FROM}&to={TO}").text)
     t.require(page.get("total"), "the console page has figures")
     audits = stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.export' AND object = :'o'",
@@ -493,9 +495,7 @@ def test_facts_exact(t, stack):
     import random
     rng = random.Random(20261205)
     _fx_seed(stack, rng, 600)
-    logins = harness.demo_logins(stack)
-    c = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
-    t.require(c.cookie, "the province officer signs in")
+    c, logins = _province(t, stack)
     t.check(stack.value("SELECT count(*) FROM submission_fact_log") > 0, "new reports wait in the log")
     _facts_equal(t, stack, "before folding")
     _stats_equal(t, stack, "fresh reports")   # the CLI folds the log

@@ -31,38 +31,53 @@ refuse(void *ctx, const void *data, size_t n)
 }
 
 /* Two columns, a child with a hostile name, the unit's own row and the total. */
+struct sample {
+	struct stats st;
+	struct stats_col cols[2];
+	struct stats_row rows[2];
+	long long v[3][2];
+};
+
 static void
-sample(struct stats *st, struct stats_col cols[2], struct stats_row rows[2], long long v[3][2])
+sample(struct sample *s)
 {
-	cols[0] = (struct stats_col){ "reports", "Tổng số phản ánh", ST_REPORTS, false };
-	cols[1] = (struct stats_col){ "wage_vnd", "Tiền, \"VNĐ\"", ST_PEOPLE, true };
-	v[0][0] = 3, v[0][1] = 12000000, v[1][0] = 1, v[1][1] = 0, v[2][0] = 4, v[2][1] = 12000000;
-	rows[0] = (struct stats_row){ "17", "CD-A", "=HYPERLINK(\"x\")", v[0] };
-	rows[1] = (struct stats_row){ "self", "LD-X", "Trực tiếp LĐ X", v[1] };
-	*st = (struct stats){ .unit_id = "9", .unit_code = "LD-X", .unit_name = "LĐ X", .unit_path = "/1/9/",
-	    .from = "2026-03-01", .to = "2026-03-31", .lang = LANG_VI, .cols = cols, .ncols = 2, .rows = rows, .nrows = 2,
-	    .total = { "total", "", "Tổng cộng", v[2] } };
+	s->cols[0] = (struct stats_col){ "reports", "Tổng số phản ánh", ST_REPORTS, false };
+	s->cols[1] = (struct stats_col){ "wage_vnd", "Tiền, \"VNĐ\"", ST_PEOPLE, true };
+	const long long v[3][2] = { { 3, 12000000 }, { 1, 0 }, { 4, 12000000 } };
+	memcpy(s->v, v, sizeof(v));
+	s->rows[0] = (struct stats_row){ "17", "CD-A", "=HYPERLINK(\"x\")", s->v[0] };
+	s->rows[1] = (struct stats_row){ "self", "LD-X", "Trực tiếp LĐ X", s->v[1] };
+	s->st = (struct stats){ .unit_id = "9", .unit_code = "LD-X", .unit_name = "LĐ X", .unit_path = "/1/9/",
+	    .from = "2026-03-01", .to = "2026-03-31", .lang = LANG_VI, .cols = s->cols, .ncols = 2, .rows = s->rows,
+	    .nrows = 2, .total = { "total", "", "Tổng cộng", s->v[2] } };
+}
+
+/* The sample written in `fmt` into b (the caller frees it). */
+static void
+write_sample(enum stats_format fmt, struct buf *b)
+{
+	struct sample sm;
+	char err[100];
+	sample(&sm);
+	assert_int_equal(stats_write(&sm.st, fmt, gather, b, err, sizeof(err)), 0);
 }
 
 static void
 test_csv(void **state)
 {
 	(void)state;
-	struct stats st;
-	struct stats_col cols[2];
-	struct stats_row rows[2];
-	long long v[3][2];
-	sample(&st, cols, rows, v);
 	struct buf b = { 0 };
-	char err[100];
-	assert_int_equal(stats_write(&st, STATS_CSV, gather, &b, err, sizeof(err)), 0);
+	write_sample(STATS_CSV, &b);
 	buf_putc(&b, '\0');
 	assert_string_equal(b.data, "\xEF\xBB\xBF" "id,Mã đơn vị,Đơn vị,Tổng số phản ánh,\"Tiền, \"\"VNĐ\"\"\"\r\n"
 	    "17,CD-A,\"'=HYPERLINK(\"\"x\"\")\",3,12000000\r\n"
 	    "self,LD-X,Trực tiếp LĐ X,1,0\r\n"
 	    "total,,Tổng cộng,4,12000000\r\n");
 	buf_free(&b);
-	assert_int_equal(stats_write(&st, STATS_CSV, refuse, NULL, err, sizeof(err)), -1);
+	struct sample sm;
+	char err[100];
+	sample(&sm);
+	assert_int_equal(stats_write(&sm.st, STATS_CSV, refuse, NULL, err, sizeof(err)), -1);
 	assert_string_equal(err, "the receiver went away");
 }
 
@@ -70,14 +85,8 @@ static void
 test_json(void **state)
 {
 	(void)state;
-	struct stats st;
-	struct stats_col cols[2];
-	struct stats_row rows[2];
-	long long v[3][2];
-	sample(&st, cols, rows, v);
 	struct buf b = { 0 };
-	char err[100];
-	assert_int_equal(stats_write(&st, STATS_JSON, gather, &b, err, sizeof(err)), 0);
+	write_sample(STATS_JSON, &b);
 	json_error_t je;
 	json_t *d = json_loadb(b.data, b.len, 0, &je);
 	assert_non_null(d);
