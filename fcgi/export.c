@@ -307,8 +307,10 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 					buf_putc(&out, ',');
 					json_t *v = strcmp(forms[f]->id, form_id) == 0 ? json_object_get(ans, forms[f]->fields[i].name) : NULL;
 					bool num;
-					if (v)
-						export_csv_cell(&out, value_text(&tmp, v, &num), num);
+					if (v) {   /* the text first: argument order is unspecified, num must be set */
+						const char *text = value_text(&tmp, v, &num);
+						export_csv_cell(&out, text, num);
+					}
 				}
 			buf_puts(&out, "\r\n");
 		} else if (fmt == EXPORT_JSONL) {
