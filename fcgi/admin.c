@@ -25,6 +25,7 @@
 #include "poster.h"
 #include "privacy.h"
 #include "qr.h"
+#include "stats.h"
 #include "text.h"
 #include "token.h"
 
@@ -962,6 +963,75 @@ cmd_export_case(struct opts *o)
 	return EXIT_OK;
 }
 
+/* export stats: the periodic statistics table of --unit (default: the
+ * whole tree), exactly as /admin/stats computes it, audited. Exit 2 on
+ * bad arguments or an unknown unit, 1 when the database or output fails. */
+static int
+cmd_export_stats(struct opts *o)
+{
+	const char *format = opt(o, "format") ? opt(o, "format") : "csv";
+	enum stats_format fmt = stats_format_parse(format);
+	if (fmt == STATS__MAX)
+		return fail(EXIT_USAGE, "--format must be csv, xlsx or json");
+	const char *from = opt(o, "from"), *to = opt(o, "to");
+	char dfrom[11], dto[11];
+	if (from == NULL && to == NULL) {
+		stats_default_period(dfrom, dto);
+		from = dfrom;
+		to = dto;
+	}
+	if (from == NULL || to == NULL)
+		return fail(EXIT_USAGE, "give both --from and --to (or neither: this month so far)");
+	if (!brief_date_ok(from))
+		return fail(EXIT_USAGE, "--from must be a date YYYY-MM-DD");
+	if (!brief_date_ok(to))
+		return fail(EXIT_USAGE, "--to must be a date YYYY-MM-DD");
+	if (strcmp(from, to) > 0)
+		return fail(EXIT_USAGE, "--from %s is after --to %s", from, to);
+	char err[512];
+	struct form_set *set = form_set_load(getenv("TIENGNOI_FORMS_DIR") ? getenv("TIENGNOI_FORMS_DIR") : "forms", err, sizeof(err));
+	if (set == NULL)
+		return fail(EXIT_FAIL, "cannot load form definitions: %s", err);
+	int rc = EXIT_FAIL;
+	if (!db_connect(false))
+		goto done;
+	const char *unit_id = "";
+	if (opt(o, "unit")) {
+		if (!valid_code(opt(o, "unit"))) {
+			rc = fail(EXIT_USAGE, "--unit must be a unit code (A-Z, 0-9, - and _; see unit add)");
+			goto done;
+		}
+		const char *p[1] = { opt(o, "unit") };
+		PGresult *res = run("SELECT id FROM org_unit WHERE code = $1", 1, p, NULL);
+		if (res == NULL) {
+			rc = EXIT_FAIL;
+			goto done;
+		}
+		if (PQntuples(res) != 1) {
+			PQclear(res);
+			rc = fail(EXIT_USAGE, "no unit with code %s", opt(o, "unit"));
+			goto done;
+		}
+		unit_id = arena_strdup(arena, PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
+	struct stats st;
+	if (stats_collect(arena, db, set, "/", unit_id, from, to, LANG_VI, &st) != 0) {
+		rc = fail(EXIT_FAIL, "database error: %s", db_error(db));
+		goto done;
+	}
+	audit_cli("stats.export", *unit_id ? arena_printf(arena, "unit:%s", unit_id) : "unit:(all)",
+	    arena_printf(arena, "format=%s from=%s to=%s", format, from, to), *unit_id ? unit_id : NULL);
+	if (stats_write(&st, fmt, stdout_write, NULL, err, sizeof(err)) != 0 || fflush(stdout) != 0) {
+		rc = fail(EXIT_FAIL, "export failed: %s", err);
+		goto done;
+	}
+	rc = EXIT_OK;
+done:
+	form_set_free(set);
+	return rc;
+}
+
 /* ---- demo data ---- */
 
 /* Loads the Lai Châu demo into an empty database; does nothing otherwise. */
@@ -1570,6 +1640,10 @@ static const struct cmd cmds[] = {
 	  "export case --id N [--format json|xlsx|html] > file\n"
 	  "  A case's dossier: the case, deadlines, totals, timeline, linked reports with answers and messages,\n"
 	  "  Attachments with their sha256 (default html); contact details never included; audited." },
+	{ "export", "stats", cmd_export_stats, "format unit from to",
+	  "export stats --format csv|xlsx|json [--unit CODE] [--from YYYY-MM-DD --to YYYY-MM-DD] > file\n"
+	  "  The periodic statistics table (as /admin/stats) of the unit (default: the whole tree): a row per\n"
+	  "  unit directly below it and the total; period default this month so far (Vietnam time); audited." },
 	{ "officer", "demo-login", cmd_officer_demo_login, "", "officer demo-login\n  Prints the demo officers' login (made by demo)." },
 	{ "audit", "verify", cmd_audit_verify, "anchor",
 	  "audit verify [--anchor HASH]\n  Walks the whole audit log, recomputing every row's hash and link; exit 0 when intact,\n"

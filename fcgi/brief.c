@@ -121,7 +121,9 @@ borda_cmp(const void *pa, const void *pb)
 }
 
 /* Borda count over rank answers. rankings[i] lists respondent i's options
- * (indices below noptions), most important first, lens[i] of them. A
+ * (indices below noptions), most important first, lens[i] of them, given
+ * by weights[i] respondents (NULL: one each; the brief reads each distinct
+ * ranking once with how many gave it). A
  * respondent who ranked n options gives the option at position p (from 0)
  * n − p points: the first gets n, the last 1, unranked options 0. So a
  * partial ranking weighs no more than it says. Entries out of range or
@@ -129,8 +131,8 @@ borda_cmp(const void *pa, const void *pb)
  * first: most points, then most first places, then the form's option
  * order. Returns the number of respondents with at least one valid entry. */
 size_t
-brief_borda(size_t noptions, const size_t *const *rankings, const size_t *lens, size_t nrankings,
-    struct brief_borda *out)
+brief_borda(size_t noptions, const size_t *const *rankings, const size_t *lens, const long *weights,
+    size_t nrankings, struct brief_borda *out)
 {
 	size_t respondents = 0;
 	for (size_t j = 0; j < noptions; j++)
@@ -145,9 +147,10 @@ brief_borda(size_t noptions, const size_t *const *rankings, const size_t *lens, 
 				dup = rankings[i][q] == o;
 			n += !dup;
 		}
-		if (n == 0)
+		long w = weights ? weights[i] : 1;
+		if (n == 0 || w <= 0)
 			continue;
-		respondents++;
+		respondents += (size_t)w;
 		size_t pos = 0;
 		for (size_t p = 0; p < lens[i]; p++) {
 			size_t o = rankings[i][p];
@@ -156,9 +159,9 @@ brief_borda(size_t noptions, const size_t *const *rankings, const size_t *lens, 
 				dup = rankings[i][q] == o;
 			if (dup)
 				continue;
-			out[o].points += (long)(n - pos);
-			out[o].firsts += pos == 0;
-			out[o].ranked++;
+			out[o].points += (long)(n - pos) * w;
+			out[o].firsts += pos == 0 ? w : 0;
+			out[o].ranked += w;
 			pos++;
 		}
 	}

@@ -24,7 +24,7 @@ void brief_fmt_count(char *out, size_t len, long count, int k, bool en);
 void brief_fmt_decimal(char *out, size_t len, double v, int decimals, bool en);
 void brief_fmt_average(char *out, size_t len, double sum, long answers, int k, int decimals, bool en);
 void brief_fmt_hidden(char *out, size_t len, int k, bool en);
-size_t brief_borda(size_t noptions, const size_t *const *rankings, const size_t *lens, size_t nrankings,
-    struct brief_borda *out);
+size_t brief_borda(size_t noptions, const size_t *const *rankings, const size_t *lens, const long *weights,
+    size_t nrankings, struct brief_borda *out);
 
 #endif

@@ -684,18 +684,10 @@ xl_header(struct xl *x, const char *const *names, size_t n)
 static int
 write_xlsx(json_t *d, export_write_fn write, void *ctx, char *err, size_t errlen)
 {
-	char path[] = "/tmp/tiengnoi-dossier-XXXXXX";
-	int fd = mkstemp(path), rc = -1;
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot make a temporary file: %s", strerror(errno));
+	struct export_book bk;
+	if (export_book_open(&bk, false, err, errlen) != 0)
 		return -1;
-	}
-	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = "/tmp" };
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
-	if (wb == NULL) {
-		snprintf(err, errlen, "cannot start the workbook");
-		goto done;
-	}
+	lxw_workbook *wb = bk.wb;
 	struct xl x = { 0 };
 	x.bold = workbook_add_format(wb);
 	format_set_bold(x.bold);
@@ -820,26 +812,7 @@ write_xlsx(json_t *d, export_write_fn write, void *ctx, char *err, size_t errlen
 		xl_cell(&x, row++, 7, jstr(e, "added_by"), false);
 	}
 
-	lxw_error le = workbook_close(wb);
-	if (le != LXW_NO_ERROR) {
-		snprintf(err, errlen, "workbook: %s", lxw_strerror(le));
-		goto done;
-	}
-	char chunk[65536];
-	ssize_t n;
-	lseek(fd, 0, SEEK_SET);
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (write(ctx, chunk, (size_t)n) != 0) {
-			snprintf(err, errlen, "the receiver went away");
-			goto done;
-		}
-	rc = n < 0 ? -1 : 0;
-	if (n < 0)
-		snprintf(err, errlen, "reading the workbook: %s", strerror(errno));
-done:
-	close(fd);
-	unlink(path);
-	return rc;
+	return export_book_finish(&bk, true, write, ctx, err, errlen);
 }
 
 /* Writes a collected dossier in `fmt` to write(ctx, ...). 0, or -1 with err. */
@@ -848,21 +821,9 @@ dossier_write(json_t *d, enum dossier_format fmt, export_write_fn write, void *c
 {
 	if (fmt == DOSSIER_XLSX)
 		return write_xlsx(d, write, ctx, err, errlen);
+	if (fmt == DOSSIER_JSON)
+		return export_send_json(d, write, ctx, err, errlen);
 	struct buf b = { 0 };
-	if (fmt == DOSSIER_HTML)
-		write_html(&b, d);
-	else {
-		char *s = json_dumps(d, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-		if (s) {
-			buf_puts(&b, s);
-			buf_putc(&b, '\n');
-		} else
-			b.failed = true;
-		free(s);
-	}
-	int rc = b.failed ? -1 : write(ctx, b.data, b.len);
-	if (rc != 0)
-		snprintf(err, errlen, b.failed ? "out of memory" : "the receiver went away");
-	buf_free(&b);
-	return rc;
+	write_html(&b, d);
+	return export_send_buf(&b, write, ctx, err, errlen);
 }

@@ -99,6 +99,90 @@ flush_buf(struct buf *b, export_write_fn write, void *ctx)
 	return rc;
 }
 
+/* Sends a finished file from its start to write(ctx, ...). 0, or -1 with err. */
+static int
+copy_file(int fd, export_write_fn write, void *ctx, char *err, size_t errlen)
+{
+	char chunk[65536];
+	ssize_t n;
+	lseek(fd, 0, SEEK_SET);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if (write(ctx, chunk, (size_t)n) != 0) {
+			snprintf(err, errlen, "the receiver went away");
+			return -1;
+		}
+	if (n < 0) {
+		snprintf(err, errlen, "reading the workbook: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Starts a workbook in a new temporary file (constant_memory: rows must
+ * come in order, memory stays flat for big exports). 0, or -1 with err
+ * and nothing left behind. */
+int
+export_book_open(struct export_book *bk, bool constant_memory, char *err, size_t errlen)
+{
+	snprintf(bk->path, sizeof(bk->path), "/tmp/tiengnoi-book-XXXXXX");
+	bk->wb = NULL;
+	if ((bk->fd = mkstemp(bk->path)) < 0) {
+		snprintf(err, errlen, "cannot make a temporary file: %s", strerror(errno));
+		return -1;
+	}
+	lxw_workbook_options opt = { .constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE, .tmpdir = "/tmp" };
+	if ((bk->wb = workbook_new_opt(bk->path, &opt)) == NULL) {
+		snprintf(err, errlen, "cannot start the workbook");
+		close(bk->fd);
+		unlink(bk->path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Closes the workbook and, when `send`, sends the file to write(ctx, ...);
+ * the temporary file is removed either way. 0, or -1 with err. */
+int
+export_book_finish(struct export_book *bk, bool send, export_write_fn write, void *ctx, char *err, size_t errlen)
+{
+	lxw_error e = workbook_close(bk->wb);
+	int rc = send ? 0 : -1;
+	if (send && e != LXW_NO_ERROR) {
+		snprintf(err, errlen, "workbook: %s", lxw_strerror(e));
+		rc = -1;
+	} else if (send)
+		rc = copy_file(bk->fd, write, ctx, err, errlen);
+	close(bk->fd);
+	unlink(bk->path);
+	return rc;
+}
+
+/* Sends a document built in a buffer (out of memory: -1 with err) and frees it. */
+int
+export_send_buf(struct buf *b, export_write_fn write, void *ctx, char *err, size_t errlen)
+{
+	int rc = b->failed ? -1 : write(ctx, b->data, b->len);
+	if (rc != 0)
+		snprintf(err, errlen, b->failed ? "out of memory" : "the receiver went away");
+	buf_free(b);
+	return rc;
+}
+
+/* Sends a JSON document, indented, keys in their order, with a final newline. 0, or -1 with err. */
+int
+export_send_json(json_t *d, export_write_fn write, void *ctx, char *err, size_t errlen)
+{
+	struct buf b = { 0 };
+	char *s = d ? json_dumps(d, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
+	if (s) {
+		buf_puts(&b, s);
+		buf_putc(&b, '\n');
+	} else
+		b.failed = true;
+	free(s);
+	return export_send_buf(&b, write, ctx, err, errlen);
+}
+
 /* ---- XLSX ---- */
 
 struct xlsx_sheet {
@@ -223,8 +307,10 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 					buf_putc(&out, ',');
 					json_t *v = strcmp(forms[f]->id, form_id) == 0 ? json_object_get(ans, forms[f]->fields[i].name) : NULL;
 					bool num;
-					if (v)
-						export_csv_cell(&out, value_text(&tmp, v, &num), num);
+					if (v) {   /* the text first: argument order is unspecified, num must be set */
+						const char *text = value_text(&tmp, v, &num);
+						export_csv_cell(&out, text, num);
+					}
 				}
 			buf_puts(&out, "\r\n");
 		} else if (fmt == EXPORT_JSONL) {
@@ -306,14 +392,8 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 			snprintf(err, errlen, "workbook: %s", lxw_strerror(e));
 			goto done;
 		}
-		char chunk[65536];
-		ssize_t n;
-		lseek(xfd, 0, SEEK_SET);
-		while ((n = read(xfd, chunk, sizeof(chunk))) > 0)
-			if (write(ctx, chunk, (size_t)n) != 0) {
-				snprintf(err, errlen, "the receiver went away");
-				goto done;
-			}
+		if (copy_file(xfd, write, ctx, err, errlen) != 0)
+			goto done;
 	}
 	if (flush_buf(&out, write, ctx) != 0) {
 		snprintf(err, errlen, "the receiver went away");

@@ -1,6 +1,8 @@
 /* export.h: streaming exports of reports (CSV, JSON Lines, XLSX). */
 #ifndef TIENGNOI_EXPORT_H
 #define TIENGNOI_EXPORT_H
+#include <jansson.h>
+#include <xlsxwriter.h>
 #include "app.h"
 
 enum export_format { EXPORT_CSV, EXPORT_JSONL, EXPORT_XLSX, EXPORT__MAX };
@@ -14,9 +16,20 @@ struct export_query {
 /* Receives the bytes; returns 0, or non-zero to stop (receiver gone). */
 typedef int (*export_write_fn)(void *ctx, const void *data, size_t n);
 
+/* A workbook built in a temporary file, sent whole once closed. */
+struct export_book {
+	lxw_workbook *wb;
+	int fd;
+	char path[32];
+};
+
 struct db;
 struct form_set;
 void export_csv_cell(struct buf *, const char *s, bool is_number);
+int export_book_open(struct export_book *, bool constant_memory, char *err, size_t errlen);
+int export_book_finish(struct export_book *, bool send, export_write_fn, void *ctx, char *err, size_t errlen);
+int export_send_buf(struct buf *, export_write_fn, void *ctx, char *err, size_t errlen);
+int export_send_json(json_t *, export_write_fn, void *ctx, char *err, size_t errlen);
 int export_submissions(struct db *, const struct form_set *, const struct export_query *, enum export_format,
     export_write_fn, void *ctx, char *err, size_t errlen);
 

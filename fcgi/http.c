@@ -210,3 +210,14 @@ http_stream_write(void *ctx, const void *data, size_t n)
 	struct req *r = ctx;
 	return FCGX_PutStr(data, (int)n, r->outstream) == (int)n ? 0 : -1;
 }
+
+/* export_write_fn gathering into the response buffer (ctx: the request),
+ * for files small enough to send once: a failure half-way still gets a
+ * clean error page. */
+int
+http_buffer_write(void *ctx, const void *data, size_t n)
+{
+	struct req *r = ctx;
+	buf_append(r->out, data, n);
+	return r->out->failed ? -1 : 0;
+}

@@ -12,5 +12,6 @@ void http_redirect(struct req *, const char *path);
 void http_download(struct req *, const char *content_type, const char *filename);
 void http_stream_begin(struct req *, const char *content_type, const char *filename);
 int http_stream_write(void *ctx, const void *data, size_t n);
+int http_buffer_write(void *ctx, const void *data, size_t n);
 
 #endif

@@ -13,16 +13,6 @@
 #include "i18n.h"
 #include "page_admin.h"
 
-/* export_write_fn gathering into the response buffer: the dossier is
- * small, so it is sent once and a failure half-way still gets a clean 500. */
-static int
-out_write(void *ctx, const void *data, size_t n)
-{
-	struct req *r = ctx;
-	buf_append(r->out, data, n);
-	return r->out->failed ? -1 : 0;
-}
-
 /* GET /admin/dossier/ID (printable HTML), ID.html, ID.json, ID.xlsx.
  * Outside the officer's scope: 404. Viewers get the HTML to read, never
  * contacts, and no downloads (403). Contacts only for officer+ and only
@@ -66,7 +56,7 @@ page_admin_dossier(struct req *r)
 	char err[300];
 	buf_reset(r->out);
 	r->status = 200;
-	int rc = dossier_write(d, fmt, out_write, r, err, sizeof(err));
+	int rc = dossier_write(d, fmt, http_buffer_write, r, err, sizeof(err));
 	json_decref(d);
 	if (rc != 0) {
 		fprintf(stderr, "tiengnoi: dossier %s: %s\n", id, err);

@@ -1,12 +1,8 @@
 /* page_admin_stats.c: /admin/stats (the periodic statistics table per unit, on screen or XLSX) and /admin/dashboard (SVG charts). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <libpq-fe.h>
-#include <xlsxwriter.h>
 
 #include "app.h"
 #include "arena.h"
@@ -20,92 +16,9 @@
 #include "i18n.h"
 #include "page_admin.h"
 #include "req.h"
+#include "stats.h"
 
-#define STATS_FORMS_MAX 32    /* form columns; more forms than this are counted only in the total */
-#define STATS_ROWS_MAX  200   /* direct child units shown */
 #define DASH_MONTHS     12
-
-/* The tables of the statistics page (the XLSX has them side by side on one sheet). */
-enum stats_table {
-	ST_REPORTS,    /* reports by form and channel */
-	ST_PEOPLE,     /* workplaces, workers, arrears, accidents */
-	ST_STAGES,     /* cases by stage */
-	ST_OUTCOMES,   /* closed cases by outcome */
-	ST__MAX
-};
-
-static const struct { const char *vi, *en; } table_names[] = {
-	{ "Phản ánh nhận được theo loại và kênh", "Reports received by form and channel" },   /* ST_REPORTS */
-	{ "Nơi làm việc, người lao động, nợ lương, BHXH, tai nạn", "Workplaces, workers, arrears, accidents" },   /* ST_PEOPLE */
-	{ "Vụ việc theo giai đoạn (tại ngày chốt số liệu)", "Cases by stage (at the cut-off date)" },   /* ST_STAGES */
-	{ "Vụ việc đã kết thúc theo kết quả", "Closed cases by outcome" },   /* ST_OUTCOMES */
-};
-
-static const struct { const char *value, *vi, *en; } channels[] = {
-	{ "qr", "Qua mã QR", "By QR code" },
-	{ "phone", "Điện thoại", "Phone" },
-	{ "in_person", "Trực tiếp", "In person" },
-	{ "paper", "Giấy", "Paper" },
-};
-#define NCHANNELS (sizeof(channels) / sizeof(channels[0]))
-
-static const struct { const char *value, *vi, *en; } stages[] = {
-	{ "intake", "Tiếp nhận", "Intake" },
-	{ "verification", "Xác minh", "Verification" },
-	{ "workplace_dialogue", "Đối thoại tại nơi làm việc", "Workplace dialogue" },
-	{ "labour_mediator", "Hòa giải viên lao động", "Labour mediator" },
-	{ "arbitration_council", "Hội đồng trọng tài", "Arbitration council" },
-	{ "court", "Tòa án", "Court" },
-	{ "closed", "Đã kết thúc", "Closed" },
-};
-#define NSTAGES (sizeof(stages) / sizeof(stages[0]))
-
-static const struct { const char *value, *vi, *en; } outcomes[] = {
-	{ "resolved_at_workplace", "Giải quyết tại nơi làm việc", "Resolved at the workplace" },
-	{ "mediated", "Hòa giải thành", "Mediated" },
-	{ "arbitrated", "Trọng tài giải quyết", "Arbitrated" },
-	{ "judgment", "Tòa án xét xử", "Judgment" },
-	{ "withdrawn", "Rút yêu cầu", "Withdrawn" },
-	{ "other", "Khác", "Other" },
-};
-#define NOUTCOMES (sizeof(outcomes) / sizeof(outcomes[0]))
-
-/* The figures of ST_PEOPLE, in the order of the second query's columns. */
-enum people {
-	P_WORKPLACES, P_WORKERS, P_WAGE_VND, P_SI_MONTHS, P_ACCIDENTS, P_INJURED, P_DEAD, P__MAX
-};
-static const struct { const char *key, *vi, *en; } people[] = {
-	{ "workplaces", "Nơi làm việc có phản ánh", "Workplaces concerned" },   /* P_WORKPLACES */
-	{ "workers", "Người lao động bị ảnh hưởng (ước tính tối thiểu)", "Workers affected (lower bound)" },   /* P_WORKERS */
-	{ "wage_vnd", "Tổng tiền lương bị nợ (VNĐ)", "Wage arrears total (VND)" },   /* P_WAGE_VND */
-	{ "si_months", "Số tháng BHXH chưa đóng", "Social-insurance months unpaid" },   /* P_SI_MONTHS */
-	{ "accidents", "Tai nạn lao động", "Labour accidents" },   /* P_ACCIDENTS */
-	{ "injured", "Người bị thương", "People injured" },   /* P_INJURED */
-	{ "dead", "Người chết", "People killed" },   /* P_DEAD */
-};
-
-/* One column of the statistics: its key (data-col, tests), label and table. */
-struct stats_col {
-	const char *key, *label;
-	enum stats_table table;
-	bool money;
-};
-
-/* One row: a direct child unit (id), the unit's own workplaces (id ""), or the total. */
-struct stats_row {
-	const char *id, *name;
-	long long *v;
-};
-
-struct stats {
-	const char *unit_id, *unit_name, *unit_path, *from, *to;
-	struct stats_col *cols;
-	size_t ncols, col_form, nforms, col_channel, col_reports, col_people, col_stage, col_cases, col_outcome;
-	const char *form_ids[STATS_FORMS_MAX];
-	struct stats_row *rows;
-	size_t nrows;
-	struct stats_row total;
-};
 
 /* "2026-10-31" → "31/10/2026" (arena). */
 static const char *
@@ -130,209 +43,6 @@ fmt_int(struct req *r, long long v)
 	}
 	out[o] = '\0';
 	return arena_strdup(r->arena, out);
-}
-
-/* Today in Vietnam as YYYY-MM-DD (arena). */
-static const char *
-today_vn(struct req *r)
-{
-	time_t t = time(NULL) + 7 * 3600;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	return arena_printf(r->arena, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
-static void
-add_col(struct stats *st, const char *key, const char *label, enum stats_table t, bool money)
-{
-	st->cols[st->ncols++] = (struct stats_col){ key, label, t, money };
-}
-
-/* Lays out the columns: forms, channels, total; people; stages, total; outcomes. */
-static void
-stats_columns(struct req *r, struct stats *st)
-{
-	const struct form_set *fs = r->app->forms;
-	st->cols = arena_alloc(r->arena, (STATS_FORMS_MAX + NCHANNELS + 1 + P__MAX + NSTAGES + 1 + NOUTCOMES) *
-	    sizeof(*st->cols));
-	st->ncols = 0;
-	st->col_form = 0;
-	for (size_t i = 0; i < fs->n && i < STATS_FORMS_MAX; i++) {
-		st->form_ids[i] = fs->forms[i].id;
-		add_col(st, arena_printf(r->arena, "form:%s", fs->forms[i].id), form_label(fs->forms[i].title, r->lang),
-		    ST_REPORTS, false);
-	}
-	st->nforms = st->ncols;
-	st->col_channel = st->ncols;
-	for (size_t i = 0; i < NCHANNELS; i++)
-		add_col(st, arena_printf(r->arena, "channel:%s", channels[i].value), L(r, channels[i].vi, channels[i].en),
-		    ST_REPORTS, false);
-	st->col_reports = st->ncols;
-	add_col(st, "reports", L(r, "Tổng số phản ánh", "Reports, total"), ST_REPORTS, false);
-	st->col_people = st->ncols;
-	for (size_t i = 0; i < P__MAX; i++)
-		add_col(st, people[i].key, L(r, people[i].vi, people[i].en), ST_PEOPLE, i == P_WAGE_VND);
-	st->col_stage = st->ncols;
-	for (size_t i = 0; i < NSTAGES; i++)
-		add_col(st, arena_printf(r->arena, "stage:%s", stages[i].value), L(r, stages[i].vi, stages[i].en),
-		    ST_STAGES, false);
-	st->col_cases = st->ncols;
-	add_col(st, "cases", L(r, "Tổng số vụ việc", "Cases, total"), ST_STAGES, false);
-	st->col_outcome = st->ncols;
-	for (size_t i = 0; i < NOUTCOMES; i++)
-		add_col(st, arena_printf(r->arena, "outcome:%s", outcomes[i].value), L(r, outcomes[i].vi, outcomes[i].en),
-		    ST_OUTCOMES, false);
-}
-
-static struct stats_row *
-row_for(struct stats *st, const char *bucket)
-{
-	for (size_t i = 0; i < st->nrows; i++)
-		if (strcmp(st->rows[i].id, bucket) == 0)
-			return &st->rows[i];
-	return NULL;   /* a unit created since the rows were listed: counted in the total only */
-}
-
-static void
-add_value(struct stats *st, const char *bucket, size_t col, long long n)
-{
-	struct stats_row *row = row_for(st, bucket);
-	if (row)
-		row->v[col] += n;
-	st->total.v[col] += n;
-}
-
-static bool
-query_ok(PGresult *res)
-{
-	if (res != NULL && db_ok(res))
-		return true;
-	if (res)
-		fprintf(stderr, "tiengnoi: stats: %s", PQresultErrorMessage(res));
-	PQclear(res);
-	return false;
-}
-
-/* Every query below puts a report or case into the bucket of the chosen
- * unit's direct child it falls under: the first path segment after the
- * unit's own path ("" for the unit's own workplaces). $1 scope, $2 the
- * unit's path, $3 and $4 first and last day (Vietnam time). Spam is left out. */
-#define STATS_BUCKET "split_part(substr(u.path, length($2) + 1), '/', 1)"
-#define STATS_SUBS \
-	" FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id " \
-	"WHERE u.path LIKE $1 || '%' AND u.path LIKE $2 || '%' AND s.status <> 'spam' " \
-	"AND s.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' " \
-	"AND s.received_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
-
-/* Fills st from the database. -1 when a query failed (logged). */
-static int
-stats_load(struct req *r, struct stats *st)
-{
-	const char *scope = r->officer->unit_path;
-	const char *cp[2] = { scope, st->unit_id };
-	PGresult *res = db_query(r->app->db, "SELECT u.id::text, u.name FROM org_unit u "
-	    "WHERE u.path LIKE $1 || '%' AND u.parent_id = $2::bigint ORDER BY u.name, u.id LIMIT 200", 2, cp);
-	if (!query_ok(res))
-		return -1;
-	int nchild = PQntuples(res);
-	st->rows = arena_alloc(r->arena, (size_t)(nchild + 1) * sizeof(*st->rows));
-	st->nrows = 0;
-	for (int i = 0; i < nchild; i++)
-		st->rows[st->nrows++] = (struct stats_row){ arena_strdup(r->arena, PQgetvalue(res, i, 0)),
-		    arena_strdup(r->arena, PQgetvalue(res, i, 1)), NULL };
-	PQclear(res);
-	/* the unit's own workplaces get a row of their own when it has any */
-	const char *op[2] = { scope, st->unit_id };
-	res = db_query(r->app->db, "SELECT EXISTS (SELECT 1 FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE u.path LIKE $1 || '%' AND u.id = $2::bigint)", 2, op);
-	if (!query_ok(res))
-		return -1;
-	if (PQgetvalue(res, 0, 0)[0] == 't')
-		st->rows[st->nrows++] = (struct stats_row){ "", arena_printf(r->arena, "%s %s",
-		    L(r, "Trực tiếp", "Directly under"), st->unit_name), NULL };
-	PQclear(res);
-	for (size_t i = 0; i < st->nrows; i++) {
-		st->rows[i].v = arena_alloc(r->arena, st->ncols * sizeof(long long));
-		memset(st->rows[i].v, 0, st->ncols * sizeof(long long));
-	}
-	st->total = (struct stats_row){ "total", L(r, "Tổng cộng", "Total"), arena_alloc(r->arena, st->ncols * sizeof(long long)) };
-	memset(st->total.v, 0, st->ncols * sizeof(long long));
-
-	const char *p[4] = { scope, st->unit_path, st->from, st->to };
-	res = db_query(r->app->db, "SELECT " STATS_BUCKET ", s.form_id, s.channel, count(*)" STATS_SUBS
-	    "GROUP BY 1, 2, 3", 4, p);
-	if (!query_ok(res))
-		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		const char *b = PQgetvalue(res, i, 0), *form = PQgetvalue(res, i, 1), *ch = PQgetvalue(res, i, 2);
-		long long n = atoll(PQgetvalue(res, i, 3));
-		for (size_t f = 0; f < st->nforms; f++)
-			if (strcmp(st->form_ids[f], form) == 0)
-				add_value(st, b, st->col_form + f, n);
-		for (size_t c = 0; c < NCHANNELS; c++)
-			if (strcmp(channels[c].value, ch) == 0)
-				add_value(st, b, st->col_channel + c, n);
-		add_value(st, b, st->col_reports, n);
-	}
-	PQclear(res);
-
-	/* Workers: the lower bound of a wage or social-insurance report's
-	 * "coworkers" tier, 1 for any other report (and for "unknown"); survey
-	 * answers are opinions, not people affected. Wage arrears: "amount" of
-	 * the reports that give a total (amount_basis = total). SI months: the
-	 * months listed in months_unpaid. Accidents: safety reports of kind
-	 * accident, with their injured and dead. */
-	res = db_query(r->app->db, "SELECT " STATS_BUCKET ", count(DISTINCT s.workplace_id), "
-	    "coalesce(sum(CASE WHEN s.form_id = 'bargaining_survey' THEN 0 "
-	    "WHEN s.form_id IN ('wage_arrears', 'social_insurance') THEN CASE s.answers->>'coworkers' WHEN 't1_10' THEN 1 "
-	    "WHEN 't11_50' THEN 11 WHEN 't51_100' THEN 51 WHEN 't101_300' THEN 101 WHEN 't301_plus' THEN 301 ELSE 1 END "
-	    "ELSE 1 END), 0), "
-	    "coalesce(sum((s.answers->>'amount')::numeric) FILTER (WHERE s.form_id = 'wage_arrears' "
-	    "AND s.answers->>'amount_basis' = 'total' AND jsonb_typeof(s.answers->'amount') = 'number'), 0)::bigint, "
-	    "coalesce(sum(jsonb_array_length(s.answers->'months_unpaid')) FILTER (WHERE s.form_id = 'social_insurance' "
-	    "AND jsonb_typeof(s.answers->'months_unpaid') = 'array'), 0), "
-	    "count(*) FILTER (WHERE s.form_id = 'safety' AND s.answers->>'kind' = 'accident'), "
-	    "coalesce(sum((s.answers->>'injured')::numeric) FILTER (WHERE s.form_id = 'safety' AND s.answers->>'kind' = 'accident' "
-	    "AND jsonb_typeof(s.answers->'injured') = 'number'), 0)::bigint, "
-	    "coalesce(sum((s.answers->>'dead')::numeric) FILTER (WHERE s.form_id = 'safety' AND s.answers->>'kind' = 'accident' "
-	    "AND jsonb_typeof(s.answers->'dead') = 'number'), 0)::bigint" STATS_SUBS "GROUP BY 1", 4, p);
-	if (!query_ok(res))
-		return -1;
-	for (int i = 0; i < PQntuples(res); i++)
-		for (size_t k = 0; k < P__MAX; k++)
-			add_value(st, PQgetvalue(res, i, 0), st->col_people + k, atoll(PQgetvalue(res, i, (int)k + 1)));
-	PQclear(res);
-
-	/* Cases: those of the subtree's workplaces created in the period, or
-	 * created before its end and still open at its end. The stage is the one
-	 * the case was in at the end (its last stage change dated on or before
-	 * it; the current stage when it has no dated change); a case closed by
-	 * then counts under its outcome. */
-	res = db_query(r->app->db, "SELECT " STATS_BUCKET ", st.stage, coalesce(k.outcome, 'other'), count(*) "
-	    "FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
-	    "CROSS JOIN LATERAL (SELECT coalesce((SELECT e.to_stage FROM case_event e WHERE e.case_id = k.id "
-	    "AND e.to_stage IS NOT NULL AND e.on_date <= $4::date ORDER BY e.on_date DESC, e.at DESC, e.id DESC LIMIT 1), "
-	    "k.stage) AS stage) st "
-	    "WHERE u.path LIKE $1 || '%' AND u.path LIKE $2 || '%' "
-	    "AND k.created_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
-	    "AND (k.created_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' OR st.stage <> 'closed') "
-	    "GROUP BY 1, 2, 3", 4, p);
-	if (!query_ok(res))
-		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		const char *b = PQgetvalue(res, i, 0), *stage = PQgetvalue(res, i, 1), *outcome = PQgetvalue(res, i, 2);
-		long long n = atoll(PQgetvalue(res, i, 3));
-		for (size_t s = 0; s < NSTAGES; s++)
-			if (strcmp(stages[s].value, stage) == 0)
-				add_value(st, b, st->col_stage + s, n);
-		add_value(st, b, st->col_cases, n);
-		if (strcmp(stage, "closed") == 0)
-			for (size_t o = 0; o < NOUTCOMES; o++)
-				if (strcmp(outcomes[o].value, outcome) == 0)
-					add_value(st, b, st->col_outcome + o, n);
-	}
-	PQclear(res);
-	return 0;
 }
 
 /* The chooser (unit, period, format); `problem` (may be NULL) with `status`. */
@@ -393,7 +103,7 @@ stats_table_html(struct req *r, const struct stats *st, enum stats_table t)
 {
 	struct buf *b = r->out;
 	html_raw_trusted(b, "<section><h2>");
-	html_text(b, L(r, table_names[t].vi, table_names[t].en));
+	html_text(b, stats_table_name(t, r->lang));
 	html_raw_trusted(b, "</h2><table class=\"stats\" data-table=\"");
 	buf_appendf(b, "%d", (int)t);
 	html_raw_trusted(b, "\"><thead><tr><th scope=\"col\">");
@@ -410,9 +120,9 @@ stats_table_html(struct req *r, const struct stats *st, enum stats_table t)
 	for (size_t i = 0; i <= st->nrows; i++) {
 		const struct stats_row *row = i < st->nrows ? &st->rows[i] : &st->total;
 		html_raw_trusted(b, i < st->nrows ? "<tr data-unit=\"" : "</tbody><tfoot><tr data-unit=\"");
-		html_attr(b, *row->id ? row->id : "self");
+		html_attr(b, row->id);
 		html_raw_trusted(b, "\"><th scope=\"row\">");
-		if (i < st->nrows && *row->id) {   /* a child's own table is one click away */
+		if (i < st->nrows && strcmp(row->id, "self") != 0) {   /* a child's own table is one click away */
 			html_raw_trusted(b, "<a href=\"/admin/stats?unit=");
 			html_url_arg(b, row->id);
 			html_raw_trusted(b, "&amp;from=");
@@ -439,84 +149,6 @@ stats_table_html(struct req *r, const struct stats *st, enum stats_table t)
 	html_raw_trusted(b, "</tfoot></table></section>");
 }
 
-/* The same table as an XLSX workbook in a temporary file, streamed. The
- * status is decided before the first byte; a failure after it only logs. */
-static void
-stats_xlsx(struct req *r, const struct stats *st)
-{
-	char path[] = "/tmp/tiengnoi-stats-XXXXXX";
-	int fd = mkstemp(path);
-	lxw_workbook *wb = NULL;
-	if (fd < 0) {
-		fprintf(stderr, "tiengnoi: stats: temporary file: %s\n", strerror(errno));
-		http_error(r, 503, MSG__MAX);
-		return;
-	}
-	lxw_workbook_options opt = { .constant_memory = LXW_FALSE, .tmpdir = "/tmp" };
-	wb = workbook_new_opt(path, &opt);
-	if (wb == NULL) {
-		http_error(r, 503, MSG__MAX);
-		goto done;
-	}
-	lxw_format *bold = workbook_add_format(wb), *num = workbook_add_format(wb), *totalf = workbook_add_format(wb);
-	format_set_bold(bold);
-	format_set_text_wrap(bold);
-	format_set_num_format(num, "#,##0");
-	format_set_bold(totalf);
-	format_set_num_format(totalf, "#,##0");
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "Thong ke");
-	/* strings go in as strings: a unit name starting with "=" is never a formula */
-	worksheet_write_string(ws, 0, 0, arena_printf(r->arena, "%s: %s", L(r, "Thống kê định kỳ", "Periodic statistics"),
-	    st->unit_name), bold);
-	worksheet_write_string(ws, 1, 0, arena_printf(r->arena, "%s %s %s %s", L(r, "Từ", "From"), dmy(r, st->from),
-	    L(r, "đến", "to"), dmy(r, st->to)), NULL);
-	worksheet_write_string(ws, 3, 0, L(r, "Đơn vị", "Unit"), bold);
-	lxw_col_t c0 = 1;
-	for (int t = 0; t < ST__MAX; t++) {
-		bool first = true;
-		for (size_t c = 0; c < st->ncols; c++) {
-			if (st->cols[c].table != (enum stats_table)t)
-				continue;
-			if (first)
-				worksheet_write_string(ws, 2, (lxw_col_t)(c0 + c), L(r, table_names[t].vi, table_names[t].en), bold);
-			first = false;
-			worksheet_write_string(ws, 3, (lxw_col_t)(c0 + c), st->cols[c].label, bold);
-		}
-	}
-	for (size_t i = 0; i <= st->nrows; i++) {
-		const struct stats_row *row = i < st->nrows ? &st->rows[i] : &st->total;
-		lxw_row_t y = (lxw_row_t)(4 + i);
-		worksheet_write_string(ws, y, 0, row->name, i < st->nrows ? NULL : bold);
-		for (size_t c = 0; c < st->ncols; c++)
-			worksheet_write_number(ws, y, (lxw_col_t)(c0 + c), (double)row->v[c], i < st->nrows ? num : totalf);
-	}
-	worksheet_set_column(ws, 0, 0, 40, NULL);
-	worksheet_set_column(ws, 1, (lxw_col_t)st->ncols, 14, NULL);
-	worksheet_freeze_panes(ws, 4, 1);
-	lxw_error e = workbook_close(wb);
-	wb = NULL;
-	if (e != LXW_NO_ERROR) {
-		fprintf(stderr, "tiengnoi: stats: workbook: %s\n", lxw_strerror(e));
-		http_error(r, 503, MSG__MAX);
-		goto done;
-	}
-	http_stream_begin(r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	    arena_printf(r->arena, "thong-ke-%s-%s-%s.xlsx", st->unit_id, st->from, st->to));
-	char chunk[65536];
-	ssize_t n;
-	lseek(fd, 0, SEEK_SET);
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (http_stream_write(r, chunk, (size_t)n) != 0) {
-			fprintf(stderr, "tiengnoi: stats: the receiver went away\n");
-			break;
-		}
-done:
-	if (wb)
-		workbook_close(wb);
-	close(fd);
-	unlink(path);
-}
-
 /* GET /admin/stats?unit=&from=&to=&format=xlsx: the periodic statistics of
  * a unit in scope (default the officer's own), one row per direct child
  * plus the total. 400 on bad dates or format, 404 for a unit outside the
@@ -530,8 +162,10 @@ page_admin_stats(struct req *r)
 	if (*unit == '\0')
 		unit = r->officer->unit_id;
 	if (*from == '\0' && *to == '\0') {   /* default: this month so far */
-		to = today_vn(r);
-		from = arena_printf(r->arena, "%.8s01", to);
+		char *f = arena_alloc(r->arena, 11), *t = arena_alloc(r->arena, 11);
+		stats_default_period(f, t);
+		from = f;
+		to = t;
 	}
 	size_t ulen = strlen(unit);
 	if (ulen == 0 || ulen > 18 || strspn(unit, "0123456789") != ulen) {
@@ -548,28 +182,26 @@ page_admin_stats(struct req *r)
 		stats_problem(r, 400, L(r, "Định dạng không hợp lệ.", "Invalid format."), unit, from, to);
 		return;
 	}
-	const char *p[2] = { r->officer->unit_path, unit };
-	PGresult *u = db_query(r->app->db, "SELECT u.name, u.path FROM org_unit u "
-	    "WHERE u.path LIKE $1 || '%' AND u.id = $2::bigint", 2, p);
-	if (u == NULL || !db_ok(u) || PQntuples(u) != 1) {
-		http_error(r, u && db_ok(u) ? 404 : 503, MSG__MAX);   /* outside the scope looks like missing */
-		PQclear(u);
-		return;
-	}
-	struct stats st = { .unit_id = unit, .from = from, .to = to };
-	st.unit_name = arena_strdup(r->arena, PQgetvalue(u, 0, 0));
-	st.unit_path = arena_strdup(r->arena, PQgetvalue(u, 0, 1));
-	PQclear(u);
-	stats_columns(r, &st);
-	if (stats_load(r, &st) != 0) {
-		http_error(r, 503, MSG__MAX);
+	struct stats st;
+	int rc = stats_collect(r->arena, r->app->db, r->app->forms, r->officer->unit_path, unit, from, to, r->lang, &st);
+	if (rc != 0) {
+		http_error(r, rc > 0 ? 404 : 503, MSG__MAX);   /* outside the scope looks like missing */
 		return;
 	}
 	bool xlsx = strcmp(format, "xlsx") == 0;
 	audit_officer(r, xlsx ? "stats.export" : "stats.view", arena_printf(r->arena, "unit:%s", unit),
 	    arena_printf(r->arena, "from=%s to=%s", from, to));
 	if (xlsx) {
-		stats_xlsx(r, &st);
+		char err[300];
+		buf_reset(b);
+		if (stats_write(&st, STATS_XLSX, http_buffer_write, r, err, sizeof(err)) != 0) {
+			fprintf(stderr, "tiengnoi: stats: %s\n", err);
+			http_error(r, 503, MSG__MAX);
+			return;
+		}
+		r->resp_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+		http_header(r, arena_printf(r->arena, "Content-Disposition: attachment; filename=\"thong-ke-%s-%s-%s.xlsx\"",
+		    unit, from, to));
 		return;
 	}
 
@@ -747,26 +379,29 @@ page_admin_dashboard(struct req *r)
 {
 	struct buf *b = r->out;
 	const char *scope = r->officer->unit_path;
-	/* The window: the first day of the month 11 months ago (Vietnam time), on
-	 * received_at, so the received_at index bounds the scan. */
+	/* The window: from the first day of the month 11 months ago (Vietnam
+	 * time), read from the reports' daily facts (sql/019_stats_facts.sql). */
+	if (stats_fold(r->app->db) != 0) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
 	const char *p1[1] = { scope };
 	PGresult *mres = db_query(r->app->db,
-	    "SELECT to_char(date_trunc('month', s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh'), 'YYYY-MM'), s.form_id, count(*) "
-	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE u.path LIKE $1 || '%' AND s.status <> 'spam' "
-	    "AND s.received_at >= (date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '11 months') "
-	    "AT TIME ZONE 'Asia/Ho_Chi_Minh' GROUP BY 1, 2", 1, p1);
+	    "SELECT to_char(f.day, 'YYYY-MM'), f.form_id, sum(f.n) "
+	    "FROM submission_fact_all f JOIN workplace w ON w.id = f.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "WHERE u.path LIKE $1 || '%' AND f.fact = 'reports' "
+	    "AND f.day >= (date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '11 months')::date "
+	    "GROUP BY 1, 2 HAVING sum(f.n) <> 0", 1, p1);
 	PGresult *months = db_query(r->app->db,
 	    "SELECT to_char(m, 'YYYY-MM') FROM generate_series(date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 	    "- interval '11 months', date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh'), interval '1 month') m "
 	    "WHERE $1 <> '' ORDER BY 1", 1, p1);
 	const char *p2[2] = { scope, r->officer->unit_id };
 	PGresult *ures = db_query(r->app->db,
-	    "SELECT c.id::text, c.name, (SELECT count(*) FROM submission s JOIN workplace w ON w.id = s.workplace_id "
-	    "JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE c.path || '%' AND u.path LIKE $1 || '%' "
-	    "AND s.status <> 'spam' "
-	    "AND s.received_at >= (date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '11 months') "
-	    "AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "SELECT c.id::text, c.name, coalesce((SELECT sum(f.n) FROM submission_fact_all f "
+	    "JOIN workplace w ON w.id = f.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "WHERE u.path LIKE c.path || '%' AND u.path LIKE $1 || '%' AND f.fact = 'reports' "
+	    "AND f.day >= (date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '11 months')::date), 0) "
 	    "FROM org_unit c WHERE c.path LIKE $1 || '%' AND c.parent_id = $2::bigint ORDER BY c.name, c.id LIMIT 200", 2, p2);
 	PGresult *cres = db_query(r->app->db, "SELECT k.stage, count(*) FROM dispute_case k "
 	    "JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
@@ -872,15 +507,15 @@ page_admin_dashboard(struct req *r)
 	html_raw_trusted(b, "<section class=\"dash\"><h2>");
 	html_text(b, L(r, "Vụ việc đang mở theo giai đoạn", "Open cases by stage"));
 	html_raw_trusted(b, "</h2><table class=\"dash-stages\"><tbody>");
-	for (size_t s = 0; s + 1 < NSTAGES; s++) {   /* every stage but closed */
+	for (size_t s = 0; s + 1 < STATS_NSTAGES; s++) {   /* every stage but closed */
 		long n = 0;
 		for (int i = 0; i < PQntuples(cres); i++)
-			if (strcmp(PQgetvalue(cres, i, 0), stages[s].value) == 0)
+			if (strcmp(PQgetvalue(cres, i, 0), stats_stages[s].value) == 0)
 				n = atol(PQgetvalue(cres, i, 1));
 		html_raw_trusted(b, "<tr data-stage=\"");
-		html_attr(b, stages[s].value);
+		html_attr(b, stats_stages[s].value);
 		html_raw_trusted(b, "\"><th scope=\"row\">");
-		html_text(b, L(r, stages[s].vi, stages[s].en));
+		html_text(b, L(r, stats_stages[s].vi, stats_stages[s].en));
 		buf_appendf(b, "</th><td class=\"num\">%ld</td></tr>", n);
 	}
 	PQclear(cres);

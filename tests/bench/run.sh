@@ -306,7 +306,10 @@ SELECT 'concern', 1, ep.workplace_id, ep.unit_id, ep.id, 'qr',
     'vi', md5(i::text), decode(md5(i::text) || md5((i + 1)::text), 'hex'),
     (ARRAY['new', 'in_review', 'resolved'])[1 + i % 3]
 FROM generate_series(1, $ROWS) AS i JOIN ep ON ep.k = abs(hashint4(i)) % (SELECT c FROM n);   -- workplace independent of status
-VACUUM ANALYZE submission;
+-- the reports' logged states go into the statistics' daily sums once, as after any bulk import
+-- (sql/019_stats_facts.sql); otherwise the first console page to read them would fold them all
+SELECT submission_fact_compact();
+VACUUM ANALYZE submission, submission_fact, submission_fact_log;
 CHECKPOINT;
 EOF
 LOAD_SECS=$(($(date +%s) - L0))
@@ -351,7 +354,7 @@ console_times() {
 		worst=$(printf '%s\n' "$sorted" | tail -n1)
 		CONSOLE_ROWS+="| $name | \`${path%%\?*}\` | $med | $worst | $([ "$bad" -eq 0 ] && echo 200 || echo "$bad not 200") |"$'\n'
 		t=$med
-		case $name in queue* | "one report")   # the pages an officer browses all day: target < 100 ms
+		case $name in queue* | "one report" | dialogue* | statistics* | dashboard)   # target < 100 ms
 			[ "$name" = "queue, search without accents" ] && continue
 			awk -v a="$t" -v b="$CONSOLE_MAXMED" 'BEGIN { exit !(a > b) }' && CONSOLE_MAXMED=$t CONSOLE_SLOWEST=$name ;;
 		esac
@@ -455,7 +458,7 @@ report() {
 			"${V[$r.cpu_front]}" "${V[$r.cpu_fcgi]}" "${V[$r.cpu_pg]}" "${V[$r.cpu_client]}" "${V[$r.busy]}" "${V[$r.other_load]}"
 	done
 	echo
-	echo "Form page ${FORM_BYTES} bytes, receipt page ${POST_BYTES} bytes. Bulk load of $ROWS rows with VACUUM ANALYZE:" \
+	echo "Form page ${FORM_BYTES} bytes, receipt page ${POST_BYTES} bytes. Bulk load of $ROWS rows, folding their statistics and VACUUM ANALYZE:" \
 		"${LOAD_SECS} s; table with indexes afterwards: ${TABLE_SIZE}. Whole measurement: ${BENCH_SECS} s."
 	echo
 	if [ -n "$CONSOLE_ROWS" ]; then
@@ -494,7 +497,7 @@ report() {
 		echo "| POST with $TOTAL_ROWS rows ≥ 0.9 × nearly empty table, $c conns | $r$(noisy "post.$c" "post1m.$c") | $(verdict ge "$r" 0.9) |"
 	done
 	if [ -n "$CONSOLE_ROWS" ]; then
-		echo "| queue and report pages render well under 100 ms with $TOTAL_ROWS rows (slowest median: $CONSOLE_SLOWEST; search, brief, statistics and dashboard aggregate and are shown above for information) | ${CONSOLE_MAXMED} ms | $(verdict lt "$CONSOLE_MAXMED" 100) |"
+		echo "| queue, report, brief, statistics and dashboard pages render well under 100 ms with $TOTAL_ROWS rows (slowest median: $CONSOLE_SLOWEST; the accent-free search is shown above for information) | ${CONSOLE_MAXMED} ms | $(verdict lt "$CONSOLE_MAXMED" 100) |"
 	fi
 	echo "| app worker RSS < 10 MB (largest of $NW, after the runs) | VmRSS $(awk -v k="$WORKER_RSS" 'BEGIN { printf "%.1f", k / 1024 }') MB (private RssAnon $(awk -v k="$WORKER_ANON" 'BEGIN { printf "%.1f", k / 1024 }') MB) | $(verdict lt "$WORKER_RSS" 10240) |"
 	for r in "${RUNS[@]}"; do

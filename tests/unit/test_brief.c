@@ -27,7 +27,7 @@ test_borda_hand_checked(void **state)
 	const size_t *const rk[] = { r1, r2, r3, r4 };
 	const size_t lens[] = { N(r1), N(r2), N(r3), N(r4) };
 	struct brief_borda out[4];
-	assert_int_equal(brief_borda(4, rk, lens, 4, out), 4);
+	assert_int_equal(brief_borda(4, rk, lens, NULL, 4, out), 4);
 	const size_t order[] = { 1, 0, 2, 3 };
 	const long points[] = { 8, 6, 5, 1 }, firsts[] = { 2, 1, 1, 0 }, ranked[] = { 3, 3, 3, 1 };
 	for (size_t i = 0; i < 4; i++) {
@@ -48,7 +48,7 @@ test_borda_survey_shape(void **state)
 	const size_t *const rk[] = { full, one };
 	const size_t lens[] = { 5, 1 };
 	struct brief_borda out[11];
-	assert_int_equal(brief_borda(11, rk, lens, 2, out), 2);
+	assert_int_equal(brief_borda(11, rk, lens, NULL, 2, out), 2);
 	/* 8 (meals): 5 points, 1 first; 0 (wages): 4 + 1 = 5 points, 1 first: option order puts 0 first */
 	assert_int_equal(out[0].option, 0);
 	assert_int_equal(out[0].points, 5);
@@ -82,7 +82,7 @@ test_borda_ties(void **state)
 	const size_t *const rk[] = { r1, r2 };
 	const size_t lens[] = { 2, 3 };
 	struct brief_borda out[5];
-	brief_borda(5, rk, lens, 2, out);
+	brief_borda(5, rk, lens, NULL, 2, out);
 	const size_t order[] = { 3, 0, 1, 2, 4 };
 	const long points[] = { 3, 2, 2, 2, 0 };
 	for (size_t i = 0; i < 5; i++) {
@@ -93,7 +93,7 @@ test_borda_ties(void **state)
 	const size_t a[] = { 1, 0 }, b[] = { 0, 1 };
 	const size_t *const rk2[] = { a, b };
 	const size_t lens2[] = { 2, 2 };
-	brief_borda(2, rk2, lens2, 2, out);
+	brief_borda(2, rk2, lens2, NULL, 2, out);
 	assert_int_equal(out[0].option, 0);
 	assert_int_equal(out[1].option, 1);
 	assert_int_equal(out[0].points, 3);
@@ -110,7 +110,7 @@ test_borda_bad_entries(void **state)
 	const size_t *const rk[] = { r1, r2, r3, r3 };
 	const size_t lens[] = { 4, 1, 1, 0 };
 	struct brief_borda out[3];
-	assert_int_equal(brief_borda(3, rk, lens, 4, out), 2);
+	assert_int_equal(brief_borda(3, rk, lens, NULL, 4, out), 2);
 	assert_int_equal(out[0].option, 0);
 	assert_int_equal(out[0].points, 3);   /* 2 from R1 (cleaned to [0,1]) + 1 from R3 */
 	assert_int_equal(out[0].firsts, 2);
@@ -118,7 +118,7 @@ test_borda_bad_entries(void **state)
 	assert_int_equal(out[1].points, 1);
 	assert_int_equal(out[2].option, 2);
 	assert_int_equal(out[2].points, 0);
-	assert_int_equal(brief_borda(3, rk, lens, 0, out), 0);
+	assert_int_equal(brief_borda(3, rk, lens, NULL, 0, out), 0);
 	assert_int_equal(out[0].points + out[1].points + out[2].points, 0);
 }
 
@@ -228,6 +228,34 @@ test_dates(void **state)
 	assert_false(brief_date_ok("2025-01-01x"));
 }
 
+/* A ranking given by w respondents counts exactly as w copies of it. */
+static void
+test_borda_weights(void **state)
+{
+	(void)state;
+	const size_t r1[] = { 0, 1, 2 }, r2[] = { 1, 0 }, r3[] = { 9, 2 }, r4[] = { 1 };
+	const size_t *const rk[] = { r1, r2, r3, r4 };
+	const size_t lens[] = { N(r1), N(r2), N(r3), N(r4) };
+	const long w[] = { 3, 2, 4, 0 };
+	const size_t *const copies[] = { r1, r1, r1, r2, r2, r3, r3, r3, r3 };
+	const size_t clens[] = { 3, 3, 3, 2, 2, 2, 2, 2, 2 };
+	struct brief_borda a[3], b[3];
+	assert_int_equal(brief_borda(3, rk, lens, w, 4, a), 9);
+	assert_int_equal(brief_borda(3, copies, clens, NULL, 9, b), 9);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(a[i].option, b[i].option);
+		assert_int_equal(a[i].points, b[i].points);
+		assert_int_equal(a[i].firsts, b[i].firsts);
+		assert_int_equal(a[i].ranked, b[i].ranked);
+	}
+	/* by hand: 0 = 3*3 + 2*1 = 11, 1 = 3*2 + 2*2 = 10, 2 = 3*1 + 4*1 = 7 */
+	assert_int_equal(a[0].option, 0);
+	assert_int_equal(a[0].points, 11);
+	assert_int_equal(a[1].points, 10);
+	assert_int_equal(a[2].points, 7);
+	assert_int_equal(a[2].firsts, 4);
+}
+
 int
 main(void)
 {
@@ -235,6 +263,7 @@ main(void)
 		cmocka_unit_test(test_borda_hand_checked),
 		cmocka_unit_test(test_borda_survey_shape),
 		cmocka_unit_test(test_borda_ties),
+		cmocka_unit_test(test_borda_weights),
 		cmocka_unit_test(test_borda_bad_entries),
 		cmocka_unit_test(test_suppress_boundaries),
 		cmocka_unit_test(test_fmt_count),
