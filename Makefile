@@ -9,7 +9,7 @@ LDLIBS   = -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -lj
 
 BUILD   ?= build
 # the code shared by the app, the CLI and the unit tests
-CORE     = arena buf config csrf db form html http i18n multipart photo qr ratelimit req text token totp export brief org poster dossier document privacy calendar stats
+CORE     = arena buf config csrf db form html http i18n multipart photo qr ratelimit req text token totp export brief org poster dossier document privacy calendar stats dispute
 APP      = $(CORE) auth route page_admin_brief page_admin_export page_admin_login page_admin_org page_admin_officers page_admin_queue page_admin_report page_admin_totp page_status page_system page_worker server page_admin_cases page_admin_dossier page_admin_stats page_admin_requests page_admin_calendar
 ADMIN    = $(CORE) auth admin
 CORE_O   = $(CORE:%=$(BUILD)/%.o)

@@ -12,6 +12,7 @@
 #include "app.h"
 #include "buf.h"
 #include "db.h"
+#include "dispute.h"
 #include "dossier.h"
 #include "html.h"
 #include "token.h"
@@ -22,19 +23,6 @@
 struct label { const char *value, *vi; };
 
 static const struct label labels[] = {
-	/* kinds */
-	{ "wage_arrears", "Nợ lương" }, { "social_insurance", "Nợ BHXH" }, { "dismissal", "Sa thải, chấm dứt HĐLĐ" },
-	{ "safety", "An toàn, vệ sinh lao động" }, { "working_time", "Thời giờ làm việc, làm thêm" },
-	/* scopes */
-	{ "individual", "Cá nhân" }, { "collective", "Tập thể" },
-	/* stages */
-	{ "intake", "Tiếp nhận" }, { "verification", "Xác minh" }, { "workplace_dialogue", "Đối thoại tại nơi làm việc" },
-	{ "labour_mediator", "Hòa giải viên lao động" }, { "arbitration_council", "Hội đồng trọng tài lao động" },
-	{ "court", "Tòa án" }, { "closed", "Đã kết thúc" },
-	/* outcomes */
-	{ "resolved_at_workplace", "Giải quyết tại nơi làm việc" }, { "mediated", "Hòa giải thành" },
-	{ "arbitrated", "Trọng tài quyết định" }, { "judgment", "Bản án, quyết định của Tòa" },
-	{ "withdrawn", "Rút yêu cầu" }, { "other", "Khác" },
 	/* event kinds */
 	{ "created", "Tạo vụ việc" }, { "stage", "Chuyển giai đoạn" }, { "note", "Ghi chú" },
 	{ "attachment", "Tệp đính kèm" }, { "totals", "Hiệu chỉnh số liệu" }, { "link", "Liên kết phản ánh" },
@@ -47,6 +35,9 @@ static const struct label labels[] = {
 static const char *
 label_vi(const char *value)
 {
+	const char *vi = dispute_vi(value);
+	if (vi)
+		return vi;
 	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
 		if (strcmp(labels[i].value, value) == 0)
 			return labels[i].vi;

@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
+#include "dispute.h"
 #include "document.h"
 #include "form.h"
 #include "html.h"
@@ -23,60 +24,20 @@
 #define CASE_ROWS 200
 #define PANEL_DAYS "14"
 
-struct named { const char *value, *vi, *en; };
-
-static const struct named kinds[] = {
-	{ "wage_arrears", "Nợ lương", "Wage arrears" },
-	{ "social_insurance", "Nợ BHXH", "Social insurance arrears" },
-	{ "dismissal", "Sa thải, chấm dứt HĐLĐ", "Dismissal" },
-	{ "safety", "An toàn, vệ sinh lao động", "Safety" },
-	{ "working_time", "Thời giờ làm việc, làm thêm", "Working time" },
-	{ "other", "Khác", "Other" },
-};
-
-static const struct named scopes[] = {
-	{ "individual", "Cá nhân", "Individual" },
-	{ "collective", "Tập thể", "Collective" },
-};
-
-/* Stages in the order a dispute moves through them. */
-static const struct named stages[] = {
-	{ "intake", "Tiếp nhận", "Intake" },
-	{ "verification", "Xác minh", "Verification" },
-	{ "workplace_dialogue", "Đối thoại tại nơi làm việc", "Workplace dialogue" },
-	{ "labour_mediator", "Hòa giải viên lao động", "Labour mediator" },
-	{ "arbitration_council", "Hội đồng trọng tài lao động", "Arbitration council" },
-	{ "court", "Tòa án", "Court" },
-	{ "closed", "Đã kết thúc", "Closed" },
-};
-
-static const struct named outcomes[] = {
-	{ "resolved_at_workplace", "Giải quyết tại nơi làm việc", "Resolved at the workplace" },
-	{ "mediated", "Hòa giải thành", "Mediated" },
-	{ "arbitrated", "Trọng tài quyết định", "Arbitrated" },
-	{ "judgment", "Bản án, quyết định của Tòa", "Court judgment" },
-	{ "withdrawn", "Rút yêu cầu", "Withdrawn" },
-	{ "other", "Khác", "Other" },
-};
-
 #define NAMED_N(t) (sizeof(t) / sizeof((t)[0]))
 
+/* The label of a table value in the request's language; the value itself when unknown. */
 static const char *
-named_label(const struct req *r, const struct named *t, size_t n, const char *value)
+named_label(const struct req *r, const struct dispute_label *t, size_t n, const char *value)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(t[i].value, value) == 0)
-			return L(r, t[i].vi, t[i].en);
-	return value;
+	const struct dispute_label *l = dispute_find(t, n, value);
+	return l ? L(r, l->vi, l->en) : value;
 }
 
 static bool
-named_valid(const struct named *t, size_t n, const char *value)
+named_valid(const struct dispute_label *t, size_t n, const char *value)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(t[i].value, value) == 0)
-			return true;
-	return false;
+	return dispute_find(t, n, value) != NULL;
 }
 
 /* Opens <select name="NAME" id="f-NAME">; `blank` adds an empty first choice. */
@@ -105,7 +66,7 @@ select_option(struct req *r, const char *value, const char *label, bool selected
 
 /* A <select> of a table's values, `cur` selected; `blank` adds an empty first choice. */
 static void
-named_select(struct req *r, const char *name, const struct named *t, size_t n, const char *cur, bool blank)
+named_select(struct req *r, const char *name, const struct dispute_label *t, size_t n, const char *cur, bool blank)
 {
 	select_begin(r, name, blank);
 	for (size_t i = 0; i < n; i++)
@@ -235,9 +196,9 @@ cases_list(struct req *r)
 			html_raw_trusted(b, " ");
 			html_text(b, PQgetvalue(res, i, 1));
 			html_raw_trusted(b, "</a></td><td>");
-			html_text(b, named_label(r, stages, NAMED_N(stages), PQgetvalue(res, i, 2)));
+			html_text(b, named_label(r, dispute_stages, NAMED_N(dispute_stages), PQgetvalue(res, i, 2)));
 			html_raw_trusted(b, "</td><td>");
-			html_text(b, named_label(r, kinds, NAMED_N(kinds), PQgetvalue(res, i, 3)));
+			html_text(b, named_label(r, dispute_kinds, NAMED_N(dispute_kinds), PQgetvalue(res, i, 3)));
 			html_raw_trusted(b, "</td><td>");
 			html_text(b, PQgetvalue(res, i, 4));
 			html_raw_trusted(b, "</td><td>");
@@ -266,7 +227,7 @@ case_fields_problem(struct req *r, const char *title, const char *kind, const ch
 {
 	if (title == NULL || *title == '\0')
 		return L(r, "Cần tên vụ việc (tối đa 200 ký tự).", "A title is needed (200 characters at most).");
-	if (!named_valid(kinds, NAMED_N(kinds), kind) || !named_valid(scopes, NAMED_N(scopes), scope))
+	if (!named_valid(dispute_kinds, NAMED_N(dispute_kinds), kind) || !named_valid(dispute_scopes, NAMED_N(dispute_scopes), scope))
 		return L(r, "Loại hoặc phạm vi tranh chấp không hợp lệ.", "Unknown kind or dispute scope.");
 	if (*known && !date_valid(known))
 		return L(r, "Ngày phát hiện vi phạm không hợp lệ.", "The discovery date is not a valid date.");
@@ -291,10 +252,10 @@ case_fields(struct req *r, const char *title, const char *kind, const char *scop
 	html_attr(b, title);
 	html_raw_trusted(b, "\"></div>");
 	field_label(r, "kind", "Loại", "Kind");
-	named_select(r, "kind", kinds, NAMED_N(kinds), kind, false);
+	named_select(r, "kind", dispute_kinds, NAMED_N(dispute_kinds), kind, false);
 	html_raw_trusted(b, "</div>");
 	field_label(r, "scope", "Tranh chấp", "Dispute");
-	named_select(r, "scope", scopes, NAMED_N(scopes), scope, false);
+	named_select(r, "scope", dispute_scopes, NAMED_N(dispute_scopes), scope, false);
 	html_raw_trusted(b, "</div>");
 	field_label(r, "known", "Ngày phát hiện vi phạm (thời hiệu tính từ ngày này)",
 	    "Violation discovered on (limitation periods count from it)");
@@ -677,11 +638,11 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 	struct { const char *vi, *en, *value, *ident; } meta[] = {
 		{ "Nơi làm việc", "Workplace", PQgetvalue(k, 0, 11), "case-workplace" },
 		{ "Đơn vị xử lý", "Handled by", PQgetvalue(k, 0, 12), "case-unit" },
-		{ "Loại", "Kind", named_label(r, kinds, NAMED_N(kinds), PQgetvalue(k, 0, 1)), "case-kind" },
-		{ "Tranh chấp", "Dispute", named_label(r, scopes, NAMED_N(scopes), PQgetvalue(k, 0, 2)), "case-scope" },
-		{ "Giai đoạn", "Stage", named_label(r, stages, NAMED_N(stages), stage), "case-stage" },
+		{ "Loại", "Kind", named_label(r, dispute_kinds, NAMED_N(dispute_kinds), PQgetvalue(k, 0, 1)), "case-kind" },
+		{ "Tranh chấp", "Dispute", named_label(r, dispute_scopes, NAMED_N(dispute_scopes), PQgetvalue(k, 0, 2)), "case-scope" },
+		{ "Giai đoạn", "Stage", named_label(r, dispute_stages, NAMED_N(dispute_stages), stage), "case-stage" },
 		{ "Từ ngày", "Since", PQgetvalue(k, 0, 4), "case-stage-since" },
-		{ "Kết quả", "Outcome", *PQgetvalue(k, 0, 5) ? named_label(r, outcomes, NAMED_N(outcomes), PQgetvalue(k, 0, 5)) : "—", "case-outcome" },
+		{ "Kết quả", "Outcome", *PQgetvalue(k, 0, 5) ? named_label(r, dispute_outcomes, NAMED_N(dispute_outcomes), PQgetvalue(k, 0, 5)) : "—", "case-outcome" },
 		{ "Ngày phát hiện vi phạm", "Violation discovered on", *PQgetvalue(k, 0, 6) ? PQgetvalue(k, 0, 6) : "—", "case-known" },
 		{ "Phụ trách", "Assignee", PQgetvalue(k, 0, 13), "case-assignee" },
 		{ "Tạo lúc", "Created", PQgetvalue(k, 0, 14), "case-created" },
@@ -835,7 +796,7 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"stage\"><div class=\"field\"><label for=\"f-stage\">");
 		html_text(b, L(r, "Giai đoạn mới", "New stage"));
 		html_raw_trusted(b, "</label>");
-		named_select(r, "stage", stages, NAMED_N(stages), refill ? kv_get_or_empty(in, "stage") : stage, false);
+		named_select(r, "stage", dispute_stages, NAMED_N(dispute_stages), refill ? kv_get_or_empty(in, "stage") : stage, false);
 		html_raw_trusted(b, "</div><div class=\"field\"><label for=\"f-on_date\">");
 		html_text(b, L(r, "Ngày chuyển (để trống: hôm nay)", "Date of the change (empty: today)"));
 		html_raw_trusted(b, "</label><input type=\"date\" id=\"f-on_date\" name=\"on_date\" value=\"");
@@ -843,7 +804,7 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 		html_raw_trusted(b, "\"></div><div class=\"field\"><label for=\"f-outcome\">");
 		html_text(b, L(r, "Kết quả (bắt buộc khi kết thúc)", "Outcome (required to close)"));
 		html_raw_trusted(b, "</label>");
-		named_select(r, "outcome", outcomes, NAMED_N(outcomes), refill ? kv_get_or_empty(in, "outcome") : "", true);
+		named_select(r, "outcome", dispute_outcomes, NAMED_N(dispute_outcomes), refill ? kv_get_or_empty(in, "outcome") : "", true);
 		html_raw_trusted(b, "</div><div class=\"field\"><label for=\"f-stage-note\">");
 		html_text(b, L(r, "Ghi chú", "Note"));
 		html_raw_trusted(b, "</label><textarea id=\"f-stage-note\" name=\"note\" rows=\"2\" maxlength=\"4000\">");
@@ -874,9 +835,9 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 		html_text(b, PQgetvalue(ev, i, 5));
 		html_raw_trusted(b, "</p><p class=\"body\">");
 		if (strcmp(ekind, "stage") == 0) {
-			html_text(b, named_label(r, stages, NAMED_N(stages), PQgetvalue(ev, i, 1)));
+			html_text(b, named_label(r, dispute_stages, NAMED_N(dispute_stages), PQgetvalue(ev, i, 1)));
 			html_raw_trusted(b, " → ");
-			html_text(b, named_label(r, stages, NAMED_N(stages), PQgetvalue(ev, i, 2)));
+			html_text(b, named_label(r, dispute_stages, NAMED_N(dispute_stages), PQgetvalue(ev, i, 2)));
 			if (*PQgetvalue(ev, i, 3))
 				html_raw_trusted(b, ": ");
 		} else if (strcmp(ekind, "created") == 0) {
@@ -951,12 +912,10 @@ case_locked(struct req *r, const char *id)
 
 /* The Vietnamese name of a table value, for the history (kept in Vietnamese, like the dossier). */
 static const char *
-named_vi(const struct named *t, size_t n, const char *value)
+named_vi(const struct dispute_label *t, size_t n, const char *value)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(t[i].value, value) == 0)
-			return t[i].vi;
-	return value;
+	const struct dispute_label *l = dispute_find(t, n, value);
+	return l ? l->vi : value;
 }
 
 /* Appends "what: «old» → «new»; " to `d` when the values differ. */
@@ -1025,8 +984,8 @@ case_edit(struct req *r, const char *id, const char *object)
 	}
 	struct buf d = { 0 };
 	diff_add(&d, "Tên", old[0], title);
-	diff_add(&d, "Loại", named_vi(kinds, NAMED_N(kinds), old[1]), named_vi(kinds, NAMED_N(kinds), kind));
-	diff_add(&d, "Tranh chấp", named_vi(scopes, NAMED_N(scopes), old[2]), named_vi(scopes, NAMED_N(scopes), scope));
+	diff_add(&d, "Loại", named_vi(dispute_kinds, NAMED_N(dispute_kinds), old[1]), named_vi(dispute_kinds, NAMED_N(dispute_kinds), kind));
+	diff_add(&d, "Tranh chấp", named_vi(dispute_scopes, NAMED_N(dispute_scopes), old[2]), named_vi(dispute_scopes, NAMED_N(dispute_scopes), scope));
 	diff_add(&d, "Ngày phát hiện vi phạm", old[3], known);
 	if (strcmp(old[4], assignee) != 0)
 		diff_add(&d, "Phụ trách", *old[4] ? old[9] : "", *assignee ? assignee_name : "");
@@ -1087,13 +1046,13 @@ case_post(struct req *r, const char *id)
 		const char *outcome = kv_get_or_empty(&r->form, "outcome"), *note = posted(r, "note", 4000);
 		const char *problem = NULL;
 		bool closing = strcmp(st, "closed") == 0;
-		if (!named_valid(stages, NAMED_N(stages), st))
+		if (!named_valid(dispute_stages, NAMED_N(dispute_stages), st))
 			problem = L(r, "Giai đoạn không hợp lệ.", "Unknown stage.");
 		else if (strcmp(st, old_stage) == 0)
 			problem = L(r, "Vụ việc đã ở giai đoạn này.", "The case is already at this stage.");
 		else if (*on && !date_valid(on))
 			problem = L(r, "Ngày chuyển không hợp lệ.", "The date of the change is not a valid date.");
-		else if (closing && !named_valid(outcomes, NAMED_N(outcomes), outcome))
+		else if (closing && !named_valid(dispute_outcomes, NAMED_N(dispute_outcomes), outcome))
 			problem = L(r, "Kết thúc vụ việc cần ghi kết quả.", "Closing a case needs an outcome.");
 		else if (!closing && *outcome)
 			problem = L(r, "Chỉ ghi kết quả khi kết thúc vụ việc.", "An outcome is recorded only when closing.");

@@ -10,6 +10,7 @@
 #include "brief.h"
 #include "buf.h"
 #include "db.h"
+#include "dispute.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
@@ -507,15 +508,15 @@ page_admin_dashboard(struct req *r)
 	html_raw_trusted(b, "<section class=\"dash\"><h2>");
 	html_text(b, L(r, "Vụ việc đang mở theo giai đoạn", "Open cases by stage"));
 	html_raw_trusted(b, "</h2><table class=\"dash-stages\"><tbody>");
-	for (size_t s = 0; s + 1 < STATS_NSTAGES; s++) {   /* every stage but closed */
+	for (size_t s = 0; s + 1 < DISPUTE_NSTAGES; s++) {   /* every stage but closed */
 		long n = 0;
 		for (int i = 0; i < PQntuples(cres); i++)
-			if (strcmp(PQgetvalue(cres, i, 0), stats_stages[s].value) == 0)
+			if (strcmp(PQgetvalue(cres, i, 0), dispute_stages[s].value) == 0)
 				n = atol(PQgetvalue(cres, i, 1));
 		html_raw_trusted(b, "<tr data-stage=\"");
-		html_attr(b, stats_stages[s].value);
+		html_attr(b, dispute_stages[s].value);
 		html_raw_trusted(b, "\"><th scope=\"row\">");
-		html_text(b, L(r, stats_stages[s].vi, stats_stages[s].en));
+		html_text(b, L(r, dispute_stages[s].vi, dispute_stages[s].en));
 		buf_appendf(b, "</th><td class=\"num\">%ld</td></tr>", n);
 	}
 	PQclear(cres);

@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "dispute.h"
 #include "form.h"
 #include "stats.h"
 
@@ -29,25 +30,6 @@ static const struct stats_label channels[] = {
 };
 #define NCHANNELS (sizeof(channels) / sizeof(channels[0]))
 
-const struct stats_label stats_stages[STATS_NSTAGES] = {
-	{ "intake", "Tiếp nhận", "Intake" },
-	{ "verification", "Xác minh", "Verification" },
-	{ "workplace_dialogue", "Đối thoại tại nơi làm việc", "Workplace dialogue" },
-	{ "labour_mediator", "Hòa giải viên lao động", "Labour mediator" },
-	{ "arbitration_council", "Hội đồng trọng tài", "Arbitration council" },
-	{ "court", "Tòa án", "Court" },
-	{ "closed", "Đã kết thúc", "Closed" },
-};
-
-static const struct stats_label outcomes[] = {
-	{ "resolved_at_workplace", "Giải quyết tại nơi làm việc", "Resolved at the workplace" },
-	{ "mediated", "Hòa giải thành", "Mediated" },
-	{ "arbitrated", "Trọng tài giải quyết", "Arbitrated" },
-	{ "judgment", "Tòa án xét xử", "Judgment" },
-	{ "withdrawn", "Rút yêu cầu", "Withdrawn" },
-	{ "other", "Khác", "Other" },
-};
-#define NOUTCOMES (sizeof(outcomes) / sizeof(outcomes[0]))
 
 /* The figures of ST_PEOPLE, in the order of the second query's columns. */
 enum people {
@@ -111,7 +93,7 @@ static void
 stats_columns(struct arena *a, const struct form_set *fs, struct stats *st)
 {
 	enum lang l = st->lang;
-	st->cols = arena_alloc(a, (STATS_FORMS_MAX + NCHANNELS + 1 + P__MAX + STATS_NSTAGES + 1 + NOUTCOMES) *
+	st->cols = arena_alloc(a, (STATS_FORMS_MAX + NCHANNELS + 1 + P__MAX + DISPUTE_NSTAGES + 1 + DISPUTE_NOUTCOMES) *
 	    sizeof(*st->cols));
 	st->ncols = 0;
 	st->col_form = 0;
@@ -130,14 +112,14 @@ stats_columns(struct arena *a, const struct form_set *fs, struct stats *st)
 	for (size_t i = 0; i < P__MAX; i++)
 		add_col(st, people[i].key, stats_pick(l, people[i].vi, people[i].en), ST_PEOPLE, i == P_WAGE_VND);
 	st->col_stage = st->ncols;
-	for (size_t i = 0; i < STATS_NSTAGES; i++)
-		add_col(st, arena_printf(a, "stage:%s", stats_stages[i].value), stats_pick(l, stats_stages[i].vi,
-		    stats_stages[i].en), ST_STAGES, false);
+	for (size_t i = 0; i < DISPUTE_NSTAGES; i++)
+		add_col(st, arena_printf(a, "stage:%s", dispute_stages[i].value), stats_pick(l, dispute_stages[i].vi,
+		    dispute_stages[i].en), ST_STAGES, false);
 	st->col_cases = st->ncols;
 	add_col(st, "cases", stats_pick(l, "Tổng số vụ việc", "Cases, total"), ST_STAGES, false);
 	st->col_outcome = st->ncols;
-	for (size_t i = 0; i < NOUTCOMES; i++)
-		add_col(st, arena_printf(a, "outcome:%s", outcomes[i].value), stats_pick(l, outcomes[i].vi, outcomes[i].en),
+	for (size_t i = 0; i < DISPUTE_NOUTCOMES; i++)
+		add_col(st, arena_printf(a, "outcome:%s", dispute_outcomes[i].value), stats_pick(l, dispute_outcomes[i].vi, dispute_outcomes[i].en),
 		    ST_OUTCOMES, false);
 }
 
@@ -271,13 +253,13 @@ load_cases(struct db *db, const char *const p[4], struct stats *st)
 	for (int i = 0; i < PQntuples(res); i++) {
 		const char *b = PQgetvalue(res, i, 0), *stage = PQgetvalue(res, i, 1), *outcome = PQgetvalue(res, i, 2);
 		long long n = atoll(PQgetvalue(res, i, 3));
-		for (size_t s = 0; s < STATS_NSTAGES; s++)
-			if (strcmp(stats_stages[s].value, stage) == 0)
+		for (size_t s = 0; s < DISPUTE_NSTAGES; s++)
+			if (strcmp(dispute_stages[s].value, stage) == 0)
 				add_value(st, b, st->col_stage + s, n);
 		add_value(st, b, st->col_cases, n);
 		if (strcmp(stage, "closed") == 0)
-			for (size_t o = 0; o < NOUTCOMES; o++)
-				if (strcmp(outcomes[o].value, outcome) == 0)
+			for (size_t o = 0; o < DISPUTE_NOUTCOMES; o++)
+				if (strcmp(dispute_outcomes[o].value, outcome) == 0)
 					add_value(st, b, st->col_outcome + o, n);
 	}
 	PQclear(res);

@@ -22,8 +22,6 @@ enum stats_format { STATS_CSV, STATS_JSON, STATS_XLSX, STATS__MAX };
 struct stats_label {
 	const char *value, *vi, *en;
 };
-#define STATS_NSTAGES 7
-extern const struct stats_label stats_stages[STATS_NSTAGES];   /* in order; the last is "closed" */
 
 /* One column: its key (data-col, JSON, tests), label and table. */
 struct stats_col {

@@ -1,0 +1,65 @@
+/* dispute.c: the vocabulary of dispute cases: the values the database allows and how the console, the dossier and the statistics name them. */
+#include <string.h>
+
+#include "dispute.h"
+
+const struct dispute_label dispute_kinds[DISPUTE_NKINDS] = {
+	{ "wage_arrears", "Nợ lương", "Wage arrears" },
+	{ "social_insurance", "Nợ BHXH", "Social insurance arrears" },
+	{ "dismissal", "Sa thải, chấm dứt HĐLĐ", "Dismissal" },
+	{ "safety", "An toàn, vệ sinh lao động", "Safety" },
+	{ "working_time", "Thời giờ làm việc, làm thêm", "Working time" },
+	{ "other", "Khác", "Other" },
+};
+
+const struct dispute_label dispute_scopes[DISPUTE_NSCOPES] = {
+	{ "individual", "Cá nhân", "Individual" },
+	{ "collective", "Tập thể", "Collective" },
+};
+
+/* The legal path (Labour Code 2019, Art. 188-194; DOMAIN.md), in order. */
+const struct dispute_label dispute_stages[DISPUTE_NSTAGES] = {
+	{ "intake", "Tiếp nhận", "Intake" },
+	{ "verification", "Xác minh", "Verification" },
+	{ "workplace_dialogue", "Đối thoại tại nơi làm việc", "Workplace dialogue" },
+	{ "labour_mediator", "Hòa giải viên lao động", "Labour mediator" },
+	{ "arbitration_council", "Hội đồng trọng tài lao động", "Arbitration council" },
+	{ "court", "Tòa án", "Court" },
+	{ "closed", "Đã kết thúc", "Closed" },
+};
+
+const struct dispute_label dispute_outcomes[DISPUTE_NOUTCOMES] = {
+	{ "resolved_at_workplace", "Giải quyết tại nơi làm việc", "Resolved at the workplace" },
+	{ "mediated", "Hòa giải thành", "Mediated" },
+	{ "arbitrated", "Trọng tài quyết định", "Arbitrated" },
+	{ "judgment", "Bản án, quyết định của Tòa", "Court judgment" },
+	{ "withdrawn", "Rút yêu cầu", "Withdrawn" },
+	{ "other", "Khác", "Other" },
+};
+
+/* The row of table `t` (n rows) for `value`; NULL when it has none. */
+const struct dispute_label *
+dispute_find(const struct dispute_label *t, size_t n, const char *value)
+{
+	for (size_t i = 0; value && i < n; i++)
+		if (strcmp(t[i].value, value) == 0)
+			return &t[i];
+	return NULL;
+}
+
+/* The Vietnamese label of a kind, scope, stage or outcome (their values
+ * do not overlap but for "other", which reads the same); NULL when none. */
+const char *
+dispute_vi(const char *value)
+{
+	static const struct { const struct dispute_label *t; size_t n; } all[] = {
+		{ dispute_kinds, DISPUTE_NKINDS }, { dispute_scopes, DISPUTE_NSCOPES },
+		{ dispute_stages, DISPUTE_NSTAGES }, { dispute_outcomes, DISPUTE_NOUTCOMES },
+	};
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		const struct dispute_label *l = dispute_find(all[i].t, all[i].n, value);
+		if (l)
+			return l->vi;
+	}
+	return NULL;
+}

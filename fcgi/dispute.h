@@ -1,0 +1,23 @@
+/* dispute.h: the vocabulary of dispute cases (kinds, dispute scopes, stages, outcomes), one table each for every page and export. */
+#ifndef TIENGNOI_DISPUTE_H
+#define TIENGNOI_DISPUTE_H
+#include <stddef.h>
+
+/* A value as sql/009_cases.sql's CHECK constraints spell it, with its labels. */
+struct dispute_label {
+	const char *value, *vi, *en;
+};
+
+#define DISPUTE_NKINDS 6
+#define DISPUTE_NSCOPES 2
+#define DISPUTE_NSTAGES 7
+#define DISPUTE_NOUTCOMES 6
+extern const struct dispute_label dispute_kinds[DISPUTE_NKINDS];
+extern const struct dispute_label dispute_scopes[DISPUTE_NSCOPES];
+extern const struct dispute_label dispute_stages[DISPUTE_NSTAGES];   /* in legal order; the last is "closed" */
+extern const struct dispute_label dispute_outcomes[DISPUTE_NOUTCOMES];
+
+const struct dispute_label *dispute_find(const struct dispute_label *, size_t n, const char *value);
+const char *dispute_vi(const char *value);
+
+#endif
