@@ -1308,13 +1308,15 @@ cmd_purge(struct opts *o)
 		return EXIT_FAIL;
 	if (db_begin(db) != 0)
 		return fail(EXIT_FAIL, "database error: %s", db_error(db));
-	PGresult *res = run("SELECT reports, photos, messages, notes, held FROM retention_purge()", 0, NULL, NULL);
+	PGresult *res = run("SELECT p.reports, p.photos, p.messages, p.notes, p.held, d.documents "
+	    "FROM retention_purge() p, case_documents_purge() d", 0, NULL, NULL);
 	if (res == NULL) {
 		db_rollback(db);
 		return EXIT_FAIL;
 	}
-	char *counts = arena_printf(arena, "reports=%s photos=%s messages=%s notes=%s held=%s", PQgetvalue(res, 0, 0),
-	    PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
+	char *counts = arena_printf(arena, "reports=%s photos=%s messages=%s notes=%s held=%s documents=%s",
+	    PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2), PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4),
+	    PQgetvalue(res, 0, 5));
 	PQclear(res);
 	if (dry) {
 		db_rollback(db);
@@ -1651,8 +1653,8 @@ static const struct cmd cmds[] = {
 	{ "audit", "tail", cmd_audit_tail, "n",
 	  "audit tail [--n N]\n  Prints the newest N audit rows (default 20), oldest first, tab-separated." },
 	{ "purge", NULL, cmd_purge, "dry-run?",
-	  "purge [--dry-run]\n  Runs the retention policy (table retention_policy): anonymises old reports, deletes old photos,\n"
-	  "  Keeps what a labour-dispute case needs; prints counts and audits the run. Safe to repeat." },
+	  "purge [--dry-run]\n  Runs the retention policy (table retention_policy): anonymises old reports, deletes old photos\n"
+	  "  and the documents of cases closed longer than closed_case_keep. Keeps what a labour-dispute case needs; prints counts and audits the run. Safe to repeat." },
 	{ "request", "add", cmd_request_add, "kind receipt subject unit note",
 	  "request add --kind access|correct|delete (--receipt CODE | --subject TEXT [--unit CODE]) [--note TEXT]\n"
 	  "  Records a data-subject request and prints the day it must be acknowledged by (2 working days).\n"

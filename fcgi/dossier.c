@@ -375,21 +375,23 @@ dossier_collect(struct db *db, const char *case_id, const char *scope_path, cons
 	/* case documents (with who added them) first, then the photos of the linked reports */
 	PGresult *at = db_query(db, "SELECT 'case', NULL::bigint, c.filename, c.mime, c.size, encode(c.sha256, 'hex'), "
 	    "to_char(c.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), c.id, "
-	    "coalesce(nullif(o.display_name, ''), o.username, '') FROM case_attachment c LEFT JOIN officer o ON o.id = c.officer_id "
+	    "coalesce(nullif(o.display_name, ''), o.username, ''), to_char(c.purged_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') "
+	    "FROM case_attachment c LEFT JOIN officer o ON o.id = c.officer_id "
 	    "WHERE c.case_id = $1::bigint "
 	    "UNION ALL SELECT 'report', a.submission_id, 'phan-anh-' || a.submission_id || '-anh-' || a.id || "
 	    "CASE a.mime WHEN 'image/png' THEN '.png' WHEN 'image/webp' THEN '.webp' WHEN 'application/pdf' THEN '.pdf' "
 	    "ELSE '.jpg' END, a.mime, a.size, encode(a.sha256, 'hex'), "
-	    "to_char(a.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), a.id, '' "
+	    "to_char(a.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), a.id, '', NULL "
 	    "FROM attachment a JOIN case_submission cs ON cs.submission_id = a.submission_id WHERE cs.case_id = $1::bigint "
 	    "ORDER BY 1, 2 NULLS FIRST, 8", 1, p);
 	if (query_ok(at, db_failed))
 		for (int i = 0; i < PQntuples(at); i++)
-			json_array_append_new(files, json_pack("{s:s, s:I, s:o, s:s, s:s, s:I, s:s, s:s, s:o}", "source", PQgetvalue(at, i, 0),
+			json_array_append_new(files, json_pack("{s:s, s:I, s:o, s:s, s:s, s:I, s:s, s:s, s:o, s:o}", "source", PQgetvalue(at, i, 0),
 			    "id", (json_int_t)strtoll(PQgetvalue(at, i, 7), NULL, 10),
 			    "report_id", int_or_null(at, i, 1), "filename", PQgetvalue(at, i, 2), "mime", PQgetvalue(at, i, 3),
 			    "size", (json_int_t)strtoll(PQgetvalue(at, i, 4), NULL, 10), "sha256", PQgetvalue(at, i, 5),
-			    "added_at", PQgetvalue(at, i, 6), "added_by", str_or_null(at, i, 8)));
+			    "added_at", PQgetvalue(at, i, 6), "added_by", str_or_null(at, i, 8),
+			    "deleted_on", str_or_null(at, i, 9)));   /* the retention purge took the bytes (sql/020) */
 	PQclear(at);
 	json_object_set_new(d, "attachments", files);
 	if (*db_failed) {

@@ -20,6 +20,7 @@ status_text(int status)
 	case 400: return "Bad Request";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
+	case 410: return "Gone";
 	case 405: return "Method Not Allowed";
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
@@ -97,6 +98,7 @@ http_error(struct req *r, int status, enum msg detail)
 	case 400: title = MSG_ERR_400_TITLE; body = MSG_ERR_400_BODY; break;
 	case 403: title = MSG_ERR_403_TITLE; body = MSG_ERR_403_BODY; break;
 	case 404: title = MSG_ERR_404_TITLE; body = MSG_ERR_404_BODY; break;
+	case 410: title = MSG_ERR_410_TITLE; body = MSG_ERR_410_BODY; break;
 	case 405: title = MSG_ERR_405_TITLE; body = MSG_ERR_405_BODY; break;
 	case 413: title = MSG_ERR_413_TITLE; body = MSG_ERR_413_BODY; break;
 	case 415: title = MSG_ERR_415_TITLE; body = MSG_ERR_415_BODY; break;

@@ -23,6 +23,11 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	/* MSG_ERR_404_BODY */
 	{ "Trang này không có. Hãy kiểm tra lại địa chỉ.",
 	  "There is no such page. Please check the address." },
+	/* MSG_ERR_410_TITLE */
+	{ "Đã xóa theo thời hạn lưu giữ", "Deleted under the retention rules" },
+	/* MSG_ERR_410_BODY */
+	{ "Nội dung này đã bị xóa khi hết thời hạn lưu giữ. Thông tin về nó (tên, dung lượng, SHA-256) vẫn có trong hồ sơ vụ việc.",
+	  "This was deleted when its retention period ended. Its record (name, size, SHA-256) is still in the case file." },
 	/* MSG_ERR_405_TITLE */
 	{ "Không hỗ trợ", "Not supported" },
 	/* MSG_ERR_405_BODY */

@@ -510,7 +510,8 @@ attachments_section(struct req *r, const char *id, bool can_act, const char *act
 	const char *p[1] = { id };
 	PGresult *at = db_query(r->app->db,
 	    "SELECT a.id::text, a.filename, a.mime, a.size::text, to_char(a.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
-	    "coalesce(nullif(o.display_name, ''), o.username, ''), encode(a.sha256, 'hex') "
+	    "coalesce(nullif(o.display_name, ''), o.username, ''), encode(a.sha256, 'hex'), "
+	    "coalesce(to_char(a.purged_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY'), '') "
 	    "FROM case_attachment a LEFT JOIN officer o ON o.id = a.officer_id WHERE a.case_id = $1::bigint ORDER BY a.created_at, a.id", 1, p);
 	heading(r, "h2", "Tài liệu đính kèm", "Documents");
 	if (at == NULL || !db_ok(at) || PQntuples(at) == 0) {
@@ -533,11 +534,21 @@ attachments_section(struct req *r, const char *id, bool can_act, const char *act
 			const char *sha = PQgetvalue(at, i, 6);
 			html_raw_trusted(b, "<tr data-attachment=\"");
 			html_attr(b, PQgetvalue(at, i, 0));
-			html_raw_trusted(b, "\"><td><a href=\"/admin/case-file/");
-			html_url_arg(b, PQgetvalue(at, i, 0));
-			html_raw_trusted(b, "\" download>");
-			html_text(b, PQgetvalue(at, i, 1));
-			html_raw_trusted(b, "</a></td><td>");
+			const char *purged = PQgetvalue(at, i, 7);
+			if (*purged) {   /* the record stays, the bytes went with the retention period */
+				html_raw_trusted(b, "\" class=\"purged\"><td>");
+				html_text(b, PQgetvalue(at, i, 1));
+				html_raw_trusted(b, " <small>");
+				html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "(deleted on %s: retention period over)", purged) :
+				    arena_printf(r->arena, "(đã xóa ngày %s khi hết thời hạn lưu giữ)", purged));
+				html_raw_trusted(b, "</small></td><td>");
+			} else {
+				html_raw_trusted(b, "\"><td><a href=\"/admin/case-file/");
+				html_url_arg(b, PQgetvalue(at, i, 0));
+				html_raw_trusted(b, "\" download>");
+				html_text(b, PQgetvalue(at, i, 1));
+				html_raw_trusted(b, "</a></td><td>");
+			}
 			html_text(b, PQgetvalue(at, i, 2));
 			html_raw_trusted(b, "</td><td data-bytes=\"");
 			html_attr(b, PQgetvalue(at, i, 3));
@@ -819,7 +830,7 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 	PGresult *ev = db_query(r->app->db,
 	    "SELECT e.kind, coalesce(e.from_stage, ''), coalesce(e.to_stage, ''), e.note, to_char(e.on_date, 'DD/MM/YYYY'), "
 	    "to_char(e.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), coalesce(nullif(o.display_name, ''), o.username, ''), "
-	    "coalesce(e.attachment_id::text, ''), coalesce(a.filename, '') "
+	    "coalesce(e.attachment_id::text, ''), coalesce(a.filename, ''), a.purged_at IS NOT NULL "
 	    "FROM case_event e LEFT JOIN officer o ON o.id = e.officer_id LEFT JOIN case_attachment a ON a.id = e.attachment_id "
 	    "WHERE e.case_id = $1::bigint ORDER BY e.at, e.id", 1, p);
 	html_raw_trusted(b, "<ol class=\"thread\" id=\"events\">");
@@ -850,11 +861,15 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 			html_text(b, L(r, "Sửa thông tin: ", "Edited: "));
 		} else if (strcmp(ekind, "attachment") == 0 && *PQgetvalue(ev, i, 7)) {
 			html_text(b, L(r, "Thêm tệp: ", "File added: "));
-			html_raw_trusted(b, "<a href=\"/admin/case-file/");
-			html_url_arg(b, PQgetvalue(ev, i, 7));
-			html_raw_trusted(b, "\">");
-			html_text(b, PQgetvalue(ev, i, 8));
-			html_raw_trusted(b, "</a>");
+			if (PQgetvalue(ev, i, 9)[0] == 't') {   /* deleted by the retention purge: the name only */
+				html_text(b, PQgetvalue(ev, i, 8));
+			} else {
+				html_raw_trusted(b, "<a href=\"/admin/case-file/");
+				html_url_arg(b, PQgetvalue(ev, i, 7));
+				html_raw_trusted(b, "\">");
+				html_text(b, PQgetvalue(ev, i, 8));
+				html_raw_trusted(b, "</a>");
+			}
 			if (*PQgetvalue(ev, i, 3))
 				html_raw_trusted(b, ": ");
 		}
@@ -1278,6 +1293,11 @@ page_admin_case_file(struct req *r)
 	if (res == NULL || !db_ok(res) || PQntuples(res) != 1) {
 		http_error(r, res ? 404 : 503, MSG__MAX);
 		PQclear(res);
+		return;
+	}
+	if (PQgetisnull(res, 0, 2)) {   /* its case closed long ago: the purge deleted the bytes (sql/020) */
+		PQclear(res);
+		http_error(r, 410, MSG__MAX);
 		return;
 	}
 	const char *mime = arena_strndup(r->arena, PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));

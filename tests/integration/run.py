@@ -78,6 +78,8 @@ TESTS = [
      test_case_attachments.test_attachments),
     ("case edits: dated events old → new, deadlines recomputed, stale forms 409, checks, CSRF, roles, scope",
      test_case_attachments.test_edits),
+    ("case documents leave with their case: deleted after closed_case_keep, their record kept, 410 after",
+     test_case_attachments.test_retention),
     ("stats: periodic statistics per unit, XLSX, scope 404, bad dates 400, audit", test_stats.test_stats),
     ("stats: dashboard SVG charts with tables of the same counts, scope", test_stats.test_dashboard),
     ("stats: export stats CLI (CSV, XLSX, JSON) equals the console page; bad arguments exit 2", test_stats.test_stats_cli),

@@ -376,3 +376,47 @@ def test_edits(t, stack):
     r = ward.post(f"/admin/cases/{prov}", [("action", "note"), ("note", "Phường đã gặp công nhân")])
     t.eq(r.status, 303, "the ward adds a note to the province's case")
     t.eq(stack.value("SELECT count(*) FROM case_event WHERE case_id = :'c' AND kind = 'note'", c=prov), 1, "stored")
+
+
+def test_retention(t, stack):
+    logins, c, closed = _province_case(t, stack, "Vụ việc đã kết thúc từ lâu")
+    _, _, still_open = _province_case(t, stack, "Vụ việc còn mở")
+    old_pdf, open_pdf = make_pdf("Phiếu lương của Nguyễn Văn A"), make_pdf("Biên bản đang dùng")
+    t.require(upload(c, closed, old_pdf, "phieu-luong.pdf").status == 303, "a document on the case to close")
+    t.require(upload(c, still_open, open_pdf, "bien-ban.pdf").status == 303, "a document on the open case")
+    doc = stack.value("SELECT id FROM case_attachment WHERE case_id = :'c'", c=closed)
+    kept = stack.value("SELECT id FROM case_attachment WHERE case_id = :'c'", c=still_open)
+    # closed two years ago: past closed_case_keep (1 year by default)
+    stack.psql("UPDATE dispute_case SET stage = 'closed', outcome = 'mediated', "
+               "stage_entered_on = current_date - 730 WHERE id = :'c'", c=closed)
+
+    p = stack.admin("purge", "--dry-run")
+    t.require(p.returncode == 0, f"purge --dry-run: {p.stderr.decode(errors='replace')}")
+    t.check(re.search(r"\bdocuments=1\b", p.stdout.decode()), f"a dry run counts the document: {p.stdout.decode()!r}")
+    t.eq(stack.value("SELECT data IS NOT NULL FROM case_attachment WHERE id = :'i'", i=doc), True, "and keeps it")
+
+    p = stack.admin("purge")
+    t.require(p.returncode == 0, f"purge: {p.stderr.decode(errors='replace')}")
+    t.check(re.search(r"\bdocuments=1\b", p.stdout.decode()), f"purge counts the document: {p.stdout.decode()!r}")
+    row = stack.rows("SELECT data IS NULL AS gone, purged_at IS NOT NULL AS dated, filename, size, "
+                     "encode(sha256, 'hex') AS sha FROM case_attachment WHERE id = :'i'", i=doc)[0]
+    t.eq(row, {"gone": True, "dated": True, "filename": "phieu-luong.pdf", "size": len(old_pdf),
+               "sha": hashlib.sha256(old_pdf).hexdigest()}, "the bytes are gone, the record stays")
+    t.eq(stack.value("SELECT data IS NOT NULL FROM case_attachment WHERE id = :'i'", i=kept), True,
+         "an open case's document is kept")
+    t.eq(stack.value("SELECT count(*) FROM audit_log WHERE action = 'purge' AND detail LIKE '%documents=1%'"), 1,
+         "the purge is audited with the count")
+
+    r = c.get(f"/admin/case-file/{doc}")
+    t.eq(r.status, 410, "downloading a purged document: 410 Gone")
+    t.check("thời hạn lưu giữ" in r.text and not harness.readable_vi_problems(r), "on a readable page that says why")
+    t.eq(c.get(f"/admin/case-file/{kept}").status, 200, "the open case's document still downloads")
+    page = c.get(f"/admin/cases/{closed}").text
+    t.check(f'/admin/case-file/{doc}"' not in page and "hết thời hạn lưu giữ" in page and "phieu-luong.pdf" in page,
+            "the case page lists it by name, without a link, saying it was deleted")
+    files = json.loads(c.get(f"/admin/dossier/{closed}.json").text)["attachments"]
+    mine = [f for f in files if f["source"] == "case" and f["id"] == doc]
+    t.check(len(mine) == 1 and mine[0]["deleted_on"] and mine[0]["sha256"] == hashlib.sha256(old_pdf).hexdigest(),
+            f"the dossier keeps its sha256 and says when it was deleted: {mine}")
+    p = stack.admin("purge")
+    t.check(p.returncode == 0 and re.search(r"\bdocuments=0\b", p.stdout.decode()), f"a second purge: {p.stdout.decode()!r}")
