@@ -1654,7 +1654,8 @@ static const struct cmd cmds[] = {
 	  "audit tail [--n N]\n  Prints the newest N audit rows (default 20), oldest first, tab-separated." },
 	{ "purge", NULL, cmd_purge, "dry-run?",
 	  "purge [--dry-run]\n  Runs the retention policy (table retention_policy): anonymises old reports, deletes old photos\n"
-	  "  and the documents of cases closed longer than closed_case_keep. Keeps what a labour-dispute case needs; prints counts and audits the run. Safe to repeat." },
+	  "  and the documents of cases closed longer than closed_case_keep. Keeps what a labour-dispute case needs;\n"
+	  "  prints counts and audits the run. Safe to repeat." },
 	{ "request", "add", cmd_request_add, "kind receipt subject unit note",
 	  "request add --kind access|correct|delete (--receipt CODE | --subject TEXT [--unit CODE]) [--note TEXT]\n"
 	  "  Records a data-subject request and prints the day it must be acknowledged by (2 working days).\n"
