@@ -952,21 +952,21 @@ diff_add(struct buf *d, const char *what, const char *old, const char *new_)
 static bool
 case_edit(struct req *r, const char *id, const char *object)
 {
-	const char *p[2] = { id, r->officer->unit_path };
+	const char *p[1] = { id };
 	PGresult *k = db_query(r->app->db,
 	    "SELECT k.title, k.kind, k.scope, coalesce(k.violation_known_on::text, ''), coalesce(k.assignee_id::text, ''), "
 	    "k.unit_id::text, (extract(epoch FROM k.updated_at) * 1000000)::bigint::text, u.path, "
-	    "coalesce(cu.path LIKE $2 || '%', false), coalesce(nullif(o.display_name, ''), o.username, ''), coalesce(cu.name, '') "
+	    "coalesce(nullif(o.display_name, ''), o.username, ''), coalesce(cu.name, '') "
 	    "FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "LEFT JOIN org_unit cu ON cu.id = k.unit_id LEFT JOIN officer o ON o.id = k.assignee_id "
-	    "WHERE k.id = $1::bigint", 2, p);
+	    "WHERE k.id = $1::bigint", 1, p);
 	if (k == NULL || !db_ok(k) || PQntuples(k) != 1) {
 		PQclear(k);
 		http_error(r, k ? 500 : 503, MSG__MAX);
 		return false;
 	}
-	const char *old[11];
-	for (int i = 0; i < 11; i++)
+	const char *old[10];   /* the columns above, in order */
+	for (int i = 0; i < 10; i++)
 		old[i] = arena_strdup(r->arena, PQgetvalue(k, 0, i));
 	PQclear(k);
 	if (strcmp(old[6], kv_get_or_empty(&r->form, "version")) != 0) {
@@ -979,7 +979,7 @@ case_edit(struct req *r, const char *id, const char *object)
 	const char *title = posted(r, "title", 200), *kind = kv_get_or_empty(&r->form, "kind");
 	const char *scope = kv_get_or_empty(&r->form, "scope"), *known = kv_get_or_empty(&r->form, "violation_known_on");
 	const char *assignee = kv_get_or_empty(&r->form, "assignee"), *unit = kv_get_or_empty(&r->form, "unit");
-	const char *reason = posted(r, "reason", 1000), *assignee_name = old[9], *unit_name = old[10];
+	const char *reason = posted(r, "reason", 1000), *assignee_name = old[8], *unit_name = old[9];
 	const char *problem = case_fields_problem(r, title, kind, scope, known);
 	if (problem == NULL && reason == NULL)
 		problem = L(r, "Lý do quá dài (tối đa 1000 ký tự).", "The reason is too long (1000 characters at most).");
@@ -1003,9 +1003,9 @@ case_edit(struct req *r, const char *id, const char *object)
 	diff_add(&d, "Tranh chấp", named_vi(dispute_scopes, NAMED_N(dispute_scopes), old[2]), named_vi(dispute_scopes, NAMED_N(dispute_scopes), scope));
 	diff_add(&d, "Ngày phát hiện vi phạm", old[3], known);
 	if (strcmp(old[4], assignee) != 0)
-		diff_add(&d, "Phụ trách", *old[4] ? old[9] : "", *assignee ? assignee_name : "");
+		diff_add(&d, "Phụ trách", *old[4] ? old[8] : "", *assignee ? assignee_name : "");
 	if (strcmp(old[5], unit) != 0)
-		diff_add(&d, "Đơn vị xử lý", old[10], unit_name);
+		diff_add(&d, "Đơn vị xử lý", old[9], unit_name);
 	const char *detail = arena_strdup(r->arena, d.data ? d.data : "");
 	bool failed = d.failed;
 	buf_free(&d);
