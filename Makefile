@@ -8,10 +8,16 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstric
 LDLIBS   = -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -ljansson -lsodium -lutf8proc -lqrencode -lpng -lnettle -lxlsxwriter)
 
 BUILD   ?= build
-# the code shared by the app, the CLI and the unit tests
-CORE     = arena buf config csrf db form html http i18n multipart photo qr ratelimit req text token totp export brief org poster dossier document privacy calendar stats dispute
-APP      = $(CORE) auth route page_admin_brief page_admin_export page_admin_login page_admin_org page_admin_officers page_admin_queue page_admin_report page_admin_totp page_status page_system page_worker server page_admin_cases page_admin_dossier page_admin_stats page_admin_requests page_admin_calendar
-ADMIN    = $(CORE) auth admin
+# Every fcgi/*.c is picked up by its prefix, so a new room needs no edit here:
+# page_*.c, console.c, route.c, server.c -> the app; admin.c, cli*.c -> the CLI;
+# auth.c -> both; everything else is the core shared by the app, the CLI and
+# the unit tests.
+SRCS     = $(notdir $(basename $(wildcard fcgi/*.c)))
+APP_ONLY = $(filter page_% console route server,$(SRCS))
+CLI_ONLY = $(filter admin cli cli_%,$(SRCS))
+CORE     = $(filter-out $(APP_ONLY) $(CLI_ONLY) auth,$(SRCS))
+APP      = $(CORE) auth $(APP_ONLY)
+ADMIN    = $(CORE) auth $(CLI_ONLY)
 CORE_O   = $(CORE:%=$(BUILD)/%.o)
 
 .PHONY: all deps run start stop test unit integration lint bench clean
@@ -55,3 +61,8 @@ bench: all
 
 clean:
 	rm -rf build build-asan
+
+# --- production: Debian package and FHS install (issue 9, packaging) ---
+
+# --- production: high availability, Patroni + etcd (issue 9, HA) ---
+

@@ -55,6 +55,12 @@ struct app {
 	const char *base_url;
 };
 
+/* What a loader found: every *_load() answers one of these. */
+enum found { FOUND, MISSING, DB_DOWN };
+
+/* How many '#' id segments a route's path may hold. */
+#define ROUTE_IDS_MAX 3
+
 enum role { ROLE_VIEWER, ROLE_OFFICER, ROLE_ADMIN, ROLE__MAX };
 
 /* The signed-in officer of a request (auth.c); strings in the arena. */
@@ -76,6 +82,8 @@ struct req {
 	struct app *app;
 	enum method method;
 	const char *path;          /* decoded path, without query */
+	const char *id[ROUTE_IDS_MAX];  /* the digits each '#' of the route's path matched, in order (route.c) */
+	const char *tail;          /* on a PREFIX route: what follows the prefix and its '/' ("" when nothing) */
 	const char *query;         /* raw query string ("" when absent) */
 	const char *content_type;  /* "" when absent */
 	long content_length;       /* -1 when absent */

@@ -20,7 +20,7 @@
 enum route_flag {
 	ROUTE_PUBLIC  = 1 << 0,  /* no login needed */
 	ROUTE_DB      = 1 << 1,  /* answer 503 up front when the database is away */
-	ROUTE_PREFIX  = 1 << 2,  /* path is a prefix, not an exact match */
+	ROUTE_PREFIX  = 1 << 2,  /* path, then nothing or '/' and a tail (r->tail), not an exact match */
 	ROUTE_LOGIN   = 1 << 3,  /* a signed-in officer; runs in a transaction scoped to their unit */
 	ROUTE_CSRF    = 1 << 4,  /* POST bodies are parsed here and must carry the session's _csrf */
 	ROUTE_OFFICER = 1 << 5,  /* role officer or admin */
@@ -33,6 +33,10 @@ enum route_flag {
 #define CONSOLE (ROUTE_LOGIN | ROUTE_CSRF | ROUTE_DB)
 #define CONSOLE_FILES (ROUTE_LOGIN | ROUTE_FILES | ROUTE_DB)
 
+/* A path is matched segment by segment: a '#' segment matches 1 to 18
+ * digits and hands them to the handler in r->id[], in order, so a handler
+ * never re-parses its path. Several rows may share a path with different
+ * methods; a path that matches only rows of other methods answers 405. */
 struct route {
 	unsigned methods;
 	const char *path;
@@ -43,6 +47,7 @@ struct route {
 /* Worker pages do their own database handling so that a POST while the
  * database is away can still give the worker's text back. */
 static const struct route routes[] = {
+	/* --- worker side and system pages (page_worker.c, page_system.c, page_status.c) --- */
 	{ M_GET,          "/",                   page_home,           ROUTE_PUBLIC },
 	{ M_GET,          "/healthz",            page_healthz,        ROUTE_PUBLIC },
 	{ M_GET,          "/help",               page_help,           ROUTE_PUBLIC },
@@ -50,30 +55,36 @@ static const struct route routes[] = {
 	{ M_GET | M_POST, "/status",             page_status,         ROUTE_PUBLIC },
 	{ M_GET | M_POST, "/q/",                 page_worker,         ROUTE_PUBLIC | ROUTE_PREFIX },
 	{ M_GET | M_POST, "/Q/",                 page_worker,         ROUTE_PUBLIC | ROUTE_PREFIX },  /* upper-cased QR URLs */
+
+	/* --- sign-in, account, organisation, officers, audit, export --- */
 	{ M_GET | M_POST, "/admin/login/totp",   page_admin_totp,     ROUTE_PUBLIC | ROUTE_DB },
 	{ M_GET | M_POST, "/admin/login",        page_admin_login,    ROUTE_PUBLIC | ROUTE_DB },
 	{ M_POST,         "/admin/logout",       page_admin_logout,   CONSOLE },
-	{ M_GET,          "/admin/",             page_admin_queue,    CONSOLE },
-	{ M_GET,          "/admin",              page_admin_queue,    CONSOLE },
-	{ M_GET | M_POST, "/admin/s/",           page_admin_report,   CONSOLE | ROUTE_PREFIX },
-	{ M_GET,          "/admin/photo/",       page_admin_photo,    CONSOLE | ROUTE_PREFIX },
-	{ M_GET | M_POST, "/admin/enter",        page_admin_enter,    CONSOLE | ROUTE_OFFICER | ROUTE_PREFIX },
 	{ M_GET | M_POST, "/admin/account",      page_admin_account,  CONSOLE | ROUTE_PREFIX },
 	{ M_GET | M_POST, "/admin/workplaces",   page_admin_workplaces, CONSOLE | ROUTE_PREFIX },
 	{ M_GET | M_POST, "/admin/qr/",          page_admin_qr,       CONSOLE | ROUTE_PREFIX },
 	{ M_GET | M_POST, "/admin/units",        page_admin_units,    CONSOLE | ROUTE_PREFIX },
 	{ M_GET | M_POST, "/admin/officers",     page_admin_officers, CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
 	{ M_GET,          "/admin/audit",        page_admin_audit,    CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
-	{ M_GET | M_POST, "/admin/requests",     page_admin_requests, CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
-	{ M_GET | M_POST, "/admin/calendar",     page_admin_calendar, CONSOLE | ROUTE_ADMIN },
 	{ M_GET,          "/admin/export",       page_admin_export,   CONSOLE | ROUTE_OFFICER | ROUTE_PREFIX },
+
+	/* --- reports: queue, report, photo, entry on a worker's behalf, brief, statistics --- */
+	{ M_GET,          "/admin/",             page_admin_queue,    CONSOLE },
+	{ M_GET,          "/admin",              page_admin_queue,    CONSOLE },
+	{ M_GET | M_POST, "/admin/s/",           page_admin_report,   CONSOLE | ROUTE_PREFIX },
+	{ M_GET,          "/admin/photo/",       page_admin_photo,    CONSOLE | ROUTE_PREFIX },
+	{ M_GET | M_POST, "/admin/enter",        page_admin_enter,    CONSOLE | ROUTE_OFFICER | ROUTE_PREFIX },
+	{ M_GET,          "/admin/brief",        page_admin_brief,    CONSOLE },
+	{ M_GET,          "/admin/stats",        page_admin_stats,    CONSOLE },
+	{ M_GET,          "/admin/dashboard",    page_admin_dashboard, CONSOLE },
+
+	/* --- cases, case documents, dossier, data-subject requests, calendar --- */
 	{ M_GET | M_POST, "/admin/cases",        page_admin_cases,    CONSOLE | ROUTE_PREFIX },
 	{ M_POST,         "/admin/case-files/",  page_admin_case_upload, CONSOLE_FILES | ROUTE_OFFICER | ROUTE_PREFIX },
 	{ M_GET,          "/admin/case-file/",   page_admin_case_file, CONSOLE | ROUTE_PREFIX },
-	{ M_GET,          "/admin/brief",        page_admin_brief,    CONSOLE },
 	{ M_GET,          "/admin/dossier/",     page_admin_dossier,  CONSOLE | ROUTE_PREFIX },
-	{ M_GET,          "/admin/stats",        page_admin_stats,    CONSOLE },
-	{ M_GET,          "/admin/dashboard",    page_admin_dashboard, CONSOLE },
+	{ M_GET | M_POST, "/admin/requests",     page_admin_requests, CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
+	{ M_GET | M_POST, "/admin/calendar",     page_admin_calendar, CONSOLE | ROUTE_ADMIN },
 };
 
 /* "/admin/login?next=" + this request's path and query, URL-encoded, so
@@ -209,25 +220,59 @@ console_leave(struct req *r)
 	}
 }
 
-/* Finds the route for r->path and runs its handler after the checks its
- * flags ask for: 404 unknown path, 405 wrong method, 503 database away,
- * login, role, CSRF and the officer's scope. */
+/* Matches r->path against a route's path: literal characters, '#' for
+ * an id of 1 to 18 digits (copied into r->id[] in order), and on PREFIX
+ * routes any tail after a '/' boundary (r->tail, "" when none). A prefix
+ * that itself ends in '/' takes the rest as its tail. true on a match. */
+static bool
+route_match(struct req *r, const struct route *rt)
+{
+	const char *p = rt->path, *s = r->path;
+	int n = 0;
+	while (*p) {
+		if (*p == '#') {
+			size_t d = strspn(s, "0123456789");
+			if (d == 0 || d > 18 || n >= ROUTE_IDS_MAX)
+				return false;
+			r->id[n++] = arena_strndup(r->arena, s, d);
+			s += d;
+			p++;
+		} else if (*p++ != *s++) {
+			return false;
+		}
+	}
+	if (!(rt->flags & ROUTE_PREFIX)) {
+		r->tail = "";
+		return *s == '\0';
+	}
+	if (p[-1] == '/' || *s == '\0') {
+		r->tail = s;
+		return true;
+	}
+	if (*s != '/')
+		return false;
+	r->tail = s + 1;
+	return true;
+}
+
+/* Finds the route for r->path and method and runs its handler after the
+ * checks its flags ask for: 404 unknown path, 405 a path known only for
+ * other methods, 503 database away, login, role, CSRF and the officer's
+ * scope. */
 void
 route_dispatch(struct req *r)
 {
 	enum method m = r->method == METHOD_HEAD ? METHOD_GET : r->method;
+	bool path_known = false;
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
 		const struct route *rt = &routes[i];
-		if (rt->flags & ROUTE_PREFIX) {
-			if (strncmp(r->path, rt->path, strlen(rt->path)) != 0)
-				continue;
-		} else if (strcmp(r->path, rt->path) != 0) {
+		memset(r->id, 0, sizeof(r->id));
+		r->tail = NULL;
+		if (!route_match(r, rt))
 			continue;
-		}
-		if (m == METHOD_OTHER || !(rt->methods & (1u << m))) {
-			http_error(r, 405, MSG__MAX);
-			return;
-		}
+		path_known = true;
+		if (m == METHOD_OTHER || !(rt->methods & (1u << m)))
+			continue;
 		if ((rt->flags & ROUTE_DB) && !db_ready(r->app->db)) {
 			http_error(r, 503, MSG__MAX);
 			return;
@@ -242,5 +287,7 @@ route_dispatch(struct req *r)
 		rt->handler(r);
 		return;
 	}
-	http_error(r, 404, MSG__MAX);
+	memset(r->id, 0, sizeof(r->id));
+	r->tail = NULL;
+	http_error(r, path_known ? 405 : 404, MSG__MAX);
 }

@@ -83,6 +83,17 @@ else
 	failed=$((failed + 1))
 fi
 
+# --- production (issue 9) ---
+# package: make deb, lintian, systemd-analyze, make install
+
+# TLS: the production nginx site
+
+# backups: the restore drill
+
+# upgrades: previous release -> this tree
+
+# high availability: failover
+
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
