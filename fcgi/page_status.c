@@ -21,7 +21,7 @@
 #define REPLY_MAX 4000
 
 /* The report a receipt leads to; strings in the arena. */
-struct found {
+struct receipt_report {
 	const char *id;
 	const char *status;
 	const char *received;
@@ -86,7 +86,7 @@ lookup_page(struct req *r, int status, enum msg problem, const char *typed)
 /* The report's status in plain words, the thread, and a reply box that
  * carries the receipt again (nothing is kept in a cookie or the URL). */
 static void
-thread_page(struct req *r, const char *digits, const struct found *s, PGresult *msgs,
+thread_page(struct req *r, const char *digits, const struct receipt_report *s, PGresult *msgs,
     enum msg notice, const char *draft, bool draft_bad)
 {
 	struct buf *b = r->out;
@@ -212,9 +212,9 @@ page_status(struct req *r)
 		return;
 	}
 	bool known = PQntuples(res) == 1;
-	struct found s = { "0", "", "", "" };
+	struct receipt_report s = { "0", "", "", "" };
 	if (known)
-		s = (struct found){
+		s = (struct receipt_report){
 			arena_strdup(r->arena, PQgetvalue(res, 0, 0)), arena_strdup(r->arena, PQgetvalue(res, 0, 1)),
 			arena_strdup(r->arena, PQgetvalue(res, 0, 3)), arena_strdup(r->arena, PQgetvalue(res, 0, 4)) };
 	PQclear(res);

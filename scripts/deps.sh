@@ -10,6 +10,9 @@ PACKAGES=(
 	libxlsxwriter-dev libcmocka-dev
 	nginx-light zbar-tools wrk
 	chromium libimage-exiftool-perl python3 time
+	# production (issue 9): packaging, service checks, TLS tests, backups, HA
+	debhelper dpkg-dev fakeroot lintian systemd openssl
+	pgbackrest patroni etcd-server etcd-client python3-psycopg2
 )
 
 missing=()
