@@ -1,0 +1,112 @@
+/* cli.h: what the CLI's command files share: a command's options, the run's arena and database, failing, SQL and audit helpers. */
+#ifndef TIENGNOI_CLI_H
+#define TIENGNOI_CLI_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <libpq-fe.h>
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+#define OPTS_MAX 8
+
+/* One subcommand's parsed --options. */
+struct opts {
+	const char *names[OPTS_MAX];
+	const char *values[OPTS_MAX];
+	size_t n;
+	const char *positional[4];
+	size_t npos;
+	bool help;
+};
+
+/* One run of tiengnoi-admin: its arena (freed at exit) and, for a command
+ * flagged CLI_DB, the database main connected to before running it. */
+struct cli {
+	struct arena *arena;
+	struct db *db;
+};
+
+/* A row of the command table (cli.c), as git's commands[]. */
+enum cli_flag {
+	CLI_DB = 1 << 0,       /* main connects to the database before run() */
+};
+
+struct cli_cmd {
+	const char *group;
+	const char *name;      /* NULL: the group is the whole command ("migrate") */
+	int (*run)(struct cli *, struct opts *);
+	const char *allowed;   /* space-separated option names; "name?" is a flag without a value */
+	const char *usage;
+	unsigned flags;        /* enum cli_flag */
+};
+
+/* Says "tiengnoi-admin: ..." on stderr (the operator's error output, not
+ * the log) and returns code, so a command ends with `return cli_fail(...)`. */
+int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The value of --name, or NULL when not given. */
+const char *cli_opt(const struct opts *, const char *name);
+/* A text argument in NFC, checked (valid UTF-8, no control characters,
+ * 1 to max characters), from the arena; NULL after saying why. */
+const char *cli_text_arg(struct cli *, const char *what, const char *v, size_t max);
+/* The form definitions (TIENGNOI_FORMS_DIR, default forms/); free with form_set_free(). */
+struct form_set *cli_forms_load(char *err, size_t errlen);
+
+/* Runs a statement whose SQL is a string literal; on failure says why and
+ * returns NULL. A unique or foreign-key violation sets *usage so the
+ * caller exits 2. */
+#define cli_run(cli, sql, n, values, usage) cli_query((cli), "" sql, (n), (values), (usage))
+PGresult *cli_query(struct cli *, const char *sql_literal, int n, const char *const *values, bool *usage);
+/* The id a one-column literal query finds for code, from the arena; NULL
+ * after saying "no WHAT with code CODE" (or the database error). */
+#define cli_id_by_code(cli, sql, what, code) cli_id_lookup((cli), "" sql, (what), (code))
+char *cli_id_lookup(struct cli *, const char *sql_literal, const char *what, const char *code);
+/* Records what the CLI changed in the audit chain (no officer: the
+ * operator at the console). Inside the caller's transaction, false means
+ * nothing was written and the caller must roll back, so a purge or an
+ * erasure is never committed unaudited. */
+bool cli_audit(struct cli *, const char *action, const char *object, const char *detail, const char *unit_id);
+
+/* Shared by `demo` (cli_setup.c) and their own commands. */
+int cli_unit_add(struct cli *, const char *code, const char *name, const char *parent, const char *kind);
+int cli_unit_hotline_set(struct cli *, const char *code, const char *hotline);
+int cli_workplace_add(struct cli *, const char *code, const char *name, const char *unit, const char *tax,
+    const char *address);
+int cli_qr_create(struct cli *, const char *workplace, const char *label, const char *forms);
+int cli_officer_add(struct cli *, const char *username, const char *unit, const char *role, const char *name,
+    const char *password);
+
+/* The commands, one file per family, in the order of the table. */
+int cmd_keys_init(struct cli *, struct opts *);          /* cli_setup.c */
+int cmd_migrate(struct cli *, struct opts *);
+int cmd_demo(struct cli *, struct opts *);
+int cmd_unit_add(struct cli *, struct opts *);           /* cli_org.c */
+int cmd_unit_hotline(struct cli *, struct opts *);
+int cmd_workplace_add(struct cli *, struct opts *);
+int cmd_workplace_import(struct cli *, struct opts *);
+int cmd_qr_create(struct cli *, struct opts *);
+int cmd_qr_list(struct cli *, struct opts *);
+int cmd_qr_png(struct cli *, struct opts *);
+int cmd_qr_svg(struct cli *, struct opts *);
+int cmd_qr_poster(struct cli *, struct opts *);
+int cmd_officer_add(struct cli *, struct opts *);        /* cli_officer.c */
+int cmd_officer_passwd(struct cli *, struct opts *);
+int cmd_officer_disable(struct cli *, struct opts *);
+int cmd_officer_demo_login(struct cli *, struct opts *);
+int cmd_export_submissions(struct cli *, struct opts *); /* cli_export.c */
+int cmd_export_case(struct cli *, struct opts *);
+int cmd_export_stats(struct cli *, struct opts *);
+int cmd_audit_verify(struct cli *, struct opts *);       /* cli_audit.c */
+int cmd_audit_tail(struct cli *, struct opts *);
+int cmd_purge(struct cli *, struct opts *);              /* cli_privacy.c */
+int cmd_request_add(struct cli *, struct opts *);
+int cmd_request_list(struct cli *, struct opts *);
+int cmd_request_ack(struct cli *, struct opts *);
+int cmd_request_done(struct cli *, struct opts *);
+int cmd_request_refuse(struct cli *, struct opts *);
+int cmd_request_export(struct cli *, struct opts *);
+int cmd_request_delete(struct cli *, struct opts *);
+int cmd_holiday_list(struct cli *, struct opts *);       /* cli_holiday.c */
+int cmd_holiday_add(struct cli *, struct opts *);
+int cmd_holiday_remove(struct cli *, struct opts *);
+
+#endif
