@@ -1,6 +1,7 @@
-/* form.h: form definitions from forms/NAME.json: load, check, render, validate. */
+/* form.h: form definitions from forms/NAME.json: load and check (form_load.c), render (form_render.c), validate (form_valid.c). */
 #ifndef TIENGNOI_FORM_H
 #define TIENGNOI_FORM_H
+#include <time.h>
 #include <jansson.h>
 #include "app.h"
 #include "i18n.h"
@@ -73,6 +74,7 @@ struct form_set {
 	size_t n;
 };
 
+/* form_load.c: the definitions, their lookups and conditions */
 struct form_set *form_set_load(const char *dir, char *err, size_t errlen);
 void form_set_free(struct form_set *);
 const struct form *form_find(const struct form_set *, const char *id);
@@ -80,12 +82,19 @@ const char *form_label(char *const label[LANG__MAX], enum lang);
 const char *form_type_name(enum field_type);
 bool form_field_asked(const struct form *, const struct form_field *, const struct kvlist *values);
 bool form_is_urgent(const struct form *, const struct kvlist *values);
-void form_render_fields(struct req *, const struct form *, const struct kvlist *values, const enum msg *errors);
-int form_validate(struct arena *, const struct form *, const struct kvlist *in, json_t **answers, enum msg **errors);
-void form_render_contact(struct req *, const struct form *, const struct kvlist *values, enum msg error);
-enum msg form_contact(struct arena *, const struct form *, const struct kvlist *in, char **json);
-void form_options(struct req *, const char *selected);
 struct db;
 int form_set_store(const struct form_set *, struct db *);
+
+/* form_render.c: HTML */
+void form_render_fields(struct req *, const struct form *, const struct kvlist *values, const enum msg *errors);
+void form_render_contact(struct req *, const struct form *, const struct kvlist *values, enum msg error);
+void form_options(struct req *, const char *selected);
+
+/* form_valid.c: answers checked */
+int form_validate(struct arena *, const struct form *, const struct kvlist *in, json_t **answers, enum msg **errors);
+enum msg form_contact(struct arena *, const struct form *, const struct kvlist *in, char **json);
+/* Today's date in Vietnam (UTC+7), which is what "today" means to a worker:
+ * the date and month limits of both the rendered form and its validation. */
+struct tm form_today(void);
 
 #endif

@@ -1,0 +1,402 @@
+/* form_render.c: a form definition as HTML: its fields with their errors, the optional contact block, the form picker of console filters. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "form.h"
+#include "html.h"
+#include "req.h"
+
+static void
+cond_attrs(struct buf *b, const struct form_cond *c)
+{
+	if (c->field == NULL)
+		return;
+	html_lit(b, " data-if-field=\"");
+	html_attr(b, c->field);
+	html_lit(b, "\" data-if-values=\"");
+	for (size_t i = 0; i < c->nvalues; i++) {
+		if (i)
+			html_lit(b, " ");
+		html_attr(b, c->values[i]);
+	}
+	html_lit(b, "\"");
+}
+
+/* Text made with a format and escaped like any text: the numbers of a
+ * page and the words around them. */
+static void
+textf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+textf(struct buf *b, const char *fmt, ...)
+{
+	char s[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s, sizeof(s), fmt, ap);
+	va_end(ap);
+	html_text(b, s);
+}
+
+/* The rest of an attribute that names a field: its name, then the closing
+ * quote; id_attr() writes the attribute and the prefix as a literal. */
+static void
+id_value(struct buf *b, const struct form_field *fd)
+{
+	html_attr(b, fd->name);
+	html_lit(b, "\"");
+}
+#define id_attr(b, prefix, fd) (html_lit((b), prefix), id_value((b), (fd)))
+
+/* The end of an input's name and its maxlength: `" maxlength="N"`. */
+static void
+maxlength(struct buf *b, const struct form_field *fd)
+{
+	html_lit(b, "\" maxlength=\"");
+	textf(b, "%ld", fd->max_length);
+	html_lit(b, "\"");
+}
+
+enum choice_type { CHECKBOX, RADIO };
+
+/* One checkbox or radio with its label; `checked` from the kept values. */
+static void
+choice(struct buf *b, enum choice_type type, const struct form_field *fd, const char *value, const char *label,
+    bool checked, bool bad)
+{
+	if (type == RADIO)
+		html_lit(b, "<label class=\"choice\"><input type=\"radio\" name=\"");
+	else
+		html_lit(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"");
+	html_attr(b, fd->name);
+	html_lit(b, "\" value=\"");
+	html_attr(b, value);
+	html_lit(b, "\"");
+	if (checked)
+		html_lit(b, " checked");
+	if (bad)
+		html_lit(b, " aria-invalid=\"true\"");
+	html_lit(b, "> ");
+	html_text(b, label);
+	html_lit(b, "</label>");
+}
+
+/* A ranking: a select of ranks 1..n per option, beside its label. */
+static void
+render_rank(struct req *r, const struct form_field *fd, const struct kvlist *values, bool bad)
+{
+	struct buf *b = r->out;
+	for (size_t j = 0; j < fd->noptions; j++) {
+		char *name = arena_printf(r->arena, "%s:%s", fd->name, fd->options[j].value);
+		const char *cur = values ? kv_get_or_empty(values, name) : "";
+		html_lit(b, "<div class=\"rank\"><select name=\"");
+		html_attr(b, name);
+		html_lit(b, "\" id=\"");
+		html_attr(b, arena_printf(r->arena, "f-%s-%s", fd->name, fd->options[j].value));
+		html_lit(b, "\"");
+		if (bad)
+			html_lit(b, " aria-invalid=\"true\"");
+		html_lit(b, "><option value=\"\">");
+		html_text(b, tr(r->lang, MSG_RANK_NONE));
+		html_lit(b, "</option>");
+		for (size_t k = 1; k <= fd->noptions && (long)k <= fd->max_items; k++) {
+			char num[8];
+			snprintf(num, sizeof(num), "%zu", k);
+			html_lit(b, "<option");
+			if (strcmp(cur, num) == 0)
+				html_lit(b, " selected");
+			html_lit(b, ">");
+			html_text(b, num);
+			html_lit(b, "</option>");
+		}
+		html_lit(b, "</select> <label for=\"");
+		html_attr(b, arena_printf(r->arena, "f-%s-%s", fd->name, fd->options[j].value));
+		html_lit(b, "\">");
+		html_text(b, form_label(fd->options[j].label, r->lang));
+		html_lit(b, "</label></div>");
+	}
+}
+
+/* The input control(s) of one field, with kept values. */
+static void
+render_control(struct req *r, const struct form_field *fd, const struct kvlist *values, bool bad)
+{
+	struct buf *b = r->out;
+	const char *val = values ? kv_get_or_empty(values, fd->name) : "";
+	const char *input = NULL, *mode = NULL;
+	switch (fd->type) {
+	case FIELD_TEXTAREA:
+		html_lit(b, "<textarea rows=\"6\"");
+		id_attr(b, " id=\"f-", fd);
+		html_lit(b, " name=\"");
+		html_attr(b, fd->name);
+		maxlength(b, fd);
+		if (fd->required)
+			html_lit(b, " required");
+		if (bad)
+			id_attr(b, " aria-invalid=\"true\" aria-describedby=\"e-", fd);
+		html_lit(b, ">");
+		html_text(b, val);
+		html_lit(b, "</textarea>");
+		return;
+	case FIELD_SELECT:
+		html_lit(b, "<select");
+		id_attr(b, " id=\"f-", fd);
+		html_lit(b, " name=\"");
+		html_attr(b, fd->name);
+		html_lit(b, "\"");
+		if (bad)
+			id_attr(b, " aria-invalid=\"true\" aria-describedby=\"e-", fd);
+		html_lit(b, "><option value=\"\">");
+		html_text(b, tr(r->lang, MSG_SELECT_NONE));
+		html_lit(b, "</option>");
+		for (size_t j = 0; j < fd->noptions; j++) {
+			html_lit(b, "<option value=\"");
+			html_attr(b, fd->options[j].value);
+			html_lit(b, "\"");
+			if (strcmp(val, fd->options[j].value) == 0)
+				html_lit(b, " selected");
+			html_lit(b, ">");
+			html_text(b, form_label(fd->options[j].label, r->lang));
+			html_lit(b, "</option>");
+		}
+		html_lit(b, "</select>");
+		return;
+	case FIELD_MULTISELECT:
+		for (size_t j = 0; j < fd->noptions; j++)
+			choice(b, CHECKBOX, fd, fd->options[j].value, form_label(fd->options[j].label, r->lang),
+			    values && kv_has(values, fd->name, fd->options[j].value), bad);
+		return;
+	case FIELD_YESNO:
+		choice(b, RADIO, fd, "yes", tr(r->lang, MSG_YES), strcmp(val, "yes") == 0, bad);
+		choice(b, RADIO, fd, "no", tr(r->lang, MSG_NO), strcmp(val, "no") == 0, bad);
+		if (fd->unsure)
+			choice(b, RADIO, fd, "unsure", tr(r->lang, MSG_UNSURE), strcmp(val, "unsure") == 0, bad);
+		return;
+	case FIELD_RANK:
+		render_rank(r, fd, values, bad);
+		return;
+	case FIELD_MONTH:
+		if (fd->multiple) {
+			struct tm now = form_today();
+			int y = now.tm_year + 1900, m = now.tm_mon + 1;
+			for (long k = 0; k < fd->span; k++) {
+				char v[8], label[48];
+				snprintf(v, sizeof(v), "%04d-%02d", y, m);
+				snprintf(label, sizeof(label), "%s %02d/%04d", tr(r->lang, MSG_MONTH_PREFIX), m, y);
+				choice(b, CHECKBOX, fd, v, label, values && kv_has(values, fd->name, v), bad);
+				if (--m == 0) {
+					m = 12;
+					y--;
+				}
+			}
+			return;
+		}
+		input = "month";
+		break;
+	case FIELD_PHOTO:
+		html_lit(b, "<input type=\"file\" accept=\"image/jpeg,image/png,image/webp\"");
+		id_attr(b, " id=\"f-", fd);
+		html_lit(b, " name=\"");
+		html_attr(b, fd->name);
+		html_lit(b, "\"");
+		if (fd->max_items > 1)
+			html_lit(b, " multiple");
+		html_lit(b, ">");
+		return;
+	case FIELD_DATE: input = "date"; break;
+	case FIELD_INTEGER: mode = "numeric"; break;
+	case FIELD_MONEY: mode = "numeric"; break;
+	case FIELD_NUMBER: mode = "decimal"; break;
+	case FIELD_PHONE: input = "tel"; mode = "tel"; break;
+	case FIELD_TEXT:
+	default: break;
+	}
+	html_lit(b, "<input type=\"");
+	html_text(b, input ? input : "text");
+	html_lit(b, "\"");
+	if (mode) {
+		html_lit(b, " inputmode=\"");
+		html_text(b, mode);
+		html_lit(b, "\"");
+	}
+	if (fd->type == FIELD_PHONE)
+		html_lit(b, " autocomplete=\"off\"");
+	id_attr(b, " id=\"f-", fd);
+	html_lit(b, " name=\"");
+	html_attr(b, fd->name);
+	maxlength(b, fd);
+	if (fd->required)
+		html_lit(b, " required");
+	if (bad)
+		id_attr(b, " aria-invalid=\"true\" aria-describedby=\"e-", fd);
+	else if (fd->hint[LANG_VI])
+		id_attr(b, " aria-describedby=\"h-", fd);
+	html_lit(b, " value=\"");
+	html_attr(b, val);
+	html_lit(b, "\">");
+	if (fd->type == FIELD_MONEY) {
+		html_lit(b, " <span class=\"unit\">");
+		html_text(b, tr(r->lang, MSG_MONEY_UNIT));
+		html_lit(b, "</span>");
+	}
+}
+
+/* The error message for a field, with the bound that was broken. */
+static void
+render_error(struct req *r, const struct form_field *fd, enum msg e)
+{
+	struct buf *b = r->out;
+	html_lit(b, "<p class=\"msg\" role=\"alert\"");
+	id_attr(b, " id=\"e-", fd);
+	html_lit(b, ">");
+	html_text(b, tr(r->lang, e));
+	if (e == MSG_FIELD_TOO_LONG)
+		textf(b, " (%s %ld %s)", tr(r->lang, MSG_MAX_PREFIX), fd->max_length, tr(r->lang, MSG_CHARS));
+	else if (e == MSG_FIELD_TOO_BIG && fd->has_max && fd->type != FIELD_DATE && fd->type != FIELD_MONTH)
+		textf(b, " (%s %.15g)", tr(r->lang, MSG_MAX_PREFIX), fd->max);
+	else if (e == MSG_FIELD_TOO_SMALL && fd->has_min && fd->type != FIELD_DATE && fd->type != FIELD_MONTH)
+		textf(b, " (%s %.15g)", tr(r->lang, MSG_MIN_PREFIX), fd->min);
+	else if (e == MSG_FIELD_TOO_MANY)
+		textf(b, " (%s %ld)", tr(r->lang, MSG_MAX_PREFIX), fd->max_items);
+	html_lit(b, "</p>");
+}
+
+/* Renders every field with its label, hint, current value and error (in
+ * r->lang), all escaped. Conditional fields carry data-if-* attributes so
+ * the script can hide them; without the script they stay visible. `values`
+ * may be NULL; errors[i] == MSG__MAX means no error for field i. */
+void
+form_render_fields(struct req *r, const struct form *f, const struct kvlist *values, const enum msg *errors)
+{
+	struct buf *b = r->out;
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct form_field *fd = &f->fields[i];
+		bool bad = errors && errors[i] != MSG__MAX;
+		bool group = fd->type == FIELD_MULTISELECT || fd->type == FIELD_YESNO || fd->type == FIELD_RANK ||
+		    (fd->type == FIELD_MONTH && fd->multiple);
+		if (group)
+			html_lit(b, "<fieldset");
+		else
+			html_lit(b, "<div");
+		if (bad)
+			html_lit(b, " class=\"field error\"");
+		else
+			html_lit(b, " class=\"field\"");
+		id_attr(b, " id=\"q-", fd);
+		cond_attrs(b, &fd->cond);
+		if (group) {
+			html_lit(b, "><legend>");
+		} else {
+			html_lit(b, "><label");
+			id_attr(b, " for=\"f-", fd);
+			html_lit(b, ">");
+		}
+		html_text(b, form_label(fd->label, r->lang));
+		html_lit(b, " <small>");
+		html_text(b, tr(r->lang, fd->required ? MSG_REQUIRED_MARK : MSG_OPTIONAL_MARK));
+		if (group)
+			html_lit(b, "</small></legend>");
+		else
+			html_lit(b, "</small></label>");
+		if (fd->hint[LANG_VI]) {
+			html_lit(b, "<p class=\"hint\"");
+			id_attr(b, " id=\"h-", fd);
+			html_lit(b, ">");
+			html_text(b, form_label(fd->hint, r->lang));
+			html_lit(b, "</p>");
+		}
+		if (bad)
+			render_error(r, fd, errors[i]);
+		render_control(r, fd, values, bad);
+		if (group)
+			html_lit(b, "</fieldset>\n");
+		else
+			html_lit(b, "</div>\n");
+		if (f->urgent_if.field && strcmp(f->urgent_if.field, fd->name) == 0) {
+			html_lit(b, "<div class=\"urgent\" role=\"note\"");
+			cond_attrs(b, &f->urgent_if);
+			html_lit(b, "><p>");
+			html_text(b, form_label(f->urgent_message, r->lang));
+			html_lit(b, "</p></div>\n");
+		}
+	}
+}
+
+/* ---- optional contact details, behind explicit consent ---- */
+
+static void
+contact_input(struct req *r, const char *name, const char *type, enum msg label, const struct kvlist *values)
+{
+	struct buf *b = r->out;
+	html_lit(b, "<div class=\"field\"><label for=\"f-");
+	html_attr(b, name);
+	html_lit(b, "\">");
+	html_text(b, tr(r->lang, label));
+	html_lit(b, "</label><input type=\"");
+	html_attr(b, type);
+	html_lit(b, "\" autocomplete=\"off\" maxlength=\"100\" id=\"f-");
+	html_attr(b, name);
+	html_lit(b, "\" name=\"");
+	html_attr(b, name);
+	html_lit(b, "\" value=\"");
+	html_attr(b, values ? kv_get_or_empty(values, name) : "");
+	html_lit(b, "\"></div>");
+}
+
+/* The contact block: what it is for and who sees it, a consent box that
+ * must be ticked (silence is not consent), and the three ways to reach
+ * the worker. `error` (MSG__MAX for none) is shown inside it. */
+void
+form_render_contact(struct req *r, const struct form *f, const struct kvlist *values, enum msg error)
+{
+	struct buf *b = r->out;
+	if (!f->contact)
+		return;
+	if (error != MSG__MAX)
+		html_lit(b, "<fieldset class=\"contact field error\" id=\"q-contact\"><legend>");
+	else
+		html_lit(b, "<fieldset class=\"contact\" id=\"q-contact\"><legend>");
+	html_text(b, tr(r->lang, MSG_CONTACT_TITLE));
+	html_lit(b, "</legend><p class=\"hint\">");
+	html_text(b, tr(r->lang, MSG_CONTACT_EXPLAIN));
+	html_lit(b, "</p>");
+	if (error != MSG__MAX) {
+		html_lit(b, "<p class=\"msg\" role=\"alert\" id=\"e-contact\">");
+		html_text(b, tr(r->lang, error));
+		html_lit(b, "</p>");
+	}
+	contact_input(r, "contact_name", "text", MSG_CONTACT_NAME, values);
+	contact_input(r, "contact_phone", "tel", MSG_CONTACT_PHONE, values);
+	contact_input(r, "contact_zalo", "text", MSG_CONTACT_ZALO, values);
+	html_lit(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"contact_consent\" value=\"yes\"");
+	if (values && kv_has(values, "contact_consent", "yes"))
+		html_lit(b, " checked");
+	html_lit(b, "> ");
+	html_text(b, tr(r->lang, MSG_CONTACT_CONSENT));
+	html_lit(b, "</label></fieldset>\n");
+}
+
+/* The <option>s of every loaded form, titles in the request's language,
+ * `selected` marked (NULL or "": none): one list for every console filter. */
+void
+form_options(struct req *r, const char *selected)
+{
+	for (size_t i = 0; i < r->app->forms->n; i++) {
+		const struct form *f = &r->app->forms->forms[i];
+		if (selected && strcmp(selected, f->id) == 0)
+			html_lit(r->out, "<option selected value=\"");
+		else
+			html_lit(r->out, "<option value=\"");
+		html_attr(r->out, f->id);
+		html_lit(r->out, "\">");
+		html_text(r->out, form_label(f->title, r->lang));
+		html_lit(r->out, "</option>");
+	}
+}
