@@ -14,13 +14,26 @@
 #include "export.h"
 #include "form.h"
 
-/* The columns every export starts with, in order (see the SELECT below). */
-static const char *const common_cols[] = {
-	"id", "received_at", "workplace_code", "workplace", "unit_code", "form", "version",
-	"channel", "status", "urgent", "lang",
+/* The columns every export starts with, in the order of the SELECT below;
+ * the answers' JSON follows them. */
+enum col {
+	COL_ID, COL_RECEIVED_AT, COL_WORKPLACE_CODE, COL_WORKPLACE, COL_UNIT_CODE, COL_FORM, COL_VERSION,
+	COL_CHANNEL, COL_STATUS, COL_URGENT, COL_LANG, COL_ANSWERS
 };
-#define NCOMMON (sizeof(common_cols) / sizeof(common_cols[0]))
-#define COL_ANSWERS NCOMMON   /* answers JSON follows the common columns */
+static const char *const common_cols[COL_ANSWERS] = {
+	"id",              /* COL_ID */
+	"received_at",     /* COL_RECEIVED_AT */
+	"workplace_code",  /* COL_WORKPLACE_CODE */
+	"workplace",       /* COL_WORKPLACE */
+	"unit_code",       /* COL_UNIT_CODE */
+	"form",            /* COL_FORM */
+	"version",         /* COL_VERSION */
+	"channel",         /* COL_CHANNEL */
+	"status",          /* COL_STATUS */
+	"urgent",          /* COL_URGENT */
+	"lang",            /* COL_LANG */
+};
+#define NCOMMON ((size_t)COL_ANSWERS)
 
 /* Appends one CSV cell: quoted when needed, and a text starting with
  * = + - @ (or tab, CR) gets a leading ' so a spreadsheet never runs it as
@@ -291,14 +304,14 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 	while ((row = db_stream_next(db, &failed)) != NULL) {
 		json_error_t jerr;
 		json_t *ans = json_loads(PQgetvalue(row, 0, COL_ANSWERS), 0, &jerr);
-		const char *form_id = PQgetvalue(row, 0, 5);
-		bool urgent = PQgetvalue(row, 0, 9)[0] == 't';
+		const char *form_id = PQgetvalue(row, 0, COL_FORM);
+		bool urgent = PQgetvalue(row, 0, COL_URGENT)[0] == 't';
 		if (fmt == EXPORT_CSV) {
 			for (size_t i = 0; i < NCOMMON; i++) {
 				if (i)
 					buf_putc(&out, ',');
-				export_csv_cell(&out, i == 9 ? (urgent ? "true" : "false") : PQgetvalue(row, 0, (int)i),
-				    i == 0 || i == 6);
+				export_csv_cell(&out, i == COL_URGENT ? (urgent ? "true" : "false") : PQgetvalue(row, 0, (int)i),
+				    i == COL_ID || i == COL_VERSION);
 			}
 			for (size_t f = 0; f < nforms; f++)
 				for (size_t i = 0; i < forms[f]->nfields; i++) {
@@ -315,11 +328,13 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 			buf_puts(&out, "\r\n");
 		} else if (fmt == EXPORT_JSONL) {
 			json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:s, s:O}",
-			    "id", (json_int_t)strtoll(PQgetvalue(row, 0, 0), NULL, 10), "received_at", PQgetvalue(row, 0, 1),
-			    "workplace_code", PQgetvalue(row, 0, 2), "workplace", PQgetvalue(row, 0, 3),
-			    "unit_code", PQgetvalue(row, 0, 4), "form", form_id,
-			    "version", (json_int_t)strtoll(PQgetvalue(row, 0, 6), NULL, 10), "channel", PQgetvalue(row, 0, 7),
-			    "status", PQgetvalue(row, 0, 8), "urgent", urgent, "lang", PQgetvalue(row, 0, 10),
+			    "id", (json_int_t)strtoll(PQgetvalue(row, 0, COL_ID), NULL, 10),
+			    "received_at", PQgetvalue(row, 0, COL_RECEIVED_AT),
+			    "workplace_code", PQgetvalue(row, 0, COL_WORKPLACE_CODE), "workplace", PQgetvalue(row, 0, COL_WORKPLACE),
+			    "unit_code", PQgetvalue(row, 0, COL_UNIT_CODE), "form", form_id,
+			    "version", (json_int_t)strtoll(PQgetvalue(row, 0, COL_VERSION), NULL, 10),
+			    "channel", PQgetvalue(row, 0, COL_CHANNEL), "status", PQgetvalue(row, 0, COL_STATUS),
+			    "urgent", urgent, "lang", PQgetvalue(row, 0, COL_LANG),
 			    "answers", ans ? ans : json_null());
 			char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
 			if (line) {
@@ -338,11 +353,11 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 				lxw_datetime dt;
 				for (size_t i = 0; i < NCOMMON; i++, c++) {
 					const char *v = PQgetvalue(row, 0, (int)i);
-					if (i == 0 || i == 6)
+					if (i == COL_ID || i == COL_VERSION)
 						worksheet_write_number(sh->ws, sh->row, c, strtod(v, NULL), NULL);
-					else if (i == 1 && xlsx_datetime(v, &dt))
+					else if (i == COL_RECEIVED_AT && xlsx_datetime(v, &dt))
 						worksheet_write_datetime(sh->ws, sh->row, c, &dt, datefmt);
-					else if (i == 9)
+					else if (i == COL_URGENT)
 						worksheet_write_boolean(sh->ws, sh->row, c, urgent, NULL);
 					else
 						worksheet_write_string(sh->ws, sh->row, c, v, NULL);

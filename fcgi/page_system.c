@@ -15,17 +15,17 @@ page_home(struct req *r)
 {
 	bool vi = r->lang == LANG_VI;
 	html_page_begin(r, APP_NAME);
-	html_raw_trusted(r->out, "<h1>" APP_NAME "</h1><p>");
+	html_lit(r->out, "<h1>" APP_NAME "</h1><p>");
 	html_text(r->out, vi ?
 	    "Kênh để người lao động phản ánh với công đoàn: nợ lương, nợ bảo hiểm xã hội, an toàn lao động, bữa ăn ca và các kiến nghị khác. "
 	    "Hãy quét mã QR dán tại nơi làm việc để bắt đầu." :
 	    "A channel for workers to tell their union about unpaid wages, unpaid social insurance, safety, shift meals and other concerns. "
 	    "Scan the QR code posted at your workplace to start.");
-	html_raw_trusted(r->out, "</p><ul class=\"choices\"><li><a class=\"btn\" href=\"/status\">");
+	html_lit(r->out, "</p><ul class=\"choices\"><li><a class=\"btn\" href=\"/status\">");
 	html_text(r->out, tr(r->lang, MSG_STATUS_LINK));
-	html_raw_trusted(r->out, "</a></li><li><a class=\"btn\" href=\"/help\">");
+	html_lit(r->out, "</a></li><li><a class=\"btn\" href=\"/help\">");
 	html_text(r->out, vi ? "Hướng dẫn" : "Help");
-	html_raw_trusted(r->out, "</a></li></ul>");
+	html_lit(r->out, "</a></li></ul>");
 	html_page_end(r);
 }
 
@@ -39,19 +39,19 @@ static void
 info_page(struct req *r, const char *const title[LANG__MAX], const struct info_section *s, size_t n)
 {
 	html_page_begin(r, title[r->lang]);
-	html_raw_trusted(r->out, "<h1>");
+	html_lit(r->out, "<h1>");
 	html_text(r->out, title[r->lang]);
-	html_raw_trusted(r->out, "</h1>");
+	html_lit(r->out, "</h1>");
 	for (size_t i = 0; i < n; i++) {
-		html_raw_trusted(r->out, "<h2>");
+		html_lit(r->out, "<h2>");
 		html_text(r->out, s[i].title[r->lang]);
-		html_raw_trusted(r->out, "</h2><p>");
+		html_lit(r->out, "</h2><p>");
 		html_text(r->out, s[i].text[r->lang]);
-		html_raw_trusted(r->out, "</p>");
+		html_lit(r->out, "</p>");
 	}
-	html_raw_trusted(r->out, "<p><a class=\"btn\" href=\"/status\">");
+	html_lit(r->out, "<p><a class=\"btn\" href=\"/status\">");
 	html_text(r->out, tr(r->lang, MSG_STATUS_LINK));
-	html_raw_trusted(r->out, "</a></p>");
+	html_lit(r->out, "</a></p>");
 	html_page_end(r);
 }
 
@@ -118,10 +118,10 @@ page_healthz(struct req *r)
 	r->resp_type = "text/plain; charset=utf-8";
 	if (ok) {
 		r->status = 200;
-		buf_puts(r->out, "ok\n");
+		html_lit(r->out, "ok\n");
 	} else {
 		r->status = 503;
 		http_header(r, "Retry-After: 5");
-		buf_puts(r->out, "database unavailable\n");
+		html_lit(r->out, "database unavailable\n");
 	}
 }

@@ -16,6 +16,7 @@
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
+#include "log.h"
 #include "multipart.h"
 #include "page_worker.h"
 #include "photo.h"
@@ -31,7 +32,6 @@ struct entry {
 	const char *label;
 };
 
-enum entry_found { ENTRY_OK, ENTRY_UNKNOWN, ENTRY_DB_DOWN };
 
 /* Entry points read by this worker, so a form page needs no query. Any
  * change in PostgreSQL is announced (NOTIFY) and empties the cache before
@@ -98,26 +98,28 @@ entry_remember(const char *token, const struct entry *e)
 	}
 }
 
-/* Looks up an active entry point by its (normalised) token. */
-static enum entry_found
-entry_load(struct req *r, const char *token, struct entry *e)
+/* Looks up an active entry point by its (normalised) token: from the
+ * worker's cache when fresh, else from the database (then cached). */
+static enum found
+entry_cached_load(struct req *r, const char *token, struct entry *e)
 {
 	if (entry_cached(r, token, e))
-		return ENTRY_OK;
+		return FOUND;
+	enum { E_ID, E_WORKPLACE, E_FORMS, E_LABEL };   /* STMT_ENTRY_BY_TOKEN's columns */
 	const char *params[1] = { token };
 	PGresult *res = db_run(r->app->db, STMT_ENTRY_BY_TOKEN, params, NULL, NULL);
-	enum entry_found found = ENTRY_DB_DOWN;
+	enum found found = DB_DOWN;
 	if (res == NULL || !db_ok(res))
 		goto done;
-	found = ENTRY_UNKNOWN;
+	found = MISSING;
 	if (PQntuples(res) != 1)
 		goto done;
-	e->id = arena_strdup(r->arena, PQgetvalue(res, 0, 0));
-	e->workplace = arena_strdup(r->arena, PQgetvalue(res, 0, 1));
-	e->forms = arena_strdup(r->arena, PQgetvalue(res, 0, 2));
-	e->label = arena_strdup(r->arena, PQgetvalue(res, 0, 3));
+	e->id = arena_strdup(r->arena, PQgetvalue(res, 0, E_ID));
+	e->workplace = arena_strdup(r->arena, PQgetvalue(res, 0, E_WORKPLACE));
+	e->forms = arena_strdup(r->arena, PQgetvalue(res, 0, E_FORMS));
+	e->label = arena_strdup(r->arena, PQgetvalue(res, 0, E_LABEL));
 	entry_remember(token, e);
-	found = ENTRY_OK;
+	found = FOUND;
 done:
 	PQclear(res);
 	return found;
@@ -146,11 +148,11 @@ token_not_found(struct req *r)
 	http_error(r, 404, MSG__MAX);
 	buf_reset(r->out);
 	html_page_begin(r, tr(r->lang, MSG_TOKEN_NOT_FOUND_TITLE));
-	html_raw_trusted(r->out, "<h1>");
+	html_lit(r->out, "<h1>");
 	html_text(r->out, tr(r->lang, MSG_TOKEN_NOT_FOUND_TITLE));
-	html_raw_trusted(r->out, "</h1><p>");
+	html_lit(r->out, "</h1><p>");
 	html_text(r->out, tr(r->lang, MSG_TOKEN_NOT_FOUND_BODY));
-	html_raw_trusted(r->out, "</p>");
+	html_lit(r->out, "</p>");
 	html_page_end(r);
 }
 
@@ -162,39 +164,39 @@ landing(struct req *r, const char *token, const struct entry *e)
 	PQclear(db_run(r->app->db, STMT_ENTRY_COUNT_SCAN, params, NULL, NULL));
 	struct buf *b = r->out;
 	html_page_begin(r, e->workplace);
-	html_raw_trusted(b, "<p class=\"where\">");
+	html_lit(b, "<p class=\"where\">");
 	html_text(b, tr(r->lang, MSG_LANDING_WHERE));
-	html_raw_trusted(b, "</p><h1>");
+	html_lit(b, "</p><h1>");
 	html_text(b, e->workplace);
-	html_raw_trusted(b, "</h1>");
+	html_lit(b, "</h1>");
 	if (*e->label) {
-		html_raw_trusted(b, "<p class=\"label\">");
+		html_lit(b, "<p class=\"label\">");
 		html_text(b, e->label);
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
-	html_raw_trusted(b, "<h2>");
+	html_lit(b, "<h2>");
 	html_text(b, tr(r->lang, MSG_LANDING_CHOOSE));
-	html_raw_trusted(b, "</h2><ul class=\"choices\">");
+	html_lit(b, "</h2><ul class=\"choices\">");
 	for (const char *p = e->forms; *p; ) {
 		const char *c = strchr(p, ',');
 		char *id = arena_strndup(r->arena, p, c ? (size_t)(c - p) : strlen(p));
 		const struct form *f = form_find(r->app->forms, id);
 		if (f != NULL) {
-			html_raw_trusted(b, "<li><a class=\"btn\" href=\"/q/");
+			html_lit(b, "<li><a class=\"btn\" href=\"/q/");
 			html_url_arg(b, token);
-			html_raw_trusted(b, "/");
+			html_lit(b, "/");
 			html_url_arg(b, f->id);
-			html_raw_trusted(b, "\">");
+			html_lit(b, "\">");
 			html_text(b, form_label(f->title, r->lang));
-			html_raw_trusted(b, "</a></li>");
+			html_lit(b, "</a></li>");
 		}
 		if (c == NULL)
 			break;
 		p = c + 1;
 	}
-	html_raw_trusted(b, "</ul><p class=\"note\">");
+	html_lit(b, "</ul><p class=\"note\">");
 	html_text(b, tr(r->lang, MSG_ANON_NOTE));
-	html_raw_trusted(b, "</p>");
+	html_lit(b, "</p>");
 	html_page_end(r);
 }
 
@@ -220,49 +222,49 @@ form_page(struct req *r, int status, const char *token, const char *workplace,
 	r->status = status;
 	html_page_begin(r, form_label(f->title, r->lang));
 	if (workplace) {
-		html_raw_trusted(b, "<p class=\"where\">");
+		html_lit(b, "<p class=\"where\">");
 		html_text(b, workplace);
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
-	html_raw_trusted(b, "<h1>");
+	html_lit(b, "<h1>");
 	html_text(b, form_label(f->title, r->lang));
-	html_raw_trusted(b, "</h1>");
+	html_lit(b, "</h1>");
 	if (notice != MSG__MAX) {
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\">");
+		html_lit(b, "<p class=\"alert\" role=\"alert\">");
 		html_text(b, tr(r->lang, notice));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
 	if (f->help[LANG_VI]) {
-		html_raw_trusted(b, "<p>");
+		html_lit(b, "<p>");
 		html_text(b, form_label(f->help, r->lang));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
-	html_raw_trusted(b, "<p class=\"note\">");
+	html_lit(b, "<p class=\"note\">");
 	html_text(b, tr(r->lang, MSG_ANON_NOTE));
-	html_raw_trusted(b, "</p><form method=\"post\" accept-charset=\"utf-8\"");
+	html_lit(b, "</p><form method=\"post\" accept-charset=\"utf-8\"");
 	if (f->has_photo)
-		html_raw_trusted(b, " enctype=\"multipart/form-data\"");
-	html_raw_trusted(b, " action=\"/q/");
+		html_lit(b, " enctype=\"multipart/form-data\"");
+	html_lit(b, " action=\"/q/");
 	html_url_arg(b, token);
-	html_raw_trusted(b, "/");
+	html_lit(b, "/");
 	html_url_arg(b, f->id);
-	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"_token\" value=\"");
+	html_lit(b, "\"><input type=\"hidden\" name=\"_token\" value=\"");
 	html_attr(b, csrf);
-	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"_idem\" value=\"");
+	html_lit(b, "\"><input type=\"hidden\" name=\"_idem\" value=\"");
 	html_attr(b, idem);
-	html_raw_trusted(b, "\">\n");
+	html_lit(b, "\">\n");
 	/* a field people never see: bots fill it, browsers' autofill must not */
-	html_raw_trusted(b, "<div class=\"hp\" aria-hidden=\"true\"><label for=\"f-website\">Website</label>"
+	html_lit(b, "<div class=\"hp\" aria-hidden=\"true\"><label for=\"f-website\">Website</label>"
 	    "<input type=\"text\" id=\"f-website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\" value=\"\"></div>\n");
 	form_render_fields(r, f, values, errors);
 	form_render_contact(r, f, values, contact_error);
-	html_raw_trusted(b, "<p class=\"hint\">");
+	html_lit(b, "<p class=\"hint\">");
 	html_text(b, tr(r->lang, MSG_NOTICE));
-	html_raw_trusted(b, " <a href=\"/privacy\">");
+	html_lit(b, " <a href=\"/privacy\">");
 	html_text(b, tr(r->lang, MSG_NOTICE_MORE));
-	html_raw_trusted(b, "</a></p><button type=\"submit\" class=\"btn primary\">");
+	html_lit(b, "</a></p><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, tr(r->lang, MSG_SEND));
-	html_raw_trusted(b, "</button></form>");
+	html_lit(b, "</button></form>");
 	html_page_end(r);
 }
 
@@ -284,12 +286,12 @@ receipt_image_link(struct req *r, const char *grouped)
 	buf_puts(&svg, "</text><text x=\"360\" y=\"205\" font-family=\"sans-serif\" font-size=\"22\" text-anchor=\"middle\" fill=\"#333\">");
 	html_text(&svg, r->app->base_url);
 	buf_puts(&svg, "/status</text></svg>");
-	html_raw_trusted(r->out, "<p><a class=\"btn\" id=\"save-receipt\" download=\"tieng-noi-bien-nhan.svg\" "
+	html_lit(r->out, "<p><a class=\"btn\" id=\"save-receipt\" download=\"tieng-noi-bien-nhan.svg\" "
 	    "href=\"data:image/svg+xml;charset=utf-8,");
 	html_url_arg(r->out, svg.data ? svg.data : "");
-	html_raw_trusted(r->out, "\">");
+	html_lit(r->out, "\">");
 	html_text(r->out, tr(r->lang, MSG_RECEIPT_SAVE));
-	html_raw_trusted(r->out, "</a></p>");
+	html_lit(r->out, "</a></p>");
 	buf_free(&svg);
 }
 
@@ -303,31 +305,31 @@ receipt_page(struct req *r, const char *token, const char *digits, const struct 
 	buf_reset(b);
 	r->status = 200;
 	html_page_begin(r, tr(r->lang, MSG_RECEIPT_TITLE));
-	html_raw_trusted(b, "<h1>");
+	html_lit(b, "<h1>");
 	html_text(b, tr(r->lang, MSG_RECEIPT_TITLE));
-	html_raw_trusted(b, "</h1>");
+	html_lit(b, "</h1>");
 	if (urgent) {
-		html_raw_trusted(b, "<div class=\"urgent\" role=\"alert\"><p>");
+		html_lit(b, "<div class=\"urgent\" role=\"alert\"><p>");
 		html_text(b, form_label(f->urgent_message, r->lang));
-		html_raw_trusted(b, "</p></div>");
+		html_lit(b, "</p></div>");
 	}
-	html_raw_trusted(b, "<p>");
+	html_lit(b, "<p>");
 	html_text(b, tr(r->lang, MSG_RECEIPT_LABEL));
-	html_raw_trusted(b, "</p><p class=\"receipt\" id=\"receipt\">");
+	html_lit(b, "</p><p class=\"receipt\" id=\"receipt\">");
 	html_text(b, grouped);
-	html_raw_trusted(b, "</p>");
+	html_lit(b, "</p>");
 	receipt_image_link(r, grouped);
-	html_raw_trusted(b, "<p>");
+	html_lit(b, "<p>");
 	html_text(b, tr(r->lang, MSG_RECEIPT_EXPLAIN));
-	html_raw_trusted(b, "</p><p class=\"alert\">");
+	html_lit(b, "</p><p class=\"alert\">");
 	html_text(b, tr(r->lang, MSG_RECEIPT_KEEP));
-	html_raw_trusted(b, "</p><ul class=\"choices\"><li><a class=\"btn\" href=\"/status\">");
+	html_lit(b, "</p><ul class=\"choices\"><li><a class=\"btn\" href=\"/status\">");
 	html_text(b, tr(r->lang, MSG_STATUS_LINK));
-	html_raw_trusted(b, "</a></li><li><a class=\"btn\" href=\"/q/");
+	html_lit(b, "</a></li><li><a class=\"btn\" href=\"/q/");
 	html_url_arg(b, token);
-	html_raw_trusted(b, "\">");
+	html_lit(b, "\">");
 	html_text(b, tr(r->lang, MSG_BACK_TO_FORMS));
-	html_raw_trusted(b, "</a></li></ul>");
+	html_lit(b, "</a></li></ul>");
 	html_page_end(r);
 }
 
@@ -448,7 +450,8 @@ store_photos(struct req *r, const char *submission_id, const struct photo_in *ph
 		PGresult *res = db_run(r->app->db, STMT_ATTACHMENT_INSERT, params, lengths, binary);
 		bool ok = res != NULL && db_ok(res);
 		if (!ok && res != NULL)
-			fprintf(stderr, "tiengnoi: attachment insert failed: %s", PQresultErrorMessage(res));
+			log_warn("attachment insert failed: %s %s", db_sqlstate(res),
+			    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : "");
 		PQclear(res);
 		if (!ok)
 			return -1;
@@ -471,13 +474,13 @@ key_stored(struct req *r, const char *idem)
 /* POST /q/TOKEN/FORM: check, validate, store once, show the receipt. Every
  * refusal the worker can fix re-renders the form with their text. */
 static void
-form_submit(struct req *r, const char *token, const struct entry *e, enum entry_found found,
+form_submit(struct req *r, const char *token, const struct entry *e, enum found found,
     const struct form *f)
 {
 	char *body;
 	size_t len;
 	struct kvlist in;
-	const char *workplace = found == ENTRY_OK ? e->workplace : NULL;
+	const char *workplace = found == FOUND ? e->workplace : NULL;
 
 	struct photo_in photos[PHOTO_PARTS_MAX];
 	size_t nphotos = 0;
@@ -529,7 +532,7 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 		form_page(r, 400, token, workplace, f, &in, errors, MSG_FORM_HAS_ERRORS, contact_error);
 		return;
 	}
-	if (found != ENTRY_OK) {   /* the database was away when we looked */
+	if (found != FOUND) {   /* the database was away when we looked */
 		json_decref(answers);
 		form_page(r, 503, token, workplace, f, &in, NULL, MSG_ERR_503_BODY, MSG__MAX);
 		http_header(r, "Retry-After: 5");
@@ -554,13 +557,14 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 	    idem, (const char *)rhash, urgent ? "t" : "f", (const char *)sealed };
 	const int lengths[9] = { 0, 0, 0, 0, 0, 0, RECEIPT_HASH_LEN, 0, (int)sealed_len };
 	const int binary[9] = { 0, 0, 0, 0, 0, 0, 1, 0, 1 };
+	enum { SUBMISSION_ID };   /* STMT_SUBMISSION_INSERT's one column */
 	PGresult *res = NULL;
 	bool tx = nphotos > 0, unique_violation = false;
 	if (!tx || db_begin(r->app->db) == 0) {
 		res = db_run(r->app->db, STMT_SUBMISSION_INSERT, params, lengths, binary);
 		unique_violation = res != NULL && strcmp(db_sqlstate(res), "23505") == 0;
 		if (tx && res != NULL && db_ok(res) && PQntuples(res) == 1 &&
-		    store_photos(r, PQgetvalue(res, 0, 0), photos, nphotos) != 0) {
+		    store_photos(r, PQgetvalue(res, 0, SUBMISSION_ID), photos, nphotos) != 0) {
 			PQclear(res);
 			res = NULL;
 		}
@@ -582,8 +586,8 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 	}
 	if (res == NULL || !db_ok(res)) {
 		if (res != NULL)
-			fprintf(stderr, "tiengnoi: submission insert failed: %s %s",
-			    db_sqlstate(res), PQresultErrorMessage(res));
+			log_warn("submission insert failed: %s %s", db_sqlstate(res),
+			    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : "");
 		PQclear(res);
 		form_page(r, 503, token, workplace, f, &in, NULL, MSG_ERR_503_BODY, MSG__MAX);
 		http_header(r, "Retry-After: 5");
@@ -598,7 +602,7 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum entry_
 void
 page_worker(struct req *r)
 {
-	const char *rest = r->path + strlen("/q/");
+	const char *rest = r->tail;   /* what follows /q/ or /Q/ */
 	const char *slash = strchr(rest, '/');
 	char *token = arena_strndup(r->arena, rest, slash ? (size_t)(slash - rest) : strlen(rest));
 	const char *form_id = slash ? slash + 1 : "";
@@ -610,28 +614,28 @@ page_worker(struct req *r)
 		return;
 	}
 	struct entry e = { 0 };
-	enum entry_found found = entry_load(r, token, &e);
-	if (found == ENTRY_UNKNOWN) {
+	enum found found = entry_cached_load(r, token, &e);
+	if (found == MISSING) {
 		token_not_found(r);
 		return;
 	}
 	if (*form_id == '\0') {
 		if (r->method == METHOD_POST)
 			http_error(r, 405, MSG__MAX);
-		else if (found == ENTRY_DB_DOWN)
+		else if (found == DB_DOWN)
 			http_error(r, 503, MSG__MAX);
 		else
 			landing(r, token, &e);
 		return;
 	}
 	const struct form *f = form_find(r->app->forms, form_id);
-	if (f == NULL || (found == ENTRY_OK && !entry_offers(&e, form_id))) {
+	if (f == NULL || (found == FOUND && !entry_offers(&e, form_id))) {
 		http_error(r, 404, MSG__MAX);
 		return;
 	}
 	if (r->method == METHOD_POST)
 		form_submit(r, token, &e, found, f);
-	else if (found == ENTRY_DB_DOWN)
+	else if (found == DB_DOWN)
 		http_error(r, 503, MSG__MAX);
 	else
 		form_page(r, 200, token, e.workplace, f, NULL, NULL, MSG__MAX, MSG__MAX);

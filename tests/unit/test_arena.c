@@ -1,33 +1,9 @@
 /* test_arena.c: unit tests for arena.c, the per-request bump allocator. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <string.h>
 
-#include <cmocka.h>
-
-#include "app.h"
-#include "arena.h"
+#include "common.h"
 
 #define ALIGN _Alignof(max_align_t)
-
-static int
-setup(void **state)
-{
-	struct arena *a = arena_new();
-	if (a == NULL)
-		return -1;
-	*state = a;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	arena_free(*state);
-	return 0;
-}
 
 static bool
 aligned(const void *p)
@@ -230,5 +206,5 @@ main(void)
 		cmocka_unit_test(test_free_arena),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, arena_setup, arena_teardown);
 }

@@ -1,17 +1,10 @@
 /* test_photo.c: unit tests for photo.c: type sniffing, and metadata stripping checked by exiftool itself. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
-
-#include "app.h"
-#include "arena.h"
+#include "common.h"
 #include "photo.h"
 
 #define PHOTOS "tests/unit/fixtures/photos/"
@@ -26,23 +19,6 @@ static const char *const secrets[] = {
 /* exiftool groups a stripped image may still show: the file itself and
  * what is needed to draw it. */
 static const char *const groups_ok[] = { "File", "JFIF", "Adobe", "PNG", "PNG-pHYs", "RIFF", "Composite" };
-
-static int
-setup(void **state)
-{
-	struct arena *a = arena_new();
-	if (a == NULL)
-		return -1;
-	*state = a;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	arena_free(*state);
-	return 0;
-}
 
 /* Reads a fixture into a malloc'd buffer of exactly its size. */
 static unsigned char *
@@ -796,23 +772,23 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sniff),
 		cmocka_unit_test(test_mime),
-		cmocka_unit_test_setup_teardown(test_jpeg_gps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_jpeg_progressive, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_jpeg_adobe_kept, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_jpeg_clean_identical, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_jpeg_after_eoi, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_jpeg_jfif_thumbnail, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_jpeg_bad_lengths, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_png_meta, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_png_clean_identical, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_png_bad, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_webp_gps, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_webp_anim, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_webp_clean_identical, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_webp_bad, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_photos, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_mutations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_jpeg_gps, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_jpeg_progressive, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_jpeg_adobe_kept, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_jpeg_clean_identical, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_jpeg_after_eoi, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_jpeg_jfif_thumbnail, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_jpeg_bad_lengths, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_truncated, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_png_meta, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_png_clean_identical, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_png_bad, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_webp_gps, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_webp_anim, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_webp_clean_identical, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_webp_bad, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_not_photos, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_mutations, arena_setup, arena_teardown),
 		cmocka_unit_test(test_strerror),
 	};
 

@@ -1,34 +1,11 @@
 /* test_req.c: unit tests for req.c: URL decoding, urlencoded bodies, cookies, content type, body reading. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "common.h"
 
-#include "app.h"
-#include "arena.h"
 #include "req.h"
-
-static int
-setup(void **state)
-{
-	struct arena *a = arena_new();
-	if (a == NULL)
-		return -1;
-	*state = a;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	arena_free(*state);
-	return 0;
-}
 
 /* Decodes a NUL-terminated string; returns the req_err code. */
 static int
@@ -577,5 +554,5 @@ main(void)
 		cmocka_unit_test(test_body_too_large),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, arena_setup, arena_teardown);
 }

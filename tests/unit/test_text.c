@@ -1,32 +1,9 @@
 /* test_text.c: unit tests for text.c: strict UTF-8, control characters, NFC, length, trimming. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "common.h"
 
-#include "app.h"
-#include "arena.h"
 #include "text.h"
-
-static int
-setup(void **state)
-{
-	struct arena *a = arena_new();
-	if (a == NULL)
-		return -1;
-	*state = a;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	arena_free(*state);
-	return 0;
-}
 
 /* text_valid_utf8 on a string literal (which may hold a NUL: use sizeof). */
 #define VALID(lit) text_valid_utf8((lit), sizeof(lit) - 1)
@@ -288,5 +265,5 @@ main(void)
 		cmocka_unit_test(test_trim),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, arena_setup, arena_teardown);
 }

@@ -1,0 +1,33 @@
+/* common.h: what the cmocka unit tests share: cmocka's headers in the order it needs, and the arena fixture. */
+#ifndef TIENGNOI_TEST_COMMON_H
+#define TIENGNOI_TEST_COMMON_H
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "app.h"
+#include "arena.h"
+
+/* Group setup: a fresh arena as every test's *state. */
+static inline int
+arena_setup(void **state)
+{
+	struct arena *a = arena_new();
+	if (a == NULL)
+		return -1;
+	*state = a;
+	return 0;
+}
+
+/* Group teardown: frees the arena arena_setup() made. */
+static inline int
+arena_teardown(void **state)
+{
+	arena_free(*state);
+	return 0;
+}
+
+#endif
