@@ -18,6 +18,18 @@
 #include "qr.h"
 #include "token.h"
 
+/* Ends an INSERT made with cli_run(): 2 for a duplicate or a reference to
+ * nothing (usage), 1 for another failure, else says "WHAT CODE added". */
+static int
+added(PGresult *res, bool usage, const char *what, const char *code)
+{
+	if (res == NULL)
+		return usage ? EXIT_USAGE : EXIT_FAIL;
+	PQclear(res);
+	printf("%s %s added\n", what, code);
+	return EXIT_OK;
+}
+
 int
 cli_unit_add(struct cli *cli, const char *code, const char *name, const char *parent, const char *kind)
 {
@@ -41,11 +53,7 @@ cli_unit_add(struct cli *cli, const char *code, const char *name, const char *pa
 		return EXIT_USAGE;
 	const char *p[4] = { code, nm, kind, parent_id };
 	res = cli_run(cli, "INSERT INTO org_unit (code, name, kind, parent_id) VALUES ($1, $2, $3, $4)", 4, p, &usage);
-	if (res == NULL)
-		return usage ? EXIT_USAGE : EXIT_FAIL;
-	PQclear(res);
-	printf("unit %s added\n", code);
-	return EXIT_OK;
+	return added(res, usage, "unit", code);
 }
 
 int
@@ -88,11 +96,7 @@ cli_workplace_add(struct cli *cli, const char *code, const char *name, const cha
 	const char *p[5] = { code, nm, unit_id, tax, addr };
 	PGresult *res = cli_run(cli, "INSERT INTO workplace (code, name, unit_id, tax_code, address) "
 	    "VALUES ($1, $2, $3, $4, $5)", 5, p, &usage);
-	if (res == NULL)
-		return usage ? EXIT_USAGE : EXIT_FAIL;
-	PQclear(res);
-	printf("workplace %s added\n", code);
-	return EXIT_OK;
+	return added(res, usage, "workplace", code);
 }
 
 int

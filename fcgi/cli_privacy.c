@@ -59,6 +59,15 @@ report_by_receipt(struct cli *cli, const char *hash, const char **id, const char
 	}
 }
 
+/* The report --receipt names: its id and unit (from the arena); false
+ * after saying why, with *rc as receipt_hash_arg() and report_by_receipt() set it. */
+static bool
+receipt_report(struct cli *cli, const struct opts *o, const char **sub_id, const char **unit_id, int *rc)
+{
+	const char *hash = receipt_hash_arg(cli, cli_opt(o, "receipt"), rc);
+	return hash != NULL && report_by_receipt(cli, hash, sub_id, unit_id, rc);
+}
+
 /* purge [--dry-run]: runs the retention policy once in one transaction
  * with its audit row; a dry run rolls back and writes nothing. Safe to
  * repeat and to run from a timer: a second run finds nothing to do. */
@@ -216,10 +225,7 @@ cmd_request_export(struct cli *cli, struct opts *o)
 {
 	const char *sub_id, *unit_id;
 	int rc;
-	const char *hash = receipt_hash_arg(cli, cli_opt(o, "receipt"), &rc);
-	if (hash == NULL)
-		return rc;
-	if (!report_by_receipt(cli, hash, &sub_id, &unit_id, &rc))
+	if (!receipt_report(cli, o, &sub_id, &unit_id, &rc))
 		return rc;
 	const char *json = privacy_export_json(cli->arena, cli->db, sub_id);
 	if (json == NULL)
@@ -237,10 +243,7 @@ cmd_request_delete(struct cli *cli, struct opts *o)
 {
 	const char *sub_id, *unit_id, *closed, *counts;
 	int rc;
-	const char *hash = receipt_hash_arg(cli, cli_opt(o, "receipt"), &rc);
-	if (hash == NULL)
-		return rc;
-	if (!report_by_receipt(cli, hash, &sub_id, &unit_id, &rc))
+	if (!receipt_report(cli, o, &sub_id, &unit_id, &rc))
 		return rc;
 	switch (privacy_hold(cli->arena, cli->db, sub_id, &closed)) {
 	case PRIVACY_OK:

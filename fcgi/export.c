@@ -227,6 +227,175 @@ xlsx_datetime(const char *s, lxw_datetime *dt)
 	return n == 3 || n == 5;
 }
 
+/* One export in progress: what export_submissions() hands the writers of
+ * each format. */
+struct export_run {
+	const struct form *forms[64];
+	size_t nforms;
+	struct buf out, tmp;                 /* out: bytes waiting for write(); tmp: scratch */
+	struct xlsx_sheet sheets[64];        /* XLSX: one sheet per form */
+	lxw_workbook *wb;
+	lxw_format *bold, *datefmt, *money;
+};
+
+/* The CSV header: a BOM (Excel then reads Vietnamese right), the common
+ * columns, then FORM.FIELD for every exported field of every form. */
+static void
+csv_header(struct export_run *x)
+{
+	buf_puts(&x->out, "\xEF\xBB\xBF");
+	for (size_t i = 0; i < NCOMMON; i++) {
+		if (i)
+			buf_putc(&x->out, ',');
+		buf_puts(&x->out, common_cols[i]);
+	}
+	for (size_t f = 0; f < x->nforms; f++)
+		for (size_t i = 0; i < x->forms[f]->nfields; i++)
+			if (exported(&x->forms[f]->fields[i])) {
+				buf_putc(&x->out, ',');
+				buf_reset(&x->tmp);
+				buf_appendf(&x->tmp, "%s.%s", x->forms[f]->id, x->forms[f]->fields[i].name);
+				export_csv_cell(&x->out, x->tmp.data, false);
+			}
+	buf_puts(&x->out, "\r\n");
+}
+
+/* One report as a CSV line: the common columns, then its answers under
+ * its own form's columns (the other forms' columns stay empty). */
+static void
+csv_row(struct export_run *x, PGresult *row, json_t *ans, const char *form_id, bool urgent)
+{
+	for (size_t i = 0; i < NCOMMON; i++) {
+		if (i)
+			buf_putc(&x->out, ',');
+		export_csv_cell(&x->out, i == COL_URGENT ? (urgent ? "true" : "false") : PQgetvalue(row, 0, (int)i),
+		    i == COL_ID || i == COL_VERSION);
+	}
+	for (size_t f = 0; f < x->nforms; f++)
+		for (size_t i = 0; i < x->forms[f]->nfields; i++) {
+			if (!exported(&x->forms[f]->fields[i]))
+				continue;
+			buf_putc(&x->out, ',');
+			json_t *v = strcmp(x->forms[f]->id, form_id) == 0 ? json_object_get(ans, x->forms[f]->fields[i].name) : NULL;
+			bool num;
+			if (v) {   /* the text first: argument order is unspecified, num must be set */
+				const char *text = value_text(&x->tmp, v, &num);
+				export_csv_cell(&x->out, text, num);
+			}
+		}
+	buf_puts(&x->out, "\r\n");
+}
+
+/* One report as a JSON line. */
+static void
+jsonl_row(struct export_run *x, PGresult *row, json_t *ans, const char *form_id, bool urgent)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:s, s:O}",
+	    "id", (json_int_t)strtoll(PQgetvalue(row, 0, COL_ID), NULL, 10),
+	    "received_at", PQgetvalue(row, 0, COL_RECEIVED_AT),
+	    "workplace_code", PQgetvalue(row, 0, COL_WORKPLACE_CODE), "workplace", PQgetvalue(row, 0, COL_WORKPLACE),
+	    "unit_code", PQgetvalue(row, 0, COL_UNIT_CODE), "form", form_id,
+	    "version", (json_int_t)strtoll(PQgetvalue(row, 0, COL_VERSION), NULL, 10),
+	    "channel", PQgetvalue(row, 0, COL_CHANNEL), "status", PQgetvalue(row, 0, COL_STATUS),
+	    "urgent", urgent, "lang", PQgetvalue(row, 0, COL_LANG),
+	    "answers", ans ? ans : json_null());
+	char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	if (line) {
+		buf_puts(&x->out, line);
+		buf_putc(&x->out, '\n');
+	}
+	free(line);
+	json_decref(o);
+}
+
+/* Starts the workbook at xpath (constant memory: rows go to disk as they
+ * come), its formats and one sheet per form with its header. -1 with err. */
+static int
+xlsx_begin(struct export_run *x, const char *xpath, char *err, size_t errlen)
+{
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = "/tmp" };
+	x->wb = workbook_new_opt(xpath, &opt);
+	if (x->wb == NULL) {
+		snprintf(err, errlen, "cannot start the workbook");
+		return -1;
+	}
+	x->bold = workbook_add_format(x->wb);
+	format_set_bold(x->bold);
+	x->datefmt = workbook_add_format(x->wb);
+	format_set_num_format(x->datefmt, "dd/mm/yyyy hh:mm");
+	x->money = workbook_add_format(x->wb);
+	format_set_num_format(x->money, "#,##0");
+	for (size_t f = 0; f < x->nforms; f++) {
+		x->sheets[f].form = x->forms[f];
+		x->sheets[f].ws = workbook_add_worksheet(x->wb, x->forms[f]->id);
+		xlsx_header(&x->sheets[f], x->bold, LANG_VI);
+	}
+	return 0;
+}
+
+/* One report as a row of its form's sheet: numbers, dates and booleans
+ * typed, the rest as strings. */
+static void
+xlsx_row(struct export_run *x, PGresult *row, json_t *ans, const char *form_id, bool urgent)
+{
+	struct xlsx_sheet *sh = NULL;
+	for (size_t f = 0; f < x->nforms; f++)
+		if (strcmp(x->sheets[f].form->id, form_id) == 0)
+			sh = &x->sheets[f];
+	if (sh == NULL)
+		return;
+	lxw_col_t c = 0;
+	lxw_datetime dt;
+	for (size_t i = 0; i < NCOMMON; i++, c++) {
+		const char *v = PQgetvalue(row, 0, (int)i);
+		if (i == COL_ID || i == COL_VERSION)
+			worksheet_write_number(sh->ws, sh->row, c, strtod(v, NULL), NULL);
+		else if (i == COL_RECEIVED_AT && xlsx_datetime(v, &dt))
+			worksheet_write_datetime(sh->ws, sh->row, c, &dt, x->datefmt);
+		else if (i == COL_URGENT)
+			worksheet_write_boolean(sh->ws, sh->row, c, urgent, NULL);
+		else
+			worksheet_write_string(sh->ws, sh->row, c, v, NULL);
+	}
+	for (size_t i = 0; i < sh->form->nfields; i++) {
+		const struct form_field *fd = &sh->form->fields[i];
+		if (!exported(fd))
+			continue;
+		json_t *v = json_object_get(ans, fd->name);
+		bool num;
+		if (v == NULL)
+			;
+		else if (json_is_number(v))
+			worksheet_write_number(sh->ws, sh->row, c, json_number_value(v), fd->type == FIELD_MONEY ? x->money : NULL);
+		else if (fd->type == FIELD_DATE && json_is_string(v) && xlsx_datetime(json_string_value(v), &dt))
+			worksheet_write_datetime(sh->ws, sh->row, c, &dt, x->datefmt);
+		else   /* libxlsxwriter writes strings as strings: no formula can run */
+			worksheet_write_string(sh->ws, sh->row, c, value_text(&x->tmp, v, &num), NULL);
+		c++;
+	}
+	sh->row++;
+}
+
+/* Closes the workbook (every sheet with its autofilter) and sends the file
+ * xfd holds to write(ctx, ...). -1 with err. */
+static int
+xlsx_finish(struct export_run *x, int xfd, export_write_fn write, void *ctx, char *err, size_t errlen)
+{
+	for (size_t f = 0; f < x->nforms; f++) {
+		lxw_col_t last = (lxw_col_t)(NCOMMON - 1);
+		for (size_t i = 0; i < x->sheets[f].form->nfields; i++)
+			last += exported(&x->sheets[f].form->fields[i]);
+		worksheet_autofilter(x->sheets[f].ws, 0, 0, x->sheets[f].row - 1, last);
+	}
+	lxw_error e = workbook_close(x->wb);
+	x->wb = NULL;
+	if (e != LXW_NO_ERROR) {
+		snprintf(err, errlen, "workbook: %s", lxw_strerror(e));
+		return -1;
+	}
+	return copy_file(xfd, write, ctx, err, errlen);
+}
+
 /* Streams the rows matching q in `fmt` to write(ctx, ...). Scope is the
  * caller's: q->scope_path limits rows to a unit's subtree (and RLS too
  * when an officer's transaction is open). 0 on success; -1 with err. */
@@ -234,58 +403,25 @@ int
 export_submissions(struct db *db, const struct form_set *set, const struct export_query *q,
     enum export_format fmt, export_write_fn write, void *ctx, char *err, size_t errlen)
 {
-	const struct form *forms[64];
-	size_t nforms = chosen_forms(set, q->form ? q->form : "", forms);
-	struct buf out = { 0 }, tmp = { 0 };
-	struct xlsx_sheet sheets[64];
-	lxw_workbook *wb = NULL;
-	lxw_format *bold = NULL, *datefmt = NULL, *money = NULL;
+	struct export_run x = { 0 };
 	char xpath[] = "/tmp/tiengnoi-export-XXXXXX";
 	int xfd = -1, rc = -1;
 	bool failed = false;
 
-	if (nforms == 0) {
+	x.nforms = chosen_forms(set, q->form ? q->form : "", x.forms);
+	if (x.nforms == 0) {
 		snprintf(err, errlen, "unknown form: %s", q->form);
 		return -1;
 	}
 	if (fmt == EXPORT_CSV) {
-		buf_puts(&out, "\xEF\xBB\xBF");   /* BOM: Excel then reads Vietnamese right */
-		for (size_t i = 0; i < NCOMMON; i++) {
-			if (i)
-				buf_putc(&out, ',');
-			buf_puts(&out, common_cols[i]);
-		}
-		for (size_t f = 0; f < nforms; f++)
-			for (size_t i = 0; i < forms[f]->nfields; i++)
-				if (exported(&forms[f]->fields[i])) {
-					buf_putc(&out, ',');
-					buf_reset(&tmp);
-					buf_appendf(&tmp, "%s.%s", forms[f]->id, forms[f]->fields[i].name);
-					export_csv_cell(&out, tmp.data, false);
-				}
-		buf_puts(&out, "\r\n");
+		csv_header(&x);
 	} else if (fmt == EXPORT_XLSX) {
 		if ((xfd = mkstemp(xpath)) < 0) {
 			snprintf(err, errlen, "cannot make a temporary file: %s", strerror(errno));
 			return -1;
 		}
-		lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = "/tmp" };
-		wb = workbook_new_opt(xpath, &opt);
-		if (wb == NULL) {
-			snprintf(err, errlen, "cannot start the workbook");
+		if (xlsx_begin(&x, xpath, err, errlen) != 0)
 			goto done;
-		}
-		bold = workbook_add_format(wb);
-		format_set_bold(bold);
-		datefmt = workbook_add_format(wb);
-		format_set_num_format(datefmt, "dd/mm/yyyy hh:mm");
-		money = workbook_add_format(wb);
-		format_set_num_format(money, "#,##0");
-		for (size_t f = 0; f < nforms; f++) {
-			sheets[f].form = forms[f];
-			sheets[f].ws = workbook_add_worksheet(wb, forms[f]->id);
-			xlsx_header(&sheets[f], bold, LANG_VI);
-		}
 	}
 
 	const char *params[4] = { q->scope_path, q->form ? q->form : "", q->from ? q->from : "", q->to ? q->to : "" };
@@ -306,84 +442,15 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 		json_t *ans = json_loads(PQgetvalue(row, 0, COL_ANSWERS), 0, &jerr);
 		const char *form_id = PQgetvalue(row, 0, COL_FORM);
 		bool urgent = PQgetvalue(row, 0, COL_URGENT)[0] == 't';
-		if (fmt == EXPORT_CSV) {
-			for (size_t i = 0; i < NCOMMON; i++) {
-				if (i)
-					buf_putc(&out, ',');
-				export_csv_cell(&out, i == COL_URGENT ? (urgent ? "true" : "false") : PQgetvalue(row, 0, (int)i),
-				    i == COL_ID || i == COL_VERSION);
-			}
-			for (size_t f = 0; f < nforms; f++)
-				for (size_t i = 0; i < forms[f]->nfields; i++) {
-					if (!exported(&forms[f]->fields[i]))
-						continue;
-					buf_putc(&out, ',');
-					json_t *v = strcmp(forms[f]->id, form_id) == 0 ? json_object_get(ans, forms[f]->fields[i].name) : NULL;
-					bool num;
-					if (v) {   /* the text first: argument order is unspecified, num must be set */
-						const char *text = value_text(&tmp, v, &num);
-						export_csv_cell(&out, text, num);
-					}
-				}
-			buf_puts(&out, "\r\n");
-		} else if (fmt == EXPORT_JSONL) {
-			json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:s, s:O}",
-			    "id", (json_int_t)strtoll(PQgetvalue(row, 0, COL_ID), NULL, 10),
-			    "received_at", PQgetvalue(row, 0, COL_RECEIVED_AT),
-			    "workplace_code", PQgetvalue(row, 0, COL_WORKPLACE_CODE), "workplace", PQgetvalue(row, 0, COL_WORKPLACE),
-			    "unit_code", PQgetvalue(row, 0, COL_UNIT_CODE), "form", form_id,
-			    "version", (json_int_t)strtoll(PQgetvalue(row, 0, COL_VERSION), NULL, 10),
-			    "channel", PQgetvalue(row, 0, COL_CHANNEL), "status", PQgetvalue(row, 0, COL_STATUS),
-			    "urgent", urgent, "lang", PQgetvalue(row, 0, COL_LANG),
-			    "answers", ans ? ans : json_null());
-			char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
-			if (line) {
-				buf_puts(&out, line);
-				buf_putc(&out, '\n');
-			}
-			free(line);
-			json_decref(o);
-		} else {
-			struct xlsx_sheet *sh = NULL;
-			for (size_t f = 0; f < nforms; f++)
-				if (strcmp(sheets[f].form->id, form_id) == 0)
-					sh = &sheets[f];
-			if (sh != NULL) {
-				lxw_col_t c = 0;
-				lxw_datetime dt;
-				for (size_t i = 0; i < NCOMMON; i++, c++) {
-					const char *v = PQgetvalue(row, 0, (int)i);
-					if (i == COL_ID || i == COL_VERSION)
-						worksheet_write_number(sh->ws, sh->row, c, strtod(v, NULL), NULL);
-					else if (i == COL_RECEIVED_AT && xlsx_datetime(v, &dt))
-						worksheet_write_datetime(sh->ws, sh->row, c, &dt, datefmt);
-					else if (i == COL_URGENT)
-						worksheet_write_boolean(sh->ws, sh->row, c, urgent, NULL);
-					else
-						worksheet_write_string(sh->ws, sh->row, c, v, NULL);
-				}
-				for (size_t i = 0; i < sh->form->nfields; i++) {
-					const struct form_field *fd = &sh->form->fields[i];
-					if (!exported(fd))
-						continue;
-					json_t *v = json_object_get(ans, fd->name);
-					bool num;
-					if (v == NULL)
-						;
-					else if (json_is_number(v))
-						worksheet_write_number(sh->ws, sh->row, c, json_number_value(v), fd->type == FIELD_MONEY ? money : NULL);
-					else if (fd->type == FIELD_DATE && json_is_string(v) && xlsx_datetime(json_string_value(v), &dt))
-						worksheet_write_datetime(sh->ws, sh->row, c, &dt, datefmt);
-					else   /* libxlsxwriter writes strings as strings: no formula can run */
-						worksheet_write_string(sh->ws, sh->row, c, value_text(&tmp, v, &num), NULL);
-					c++;
-				}
-				sh->row++;
-			}
-		}
+		if (fmt == EXPORT_CSV)
+			csv_row(&x, row, ans, form_id, urgent);
+		else if (fmt == EXPORT_JSONL)
+			jsonl_row(&x, row, ans, form_id, urgent);
+		else
+			xlsx_row(&x, row, ans, form_id, urgent);
 		json_decref(ans);
 		PQclear(row);
-		if (out.len > 65536 && flush_buf(&out, write, ctx) != 0) {
+		if (x.out.len > 65536 && flush_buf(&x.out, write, ctx) != 0) {
 			snprintf(err, errlen, "the receiver went away");
 			while ((row = db_stream_next(db, &failed)) != NULL)   /* drain the connection */
 				PQclear(row);
@@ -394,35 +461,21 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 		snprintf(err, errlen, "%s", db_error(db));
 		goto done;
 	}
-	if (fmt == EXPORT_XLSX) {
-		for (size_t f = 0; f < nforms; f++) {
-			lxw_col_t last = (lxw_col_t)(NCOMMON - 1);
-			for (size_t i = 0; i < sheets[f].form->nfields; i++)
-				last += exported(&sheets[f].form->fields[i]);
-			worksheet_autofilter(sheets[f].ws, 0, 0, sheets[f].row - 1, last);
-		}
-		lxw_error e = workbook_close(wb);
-		wb = NULL;
-		if (e != LXW_NO_ERROR) {
-			snprintf(err, errlen, "workbook: %s", lxw_strerror(e));
-			goto done;
-		}
-		if (copy_file(xfd, write, ctx, err, errlen) != 0)
-			goto done;
-	}
-	if (flush_buf(&out, write, ctx) != 0) {
+	if (fmt == EXPORT_XLSX && xlsx_finish(&x, xfd, write, ctx, err, errlen) != 0)
+		goto done;
+	if (flush_buf(&x.out, write, ctx) != 0) {
 		snprintf(err, errlen, "the receiver went away");
 		goto done;
 	}
 	rc = 0;
 done:
-	if (wb)
-		workbook_close(wb);
+	if (x.wb)
+		workbook_close(x.wb);
 	if (xfd >= 0) {
 		close(xfd);
 		unlink(xpath);
 	}
-	buf_free(&out);
-	buf_free(&tmp);
+	buf_free(&x.out);
+	buf_free(&x.tmp);
 	return rc;
 }

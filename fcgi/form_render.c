@@ -54,13 +54,18 @@ id_value(struct buf *b, const struct form_field *fd)
 }
 #define id_attr(b, prefix, fd) (html_lit((b), prefix), id_value((b), (fd)))
 
-/* The end of an input's name and its maxlength: `" maxlength="N"`. */
+/* The id, name, maxlength and required of a text control. */
 static void
-maxlength(struct buf *b, const struct form_field *fd)
+text_attrs(struct buf *b, const struct form_field *fd)
 {
+	id_attr(b, " id=\"f-", fd);
+	html_lit(b, " name=\"");
+	html_attr(b, fd->name);
 	html_lit(b, "\" maxlength=\"");
 	textf(b, "%ld", fd->max_length);
 	html_lit(b, "\"");
+	if (fd->required)
+		html_lit(b, " required");
 }
 
 enum choice_type { CHECKBOX, RADIO };
@@ -133,12 +138,7 @@ render_control(struct req *r, const struct form_field *fd, const struct kvlist *
 	switch (fd->type) {
 	case FIELD_TEXTAREA:
 		html_lit(b, "<textarea rows=\"6\"");
-		id_attr(b, " id=\"f-", fd);
-		html_lit(b, " name=\"");
-		html_attr(b, fd->name);
-		maxlength(b, fd);
-		if (fd->required)
-			html_lit(b, " required");
+		text_attrs(b, fd);
 		if (bad)
 			id_attr(b, " aria-invalid=\"true\" aria-describedby=\"e-", fd);
 		html_lit(b, ">");
@@ -228,12 +228,7 @@ render_control(struct req *r, const struct form_field *fd, const struct kvlist *
 	}
 	if (fd->type == FIELD_PHONE)
 		html_lit(b, " autocomplete=\"off\"");
-	id_attr(b, " id=\"f-", fd);
-	html_lit(b, " name=\"");
-	html_attr(b, fd->name);
-	maxlength(b, fd);
-	if (fd->required)
-		html_lit(b, " required");
+	text_attrs(b, fd);
 	if (bad)
 		id_attr(b, " aria-invalid=\"true\" aria-describedby=\"e-", fd);
 	else if (fd->hint[LANG_VI])

@@ -1,10 +1,11 @@
-/* common.h: what the cmocka unit tests share: cmocka's headers in the order it needs, and the arena fixture. */
+/* common.h: what the cmocka unit tests share: cmocka's headers in the order it needs, the arena fixture, small counting helpers. */
 #ifndef TIENGNOI_TEST_COMMON_H
 #define TIENGNOI_TEST_COMMON_H
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -28,6 +29,16 @@ arena_teardown(void **state)
 {
 	arena_free(*state);
 	return 0;
+}
+
+/* How many times needle occurs in s (overlapping). */
+static inline int
+occurrences(const char *s, const char *needle)
+{
+	int n = 0;
+	for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
 }
 
 #endif

@@ -1,17 +1,11 @@
-/* test_fields.c: unit tests for every field type of form.c: parsing and bounds, conditions, urgency, contact, definition checks, rendering. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
+/* test_fields.c: unit tests for every field type of the form room (form_load.c, form_render.c, form_valid.c): parsing and bounds, conditions, urgency, contact, definition checks, rendering. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <cmocka.h>
+#include "common.h"
 
-#include "app.h"
-#include "arena.h"
 #include "buf.h"
 #include "form.h"
 #include "i18n.h"
@@ -77,15 +71,6 @@ static const struct form_field *
 field(const struct form *f, const char *name)
 {
 	return &f->fields[field_index(f, name)];
-}
-
-static int
-count(const char *s, const char *needle)
-{
-	int n = 0;
-	for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
-		n++;
-	return n;
 }
 
 /* Fills *l (backed by items) from (key, value, ..., NULL). */
@@ -1256,14 +1241,14 @@ test_render_fields(void **state)
 	assert_has(html, "<fieldset class=\"field\" id=\"q-reported\" data-if-field=\"kind\" "
 	    "data-if-values=\"accident near_miss\">");
 	assert_has(html, "<div class=\"field\" id=\"q-reported_on\" data-if-field=\"reported\" data-if-values=\"yes\">");
-	assert_int_equal(count(html, "data-if-field="), 4);
+	assert_int_equal(occurrences(html, "data-if-field="), 4);
 	assert_has(html, "<div class=\"field\" id=\"q-workers\">");
 
 	/* controls */
-	assert_int_equal(count(html, "<input type=\"date\""), 4);
+	assert_int_equal(occurrences(html, "<input type=\"date\""), 4);
 	assert_has(html, "<input type=\"date\" id=\"f-day_any\" name=\"day_any\"");
-	assert_int_equal(count(html, "<input type=\"month\""), 2);
-	assert_int_equal(count(html, "inputmode=\"numeric\""), 3);   /* injured, workers, wage */
+	assert_int_equal(occurrences(html, "<input type=\"month\""), 2);
+	assert_int_equal(occurrences(html, "inputmode=\"numeric\""), 3);   /* injured, workers, wage */
 	assert_has(html, "<input type=\"text\" inputmode=\"numeric\" id=\"f-workers\" name=\"workers\"");
 	assert_has(html, "<input type=\"text\" inputmode=\"numeric\" id=\"f-wage\" name=\"wage\"");
 	assert_has(html, "<input type=\"text\" inputmode=\"decimal\" id=\"f-hours\" name=\"hours\"");
@@ -1278,7 +1263,7 @@ test_render_fields(void **state)
 	    "name=\"photos\" multiple>");
 
 	/* the month list: this month back to span - 1 months ago */
-	assert_int_equal(count(html, "name=\"months\""), 6);
+	assert_int_equal(occurrences(html, "name=\"months\""), 6);
 	assert_has(html, arena_printf(fx->arena, "<input type=\"checkbox\" name=\"months\" value=\"%s\">",
 	    vn_month(fx, 0, false)));
 	assert_has(html, arena_printf(fx->arena, "name=\"months\" value=\"%s\">", vn_month(fx, 5, false)));
@@ -1290,7 +1275,7 @@ test_render_fields(void **state)
 	assert_has(html, "<select name=\"priorities:hours\"");
 	assert_has(html, "<select name=\"priorities:safety\"");
 	assert_has(html, "<select name=\"priorities:food\"");
-	assert_int_equal(count(html, "<option>3</option>"), 4);
+	assert_int_equal(occurrences(html, "<option>3</option>"), 4);
 	assert_lacks(html, "<option>4</option>");
 
 	/* the urgent message, right after its question */
@@ -1300,7 +1285,7 @@ test_render_fields(void **state)
 	const char *q_danger = strstr(html, "id=\"q-danger\""), *q_injured = strstr(html, "id=\"q-injured\"");
 	assert_non_null(q_danger);
 	assert_true(q_danger < note && note < q_injured);
-	assert_int_equal(count(html, "class=\"urgent\""), 1);
+	assert_int_equal(occurrences(html, "class=\"urgent\""), 1);
 
 	assert_lacks(html, "aria-invalid");
 	assert_lacks(html, " checked");
@@ -1333,7 +1318,7 @@ test_render_values_and_errors(void **state)
 
 	const char *html = render_fields(f, LANG_VI, &values, errors);
 	assert_has(html, arena_printf(fx->arena, "name=\"months\" value=\"%s\" checked", m1));
-	assert_int_equal(count(html, " checked"), 3);   /* a month, danger, a problem */
+	assert_int_equal(occurrences(html, " checked"), 3);   /* a month, danger, a problem */
 	assert_has(html, "name=\"danger\" value=\"yes\" checked>");
 	assert_has(html, "name=\"problems\" value=\"heat\" checked>");
 	assert_has(html, "<option value=\"hazard\" selected>");
@@ -1341,15 +1326,15 @@ test_render_values_and_errors(void **state)
 	assert_non_null(sel);
 	const char *opt = strstr(sel, "<option selected>2</option>"), *end = strstr(sel, "</select>");
 	assert_true(opt != NULL && opt < end);
-	assert_int_equal(count(html, "<option selected>"), 1);
+	assert_int_equal(occurrences(html, "<option selected>"), 1);
 	assert_has(html, " value=\"5 000 000 đ\">");
 
 	assert_lacks(html, "<script>");
 	assert_has(html, " value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\">");
 	assert_has(html, ">&lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt;</textarea>");
-	assert_int_equal(count(html, "</textarea>"), 1);
+	assert_int_equal(occurrences(html, "</textarea>"), 1);
 
-	assert_int_equal(count(html, "class=\"field error\""), 2);
+	assert_int_equal(occurrences(html, "class=\"field error\""), 2);
 	assert_has(html, arena_printf(fx->arena, "id=\"e-workers\">%s (%s 1000)</p>",
 	    tr(LANG_VI, MSG_FIELD_TOO_BIG), tr(LANG_VI, MSG_MAX_PREFIX)));
 	assert_has(html, arena_printf(fx->arena, "id=\"e-months\">%s (%s 3)</p>",

@@ -1,15 +1,9 @@
-/* test_form.c: unit tests for form.c: loading and checking definitions, validating answers, rendering fields. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
+/* test_form.c: unit tests for the form room (form_*.c): loading and checking definitions, validating answers, rendering fields. */
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "common.h"
 
-#include "app.h"
-#include "arena.h"
 #include "buf.h"
 #include "form.h"
 #include "i18n.h"
@@ -63,16 +57,6 @@ field_index(const struct form *f, const char *name)
 			return i;
 	fail_msg("no field %s", name);
 	return 0;
-}
-
-/* Counts occurrences of needle in s. */
-static int
-count(const char *s, const char *needle)
-{
-	int n = 0;
-	for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
-		n++;
-	return n;
 }
 
 /* Loads a fixture directory that must be refused; returns err for the
@@ -475,7 +459,7 @@ test_render_escapes_values(void **state)
 
 	assert_null(strstr(html, "<script>"));
 	assert_non_null(strstr(html, ">&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;</textarea>"));
-	assert_int_equal(count(html, "</textarea>"), 1);
+	assert_int_equal(occurrences(html, "</textarea>"), 1);
 	assert_null(strstr(html, " selected"));
 
 	/* a text input carries its value in an attribute */
@@ -506,7 +490,7 @@ test_render_selected(void **state)
 	const char *html = render(fx->concern, LANG_VI, &values, NULL);
 
 	assert_non_null(strstr(html, "<option value=\"safety\" selected>"));
-	assert_int_equal(count(html, " selected"), 1);
+	assert_int_equal(occurrences(html, " selected"), 1);
 	assert_non_null(strstr(html, "<option value=\"wages\">"));
 }
 
@@ -527,9 +511,9 @@ test_render_errors(void **state)
 
 	const char *html = render(f, LANG_VI, &values, errors);
 	const char *msg = tr(LANG_VI, MSG_FIELD_TOO_SHORT);
-	assert_int_equal(count(html, "class=\"field error\""), 1);
-	assert_int_equal(count(html, "aria-invalid=\"true\""), 1);
-	assert_int_equal(count(html, msg), 1);
+	assert_int_equal(occurrences(html, "class=\"field error\""), 1);
+	assert_int_equal(occurrences(html, "aria-invalid=\"true\""), 1);
+	assert_int_equal(occurrences(html, msg), 1);
 	/* the message sits inside the text field's block, before its control,
 	 * in an element the control points at */
 	const char *div = strstr(html, "class=\"field error\"");

@@ -1,14 +1,10 @@
 /* test_qr.c: unit tests for qr.c; the PNG is read back with a real decoder (zbarimg). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "common.h"
 
 #include "qr.h"
 
@@ -93,16 +89,6 @@ svg_side_of(const char *text)
 	return side;
 }
 
-/* Counts occurrences of needle in s. */
-static int
-count(const char *s, const char *needle)
-{
-	int n = 0;
-	for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
-		n++;
-	return n;
-}
-
 static void
 test_png_decodes(void **state)
 {
@@ -183,8 +169,8 @@ test_svg(void **state)
 	assert_non_null(strstr(svg, "shape-rendering=\"crispEdges\""));
 	assert_null(strstr(svg, "<script"));
 	assert_null(strstr(svg, "href"));
-	assert_int_equal(count(svg, "<path"), 1);
-	assert_int_equal(count(svg, "<rect"), 1);
+	assert_int_equal(occurrences(svg, "<path"), 1);
+	assert_int_equal(occurrences(svg, "<rect"), 1);
 	assert_int_equal((svg_side(svg) - 8 - 17) % 4, 0);
 	free(svg);
 
