@@ -26,6 +26,16 @@ cli_fail(int code, const char *fmt, ...)
 	return code;
 }
 
+void
+cli_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 const char *
 cli_opt(const struct opts *o, const char *name)
 {

@@ -43,6 +43,9 @@ struct cli_cmd {
 /* Says "tiengnoi-admin: ..." on stderr (the operator's error output, not
  * the log) and returns code, so a command ends with `return cli_fail(...)`. */
 int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One line on stderr without the program's name: the details a
+ * cli_fail() sums up (each bad line of an import). */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The value of --name, or NULL when not given. */
 const char *cli_opt(const struct opts *, const char *name);
 /* A text argument in NFC, checked (valid UTF-8, no control characters,

@@ -351,11 +351,8 @@ cmd_workplace_import(struct cli *cli, struct opts *o)
 	if (im.nerrors > 0) {
 		for (size_t i = 0; i < im.nerrors; i++) {
 			const struct org_error *e = &im.errors[i];
-			if (e->line > 0)
-				fprintf(stderr, "%s: line %ld: ", path, e->line);
-			else
-				fprintf(stderr, "%s: ", path);
-			fprintf(stderr, "%s%s%s%s\n", org_problem_text(e->why, LANG_EN), e->detail ? " (" : "",
+			const char *where = e->line > 0 ? arena_printf(cli->arena, "%s: line %ld", path, e->line) : path;
+			cli_note("%s: %s%s%s%s", where, org_problem_text(e->why, LANG_EN), e->detail ? " (" : "",
 			    e->detail ? e->detail : "", e->detail ? ")" : "");
 		}
 		return cli_fail(EXIT_USAGE, "%zu problem(s) in %s: nothing imported", im.nerrors, path);

@@ -54,13 +54,20 @@ id_value(struct buf *b, const struct form_field *fd)
 }
 #define id_attr(b, prefix, fd) (html_lit((b), prefix), id_value((b), (fd)))
 
-/* The id, name, maxlength and required of a text control. */
+/* The id and name of a control, the name's closing quote left to the caller. */
 static void
-text_attrs(struct buf *b, const struct form_field *fd)
+control_attrs(struct buf *b, const struct form_field *fd)
 {
 	id_attr(b, " id=\"f-", fd);
 	html_lit(b, " name=\"");
 	html_attr(b, fd->name);
+}
+
+/* The id, name, maxlength and required of a text control. */
+static void
+text_attrs(struct buf *b, const struct form_field *fd)
+{
+	control_attrs(b, fd);
 	html_lit(b, "\" maxlength=\"");
 	textf(b, "%ld", fd->max_length);
 	html_lit(b, "\"");
@@ -147,9 +154,7 @@ render_control(struct req *r, const struct form_field *fd, const struct kvlist *
 		return;
 	case FIELD_SELECT:
 		html_lit(b, "<select");
-		id_attr(b, " id=\"f-", fd);
-		html_lit(b, " name=\"");
-		html_attr(b, fd->name);
+		control_attrs(b, fd);
 		html_lit(b, "\"");
 		if (bad)
 			id_attr(b, " aria-invalid=\"true\" aria-describedby=\"e-", fd);
@@ -202,9 +207,7 @@ render_control(struct req *r, const struct form_field *fd, const struct kvlist *
 		break;
 	case FIELD_PHOTO:
 		html_lit(b, "<input type=\"file\" accept=\"image/jpeg,image/png,image/webp\"");
-		id_attr(b, " id=\"f-", fd);
-		html_lit(b, " name=\"");
-		html_attr(b, fd->name);
+		control_attrs(b, fd);
 		html_lit(b, "\"");
 		if (fd->max_items > 1)
 			html_lit(b, " multiple");

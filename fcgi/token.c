@@ -16,27 +16,41 @@ static const char token_alphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 enum key_id { KEY_FORM = 1, KEY_RECEIPT, KEY_RECEIPT_HASH, KEY_SESSION };
 
+/* Reads a key written as 2 * len hex digits (a newline allowed) from
+ * path into out. 0 on success; -1 with a reason in err that calls the
+ * file `what` PATH. */
+static int
+hex_key_read(const char *what, const char *path, unsigned char *out, size_t len, char *err, size_t errlen)
+{
+	char hex[2 * 64 + 2];
+	size_t bin_len = 0;
+	if (len > 64)
+		return -1;
+	FILE *f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot open %s%s: %s (run `tiengnoi-admin keys init`)", what, path, strerror(errno));
+		return -1;
+	}
+	size_t n = fread(hex, 1, 2 * len + 1, f);
+	fclose(f);
+	hex[n] = '\0';
+	int rc = sodium_hex2bin(out, len, hex, n, "\n", &bin_len, NULL) != 0 || bin_len != len ? -1 : 0;
+	if (rc != 0) {
+		sodium_memzero(out, len);
+		snprintf(err, errlen, "%s%s must hold %zu hex digits", what, path, 2 * len);
+	}
+	sodium_memzero(hex, sizeof(hex));
+	return rc;
+}
+
 /* Loads the 32-byte master key (64 hex digits) from path and derives the
  * subkeys. 0 on success; -1 with a reason in err. */
 int
 keys_load(const char *path, struct keys *k, char *err, size_t errlen)
 {
 	unsigned char master[crypto_kdf_KEYBYTES];
-	char hex[2 * crypto_kdf_KEYBYTES + 2];
-	size_t bin_len = 0;
-	FILE *f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(err, errlen, "cannot open key file %s: %s (run `tiengnoi-admin keys init`)", path, strerror(errno));
+	if (hex_key_read("key file ", path, master, sizeof(master), err, errlen) != 0)
 		return -1;
-	}
-	size_t n = fread(hex, 1, sizeof(hex) - 1, f);
-	fclose(f);
-	hex[n] = '\0';
-	if (sodium_hex2bin(master, sizeof(master), hex, n, "\n", &bin_len, NULL) != 0 ||
-	    bin_len != sizeof(master)) {
-		snprintf(err, errlen, "key file %s must hold %d hex digits", path, 2 * crypto_kdf_KEYBYTES);
-		return -1;
-	}
 	crypto_kdf_derive_from_key(k->form, sizeof(k->form), KEY_FORM, "tiengnoi", master);
 	crypto_kdf_derive_from_key(k->receipt, sizeof(k->receipt), KEY_RECEIPT, "tiengnoi", master);
 	crypto_kdf_derive_from_key(k->receipt_hash, sizeof(k->receipt_hash), KEY_RECEIPT_HASH, "tiengnoi", master);
@@ -74,21 +88,8 @@ keys_create_file(const char *path)
 int
 keys_load_contact(const char *pub_path, struct keys *k, char *err, size_t errlen)
 {
-	char hex[2 * crypto_box_PUBLICKEYBYTES + 2];
-	size_t bin_len = 0;
-	FILE *f = fopen(pub_path, "r");
-	if (f == NULL) {
-		snprintf(err, errlen, "cannot open %s: %s (run `tiengnoi-admin keys init`)", pub_path, strerror(errno));
+	if (hex_key_read("", pub_path, k->contact_pk, sizeof(k->contact_pk), err, errlen) != 0)
 		return -1;
-	}
-	size_t n = fread(hex, 1, sizeof(hex) - 1, f);
-	fclose(f);
-	hex[n] = '\0';
-	if (sodium_hex2bin(k->contact_pk, sizeof(k->contact_pk), hex, n, "\n", &bin_len, NULL) != 0 ||
-	    bin_len != sizeof(k->contact_pk)) {
-		snprintf(err, errlen, "%s must hold %d hex digits", pub_path, 2 * crypto_box_PUBLICKEYBYTES);
-		return -1;
-	}
 	k->has_contact_pk = true;
 	return 0;
 }
