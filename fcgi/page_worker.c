@@ -274,18 +274,18 @@ static void
 receipt_image_link(struct req *r, const char *grouped)
 {
 	struct buf svg = { 0 };
-	buf_puts(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"240\" viewBox=\"0 0 720 240\">"
+	html_lit(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"240\" viewBox=\"0 0 720 240\">"
 	    "<rect width=\"720\" height=\"240\" fill=\"#fff\"/><rect x=\"8\" y=\"8\" width=\"704\" height=\"224\" "
 	    "fill=\"none\" stroke=\"#8b0000\" stroke-width=\"6\"/><text x=\"360\" y=\"70\" font-family=\"sans-serif\" "
 	    "font-size=\"30\" text-anchor=\"middle\" fill=\"#111\">");
 	html_text(&svg, APP_NAME " — ");
 	html_text(&svg, tr(r->lang, MSG_RECEIPT_LABEL));
-	buf_puts(&svg, "</text><text x=\"360\" y=\"150\" font-family=\"monospace\" font-size=\"56\" font-weight=\"bold\" "
+	html_lit(&svg, "</text><text x=\"360\" y=\"150\" font-family=\"monospace\" font-size=\"56\" font-weight=\"bold\" "
 	    "text-anchor=\"middle\" fill=\"#000\">");
 	html_text(&svg, grouped);
-	buf_puts(&svg, "</text><text x=\"360\" y=\"205\" font-family=\"sans-serif\" font-size=\"22\" text-anchor=\"middle\" fill=\"#333\">");
+	html_lit(&svg, "</text><text x=\"360\" y=\"205\" font-family=\"sans-serif\" font-size=\"22\" text-anchor=\"middle\" fill=\"#333\">");
 	html_text(&svg, r->app->base_url);
-	buf_puts(&svg, "/status</text></svg>");
+	html_lit(&svg, "/status</text></svg>");
 	html_lit(r->out, "<p><a class=\"btn\" id=\"save-receipt\" download=\"tieng-noi-bien-nhan.svg\" "
 	    "href=\"data:image/svg+xml;charset=utf-8,");
 	html_url_arg(r->out, svg.data ? svg.data : "");
