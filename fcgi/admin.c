@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <libpq-fe.h>
 #include <sodium.h>
 
@@ -221,7 +222,7 @@ cmd_keys_init(struct opts *o)
 {
 	(void)o;
 	char dir[1100];
-	snprintf(dir, sizeof(dir), "%s/secrets", config_var_dir());
+	snprintf(dir, sizeof(dir), "%s", config_secrets_dir());
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return fail(EXIT_FAIL, "cannot create %s: %s", dir, strerror(errno));
 	int rc = keys_create_file(config_key_path());
@@ -233,6 +234,80 @@ cmd_keys_init(struct opts *o)
 		return fail(EXIT_FAIL, "cannot create the contact key pair %s, %s: %s", config_contact_path(false),
 		    config_contact_path(true), errno == EEXIST ? "only one half exists; restore the other from backup" : strerror(errno));
 	printf("%s %s\n", rc == 0 ? "created" : "kept", config_contact_path(true));
+	return EXIT_OK;
+}
+
+/* ---- config check ---- */
+
+/* Prints the effective settings (passwords masked, key material never)
+ * and checks what the service needs: key files, forms, migrations, each
+ * database connection. Exit 0 when all is well; else each problem is one
+ * line on stderr, as the service would say it, and exit 1. */
+static int
+cmd_config_check(struct opts *o)
+{
+	(void)o;
+	static struct keys k;
+	char err[1400];
+	int bad = 0;
+	printf("# file: %s\n", config_file() ? config_file() : "none (environment and defaults)");
+	for (int i = 0; i < CONFIG__MAX; i++) {
+		const char *v = NULL;
+		switch ((enum config_key)i) {
+		case CONFIG_DATABASE: v = config_mask(config_conninfo(false)); break;
+		case CONFIG_DATABASE_OWNER: v = config_mask(config_conninfo(true)); break;
+		case CONFIG_DATABASE_READ:
+			v = strcmp(config_where(CONFIG_DATABASE_READ), "default") ? config_mask(config_conninfo_read()) : "(as database)";
+			break;
+		case CONFIG_BASE_URL: v = config_base_url(); break;
+		case CONFIG_WORKERS: v = config_workers() ? arena_printf(arena, "%d", config_workers()) : "2 x cores"; break;
+		case CONFIG_SOCKET: v = config_socket() ? config_socket() : "(tiengnoi.fcgi -s)"; break;
+		case CONFIG_FORMS_DIR: v = config_forms_dir(); break;
+		case CONFIG_FORMS_OVERRIDE_DIR: v = config_forms_override_dir() ? config_forms_override_dir() : "(none)"; break;
+		case CONFIG_SECRETS_DIR: v = config_secrets_dir(); break;
+		case CONFIG_STATE_DIR: v = config_var_dir(); break;
+		case CONFIG_SMTP_URL: v = config_smtp_url() ? "(set, not shown)" : "(none)"; break;
+		case CONFIG_MAIL_FROM: v = config_mail_from() ? config_mail_from() : "(none)"; break;
+		case CONFIG__MAX: break;
+		}
+		printf("%s = %s   # %s\n", config_key_name((enum config_key)i), v ? v : "", config_where((enum config_key)i));
+	}
+	printf("sql_dir = %s\n", config_sql_dir());
+	if (keys_load(config_key_path(), &k, err, sizeof(err)) != 0 ||
+	    keys_load_contact(config_contact_path(false), &k, err, sizeof(err)) != 0)
+		bad = fail(EXIT_FAIL, "%s", err);
+	if (access(config_contact_path(true), R_OK) != 0)
+		printf("# note: %s is not readable here: officers cannot reveal contact details\n", config_contact_path(true));
+	struct form_set *set = form_set_load(config_forms_dir(), err, sizeof(err));
+	if (set == NULL)
+		bad = fail(EXIT_FAIL, "forms_dir: %s", err);
+	else
+		printf("# forms: %zu in %s\n", set->n, config_forms_dir());
+	form_set_free(set);
+	DIR *d = opendir(config_sql_dir());
+	if (d == NULL)
+		bad = fail(EXIT_FAIL, "cannot open the migrations in %s: %s", config_sql_dir(), strerror(errno));
+	else
+		closedir(d);
+	static const struct { enum config_key key; bool owner; } conns[] = {
+		{ CONFIG_DATABASE, false }, { CONFIG_DATABASE_OWNER, true }, { CONFIG_DATABASE_READ, false } };
+	for (size_t i = 0; i < sizeof(conns) / sizeof(conns[0]); i++) {
+		if (conns[i].key == CONFIG_DATABASE_READ && strcmp(config_where(CONFIG_DATABASE_READ), "default") == 0)
+			continue;   /* the app's own connection, checked above */
+		const char *ci = conns[i].key == CONFIG_DATABASE_READ ? config_conninfo_read() : config_conninfo(conns[i].owner);
+		struct db *c = db_open(ci, false);
+		if (c == NULL || !db_ready(c)) {
+			const char *why = c ? db_error(c) : "out of memory";
+			bad = fail(EXIT_FAIL, "%s (%s) unreachable: %.*s", config_key_name(conns[i].key),
+			    config_where(conns[i].key), (int)strcspn(why, "\n"), why);
+		} else {
+			printf("# %s: connected\n", config_key_name(conns[i].key));
+		}
+		db_close(c);
+	}
+	if (bad)
+		return EXIT_FAIL;
+	printf("# config check: ok\n");
 	return EXIT_OK;
 }
 
@@ -1600,6 +1675,9 @@ static const struct cmd cmds[] = {
 	{ "keys", "init", cmd_keys_init, "",
 	  "keys init\n  Creates the server key (TIENGNOI_KEY_FILE, default VAR/secrets/server.key) and the contact\n"
 	  "  key pair beside it (contact.pub for the app, contact.key for revealing) if absent." },
+	{ "config", "check", cmd_config_check, "",
+	  "config check\n  Prints the effective settings (passwords masked) and checks the key files, forms, migrations\n"
+	  "  and database connections the service needs; exit 1 naming each problem (file, line, key)." },
 	{ "migrate", NULL, cmd_migrate, "",
 	  "migrate\n  Applies the numbered SQL files in sql/ not applied yet, each in one transaction." },
 	{ "demo", NULL, cmd_demo, "",
@@ -1701,6 +1779,9 @@ main(int argc, char **argv)
 		usage_all(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : EXIT_OK;
 	}
+	char cfg_err[1400];
+	if (config_load(cfg_err, sizeof(cfg_err)) != 0)
+		return fail(EXIT_FAIL, "%s", cfg_err);
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		const struct cmd *c = &cmds[i];
 		if (strcmp(argv[1], c->group) != 0)
