@@ -103,6 +103,8 @@ install: release
 	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
 	install -m 0644 $$(find static -maxdepth 1 -type f) $(DESTDIR)$(DATADIR)/static/
 	install -m 0644 README.md docs/operations.md $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 docs/tiengnoi-admin.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 etc/* $(DESTDIR)$(SYSCONFDIR)/tiengnoi/
 	set -e; for u in systemd/*.service systemd/*.timer; do \
 		sed -e 's|/usr/lib/tiengnoi/|$(LIBEXECDIR)/|g; s|/usr/bin/tiengnoi-admin|$(BINDIR)/tiengnoi-admin|g' \
@@ -117,7 +119,7 @@ deb:
 	rm -rf build/deb && mkdir -p build/deb/src
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
 		git ls-files -z --cached --others --exclude-standard | \
-			tar --null -T - --ignore-failed-read --exclude=node_modules -cf - | tar -xf - -C build/deb/src; \
+			tar --null --ignore-failed-read -T - -cf - | tar -xf - -C build/deb/src; \
 	else \
 		tar --exclude=./build --exclude=./build-asan --exclude=./var --exclude=node_modules --exclude=./tests/output \
 			-cf - . | tar -xf - -C build/deb/src; \

@@ -31,7 +31,7 @@
 
 #define WORKERS_MAX CONFIG_WORKERS_MAX
 #define DRAIN_SECONDS 12   /* stack.sh waits 15 s before SIGKILL; systemd/tiengnoi.service TimeoutStopSec=20 */
-#define DB_WAIT_SECONDS 30 /* at start, with a configuration file: then exit EXIT_DB_AWAY */
+#define DB_WAIT_SECONDS 30 /* at start, with a configuration file (TIENGNOI_DB_WAIT for tests): then exit EXIT_DB_AWAY */
 #define EXIT_DB_AWAY 69    /* EX_UNAVAILABLE: systemd tries again later (RestartSec=) */
 
 struct options {
@@ -422,7 +422,9 @@ warn_form_overrides(void)
 static int
 wait_for_database(void)
 {
-	time_t give_up = time(NULL) + DB_WAIT_SECONDS;
+	const char *w = getenv("TIENGNOI_DB_WAIT");
+	int wait = w && *w >= '0' && *w <= '9' && atoi(w) <= 600 ? atoi(w) : DB_WAIT_SECONDS;
+	time_t give_up = time(NULL) + wait;
 	for (;;) {
 		struct db *db = db_open(config_conninfo(false), false);
 		bool up = db != NULL && db_ready(db);
@@ -434,7 +436,7 @@ wait_for_database(void)
 		if (time(NULL) >= give_up) {
 			why[strcspn(why, "\n")] = '\0';
 			fprintf(stderr, "tiengnoi.fcgi: refusing to start: database (%s) unreachable for %d s: %s\n",
-			    config_where(CONFIG_DATABASE), DB_WAIT_SECONDS, why);
+			    config_where(CONFIG_DATABASE), wait, why);
 			return -1;
 		}
 		sleep(1);
