@@ -105,7 +105,7 @@ test_malformed_lines(void **state)
 	/* an unknown key name is echoed short, never whole */
 	char longkey[300];
 	memset(longkey, 'a', 200);
-	strcpy(longkey + 200, " = 1\n");
+	snprintf(longkey + 200, sizeof(longkey) - 200, " = 1\n");
 	refused(longkey, "unknown key \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"");
 	assert_true(strlen(err) < 100);
 }
