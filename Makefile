@@ -63,6 +63,72 @@ clean:
 	rm -rf build build-asan
 
 # --- production: Debian package and FHS install (issue 9, packaging) ---
+# `make install [DESTDIR=...] [PREFIX=/usr]` builds the installed flavour in
+# build/release, whose paths are compiled in (config /etc/tiengnoi/tiengnoi.conf,
+# forms and migrations under $(PREFIX)/share/tiengnoi, state /var/lib/tiengnoi,
+# socket /run/tiengnoi), and lays out the tree; `make deb` builds
+# build/tiengnoi_VERSION_ARCH.deb with dpkg-buildpackage from a copy of the
+# tracked files (debian/rules calls release and install). See docs/operations.md.
+.PHONY: release install deb
+PREFIX        ?= /usr
+SYSCONFDIR    ?= /etc
+LOCALSTATEDIR ?= /var
+RUNSTATEDIR   ?= /run
+UNITDIR       ?= /lib/systemd/system
+BINDIR         = $(PREFIX)/bin
+LIBEXECDIR     = $(PREFIX)/lib/tiengnoi
+DATADIR        = $(PREFIX)/share/tiengnoi
+DOCDIR         = $(PREFIX)/share/doc/tiengnoi
+RELEASE       ?= build/release
+RELEASE_CFLAGS ?= -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+RELEASE_DEFS   = -DTIENGNOI_SYSCONFDIR=\"$(SYSCONFDIR)/tiengnoi\" -DTIENGNOI_DATADIR=\"$(DATADIR)\" \
+                 -DTIENGNOI_STATEDIR=\"$(LOCALSTATEDIR)/lib/tiengnoi\" -DTIENGNOI_RUNDIR=\"$(RUNSTATEDIR)/tiengnoi\"
+
+# Rebuilds from scratch when the flags or paths changed since the last time.
+release:
+	@mkdir -p $(RELEASE)
+	@echo '$(RELEASE_CFLAGS) $(RELEASE_DEFS) $(LDFLAGS)' >$(RELEASE)/flags.new
+	@cmp -s $(RELEASE)/flags.new $(RELEASE)/flags || rm -f $(RELEASE)/*.o $(RELEASE)/tiengnoi.fcgi $(RELEASE)/tiengnoi-admin
+	@mv $(RELEASE)/flags.new $(RELEASE)/flags
+	$(MAKE) BUILD=$(RELEASE) CFLAGS='$(RELEASE_CFLAGS) $(RELEASE_DEFS)' all
+
+install: release
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)/forms $(DESTDIR)$(DATADIR)/sql \
+		$(DESTDIR)$(DATADIR)/static $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/tiengnoi $(DESTDIR)$(UNITDIR)
+	install -d -m 0700 $(DESTDIR)$(SYSCONFDIR)/tiengnoi/secrets
+	install -d -m 0750 $(DESTDIR)$(LOCALSTATEDIR)/lib/tiengnoi
+	install -m 0755 $(RELEASE)/tiengnoi-admin $(DESTDIR)$(BINDIR)/tiengnoi-admin
+	install -m 0755 $(RELEASE)/tiengnoi.fcgi $(DESTDIR)$(LIBEXECDIR)/tiengnoi.fcgi
+	install -m 0644 forms/*.json $(DESTDIR)$(DATADIR)/forms/
+	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
+	install -m 0644 $$(find static -maxdepth 1 -type f) $(DESTDIR)$(DATADIR)/static/
+	install -m 0644 README.md docs/operations.md $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 docs/tiengnoi-admin.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 etc/* $(DESTDIR)$(SYSCONFDIR)/tiengnoi/
+	set -e; for u in systemd/*.service systemd/*.timer; do \
+		sed -e 's|/usr/lib/tiengnoi/|$(LIBEXECDIR)/|g; s|/usr/bin/tiengnoi-admin|$(BINDIR)/tiengnoi-admin|g' \
+		    -e 's|/usr/share/doc/tiengnoi/|$(DOCDIR)/|g' $$u >$(DESTDIR)$(UNITDIR)/$${u#systemd/}; \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u#systemd/}; done
+	if [ -f nginx/tiengnoi-site.conf ]; then install -d $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available && \
+		install -m 0644 nginx/tiengnoi-site.conf $(DESTDIR)$(SYSCONFDIR)/nginx/sites-available/tiengnoi; fi
+
+DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/null)
+DEB_ARCH    = $(shell dpkg --print-architecture 2>/dev/null)
+deb:
+	rm -rf build/deb && mkdir -p build/deb/src
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			tar --null --ignore-failed-read -T - -cf - | tar -xf - -C build/deb/src; \
+	else \
+		tar --exclude=./build --exclude=./build-asan --exclude=./var --exclude=node_modules --exclude=./tests/output \
+			-cf - . | tar -xf - -C build/deb/src; \
+	fi
+	cd build/deb/src && DEB_BUILD_OPTIONS="parallel=2 $(DEB_BUILD_OPTIONS)" dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; exit 1; }
+	cp build/deb/tiengnoi_$(DEB_VERSION)_$(DEB_ARCH).deb build/
+	@echo "built build/tiengnoi_$(DEB_VERSION)_$(DEB_ARCH).deb"
+
 
 # --- production: high availability, Patroni + etcd (issue 9, HA) ---
 

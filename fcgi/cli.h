@@ -80,6 +80,7 @@ int cli_officer_add(struct cli *, const char *username, const char *unit, const 
 
 /* The commands, one file per family, in the order of the table. */
 int cmd_keys_init(struct cli *, struct opts *);          /* cli_setup.c */
+int cmd_config_check(struct cli *, struct opts *);       /* cli_config.c */
 int cmd_migrate(struct cli *, struct opts *);
 int cmd_demo(struct cli *, struct opts *);
 int cmd_unit_add(struct cli *, struct opts *);           /* cli_org.c */

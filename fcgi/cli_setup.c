@@ -21,7 +21,7 @@ cmd_keys_init(struct cli *cli, struct opts *o)
 	(void)cli;
 	(void)o;
 	char dir[1100];
-	snprintf(dir, sizeof(dir), "%s/secrets", config_var_dir());
+	snprintf(dir, sizeof(dir), "%s", config_secrets_dir());
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return cli_fail(EXIT_FAIL, "cannot create %s: %s", dir, strerror(errno));
 	int rc = keys_create_file(config_key_path());

@@ -1,4 +1,5 @@
 /* server.c: tiengnoi.fcgi: the supervisor that owns the socket and the prefork workers that serve requests. */
+#include <dirent.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -28,8 +29,10 @@
 #include "text.h"
 #include "token.h"
 
-#define WORKERS_MAX 256
-#define DRAIN_SECONDS 12   /* stack.sh waits 15 s before SIGKILL */
+#define WORKERS_MAX CONFIG_WORKERS_MAX
+#define DRAIN_SECONDS 12   /* stack.sh waits 15 s before SIGKILL; systemd/tiengnoi.service TimeoutStopSec=20 */
+#define DB_WAIT_SECONDS 30 /* at start, with a configuration file (TIENGNOI_DB_WAIT for tests): then exit EXIT_DB_AWAY */
+#define EXIT_DB_AWAY 69    /* EX_UNAVAILABLE: systemd tries again later (RestartSec=) */
 
 struct options {
 	const char *socket_path;
@@ -59,12 +62,15 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: tiengnoi.fcgi -s SOCKET [-w WORKERS] [-f FORMS_DIR] [-u USER]\n"
-	    "  -s  unix socket to listen on (nginx fastcgi_pass)\n"
-	    "  -w  worker processes (default 2 x cores)\n"
-	    "  -f  directory of form definitions (default forms)\n"
+	    "usage: tiengnoi.fcgi [-s SOCKET] [-w WORKERS] [-f FORMS_DIR] [-u USER]\n"
+	    "  -s  unix socket to listen on (nginx fastcgi_pass; default: socket in the configuration)\n"
+	    "  -w  worker processes (default: workers in the configuration, else 2 x cores)\n"
+	    "  -f  directory of form definitions (default: forms_dir, else forms)\n"
 	    "  -u  user to run as when started as root\n"
-	    "Environment: TIENGNOI_VAR, TIENGNOI_DB, TIENGNOI_KEY_FILE, TIENGNOI_BASE_URL.\n"
+	    "Configuration: TIENGNOI_CONFIG (an installed build: /etc/tiengnoi/tiengnoi.conf;\n"
+	    "a checkout: $TIENGNOI_VAR/tiengnoi.conf if present), overridden by TIENGNOI_VAR,\n"
+	    "TIENGNOI_DB, TIENGNOI_KEY_FILE, TIENGNOI_BASE_URL, TIENGNOI_FORMS_DIR.\n"
+	    "Exit: 78 bad configuration or missing key file, 69 database unreachable at start.\n"
 	    "Signals: HUP reloads forms, TERM drains in-flight requests and exits.\n");
 }
 
@@ -73,8 +79,9 @@ parse_options(int argc, char **argv, struct options *o)
 {
 	int c;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	o->workers = n > 0 ? (int)(2 * n) : 2;
-	o->forms_dir = "forms";
+	o->workers = config_workers() > 0 ? config_workers() : n > 0 ? (int)(2 * n) : 2;
+	o->forms_dir = config_forms_dir();
+	o->socket_path = config_socket();
 	while ((c = getopt(argc, argv, "s:w:f:u:h")) != -1) {
 		switch (c) {
 		case 's': o->socket_path = optarg; break;
@@ -391,29 +398,88 @@ supervise(int listen_fd, const struct options *o, struct app *app)
 	return 0;
 }
 
+/* Officers' replacement forms in forms_override_dir are not merged yet
+ * (form.c loads one directory): say so rather than ignore them silently. */
+static void
+warn_form_overrides(void)
+{
+	const char *dir = config_forms_override_dir();
+	DIR *d = dir ? opendir(dir) : NULL;
+	struct dirent *de;
+	int n = 0;
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.' && strlen(de->d_name) > 5 && strcmp(de->d_name + strlen(de->d_name) - 5, ".json") == 0;
+	closedir(d);
+	if (n > 0)
+		log_msg("forms_override_dir: %d file(s) in %s are NOT used yet; copy the whole set into forms_dir instead", n, dir);
+}
+
+/* With a configuration file (a server, not the development stack), the
+ * database must answer before the service says it started: waits up to
+ * DB_WAIT_SECONDS for a slow boot or a failover, then says so in one line. */
+static int
+wait_for_database(void)
+{
+	const char *w = getenv("TIENGNOI_DB_WAIT");
+	int wait = w && *w >= '0' && *w <= '9' && atoi(w) <= 600 ? atoi(w) : DB_WAIT_SECONDS;
+	time_t give_up = time(NULL) + wait;
+	for (;;) {
+		struct db *db = db_open(config_conninfo(false), false);
+		bool up = db != NULL && db_ready(db);
+		char why[300];
+		snprintf(why, sizeof(why), "%s", db ? db_error(db) : "out of memory");
+		db_close(db);
+		if (up)
+			return 0;
+		if (time(NULL) >= give_up) {
+			why[strcspn(why, "\n")] = '\0';
+			fprintf(stderr, "tiengnoi.fcgi: refusing to start: database (%s) unreachable for %d s: %s\n",
+			    config_where(CONFIG_DATABASE), wait, why);
+			return -1;
+		}
+		sleep(1);
+	}
+}
+
+/* The recipe: configuration -> options -> socket -> drop privileges ->
+ * keys -> forms -> database -> workers. A setting or file the service
+ * cannot run without ends it with one line and CONFIG_EXIT, which the
+ * systemd unit does not restart on. */
 int
 main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct app app = { 0 };
 	static struct keys keys;
-	char err[512];
+	char err[1400];
 	struct passwd *pw = NULL;
 
+	if (config_load(err, sizeof(err)) != 0) {
+		fprintf(stderr, "tiengnoi.fcgi: refusing to start: %s\n", err);
+		return CONFIG_EXIT;
+	}
 	if (parse_options(argc, argv, &o) != 0)
-		return 2;
+		return CONFIG_EXIT;
 	if (sodium_init() < 0) {
 		fprintf(stderr, "tiengnoi.fcgi: libsodium failed to start\n");
 		return 1;
 	}
+	if (geteuid() == 0 && o.user == NULL) {
+		fprintf(stderr, "tiengnoi.fcgi: refusing to run as root: give -u USER (under systemd: User=tiengnoi)\n");
+		return CONFIG_EXIT;
+	}
+	/* Started unprivileged (systemd's User=), -u is ignored: nothing to drop. */
 	if (o.user != NULL && geteuid() == 0 && (pw = getpwnam(o.user)) == NULL) {
-		fprintf(stderr, "tiengnoi.fcgi: no such user: %s\n", o.user);
-		return 2;
+		fprintf(stderr, "tiengnoi.fcgi: refusing to start: no such user: %s\n", o.user);
+		return CONFIG_EXIT;
 	}
 	int fd = open_socket(o.socket_path, pw ? pw->pw_uid : (uid_t)-1, pw ? pw->pw_gid : (gid_t)-1);
 	if (fd < 0) {
-		fprintf(stderr, "tiengnoi.fcgi: cannot listen on %s: %s\n", o.socket_path, strerror(errno));
-		return 1;
+		fprintf(stderr, "tiengnoi.fcgi: refusing to start: cannot listen on %s (socket, %s): %s\n", o.socket_path,
+		    config_where(CONFIG_SOCKET), strerror(errno));
+		return CONFIG_EXIT;
 	}
 	if (pw != NULL && drop_privileges(pw) != 0) {
 		fprintf(stderr, "tiengnoi.fcgi: cannot drop privileges to %s\n", o.user);
@@ -421,20 +487,25 @@ main(int argc, char **argv)
 	}
 	if (keys_load(config_key_path(), &keys, err, sizeof(err)) != 0 ||
 	    keys_load_contact(config_contact_path(false), &keys, err, sizeof(err)) != 0) {
-		fprintf(stderr, "tiengnoi.fcgi: %s\n", err);
-		return 1;
+		fprintf(stderr, "tiengnoi.fcgi: refusing to start: %s\n", err);
+		return CONFIG_EXIT;
 	}
 	if (keys_load_contact_secret(config_contact_path(true), &keys) != 0)
 		log_msg("no contact secret key at %s: officers cannot reveal contact details", config_contact_path(true));
 	if ((app.forms = form_set_load(o.forms_dir, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "tiengnoi.fcgi: refusing to start: %s\n", err);
-		return 1;
+		return CONFIG_EXIT;
 	}
+	warn_form_overrides();
 	/* TIENGNOI_APP_RATELIMIT, else TIENGNOI_RATELIMIT (which also switches nginx's) */
 	const char *rl = getenv("TIENGNOI_APP_RATELIMIT") ? getenv("TIENGNOI_APP_RATELIMIT") : getenv("TIENGNOI_RATELIMIT");
 	if (ratelimit_init(!(rl && strcmp(rl, "off") == 0)) != 0) {
 		fprintf(stderr, "tiengnoi.fcgi: cannot map the rate-limit table\n");
 		return 1;
+	}
+	if (config_file() != NULL && wait_for_database() != 0) {
+		unlink(o.socket_path);
+		return EXIT_DB_AWAY;
 	}
 	app.keys = &keys;
 	app.base_url = config_base_url();

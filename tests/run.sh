@@ -85,6 +85,7 @@ fi
 
 # --- production (issue 9) ---
 # package: make deb, lintian, systemd-analyze, make install
+run_suite package tests/production/package.sh
 
 # TLS: the production nginx site
 
