@@ -87,6 +87,7 @@ fi
 # package: make deb, lintian, systemd-analyze, make install
 
 # TLS: the production nginx site
+run_suite tls python3 tests/production/tls.py
 
 # backups: the restore drill
 
