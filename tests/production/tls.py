@@ -64,16 +64,29 @@ def _alarm(signum, frame):
     raise TimeLimit()
 
 
+def have_ipv6():
+    try:
+        with socket.socket(socket.AF_INET6) as s6:
+            s6.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+HAVE_V6 = have_ipv6()
+
+
 def free_ports(n):
-    """n TCP ports free on both 127.0.0.1 and ::1 (the site listens on both)."""
+    """n TCP ports free on 127.0.0.1 and, when the machine has it, ::1 (the site listens on both)."""
     ports = []
     while len(ports) < n:
         with socket.socket() as s4:
             s4.bind(("127.0.0.1", 0))
             p = s4.getsockname()[1]
             try:
-                with socket.socket(socket.AF_INET6) as s6:
-                    s6.bind(("::1", p))
+                if HAVE_V6:
+                    with socket.socket(socket.AF_INET6) as s6:
+                        s6.bind(("::1", p))
             except OSError:
                 continue
         if p not in ports:
@@ -179,9 +192,9 @@ def render_site(tmp, var, p80, p443):
         ("/var/log/nginx/", f"{tmp}/log/"),
         ("/var/www/letsencrypt", f"{tmp}/acme"),
         ("listen 80;", f"listen 127.0.0.1:{p80};"),
-        ("listen [::]:80;", f"listen [::1]:{p80};"),
+        ("listen [::]:80;", f"listen [::1]:{p80};" if HAVE_V6 else "# no IPv6 here"),
         ("listen 443 ", f"listen 127.0.0.1:{p443} "),
-        ("listen [::]:443 ", f"listen [::1]:{p443} "),
+        ("listen [::]:443 ", f"listen [::1]:{p443} " if HAVE_V6 else "# no IPv6 here: "),
     ]
     for old, new in subs:
         if old not in text:
@@ -392,8 +405,8 @@ def main():
              "HTML served gzip-compressed (and decompresses to the page)", f"{st} {hd.get('content-encoding')}")
         t.ok("Accept-Encoding" in ",".join(hd.get("vary", [])), "Vary: Accept-Encoding on compressed pages", hd.get("vary"))
         links = re.findall(r'(?:href|src)="(/static/([^"/]+)/([^"/]+))"', page)
-        want = open(os.path.join(ROOT, "build", "static-version")).read().strip() \
-            if os.path.exists(os.path.join(ROOT, "build", "static-version")) else None
+        vfile = os.path.join(ROOT, os.environ.get("TIENGNOI_BUILD") or "build", "static-version")
+        want = open(vfile).read().strip() if os.path.exists(vfile) else None
         t.ok(links and all(v == want for _, v, _ in links),
              "the page links /static/VERSION/NAME with the build's static version", f"{links} want {want}")
         for name, ctype in (("app.css", "text/css"), ("app.js", "application/javascript")):
