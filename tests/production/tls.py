@@ -474,6 +474,16 @@ def main():
         fivexx = [(p[:60], s) for p, s in statuses if s >= 500 or s == 0]
         t.ok(not fivexx, f"no 5xx (nor a dropped connection) in the {len(statuses)} requests above", fivexx)
 
+        # --- the app away: nginx's own error lines (they name the client) for the
+        # console, none for worker paths; the socket is moved aside, then back
+        sock = os.path.join(var, "run", "app.sock")
+        os.rename(sock, sock + ".away")
+        try:
+            away = [(path, curl(path)[0]) for path in (f"/q/{token}", f"/Q/{token}/concern", "/status", "/admin/login")]
+        finally:
+            os.rename(sock + ".away", sock)
+        t.ok(all(st == 503 for _, st in away), "with the app's socket gone every path answers nginx's 503 page", away)
+
         # --- logs: worker paths leave no trace, no address anywhere but console error lines
         time.sleep(0.3)
         logs = {}
@@ -482,6 +492,10 @@ def main():
         worker = re.compile(r"/q/|/status", re.I)
         wl = [f"{n}: {line}" for n, text in logs.items() for line in text.splitlines() if worker.search(line)]
         t.ok(not wl, "no log line mentions a worker path (/q/, /Q/, /status)", "\n".join(wl))
+        errlog = logs.get("tiengnoi-error.log", "")
+        t.ok(re.search(r"connect\(\) .*client: 127\.0\.0\.1.*/admin/login", errlog),
+             "control: the console's failed request is in the error log, with the client address nginx writes there",
+             errlog[-600:])
         acc = logs.get("tiengnoi-access.log", "")
         t.ok("/admin/login" in acc and "/.well-known/acme-challenge/" in acc,
              "the access log has the console and ACME requests", acc[-500:])
