@@ -23,6 +23,16 @@ CORE_O   = $(CORE:%=$(BUILD)/%.o)
 .PHONY: all deps run start stop test unit integration lint bench clean
 all: $(BUILD)/tiengnoi.fcgi $(BUILD)/tiengnoi-admin
 
+# Pages link static files as /static/VERSION/NAME, which nginx lets browsers
+# keep for a year; VERSION is a hash of static/*, so it changes whenever one
+# of those files does (STATIC_VERSION in the C sources, a string literal).
+# The objects that use it depend on a file that changes only with it.
+STATIC_VERSION := $(shell cat $(sort $(wildcard static/*)) /dev/null | sha256sum | cut -c1-10)
+override CFLAGS += -DSTATIC_VERSION='"$(STATIC_VERSION)"'
+STATIC_STAMP   := $(BUILD)/static-version
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(STATIC_STAMP) 2>/dev/null)" = $(STATIC_VERSION) ] || echo $(STATIC_VERSION) >$(STATIC_STAMP); })
+$(patsubst fcgi/%.c,$(BUILD)/%.o,$(shell grep -l STATIC_VERSION fcgi/*.c)): $(STATIC_STAMP)
+
 $(BUILD)/%.o: fcgi/%.c fcgi/*.h | $(BUILD)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -404,7 +404,7 @@ cmd_qr_poster(struct cli *cli, struct opts *o)
 	}
 	const char *base = config_base_url();
 	struct poster_opts po = { base, set, "", entry_id, unit_id,
-	    arena_printf(cli->arena, "%.*s/static/poster.css", (int)(strlen(base) - (base[0] && base[strlen(base) - 1] == '/')), base), NULL };
+	    arena_printf(cli->arena, "%.*s/static/" STATIC_VERSION "/poster.css", (int)(strlen(base) - (base[0] && base[strlen(base) - 1] == '/')), base), NULL };
 	struct buf out = { 0 };
 	long n = poster_document(&out, cli->arena, cli->db, &po);
 	form_set_free(set);

@@ -459,7 +459,7 @@ write_html(struct buf *b, json_t *d)
 	html_raw_trusted(b, "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Hồ sơ vụ việc #");
 	html_text(b, idtxt);
 	html_raw_trusted(b, " · " APP_NAME "</title><link rel=\"icon\" href=\"data:,\">"
-	    "<link rel=\"stylesheet\" href=\"/static/dossier.css\"></head>\n<body class=\"dossier\"><header><p class=\"brand\">"
+	    "<link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/dossier.css\"></head>\n<body class=\"dossier\"><header><p class=\"brand\">"
 	    APP_NAME " · Hồ sơ vụ việc</p><h1 id=\"case-title\">#");
 	html_text(b, idtxt);
 	html_raw_trusted(b, " ");

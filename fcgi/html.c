@@ -77,8 +77,8 @@ html_page_begin(struct req *r, const char *title)
 	    "<title>");
 	html_text(b, title);
 	html_raw_trusted(b, " · " APP_NAME "</title>"
-	    "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/app.css\">"
-	    "<script src=\"/static/app.js\" defer></script></head>\n<body>"
+	    "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/app.css\">"
+	    "<script src=\"/static/" STATIC_VERSION "/app.js\" defer></script></head>\n<body>"
 	    "<header><span class=\"brand\">" APP_NAME "</span> <a class=\"lang\" href=\"?lang=");
 	html_raw_trusted(b, r->lang == LANG_EN ? "vi\" lang=\"vi\">Tiếng Việt" : "en\" lang=\"en\">English");
 	html_raw_trusted(b, "</a></header>\n<main>");
@@ -120,8 +120,8 @@ html_admin_begin(struct req *r, const char *title)
 	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
 	html_text(b, title);
 	html_raw_trusted(b, " · " APP_NAME "</title><link rel=\"icon\" href=\"data:,\">"
-	    "<link rel=\"stylesheet\" href=\"/static/app.css\"><link rel=\"stylesheet\" href=\"/static/admin.css\">"
-	    "<script src=\"/static/admin.js\" defer></script></head>\n<body class=\"admin\">"
+	    "<link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/app.css\"><link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/admin.css\">"
+	    "<script src=\"/static/" STATIC_VERSION "/admin.js\" defer></script></head>\n<body class=\"admin\">"
 	    "<header><span class=\"brand\">" APP_NAME "</span><nav aria-label=\"");
 	html_text(b, L(r, "Điều hướng", "Navigation"));
 	html_raw_trusted(b, "\">");

@@ -630,7 +630,7 @@ page_admin_brief(struct req *r)
 	PQclear(w);
 
 	html_admin_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
-	html_raw_trusted(b, "<link rel=\"stylesheet\" href=\"/static/brief.css\"><article class=\"brief\"><h1>");
+	html_raw_trusted(b, "<link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/brief.css\"><article class=\"brief\"><h1>");
 	html_text(b, L(r, "Bản tóm tắt phục vụ đối thoại và thương lượng tập thể", "Brief for workplace dialogue and collective bargaining"));
 	html_raw_trusted(b, "</h1><dl class=\"brief-meta\"><dt>");
 	html_text(b, L(r, "Nơi làm việc", "Workplace"));

@@ -825,7 +825,7 @@ unit_posters(struct req *r, const char *id)
 		http_error(r, found < 0 ? 503 : 404, MSG__MAX);
 		return;
 	}
-	struct poster_opts o = { r->app->base_url, r->app->forms, r->officer->unit_path, NULL, u.id, "/static/poster.css",
+	struct poster_opts o = { r->app->base_url, r->app->forms, r->officer->unit_path, NULL, u.id, "/static/" STATIC_VERSION "/poster.css",
 	    arena_printf(r->arena, "/admin/units/%s", u.id) };
 	buf_reset(r->out);
 	long n = poster_document(r->out, r->arena, r->app->db, &o);
@@ -1740,7 +1740,7 @@ page_admin_qr(struct req *r)
 		qr_download(r, token, png);
 		return;
 	}
-	struct poster_opts o = { r->app->base_url, r->app->forms, r->officer->unit_path, id, NULL, "/static/poster.css",
+	struct poster_opts o = { r->app->base_url, r->app->forms, r->officer->unit_path, id, NULL, "/static/" STATIC_VERSION "/poster.css",
 	    arena_printf(r->arena, "/admin/workplaces/%s#ep-%s", wid, id) };
 	buf_reset(r->out);
 	long n = poster_document(r->out, r->arena, r->app->db, &o);

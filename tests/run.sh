@@ -88,6 +88,7 @@ fi
 run_suite package tests/production/package.sh
 
 # TLS: the production nginx site
+run_suite tls python3 tests/production/tls.py
 
 # backups: the restore drill
 

@@ -409,7 +409,7 @@ def test_console_org_poster(t, stack):
     t.check(esc(name) in r.text and esc(label) in r.text, "the workplace and where the code hangs")
     for words in ("ẩn danh", "Trù dập người phản ánh là vi phạm pháp luật", "Tâm tư, kiến nghị", "Nợ lương"):
         t.check(words in r.text, f"the poster says {words!r}")
-    t.check('<html lang="vi"' in r.text and 'href="/static/poster.css"' in r.text, "Vietnamese, with poster.css")
+    t.check('<html lang="vi"' in r.text and re.search(r'href="/static/[0-9a-f]+/poster\.css"', r.text), "Vietnamese, with versioned poster.css")
     t.check(" style=" not in r.text and "<style" not in r.text and "<script" not in r.text, "no inline style or script (CSP)")
     css = stack.get("/static/poster.css")
     t.check(css.status == 200 and "@page" in css.text and "A4" in css.text and "page-break-after" in css.text,
@@ -435,7 +435,7 @@ def test_console_org_poster(t, stack):
     out = p.stdout.decode(errors="replace")
     t.check(p.returncode == 0 and out.startswith("<!doctype html>"), f"qr poster --unit: exit {p.returncode} {p.stderr!r}")
     t.eq(out.count('<article class="poster"'), want, "qr poster: one poster per active QR code")
-    t.check(url in out and HOTLINE in out and f"{stack.base}/static/poster.css" in out, "with URL, hotline and the stylesheet")
+    t.check(url in out and HOTLINE in out and re.search(re.escape(stack.base) + r"/static/[0-9a-f]+/poster\.css", out), "with URL, hotline and the stylesheet")
     p = stack.admin("qr", "poster", token.lower())
     t.check(p.returncode == 0 and p.stdout.decode().count('<article class="poster"') == 1, f"qr poster TOKEN: {p.returncode}")
     for args in (("qr", "poster", "--unit", "NO-SUCH"), ("qr", "poster"), ("qr", "poster", "ZZZZZZZZZZZZ"),

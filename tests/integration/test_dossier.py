@@ -50,7 +50,7 @@ def test_dossier(t, stack):
     t.check("0987654321" not in h.text and "không đưa vào hồ sơ" in h.text, "the other contact is not")
     t.check("Có, tôi sẽ gửi ảnh" in h.text, "the worker's reply is included")
     t.check(sha in h.text and "bien-ban.pdf" in h.text, "attachments with their sha256")
-    t.check("/static/dossier.css" in h.text, "the print stylesheet")
+    t.check(harness.re.search(r"/static/[0-9a-f]+/dossier\.css", h.text), "the print stylesheet, versioned")
 
     j = c.get(f"/admin/dossier/{case}.json")
     t.eq(j.status, 200, "the JSON dossier")
