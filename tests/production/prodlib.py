@@ -4,6 +4,7 @@ The stacks themselves are tests/integration/harness.py's Stack (scripts/stack.sh
 under a fresh TIENGNOI_VAR on a free port); this adds what those tests need
 around it. Python standard library only.
 """
+import configparser
 import os
 import pwd
 import re
@@ -106,25 +107,22 @@ class PgBackRest:
         for d in (self.repo, self.top / "log", self.top / "lock", self.top / "spool"):
             d.mkdir(parents=True, exist_ok=True)
             give_to_pg(d)
-        # the production example (etc/pgbackrest.conf) with the test's paths
-        self.conf.write_text(
-            "[global]\n"
-            f"repo1-path={self.repo}\n"
-            "repo1-retention-full=2\n"
-            "repo1-retention-diff=6\n"
-            "start-fast=y\n"
-            "compress-type=zst\n"
-            "archive-async=n\n"
-            f"lock-path={self.top / 'lock'}\n"
-            f"log-path={self.top / 'log'}\n"
-            f"spool-path={self.top / 'spool'}\n"
-            "log-level-console=warn\n"
-            "log-level-file=info\n"
-            "\n[tiengnoi]\n"
-            f"pg1-path={stack.var / 'pg'}\n"
-            f"pg1-socket-path={stack.run_dir}\n"
-            "pg1-user=tiengnoi\n"
-            "pg1-database=postgres\n")
+        # the production example, etc/pgbackrest.conf, with the test's paths and passphrase
+        cp = configparser.ConfigParser(interpolation=None)
+        cp.optionxform = str
+        cp.read(ROOT / "etc" / "pgbackrest.conf")
+        cp["global"].update({
+            "repo1-path": str(self.repo), "repo1-cipher-pass": "drill-" + os.urandom(12).hex(),
+            "lock-path": str(self.top / "lock"), "log-path": str(self.top / "log"),
+            "spool-path": str(self.top / "spool")})
+        cp["tiengnoi"] = {"pg1-path": str(stack.var / "pg"), "pg1-socket-path": str(stack.run_dir),
+                          "pg1-user": "tiengnoi", "pg1-database": "postgres"}
+        if self.conf.exists():    # the same repository seen from a new machine: same passphrase
+            old = configparser.ConfigParser(interpolation=None)
+            old.read(self.conf)
+            cp["global"]["repo1-cipher-pass"] = old["global"]["repo1-cipher-pass"]
+        with open(self.conf, "w") as f:
+            cp.write(f)
         os.chmod(self.conf, 0o644)
         give_to_pg(self.top)
 
