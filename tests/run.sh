@@ -89,11 +89,11 @@ fi
 # TLS: the production nginx site
 
 # backups: the restore drill
-run_suite restore-drill timeout 600 python3 tests/production/restore_drill.py
+run_suite restore-drill timeout 540 python3 tests/production/restore_drill.py
 
 # upgrades: previous release -> this tree
 run_suite migration-locks python3 tests/production/migration_locks.py
-run_suite upgrade timeout 900 python3 tests/production/upgrade.py
+run_suite upgrade timeout 840 python3 tests/production/upgrade.py
 
 # high availability: failover
 

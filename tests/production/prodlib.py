@@ -9,6 +9,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -57,6 +58,16 @@ class Tap:
 
 class Stop(Exception):
     """A step failed that the rest of the test depends on."""
+
+
+def bound(seconds):
+    """Ends the test with Stop after `seconds`, or on SIGTERM (timeout(1)), so that its
+    finally: still stops the stacks it started."""
+    def stop(signum, _frame):
+        raise Stop(f"time limit of {seconds} s reached" if signum == signal.SIGALRM else "terminated")
+    signal.signal(signal.SIGALRM, stop)
+    signal.signal(signal.SIGTERM, stop)
+    signal.alarm(seconds)
 
 
 def run(argv, timeout=120, check=True, **kw):

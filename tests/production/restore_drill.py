@@ -53,6 +53,7 @@ def pg_conf(stack):
 
 def main():
     tap = prodlib.Tap(PLAN)
+    prodlib.bound(480)
     t0 = time.monotonic()
     top = prodlib.make_tmp("tn-drill-")
     old = new = None
@@ -202,6 +203,7 @@ def main():
     except (Stop, harness.StackError, harness.Failure, subprocess.TimeoutExpired, OSError) as e:
         tap.rest_not_run(str(e))
     finally:
+        prodlib.signal.alarm(0)
         for st in (new, old):
             if st is not None:
                 out = st.stop()

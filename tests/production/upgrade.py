@@ -74,6 +74,7 @@ def summary(stack, columns=None):
 def main():
     os.environ.pop("TIENGNOI_BUILD", None)
     tap = prodlib.Tap(PLAN)
+    prodlib.bound(780)
     t0 = time.monotonic()
     top = prodlib.make_tmp("tn-upgrade-")
     stack = None
@@ -191,6 +192,7 @@ def main():
     except (Stop, harness.StackError, harness.Failure, subprocess.TimeoutExpired, OSError, KeyError) as e:
         tap.rest_not_run(f"{type(e).__name__}: {e}")
     finally:
+        prodlib.signal.alarm(0)
         if stack is not None:
             if old_running:
                 subprocess.run([str(top / "release" / "scripts" / "stack.sh"), "stop"], env=stack.stack_env(),
