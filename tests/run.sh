@@ -89,6 +89,7 @@ fi
 # TLS: the production nginx site
 
 # backups: the restore drill
+run_suite backup-units tests/production/backup_units.sh
 run_suite restore-drill timeout 540 python3 tests/production/restore_drill.py
 
 # upgrades: previous release -> this tree
