@@ -138,6 +138,7 @@ def main():
         # 7. the new machine: a fresh state directory, an empty data directory, the restore
         r0 = time.monotonic()
         new = harness.Stack()
+        new.started = True            # from here on its stop() runs stack.sh stop (the cluster starts below)
         for d in ("pg", "run", "log"):
             (new.var / d).mkdir(mode=0o700)
             prodlib.give_to_pg(new.var / d)

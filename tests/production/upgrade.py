@@ -103,8 +103,8 @@ def main():
         stack = harness.Stack(env_extra={"TIENGNOI_FORMS_DIR": str(old / "forms")})
         stack.admin_bin = old / "build" / "tiengnoi-admin"
         old_running = True
-        p = run([old / "scripts" / "stack.sh", "start"], env=stack.stack_env(), cwd=old, check=False, timeout=240)
         stack.started = True
+        p = run([old / "scripts" / "stack.sh", "start"], env=stack.stack_env(), cwd=old, check=False, timeout=240)
         if p.returncode == 0:
             for line in stack.admin("qr", "list").stdout.decode().splitlines():
                 url, _, rest = line.partition("\t")
