@@ -24,7 +24,7 @@ from prodlib import Stop, harness, run, as_pg  # noqa: E402
 
 PLAN = [
     "stanza-create and check: WAL archiving from the private cluster works",
-    "secrets backed up apart, encrypted to a public key (no key material in clear)",
+    "secrets backed up apart, encrypted to a public key (no key material in clear, a bent copy refused)",
     "full backup of the running cluster, encrypted (aes-256-cbc) as etc/pgbackrest.conf says",
     "100 reports through nginx, receipts kept; a restore time after report 50",
     "the WAL past the restore time is archived (check after pg_switch_wal)",
@@ -86,9 +86,17 @@ def main():
         tar_rc = tar.wait(timeout=60)
         key_hex = (old.var / "secrets" / "server.key").read_text().strip()
         blob = secrets_gpg.read_bytes() if secrets_gpg.exists() else b""
+        # a copy altered in transit or storage is refused, not restored
+        bent = bytearray(blob)
+        if len(bent) > 200:
+            bent[len(bent) // 2] ^= 0x01
+        (top / "bent.tar.gpg").write_bytes(bytes(bent))
+        dec_bent = subprocess.run(["gpg", "--homedir", str(gh), "--batch", "--quiet", "--no-tty", "--decrypt",
+                                   str(top / "bent.tar.gpg")], capture_output=True, timeout=60)
         tap.ok(enc.returncode == 0 and tar_rc == 0 and len(blob) > 100 and key_hex.encode() not in blob
-               and b"server.key" not in blob, PLAN[1],
-               f"tar {tar_rc}, gpg {enc.returncode}: {enc.stderr.decode(errors='replace')}; {len(blob)} bytes")
+               and b"server.key" not in blob and dec_bent.returncode != 0, PLAN[1],
+               f"tar {tar_rc}, gpg {enc.returncode}: {enc.stderr.decode(errors='replace')}; {len(blob)} bytes; "
+               f"a copy with one bit flipped decrypts with exit {dec_bent.returncode}")
 
         # 3. full backup
         before_ids = [r["id"] for r in old.rows("SELECT id FROM submission ORDER BY id")]
