@@ -4,6 +4,8 @@
 # Env: TIENGNOI_VAR (default <repo>/var), PORT (8080), WORKERS (2 x cores),
 # TIENGNOI_BASE_URL (http://127.0.0.1:$PORT), TIENGNOI_RATELIMIT=off for benches,
 # TIENGNOI_BUILD (build dir, default build), TIENGNOI_FORMS_DIR (default <repo>/forms).
+# Settings for PostgreSQL beyond the defaults (WAL archiving in the restore drill)
+# go in $TIENGNOI_VAR/pg-extra.conf, included when present.
 # Several stacks with different TIENGNOI_VAR and PORT can run side by side.
 set -eu
 
@@ -104,6 +106,7 @@ start_pg() {
 		unix_socket_directories = '$RUN'
 		port = 5432
 		max_connections = 200
+		include_if_exists = '$VAR/pg-extra.conf'
 	EOF
 	if $ROOTUSER; then chown "$RUN_USER:" "$PG/tiengnoi.conf"; fi
 	if pid=$(pg_pid); then say "PostgreSQL already running (pid $pid)"; return; fi

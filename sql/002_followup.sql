@@ -1,4 +1,5 @@
 -- 002_followup.sql: photos, the two-way thread with the (anonymous) worker, and contact consent.
+-- rewrites: submission — a CHECK constraint validated by a full scan (lock times at 1M rows: docs/operations.md, Upgrades)
 
 -- Photos sent with a report: metadata already stripped by the app, checked
 -- by content; the bytes live here so backups and scope rules cover them.

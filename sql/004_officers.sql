@@ -1,4 +1,6 @@
 -- 004_officers.sql: officers, sessions, internal notes, the audit chain, and row-level security by the union tree.
+-- rewrites: submission — search_text GENERATED STORED rewrites the table; three indexes, a foreign key and a CHECK scan it
+-- rewrites: message — a foreign key validated by a full scan (lock times at 1M rows: docs/operations.md, Upgrades)
 
 CREATE TABLE officer (
     id            bigserial PRIMARY KEY,

@@ -1,4 +1,5 @@
 -- 006_audit.sql: the audit chain in id order under concurrency, a quick chain check for the console, officer administration rights.
+-- rewrites: audit_log — an index built without CONCURRENTLY (lock times at 1M rows: docs/operations.md, Upgrades)
 
 -- The chain is verified in id order, so id order must be chain order. The
 -- id used to come from the column default, drawn before the trigger waits

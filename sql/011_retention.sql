@@ -1,4 +1,5 @@
 -- 011_retention.sql: the data lifecycle: retention per form as data, anonymisation on schedule, data-subject requests.
+-- rewrites: submission — an index built without CONCURRENTLY (lock times at 1M rows: docs/operations.md, Upgrades)
 
 -- How long a report keeps what identifies or describes a person. The
 -- periods are legal judgements, not code: DOMAIN.md marks them

@@ -1,4 +1,5 @@
 -- 013_fast_scope.sql: row-level security by set, not by row: the scope's units and workplaces are computed once per query.
+-- rewrites: submission — an index built without CONCURRENTLY (lock times at 1M rows: docs/operations.md, Upgrades)
 -- The per-row functions of sql/004 cost a function call for every row a query touches: 6 s for the
 -- queue at 150,000 reports. `x IN (SELECT scope_...())` is planned as one hashed lookup instead.
 

@@ -91,8 +91,12 @@ run_suite package tests/production/package.sh
 run_suite tls python3 tests/production/tls.py
 
 # backups: the restore drill
+run_suite backup-units tests/production/backup_units.sh
+run_suite restore-drill timeout 540 python3 tests/production/restore_drill.py
 
 # upgrades: previous release -> this tree
+run_suite migration-locks python3 tests/production/migration_locks.py
+run_suite upgrade timeout 840 python3 tests/production/upgrade.py
 
 # high availability: failover
 
