@@ -41,7 +41,7 @@ isnum "$WORKERS" && [ "$WORKERS" -gt 0 ] || die "WORKERS must be a positive numb
 case "$VAR$ROOT" in *[[:space:]\"\'\$\\\;{}\|\&,=]*)
 	die "paths with spaces or any of \"'\$\\;{}|&,= are not supported: $VAR, $ROOT";; esac
 [ ${#RUN} -le 80 ] || die "TIENGNOI_VAR is too long for unix sockets (max ~70 chars): $VAR"
-for t in patroni etcd curl python3; do command -v "$t" >/dev/null || die "$t is missing (make deps)"; done
+for t in patroni etcd curl /usr/bin/python3; do command -v "$t" >/dev/null || die "$t is missing (make deps)"; done
 
 ROOTUSER=false; [ "$(id -u)" = 0 ] && ROOTUSER=true
 if $ROOTUSER; then
@@ -342,7 +342,7 @@ start_node() {
 		stop_pid "$pid" INT 30
 	fi
 	(cd / && exec setsid setpriv $($ROOTUSER && echo --reuid="$RUN_USER" --regid="$RUN_USER" --init-groups) -- \
-		env PGPASSFILE="$HA/$n/pgpass.patroni" python3 -c "$NODE_LAUNCHER" "$HA/$n.yml" \
+		env PGPASSFILE="$HA/$n/pgpass.patroni" /usr/bin/python3 -c "$NODE_LAUNCHER" "$HA/$n.yml" \
 		</dev/null >>"$LOG/$n.log" 2>&1) &
 	echo $! >"$RUN/$n.pid"
 	disown $! 2>/dev/null || true

@@ -93,6 +93,7 @@ fi
 # upgrades: previous release -> this tree
 
 # high availability: failover
+run_suite failover timeout -k 10 600 tests/production/failover.py
 
 echo
 echo "$passed passed, $failed failed"
