@@ -230,8 +230,8 @@ start_etcd() {
 
 # ---- PostgreSQL nodes under Patroni ----
 
-# Patroni's settings. ttl 10 / loop_wait 2 / retry_timeout 4 put a failover
-# within ~10-13 s of losing the leader (Patroni's default 30/10/10: ~30-40 s);
+# Patroni's settings. ttl 8 / loop_wait 2 / retry_timeout 3 put a failover
+# 6-9 s after losing the leader (Patroni's defaults 30/10/10: 20-40 s);
 # the cost is in docs/scaling.md. Written at every start (ports may change);
 # the bootstrap section counts only the first time, then lives in etcd.
 write_patroni_conf() {
@@ -249,9 +249,9 @@ write_patroni_conf() {
 		  hosts: 127.0.0.1:$ETCD_PORT
 		bootstrap:
 		  dcs:
-		    ttl: 10
+		    ttl: 8
 		    loop_wait: 2
-		    retry_timeout: 4
+		    retry_timeout: 3
 		    maximum_lag_on_failover: 1048576
 		    synchronous_mode: true
 		    synchronous_mode_strict: false

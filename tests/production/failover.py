@@ -34,6 +34,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from datetime import datetime
 
 import psycopg2
 
@@ -281,6 +282,20 @@ class Load:
         return c
 
 
+def promoted_after(stack, node, since):
+    """Seconds from `since` (epoch) to the first "promoted self to leader" in node's Patroni log, or None."""
+    try:
+        with open(os.path.join(stack.var, "ha", "log", node + ".log"), errors="replace") as f:
+            for line in f:
+                if "promoted self to leader" in line:
+                    t = datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f").timestamp()
+                    if t >= since:
+                        return t - since
+    except (OSError, ValueError):
+        pass
+    return None
+
+
 def stored_keys(stack, prefix):
     conn = psycopg2.connect(stack.conf("database_owner"))
     try:
@@ -348,17 +363,24 @@ def main():
         token = re.search(r'name="_token" value="([^"]*)"', page).group(1)
 
         # 1. the leader's machine is lost
+        killed_at = []
+
         def lose_machine():
             name, (_, pid) = [(n, v) for n, v in stack.status().items() if v[0] == "pg-leader"][0]
 
             def kill():
                 pids = tree(pid)
                 kill_all(pids)
+                killed_at.append(time.time())
                 return "killed %s's launcher, Patroni and postmaster (%d processes)" % (name, len(pids)), name
             return kill
         _, counts, gap, old = scenario(stack, stack.port, path, token, "leader machine lost", lose_machine)
         new = [n for n, (r, _) in stack.status().items() if r == "pg-leader"]
         tap(new and new[0] != old, "the synchronous standby was promoted (leader now %s, was %s)" % (new, old))
+        if new and killed_at:
+            p = promoted_after(stack, new[0], killed_at[0])
+            diag("leader machine lost: Patroni promoted %s %s s after the kill; the rest of the gap is the app "
+                 "workers' reconnect backoff" % (new[0], "?" if p is None else "%.1f" % p))
         tap(gap < MAX_GAP, "seconds without a successful POST %.1f < %.0f" % (gap, MAX_GAP))
         tap(not any(k.endswith("-nginx") for k in counts),
             "every 5xx came from the app (503 while there is no leader), none from nginx")
