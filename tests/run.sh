@@ -93,7 +93,7 @@ fi
 # upgrades: previous release -> this tree
 
 # high availability: failover
-run_suite failover timeout -k 10 600 tests/production/failover.py
+run_suite failover timeout -k 120 720 tests/production/failover.py   # TERM: it stops its stack
 
 echo
 echo "$passed passed, $failed failed"

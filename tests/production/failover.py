@@ -429,6 +429,8 @@ def main():
 
 
 if __name__ == "__main__":
+    # tests/run.sh's timeout sends TERM: stop the stack on the way out
+    signal.signal(signal.SIGTERM, lambda signo, frame: sys.exit(143))
     try:
         main()
     except Exception as e:  # noqa: BLE001 - a broken run is one failure with its reason
