@@ -391,6 +391,22 @@ def main():
         leader, sync = stack.wait_ready(150)
         tap(sync == old, "the old leader %s rejoined as the synchronous standby (%.0f s)" % (old, time.monotonic() - t))
 
+        # the CLI from the checkout reaches whichever node leads now
+        admin = os.path.join(ROOT, os.environ.get("TIENGNOI_BUILD", "build"), "tiengnoi-admin")
+        env = dict(os.environ, TIENGNOI_VAR=stack.var, TIENGNOI_DB=stack.conf("database_owner"))
+        out = subprocess.run([admin, "qr", "list"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        tap(out.returncode == 0 and "/q/%s" % qr in out.stdout,
+            "tiengnoi-admin qr list with the multi-host TIENGNOI_DB reaches the leader (%s)" % leader)
+        env.pop("TIENGNOI_DB")
+        with open(os.path.join(ROOT, "fcgi", "config.c")) as f:
+            reads_conf = "tiengnoi.conf" in f.read()
+        if reads_conf:
+            out = subprocess.run([admin, "qr", "list"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+            tap(out.returncode == 0 and "/q/%s" % qr in out.stdout,
+                "tiengnoi-admin qr list reaches the leader through $TIENGNOI_VAR/tiengnoi.conf alone")
+        else:
+            diag("not checked: tiengnoi-admin reading $TIENGNOI_VAR/tiengnoi.conf (not in fcgi/config.c yet)")
+
         # 2. only the leader's postmaster dies
         def kill_postmaster():
             name = [n for n, (r, _) in stack.status().items() if r == "pg-leader"][0]
