@@ -94,7 +94,7 @@ stop_pid() {
 
 port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 # pick VAR RUNNING: keep the saved/env port; a new free one when it is taken
 # and the component that owns it is not running.
@@ -105,11 +105,14 @@ pick() {
 		isnum "$p" || die "$env must be a port number, got '$p'"
 	elif [ -z "$p" ] || { [ "$running" = no ] && port_busy "$p"; }; then
 		p=$(free_port) || die "no free port"
+		while [[ " $PICKED " == *" $p "* ]]; do p=$(free_port) || die "no free port"; done
 	fi
+	PICKED+=" $p"
 	printf -v "$name" %s "$p"
 }
 load_ports() {
 	declare -gA SAVED=()
+	PICKED=" $PORT"
 	local k v
 	if [ -r "$HA/ports" ]; then
 		while IFS='=' read -r k v; do isnum "$v" && SAVED[$k]=$v; done <"$HA/ports"
