@@ -515,6 +515,12 @@ report() {
 	echo "Form page ${FORM_BYTES} bytes, receipt page ${POST_BYTES} bytes. Bulk load of $ROWS rows, folding their statistics and VACUUM ANALYZE:" \
 		"${LOAD_SECS} s; table with indexes afterwards: ${TABLE_SIZE}. Whole measurement: ${BENCH_SECS} s."
 	echo
+	if [ "$HA_RUN" = 1 ]; then
+		echo "HA rows: scripts/ha.sh's stack, a fresh database: one nginx, two app hosts of $HA_WORKERS workers," \
+			"a Patroni leader whose every commit waits for its synchronous standby (${V[ha.sync]}), on the same cores." \
+			"CPU columns: FastCGI is both app hosts, PostgreSQL the leader only; the standby and etcd are in \"not ours\"."
+		echo
+	fi
 	if [ -n "$CONSOLE_ROWS" ]; then
 		echo "Officer console with $TOTAL_ROWS rows stored, signed in as the province officer (every row in scope), $CONSOLE_N requests each, ms as curl sees them:"
 		echo
