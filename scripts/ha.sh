@@ -44,14 +44,15 @@ case "$VAR$ROOT" in *[[:space:]\"\'\$\\\;{}\|\&,=]*)
 for t in patroni etcd curl /usr/bin/python3; do command -v "$t" >/dev/null || die "$t is missing (make deps)"; done
 
 ROOTUSER=false; [ "$(id -u)" = 0 ] && ROOTUSER=true
+DROP=()   # setpriv options: run as RUN_USER
 if $ROOTUSER; then
 	RUN_USER=postgres
 	id "$RUN_USER" >/dev/null 2>&1 || die "user '$RUN_USER' missing: install postgresql (make deps)"
-	as_run() { (cd / && setpriv --reuid="$RUN_USER" --regid="$RUN_USER" --init-groups -- "$@"); }
+	DROP=(--reuid="$RUN_USER" --regid="$RUN_USER" --init-groups)
 else
 	RUN_USER=$(id -un)
-	as_run() { (cd / && "$@"); }
 fi
+as_run() { (cd / && setpriv "${DROP[@]}" -- "$@"); }
 
 # ---- processes: a pid file is trusted only when its process is ours ----
 
@@ -212,7 +213,7 @@ make_secrets() {
 start_etcd() {
 	local pid i
 	if pid=$(etcd_pid); then say "etcd already running (pid $pid)"; return; fi
-	(cd / && exec setsid setpriv $($ROOTUSER && echo --reuid="$RUN_USER" --regid="$RUN_USER" --init-groups) -- \
+	(cd / && exec setsid setpriv "${DROP[@]}" -- \
 		etcd --name ha --data-dir "$HA/etcd" \
 		--listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
 		--listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
@@ -344,7 +345,7 @@ start_node() {
 		say "$n: stopping a postmaster left without its Patroni (pid $pid)"
 		stop_pid "$pid" INT 30
 	fi
-	(cd / && exec setsid setpriv $($ROOTUSER && echo --reuid="$RUN_USER" --regid="$RUN_USER" --init-groups) -- \
+	(cd / && exec setsid setpriv "${DROP[@]}" -- \
 		env PGPASSFILE="$HA/$n/pgpass.patroni" /usr/bin/python3 -c "$NODE_LAUNCHER" "$HA/$n.yml" \
 		</dev/null >>"$LOG/$n.log" 2>&1) &
 	echo $! >"$RUN/$n.pid"
