@@ -444,6 +444,16 @@ def main():
         tap(gap < 5, "seconds without a successful POST %.1f < 5 with one app host left" % gap)
         st = stack.status()
         tap("app1" not in st and "app2" in st, "ha-status shows app1 gone and app2 serving")
+
+        # state survives ha-stop / ha-start
+        before = len(stored_keys(stack, ""))
+        stack.ha("stop", 180)
+        gone = not os.path.exists(os.path.join(stack.var, "tiengnoi.conf")) and not stack.status()
+        p = stack.ha("start", 300)
+        after = len(stored_keys(stack, "")) if p.returncode == 0 else -1
+        tap(gone and after == before and "demo data not loaded" in p.stdout,
+            "after ha-stop (nothing left running, tiengnoi.conf removed) and ha-start: the same %d reports, "
+            "no demo data loaded twice (%d after)" % (before, after))
     finally:
         stack.stop()
         print("# stack stopped", flush=True)
