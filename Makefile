@@ -142,3 +142,13 @@ deb:
 
 # --- production: high availability, Patroni + etcd (issue 9, HA) ---
 
+# make ha-start: etcd, two PostgreSQL nodes under Patroni (leader and
+# synchronous standby), two app hosts and nginx on PORT, under var/ha/
+# (scripts/ha.sh; docs/operations.md "High availability").
+.PHONY: ha-start ha-stop ha-status
+ha-start: all
+	scripts/ha.sh start
+ha-stop:
+	scripts/ha.sh stop
+ha-status:
+	@scripts/ha.sh status

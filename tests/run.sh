@@ -99,6 +99,7 @@ run_suite migration-locks python3 tests/production/migration_locks.py
 run_suite upgrade timeout 840 python3 tests/production/upgrade.py
 
 # high availability: failover
+run_suite failover timeout -k 120 720 tests/production/failover.py   # TERM: it stops its stack
 
 echo
 echo "$passed passed, $failed failed"

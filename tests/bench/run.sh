@@ -14,6 +14,9 @@
 #   app      GET /q/TOKEN/concern and POST valid submissions (tests/bench/post.lua)
 #   pgbench  the same INSERT straight into PostgreSQL, -M prepared (ceiling for POST)
 #   app@1M   the POST run again with BENCH_ROWS submissions already stored
+#   HA       the POST run against scripts/ha.sh's stack: two app hosts (WORKERS/2
+#            workers each) behind one nginx, a Patroni leader and a synchronous
+#            standby (every commit waits for the standby); compared with app POST
 # at each of BENCH_CONNS connections (clients for pgbench).
 #
 # Env: BENCH_SECONDS (10; 2 with BENCH_QUICK=1)  BENCH_QUICK=1 smoke test: 2 s runs, 100k rows
@@ -21,6 +24,7 @@
 #      BENCH_THREADS (2, wrk threads / pgbench jobs)  WORKERS (2 x cores, app and reference)
 #      BENCH_DOC (docs/performance.md; empty in quick mode: print only)
 #      BENCH_PERF (1: a short extra run under `perf record -a`; 0: skip)
+#      BENCH_HA (1: the POST run against the HA stack; 0: skip)
 #      BENCH_KEEP=1 keeps the temporary directory (logs, wrk output) for a look afterwards.
 # Exit status: 0 when the benchmark ran, whatever the figures; 1 when it broke.
 set -uo pipefail
@@ -39,6 +43,7 @@ CONNS=${BENCH_CONNS:-8 64}
 THREADS=${BENCH_THREADS:-2}
 WORKERS=${WORKERS:-$((2 * $(nproc)))}
 PERF=${BENCH_PERF:-1}
+HA_RUN=${BENCH_HA:-1}
 TICK=$(getconf CLK_TCK)
 
 say() { printf 'bench: %s\n' "$*" >&2; }
@@ -68,6 +73,9 @@ cleanup() {
 	trap - EXIT INT TERM
 	[ -n "$REFNGINX_PID" ] && stop_pid "$REFNGINX_PID" QUIT
 	[ -n "$REF_PID" ] && { stop_pid "$REF_PID" TERM; wait "$REF_PID" 2>/dev/null; }
+	if [ -n "$HA_STARTED" ]; then
+		hastack stop >>"$B/ha.log" 2>&1 || { say "ha.sh stop failed:"; tail -n 5 "$B/ha.log" >&2; rc=1; }
+	fi
 	if [ -n "$STACK_STARTED" ]; then
 		stack stop >>"$B/stack.log" 2>&1 || { say "stack.sh stop failed:"; tail -n 5 "$B/stack.log" >&2; rc=1; }
 	fi
@@ -80,20 +88,23 @@ cleanup() {
 }
 
 B=$(mktemp -d /tmp/tnbench.XXXXXX) || die "mktemp failed"
-STACK_STARTED='' REF_PID='' REFNGINX_PID=''
+STACK_STARTED='' REF_PID='' REFNGINX_PID='' HA_STARTED=''
 trap cleanup EXIT
 trap 'say interrupted; exit 130' INT TERM
 chmod 0711 "$B"   # the run user (nginx workers, reference workers) walks through it
 STACK=$B/stack REF=$B/ref OUT=$B/out
 mkdir -p "$OUT" "$REF/run" "$REF/log" "$REF/nginx" "$REF/root/static"
-read -r PORT PORT2 < <(python3 -c '
+read -r PORT PORT2 PORT3 < <(python3 -c '
 import socket
-a, b = socket.socket(), socket.socket()
-a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
-print(a.getsockname()[1], b.getsockname()[1])')
-isnum "${PORT:-}" && isnum "${PORT2:-}" || die "could not find two free ports"
+a, b, c = socket.socket(), socket.socket(), socket.socket()
+a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0)); c.bind(("127.0.0.1", 0))
+print(a.getsockname()[1], b.getsockname()[1], c.getsockname()[1])')
+isnum "${PORT:-}" && isnum "${PORT2:-}" && isnum "${PORT3:-}" || die "could not find three free ports"
 
 stack() { TIENGNOI_VAR=$STACK PORT=$PORT WORKERS=$WORKERS TIENGNOI_RATELIMIT=off "$ROOT/scripts/stack.sh" "$@"; }
+# the HA stack: as many app workers in all as the single stack, split over two hosts
+HA_WORKERS=$(( WORKERS > 1 ? WORKERS / 2 : 1 ))
+hastack() { TIENGNOI_VAR=$B/h PORT=$PORT3 WORKERS=$HA_WORKERS TIENGNOI_RATELIMIT=off "$ROOT/scripts/ha.sh" "$@"; }
 
 # psql as the database owner (CHECKPOINT, bulk load, counts)
 sql() { "$PGBIN/psql" -h "$STACK/run" -U tiengnoi -d tiengnoi -XAtq -v ON_ERROR_STOP=1 "$@"; }
@@ -407,6 +418,48 @@ if [ "$PERF" = 1 ] && command -v perf >/dev/null; then
 	fi
 fi
 
+# The POST run against the HA stack: two app hosts, the leader waits for its
+# synchronous standby at every commit. Everything still runs on these cores,
+# so the standby's work (WAL receive, replay) is taken from the leader's.
+ha_runs() {
+	local c hsql pids n
+	say "starting the HA stack (scripts/ha.sh) in $B/h on port $PORT3 with 2 x $HA_WORKERS workers"
+	HA_STARTED=1
+	hastack start >"$B/ha.log" 2>&1 || { tail -n 30 "$B/ha.log" >&2; die "scripts/ha.sh start failed"; }
+	HA_OWNER=$(sed -n 's/^database_owner = //p' "$B/h/tiengnoi.conf")
+	hsql() { "$PGBIN/psql" "$HA_OWNER" -XAtq -v ON_ERROR_STOP=1 "$@"; }
+	[ "$(hsql -c 'SHOW synchronous_standby_names')" != "" ] || die "the HA stack has no synchronous standby"
+	V[ha.sync]=$(hsql -c 'SHOW synchronous_standby_names')
+	local tok form csrf
+	tok=$(hsql -c "SELECT token FROM entry_point WHERE revoked_at IS NULL AND 'concern' = ANY (forms) ORDER BY id LIMIT 1")
+	form=$(curl -fsS "http://127.0.0.1:$PORT3/q/$tok/concern") || die "GET the HA stack's form failed"
+	csrf=$(printf '%s' "$form" | grep -o 'name="_token" value="[^"]*"' | sed 's/.*value="//; s/"$//')
+	[ -n "$csrf" ] || die "no _token on the HA stack's form page"
+	# CPU columns: nginx; the two app hosts (as FastCGI); the leader's node (PostgreSQL);
+	# the standby and etcd are in the last column's "not ours"
+	pids=$(hastack status 2>/dev/null) || true
+	local save_roots=$CPU_ROOTS
+	CPU_ROOTS="$(awk '$1 == "nginx" { print $3 }' <<<"$pids") $(awk '$2 == "app1" { print $3 }' <<<"$pids") -"
+	CPU_ROOTS+=" $(awk '$2 == "app2" { print $3 }' <<<"$pids") $(awk '$1 == "pg-leader" { print $3 }' <<<"$pids") $$"
+	BENCH_PATH=/q/$tok/concern BENCH_TOKEN=$csrf wrk_run warm 8 "http://127.0.0.1:$PORT3" post.lua "$WARM"
+	for c in $CONNS; do
+		say "POST at $c connections against the HA stack"
+		hsql -c CHECKPOINT >/dev/null || die "CHECKPOINT on the HA leader failed"
+		BENCH_PATH=/q/$tok/concern BENCH_TOKEN=$csrf wrk_run "hapost.$c" "$c" "http://127.0.0.1:$PORT3" post.lua
+		sleep 1
+		n=$(hsql -c "SELECT count(*) FROM submission WHERE idempotency_key >= '${V[hapost.$c.run]}' AND idempotency_key < '${V[hapost.$c.run]}g'") ||
+			die "cannot count rows on the HA leader"
+		V[hapost.$c.rows]=$n
+		RUNS+=("hapost.$c")
+	done
+	CPU_ROOTS=$save_roots
+	hastack stop >>"$B/ha.log" 2>&1 || die "scripts/ha.sh stop failed"
+	HA_STARTED=
+}
+if [ "$HA_RUN" = 1 ]; then
+	ha_runs
+fi
+
 # ---- the report ----
 
 ms() { awk -v u="$1" 'BEGIN { printf (u < 10000 ? "%.2f" : "%.1f"), u / 1000 }'; }
@@ -430,6 +483,7 @@ label() {
 	post) echo "**app POST submission**" ;;
 	pgbench) echo "pgbench INSERT (-M prepared)" ;;
 	post1m) echo "**app POST, ${TOTAL_ROWS} rows stored**" ;;
+	hapost) echo "**app POST, HA: 2 app hosts, leader + synchronous standby**" ;;
 	esac
 }
 
@@ -461,6 +515,12 @@ report() {
 	echo "Form page ${FORM_BYTES} bytes, receipt page ${POST_BYTES} bytes. Bulk load of $ROWS rows, folding their statistics and VACUUM ANALYZE:" \
 		"${LOAD_SECS} s; table with indexes afterwards: ${TABLE_SIZE}. Whole measurement: ${BENCH_SECS} s."
 	echo
+	if [ "$HA_RUN" = 1 ]; then
+		echo "HA rows: scripts/ha.sh's stack, a fresh database: one nginx, two app hosts of $HA_WORKERS workers," \
+			"a Patroni leader whose every commit waits for its synchronous standby (${V[ha.sync]}), on the same cores." \
+			"CPU columns: FastCGI is both app hosts, PostgreSQL the leader only; the standby and etcd are in \"not ours\"."
+		echo
+	fi
 	if [ -n "$CONSOLE_ROWS" ]; then
 		echo "Officer console with $TOTAL_ROWS rows stored, signed in as the province officer (every row in scope), $CONSOLE_N requests each, ms as curl sees them:"
 		echo
@@ -488,6 +548,12 @@ report() {
 	for c in $CONNS; do
 		echo "| app POST ÷ pgbench INSERT, $c conns (information) | $(ratio "${V[post.$c.rps]}" "${V[pgbench.$c.rps]}")$(noisy "post.$c" "pgbench.$c") | — |"
 	done
+	if [ "$HA_RUN" = 1 ]; then
+		for c in $CONNS; do
+			r=$(ratio "${V[hapost.$c.rps]}" "${V[post.$c.rps]}")
+			echo "| HA POST (synchronous standby ${V[ha.sync]}) ≥ 0.7 × single-node POST, $c conns | $r, p99 $(ms "${V[hapost.$c.p99_us]}") ms against $(ms "${V[post.$c.p99_us]}") ms$(noisy "post.$c" "hapost.$c") | $(verdict ge "$r" 0.7) |"
+		done
+	fi
 	c=${CONNS##* }
 	for r in get post post1m; do
 		echo "| p99 < 25 ms at $c conns: $(label "$r.$c" | tr -d '*') | $(ms "${V[$r.$c.p99_us]}") ms$(noisy "$r.$c") | $(verdict lt "${V[$r.$c.p99_us]}" 25000) |"
