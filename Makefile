@@ -115,7 +115,10 @@ install: release
 	install -m 0644 README.md docs/operations.md $(DESTDIR)$(DOCDIR)/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0644 docs/tiengnoi-admin.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 etc/* $(DESTDIR)$(SYSCONFDIR)/tiengnoi/
+	install -m 0644 etc/tiengnoi.conf $(DESTDIR)$(SYSCONFDIR)/tiengnoi/
+	# pgBackRest, Patroni...: examples for the operator to adapt, not live configuration
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	set -e; for f in etc/*; do [ "$$f" = etc/tiengnoi.conf ] || install -m 0644 "$$f" $(DESTDIR)$(DOCDIR)/examples/; done
 	set -e; for u in systemd/*.service systemd/*.timer; do \
 		sed -e 's|/usr/lib/tiengnoi/|$(LIBEXECDIR)/|g; s|/usr/bin/tiengnoi-admin|$(BINDIR)/tiengnoi-admin|g' \
 		    -e 's|/usr/share/doc/tiengnoi/|$(DOCDIR)/|g' $$u >$(DESTDIR)$(UNITDIR)/$${u#systemd/}; \
