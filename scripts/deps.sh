@@ -11,7 +11,7 @@ PACKAGES=(
 	nginx-light zbar-tools wrk
 	chromium libimage-exiftool-perl python3 time
 	# production (issue 9): packaging, service checks, TLS tests, backups, HA
-	debhelper dpkg-dev fakeroot lintian systemd openssl
+	debhelper dpkg-dev fakeroot lintian systemd openssl gnupg
 	pgbackrest patroni etcd-server etcd-client python3-psycopg2
 )
 
