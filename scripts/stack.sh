@@ -181,6 +181,9 @@ cmd_start() {
 		out=$(make -s -C "$ROOT" all 2>&1) || { echo "$out" >&2; die "build failed (make all)"; }
 	fi
 	[ -x "$APP" ] && [ -x "$ADMIN" ] || die "$APP and $ADMIN are missing: build them first"
+	# the app and CLI would read it and reach the HA cluster instead of this one
+	[ ! -e "$VAR/tiengnoi.conf" ] ||
+		die "$VAR/tiengnoi.conf exists (written by make ha-start): run make ha-stop first, or use another TIENGNOI_VAR"
 	prepare_dirs
 	start_pg
 	admin keys init
