@@ -10,6 +10,14 @@ struct db;
 #define CALENDAR_SOURCE_MAX 1000
 #define CALENDAR_DESCRIPTION_MAX 500
 
+/* The columns of calendar_holidays(). */
+enum calendar_holiday_col { HOLIDAY_DAY, HOLIDAY_DMY, HOLIDAY_WEEKDAY, HOLIDAY_NAME, HOLIDAY_SOURCE };
+/* The columns of calendar_deadlines(). */
+enum calendar_deadline_col {
+	LEGAL_CODE, LEGAL_CASE_SCOPE, LEGAL_CASE_KIND, LEGAL_STAGES, LEGAL_VI, LEGAL_EN, LEGAL_UNIT, LEGAL_COUNT,
+	LEGAL_COUNTED_FROM, LEGAL_SOURCE
+};
+
 bool calendar_year_valid(const char *year);
 PGresult *calendar_holidays(struct db *, const char *year);
 const char *calendar_end(struct arena *, struct db *);

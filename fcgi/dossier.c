@@ -439,13 +439,13 @@ number_or_dash(struct buf *b, json_t *v, bool money)
 static void
 dt_dd(struct buf *b, const char *term, const char *value, const char *ident)
 {
-	html_raw_trusted(b, "<dt>");
+	html_lit(b, "<dt>");
 	html_text(b, term);
-	html_raw_trusted(b, "</dt><dd id=\"");
+	html_lit(b, "</dt><dd id=\"");
 	html_attr(b, ident);
-	html_raw_trusted(b, "\">");
+	html_lit(b, "\">");
 	html_text(b, *value ? value : "—");
-	html_raw_trusted(b, "</dd>");
+	html_lit(b, "</dd>");
 }
 
 /* The printable A4 document (static/dossier.css), Vietnamese, escaped throughout. */
@@ -456,17 +456,17 @@ write_html(struct buf *b, json_t *d)
 	size_t i;
 	char idtxt[32];
 	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)json_integer_value(json_object_get(k, "id")));
-	html_raw_trusted(b, "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Hồ sơ vụ việc #");
+	html_lit(b, "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Hồ sơ vụ việc #");
 	html_text(b, idtxt);
-	html_raw_trusted(b, " · " APP_NAME "</title><link rel=\"icon\" href=\"data:,\">"
+	html_lit(b, " · " APP_NAME "</title><link rel=\"icon\" href=\"data:,\">"
 	    "<link rel=\"stylesheet\" href=\"/static/dossier.css\"></head>\n<body class=\"dossier\"><header><p class=\"brand\">"
 	    APP_NAME " · Hồ sơ vụ việc</p><h1 id=\"case-title\">#");
 	html_text(b, idtxt);
-	html_raw_trusted(b, " ");
+	html_lit(b, " ");
 	html_text(b, jstr(k, "title"));
-	html_raw_trusted(b, "</h1><p class=\"generated\">Lập lúc ");
+	html_lit(b, "</h1><p class=\"generated\">Lập lúc ");
 	date_vi(b, jstr(d, "generated_at"));
-	html_raw_trusted(b, "</p></header>\n<section id=\"case\"><h2>Vụ việc</h2><dl class=\"meta\">");
+	html_lit(b, "</p></header>\n<section id=\"case\"><h2>Vụ việc</h2><dl class=\"meta\">");
 	dt_dd(b, "Loại", jstr(k, "kind_label"), "case-kind");
 	dt_dd(b, "Tranh chấp", jstr(k, "scope_label"), "case-scope");
 	dt_dd(b, "Nơi làm việc", jstr(w, "name"), "case-workplace");
@@ -474,37 +474,37 @@ write_html(struct buf *b, json_t *d)
 	dt_dd(b, "Địa chỉ", jstr(w, "address"), "case-address");
 	dt_dd(b, "Đơn vị xử lý", jstr(k, "unit"), "case-unit");
 	dt_dd(b, "Giai đoạn", jstr(k, "stage_label"), "case-stage");
-	html_raw_trusted(b, "<dt>Từ ngày</dt><dd id=\"case-stage-since\">");
+	html_lit(b, "<dt>Từ ngày</dt><dd id=\"case-stage-since\">");
 	date_vi(b, jstr(k, "stage_entered_on"));
-	html_raw_trusted(b, "</dd>");
+	html_lit(b, "</dd>");
 	dt_dd(b, "Kết quả", jstr(k, "outcome_label"), "case-outcome");
 	dt_dd(b, "Phụ trách", jstr(k, "assignee"), "case-assignee");
-	html_raw_trusted(b, "<dt>Ngày phát hiện vi phạm</dt><dd id=\"case-known\">");
+	html_lit(b, "<dt>Ngày phát hiện vi phạm</dt><dd id=\"case-known\">");
 	date_vi(b, jstr(k, "violation_known_on"));
-	html_raw_trusted(b, "</dd></dl></section>\n");
+	html_lit(b, "</dd></dl></section>\n");
 
-	html_raw_trusted(b, "<section id=\"deadlines\"><h2>Thời hạn theo luật</h2><table><thead><tr><th scope=\"col\">Thời hạn</th>"
+	html_lit(b, "<section id=\"deadlines\"><h2>Thời hạn theo luật</h2><table><thead><tr><th scope=\"col\">Thời hạn</th>"
 	    "<th scope=\"col\">Ngày</th><th scope=\"col\">Căn cứ</th></tr></thead><tbody>");
 	json_array_foreach(json_object_get(d, "deadlines"), i, x) {
 		html_raw_trusted(b, json_is_true(json_object_get(x, "current")) ? "<tr class=\"current\" data-code=\"" : "<tr data-code=\"");
 		html_attr(b, jstr(x, "code"));
-		html_raw_trusted(b, "\"><td>");
+		html_lit(b, "\"><td>");
 		html_text(b, jstr(x, "description"));
 		if (!json_is_true(json_object_get(x, "current")))
-			html_raw_trusted(b, " <small>(không áp dụng ở giai đoạn này)</small>");
-		html_raw_trusted(b, "</td><td>");
+			html_lit(b, " <small>(không áp dụng ở giai đoạn này)</small>");
+		html_lit(b, "</td><td>");
 		if (*jstr(x, "due_on"))
 			date_vi(b, jstr(x, "due_on"));
 		else
-			html_raw_trusted(b, "(thiếu ngày gốc)");
-		html_raw_trusted(b, "</td><td class=\"source\">");
+			html_lit(b, "(thiếu ngày gốc)");
+		html_lit(b, "</td><td class=\"source\">");
 		html_text(b, jstr(x, "source"));
-		html_raw_trusted(b, "</td></tr>");
+		html_lit(b, "</td></tr>");
 	}
-	html_raw_trusted(b, "</tbody></table></section>\n");
+	html_lit(b, "</tbody></table></section>\n");
 
 	json_t *t = json_object_get(d, "totals"), *tc = json_object_get(t, "computed"), *tk = json_object_get(t, "case");
-	html_raw_trusted(b, "<section id=\"totals\"><h2>Số liệu</h2><table><thead><tr><th></th><th scope=\"col\">Tính từ phản ánh</th>"
+	html_lit(b, "<section id=\"totals\"><h2>Số liệu</h2><table><thead><tr><th></th><th scope=\"col\">Tính từ phản ánh</th>"
 	    "<th scope=\"col\">Cán bộ hiệu chỉnh</th></tr></thead><tbody>");
 	static const struct { const char *label, *key; bool money; } rows[] = {
 		{ "Số người lao động bị ảnh hưởng", "workers", false },
@@ -513,122 +513,122 @@ write_html(struct buf *b, json_t *d)
 	};
 	bool corrected = json_is_true(json_object_get(t, "corrected_by_officer"));
 	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
-		html_raw_trusted(b, "<tr><th scope=\"row\">");
+		html_lit(b, "<tr><th scope=\"row\">");
 		html_text(b, rows[r].label);
-		html_raw_trusted(b, "</th><td>");
+		html_lit(b, "</th><td>");
 		number_or_dash(b, json_object_get(tc, rows[r].key), rows[r].money);
-		html_raw_trusted(b, "</td><td>");
+		html_lit(b, "</td><td>");
 		number_or_dash(b, corrected ? json_object_get(tk, rows[r].key) : NULL, rows[r].money);
-		html_raw_trusted(b, "</td></tr>");
+		html_lit(b, "</td></tr>");
 	}
-	html_raw_trusted(b, "</tbody></table></section>\n");
+	html_lit(b, "</tbody></table></section>\n");
 
-	html_raw_trusted(b, "<section id=\"timeline\"><h2>Diễn biến</h2><ol class=\"timeline\">");
+	html_lit(b, "<section id=\"timeline\"><h2>Diễn biến</h2><ol class=\"timeline\">");
 	json_array_foreach(json_object_get(d, "timeline"), i, x) {
-		html_raw_trusted(b, "<li data-kind=\"");
+		html_lit(b, "<li data-kind=\"");
 		html_attr(b, jstr(x, "kind"));
-		html_raw_trusted(b, "\"><span class=\"when\">");
+		html_lit(b, "\"><span class=\"when\">");
 		date_vi(b, jstr(x, "on_date"));
-		html_raw_trusted(b, "</span> <span class=\"what\">");
+		html_lit(b, "</span> <span class=\"what\">");
 		html_text(b, jstr(x, "kind_label"));
 		if (*jstr(x, "to_stage")) {
-			html_raw_trusted(b, ": ");
+			html_lit(b, ": ");
 			html_text(b, label_vi(jstr(x, "from_stage")));
-			html_raw_trusted(b, " → ");
+			html_lit(b, " → ");
 			html_text(b, jstr(x, "to_stage_label"));
 		}
-		html_raw_trusted(b, "</span> <span class=\"who\">(");
+		html_lit(b, "</span> <span class=\"who\">(");
 		html_text(b, *jstr(x, "officer") ? jstr(x, "officer") : "—");
-		html_raw_trusted(b, ", ghi lúc ");
+		html_lit(b, ", ghi lúc ");
 		date_vi(b, jstr(x, "at"));
-		html_raw_trusted(b, ")</span>");
+		html_lit(b, ")</span>");
 		if (*jstr(x, "note")) {
-			html_raw_trusted(b, "<p class=\"note\">");
+			html_lit(b, "<p class=\"note\">");
 			html_text(b, jstr(x, "note"));
-			html_raw_trusted(b, "</p>");
+			html_lit(b, "</p>");
 		}
-		html_raw_trusted(b, "</li>");
+		html_lit(b, "</li>");
 	}
-	html_raw_trusted(b, "</ol></section>\n");
+	html_lit(b, "</ol></section>\n");
 
-	html_raw_trusted(b, "<section id=\"reports\"><h2>Phản ánh liên kết</h2>");
+	html_lit(b, "<section id=\"reports\"><h2>Phản ánh liên kết</h2>");
 	json_array_foreach(json_object_get(d, "reports"), i, x) {
 		char rid[32];
 		size_t j;
 		json_t *y;
 		snprintf(rid, sizeof(rid), "%lld", (long long)json_integer_value(json_object_get(x, "id")));
-		html_raw_trusted(b, "<article class=\"report\" id=\"report-");
+		html_lit(b, "<article class=\"report\" id=\"report-");
 		html_attr(b, rid);
-		html_raw_trusted(b, "\"><h3>Phản ánh #");
+		html_lit(b, "\"><h3>Phản ánh #");
 		html_text(b, rid);
-		html_raw_trusted(b, ": ");
+		html_lit(b, ": ");
 		html_text(b, jstr(x, "form_title"));
-		html_raw_trusted(b, "</h3><p class=\"meta\">Nhận lúc ");
+		html_lit(b, "</h3><p class=\"meta\">Nhận lúc ");
 		date_vi(b, jstr(x, "received_at"));
-		html_raw_trusted(b, " · ");
+		html_lit(b, " · ");
 		html_text(b, jstr(x, "channel_label"));
 		buf_appendf(b, " · phiên bản biểu mẫu %lld", (long long)json_integer_value(json_object_get(x, "version")));
-		html_raw_trusted(b, "</p><dl class=\"answers\">");
+		html_lit(b, "</p><dl class=\"answers\">");
 		json_array_foreach(json_object_get(x, "answers"), j, y) {
-			html_raw_trusted(b, "<dt>");
+			html_lit(b, "<dt>");
 			html_text(b, jstr(y, "label"));
-			html_raw_trusted(b, "</dt><dd>");
+			html_lit(b, "</dt><dd>");
 			html_text(b, jstr(y, "text"));
-			html_raw_trusted(b, "</dd>");
+			html_lit(b, "</dd>");
 		}
-		html_raw_trusted(b, "<dt>Thông tin liên lạc</dt><dd class=\"contact\" id=\"contact-");
+		html_lit(b, "<dt>Thông tin liên lạc</dt><dd class=\"contact\" id=\"contact-");
 		html_attr(b, rid);
-		html_raw_trusted(b, "\">");
+		html_lit(b, "\">");
 		html_text(b, json_is_string(json_object_get(x, "contact")) ? jstr(x, "contact") : jstr(x, "contact_note"));
-		html_raw_trusted(b, "</dd></dl><h4>Trao đổi với người lao động</h4>");
+		html_lit(b, "</dd></dl><h4>Trao đổi với người lao động</h4>");
 		if (json_array_size(json_object_get(x, "messages")) == 0)
-			html_raw_trusted(b, "<p class=\"empty\">Không có tin nhắn.</p>");
+			html_lit(b, "<p class=\"empty\">Không có tin nhắn.</p>");
 		else {
-			html_raw_trusted(b, "<ol class=\"thread\">");
+			html_lit(b, "<ol class=\"thread\">");
 			json_array_foreach(json_object_get(x, "messages"), j, y) {
 				html_raw_trusted(b, strcmp(jstr(y, "author"), "worker") == 0 ? "<li class=\"from-worker\"><span class=\"who\">" :
 				    "<li class=\"from-union\"><span class=\"who\">");
 				html_text(b, jstr(y, "from"));
-				html_raw_trusted(b, " · ");
+				html_lit(b, " · ");
 				date_vi(b, jstr(y, "at"));
-				html_raw_trusted(b, "</span><p>");
+				html_lit(b, "</span><p>");
 				html_text(b, jstr(y, "body"));
-				html_raw_trusted(b, "</p></li>");
+				html_lit(b, "</p></li>");
 			}
-			html_raw_trusted(b, "</ol>");
+			html_lit(b, "</ol>");
 		}
-		html_raw_trusted(b, "</article>");
+		html_lit(b, "</article>");
 	}
 	if (json_array_size(json_object_get(d, "reports")) == 0)
-		html_raw_trusted(b, "<p class=\"empty\">Chưa có phản ánh nào được liên kết.</p>");
-	html_raw_trusted(b, "</section>\n");
+		html_lit(b, "<p class=\"empty\">Chưa có phản ánh nào được liên kết.</p>");
+	html_lit(b, "</section>\n");
 
-	html_raw_trusted(b, "<section id=\"attachments\"><h2>Tệp đính kèm</h2><table><thead><tr><th scope=\"col\">Tệp</th>"
+	html_lit(b, "<section id=\"attachments\"><h2>Tệp đính kèm</h2><table><thead><tr><th scope=\"col\">Tệp</th>"
 	    "<th scope=\"col\">Nguồn</th><th scope=\"col\">Loại</th><th scope=\"col\">Dung lượng (byte)</th>"
 	    "<th scope=\"col\">Thêm lúc</th><th scope=\"col\">Người thêm</th>"
 	    "<th scope=\"col\">SHA-256</th></tr></thead><tbody>");
 	json_array_foreach(json_object_get(d, "attachments"), i, x) {
-		html_raw_trusted(b, "<tr><td>");
+		html_lit(b, "<tr><td>");
 		html_text(b, jstr(x, "filename"));
-		html_raw_trusted(b, "</td><td>");
+		html_lit(b, "</td><td>");
 		if (json_is_integer(json_object_get(x, "report_id")))
 			buf_appendf(b, "Phản ánh #%lld", (long long)json_integer_value(json_object_get(x, "report_id")));
 		else
-			html_raw_trusted(b, "Vụ việc");
-		html_raw_trusted(b, "</td><td>");
+			html_lit(b, "Vụ việc");
+		html_lit(b, "</td><td>");
 		html_text(b, jstr(x, "mime"));
 		buf_appendf(b, "</td><td>%lld</td><td>", (long long)json_integer_value(json_object_get(x, "size")));
 		date_vi(b, jstr(x, "added_at"));
-		html_raw_trusted(b, "</td><td>");
+		html_lit(b, "</td><td>");
 		html_text(b, jstr(x, "added_by"));
-		html_raw_trusted(b, "</td><td class=\"hash\">");
+		html_lit(b, "</td><td class=\"hash\">");
 		html_text(b, jstr(x, "sha256"));
-		html_raw_trusted(b, "</td></tr>");
+		html_lit(b, "</td></tr>");
 	}
-	html_raw_trusted(b, "</tbody></table>");
+	html_lit(b, "</tbody></table>");
 	if (json_array_size(json_object_get(d, "attachments")) == 0)
-		html_raw_trusted(b, "<p class=\"empty\">Không có tệp.</p>");
-	html_raw_trusted(b, "</section>\n<footer><p>Thông tin liên lạc của người lao động chỉ có trong hồ sơ khi cán bộ đã "
+		html_lit(b, "<p class=\"empty\">Không có tệp.</p>");
+	html_lit(b, "</section>\n<footer><p>Thông tin liên lạc của người lao động chỉ có trong hồ sơ khi cán bộ đã "
 	    "xem trước đó và người lập hồ sơ có quyền; việc lập hồ sơ được ghi vào nhật ký.</p></footer></body></html>\n");
 }
 

@@ -79,12 +79,32 @@ static const struct route routes[] = {
 	{ M_GET,          "/admin/dashboard",    page_admin_dashboard, CONSOLE },
 
 	/* --- cases, case documents, dossier, data-subject requests, calendar --- */
-	{ M_GET | M_POST, "/admin/cases",        page_admin_cases,    CONSOLE | ROUTE_PREFIX },
-	{ M_POST,         "/admin/case-files/",  page_admin_case_upload, CONSOLE_FILES | ROUTE_OFFICER | ROUTE_PREFIX },
-	{ M_GET,          "/admin/case-file/",   page_admin_case_file, CONSOLE | ROUTE_PREFIX },
-	{ M_GET,          "/admin/dossier/",     page_admin_dossier,  CONSOLE | ROUTE_PREFIX },
-	{ M_GET | M_POST, "/admin/requests",     page_admin_requests, CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
-	{ M_GET | M_POST, "/admin/calendar",     page_admin_calendar, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/cases",        page_admin_cases,    CONSOLE },
+	{ M_GET,          "/admin/cases/",       page_admin_cases,    CONSOLE },
+	{ M_GET,          "/admin/cases/new",    page_admin_case_new, CONSOLE },
+	{ M_POST,         "/admin/cases/new",    page_admin_case_create, CONSOLE | ROUTE_OFFICER },
+	{ M_GET,          "/admin/cases/#",      page_admin_case,     CONSOLE },
+	{ M_POST,         "/admin/cases/#",      page_admin_case_post, CONSOLE | ROUTE_OFFICER },  /* action=…: forms opened before the rows below */
+	{ M_POST,         "/admin/cases/#/edit", page_admin_case_edit, CONSOLE | ROUTE_OFFICER },
+	{ M_POST,         "/admin/cases/#/stage", page_admin_case_stage, CONSOLE | ROUTE_OFFICER },
+	{ M_POST,         "/admin/cases/#/link", page_admin_case_link, CONSOLE | ROUTE_OFFICER },
+	{ M_POST,         "/admin/cases/#/totals", page_admin_case_totals, CONSOLE | ROUTE_OFFICER },
+	{ M_POST,         "/admin/cases/#/note", page_admin_case_note, CONSOLE | ROUTE_OFFICER },
+	{ M_POST,         "/admin/case-files/#", page_admin_case_upload, CONSOLE_FILES | ROUTE_OFFICER },
+	{ M_GET,          "/admin/case-file/#",  page_admin_case_file, CONSOLE },
+	{ M_GET,          "/admin/dossier/#",    page_admin_dossier,  CONSOLE },
+	{ M_GET,          "/admin/dossier/#.html", page_admin_dossier, CONSOLE },
+	{ M_GET,          "/admin/dossier/#.json", page_admin_dossier_json, CONSOLE | ROUTE_OFFICER },
+	{ M_GET,          "/admin/dossier/#.xlsx", page_admin_dossier_xlsx, CONSOLE | ROUTE_OFFICER },
+	{ M_GET,          "/admin/requests",     page_admin_requests, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/requests/",    page_admin_requests, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/requests",     page_admin_request_add, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/requests/",    page_admin_request_add, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/requests/#",   page_admin_request,  CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/requests/#",   page_admin_request_post, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/requests/#/export", page_admin_request_export, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/calendar",     page_admin_calendar, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/calendar",     page_admin_calendar_post, CONSOLE | ROUTE_ADMIN },
 };
 
 /* "/admin/login?next=" + this request's path and query, URL-encoded, so
