@@ -11,6 +11,33 @@
 
 enum { ONLY };   /* the one column of a one-column answer */
 
+const struct calendar_unit calendar_units[CALENDAR_NUNITS] = {
+	{ "months", "tháng", "months" },
+	{ "working_days", "ngày làm việc", "working days" },
+	{ "days", "ngày", "days" },
+};
+
+/* The words for a period's unit in `lang`; "" when unknown. */
+const char *
+calendar_unit_label(const char *value, enum lang lang)
+{
+	for (size_t i = 0; value && i < CALENDAR_NUNITS; i++)
+		if (strcmp(calendar_units[i].value, value) == 0)
+			return lang == LANG_EN ? calendar_units[i].en : calendar_units[i].vi;
+	return "";
+}
+
+/* The name of an ISO weekday (1 Monday … 7 Sunday) in `lang`; "" otherwise. */
+const char *
+calendar_weekday(int isodow, enum lang lang)
+{
+	static const char *const vi[8] = { "", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật" };
+	static const char *const en[8] = { "", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
+	if (isodow < 1 || isodow > 7)
+		return "";
+	return lang == LANG_EN ? en[isodow] : vi[isodow];
+}
+
 /* A year written with four digits, 2000 to 2099 (the days brief_date_ok takes). */
 bool
 calendar_year_valid(const char *s)

@@ -18,6 +18,15 @@ enum calendar_deadline_col {
 	LEGAL_COUNTED_FROM, LEGAL_SOURCE
 };
 
+/* How a legal deadline's period is counted, as the console names it. */
+struct calendar_unit {
+	const char *value, *vi, *en;
+};
+#define CALENDAR_NUNITS 3
+extern const struct calendar_unit calendar_units[CALENDAR_NUNITS];
+const char *calendar_unit_label(const char *value, enum lang);
+const char *calendar_weekday(int isodow, enum lang);
+
 bool calendar_year_valid(const char *year);
 PGresult *calendar_holidays(struct db *, const char *year);
 const char *calendar_end(struct arena *, struct db *);

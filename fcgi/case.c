@@ -1,5 +1,4 @@
-/* case.c: one dispute case as the console reads and changes it: its row by name, its lock, who may handle it, and the checks its fields pass. */
-#include <stdlib.h>
+/* case.c: one dispute case as the console reads and changes it: its row by name, its lock, who may handle it, the kind a report suggests. */
 #include <string.h>
 #include <libpq-fe.h>
 
@@ -120,28 +119,6 @@ case_choice_row(const PGresult *res, const char *id)
 		if (strcmp(PQgetvalue(res, i, CHOICE_ID), id) == 0)
 			return i;
 	return -1;
-}
-
-/* "YYYY-MM-DD" naming a real day from 1990 to 2100 (checked here: a bad
- * cast would abort the transaction). */
-bool
-case_date_valid(const char *s)
-{
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || strspn(s, "0123456789-") != 10)
-		return false;
-	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-	if (y < 1990 || y > 2100 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return false;
-	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-}
-
-/* A non-negative whole number of 1 to `digits` digits. */
-bool
-case_count_valid(const char *s, size_t digits)
-{
-	size_t n = strlen(s);
-	return n >= 1 && n <= digits && strspn(s, "0123456789") == n;
 }
 
 /* The kind a report's form suggests for a case made from it. */

@@ -1,4 +1,4 @@
-/* case.h: one dispute case as the console reads and changes it: its row by name, its lock, who may handle it, and the checks its fields pass. */
+/* case.h: one dispute case as the console reads and changes it: its row by name, its lock, who may handle it, the kind a report suggests. */
 #ifndef TIENGNOI_CASE_H
 #define TIENGNOI_CASE_H
 #include <libpq-fe.h>
@@ -38,8 +38,6 @@ enum found case_lock(struct arena *, struct db *, const char *id, const char *sc
 PGresult *case_assignees(struct db *, const char *workplace_path);
 PGresult *case_units(struct db *, const char *workplace_path, const char *scope);
 int case_choice_row(const PGresult *, const char *id);
-bool case_date_valid(const char *ymd);
-bool case_count_valid(const char *s, size_t digits);
 const char *case_kind_from_form(const char *form_id);
 
 #endif

@@ -19,16 +19,7 @@
 #include "req.h"
 #include "text.h"
 
-static const struct { const char *value, *vi, *en; } units[] = {
-	{ "months", "tháng", "months" },
-	{ "working_days", "ngày làm việc", "working days" },
-	{ "days", "ngày", "days" },
-};
-
-static const char *const weekdays_vi[8] = { "", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật" };
-static const char *const weekdays_en[8] = { "", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
-
-static const struct html_notice notices[] = {
+static const struct console_notice notices[] = {
 	{ "added", "Đã thêm ngày nghỉ lễ.", "The holiday was added." },
 	{ "corrected", "Đã sửa ngày nghỉ lễ.", "The holiday was corrected." },
 	{ "removed", "Đã bỏ ngày nghỉ lễ.", "The holiday was removed." },
@@ -114,7 +105,7 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		html_lit(b, "\"><td>");
 		html_text(b, PQgetvalue(res, i, HOLIDAY_DMY));
 		html_lit(b, " <small>");
-		html_text(b, wd >= 1 && wd <= 7 ? L(r, weekdays_vi[wd], weekdays_en[wd]) : "");
+		html_text(b, calendar_weekday(wd, r->lang));
 		html_lit(b, "</small></td><td>");
 		html_text(b, PQgetvalue(res, i, HOLIDAY_NAME));
 		html_lit(b, "</td><td>");
@@ -134,9 +125,9 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		html_form_begin(r, "/admin/calendar", "inline");
 		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"remove\"><input type=\"hidden\" name=\"day\" value=\"");
 		html_attr(b, PQgetvalue(res, i, HOLIDAY_DAY));
-		html_lit(b, "\"><button type=\"submit\" class=\"btn\">");
-		html_text(b, L(r, "Bỏ", "Remove"));
-		html_lit(b, "</button></form></td></tr>");
+		html_lit(b, "\">");
+		console_submit(r, "btn", "Bỏ", "Remove");
+		html_lit(b, "</td></tr>");
 	}
 	if (db_ok(res) && PQntuples(res) == 0) {
 		html_lit(b, "<tr><td colspan=\"4\" class=\"empty\">");
@@ -171,9 +162,8 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 	html_lit(r->out, " maxlength=\"200\" required></label>");
 	input(r, "f-source", "source", L(r, "Căn cứ", "Source"), f->source);
 	html_lit(r->out, " maxlength=\"1000\" size=\"50\"></label>");
-	html_lit(b, "<button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Lưu", "Save"));
-	html_lit(b, "</button></form></section>");
+	console_submit(r, "btn", "Lưu", "Save");
+	html_lit(b, "</section>");
 }
 
 static void
@@ -203,9 +193,7 @@ deadlines_section(struct req *r, const struct deadline_form *f)
 		html_lit(b, " — <strong>");
 		html_text(b, PQgetvalue(res, i, LEGAL_COUNT));
 		html_lit(b, " ");
-		for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++)
-			if (strcmp(units[u].value, PQgetvalue(res, i, LEGAL_UNIT)) == 0)
-				html_text(b, L(r, units[u].vi, units[u].en));
+		html_text(b, calendar_unit_label(PQgetvalue(res, i, LEGAL_UNIT), r->lang));
 		html_lit(b, "</strong> <small>(");
 		html_text(b, code);
 		html_lit(b, "; ");
@@ -239,22 +227,14 @@ deadlines_section(struct req *r, const struct deadline_form *f)
 		html_lit(b, "<label>");
 		html_text(b, L(r, "Đơn vị", "Unit"));
 		html_lit(b, "<select name=\"unit\">");
-		for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
-			html_lit(b, "<option value=\"");
-			html_attr(b, units[u].value);
-			if (strcmp(unit, units[u].value) == 0)
-				html_lit(b, "\" selected>");
-			else
-				html_lit(b, "\">");
-			html_text(b, L(r, units[u].vi, units[u].en));
-			html_lit(b, "</option>");
-		}
+		for (size_t u = 0; u < CALENDAR_NUNITS; u++)
+			console_option(r, calendar_units[u].value, L(r, calendar_units[u].vi, calendar_units[u].en),
+			    strcmp(unit, calendar_units[u].value) == 0);
 		html_lit(b, "</select></label>");
 		input(r, arena_printf(r->arena, "d-%s-source", code), "source", L(r, "Căn cứ", "Source"), source);
 		html_lit(r->out, " maxlength=\"1000\" size=\"50\" required></label>");
-		html_lit(b, "<button type=\"submit\" class=\"btn\">");
-		html_text(b, L(r, "Lưu", "Save"));
-		html_lit(b, "</button></form></details>");
+		console_submit(r, "btn", "Lưu", "Save");
+		html_lit(b, "</details>");
 	}
 	PQclear(res);
 	html_lit(b, "</section>");
@@ -265,8 +245,8 @@ static void
 calendar_page(struct req *r, int status, const char *year, const struct holiday_form *hf, const struct deadline_form *df)
 {
 	struct buf *b = r->out;
-	html_admin_page(r, status, L(r, "Lịch ngày nghỉ lễ và thời hạn", "Holidays and legal deadlines"));
-	html_admin_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
+	console_page(r, status, L(r, "Lịch ngày nghỉ lễ và thời hạn", "Holidays and legal deadlines"));
+	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	const char *end = calendar_end(r->arena, r->app->db);
 	if (end == NULL) {
 		http_error(r, 503, MSG__MAX);
@@ -279,7 +259,7 @@ calendar_page(struct req *r, int status, const char *year, const struct holiday_
 	deadline_calendar_notice(r, NULL, false);
 	holidays_section(r, year, hf);
 	deadlines_section(r, df);
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* The year the page shows: ?year= if valid, else the day's year, else this year. */
@@ -302,7 +282,7 @@ year_of(struct req *r, const char *day)
 static const char *
 posted_line(struct req *r, const char *name, size_t max)
 {
-	char *v = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, name)));
+	const char *v = console_posted(r, name);
 	return text_length(v) > max || strpbrk(v, "\r\n\t") ? NULL : v;
 }
 
@@ -310,7 +290,7 @@ posted_line(struct req *r, const char *name, size_t max)
 static void
 holiday_post(struct req *r, bool remove)
 {
-	struct holiday_form f = { .day = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, "day"))) };
+	struct holiday_form f = { .day = console_posted(r, "day") };
 	f.name = posted_line(r, "name", CALENDAR_NAME_MAX);
 	f.source = posted_line(r, "source", CALENDAR_SOURCE_MAX);
 	const char *old, *year = brief_date_ok(f.day) ? arena_strndup(r->arena, f.day, 4) : year_of(r, NULL);
@@ -361,7 +341,7 @@ deadline_post(struct req *r)
 	f.vi = posted_line(r, "description_vi", CALENDAR_DESCRIPTION_MAX);
 	f.en = posted_line(r, "description_en", CALENDAR_DESCRIPTION_MAX);
 	f.source = posted_line(r, "source", CALENDAR_SOURCE_MAX);
-	f.count = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, "count")));
+	f.count = console_posted(r, "count");
 	long max = strcmp(f.unit, "months") == 0 ? 120 : strcmp(f.unit, "working_days") == 0 ? 365 : strcmp(f.unit, "days") == 0 ? 3650 : 0;
 	size_t digits = strspn(f.count, "0123456789");
 	if (max == 0)

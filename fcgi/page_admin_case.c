@@ -11,6 +11,7 @@
 #include "db.h"
 #include "deadline.h"
 #include "dispute.h"
+#include "fmt.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
@@ -32,26 +33,13 @@ select_begin(struct req *r, const char *name, bool blank)
 		html_lit(b, "<option value=\"\">—</option>");
 }
 
-static void
-select_option(struct req *r, const char *value, const char *label, bool selected)
-{
-	if (selected)
-		html_lit(r->out, "<option selected value=\"");
-	else
-		html_lit(r->out, "<option value=\"");
-	html_attr(r->out, value);
-	html_lit(r->out, "\">");
-	html_text(r->out, label);
-	html_lit(r->out, "</option>");
-}
-
 /* A <select> of a vocabulary's values, `cur` selected; `blank` adds an empty first choice. */
 static void
 named_select(struct req *r, const char *name, const struct dispute_label *t, size_t n, const char *cur, bool blank)
 {
 	select_begin(r, name, blank);
 	for (size_t i = 0; i < n; i++)
-		select_option(r, t[i].value, L(r, t[i].vi, t[i].en), cur && strcmp(cur, t[i].value) == 0);
+		console_option(r, t[i].value, L(r, t[i].vi, t[i].en), cur && strcmp(cur, t[i].value) == 0);
 	html_lit(r->out, "</select>");
 }
 
@@ -64,58 +52,18 @@ choice_select(struct req *r, const char *name, const PGresult *res, const char *
 {
 	select_begin(r, name, blank);   /* the blank choice is first, so selected when nothing else is */
 	if (*cur && case_choice_row(res, cur) < 0)
-		select_option(r, cur, cur_label, true);
+		console_option(r, cur, cur_label, true);
 	for (int i = 0; res && db_ok(res) && i < PQntuples(res); i++)
-		select_option(r, PQgetvalue(res, i, CHOICE_ID), PQgetvalue(res, i, CHOICE_NAME),
+		console_option(r, PQgetvalue(res, i, CHOICE_ID), PQgetvalue(res, i, CHOICE_NAME),
 		    strcmp(cur, PQgetvalue(res, i, CHOICE_ID)) == 0);
 	html_lit(r->out, "</select>");
-}
-
-/* <h2>, in the request's language. */
-static void
-heading(struct req *r, const char *vi, const char *en)
-{
-	html_lit(r->out, "<h2>");
-	html_text(r->out, L(r, vi, en));
-	html_lit(r->out, "</h2>");
-}
-
-/* "12000000" → "12.000.000 đ". */
-static const char *
-vnd_text(struct arena *a, const char *digits)
-{
-	char out[64];
-	size_t n = strlen(digits), j = 0;
-	if (n == 0 || n > 30)
-		return digits;
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			out[j++] = '.';
-		out[j++] = digits[i];
-	}
-	out[j] = '\0';
-	return arena_printf(a, "%s đ", out);
-}
-
-/* "1234567" → "1,2 MiB"; "900" → "900 B". */
-static const char *
-size_text(struct arena *a, const char *bytes)
-{
-	double n = strtod(bytes, NULL);
-	if (n < 1024)
-		return arena_printf(a, "%s B", bytes);
-	const char *t = n < 1024 * 1024 ? arena_printf(a, "%.1f KiB", n / 1024) : arena_printf(a, "%.1f MiB", n / (1024 * 1024));
-	char *dot = strchr(t, '.');
-	if (dot)
-		*dot = ',';   /* Vietnamese decimal comma, as in vnd_text */
-	return t;
 }
 
 /* Opens a form field: <div class="field"> and the label of control f-ID; the caller closes the div. */
 static void
 field_label(struct req *r, const char *ident, const char *vi, const char *en)
 {
-	html_field_begin(r, arena_printf(r->arena, "f-%s", ident), L(r, vi, en), NULL, NULL);
+	console_field_begin(r, arena_printf(r->arena, "f-%s", ident), L(r, vi, en), NULL, NULL);
 }
 
 /* A form posting to /admin/cases/ID/ACTION. */
@@ -249,9 +197,9 @@ edit_section(struct req *r, const struct view *v)
 	field_label(r, "reason", "Lý do sửa (không bắt buộc)", "Why (optional)");
 	html_lit(b, "<textarea id=\"f-reason\" name=\"reason\" rows=\"2\" maxlength=\"1000\">");
 	html_text(b, typed(r, v, "edit", "reason", ""));
-	html_lit(b, "</textarea></div><button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Lưu thay đổi", "Save changes"));
-	html_lit(b, "</button></form></details>");
+	html_lit(b, "</textarea></div>");
+	console_submit(r, "btn primary", "Lưu thay đổi", "Save changes");
+	html_lit(b, "</details>");
 }
 
 /* Deadlines: computed in SQL from legal_deadline rows, each with its source. */
@@ -261,21 +209,18 @@ deadlines_section(struct req *r, const struct view *v)
 	struct buf *b = r->out;
 	enum { DL_VI, DL_EN, DL_DUE_YMD, DL_DUE, DL_SOURCE, DL_CURRENT, DL_CODE, DL_LEFT };
 	const char *p[1] = { v->id };
-	heading(r, "Thời hạn theo luật", "Legal deadlines");
+	console_heading(r, 2, NULL, "Thời hạn theo luật", "Legal deadlines");
 	PGresult *d = db_query(r->app->db,
 	    "SELECT description_vi, description_en, coalesce(to_char(due_on, 'YYYY-MM-DD'), ''), "
 	    "coalesce(to_char(due_on, 'DD/MM/YYYY'), ''), source, current, code, "
 	    "coalesce((due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, '') "
 	    "FROM case_deadlines($1::bigint)", 1, p);
-	html_lit(b, "<table class=\"queue\" id=\"deadlines\"><thead><tr><th scope=\"col\">");
-	html_text(b, L(r, "Thời hạn", "Deadline"));
-	html_lit(b, "</th><th scope=\"col\">");
-	html_text(b, L(r, "Ngày", "Date"));
-	html_lit(b, "</th><th scope=\"col\">");
-	html_text(b, L(r, "Còn (ngày)", "Days left"));
-	html_lit(b, "</th><th scope=\"col\">");
-	html_text(b, L(r, "Căn cứ", "Legal source"));
-	html_lit(b, "</th></tr></thead><tbody>");
+	html_lit(b, "<table class=\"queue\" id=\"deadlines\"><thead><tr>");
+	console_th(r, "Thời hạn", "Deadline");
+	console_th(r, "Ngày", "Date");
+	console_th(r, "Còn (ngày)", "Days left");
+	console_th(r, "Căn cứ", "Legal source");
+	html_lit(b, "</tr></thead><tbody>");
 	for (int i = 0; d && db_ok(d) && i < PQntuples(d); i++) {
 		bool current = PQgetvalue(d, i, DL_CURRENT)[0] == 't';
 		const char *due = PQgetvalue(d, i, DL_DUE);
@@ -317,12 +262,11 @@ totals_section(struct req *r, const struct view *v)
 		{ "Số tháng nợ", "Months owed", "months", k->computed_months, k->months, false },
 		{ "Số tiền nợ", "Amount owed", "amount", k->computed_amount, k->amount, true },
 	};
-	heading(r, "Số liệu", "Totals");
-	html_lit(b, "<table class=\"queue\" id=\"totals\"><thead><tr><th></th><th scope=\"col\">");
-	html_text(b, L(r, "Tính từ phản ánh", "From the reports"));
-	html_lit(b, "</th><th scope=\"col\">");
-	html_text(b, L(r, "Cán bộ hiệu chỉnh", "Corrected by an officer"));
-	html_lit(b, "</th></tr></thead><tbody>");
+	console_heading(r, 2, NULL, "Số liệu", "Totals");
+	html_lit(b, "<table class=\"queue\" id=\"totals\"><thead><tr><th></th>");
+	console_th(r, "Tính từ phản ánh", "From the reports");
+	console_th(r, "Cán bộ hiệu chỉnh", "Corrected by an officer");
+	html_lit(b, "</tr></thead><tbody>");
 	for (size_t i = 0; i < sizeof(tot) / sizeof(tot[0]); i++) {
 		const char *cv = tot[i].computed, *sv = k->totals_corrected ? tot[i].stored : "";
 		html_lit(b, "<tr><th scope=\"row\">");
@@ -332,13 +276,13 @@ totals_section(struct req *r, const struct view *v)
 		html_lit(b, "\" data-value=\"");
 		html_attr(b, cv);
 		html_lit(b, "\">");
-		html_text(b, tot[i].money ? vnd_text(r->arena, cv) : cv);
+		html_text(b, tot[i].money ? fmt_money_digits(r->arena, cv) : cv);
 		html_lit(b, "</td><td id=\"stored-");
 		html_attr(b, tot[i].name);
 		html_lit(b, "\" data-value=\"");
 		html_attr(b, sv);
 		html_lit(b, "\">");
-		html_text(b, *sv ? (tot[i].money ? vnd_text(r->arena, sv) : sv) : "—");
+		html_text(b, *sv ? (tot[i].money ? fmt_money_digits(r->arena, sv) : sv) : "—");
 		html_lit(b, "</td></tr>");
 	}
 	html_lit(b, "</tbody></table>");
@@ -354,9 +298,7 @@ totals_section(struct req *r, const struct view *v)
 		html_attr(b, typed(r, v, "totals", tot[i].name, k->totals_corrected ? tot[i].stored : tot[i].computed));
 		html_lit(b, "\"></label> ");
 	}
-	html_lit(b, "<button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Lưu số liệu hiệu chỉnh", "Save corrected totals"));
-	html_lit(b, "</button></form>");
+	console_submit(r, "btn", "Lưu số liệu hiệu chỉnh", "Save corrected totals");
 }
 
 /* The reports linked to the case, and the form that links one more. */
@@ -366,7 +308,7 @@ linked_section(struct req *r, const struct view *v)
 	struct buf *b = r->out;
 	enum { LINKED_ID, LINKED_FORM, LINKED_RECEIVED };
 	const char *p[1] = { v->id };
-	heading(r, "Phản ánh liên quan", "Linked reports");
+	console_heading(r, 2, NULL, "Phản ánh liên quan", "Linked reports");
 	PGresult *ls = db_query(r->app->db,
 	    "SELECT s.id, s.form_id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') "
 	    "FROM case_submission cs JOIN submission s ON s.id = cs.submission_id "
@@ -393,9 +335,8 @@ linked_section(struct req *r, const struct view *v)
 	html_text(b, L(r, "Số phản ánh cùng nơi làm việc", "Report number from the same workplace"));
 	html_lit(b, " <input inputmode=\"numeric\" name=\"submission\" value=\"");
 	html_attr(b, typed(r, v, "link", "submission", ""));
-	html_lit(b, "\"></label> <button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Liên kết", "Link"));
-	html_lit(b, "</button></form>");
+	html_lit(b, "\"></label> ");
+	console_submit(r, "btn", "Liên kết", "Link");
 }
 
 /* One row of the documents table: a download link while the bytes are
@@ -426,7 +367,7 @@ attachment_row(struct req *r, const PGresult *at, int i)
 	html_lit(b, "</td><td data-bytes=\"");
 	html_attr(b, PQgetvalue(at, i, AT_SIZE));
 	html_lit(b, "\">");
-	html_text(b, size_text(r->arena, PQgetvalue(at, i, AT_SIZE)));
+	html_text(b, fmt_bytes(r->arena, PQgetvalue(at, i, AT_SIZE)));
 	html_lit(b, "</td><td>");
 	html_text(b, PQgetvalue(at, i, AT_ADDED));
 	html_lit(b, "</td><td>");
@@ -453,7 +394,7 @@ attachments_section(struct req *r, const struct view *v)
 	    "coalesce(nullif(o.display_name, ''), o.username, ''), encode(a.sha256, 'hex'), "
 	    "coalesce(to_char(a.purged_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY'), '') "
 	    "FROM case_attachment a LEFT JOIN officer o ON o.id = a.officer_id WHERE a.case_id = $1::bigint ORDER BY a.created_at, a.id", 1, p);
-	heading(r, "Tài liệu đính kèm", "Documents");
+	console_heading(r, 2, NULL, "Tài liệu đính kèm", "Documents");
 	if (at == NULL || !db_ok(at) || PQntuples(at) == 0) {
 		html_lit(b, "<p class=\"empty\" id=\"no-attachments\">");
 		html_text(b, L(r, "Chưa có tài liệu nào.", "No documents yet."));
@@ -464,11 +405,8 @@ attachments_section(struct req *r, const struct view *v)
 			{ "Cán bộ", "Officer" }, { "SHA-256", "SHA-256" },
 		};
 		html_lit(b, "<table class=\"queue\" id=\"attachments\"><thead><tr>");
-		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-			html_lit(b, "<th scope=\"col\">");
-			html_text(b, L(r, cols[i][0], cols[i][1]));
-			html_lit(b, "</th>");
-		}
+		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+			console_th(r, cols[i][0], cols[i][1]);
 		html_lit(b, "</tr></thead><tbody>");
 		for (int i = 0; i < PQntuples(at); i++)
 			attachment_row(r, at, i);
@@ -492,9 +430,8 @@ attachments_section(struct req *r, const struct view *v)
 	html_text(b, L(r, "Ghi chú về tài liệu", "Note on the document"));
 	html_lit(b, "</label><textarea id=\"f-attach-note\" name=\"note\" rows=\"2\" maxlength=\"4000\">");
 	html_text(b, typed(r, v, "attach", "note", ""));
-	html_lit(b, "</textarea></div><button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Tải lên", "Upload"));
-	html_lit(b, "</button></form>");
+	html_lit(b, "</textarea></div>");
+	console_submit(r, "btn", "Tải lên", "Upload");
 }
 
 /* Stage change with its date and a note; closing needs an outcome. */
@@ -504,7 +441,7 @@ stage_section(struct req *r, const struct view *v)
 	struct buf *b = r->out;
 	if (!v->can_change)
 		return;
-	heading(r, "Chuyển giai đoạn", "Change the stage");
+	console_heading(r, 2, NULL, "Chuyển giai đoạn", "Change the stage");
 	action_form_begin(r, v->id, "stage", NULL);
 	html_lit(b, "<div class=\"field\"><label for=\"f-stage\">");
 	html_text(b, L(r, "Giai đoạn mới", "New stage"));
@@ -522,9 +459,8 @@ stage_section(struct req *r, const struct view *v)
 	html_text(b, L(r, "Ghi chú", "Note"));
 	html_lit(b, "</label><textarea id=\"f-stage-note\" name=\"note\" rows=\"2\" maxlength=\"4000\">");
 	html_text(b, typed(r, v, "stage", "note", ""));
-	html_lit(b, "</textarea></div><button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Chuyển giai đoạn", "Change the stage"));
-	html_lit(b, "</button></form>");
+	html_lit(b, "</textarea></div>");
+	console_submit(r, "btn primary", "Chuyển giai đoạn", "Change the stage");
 }
 
 enum event_col { EV_KIND, EV_FROM, EV_TO, EV_NOTE, EV_ON, EV_AT, EV_OFFICER, EV_ATTACHMENT, EV_FILENAME, EV_PURGED };
@@ -573,7 +509,7 @@ history_section(struct req *r, const struct view *v)
 {
 	struct buf *b = r->out;
 	const char *p[1] = { v->id };
-	heading(r, "Diễn biến", "History");
+	console_heading(r, 2, NULL, "Diễn biến", "History");
 	PGresult *ev = db_query(r->app->db,
 	    "SELECT e.kind, coalesce(e.from_stage, ''), coalesce(e.to_stage, ''), e.note, to_char(e.on_date, 'DD/MM/YYYY'), "
 	    "to_char(e.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), coalesce(nullif(o.display_name, ''), o.username, ''), "
@@ -604,9 +540,8 @@ history_section(struct req *r, const struct view *v)
 	html_text(b, L(r, "Thêm ghi chú", "Add a note"));
 	html_lit(b, "</label><textarea id=\"f-note\" name=\"note\" rows=\"3\" maxlength=\"4000\" required>");
 	html_text(b, typed(r, v, "note", "note", ""));
-	html_lit(b, "</textarea></div><button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Lưu ghi chú", "Save note"));
-	html_lit(b, "</button></form>");
+	html_lit(b, "</textarea></div>");
+	console_submit(r, "btn", "Lưu ghi chú", "Save note");
 }
 
 /* The case page with `status`, `problem` above it when not NULL, and the
@@ -618,11 +553,8 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 {
 	struct buf *b = r->out;
 	struct case_row k;
-	switch (case_load(r->arena, r->app->db, id, r->officer->unit_path, &k)) {
-	case FOUND: break;
-	case MISSING: http_error(r, 404, MSG__MAX); return;
-	default: http_error(r, 503, MSG__MAX); return;
-	}
+	if (!console_found(r, case_load(r->arena, r->app->db, id, r->officer->unit_path, &k)))
+		return;
 	bool can_act = r->officer->role >= ROLE_OFFICER;
 	/* stage, totals, links and edits write the case row, which row-level
 	 * security lets only the handling unit's subtree write (sql/009);
@@ -631,17 +563,12 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 	const char *title = arena_printf(r->arena, "#%s %s", id, k.title);
 	buf_reset(b);
 	r->status = status;
-	html_admin_begin(r, title);
-	html_lit(b, "<p><a href=\"/admin/cases\">");
-	html_text(b, L(r, "← Vụ việc", "← Cases"));
-	html_lit(b, "</a></p><h1 id=\"case-title\">");
+	console_begin(r, title);
+	console_back(r, "/admin/cases", "← Vụ việc", "← Cases");
+	html_lit(b, "<h1 id=\"case-title\">");
 	html_text(b, title);
 	html_lit(b, "</h1>");
-	if (problem) {
-		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"problem\">");
-		html_text(b, problem);
-		html_lit(b, "</p>");
-	}
+	console_alert(r, problem);
 	facts_section(r, &v);
 	if (can_act)
 		edit_section(r, &v);
@@ -651,7 +578,7 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 	attachments_section(r, &v);
 	stage_section(r, &v);
 	history_section(r, &v);
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* GET /admin/cases/ID: the case page. */

@@ -11,13 +11,12 @@
 #include "case.h"
 #include "db.h"
 #include "document.h"
+#include "fmt.h"
 #include "http.h"
 #include "i18n.h"
-#include "log.h"
 #include "multipart.h"
 #include "page_admin.h"
 #include "req.h"
-#include "text.h"
 
 /* Why `f` cannot be stored (with *status 400 or 413), or NULL when
  * document_check() took it: *data, *len and *mime are then what to store.
@@ -34,7 +33,7 @@ upload_problem(struct req *r, const struct mp_part *f, const char *note, const c
 		    "The file name has characters that cannot be read (not UTF-8). Rename the file and choose it again.");
 	if (note == NULL)
 		return L(r, "Ghi chú quá dài (tối đa 4000 ký tự).", "The note is too long (4000 characters at most).");
-	if (*on && !case_date_valid(on))
+	if (*on && !fmt_is_date(on))
 		return L(r, "Ngày không hợp lệ.", "The date is not a valid date.");
 	switch (document_check(r->arena, (const unsigned char *)f->data, f->len, data, len, mime)) {
 	case DOCUMENT_OK:
@@ -73,14 +72,10 @@ page_admin_case_upload(struct req *r)
 	enum { INS_ID };
 	const char *id = r->id[0];
 	struct case_lock lk;
-	switch (case_lock(r->arena, r->app->db, id, r->officer->unit_path, &lk)) {
-	case FOUND: break;
-	case MISSING: http_error(r, 404, MSG__MAX); return;
-	default: http_error(r, 503, MSG__MAX); return;
-	}
+	if (!console_found(r, case_lock(r->arena, r->app->db, id, r->officer->unit_path, &lk)))
+		return;
 	const struct mp_part *f = multipart_get(r->files, "file");
-	char *typed_note = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, "note")));
-	const char *note = text_length(typed_note) <= 4000 ? typed_note : NULL, *on = kv_get_or_empty(&r->form, "on_date");
+	const char *note = console_posted_max(r, "note", 4000), *on = kv_get_or_empty(&r->form, "on_date");
 	const unsigned char *data = NULL;
 	size_t len = 0;
 	const char *mime = NULL;
@@ -103,28 +98,26 @@ page_admin_case_upload(struct req *r)
 	const char *params[7] = { id, name, mime, size, (const char *)sha, (const char *)data, r->officer->id };
 	const int lengths[7] = { 0, 0, 0, 0, sizeof(sha), (int)len, 0 };
 	const int binary[7] = { 0, 0, 0, 0, 1, 1, 0 };
-	PGresult *ins = name ? db_run(r->app->db, STMT_CASE_ATTACHMENT_INSERT, params, lengths, binary) : NULL;
-	bool ok = ins && db_ok(ins) && PQntuples(ins) == 1;
-	if (!ok && ins)
-		log_warn("case attachment insert: %s", PQresultErrorMessage(ins));
-	const char *aid = ok ? arena_strdup(r->arena, PQgetvalue(ins, 0, INS_ID)) : NULL;
-	PQclear(ins);
-	if (!ok) {
-		http_error(r, ins || name == NULL ? 500 : 503, MSG__MAX);
+	if (name == NULL) {
+		http_error(r, 500, MSG__MAX);
 		return;
 	}
+	PGresult *ins = db_run(r->app->db, STMT_CASE_ATTACHMENT_INSERT, params, lengths, binary);
+	if (ins == NULL || !db_ok(ins) || PQntuples(ins) != 1) {
+		console_db_failed(r, ins, "case attachment insert");
+		return;
+	}
+	const char *aid = arena_strdup(r->arena, PQgetvalue(ins, 0, INS_ID));
+	PQclear(ins);
 	const char *e[5] = { id, r->officer->id, note, *on ? on : NULL, aid };
 	PGresult *ev = db_query(r->app->db, "INSERT INTO case_event (case_id, kind, officer_id, note, on_date, attachment_id) "
 	    "VALUES ($1::bigint, 'attachment', $2::bigint, $3, coalesce($4::date, (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date), "
 	    "$5::bigint)", 5, e);
-	ok = ev && db_ok(ev);
-	if (!ok && ev)
-		log_warn("case attachment event: %s", PQresultErrorMessage(ev));
-	PQclear(ev);
-	if (!ok) {
-		http_error(r, ev ? 500 : 503, MSG__MAX);
+	if (ev == NULL || !db_ok(ev)) {
+		console_db_failed(r, ev, "case attachment event");
 		return;
 	}
+	PQclear(ev);
 	audit_officer(r, "case.attach", arena_printf(r->arena, "case:%s", id),
 	    arena_printf(r->arena, "attachment:%s sha256:%s %s", aid, hex, name));
 	http_redirect(r, arena_printf(r->arena, "/admin/cases/%s#attachments", id));

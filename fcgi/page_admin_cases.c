@@ -12,24 +12,16 @@
 #include "db.h"
 #include "deadline.h"
 #include "dispute.h"
+#include "fmt.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
-#include "log.h"
 #include "page_admin.h"
 #include "req.h"
 #include "text.h"
 
 #define CASE_ROWS 200
-
-/* A posted text, trimmed; NULL when longer than max_chars. */
-static const char *
-posted(struct req *r, const char *name, size_t max_chars)
-{
-	char *t = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, name)));
-	return text_length(t) <= max_chars ? t : NULL;
-}
 
 static bool
 dispute_valid(const struct dispute_label *t, size_t n, const char *value)
@@ -87,10 +79,7 @@ page_admin_cases(struct req *r)
 		http_error(r, 503, MSG__MAX);
 		return;
 	}
-	html_admin_begin(r, L(r, "Vụ việc", "Cases"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Vụ việc", "Cases"));
-	html_lit(b, "</h1>");
+	console_page(r, 200, L(r, "Vụ việc", "Cases"));
 	cases_deadline_panel(r);
 	html_lit(b, "<p>");
 	html_text(b, L(r, "Tạo vụ việc từ một phản ánh: mở phản ánh rồi chọn «Tạo vụ việc».",
@@ -106,18 +95,15 @@ page_admin_cases(struct req *r)
 			{ "Nơi làm việc", "Workplace" }, { "Hạn kế tiếp", "Next deadline" }, { "Phụ trách", "Assignee" },
 		};
 		html_lit(b, "<table class=\"queue\" id=\"cases\"><thead><tr>");
-		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-			html_lit(b, "<th scope=\"col\">");
-			html_text(b, L(r, cols[i][0], cols[i][1]));
-			html_lit(b, "</th>");
-		}
+		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+			console_th(r, cols[i][0], cols[i][1]);
 		html_lit(b, "</tr></thead><tbody>");
 		for (int i = 0; i < PQntuples(res) && i < CASE_ROWS; i++)
 			case_list_row(r, res, i);
 		html_lit(b, "</tbody></table>");
 	}
 	PQclear(res);
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* The checks a case's own fields pass at creation and at every edit: a
@@ -131,7 +117,7 @@ case_fields_problem(struct req *r, const char *title, const char *kind, const ch
 		return L(r, "Cần tên vụ việc (tối đa 200 ký tự).", "A title is needed (200 characters at most).");
 	if (!dispute_valid(dispute_kinds, DISPUTE_NKINDS, kind) || !dispute_valid(dispute_scopes, DISPUTE_NSCOPES, scope))
 		return L(r, "Loại hoặc phạm vi tranh chấp không hợp lệ.", "Unknown kind or dispute scope.");
-	if (*known && !case_date_valid(known))
+	if (*known && !fmt_is_date(known))
 		return L(r, "Ngày phát hiện vi phạm không hợp lệ.", "The discovery date is not a valid date.");
 	return NULL;
 }
@@ -147,17 +133,8 @@ new_page(struct req *r, int status, const struct source *s, const char *title, c
     const char *known, const char *problem)
 {
 	struct buf *b = r->out;
-	buf_reset(b);
-	r->status = status;
-	html_admin_begin(r, L(r, "Tạo vụ việc", "Create a case"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Tạo vụ việc", "Create a case"));
-	html_lit(b, "</h1>");
-	if (problem) {
-		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"problem\">");
-		html_text(b, problem);
-		html_lit(b, "</p>");
-	}
+	console_page(r, status, L(r, "Tạo vụ việc", "Create a case"));
+	console_alert(r, problem);
 	html_lit(b, "<p>");
 	html_text(b, L(r, "Từ phản ánh", "From report"));
 	html_lit(b, " <a href=\"/admin/s/");
@@ -172,10 +149,8 @@ new_page(struct req *r, int status, const struct source *s, const char *title, c
 	html_attr(b, s->from);
 	html_lit(b, "\">");
 	case_fields(r, title, kind, scope, known);
-	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Tạo vụ việc", "Create the case"));
-	html_lit(b, "</button></form>");
-	html_admin_end(r);
+	console_submit(r, "btn primary", "Tạo vụ việc", "Create the case");
+	console_end(r);
 }
 
 /* Reads the report `from` (?from= or the posted field) if the officer's
@@ -184,7 +159,7 @@ static bool
 source_load(struct req *r, const char *from, struct source *s)
 {
 	enum { SRC_FORM, SRC_WORKPLACE, SRC_WORKPLACE_ID, SRC_RECEIVED };
-	if (!case_count_valid(from, 18)) {
+	if (!fmt_is_id(from)) {
 		http_error(r, 404, MSG__MAX);
 		return false;
 	}
@@ -226,14 +201,12 @@ page_admin_case_new(struct req *r)
 static bool
 step(struct req *r, PGresult *res)
 {
-	bool ok = res != NULL && db_ok(res);
-	if (!ok) {
-		if (res)
-			log_warn("case action: %s", PQresultErrorMessage(res));
-		http_error(r, res ? 500 : 503, MSG__MAX);
+	if (res == NULL || !db_ok(res)) {
+		console_db_failed(r, res, "case action");
+		return false;
 	}
 	PQclear(res);
-	return ok;
+	return true;
 }
 
 /* POST /admin/cases/new (role officer): creates the case, links the
@@ -245,7 +218,7 @@ page_admin_case_create(struct req *r)
 	struct source s;
 	if (!source_load(r, kv_get_or_empty(&r->form, "from"), &s))
 		return;
-	const char *title = posted(r, "title", 200), *kind = kv_get_or_empty(&r->form, "kind");
+	const char *title = console_posted_max(r, "title", 200), *kind = kv_get_or_empty(&r->form, "kind");
 	const char *scope = kv_get_or_empty(&r->form, "scope"), *known = kv_get_or_empty(&r->form, "violation_known_on");
 	const char *problem = case_fields_problem(r, title, kind, scope, known);
 	if (problem) {
@@ -257,10 +230,7 @@ page_admin_case_create(struct req *r)
 	    "INSERT INTO dispute_case (unit_id, workplace_id, kind, scope, title, assignee_id, violation_known_on) "
 	    "VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6::bigint, $7::date) RETURNING id", 7, q);
 	if (ins == NULL || !db_ok(ins) || PQntuples(ins) != 1) {
-		if (ins)
-			log_warn("case create: %s", PQresultErrorMessage(ins));
-		PQclear(ins);
-		http_error(r, ins ? 500 : 503, MSG__MAX);
+		console_db_failed(r, ins, "case create");
 		return;
 	}
 	const char *id = arena_strdup(r->arena, PQgetvalue(ins, 0, NEW_ID));
@@ -324,11 +294,8 @@ case_edit(struct req *r, const char *id, const struct case_lock *lk)
 {
 	(void)lk;
 	struct case_row old;
-	switch (case_load(r->arena, r->app->db, id, r->officer->unit_path, &old)) {
-	case FOUND: break;
-	case MISSING: http_error(r, 500, MSG__MAX); return false;   /* it was locked a moment ago */
-	default: http_error(r, 503, MSG__MAX); return false;
-	}
+	if (!console_found(r, case_load(r->arena, r->app->db, id, r->officer->unit_path, &old)))
+		return false;   /* locked a moment ago, so only if the database went away */
 	if (strcmp(old.version, kv_get_or_empty(&r->form, "version")) != 0) {
 		case_page(r, id, 409, L(r, "Vụ việc vừa được người khác thay đổi sau khi bạn mở trang. Thông tin hiện tại ở trên; "
 		    "những gì bạn gõ vẫn còn trong biểu mẫu: kiểm tra rồi bấm Lưu lần nữa.",
@@ -336,10 +303,10 @@ case_edit(struct req *r, const char *id, const struct case_lock *lk)
 		    "in the form: check it and save again."), "edit");
 		return false;
 	}
-	const char *title = posted(r, "title", 200), *kind = kv_get_or_empty(&r->form, "kind");
+	const char *title = console_posted_max(r, "title", 200), *kind = kv_get_or_empty(&r->form, "kind");
 	const char *scope = kv_get_or_empty(&r->form, "scope"), *known = kv_get_or_empty(&r->form, "violation_known_on");
 	const char *assignee = kv_get_or_empty(&r->form, "assignee"), *unit = kv_get_or_empty(&r->form, "unit");
-	const char *reason = posted(r, "reason", 1000), *assignee_name = old.assignee_name, *unit_name = old.unit_name;
+	const char *reason = console_posted_max(r, "reason", 1000), *assignee_name = old.assignee_name, *unit_name = old.unit_name;
 	const char *problem = case_fields_problem(r, title, kind, scope, known);
 	if (problem == NULL && reason == NULL)
 		problem = L(r, "Lý do quá dài (tối đa 1000 ký tự).", "The reason is too long (1000 characters at most).");
@@ -396,7 +363,7 @@ stage_problem(struct req *r, const char *old_stage, const char *st, const char *
 		return L(r, "Giai đoạn không hợp lệ.", "Unknown stage.");
 	if (strcmp(st, old_stage) == 0)
 		return L(r, "Vụ việc đã ở giai đoạn này.", "The case is already at this stage.");
-	if (*on && !case_date_valid(on))
+	if (*on && !fmt_is_date(on))
 		return L(r, "Ngày chuyển không hợp lệ.", "The date of the change is not a valid date.");
 	if (closing && !dispute_valid(dispute_outcomes, DISPUTE_NOUTCOMES, outcome))
 		return L(r, "Kết thúc vụ việc cần ghi kết quả.", "Closing a case needs an outcome.");
@@ -412,7 +379,7 @@ static bool
 case_stage(struct req *r, const char *id, const struct case_lock *lk)
 {
 	const char *st = kv_get_or_empty(&r->form, "stage"), *on = kv_get_or_empty(&r->form, "on_date");
-	const char *outcome = kv_get_or_empty(&r->form, "outcome"), *note = posted(r, "note", 4000);
+	const char *outcome = kv_get_or_empty(&r->form, "outcome"), *note = console_posted_max(r, "note", 4000);
 	const char *problem = stage_problem(r, lk->stage, st, on, outcome, note);
 	bool closing = strcmp(st, "closed") == 0;
 	if (problem) {
@@ -438,11 +405,11 @@ static bool
 case_link(struct req *r, const char *id, const struct case_lock *lk)
 {
 	enum { LINK_DUPLICATE };
-	const char *sub = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, "submission")));
+	const char *sub = console_posted(r, "submission");
 	if (*sub == '#')
 		sub++;
 	const char *q[4] = { sub, r->officer->unit_path, lk->workplace_id, id };
-	PGresult *s = case_count_valid(sub, 18) ? db_query(r->app->db,
+	PGresult *s = fmt_is_id(sub) ? db_query(r->app->db,
 	    "SELECT EXISTS (SELECT 1 FROM case_submission WHERE case_id = $4::bigint AND submission_id = s.id) "
 	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "WHERE s.id = $1::bigint AND u.path LIKE $2 || '%' AND s.workplace_id = $3::bigint", 4, q) : NULL;
@@ -472,10 +439,10 @@ static bool
 case_totals(struct req *r, const char *id, const struct case_lock *lk)
 {
 	(void)lk;
-	const char *w = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, "workers")));
-	const char *m = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, "months")));
-	const char *a = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, "amount")));
-	if (!case_count_valid(w, 7) || !case_count_valid(m, 4) || !case_count_valid(a, 15)) {
+	const char *w = console_posted(r, "workers");
+	const char *m = console_posted(r, "months");
+	const char *a = console_posted(r, "amount");
+	if (!fmt_is_digits(w, 7) || !fmt_is_digits(m, 4) || !fmt_is_digits(a, 15)) {
 		case_page(r, id, 400, L(r, "Số liệu phải là số nguyên không âm.", "Totals must be whole numbers, zero or more."), "totals");
 		return false;
 	}
@@ -496,7 +463,7 @@ static bool
 case_note(struct req *r, const char *id, const struct case_lock *lk)
 {
 	(void)lk;
-	const char *note = posted(r, "note", 4000);
+	const char *note = console_posted_max(r, "note", 4000);
 	if (note == NULL || *note == '\0') {
 		case_page(r, id, 400, L(r, "Ghi chú trống hoặc quá dài (tối đa 4000 ký tự).", "Empty or too long (4000 characters at most)."),
 		    "note");
@@ -530,11 +497,8 @@ case_action(struct req *r, const char *name)
 {
 	const char *id = r->id[0];
 	struct case_lock lk;
-	switch (case_lock(r->arena, r->app->db, id, r->officer->unit_path, &lk)) {
-	case FOUND: break;
-	case MISSING: http_error(r, 404, MSG__MAX); return;
-	default: http_error(r, 503, MSG__MAX); return;
-	}
+	if (!console_found(r, case_lock(r->arena, r->app->db, id, r->officer->unit_path, &lk)))
+		return;
 	/* only notes may be added to a case a unit above handles: the rest
 	 * writes the case row, which row-level security keeps to that unit */
 	if (!lk.handled_here && strcmp(name, "note") != 0) {

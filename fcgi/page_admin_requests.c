@@ -12,6 +12,7 @@
 #include "deadline.h"
 #include "html.h"
 #include "http.h"
+#include "fmt.h"
 #include "i18n.h"
 #include "page_admin.h"
 #include "privacy.h"
@@ -20,21 +21,8 @@
 
 #define CORRECTION_MAX 2000   /* characters of a correction note (a report note holds 4000) */
 
-static const struct { const char *value, *vi, *en; } kinds[] = {
-	{ "access", "Xem dữ liệu", "Access" },
-	{ "correct", "Chỉnh sửa", "Correction" },
-	{ "delete", "Xóa", "Deletion" },
-};
-
-static const struct { const char *value, *vi, *en; } statuses[] = {
-	{ "received", "Mới nhận", "Received" },
-	{ "acknowledged", "Đã xác nhận", "Acknowledged" },
-	{ "done", "Đã xong", "Done" },
-	{ "refused", "Từ chối", "Refused" },
-};
-
 /* What a finished action says on the page it redirects to (?done=KEY). */
-static const struct html_notice notices[] = {
+static const struct console_notice notices[] = {
 	{ "added", "Đã ghi nhận yêu cầu. Hãy xác nhận với người yêu cầu trước hạn ghi trong bảng.",
 	  "The request is recorded. Acknowledge it to the person before the day shown." },
 	{ "ack", "Đã ghi nhận việc xác nhận yêu cầu.", "The request is marked acknowledged." },
@@ -46,37 +34,15 @@ static const struct html_notice notices[] = {
 	  "The correction is recorded as an internal note on the report." },
 };
 
-/* The person's word for a kind (kind true) or a status value. */
-static const char *
-label_of(const struct req *r, const char *value, bool kind)
-{
-	for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(kinds[i].value, value) == 0)
-			return L(r, kinds[i].vi, kinds[i].en);
-	for (size_t i = 0; !kind && i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (strcmp(statuses[i].value, value) == 0)
-			return L(r, statuses[i].vi, statuses[i].en);
-	return value;
-}
-
-/* YYYY-MM-DD → DD/MM/YYYY (arena); anything else as it is. */
-static const char *
-dmy(const struct req *r, const char *ymd)
-{
-	if (strlen(ymd) < 10 || ymd[4] != '-')
-		return ymd;
-	return arena_printf(r->arena, "%.2s/%.2s/%.4s%s", ymd + 8, ymd + 5, ymd, ymd + 10);
-}
-
 /* A posted text, trimmed, kept as typed; *error set when it is longer
  * than max characters (the dispatcher already refused bad UTF-8 and
  * control characters). */
 static const char *
 posted(struct req *r, const char *name, size_t max, const char **error)
 {
-	char *v = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, name)));
+	const char *v = console_posted(r, name);
 	if (text_length(v) > max)
-		*error = arena_printf(r->arena, r->lang == LANG_EN ? "At most %zu characters." : "Tối đa %zu ký tự.", max);
+		*error = console_too_long(r, max);
 	return v;
 }
 
@@ -100,42 +66,35 @@ add_form_render(struct req *r, const struct add_form *f)
 	html_lit(b, "</p>");
 	html_form_begin(r, "/admin/requests", "stack");
 	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"add\">");
-	html_field_begin(r, "f-kind", L(r, "Loại yêu cầu", "Kind of request"), NULL, f->e_kind);
+	console_field_begin(r, "f-kind", L(r, "Loại yêu cầu", "Kind of request"), NULL, f->e_kind);
 	html_lit(b, "<select id=\"f-kind\" name=\"kind\"");
-	html_field_invalid(r, "f-kind", f->e_kind);
+	console_field_invalid(r, "f-kind", f->e_kind);
 	html_lit(b, ">");
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		html_lit(b, "<option value=\"");
-		html_attr(b, kinds[i].value);
-		if (strcmp(f->kind, kinds[i].value) == 0)
-			html_lit(b, "\" selected>");
-		else
-			html_lit(b, "\">");
-		html_text(b, L(r, kinds[i].vi, kinds[i].en));
-		html_lit(b, "</option>");
-	}
+	for (size_t i = 0; i < PRIVACY_NKINDS; i++)
+		console_option(r, privacy_kinds[i].value, L(r, privacy_kinds[i].vi, privacy_kinds[i].en),
+		    strcmp(f->kind, privacy_kinds[i].value) == 0);
 	html_lit(b, "</select></div>");
-	html_field_begin(r, "f-receipt", L(r, "Mã biên nhận", "Receipt code"), NULL, f->e_receipt);
+	console_field_begin(r, "f-receipt", L(r, "Mã biên nhận", "Receipt code"), NULL, f->e_receipt);
 	html_lit(b, "<input id=\"f-receipt\" name=\"receipt\" inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"40\"");
-	html_field_invalid(r, "f-receipt", f->e_receipt);
+	console_field_invalid(r, "f-receipt", f->e_receipt);
 	html_lit(b, " value=\"");
 	html_attr(b, f->receipt);
 	html_lit(b, "\"></div>");
-	html_field_begin(r, "f-subject", L(r, "Hoặc: mô tả người yêu cầu (khi không có mã)", "Or: who the person is (without a receipt)"), NULL,
+	console_field_begin(r, "f-subject", L(r, "Hoặc: mô tả người yêu cầu (khi không có mã)", "Or: who the person is (without a receipt)"), NULL,
 	    f->e_subject);
 	html_lit(b, "<textarea id=\"f-subject\" name=\"subject\" rows=\"2\" maxlength=\"500\"");
-	html_field_invalid(r, "f-subject", f->e_subject);
+	console_field_invalid(r, "f-subject", f->e_subject);
 	html_lit(b, ">");
 	html_text(b, f->subject);
 	html_lit(b, "</textarea></div>");
-	html_field_begin(r, "f-note", L(r, "Ghi chú", "Note"), NULL, f->e_note);
+	console_field_begin(r, "f-note", L(r, "Ghi chú", "Note"), NULL, f->e_note);
 	html_lit(b, "<textarea id=\"f-note\" name=\"note\" rows=\"2\" maxlength=\"2000\"");
-	html_field_invalid(r, "f-note", f->e_note);
+	console_field_invalid(r, "f-note", f->e_note);
 	html_lit(b, ">");
 	html_text(b, f->note);
-	html_lit(b, "</textarea></div><button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Ghi nhận", "Record"));
-	html_lit(b, "</button></form></section>");
+	html_lit(b, "</textarea></div>");
+	console_submit(r, "btn", "Ghi nhận", "Record");
+	html_lit(b, "</section>");
 }
 
 /* The list of requests the admin's transaction sees, open ones first,
@@ -144,12 +103,12 @@ static void
 list_page(struct req *r, int status, const struct add_form *f)
 {
 	struct buf *b = r->out;
-	html_admin_page(r, status, L(r, "Yêu cầu về dữ liệu cá nhân", "Data-subject requests"));
+	console_page(r, status, L(r, "Yêu cầu về dữ liệu cá nhân", "Data-subject requests"));
 	html_lit(b, "<p class=\"hint\">");
 	html_text(b, L(r, "Luật 91/2025/QH15, Nghị định 356/2025: xác nhận đã nhận yêu cầu trong 2 ngày làm việc.",
 	    "Law 91/2025/QH15, Decree 356/2025: acknowledge a request within 2 working days."));
 	html_lit(b, "</p>");
-	html_admin_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
+	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	PGresult *res = privacy_request_list(r->app->db, NULL);
 	if (!db_ok(res)) {
 		PQclear(res);
@@ -195,13 +154,13 @@ list_page(struct req *r, int status, const struct add_form *f)
 		html_lit(b, "\">#");
 		html_text(b, PQgetvalue(res, i, REQUEST_ID));
 		html_lit(b, "</a></td><td>");
-		html_text(b, label_of(r, PQgetvalue(res, i, REQUEST_KIND), true));
+		html_text(b, privacy_label(privacy_kinds, PRIVACY_NKINDS, PQgetvalue(res, i, REQUEST_KIND), r->lang));
 		html_lit(b, "</td><td>");
-		html_text(b, label_of(r, PQgetvalue(res, i, REQUEST_STATUS), false));
+		html_text(b, privacy_label(privacy_statuses, PRIVACY_NSTATUSES, PQgetvalue(res, i, REQUEST_STATUS), r->lang));
 		html_lit(b, "</td><td>");
-		html_text(b, dmy(r, PQgetvalue(res, i, REQUEST_RECEIVED)));
+		html_text(b, fmt_dmy(r->arena, PQgetvalue(res, i, REQUEST_RECEIVED)));
 		html_lit(b, "</td><td>");
-		html_text(b, dmy(r, PQgetvalue(res, i, REQUEST_ACK_BY)));
+		html_text(b, fmt_dmy(r->arena, PQgetvalue(res, i, REQUEST_ACK_BY)));
 		if (late) {
 			html_lit(b, " <span class=\"tag urgent\">");
 			html_text(b, L(r, "quá hạn", "overdue"));
@@ -223,7 +182,7 @@ list_page(struct req *r, int status, const struct add_form *f)
 	html_lit(b, "</tbody></table>");
 	PQclear(res);
 	add_form_render(r, f);
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* POST /admin/requests action=add: a receipt must find a report in the
@@ -325,24 +284,22 @@ request_page(struct req *r, const char *id, int status, const char *error)
 	}
 	const char *kind = arena_strdup(r->arena, PQgetvalue(res, 0, REQUEST_KIND)), *st = arena_strdup(r->arena, PQgetvalue(res, 0, REQUEST_STATUS));
 	bool by_receipt = PQgetvalue(res, 0, REQUEST_BY_RECEIPT)[0] == 't', open = strcmp(st, "received") == 0 || strcmp(st, "acknowledged") == 0;
-	html_admin_page(r, status, arena_printf(r->arena, "%s #%s", L(r, "Yêu cầu", "Request"), id));
-	html_lit(b, "<p><a href=\"/admin/requests\">");
-	html_text(b, L(r, "← Mọi yêu cầu", "← All requests"));
-	html_lit(b, "</a></p>");
-	html_admin_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
+	console_page(r, status, arena_printf(r->arena, "%s #%s", L(r, "Yêu cầu", "Request"), id));
+	console_back(r, "/admin/requests", "← Mọi yêu cầu", "← All requests");
+	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	if (error) {
 		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"refused\">");
 		html_text(b, error);
 		html_lit(b, "</p>");
 	}
 	const struct { const char *vi, *en, *value; } meta[] = {
-		{ "Loại", "Kind", label_of(r, kind, true) },
-		{ "Trạng thái", "Status", label_of(r, st, false) },
-		{ "Nhận lúc", "Received", dmy(r, PQgetvalue(res, 0, REQUEST_RECEIVED)) },
-		{ "Hạn xác nhận", "Acknowledge by", arena_printf(r->arena, "%s%s", dmy(r, PQgetvalue(res, 0, REQUEST_ACK_BY)),
+		{ "Loại", "Kind", privacy_label(privacy_kinds, PRIVACY_NKINDS, kind, r->lang) },
+		{ "Trạng thái", "Status", privacy_label(privacy_statuses, PRIVACY_NSTATUSES, st, r->lang) },
+		{ "Nhận lúc", "Received", fmt_dmy(r->arena, PQgetvalue(res, 0, REQUEST_RECEIVED)) },
+		{ "Hạn xác nhận", "Acknowledge by", arena_printf(r->arena, "%s%s", fmt_dmy(r->arena, PQgetvalue(res, 0, REQUEST_ACK_BY)),
 		    strcmp(PQgetvalue(res, 0, REQUEST_ATTENTION), "OVERDUE") == 0 ? L(r, " — quá hạn", " — overdue") : "") },
-		{ "Đã xác nhận", "Acknowledged", dmy(r, PQgetvalue(res, 0, REQUEST_ACKNOWLEDGED)) },
-		{ "Hoàn tất", "Closed", dmy(r, PQgetvalue(res, 0, REQUEST_DONE)) },
+		{ "Đã xác nhận", "Acknowledged", fmt_dmy(r->arena, PQgetvalue(res, 0, REQUEST_ACKNOWLEDGED)) },
+		{ "Hoàn tất", "Closed", fmt_dmy(r->arena, PQgetvalue(res, 0, REQUEST_DONE)) },
 		{ "Nhận diện", "Identified by", by_receipt ? L(r, "mã biên nhận", "receipt code") : PQgetvalue(res, 0, REQUEST_WHO) },
 		{ "Đơn vị", "Unit", PQgetvalue(res, 0, REQUEST_UNIT) },
 		{ "Ghi chú", "Note", PQgetvalue(res, 0, REQUEST_NOTE) },
@@ -370,7 +327,7 @@ request_page(struct req *r, const char *id, int status, const char *error)
 		html_lit(b, "</section>");
 	}
 	if (!by_receipt) {
-		html_admin_end(r);
+		console_end(r);
 		return;
 	}
 	const char *unit_id = NULL, *sub_id = request_report(r, id, &unit_id);
@@ -382,7 +339,7 @@ request_page(struct req *r, const char *id, int status, const char *error)
 		html_text(b, L(r, "Mã biên nhận không còn tìm thấy phản ánh nào trong phạm vi của bạn (phản ánh đã được ẩn danh hóa).",
 		    "The receipt no longer finds a report in your scope (the report was anonymised)."));
 		html_lit(b, "</p></section>");
-		html_admin_end(r);
+		console_end(r);
 		return;
 	}
 	const char *json = privacy_export_json(r->arena, r->app->db, sub_id);
@@ -435,7 +392,7 @@ request_page(struct req *r, const char *id, int status, const char *error)
 			action_form(r, id, "erase", L(r, "Xóa ngay", "Delete now"), false, false);
 		html_lit(b, "</section>");
 	}
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* GET /admin/requests/ID/export: the JSON of what the receipt holds, as a
@@ -484,7 +441,7 @@ request_post(struct req *r, const char *id)
 			return;
 		case PRIVACY_ALREADY:
 			request_page(r, id, 409, arena_printf(r->arena, "%s: %s", L(r, "Yêu cầu đã ở trạng thái", "The request is already"),
-			    label_of(r, was, false)));
+			    privacy_label(privacy_statuses, PRIVACY_NSTATUSES, was, r->lang)));
 			return;
 		default:
 			http_error(r, 503, MSG__MAX);
