@@ -73,9 +73,9 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 	enum { YEAR };
 	PGresult *years = db_query(r->app->db, "SELECT y::text FROM (SELECT DISTINCT extract(year FROM day)::int AS y FROM holiday "
 	    "UNION SELECT $1::int UNION SELECT $1::int + 1) t ORDER BY y", 1, &year);
-	html_lit(b, "<section id=\"holidays\"><h2>");
-	html_text(b, L(r, "Ngày nghỉ lễ, tết", "Public holidays"));
-	html_lit(b, "</h2><nav aria-label=\"");
+	html_lit(b, "<section id=\"holidays\">");
+	console_heading(r, 2, NULL, "Ngày nghỉ lễ, tết", "Public holidays");
+	html_lit(b, "<nav aria-label=\"");
 	html_text(b, L(r, "Năm", "Year"));
 	html_lit(b, "\"><ul class=\"counts\">");
 	for (int i = 0; db_ok(years) && i < PQntuples(years); i++) {
@@ -171,9 +171,9 @@ deadlines_section(struct req *r, const struct deadline_form *f)
 {
 	struct buf *b = r->out;
 	PGresult *res = calendar_deadlines(r->app->db);
-	html_lit(b, "<section id=\"legal-deadlines\"><h2>");
-	html_text(b, L(r, "Thời hạn theo luật", "Legal deadlines"));
-	html_lit(b, "</h2><p class=\"hint\">");
+	html_lit(b, "<section id=\"legal-deadlines\">");
+	console_heading(r, 2, NULL, "Thời hạn theo luật", "Legal deadlines");
+	html_lit(b, "<p class=\"hint\">");
 	html_text(b, L(r, "Sửa cách diễn đạt, số tháng/ngày và căn cứ khi luật hoặc cách hiểu thay đổi; hạn của mọi vụ việc được tính lại ngay.",
 	    "Correct the wording, the period and the source when the law or its reading changes; every case's deadlines follow at once."));
 	html_lit(b, "</p>");

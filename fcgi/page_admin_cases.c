@@ -41,22 +41,20 @@ case_list_row(struct req *r, const PGresult *res, int i)
 	html_text(b, PQgetvalue(res, i, LIST_ID));
 	html_lit(b, " ");
 	html_text(b, PQgetvalue(res, i, LIST_TITLE));
-	html_lit(b, "</a></td><td>");
-	html_text(b, dispute_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(res, i, LIST_STAGE), r->lang));
-	html_lit(b, "</td><td>");
-	html_text(b, dispute_label(dispute_kinds, DISPUTE_NKINDS, PQgetvalue(res, i, LIST_KIND), r->lang));
-	html_lit(b, "</td><td>");
-	html_text(b, PQgetvalue(res, i, LIST_WORKPLACE));
-	html_lit(b, "</td><td>");
+	html_lit(b, "</a></td>");
+	console_td(r, dispute_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(res, i, LIST_STAGE), r->lang));
+	console_td(r, dispute_label(dispute_kinds, DISPUTE_NKINDS, PQgetvalue(res, i, LIST_KIND), r->lang));
+	console_td(r, PQgetvalue(res, i, LIST_WORKPLACE));
+	html_lit(b, "<td>");
 	html_text(b, PQgetvalue(res, i, LIST_DUE));
 	if (*PQgetvalue(res, i, LIST_DUE)) {
 		html_lit(b, " <small>");
 		html_text(b, L(r, PQgetvalue(res, i, LIST_DUE_VI), PQgetvalue(res, i, LIST_DUE_EN)));
 		html_lit(b, "</small>");
 	}
-	html_lit(b, "</td><td>");
-	html_text(b, PQgetvalue(res, i, LIST_ASSIGNEE));
-	html_lit(b, "</td></tr>");
+	html_lit(b, "</td>");
+	console_td(r, PQgetvalue(res, i, LIST_ASSIGNEE));
+	html_lit(b, "</tr>");
 }
 
 /* GET /admin/cases: the cases in scope, open ones first, with their next deadline. */

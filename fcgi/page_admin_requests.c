@@ -56,9 +56,9 @@ static void
 add_form_render(struct req *r, const struct add_form *f)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<section id=\"add\"><h2>");
-	html_text(b, L(r, "Ghi nhận yêu cầu mới", "Record a new request"));
-	html_lit(b, "</h2><p class=\"hint\">");
+	html_lit(b, "<section id=\"add\">");
+	console_heading(r, 2, NULL, "Ghi nhận yêu cầu mới", "Record a new request");
+	html_lit(b, "<p class=\"hint\">");
 	html_text(b, L(r, "Nhập mã biên nhận 16 chữ số của người lao động, hoặc mô tả cách nhận diện người yêu cầu nếu họ không có mã "
 	    "(mã chỉ được lưu dưới dạng băm, không lưu nguyên văn).",
 	    "Enter the worker's 16-digit receipt code, or describe how the person can be identified when they have none "
@@ -149,30 +149,26 @@ list_page(struct req *r, int status, const struct add_form *f)
 		html_attr(b, PQgetvalue(res, i, REQUEST_ID));
 		html_lit(b, "\" data-status=\"");
 		html_attr(b, PQgetvalue(res, i, REQUEST_STATUS));
-		html_lit(b, "\"><td><a href=\"/admin/requests/");
-		html_url_arg(b, PQgetvalue(res, i, REQUEST_ID));
-		html_lit(b, "\">#");
-		html_text(b, PQgetvalue(res, i, REQUEST_ID));
-		html_lit(b, "</a></td><td>");
-		html_text(b, privacy_label(privacy_kinds, PRIVACY_NKINDS, PQgetvalue(res, i, REQUEST_KIND), r->lang));
-		html_lit(b, "</td><td>");
-		html_text(b, privacy_label(privacy_statuses, PRIVACY_NSTATUSES, PQgetvalue(res, i, REQUEST_STATUS), r->lang));
-		html_lit(b, "</td><td>");
-		html_text(b, fmt_dmy(r->arena, PQgetvalue(res, i, REQUEST_RECEIVED)));
-		html_lit(b, "</td><td>");
+		html_lit(b, "\"><td>");
+		console_link(r, arena_printf(r->arena, "/admin/requests/%s", PQgetvalue(res, i, REQUEST_ID)),
+		    arena_printf(r->arena, "#%s", PQgetvalue(res, i, REQUEST_ID)));
+		html_lit(b, "</td>");
+		console_td(r, privacy_label(privacy_kinds, PRIVACY_NKINDS, PQgetvalue(res, i, REQUEST_KIND), r->lang));
+		console_td(r, privacy_label(privacy_statuses, PRIVACY_NSTATUSES, PQgetvalue(res, i, REQUEST_STATUS), r->lang));
+		console_td(r, fmt_dmy(r->arena, PQgetvalue(res, i, REQUEST_RECEIVED)));
+		html_lit(b, "<td>");
 		html_text(b, fmt_dmy(r->arena, PQgetvalue(res, i, REQUEST_ACK_BY)));
 		if (late) {
 			html_lit(b, " <span class=\"tag urgent\">");
 			html_text(b, L(r, "quá hạn", "overdue"));
 			html_lit(b, "</span>");
 		}
-		html_lit(b, "</td><td>");
-		html_text(b, PQgetvalue(res, i, REQUEST_BY_RECEIPT)[0] == 't' ? L(r, "mã biên nhận", "receipt code") : PQgetvalue(res, i, REQUEST_WHO));
-		html_lit(b, "</td><td>");
-		html_text(b, PQgetvalue(res, i, REQUEST_UNIT));
-		html_lit(b, "</td><td>");
-		html_text(b, PQgetvalue(res, i, REQUEST_NOTE));
-		html_lit(b, "</td></tr>");
+		html_lit(b, "</td>");
+		bool by_receipt = PQgetvalue(res, i, REQUEST_BY_RECEIPT)[0] == 't';
+		console_td(r, by_receipt ? L(r, "mã biên nhận", "receipt code") : PQgetvalue(res, i, REQUEST_WHO));
+		console_td(r, PQgetvalue(res, i, REQUEST_UNIT));
+		console_td(r, PQgetvalue(res, i, REQUEST_NOTE));
+		html_lit(b, "</tr>");
 	}
 	if (PQntuples(res) == 0) {
 		html_lit(b, "<tr><td colspan=\"8\" class=\"empty\">");
@@ -317,9 +313,8 @@ request_page(struct req *r, const char *id, int status, const char *error)
 		deadline_calendar_notice(r, NULL, true);
 	PQclear(res);
 	if (open) {
-		html_lit(b, "<section id=\"actions\"><h2>");
-		html_text(b, L(r, "Xử lý", "Handle"));
-		html_lit(b, "</h2>");
+		html_lit(b, "<section id=\"actions\">");
+		console_heading(r, 2, NULL, "Xử lý", "Handle");
 		if (strcmp(st, "received") == 0)
 			action_form(r, id, "ack", L(r, "Đã xác nhận với người yêu cầu", "Acknowledged to the person"), true, false);
 		action_form(r, id, "done", L(r, "Đánh dấu xong", "Mark done"), true, false);
@@ -331,9 +326,8 @@ request_page(struct req *r, const char *id, int status, const char *error)
 		return;
 	}
 	const char *unit_id = NULL, *sub_id = request_report(r, id, &unit_id);
-	html_lit(b, "<section id=\"held\"><h2>");
-	html_text(b, L(r, "Dữ liệu đang lưu theo mã biên nhận", "What is held for the receipt"));
-	html_lit(b, "</h2>");
+	html_lit(b, "<section id=\"held\">");
+	console_heading(r, 2, NULL, "Dữ liệu đang lưu theo mã biên nhận", "What is held for the receipt");
 	if (sub_id == NULL) {
 		html_lit(b, "<p class=\"empty\" id=\"nothing-held\">");
 		html_text(b, L(r, "Mã biên nhận không còn tìm thấy phản ánh nào trong phạm vi của bạn (phản ánh đã được ẩn danh hóa).",
@@ -362,9 +356,9 @@ request_page(struct req *r, const char *id, int status, const char *error)
 	html_text(b, json);
 	html_lit(b, "</pre></section>");
 	if (open && strcmp(kind, "correct") == 0) {
-		html_lit(b, "<section id=\"correct\"><h2>");
-		html_text(b, L(r, "Ghi nội dung chỉnh sửa", "Record the correction"));
-		html_lit(b, "</h2><p class=\"hint\">");
+		html_lit(b, "<section id=\"correct\">");
+		console_heading(r, 2, NULL, "Ghi nội dung chỉnh sửa", "Record the correction");
+		html_lit(b, "<p class=\"hint\">");
 		html_text(b, L(r, "Nội dung được ghi thành ghi chú nội bộ của phản ánh, ai xử lý phản ánh cũng thấy; câu trả lời gốc được giữ nguyên làm bằng chứng.",
 		    "The correction becomes an internal note on the report that everyone handling it sees; the original answers stay as evidence."));
 		html_lit(b, "</p>");
@@ -379,9 +373,9 @@ request_page(struct req *r, const char *id, int status, const char *error)
 	if (open && strcmp(kind, "delete") == 0) {
 		const char *closed;
 		enum privacy_result hold = privacy_hold(r->arena, r->app->db, sub_id, &closed);
-		html_lit(b, "<section id=\"erase\"><h2>");
-		html_text(b, L(r, "Xóa (ẩn danh hóa) phản ánh", "Delete (anonymise) the report"));
-		html_lit(b, "</h2><p class=\"hint\">");
+		html_lit(b, "<section id=\"erase\">");
+		console_heading(r, 2, NULL, "Xóa (ẩn danh hóa) phản ánh", "Delete (anonymise) the report");
+		html_lit(b, "<p class=\"hint\">");
 		html_text(b, hold == PRIVACY_HELD ?
 		    L(r, "Phản ánh thuộc một vụ việc tranh chấp đang mở và được giữ làm bằng chứng: hãy từ chối kèm lý do, hoặc xóa khi vụ việc kết thúc.",
 		      "The report is part of an open labour-dispute case and is kept as evidence: refuse with the reason, or delete when the case closes.") :
