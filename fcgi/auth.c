@@ -277,3 +277,22 @@ auth_csrf_ok(const struct req *r, const char *sent)
 		return false;
 	return sodium_memcmp(sent, r->officer->csrf, strlen(sent)) == 0;
 }
+
+/* True when the officer's unit or one above it requires the second
+ * factor and this officer has none yet: every console page but
+ * the enrolment routes (ROUTE_ENROL: /admin/account, signing out) should
+ * then send them there to enrol.
+ * Works inside or outside the console transaction; false when the
+ * database cannot say (the request fails on its next statement anyway). */
+bool
+auth_needs_totp(struct req *r)
+{
+	if (r->officer == NULL || r->officer->totp_enabled)
+		return false;
+	const char *p[1] = { r->officer->unit_path };
+	PGresult *res = db_run(r->app->db, STMT_UNIT_REQUIRES_TOTP, p, NULL, NULL);
+	const char *v = db_scalar(res);
+	bool need = v && v[0] == 't';
+	PQclear(res);
+	return need;
+}

@@ -29,9 +29,7 @@ export_form_page(struct req *r, int status, const char *problem)
 	buf_reset(b);
 	r->status = status;
 	html_admin_begin(r, L(r, "Xuất dữ liệu", "Export"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Xuất phản ánh", "Export reports"));
-	html_lit(b, "</h1>");
+	console_heading(r, 1, NULL, "Xuất phản ánh", "Export reports");
 	if (problem) {
 		html_lit(b, "<p class=\"alert\" role=\"alert\">");
 		html_text(b, problem);

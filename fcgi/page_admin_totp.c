@@ -172,8 +172,6 @@ totp_login_ended(struct req *r, const char *why)
 void
 page_admin_totp(struct req *r)
 {
-	char *body;
-	size_t len;
 	struct kvlist in = { 0 };
 	const char *next = kv_get(&r->args, "next");
 
@@ -204,13 +202,9 @@ page_admin_totp(struct req *r)
 		totp_login_page(r, 200, NULL, next);
 		return;
 	}
-	if (!req_content_type_is(r, "application/x-www-form-urlencoded")) {
-		http_error(r, 415, MSG__MAX);
-		return;
-	}
-	if (req_body(r, FORM_BODY_MAX, &body, &len) != REQ_OK ||
-	    req_parse_urlencoded(r->arena, body, len, &in) != REQ_OK) {
-		http_error(r, 400, MSG__MAX);
+	enum req_err bad = req_form(r, FORM_BODY_MAX, &in);
+	if (bad != REQ_OK) {
+		http_req_error(r, bad);
 		return;
 	}
 	next = kv_get(&in, "next");
@@ -329,23 +323,6 @@ account_load(struct req *r, struct account *a)
 	a->required = PQgetvalue(res, 0, 6)[0] == 't';
 	PQclear(res);
 	return 0;
-}
-
-/* True when the officer's unit or one above it requires the second
- * factor and this officer has none yet: every console page but
- * /admin/account (and signing out) should then send them there to enrol.
- * Works inside or outside the console transaction; false when the
- * database cannot say (the request fails on its next statement anyway). */
-bool
-account_needs_totp(struct req *r)
-{
-	if (r->officer == NULL || r->officer->totp_enabled)
-		return false;
-	const char *p[1] = { r->officer->unit_path };
-	PGresult *res = db_run(r->app->db, STMT_UNIT_REQUIRES_TOTP, p, NULL, NULL);
-	bool need = res != NULL && db_ok(res) && PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
-	PQclear(res);
-	return need;
 }
 
 /* Runs one statement of the account page; false (and a 503 answered)
@@ -677,10 +654,6 @@ void
 page_admin_account(struct req *r)
 {
 	struct account a;
-	if (strcmp(r->path, "/admin/account") != 0) {
-		http_error(r, 404, MSG__MAX);
-		return;
-	}
 	if (account_load(r, &a) != 0) {
 		http_error(r, 503, MSG__MAX);
 		return;
