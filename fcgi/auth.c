@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
+#include "log.h"
 #include "http.h"
 #include "ratelimit.h"
 #include "req.h"
@@ -99,7 +100,7 @@ audit(struct req *r, const char *officer_id, const char *unit_id, const char *ac
 	const char *params[5] = { officer_id, unit_id, action, object ? object : "", cut };
 	PGresult *res = db_run(r->app->db, STMT_AUDIT, params, NULL, NULL);
 	if (res == NULL || !db_ok(res))
-		fprintf(stderr, "tiengnoi: audit %s failed: %s", action, res ? PQresultErrorMessage(res) : "no database\n");
+		log_warn("audit %s failed: %s", action, res ? db_sqlstate(res) : "no database");
 	PQclear(res);
 }
 

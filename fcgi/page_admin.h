@@ -20,6 +20,7 @@ void page_admin_photo(struct req *);
 void page_admin_enter(struct req *);
 /* page_admin_export.c */
 void page_admin_export(struct req *);
+void page_admin_export_download(struct req *);
 /* page_admin_units.c */
 void page_admin_units(struct req *);
 void page_admin_unit_create(struct req *);

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "console.h"
 #include "db.h"
+#include "log.h"
 #include "fmt.h"
 #include "html.h"
 #include "http.h"
@@ -277,7 +278,7 @@ list_page(struct req *r, int status, const struct new_officer *f)
 	    "ORDER BY u.path, o.username LIMIT 301", 2, p) : NULL;
 	if (rows == NULL || !db_ok(rows)) {
 		if (rows)
-			fprintf(stderr, "tiengnoi: officers: %s", PQresultErrorMessage(rows));
+			log_warn("officers: SQLSTATE %s", db_sqlstate(rows));
 		PQclear(rows);
 		http_error(r, 503, MSG__MAX);
 		return;
@@ -439,7 +440,7 @@ create_officer(struct req *r)
 		sodium_memzero(hash, sizeof(hash));
 		if (res == NULL || !db_ok(res)) {
 			if (res)
-				fprintf(stderr, "tiengnoi: officer create: %s", PQresultErrorMessage(res));
+				log_warn("officer create: SQLSTATE %s", db_sqlstate(res));
 			PQclear(res);
 			http_error(r, 503, MSG__MAX);
 			return;
@@ -527,7 +528,7 @@ target_load(struct req *r, const char *id, struct target *t, bool *db_down)
 	    "FROM officer o JOIN org_unit u ON u.id = o.unit_id WHERE o.id = $1::bigint AND u.path LIKE $2 || '%'", 2, p);
 	*db_down = res == NULL || !db_ok(res);
 	if (*db_down && res)
-		fprintf(stderr, "tiengnoi: officer: %s", PQresultErrorMessage(res));
+		log_warn("officer: SQLSTATE %s", db_sqlstate(res));
 	bool found = !*db_down && PQntuples(res) == 1;
 	if (found) {
 		const char **s[] = { &t->id, &t->username, &t->name, &t->unit_id, &t->unit_name, &t->role, &t->locked_until,
@@ -683,7 +684,7 @@ end_sessions(struct req *r, const char *id)
 	PGresult *res = db_query(r->app->db, "DELETE FROM session WHERE officer_id = $1::bigint", 1, p);
 	long n = res && db_ok(res) ? atol(PQcmdTuples(res)) : -1;
 	if (res && !db_ok(res))
-		fprintf(stderr, "tiengnoi: end sessions: %s", PQresultErrorMessage(res));
+		log_warn("end sessions: SQLSTATE %s", db_sqlstate(res));
 	PQclear(res);
 	return n;
 }
@@ -694,7 +695,7 @@ change(struct req *r, PGresult *res)
 {
 	bool ok = res && db_ok(res);
 	if (res && !ok)
-		fprintf(stderr, "tiengnoi: officer change: %s", PQresultErrorMessage(res));
+		log_warn("officer change: SQLSTATE %s", db_sqlstate(res));
 	PQclear(res);
 	if (!ok)
 		http_error(r, 503, MSG__MAX);

@@ -85,7 +85,8 @@ static const struct route routes[] = {
 	{ M_POST,         "/admin/officers/#",   page_admin_officer_post, CONSOLE | ROUTE_ADMIN },
 	{ M_GET,          "/admin/audit",        page_admin_audit,    CONSOLE | ROUTE_ADMIN },
 	{ M_GET,          "/admin/audit/",       page_admin_audit,    CONSOLE | ROUTE_ADMIN },
-	{ M_GET,          "/admin/export",       page_admin_export,   CONSOLE | ROUTE_OFFICER | ROUTE_PREFIX },
+	{ M_GET,          "/admin/export",       page_admin_export,   CONSOLE | ROUTE_OFFICER },
+	{ M_GET,          "/admin/export/download", page_admin_export_download, CONSOLE | ROUTE_OFFICER },
 
 	/* --- reports: queue, report, photo, entry on a worker's behalf, brief, statistics --- */
 	{ M_GET,          "/admin/",             page_admin_queue,    CONSOLE },
