@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "db.h"
+#include "log.h"
 
 struct db {
 	PGconn *conn;
@@ -203,7 +204,7 @@ db_ready(struct db *db)
 				snprintf(db->err, sizeof(db->err), "prepare %d: %s", i, PQresultErrorMessage(res));
 			PQclear(res);
 			if (!ok) {
-				fprintf(stderr, "tiengnoi: %s", db->err);
+				log_warn("%s", db->err);
 				PQfinish(db->conn);
 				db->conn = NULL;
 				db->next_try = now_mono() + DB_BACKOFF_MAX;
@@ -395,6 +396,17 @@ db_sqlstate(const PGresult *res)
 {
 	const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	return s ? s : "";
+}
+
+/* The first column of the first row of a query that selects one value
+ * ("" for SQL NULL), or NULL when the query failed or found no row. The
+ * string belongs to `res`. */
+const char *
+db_scalar(const PGresult *res)
+{
+	if (!db_ok(res) || PQntuples(res) < 1 || PQnfields(res) < 1)
+		return NULL;
+	return PQgetvalue(res, 0, 0);
 }
 
 /* true when `res` is a failure with this SQLSTATE (e.g. "23505", a

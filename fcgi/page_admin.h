@@ -10,7 +10,6 @@ void page_admin_logout(struct req *);
 /* page_admin_totp.c */
 void page_admin_totp(struct req *);
 void page_admin_account(struct req *);
-bool account_needs_totp(struct req *);
 /* page_admin_queue.c */
 void page_admin_queue(struct req *);
 const char *admin_status_name(const struct req *, const char *value);
@@ -21,12 +20,31 @@ void page_admin_photo(struct req *);
 void page_admin_enter(struct req *);
 /* page_admin_export.c */
 void page_admin_export(struct req *);
-/* page_admin_org.c */
-void page_admin_workplaces(struct req *);
-void page_admin_qr(struct req *);
+void page_admin_export_download(struct req *);
+/* page_admin_units.c */
 void page_admin_units(struct req *);
+void page_admin_unit_create(struct req *);
+void page_admin_unit(struct req *);
+void page_admin_unit_post(struct req *);
+/* page_admin_workplaces.c (with the CSV import, and revoking or replacing a workplace's QR code) */
+void page_admin_workplaces(struct req *);
+void page_admin_workplace_create(struct req *);
+void page_admin_workplace(struct req *);
+void page_admin_workplace_post(struct req *);
+void page_admin_workplace_import(struct req *);
+void page_admin_workplace_import_post(struct req *);
+void page_admin_qr_post(struct req *);
+/* page_admin_qr.c */
+void page_admin_unit_posters(struct req *);
+void page_admin_qr_poster(struct req *);
+void page_admin_qr_png(struct req *);
+void page_admin_qr_svg(struct req *);
 /* page_admin_officers.c */
 void page_admin_officers(struct req *);
+void page_admin_officers_post(struct req *);
+void page_admin_officer(struct req *);
+void page_admin_officer_post(struct req *);
+/* page_admin_audit.c */
 void page_admin_audit(struct req *);
 /* page_admin_cases.c: the list, creation, and the changes posted from a case's page */
 void page_admin_cases(struct req *);
