@@ -9,8 +9,6 @@
 #include "calendar.h"
 #include "db.h"
 
-enum { ONLY };   /* the one column of a one-column answer */
-
 const struct calendar_unit calendar_units[CALENDAR_NUNITS] = {
 	{ "months", "tháng", "months" },
 	{ "working_days", "ngày làm việc", "working days" },
@@ -62,7 +60,7 @@ const char *
 calendar_end(struct arena *a, struct db *db)
 {
 	PGresult *res = db_query(db, "SELECT coalesce(to_char(holiday_calendar_end(), 'DD/MM/YYYY'), '')", 0, NULL);
-	const char *end = db_ok(res) ? arena_strdup(a, PQgetvalue(res, 0, ONLY)) : NULL;
+	const char *end = db_scalar(res) ? arena_strdup(a, db_scalar(res)) : NULL;
 	PQclear(res);
 	return end;
 }
@@ -82,7 +80,7 @@ calendar_holiday_set(struct arena *a, struct db *db, const char *day, const char
 	    "RETURNING coalesce((SELECT was FROM old), '')", 3, p);
 	int rc = db_ok(res) && PQntuples(res) == 1 ? 0 : -1;
 	if (rc == 0)
-		*old = arena_strdup(a, PQgetvalue(res, 0, ONLY));
+		*old = arena_strdup(a, db_scalar(res));
 	PQclear(res);
 	return rc;
 }
@@ -96,7 +94,7 @@ calendar_holiday_remove(struct arena *a, struct db *db, const char *day, const c
 	PGresult *res = db_query(db, "DELETE FROM holiday WHERE day = $1::date RETURNING name || ' | ' || source", 1, p);
 	int rc = !db_ok(res) ? -1 : PQntuples(res) == 1;
 	if (rc == 1)
-		*old = arena_strdup(a, PQgetvalue(res, 0, ONLY));
+		*old = arena_strdup(a, db_scalar(res));
 	PQclear(res);
 	return rc;
 }
@@ -131,7 +129,7 @@ calendar_deadline_set(struct arena *a, struct db *db, const char *code, const ch
 	    "FROM old WHERE l.code = old.code RETURNING old.was", 6, p);
 	int rc = !db_ok(res) ? -1 : PQntuples(res) == 1;
 	if (rc == 1)
-		*old = arena_strdup(a, PQgetvalue(res, 0, ONLY));
+		*old = arena_strdup(a, db_scalar(res));
 	PQclear(res);
 	return rc;
 }

@@ -272,8 +272,7 @@ year_of(struct req *r, const char *day)
 	if (day && brief_date_ok(day))
 		return arena_strndup(r->arena, day, 4);
 	PGresult *res = db_query(r->app->db, "SELECT extract(year FROM now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::int::text", 0, NULL);
-	enum { THIS_YEAR };
-	const char *now = db_ok(res) ? arena_strdup(r->arena, PQgetvalue(res, 0, THIS_YEAR)) : "2026";
+	const char *now = db_scalar(res) ? arena_strdup(r->arena, db_scalar(res)) : "2026";
 	PQclear(res);
 	return now;
 }

@@ -301,13 +301,8 @@ request_page(struct req *r, const char *id, int status, const char *error)
 		{ "Ghi chú", "Note", PQgetvalue(res, 0, REQUEST_NOTE) },
 	};
 	html_lit(b, "<dl class=\"meta\" id=\"request\">");
-	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
-		html_lit(b, "<dt>");
-		html_text(b, L(r, meta[i].vi, meta[i].en));
-		html_lit(b, "</dt><dd>");
-		html_text(b, meta[i].value);
-		html_lit(b, "</dd>");
-	}
+	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++)
+		console_meta(r, meta[i].vi, meta[i].en, meta[i].value);
 	html_lit(b, "</dl>");
 	if (strcmp(st, "received") == 0 && PQgetvalue(res, 0, REQUEST_PAST_CALENDAR)[0] == 't')
 		deadline_calendar_notice(r, NULL, true);
@@ -401,12 +396,9 @@ request_export(struct req *r, const char *id)
 		return;
 	}
 	audit_officer(r, "request.export", arena_printf(r->arena, "submission:%s", sub_id), arena_printf(r->arena, "request:%s", id));
-	buf_reset(r->out);
-	r->status = 200;
-	r->resp_type = "application/json; charset=utf-8";
+	const char *body = arena_printf(r->arena, "%s\n", json);
+	http_reply(r, "application/json; charset=utf-8", body, strlen(body));
 	http_header(r, arena_printf(r->arena, "Content-Disposition: attachment; filename=\"yeu-cau-%s.json\"", id));
-	http_buffer_write(r, json, strlen(json));
-	http_buffer_write(r, "\n", 1);
 }
 
 /* POST /admin/requests/ID: ack, done, refuse (with a reason), correct (a

@@ -134,8 +134,7 @@ privacy_overdue_count(struct db *db)
 {
 	PGresult *res = db_query(db, "SELECT count(*) FROM subject_request WHERE status = 'received' "
 	    "AND (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > subject_request_ack_by(received_at)", 0, NULL);
-	enum { OVERDUE_COUNT };
-	long n = db_ok(res) ? atol(PQgetvalue(res, 0, OVERDUE_COUNT)) : -1;
+	long n = db_scalar(res) ? atol(db_scalar(res)) : -1;
 	PQclear(res);
 	return n;
 }
@@ -174,8 +173,7 @@ privacy_request_receipt(struct arena *a, struct db *db, const char *id)
 	const char *p[1] = { id };
 	PGresult *res = db_query(db, "SELECT receipt_hash FROM subject_request WHERE id = $1::bigint "
 	    "AND receipt_hash IS NOT NULL", 1, p);
-	enum { RECEIPT_HASH };
-	const char *hex = db_ok(res) && PQntuples(res) == 1 ? arena_strdup(a, PQgetvalue(res, 0, RECEIPT_HASH)) : NULL;
+	const char *hex = db_scalar(res) && PQntuples(res) == 1 ? arena_strdup(a, db_scalar(res)) : NULL;
 	PQclear(res);
 	return hex;
 }
@@ -199,8 +197,7 @@ privacy_export_json(struct arena *a, struct db *db, const char *sub_id)
 	    "ORDER BY m.created_at, m.id), '[]'::jsonb) FROM message m WHERE m.submission_id = s.id), "
 	    "'internal_notes', (SELECT count(*) FROM note n WHERE n.submission_id = s.id))) "
 	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id WHERE s.id = $1::bigint", 1, p);
-	enum { EXPORT_JSON };
-	const char *json = db_ok(res) && PQntuples(res) == 1 ? arena_strdup(a, PQgetvalue(res, 0, EXPORT_JSON)) : NULL;
+	const char *json = db_scalar(res) && PQntuples(res) == 1 ? arena_strdup(a, db_scalar(res)) : NULL;
 	PQclear(res);
 	return json;
 }
