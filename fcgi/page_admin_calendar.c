@@ -79,11 +79,12 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 	html_text(b, L(r, "Năm", "Year"));
 	html_lit(b, "\"><ul class=\"counts\">");
 	for (int i = 0; db_ok(years) && i < PQntuples(years); i++) {
-		if (strcmp(PQgetvalue(years, i, YEAR), year) == 0)
-			html_lit(b, "<li class=\"on\"><a aria-current=\"true\" href=\"/admin/calendar?year=");
+		const struct kv arg = { .key = "year", .val = PQgetvalue(years, i, YEAR) };
+		if (strcmp(arg.val, year) == 0)
+			html_lit(b, "<li class=\"on\"><a aria-current=\"true\" href=\"");
 		else
-			html_lit(b, "<li><a href=\"/admin/calendar?year=");
-		html_url_arg(b, PQgetvalue(years, i, YEAR));
+			html_lit(b, "<li><a href=\"");
+		console_href(r, "/admin/calendar", &arg, 1);
 		html_lit(b, "\">");
 		html_text(b, PQgetvalue(years, i, YEAR));
 		html_lit(b, "</a></li>");
@@ -143,9 +144,8 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		html_lit(b, "</p></section>");
 		return;
 	}
-	html_lit(b, "<h3 id=\"holiday-form\">");
-	html_text(b, L(r, "Thêm hoặc sửa một ngày", "Add or correct a day"));
-	html_lit(b, "</h3><p class=\"hint\">");
+	console_heading(r, 3, "holiday-form", "Thêm hoặc sửa một ngày", "Add or correct a day");
+	html_lit(b, "<p class=\"hint\">");
 	html_text(b, L(r, "Nhập một ngày đã có để sửa tên và căn cứ. Ngày nghỉ bù cũng là một dòng.",
 	    "Entering a day that is already there corrects its name and source. A substitute day off is a row too."));
 	html_lit(b, "</p>");

@@ -122,13 +122,13 @@ facts_section(struct req *r, const struct view *v)
 	/* the dossier for a mediator, council or lawyer (page_admin_dossier.c) */
 	html_lit(b, "<p class=\"dossier-links\" id=\"dossier\">");
 	html_text(b, L(r, "Hồ sơ vụ việc:", "Case dossier:"));
-	html_lit(b, " <a href=\"/admin/dossier/");
-	html_url_arg(b, v->id);
-	html_lit(b, "\">HTML</a> · <a href=\"/admin/dossier/");
-	html_url_arg(b, v->id);
-	html_lit(b, ".json\">JSON</a> · <a href=\"/admin/dossier/");
-	html_url_arg(b, v->id);
-	html_lit(b, ".xlsx\">XLSX</a></p>");
+	html_lit(b, " ");
+	console_link(r, arena_printf(r->arena, "/admin/dossier/%s", v->id), "HTML");
+	html_lit(b, " · ");
+	console_link(r, arena_printf(r->arena, "/admin/dossier/%s.json", v->id), "JSON");
+	html_lit(b, " · ");
+	console_link(r, arena_printf(r->arena, "/admin/dossier/%s.xlsx", v->id), "XLSX");
+	html_lit(b, "</p>");
 	const struct { const char *vi, *en, *value, *ident; } meta[] = {
 		{ "Nơi làm việc", "Workplace", k->workplace, "case-workplace" },
 		{ "Đơn vị xử lý", "Handled by", k->unit_name, "case-unit" },
@@ -224,10 +224,10 @@ deadlines_section(struct req *r, const struct view *v)
 	for (int i = 0; d && db_ok(d) && i < PQntuples(d); i++) {
 		bool current = PQgetvalue(d, i, DL_CURRENT)[0] == 't';
 		const char *due = PQgetvalue(d, i, DL_DUE);
+		html_lit(b, "<tr");
 		if (current)
-			html_lit(b, "<tr class=\"urgent\" data-code=\"");
-		else
-			html_lit(b, "<tr data-code=\"");
+			html_lit(b, " class=\"urgent\"");
+		html_lit(b, " data-code=\"");
 		html_attr(b, PQgetvalue(d, i, DL_CODE));
 		html_lit(b, "\" data-due=\"");
 		html_attr(b, PQgetvalue(d, i, DL_DUE_YMD));

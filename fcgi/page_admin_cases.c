@@ -135,11 +135,9 @@ new_page(struct req *r, int status, const struct source *s, const char *title, c
 	console_alert(r, problem);
 	html_lit(b, "<p>");
 	html_text(b, L(r, "Từ phản ánh", "From report"));
-	html_lit(b, " <a href=\"/admin/s/");
-	html_url_arg(b, s->from);
-	html_lit(b, "\">#");
-	html_text(b, s->from);
-	html_lit(b, "</a> · ");
+	html_lit(b, " ");
+	console_link(r, arena_printf(r->arena, "/admin/s/%s", s->from), arena_printf(r->arena, "#%s", s->from));
+	html_lit(b, " · ");
 	html_text(b, s->workplace);
 	html_lit(b, "</p>");
 	html_form_begin(r, "/admin/cases/new", NULL);

@@ -142,10 +142,10 @@ list_page(struct req *r, int status, const struct add_form *f)
 	html_lit(b, "</tr></thead><tbody>");
 	for (int i = 0; i < PQntuples(res); i++) {
 		bool late = strcmp(PQgetvalue(res, i, REQUEST_ATTENTION), "OVERDUE") == 0;
+		html_lit(b, "<tr");
 		if (late)
-			html_lit(b, "<tr class=\"urgent\" data-id=\"");
-		else
-			html_lit(b, "<tr data-id=\"");
+			html_lit(b, " class=\"urgent\"");
+		html_lit(b, " data-id=\"");
 		html_attr(b, PQgetvalue(res, i, REQUEST_ID));
 		html_lit(b, "\" data-status=\"");
 		html_attr(b, PQgetvalue(res, i, REQUEST_STATUS));
