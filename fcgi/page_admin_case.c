@@ -238,13 +238,11 @@ deadlines_section(struct req *r, const struct view *v)
 			html_text(b, L(r, "(không áp dụng ở giai đoạn này)", "(not at this stage)"));
 			html_lit(b, "</small>");
 		}
-		html_lit(b, "</td><td>");
-		html_text(b, *due ? due : L(r, "(thiếu ngày gốc)", "(date it counts from unknown)"));
-		html_lit(b, "</td><td>");
-		html_text(b, PQgetvalue(d, i, DL_LEFT));
-		html_lit(b, "</td><td>");
-		html_text(b, PQgetvalue(d, i, DL_SOURCE));
-		html_lit(b, "</td></tr>");
+		html_lit(b, "</td>");
+		console_td(r, *due ? due : L(r, "(thiếu ngày gốc)", "(date it counts from unknown)"));
+		console_td(r, PQgetvalue(d, i, DL_LEFT));
+		console_td(r, PQgetvalue(d, i, DL_SOURCE));
+		html_lit(b, "</tr>");
 	}
 	html_lit(b, "</tbody></table>");
 	PQclear(d);
