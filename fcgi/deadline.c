@@ -1,5 +1,4 @@
 /* deadline.c: the console's deadline pieces every page may show: the front page's panel of cases' legal deadlines and the warning that the holiday calendar ends too soon. */
-#include <string.h>
 #include <libpq-fe.h>
 
 #include "app.h"
@@ -15,10 +14,11 @@
 /* "The holiday calendar ends on …" for officers and admins (viewers do
  * not act on it): always when `force`; for a case (case_id), when one of
  * its working-day deadlines falls after the calendar's end; else (the
- * front page) when the calendar ends within CALENDAR_SOON days. Renders
- * nothing on a database error. */
+ * front page) when the calendar ends within CALENDAR_SOON days. Admins
+ * get a link to the calendar page when `link`. Renders nothing on a
+ * database error. */
 void
-deadline_calendar_notice(struct req *r, const char *case_id, bool force)
+deadline_calendar_notice(struct req *r, const char *case_id, bool force, bool link)
 {
 	if (r->officer == NULL || r->officer->role < ROLE_OFFICER)
 		return;
@@ -41,8 +41,7 @@ deadline_calendar_notice(struct req *r, const char *case_id, bool force)
 			    "các thời hạn tính theo ngày làm việc sau ngày đó sẽ tính cả ngày lễ.", end);
 		html_lit(r->out, "<p class=\"alert\" role=\"alert\" id=\"calendar-ends\">");
 		html_text(r->out, text);
-		/* the link, except on the calendar page itself */
-		if (r->officer->role >= ROLE_ADMIN && strcmp(r->path, "/admin/calendar") != 0) {
+		if (link && r->officer->role >= ROLE_ADMIN) {
 			html_lit(r->out, " <a href=\"/admin/calendar\">");
 			html_text(r->out, L(r, "Lịch ngày nghỉ lễ", "Holiday calendar"));
 			html_lit(r->out, "</a>");
@@ -77,7 +76,7 @@ cases_deadline_panel(struct req *r)
 	html_lit(b, "<section class=\"deadlines\" id=\"deadline-panel\"><h2>");
 	html_text(b, L(r, "Hạn trong 14 ngày tới", "Deadlines in the next 14 days"));
 	html_lit(b, "</h2>");
-	deadline_calendar_notice(r, NULL, false);
+	deadline_calendar_notice(r, NULL, false, true);
 	if (PQntuples(res) == 0) {
 		html_lit(b, "<p class=\"empty\">");
 		html_text(b, L(r, "Không có thời hạn nào sắp đến.", "No deadline is coming up."));

@@ -4,6 +4,6 @@
 #include "app.h"
 
 void cases_deadline_panel(struct req *);
-void deadline_calendar_notice(struct req *, const char *case_id, bool force);
+void deadline_calendar_notice(struct req *, const char *case_id, bool force, bool link);
 
 #endif

@@ -256,7 +256,7 @@ calendar_page(struct req *r, int status, const char *year, const struct holiday_
 	html_text(b, *end ? (r->lang == LANG_EN ? arena_printf(r->arena, "The holiday calendar covers days up to %s.", end) :
 	    arena_printf(r->arena, "Lịch ngày nghỉ lễ có đến ngày %s.", end)) : L(r, "Lịch ngày nghỉ lễ đang trống.", "The holiday calendar is empty."));
 	html_lit(b, "</p>");
-	deadline_calendar_notice(r, NULL, false);
+	deadline_calendar_notice(r, NULL, false, false);   /* on the calendar page: no link to itself */
 	holidays_section(r, year, hf);
 	deadlines_section(r, df);
 	console_end(r);

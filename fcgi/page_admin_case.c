@@ -246,7 +246,7 @@ deadlines_section(struct req *r, const struct view *v)
 	}
 	html_lit(b, "</tbody></table>");
 	PQclear(d);
-	deadline_calendar_notice(r, v->id, false);
+	deadline_calendar_notice(r, v->id, false, true);
 }
 
 /* Totals: computed from the linked reports, beside what an officer corrected. */

@@ -128,7 +128,7 @@ list_page(struct req *r, int status, const struct add_form *f)
 		html_lit(b, "</p>");
 	}
 	if (past_calendar)
-		deadline_calendar_notice(r, NULL, true);
+		deadline_calendar_notice(r, NULL, true, true);
 	html_lit(b, "<table class=\"queue\" id=\"requests\"><thead><tr>");
 	static const struct { const char *vi, *en; } cols[] = {
 		{ "Số", "No." }, { "Loại", "Kind" }, { "Trạng thái", "Status" }, { "Nhận lúc", "Received" },
@@ -305,7 +305,7 @@ request_page(struct req *r, const char *id, int status, const char *error)
 		console_meta(r, meta[i].vi, meta[i].en, meta[i].value);
 	html_lit(b, "</dl>");
 	if (strcmp(st, "received") == 0 && PQgetvalue(res, 0, REQUEST_PAST_CALENDAR)[0] == 't')
-		deadline_calendar_notice(r, NULL, true);
+		deadline_calendar_notice(r, NULL, true, true);
 	PQclear(res);
 	if (open) {
 		html_lit(b, "<section id=\"actions\">");
