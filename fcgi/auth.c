@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
+#include "log.h"
 #include "http.h"
 #include "ratelimit.h"
 #include "req.h"
@@ -99,7 +100,7 @@ audit(struct req *r, const char *officer_id, const char *unit_id, const char *ac
 	const char *params[5] = { officer_id, unit_id, action, object ? object : "", cut };
 	PGresult *res = db_run(r->app->db, STMT_AUDIT, params, NULL, NULL);
 	if (res == NULL || !db_ok(res))
-		fprintf(stderr, "tiengnoi: audit %s failed: %s", action, res ? PQresultErrorMessage(res) : "no database\n");
+		log_warn("audit %s failed: %s", action, res ? db_sqlstate(res) : "no database");
 	PQclear(res);
 }
 
@@ -276,4 +277,23 @@ auth_csrf_ok(const struct req *r, const char *sent)
 	if (r->officer == NULL || sent == NULL || strlen(sent) != strlen(r->officer->csrf))
 		return false;
 	return sodium_memcmp(sent, r->officer->csrf, strlen(sent)) == 0;
+}
+
+/* True when the officer's unit or one above it requires the second
+ * factor and this officer has none yet: every console page but
+ * the enrolment routes (ROUTE_ENROL: /admin/account, signing out) should
+ * then send them there to enrol.
+ * Works inside or outside the console transaction; false when the
+ * database cannot say (the request fails on its next statement anyway). */
+bool
+auth_needs_totp(struct req *r)
+{
+	if (r->officer == NULL || r->officer->totp_enabled)
+		return false;
+	const char *p[1] = { r->officer->unit_path };
+	PGresult *res = db_run(r->app->db, STMT_UNIT_REQUIRES_TOTP, p, NULL, NULL);
+	const char *v = db_scalar(res);
+	bool need = v && v[0] == 't';
+	PQclear(res);
+	return need;
 }

@@ -9,6 +9,33 @@
 #include "calendar.h"
 #include "db.h"
 
+const struct calendar_unit calendar_units[CALENDAR_NUNITS] = {
+	{ "months", "tháng", "months" },
+	{ "working_days", "ngày làm việc", "working days" },
+	{ "days", "ngày", "days" },
+};
+
+/* The words for a period's unit in `lang`; "" when unknown. */
+const char *
+calendar_unit_label(const char *value, enum lang lang)
+{
+	for (size_t i = 0; value && i < CALENDAR_NUNITS; i++)
+		if (strcmp(calendar_units[i].value, value) == 0)
+			return lang == LANG_EN ? calendar_units[i].en : calendar_units[i].vi;
+	return "";
+}
+
+/* The name of an ISO weekday (1 Monday … 7 Sunday) in `lang`; "" otherwise. */
+const char *
+calendar_weekday(int isodow, enum lang lang)
+{
+	static const char *const vi[8] = { "", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật" };
+	static const char *const en[8] = { "", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
+	if (isodow < 1 || isodow > 7)
+		return "";
+	return lang == LANG_EN ? en[isodow] : vi[isodow];
+}
+
 /* A year written with four digits, 2000 to 2099 (the days brief_date_ok takes). */
 bool
 calendar_year_valid(const char *s)
@@ -16,9 +43,9 @@ calendar_year_valid(const char *s)
 	return s && strlen(s) == 4 && strspn(s, "0123456789") == 4 && atoi(s) >= 2000 && atoi(s) <= 2099;
 }
 
-/* The holidays of one year (every year when NULL), in order. Columns: 0
- * day YYYY-MM-DD, 1 day DD/MM/YYYY, 2 weekday 1-7 (ISO), 3 name, 4
- * source. Caller PQclears; check db_ok. */
+/* The holidays of one year (every year when NULL), in order. Columns
+ * (enum calendar_holiday_col): day YYYY-MM-DD, day DD/MM/YYYY, weekday
+ * 1-7 (ISO), name, source. Caller PQclears; check db_ok. */
 PGresult *
 calendar_holidays(struct db *db, const char *year)
 {
@@ -33,7 +60,7 @@ const char *
 calendar_end(struct arena *a, struct db *db)
 {
 	PGresult *res = db_query(db, "SELECT coalesce(to_char(holiday_calendar_end(), 'DD/MM/YYYY'), '')", 0, NULL);
-	const char *end = db_ok(res) ? arena_strdup(a, PQgetvalue(res, 0, 0)) : NULL;
+	const char *end = db_scalar(res) ? arena_strdup(a, db_scalar(res)) : NULL;
 	PQclear(res);
 	return end;
 }
@@ -53,7 +80,7 @@ calendar_holiday_set(struct arena *a, struct db *db, const char *day, const char
 	    "RETURNING coalesce((SELECT was FROM old), '')", 3, p);
 	int rc = db_ok(res) && PQntuples(res) == 1 ? 0 : -1;
 	if (rc == 0)
-		*old = arena_strdup(a, PQgetvalue(res, 0, 0));
+		*old = arena_strdup(a, db_scalar(res));
 	PQclear(res);
 	return rc;
 }
@@ -67,15 +94,15 @@ calendar_holiday_remove(struct arena *a, struct db *db, const char *day, const c
 	PGresult *res = db_query(db, "DELETE FROM holiday WHERE day = $1::date RETURNING name || ' | ' || source", 1, p);
 	int rc = !db_ok(res) ? -1 : PQntuples(res) == 1;
 	if (rc == 1)
-		*old = arena_strdup(a, PQgetvalue(res, 0, 0));
+		*old = arena_strdup(a, db_scalar(res));
 	PQclear(res);
 	return rc;
 }
 
-/* Every legal deadline row. Columns: 0 code, 1 case scope ('' any), 2
- * case kind ('' any), 3 stages, 4 description_vi, 5 description_en, 6 unit
- * ('months', 'working_days' or 'days'), 7 the count, 8 counted from, 9
- * source. Caller PQclears; check db_ok. */
+/* Every legal deadline row. Columns (enum calendar_deadline_col): code,
+ * case scope ('' any), case kind ('' any), stages, description_vi,
+ * description_en, unit ('months', 'working_days' or 'days'), the count,
+ * counted from, source. Caller PQclears; check db_ok. */
 PGresult *
 calendar_deadlines(struct db *db)
 {
@@ -102,7 +129,7 @@ calendar_deadline_set(struct arena *a, struct db *db, const char *code, const ch
 	    "FROM old WHERE l.code = old.code RETURNING old.was", 6, p);
 	int rc = !db_ok(res) ? -1 : PQntuples(res) == 1;
 	if (rc == 1)
-		*old = arena_strdup(a, PQgetvalue(res, 0, 0));
+		*old = arena_strdup(a, db_scalar(res));
 	PQclear(res);
 	return rc;
 }

@@ -10,6 +10,23 @@ struct db;
 #define CALENDAR_SOURCE_MAX 1000
 #define CALENDAR_DESCRIPTION_MAX 500
 
+/* The columns of calendar_holidays(). */
+enum calendar_holiday_col { HOLIDAY_DAY, HOLIDAY_DMY, HOLIDAY_WEEKDAY, HOLIDAY_NAME, HOLIDAY_SOURCE };
+/* The columns of calendar_deadlines(). */
+enum calendar_deadline_col {
+	LEGAL_CODE, LEGAL_CASE_SCOPE, LEGAL_CASE_KIND, LEGAL_STAGES, LEGAL_VI, LEGAL_EN, LEGAL_UNIT, LEGAL_COUNT,
+	LEGAL_COUNTED_FROM, LEGAL_SOURCE
+};
+
+/* How a legal deadline's period is counted, as the console names it. */
+struct calendar_unit {
+	const char *value, *vi, *en;
+};
+#define CALENDAR_NUNITS 3
+extern const struct calendar_unit calendar_units[CALENDAR_NUNITS];
+const char *calendar_unit_label(const char *value, enum lang);
+const char *calendar_weekday(int isodow, enum lang);
+
 bool calendar_year_valid(const char *year);
 PGresult *calendar_holidays(struct db *, const char *year);
 const char *calendar_end(struct arena *, struct db *);

@@ -63,3 +63,12 @@ dispute_vi(const char *value)
 	}
 	return NULL;
 }
+
+/* The label of `value` from table `t` (n rows) in `lang`; the value
+ * itself when the table does not hold it. */
+const char *
+dispute_label(const struct dispute_label *t, size_t n, const char *value, enum lang lang)
+{
+	const struct dispute_label *l = dispute_find(t, n, value);
+	return l == NULL ? value : lang == LANG_EN ? l->en : l->vi;
+}

@@ -2,6 +2,7 @@
 #ifndef TIENGNOI_DISPUTE_H
 #define TIENGNOI_DISPUTE_H
 #include <stddef.h>
+#include "app.h"
 
 /* A value as sql/009_cases.sql's CHECK constraints spell it, with its labels. */
 struct dispute_label {
@@ -19,5 +20,6 @@ extern const struct dispute_label dispute_outcomes[DISPUTE_NOUTCOMES];
 
 const struct dispute_label *dispute_find(const struct dispute_label *, size_t n, const char *value);
 const char *dispute_vi(const char *value);
+const char *dispute_label(const struct dispute_label *, size_t n, const char *value, enum lang);
 
 #endif

@@ -2,6 +2,7 @@
 #ifndef TIENGNOI_PAGE_ADMIN_H
 #define TIENGNOI_PAGE_ADMIN_H
 #include "app.h"
+#include "console.h"   /* the kit every console page is written with */
 
 /* page_admin_login.c */
 void page_admin_login(struct req *);
@@ -9,7 +10,6 @@ void page_admin_logout(struct req *);
 /* page_admin_totp.c */
 void page_admin_totp(struct req *);
 void page_admin_account(struct req *);
-bool account_needs_totp(struct req *);
 /* page_admin_queue.c */
 void page_admin_queue(struct req *);
 const char *admin_status_name(const struct req *, const char *value);
@@ -20,29 +20,66 @@ void page_admin_photo(struct req *);
 void page_admin_enter(struct req *);
 /* page_admin_export.c */
 void page_admin_export(struct req *);
-/* page_admin_org.c */
-void page_admin_workplaces(struct req *);
-void page_admin_qr(struct req *);
+void page_admin_export_download(struct req *);
+/* page_admin_units.c */
 void page_admin_units(struct req *);
+void page_admin_unit_create(struct req *);
+void page_admin_unit(struct req *);
+void page_admin_unit_post(struct req *);
+/* page_admin_workplaces.c (with the CSV import, and revoking or replacing a workplace's QR code) */
+void page_admin_workplaces(struct req *);
+void page_admin_workplace_create(struct req *);
+void page_admin_workplace(struct req *);
+void page_admin_workplace_post(struct req *);
+void page_admin_workplace_import(struct req *);
+void page_admin_workplace_import_post(struct req *);
+void page_admin_qr_post(struct req *);
+/* page_admin_qr.c */
+void page_admin_unit_posters(struct req *);
+void page_admin_qr_poster(struct req *);
+void page_admin_qr_png(struct req *);
+void page_admin_qr_svg(struct req *);
 /* page_admin_officers.c */
 void page_admin_officers(struct req *);
+void page_admin_officers_post(struct req *);
+void page_admin_officer(struct req *);
+void page_admin_officer_post(struct req *);
+/* page_admin_audit.c */
 void page_admin_audit(struct req *);
-/* page_admin_cases.c */
+/* page_admin_cases.c: the list, creation, and the changes posted from a case's page */
 void page_admin_cases(struct req *);
+void page_admin_case_new(struct req *);
+void page_admin_case_create(struct req *);
+void page_admin_case_edit(struct req *);
+void page_admin_case_stage(struct req *);
+void page_admin_case_link(struct req *);
+void page_admin_case_totals(struct req *);
+void page_admin_case_note(struct req *);
+void page_admin_case_post(struct req *);
+/* page_admin_case.c: one case's page, which its family's handlers answer with after a refusal */
+void page_admin_case(struct req *);
+void case_page(struct req *, const char *id, int status, const char *problem, const char *action);
+void case_fields(struct req *, const char *title, const char *kind, const char *scope, const char *known);
+/* page_admin_case_docs.c */
 void page_admin_case_upload(struct req *);
 void page_admin_case_file(struct req *);
-void cases_deadline_panel(struct req *);
 /* page_admin_brief.c */
 void page_admin_brief(struct req *);
 /* page_admin_dossier.c */
 void page_admin_dossier(struct req *);
+void page_admin_dossier_json(struct req *);
+void page_admin_dossier_xlsx(struct req *);
 /* page_admin_stats.c */
 void page_admin_stats(struct req *);
 void page_admin_dashboard(struct req *);
 /* page_admin_requests.c */
 void page_admin_requests(struct req *);
+void page_admin_request_add(struct req *);
+void page_admin_request(struct req *);
+void page_admin_request_post(struct req *);
+void page_admin_request_export(struct req *);
 /* page_admin_calendar.c */
 void page_admin_calendar(struct req *);
-void calendar_notice(struct req *, const char *case_id, bool force);
+void page_admin_calendar_post(struct req *);
 
 #endif

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "calendar.h"
 #include "db.h"
+#include "deadline.h"
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
@@ -18,59 +19,13 @@
 #include "req.h"
 #include "text.h"
 
-#define CALENDAR_SOON "90"   /* days: the front page warns this long before the calendar ends */
-
-static const struct { const char *value, *vi, *en; } units[] = {
-	{ "months", "tháng", "months" },
-	{ "working_days", "ngày làm việc", "working days" },
-	{ "days", "ngày", "days" },
-};
-
-static const char *const weekdays_vi[8] = { "", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật" };
-static const char *const weekdays_en[8] = { "", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
-
-static const struct html_notice notices[] = {
+static const struct console_notice notices[] = {
 	{ "added", "Đã thêm ngày nghỉ lễ.", "The holiday was added." },
 	{ "corrected", "Đã sửa ngày nghỉ lễ.", "The holiday was corrected." },
 	{ "removed", "Đã bỏ ngày nghỉ lễ.", "The holiday was removed." },
 	{ "deadline", "Đã sửa thời hạn theo luật; các hạn của vụ việc được tính lại ngay.",
 	  "The legal deadline was corrected; case deadlines are computed from it at once." },
 };
-
-/* "The holiday calendar ends on …" for officers and admins (viewers do
- * not act on it): always when `force`; for a case (case_id), when one of
- * its working-day deadlines falls after the calendar's end; else (the
- * front page) when the calendar ends within CALENDAR_SOON days. Renders
- * nothing on a database error. */
-void
-calendar_notice(struct req *r, const char *case_id, bool force)
-{
-	if (r->officer == NULL || r->officer->role < ROLE_OFFICER)
-		return;
-	const char *p[2] = { case_id, force ? "t" : "f" };
-	PGresult *res = db_query(r->app->db, "SELECT coalesce(to_char(holiday_calendar_end(), 'DD/MM/YYYY'), ''), "
-	    "$2::boolean OR CASE WHEN $1::bigint IS NULL THEN coalesce(holiday_calendar_end(), '-infinity') < "
-	    "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + " CALENDAR_SOON " "
-	    "ELSE EXISTS (SELECT 1 FROM case_deadlines($1::bigint) d JOIN legal_deadline l ON l.code = d.code "
-	    "WHERE l.working_days IS NOT NULL AND d.due_on > coalesce(holiday_calendar_end(), '-infinity')) END", 2, p);
-	if (db_ok(res) && PQgetvalue(res, 0, 1)[0] == 't') {
-		const char *end = PQgetvalue(res, 0, 0);
-		html_raw_trusted(r->out, "<p class=\"alert\" role=\"alert\" id=\"calendar-ends\">");
-		html_text(r->out, *end ? (r->lang == LANG_EN ?
-		    arena_printf(r->arena, "The holiday calendar ends on %s — add next year's holidays, or working-day deadlines "
-		        "past that day count its holidays as working days.", end) :
-		    arena_printf(r->arena, "Lịch ngày nghỉ lễ chỉ đến ngày %s — hãy thêm ngày lễ của năm sau, nếu không các thời hạn "
-		        "tính theo ngày làm việc sau ngày đó sẽ tính cả ngày lễ.", end)) :
-		    L(r, "Lịch ngày nghỉ lễ đang trống — hãy thêm ngày lễ.", "The holiday calendar is empty — add the holidays."));
-		if (r->officer->role >= ROLE_ADMIN && strcmp(r->path, "/admin/calendar") != 0) {
-			html_raw_trusted(r->out, " <a href=\"/admin/calendar\">");
-			html_text(r->out, L(r, "Lịch ngày nghỉ lễ", "Holiday calendar"));
-			html_raw_trusted(r->out, "</a>");
-		}
-		html_raw_trusted(r->out, "</p>");
-	}
-	PQclear(res);
-}
 
 /* Whether this officer may change the calendar: an admin of a unit at the
  * top of the tree (the federation), since the calendar counts for every
@@ -92,119 +47,123 @@ struct deadline_form {
 	const char *code, *vi, *en, *unit, *count, *source, *error;
 };
 
+/* Opens a labelled one-line input: <label>LABEL<input id name value="…";
+ * the caller writes the input's other attributes and "></label>". */
 static void
-input(struct req *r, const char *id, const char *name, const char *label, const char *value, const char *extra_literal)
+input(struct req *r, const char *id, const char *name, const char *label, const char *value)
 {
 	struct buf *b = r->out;
-	html_raw_trusted(b, "<label for=\"");
+	html_lit(b, "<label for=\"");
 	html_attr(b, id);
-	html_raw_trusted(b, "\">");
+	html_lit(b, "\">");
 	html_text(b, label);
-	html_raw_trusted(b, "<input id=\"");
+	html_lit(b, "<input id=\"");
 	html_attr(b, id);
-	html_raw_trusted(b, "\" name=\"");
+	html_lit(b, "\" name=\"");
 	html_attr(b, name);
-	html_raw_trusted(b, "\" value=\"");
+	html_lit(b, "\" value=\"");
 	html_attr(b, value);
-	html_raw_trusted(b, "\"");
-	html_raw_trusted(b, extra_literal);
-	html_raw_trusted(b, "></label>");
+	html_lit(b, "\"");
 }
 
 static void
 holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 {
 	struct buf *b = r->out;
+	enum { YEAR };
 	PGresult *years = db_query(r->app->db, "SELECT y::text FROM (SELECT DISTINCT extract(year FROM day)::int AS y FROM holiday "
 	    "UNION SELECT $1::int UNION SELECT $1::int + 1) t ORDER BY y", 1, &year);
-	html_raw_trusted(b, "<section id=\"holidays\"><h2>");
-	html_text(b, L(r, "Ngày nghỉ lễ, tết", "Public holidays"));
-	html_raw_trusted(b, "</h2><nav aria-label=\"");
+	html_lit(b, "<section id=\"holidays\">");
+	console_heading(r, 2, NULL, "Ngày nghỉ lễ, tết", "Public holidays");
+	html_lit(b, "<nav aria-label=\"");
 	html_text(b, L(r, "Năm", "Year"));
-	html_raw_trusted(b, "\"><ul class=\"counts\">");
+	html_lit(b, "\"><ul class=\"counts\">");
 	for (int i = 0; db_ok(years) && i < PQntuples(years); i++) {
-		html_raw_trusted(b, strcmp(PQgetvalue(years, i, 0), year) == 0 ? "<li class=\"on\"><a aria-current=\"true\" href=\"/admin/calendar?year=" :
-		    "<li><a href=\"/admin/calendar?year=");
-		html_url_arg(b, PQgetvalue(years, i, 0));
-		html_raw_trusted(b, "\">");
-		html_text(b, PQgetvalue(years, i, 0));
-		html_raw_trusted(b, "</a></li>");
+		const struct kv arg = { .key = "year", .val = PQgetvalue(years, i, YEAR) };
+		if (strcmp(arg.val, year) == 0)
+			html_lit(b, "<li class=\"on\"><a aria-current=\"true\" href=\"");
+		else
+			html_lit(b, "<li><a href=\"");
+		console_href(r, "/admin/calendar", &arg, 1);
+		html_lit(b, "\">");
+		html_text(b, PQgetvalue(years, i, YEAR));
+		html_lit(b, "</a></li>");
 	}
 	PQclear(years);
-	html_raw_trusted(b, "</ul></nav>");
+	html_lit(b, "</ul></nav>");
 	PGresult *res = calendar_holidays(r->app->db, year);
-	html_raw_trusted(b, "<table class=\"queue\" id=\"holiday-list\"><thead><tr><th scope=\"col\">");
+	html_lit(b, "<table class=\"queue\" id=\"holiday-list\"><thead><tr><th scope=\"col\">");
 	html_text(b, L(r, "Ngày", "Day"));
-	html_raw_trusted(b, "</th><th scope=\"col\">");
+	html_lit(b, "</th><th scope=\"col\">");
 	html_text(b, L(r, "Tên", "Name"));
-	html_raw_trusted(b, "</th><th scope=\"col\">");
+	html_lit(b, "</th><th scope=\"col\">");
 	html_text(b, L(r, "Căn cứ", "Source"));
-	html_raw_trusted(b, "</th><th scope=\"col\"></th></tr></thead><tbody>");
+	html_lit(b, "</th><th scope=\"col\"></th></tr></thead><tbody>");
 	for (int i = 0; db_ok(res) && i < PQntuples(res); i++) {
-		int wd = atoi(PQgetvalue(res, i, 2));
-		html_raw_trusted(b, "<tr data-day=\"");
-		html_attr(b, PQgetvalue(res, i, 0));
-		html_raw_trusted(b, "\"><td>");
-		html_text(b, PQgetvalue(res, i, 1));
-		html_raw_trusted(b, " <small>");
-		html_text(b, wd >= 1 && wd <= 7 ? L(r, weekdays_vi[wd], weekdays_en[wd]) : "");
-		html_raw_trusted(b, "</small></td><td>");
-		html_text(b, PQgetvalue(res, i, 3));
-		html_raw_trusted(b, "</td><td>");
-		html_text(b, PQgetvalue(res, i, 4));
-		html_raw_trusted(b, "</td><td>");
+		int wd = atoi(PQgetvalue(res, i, HOLIDAY_WEEKDAY));
+		html_lit(b, "<tr data-day=\"");
+		html_attr(b, PQgetvalue(res, i, HOLIDAY_DAY));
+		html_lit(b, "\"><td>");
+		html_text(b, PQgetvalue(res, i, HOLIDAY_DMY));
+		html_lit(b, " <small>");
+		html_text(b, calendar_weekday(wd, r->lang));
+		html_lit(b, "</small></td><td>");
+		html_text(b, PQgetvalue(res, i, HOLIDAY_NAME));
+		html_lit(b, "</td><td>");
+		html_text(b, PQgetvalue(res, i, HOLIDAY_SOURCE));
+		html_lit(b, "</td><td>");
 		if (!calendar_editor(r)) {
-			html_raw_trusted(b, "</td></tr>");
+			html_lit(b, "</td></tr>");
 			continue;
 		}
-		html_raw_trusted(b, "<a href=\"/admin/calendar?year=");
+		html_lit(b, "<a href=\"/admin/calendar?year=");
 		html_url_arg(b, year);
-		html_raw_trusted(b, "&amp;day=");
-		html_url_arg(b, PQgetvalue(res, i, 0));
-		html_raw_trusted(b, "#holiday-form\">");
+		html_lit(b, "&amp;day=");
+		html_url_arg(b, PQgetvalue(res, i, HOLIDAY_DAY));
+		html_lit(b, "#holiday-form\">");
 		html_text(b, L(r, "Sửa", "Correct"));
-		html_raw_trusted(b, "</a> ");
+		html_lit(b, "</a> ");
 		html_form_begin(r, "/admin/calendar", "inline");
-		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"remove\"><input type=\"hidden\" name=\"day\" value=\"");
-		html_attr(b, PQgetvalue(res, i, 0));
-		html_raw_trusted(b, "\"><button type=\"submit\" class=\"btn\">");
-		html_text(b, L(r, "Bỏ", "Remove"));
-		html_raw_trusted(b, "</button></form></td></tr>");
+		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"remove\"><input type=\"hidden\" name=\"day\" value=\"");
+		html_attr(b, PQgetvalue(res, i, HOLIDAY_DAY));
+		html_lit(b, "\">");
+		console_submit(r, "btn", "Bỏ", "Remove");
+		html_lit(b, "</td></tr>");
 	}
 	if (db_ok(res) && PQntuples(res) == 0) {
-		html_raw_trusted(b, "<tr><td colspan=\"4\" class=\"empty\">");
+		html_lit(b, "<tr><td colspan=\"4\" class=\"empty\">");
 		html_text(b, L(r, "Chưa có ngày lễ nào của năm này.", "No holidays for this year yet."));
-		html_raw_trusted(b, "</td></tr>");
+		html_lit(b, "</td></tr>");
 	}
 	PQclear(res);
-	html_raw_trusted(b, "</tbody></table>");
+	html_lit(b, "</tbody></table>");
 	if (!calendar_editor(r)) {
-		html_raw_trusted(b, "<p class=\"hint\" id=\"calendar-readonly\">");
+		html_lit(b, "<p class=\"hint\" id=\"calendar-readonly\">");
 		html_text(b, L(r, "Lịch dùng chung cho mọi đơn vị: chỉ quản trị viên của đơn vị cấp cao nhất (LĐLĐ tỉnh) sửa được.",
 		    "The calendar counts for every unit: only an admin of the top unit (the provincial federation) can change it."));
-		html_raw_trusted(b, "</p></section>");
+		html_lit(b, "</p></section>");
 		return;
 	}
-	html_raw_trusted(b, "<h3 id=\"holiday-form\">");
-	html_text(b, L(r, "Thêm hoặc sửa một ngày", "Add or correct a day"));
-	html_raw_trusted(b, "</h3><p class=\"hint\">");
+	console_heading(r, 3, "holiday-form", "Thêm hoặc sửa một ngày", "Add or correct a day");
+	html_lit(b, "<p class=\"hint\">");
 	html_text(b, L(r, "Nhập một ngày đã có để sửa tên và căn cứ. Ngày nghỉ bù cũng là một dòng.",
 	    "Entering a day that is already there corrects its name and source. A substitute day off is a row too."));
-	html_raw_trusted(b, "</p>");
+	html_lit(b, "</p>");
 	if (f->error) {
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"holiday-error\">");
+		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"holiday-error\">");
 		html_text(b, f->error);
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
 	html_form_begin(r, "/admin/calendar", "filters");
-	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"holiday\">");
-	input(r, "f-day", "day", L(r, "Ngày (YYYY-MM-DD)", "Day (YYYY-MM-DD)"), f->day,
-	    " type=\"date\" min=\"2000-01-01\" max=\"2100-12-31\" required");
-	input(r, "f-name", "name", L(r, "Tên", "Name"), f->name, " maxlength=\"200\" required");
-	input(r, "f-source", "source", L(r, "Căn cứ", "Source"), f->source, " maxlength=\"1000\" size=\"50\"");
-	html_raw_trusted(b, "<button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Lưu", "Save"));
-	html_raw_trusted(b, "</button></form></section>");
+	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"holiday\">");
+	input(r, "f-day", "day", L(r, "Ngày (YYYY-MM-DD)", "Day (YYYY-MM-DD)"), f->day);
+	html_lit(r->out, " type=\"date\" min=\"2000-01-01\" max=\"2100-12-31\" required></label>");
+	input(r, "f-name", "name", L(r, "Tên", "Name"), f->name);
+	html_lit(r->out, " maxlength=\"200\" required></label>");
+	input(r, "f-source", "source", L(r, "Căn cứ", "Source"), f->source);
+	html_lit(r->out, " maxlength=\"1000\" size=\"50\"></label>");
+	console_submit(r, "btn", "Lưu", "Save");
+	html_lit(b, "</section>");
 }
 
 static void
@@ -212,75 +171,73 @@ deadlines_section(struct req *r, const struct deadline_form *f)
 {
 	struct buf *b = r->out;
 	PGresult *res = calendar_deadlines(r->app->db);
-	html_raw_trusted(b, "<section id=\"legal-deadlines\"><h2>");
-	html_text(b, L(r, "Thời hạn theo luật", "Legal deadlines"));
-	html_raw_trusted(b, "</h2><p class=\"hint\">");
+	html_lit(b, "<section id=\"legal-deadlines\">");
+	console_heading(r, 2, NULL, "Thời hạn theo luật", "Legal deadlines");
+	html_lit(b, "<p class=\"hint\">");
 	html_text(b, L(r, "Sửa cách diễn đạt, số tháng/ngày và căn cứ khi luật hoặc cách hiểu thay đổi; hạn của mọi vụ việc được tính lại ngay.",
 	    "Correct the wording, the period and the source when the law or its reading changes; every case's deadlines follow at once."));
-	html_raw_trusted(b, "</p>");
+	html_lit(b, "</p>");
 	for (int i = 0; db_ok(res) && i < PQntuples(res); i++) {
-		const char *code = PQgetvalue(res, i, 0);
+		const char *code = PQgetvalue(res, i, LEGAL_CODE);
 		bool refused = f->code && strcmp(f->code, code) == 0;
-		const char *vi = refused ? f->vi : PQgetvalue(res, i, 4), *en = refused ? f->en : PQgetvalue(res, i, 5);
-		const char *unit = refused ? f->unit : PQgetvalue(res, i, 6), *count = refused ? f->count : PQgetvalue(res, i, 7);
-		const char *source = refused ? f->source : PQgetvalue(res, i, 9);
-		html_raw_trusted(b, "<details class=\"deadline\" data-code=\"");
+		const char *vi = refused ? f->vi : PQgetvalue(res, i, LEGAL_VI), *en = refused ? f->en : PQgetvalue(res, i, LEGAL_EN);
+		const char *unit = refused ? f->unit : PQgetvalue(res, i, LEGAL_UNIT), *count = refused ? f->count : PQgetvalue(res, i, LEGAL_COUNT);
+		const char *source = refused ? f->source : PQgetvalue(res, i, LEGAL_SOURCE);
+		html_lit(b, "<details class=\"deadline\" data-code=\"");
 		html_attr(b, code);
-		html_raw_trusted(b, refused ? "\" open><summary>" : "\"><summary>");
-		html_text(b, L(r, PQgetvalue(res, i, 4), PQgetvalue(res, i, 5)));
-		html_raw_trusted(b, " — <strong>");
-		html_text(b, PQgetvalue(res, i, 7));
-		html_raw_trusted(b, " ");
-		for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++)
-			if (strcmp(units[u].value, PQgetvalue(res, i, 6)) == 0)
-				html_text(b, L(r, units[u].vi, units[u].en));
-		html_raw_trusted(b, "</strong> <small>(");
+		if (refused)
+			html_lit(b, "\" open><summary>");
+		else
+			html_lit(b, "\"><summary>");
+		html_text(b, L(r, PQgetvalue(res, i, LEGAL_VI), PQgetvalue(res, i, LEGAL_EN)));
+		html_lit(b, " — <strong>");
+		html_text(b, PQgetvalue(res, i, LEGAL_COUNT));
+		html_lit(b, " ");
+		html_text(b, calendar_unit_label(PQgetvalue(res, i, LEGAL_UNIT), r->lang));
+		html_lit(b, "</strong> <small>(");
 		html_text(b, code);
-		html_raw_trusted(b, "; ");
-		html_text(b, *PQgetvalue(res, i, 1) ? PQgetvalue(res, i, 1) : L(r, "mọi vụ việc", "every case"));
-		html_raw_trusted(b, "; ");
-		html_text(b, PQgetvalue(res, i, 3));
-		html_raw_trusted(b, ")</small></summary>");
+		html_lit(b, "; ");
+		html_text(b, *PQgetvalue(res, i, LEGAL_CASE_SCOPE) ? PQgetvalue(res, i, LEGAL_CASE_SCOPE) : L(r, "mọi vụ việc", "every case"));
+		html_lit(b, "; ");
+		html_text(b, PQgetvalue(res, i, LEGAL_STAGES));
+		html_lit(b, ")</small></summary>");
 		if (refused) {
-			html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"deadline-error\">");
+			html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"deadline-error\">");
 			html_text(b, f->error);
-			html_raw_trusted(b, "</p>");
+			html_lit(b, "</p>");
 		}
 		if (!calendar_editor(r)) {
-			html_raw_trusted(b, "<p>");
-			html_text(b, PQgetvalue(res, i, 9));
-			html_raw_trusted(b, "</p></details>");
+			html_lit(b, "<p>");
+			html_text(b, PQgetvalue(res, i, LEGAL_SOURCE));
+			html_lit(b, "</p></details>");
 			continue;
 		}
 		html_form_begin(r, "/admin/calendar", "filters");
-		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"deadline\"><input type=\"hidden\" name=\"code\" value=\"");
+		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"deadline\"><input type=\"hidden\" name=\"code\" value=\"");
 		html_attr(b, code);
-		html_raw_trusted(b, "\">");
+		html_lit(b, "\">");
 		input(r, arena_printf(r->arena, "d-%s-vi", code), "description_vi", L(r, "Mô tả (tiếng Việt)", "Description (Vietnamese)"),
-		    vi, " maxlength=\"500\" size=\"50\" required");
+		    vi);
+		html_lit(r->out, " maxlength=\"500\" size=\"50\" required></label>");
 		input(r, arena_printf(r->arena, "d-%s-en", code), "description_en", L(r, "Mô tả (tiếng Anh)", "Description (English)"),
-		    en, " maxlength=\"500\" size=\"50\" required");
-		input(r, arena_printf(r->arena, "d-%s-count", code), "count", L(r, "Số", "Number"), count,
-		    " inputmode=\"numeric\" size=\"4\" required");
-		html_raw_trusted(b, "<label>");
+		    en);
+		html_lit(r->out, " maxlength=\"500\" size=\"50\" required></label>");
+		input(r, arena_printf(r->arena, "d-%s-count", code), "count", L(r, "Số", "Number"), count);
+		html_lit(r->out, " inputmode=\"numeric\" size=\"4\" required></label>");
+		html_lit(b, "<label>");
 		html_text(b, L(r, "Đơn vị", "Unit"));
-		html_raw_trusted(b, "<select name=\"unit\">");
-		for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
-			html_raw_trusted(b, "<option value=\"");
-			html_attr(b, units[u].value);
-			html_raw_trusted(b, strcmp(unit, units[u].value) == 0 ? "\" selected>" : "\">");
-			html_text(b, L(r, units[u].vi, units[u].en));
-			html_raw_trusted(b, "</option>");
-		}
-		html_raw_trusted(b, "</select></label>");
-		input(r, arena_printf(r->arena, "d-%s-source", code), "source", L(r, "Căn cứ", "Source"), source,
-		    " maxlength=\"1000\" size=\"50\" required");
-		html_raw_trusted(b, "<button type=\"submit\" class=\"btn\">");
-		html_text(b, L(r, "Lưu", "Save"));
-		html_raw_trusted(b, "</button></form></details>");
+		html_lit(b, "<select name=\"unit\">");
+		for (size_t u = 0; u < CALENDAR_NUNITS; u++)
+			console_option(r, calendar_units[u].value, L(r, calendar_units[u].vi, calendar_units[u].en),
+			    strcmp(unit, calendar_units[u].value) == 0);
+		html_lit(b, "</select></label>");
+		input(r, arena_printf(r->arena, "d-%s-source", code), "source", L(r, "Căn cứ", "Source"), source);
+		html_lit(r->out, " maxlength=\"1000\" size=\"50\" required></label>");
+		console_submit(r, "btn", "Lưu", "Save");
+		html_lit(b, "</details>");
 	}
 	PQclear(res);
-	html_raw_trusted(b, "</section>");
+	html_lit(b, "</section>");
 }
 
 /* The whole page for `year`; the forms keep what was typed when refused. */
@@ -288,21 +245,21 @@ static void
 calendar_page(struct req *r, int status, const char *year, const struct holiday_form *hf, const struct deadline_form *df)
 {
 	struct buf *b = r->out;
-	html_admin_page(r, status, L(r, "Lịch ngày nghỉ lễ và thời hạn", "Holidays and legal deadlines"));
-	html_admin_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
+	console_page(r, status, L(r, "Lịch ngày nghỉ lễ và thời hạn", "Holidays and legal deadlines"));
+	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	const char *end = calendar_end(r->arena, r->app->db);
 	if (end == NULL) {
 		http_error(r, 503, MSG__MAX);
 		return;
 	}
-	html_raw_trusted(b, "<p id=\"calendar-end\">");
+	html_lit(b, "<p id=\"calendar-end\">");
 	html_text(b, *end ? (r->lang == LANG_EN ? arena_printf(r->arena, "The holiday calendar covers days up to %s.", end) :
 	    arena_printf(r->arena, "Lịch ngày nghỉ lễ có đến ngày %s.", end)) : L(r, "Lịch ngày nghỉ lễ đang trống.", "The holiday calendar is empty."));
-	html_raw_trusted(b, "</p>");
-	calendar_notice(r, NULL, false);
+	html_lit(b, "</p>");
+	deadline_calendar_notice(r, NULL, false, false);   /* on the calendar page: no link to itself */
 	holidays_section(r, year, hf);
 	deadlines_section(r, df);
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* The year the page shows: ?year= if valid, else the day's year, else this year. */
@@ -315,7 +272,7 @@ year_of(struct req *r, const char *day)
 	if (day && brief_date_ok(day))
 		return arena_strndup(r->arena, day, 4);
 	PGresult *res = db_query(r->app->db, "SELECT extract(year FROM now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::int::text", 0, NULL);
-	const char *now = db_ok(res) ? arena_strdup(r->arena, PQgetvalue(res, 0, 0)) : "2026";
+	const char *now = db_scalar(res) ? arena_strdup(r->arena, db_scalar(res)) : "2026";
 	PQclear(res);
 	return now;
 }
@@ -324,7 +281,7 @@ year_of(struct req *r, const char *day)
 static const char *
 posted_line(struct req *r, const char *name, size_t max)
 {
-	char *v = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, name)));
+	const char *v = console_posted(r, name);
 	return text_length(v) > max || strpbrk(v, "\r\n\t") ? NULL : v;
 }
 
@@ -332,7 +289,7 @@ posted_line(struct req *r, const char *name, size_t max)
 static void
 holiday_post(struct req *r, bool remove)
 {
-	struct holiday_form f = { .day = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, "day"))) };
+	struct holiday_form f = { .day = console_posted(r, "day") };
 	f.name = posted_line(r, "name", CALENDAR_NAME_MAX);
 	f.source = posted_line(r, "source", CALENDAR_SOURCE_MAX);
 	const char *old, *year = brief_date_ok(f.day) ? arena_strndup(r->arena, f.day, 4) : year_of(r, NULL);
@@ -383,7 +340,7 @@ deadline_post(struct req *r)
 	f.vi = posted_line(r, "description_vi", CALENDAR_DESCRIPTION_MAX);
 	f.en = posted_line(r, "description_en", CALENDAR_DESCRIPTION_MAX);
 	f.source = posted_line(r, "source", CALENDAR_SOURCE_MAX);
-	f.count = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, "count")));
+	f.count = console_posted(r, "count");
 	long max = strcmp(f.unit, "months") == 0 ? 120 : strcmp(f.unit, "working_days") == 0 ? 365 : strcmp(f.unit, "days") == 0 ? 3650 : 0;
 	size_t digits = strspn(f.count, "0123456789");
 	if (max == 0)
@@ -419,34 +376,39 @@ deadline_post(struct req *r)
 	http_redirect(r, "/admin/calendar?done=deadline#legal-deadlines");
 }
 
-/* GET|POST /admin/calendar (admins: the route says so, PostgreSQL too). */
+/* POST /admin/calendar (admins, on the route; PostgreSQL too): action
+ * holiday, remove or deadline, by an admin of the top unit (403 for the
+ * others: the calendar counts for every unit). */
+void
+page_admin_calendar_post(struct req *r)
+{
+	const char *action = kv_get_or_empty(&r->form, "action");
+	if (!calendar_editor(r)) {
+		http_error(r, 403, MSG_NOT_ALLOWED_ROLE);
+		return;
+	}
+	if (strcmp(action, "holiday") == 0 || strcmp(action, "remove") == 0)
+		holiday_post(r, strcmp(action, "remove") == 0);
+	else if (strcmp(action, "deadline") == 0)
+		deadline_post(r);
+	else
+		http_error(r, 400, MSG__MAX);
+}
+
+/* GET /admin/calendar (admins, on the route): the page for ?year=;
+ * ?day=YYYY-MM-DD fills the form with that holiday, to correct it. */
 void
 page_admin_calendar(struct req *r)
 {
-	if (r->method == METHOD_POST) {
-		const char *action = kv_get_or_empty(&r->form, "action");
-		if (!calendar_editor(r)) {
-			http_error(r, 403, MSG_NOT_ALLOWED_ROLE);
-			return;
-		}
-		if (strcmp(action, "holiday") == 0 || strcmp(action, "remove") == 0)
-			holiday_post(r, strcmp(action, "remove") == 0);
-		else if (strcmp(action, "deadline") == 0)
-			deadline_post(r);
-		else
-			http_error(r, 400, MSG__MAX);
-		return;
-	}
-	/* ?day=YYYY-MM-DD fills the form with that holiday, to correct it */
 	const char *day = kv_get(&r->args, "day");
 	struct holiday_form f = { .day = "", .name = "", .source = "" };
 	if (day && brief_date_ok(day)) {
 		PGresult *res = calendar_holidays(r->app->db, arena_strndup(r->arena, day, 4));
 		for (int i = 0; db_ok(res) && i < PQntuples(res); i++)
-			if (strcmp(PQgetvalue(res, i, 0), day) == 0) {
+			if (strcmp(PQgetvalue(res, i, HOLIDAY_DAY), day) == 0) {
 				f.day = arena_strdup(r->arena, day);
-				f.name = arena_strdup(r->arena, PQgetvalue(res, i, 3));
-				f.source = arena_strdup(r->arena, PQgetvalue(res, i, 4));
+				f.name = arena_strdup(r->arena, PQgetvalue(res, i, HOLIDAY_NAME));
+				f.source = arena_strdup(r->arena, PQgetvalue(res, i, HOLIDAY_SOURCE));
 			}
 		PQclear(res);
 	}

@@ -8,6 +8,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "deadline.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"

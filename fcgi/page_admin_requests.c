@@ -9,8 +9,10 @@
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
+#include "deadline.h"
 #include "html.h"
 #include "http.h"
+#include "fmt.h"
 #include "i18n.h"
 #include "page_admin.h"
 #include "privacy.h"
@@ -19,21 +21,8 @@
 
 #define CORRECTION_MAX 2000   /* characters of a correction note (a report note holds 4000) */
 
-static const struct { const char *value, *vi, *en; } kinds[] = {
-	{ "access", "Xem dữ liệu", "Access" },
-	{ "correct", "Chỉnh sửa", "Correction" },
-	{ "delete", "Xóa", "Deletion" },
-};
-
-static const struct { const char *value, *vi, *en; } statuses[] = {
-	{ "received", "Mới nhận", "Received" },
-	{ "acknowledged", "Đã xác nhận", "Acknowledged" },
-	{ "done", "Đã xong", "Done" },
-	{ "refused", "Từ chối", "Refused" },
-};
-
 /* What a finished action says on the page it redirects to (?done=KEY). */
-static const struct html_notice notices[] = {
+static const struct console_notice notices[] = {
 	{ "added", "Đã ghi nhận yêu cầu. Hãy xác nhận với người yêu cầu trước hạn ghi trong bảng.",
 	  "The request is recorded. Acknowledge it to the person before the day shown." },
 	{ "ack", "Đã ghi nhận việc xác nhận yêu cầu.", "The request is marked acknowledged." },
@@ -45,37 +34,15 @@ static const struct html_notice notices[] = {
 	  "The correction is recorded as an internal note on the report." },
 };
 
-/* The person's word for a kind (kind true) or a status value. */
-static const char *
-label_of(const struct req *r, const char *value, bool kind)
-{
-	for (size_t i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(kinds[i].value, value) == 0)
-			return L(r, kinds[i].vi, kinds[i].en);
-	for (size_t i = 0; !kind && i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (strcmp(statuses[i].value, value) == 0)
-			return L(r, statuses[i].vi, statuses[i].en);
-	return value;
-}
-
-/* YYYY-MM-DD → DD/MM/YYYY (arena); anything else as it is. */
-static const char *
-dmy(const struct req *r, const char *ymd)
-{
-	if (strlen(ymd) < 10 || ymd[4] != '-')
-		return ymd;
-	return arena_printf(r->arena, "%.2s/%.2s/%.4s%s", ymd + 8, ymd + 5, ymd, ymd + 10);
-}
-
 /* A posted text, trimmed, kept as typed; *error set when it is longer
  * than max characters (the dispatcher already refused bad UTF-8 and
  * control characters). */
 static const char *
 posted(struct req *r, const char *name, size_t max, const char **error)
 {
-	char *v = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, name)));
+	const char *v = console_posted(r, name);
 	if (text_length(v) > max)
-		*error = arena_printf(r->arena, r->lang == LANG_EN ? "At most %zu characters." : "Tối đa %zu ký tự.", max);
+		*error = console_too_long(r, max);
 	return v;
 }
 
@@ -89,49 +56,45 @@ static void
 add_form_render(struct req *r, const struct add_form *f)
 {
 	struct buf *b = r->out;
-	html_raw_trusted(b, "<section id=\"add\"><h2>");
-	html_text(b, L(r, "Ghi nhận yêu cầu mới", "Record a new request"));
-	html_raw_trusted(b, "</h2><p class=\"hint\">");
+	html_lit(b, "<section id=\"add\">");
+	console_heading(r, 2, NULL, "Ghi nhận yêu cầu mới", "Record a new request");
+	html_lit(b, "<p class=\"hint\">");
 	html_text(b, L(r, "Nhập mã biên nhận 16 chữ số của người lao động, hoặc mô tả cách nhận diện người yêu cầu nếu họ không có mã "
 	    "(mã chỉ được lưu dưới dạng băm, không lưu nguyên văn).",
 	    "Enter the worker's 16-digit receipt code, or describe how the person can be identified when they have none "
 	    "(the code is stored only as a keyed hash, never as typed)."));
-	html_raw_trusted(b, "</p>");
+	html_lit(b, "</p>");
 	html_form_begin(r, "/admin/requests", "stack");
-	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"add\">");
-	html_field_begin(r, "f-kind", L(r, "Loại yêu cầu", "Kind of request"), NULL, f->e_kind);
-	html_raw_trusted(b, "<select id=\"f-kind\" name=\"kind\"");
-	html_field_invalid(r, "f-kind", f->e_kind);
-	html_raw_trusted(b, ">");
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		html_raw_trusted(b, "<option value=\"");
-		html_attr(b, kinds[i].value);
-		html_raw_trusted(b, strcmp(f->kind, kinds[i].value) == 0 ? "\" selected>" : "\">");
-		html_text(b, L(r, kinds[i].vi, kinds[i].en));
-		html_raw_trusted(b, "</option>");
-	}
-	html_raw_trusted(b, "</select></div>");
-	html_field_begin(r, "f-receipt", L(r, "Mã biên nhận", "Receipt code"), NULL, f->e_receipt);
-	html_raw_trusted(b, "<input id=\"f-receipt\" name=\"receipt\" inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"40\"");
-	html_field_invalid(r, "f-receipt", f->e_receipt);
-	html_raw_trusted(b, " value=\"");
+	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"add\">");
+	console_field_begin(r, "f-kind", L(r, "Loại yêu cầu", "Kind of request"), NULL, f->e_kind);
+	html_lit(b, "<select id=\"f-kind\" name=\"kind\"");
+	console_field_invalid(r, "f-kind", f->e_kind);
+	html_lit(b, ">");
+	for (size_t i = 0; i < PRIVACY_NKINDS; i++)
+		console_option(r, privacy_kinds[i].value, L(r, privacy_kinds[i].vi, privacy_kinds[i].en),
+		    strcmp(f->kind, privacy_kinds[i].value) == 0);
+	html_lit(b, "</select></div>");
+	console_field_begin(r, "f-receipt", L(r, "Mã biên nhận", "Receipt code"), NULL, f->e_receipt);
+	html_lit(b, "<input id=\"f-receipt\" name=\"receipt\" inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"40\"");
+	console_field_invalid(r, "f-receipt", f->e_receipt);
+	html_lit(b, " value=\"");
 	html_attr(b, f->receipt);
-	html_raw_trusted(b, "\"></div>");
-	html_field_begin(r, "f-subject", L(r, "Hoặc: mô tả người yêu cầu (khi không có mã)", "Or: who the person is (without a receipt)"), NULL,
+	html_lit(b, "\"></div>");
+	console_field_begin(r, "f-subject", L(r, "Hoặc: mô tả người yêu cầu (khi không có mã)", "Or: who the person is (without a receipt)"), NULL,
 	    f->e_subject);
-	html_raw_trusted(b, "<textarea id=\"f-subject\" name=\"subject\" rows=\"2\" maxlength=\"500\"");
-	html_field_invalid(r, "f-subject", f->e_subject);
-	html_raw_trusted(b, ">");
+	html_lit(b, "<textarea id=\"f-subject\" name=\"subject\" rows=\"2\" maxlength=\"500\"");
+	console_field_invalid(r, "f-subject", f->e_subject);
+	html_lit(b, ">");
 	html_text(b, f->subject);
-	html_raw_trusted(b, "</textarea></div>");
-	html_field_begin(r, "f-note", L(r, "Ghi chú", "Note"), NULL, f->e_note);
-	html_raw_trusted(b, "<textarea id=\"f-note\" name=\"note\" rows=\"2\" maxlength=\"2000\"");
-	html_field_invalid(r, "f-note", f->e_note);
-	html_raw_trusted(b, ">");
+	html_lit(b, "</textarea></div>");
+	console_field_begin(r, "f-note", L(r, "Ghi chú", "Note"), NULL, f->e_note);
+	html_lit(b, "<textarea id=\"f-note\" name=\"note\" rows=\"2\" maxlength=\"2000\"");
+	console_field_invalid(r, "f-note", f->e_note);
+	html_lit(b, ">");
 	html_text(b, f->note);
-	html_raw_trusted(b, "</textarea></div><button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Ghi nhận", "Record"));
-	html_raw_trusted(b, "</button></form></section>");
+	html_lit(b, "</textarea></div>");
+	console_submit(r, "btn", "Ghi nhận", "Record");
+	html_lit(b, "</section>");
 }
 
 /* The list of requests the admin's transaction sees, open ones first,
@@ -140,12 +103,12 @@ static void
 list_page(struct req *r, int status, const struct add_form *f)
 {
 	struct buf *b = r->out;
-	html_admin_page(r, status, L(r, "Yêu cầu về dữ liệu cá nhân", "Data-subject requests"));
-	html_raw_trusted(b, "<p class=\"hint\">");
+	console_page(r, status, L(r, "Yêu cầu về dữ liệu cá nhân", "Data-subject requests"));
+	html_lit(b, "<p class=\"hint\">");
 	html_text(b, L(r, "Luật 91/2025/QH15, Nghị định 356/2025: xác nhận đã nhận yêu cầu trong 2 ngày làm việc.",
 	    "Law 91/2025/QH15, Decree 356/2025: acknowledge a request within 2 working days."));
-	html_raw_trusted(b, "</p>");
-	html_admin_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
+	html_lit(b, "</p>");
+	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	PGresult *res = privacy_request_list(r->app->db, NULL);
 	if (!db_ok(res)) {
 		PQclear(res);
@@ -155,68 +118,67 @@ list_page(struct req *r, int status, const struct add_form *f)
 	bool past_calendar = false;
 	long overdue = 0;
 	for (int i = 0; i < PQntuples(res); i++) {
-		past_calendar |= strcmp(PQgetvalue(res, i, 2), "received") == 0 && PQgetvalue(res, i, 12)[0] == 't';
-		overdue += strcmp(PQgetvalue(res, i, 7), "OVERDUE") == 0;
+		past_calendar |= strcmp(PQgetvalue(res, i, REQUEST_STATUS), "received") == 0 && PQgetvalue(res, i, REQUEST_PAST_CALENDAR)[0] == 't';
+		overdue += strcmp(PQgetvalue(res, i, REQUEST_ATTENTION), "OVERDUE") == 0;
 	}
 	if (overdue > 0) {
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"overdue\">");
+		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"overdue\">");
 		html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "%ld request(s) not acknowledged in time.", overdue) :
 		    arena_printf(r->arena, "%ld yêu cầu đã quá hạn xác nhận.", overdue));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
 	if (past_calendar)
-		calendar_notice(r, NULL, true);
-	html_raw_trusted(b, "<table class=\"queue\" id=\"requests\"><thead><tr>");
+		deadline_calendar_notice(r, NULL, true, true);
+	html_lit(b, "<table class=\"queue\" id=\"requests\"><thead><tr>");
 	static const struct { const char *vi, *en; } cols[] = {
 		{ "Số", "No." }, { "Loại", "Kind" }, { "Trạng thái", "Status" }, { "Nhận lúc", "Received" },
 		{ "Hạn xác nhận", "Acknowledge by" }, { "Nhận diện", "Identified by" }, { "Đơn vị", "Unit" }, { "Ghi chú", "Note" },
 	};
 	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		html_raw_trusted(b, "<th scope=\"col\">");
+		html_lit(b, "<th scope=\"col\">");
 		html_text(b, L(r, cols[i].vi, cols[i].en));
-		html_raw_trusted(b, "</th>");
+		html_lit(b, "</th>");
 	}
-	html_raw_trusted(b, "</tr></thead><tbody>");
+	html_lit(b, "</tr></thead><tbody>");
 	for (int i = 0; i < PQntuples(res); i++) {
-		bool late = strcmp(PQgetvalue(res, i, 7), "OVERDUE") == 0;
-		html_raw_trusted(b, late ? "<tr class=\"urgent\" data-id=\"" : "<tr data-id=\"");
-		html_attr(b, PQgetvalue(res, i, 0));
-		html_raw_trusted(b, "\" data-status=\"");
-		html_attr(b, PQgetvalue(res, i, 2));
-		html_raw_trusted(b, "\"><td><a href=\"/admin/requests/");
-		html_url_arg(b, PQgetvalue(res, i, 0));
-		html_raw_trusted(b, "\">#");
-		html_text(b, PQgetvalue(res, i, 0));
-		html_raw_trusted(b, "</a></td><td>");
-		html_text(b, label_of(r, PQgetvalue(res, i, 1), true));
-		html_raw_trusted(b, "</td><td>");
-		html_text(b, label_of(r, PQgetvalue(res, i, 2), false));
-		html_raw_trusted(b, "</td><td>");
-		html_text(b, dmy(r, PQgetvalue(res, i, 3)));
-		html_raw_trusted(b, "</td><td>");
-		html_text(b, dmy(r, PQgetvalue(res, i, 4)));
+		bool late = strcmp(PQgetvalue(res, i, REQUEST_ATTENTION), "OVERDUE") == 0;
+		html_lit(b, "<tr");
+		if (late)
+			html_lit(b, " class=\"urgent\"");
+		html_lit(b, " data-id=\"");
+		html_attr(b, PQgetvalue(res, i, REQUEST_ID));
+		html_lit(b, "\" data-status=\"");
+		html_attr(b, PQgetvalue(res, i, REQUEST_STATUS));
+		html_lit(b, "\"><td>");
+		console_link(r, arena_printf(r->arena, "/admin/requests/%s", PQgetvalue(res, i, REQUEST_ID)),
+		    arena_printf(r->arena, "#%s", PQgetvalue(res, i, REQUEST_ID)));
+		html_lit(b, "</td>");
+		console_td(r, privacy_label(privacy_kinds, PRIVACY_NKINDS, PQgetvalue(res, i, REQUEST_KIND), r->lang));
+		console_td(r, privacy_label(privacy_statuses, PRIVACY_NSTATUSES, PQgetvalue(res, i, REQUEST_STATUS), r->lang));
+		console_td(r, fmt_dmy(r->arena, PQgetvalue(res, i, REQUEST_RECEIVED)));
+		html_lit(b, "<td>");
+		html_text(b, fmt_dmy(r->arena, PQgetvalue(res, i, REQUEST_ACK_BY)));
 		if (late) {
-			html_raw_trusted(b, " <span class=\"tag urgent\">");
+			html_lit(b, " <span class=\"tag urgent\">");
 			html_text(b, L(r, "quá hạn", "overdue"));
-			html_raw_trusted(b, "</span>");
+			html_lit(b, "</span>");
 		}
-		html_raw_trusted(b, "</td><td>");
-		html_text(b, PQgetvalue(res, i, 10)[0] == 't' ? L(r, "mã biên nhận", "receipt code") : PQgetvalue(res, i, 8));
-		html_raw_trusted(b, "</td><td>");
-		html_text(b, PQgetvalue(res, i, 11));
-		html_raw_trusted(b, "</td><td>");
-		html_text(b, PQgetvalue(res, i, 9));
-		html_raw_trusted(b, "</td></tr>");
+		html_lit(b, "</td>");
+		bool by_receipt = PQgetvalue(res, i, REQUEST_BY_RECEIPT)[0] == 't';
+		console_td(r, by_receipt ? L(r, "mã biên nhận", "receipt code") : PQgetvalue(res, i, REQUEST_WHO));
+		console_td(r, PQgetvalue(res, i, REQUEST_UNIT));
+		console_td(r, PQgetvalue(res, i, REQUEST_NOTE));
+		html_lit(b, "</tr>");
 	}
 	if (PQntuples(res) == 0) {
-		html_raw_trusted(b, "<tr><td colspan=\"8\" class=\"empty\">");
+		html_lit(b, "<tr><td colspan=\"8\" class=\"empty\">");
 		html_text(b, L(r, "Chưa có yêu cầu nào.", "No requests yet."));
-		html_raw_trusted(b, "</td></tr>");
+		html_lit(b, "</td></tr>");
 	}
-	html_raw_trusted(b, "</tbody></table>");
+	html_lit(b, "</tbody></table>");
 	PQclear(res);
 	add_form_render(r, f);
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* POST /admin/requests action=add: a receipt must find a report in the
@@ -282,23 +244,26 @@ action_form(struct req *r, const char *id, const char *action, const char *label
 {
 	struct buf *b = r->out;
 	html_form_begin(r, arena_printf(r->arena, "/admin/requests/%s", id), "inline");
-	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"");
+	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"");
 	html_attr(b, action);
-	html_raw_trusted(b, "\">");
+	html_lit(b, "\">");
 	if (note) {
-		html_raw_trusted(b, "<label for=\"n-");
+		html_lit(b, "<label for=\"n-");
 		html_attr(b, action);
-		html_raw_trusted(b, "\">");
+		html_lit(b, "\">");
 		html_text(b, note_required ? L(r, "Lý do (bắt buộc)", "Reason (required)") : L(r, "Ghi chú", "Note"));
-		html_raw_trusted(b, "</label><input id=\"n-");
+		html_lit(b, "</label><input id=\"n-");
 		html_attr(b, action);
-		html_raw_trusted(b, note_required ? "\" name=\"note\" maxlength=\"2000\" required>" : "\" name=\"note\" maxlength=\"2000\">");
+		if (note_required)
+			html_lit(b, "\" name=\"note\" maxlength=\"2000\" required>");
+		else
+			html_lit(b, "\" name=\"note\" maxlength=\"2000\">");
 	}
-	html_raw_trusted(b, "<button type=\"submit\" class=\"btn\" id=\"do-");
+	html_lit(b, "<button type=\"submit\" class=\"btn\" id=\"do-");
 	html_attr(b, action);
-	html_raw_trusted(b, "\">");
+	html_lit(b, "\">");
 	html_text(b, label);
-	html_raw_trusted(b, "</button></form>");
+	html_lit(b, "</button></form>");
 }
 
 /* GET /admin/requests/ID: one request, its actions, and for a receipt
@@ -313,66 +278,57 @@ request_page(struct req *r, const char *id, int status, const char *error)
 		PQclear(res);
 		return;
 	}
-	const char *kind = arena_strdup(r->arena, PQgetvalue(res, 0, 1)), *st = arena_strdup(r->arena, PQgetvalue(res, 0, 2));
-	bool by_receipt = PQgetvalue(res, 0, 10)[0] == 't', open = strcmp(st, "received") == 0 || strcmp(st, "acknowledged") == 0;
-	html_admin_page(r, status, arena_printf(r->arena, "%s #%s", L(r, "Yêu cầu", "Request"), id));
-	html_raw_trusted(b, "<p><a href=\"/admin/requests\">");
-	html_text(b, L(r, "← Mọi yêu cầu", "← All requests"));
-	html_raw_trusted(b, "</a></p>");
-	html_admin_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
+	const char *kind = arena_strdup(r->arena, PQgetvalue(res, 0, REQUEST_KIND)), *st = arena_strdup(r->arena, PQgetvalue(res, 0, REQUEST_STATUS));
+	bool by_receipt = PQgetvalue(res, 0, REQUEST_BY_RECEIPT)[0] == 't', open = strcmp(st, "received") == 0 || strcmp(st, "acknowledged") == 0;
+	console_page(r, status, arena_printf(r->arena, "%s #%s", L(r, "Yêu cầu", "Request"), id));
+	console_back(r, "/admin/requests", "← Mọi yêu cầu", "← All requests");
+	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	if (error) {
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"refused\">");
+		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"refused\">");
 		html_text(b, error);
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
 	const struct { const char *vi, *en, *value; } meta[] = {
-		{ "Loại", "Kind", label_of(r, kind, true) },
-		{ "Trạng thái", "Status", label_of(r, st, false) },
-		{ "Nhận lúc", "Received", dmy(r, PQgetvalue(res, 0, 3)) },
-		{ "Hạn xác nhận", "Acknowledge by", arena_printf(r->arena, "%s%s", dmy(r, PQgetvalue(res, 0, 4)),
-		    strcmp(PQgetvalue(res, 0, 7), "OVERDUE") == 0 ? L(r, " — quá hạn", " — overdue") : "") },
-		{ "Đã xác nhận", "Acknowledged", dmy(r, PQgetvalue(res, 0, 5)) },
-		{ "Hoàn tất", "Closed", dmy(r, PQgetvalue(res, 0, 6)) },
-		{ "Nhận diện", "Identified by", by_receipt ? L(r, "mã biên nhận", "receipt code") : PQgetvalue(res, 0, 8) },
-		{ "Đơn vị", "Unit", PQgetvalue(res, 0, 11) },
-		{ "Ghi chú", "Note", PQgetvalue(res, 0, 9) },
+		{ "Loại", "Kind", privacy_label(privacy_kinds, PRIVACY_NKINDS, kind, r->lang) },
+		{ "Trạng thái", "Status", privacy_label(privacy_statuses, PRIVACY_NSTATUSES, st, r->lang) },
+		{ "Nhận lúc", "Received", fmt_dmy(r->arena, PQgetvalue(res, 0, REQUEST_RECEIVED)) },
+		{ "Hạn xác nhận", "Acknowledge by", arena_printf(r->arena, "%s%s", fmt_dmy(r->arena, PQgetvalue(res, 0, REQUEST_ACK_BY)),
+		    strcmp(PQgetvalue(res, 0, REQUEST_ATTENTION), "OVERDUE") == 0 ? L(r, " — quá hạn", " — overdue") : "") },
+		{ "Đã xác nhận", "Acknowledged", fmt_dmy(r->arena, PQgetvalue(res, 0, REQUEST_ACKNOWLEDGED)) },
+		{ "Hoàn tất", "Closed", fmt_dmy(r->arena, PQgetvalue(res, 0, REQUEST_DONE)) },
+		{ "Nhận diện", "Identified by", by_receipt ? L(r, "mã biên nhận", "receipt code") : PQgetvalue(res, 0, REQUEST_WHO) },
+		{ "Đơn vị", "Unit", PQgetvalue(res, 0, REQUEST_UNIT) },
+		{ "Ghi chú", "Note", PQgetvalue(res, 0, REQUEST_NOTE) },
 	};
-	html_raw_trusted(b, "<dl class=\"meta\" id=\"request\">");
-	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
-		html_raw_trusted(b, "<dt>");
-		html_text(b, L(r, meta[i].vi, meta[i].en));
-		html_raw_trusted(b, "</dt><dd>");
-		html_text(b, meta[i].value);
-		html_raw_trusted(b, "</dd>");
-	}
-	html_raw_trusted(b, "</dl>");
-	if (strcmp(st, "received") == 0 && PQgetvalue(res, 0, 12)[0] == 't')
-		calendar_notice(r, NULL, true);
+	html_lit(b, "<dl class=\"meta\" id=\"request\">");
+	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++)
+		console_meta(r, meta[i].vi, meta[i].en, meta[i].value);
+	html_lit(b, "</dl>");
+	if (strcmp(st, "received") == 0 && PQgetvalue(res, 0, REQUEST_PAST_CALENDAR)[0] == 't')
+		deadline_calendar_notice(r, NULL, true, true);
 	PQclear(res);
 	if (open) {
-		html_raw_trusted(b, "<section id=\"actions\"><h2>");
-		html_text(b, L(r, "Xử lý", "Handle"));
-		html_raw_trusted(b, "</h2>");
+		html_lit(b, "<section id=\"actions\">");
+		console_heading(r, 2, NULL, "Xử lý", "Handle");
 		if (strcmp(st, "received") == 0)
 			action_form(r, id, "ack", L(r, "Đã xác nhận với người yêu cầu", "Acknowledged to the person"), true, false);
 		action_form(r, id, "done", L(r, "Đánh dấu xong", "Mark done"), true, false);
 		action_form(r, id, "refuse", L(r, "Từ chối", "Refuse"), true, true);
-		html_raw_trusted(b, "</section>");
+		html_lit(b, "</section>");
 	}
 	if (!by_receipt) {
-		html_admin_end(r);
+		console_end(r);
 		return;
 	}
 	const char *unit_id = NULL, *sub_id = request_report(r, id, &unit_id);
-	html_raw_trusted(b, "<section id=\"held\"><h2>");
-	html_text(b, L(r, "Dữ liệu đang lưu theo mã biên nhận", "What is held for the receipt"));
-	html_raw_trusted(b, "</h2>");
+	html_lit(b, "<section id=\"held\">");
+	console_heading(r, 2, NULL, "Dữ liệu đang lưu theo mã biên nhận", "What is held for the receipt");
 	if (sub_id == NULL) {
-		html_raw_trusted(b, "<p class=\"empty\" id=\"nothing-held\">");
+		html_lit(b, "<p class=\"empty\" id=\"nothing-held\">");
 		html_text(b, L(r, "Mã biên nhận không còn tìm thấy phản ánh nào trong phạm vi của bạn (phản ánh đã được ẩn danh hóa).",
 		    "The receipt no longer finds a report in your scope (the report was anonymised)."));
-		html_raw_trusted(b, "</p></section>");
-		html_admin_end(r);
+		html_lit(b, "</p></section>");
+		console_end(r);
 		return;
 	}
 	const char *json = privacy_export_json(r->arena, r->app->db, sub_id);
@@ -381,51 +337,51 @@ request_page(struct req *r, const char *id, int status, const char *error)
 		return;
 	}
 	audit_officer(r, "request.view", arena_printf(r->arena, "submission:%s", sub_id), arena_printf(r->arena, "request:%s", id));
-	html_raw_trusted(b, "<p><a href=\"/admin/s/");
+	html_lit(b, "<p><a href=\"/admin/s/");
 	html_url_arg(b, sub_id);
-	html_raw_trusted(b, "\">");
+	html_lit(b, "\">");
 	html_text(b, L(r, "Mở phản ánh", "Open the report"));
-	html_raw_trusted(b, " #");
+	html_lit(b, " #");
 	html_text(b, sub_id);
-	html_raw_trusted(b, "</a> · <a id=\"download\" href=\"/admin/requests/");
+	html_lit(b, "</a> · <a id=\"download\" href=\"/admin/requests/");
 	html_url_arg(b, id);
-	html_raw_trusted(b, "/export\">");
+	html_lit(b, "/export\">");
 	html_text(b, L(r, "Tải về (JSON) để trao cho người yêu cầu", "Download (JSON) to give the person"));
-	html_raw_trusted(b, "</a></p><pre class=\"pre\" id=\"export\">");
+	html_lit(b, "</a></p><pre class=\"pre\" id=\"export\">");
 	html_text(b, json);
-	html_raw_trusted(b, "</pre></section>");
+	html_lit(b, "</pre></section>");
 	if (open && strcmp(kind, "correct") == 0) {
-		html_raw_trusted(b, "<section id=\"correct\"><h2>");
-		html_text(b, L(r, "Ghi nội dung chỉnh sửa", "Record the correction"));
-		html_raw_trusted(b, "</h2><p class=\"hint\">");
+		html_lit(b, "<section id=\"correct\">");
+		console_heading(r, 2, NULL, "Ghi nội dung chỉnh sửa", "Record the correction");
+		html_lit(b, "<p class=\"hint\">");
 		html_text(b, L(r, "Nội dung được ghi thành ghi chú nội bộ của phản ánh, ai xử lý phản ánh cũng thấy; câu trả lời gốc được giữ nguyên làm bằng chứng.",
 		    "The correction becomes an internal note on the report that everyone handling it sees; the original answers stay as evidence."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 		html_form_begin(r, arena_printf(r->arena, "/admin/requests/%s", id), "stack");
-		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"correct\"><div class=\"field\"><label for=\"f-correction\">");
+		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"correct\"><div class=\"field\"><label for=\"f-correction\">");
 		html_text(b, L(r, "Nội dung đúng theo người yêu cầu", "What the person says is right"));
-		html_raw_trusted(b, "</label><textarea id=\"f-correction\" name=\"correction\" rows=\"3\" maxlength=\"2000\" required></textarea></div>"
+		html_lit(b, "</label><textarea id=\"f-correction\" name=\"correction\" rows=\"3\" maxlength=\"2000\" required></textarea></div>"
 		    "<button type=\"submit\" class=\"btn\" id=\"do-correct\">");
 		html_text(b, L(r, "Ghi chỉnh sửa", "Record the correction"));
-		html_raw_trusted(b, "</button></form></section>");
+		html_lit(b, "</button></form></section>");
 	}
 	if (open && strcmp(kind, "delete") == 0) {
 		const char *closed;
 		enum privacy_result hold = privacy_hold(r->arena, r->app->db, sub_id, &closed);
-		html_raw_trusted(b, "<section id=\"erase\"><h2>");
-		html_text(b, L(r, "Xóa (ẩn danh hóa) phản ánh", "Delete (anonymise) the report"));
-		html_raw_trusted(b, "</h2><p class=\"hint\">");
+		html_lit(b, "<section id=\"erase\">");
+		console_heading(r, 2, NULL, "Xóa (ẩn danh hóa) phản ánh", "Delete (anonymise) the report");
+		html_lit(b, "<p class=\"hint\">");
 		html_text(b, hold == PRIVACY_HELD ?
 		    L(r, "Phản ánh thuộc một vụ việc tranh chấp đang mở và được giữ làm bằng chứng: hãy từ chối kèm lý do, hoặc xóa khi vụ việc kết thúc.",
 		      "The report is part of an open labour-dispute case and is kept as evidence: refuse with the reason, or delete when the case closes.") :
 		    L(r, "Câu trả lời, thông tin liên hệ, ảnh và nội dung tin nhắn bị xóa ngay, như khi hết thời hạn lưu trữ; không thể hoàn tác.",
 		      "Answers, contact details, photos and message texts are removed now, as the retention purge would; this cannot be undone."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 		if (hold == PRIVACY_OK)
 			action_form(r, id, "erase", L(r, "Xóa ngay", "Delete now"), false, false);
-		html_raw_trusted(b, "</section>");
+		html_lit(b, "</section>");
 	}
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* GET /admin/requests/ID/export: the JSON of what the receipt holds, as a
@@ -440,12 +396,9 @@ request_export(struct req *r, const char *id)
 		return;
 	}
 	audit_officer(r, "request.export", arena_printf(r->arena, "submission:%s", sub_id), arena_printf(r->arena, "request:%s", id));
-	buf_reset(r->out);
-	r->status = 200;
-	r->resp_type = "application/json; charset=utf-8";
+	const char *body = arena_printf(r->arena, "%s\n", json);
+	http_reply(r, "application/json; charset=utf-8", body, strlen(body));
 	http_header(r, arena_printf(r->arena, "Content-Disposition: attachment; filename=\"yeu-cau-%s.json\"", id));
-	buf_puts(r->out, json);
-	buf_putc(r->out, '\n');
 }
 
 /* POST /admin/requests/ID: ack, done, refuse (with a reason), correct (a
@@ -474,7 +427,7 @@ request_post(struct req *r, const char *id)
 			return;
 		case PRIVACY_ALREADY:
 			request_page(r, id, 409, arena_printf(r->arena, "%s: %s", L(r, "Yêu cầu đã ở trạng thái", "The request is already"),
-			    label_of(r, was, false)));
+			    privacy_label(privacy_statuses, PRIVACY_NSTATUSES, was, r->lang)));
 			return;
 		default:
 			http_error(r, 503, MSG__MAX);
@@ -483,8 +436,8 @@ request_post(struct req *r, const char *id)
 	}
 	PGresult *res = privacy_request_list(r->app->db, id);
 	bool known = db_ok(res) && PQntuples(res) == 1;
-	const char *kind = known ? arena_strdup(r->arena, PQgetvalue(res, 0, 1)) : "";
-	bool open = known && (strcmp(PQgetvalue(res, 0, 2), "received") == 0 || strcmp(PQgetvalue(res, 0, 2), "acknowledged") == 0);
+	const char *kind = known ? arena_strdup(r->arena, PQgetvalue(res, 0, REQUEST_KIND)) : "";
+	bool open = known && (strcmp(PQgetvalue(res, 0, REQUEST_STATUS), "received") == 0 || strcmp(PQgetvalue(res, 0, REQUEST_STATUS), "acknowledged") == 0);
 	PQclear(res);
 	if (!known) {
 		http_error(r, 404, MSG__MAX);
@@ -542,38 +495,59 @@ request_post(struct req *r, const char *id)
 	http_redirect(r, arena_printf(r->arena, "/admin/requests/%s?done=erased", id));
 }
 
-/* /admin/requests, /admin/requests/ID, /admin/requests/ID/export (admins:
- * the route says so, PostgreSQL too). */
+/* GET /admin/requests (admins, on the route; PostgreSQL too): the list and the add form. */
 void
 page_admin_requests(struct req *r)
 {
-	const char *rest = r->path + strlen("/admin/requests");
-	if (*rest == '\0' || strcmp(rest, "/") == 0) {
-		if (r->method != METHOD_POST) {
-			struct add_form f = { .kind = "access", .receipt = "", .subject = "", .note = "" };
-			list_page(r, 200, &f);
-		} else if (strcmp(kv_get_or_empty(&r->form, "action"), "add") == 0) {
-			request_add(r);
-		} else {
-			http_error(r, 400, MSG__MAX);
-		}
-		return;
-	}
-	size_t n = strspn(rest + 1, "0123456789");
-	const char *tail = rest + 1 + n;
-	if (rest[0] != '/' || n == 0 || n > 18 || rest[1] == '0' || (*tail && strcmp(tail, "/export") != 0)) {
+	struct add_form f = { .kind = "access", .receipt = "", .subject = "", .note = "" };
+	list_page(r, 200, &f);
+}
+
+/* POST /admin/requests action=add. */
+void
+page_admin_request_add(struct req *r)
+{
+	if (strcmp(kv_get_or_empty(&r->form, "action"), "add") == 0)
+		request_add(r);
+	else
+		http_error(r, 400, MSG__MAX);
+}
+
+/* A request's number as its URL holds it; NULL after answering 404 for
+ * one written with a leading zero (every link writes it without). */
+static const char *
+request_id(struct req *r)
+{
+	if (r->id[0][0] == '0') {
 		http_error(r, 404, MSG__MAX);
-		return;
+		return NULL;
 	}
-	const char *id = arena_strndup(r->arena, rest + 1, n);
-	if (*tail) {
-		if (r->method == METHOD_POST)
-			http_error(r, 405, MSG__MAX);
-		else
-			request_export(r, id);
-	} else if (r->method == METHOD_POST) {
-		request_post(r, id);
-	} else {
+	return r->id[0];
+}
+
+/* GET /admin/requests/ID. */
+void
+page_admin_request(struct req *r)
+{
+	const char *id = request_id(r);
+	if (id)
 		request_page(r, id, 200, NULL);
-	}
+}
+
+/* POST /admin/requests/ID. */
+void
+page_admin_request_post(struct req *r)
+{
+	const char *id = request_id(r);
+	if (id)
+		request_post(r, id);
+}
+
+/* GET /admin/requests/ID/export. */
+void
+page_admin_request_export(struct req *r)
+{
+	const char *id = request_id(r);
+	if (id)
+		request_export(r, id);
 }

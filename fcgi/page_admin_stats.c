@@ -10,6 +10,7 @@
 #include "brief.h"
 #include "buf.h"
 #include "db.h"
+#include "deadline.h"
 #include "dispute.h"
 #include "form.h"
 #include "html.h"

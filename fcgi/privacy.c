@@ -15,7 +15,34 @@
 bool
 privacy_kind_valid(const char *kind)
 {
-	return kind && (strcmp(kind, "access") == 0 || strcmp(kind, "correct") == 0 || strcmp(kind, "delete") == 0);
+	for (size_t i = 0; kind && i < PRIVACY_NKINDS; i++)
+		if (strcmp(privacy_kinds[i].value, kind) == 0)
+			return true;
+	return false;
+}
+
+const struct privacy_label privacy_kinds[PRIVACY_NKINDS] = {
+	{ "access", "Xem dữ liệu", "Access" },
+	{ "correct", "Chỉnh sửa", "Correction" },
+	{ "delete", "Xóa", "Deletion" },
+};
+
+const struct privacy_label privacy_statuses[PRIVACY_NSTATUSES] = {
+	{ "received", "Mới nhận", "Received" },
+	{ "acknowledged", "Đã xác nhận", "Acknowledged" },
+	{ "done", "Đã xong", "Done" },
+	{ "refused", "Từ chối", "Refused" },
+};
+
+/* The person's word for a kind or status from table `t` (n rows) in
+ * `lang`; the value itself when the table does not hold it. */
+const char *
+privacy_label(const struct privacy_label *t, size_t n, const char *value, enum lang lang)
+{
+	for (size_t i = 0; value && i < n; i++)
+		if (strcmp(t[i].value, value) == 0)
+			return lang == LANG_EN ? t[i].en : t[i].vi;
+	return value;
 }
 
 /* A receipt as a person types it (spaces, dots, dashes allowed) → its
@@ -45,12 +72,13 @@ privacy_receipt_hex(struct arena *a, const struct keys *k, const char *typed)
 enum privacy_result
 privacy_report_by_receipt(struct arena *a, struct db *db, const char *hash_hex, const char **sub_id, const char **unit_id)
 {
+	enum { FOUND_ID, FOUND_UNIT };
 	const char *p[1] = { hash_hex };
 	PGresult *res = db_query(db, "SELECT id, unit_id FROM submission WHERE receipt_hash = $1::bytea", 1, p);
 	enum privacy_result rc = !db_ok(res) ? PRIVACY_DB : PQntuples(res) == 1 ? PRIVACY_OK : PRIVACY_NOT_FOUND;
 	if (rc == PRIVACY_OK) {
-		*sub_id = arena_strdup(a, PQgetvalue(res, 0, 0));
-		*unit_id = arena_strdup(a, PQgetvalue(res, 0, 1));
+		*sub_id = arena_strdup(a, PQgetvalue(res, 0, FOUND_ID));
+		*unit_id = arena_strdup(a, PQgetvalue(res, 0, FOUND_UNIT));
 	}
 	PQclear(res);
 	return rc;
@@ -63,6 +91,7 @@ enum privacy_result
 privacy_request_add(struct arena *a, struct db *db, const char *kind, const char *hash_hex, const char *subject,
     const char *note, const char *unit_id, const char **id, const char **ack_by)
 {
+	enum { ADDED_ID, ADDED_ACK_BY };
 	const char *p[5] = { kind, hash_hex, subject, note ? note : "", unit_id };
 	PGresult *res = db_query(db, "INSERT INTO subject_request (kind, receipt_hash, subject, note, unit_id) "
 	    "VALUES ($1, $2::bytea, $3, $4, $5::bigint) RETURNING id, subject_request_ack_by(received_at)", 5, p);
@@ -70,18 +99,14 @@ privacy_request_add(struct arena *a, struct db *db, const char *kind, const char
 		PQclear(res);
 		return PRIVACY_DB;
 	}
-	*id = arena_strdup(a, PQgetvalue(res, 0, 0));
-	*ack_by = arena_strdup(a, PQgetvalue(res, 0, 1));
+	*id = arena_strdup(a, PQgetvalue(res, 0, ADDED_ID));
+	*ack_by = arena_strdup(a, PQgetvalue(res, 0, ADDED_ACK_BY));
 	PQclear(res);
 	return PRIVACY_OK;
 }
 
 /* Every request the transaction may see (or only request only_id), open
- * ones first, oldest first. Columns: 0 id, 1 kind, 2 status, 3 received
- * (+07), 4 acknowledge by, 5 acknowledged, 6 done ('-' when not), 7
- * attention ('OVERDUE', 'to acknowledge' or ''), 8 'receipt' or the
- * subject, 9 note, 10 whether a receipt identifies it, 11 unit name, 12
- * whether the acknowledge-by day lies past the holiday calendar. Caller
+ * ones first, oldest first. Columns: enum privacy_request_col. Caller
  * PQclears; check db_ok. */
 PGresult *
 privacy_request_list(struct db *db, const char *only_id)
@@ -109,7 +134,7 @@ privacy_overdue_count(struct db *db)
 {
 	PGresult *res = db_query(db, "SELECT count(*) FROM subject_request WHERE status = 'received' "
 	    "AND (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > subject_request_ack_by(received_at)", 0, NULL);
-	long n = db_ok(res) ? atol(PQgetvalue(res, 0, 0)) : -1;
+	long n = db_scalar(res) ? atol(db_scalar(res)) : -1;
 	PQclear(res);
 	return n;
 }
@@ -120,6 +145,7 @@ privacy_overdue_count(struct db *db)
 enum privacy_result
 privacy_request_move(struct arena *a, struct db *db, const char *id, const char *verb, const char *note, const char **was)
 {
+	enum { MOVE_WAS, MOVE_MOVED };
 	const char *p[3] = { id, verb, note };
 	PGresult *res = db_query(db, "WITH old AS (SELECT status FROM subject_request WHERE id = $1::bigint), "
 	    "upd AS (UPDATE subject_request SET "
@@ -133,8 +159,8 @@ privacy_request_move(struct arena *a, struct db *db, const char *id, const char 
 		PQclear(res);
 		return PRIVACY_DB;
 	}
-	bool known = !PQgetisnull(res, 0, 0), moved = strcmp(PQgetvalue(res, 0, 1), "1") == 0;
-	*was = arena_strdup(a, PQgetvalue(res, 0, 0));
+	bool known = !PQgetisnull(res, 0, MOVE_WAS), moved = strcmp(PQgetvalue(res, 0, MOVE_MOVED), "1") == 0;
+	*was = arena_strdup(a, PQgetvalue(res, 0, MOVE_WAS));
 	PQclear(res);
 	return !known ? PRIVACY_NOT_FOUND : !moved ? PRIVACY_ALREADY : PRIVACY_OK;
 }
@@ -147,7 +173,7 @@ privacy_request_receipt(struct arena *a, struct db *db, const char *id)
 	const char *p[1] = { id };
 	PGresult *res = db_query(db, "SELECT receipt_hash FROM subject_request WHERE id = $1::bigint "
 	    "AND receipt_hash IS NOT NULL", 1, p);
-	const char *hex = db_ok(res) && PQntuples(res) == 1 ? arena_strdup(a, PQgetvalue(res, 0, 0)) : NULL;
+	const char *hex = db_scalar(res) && PQntuples(res) == 1 ? arena_strdup(a, db_scalar(res)) : NULL;
 	PQclear(res);
 	return hex;
 }
@@ -171,7 +197,7 @@ privacy_export_json(struct arena *a, struct db *db, const char *sub_id)
 	    "ORDER BY m.created_at, m.id), '[]'::jsonb) FROM message m WHERE m.submission_id = s.id), "
 	    "'internal_notes', (SELECT count(*) FROM note n WHERE n.submission_id = s.id))) "
 	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id WHERE s.id = $1::bigint", 1, p);
-	const char *json = db_ok(res) && PQntuples(res) == 1 ? arena_strdup(a, PQgetvalue(res, 0, 0)) : NULL;
+	const char *json = db_scalar(res) && PQntuples(res) == 1 ? arena_strdup(a, db_scalar(res)) : NULL;
 	PQclear(res);
 	return json;
 }
@@ -182,6 +208,7 @@ privacy_export_json(struct arena *a, struct db *db, const char *sub_id)
 enum privacy_result
 privacy_hold(struct arena *a, struct db *db, const char *sub_id, const char **closed_on)
 {
+	enum { HOLD_OPEN, HOLD_CLOSED_ON };
 	const char *p[1] = { sub_id };
 	PGresult *res = db_query(db, "SELECT closed_at = 'infinity', "
 	    "to_char(closed_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD') "
@@ -192,10 +219,10 @@ privacy_hold(struct arena *a, struct db *db, const char *sub_id, const char **cl
 		return PRIVACY_DB;
 	}
 	enum privacy_result rc = PRIVACY_OK;
-	if (PQntuples(res) > 0 && PQgetvalue(res, 0, 0)[0] == 't')
+	if (PQntuples(res) > 0 && PQgetvalue(res, 0, HOLD_OPEN)[0] == 't')
 		rc = PRIVACY_HELD;
 	else if (PQntuples(res) > 0)
-		*closed_on = arena_strdup(a, PQgetvalue(res, 0, 1));
+		*closed_on = arena_strdup(a, PQgetvalue(res, 0, HOLD_CLOSED_ON));
 	PQclear(res);
 	return rc;
 }
@@ -207,6 +234,7 @@ privacy_hold(struct arena *a, struct db *db, const char *sub_id, const char **cl
 enum privacy_result
 privacy_erase(struct arena *a, struct db *db, const char *sub_id, const char **counts)
 {
+	enum { ERASED_PHOTOS, ERASED_MESSAGES, ERASED_NOTES };
 	const char *p[1] = { sub_id };
 	PGresult *res = db_query(db, "SELECT photos, messages, notes FROM subject_request_erase($1::bigint)", 1, p);
 	if (!db_ok(res)) {
@@ -216,8 +244,8 @@ privacy_erase(struct arena *a, struct db *db, const char *sub_id, const char **c
 		PQclear(res);
 		return rc;
 	}
-	*counts = arena_printf(a, "photos=%s messages=%s notes=%s", PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
-	    PQgetvalue(res, 0, 2));
+	*counts = arena_printf(a, "photos=%s messages=%s notes=%s", PQgetvalue(res, 0, ERASED_PHOTOS),
+	    PQgetvalue(res, 0, ERASED_MESSAGES), PQgetvalue(res, 0, ERASED_NOTES));
 	PQclear(res);
 	return PRIVACY_OK;
 }

@@ -19,6 +19,31 @@ enum privacy_result {
 	PRIVACY_SCOPE,       /* PostgreSQL refused: not this admin's report */
 };
 
+/* The columns of privacy_request_list(). */
+enum privacy_request_col {
+	REQUEST_ID, REQUEST_KIND, REQUEST_STATUS,
+	REQUEST_RECEIVED,        /* YYYY-MM-DD HH24:MI (+07) */
+	REQUEST_ACK_BY,          /* the day to acknowledge by */
+	REQUEST_ACKNOWLEDGED,    /* the day, '-' when not */
+	REQUEST_DONE,            /* the day, '-' when not */
+	REQUEST_ATTENTION,       /* 'OVERDUE', 'to acknowledge' or '' */
+	REQUEST_WHO,             /* 'receipt' or the subject */
+	REQUEST_NOTE,
+	REQUEST_BY_RECEIPT,      /* whether a receipt identifies it */
+	REQUEST_UNIT,            /* the unit's name */
+	REQUEST_PAST_CALENDAR,   /* whether the acknowledge-by day lies past the holiday calendar */
+};
+
+/* A request's kind or status as sql/011 spells it, with its labels. */
+struct privacy_label {
+	const char *value, *vi, *en;
+};
+#define PRIVACY_NKINDS 3
+#define PRIVACY_NSTATUSES 4
+extern const struct privacy_label privacy_kinds[PRIVACY_NKINDS];
+extern const struct privacy_label privacy_statuses[PRIVACY_NSTATUSES];
+const char *privacy_label(const struct privacy_label *, size_t n, const char *value, enum lang);
+
 bool privacy_kind_valid(const char *kind);
 const char *privacy_receipt_hex(struct arena *, const struct keys *, const char *typed);
 enum privacy_result privacy_report_by_receipt(struct arena *, struct db *, const char *hash_hex,

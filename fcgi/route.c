@@ -26,6 +26,7 @@ enum route_flag {
 	ROUTE_OFFICER = 1 << 5,  /* role officer or admin */
 	ROUTE_ADMIN   = 1 << 6,  /* role admin */
 	ROUTE_FILES   = 1 << 7,  /* like CSRF, but POST bodies are multipart/form-data (file uploads) */
+	ROUTE_ENROL   = 1 << 8,  /* open to an officer whose unit requires a second factor they have not set up yet */
 };
 
 #define M_GET  (1u << METHOD_GET)
@@ -59,14 +60,33 @@ static const struct route routes[] = {
 	/* --- sign-in, account, organisation, officers, audit, export --- */
 	{ M_GET | M_POST, "/admin/login/totp",   page_admin_totp,     ROUTE_PUBLIC | ROUTE_DB },
 	{ M_GET | M_POST, "/admin/login",        page_admin_login,    ROUTE_PUBLIC | ROUTE_DB },
-	{ M_POST,         "/admin/logout",       page_admin_logout,   CONSOLE },
-	{ M_GET | M_POST, "/admin/account",      page_admin_account,  CONSOLE | ROUTE_PREFIX },
-	{ M_GET | M_POST, "/admin/workplaces",   page_admin_workplaces, CONSOLE | ROUTE_PREFIX },
-	{ M_GET | M_POST, "/admin/qr/",          page_admin_qr,       CONSOLE | ROUTE_PREFIX },
-	{ M_GET | M_POST, "/admin/units",        page_admin_units,    CONSOLE | ROUTE_PREFIX },
-	{ M_GET | M_POST, "/admin/officers",     page_admin_officers, CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
-	{ M_GET,          "/admin/audit",        page_admin_audit,    CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
-	{ M_GET,          "/admin/export",       page_admin_export,   CONSOLE | ROUTE_OFFICER | ROUTE_PREFIX },
+	{ M_POST,         "/admin/logout",       page_admin_logout,   CONSOLE | ROUTE_ENROL },
+	{ M_GET | M_POST, "/admin/account",      page_admin_account,  CONSOLE | ROUTE_ENROL },
+	{ M_GET,          "/admin/units",        page_admin_units,    CONSOLE },
+	{ M_POST,         "/admin/units",        page_admin_unit_create, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/units/#",      page_admin_unit,     CONSOLE },
+	{ M_POST,         "/admin/units/#",      page_admin_unit_post, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/units/#/posters", page_admin_unit_posters, CONSOLE },
+	{ M_GET,          "/admin/workplaces",   page_admin_workplaces, CONSOLE },
+	{ M_POST,         "/admin/workplaces",   page_admin_workplace_create, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/workplaces/import", page_admin_workplace_import, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/workplaces/import", page_admin_workplace_import_post, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/workplaces/#", page_admin_workplace, CONSOLE },
+	{ M_POST,         "/admin/workplaces/#", page_admin_workplace_post, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/qr/#",         page_admin_qr_post,  CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/qr/#/poster",  page_admin_qr_poster, CONSOLE },
+	{ M_GET,          "/admin/qr/#/png",     page_admin_qr_png,   CONSOLE },
+	{ M_GET,          "/admin/qr/#/svg",     page_admin_qr_svg,   CONSOLE },
+	{ M_GET,          "/admin/officers",     page_admin_officers, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/officers/",    page_admin_officers, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/officers",     page_admin_officers_post, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/officers/",    page_admin_officers_post, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/officers/#",   page_admin_officer,  CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/officers/#",   page_admin_officer_post, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/audit",        page_admin_audit,    CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/audit/",       page_admin_audit,    CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/export",       page_admin_export,   CONSOLE | ROUTE_OFFICER },
+	{ M_GET,          "/admin/export/download", page_admin_export_download, CONSOLE | ROUTE_OFFICER },
 
 	/* --- reports: queue, report, photo, entry on a worker's behalf, brief, statistics --- */
 	{ M_GET,          "/admin/",             page_admin_queue,    CONSOLE },
@@ -79,12 +99,32 @@ static const struct route routes[] = {
 	{ M_GET,          "/admin/dashboard",    page_admin_dashboard, CONSOLE },
 
 	/* --- cases, case documents, dossier, data-subject requests, calendar --- */
-	{ M_GET | M_POST, "/admin/cases",        page_admin_cases,    CONSOLE | ROUTE_PREFIX },
-	{ M_POST,         "/admin/case-files/",  page_admin_case_upload, CONSOLE_FILES | ROUTE_OFFICER | ROUTE_PREFIX },
-	{ M_GET,          "/admin/case-file/",   page_admin_case_file, CONSOLE | ROUTE_PREFIX },
-	{ M_GET,          "/admin/dossier/",     page_admin_dossier,  CONSOLE | ROUTE_PREFIX },
-	{ M_GET | M_POST, "/admin/requests",     page_admin_requests, CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
-	{ M_GET | M_POST, "/admin/calendar",     page_admin_calendar, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/cases",        page_admin_cases,    CONSOLE },
+	{ M_GET,          "/admin/cases/",       page_admin_cases,    CONSOLE },
+	{ M_GET,          "/admin/cases/new",    page_admin_case_new, CONSOLE },
+	{ M_POST,         "/admin/cases/new",    page_admin_case_create, CONSOLE | ROUTE_OFFICER },
+	{ M_GET,          "/admin/cases/#",      page_admin_case,     CONSOLE },
+	{ M_POST,         "/admin/cases/#",      page_admin_case_post, CONSOLE | ROUTE_OFFICER },  /* action=…: forms opened before the rows below */
+	{ M_POST,         "/admin/cases/#/edit", page_admin_case_edit, CONSOLE | ROUTE_OFFICER },
+	{ M_POST,         "/admin/cases/#/stage", page_admin_case_stage, CONSOLE | ROUTE_OFFICER },
+	{ M_POST,         "/admin/cases/#/link", page_admin_case_link, CONSOLE | ROUTE_OFFICER },
+	{ M_POST,         "/admin/cases/#/totals", page_admin_case_totals, CONSOLE | ROUTE_OFFICER },
+	{ M_POST,         "/admin/cases/#/note", page_admin_case_note, CONSOLE | ROUTE_OFFICER },
+	{ M_POST,         "/admin/case-files/#", page_admin_case_upload, CONSOLE_FILES | ROUTE_OFFICER },
+	{ M_GET,          "/admin/case-file/#",  page_admin_case_file, CONSOLE },
+	{ M_GET,          "/admin/dossier/#",    page_admin_dossier,  CONSOLE },
+	{ M_GET,          "/admin/dossier/#.html", page_admin_dossier, CONSOLE },
+	{ M_GET,          "/admin/dossier/#.json", page_admin_dossier_json, CONSOLE | ROUTE_OFFICER },
+	{ M_GET,          "/admin/dossier/#.xlsx", page_admin_dossier_xlsx, CONSOLE | ROUTE_OFFICER },
+	{ M_GET,          "/admin/requests",     page_admin_requests, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/requests/",    page_admin_requests, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/requests",     page_admin_request_add, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/requests/",    page_admin_request_add, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/requests/#",   page_admin_request,  CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/requests/#",   page_admin_request_post, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/requests/#/export", page_admin_request_export, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/calendar",     page_admin_calendar, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/calendar",     page_admin_calendar_post, CONSOLE | ROUTE_ADMIN },
 };
 
 /* "/admin/login?next=" + this request's path and query, URL-encoded, so
@@ -179,7 +219,7 @@ console_enter(struct req *r, const struct route *rt)
 		return false;
 	}
 	/* a unit that requires a second factor: enrol before anything else */
-	if (account_needs_totp(r) && strcmp(r->path, "/admin/account") != 0 && strcmp(r->path, "/admin/logout") != 0) {
+	if (!(rt->flags & ROUTE_ENROL) && auth_needs_totp(r)) {
 		http_redirect(r, "/admin/account");
 		return false;
 	}

@@ -1,0 +1,587 @@
+/* page_admin_case.c: GET /admin/cases/ID: one dispute case: its facts, edit form, legal deadlines, totals, linked reports, documents, stage change and history. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libpq-fe.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "case.h"
+#include "db.h"
+#include "deadline.h"
+#include "dispute.h"
+#include "fmt.h"
+#include "form.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+#include "page_admin.h"
+#include "req.h"
+
+/* Opens <select name="NAME" id="f-NAME">; `blank` adds an empty first choice. */
+static void
+select_begin(struct req *r, const char *name, bool blank)
+{
+	struct buf *b = r->out;
+	html_lit(b, "<select name=\"");
+	html_attr(b, name);
+	html_lit(b, "\" id=\"f-");
+	html_attr(b, name);
+	html_lit(b, "\">");
+	if (blank)
+		html_lit(b, "<option value=\"\">—</option>");
+}
+
+/* A <select> of a vocabulary's values, `cur` selected; `blank` adds an empty first choice. */
+static void
+named_select(struct req *r, const char *name, const struct dispute_label *t, size_t n, const char *cur, bool blank)
+{
+	select_begin(r, name, blank);
+	for (size_t i = 0; i < n; i++)
+		console_option(r, t[i].value, L(r, t[i].vi, t[i].en), cur && strcmp(cur, t[i].value) == 0);
+	html_lit(r->out, "</select>");
+}
+
+/* A <select> of case_assignees() or case_units() rows, `cur` selected. A
+ * current value missing from the rows (an assignee the editor's scope
+ * does not show) stays as the first choice under `cur_label`, so saving
+ * other fields keeps it. */
+static void
+choice_select(struct req *r, const char *name, const PGresult *res, const char *cur, const char *cur_label, bool blank)
+{
+	select_begin(r, name, blank);   /* the blank choice is first, so selected when nothing else is */
+	if (*cur && case_choice_row(res, cur) < 0)
+		console_option(r, cur, cur_label, true);
+	for (int i = 0; res && db_ok(res) && i < PQntuples(res); i++)
+		console_option(r, PQgetvalue(res, i, CHOICE_ID), PQgetvalue(res, i, CHOICE_NAME),
+		    strcmp(cur, PQgetvalue(res, i, CHOICE_ID)) == 0);
+	html_lit(r->out, "</select>");
+}
+
+/* Opens a form field: <div class="field"> and the label of control f-ID; the caller closes the div. */
+static void
+field_label(struct req *r, const char *ident, const char *vi, const char *en)
+{
+	console_field_begin(r, arena_printf(r->arena, "f-%s", ident), L(r, vi, en), NULL, NULL);
+}
+
+/* A form posting to /admin/cases/ID/ACTION. */
+static void
+action_form_begin(struct req *r, const char *id, const char *action, const char *cls)
+{
+	html_form_begin(r, arena_printf(r->arena, "/admin/cases/%s/%s", id, action), cls);
+}
+
+/* The fields a case is created with and edited by: title, kind, dispute
+ * scope, discovery date (checked by the POST handlers). */
+void
+case_fields(struct req *r, const char *title, const char *kind, const char *scope, const char *known)
+{
+	struct buf *b = r->out;
+	field_label(r, "title", "Tên vụ việc", "Title");
+	html_lit(b, "<input type=\"text\" id=\"f-title\" name=\"title\" maxlength=\"200\" required value=\"");
+	html_attr(b, title);
+	html_lit(b, "\"></div>");
+	field_label(r, "kind", "Loại", "Kind");
+	named_select(r, "kind", dispute_kinds, DISPUTE_NKINDS, kind, false);
+	html_lit(b, "</div>");
+	field_label(r, "scope", "Tranh chấp", "Dispute");
+	named_select(r, "scope", dispute_scopes, DISPUTE_NSCOPES, scope, false);
+	html_lit(b, "</div>");
+	field_label(r, "known", "Ngày phát hiện vi phạm (thời hiệu tính từ ngày này)",
+	    "Violation discovered on (limitation periods count from it)");
+	html_lit(b, "<input type=\"date\" id=\"f-known\" name=\"violation_known_on\" value=\"");
+	html_attr(b, known);
+	html_lit(b, "\"></div>");
+}
+
+/* What one rendering of the case page knows: the case, who looks, and
+ * which form (if any) to refill with what was POSTed. */
+struct view {
+	const char *id;
+	const struct case_row *k;
+	bool can_act;      /* role officer or admin: notes and documents */
+	bool can_change;   /* and the handling unit is theirs: the case row itself */
+	const char *refill;   /* the action whose form gets r->form back, or NULL */
+};
+
+/* The POSTed value of `name` when `action`'s form is refilled, else `otherwise`. */
+static const char *
+typed(const struct req *r, const struct view *v, const char *action, const char *name, const char *otherwise)
+{
+	return v->refill && strcmp(v->refill, action) == 0 ? kv_get_or_empty(&r->form, name) : otherwise;
+}
+
+/* The title, the dossier links and the facts of the case. */
+static void
+facts_section(struct req *r, const struct view *v)
+{
+	struct buf *b = r->out;
+	const struct case_row *k = v->k;
+	/* the dossier for a mediator, council or lawyer (page_admin_dossier.c) */
+	html_lit(b, "<p class=\"dossier-links\" id=\"dossier\">");
+	html_text(b, L(r, "Hồ sơ vụ việc:", "Case dossier:"));
+	html_lit(b, " ");
+	console_link(r, arena_printf(r->arena, "/admin/dossier/%s", v->id), "HTML");
+	html_lit(b, " · ");
+	console_link(r, arena_printf(r->arena, "/admin/dossier/%s.json", v->id), "JSON");
+	html_lit(b, " · ");
+	console_link(r, arena_printf(r->arena, "/admin/dossier/%s.xlsx", v->id), "XLSX");
+	html_lit(b, "</p>");
+	const struct { const char *vi, *en, *value, *ident; } meta[] = {
+		{ "Nơi làm việc", "Workplace", k->workplace, "case-workplace" },
+		{ "Đơn vị xử lý", "Handled by", k->unit_name, "case-unit" },
+		{ "Loại", "Kind", dispute_label(dispute_kinds, DISPUTE_NKINDS, k->kind, r->lang), "case-kind" },
+		{ "Tranh chấp", "Dispute", dispute_label(dispute_scopes, DISPUTE_NSCOPES, k->scope, r->lang), "case-scope" },
+		{ "Giai đoạn", "Stage", dispute_label(dispute_stages, DISPUTE_NSTAGES, k->stage, r->lang), "case-stage" },
+		{ "Từ ngày", "Since", k->stage_since, "case-stage-since" },
+		{ "Kết quả", "Outcome", *k->outcome ? dispute_label(dispute_outcomes, DISPUTE_NOUTCOMES, k->outcome, r->lang) : "—",
+		  "case-outcome" },
+		{ "Ngày phát hiện vi phạm", "Violation discovered on", *k->known_on ? k->known_on : "—", "case-known" },
+		{ "Phụ trách", "Assignee", k->assignee_name, "case-assignee" },
+		{ "Tạo lúc", "Created", k->created, "case-created" },
+	};
+	html_lit(b, "<dl class=\"meta\">");
+	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
+		html_lit(b, "<dt>");
+		html_text(b, L(r, meta[i].vi, meta[i].en));
+		html_lit(b, "</dt><dd id=\"");
+		html_attr(b, meta[i].ident);
+		html_lit(b, "\">");
+		html_text(b, meta[i].value);
+		html_lit(b, "</dd>");
+	}
+	html_lit(b, "</dl>");
+}
+
+/* The edit form under the case's facts. A case handled by a unit above
+ * the officer's cannot be changed by them (row-level security would
+ * refuse the UPDATE), so they get a sentence instead. */
+static void
+edit_section(struct req *r, const struct view *v)
+{
+	struct buf *b = r->out;
+	const struct case_row *k = v->k;
+	bool refill = v->refill && strcmp(v->refill, "edit") == 0;
+	if (refill)
+		html_lit(b, "<details id=\"edit\" open><summary>");
+	else
+		html_lit(b, "<details id=\"edit\"><summary>");
+	html_text(b, L(r, "Sửa thông tin vụ việc", "Edit the case"));
+	html_lit(b, "</summary>");
+	if (!k->handled_here) {
+		html_lit(b, "<p>");
+		html_text(b, L(r, "Vụ việc do đơn vị cấp trên xử lý: chỉ cán bộ của đơn vị đó sửa được thông tin.",
+		    "A unit above yours handles this case: only its officers can edit it."));
+		html_lit(b, "</p></details>");
+		return;
+	}
+	action_form_begin(r, v->id, "edit", NULL);
+	/* the version is always the row's: after a 409 the next save applies what was typed */
+	html_lit(b, "<input type=\"hidden\" name=\"version\" value=\"");
+	html_attr(b, k->version);
+	html_lit(b, "\">");
+	case_fields(r, typed(r, v, "edit", "title", k->title), typed(r, v, "edit", "kind", k->kind),
+	    typed(r, v, "edit", "scope", k->scope), typed(r, v, "edit", "violation_known_on", k->known_ymd));
+	field_label(r, "assignee", "Phụ trách", "Assignee");
+	PGresult *opts = case_assignees(r->app->db, k->workplace_path);
+	choice_select(r, "assignee", opts, typed(r, v, "edit", "assignee", k->assignee_id), k->assignee_name, true);
+	PQclear(opts);
+	html_lit(b, "</div>");
+	field_label(r, "unit", "Đơn vị xử lý", "Handled by");
+	opts = case_units(r->app->db, k->workplace_path, r->officer->unit_path);
+	choice_select(r, "unit", opts, typed(r, v, "edit", "unit", k->unit_id), k->unit_name, false);
+	PQclear(opts);
+	html_lit(b, "</div>");
+	field_label(r, "reason", "Lý do sửa (không bắt buộc)", "Why (optional)");
+	html_lit(b, "<textarea id=\"f-reason\" name=\"reason\" rows=\"2\" maxlength=\"1000\">");
+	html_text(b, typed(r, v, "edit", "reason", ""));
+	html_lit(b, "</textarea></div>");
+	console_submit(r, "btn primary", "Lưu thay đổi", "Save changes");
+	html_lit(b, "</details>");
+}
+
+/* Deadlines: computed in SQL from legal_deadline rows, each with its source. */
+static void
+deadlines_section(struct req *r, const struct view *v)
+{
+	struct buf *b = r->out;
+	enum { DL_VI, DL_EN, DL_DUE_YMD, DL_DUE, DL_SOURCE, DL_CURRENT, DL_CODE, DL_LEFT };
+	const char *p[1] = { v->id };
+	console_heading(r, 2, NULL, "Thời hạn theo luật", "Legal deadlines");
+	PGresult *d = db_query(r->app->db,
+	    "SELECT description_vi, description_en, coalesce(to_char(due_on, 'YYYY-MM-DD'), ''), "
+	    "coalesce(to_char(due_on, 'DD/MM/YYYY'), ''), source, current, code, "
+	    "coalesce((due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, '') "
+	    "FROM case_deadlines($1::bigint)", 1, p);
+	html_lit(b, "<table class=\"queue\" id=\"deadlines\"><thead><tr>");
+	console_th(r, "Thời hạn", "Deadline");
+	console_th(r, "Ngày", "Date");
+	console_th(r, "Còn (ngày)", "Days left");
+	console_th(r, "Căn cứ", "Legal source");
+	html_lit(b, "</tr></thead><tbody>");
+	for (int i = 0; d && db_ok(d) && i < PQntuples(d); i++) {
+		bool current = PQgetvalue(d, i, DL_CURRENT)[0] == 't';
+		const char *due = PQgetvalue(d, i, DL_DUE);
+		html_lit(b, "<tr");
+		if (current)
+			html_lit(b, " class=\"urgent\"");
+		html_lit(b, " data-code=\"");
+		html_attr(b, PQgetvalue(d, i, DL_CODE));
+		html_lit(b, "\" data-due=\"");
+		html_attr(b, PQgetvalue(d, i, DL_DUE_YMD));
+		html_lit(b, "\"><td>");
+		html_text(b, L(r, PQgetvalue(d, i, DL_VI), PQgetvalue(d, i, DL_EN)));
+		if (!current) {
+			html_lit(b, " <small>");
+			html_text(b, L(r, "(không áp dụng ở giai đoạn này)", "(not at this stage)"));
+			html_lit(b, "</small>");
+		}
+		html_lit(b, "</td>");
+		console_td(r, *due ? due : L(r, "(thiếu ngày gốc)", "(date it counts from unknown)"));
+		console_td(r, PQgetvalue(d, i, DL_LEFT));
+		console_td(r, PQgetvalue(d, i, DL_SOURCE));
+		html_lit(b, "</tr>");
+	}
+	html_lit(b, "</tbody></table>");
+	PQclear(d);
+	deadline_calendar_notice(r, v->id, false, true);
+}
+
+/* Totals: computed from the linked reports, beside what an officer corrected. */
+static void
+totals_section(struct req *r, const struct view *v)
+{
+	struct buf *b = r->out;
+	const struct case_row *k = v->k;
+	const struct { const char *vi, *en, *name, *computed, *stored; bool money; } tot[] = {
+		{ "Số người lao động bị ảnh hưởng", "Workers affected", "workers", k->computed_workers, k->workers, false },
+		{ "Số tháng nợ", "Months owed", "months", k->computed_months, k->months, false },
+		{ "Số tiền nợ", "Amount owed", "amount", k->computed_amount, k->amount, true },
+	};
+	console_heading(r, 2, NULL, "Số liệu", "Totals");
+	html_lit(b, "<table class=\"queue\" id=\"totals\"><thead><tr><th></th>");
+	console_th(r, "Tính từ phản ánh", "From the reports");
+	console_th(r, "Cán bộ hiệu chỉnh", "Corrected by an officer");
+	html_lit(b, "</tr></thead><tbody>");
+	for (size_t i = 0; i < sizeof(tot) / sizeof(tot[0]); i++) {
+		const char *cv = tot[i].computed, *sv = k->totals_corrected ? tot[i].stored : "";
+		html_lit(b, "<tr><th scope=\"row\">");
+		html_text(b, L(r, tot[i].vi, tot[i].en));
+		html_lit(b, "</th><td id=\"computed-");
+		html_attr(b, tot[i].name);
+		html_lit(b, "\" data-value=\"");
+		html_attr(b, cv);
+		html_lit(b, "\">");
+		html_text(b, tot[i].money ? fmt_money_digits(r->arena, cv) : cv);
+		html_lit(b, "</td><td id=\"stored-");
+		html_attr(b, tot[i].name);
+		html_lit(b, "\" data-value=\"");
+		html_attr(b, sv);
+		html_lit(b, "\">");
+		html_text(b, *sv ? (tot[i].money ? fmt_money_digits(r->arena, sv) : sv) : "—");
+		html_lit(b, "</td></tr>");
+	}
+	html_lit(b, "</tbody></table>");
+	if (!v->can_change)
+		return;
+	action_form_begin(r, v->id, "totals", "inline");
+	for (size_t i = 0; i < sizeof(tot) / sizeof(tot[0]); i++) {
+		html_lit(b, "<label>");
+		html_text(b, L(r, tot[i].vi, tot[i].en));
+		html_lit(b, " <input inputmode=\"numeric\" name=\"");
+		html_attr(b, tot[i].name);
+		html_lit(b, "\" value=\"");
+		html_attr(b, typed(r, v, "totals", tot[i].name, k->totals_corrected ? tot[i].stored : tot[i].computed));
+		html_lit(b, "\"></label> ");
+	}
+	console_submit(r, "btn", "Lưu số liệu hiệu chỉnh", "Save corrected totals");
+}
+
+/* The reports linked to the case, and the form that links one more. */
+static void
+linked_section(struct req *r, const struct view *v)
+{
+	struct buf *b = r->out;
+	enum { LINKED_ID, LINKED_FORM, LINKED_RECEIVED };
+	const char *p[1] = { v->id };
+	console_heading(r, 2, NULL, "Phản ánh liên quan", "Linked reports");
+	PGresult *ls = db_query(r->app->db,
+	    "SELECT s.id, s.form_id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') "
+	    "FROM case_submission cs JOIN submission s ON s.id = cs.submission_id "
+	    "WHERE cs.case_id = $1::bigint ORDER BY s.received_at, s.id", 1, p);
+	html_lit(b, "<ul id=\"linked\">");
+	for (int i = 0; ls && db_ok(ls) && i < PQntuples(ls); i++) {
+		const struct form *fm = form_find(r->app->forms, PQgetvalue(ls, i, LINKED_FORM));
+		html_lit(b, "<li><a href=\"/admin/s/");
+		html_url_arg(b, PQgetvalue(ls, i, LINKED_ID));
+		html_lit(b, "\">#");
+		html_text(b, PQgetvalue(ls, i, LINKED_ID));
+		html_lit(b, "</a> ");
+		html_text(b, fm ? form_label(fm->title, r->lang) : PQgetvalue(ls, i, LINKED_FORM));
+		html_lit(b, " · ");
+		html_text(b, PQgetvalue(ls, i, LINKED_RECEIVED));
+		html_lit(b, "</li>");
+	}
+	html_lit(b, "</ul>");
+	PQclear(ls);
+	if (!v->can_change)
+		return;
+	action_form_begin(r, v->id, "link", "inline");
+	html_lit(b, "<label>");
+	html_text(b, L(r, "Số phản ánh cùng nơi làm việc", "Report number from the same workplace"));
+	html_lit(b, " <input inputmode=\"numeric\" name=\"submission\" value=\"");
+	html_attr(b, typed(r, v, "link", "submission", ""));
+	html_lit(b, "\"></label> ");
+	console_submit(r, "btn", "Liên kết", "Link");
+}
+
+/* One row of the documents table: a download link while the bytes are
+ * kept, the name and the day they went once the retention purge took them. */
+static void
+attachment_row(struct req *r, const PGresult *at, int i)
+{
+	struct buf *b = r->out;
+	enum { AT_ID, AT_NAME, AT_MIME, AT_SIZE, AT_ADDED, AT_OFFICER, AT_SHA, AT_PURGED };
+	const char *sha = PQgetvalue(at, i, AT_SHA), *purged = PQgetvalue(at, i, AT_PURGED);
+	html_lit(b, "<tr data-attachment=\"");
+	html_attr(b, PQgetvalue(at, i, AT_ID));
+	if (*purged) {   /* the record stays, the bytes went with the retention period */
+		html_lit(b, "\" class=\"purged\"><td>");
+		html_text(b, PQgetvalue(at, i, AT_NAME));
+		html_lit(b, " <small>");
+		html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "(deleted on %s: retention period over)", purged) :
+		    arena_printf(r->arena, "(đã xóa ngày %s khi hết thời hạn lưu giữ)", purged));
+		html_lit(b, "</small></td><td>");
+	} else {
+		html_lit(b, "\"><td><a href=\"/admin/case-file/");
+		html_url_arg(b, PQgetvalue(at, i, AT_ID));
+		html_lit(b, "\" download>");
+		html_text(b, PQgetvalue(at, i, AT_NAME));
+		html_lit(b, "</a></td><td>");
+	}
+	html_text(b, PQgetvalue(at, i, AT_MIME));
+	html_lit(b, "</td><td data-bytes=\"");
+	html_attr(b, PQgetvalue(at, i, AT_SIZE));
+	html_lit(b, "\">");
+	html_text(b, fmt_bytes(r->arena, PQgetvalue(at, i, AT_SIZE)));
+	html_lit(b, "</td><td>");
+	html_text(b, PQgetvalue(at, i, AT_ADDED));
+	html_lit(b, "</td><td>");
+	html_text(b, PQgetvalue(at, i, AT_OFFICER));
+	html_lit(b, "</td><td><code class=\"hash\" title=\"");
+	html_attr(b, sha);
+	html_lit(b, "\" data-sha256=\"");
+	html_attr(b, sha);
+	html_lit(b, "\">");
+	html_text(b, arena_printf(r->arena, "%.12s…", sha));
+	html_lit(b, "</code></td></tr>");
+}
+
+/* The case's documents with their SHA-256 (short here, whole in the
+ * title and the dossier), and for officers the upload form, refilled
+ * after a refused upload (action "attach"): the note and date typed stay. */
+static void
+attachments_section(struct req *r, const struct view *v)
+{
+	struct buf *b = r->out;
+	const char *p[1] = { v->id };
+	PGresult *at = db_query(r->app->db,
+	    "SELECT a.id::text, a.filename, a.mime, a.size::text, to_char(a.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
+	    "coalesce(nullif(o.display_name, ''), o.username, ''), encode(a.sha256, 'hex'), "
+	    "coalesce(to_char(a.purged_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY'), '') "
+	    "FROM case_attachment a LEFT JOIN officer o ON o.id = a.officer_id WHERE a.case_id = $1::bigint ORDER BY a.created_at, a.id", 1, p);
+	console_heading(r, 2, NULL, "Tài liệu đính kèm", "Documents");
+	if (at == NULL || !db_ok(at) || PQntuples(at) == 0) {
+		html_lit(b, "<p class=\"empty\" id=\"no-attachments\">");
+		html_text(b, L(r, "Chưa có tài liệu nào.", "No documents yet."));
+		html_lit(b, "</p>");
+	} else {
+		static const char *const cols[][2] = {
+			{ "Tệp", "File" }, { "Loại", "Type" }, { "Dung lượng", "Size" }, { "Ngày", "Added" },
+			{ "Cán bộ", "Officer" }, { "SHA-256", "SHA-256" },
+		};
+		html_lit(b, "<table class=\"queue\" id=\"attachments\"><thead><tr>");
+		for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+			console_th(r, cols[i][0], cols[i][1]);
+		html_lit(b, "</tr></thead><tbody>");
+		for (int i = 0; i < PQntuples(at); i++)
+			attachment_row(r, at, i);
+		html_lit(b, "</tbody></table>");
+	}
+	PQclear(at);
+	if (!v->can_act)
+		return;
+	html_form_files_begin(r, arena_printf(r->arena, "/admin/case-files/%s", v->id), "attach");
+	html_lit(b, "<div class=\"field\"><label for=\"f-file\">");
+	html_text(b, L(r, "Tệp (PDF, JPEG, PNG hoặc WebP, tối đa 10 MiB)", "File (PDF, JPEG, PNG or WebP, 10 MiB at most)"));
+	html_lit(b, "</label><input type=\"file\" id=\"f-file\" name=\"file\" required "
+	    "accept=\"application/pdf,image/jpeg,image/png,image/webp,.pdf,.jpg,.jpeg,.png,.webp\"><p class=\"hint\">");
+	html_text(b, L(r, "Ảnh được xóa siêu dữ liệu (vị trí GPS, máy chụp) trước khi lưu; PDF được giữ nguyên từng byte làm chứng cứ.",
+	    "Images lose their metadata (GPS position, camera) before they are stored; PDFs are kept byte for byte as evidence."));
+	html_lit(b, "</p></div><div class=\"field\"><label for=\"f-attach-date\">");
+	html_text(b, L(r, "Ngày ghi vào diễn biến (để trống: hôm nay)", "Date in the history (empty: today)"));
+	html_lit(b, "</label><input type=\"date\" id=\"f-attach-date\" name=\"on_date\" value=\"");
+	html_attr(b, typed(r, v, "attach", "on_date", ""));
+	html_lit(b, "\"></div><div class=\"field\"><label for=\"f-attach-note\">");
+	html_text(b, L(r, "Ghi chú về tài liệu", "Note on the document"));
+	html_lit(b, "</label><textarea id=\"f-attach-note\" name=\"note\" rows=\"2\" maxlength=\"4000\">");
+	html_text(b, typed(r, v, "attach", "note", ""));
+	html_lit(b, "</textarea></div>");
+	console_submit(r, "btn", "Tải lên", "Upload");
+}
+
+/* Stage change with its date and a note; closing needs an outcome. */
+static void
+stage_section(struct req *r, const struct view *v)
+{
+	struct buf *b = r->out;
+	if (!v->can_change)
+		return;
+	console_heading(r, 2, NULL, "Chuyển giai đoạn", "Change the stage");
+	action_form_begin(r, v->id, "stage", NULL);
+	html_lit(b, "<div class=\"field\"><label for=\"f-stage\">");
+	html_text(b, L(r, "Giai đoạn mới", "New stage"));
+	html_lit(b, "</label>");
+	named_select(r, "stage", dispute_stages, DISPUTE_NSTAGES, typed(r, v, "stage", "stage", v->k->stage), false);
+	html_lit(b, "</div><div class=\"field\"><label for=\"f-on_date\">");
+	html_text(b, L(r, "Ngày chuyển (để trống: hôm nay)", "Date of the change (empty: today)"));
+	html_lit(b, "</label><input type=\"date\" id=\"f-on_date\" name=\"on_date\" value=\"");
+	html_attr(b, typed(r, v, "stage", "on_date", ""));
+	html_lit(b, "\"></div><div class=\"field\"><label for=\"f-outcome\">");
+	html_text(b, L(r, "Kết quả (bắt buộc khi kết thúc)", "Outcome (required to close)"));
+	html_lit(b, "</label>");
+	named_select(r, "outcome", dispute_outcomes, DISPUTE_NOUTCOMES, typed(r, v, "stage", "outcome", ""), true);
+	html_lit(b, "</div><div class=\"field\"><label for=\"f-stage-note\">");
+	html_text(b, L(r, "Ghi chú", "Note"));
+	html_lit(b, "</label><textarea id=\"f-stage-note\" name=\"note\" rows=\"2\" maxlength=\"4000\">");
+	html_text(b, typed(r, v, "stage", "note", ""));
+	html_lit(b, "</textarea></div>");
+	console_submit(r, "btn primary", "Chuyển giai đoạn", "Change the stage");
+}
+
+enum event_col { EV_KIND, EV_FROM, EV_TO, EV_NOTE, EV_ON, EV_AT, EV_OFFICER, EV_ATTACHMENT, EV_FILENAME, EV_PURGED };
+
+/* The words that open an event of `kind` in the history (a stage change's
+ * from → to, a document's link); the note follows. */
+static void
+event_lead(struct req *r, const PGresult *ev, int i)
+{
+	struct buf *b = r->out;
+	const char *kind = PQgetvalue(ev, i, EV_KIND);
+	bool noted = *PQgetvalue(ev, i, EV_NOTE) != '\0';
+	if (strcmp(kind, "stage") == 0) {
+		html_text(b, dispute_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(ev, i, EV_FROM), r->lang));
+		html_lit(b, " → ");
+		html_text(b, dispute_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(ev, i, EV_TO), r->lang));
+		if (noted)
+			html_lit(b, ": ");
+	} else if (strcmp(kind, "created") == 0) {
+		html_text(b, L(r, "Tạo vụ việc: ", "Created: "));
+	} else if (strcmp(kind, "totals") == 0) {
+		html_text(b, L(r, "Hiệu chỉnh số liệu: ", "Totals corrected: "));
+	} else if (strcmp(kind, "link") == 0) {
+		html_text(b, L(r, "Liên kết phản ánh: ", "Report linked: "));
+	} else if (strcmp(kind, "edit") == 0) {
+		html_text(b, L(r, "Sửa thông tin: ", "Edited: "));
+	} else if (strcmp(kind, "attachment") == 0 && *PQgetvalue(ev, i, EV_ATTACHMENT)) {
+		html_text(b, L(r, "Thêm tệp: ", "File added: "));
+		if (PQgetvalue(ev, i, EV_PURGED)[0] == 't') {   /* deleted by the retention purge: the name only */
+			html_text(b, PQgetvalue(ev, i, EV_FILENAME));
+		} else {
+			html_lit(b, "<a href=\"/admin/case-file/");
+			html_url_arg(b, PQgetvalue(ev, i, EV_ATTACHMENT));
+			html_lit(b, "\">");
+			html_text(b, PQgetvalue(ev, i, EV_FILENAME));
+			html_lit(b, "</a>");
+		}
+		if (noted)
+			html_lit(b, ": ");
+	}
+}
+
+/* The history, and the form that adds a note to it. */
+static void
+history_section(struct req *r, const struct view *v)
+{
+	struct buf *b = r->out;
+	const char *p[1] = { v->id };
+	console_heading(r, 2, NULL, "Diễn biến", "History");
+	PGresult *ev = db_query(r->app->db,
+	    "SELECT e.kind, coalesce(e.from_stage, ''), coalesce(e.to_stage, ''), e.note, to_char(e.on_date, 'DD/MM/YYYY'), "
+	    "to_char(e.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), coalesce(nullif(o.display_name, ''), o.username, ''), "
+	    "coalesce(e.attachment_id::text, ''), coalesce(a.filename, ''), a.purged_at IS NOT NULL "
+	    "FROM case_event e LEFT JOIN officer o ON o.id = e.officer_id LEFT JOIN case_attachment a ON a.id = e.attachment_id "
+	    "WHERE e.case_id = $1::bigint ORDER BY e.at, e.id", 1, p);
+	html_lit(b, "<ol class=\"thread\" id=\"events\">");
+	for (int i = 0; ev && db_ok(ev) && i < PQntuples(ev); i++) {
+		html_lit(b, "<li data-kind=\"");
+		html_attr(b, PQgetvalue(ev, i, EV_KIND));
+		html_lit(b, "\"><p class=\"who\">");
+		html_text(b, PQgetvalue(ev, i, EV_ON));
+		html_lit(b, " · ");
+		html_text(b, PQgetvalue(ev, i, EV_OFFICER));
+		html_lit(b, " · ");
+		html_text(b, PQgetvalue(ev, i, EV_AT));
+		html_lit(b, "</p><p class=\"body\">");
+		event_lead(r, ev, i);
+		html_text(b, PQgetvalue(ev, i, EV_NOTE));
+		html_lit(b, "</p></li>");
+	}
+	html_lit(b, "</ol>");
+	PQclear(ev);
+	if (!v->can_act)
+		return;
+	action_form_begin(r, v->id, "note", NULL);
+	html_lit(b, "<div class=\"field\"><label for=\"f-note\">");
+	html_text(b, L(r, "Thêm ghi chú", "Add a note"));
+	html_lit(b, "</label><textarea id=\"f-note\" name=\"note\" rows=\"3\" maxlength=\"4000\" required>");
+	html_text(b, typed(r, v, "note", "note", ""));
+	html_lit(b, "</textarea></div>");
+	console_submit(r, "btn", "Lưu ghi chú", "Save note");
+}
+
+/* The case page with `status`, `problem` above it when not NULL, and the
+ * form of `action` (when not NULL) refilled from r->form so nothing typed
+ * is lost. 404 when the officer's scope does not hold the case, 503 when
+ * the database is away. */
+void
+case_page(struct req *r, const char *id, int status, const char *problem, const char *action)
+{
+	struct buf *b = r->out;
+	struct case_row k;
+	if (!console_found(r, case_load(r->arena, r->app->db, id, r->officer->unit_path, &k)))
+		return;
+	bool can_act = r->officer->role >= ROLE_OFFICER;
+	/* stage, totals, links and edits write the case row, which row-level
+	 * security lets only the handling unit's subtree write (sql/009);
+	 * notes and documents are open to every officer who sees the case */
+	struct view v = { .id = id, .k = &k, .can_act = can_act, .can_change = can_act && k.handled_here, .refill = action };
+	const char *title = arena_printf(r->arena, "#%s %s", id, k.title);
+	buf_reset(b);
+	r->status = status;
+	console_begin(r, title);
+	console_back(r, "/admin/cases", "← Vụ việc", "← Cases");
+	html_lit(b, "<h1 id=\"case-title\">");
+	html_text(b, title);
+	html_lit(b, "</h1>");
+	console_alert(r, problem);
+	facts_section(r, &v);
+	if (can_act)
+		edit_section(r, &v);
+	deadlines_section(r, &v);
+	totals_section(r, &v);
+	linked_section(r, &v);
+	attachments_section(r, &v);
+	stage_section(r, &v);
+	history_section(r, &v);
+	console_end(r);
+}
+
+/* GET /admin/cases/ID: the case page. */
+void
+page_admin_case(struct req *r)
+{
+	case_page(r, r->id[0], 200, NULL, NULL);
+}
