@@ -12,8 +12,6 @@ void page_admin_account(struct req *);
 bool account_needs_totp(struct req *);
 /* page_admin_queue.c */
 void page_admin_queue(struct req *);
-const char *admin_status_name(const struct req *, const char *value);
-bool admin_status_valid(const char *value);
 /* page_admin_report.c */
 void page_admin_report(struct req *);
 void page_admin_photo(struct req *);

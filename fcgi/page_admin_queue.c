@@ -14,38 +14,11 @@
 #include "i18n.h"
 #include "page_admin.h"
 #include "req.h"
+#include "submission.h"
 #include "text.h"
 
 #define PAGE_ROWS 50
 #define COUNT_CAP 1000   /* counts stop here ("1000+"): bounded work on a million rows */
-
-/* Status values in workflow order, with their console names. */
-static const struct { const char *value, *vi, *en; } statuses[] = {
-	{ "new", "Mới", "New" },
-	{ "in_review", "Đang xem xét", "In review" },
-	{ "needs_info", "Cần thêm thông tin", "Needs information" },
-	{ "referred", "Đã chuyển", "Referred" },
-	{ "resolved", "Đã giải quyết", "Resolved" },
-	{ "spam", "Rác", "Spam" },
-};
-
-const char *
-admin_status_name(const struct req *r, const char *value)
-{
-	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (strcmp(statuses[i].value, value) == 0)
-			return L(r, statuses[i].vi, statuses[i].en);
-	return value;
-}
-
-bool
-admin_status_valid(const char *value)
-{
-	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (strcmp(statuses[i].value, value) == 0)
-			return true;
-	return false;
-}
 
 /* The filters of the queue, as typed (validated before use). */
 struct filters {
@@ -118,7 +91,7 @@ page_admin_queue(struct req *r)
 		arg(r, "status", 20), arg(r, "form", 40), arg(r, "workplace", 20), arg(r, "from", 10),
 		arg(r, "to", 10), arg(r, "urgent", 1), arg(r, "q", 200), arg(r, "after", 60),
 	};
-	if ((*f.status && !admin_status_valid(f.status)) || (*f.workplace && strspn(f.workplace, "0123456789") != strlen(f.workplace)) ||
+	if ((*f.status && !submission_status_valid(f.status)) || (*f.workplace && strspn(f.workplace, "0123456789") != strlen(f.workplace)) ||
 	    (*f.from && strlen(f.from) != 10) || (*f.to && strlen(f.to) != 10) || (*f.urgent && strcmp(f.urgent, "1") != 0)) {
 		http_error(r, 400, MSG__MAX);
 		return;
@@ -188,8 +161,8 @@ page_admin_queue(struct req *r)
 	html_raw_trusted(b, "<ul class=\"counts\" aria-label=\"");
 	html_text(b, L(r, "Số lượng theo trạng thái", "Counts by status"));
 	html_raw_trusted(b, "\">");
-	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
-		const char *cp[8] = { scope, statuses[i].value, f.form, f.workplace, f.from, f.to, f.urgent, f.q };
+	for (size_t i = 0; i < SUBMISSION_NSTATUSES; i++) {
+		const char *cp[8] = { scope, submission_statuses[i].value, f.form, f.workplace, f.from, f.to, f.urgent, f.q };
 		PGresult *c = db_query(r->app->db,
 		    "SELECT count(*) FROM (SELECT 1 FROM submission s WHERE s.status = $2 AND s.workplace_id IN "
 		    "(SELECT w.id FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%') "
@@ -200,12 +173,12 @@ page_admin_queue(struct req *r)
 		    "LIMIT 1001) x", 8, cp);
 		long n = c && db_ok(c) ? atol(PQgetvalue(c, 0, 0)) : 0;
 		PQclear(c);
-		html_raw_trusted(b, strcmp(f.status, statuses[i].value) == 0 ? "<li class=\"on\"><a href=\"" : "<li><a href=\"");
-		queue_link(r, &f, "status", strcmp(f.status, statuses[i].value) == 0 ? "" : statuses[i].value);
+		html_raw_trusted(b, strcmp(f.status, submission_statuses[i].value) == 0 ? "<li class=\"on\"><a href=\"" : "<li><a href=\"");
+		queue_link(r, &f, "status", strcmp(f.status, submission_statuses[i].value) == 0 ? "" : submission_statuses[i].value);
 		html_raw_trusted(b, "\" data-status=\"");
-		html_attr(b, statuses[i].value);
+		html_attr(b, submission_statuses[i].value);
 		html_raw_trusted(b, "\">");
-		html_text(b, L(r, statuses[i].vi, statuses[i].en));
+		html_text(b, L(r, submission_statuses[i].vi, submission_statuses[i].en));
 		buf_appendf(b, " <b>%ld%s</b></a></li>", n > COUNT_CAP ? COUNT_CAP : n, n > COUNT_CAP ? "+" : "");
 	}
 	html_raw_trusted(b, "</ul>");
@@ -305,7 +278,7 @@ page_admin_queue(struct req *r)
 			const char *ex = excerpt(r, PQgetvalue(rows, i, 6));
 			html_text(b, *ex ? ex : L(r, "(xem chi tiết)", "(open)"));
 			html_raw_trusted(b, "</a></td><td>");
-			html_text(b, admin_status_name(r, PQgetvalue(rows, i, 4)));
+			html_text(b, submission_status_label(PQgetvalue(rows, i, 4), r->lang));
 			html_raw_trusted(b, "</td><td>");
 			html_text(b, PQgetvalue(rows, i, 7));
 			html_raw_trusted(b, "</td></tr>");

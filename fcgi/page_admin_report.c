@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "page_admin.h"
 #include "req.h"
+#include "submission.h"
 #include "text.h"
 #include "token.h"
 
@@ -193,8 +194,7 @@ report_page(struct req *r, const char *id, const char *contact, const char *noti
 	html_text(b, L(r, "Kênh", "Channel"));
 	html_raw_trusted(b, "</dt><dd>");
 	const char *ch = PQgetvalue(s, 0, 5);
-	html_text(b, strcmp(ch, "qr") == 0 ? L(r, "Mã QR", "QR code") : strcmp(ch, "phone") == 0 ? L(r, "Điện thoại", "Phone") :
-	    strcmp(ch, "in_person") == 0 ? L(r, "Trực tiếp", "In person") : L(r, "Giấy", "Paper"));
+	html_text(b, submission_channel_label(ch, r->lang));
 	html_raw_trusted(b, "</dd><dt>");
 	html_text(b, L(r, "Đơn vị khi nhận", "Filed under"));
 	html_raw_trusted(b, "</dt><dd>");
@@ -204,7 +204,7 @@ report_page(struct req *r, const char *id, const char *contact, const char *noti
 	html_raw_trusted(b, "</dt><dd id=\"status\" data-status=\"");
 	html_attr(b, PQgetvalue(s, 0, 6));
 	html_raw_trusted(b, "\">");
-	html_text(b, admin_status_name(r, PQgetvalue(s, 0, 6)));
+	html_text(b, submission_status_label(PQgetvalue(s, 0, 6), r->lang));
 	html_raw_trusted(b, "</dd></dl>");
 
 	section(r, "Nội dung", "Answers");
@@ -253,12 +253,12 @@ report_page(struct req *r, const char *id, const char *contact, const char *noti
 		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"status\"><label>");
 		html_text(b, L(r, "Trạng thái", "Status"));
 		html_raw_trusted(b, " <select name=\"status\" id=\"f-status\">");
-		static const char *const order[] = { "new", "in_review", "needs_info", "referred", "resolved", "spam" };
-		for (size_t i = 0; i < 6; i++) {
-			html_raw_trusted(b, strcmp(order[i], PQgetvalue(s, 0, 6)) == 0 ? "<option selected value=\"" : "<option value=\"");
-			html_attr(b, order[i]);
+		for (size_t i = 0; i < SUBMISSION_NSTATUSES; i++) {
+			const struct submission_label *st = &submission_statuses[i];
+			html_raw_trusted(b, strcmp(st->value, PQgetvalue(s, 0, 6)) == 0 ? "<option selected value=\"" : "<option value=\"");
+			html_attr(b, st->value);
 			html_raw_trusted(b, "\">");
-			html_text(b, admin_status_name(r, order[i]));
+			html_text(b, L(r, st->vi, st->en));
 			html_raw_trusted(b, "</option>");
 		}
 		html_raw_trusted(b, "</select></label> <button type=\"submit\" class=\"btn\">");
@@ -397,7 +397,7 @@ page_admin_report(struct req *r)
 	char *back = arena_printf(r->arena, "/admin/s/%s", id);
 	if (strcmp(action, "status") == 0) {
 		const char *st = kv_get_or_empty(&r->form, "status");
-		if (!admin_status_valid(st)) {
+		if (!submission_status_valid(st)) {
 			http_error(r, 400, MSG__MAX);
 			return;
 		}
@@ -580,7 +580,7 @@ page_admin_enter(struct req *r)
 	    2, q) : NULL;
 	bool in_scope = w && db_ok(w) && PQntuples(w) == 1;
 	PQclear(w);
-	if (!in_scope || f == NULL || (strcmp(channel, "phone") != 0 && strcmp(channel, "in_person") != 0 && strcmp(channel, "paper") != 0)) {
+	if (!in_scope || f == NULL || !submission_channel_by_officer(channel)) {
 		http_error(r, in_scope ? 400 : 404, MSG__MAX);
 		return;
 	}

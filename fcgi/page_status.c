@@ -15,6 +15,7 @@
 #include "page_status.h"
 #include "ratelimit.h"
 #include "req.h"
+#include "submission.h"
 #include "text.h"
 #include "token.h"
 
@@ -27,17 +28,6 @@ struct receipt_report {
 	const char *received;
 	const char *workplace;
 };
-
-static enum msg
-status_words(const char *status)
-{
-	if (strcmp(status, "new") == 0) return MSG_STATUS_NEW;
-	if (strcmp(status, "in_review") == 0) return MSG_STATUS_IN_REVIEW;
-	if (strcmp(status, "needs_info") == 0) return MSG_STATUS_NEEDS_INFO;
-	if (strcmp(status, "referred") == 0) return MSG_STATUS_REFERRED;
-	if (strcmp(status, "resolved") == 0) return MSG_STATUS_RESOLVED;
-	return MSG_STATUS_CLOSED;   /* spam and anything else: nothing to tell */
-}
 
 static void
 hidden(struct buf *b, const char *name, const char *value)
@@ -118,7 +108,7 @@ thread_page(struct req *r, const char *digits, const struct receipt_report *s, P
 	html_raw_trusted(b, "</p><p class=\"status\" id=\"status\" data-status=\"");
 	html_attr(b, s->status);
 	html_raw_trusted(b, "\">");
-	html_text(b, tr(r->lang, status_words(s->status)));
+	html_text(b, tr(r->lang, submission_status_words(s->status)));
 	html_raw_trusted(b, "</p><h2>");
 	html_text(b, tr(r->lang, MSG_STATUS_MESSAGES));
 	html_raw_trusted(b, "</h2>");
