@@ -14,8 +14,10 @@ bool account_needs_totp(struct req *);
 void page_admin_queue(struct req *);
 /* page_admin_report.c */
 void page_admin_report(struct req *);
+void page_admin_report_act(struct req *);
 void page_admin_photo(struct req *);
 void page_admin_enter(struct req *);
+void page_admin_enter_save(struct req *);
 /* page_admin_export.c */
 void page_admin_export(struct req *);
 /* page_admin_org.c */
