@@ -1,5 +1,4 @@
 /* page_admin_brief.c: /admin/brief: a printable brief for workplace dialogue and bargaining, small counts hidden, audited. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
@@ -15,6 +14,7 @@
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
+#include "log.h"
 #include "page_admin.h"
 #include "req.h"
 #include "stats.h"
@@ -105,21 +105,21 @@ put_hidden(struct req *r, int k)
 static void
 row_count(struct req *r, const char *label, long n, int k)
 {
-	html_raw_trusted(r->out, "<tr><th scope=\"row\">");
+	html_lit(r->out, "<tr><th scope=\"row\">");
 	html_text(r->out, label);
-	html_raw_trusted(r->out, "</th><td class=\"num\">");
+	html_lit(r->out, "</th><td class=\"num\">");
 	put_count(r, n, k);
-	html_raw_trusted(r->out, "</td></tr>");
+	html_lit(r->out, "</td></tr>");
 }
 
 static void
 row_text(struct req *r, const char *label, const char *value)
 {
-	html_raw_trusted(r->out, "<tr><th scope=\"row\">");
+	html_lit(r->out, "<tr><th scope=\"row\">");
 	html_text(r->out, label);
-	html_raw_trusted(r->out, "</th><td class=\"num\">");
+	html_lit(r->out, "</th><td class=\"num\">");
 	html_text(r->out, value);
-	html_raw_trusted(r->out, "</td></tr>");
+	html_lit(r->out, "</td></tr>");
 }
 
 /* An average of `answers` values summing to `sum`, with a unit. */
@@ -134,9 +134,9 @@ row_average(struct req *r, const char *label, double sum, long answers, int k, i
 static void
 section(struct req *r, const char *vi, const char *en)
 {
-	html_raw_trusted(r->out, "<section><h2>");
+	html_lit(r->out, "<section><h2>");
 	html_text(r->out, L(r, vi, en));
-	html_raw_trusted(r->out, "</h2>");
+	html_lit(r->out, "</h2>");
 }
 
 /* The choice of workplace, period and k; `problem` (may be NULL) says
@@ -148,46 +148,50 @@ brief_chooser(struct req *r, int status, const char *problem)
 	buf_reset(b);
 	r->status = status;
 	html_admin_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
-	html_raw_trusted(b, "<h1>");
+	html_lit(b, "<h1>");
 	html_text(b, L(r, "Bản tóm tắt cho đối thoại và thương lượng", "Brief for dialogue and bargaining"));
-	html_raw_trusted(b, "</h1>");
+	html_lit(b, "</h1>");
 	if (problem) {
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\">");
+		html_lit(b, "<p class=\"alert\" role=\"alert\">");
 		html_text(b, problem);
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
-	html_raw_trusted(b, "<p>");
+	html_lit(b, "<p>");
 	html_text(b, L(r, "Tổng hợp phản ánh và khảo sát của một nơi làm việc trong một kỳ. Số liệu dưới k người được ẩn "
 	    "để bảo vệ người phản ánh (k từ 3 đến 20, mặc định 5). Mỗi lần xem được ghi vào nhật ký.",
 	    "A summary of one workplace's reports and surveys over a period. Figures from fewer than k people are hidden "
 	    "to protect those who reported (k from 3 to 20, default 5). Every view is recorded in the audit log."));
-	html_raw_trusted(b, "</p><form method=\"get\" action=\"/admin/brief\" class=\"filters\"><label>");
+	html_lit(b, "</p><form method=\"get\" action=\"/admin/brief\" class=\"filters\"><label>");
 	html_text(b, L(r, "Nơi làm việc", "Workplace"));
-	html_raw_trusted(b, " <select name=\"workplace\" required>");
+	html_lit(b, " <select name=\"workplace\" required>");
 	const char *wp[1] = { r->officer->unit_path };
 	PGresult *ws = db_query(r->app->db, "SELECT w.id, w.name FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
 	    "WHERE u.path LIKE $1 || '%' ORDER BY w.name LIMIT 500", 1, wp);
 	const char *cur = kv_get_or_empty(&r->args, "workplace");
+	enum { WS_ID, WS_NAME };
 	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++) {
-		html_raw_trusted(b, strcmp(cur, PQgetvalue(ws, i, 0)) == 0 ? "<option selected value=\"" : "<option value=\"");
-		html_attr(b, PQgetvalue(ws, i, 0));
-		html_raw_trusted(b, "\">");
-		html_text(b, PQgetvalue(ws, i, 1));
-		html_raw_trusted(b, "</option>");
+		if (strcmp(cur, PQgetvalue(ws, i, WS_ID)) == 0)
+			html_lit(b, "<option selected value=\"");
+		else
+			html_lit(b, "<option value=\"");
+		html_attr(b, PQgetvalue(ws, i, WS_ID));
+		html_lit(b, "\">");
+		html_text(b, PQgetvalue(ws, i, WS_NAME));
+		html_lit(b, "</option>");
 	}
 	PQclear(ws);
-	html_raw_trusted(b, "</select></label><label>");
+	html_lit(b, "</select></label><label>");
 	html_text(b, L(r, "Từ ngày", "From"));
-	html_raw_trusted(b, " <input type=\"date\" name=\"from\" required value=\"");
+	html_lit(b, " <input type=\"date\" name=\"from\" required value=\"");
 	html_attr(b, kv_get_or_empty(&r->args, "from"));
-	html_raw_trusted(b, "\"></label><label>");
+	html_lit(b, "\"></label><label>");
 	html_text(b, L(r, "Đến ngày", "To"));
-	html_raw_trusted(b, " <input type=\"date\" name=\"to\" required value=\"");
+	html_lit(b, " <input type=\"date\" name=\"to\" required value=\"");
 	html_attr(b, kv_get_or_empty(&r->args, "to"));
-	html_raw_trusted(b, "\"></label><label>k <input type=\"number\" name=\"k\" min=\"3\" max=\"20\" value=\"5\"></label>"
+	html_lit(b, "\"></label><label>k <input type=\"number\" name=\"k\" min=\"3\" max=\"20\" value=\"5\"></label>"
 	    "<button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Lập bản tóm tắt", "Make the brief"));
-	html_raw_trusted(b, "</button></form>");
+	html_lit(b, "</button></form>");
 	html_admin_end(r);
 }
 
@@ -248,19 +252,20 @@ static int
 tally_select(struct req *r, const char *const base[4], const char *form_id, struct tally **out, size_t *n)
 {
 	const char *p[5] = { base[0], base[1], base[2], base[3], form_id };
+	enum { T_VALUE, T_N, T_URGENT };
 	PGresult *res = db_query(r->app->db, "SELECT substr(f.fact, 8), sum(f.n), sum(f.v)"
 	    BRIEF_FACTS "AND f.form_id = $5 AND f.fact LIKE 'select:%' GROUP BY 1 HAVING sum(f.n) <> 0", 5, p);
 	if (res == NULL || !db_ok(res)) {
 		if (res)
-			fprintf(stderr, "tiengnoi: brief: %s", PQresultErrorMessage(res));
+			log_warn("brief: %s", PQresultErrorMessage(res));
 		PQclear(res);
 		return -1;
 	}
 	*n = (size_t)PQntuples(res);
 	*out = arena_alloc(r->arena, (*n + 1) * sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
-		(*out)[i] = (struct tally){ arena_strdup(r->arena, PQgetvalue(res, (int)i, 0)),
-		    atol(PQgetvalue(res, (int)i, 1)), atol(PQgetvalue(res, (int)i, 2)) };
+		(*out)[i] = (struct tally){ arena_strdup(r->arena, PQgetvalue(res, (int)i, T_VALUE)),
+		    atol(PQgetvalue(res, (int)i, T_N)), atol(PQgetvalue(res, (int)i, T_URGENT)) };
 	PQclear(res);
 	return 0;
 }
@@ -285,7 +290,7 @@ render_breakdown(struct req *r, const char *form_id, const char *field, const st
 	long total = 0, known = 0;
 	for (size_t i = 0; i < n; i++)
 		total += t[i].n;
-	html_raw_trusted(r->out, "<table class=\"figures\"><tbody>");
+	html_lit(r->out, "<table class=\"figures\"><tbody>");
 	bool *done = arena_alloc(r->arena, nopt + 1);
 	memset(done, 0, nopt + 1);
 	for (;;) {   /* shown cells, largest first (ties in form order) */
@@ -310,7 +315,7 @@ render_breakdown(struct req *r, const char *form_id, const char *field, const st
 			row_count(r, form_label(fd->options[j].label, r->lang), c, k);
 	}
 	row_count(r, L(r, "Không chọn / khác", "Not answered / other"), total - known, k);
-	html_raw_trusted(r->out, "</tbody></table>");
+	html_lit(r->out, "</tbody></table>");
 	return total;
 }
 
@@ -321,7 +326,7 @@ one_row(PGresult *res)
 	if (res != NULL && db_ok(res) && PQntuples(res) == 1)
 		return res;
 	if (res)
-		fprintf(stderr, "tiengnoi: brief: %s", PQresultErrorMessage(res));
+		log_warn("brief: %s", PQresultErrorMessage(res));
 	PQclear(res);
 	return NULL;
 }
@@ -343,11 +348,12 @@ render_survey(struct req *r, const char *const base[4], int k)
 {
 	struct buf *b = r->out;
 	const struct form_field *fd = field_find(form_find(r->app->forms, "bargaining_survey"), "priorities");
+	enum { RK_RANKING, RK_N };
 	PGresult *res = db_query(r->app->db, "SELECT substr(f.fact, 9), sum(f.n)" BRIEF_FACTS
 	    "AND f.form_id = 'bargaining_survey' AND f.fact LIKE 'ranking:%' GROUP BY 1 HAVING sum(f.n) > 0", 4, base);
 	if (res == NULL || !db_ok(res)) {
 		if (res)
-			fprintf(stderr, "tiengnoi: brief: %s", PQresultErrorMessage(res));
+			log_warn("brief: %s", PQresultErrorMessage(res));
 		PQclear(res);
 		return false;
 	}
@@ -356,9 +362,9 @@ render_survey(struct req *r, const char *const base[4], int k)
 	size_t *lens = arena_alloc(r->arena, (nrows + 1) * sizeof(*lens));
 	long *weights = arena_alloc(r->arena, (nrows + 1) * sizeof(*weights));
 	for (size_t i = 0; i < nrows; i++) {   /* each distinct ranking once, with how many gave it */
-		weights[i] = atol(PQgetvalue(res, (int)i, 1));
+		weights[i] = atol(PQgetvalue(res, (int)i, RK_N));
 		json_error_t err;
-		json_t *arr = json_loads(PQgetvalue(res, (int)i, 0), 0, &err);
+		json_t *arr = json_loads(PQgetvalue(res, (int)i, RK_RANKING), 0, &err);
 		size_t m = json_array_size(arr);
 		size_t *idx = arena_alloc(r->arena, (m + 1) * sizeof(*idx));
 		lens[i] = 0;
@@ -375,23 +381,23 @@ render_survey(struct req *r, const char *const base[4], int k)
 	struct brief_borda *score = arena_alloc(r->arena, (nopt + 1) * sizeof(*score));
 	size_t respondents = brief_borda(nopt, rankings, lens, weights, nrows, score);
 
-	html_raw_trusted(b, "<table class=\"figures\"><tbody>");
+	html_lit(b, "<table class=\"figures\"><tbody>");
 	row_count(r, L(r, "Số phiếu có xếp hạng", "Surveys with a ranking"), (long)respondents, k);
-	html_raw_trusted(b, "</tbody></table>");
+	html_lit(b, "</tbody></table>");
 	if (brief_suppress((long)respondents, k)) {
-		html_raw_trusted(b, "<p class=\"hidden-figure\">");
+		html_lit(b, "<p class=\"hidden-figure\">");
 		html_text(b, L(r, "Thứ tự ưu tiên được ẩn: ", "The ranking is hidden: "));
 		put_hidden(r, k);
 		html_text(b, L(r, " phiếu khảo sát.", " surveys."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	} else {
-		html_raw_trusted(b, "<table class=\"ranking\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">");
+		html_lit(b, "<table class=\"ranking\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">");
 		html_text(b, L(r, "Nội dung", "Topic"));
-		html_raw_trusted(b, "</th><th scope=\"col\" class=\"num\">");
+		html_lit(b, "</th><th scope=\"col\" class=\"num\">");
 		html_text(b, L(r, "Điểm", "Points"));
-		html_raw_trusted(b, "</th><th scope=\"col\" class=\"num\">");
+		html_lit(b, "</th><th scope=\"col\" class=\"num\">");
 		html_text(b, L(r, "Số người xếp hạng", "People who ranked it"));
-		html_raw_trusted(b, "</th></tr></thead><tbody>");
+		html_lit(b, "</th></tr></thead><tbody>");
 		/* topics ranked by k or more people in Borda order; the others after them in
 		 * the survey's order, so their order says nothing about a few people */
 		size_t place = 0;
@@ -404,34 +410,35 @@ render_survey(struct req *r, const char *const base[4], int k)
 				bool hide = brief_suppress(score[i].ranked, k);
 				if (hide != (pass == 1))
 					continue;
-				html_raw_trusted(b, "<tr data-option=\"");
+				html_lit(b, "<tr data-option=\"");
 				html_attr(b, fd->options[score[i].option].value);
-				html_raw_trusted(b, "\"><td>");
+				html_lit(b, "\"><td>");
 				if (hide)
-					html_raw_trusted(b, "—");
+					html_lit(b, "—");
 				else
-					buf_appendf(b, "%zu", ++place);
-				html_raw_trusted(b, "</td><td>");
+					html_text(b, arena_printf(r->arena, "%zu", ++place));
+				html_lit(b, "</td><td>");
 				html_text(b, form_label(fd->options[score[i].option].label, r->lang));
-				html_raw_trusted(b, "</td><td class=\"num\">");
+				html_lit(b, "</td><td class=\"num\">");
 				if (hide)
 					put_hidden(r, k);
 				else
-					buf_appendf(b, "%ld", score[i].points);
-				html_raw_trusted(b, "</td><td class=\"num\">");
+					html_text(b, arena_printf(r->arena, "%ld", score[i].points));
+				html_lit(b, "</td><td class=\"num\">");
 				put_count(r, score[i].ranked, k);
-				html_raw_trusted(b, "</td></tr>");
+				html_lit(b, "</td></tr>");
 			}
 		}
-		html_raw_trusted(b, "</tbody></table><p class=\"note\">");
+		html_lit(b, "</tbody></table><p class=\"note\">");
 		html_text(b, L(r, "Điểm Borda: người xếp n nội dung cho nội dung thứ nhất n điểm, thứ hai n − 1 điểm, …, "
 		    "thứ n 1 điểm; nội dung không xếp được 0 điểm. Bằng điểm thì xét số lần được xếp thứ nhất, rồi thứ tự "
 		    "trong phiếu. Nội dung có dưới k người xếp hạng được ẩn điểm và xếp sau, theo thứ tự trong phiếu.",
 		    "Borda points: someone who ranked n topics gives the first n points, the second n − 1, …, the last 1; "
 		    "unranked topics get 0. Ties go to more first places, then to the survey's order. Topics ranked by "
 		    "fewer than k people have their points hidden and follow in the survey's order."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
+	enum { SV_RISE_N, SV_RISE_SUM, SV_MEAL_N, SV_MEAL_SUM };
 	res = one_row(db_query(r->app->db, "SELECT "
 	    "coalesce(sum(f.n) FILTER (WHERE f.fact = 'number:wage_rise'), 0), "
 	    "coalesce(sum(f.v) FILTER (WHERE f.fact = 'number:wage_rise'), 0), "
@@ -440,12 +447,12 @@ render_survey(struct req *r, const char *const base[4], int k)
 	    BRIEF_FACTS "AND f.form_id = 'bargaining_survey'", 4, base));
 	if (res == NULL)
 		return false;
-	html_raw_trusted(b, "<table class=\"figures\"><tbody>");
+	html_lit(b, "<table class=\"figures\"><tbody>");
 	row_average(r, L(r, "Mức tăng lương mong muốn, trung bình", "Wage rise hoped for, average"),
-	    atof(PQgetvalue(res, 0, 1)), atol(PQgetvalue(res, 0, 0)), k, 1, " %");
+	    atof(PQgetvalue(res, 0, SV_RISE_SUM)), atol(PQgetvalue(res, 0, SV_RISE_N)), k, 1, " %");
 	row_average(r, L(r, "Giá trị suất ăn ca mong muốn, trung bình", "Meal value wished for, average"),
-	    atof(PQgetvalue(res, 0, 3)), atol(PQgetvalue(res, 0, 2)), k, 0, " đ");
-	html_raw_trusted(b, "</tbody></table>");
+	    atof(PQgetvalue(res, 0, SV_MEAL_SUM)), atol(PQgetvalue(res, 0, SV_MEAL_N)), k, 0, " đ");
+	html_lit(b, "</tbody></table>");
 	PQclear(res);
 	return true;
 }
@@ -455,6 +462,8 @@ static bool
 render_arrears(struct req *r, const char *const base[4], int k, bool wages)
 {
 	const char *p[5] = { base[0], base[1], base[2], base[3], wages ? "wage_arrears" : "social_insurance" };
+	enum { AR_REPORTS, AR_TOTAL_N, AR_TOTAL_SUM, AR_OTHER_N, AR_OTHER_SUM, AR_DEDUCTED };
+	enum { MO_COUNT, MO_LIST };
 	PGresult *res = one_row(db_query(r->app->db, "SELECT coalesce(sum(f.n) FILTER (WHERE f.fact = 'reports'), 0), "
 	    "coalesce(sum(f.n) FILTER (WHERE f.fact = 'amount:total'), 0), "
 	    "coalesce(sum(f.v) FILTER (WHERE f.fact = 'amount:total'), 0), "
@@ -470,39 +479,39 @@ render_arrears(struct req *r, const char *const base[4], int k, bool wages)
 		PQclear(res);
 		return false;
 	}
-	long reports = atol(PQgetvalue(res, 0, 0));
+	long reports = atol(PQgetvalue(res, 0, AR_REPORTS));
 	char s[64];
 	bool en = r->lang == LANG_EN;
-	html_raw_trusted(r->out, "<table class=\"figures\"><tbody>");
+	html_lit(r->out, "<table class=\"figures\"><tbody>");
 	row_count(r, L(r, "Số phản ánh", "Reports"), reports, k);
 	if (wages) {
-		long nt = atol(PQgetvalue(res, 0, 1)), np = atol(PQgetvalue(res, 0, 3));
+		long nt = atol(PQgetvalue(res, 0, AR_TOTAL_N)), np = atol(PQgetvalue(res, 0, AR_OTHER_N));
 		if (brief_suppress(nt, k))
 			brief_fmt_hidden(s, sizeof(s), k, en);
 		else
-			brief_fmt_decimal(s, sizeof(s), atof(PQgetvalue(res, 0, 2)), 0, en);
+			brief_fmt_decimal(s, sizeof(s), atof(PQgetvalue(res, 0, AR_TOTAL_SUM)), 0, en);
 		row_text(r, L(r, "Tổng số tiền bị nợ (phản ánh nêu tổng số)", "Sum owed (reports giving a total)"),
 		    brief_suppress(nt, k) ? s : arena_printf(r->arena, "%s đ", s));
 		if (brief_suppress(np, k))
 			brief_fmt_hidden(s, sizeof(s), k, en);
 		else
-			brief_fmt_decimal(s, sizeof(s), atof(PQgetvalue(res, 0, 4)), 0, en);
+			brief_fmt_decimal(s, sizeof(s), atof(PQgetvalue(res, 0, AR_OTHER_SUM)), 0, en);
 		row_text(r, L(r, "Tổng số tiền bị nợ (phản ánh nêu mỗi người)", "Sum owed (reports giving per person)"),
 		    brief_suppress(np, k) ? s : arena_printf(r->arena, "%s đ", s));
 	} else {
 		row_count(r, L(r, "Bị trừ lương mà không đóng BHXH", "Deducted from pay but not paid in"),
-		    atol(PQgetvalue(res, 0, 5)), k);
+		    atol(PQgetvalue(res, 0, AR_DEDUCTED)), k);
 	}
 	/* the months are drawn from all the form's reports: shown only from k of them */
 	if (brief_suppress(reports, k)) {
 		brief_fmt_hidden(s, sizeof(s), k, en);
 		row_text(r, L(r, "Số tháng bị nợ (khác nhau)", "Distinct months owed"), s);
 	} else {
-		const char *months = month_list(r, PQgetvalue(mon, 0, 1));
+		const char *months = month_list(r, PQgetvalue(mon, 0, MO_LIST));
 		row_text(r, L(r, "Số tháng bị nợ (khác nhau)", "Distinct months owed"),
-		    arena_printf(r->arena, "%s%s%s%s", PQgetvalue(mon, 0, 0), *months ? " (" : "", months, *months ? ")" : ""));
+		    arena_printf(r->arena, "%s%s%s%s", PQgetvalue(mon, 0, MO_COUNT), *months ? " (" : "", months, *months ? ")" : ""));
 	}
-	html_raw_trusted(r->out, "</tbody></table>");
+	html_lit(r->out, "</tbody></table>");
 	PQclear(res);
 	PQclear(mon);
 	return true;
@@ -517,11 +526,11 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 	struct buf *b = r->out;
 	int k = a->k;
 	if (brief_suppress(total, k)) {
-		html_raw_trusted(b, "<p class=\"hidden-figure\">");
+		html_lit(b, "<p class=\"hidden-figure\">");
 		html_text(b, L(r, "Không trích dẫn: nơi làm việc có ", "No quotes: the workplace has "));
 		put_hidden(r, k);
 		html_text(b, L(r, " phản ánh trong kỳ.", " reports in the period."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 		return true;
 	}
 	const char *ids = "{";
@@ -529,6 +538,8 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 		ids = arena_printf(r->arena, "%s%s%s", ids, i ? "," : "", a->quotes[i]);
 	ids = arena_printf(r->arena, "%s}", ids);
 	const char *p[5] = { base[0], base[1], base[2], base[3], ids };
+	enum { QT_FORM, QT_TEXT };
+	enum { CD_ID, CD_FORM, CD_TEXT };
 	PGresult *res = db_query(r->app->db, "SELECT s.form_id, coalesce(s.answers->>'text', s.answers->>'description', "
 	    "s.answers->>'details', s.answers->>'comments')" BRIEF_REPORTS
 	    "AND s.id = ANY ($5::bigint[]) AND coalesce(s.answers->>'text', s.answers->>'description', "
@@ -539,22 +550,22 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 	}
 	int n = PQntuples(res);
 	if (n == 0) {
-		html_raw_trusted(b, "<p class=\"empty\">");
+		html_lit(b, "<p class=\"empty\">");
 		html_text(b, L(r, "Chưa chọn trích dẫn nào.", "No quotes chosen."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
 	for (int i = 0; i < n; i++) {
-		html_raw_trusted(b, "<figure class=\"quote\"><blockquote>");
-		html_text(b, PQgetvalue(res, i, 1));
-		html_raw_trusted(b, "</blockquote><figcaption>");
-		html_text(b, form_title(r, PQgetvalue(res, i, 0)));
-		html_raw_trusted(b, "</figcaption></figure>");
+		html_lit(b, "<figure class=\"quote\"><blockquote>");
+		html_text(b, PQgetvalue(res, i, QT_TEXT));
+		html_lit(b, "</blockquote><figcaption>");
+		html_text(b, form_title(r, PQgetvalue(res, i, QT_FORM)));
+		html_lit(b, "</figcaption></figure>");
 	}
 	if ((size_t)n < a->nquotes) {
-		html_raw_trusted(b, "<p class=\"note no-print\">");
+		html_lit(b, "<p class=\"note no-print\">");
 		html_text(b, L(r, "Một số số phản ánh đã chọn không thuộc nơi làm việc, kỳ này hoặc không có lời kể nên bị bỏ qua.",
 		    "Some chosen reports are not of this workplace or period, or have no text, and were left out."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
 	PQclear(res);
 
@@ -566,34 +577,38 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 		PQclear(res);
 		return false;
 	}
-	html_raw_trusted(b, "<details class=\"no-print pick\"><summary>");
+	html_lit(b, "<details class=\"no-print pick\"><summary>");
 	html_text(b, L(r, "Chọn trích dẫn (tối đa 10)", "Choose quotes (at most 10)"));
-	html_raw_trusted(b, "</summary><form method=\"get\" action=\"/admin/brief\">"
+	html_lit(b, "</summary><form method=\"get\" action=\"/admin/brief\">"
 	    "<input type=\"hidden\" name=\"workplace\" value=\"");
 	html_attr(b, a->workplace);
-	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"from\" value=\"");
+	html_lit(b, "\"><input type=\"hidden\" name=\"from\" value=\"");
 	html_attr(b, a->from);
-	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"to\" value=\"");
+	html_lit(b, "\"><input type=\"hidden\" name=\"to\" value=\"");
 	html_attr(b, a->to);
-	buf_appendf(b, "\"><input type=\"hidden\" name=\"k\" value=\"%d\"><ul class=\"candidates\">", k);
+	html_lit(b, "\"><input type=\"hidden\" name=\"k\" value=\"");
+	html_attr(b, arena_printf(r->arena, "%d", k));
+	html_lit(b, "\"><ul class=\"candidates\">");
 	for (int i = 0; i < PQntuples(res) && i < CANDIDATES_MAX; i++) {
 		bool on = false;
 		for (size_t j = 0; j < a->nquotes && !on; j++)
-			on = strcmp(a->quotes[j], PQgetvalue(res, i, 0)) == 0;
-		html_raw_trusted(b, on ? "<li><label><input type=\"checkbox\" name=\"quote\" checked value=\"" :
-		    "<li><label><input type=\"checkbox\" name=\"quote\" value=\"");
-		html_attr(b, PQgetvalue(res, i, 0));
-		html_raw_trusted(b, "\"> #");
-		html_text(b, PQgetvalue(res, i, 0));
-		html_raw_trusted(b, " · ");
-		html_text(b, form_title(r, PQgetvalue(res, i, 1)));
-		html_raw_trusted(b, ": ");
-		html_text(b, PQgetvalue(res, i, 2));
-		html_raw_trusted(b, "</label></li>");
+			on = strcmp(a->quotes[j], PQgetvalue(res, i, CD_ID)) == 0;
+		if (on)
+			html_lit(b, "<li><label><input type=\"checkbox\" name=\"quote\" checked value=\"");
+		else
+			html_lit(b, "<li><label><input type=\"checkbox\" name=\"quote\" value=\"");
+		html_attr(b, PQgetvalue(res, i, CD_ID));
+		html_lit(b, "\"> #");
+		html_text(b, PQgetvalue(res, i, CD_ID));
+		html_lit(b, " · ");
+		html_text(b, form_title(r, PQgetvalue(res, i, CD_FORM)));
+		html_lit(b, ": ");
+		html_text(b, PQgetvalue(res, i, CD_TEXT));
+		html_lit(b, "</label></li>");
 	}
-	html_raw_trusted(b, "</ul><button type=\"submit\" class=\"btn\">");
+	html_lit(b, "</ul><button type=\"submit\" class=\"btn\">");
 	html_text(b, L(r, "Cập nhật trích dẫn", "Update quotes"));
-	html_raw_trusted(b, "</button></form></details>");
+	html_lit(b, "</button></form></details>");
 	PQclear(res);
 	return true;
 }
@@ -625,41 +640,44 @@ page_admin_brief(struct req *r)
 		PQclear(w);
 		return;
 	}
-	const char *wname = arena_strdup(r->arena, PQgetvalue(w, 0, 0)), *uname = arena_strdup(r->arena, PQgetvalue(w, 0, 1));
-	const char *made = arena_strdup(r->arena, PQgetvalue(w, 0, 2));
+	enum { W_NAME, W_UNIT, W_NOW };
+	const char *wname = arena_strdup(r->arena, PQgetvalue(w, 0, W_NAME)), *uname = arena_strdup(r->arena, PQgetvalue(w, 0, W_UNIT));
+	const char *made = arena_strdup(r->arena, PQgetvalue(w, 0, W_NOW));
 	PQclear(w);
 
 	html_admin_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
-	html_raw_trusted(b, "<link rel=\"stylesheet\" href=\"/static/brief.css\"><article class=\"brief\"><h1>");
+	html_lit(b, "<link rel=\"stylesheet\" href=\"/static/brief.css\"><article class=\"brief\"><h1>");
 	html_text(b, L(r, "Bản tóm tắt phục vụ đối thoại và thương lượng tập thể", "Brief for workplace dialogue and collective bargaining"));
-	html_raw_trusted(b, "</h1><dl class=\"brief-meta\"><dt>");
+	html_lit(b, "</h1><dl class=\"brief-meta\"><dt>");
 	html_text(b, L(r, "Nơi làm việc", "Workplace"));
-	html_raw_trusted(b, "</dt><dd class=\"workplace\">");
+	html_lit(b, "</dt><dd class=\"workplace\">");
 	html_text(b, wname);
-	html_raw_trusted(b, " <span class=\"unit\">(");
+	html_lit(b, " <span class=\"unit\">(");
 	html_text(b, uname);
-	html_raw_trusted(b, ")</span></dd><dt>");
+	html_lit(b, ")</span></dd><dt>");
 	html_text(b, L(r, "Kỳ", "Period"));
-	html_raw_trusted(b, "</dt><dd class=\"period\">");
+	html_lit(b, "</dt><dd class=\"period\">");
 	html_text(b, arena_printf(r->arena, L(r, "từ %s đến %s", "%s to %s"), dmy(r, a.from), dmy(r, a.to)));
-	html_raw_trusted(b, "</dd><dt>");
+	html_lit(b, "</dd><dt>");
 	html_text(b, L(r, "Ngưỡng bảo vệ", "Protection threshold"));
-	buf_appendf(b, "</dt><dd class=\"k\">k = %d: ", a.k);
+	html_lit(b, "</dt><dd class=\"k\">");
+	html_text(b, arena_printf(r->arena, "k = %d: ", a.k));
 	html_text(b, "số liệu dưới k người được ẩn để bảo vệ người phản ánh.");
 	if (r->lang == LANG_EN)
 		html_text(b, " (Figures from fewer than k people are hidden to protect those who reported.)");
-	html_raw_trusted(b, "</dd><dt>");
+	html_lit(b, "</dd><dt>");
 	html_text(b, L(r, "Lập lúc", "Made"));
-	html_raw_trusted(b, "</dt><dd>");
+	html_lit(b, "</dt><dd>");
 	html_text(b, made);
-	html_raw_trusted(b, " · ");
+	html_lit(b, " · ");
 	html_text(b, *r->officer->display_name ? r->officer->display_name : r->officer->username);
-	html_raw_trusted(b, "</dd></dl><p class=\"no-print note\">");
+	html_lit(b, "</dd></dl><p class=\"no-print note\">");
 	html_text(b, L(r, "In bản này bằng lệnh In của trình duyệt (Ctrl+P): khổ A4, phần đầu trang bảng điều khiển được ẩn.",
 	    "Print with the browser's Print command (Ctrl+P): A4, the console header is left out."));
-	html_raw_trusted(b, "</p>");
+	html_lit(b, "</p>");
 
 	/* reports by form */
+	enum { BF_FORM, BF_N };
 	PGresult *res = db_query(r->app->db, "SELECT f.form_id, sum(f.n)" BRIEF_FACTS "AND f.fact = 'reports' "
 	    "GROUP BY 1 HAVING sum(f.n) <> 0", 4, base);
 	if (res == NULL || !db_ok(res)) {
@@ -669,19 +687,19 @@ page_admin_brief(struct req *r)
 	}
 	long total = 0;
 	for (int i = 0; i < PQntuples(res); i++)
-		total += atol(PQgetvalue(res, i, 1));
+		total += atol(PQgetvalue(res, i, BF_N));
 	section(r, "Phản ánh theo loại", "Reports by form");
-	html_raw_trusted(b, "<table class=\"figures by-form\"><tbody>");
+	html_lit(b, "<table class=\"figures by-form\"><tbody>");
 	for (size_t j = 0; j < r->app->forms->n; j++) {
 		const char *id = r->app->forms->forms[j].id;
 		long c = 0;
 		for (int i = 0; i < PQntuples(res); i++)
-			if (strcmp(PQgetvalue(res, i, 0), id) == 0)
-				c = atol(PQgetvalue(res, i, 1));
+			if (strcmp(PQgetvalue(res, i, BF_FORM), id) == 0)
+				c = atol(PQgetvalue(res, i, BF_N));
 		row_count(r, form_label(r->app->forms->forms[j].title, r->lang), c, a.k);
 	}
 	row_count(r, L(r, "Tổng", "Total"), total, a.k);
-	html_raw_trusted(b, "</tbody></table></section>");
+	html_lit(b, "</tbody></table></section>");
 	PQclear(res);
 
 	struct tally *t;
@@ -689,22 +707,22 @@ page_admin_brief(struct req *r)
 	bool ok = true;
 	section(r, "Vấn đề chính (tâm tư, kiến nghị)", "Main concerns");
 	if ((ok = tally_select(r, base, "concern", &t, &n) == 0)) {
-		html_raw_trusted(b, "<div class=\"concerns\">");
+		html_lit(b, "<div class=\"concerns\">");
 		render_breakdown(r, "concern", "category", t, n, a.k);
-		html_raw_trusted(b, "</div>");
+		html_lit(b, "</div>");
 	}
-	html_raw_trusted(b, "</section>");
+	html_lit(b, "</section>");
 
 	section(r, "Khảo sát trước thương lượng: thứ tự ưu tiên", "Bargaining survey: priorities");
 	ok = ok && render_survey(r, base, a.k);
-	html_raw_trusted(b, "</section>");
+	html_lit(b, "</section>");
 
 	section(r, "Nợ lương", "Wage arrears");
 	ok = ok && render_arrears(r, base, a.k, true);
-	html_raw_trusted(b, "</section>");
+	html_lit(b, "</section>");
 	section(r, "Nợ bảo hiểm xã hội", "Social-insurance arrears");
 	ok = ok && render_arrears(r, base, a.k, false);
-	html_raw_trusted(b, "</section>");
+	html_lit(b, "</section>");
 
 	section(r, "An toàn lao động", "Safety");
 	if (ok && (ok = tally_select(r, base, "safety", &t, &n) == 0)) {
@@ -712,30 +730,31 @@ page_admin_brief(struct req *r)
 		for (size_t i = 0; i < n; i++)
 			urgent += t[i].urgent;
 		render_breakdown(r, "safety", "kind", t, n, a.k);
-		html_raw_trusted(b, "<table class=\"figures\"><tbody>");
+		html_lit(b, "<table class=\"figures\"><tbody>");
 		row_count(r, L(r, "Trong đó khẩn cấp", "Of which urgent"), urgent, a.k);
-		html_raw_trusted(b, "</tbody></table>");
+		html_lit(b, "</tbody></table>");
 	}
-	html_raw_trusted(b, "</section>");
+	html_lit(b, "</section>");
 
 	section(r, "Bữa ăn ca", "Shift meals");
 	if (ok && (ok = tally_select(r, base, "meal", &t, &n) == 0)) {
 		render_breakdown(r, "meal", "quality", t, n, a.k);
+		enum { ML_N, ML_SUM };
 		res = one_row(db_query(r->app->db, "SELECT coalesce(sum(f.n), 0), coalesce(sum(f.v), 0)"
 		    BRIEF_FACTS "AND f.form_id = 'meal' AND f.fact = 'number:meal_value'", 4, base));
 		if ((ok = res != NULL)) {
-			html_raw_trusted(b, "<table class=\"figures\"><tbody>");
+			html_lit(b, "<table class=\"figures\"><tbody>");
 			row_average(r, L(r, "Giá trị suất ăn, trung bình", "Meal value, average"),
-			    atof(PQgetvalue(res, 0, 1)), atol(PQgetvalue(res, 0, 0)), a.k, 0, " đ");
-			html_raw_trusted(b, "</tbody></table>");
+			    atof(PQgetvalue(res, 0, ML_SUM)), atol(PQgetvalue(res, 0, ML_N)), a.k, 0, " đ");
+			html_lit(b, "</tbody></table>");
 		}
 		PQclear(res);
 	}
-	html_raw_trusted(b, "</section>");
+	html_lit(b, "</section>");
 
 	section(r, "Ý kiến người lao động", "Workers' words");
 	ok = ok && render_quotes(r, base, &a, total);
-	html_raw_trusted(b, "</section></article>");
+	html_lit(b, "</section></article>");
 	if (!ok) {
 		http_error(r, 503, MSG__MAX);
 		return;
