@@ -396,3 +396,47 @@ db_sqlstate(const PGresult *res)
 	const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	return s ? s : "";
 }
+
+/* true when `res` is a failure with this SQLSTATE (e.g. "23505", a
+ * unique key taken), so a page can explain a refused write. */
+bool
+db_failed_with(const PGresult *res, const char *sqlstate)
+{
+	return res && !db_ok(res) && strcmp(db_sqlstate(res), sqlstate) == 0;
+}
+
+/* Opens a savepoint inside the request's transaction, so that a write the
+ * database refuses (a code taken meanwhile, a trigger, row-level
+ * security) leaves the transaction usable for the page that explains it.
+ * false when the database is away or refused. */
+bool
+db_savepoint(struct db *db)
+{
+	PGresult *res = db_query(db, "SAVEPOINT kit_change", 0, NULL);
+	bool ok = db_ok(res);
+	PQclear(res);
+	return ok;
+}
+
+/* Ends db_savepoint()'s savepoint: keeps its writes, or undoes them. */
+void
+db_savepoint_end(struct db *db, bool keep)
+{
+	if (keep)
+		PQclear(db_query(db, "RELEASE SAVEPOINT kit_change", 0, NULL));
+	else
+		PQclear(db_query(db, "ROLLBACK TO SAVEPOINT kit_change", 0, NULL));
+}
+
+/* One statement in its own savepoint: kept when it succeeded, undone when
+ * it failed (the result says why). NULL: the database is away. The caller
+ * PQclears. Use the db_guarded() macro, which takes only a literal. */
+PGresult *
+(db_guarded)(struct db *db, const char *sql_literal, int n, const char *const *values)
+{
+	if (!db_savepoint(db))
+		return NULL;
+	PGresult *res = db_query(db, sql_literal, n, values);
+	db_savepoint_end(db, db_ok(res));
+	return res;
+}

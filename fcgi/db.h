@@ -50,5 +50,11 @@ int db_commit(struct db *);
 void db_rollback(struct db *);
 bool db_ok(const PGresult *);
 const char *db_sqlstate(const PGresult *);
+bool db_failed_with(const PGresult *, const char *sqlstate);
+bool db_savepoint(struct db *);
+void db_savepoint_end(struct db *, bool keep);
+PGresult *db_guarded(struct db *, const char *sql_literal, int n, const char *const *values);
+/* SQL text only as a string literal: the compiler refuses anything else. */
+#define db_guarded(db, sql, n, v) db_guarded((db), "" sql, (n), (v))
 
 #endif

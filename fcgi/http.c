@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "http.h"
 #include "i18n.h"
+#include "req.h"
 
 static const char *
 status_text(int status)
@@ -121,6 +122,22 @@ http_error(struct req *r, int status, enum msg detail)
 	html_text(r->out, tr(r->lang, detail != MSG__MAX ? detail : body));
 	html_raw_trusted(r->out, "</p>");
 	html_page_end(r);
+}
+
+/* The error page for a body req_form() or req_body() refused (an enum
+ * req_err): 415 wrong Content-Type, 413 too large, 500 out of memory,
+ * else 400 saying whether the text or its encoding was bad. */
+void
+http_req_error(struct req *r, int req_err)
+{
+	switch (req_err) {
+	case REQ_ERR_TYPE: http_error(r, 415, MSG__MAX); break;
+	case REQ_ERR_TOO_LARGE: http_error(r, 413, MSG__MAX); break;
+	case REQ_ERR_NOMEM: http_error(r, 500, MSG__MAX); break;
+	case REQ_ERR_UTF8:
+	case REQ_ERR_CONTROL: http_error(r, 400, MSG_ERR_BAD_UTF8); break;
+	default: http_error(r, 400, MSG_ERR_BAD_ENCODING); break;
+	}
 }
 
 /* 303 See Other to a local path (after a POST, or to the login page). The

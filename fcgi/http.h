@@ -8,6 +8,7 @@
 void http_header(struct req *, const char *line);
 void http_send(struct req *, FCGX_Stream *);
 void http_error(struct req *, int status, enum msg detail);
+void http_req_error(struct req *, int req_err);
 void http_redirect(struct req *, const char *path);
 void http_download(struct req *, const char *content_type, const char *filename);
 void http_stream_begin(struct req *, const char *content_type, const char *filename);

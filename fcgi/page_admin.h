@@ -2,6 +2,7 @@
 #ifndef TIENGNOI_PAGE_ADMIN_H
 #define TIENGNOI_PAGE_ADMIN_H
 #include "app.h"
+#include "console.h"   /* the kit every console page is written with */
 
 /* page_admin_login.c */
 void page_admin_login(struct req *);

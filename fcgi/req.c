@@ -258,6 +258,23 @@ req_body(struct req *r, size_t max, char **body, size_t *len)
 	return REQ_OK;
 }
 
+/* The one reader of an urlencoded POST body: checks the Content-Type,
+ * reads at most `max` bytes and decodes them into `out` (strings in the
+ * arena). REQ_OK, or the reason it could not, which http_req_error() turns
+ * into 415, 413 or 400. */
+enum req_err
+req_form(struct req *r, size_t max, struct kvlist *out)
+{
+	char *body;
+	size_t len;
+	if (!req_content_type_is(r, "application/x-www-form-urlencoded"))
+		return REQ_ERR_TYPE;
+	int rc = req_body(r, max, &body, &len);
+	if (rc == REQ_OK)
+		rc = req_parse_urlencoded(r->arena, body, len, out);
+	return (enum req_err)rc;
+}
+
 /* True when the Content-Type's media type is `type` (parameters ignored,
  * case-insensitive). */
 bool

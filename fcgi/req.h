@@ -11,6 +11,7 @@ enum req_err {
 	REQ_ERR_TOO_MANY,   /* too many pairs */
 	REQ_ERR_TOO_LARGE,  /* body over the limit */
 	REQ_ERR_NOMEM,
+	REQ_ERR_TYPE,       /* not the Content-Type the reader expected */
 	REQ_ERR__MAX
 };
 
@@ -22,6 +23,7 @@ const char *kv_get_or_empty(const struct kvlist *, const char *);
 bool kv_has(const struct kvlist *, const char *key, const char *val);
 size_t kv_count(const struct kvlist *, const char *key);
 int req_body(struct req *, size_t max, char **, size_t *);
+enum req_err req_form(struct req *, size_t max, struct kvlist *);
 bool req_content_type_is(const struct req *, const char *);
 
 #endif

@@ -1,0 +1,479 @@
+/* console.c: the officer console's kit (as cgit's ui-shared.c): the frame and navigation, headings, notices, labelled fields, posted values and the pages a request ends with. */
+#include <string.h>
+#include <libpq-fe.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "console.h"
+#include "db.h"
+#include "fmt.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+#include "log.h"
+#include "privacy.h"
+#include "req.h"
+#include "text.h"
+
+/* ---- the frame ---- */
+
+/* The console's head, a navigation bar with what the officer's role may
+ * open (the data-requests entry carries how many are overdue), and who is
+ * signed in with the sign-out button. `title` is escaped. */
+void
+console_begin(struct req *r, const char *title)
+{
+	static const struct { const char *href, *vi, *en; enum role min; } nav[] = {
+		{ "/admin/", "Phản ánh", "Reports", ROLE_VIEWER },
+		{ "/admin/enter", "Nhập phản ánh", "Enter a report", ROLE_OFFICER },
+		{ "/admin/cases", "Vụ việc", "Cases", ROLE_VIEWER },
+		{ "/admin/export", "Xuất dữ liệu", "Export", ROLE_OFFICER },
+		{ "/admin/brief", "Tóm tắt đối thoại", "Dialogue brief", ROLE_VIEWER },
+		{ "/admin/workplaces", "Nơi làm việc & mã QR", "Workplaces & QR codes", ROLE_VIEWER },
+		{ "/admin/units", "Đơn vị", "Units", ROLE_VIEWER },
+		{ "/admin/officers", "Cán bộ", "Officers", ROLE_ADMIN },
+		{ "/admin/audit", "Nhật ký", "Audit log", ROLE_ADMIN },
+		{ "/admin/requests", "Yêu cầu dữ liệu", "Data requests", ROLE_ADMIN },
+		{ "/admin/calendar", "Ngày lễ & thời hạn", "Holidays & deadlines", ROLE_ADMIN },
+		{ "/admin/account", "Tài khoản", "Account", ROLE_VIEWER },
+		{ "/admin/dashboard", "Tổng quan", "Dashboard", ROLE_VIEWER },
+		{ "/admin/stats", "Thống kê", "Statistics", ROLE_VIEWER },
+	};
+	struct buf *b = r->out;
+	html_lit(b, "<!doctype html>\n<html lang=\"");
+	if (r->lang == LANG_EN)
+		html_lit(b, "en");
+	else
+		html_lit(b, "vi");
+	html_lit(b, "\"><head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
+	html_text(b, title);
+	html_lit(b, " · " APP_NAME "</title><link rel=\"icon\" href=\"data:,\">"
+	    "<link rel=\"stylesheet\" href=\"/static/app.css\"><link rel=\"stylesheet\" href=\"/static/admin.css\">"
+	    "<script src=\"/static/admin.js\" defer></script></head>\n<body class=\"admin\">"
+	    "<header><span class=\"brand\">" APP_NAME "</span><nav aria-label=\"");
+	html_text(b, L(r, "Điều hướng", "Navigation"));
+	html_lit(b, "\">");
+	for (size_t i = 0; r->officer && i < sizeof(nav) / sizeof(nav[0]); i++) {
+		if (r->officer->role < nav[i].min)
+			continue;
+		size_t hl = strlen(nav[i].href);
+		bool here = strcmp(r->path, nav[i].href) == 0 || (hl > 7 && strncmp(r->path, nav[i].href, hl) == 0);
+		if (here)
+			html_lit(b, "<a aria-current=\"page\" href=\"");
+		else
+			html_lit(b, "<a href=\"");
+		html_attr(b, nav[i].href);
+		html_lit(b, "\">");
+		html_text(b, L(r, nav[i].vi, nav[i].en));
+		long late = strcmp(nav[i].href, "/admin/requests") == 0 ? privacy_overdue_count(r->app->db) : 0;
+		if (late > 0) {   /* requests past their acknowledge-by day (RLS: the admin's scope) */
+			html_lit(b, " <span class=\"tag urgent\" id=\"requests-overdue\">");
+			html_text(b, arena_printf(r->arena, r->lang == LANG_EN ? "%ld overdue" : "%ld quá hạn", late));
+			html_lit(b, "</span>");
+		}
+		html_lit(b, "</a>");
+	}
+	html_lit(b, "</nav>");
+	if (r->officer) {
+		html_lit(b, "<span class=\"me\">");
+		html_text(b, *r->officer->display_name ? r->officer->display_name : r->officer->username);
+		html_lit(b, " · ");
+		html_text(b, r->officer->unit_name);
+		html_lit(b, "</span>");
+		html_form_begin(r, "/admin/logout", "logout");
+		html_lit(b, "<button type=\"submit\" class=\"link\">");
+		html_text(b, tr(r->lang, MSG_LOGOUT));
+		html_lit(b, "</button></form>");
+	}
+	html_lit(b, "</header>\n<main class=\"wide\">");
+}
+
+/* Closes what console_begin opened. */
+void
+console_end(struct req *r)
+{
+	html_lit(r->out, "</main></body></html>\n");
+}
+
+/* Starts a whole console page with `status`, dropping anything written
+ * before: the frame and an <h1> holding the title. The caller writes the
+ * body, then console_end(). */
+void
+console_page(struct req *r, int status, const char *title)
+{
+	buf_reset(r->out);
+	r->status = status;
+	r->resp_type = NULL;
+	console_begin(r, title);
+	html_lit(r->out, "<h1>");
+	html_text(r->out, title);
+	html_lit(r->out, "</h1>");
+}
+
+/* The notice for ?done=KEY when KEY is one of the page's (never echoed as
+ * given), as a status line with id "notice". Nothing on an error page. */
+void
+console_notice(struct req *r, const struct console_notice *notices, size_t n)
+{
+	const char *done = kv_get(&r->args, "done");
+	for (size_t i = 0; done && r->status == 200 && i < n; i++) {
+		if (strcmp(done, notices[i].key) != 0)
+			continue;
+		html_lit(r->out, "<p class=\"note\" role=\"status\" id=\"notice\">");
+		html_text(r->out, L(r, notices[i].vi, notices[i].en));
+		html_lit(r->out, "</p>");
+	}
+}
+
+/* ---- page parts ---- */
+
+/* <hLEVEL id="ID">text</hLEVEL>; `level` 1 to 4 (clamped), `id` may be NULL. */
+void
+console_heading(struct req *r, int level, const char *id, const char *vi, const char *en)
+{
+	level = level < 1 ? 1 : level > 4 ? 4 : level;
+	buf_appendf(r->out, "<h%d", level);
+	if (id) {
+		html_lit(r->out, " id=\"");
+		html_attr(r->out, id);
+		html_lit(r->out, "\"");
+	}
+	html_lit(r->out, ">");
+	html_text(r->out, L(r, vi, en));
+	buf_appendf(r->out, "</h%d>", level);
+}
+
+/* Opens <section> with its <h2>; the caller closes it with "</section>". */
+void
+console_section(struct req *r, const char *vi, const char *en)
+{
+	html_lit(r->out, "<section>");
+	console_heading(r, 2, NULL, vi, en);
+}
+
+/* What went wrong, read out by screen readers (id "problem"); nothing when
+ * `msg` is NULL, so callers pass their optional problem straight in. */
+void
+console_alert(struct req *r, const char *msg)
+{
+	if (msg == NULL)
+		return;
+	html_lit(r->out, "<p class=\"alert\" role=\"alert\" id=\"problem\">");
+	html_text(r->out, msg);
+	html_lit(r->out, "</p>");
+}
+
+/* A quiet paragraph of explanation; nothing when `msg` is NULL. */
+void
+console_note(struct req *r, const char *msg)
+{
+	if (msg == NULL)
+		return;
+	html_lit(r->out, "<p class=\"note\">");
+	html_text(r->out, msg);
+	html_lit(r->out, "</p>");
+}
+
+/* A paragraph holding one link back (or up) to `href`. */
+void
+console_back(struct req *r, const char *href, const char *vi, const char *en)
+{
+	html_lit(r->out, "<p>");
+	console_link(r, href, L(r, vi, en));
+	html_lit(r->out, "</p>");
+}
+
+/* <a href="HREF">TEXT</a>, both escaped; `href` is a path this program
+ * built (ids in it are digits the route matched or the database gave). */
+void
+console_link(struct req *r, const char *href, const char *text)
+{
+	html_lit(r->out, "<a href=\"");
+	html_attr(r->out, href);
+	html_lit(r->out, "\">");
+	html_text(r->out, text);
+	html_lit(r->out, "</a>");
+}
+
+/* A column heading: <th scope="col">. */
+void
+console_th(struct req *r, const char *vi, const char *en)
+{
+	html_lit(r->out, "<th scope=\"col\">");
+	html_text(r->out, L(r, vi, en));
+	html_lit(r->out, "</th>");
+}
+
+/* A table cell holding text. */
+void
+console_td(struct req *r, const char *text)
+{
+	html_lit(r->out, "<td>");
+	html_text(r->out, text);
+	html_lit(r->out, "</td>");
+}
+
+/* PATH?k=v&k=v into an href attribute: each value URL-encoded, empty or
+ * NULL values left out, the '&' escaped for the attribute. */
+void
+console_href(struct req *r, const char *path, const struct kv *args, size_t n)
+{
+	bool first = true;
+	html_attr(r->out, path);
+	for (size_t i = 0; i < n; i++) {
+		if (args[i].val == NULL || *args[i].val == '\0')
+			continue;
+		if (first)
+			html_lit(r->out, "?");
+		else
+			html_lit(r->out, "&amp;");
+		first = false;
+		html_url_arg(r->out, args[i].key);
+		html_lit(r->out, "=");
+		html_url_arg(r->out, args[i].val);
+	}
+}
+
+/* The pager of a list read by keyset ("rows before this one"): one button
+ * to the next page, PATH with its arguments as console_href writes them.
+ * Callers show it only when a row more than the page was found. */
+void
+console_next(struct req *r, const char *path, const struct kv *args, size_t n, const char *vi, const char *en)
+{
+	html_lit(r->out, "<p><a class=\"btn\" rel=\"next\" href=\"");
+	console_href(r, path, args, n);
+	html_lit(r->out, "\">");
+	html_text(r->out, L(r, vi, en));
+	html_lit(r->out, "</a></p>");
+}
+
+/* ---- form fields ---- */
+
+/* Keeps a field's error (the first CONSOLE_ERRS_MAX; strings must outlive
+ * the page: literals or the arena). */
+void
+console_err_add(struct console_errs *e, const char *field, const char *msg)
+{
+	if (e->n < CONSOLE_ERRS_MAX) {
+		e->field[e->n] = field;
+		e->msg[e->n++] = msg;
+	}
+}
+
+/* The error kept for `field`, or NULL (also when `e` is NULL). */
+const char *
+console_err_of(const struct console_errs *e, const char *field)
+{
+	for (size_t i = 0; e && i < e->n; i++)
+		if (strcmp(e->field[i], field) == 0)
+			return e->msg[i];
+	return NULL;
+}
+
+/* Opens a labelled field of a console form: <div class="field">, the label
+ * of control `id` (NULL: the caller writes its own, e.g. around a
+ * checkbox), a hint, and the error right above the control as "e-ID", which
+ * console_field_invalid() ties the control to. The caller writes the
+ * control, then "</div>". */
+void
+console_field_begin(struct req *r, const char *id, const char *label, const char *hint, const char *error)
+{
+	struct buf *b = r->out;
+	if (error)
+		html_lit(b, "<div class=\"field error\">");
+	else
+		html_lit(b, "<div class=\"field\">");
+	if (label) {
+		html_lit(b, "<label for=\"");
+		html_attr(b, id);
+		html_lit(b, "\">");
+		html_text(b, label);
+		html_lit(b, "</label>");
+	}
+	if (hint) {
+		html_lit(b, "<p class=\"hint\">");
+		html_text(b, hint);
+		html_lit(b, "</p>");
+	}
+	if (error) {
+		html_lit(b, "<p class=\"msg\" role=\"alert\" id=\"e-");
+		html_attr(b, id);
+		html_lit(b, "\">");
+		html_text(b, error);
+		html_lit(b, "</p>");
+	}
+}
+
+/* Inside a control's tag: the attributes that tie it to its error, if any. */
+void
+console_field_invalid(struct req *r, const char *id, const char *error)
+{
+	if (error == NULL)
+		return;
+	html_lit(r->out, " aria-invalid=\"true\" aria-describedby=\"e-");
+	html_attr(r->out, id);
+	html_lit(r->out, "\"");
+}
+
+/* id, name and, on error, the link to the message. */
+static void
+control_attrs(struct req *r, const char *id, const char *name, const char *error)
+{
+	html_lit(r->out, " id=\"");
+	html_attr(r->out, id);
+	html_lit(r->out, "\" name=\"");
+	html_attr(r->out, name);
+	html_lit(r->out, "\"");
+	console_field_invalid(r, id, error);
+}
+
+/* A labelled one-line text field "f-FORM-NAME" holding `value` (NULL:
+ * empty), with its error from `e` (may be NULL). */
+void
+console_input(struct req *r, const char *form, const char *name, const char *label, const char *hint,
+    const char *value, const struct console_errs *e, int maxlen, bool required)
+{
+	struct buf *b = r->out;
+	const char *id = arena_printf(r->arena, "f-%s-%s", form, name), *error = console_err_of(e, name);
+	console_field_begin(r, id, label, hint, error);
+	html_lit(b, "<input type=\"text\"");
+	control_attrs(r, id, name, error);
+	buf_appendf(b, " maxlength=\"%d\"", maxlen);
+	if (required)
+		html_lit(b, " required");
+	html_lit(b, " value=\"");
+	html_attr(b, value ? value : "");
+	html_lit(b, "\"></div>");
+}
+
+/* A labelled <select> of fixed choices: values[i] shown as labels[i],
+ * `value` selected. */
+void
+console_choice(struct req *r, const char *form, const char *name, const char *label, const char *value,
+    const struct console_errs *e, size_t n, const char *const *values, const char *const *labels)
+{
+	const char *id = arena_printf(r->arena, "f-%s-%s", form, name), *error = console_err_of(e, name);
+	console_field_begin(r, id, label, NULL, error);
+	html_lit(r->out, "<select");
+	control_attrs(r, id, name, error);
+	html_lit(r->out, ">");
+	for (size_t i = 0; i < n; i++)
+		console_option(r, values[i], labels[i], value && strcmp(value, values[i]) == 0);
+	html_lit(r->out, "</select></div>");
+}
+
+/* One <option>, escaped. */
+void
+console_option(struct req *r, const char *value, const char *label, bool selected)
+{
+	if (selected)
+		html_lit(r->out, "<option selected value=\"");
+	else
+		html_lit(r->out, "<option value=\"");
+	html_attr(r->out, value);
+	html_lit(r->out, "\">");
+	html_text(r->out, label);
+	html_lit(r->out, "</option>");
+}
+
+/* <button type="submit" class="CLS">; `cls` e.g. "btn" or "btn primary". */
+void
+console_button(struct req *r, const char *cls, const char *vi, const char *en)
+{
+	html_lit(r->out, "<button type=\"submit\" class=\"");
+	html_attr(r->out, cls);
+	html_lit(r->out, "\">");
+	html_text(r->out, L(r, vi, en));
+	html_lit(r->out, "</button>");
+}
+
+/* A form's submit button and the end of the form. */
+void
+console_submit(struct req *r, const char *cls, const char *vi, const char *en)
+{
+	console_button(r, cls, vi, en);
+	html_lit(r->out, "</form>");
+}
+
+/* ---- posted and query values ---- */
+
+/* A posted field, trimmed, from the arena; "" when absent. The dispatcher
+ * already refused bodies that were not NFC-clean UTF-8 without controls. */
+char *
+console_posted(struct req *r, const char *name)
+{
+	char *v = arena_strdup(r->arena, kv_get_or_empty(&r->form, name));
+	return v ? text_trim(v) : (char *)"";
+}
+
+/* The same, or NULL when it is longer than `max_chars` characters. */
+const char *
+console_posted_max(struct req *r, const char *name, size_t max_chars)
+{
+	const char *v = console_posted(r, name);
+	return text_length(v) <= max_chars ? v : NULL;
+}
+
+/* "At most N characters." in the request's language, from the arena. */
+const char *
+console_too_long(struct req *r, size_t max_chars)
+{
+	return arena_printf(r->arena, r->lang == LANG_EN ? "At most %zu characters." : "Tối đa %zu ký tự.", max_chars);
+}
+
+/* A query argument of at most `max` bytes, else "" (never NULL). */
+const char *
+console_arg(const struct req *r, const char *name, size_t max)
+{
+	const char *v = kv_get(&r->args, name);
+	return v && strlen(v) <= max ? v : "";
+}
+
+/* ---- endings ---- */
+
+/* true on FOUND; otherwise ends the request with 404 (MISSING: nothing
+ * by that id in the officer's scope) or 503 (DB_DOWN) and gives false:
+ *     if (!console_found(r, unit_load(r, r->id[0], &u))) return; */
+bool
+console_found(struct req *r, enum found f)
+{
+	switch (f) {
+	case FOUND:
+		return true;
+	case MISSING:
+		http_error(r, 404, MSG__MAX);
+		return false;
+	default:
+		http_error(r, 503, MSG__MAX);
+		return false;
+	}
+}
+
+/* A statement failed in a way the officer cannot fix: logged (what, and
+ * PostgreSQL's message: never request data), then 500 so the dispatcher
+ * rolls the transaction back, or 503 when `res` is NULL (database away).
+ * Clears `res`. */
+void
+console_db_failed(struct req *r, PGresult *res, const char *what)
+{
+	if (res)   /* the SQLSTATE and constraint, not the message: it may quote what was typed */
+		log_warn("%s: SQLSTATE %s %s", what, db_sqlstate(res),
+		    PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) ? PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) : "");
+	http_error(r, res ? 500 : 503, MSG__MAX);
+	PQclear(res);
+}
+
+/* A small console page with `status` that says why something was not
+ * done (id "refused") and links `back`. */
+void
+console_refuse(struct req *r, int status, const char *vi, const char *en, const char *back)
+{
+	console_page(r, status, L(r, "Không thực hiện được", "Not done"));
+	html_lit(r->out, "<p class=\"alert\" role=\"alert\" id=\"refused\">");
+	html_text(r->out, L(r, vi, en));
+	html_lit(r->out, "</p>");
+	console_back(r, back, "← Quay lại", "← Back");
+	console_end(r);
+}

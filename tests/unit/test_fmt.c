@@ -1,0 +1,128 @@
+/* test_fmt.c: unit tests for fmt.c: dd/mm/yyyy dates, grouped counts, VND amounts, sizes, ids and dates read back. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <limits.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app.h"
+#include "arena.h"
+#include "fmt.h"
+
+static int
+setup(void **state)
+{
+	struct arena *a = arena_new();
+	if (a == NULL)
+		return -1;
+	*state = a;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	arena_free(*state);
+	return 0;
+}
+
+static void
+test_dmy(void **state)
+{
+	struct arena *a = *state;
+	assert_string_equal(fmt_dmy(a, "2026-10-31"), "31/10/2026");
+	assert_string_equal(fmt_dmy(a, "2026-01-02 08:15"), "02/01/2026 08:15");
+	/* not a date: back as it is, never read past the end */
+	assert_string_equal(fmt_dmy(a, ""), "");
+	assert_string_equal(fmt_dmy(a, "2026-1-2"), "2026-1-2");
+	assert_string_equal(fmt_dmy(a, "abcd-ef-gh"), "abcd-ef-gh");
+	assert_string_equal(fmt_dmy(a, "31/10/2026"), "31/10/2026");
+	assert_null(fmt_dmy(a, NULL));
+}
+
+static void
+test_int(void **state)
+{
+	struct arena *a = *state;
+	assert_string_equal(fmt_int(a, 0, LANG_VI), "0");
+	assert_string_equal(fmt_int(a, 999, LANG_VI), "999");
+	assert_string_equal(fmt_int(a, 1000, LANG_VI), "1.000");
+	assert_string_equal(fmt_int(a, 12000000, LANG_VI), "12.000.000");
+	assert_string_equal(fmt_int(a, 12000000, LANG_EN), "12,000,000");
+	assert_string_equal(fmt_int(a, -1234567, LANG_EN), "-1,234,567");
+	assert_string_equal(fmt_int(a, LLONG_MIN, LANG_VI), "-9.223.372.036.854.775.808");
+	assert_string_equal(fmt_int(a, LLONG_MAX, LANG_EN), "9,223,372,036,854,775,807");
+}
+
+static void
+test_money(void **state)
+{
+	struct arena *a = *state;
+	assert_string_equal(fmt_money(a, 12000000), "12.000.000 đ");
+	assert_string_equal(fmt_money(a, 500), "500 đ");
+	assert_string_equal(fmt_money(a, -4500000), "-4.500.000 đ");
+	assert_string_equal(fmt_money_digits(a, "12000000"), "12.000.000 đ");
+	assert_string_equal(fmt_money_digits(a, "123456789012345678901234567890"),
+	    "123.456.789.012.345.678.901.234.567.890 đ");
+	/* not 1 to 30 digits: as it is */
+	assert_string_equal(fmt_money_digits(a, ""), "");
+	assert_string_equal(fmt_money_digits(a, "12.5"), "12.5");
+	assert_string_equal(fmt_money_digits(a, "1234567890123456789012345678901"), "1234567890123456789012345678901");
+	assert_string_equal(fmt_money_digits(a, "<b>"), "<b>");
+}
+
+static void
+test_bytes(void **state)
+{
+	struct arena *a = *state;
+	assert_string_equal(fmt_bytes(a, "900"), "900 B");
+	assert_string_equal(fmt_bytes(a, "2048"), "2,0 KiB");
+	assert_string_equal(fmt_bytes(a, "1234567"), "1,2 MiB");
+	assert_string_equal(fmt_bytes(a, "x"), "x");
+	assert_string_equal(fmt_bytes(a, ""), "");
+}
+
+static void
+test_checks(void **state)
+{
+	(void)state;
+	assert_true(fmt_is_digits("123", 3));
+	assert_false(fmt_is_digits("1234", 3));
+	assert_false(fmt_is_digits("", 3));
+	assert_false(fmt_is_digits("12a", 3));
+	assert_false(fmt_is_digits(NULL, 3));
+	assert_true(fmt_is_id("1"));
+	assert_true(fmt_is_id("123456789012345678"));
+	assert_false(fmt_is_id("1234567890123456789"));
+	assert_false(fmt_is_id("-1"));
+	assert_false(fmt_is_id(" 1"));
+	assert_true(fmt_is_date("2024-02-29"));
+	assert_false(fmt_is_date("2023-02-29"));
+	assert_false(fmt_is_date("2100-02-29"));
+	assert_true(fmt_is_date("2000-02-29"));
+	assert_false(fmt_is_date("2026-13-01"));
+	assert_false(fmt_is_date("2026-04-31"));
+	assert_false(fmt_is_date("1989-12-31"));
+	assert_false(fmt_is_date("2026-1--01"));
+	assert_false(fmt_is_date("2026-01-1-"));
+	assert_false(fmt_is_date("2026/01/01"));
+	assert_false(fmt_is_date("2026-01-01 "));
+	assert_false(fmt_is_date(""));
+	assert_false(fmt_is_date(NULL));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_dmy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_int, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_money, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bytes, setup, teardown),
+		cmocka_unit_test(test_checks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
