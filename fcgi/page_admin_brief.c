@@ -10,6 +10,7 @@
 #include "brief.h"
 #include "buf.h"
 #include "db.h"
+#include "fmt.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
@@ -53,20 +54,6 @@ struct tally {
 	const char *value;
 	long n, urgent;
 };
-
-static bool
-digits(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	return n > 0 && n <= max && strspn(s, "0123456789") == n;
-}
-
-/* "2025-03-31" → "31/03/2025" (arena). */
-static const char *
-dmy(struct req *r, const char *iso)
-{
-	return arena_printf(r->arena, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-}
 
 static const struct form_field *
 field_find(const struct form *f, const char *name)
@@ -131,14 +118,6 @@ row_average(struct req *r, const char *label, double sum, long answers, int k, i
 	row_text(r, label, brief_average_shown(answers, k) ? arena_printf(r->arena, "%s%s", s, unit) : s);
 }
 
-static void
-section(struct req *r, const char *vi, const char *en)
-{
-	html_lit(r->out, "<section><h2>");
-	html_text(r->out, L(r, vi, en));
-	html_lit(r->out, "</h2>");
-}
-
 /* The choice of workplace, period and k; `problem` (may be NULL) says
  * what was wrong, with `status` 400. */
 static void
@@ -147,15 +126,9 @@ brief_chooser(struct req *r, int status, const char *problem)
 	struct buf *b = r->out;
 	buf_reset(b);
 	r->status = status;
-	html_admin_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Bản tóm tắt cho đối thoại và thương lượng", "Brief for dialogue and bargaining"));
-	html_lit(b, "</h1>");
-	if (problem) {
-		html_lit(b, "<p class=\"alert\" role=\"alert\">");
-		html_text(b, problem);
-		html_lit(b, "</p>");
-	}
+	console_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
+	console_heading(r, 1, NULL, "Bản tóm tắt cho đối thoại và thương lượng", "Brief for dialogue and bargaining");
+	console_alert(r, problem);
 	html_lit(b, "<p>");
 	html_text(b, L(r, "Tổng hợp phản ánh và khảo sát của một nơi làm việc trong một kỳ. Số liệu dưới k người được ẩn "
 	    "để bảo vệ người phản ánh (k từ 3 đến 20, mặc định 5). Mỗi lần xem được ghi vào nhật ký.",
@@ -170,14 +143,7 @@ brief_chooser(struct req *r, int status, const char *problem)
 	const char *cur = kv_get_or_empty(&r->args, "workplace");
 	enum { WS_ID, WS_NAME };
 	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++) {
-		if (strcmp(cur, PQgetvalue(ws, i, WS_ID)) == 0)
-			html_lit(b, "<option selected value=\"");
-		else
-			html_lit(b, "<option value=\"");
-		html_attr(b, PQgetvalue(ws, i, WS_ID));
-		html_lit(b, "\">");
-		html_text(b, PQgetvalue(ws, i, WS_NAME));
-		html_lit(b, "</option>");
+		console_option(r, PQgetvalue(ws, i, WS_ID), PQgetvalue(ws, i, WS_NAME), strcmp(cur, PQgetvalue(ws, i, WS_ID)) == 0);
 	}
 	PQclear(ws);
 	html_lit(b, "</select></label><label>");
@@ -188,11 +154,9 @@ brief_chooser(struct req *r, int status, const char *problem)
 	html_text(b, L(r, "Đến ngày", "To"));
 	html_lit(b, " <input type=\"date\" name=\"to\" required value=\"");
 	html_attr(b, kv_get_or_empty(&r->args, "to"));
-	html_lit(b, "\"></label><label>k <input type=\"number\" name=\"k\" min=\"3\" max=\"20\" value=\"5\"></label>"
-	    "<button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Lập bản tóm tắt", "Make the brief"));
-	html_lit(b, "</button></form>");
-	html_admin_end(r);
+	html_lit(b, "\"></label><label>k <input type=\"number\" name=\"k\" min=\"3\" max=\"20\" value=\"5\"></label>");
+	console_submit(r, "btn primary", "Lập bản tóm tắt", "Make the brief");
+	console_end(r);
 }
 
 /* Reads and checks the arguments; false when the chooser was shown with 400. */
@@ -208,7 +172,7 @@ brief_read_args(struct req *r, struct brief_args *a)
 		    "allowed: figures from one or two people can point at who reported."));
 		return false;
 	}
-	if (!digits(a->workplace, 18)) {
+	if (!fmt_is_digits(a->workplace, 18)) {
 		brief_chooser(r, 400, L(r, "Hãy chọn một nơi làm việc.", "Choose a workplace."));
 		return false;
 	}
@@ -230,7 +194,7 @@ brief_read_args(struct req *r, struct brief_args *a)
 		bool dup = false;
 		for (size_t j = 0; j < a->nquotes && !dup; j++)
 			dup = strcmp(a->quotes[j], q) == 0;
-		if (!digits(q, 18)) {
+		if (!fmt_is_digits(q, 18)) {
 			brief_chooser(r, 400, L(r, "Trích dẫn không hợp lệ: chọn phản ánh theo số.",
 			    "Invalid quote: pick reports by number."));
 			return false;
@@ -606,10 +570,63 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 		html_text(b, PQgetvalue(res, i, CD_TEXT));
 		html_lit(b, "</label></li>");
 	}
-	html_lit(b, "</ul><button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Cập nhật trích dẫn", "Update quotes"));
-	html_lit(b, "</button></form></details>");
+	html_lit(b, "</ul>");
+	console_submit(r, "btn", "Cập nhật trích dẫn", "Update quotes");
+	html_lit(b, "</details>");
 	PQclear(res);
+	return true;
+}
+
+/* The brief's frame, title and facts (workplace, period, k, who made it
+ * when). false after 404 (a workplace outside the scope) or 503. */
+static bool
+brief_head(struct req *r, const struct brief_args *a)
+{
+	struct buf *b = r->out;
+	const char *wp[2] = { r->officer->unit_path, a->workplace };
+	PGresult *w = db_query(r->app->db, "SELECT w.name, u.name, "
+	    "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') "
+	    "FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = $2::bigint AND u.path LIKE $1 || '%'", 2, wp);
+	if (w == NULL || !db_ok(w) || PQntuples(w) != 1) {
+		http_error(r, w && db_ok(w) ? 404 : 503, MSG__MAX);
+		PQclear(w);
+		return false;
+	}
+	enum { W_NAME, W_UNIT, W_NOW };
+	const char *wname = arena_strdup(r->arena, PQgetvalue(w, 0, W_NAME)), *uname = arena_strdup(r->arena, PQgetvalue(w, 0, W_UNIT));
+	const char *made = arena_strdup(r->arena, PQgetvalue(w, 0, W_NOW));
+	PQclear(w);
+	console_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
+	html_lit(b, "<link rel=\"stylesheet\" href=\"/static/brief.css\"><article class=\"brief\"><h1>");
+	html_text(b, L(r, "Bản tóm tắt phục vụ đối thoại và thương lượng tập thể", "Brief for workplace dialogue and collective bargaining"));
+	html_lit(b, "</h1><dl class=\"brief-meta\"><dt>");
+	html_text(b, L(r, "Nơi làm việc", "Workplace"));
+	html_lit(b, "</dt><dd class=\"workplace\">");
+	html_text(b, wname);
+	html_lit(b, " <span class=\"unit\">(");
+	html_text(b, uname);
+	html_lit(b, ")</span></dd><dt>");
+	html_text(b, L(r, "Kỳ", "Period"));
+	html_lit(b, "</dt><dd class=\"period\">");
+	html_text(b, arena_printf(r->arena, L(r, "từ %s đến %s", "%s to %s"), fmt_dmy(r->arena, a->from), fmt_dmy(r->arena, a->to)));
+	html_lit(b, "</dd><dt>");
+	html_text(b, L(r, "Ngưỡng bảo vệ", "Protection threshold"));
+	html_lit(b, "</dt><dd class=\"k\">");
+	html_text(b, arena_printf(r->arena, "k = %d: ", a->k));
+	html_text(b, "số liệu dưới k người được ẩn để bảo vệ người phản ánh.");
+	if (r->lang == LANG_EN)
+		html_text(b, " (Figures from fewer than k people are hidden to protect those who reported.)");
+	html_lit(b, "</dd><dt>");
+	html_text(b, L(r, "Lập lúc", "Made"));
+	html_lit(b, "</dt><dd>");
+	html_text(b, made);
+	html_lit(b, " · ");
+	html_text(b, *r->officer->display_name ? r->officer->display_name : r->officer->username);
+	html_lit(b, "</dd></dl><p class=\"no-print note\">");
+	html_text(b, L(r, "In bản này bằng lệnh In của trình duyệt (Ctrl+P): khổ A4, phần đầu trang bảng điều khiển được ẩn.",
+	    "Print with the browser's Print command (Ctrl+P): A4, the console header is left out."));
+	html_lit(b, "</p>");
+
 	return true;
 }
 
@@ -631,50 +648,8 @@ page_admin_brief(struct req *r)
 		return;
 	}
 	const char *base[4] = { r->officer->unit_path, a.workplace, a.from, a.to };
-	const char *wp[2] = { r->officer->unit_path, a.workplace };
-	PGresult *w = db_query(r->app->db, "SELECT w.name, u.name, "
-	    "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') "
-	    "FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = $2::bigint AND u.path LIKE $1 || '%'", 2, wp);
-	if (w == NULL || !db_ok(w) || PQntuples(w) != 1) {
-		http_error(r, w && db_ok(w) ? 404 : 503, MSG__MAX);
-		PQclear(w);
+	if (!brief_head(r, &a))
 		return;
-	}
-	enum { W_NAME, W_UNIT, W_NOW };
-	const char *wname = arena_strdup(r->arena, PQgetvalue(w, 0, W_NAME)), *uname = arena_strdup(r->arena, PQgetvalue(w, 0, W_UNIT));
-	const char *made = arena_strdup(r->arena, PQgetvalue(w, 0, W_NOW));
-	PQclear(w);
-
-	html_admin_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
-	html_lit(b, "<link rel=\"stylesheet\" href=\"/static/brief.css\"><article class=\"brief\"><h1>");
-	html_text(b, L(r, "Bản tóm tắt phục vụ đối thoại và thương lượng tập thể", "Brief for workplace dialogue and collective bargaining"));
-	html_lit(b, "</h1><dl class=\"brief-meta\"><dt>");
-	html_text(b, L(r, "Nơi làm việc", "Workplace"));
-	html_lit(b, "</dt><dd class=\"workplace\">");
-	html_text(b, wname);
-	html_lit(b, " <span class=\"unit\">(");
-	html_text(b, uname);
-	html_lit(b, ")</span></dd><dt>");
-	html_text(b, L(r, "Kỳ", "Period"));
-	html_lit(b, "</dt><dd class=\"period\">");
-	html_text(b, arena_printf(r->arena, L(r, "từ %s đến %s", "%s to %s"), dmy(r, a.from), dmy(r, a.to)));
-	html_lit(b, "</dd><dt>");
-	html_text(b, L(r, "Ngưỡng bảo vệ", "Protection threshold"));
-	html_lit(b, "</dt><dd class=\"k\">");
-	html_text(b, arena_printf(r->arena, "k = %d: ", a.k));
-	html_text(b, "số liệu dưới k người được ẩn để bảo vệ người phản ánh.");
-	if (r->lang == LANG_EN)
-		html_text(b, " (Figures from fewer than k people are hidden to protect those who reported.)");
-	html_lit(b, "</dd><dt>");
-	html_text(b, L(r, "Lập lúc", "Made"));
-	html_lit(b, "</dt><dd>");
-	html_text(b, made);
-	html_lit(b, " · ");
-	html_text(b, *r->officer->display_name ? r->officer->display_name : r->officer->username);
-	html_lit(b, "</dd></dl><p class=\"no-print note\">");
-	html_text(b, L(r, "In bản này bằng lệnh In của trình duyệt (Ctrl+P): khổ A4, phần đầu trang bảng điều khiển được ẩn.",
-	    "Print with the browser's Print command (Ctrl+P): A4, the console header is left out."));
-	html_lit(b, "</p>");
 
 	/* reports by form */
 	enum { BF_FORM, BF_N };
@@ -688,7 +663,7 @@ page_admin_brief(struct req *r)
 	long total = 0;
 	for (int i = 0; i < PQntuples(res); i++)
 		total += atol(PQgetvalue(res, i, BF_N));
-	section(r, "Phản ánh theo loại", "Reports by form");
+	console_section(r, "Phản ánh theo loại", "Reports by form");
 	html_lit(b, "<table class=\"figures by-form\"><tbody>");
 	for (size_t j = 0; j < r->app->forms->n; j++) {
 		const char *id = r->app->forms->forms[j].id;
@@ -705,7 +680,7 @@ page_admin_brief(struct req *r)
 	struct tally *t;
 	size_t n;
 	bool ok = true;
-	section(r, "Vấn đề chính (tâm tư, kiến nghị)", "Main concerns");
+	console_section(r, "Vấn đề chính (tâm tư, kiến nghị)", "Main concerns");
 	if ((ok = tally_select(r, base, "concern", &t, &n) == 0)) {
 		html_lit(b, "<div class=\"concerns\">");
 		render_breakdown(r, "concern", "category", t, n, a.k);
@@ -713,18 +688,18 @@ page_admin_brief(struct req *r)
 	}
 	html_lit(b, "</section>");
 
-	section(r, "Khảo sát trước thương lượng: thứ tự ưu tiên", "Bargaining survey: priorities");
+	console_section(r, "Khảo sát trước thương lượng: thứ tự ưu tiên", "Bargaining survey: priorities");
 	ok = ok && render_survey(r, base, a.k);
 	html_lit(b, "</section>");
 
-	section(r, "Nợ lương", "Wage arrears");
+	console_section(r, "Nợ lương", "Wage arrears");
 	ok = ok && render_arrears(r, base, a.k, true);
 	html_lit(b, "</section>");
-	section(r, "Nợ bảo hiểm xã hội", "Social-insurance arrears");
+	console_section(r, "Nợ bảo hiểm xã hội", "Social-insurance arrears");
 	ok = ok && render_arrears(r, base, a.k, false);
 	html_lit(b, "</section>");
 
-	section(r, "An toàn lao động", "Safety");
+	console_section(r, "An toàn lao động", "Safety");
 	if (ok && (ok = tally_select(r, base, "safety", &t, &n) == 0)) {
 		long urgent = 0;
 		for (size_t i = 0; i < n; i++)
@@ -736,7 +711,7 @@ page_admin_brief(struct req *r)
 	}
 	html_lit(b, "</section>");
 
-	section(r, "Bữa ăn ca", "Shift meals");
+	console_section(r, "Bữa ăn ca", "Shift meals");
 	if (ok && (ok = tally_select(r, base, "meal", &t, &n) == 0)) {
 		render_breakdown(r, "meal", "quality", t, n, a.k);
 		enum { ML_N, ML_SUM };
@@ -752,14 +727,14 @@ page_admin_brief(struct req *r)
 	}
 	html_lit(b, "</section>");
 
-	section(r, "Ý kiến người lao động", "Workers' words");
+	console_section(r, "Ý kiến người lao động", "Workers' words");
 	ok = ok && render_quotes(r, base, &a, total);
 	html_lit(b, "</section></article>");
 	if (!ok) {
 		http_error(r, 503, MSG__MAX);
 		return;
 	}
-	html_admin_end(r);
+	console_end(r);
 	audit_officer(r, "brief.view", arena_printf(r->arena, "workplace:%s", a.workplace),
 	    arena_printf(r->arena, "%s..%s k=%d quotes=%zu", a.from, a.to, a.k, a.nquotes));
 }

@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "fmt.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
@@ -29,36 +30,19 @@ struct filters {
 /* The queue's columns, in the order both of queue_rows' queries give them. */
 enum queue_col { Q_ID, Q_RECEIVED, Q_WORKPLACE, Q_FORM, Q_STATUS, Q_URGENT, Q_ANSWERS, Q_ASSIGNEE, Q_REPLIED, Q_CHANNEL, Q_AT };
 
-static const char *
-arg(const struct req *r, const char *name, size_t max)
-{
-	const char *v = kv_get(&r->args, name);
-	return v && strlen(v) <= max ? v : "";
-}
-
 /* Builds the link to this queue with one filter changed (or cleared);
  * any other change starts again from the first page. */
 static void
 queue_link(struct req *r, const struct filters *f, const char *key, const char *value)
 {
-	struct buf *b = r->out;
-	const char *keys[] = { "status", "form", "workplace", "from", "to", "urgent", "q", "after" };
-	const char *vals[] = { f->status, f->form, f->workplace, f->from, f->to, f->urgent, f->q, "" };
-	bool first = true;
-	html_lit(b, "/admin/");
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const char *v = strcmp(keys[i], key) == 0 ? value : vals[i];
-		if (v == NULL || *v == '\0')
-			continue;
-		if (first)
-			html_lit(b, "?");
-		else
-			html_lit(b, "&amp;");
-		first = false;
-		html_url_arg(b, keys[i]);
-		html_lit(b, "=");
-		html_url_arg(b, v);
-	}
+	struct kv args[] = {
+		{ "status", f->status, 0 }, { "form", f->form, 0 }, { "workplace", f->workplace, 0 }, { "from", f->from, 0 },
+		{ "to", f->to, 0 }, { "urgent", f->urgent, 0 }, { "q", f->q, 0 }, { "after", "", 0 },
+	};
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		if (strcmp(args[i].key, key) == 0)
+			args[i].val = value;
+	console_href(r, "/admin/", args, sizeof(args) / sizeof(args[0]));
 }
 
 /* The first words of a report for the list: its text, description or
@@ -95,10 +79,10 @@ static bool
 queue_filters(struct req *r, struct filters *f)
 {
 	*f = (struct filters){
-		arg(r, "status", 20), arg(r, "form", 40), arg(r, "workplace", 20), arg(r, "from", 10),
-		arg(r, "to", 10), arg(r, "urgent", 1), arg(r, "q", 200), arg(r, "after", 60), "", "",
+		console_arg(r, "status", 20), console_arg(r, "form", 40), console_arg(r, "workplace", 20), console_arg(r, "from", 10),
+		console_arg(r, "to", 10), console_arg(r, "urgent", 1), console_arg(r, "q", 200), console_arg(r, "after", 60), "", "",
 	};
-	if ((*f->status && !submission_status_valid(f->status)) || (*f->workplace && strspn(f->workplace, "0123456789") != strlen(f->workplace)) ||
+	if ((*f->status && !submission_status_valid(f->status)) || (*f->workplace && !fmt_is_digits(f->workplace, 20)) ||
 	    (*f->from && strlen(f->from) != 10) || (*f->to && strlen(f->to) != 10) || (*f->urgent && strcmp(f->urgent, "1") != 0)) {
 		http_error(r, 400, MSG__MAX);
 		return false;
@@ -223,14 +207,7 @@ queue_filter_form(struct req *r, const struct filters *f)
 	    "WHERE u.path LIKE $1 || '%' ORDER BY w.name LIMIT 500", 1, wp);
 	enum { WS_ID, WS_NAME };
 	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++) {
-		if (strcmp(f->workplace, PQgetvalue(ws, i, WS_ID)) == 0)
-			html_lit(b, "<option selected value=\"");
-		else
-			html_lit(b, "<option value=\"");
-		html_attr(b, PQgetvalue(ws, i, WS_ID));
-		html_lit(b, "\">");
-		html_text(b, PQgetvalue(ws, i, WS_NAME));
-		html_lit(b, "</option>");
+		console_option(r, PQgetvalue(ws, i, WS_ID), PQgetvalue(ws, i, WS_NAME), strcmp(f->workplace, PQgetvalue(ws, i, WS_ID)) == 0);
 	}
 	PQclear(ws);
 	html_lit(b, "</select></label><label>");
@@ -252,9 +229,7 @@ queue_filter_form(struct req *r, const struct filters *f)
 		html_attr(b, f->status);
 		html_lit(b, "\">");
 	}
-	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Lọc", "Filter"));
-	html_lit(b, "</button></form>");
+	console_submit(r, "btn primary", "Lọc", "Filter");
 
 }
 
@@ -269,19 +244,14 @@ queue_table(struct req *r, const struct filters *f, PGresult *rows)
 		html_text(b, L(r, "Không có phản ánh nào khớp.", "No reports match."));
 		html_lit(b, "</p>");
 	} else {
-		html_lit(b, "<table class=\"queue\"><thead><tr><th scope=\"col\">");
-		html_text(b, L(r, "Nhận lúc", "Received"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Nơi làm việc", "Workplace"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Loại", "Form"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Nội dung", "Content"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Trạng thái", "Status"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Phụ trách", "Assignee"));
-		html_lit(b, "</th></tr></thead><tbody>");
+		html_lit(b, "<table class=\"queue\"><thead><tr>");
+		console_th(r, "Nhận lúc", "Received");
+		console_th(r, "Nơi làm việc", "Workplace");
+		console_th(r, "Loại", "Form");
+		console_th(r, "Nội dung", "Content");
+		console_th(r, "Trạng thái", "Status");
+		console_th(r, "Phụ trách", "Assignee");
+		html_lit(b, "</tr></thead><tbody>");
 		for (int i = 0; i < n && i < PAGE_ROWS; i++) {
 			bool urgent = PQgetvalue(rows, i, Q_URGENT)[0] == 't', fresh = strcmp(PQgetvalue(rows, i, Q_STATUS), "new") == 0;
 			bool replied = PQgetvalue(rows, i, Q_REPLIED)[0] == 't';
@@ -292,11 +262,9 @@ queue_table(struct req *r, const struct filters *f, PGresult *rows)
 				html_lit(b, "<tr class=\"new\">");
 			else
 				html_lit(b, "<tr>");
+			console_td(r, PQgetvalue(rows, i, Q_RECEIVED));
+			console_td(r, PQgetvalue(rows, i, Q_WORKPLACE));
 			html_lit(b, "<td>");
-			html_text(b, PQgetvalue(rows, i, Q_RECEIVED));
-			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, Q_WORKPLACE));
-			html_lit(b, "</td><td>");
 			html_text(b, fm ? form_label(fm->title, r->lang) : PQgetvalue(rows, i, Q_FORM));
 			if (strcmp(PQgetvalue(rows, i, Q_CHANNEL), "qr") != 0)
 				html_lit(b, " <span class=\"tag\">☎</span>");
@@ -315,20 +283,19 @@ queue_table(struct req *r, const struct filters *f, PGresult *rows)
 			}
 			const char *ex = excerpt(r, PQgetvalue(rows, i, Q_ANSWERS));
 			html_text(b, *ex ? ex : L(r, "(xem chi tiết)", "(open)"));
-			html_lit(b, "</a></td><td>");
-			html_text(b, submission_status_label(PQgetvalue(rows, i, Q_STATUS), r->lang));
-			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, Q_ASSIGNEE));
-			html_lit(b, "</td></tr>");
+			html_lit(b, "</a></td>");
+			console_td(r, submission_status_label(PQgetvalue(rows, i, Q_STATUS), r->lang));
+			console_td(r, PQgetvalue(rows, i, Q_ASSIGNEE));
+			html_lit(b, "</tr>");
 		}
 		html_lit(b, "</tbody></table>");
 		if (n > PAGE_ROWS) {
-			html_lit(b, "<p><a class=\"btn\" rel=\"next\" href=\"");
-			queue_link(r, f, "after", arena_printf(r->arena, "%s|%s", PQgetvalue(rows, PAGE_ROWS - 1, Q_AT),
-			    PQgetvalue(rows, PAGE_ROWS - 1, Q_ID)));
-			html_lit(b, "\">");
-			html_text(b, L(r, "Trang sau →", "Next page →"));
-			html_lit(b, "</a></p>");
+			const struct kv args[] = {
+				{ "status", f->status, 0 }, { "form", f->form, 0 }, { "workplace", f->workplace, 0 }, { "from", f->from, 0 },
+				{ "to", f->to, 0 }, { "urgent", f->urgent, 0 }, { "q", f->q, 0 }, { "after", arena_printf(r->arena, "%s|%s",
+				    PQgetvalue(rows, PAGE_ROWS - 1, Q_AT), PQgetvalue(rows, PAGE_ROWS - 1, Q_ID)), 0 },
+			};
+			console_next(r, "/admin/", args, sizeof(args) / sizeof(args[0]), "Trang sau →", "Next page →");
 		}
 	}
 }
@@ -337,7 +304,6 @@ queue_table(struct req *r, const struct filters *f, PGresult *rows)
 void
 page_admin_queue(struct req *r)
 {
-	struct buf *b = r->out;
 	struct filters f;
 	if (!queue_filters(r, &f))
 		return;
@@ -350,14 +316,11 @@ page_admin_queue(struct req *r)
 		http_error(r, rows ? 400 : 503, MSG__MAX);
 		return;
 	}
-	html_admin_begin(r, L(r, "Phản ánh", "Reports"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Phản ánh", "Reports"));
-	html_lit(b, "</h1>");
+	console_page(r, 200, L(r, "Phản ánh", "Reports"));
 	cases_deadline_panel(r);
 	queue_counts(r, &f);
 	queue_filter_form(r, &f);
 	queue_table(r, &f, rows);
 	PQclear(rows);
-	html_admin_end(r);
+	console_end(r);
 }

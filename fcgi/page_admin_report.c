@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
+#include "fmt.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
@@ -21,24 +22,6 @@
 #include "submission.h"
 #include "text.h"
 #include "token.h"
-
-/* "12000000" → "12.000.000" (Vietnamese thousands separator). */
-static const char *
-money_text(struct arena *a, json_int_t v)
-{
-	char digits[32], out[48];
-	snprintf(digits, sizeof(digits), "%lld", (long long)(v < 0 ? -v : v));
-	size_t n = strlen(digits), j = 0;
-	if (v < 0)
-		out[j++] = '-';
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			out[j++] = '.';
-		out[j++] = digits[i];
-	}
-	out[j] = '\0';
-	return arena_printf(a, "%s đ", out);
-}
 
 static const char *
 i18n_of(json_t *obj, const char *key, enum lang lang)
@@ -87,7 +70,7 @@ answer_value(struct req *r, json_t *field, json_t *v)
 		else
 			html_lit(b, "</ul>");
 	} else if (json_is_integer(v) && strcmp(type, "money") == 0) {
-		html_text(b, money_text(r->arena, json_integer_value(v)));
+		html_text(b, fmt_money(r->arena, json_integer_value(v)));
 	} else if (json_is_integer(v) && strcmp(type, "photo") == 0) {
 		html_text(b, arena_printf(r->arena, "%lld %s", (long long)json_integer_value(v), L(r, "ảnh (bên dưới)", "photo(s) (below)")));
 	} else if (json_is_number(v)) {
@@ -128,14 +111,6 @@ render_answers(struct req *r, const char *definition, const char *answers_json)
 	html_lit(b, "</dl>");
 	json_decref(def);
 	json_decref(ans);
-}
-
-static void
-section(struct req *r, const char *vi, const char *en)
-{
-	html_lit(r->out, "<h2>");
-	html_text(r->out, L(r, vi, en));
-	html_lit(r->out, "</h2>");
 }
 
 /* One report as its page shows it; strings in the arena. */
@@ -230,7 +205,7 @@ report_photos(struct req *r, const struct report *s)
 	PGresult *ph = db_query(r->app->db, "SELECT id FROM attachment WHERE submission_id = $1 ORDER BY id", 1, p);
 	enum { PH_ID };
 	if (ph && db_ok(ph) && PQntuples(ph) > 0) {
-		section(r, "Ảnh (đã xóa vị trí)", "Photos (location removed)");
+		console_heading(r, 2, NULL, "Ảnh (đã xóa vị trí)", "Photos (location removed)");
 		html_lit(b, "<ul class=\"photos\">");
 		for (int i = 0; i < PQntuples(ph); i++) {
 			html_lit(b, "<li><a href=\"/admin/photo/");
@@ -261,7 +236,7 @@ report_contact(struct req *r, const struct report *s, const char *contact, bool 
 	struct buf *b = r->out;
 	if (!s->sealed)
 		return;
-	section(r, "Liên lạc", "Contact");
+	console_heading(r, 2, NULL, "Liên lạc", "Contact");
 	if (contact) {
 		html_lit(b, "<pre class=\"contact\" id=\"contact\">");
 		html_text(b, contact);
@@ -279,7 +254,7 @@ static void
 report_handling(struct req *r, const struct report *s)
 {
 	struct buf *b = r->out;
-	section(r, "Xử lý", "Handling");
+	console_heading(r, 2, NULL, "Xử lý", "Handling");
 	html_lit(b, "<p><a class=\"btn\" id=\"create-case\" href=\"/admin/cases/new?from=");
 	html_url_arg(b, s->id);
 	html_lit(b, "\">");
@@ -291,18 +266,10 @@ report_handling(struct req *r, const struct report *s)
 	html_lit(b, " <select name=\"status\" id=\"f-status\">");
 	for (size_t i = 0; i < SUBMISSION_NSTATUSES; i++) {
 		const struct submission_label *st = &submission_statuses[i];
-		if (strcmp(st->value, s->status) == 0)
-			html_lit(b, "<option selected value=\"");
-		else
-			html_lit(b, "<option value=\"");
-		html_attr(b, st->value);
-		html_lit(b, "\">");
-		html_text(b, L(r, st->vi, st->en));
-		html_lit(b, "</option>");
+		console_option(r, st->value, L(r, st->vi, st->en), strcmp(st->value, s->status) == 0);
 	}
-	html_lit(b, "</select></label> <button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Đổi trạng thái", "Change status"));
-	html_lit(b, "</button></form>");
+	html_lit(b, "</select></label> ");
+	console_submit(r, "btn", "Đổi trạng thái", "Change status");
 
 	const char *sp[1] = { r->officer->unit_path };
 	PGresult *os = db_query(r->app->db, "SELECT o.id, coalesce(nullif(o.display_name, ''), o.username) FROM officer o "
@@ -312,21 +279,14 @@ report_handling(struct req *r, const struct report *s)
 	action_form(r, s, "inline");
 	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"assign\"><label>");
 	html_text(b, L(r, "Người phụ trách", "Assignee"));
-	html_lit(b, " <select name=\"assignee\" id=\"f-assignee\"><option value=\"\">—</option>");
+	html_lit(b, " <select name=\"assignee\" id=\"f-assignee\">");
+	console_option(r, "", "—", false);
 	for (int i = 0; os && db_ok(os) && i < PQntuples(os); i++) {
-		if (strcmp(PQgetvalue(os, i, OS_ID), s->assignee_id) == 0)
-			html_lit(b, "<option selected value=\"");
-		else
-			html_lit(b, "<option value=\"");
-		html_attr(b, PQgetvalue(os, i, OS_ID));
-		html_lit(b, "\">");
-		html_text(b, PQgetvalue(os, i, OS_NAME));
-		html_lit(b, "</option>");
+		console_option(r, PQgetvalue(os, i, OS_ID), PQgetvalue(os, i, OS_NAME), strcmp(PQgetvalue(os, i, OS_ID), s->assignee_id) == 0);
 	}
 	PQclear(os);
-	html_lit(b, "</select></label> <button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Giao việc", "Assign"));
-	html_lit(b, "</button></form>");
+	html_lit(b, "</select></label> ");
+	console_submit(r, "btn", "Giao việc", "Assign");
 }
 
 /* The messages with the worker, and the box to write one. */
@@ -335,7 +295,7 @@ report_thread(struct req *r, const struct report *s, bool can_act)
 {
 	struct buf *b = r->out;
 	const char *p[1] = { s->id };
-	section(r, "Trao đổi với người lao động", "Messages with the worker");
+	console_heading(r, 2, NULL, "Trao đổi với người lao động", "Messages with the worker");
 	PGresult *m = db_query(r->app->db, "SELECT m.author, m.body, "
 	    "to_char(m.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
 	    "coalesce(nullif(o.display_name, ''), o.username, '') FROM message m LEFT JOIN officer o ON o.id = m.officer_id "
@@ -361,10 +321,8 @@ report_thread(struct req *r, const struct report *s, bool can_act)
 		action_form(r, s, NULL);
 		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"message\"><div class=\"field\"><label for=\"f-message\">");
 		html_text(b, L(r, "Nhắn người lao động (họ đọc được bằng mã biên nhận)", "Message the worker (they read it with their receipt)"));
-		html_lit(b, "</label><textarea id=\"f-message\" name=\"body\" rows=\"3\" maxlength=\"4000\" required></textarea></div>"
-		    "<button type=\"submit\" class=\"btn primary\">");
-		html_text(b, L(r, "Gửi tin nhắn", "Send message"));
-		html_lit(b, "</button></form>");
+		html_lit(b, "</label><textarea id=\"f-message\" name=\"body\" rows=\"3\" maxlength=\"4000\" required></textarea></div>");
+		console_submit(r, "btn primary", "Gửi tin nhắn", "Send message");
 	}
 }
 
@@ -374,7 +332,7 @@ report_notes(struct req *r, const struct report *s, bool can_act)
 {
 	struct buf *b = r->out;
 	const char *p[1] = { s->id };
-	section(r, "Ghi chú nội bộ (người lao động không thấy)", "Internal notes (the worker never sees them)");
+	console_heading(r, 2, NULL, "Ghi chú nội bộ (người lao động không thấy)", "Internal notes (the worker never sees them)");
 	PGresult *n = db_query(r->app->db, "SELECT n.body, to_char(n.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
 	    "coalesce(nullif(o.display_name, ''), o.username) FROM note n JOIN officer o ON o.id = n.officer_id "
 	    "WHERE n.submission_id = $1 ORDER BY n.created_at, n.id", 1, p);
@@ -395,10 +353,8 @@ report_notes(struct req *r, const struct report *s, bool can_act)
 		action_form(r, s, NULL);
 		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"note\"><div class=\"field\"><label for=\"f-note\">");
 		html_text(b, L(r, "Thêm ghi chú", "Add a note"));
-		html_lit(b, "</label><textarea id=\"f-note\" name=\"body\" rows=\"3\" maxlength=\"4000\" required></textarea></div>"
-		    "<button type=\"submit\" class=\"btn\">");
-		html_text(b, L(r, "Lưu ghi chú", "Save note"));
-		html_lit(b, "</button></form>");
+		html_lit(b, "</label><textarea id=\"f-note\" name=\"body\" rows=\"3\" maxlength=\"4000\" required></textarea></div>");
+		console_submit(r, "btn", "Lưu ghi chú", "Save note");
 	}
 }
 
@@ -409,21 +365,17 @@ static void
 report_page(struct req *r, int status, const char *id, const char *contact, const char *notice)
 {
 	struct buf *b = r->out;
-	struct report s;
-	switch (report_load(r, id, &s)) {
-	case FOUND: break;
-	case MISSING: http_error(r, 404, MSG__MAX); return;
-	case DB_DOWN: http_error(r, 503, MSG__MAX); return;
-	}
+	struct report s = { 0 };
+	if (!console_found(r, report_load(r, id, &s)))
+		return;
 	const struct form *fm = form_find(r->app->forms, s.form_id);
 	bool can_act = r->officer->role >= ROLE_OFFICER;
 	char *title = arena_printf(r->arena, "%s #%s", fm ? form_label(fm->title, r->lang) : s.form_id, id);
 	buf_reset(b);
 	r->status = status;
-	html_admin_begin(r, title);
-	html_lit(b, "<p><a href=\"/admin/\">");
-	html_text(b, L(r, "← Hàng đợi", "← Queue"));
-	html_lit(b, "</a></p><h1>");
+	console_begin(r, title);
+	console_back(r, "/admin/", "← Hàng đợi", "← Queue");
+	html_lit(b, "<h1>");
 	html_text(b, title);
 	if (s.urgent) {
 		html_lit(b, " <strong class=\"tag urgent\">");
@@ -437,7 +389,7 @@ report_page(struct req *r, int status, const char *id, const char *contact, cons
 		html_lit(b, "</p>");
 	}
 	report_meta(r, &s);
-	section(r, "Nội dung", "Answers");
+	console_heading(r, 2, NULL, "Nội dung", "Answers");
 	render_answers(r, s.definition, s.answers);
 	report_photos(r, &s);
 	report_contact(r, &s, contact, can_act);
@@ -445,16 +397,7 @@ report_page(struct req *r, int status, const char *id, const char *contact, cons
 		report_handling(r, &s);
 	report_thread(r, &s, can_act);
 	report_notes(r, &s, can_act);
-	html_admin_end(r);
-}
-
-/* A POSTed text (message, note): trimmed, 1..4000 characters, else NULL. */
-static const char *
-posted_text(struct req *r, const char *name)
-{
-	char *t = text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, name)));
-	size_t n = text_length(t);
-	return n >= 1 && n <= 4000 ? t : NULL;
+	console_end(r);
 }
 
 /* Runs one statement of an action; false (and a 400/503 page) on failure. */
@@ -531,7 +474,7 @@ page_admin_report_act(struct req *r)
 		audit_officer(r, "report.status", arena_printf(r->arena, "submission:%s", id), arena_printf(r->arena, "%s -> %s", old_status, st));
 	} else if (strcmp(action, "assign") == 0) {
 		const char *who = kv_get_or_empty(&r->form, "assignee");
-		if (*who && strspn(who, "0123456789") != strlen(who)) {
+		if (*who && !fmt_is_digits(who, 18)) {
 			http_error(r, 400, MSG__MAX);
 			return;
 		}
@@ -543,8 +486,8 @@ page_admin_report_act(struct req *r)
 			return;
 		audit_officer(r, "report.assign", arena_printf(r->arena, "submission:%s", id), *who ? who : "none");
 	} else if (strcmp(action, "note") == 0 || strcmp(action, "message") == 0) {
-		const char *body = posted_text(r, "body");
-		if (body == NULL) {
+		const char *body = console_posted_max(r, "body", 4000);
+		if (body == NULL || *body == '\0') {
 			report_page(r, 400, id, NULL, L(r, "Nội dung trống hoặc quá dài (tối đa 4000 ký tự).", "Empty or too long (4000 characters at most)."));
 			return;
 		}
@@ -615,11 +558,7 @@ enter_choose(struct req *r)
 	html_text(b, L(r, "Nơi làm việc", "Workplace"));
 	html_lit(b, "</label><select id=\"f-workplace\" name=\"workplace\" required><option value=\"\">—</option>");
 	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++) {
-		html_lit(b, "<option value=\"");
-		html_attr(b, PQgetvalue(ws, i, WS_ID));
-		html_lit(b, "\">");
-		html_text(b, PQgetvalue(ws, i, WS_NAME));
-		html_lit(b, "</option>");
+		console_option(r, PQgetvalue(ws, i, WS_ID), PQgetvalue(ws, i, WS_NAME), false);
 	}
 	PQclear(ws);
 	html_lit(b, "</select></div><div class=\"field\"><label for=\"f-form\">");
@@ -634,9 +573,8 @@ enter_choose(struct req *r)
 	html_text(b, L(r, "Trực tiếp", "In person"));
 	html_lit(b, "</label><label class=\"choice\"><input type=\"radio\" name=\"channel\" value=\"paper\"> ");
 	html_text(b, L(r, "Giấy", "Paper"));
-	html_lit(b, "</label></fieldset><button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Tiếp tục", "Continue"));
-	html_lit(b, "</button></form>");
+	html_lit(b, "</label></fieldset>");
+	console_submit(r, "btn primary", "Tiếp tục", "Continue");
 }
 
 /* The console form for a report taken by phone, in person or on paper:
@@ -654,18 +592,13 @@ enter_page(struct req *r, int status, const struct entry *e, const char *problem
 	}
 	buf_reset(b);
 	r->status = status;
-	html_admin_begin(r, L(r, "Nhập phản ánh", "Enter a report"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Nhập phản ánh nhận qua điện thoại, trực tiếp hoặc giấy", "Enter a report taken by phone, in person or on paper"));
-	html_lit(b, "</h1>");
-	if (problem) {
-		html_lit(b, "<p class=\"alert\" role=\"alert\">");
-		html_text(b, problem);
-		html_lit(b, "</p>");
-	}
+	console_begin(r, L(r, "Nhập phản ánh", "Enter a report"));
+	console_heading(r, 1, NULL, "Nhập phản ánh nhận qua điện thoại, trực tiếp hoặc giấy",
+	    "Enter a report taken by phone, in person or on paper");
+	console_alert(r, problem);
 	if (e->form == NULL) {
 		enter_choose(r);
-		html_admin_end(r);
+		console_end(r);
 		return;
 	}
 	html_lit(b, "<h2>");
@@ -683,10 +616,8 @@ enter_page(struct req *r, int status, const struct entry *e, const char *problem
 	html_lit(b, "\">");
 	form_render_fields(r, e->form, e->values, e->errors);
 	form_render_contact(r, e->form, e->values, e->contact_error);
-	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Lưu phản ánh", "Save the report"));
-	html_lit(b, "</button></form>");
-	html_admin_end(r);
+	console_submit(r, "btn primary", "Lưu phản ánh", "Save the report");
+	console_end(r);
 }
 
 /* Reads the workplace, form and channel an entry names from `in`. false
@@ -699,7 +630,7 @@ enter_target(struct req *r, const struct kvlist *in, struct entry *e)
 	    .form = form_find(r->app->forms, kv_get_or_empty(in, "form")), .contact_error = MSG__MAX };
 	const char *q[2] = { e->workplace, r->officer->unit_path };
 	PGresult *w = NULL;
-	if (*e->workplace && strspn(e->workplace, "0123456789") == strlen(e->workplace))
+	if (fmt_is_id(e->workplace))
 		w = db_query(r->app->db, "SELECT 1 FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
 		    "WHERE w.id = $1::bigint AND u.path LIKE $2 || '%'", 2, q);
 	bool in_scope = w && db_ok(w) && PQntuples(w) == 1;
@@ -732,12 +663,8 @@ enter_saved(struct req *r, const char *digits)
 	struct buf *b = r->out;
 	char grouped[RECEIPT_DIGITS + 4];
 	receipt_format(digits, grouped);
-	buf_reset(b);
-	r->status = 200;
-	html_admin_begin(r, L(r, "Đã lưu phản ánh", "Report saved"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Đã lưu phản ánh", "Report saved"));
-	html_lit(b, "</h1><p>");
+	console_page(r, 200, L(r, "Đã lưu phản ánh", "Report saved"));
+	html_lit(b, "<p>");
 	html_text(b, L(r, "Đọc mã biên nhận này cho người lao động, hoặc in ra đưa họ. Mã không được lưu ở đâu khác.",
 	    "Read this receipt code to the worker, or print it for them. It is not kept anywhere else."));
 	html_lit(b, "</p><p class=\"receipt\" id=\"receipt\">");
@@ -745,7 +672,7 @@ enter_saved(struct req *r, const char *digits)
 	html_lit(b, "</p><p><a class=\"btn\" href=\"/admin/enter\">");
 	html_text(b, L(r, "Nhập phản ánh khác", "Enter another report"));
 	html_lit(b, "</a></p>");
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* POST /admin/enter (officers and admins, by the route): stores the

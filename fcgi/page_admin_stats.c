@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "db.h"
 #include "dispute.h"
+#include "fmt.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
@@ -21,31 +22,6 @@
 #include "stats.h"
 
 #define DASH_MONTHS     12
-
-/* "2026-10-31" → "31/10/2026" (arena). */
-static const char *
-dmy(struct req *r, const char *iso)
-{
-	return arena_printf(r->arena, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-}
-
-/* An integer with thousands grouped: "12.000.000" (vi) or "12,000,000" (en), in the arena. */
-static const char *
-fmt_int(struct req *r, long long v)
-{
-	char raw[32], out[48];
-	snprintf(raw, sizeof(raw), "%lld", v < 0 ? -v : v);
-	size_t n = strlen(raw), o = 0;
-	if (v < 0)
-		out[o++] = '-';
-	for (size_t i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			out[o++] = r->lang == LANG_EN ? ',' : '.';
-		out[o++] = raw[i];
-	}
-	out[o] = '\0';
-	return arena_strdup(r->arena, out);
-}
 
 /* A number as text: digits and a sign only, so nothing to escape (arena). */
 static const char *
@@ -67,16 +43,10 @@ stats_chooser(struct req *r, const char *unit, const char *from, const char *to)
 	    "FROM org_unit u WHERE u.path LIKE $1 || '%' ORDER BY u.path LIMIT 500", 1, p);
 	enum { US_ID, US_NAME, US_DEPTH };
 	for (int i = 0; us && db_ok(us) && i < PQntuples(us); i++) {
-		if (strcmp(unit, PQgetvalue(us, i, US_ID)) == 0)
-			html_lit(b, "<option selected value=\"");
-		else
-			html_lit(b, "<option value=\"");
-		html_attr(b, PQgetvalue(us, i, US_ID));
-		html_lit(b, "\">");
-		for (int d = atoi(PQgetvalue(us, i, US_DEPTH)); d > 1; d--)
-			html_lit(b, "— ");
-		html_text(b, PQgetvalue(us, i, US_NAME));
-		html_lit(b, "</option>");
+		const char *name = PQgetvalue(us, i, US_NAME);
+		for (int d = atoi(PQgetvalue(us, i, US_DEPTH)); d > 1; d--)   /* the tree's depth as dashes */
+			name = arena_printf(r->arena, "— %s", name);
+		console_option(r, PQgetvalue(us, i, US_ID), name, strcmp(unit, PQgetvalue(us, i, US_ID)) == 0);
 	}
 	PQclear(us);
 	html_lit(b, "</select></label><label>");
@@ -87,9 +57,9 @@ stats_chooser(struct req *r, const char *unit, const char *from, const char *to)
 	html_text(b, L(r, "Đến ngày (ngày chốt số liệu)", "To (cut-off date)"));
 	html_lit(b, " <input type=\"date\" name=\"to\" required value=\"");
 	html_attr(b, to);
-	html_lit(b, "\"></label><button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Xem", "Show"));
-	html_lit(b, "</button><button type=\"submit\" class=\"btn\" name=\"format\" value=\"xlsx\">");
+	html_lit(b, "\"></label>");
+	console_button(r, "btn primary", "Xem", "Show");
+	html_lit(b, "<button type=\"submit\" class=\"btn\" name=\"format\" value=\"xlsx\">");
 	html_text(b, L(r, "Tải Excel (XLSX)", "Download Excel (XLSX)"));
 	html_lit(b, "</button></form>");
 }
@@ -97,17 +67,10 @@ stats_chooser(struct req *r, const char *unit, const char *from, const char *to)
 static void
 stats_problem(struct req *r, int status, const char *problem, const char *unit, const char *from, const char *to)
 {
-	struct buf *b = r->out;
-	buf_reset(b);
-	r->status = status;
-	html_admin_begin(r, L(r, "Thống kê định kỳ", "Periodic statistics"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Thống kê định kỳ", "Periodic statistics"));
-	html_lit(b, "</h1><p class=\"alert\" role=\"alert\">");
-	html_text(b, problem);
-	html_lit(b, "</p>");
+	console_page(r, status, L(r, "Thống kê định kỳ", "Periodic statistics"));
+	console_alert(r, problem);
 	stats_chooser(r, unit, from, to);
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* One table of the page: a row per child unit, then the total. */
@@ -115,9 +78,8 @@ static void
 stats_table_html(struct req *r, const struct stats *st, enum stats_table t)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<section><h2>");
-	html_text(b, stats_table_name(t, r->lang));
-	html_lit(b, "</h2><table class=\"stats\" data-table=\"");
+	console_section(r, stats_table_name(t, LANG_VI), stats_table_name(t, LANG_EN));
+	html_lit(b, "<table class=\"stats\" data-table=\"");
 	html_attr(b, num(r, t));
 	html_lit(b, "\"><thead><tr><th scope=\"col\">");
 	html_text(b, L(r, "Đơn vị", "Unit"));
@@ -157,7 +119,7 @@ stats_table_html(struct req *r, const struct stats *st, enum stats_table t)
 			html_lit(b, "<td class=\"num\" data-col=\"");
 			html_attr(b, st->cols[c].key);
 			html_lit(b, "\">");
-			html_text(b, fmt_int(r, row->v[c]));
+			html_text(b, fmt_int(r->arena, row->v[c], r->lang));
 			html_lit(b, "</td>");
 		}
 		html_lit(b, "</tr>");
@@ -221,14 +183,12 @@ page_admin_stats(struct req *r)
 		return;
 	}
 
-	html_admin_begin(r, L(r, "Thống kê định kỳ", "Periodic statistics"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Thống kê định kỳ", "Periodic statistics"));
-	html_lit(b, "</h1><p class=\"period\"><strong>");
+	console_page(r, 200, L(r, "Thống kê định kỳ", "Periodic statistics"));
+	html_lit(b, "<p class=\"period\"><strong>");
 	html_text(b, st.unit_name);
 	html_lit(b, "</strong> — ");
-	html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "from %s to %s (cut-off)", dmy(r, from), dmy(r, to)) :
-	    arena_printf(r->arena, "từ %s đến %s (ngày chốt số liệu)", dmy(r, from), dmy(r, to)));
+	html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "from %s to %s (cut-off)", fmt_dmy(r->arena, from), fmt_dmy(r->arena, to)) :
+	    arena_printf(r->arena, "từ %s đến %s (ngày chốt số liệu)", fmt_dmy(r->arena, from), fmt_dmy(r->arena, to)));
 	html_lit(b, "</p>");
 	stats_chooser(r, unit, from, to);
 	for (int t = 0; t < ST__MAX; t++)
@@ -255,7 +215,7 @@ page_admin_stats(struct req *r)
 	    "là giai đoạn tại ngày chốt.", "Cases: those of the unit's workplaces created in the period or still open at "
 	    "the cut-off; the stage is the one at the cut-off."));
 	html_lit(b, "</li></ul></section>");
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* ---- dashboard ---- */
@@ -562,7 +522,6 @@ dash_stages(struct req *r, PGresult *cres)
 void
 page_admin_dashboard(struct req *r)
 {
-	struct buf *b = r->out;
 	const char *scope = r->officer->unit_path;
 	/* The window: from the first day of the month 11 months ago (Vietnam
 	 * time), read from the reports' daily facts (sql/019_stats_facts.sql). */
@@ -601,17 +560,13 @@ page_admin_dashboard(struct req *r)
 			http_error(r, 503, MSG__MAX);
 			return;
 		}
-	html_admin_begin(r, L(r, "Tổng quan", "Dashboard"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Tổng quan", "Dashboard"));
-	html_lit(b, "</h1><p><a href=\"/admin/stats\">");
-	html_text(b, L(r, "Bảng thống kê định kỳ theo đơn vị →", "Periodic statistics by unit →"));
-	html_lit(b, "</a></p>");
+	console_page(r, 200, L(r, "Tổng quan", "Dashboard"));
+	console_back(r, "/admin/stats", "Bảng thống kê định kỳ theo đơn vị →", "Periodic statistics by unit →");
 	dash_months(r, months, mres);
 	dash_units(r, ures);
 	dash_stages(r, cres);
 	for (size_t j = 0; j < sizeof(all) / sizeof(all[0]); j++)
 		PQclear(all[j]);
 	cases_deadline_panel(r);
-	html_admin_end(r);
+	console_end(r);
 }

@@ -166,8 +166,6 @@ thread_page(struct req *r, const char *digits, const struct receipt_report *s, P
 void
 page_status(struct req *r)
 {
-	char *body;
-	size_t len;
 	struct kvlist in;
 	char digits[RECEIPT_DIGITS + 1];
 	unsigned char rhash[RECEIPT_HASH_LEN];
@@ -176,20 +174,10 @@ page_status(struct req *r)
 		lookup_page(r, 200, MSG__MAX, NULL);
 		return;
 	}
-	if (!req_content_type_is(r, "application/x-www-form-urlencoded")) {
-		http_error(r, 415, MSG__MAX);
+	enum req_err rc = req_form(r, FORM_BODY_MAX, &in);
+	if (rc != REQ_OK) {
+		http_req_error(r, rc);
 		return;
-	}
-	switch (req_body(r, FORM_BODY_MAX, &body, &len)) {
-	case REQ_OK: break;
-	case REQ_ERR_TOO_LARGE: http_error(r, 413, MSG__MAX); return;
-	default: http_error(r, 400, MSG__MAX); return;
-	}
-	switch (req_parse_urlencoded(r->arena, body, len, &in)) {
-	case REQ_OK: break;
-	case REQ_ERR_UTF8:
-	case REQ_ERR_CONTROL: http_error(r, 400, MSG_ERR_BAD_UTF8); return;
-	default: http_error(r, 400, MSG_ERR_BAD_ENCODING); return;
 	}
 	const char *action = kv_get_or_empty(&in, "action");
 	bool reply = strcmp(action, "reply") == 0;

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "db.h"
 #include "dispute.h"
+#include "fmt.h"
 #include "form.h"
 #include "log.h"
 #include "stats.h"
@@ -333,13 +334,6 @@ stats_collect(struct arena *a, struct db *db, const struct form_set *forms, cons
 	return load_reports(db, p, st) == 0 && load_cases(db, p, st) == 0 ? 0 : -1;
 }
 
-/* "2026-10-31" → "31/10/2026". */
-static void
-dmy(char out[16], const char *iso)
-{
-	snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-}
-
 static const struct stats_row *
 row_at(const struct stats *st, size_t i)
 {
@@ -414,17 +408,18 @@ write_xlsx(const struct stats *st, export_write_fn write, void *ctx, char *err, 
 	format_set_bold(totalf);
 	format_set_num_format(totalf, "#,##0");
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "Thong ke");
-	struct buf t = { 0 };
-	char d0[16], d1[16];
-	dmy(d0, st->from);
-	dmy(d1, st->to);
+	struct arena *a = arena_new();   /* the two dates, as the console writes them (fmt.c) */
+	if (a == NULL) {
+		export_book_finish(&bk, false, write, ctx, err, errlen);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	/* strings go in as strings: a unit name starting with "=" is never a formula */
-	buf_appendf(&t, "%s: %s", stats_pick(l, "Thống kê định kỳ", "Periodic statistics"), st->unit_name);
-	worksheet_write_string(ws, 0, 0, t.data, bold);
-	buf_reset(&t);
-	buf_appendf(&t, "%s %s %s %s", stats_pick(l, "Từ", "From"), d0, stats_pick(l, "đến", "to"), d1);
-	worksheet_write_string(ws, 1, 0, t.data, NULL);
-	buf_free(&t);
+	worksheet_write_string(ws, 0, 0, arena_printf(a, "%s: %s", stats_pick(l, "Thống kê định kỳ", "Periodic statistics"),
+	    st->unit_name), bold);
+	worksheet_write_string(ws, 1, 0, arena_printf(a, "%s %s %s %s", stats_pick(l, "Từ", "From"), fmt_dmy(a, st->from),
+	    stats_pick(l, "đến", "to"), fmt_dmy(a, st->to)), NULL);
+	arena_free(a);
 	worksheet_write_string(ws, 3, 0, stats_pick(l, "Đơn vị", "Unit"), bold);
 	lxw_col_t c0 = 1;
 	for (int tb = 0; tb < ST__MAX; tb++) {
