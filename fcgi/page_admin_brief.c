@@ -10,6 +10,7 @@
 #include "brief.h"
 #include "buf.h"
 #include "db.h"
+#include "filters.h"
 #include "fmt.h"
 #include "form.h"
 #include "html.h"
@@ -109,6 +110,20 @@ row_text(struct req *r, const char *label, const char *value)
 	html_lit(r->out, "</td></tr>");
 }
 
+/* A sum of đồng given by `n` reports; hidden below k. */
+static void
+row_sum(struct req *r, const char *label, long n, double sum, int k)
+{
+	char s[64];
+	if (brief_suppress(n, k)) {
+		brief_fmt_hidden(s, sizeof(s), k, r->lang == LANG_EN);
+		row_text(r, label, s);
+	} else {
+		brief_fmt_decimal(s, sizeof(s), sum, 0, r->lang == LANG_EN);
+		row_text(r, label, arena_printf(r->arena, "%s đ", s));
+	}
+}
+
 /* An average of `answers` values summing to `sum`, with a unit. */
 static void
 row_average(struct req *r, const char *label, double sum, long answers, int k, int decimals, const char *unit)
@@ -137,24 +152,15 @@ brief_chooser(struct req *r, int status, const char *problem)
 	html_lit(b, "</p><form method=\"get\" action=\"/admin/brief\" class=\"filters\"><label>");
 	html_text(b, L(r, "Nơi làm việc", "Workplace"));
 	html_lit(b, " <select name=\"workplace\" required>");
-	const char *wp[1] = { r->officer->unit_path };
-	PGresult *ws = db_query(r->app->db, "SELECT w.id, w.name FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE u.path LIKE $1 || '%' ORDER BY w.name LIMIT 500", 1, wp);
 	const char *cur = kv_get_or_empty(&r->args, "workplace");
-	enum { WS_ID, WS_NAME };
-	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++) {
-		console_option(r, PQgetvalue(ws, i, WS_ID), PQgetvalue(ws, i, WS_NAME), strcmp(cur, PQgetvalue(ws, i, WS_ID)) == 0);
-	}
+	PGresult *ws = filters_workplaces(r, 500);
+	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++)
+		console_option(r, PQgetvalue(ws, i, FW_ID), PQgetvalue(ws, i, FW_NAME), strcmp(cur, PQgetvalue(ws, i, FW_ID)) == 0);
 	PQclear(ws);
-	html_lit(b, "</select></label><label>");
-	html_text(b, L(r, "Từ ngày", "From"));
-	html_lit(b, " <input type=\"date\" name=\"from\" required value=\"");
-	html_attr(b, kv_get_or_empty(&r->args, "from"));
-	html_lit(b, "\"></label><label>");
-	html_text(b, L(r, "Đến ngày", "To"));
-	html_lit(b, " <input type=\"date\" name=\"to\" required value=\"");
-	html_attr(b, kv_get_or_empty(&r->args, "to"));
-	html_lit(b, "\"></label><label>k <input type=\"number\" name=\"k\" min=\"3\" max=\"20\" value=\"5\"></label>");
+	html_lit(b, "</select></label>");
+	filters_date(r, "from", "Từ ngày", "From", kv_get_or_empty(&r->args, "from"), true);
+	filters_date(r, "to", "Đến ngày", "To", kv_get_or_empty(&r->args, "to"), true);
+	html_lit(b, "<label>k <input type=\"number\" name=\"k\" min=\"3\" max=\"20\" value=\"5\"></label>");
 	console_submit(r, "btn primary", "Lập bản tóm tắt", "Make the brief");
 	console_end(r);
 }
@@ -449,19 +455,10 @@ render_arrears(struct req *r, const char *const base[4], int k, bool wages)
 	html_lit(r->out, "<table class=\"figures\"><tbody>");
 	row_count(r, L(r, "Số phản ánh", "Reports"), reports, k);
 	if (wages) {
-		long nt = atol(PQgetvalue(res, 0, AR_TOTAL_N)), np = atol(PQgetvalue(res, 0, AR_OTHER_N));
-		if (brief_suppress(nt, k))
-			brief_fmt_hidden(s, sizeof(s), k, en);
-		else
-			brief_fmt_decimal(s, sizeof(s), atof(PQgetvalue(res, 0, AR_TOTAL_SUM)), 0, en);
-		row_text(r, L(r, "Tổng số tiền bị nợ (phản ánh nêu tổng số)", "Sum owed (reports giving a total)"),
-		    brief_suppress(nt, k) ? s : arena_printf(r->arena, "%s đ", s));
-		if (brief_suppress(np, k))
-			brief_fmt_hidden(s, sizeof(s), k, en);
-		else
-			brief_fmt_decimal(s, sizeof(s), atof(PQgetvalue(res, 0, AR_OTHER_SUM)), 0, en);
-		row_text(r, L(r, "Tổng số tiền bị nợ (phản ánh nêu mỗi người)", "Sum owed (reports giving per person)"),
-		    brief_suppress(np, k) ? s : arena_printf(r->arena, "%s đ", s));
+		row_sum(r, L(r, "Tổng số tiền bị nợ (phản ánh nêu tổng số)", "Sum owed (reports giving a total)"),
+		    atol(PQgetvalue(res, 0, AR_TOTAL_N)), atof(PQgetvalue(res, 0, AR_TOTAL_SUM)), k);
+		row_sum(r, L(r, "Tổng số tiền bị nợ (phản ánh nêu mỗi người)", "Sum owed (reports giving per person)"),
+		    atol(PQgetvalue(res, 0, AR_OTHER_N)), atof(PQgetvalue(res, 0, AR_OTHER_SUM)), k);
 	} else {
 		row_count(r, L(r, "Bị trừ lương mà không đóng BHXH", "Deducted from pay but not paid in"),
 		    atol(PQgetvalue(res, 0, AR_DEDUCTED)), k);

@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "filters.h"
 #include "fmt.h"
 #include "form.h"
 #include "html.h"
@@ -202,23 +203,14 @@ queue_filter_form(struct req *r, const struct filters *f)
 	html_lit(b, "</select></label><label>");
 	html_text(b, L(r, "Nơi làm việc", "Workplace"));
 	html_lit(b, " <select name=\"workplace\"><option value=\"\">—</option>");
-	const char *wp[1] = { r->officer->unit_path };
-	PGresult *ws = db_query(r->app->db, "SELECT w.id, w.name FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE u.path LIKE $1 || '%' ORDER BY w.name LIMIT 500", 1, wp);
-	enum { WS_ID, WS_NAME };
-	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++) {
-		console_option(r, PQgetvalue(ws, i, WS_ID), PQgetvalue(ws, i, WS_NAME), strcmp(f->workplace, PQgetvalue(ws, i, WS_ID)) == 0);
-	}
+	PGresult *ws = filters_workplaces(r, 500);
+	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++)
+		console_option(r, PQgetvalue(ws, i, FW_ID), PQgetvalue(ws, i, FW_NAME), strcmp(f->workplace, PQgetvalue(ws, i, FW_ID)) == 0);
 	PQclear(ws);
-	html_lit(b, "</select></label><label>");
-	html_text(b, L(r, "Từ ngày", "From"));
-	html_lit(b, " <input type=\"date\" name=\"from\" value=\"");
-	html_attr(b, f->from);
-	html_lit(b, "\"></label><label>");
-	html_text(b, L(r, "Đến ngày", "To"));
-	html_lit(b, " <input type=\"date\" name=\"to\" value=\"");
-	html_attr(b, f->to);
-	html_lit(b, "\"></label><label class=\"check\"><input type=\"checkbox\" name=\"urgent\" value=\"1\"");
+	html_lit(b, "</select></label>");
+	filters_date(r, "from", "Từ ngày", "From", f->from, false);
+	filters_date(r, "to", "Đến ngày", "To", f->to, false);
+	html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"urgent\" value=\"1\"");
 	if (*f->urgent)
 		html_lit(b, " checked");
 	html_lit(b, "> ");
@@ -230,7 +222,6 @@ queue_filter_form(struct req *r, const struct filters *f)
 		html_lit(b, "\">");
 	}
 	console_submit(r, "btn primary", "Lọc", "Filter");
-
 }
 
 /* The rows as a table, and the link to the next page. */

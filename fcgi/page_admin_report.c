@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "buf.h"
 #include "db.h"
+#include "filters.h"
 #include "fmt.h"
 #include "form.h"
 #include "html.h"
@@ -281,12 +282,46 @@ report_handling(struct req *r, const struct report *s)
 	html_text(b, L(r, "Người phụ trách", "Assignee"));
 	html_lit(b, " <select name=\"assignee\" id=\"f-assignee\">");
 	console_option(r, "", "—", false);
-	for (int i = 0; os && db_ok(os) && i < PQntuples(os); i++) {
+	for (int i = 0; os && db_ok(os) && i < PQntuples(os); i++)
 		console_option(r, PQgetvalue(os, i, OS_ID), PQgetvalue(os, i, OS_NAME), strcmp(PQgetvalue(os, i, OS_ID), s->assignee_id) == 0);
-	}
 	PQclear(os);
 	html_lit(b, "</select></label> ");
 	console_submit(r, "btn", "Giao việc", "Assign");
+}
+
+/* One message or note inside its <li>: who and when, then the text; closes the <li>. */
+static void
+entry_item(struct req *r, const char *who, const char *at, const char *body)
+{
+	struct buf *b = r->out;
+	html_lit(b, "<p class=\"who\">");
+	html_text(b, who);
+	html_lit(b, " · ");
+	html_text(b, at);
+	html_lit(b, "</p><p class=\"body\">");
+	html_text(b, body);
+	html_lit(b, "</p></li>");
+}
+
+/* The box under the messages or the notes: a text of at most 4000
+ * characters posted with action=`action` (a literal: "message", "note"),
+ * its field "f-ACTION". */
+static void
+text_box(struct req *r, const struct report *s, const char *action, const char *label, const char *cls,
+    const char *vi, const char *en)
+{
+	struct buf *b = r->out;
+	action_form(r, s, NULL);
+	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"");
+	html_attr(b, action);
+	html_lit(b, "\"><div class=\"field\"><label for=\"f-");
+	html_attr(b, action);
+	html_lit(b, "\">");
+	html_text(b, label);
+	html_lit(b, "</label><textarea id=\"f-");
+	html_attr(b, action);
+	html_lit(b, "\" name=\"body\" rows=\"3\" maxlength=\"4000\" required></textarea></div>");
+	console_submit(r, cls, vi, en);
 }
 
 /* The messages with the worker, and the box to write one. */
@@ -305,25 +340,17 @@ report_thread(struct req *r, const struct report *s, bool can_act)
 	for (int i = 0; m && db_ok(m) && i < PQntuples(m); i++) {
 		bool officer = strcmp(PQgetvalue(m, i, M_AUTHOR), "officer") == 0;
 		if (officer)
-			html_lit(b, "<li class=\"from-union\"><p class=\"who\">");
+			html_lit(b, "<li class=\"from-union\">");
 		else
-			html_lit(b, "<li class=\"from-worker\"><p class=\"who\">");
-		html_text(b, officer ? PQgetvalue(m, i, M_OFFICER) : L(r, "Người lao động", "Worker"));
-		html_lit(b, " · ");
-		html_text(b, PQgetvalue(m, i, M_AT));
-		html_lit(b, "</p><p class=\"body\">");
-		html_text(b, PQgetvalue(m, i, M_BODY));
-		html_lit(b, "</p></li>");
+			html_lit(b, "<li class=\"from-worker\">");
+		entry_item(r, officer ? PQgetvalue(m, i, M_OFFICER) : L(r, "Người lao động", "Worker"), PQgetvalue(m, i, M_AT),
+		    PQgetvalue(m, i, M_BODY));
 	}
 	html_lit(b, "</ol>");
 	PQclear(m);
-	if (can_act) {
-		action_form(r, s, NULL);
-		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"message\"><div class=\"field\"><label for=\"f-message\">");
-		html_text(b, L(r, "Nhắn người lao động (họ đọc được bằng mã biên nhận)", "Message the worker (they read it with their receipt)"));
-		html_lit(b, "</label><textarea id=\"f-message\" name=\"body\" rows=\"3\" maxlength=\"4000\" required></textarea></div>");
-		console_submit(r, "btn primary", "Gửi tin nhắn", "Send message");
-	}
+	if (can_act)
+		text_box(r, s, "message", L(r, "Nhắn người lao động (họ đọc được bằng mã biên nhận)",
+		    "Message the worker (they read it with their receipt)"), "btn primary", "Gửi tin nhắn", "Send message");
 }
 
 /* The internal notes, and the box to add one. */
@@ -339,23 +366,13 @@ report_notes(struct req *r, const struct report *s, bool can_act)
 	enum { N_BODY, N_AT, N_OFFICER };
 	html_lit(b, "<ul class=\"notes\" id=\"notes\">");
 	for (int i = 0; n && db_ok(n) && i < PQntuples(n); i++) {
-		html_lit(b, "<li><p class=\"who\">");
-		html_text(b, PQgetvalue(n, i, N_OFFICER));
-		html_lit(b, " · ");
-		html_text(b, PQgetvalue(n, i, N_AT));
-		html_lit(b, "</p><p class=\"body\">");
-		html_text(b, PQgetvalue(n, i, N_BODY));
-		html_lit(b, "</p></li>");
+		html_lit(b, "<li>");
+		entry_item(r, PQgetvalue(n, i, N_OFFICER), PQgetvalue(n, i, N_AT), PQgetvalue(n, i, N_BODY));
 	}
 	html_lit(b, "</ul>");
 	PQclear(n);
-	if (can_act) {
-		action_form(r, s, NULL);
-		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"note\"><div class=\"field\"><label for=\"f-note\">");
-		html_text(b, L(r, "Thêm ghi chú", "Add a note"));
-		html_lit(b, "</label><textarea id=\"f-note\" name=\"body\" rows=\"3\" maxlength=\"4000\" required></textarea></div>");
-		console_submit(r, "btn", "Lưu ghi chú", "Save note");
-	}
+	if (can_act)
+		text_box(r, s, "note", L(r, "Thêm ghi chú", "Add a note"), "btn", "Lưu ghi chú", "Save note");
 }
 
 /* The report page with `status`. `contact` (NULL unless just revealed) is
@@ -550,15 +567,12 @@ static void
 enter_choose(struct req *r)
 {
 	struct buf *b = r->out;
-	const char *sp[1] = { r->officer->unit_path };
-	PGresult *ws = db_query(r->app->db, "SELECT w.id, w.name FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE u.path LIKE $1 || '%' ORDER BY w.name LIMIT 1000", 1, sp);
-	enum { WS_ID, WS_NAME };
+	PGresult *ws = filters_workplaces(r, 1000);
 	html_lit(b, "<form method=\"get\" action=\"/admin/enter\"><div class=\"field\"><label for=\"f-workplace\">");
 	html_text(b, L(r, "Nơi làm việc", "Workplace"));
 	html_lit(b, "</label><select id=\"f-workplace\" name=\"workplace\" required><option value=\"\">—</option>");
 	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++) {
-		console_option(r, PQgetvalue(ws, i, WS_ID), PQgetvalue(ws, i, WS_NAME), false);
+		console_option(r, PQgetvalue(ws, i, FW_ID), PQgetvalue(ws, i, FW_NAME), false);
 	}
 	PQclear(ws);
 	html_lit(b, "</select></div><div class=\"field\"><label for=\"f-form\">");

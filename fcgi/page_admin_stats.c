@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "db.h"
 #include "dispute.h"
+#include "filters.h"
 #include "fmt.h"
 #include "form.h"
 #include "html.h"
@@ -49,15 +50,9 @@ stats_chooser(struct req *r, const char *unit, const char *from, const char *to)
 		console_option(r, PQgetvalue(us, i, US_ID), name, strcmp(unit, PQgetvalue(us, i, US_ID)) == 0);
 	}
 	PQclear(us);
-	html_lit(b, "</select></label><label>");
-	html_text(b, L(r, "Từ ngày", "From"));
-	html_lit(b, " <input type=\"date\" name=\"from\" required value=\"");
-	html_attr(b, from);
-	html_lit(b, "\"></label><label>");
-	html_text(b, L(r, "Đến ngày (ngày chốt số liệu)", "To (cut-off date)"));
-	html_lit(b, " <input type=\"date\" name=\"to\" required value=\"");
-	html_attr(b, to);
-	html_lit(b, "\"></label>");
+	html_lit(b, "</select></label>");
+	filters_date(r, "from", "Từ ngày", "From", from, true);
+	filters_date(r, "to", "Đến ngày (ngày chốt số liệu)", "To (cut-off date)", to, true);
 	console_button(r, "btn primary", "Xem", "Show");
 	html_lit(b, "<button type=\"submit\" class=\"btn\" name=\"format\" value=\"xlsx\">");
 	html_text(b, L(r, "Tải Excel (XLSX)", "Download Excel (XLSX)"));
@@ -394,6 +389,14 @@ chart_units(struct req *r, PGresult *res)
 	html_lit(b, "</svg>");
 }
 
+/* <section class="dash"> and its heading; the caller closes the section. */
+static void
+dash_section(struct req *r, const char *vi, const char *en)
+{
+	html_lit(r->out, "<section class=\"dash\">");
+	console_heading(r, 2, NULL, vi, en);
+}
+
 /* The columns of the dashboard's queries, in order. */
 enum { MR_MONTH, MR_FORM, MR_N };   /* reports by month and form */
 enum { MO_MONTH };                  /* the twelve months */
@@ -419,9 +422,7 @@ dash_months(struct req *r, PGresult *months, PGresult *mres)
 				if (strcmp(mlist[m], PQgetvalue(mres, i, MR_MONTH)) == 0 && strcmp(flist[f], PQgetvalue(mres, i, MR_FORM)) == 0)
 					counts[m * nforms + f] += atol(PQgetvalue(mres, i, MR_N));
 
-	html_lit(b, "<section class=\"dash\"><h2>");
-	html_text(b, L(r, "Phản ánh mỗi tháng theo loại", "Reports per month by form"));
-	html_lit(b, "</h2>");
+	dash_section(r, "Phản ánh mỗi tháng theo loại", "Reports per month by form");
 	chart_months(r, mlist, nmonths, flist, nforms, counts);
 	html_lit(b, "<table class=\"dash-months\"><caption>");
 	html_text(b, L(r, "Số phản ánh mỗi tháng (không tính rác)", "Reports per month (spam left out)"));
@@ -456,7 +457,6 @@ dash_months(struct req *r, PGresult *months, PGresult *mres)
 		html_lit(b, "</td></tr>");
 	}
 	html_lit(b, "</tbody></table></section>");
-
 }
 
 /* Reports by direct child unit: a chart and its table. */
@@ -464,9 +464,7 @@ static void
 dash_units(struct req *r, PGresult *ures)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<section class=\"dash\"><h2>");
-	html_text(b, L(r, "Phản ánh 12 tháng gần nhất theo đơn vị trực thuộc", "Reports in the last 12 months by unit below"));
-	html_lit(b, "</h2>");
+	dash_section(r, "Phản ánh 12 tháng gần nhất theo đơn vị trực thuộc", "Reports in the last 12 months by unit below");
 	if (PQntuples(ures) == 0) {
 		html_lit(b, "<p class=\"empty\">");
 		html_text(b, L(r, "Đơn vị của bạn không có đơn vị trực thuộc.", "Your unit has no units below it."));
@@ -490,7 +488,6 @@ dash_units(struct req *r, PGresult *ures)
 		html_lit(b, "</tbody></table>");
 	}
 	html_lit(b, "</section>");
-
 }
 
 /* Open cases by stage. */
@@ -498,9 +495,8 @@ static void
 dash_stages(struct req *r, PGresult *cres)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<section class=\"dash\"><h2>");
-	html_text(b, L(r, "Vụ việc đang mở theo giai đoạn", "Open cases by stage"));
-	html_lit(b, "</h2><table class=\"dash-stages\"><tbody>");
+	dash_section(r, "Vụ việc đang mở theo giai đoạn", "Open cases by stage");
+	html_lit(b, "<table class=\"dash-stages\"><tbody>");
 	for (size_t s = 0; s + 1 < DISPUTE_NSTAGES; s++) {   /* every stage but closed */
 		long n = 0;
 		for (int i = 0; i < PQntuples(cres); i++)
