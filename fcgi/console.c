@@ -1,4 +1,5 @@
 /* console.c: the officer console's kit (as cgit's ui-shared.c): the frame and navigation, headings, notices, labelled fields, posted values and the pages a request ends with. */
+#include <stdlib.h>
 #include <string.h>
 #include <libpq-fe.h>
 
@@ -12,6 +13,7 @@
 #include "http.h"
 #include "i18n.h"
 #include "log.h"
+#include "org.h"
 #include "privacy.h"
 #include "req.h"
 #include "text.h"
@@ -127,6 +129,23 @@ console_notice(struct req *r, const struct console_notice *notices, size_t n)
 	}
 }
 
+/* The same for ?ARG=KEY, leaving the paragraph open so the page can add
+ * to it (a count, a link) before writing "</p>". The notice written, or
+ * NULL (nothing written). */
+const struct console_notice *
+console_notice_open(struct req *r, const char *arg, const struct console_notice *notices, size_t n)
+{
+	const char *key = kv_get(&r->args, arg);
+	for (size_t i = 0; key && r->status == 200 && i < n; i++) {
+		if (strcmp(key, notices[i].key) != 0)
+			continue;
+		html_lit(r->out, "<p class=\"note\" role=\"status\" id=\"notice\">");
+		html_text(r->out, L(r, notices[i].vi, notices[i].en));
+		return &notices[i];
+	}
+	return NULL;
+}
+
 /* ---- page parts ---- */
 
 /* <hLEVEL id="ID">text</hLEVEL>; `level` 1 to 4 (clamped), `id` may be NULL. */
@@ -195,6 +214,17 @@ console_link(struct req *r, const char *href, const char *text)
 	html_lit(r->out, "\">");
 	html_text(r->out, text);
 	html_lit(r->out, "</a>");
+}
+
+/* One row of a <dl class="meta">: <dt>label</dt><dd>value</dd>. */
+void
+console_meta(struct req *r, const char *vi, const char *en, const char *value)
+{
+	html_lit(r->out, "<dt>");
+	html_text(r->out, L(r, vi, en));
+	html_lit(r->out, "</dt><dd>");
+	html_text(r->out, value);
+	html_lit(r->out, "</dd>");
 }
 
 /* A column heading: <th scope="col">. */
@@ -397,6 +427,120 @@ console_submit(struct req *r, const char *cls, const char *vi, const char *en)
 	html_lit(r->out, "</form>");
 }
 
+/* ---- the officer's unit tree ---- */
+
+enum { T_ID, T_DEPTH, T_CODE, T_NAME, T_KIND, T_STATUS, T_HOTLINE, T_MERGED, T_ENDED, T_WORKPLACES, T_QR, T_PATH };
+
+/* The officer's subtree in display order (depth first, siblings by name),
+ * with what the unit pages show: *out from the arena. The number of units,
+ * or -1 when the database failed (nothing answered yet). */
+int
+console_units(struct req *r, struct console_unit **out)
+{
+	const char *p[2] = { r->officer->unit_path, r->lang == LANG_EN ? "en" : "vi" };
+	PGresult *t = db_query(r->app->db,
+	    "WITH RECURSIVE t AS ("
+	    " SELECT u.id, 0 AS depth, ARRAY[vn_fold(u.name), u.id::text] AS k FROM org_unit u WHERE u.path = $1"
+	    " UNION ALL"
+	    " SELECT c.id, t.depth + 1, t.k || ARRAY[vn_fold(c.name), c.id::text]"
+	    " FROM org_unit c JOIN t ON c.parent_id = t.id WHERE c.path LIKE $1 || '%') "
+	    "SELECT u.id, t.depth, u.code, u.name, CASE WHEN $2 = 'en' THEN k.name_en ELSE k.name_vi END, u.status, "   /* T_ID .. T_STATUS */
+	    "coalesce(u.hotline, ''), coalesce(m.name, ''), "   /* T_HOTLINE, T_MERGED */
+	    "coalesce(to_char(u.ended_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY'), ''), "   /* T_ENDED */
+	    "(SELECT count(*) FROM workplace w WHERE w.unit_id = u.id), "   /* T_WORKPLACES */
+	    "(SELECT count(*) FROM entry_point e JOIN workplace w ON w.id = e.workplace_id "
+	    " WHERE w.unit_id = u.id AND e.revoked_at IS NULL), u.path "   /* T_QR, T_PATH */
+	    "FROM t JOIN org_unit u ON u.id = t.id JOIN unit_kind k ON k.code = u.kind "
+	    "LEFT JOIN org_unit m ON m.id = u.merged_into "
+	    "WHERE u.path LIKE $1 || '%' ORDER BY t.k", 2, p);
+	if (!db_ok(t)) {
+		PQclear(t);
+		return -1;
+	}
+	int n = PQntuples(t);
+	struct console_unit *u = arena_alloc(r->arena, sizeof(*u) * (size_t)(n > 0 ? n : 1));
+	if (u == NULL) {
+		PQclear(t);
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		u[i].id = arena_strdup(r->arena, PQgetvalue(t, i, T_ID));
+		u[i].depth = atoi(PQgetvalue(t, i, T_DEPTH));
+		u[i].code = arena_strdup(r->arena, PQgetvalue(t, i, T_CODE));
+		u[i].name = arena_strdup(r->arena, PQgetvalue(t, i, T_NAME));
+		u[i].kind = arena_strdup(r->arena, PQgetvalue(t, i, T_KIND));
+		u[i].status = arena_strdup(r->arena, PQgetvalue(t, i, T_STATUS));
+		u[i].hotline = arena_strdup(r->arena, PQgetvalue(t, i, T_HOTLINE));
+		u[i].merged_into = arena_strdup(r->arena, PQgetvalue(t, i, T_MERGED));
+		u[i].ended = arena_strdup(r->arena, PQgetvalue(t, i, T_ENDED));
+		u[i].workplaces = atol(PQgetvalue(t, i, T_WORKPLACES));
+		u[i].qr = atol(PQgetvalue(t, i, T_QR));
+		u[i].path = arena_strdup(r->arena, PQgetvalue(t, i, T_PATH));
+	}
+	PQclear(t);
+	*out = u;
+	return n;
+}
+
+/* A labelled <select> "f-FORM-NAME" of the active units of `u`, indented
+ * by depth, leaving out the subtree at `exclude_path` (a unit cannot go
+ * under itself; NULL: none). `any` makes the empty choice valid. */
+void
+console_unit_select(struct req *r, const struct console_unit *u, int n, const char *form, const char *name,
+    const char *label, const char *hint, const char *selected, const char *exclude_path, bool any,
+    const struct console_errs *e)
+{
+	struct buf *b = r->out;
+	const char *id = arena_printf(r->arena, "f-%s-%s", form, name), *error = console_err_of(e, name);
+	console_field_begin(r, id, label, hint, error);
+	html_lit(b, "<select");
+	control_attrs(r, id, name, error);
+	if (!any)
+		html_lit(b, " required");
+	html_lit(b, "><option value=\"\">—</option>");
+	for (int i = 0; i < n; i++) {
+		if (strcmp(u[i].status, "active") != 0)
+			continue;
+		if (exclude_path && strncmp(u[i].path, exclude_path, strlen(exclude_path)) == 0)
+			continue;
+		if (selected && strcmp(selected, u[i].id) == 0)
+			html_lit(b, "<option selected value=\"");
+		else
+			html_lit(b, "<option value=\"");
+		html_attr(b, u[i].id);
+		html_lit(b, "\">");
+		for (int d = u[i].depth; d > 0; d--)
+			html_lit(b, "\xc2\xa0\xc2\xa0\xc2\xa0");
+		html_text(b, u[i].name);
+		html_lit(b, " (");
+		html_text(b, u[i].code);
+		html_lit(b, ")</option>");
+	}
+	html_lit(b, "</select></div>");
+}
+
+/* Checks that `id` names an active unit in the officer's scope, for a
+ * form that puts something under it: NULL and *path, *code set (arena),
+ * else the message to show beside the field. */
+const char *
+console_unit_pick(struct req *r, const char *id, const char **path, const char **code)
+{
+	enum { P_PATH, P_STATUS, P_CODE };
+	if (!fmt_is_id(id))
+		return L(r, "Hãy chọn một đơn vị.", "Choose a unit.");
+	const char *p[2] = { id, r->officer->unit_path };
+	PGresult *res = db_query(r->app->db, "SELECT path, status, code FROM org_unit WHERE id = $1::bigint AND path LIKE $2 || '%'", 2, p);
+	if (!db_ok(res) || PQntuples(res) != 1) {
+		PQclear(res);
+		return L(r, "Không có đơn vị này trong phạm vi của bạn.", "No such unit within your scope.");
+	}
+	bool active = strcmp(PQgetvalue(res, 0, P_STATUS), "active") == 0;
+	*path = arena_strdup(r->arena, PQgetvalue(res, 0, P_PATH));
+	*code = arena_strdup(r->arena, PQgetvalue(res, 0, P_CODE));
+	PQclear(res);
+	return active ? NULL : L(r, "Đơn vị này đã sáp nhập hoặc ngừng hoạt động.", "That unit has merged or ended.");
+}
+
 /* ---- posted and query values ---- */
 
 /* A posted field, trimmed, from the arena; "" when absent. The dispatcher
@@ -421,6 +565,23 @@ const char *
 console_too_long(struct req *r, size_t max_chars)
 {
 	return arena_printf(r->arena, r->lang == LANG_EN ? "At most %zu characters." : "Tối đa %zu ký tự.", max_chars);
+}
+
+/* The posted text field `name` as one line (org_text: NFC, no line
+ * breaks, at most `max` characters), from the arena; its problem goes
+ * into `e` beside the field, as does a missing `required` value. */
+const char *
+console_posted_line(struct req *r, const char *name, size_t max, bool required, struct console_errs *e)
+{
+	const char *out;
+	enum org_problem p = org_text(r->arena, kv_get_or_empty(&r->form, name), max, &out);
+	if (p == ORG_NAME_LONG)
+		console_err_add(e, name, arena_printf(r->arena, "%s (%zu)", L(r, "Quá dài: tối đa số ký tự", "Too long: at most characters"), max));
+	else if (p != ORG_OK)
+		console_err_add(e, name, org_problem_text(p, r->lang));
+	else if (required && *out == '\0')
+		console_err_add(e, name, L(r, "Không được để trống.", "Required."));
+	return out;
 }
 
 /* A query argument of at most `max` bytes, else "" (never NULL). */

@@ -15,6 +15,7 @@ struct console_notice {
 	const char *key, *vi, *en;
 };
 void console_notice(struct req *, const struct console_notice *, size_t n);
+const struct console_notice *console_notice_open(struct req *, const char *arg, const struct console_notice *, size_t n);
 
 /* ---- page parts ---- */
 void console_heading(struct req *, int level, const char *id, const char *vi, const char *en);
@@ -23,6 +24,7 @@ void console_alert(struct req *, const char *msg);
 void console_note(struct req *, const char *msg);
 void console_back(struct req *, const char *href, const char *vi, const char *en);
 void console_link(struct req *, const char *href, const char *text);
+void console_meta(struct req *, const char *vi, const char *en, const char *value);
 void console_th(struct req *, const char *vi, const char *en);
 void console_td(struct req *, const char *text);
 void console_href(struct req *, const char *path, const struct kv *args, size_t n);
@@ -47,10 +49,23 @@ void console_option(struct req *, const char *value, const char *label, bool sel
 void console_button(struct req *, const char *cls, const char *vi, const char *en);
 void console_submit(struct req *, const char *cls, const char *vi, const char *en);
 
+/* ---- the officer's unit tree, and choosing a unit from it ---- */
+struct console_unit {
+	const char *id, *code, *name, *kind, *status, *hotline, *merged_into, *ended, *path;
+	int depth;
+	long workplaces, qr;   /* workplaces of the unit; QR codes in use there */
+};
+int console_units(struct req *, struct console_unit **);
+void console_unit_select(struct req *, const struct console_unit *, int n, const char *form, const char *name,
+    const char *label, const char *hint, const char *selected, const char *exclude_path, bool any,
+    const struct console_errs *);
+const char *console_unit_pick(struct req *, const char *id, const char **path, const char **code);
+
 /* ---- posted and query values ---- */
 char *console_posted(struct req *, const char *name);
 const char *console_posted_max(struct req *, const char *name, size_t max_chars);
 const char *console_too_long(struct req *, size_t max_chars);
+const char *console_posted_line(struct req *, const char *name, size_t max, bool required, struct console_errs *);
 const char *console_arg(const struct req *, const char *name, size_t max);
 
 /* ---- endings: the page the request ends with ---- */

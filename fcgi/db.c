@@ -397,6 +397,17 @@ db_sqlstate(const PGresult *res)
 	return s ? s : "";
 }
 
+/* The first column of the first row of a query that selects one value
+ * ("" for SQL NULL), or NULL when the query failed or found no row. The
+ * string belongs to `res`. */
+const char *
+db_scalar(const PGresult *res)
+{
+	if (!db_ok(res) || PQntuples(res) < 1 || PQnfields(res) < 1)
+		return NULL;
+	return PQgetvalue(res, 0, 0);
+}
+
 /* true when `res` is a failure with this SQLSTATE (e.g. "23505", a
  * unique key taken), so a page can explain a refused write. */
 bool

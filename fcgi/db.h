@@ -50,6 +50,7 @@ int db_commit(struct db *);
 void db_rollback(struct db *);
 bool db_ok(const PGresult *);
 const char *db_sqlstate(const PGresult *);
+const char *db_scalar(const PGresult *);
 bool db_failed_with(const PGresult *, const char *sqlstate);
 bool db_savepoint(struct db *);
 void db_savepoint_end(struct db *, bool keep);

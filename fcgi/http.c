@@ -116,11 +116,11 @@ http_error(struct req *r, int status, enum msg detail)
 	if (status == 405)
 		http_header(r, "Allow: GET, POST");
 	html_page_begin(r, tr(r->lang, title));
-	html_raw_trusted(r->out, "<h1>");
+	html_lit(r->out, "<h1>");
 	html_text(r->out, tr(r->lang, title));
-	html_raw_trusted(r->out, "</h1><p>");
+	html_lit(r->out, "</h1><p>");
 	html_text(r->out, tr(r->lang, detail != MSG__MAX ? detail : body));
-	html_raw_trusted(r->out, "</p>");
+	html_lit(r->out, "</p>");
 	html_page_end(r);
 }
 
@@ -138,6 +138,17 @@ http_req_error(struct req *r, int req_err)
 	case REQ_ERR_CONTROL: http_error(r, 400, MSG_ERR_BAD_UTF8); break;
 	default: http_error(r, 400, MSG_ERR_BAD_ENCODING); break;
 	}
+}
+
+/* A 200 whose body is `len` bytes of `content_type` (an image, a file
+ * this program made), replacing anything written before. */
+void
+http_reply(struct req *r, const char *content_type, const void *data, size_t len)
+{
+	buf_reset(r->out);
+	buf_append(r->out, (const char *)data, len);
+	r->status = 200;
+	r->resp_type = content_type;
 }
 
 /* 303 See Other to a local path (after a POST, or to the login page). The

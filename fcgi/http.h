@@ -10,6 +10,7 @@ void http_send(struct req *, FCGX_Stream *);
 void http_error(struct req *, int status, enum msg detail);
 void http_req_error(struct req *, int req_err);
 void http_redirect(struct req *, const char *path);
+void http_reply(struct req *, const char *content_type, const void *data, size_t len);
 void http_download(struct req *, const char *content_type, const char *filename);
 void http_stream_begin(struct req *, const char *content_type, const char *filename);
 int http_stream_write(void *ctx, const void *data, size_t n);

@@ -53,12 +53,19 @@ struct org_import {
 	size_t nerrors, errors_cap;
 };
 
+/* A QR entry point as the console acts on it; strings in the arena. */
+struct org_entry {
+	const char *token, *workplace_id;
+	bool revoked;
+};
+
 bool org_code_valid(const char *);
 bool org_tax_code_valid(const char *);
 bool org_hotline_valid(const char *);
 enum org_problem org_text(struct arena *, const char *in, size_t max, const char **out);
 const char *org_problem_text(enum org_problem, enum lang);
 int org_import_check(struct arena *, struct db *, const char *csv, size_t len, const char *scope, struct org_import *);
+enum found org_entry_load(struct db *, struct arena *, const char *id, const char *scope, struct org_entry *);
 long org_import_store(struct db *, const struct org_import *, char *sqlstate, size_t sqlstate_len);
 
 #endif

@@ -21,10 +21,24 @@ void page_admin_enter(struct req *);
 void page_admin_enter_save(struct req *);
 /* page_admin_export.c */
 void page_admin_export(struct req *);
-/* page_admin_org.c */
-void page_admin_workplaces(struct req *);
-void page_admin_qr(struct req *);
+/* page_admin_units.c */
 void page_admin_units(struct req *);
+void page_admin_unit_create(struct req *);
+void page_admin_unit(struct req *);
+void page_admin_unit_post(struct req *);
+/* page_admin_workplaces.c (with the CSV import, and revoking or replacing a workplace's QR code) */
+void page_admin_workplaces(struct req *);
+void page_admin_workplace_create(struct req *);
+void page_admin_workplace(struct req *);
+void page_admin_workplace_post(struct req *);
+void page_admin_workplace_import(struct req *);
+void page_admin_workplace_import_post(struct req *);
+void page_admin_qr_post(struct req *);
+/* page_admin_qr.c */
+void page_admin_unit_posters(struct req *);
+void page_admin_qr_poster(struct req *);
+void page_admin_qr_png(struct req *);
+void page_admin_qr_svg(struct req *);
 /* page_admin_officers.c */
 void page_admin_officers(struct req *);
 void page_admin_audit(struct req *);

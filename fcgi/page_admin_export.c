@@ -29,34 +29,34 @@ export_form_page(struct req *r, int status, const char *problem)
 	buf_reset(b);
 	r->status = status;
 	html_admin_begin(r, L(r, "Xuất dữ liệu", "Export"));
-	html_raw_trusted(b, "<h1>");
+	html_lit(b, "<h1>");
 	html_text(b, L(r, "Xuất phản ánh", "Export reports"));
-	html_raw_trusted(b, "</h1>");
+	html_lit(b, "</h1>");
 	if (problem) {
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\">");
+		html_lit(b, "<p class=\"alert\" role=\"alert\">");
 		html_text(b, problem);
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
-	html_raw_trusted(b, "<p>");
+	html_lit(b, "<p>");
 	html_text(b, L(r, "Chỉ gồm phản ánh trong phạm vi đơn vị của bạn. Thông tin liên lạc không bao giờ được xuất. "
 	    "Mỗi lần xuất được ghi vào nhật ký.", "Only reports in your unit's scope. Contact details are never exported. "
 	    "Every export is recorded in the audit log."));
-	html_raw_trusted(b, "</p><form method=\"get\" action=\"/admin/export/download\" class=\"filters\"><label>");
+	html_lit(b, "</p><form method=\"get\" action=\"/admin/export/download\" class=\"filters\"><label>");
 	html_text(b, L(r, "Định dạng", "Format"));
-	html_raw_trusted(b, " <select name=\"format\"><option value=\"xlsx\">Excel (XLSX)</option>"
+	html_lit(b, " <select name=\"format\"><option value=\"xlsx\">Excel (XLSX)</option>"
 	    "<option value=\"csv\">CSV (UTF-8)</option><option value=\"jsonl\">JSON Lines</option></select></label><label>");
 	html_text(b, L(r, "Biểu mẫu", "Form"));
-	html_raw_trusted(b, " <select name=\"form\"><option value=\"\">");
+	html_lit(b, " <select name=\"form\"><option value=\"\">");
 	html_text(b, L(r, "Tất cả", "All"));
-	html_raw_trusted(b, "</option>");
+	html_lit(b, "</option>");
 	form_options(r, NULL);
-	html_raw_trusted(b, "</select></label><label>");
+	html_lit(b, "</select></label><label>");
 	html_text(b, L(r, "Từ ngày", "From"));
-	html_raw_trusted(b, " <input type=\"date\" name=\"from\"></label><label>");
+	html_lit(b, " <input type=\"date\" name=\"from\"></label><label>");
 	html_text(b, L(r, "Đến ngày", "To"));
-	html_raw_trusted(b, " <input type=\"date\" name=\"to\"></label><button type=\"submit\" class=\"btn primary\">");
+	html_lit(b, " <input type=\"date\" name=\"to\"></label><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Tải về", "Download"));
-	html_raw_trusted(b, "</button></form>");
+	html_lit(b, "</button></form>");
 	html_admin_end(r);
 }
 

@@ -22,31 +22,31 @@ login_page(struct req *r, int status, enum msg problem, const char *username, co
 	buf_reset(b);
 	r->status = status;
 	html_page_begin(r, tr(r->lang, MSG_LOGIN_TITLE));
-	html_raw_trusted(b, "<h1>");
+	html_lit(b, "<h1>");
 	html_text(b, tr(r->lang, MSG_LOGIN_TITLE));
-	html_raw_trusted(b, "</h1>");
+	html_lit(b, "</h1>");
 	if (problem != MSG__MAX) {
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"login-error\">");
+		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"login-error\">");
 		html_text(b, tr(r->lang, problem));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
-	html_raw_trusted(b, "<form method=\"post\" action=\"/admin/login\" accept-charset=\"utf-8\">"
+	html_lit(b, "<form method=\"post\" action=\"/admin/login\" accept-charset=\"utf-8\">"
 	    "<input type=\"hidden\" name=\"_token\" value=\"");
 	html_attr(b, csrf);
-	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
+	html_lit(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
 	html_attr(b, auth_safe_next(next));
-	html_raw_trusted(b, "\"><div class=\"field\"><label for=\"f-username\">");
+	html_lit(b, "\"><div class=\"field\"><label for=\"f-username\">");
 	html_text(b, tr(r->lang, MSG_LOGIN_USERNAME));
-	html_raw_trusted(b, "</label><input type=\"text\" id=\"f-username\" name=\"username\" autocomplete=\"username\" "
+	html_lit(b, "</label><input type=\"text\" id=\"f-username\" name=\"username\" autocomplete=\"username\" "
 	    "autocapitalize=\"none\" maxlength=\"40\" required autofocus value=\"");
 	html_attr(b, username ? username : "");
-	html_raw_trusted(b, "\"></div><div class=\"field\"><label for=\"f-password\">");
+	html_lit(b, "\"></div><div class=\"field\"><label for=\"f-password\">");
 	html_text(b, tr(r->lang, MSG_LOGIN_PASSWORD));
-	html_raw_trusted(b, "</label><input type=\"password\" id=\"f-password\" name=\"password\" "
+	html_lit(b, "</label><input type=\"password\" id=\"f-password\" name=\"password\" "
 	    "autocomplete=\"current-password\" maxlength=\"200\" required></div>"
 	    "<button type=\"submit\" class=\"btn primary\">");
 	html_text(b, tr(r->lang, MSG_LOGIN_BUTTON));
-	html_raw_trusted(b, "</button></form>");
+	html_lit(b, "</button></form>");
 	html_page_end(r);
 }
 

@@ -70,9 +70,9 @@ notice_from_query(struct req *r)
 	for (size_t i = 0; done && i < sizeof(notices) / sizeof(notices[0]); i++) {
 		if (strcmp(done, notices[i].key) != 0)
 			continue;
-		html_raw_trusted(r->out, "<p class=\"note\" role=\"status\" id=\"notice\">");
+		html_lit(r->out, "<p class=\"note\" role=\"status\" id=\"notice\">");
 		html_text(r->out, L(r, notices[i].vi, notices[i].en));
-		html_raw_trusted(r->out, "</p>");
+		html_lit(r->out, "</p>");
 	}
 }
 
@@ -85,15 +85,15 @@ refuse(struct req *r, int status, const char *vi, const char *en, const char *ba
 	r->status = status;
 	r->resp_type = NULL;
 	html_admin_begin(r, L(r, "Không thực hiện được", "Not done"));
-	html_raw_trusted(b, "<h1>");
+	html_lit(b, "<h1>");
 	html_text(b, L(r, "Không thực hiện được", "Not done"));
-	html_raw_trusted(b, "</h1><p class=\"alert\" role=\"alert\" id=\"refused\">");
+	html_lit(b, "</h1><p class=\"alert\" role=\"alert\" id=\"refused\">");
 	html_text(b, L(r, vi, en));
-	html_raw_trusted(b, "</p><p><a href=\"");
+	html_lit(b, "</p><p><a href=\"");
 	html_attr(b, back);
-	html_raw_trusted(b, "\">");
+	html_lit(b, "\">");
 	html_text(b, L(r, "← Quay lại", "← Back"));
-	html_raw_trusted(b, "</a></p>");
+	html_lit(b, "</a></p>");
 	html_admin_end(r);
 }
 
@@ -132,12 +132,12 @@ posted(struct req *r, const char *name)
 static void
 password_rule(struct req *r)
 {
-	html_raw_trusted(r->out, "<p class=\"hint\" id=\"password-rule\">");
+	html_lit(r->out, "<p class=\"hint\" id=\"password-rule\">");
 	html_text(r->out, L(r, "Ít nhất 10 ký tự; không dùng mật khẩu phổ biến (như 12345678910, matkhau123), không chứa tên đăng nhập, "
 	    "không lặp một ký tự. Nên dùng một câu dài dễ nhớ.",
 	    "At least 10 characters; not a common password (like 12345678910, matkhau123), not containing the username, "
 	    "not one character repeated. A long, memorable phrase is best."));
-	html_raw_trusted(r->out, "</p>");
+	html_lit(r->out, "</p>");
 }
 
 /* ---- units of the scope ---- */
@@ -186,41 +186,47 @@ static void
 unit_select(struct req *r, const struct unit_row *u, int n, const char *selected, const char *keep, const char *error)
 {
 	struct buf *b = r->out;
-	html_raw_trusted(b, "<select id=\"f-unit\" name=\"unit\" required");
+	html_lit(b, "<select id=\"f-unit\" name=\"unit\" required");
 	html_field_invalid(r, "f-unit", error);
-	html_raw_trusted(b, "><option value=\"\">—</option>");
+	html_lit(b, "><option value=\"\">—</option>");
 	int top = n > 0 ? u[0].depth : 0;
 	for (int i = 0; i < n; i++) {
 		if (!u[i].active && (keep == NULL || strcmp(keep, u[i].id) != 0))
 			continue;
-		html_raw_trusted(b, selected && strcmp(selected, u[i].id) == 0 ? "<option selected value=\"" : "<option value=\"");
+		if (selected && strcmp(selected, u[i].id) == 0)
+			html_lit(b, "<option selected value=\"");
+		else
+			html_lit(b, "<option value=\"");
 		html_attr(b, u[i].id);
-		html_raw_trusted(b, "\">");
+		html_lit(b, "\">");
 		for (int d = top; d < u[i].depth && d < top + 8; d++)
-			html_raw_trusted(b, "&nbsp;&nbsp;");
+			html_lit(b, "&nbsp;&nbsp;");
 		html_text(b, u[i].name);
-		html_raw_trusted(b, " (");
+		html_lit(b, " (");
 		html_text(b, u[i].code);
-		html_raw_trusted(b, ")</option>");
+		html_lit(b, ")</option>");
 	}
-	html_raw_trusted(b, "</select>");
+	html_lit(b, "</select>");
 }
 
 static void
 role_select(struct req *r, const char *selected, const char *error)
 {
 	struct buf *b = r->out;
-	html_raw_trusted(b, "<select id=\"f-role\" name=\"role\" required");
+	html_lit(b, "<select id=\"f-role\" name=\"role\" required");
 	html_field_invalid(r, "f-role", error);
-	html_raw_trusted(b, ">");
+	html_lit(b, ">");
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
-		html_raw_trusted(b, selected && strcmp(selected, roles[i].value) == 0 ? "<option selected value=\"" : "<option value=\"");
+		if (selected && strcmp(selected, roles[i].value) == 0)
+			html_lit(b, "<option selected value=\"");
+		else
+			html_lit(b, "<option value=\"");
 		html_attr(b, roles[i].value);
-		html_raw_trusted(b, "\">");
+		html_lit(b, "\">");
 		html_text(b, L(r, roles[i].vi, roles[i].en));
-		html_raw_trusted(b, "</option>");
+		html_lit(b, "</option>");
 	}
-	html_raw_trusted(b, "</select>");
+	html_lit(b, "</select>");
 }
 
 /* ---- the list ---- */
@@ -236,39 +242,39 @@ static void
 create_form(struct req *r, const struct new_officer *f, const struct unit_row *u, int nu)
 {
 	struct buf *b = r->out;
-	html_raw_trusted(b, "<h2 id=\"new\">");
+	html_lit(b, "<h2 id=\"new\">");
 	html_text(b, L(r, "Thêm cán bộ", "Add an officer"));
-	html_raw_trusted(b, "</h2>");
+	html_lit(b, "</h2>");
 	html_form_begin(r, "/admin/officers", "officer-new");
-	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"create\">");
+	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"create\">");
 	html_field_begin(r, "f-username", L(r, "Tên đăng nhập (3–40 ký tự: a-z, 0-9, dấu chấm, gạch dưới, gạch ngang)",
 	    "Username (3–40 characters: a-z, 0-9, dot, underscore, hyphen)"), NULL, f->e_username);
-	html_raw_trusted(b, "<input type=\"text\" id=\"f-username\" name=\"username\" maxlength=\"40\" autocomplete=\"off\" "
+	html_lit(b, "<input type=\"text\" id=\"f-username\" name=\"username\" maxlength=\"40\" autocomplete=\"off\" "
 	    "autocapitalize=\"none\" spellcheck=\"false\" required value=\"");
 	html_attr(b, f->username ? f->username : "");
-	html_raw_trusted(b, "\"");
+	html_lit(b, "\"");
 	html_field_invalid(r, "f-username", f->e_username);
-	html_raw_trusted(b, "></div>");
+	html_lit(b, "></div>");
 	html_field_begin(r, "f-name", L(r, "Họ và tên", "Full name"), NULL, f->e_name);
-	html_raw_trusted(b, "<input type=\"text\" id=\"f-name\" name=\"display_name\" maxlength=\"100\" required value=\"");
+	html_lit(b, "<input type=\"text\" id=\"f-name\" name=\"display_name\" maxlength=\"100\" required value=\"");
 	html_attr(b, f->name ? f->name : "");
-	html_raw_trusted(b, "\"");
+	html_lit(b, "\"");
 	html_field_invalid(r, "f-name", f->e_name);
-	html_raw_trusted(b, "></div>");
+	html_lit(b, "></div>");
 	html_field_begin(r, "f-unit", L(r, "Đơn vị (phạm vi xem và xử lý)", "Unit (what they can see and handle)"), NULL, f->e_unit);
 	unit_select(r, u, nu, f->unit, NULL, f->e_unit);
-	html_raw_trusted(b, "</div>");
+	html_lit(b, "</div>");
 	html_field_begin(r, "f-role", L(r, "Vai trò", "Role"), NULL, f->e_role);
 	role_select(r, f->role ? f->role : "officer", f->e_role);
-	html_raw_trusted(b, "</div>");
+	html_lit(b, "</div>");
 	html_field_begin(r, "f-password", L(r, "Mật khẩu ban đầu (trao trực tiếp cho cán bộ)", "Initial password (hand it over in person)"), NULL,
 	    f->e_password);
 	password_rule(r);
-	html_raw_trusted(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
+	html_lit(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
 	html_field_invalid(r, "f-password", f->e_password);
-	html_raw_trusted(b, "></div><button type=\"submit\" class=\"btn primary\">");
+	html_lit(b, "></div><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Tạo tài khoản", "Create the account"));
-	html_raw_trusted(b, "</button></form>");
+	html_lit(b, "</button></form>");
 }
 
 /* The second factor per unit: the requirement covers the unit's subtree. */
@@ -276,53 +282,55 @@ static void
 totp_section(struct req *r, const struct unit_row *u, int n, int total)
 {
 	struct buf *b = r->out;
-	html_raw_trusted(b, "<h2 id=\"units\">");
+	html_lit(b, "<h2 id=\"units\">");
 	html_text(b, L(r, "Bắt buộc xác thực hai bước theo đơn vị", "Two-step verification required, by unit"));
-	html_raw_trusted(b, "</h2><p class=\"hint\">");
+	html_lit(b, "</h2><p class=\"hint\">");
 	html_text(b, L(r, "Khi bật cho một đơn vị, mọi cán bộ của đơn vị đó và các đơn vị cấp dưới phải dùng mã xác thực khi đăng nhập. "
 	    "Bạn có thể bật cho đơn vị mình và cấp dưới; chỉ cấp trên mới bỏ được yêu cầu đối với đơn vị của bạn.",
 	    "When on for a unit, every officer of that unit and the units below it must give a code when signing in. "
 	    "You can turn it on for your unit and those below; only the level above can lift it for your own unit."));
-	html_raw_trusted(b, "</p><table class=\"units-totp\"><thead><tr><th scope=\"col\">");
+	html_lit(b, "</p><table class=\"units-totp\"><thead><tr><th scope=\"col\">");
 	html_text(b, L(r, "Đơn vị", "Unit"));
-	html_raw_trusted(b, "</th><th scope=\"col\">");
+	html_lit(b, "</th><th scope=\"col\">");
 	html_text(b, L(r, "Xác thực hai bước", "Two-step verification"));
-	html_raw_trusted(b, "</th><th scope=\"col\"></th></tr></thead><tbody>");
+	html_lit(b, "</th><th scope=\"col\"></th></tr></thead><tbody>");
 	int top = n > 0 ? u[0].depth : 0;
 	for (int i = 0; i < n; i++) {
 		bool own = strcmp(u[i].id, r->officer->unit_id) == 0;
-		html_raw_trusted(b, "<tr data-unit=\"");
+		html_lit(b, "<tr data-unit=\"");
 		html_attr(b, u[i].id);
-		html_raw_trusted(b, "\"><td>");
+		html_lit(b, "\"><td>");
 		for (int d = top; d < u[i].depth && d < top + 8; d++)
-			html_raw_trusted(b, "&nbsp;&nbsp;&nbsp;");
+			html_lit(b, "&nbsp;&nbsp;&nbsp;");
 		html_text(b, u[i].name);
 		if (!u[i].active) {
-			html_raw_trusted(b, " <span class=\"tag\">");
+			html_lit(b, " <span class=\"tag\">");
 			html_text(b, L(r, "đã ngừng", "ended"));
-			html_raw_trusted(b, "</span>");
+			html_lit(b, "</span>");
 		}
-		html_raw_trusted(b, "</td><td class=\"totp-state\">");
+		html_lit(b, "</td><td class=\"totp-state\">");
 		html_text(b, u[i].required ? L(r, "Bắt buộc", "Required") :
 		    u[i].inherited ? L(r, "Bắt buộc (theo đơn vị cấp trên)", "Required (by a unit above)") : L(r, "Không bắt buộc", "Not required"));
-		html_raw_trusted(b, "</td><td>");
+		html_lit(b, "</td><td>");
 		if (!u[i].required || !own || u[i].root) {
 			html_form_begin(r, "/admin/officers", "inline");
-			html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"require_totp\"><input type=\"hidden\" name=\"unit\" value=\"");
+			html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"require_totp\"><input type=\"hidden\" name=\"unit\" value=\"");
 			html_attr(b, u[i].id);
-			html_raw_trusted(b, u[i].required ? "\"><input type=\"hidden\" name=\"on\" value=\"0\"><button type=\"submit\" class=\"btn\">" :
-			    "\"><input type=\"hidden\" name=\"on\" value=\"1\"><button type=\"submit\" class=\"btn\">");
+			if (u[i].required)
+				html_lit(b, "\"><input type=\"hidden\" name=\"on\" value=\"0\"><button type=\"submit\" class=\"btn\">");
+			else
+				html_lit(b, "\"><input type=\"hidden\" name=\"on\" value=\"1\"><button type=\"submit\" class=\"btn\">");
 			html_text(b, u[i].required ? L(r, "Bỏ yêu cầu", "Lift the requirement") : L(r, "Bắt buộc cho đơn vị này và cấp dưới",
 			    "Require for this unit and below"));
-			html_raw_trusted(b, "</button></form>");
+			html_lit(b, "</button></form>");
 		}
-		html_raw_trusted(b, "</td></tr>");
+		html_lit(b, "</td></tr>");
 	}
-	html_raw_trusted(b, "</tbody></table>");
+	html_lit(b, "</tbody></table>");
 	if (total > n) {
-		html_raw_trusted(b, "<p class=\"hint\">");
+		html_lit(b, "<p class=\"hint\">");
 		html_text(b, arena_printf(r->arena, r->lang == LANG_EN ? "Showing %d of %d units." : "Đang hiện %d trên %d đơn vị.", n, total));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
 }
 
@@ -356,76 +364,82 @@ list_page(struct req *r, int status, const struct new_officer *f)
 	buf_reset(b);
 	r->status = status;
 	html_admin_begin(r, L(r, "Cán bộ", "Officers"));
-	html_raw_trusted(b, "<h1>");
+	html_lit(b, "<h1>");
 	html_text(b, L(r, "Cán bộ", "Officers"));
-	html_raw_trusted(b, "</h1>");
+	html_lit(b, "</h1>");
 	if (status == 200)
 		notice_from_query(r);
 	else {
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\">");
+		html_lit(b, "<p class=\"alert\" role=\"alert\">");
 		html_text(b, L(r, "Chưa tạo được tài khoản: hãy sửa các mục được đánh dấu bên dưới.",
 		    "The account was not created: correct the marked fields below."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
-	html_raw_trusted(b, "<form method=\"get\" action=\"/admin/officers\" class=\"filters\" role=\"search\"><label>");
+	html_lit(b, "<form method=\"get\" action=\"/admin/officers\" class=\"filters\" role=\"search\"><label>");
 	html_text(b, L(r, "Tìm theo tên hoặc tên đăng nhập", "Search by name or username"));
-	html_raw_trusted(b, " <input type=\"search\" name=\"q\" maxlength=\"100\" value=\"");
+	html_lit(b, " <input type=\"search\" name=\"q\" maxlength=\"100\" value=\"");
 	html_attr(b, q);
-	html_raw_trusted(b, "\"></label><button type=\"submit\" class=\"btn\">");
+	html_lit(b, "\"></label><button type=\"submit\" class=\"btn\">");
 	html_text(b, L(r, "Tìm", "Search"));
-	html_raw_trusted(b, "</button> <a class=\"btn primary\" href=\"#new\">");
+	html_lit(b, "</button> <a class=\"btn primary\" href=\"#new\">");
 	html_text(b, L(r, "Thêm cán bộ", "Add an officer"));
-	html_raw_trusted(b, "</a></form>");
+	html_lit(b, "</a></form>");
 
 	int n = PQntuples(rows);
 	if (n == 0) {
-		html_raw_trusted(b, "<p class=\"empty\">");
+		html_lit(b, "<p class=\"empty\">");
 		html_text(b, L(r, "Không có cán bộ nào khớp.", "No officer matches."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	} else {
 		static const struct { const char *vi, *en; } heads[] = {
 			{ "Tên đăng nhập", "Username" }, { "Họ tên", "Name" }, { "Đơn vị", "Unit" }, { "Vai trò", "Role" },
 			{ "Xác thực hai bước", "Two-step" }, { "Trạng thái", "Status" }, { "Khóa đến", "Locked until" },
 			{ "Đăng nhập gần nhất", "Last sign-in" },
 		};
-		html_raw_trusted(b, "<table class=\"officers\" id=\"officers\"><thead><tr>");
+		html_lit(b, "<table class=\"officers\" id=\"officers\"><thead><tr>");
 		for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
-			html_raw_trusted(b, "<th scope=\"col\">");
+			html_lit(b, "<th scope=\"col\">");
 			html_text(b, L(r, heads[i].vi, heads[i].en));
-			html_raw_trusted(b, "</th>");
+			html_lit(b, "</th>");
 		}
-		html_raw_trusted(b, "</tr></thead><tbody>");
+		html_lit(b, "</tr></thead><tbody>");
 		for (int i = 0; i < n && i < OFFICER_ROWS; i++) {
 			bool totp = PQgetvalue(rows, i, 5)[0] == 't', disabled = PQgetvalue(rows, i, 6)[0] == 't';
 			bool required = PQgetvalue(rows, i, 9)[0] == 't';
-			html_raw_trusted(b, "<tr data-username=\"");
+			html_lit(b, "<tr data-username=\"");
 			html_attr(b, PQgetvalue(rows, i, 1));
-			html_raw_trusted(b, "\"><td><a href=\"/admin/officers/");
+			html_lit(b, "\"><td><a href=\"/admin/officers/");
 			html_url_arg(b, PQgetvalue(rows, i, 0));
-			html_raw_trusted(b, "\">");
+			html_lit(b, "\">");
 			html_text(b, PQgetvalue(rows, i, 1));
-			html_raw_trusted(b, "</a></td><td>");
+			html_lit(b, "</a></td><td>");
 			html_text(b, PQgetvalue(rows, i, 2));
-			html_raw_trusted(b, "</td><td>");
+			html_lit(b, "</td><td>");
 			html_text(b, PQgetvalue(rows, i, 3));
-			html_raw_trusted(b, "</td><td>");
+			html_lit(b, "</td><td>");
 			html_text(b, role_name(r, PQgetvalue(rows, i, 4)));
-			html_raw_trusted(b, totp ? "</td><td class=\"totp\" data-on=\"1\">" : "</td><td class=\"totp\" data-on=\"0\">");
+			if (totp)
+				html_lit(b, "</td><td class=\"totp\" data-on=\"1\">");
+			else
+				html_lit(b, "</td><td class=\"totp\" data-on=\"0\">");
 			html_text(b, totp ? L(r, "Bật", "On") : required ? L(r, "Tắt — đơn vị bắt buộc", "Off — required by unit") : L(r, "Tắt", "Off"));
-			html_raw_trusted(b, disabled ? "</td><td class=\"state\" data-disabled=\"1\">" : "</td><td class=\"state\" data-disabled=\"0\">");
+			if (disabled)
+				html_lit(b, "</td><td class=\"state\" data-disabled=\"1\">");
+			else
+				html_lit(b, "</td><td class=\"state\" data-disabled=\"0\">");
 			html_text(b, disabled ? L(r, "Đã khóa", "Disabled") : L(r, "Hoạt động", "Active"));
-			html_raw_trusted(b, "</td><td>");
+			html_lit(b, "</td><td>");
 			html_text(b, PQgetvalue(rows, i, 7));
-			html_raw_trusted(b, "</td><td>");
+			html_lit(b, "</td><td>");
 			html_text(b, *PQgetvalue(rows, i, 8) ? PQgetvalue(rows, i, 8) : L(r, "chưa", "never"));
-			html_raw_trusted(b, "</td></tr>");
+			html_lit(b, "</td></tr>");
 		}
-		html_raw_trusted(b, "</tbody></table>");
+		html_lit(b, "</tbody></table>");
 		if (n > OFFICER_ROWS) {
-			html_raw_trusted(b, "<p class=\"hint\">");
+			html_lit(b, "<p class=\"hint\">");
 			html_text(b, arena_printf(r->arena, r->lang == LANG_EN ? "Only the first %d officers are shown: search by name." :
 			    "Chỉ hiện %d cán bộ đầu tiên: hãy tìm theo tên.", OFFICER_ROWS));
-			html_raw_trusted(b, "</p>");
+			html_lit(b, "</p>");
 		}
 	}
 	PQclear(rows);
@@ -620,13 +634,13 @@ static void
 meta_row(struct req *r, const char *vi, const char *en, const char *id, const char *value)
 {
 	struct buf *b = r->out;
-	html_raw_trusted(b, "<dt>");
+	html_lit(b, "<dt>");
 	html_text(b, L(r, vi, en));
-	html_raw_trusted(b, "</dt><dd id=\"");
+	html_lit(b, "</dt><dd id=\"");
 	html_attr(b, id);
-	html_raw_trusted(b, "\">");
+	html_lit(b, "\">");
 	html_text(b, value);
-	html_raw_trusted(b, "</dd>");
+	html_lit(b, "</dd>");
 }
 
 /* One officer's page with `status`: details, the edit form (with `e`'s
@@ -647,23 +661,23 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 	buf_reset(b);
 	r->status = status;
 	html_admin_begin(r, t->username);
-	html_raw_trusted(b, "<p><a href=\"/admin/officers\">");
+	html_lit(b, "<p><a href=\"/admin/officers\">");
 	html_text(b, L(r, "← Danh sách cán bộ", "← All officers"));
-	html_raw_trusted(b, "</a></p><h1>");
+	html_lit(b, "</a></p><h1>");
 	html_text(b, t->username);
 	if (*t->name) {
-		html_raw_trusted(b, " — ");
+		html_lit(b, " — ");
 		html_text(b, t->name);
 	}
-	html_raw_trusted(b, "</h1>");
+	html_lit(b, "</h1>");
 	if (status == 200)
 		notice_from_query(r);
 	else {
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\">");
+		html_lit(b, "<p class=\"alert\" role=\"alert\">");
 		html_text(b, L(r, "Chưa lưu: hãy sửa các mục được đánh dấu bên dưới.", "Not saved: correct the marked fields below."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
-	html_raw_trusted(b, "<dl class=\"meta\">");
+	html_lit(b, "<dl class=\"meta\">");
 	meta_row(r, "Đơn vị", "Unit", "m-unit", t->unit_name);
 	meta_row(r, "Vai trò", "Role", "m-role", role_name(r, t->role));
 	meta_row(r, "Trạng thái", "Status", "m-status", t->disabled ? L(r, "Đã khóa", "Disabled") : L(r, "Hoạt động", "Active"));
@@ -676,73 +690,75 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 	meta_row(r, "Phiên đang mở", "Open sessions", "m-sessions", arena_printf(r->arena, "%ld", t->sessions));
 	meta_row(r, "Tạo lúc", "Created", "m-created", t->created);
 	meta_row(r, "Đổi mật khẩu lúc", "Password changed", "m-pw", t->pw_changed);
-	html_raw_trusted(b, "</dl><p><a href=\"/admin/audit?officer=");
+	html_lit(b, "</dl><p><a href=\"/admin/audit?officer=");
 	html_url_arg(b, t->id);
-	html_raw_trusted(b, "\">");
+	html_lit(b, "\">");
 	html_text(b, L(r, "Nhật ký của cán bộ này →", "This officer's audit log →"));
-	html_raw_trusted(b, "</a></p>");
+	html_lit(b, "</a></p>");
 
 	if (self) {
-		html_raw_trusted(b, "<p class=\"note\" id=\"self\">");
+		html_lit(b, "<p class=\"note\" id=\"self\">");
 		html_text(b, L(r, "Đây là tài khoản của bạn. Đổi mật khẩu và xác thực hai bước ở trang Tài khoản; "
 		    "vai trò, đơn vị và việc khóa tài khoản của bạn do một quản trị viên khác thay đổi.",
 		    "This is your own account. Change your password and two-step verification on the Account page; "
 		    "another administrator changes your role, unit or status."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
 
-	html_raw_trusted(b, "<h2>");
+	html_lit(b, "<h2>");
 	html_text(b, L(r, "Thông tin và phân quyền", "Details and rights"));
-	html_raw_trusted(b, "</h2>");
+	html_lit(b, "</h2>");
 	html_form_begin(r, base, "officer-edit");
-	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"update\">");
+	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"update\">");
 	html_field_begin(r, "f-name", L(r, "Họ và tên", "Full name"), NULL, e->e_name);
-	html_raw_trusted(b, "<input type=\"text\" id=\"f-name\" name=\"display_name\" maxlength=\"100\" required value=\"");
+	html_lit(b, "<input type=\"text\" id=\"f-name\" name=\"display_name\" maxlength=\"100\" required value=\"");
 	html_attr(b, e->name ? e->name : t->name);
-	html_raw_trusted(b, "\"");
+	html_lit(b, "\"");
 	html_field_invalid(r, "f-name", e->e_name);
-	html_raw_trusted(b, "></div>");
+	html_lit(b, "></div>");
 	if (!self) {
 		html_field_begin(r, "f-unit", L(r, "Đơn vị (phạm vi xem và xử lý)", "Unit (what they can see and handle)"), NULL, e->e_unit);
 		unit_select(r, u, nu, e->unit ? e->unit : t->unit_id, t->unit_id, e->e_unit);
-		html_raw_trusted(b, "</div>");
+		html_lit(b, "</div>");
 		html_field_begin(r, "f-role", L(r, "Vai trò", "Role"), NULL, e->e_role);
 		role_select(r, e->role ? e->role : t->role, e->e_role);
-		html_raw_trusted(b, "</div>");
+		html_lit(b, "</div>");
 	}
-	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
+	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Lưu", "Save"));
-	html_raw_trusted(b, "</button></form>");
+	html_lit(b, "</button></form>");
 
 	if (!self) {
-		html_raw_trusted(b, "<h2>");
+		html_lit(b, "<h2>");
 		html_text(b, L(r, "Đặt lại mật khẩu", "Reset the password"));
-		html_raw_trusted(b, "</h2>");
+		html_lit(b, "</h2>");
 		html_form_begin(r, base, "officer-passwd");
-		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"passwd\">");
+		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"passwd\">");
 		html_field_begin(r, "f-password", L(r, "Mật khẩu mới (trao trực tiếp cho cán bộ; mọi phiên đăng nhập của họ sẽ kết thúc và tài khoản được mở khóa)",
 		    "New password (hand it over in person; all their sessions end and a lockout is cleared)"), NULL, e->e_password);
 		password_rule(r);
-		html_raw_trusted(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
+		html_lit(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
 		html_field_invalid(r, "f-password", e->e_password);
-		html_raw_trusted(b, "></div><button type=\"submit\" class=\"btn\">");
+		html_lit(b, "></div><button type=\"submit\" class=\"btn\">");
 		html_text(b, L(r, "Đặt mật khẩu mới", "Set the new password"));
-		html_raw_trusted(b, "</button></form>");
+		html_lit(b, "</button></form>");
 
-		html_raw_trusted(b, "<h2>");
+		html_lit(b, "<h2>");
 		html_text(b, L(r, "Tài khoản", "Account"));
-		html_raw_trusted(b, "</h2>");
+		html_lit(b, "</h2>");
 		html_form_begin(r, base, "inline");
-		html_raw_trusted(b, t->disabled ? "<input type=\"hidden\" name=\"action\" value=\"enable\"><button type=\"submit\" class=\"btn\" id=\"enable\">" :
-		    "<input type=\"hidden\" name=\"action\" value=\"disable\"><button type=\"submit\" class=\"btn\" id=\"disable\">");
+		if (t->disabled)
+			html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"enable\"><button type=\"submit\" class=\"btn\" id=\"enable\">");
+		else
+			html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"disable\"><button type=\"submit\" class=\"btn\" id=\"disable\">");
 		html_text(b, t->disabled ? L(r, "Mở lại tài khoản", "Enable the account") :
 		    L(r, "Khóa tài khoản (kết thúc mọi phiên)", "Disable the account (ends every session)"));
-		html_raw_trusted(b, "</button></form>");
+		html_lit(b, "</button></form>");
 	}
 	html_form_begin(r, base, "inline");
-	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"sessions\"><button type=\"submit\" class=\"btn\" id=\"end-sessions\">");
+	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"sessions\"><button type=\"submit\" class=\"btn\" id=\"end-sessions\">");
 	html_text(b, L(r, "Kết thúc mọi phiên đăng nhập", "End all sessions"));
-	html_raw_trusted(b, "</button></form>");
+	html_lit(b, "</button></form>");
 	html_admin_end(r);
 }
 
@@ -966,13 +982,13 @@ chain_banner(struct req *r)
 	if (res == NULL || !db_ok(res) || PQntuples(res) != 1) {
 		if (res)
 			fprintf(stderr, "tiengnoi: audit check: %s", PQresultErrorMessage(res));
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"chain\" data-chain=\"unknown\">");
+		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"chain\" data-chain=\"unknown\">");
 		html_text(b, L(r, "Không kiểm tra được chuỗi nhật ký lúc này.", "The log chain could not be checked just now."));
 	} else if (*PQgetvalue(res, 0, 1)) {
 		bool edited = strcmp(PQgetvalue(res, 0, 2), "edited") == 0;
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"chain\" data-chain=\"broken\" data-row=\"");
+		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"chain\" data-chain=\"broken\" data-row=\"");
 		html_attr(b, PQgetvalue(res, 0, 1));
-		html_raw_trusted(b, "\">");
+		html_lit(b, "\">");
 		const char *row = PQgetvalue(res, 0, 1);
 		if (r->lang == LANG_EN)
 			html_text(b, arena_printf(r->arena, edited ? "WARNING: audit row #%s was changed after it was written "
@@ -983,14 +999,14 @@ chain_banner(struct req *r)
 			    "(mã băm không khớp nội dung)." : "CẢNH BÁO: dòng nhật ký #%s không nối tiếp dòng trước nó: "
 			    "có dòng đã bị xóa hoặc ghi lại.", row));
 	} else {
-		html_raw_trusted(b, "<p class=\"note\" role=\"status\" id=\"chain\" data-chain=\"ok\">");
+		html_lit(b, "<p class=\"note\" role=\"status\" id=\"chain\" data-chain=\"ok\">");
 		html_text(b, arena_printf(r->arena, r->lang == LANG_EN ? "The newest %s audit rows (whole system) link up correctly." :
 		    "%s dòng nhật ký mới nhất (toàn hệ thống) nối tiếp nhau đúng.", PQgetvalue(res, 0, 0)));
 	}
 	PQclear(res);
-	html_raw_trusted(b, " ");
+	html_lit(b, " ");
 	html_text(b, L(r, "Kiểm tra toàn bộ chuỗi trên máy chủ:", "To check the whole chain, on the server run:"));
-	html_raw_trusted(b, " <code>tiengnoi-admin audit verify</code></p>");
+	html_lit(b, " <code>tiengnoi-admin audit verify</code></p>");
 }
 
 /* GET /admin/audit?action=PREFIX&officer=ID&before=ID: the rows of the
@@ -1026,105 +1042,108 @@ page_admin_audit(struct req *r)
 		return;
 	}
 	html_admin_begin(r, L(r, "Nhật ký", "Audit log"));
-	html_raw_trusted(b, "<h1>");
+	html_lit(b, "<h1>");
 	html_text(b, L(r, "Nhật ký", "Audit log"));
-	html_raw_trusted(b, "</h1>");
+	html_lit(b, "</h1>");
 	chain_banner(r);
 
-	html_raw_trusted(b, "<form method=\"get\" action=\"/admin/audit\" class=\"filters\" role=\"search\"><label>");
+	html_lit(b, "<form method=\"get\" action=\"/admin/audit\" class=\"filters\" role=\"search\"><label>");
 	html_text(b, L(r, "Hành động bắt đầu bằng", "Action starts with"));
-	html_raw_trusted(b, " <input type=\"text\" name=\"action\" maxlength=\"40\" list=\"actions\" autocapitalize=\"none\" value=\"");
+	html_lit(b, " <input type=\"text\" name=\"action\" maxlength=\"40\" list=\"actions\" autocapitalize=\"none\" value=\"");
 	html_attr(b, action);
-	html_raw_trusted(b, "\"></label><datalist id=\"actions\">");
+	html_lit(b, "\"></label><datalist id=\"actions\">");
 	static const char *const prefixes[] = { "login", "logout", "officer.", "unit.", "report.", "contact.", "account.", "export." };
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		html_raw_trusted(b, "<option value=\"");
+		html_lit(b, "<option value=\"");
 		html_attr(b, prefixes[i]);
-		html_raw_trusted(b, "\">");
+		html_lit(b, "\">");
 	}
-	html_raw_trusted(b, "</datalist><label>");
+	html_lit(b, "</datalist><label>");
 	html_text(b, L(r, "Cán bộ", "Officer"));
-	html_raw_trusted(b, " <select name=\"officer\"><option value=\"\">—</option>");
+	html_lit(b, " <select name=\"officer\"><option value=\"\">—</option>");
 	const char *sp[1] = { r->officer->unit_path };
 	PGresult *os = db_query(r->app->db, "SELECT o.id, o.username FROM officer o JOIN org_unit u ON u.id = o.unit_id "
 	    "WHERE u.path LIKE $1 || '%' ORDER BY o.username LIMIT 500", 1, sp);
 	for (int i = 0; os && db_ok(os) && i < PQntuples(os); i++) {
-		html_raw_trusted(b, strcmp(officer, PQgetvalue(os, i, 0)) == 0 ? "<option selected value=\"" : "<option value=\"");
+		if (strcmp(officer, PQgetvalue(os, i, 0)) == 0)
+			html_lit(b, "<option selected value=\"");
+		else
+			html_lit(b, "<option value=\"");
 		html_attr(b, PQgetvalue(os, i, 0));
-		html_raw_trusted(b, "\">");
+		html_lit(b, "\">");
 		html_text(b, PQgetvalue(os, i, 1));
-		html_raw_trusted(b, "</option>");
+		html_lit(b, "</option>");
 	}
 	PQclear(os);
-	html_raw_trusted(b, "</select></label><button type=\"submit\" class=\"btn primary\">");
+	html_lit(b, "</select></label><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Lọc", "Filter"));
-	html_raw_trusted(b, "</button></form>");
+	html_lit(b, "</button></form>");
 
 	int n = PQntuples(rows);
 	if (n == 0) {
-		html_raw_trusted(b, "<p class=\"empty\">");
+		html_lit(b, "<p class=\"empty\">");
 		html_text(b, L(r, "Không có dòng nhật ký nào khớp.", "No audit row matches."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	} else {
 		static const struct { const char *vi, *en; } heads[] = {
 			{ "#", "#" }, { "Thời gian (giờ Việt Nam)", "Time (Vietnam)" }, { "Cán bộ", "Officer" }, { "Hành động", "Action" },
 			{ "Đối tượng", "Object" }, { "Chi tiết", "Detail" }, { "Đơn vị", "Unit" },
 		};
-		html_raw_trusted(b, "<table class=\"audit\" id=\"audit\"><thead><tr>");
+		html_lit(b, "<table class=\"audit\" id=\"audit\"><thead><tr>");
 		for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
-			html_raw_trusted(b, "<th scope=\"col\">");
+			html_lit(b, "<th scope=\"col\">");
 			html_text(b, L(r, heads[i].vi, heads[i].en));
-			html_raw_trusted(b, "</th>");
+			html_lit(b, "</th>");
 		}
-		html_raw_trusted(b, "</tr></thead><tbody>");
+		html_lit(b, "</tr></thead><tbody>");
 		for (int i = 0; i < n && i < AUDIT_ROWS; i++) {
-			html_raw_trusted(b, "<tr data-id=\"");
+			html_lit(b, "<tr data-id=\"");
 			html_attr(b, PQgetvalue(rows, i, 0));
-			html_raw_trusted(b, "\" data-action=\"");
+			html_lit(b, "\" data-action=\"");
 			html_attr(b, PQgetvalue(rows, i, 4));
-			html_raw_trusted(b, "\"><td>");
+			html_lit(b, "\"><td>");
 			html_text(b, PQgetvalue(rows, i, 0));
-			html_raw_trusted(b, "</td><td>");
+			html_lit(b, "</td><td>");
 			html_text(b, PQgetvalue(rows, i, 1));
-			html_raw_trusted(b, "</td><td>");
+			html_lit(b, "</td><td>");
 			if (*PQgetvalue(rows, i, 2)) {
 				html_text(b, PQgetvalue(rows, i, 2));
 				if (*PQgetvalue(rows, i, 3)) {
-					html_raw_trusted(b, " <small>");
+					html_lit(b, " <small>");
 					html_text(b, PQgetvalue(rows, i, 3));
-					html_raw_trusted(b, "</small>");
+					html_lit(b, "</small>");
 				}
 			} else {
 				html_text(b, L(r, "(dòng lệnh trên máy chủ)", "(server command line)"));
 			}
-			html_raw_trusted(b, "</td><td><code>");
+			html_lit(b, "</td><td><code>");
 			html_text(b, PQgetvalue(rows, i, 4));
-			html_raw_trusted(b, "</code></td><td>");
+			html_lit(b, "</code></td><td>");
 			html_text(b, PQgetvalue(rows, i, 5));
-			html_raw_trusted(b, "</td><td class=\"pre\">");
+			html_lit(b, "</td><td class=\"pre\">");
 			html_text(b, PQgetvalue(rows, i, 6));
-			html_raw_trusted(b, "</td><td>");
+			html_lit(b, "</td><td>");
 			html_text(b, PQgetvalue(rows, i, 7));
-			html_raw_trusted(b, "</td></tr>");
+			html_lit(b, "</td></tr>");
 		}
-		html_raw_trusted(b, "</tbody></table>");
+		html_lit(b, "</tbody></table>");
 		if (n > AUDIT_ROWS) {
-			html_raw_trusted(b, "<p><a class=\"btn\" rel=\"next\" href=\"/admin/audit?");
+			html_lit(b, "<p><a class=\"btn\" rel=\"next\" href=\"/admin/audit?");
 			if (*action) {
-				html_raw_trusted(b, "action=");
+				html_lit(b, "action=");
 				html_url_arg(b, action);
-				html_raw_trusted(b, "&amp;");
+				html_lit(b, "&amp;");
 			}
 			if (*officer) {
-				html_raw_trusted(b, "officer=");
+				html_lit(b, "officer=");
 				html_url_arg(b, officer);
-				html_raw_trusted(b, "&amp;");
+				html_lit(b, "&amp;");
 			}
-			html_raw_trusted(b, "before=");
+			html_lit(b, "before=");
 			html_url_arg(b, PQgetvalue(rows, AUDIT_ROWS - 1, 0));
-			html_raw_trusted(b, "\">");
+			html_lit(b, "\">");
 			html_text(b, L(r, "Cũ hơn →", "Older →"));
-			html_raw_trusted(b, "</a></p>");
+			html_lit(b, "</a></p>");
 		}
 	}
 	PQclear(rows);

@@ -42,31 +42,30 @@ limit_key(struct req *r, const char *what)
 	return arena_printf(r->arena, "%s:%s", what, r->officer->id);
 }
 
-/* One labelled input; `attrs_literal` is the rest of the tag. */
+/* One labelled input up to its attributes; field() adds them (a literal) and closes. */
 static void
-field(struct buf *b, const char *id, const char *name, const char *label, const char *attrs_literal)
+field_open(struct buf *b, const char *id, const char *name, const char *label)
 {
-	html_raw_trusted(b, "<div class=\"field\"><label for=\"");
+	html_lit(b, "<div class=\"field\"><label for=\"");
 	html_attr(b, id);
-	html_raw_trusted(b, "\">");
+	html_lit(b, "\">");
 	html_text(b, label);
-	html_raw_trusted(b, "</label><input id=\"");
+	html_lit(b, "</label><input id=\"");
 	html_attr(b, id);
-	html_raw_trusted(b, "\" name=\"");
+	html_lit(b, "\" name=\"");
 	html_attr(b, name);
-	html_raw_trusted(b, "\" ");
-	html_raw_trusted(b, attrs_literal);
-	html_raw_trusted(b, "></div>");
+	html_lit(b, "\" ");
 }
+#define field(b, id, name, label, attrs) do { field_open((b), (id), (name), (label)); html_lit((b), attrs "></div>"); } while (0)
 
 static void
 alert(struct buf *b, const char *problem)
 {
 	if (problem == NULL)
 		return;
-	html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"account-error\">");
+	html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"account-error\">");
 	html_text(b, problem);
-	html_raw_trusted(b, "</p>");
+	html_lit(b, "</p>");
 }
 
 /* ---- /admin/login/totp ---- */
@@ -82,39 +81,39 @@ totp_login_page(struct req *r, int status, const char *problem, const char *next
 	r->status = status;
 	const char *title = L(r, "Xác thực hai bước", "Two-step verification");
 	html_page_begin(r, title);
-	html_raw_trusted(b, "<h1>");
+	html_lit(b, "<h1>");
 	html_text(b, title);
-	html_raw_trusted(b, "</h1>");
+	html_lit(b, "</h1>");
 	if (problem) {
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"login-error\">");
+		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"login-error\">");
 		html_text(b, problem);
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
-	html_raw_trusted(b, "<p class=\"note\">");
+	html_lit(b, "<p class=\"note\">");
 	html_text(b, L(r, "Mở ứng dụng xác thực trên điện thoại (Google Authenticator, Microsoft Authenticator, FreeOTP…) "
 	    "và nhập mã 6 chữ số đang hiện cho Tiếng nói.",
 	    "Open the authenticator app on your phone (Google Authenticator, Microsoft Authenticator, FreeOTP…) "
 	    "and type the 6-digit code it shows for Tiếng nói."));
-	html_raw_trusted(b, "</p><form method=\"post\" action=\"/admin/login/totp\" accept-charset=\"utf-8\">"
+	html_lit(b, "</p><form method=\"post\" action=\"/admin/login/totp\" accept-charset=\"utf-8\">"
 	    "<input type=\"hidden\" name=\"_token\" value=\"");
 	html_attr(b, csrf);
-	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
+	html_lit(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
 	html_attr(b, auth_safe_next(next));
-	html_raw_trusted(b, "\">");
+	html_lit(b, "\">");
 	field(b, "f-code", "code", L(r, "Mã 6 chữ số", "6-digit code"), CODE_ATTRS " autofocus");
-	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
+	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Xác nhận", "Confirm"));
-	html_raw_trusted(b, "</button><details><summary>");
+	html_lit(b, "</button><details><summary>");
 	html_text(b, L(r, "Không có điện thoại? Dùng mã khôi phục", "No phone? Use a recovery code instead"));
-	html_raw_trusted(b, "</summary>");
+	html_lit(b, "</summary>");
 	field(b, "f-recovery", "recovery", L(r, "Mã khôi phục (mỗi mã chỉ dùng được một lần)",
 	    "Recovery code (each works once)"),
 	    "type=\"text\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"20\"");
-	html_raw_trusted(b, "<button type=\"submit\" class=\"btn\">");
+	html_lit(b, "<button type=\"submit\" class=\"btn\">");
 	html_text(b, L(r, "Dùng mã khôi phục", "Use the recovery code"));
-	html_raw_trusted(b, "</button></details></form><p><a href=\"/admin/login\">");
+	html_lit(b, "</button></details></form><p><a href=\"/admin/login\">");
 	html_text(b, L(r, "Đăng nhập bằng tài khoản khác", "Sign in with another account"));
-	html_raw_trusted(b, "</a></p>");
+	html_lit(b, "</a></p>");
 	html_page_end(r);
 }
 
@@ -153,13 +152,13 @@ totp_login_ended(struct req *r, const char *why)
 	r->status = 403;
 	const char *title = L(r, "Xác thực hai bước", "Two-step verification");
 	html_page_begin(r, title);
-	html_raw_trusted(b, "<h1>");
+	html_lit(b, "<h1>");
 	html_text(b, title);
-	html_raw_trusted(b, "</h1><p class=\"alert\" role=\"alert\" id=\"login-error\">");
+	html_lit(b, "</h1><p class=\"alert\" role=\"alert\" id=\"login-error\">");
 	html_text(b, why);
-	html_raw_trusted(b, "</p><p><a class=\"btn\" href=\"/admin/login\">");
+	html_lit(b, "</p><p><a class=\"btn\" href=\"/admin/login\">");
 	html_text(b, tr(r->lang, MSG_LOGIN_TITLE));
-	html_raw_trusted(b, "</a></p>");
+	html_lit(b, "</a></p>");
 	html_page_end(r);
 }
 
@@ -367,9 +366,9 @@ account_head(struct req *r, int status, const char *title)
 	buf_reset(r->out);
 	r->status = status;
 	html_admin_begin(r, title);
-	html_raw_trusted(r->out, "<h1>");
+	html_lit(r->out, "<h1>");
 	html_text(r->out, title);
-	html_raw_trusted(r->out, "</h1>");
+	html_lit(r->out, "</h1>");
 }
 
 /* The account page: `problem` (an error) or `done` (what just worked) on top. */
@@ -380,22 +379,22 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 	account_head(r, status, L(r, "Tài khoản của bạn", "Your account"));
 	alert(b, problem);
 	if (done) {
-		html_raw_trusted(b, "<p class=\"note\" role=\"status\" id=\"account-done\">");
+		html_lit(b, "<p class=\"note\" role=\"status\" id=\"account-done\">");
 		html_text(b, done);
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
 	if (a->required && !a->totp_enabled) {
-		html_raw_trusted(b, "<p class=\"alert\" id=\"totp-required\">");
+		html_lit(b, "<p class=\"alert\" id=\"totp-required\">");
 		html_text(b, L(r, "Đơn vị của bạn yêu cầu xác thực hai bước. Hãy bật nó dưới đây để tiếp tục làm việc.",
 		    "Your union unit requires two-step verification. Turn it on below to go on working."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
 
-	html_raw_trusted(b, "<section id=\"password\"><h2>");
+	html_lit(b, "<section id=\"password\"><h2>");
 	html_text(b, L(r, "Đổi mật khẩu", "Change your password"));
-	html_raw_trusted(b, "</h2>");
+	html_lit(b, "</h2>");
 	html_form_begin(r, "/admin/account", NULL);
-	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"password\">");
+	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"password\">");
 	field(b, "f-current", "current", L(r, "Mật khẩu hiện tại", "Current password"),
 	    "type=\"password\" autocomplete=\"current-password\" maxlength=\"200\" required");
 	field(b, "f-new", "new", L(r, "Mật khẩu mới (ít nhất 10 ký tự; một câu dài dễ nhớ là tốt nhất)",
@@ -403,16 +402,16 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 	    "type=\"password\" autocomplete=\"new-password\" minlength=\"10\" maxlength=\"200\" required");
 	field(b, "f-new2", "new2", L(r, "Nhập lại mật khẩu mới", "New password again"),
 	    "type=\"password\" autocomplete=\"new-password\" minlength=\"10\" maxlength=\"200\" required");
-	html_raw_trusted(b, "<p class=\"hint\">");
+	html_lit(b, "<p class=\"hint\">");
 	html_text(b, L(r, "Đổi xong, mọi phiên đăng nhập khác của bạn sẽ kết thúc.",
 	    "When it is changed, all your other sessions are signed out."));
-	html_raw_trusted(b, "</p><button type=\"submit\" class=\"btn primary\">");
+	html_lit(b, "</p><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Đổi mật khẩu", "Change password"));
-	html_raw_trusted(b, "</button></form></section>");
+	html_lit(b, "</button></form></section>");
 
-	html_raw_trusted(b, "<section id=\"totp\"><h2>");
+	html_lit(b, "<section id=\"totp\"><h2>");
 	html_text(b, L(r, "Xác thực hai bước", "Two-step verification"));
-	html_raw_trusted(b, "</h2><p id=\"totp-state\">");
+	html_lit(b, "</h2><p id=\"totp-state\">");
 	if (a->totp_enabled) {
 		html_text(b, L(r, "Đang bật: mỗi lần đăng nhập cần thêm mã từ ứng dụng xác thực.",
 		    "On: each sign-in also needs a code from your authenticator app."));
@@ -424,57 +423,57 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 		    "Off. When on, signing in also needs a 6-digit code from an app on your phone (Google Authenticator, "
 		    "Microsoft Authenticator, FreeOTP…): someone who learns your password still cannot get in."));
 	}
-	html_raw_trusted(b, "</p>");
+	html_lit(b, "</p>");
 	if (a->totp_enabled) {
 		html_form_begin(r, "/admin/account", NULL);
-		html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"recovery_new\"><h3>");
+		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"recovery_new\"><h3>");
 		html_text(b, L(r, "Tạo bộ mã khôi phục mới", "New recovery codes"));
-		html_raw_trusted(b, "</h3><p class=\"hint\">");
+		html_lit(b, "</h3><p class=\"hint\">");
 		html_text(b, L(r, "Các mã cũ sẽ hết hiệu lực.", "The old codes stop working."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 		field(b, "f-regen-code", "code", L(r, "Mã 6 chữ số hiện tại", "Current 6-digit code"), CODE_ATTRS " required");
-		html_raw_trusted(b, "<button type=\"submit\" class=\"btn\">");
+		html_lit(b, "<button type=\"submit\" class=\"btn\">");
 		html_text(b, L(r, "Tạo mã khôi phục mới", "Make new recovery codes"));
-		html_raw_trusted(b, "</button></form>");
+		html_lit(b, "</button></form>");
 		if (a->required) {
-			html_raw_trusted(b, "<p class=\"hint\" id=\"totp-off-refused\">");
+			html_lit(b, "<p class=\"hint\" id=\"totp-off-refused\">");
 			html_text(b, L(r, "Đơn vị của bạn yêu cầu xác thực hai bước, nên không thể tắt.",
 			    "Your union unit requires two-step verification, so it cannot be turned off."));
-			html_raw_trusted(b, "</p>");
+			html_lit(b, "</p>");
 		} else {
 			html_form_begin(r, "/admin/account", NULL);
-			html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"totp_off\"><h3>");
+			html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"totp_off\"><h3>");
 			html_text(b, L(r, "Tắt xác thực hai bước", "Turn two-step verification off"));
-			html_raw_trusted(b, "</h3>");
+			html_lit(b, "</h3>");
 			field(b, "f-off-code", "code", L(r, "Mã 6 chữ số hiện tại", "Current 6-digit code"), CODE_ATTRS " required");
-			html_raw_trusted(b, "<button type=\"submit\" class=\"btn\">");
+			html_lit(b, "<button type=\"submit\" class=\"btn\">");
 			html_text(b, L(r, "Tắt", "Turn off"));
-			html_raw_trusted(b, "</button></form>");
+			html_lit(b, "</button></form>");
 		}
 	}
 	html_form_begin(r, "/admin/account", NULL);
-	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"totp_setup\"><h3>");
+	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"totp_setup\"><h3>");
 	html_text(b, a->totp_enabled ? L(r, "Chuyển sang điện thoại mới", "Move to a new phone") :
 	    L(r, "Bật xác thực hai bước", "Turn two-step verification on"));
-	html_raw_trusted(b, "</h3>");
+	html_lit(b, "</h3>");
 	field(b, a->totp_enabled ? "f-setup-password2" : "f-setup-password", "current",
 	    L(r, "Mật khẩu hiện tại", "Current password"),
 	    "type=\"password\" autocomplete=\"current-password\" maxlength=\"200\" required");
-	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
+	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Tiếp tục", "Continue"));
-	html_raw_trusted(b, "</button></form></section>");
+	html_lit(b, "</button></form></section>");
 
-	html_raw_trusted(b, "<section id=\"sessions\"><h2>");
+	html_lit(b, "<section id=\"sessions\"><h2>");
 	html_text(b, L(r, "Phiên đăng nhập", "Sessions"));
-	html_raw_trusted(b, "</h2><p class=\"hint\">");
+	html_lit(b, "</h2><p class=\"hint\">");
 	html_text(b, L(r, "Quên đăng xuất trên máy khác, hoặc nghi có người dùng tài khoản của bạn? Đăng xuất ở mọi nơi, "
 	    "rồi đổi mật khẩu.", "Left a session open elsewhere, or think someone used your account? Sign out everywhere, "
 	    "then change your password."));
-	html_raw_trusted(b, "</p>");
+	html_lit(b, "</p>");
 	html_form_begin(r, "/admin/logout", NULL);
-	html_raw_trusted(b, "<input type=\"hidden\" name=\"all\" value=\"1\"><button type=\"submit\" class=\"btn\">");
+	html_lit(b, "<input type=\"hidden\" name=\"all\" value=\"1\"><button type=\"submit\" class=\"btn\">");
 	html_text(b, tr(r->lang, MSG_LOGOUT_ALL));
-	html_raw_trusted(b, "</button></form></section>");
+	html_lit(b, "</button></form></section>");
 	html_admin_end(r);
 }
 
@@ -490,11 +489,11 @@ setup_page(struct req *r, int status, const unsigned char secret[TOTP_SECRET_LEN
 	base32_encode(secret, TOTP_SECRET_LEN, b32, sizeof(b32));
 	account_head(r, status, L(r, "Cài ứng dụng xác thực", "Set up your authenticator app"));
 	alert(b, problem);
-	html_raw_trusted(b, "<ol class=\"steps\"><li>");
+	html_lit(b, "<ol class=\"steps\"><li>");
 	html_text(b, L(r, "Cài một ứng dụng xác thực trên điện thoại: Google Authenticator, Microsoft Authenticator "
 	    "hoặc FreeOTP (miễn phí).", "Install an authenticator app on your phone: Google Authenticator, "
 	    "Microsoft Authenticator or FreeOTP (free)."));
-	html_raw_trusted(b, "</li><li>");
+	html_lit(b, "</li><li>");
 	html_text(b, L(r, "Trong ứng dụng, chọn thêm tài khoản rồi quét mã QR này:",
 	    "In the app, add an account and scan this QR code:"));
 	char *svg = totp_uri(r->officer->username, b32, uri) == 0 ? qr_svg(uri, "220px") : NULL;
@@ -503,30 +502,30 @@ setup_page(struct req *r, int status, const unsigned char secret[TOTP_SECRET_LEN
 		char *b64 = arena_alloc(r->arena, cap);
 		sodium_bin2base64(b64, cap, (const unsigned char *)svg, n, sodium_base64_VARIANT_ORIGINAL);
 		free(svg);
-		html_raw_trusted(b, "<br><img id=\"totp-qr\" width=\"220\" height=\"220\" src=\"data:image/svg+xml;base64,");
+		html_lit(b, "<br><img id=\"totp-qr\" width=\"220\" height=\"220\" src=\"data:image/svg+xml;base64,");
 		html_attr(b, b64);
-		html_raw_trusted(b, "\" alt=\"");
+		html_lit(b, "\" alt=\"");
 		html_attr(b, L(r, "Mã QR để thêm tài khoản vào ứng dụng xác thực", "QR code that adds the account to the app"));
-		html_raw_trusted(b, "\">");
+		html_lit(b, "\">");
 	}
-	html_raw_trusted(b, "<br>");
+	html_lit(b, "<br>");
 	html_text(b, L(r, "Không quét được? Chọn nhập khóa và gõ khóa này (loại: theo thời gian):",
 	    "Cannot scan? Choose to enter a key and type this one (type: time based):"));
-	html_raw_trusted(b, " <code id=\"totp-secret\">");
+	html_lit(b, " <code id=\"totp-secret\">");
 	for (size_t i = 0; b32[i]; i += 4)
 		html_text(b, arena_printf(r->arena, "%s%.4s", i ? " " : "", b32 + i));
-	html_raw_trusted(b, "</code></li><li>");
+	html_lit(b, "</code></li><li>");
 	html_text(b, L(r, "Nhập mã 6 chữ số ứng dụng hiện ra để xác nhận. Xác thực hai bước chỉ bật sau bước này.",
 	    "Type the 6-digit code the app shows to confirm. Two-step verification is only turned on after this."));
-	html_raw_trusted(b, "</li></ol>");
+	html_lit(b, "</li></ol>");
 	html_form_begin(r, "/admin/account", NULL);
-	html_raw_trusted(b, "<input type=\"hidden\" name=\"action\" value=\"totp_confirm\">");
+	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"totp_confirm\">");
 	field(b, "f-confirm-code", "code", L(r, "Mã 6 chữ số", "6-digit code"), CODE_ATTRS " required autofocus");
-	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
+	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Xác nhận và bật", "Confirm and turn on"));
-	html_raw_trusted(b, "</button> <a href=\"/admin/account\">");
+	html_lit(b, "</button> <a href=\"/admin/account\">");
 	html_text(b, L(r, "Để sau", "Not now"));
-	html_raw_trusted(b, "</a></form>");
+	html_lit(b, "</a></form>");
 	html_admin_end(r);
 }
 
@@ -561,20 +560,20 @@ recovery_issue(struct req *r)
 	}
 	struct buf *b = r->out;
 	account_head(r, 200, L(r, "Mã khôi phục", "Recovery codes"));
-	html_raw_trusted(b, "<p class=\"alert\">");
+	html_lit(b, "<p class=\"alert\">");
 	html_text(b, L(r, "Chép hoặc in các mã này và cất ở nơi an toàn, tách khỏi điện thoại. Khi mất điện thoại, mỗi mã "
 	    "thay cho mã 6 chữ số được một lần. Trang này chỉ hiện các mã một lần duy nhất.",
 	    "Write these codes down or print them and keep them somewhere safe, apart from your phone. If you lose the "
 	    "phone, each one stands in for the 6-digit code once. This page shows them this one time only."));
-	html_raw_trusted(b, "</p><ol id=\"recovery-codes\" class=\"codes\">");
+	html_lit(b, "</p><ol id=\"recovery-codes\" class=\"codes\">");
 	for (int i = 0; i < TOTP_RECOVERY_COUNT; i++) {
-		html_raw_trusted(b, "<li><code>");
+		html_lit(b, "<li><code>");
 		html_text(b, arena_printf(r->arena, "%.5s-%s", codes[i], codes[i] + 5));
-		html_raw_trusted(b, "</code></li>");
+		html_lit(b, "</code></li>");
 	}
-	html_raw_trusted(b, "</ol><p><a class=\"btn primary\" href=\"/admin/account\">");
+	html_lit(b, "</ol><p><a class=\"btn primary\" href=\"/admin/account\">");
 	html_text(b, L(r, "Tôi đã cất các mã", "I have kept the codes"));
-	html_raw_trusted(b, "</a></p>");
+	html_lit(b, "</a></p>");
 	html_admin_end(r);
 	sodium_memzero(codes, sizeof(codes));
 	return true;

@@ -67,11 +67,11 @@ poster_qr(struct buf *b, struct arena *a, const char *url)
 	}
 	sodium_bin2base64(b64, cap, (const unsigned char *)svg, n, sodium_base64_VARIANT_ORIGINAL);
 	free(svg);
-	html_raw_trusted(b, "<img class=\"qr\" width=\"378\" height=\"378\" src=\"data:image/svg+xml;base64,");
+	html_lit(b, "<img class=\"qr\" width=\"378\" height=\"378\" src=\"data:image/svg+xml;base64,");
 	html_attr(b, b64);
-	html_raw_trusted(b, "\" alt=\"");
+	html_lit(b, "\" alt=\"");
 	html_attr(b, arena_printf(a, "Mã QR: %s", url));
-	html_raw_trusted(b, "\">");
+	html_lit(b, "\">");
 	return 0;
 }
 
@@ -82,50 +82,50 @@ poster_one(struct buf *b, struct arena *a, const struct poster_opts *o, PGresult
 {
 	const char *id = PQgetvalue(res, i, 0), *token = PQgetvalue(res, i, 1), *label = PQgetvalue(res, i, 2);
 	const char *hotline = PQgetvalue(res, i, 6);
-	html_raw_trusted(b, "<article class=\"poster\" id=\"poster-");
+	html_lit(b, "<article class=\"poster\" id=\"poster-");
 	html_attr(b, id);
-	html_raw_trusted(b, "\"><header><p class=\"org\">");
+	html_lit(b, "\"><header><p class=\"org\">");
 	html_text(b, PQgetvalue(res, i, 5));
-	html_raw_trusted(b, "</p><h1>Tiếng nói người lao động</h1>"
+	html_lit(b, "</p><h1>Tiếng nói người lao động</h1>"
 	    "<p class=\"lead\">Có điều gì chưa ổn ở nơi làm việc? Hãy báo cho Công đoàn.</p></header>"
 	    "<h2 class=\"workplace\">");
 	html_text(b, PQgetvalue(res, i, 4));
-	html_raw_trusted(b, "</h2>");
+	html_lit(b, "</h2>");
 	if (*label) {
-		html_raw_trusted(b, "<p class=\"where\">");
+		html_lit(b, "<p class=\"where\">");
 		html_text(b, label);
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
 	if (poster_qr(b, a, poster_url(a, o->base_url, token)) != 0)
 		return -1;
-	html_raw_trusted(b, "<p class=\"scan\">Quét mã bằng camera điện thoại, hoặc gõ địa chỉ:</p><p class=\"url\">");
+	html_lit(b, "<p class=\"scan\">Quét mã bằng camera điện thoại, hoặc gõ địa chỉ:</p><p class=\"url\">");
 	html_text(b, poster_short_url(a, o->base_url, token));
-	html_raw_trusted(b, "</p><section class=\"topics\"><h3>Bạn có thể phản ánh về</h3><ul>");
+	html_lit(b, "</p><section class=\"topics\"><h3>Bạn có thể phản ánh về</h3><ul>");
 	char *forms = arena_strdup(a, PQgetvalue(res, i, 3)), *save = NULL;
 	for (char *f = strtok_r(forms, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
 		const struct form *fm = o->forms ? form_find(o->forms, f) : NULL;
 		if (fm == NULL)
 			continue;   /* a form no longer served is not advertised */
-		html_raw_trusted(b, "<li>");
+		html_lit(b, "<li>");
 		html_text(b, form_label(fm->title, LANG_VI));
-		html_raw_trusted(b, "</li>");
+		html_lit(b, "</li>");
 	}
-	html_raw_trusted(b, "</ul></section><ul class=\"promises\">"
+	html_lit(b, "</ul></section><ul class=\"promises\">"
 	    "<li><strong>Không cần ghi tên.</strong> Bạn có thể phản ánh ẩn danh; giữ mã biên nhận để xem Công đoàn trả lời.</li>"
 	    "<li><strong>Trù dập người phản ánh là vi phạm pháp luật.</strong> "
 	    "Luật Công đoàn và Bộ luật Lao động bảo vệ người lao động lên tiếng.</li></ul>");
 	if (*hotline) {
-		html_raw_trusted(b, "<p class=\"hotline\">Đường dây nóng Công đoàn: <strong>");
+		html_lit(b, "<p class=\"hotline\">Đường dây nóng Công đoàn: <strong>");
 		html_text(b, hotline);
-		html_raw_trusted(b, "</strong><span>");
+		html_lit(b, "</strong><span>");
 		html_text(b, PQgetvalue(res, i, 7));
-		html_raw_trusted(b, "</span></p>");
+		html_lit(b, "</span></p>");
 	}
-	html_raw_trusted(b, "<footer>Mã điểm dán #");
+	html_lit(b, "<footer>Mã điểm dán #");
 	html_text(b, id);
-	html_raw_trusted(b, " · ");
+	html_lit(b, " · ");
 	html_text(b, PQgetvalue(res, i, 8));
-	html_raw_trusted(b, " · Mã bị xé, che hoặc dán đè? Hãy báo Công đoàn.</footer></article>\n");
+	html_lit(b, " · Mã bị xé, che hoặc dán đè? Hãy báo Công đoàn.</footer></article>\n");
 	return 0;
 }
 
@@ -158,28 +158,28 @@ poster_document(struct buf *b, struct arena *a, struct db *db, const struct post
 		PQclear(res);
 		return 0;
 	}
-	html_raw_trusted(b, "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+	html_lit(b, "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
 	html_text(b, n == 1 ? arena_printf(a, "Áp phích mã QR · %s", PQgetvalue(res, 0, 4)) :
 	    arena_printf(a, "Áp phích mã QR · %ld mã", n));
-	html_raw_trusted(b, " · " APP_NAME "</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"");
+	html_lit(b, " · " APP_NAME "</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"");
 	html_attr(b, o->stylesheet);
-	html_raw_trusted(b, "\"></head>\n<body class=\"posters\"><nav class=\"noprint\">");
+	html_lit(b, "\"></head>\n<body class=\"posters\"><nav class=\"noprint\">");
 	if (o->back_href) {
-		html_raw_trusted(b, "<a href=\"");
+		html_lit(b, "<a href=\"");
 		html_attr(b, o->back_href);
-		html_raw_trusted(b, "\">← Quay lại</a> ");
+		html_lit(b, "\">← Quay lại</a> ");
 	}
 	html_text(b, arena_printf(a, "%ld áp phích. In khổ A4 dọc (Ctrl+P), tắt \"đầu trang và chân trang\"; "
 	    "mỗi áp phích một trang.", n));
-	html_raw_trusted(b, "</nav>\n");
+	html_lit(b, "</nav>\n");
 	for (int i = 0; i < n; i++) {
 		if (poster_one(b, a, o, res, i) != 0) {
 			PQclear(res);
 			return -1;
 		}
 	}
-	html_raw_trusted(b, "</body></html>\n");
+	html_lit(b, "</body></html>\n");
 	PQclear(res);
 	return n;
 }

@@ -293,7 +293,7 @@ def test_console_org_workplaces_qr(t, stack):
     t.eq(stack.get(f"/q/{_token(stack, new)}").status, 200, "the new code works")
     t.eq(_audited(stack, "qr.replace", f"entry_point:{other}"), 1, "qr.replace audited")
     t.eq(c.post(f"/admin/qr/{new}", [("action", "burn")]).status, 400, "an unknown QR action")
-    t.eq(c.get(f"/admin/qr/{new}").status, 404, "GET on the action URL")
+    t.eq(c.get(f"/admin/qr/{new}").status, 405, "GET on the action URL: the route row is POST only")
     t.eq(c.get(f"/admin/qr/{new}/jpeg").status, 404, "an unknown download")
     t.eq(c.post(f"/admin/qr/{new}/poster", [("x", "y")]).status, 405, "POST to the poster")
     # roles: an officer (not admin) may look but not change
