@@ -1,4 +1,4 @@
-/* filters.c: parts of the console's GET filter forms that several pages share: a labelled date, the workplaces in the officer's scope. */
+/* filters.c: form parts several pages share (filters, entry and status forms): hidden fields, a labelled date, the workplaces in the officer's scope. */
 #include <string.h>
 #include <libpq-fe.h>
 
@@ -8,6 +8,17 @@
 #include "filters.h"
 #include "html.h"
 #include "i18n.h"
+
+/* <input type="hidden" name="NAME" value="VALUE">, both escaped. */
+void
+filters_hidden(struct buf *b, const char *name, const char *value)
+{
+	html_lit(b, "<input type=\"hidden\" name=\"");
+	html_attr(b, name);
+	html_lit(b, "\" value=\"");
+	html_attr(b, value ? value : "");
+	html_lit(b, "\">");
+}
 
 /* <label>LABEL <input type="date" name="NAME" value="VALUE"></label>;
  * `name` is a literal of the page, `value` what the officer typed. */

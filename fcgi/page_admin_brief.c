@@ -540,16 +540,12 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 	}
 	html_lit(b, "<details class=\"no-print pick\"><summary>");
 	html_text(b, L(r, "Chọn trích dẫn (tối đa 10)", "Choose quotes (at most 10)"));
-	html_lit(b, "</summary><form method=\"get\" action=\"/admin/brief\">"
-	    "<input type=\"hidden\" name=\"workplace\" value=\"");
-	html_attr(b, a->workplace);
-	html_lit(b, "\"><input type=\"hidden\" name=\"from\" value=\"");
-	html_attr(b, a->from);
-	html_lit(b, "\"><input type=\"hidden\" name=\"to\" value=\"");
-	html_attr(b, a->to);
-	html_lit(b, "\"><input type=\"hidden\" name=\"k\" value=\"");
-	html_attr(b, arena_printf(r->arena, "%d", k));
-	html_lit(b, "\"><ul class=\"candidates\">");
+	html_lit(b, "</summary><form method=\"get\" action=\"/admin/brief\">");
+	filters_hidden(b, "workplace", a->workplace);
+	filters_hidden(b, "from", a->from);
+	filters_hidden(b, "to", a->to);
+	filters_hidden(b, "k", arena_printf(r->arena, "%d", k));
+	html_lit(b, "<ul class=\"candidates\">");
 	for (int i = 0; i < PQntuples(res) && i < CANDIDATES_MAX; i++) {
 		bool on = false;
 		for (size_t j = 0; j < a->nquotes && !on; j++)

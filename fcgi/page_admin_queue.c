@@ -164,8 +164,8 @@ queue_counts(struct req *r, const struct filters *f)
 		    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 		    "AND ($7 = '' OR s.urgent) AND ($8 = '' OR s.search_text LIKE '%' || vn_fold($8) || '%') "
 		    "LIMIT 1001) x", 8, cp);
-		enum { C_COUNT };
-		long n = c && db_ok(c) ? atol(PQgetvalue(c, 0, C_COUNT)) : 0;
+		const char *count = db_scalar(c);
+		long n = count ? atol(count) : 0;
 		PQclear(c);
 		const struct submission_label *st = &submission_statuses[i];
 		bool on = strcmp(f->status, st->value) == 0;
@@ -216,11 +216,8 @@ queue_filter_form(struct req *r, const struct filters *f)
 	html_lit(b, "> ");
 	html_text(b, L(r, "Chỉ việc khẩn", "Urgent only"));
 	html_lit(b, "</label>");
-	if (*f->status) {
-		html_lit(b, "<input type=\"hidden\" name=\"status\" value=\"");
-		html_attr(b, f->status);
-		html_lit(b, "\">");
-	}
+	if (*f->status)
+		filters_hidden(b, "status", f->status);
 	console_submit(r, "btn primary", "Lọc", "Filter");
 }
 

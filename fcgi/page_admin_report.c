@@ -469,11 +469,10 @@ page_admin_report_act(struct req *r)
 	PGresult *chk = db_query(r->app->db, "SELECT s.status FROM submission s "
 	    "JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "WHERE s.id = $1 AND u.path LIKE $2 || '%'", 2, p);
-	enum { CHK_STATUS };
-	bool found = chk && db_ok(chk) && PQntuples(chk) == 1;
-	char *old_status = found ? arena_strdup(r->arena, PQgetvalue(chk, 0, CHK_STATUS)) : NULL;
+	const char *status = db_scalar(chk);
+	char *old_status = status ? arena_strdup(r->arena, status) : NULL;
 	PQclear(chk);
-	if (!found) {
+	if (old_status == NULL) {
 		http_error(r, 404, MSG__MAX);
 		return;
 	}
@@ -545,10 +544,9 @@ page_admin_photo(struct req *r)
 	}
 	const char *mime = arena_strndup(r->arena, PQgetvalue(res, 0, PH_MIME), (size_t)PQgetlength(res, 0, PH_MIME));
 	const char *ext = strcmp(mime, "image/png") == 0 ? "png" : strcmp(mime, "image/webp") == 0 ? "webp" : "jpg";
-	r->resp_type = mime;
+	http_reply(r, mime, PQgetvalue(res, 0, PH_DATA), (size_t)PQgetlength(res, 0, PH_DATA));
 	r->download = true;   /* a stored file: the sandboxed headers (http.c), shown inline all the same */
 	http_header(r, arena_printf(r->arena, "Content-Disposition: inline; filename=\"photo-%s.%s\"", id, ext));
-	buf_append(r->out, PQgetvalue(res, 0, PH_DATA), (size_t)PQgetlength(res, 0, PH_DATA));
 	PQclear(res);
 }
 
@@ -619,15 +617,10 @@ enter_page(struct req *r, int status, const struct entry *e, const char *problem
 	html_text(b, form_label(e->form->title, r->lang));
 	html_lit(b, "</h2>");
 	html_form_begin(r, "/admin/enter", "enter");
-	html_lit(b, "<input type=\"hidden\" name=\"workplace\" value=\"");
-	html_attr(b, e->workplace);
-	html_lit(b, "\"><input type=\"hidden\" name=\"form\" value=\"");
-	html_attr(b, e->form->id);
-	html_lit(b, "\"><input type=\"hidden\" name=\"channel\" value=\"");
-	html_attr(b, e->channel);
-	html_lit(b, "\"><input type=\"hidden\" name=\"_idem\" value=\"");
-	html_attr(b, old);
-	html_lit(b, "\">");
+	filters_hidden(b, "workplace", e->workplace);
+	filters_hidden(b, "form", e->form->id);
+	filters_hidden(b, "channel", e->channel);
+	filters_hidden(b, "_idem", old);
 	form_render_fields(r, e->form, e->values, e->errors);
 	form_render_contact(r, e->form, e->values, e->contact_error);
 	console_submit(r, "btn primary", "Lưu phản ánh", "Save the report");
@@ -738,7 +731,6 @@ page_admin_enter_save(struct req *r)
 	    "SELECT $1, $2::int, w.id, w.unit_id, $4, $5::jsonb, $6, $7, $8::bytea, $9::boolean, $10::bytea, "
 	    "CASE WHEN $10 IS NULL THEN NULL ELSE now() END, $11::bigint FROM workplace w WHERE w.id = $3::bigint "
 	    "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id", 11, p);
-	enum { NEW_ID };
 	free(json);
 	if (res == NULL || !db_ok(res)) {
 		if (res)
@@ -747,7 +739,8 @@ page_admin_enter_save(struct req *r)
 		http_error(r, res ? 500 : 503, MSG__MAX);
 		return;
 	}
-	const char *new_id = PQntuples(res) == 1 ? arena_strdup(r->arena, PQgetvalue(res, 0, NEW_ID)) : NULL;
+	const char *new_id = db_scalar(res);   /* none when the same entry was stored already */
+	new_id = new_id ? arena_strdup(r->arena, new_id) : NULL;
 	PQclear(res);
 	if (new_id)
 		audit_officer(r, "report.enter", arena_printf(r->arena, "submission:%s", new_id), e.channel);

@@ -96,12 +96,9 @@ stats_table_html(struct req *r, const struct stats *st, enum stats_table t)
 		html_attr(b, row->id);
 		html_lit(b, "\"><th scope=\"row\">");
 		if (i < st->nrows && strcmp(row->id, "self") != 0) {   /* a child's own table is one click away */
-			html_lit(b, "<a href=\"/admin/stats?unit=");
-			html_url_arg(b, row->id);
-			html_lit(b, "&amp;from=");
-			html_url_arg(b, st->from);
-			html_lit(b, "&amp;to=");
-			html_url_arg(b, st->to);
+			const struct kv args[] = { { "unit", row->id, 0 }, { "from", st->from, 0 }, { "to", st->to, 0 } };
+			html_lit(b, "<a href=\"");
+			console_href(r, "/admin/stats", args, 3);
 			html_lit(b, "\">");
 			html_text(b, row->name);
 			html_lit(b, "</a>");

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "csrf.h"
 #include "db.h"
+#include "filters.h"
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
@@ -35,16 +36,6 @@ struct receipt_report {
 	const char *workplace;
 };
 
-static void
-hidden(struct buf *b, const char *name, const char *value)
-{
-	html_lit(b, "<input type=\"hidden\" name=\"");
-	html_attr(b, name);
-	html_lit(b, "\" value=\"");
-	html_attr(b, value);
-	html_lit(b, "\">");
-}
-
 /* The lookup form, with `problem` (MSG__MAX for none) above it. */
 static void
 lookup_page(struct req *r, int status, enum msg problem, const char *typed)
@@ -64,8 +55,8 @@ lookup_page(struct req *r, int status, enum msg problem, const char *typed)
 		html_lit(b, "</p>");
 	}
 	html_lit(b, "<form method=\"post\" action=\"/status\" accept-charset=\"utf-8\">");
-	hidden(b, "_token", csrf);
-	hidden(b, "action", "lookup");
+	filters_hidden(b, "_token", csrf);
+	filters_hidden(b, "action", "lookup");
 	html_lit(b, "<div class=\"field\"><label for=\"f-receipt\">");
 	html_text(b, tr(r->lang, MSG_STATUS_CODE));
 	html_lit(b, "</label><p class=\"hint\" id=\"h-receipt\">");
@@ -143,10 +134,10 @@ thread_page(struct req *r, const char *digits, const struct receipt_report *s, P
 		html_lit(b, "</ol>");
 	}
 	html_lit(b, "<form method=\"post\" action=\"/status\" accept-charset=\"utf-8\">");
-	hidden(b, "_token", csrf);
-	hidden(b, "_idem", idem);
-	hidden(b, "action", "reply");
-	hidden(b, "receipt", digits);
+	filters_hidden(b, "_token", csrf);
+	filters_hidden(b, "_idem", idem);
+	filters_hidden(b, "action", "reply");
+	filters_hidden(b, "receipt", digits);
 	if (draft_bad)
 		html_lit(b, "<div class=\"field error\"><label for=\"f-reply\">");
 	else

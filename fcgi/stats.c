@@ -305,7 +305,6 @@ stats_collect(struct arena *a, struct db *db, const struct form_set *forms, cons
 
 	const char *cp[2] = { scope, unit_id };
 	enum { CH_ID, CH_CODE, CH_NAME };
-	enum { OWN_ANY };
 	PGresult *res = db_query(db, "SELECT u.id::text, u.code, u.name FROM org_unit u WHERE u.path LIKE $1 || '%' "
 	    "AND u.parent_id IS NOT DISTINCT FROM nullif($2, '')::bigint ORDER BY u.name, u.id LIMIT 200", 2, cp);
 	if (!query_ok(res))
@@ -322,7 +321,8 @@ stats_collect(struct arena *a, struct db *db, const struct form_set *forms, cons
 	    "WHERE u.path LIKE $1 || '%' AND u.id = nullif($2, '')::bigint)", 2, cp);
 	if (!query_ok(res))
 		return -1;
-	if (PQgetvalue(res, 0, OWN_ANY)[0] == 't')
+	const char *own = db_scalar(res);
+	if (own && own[0] == 't')
 		st->rows[st->nrows++] = (struct stats_row){ "self", st->unit_code, arena_printf(a, "%s %s",
 		    stats_pick(lang, "Trực tiếp", "Directly under"), st->unit_name), NULL };
 	PQclear(res);

@@ -1,4 +1,4 @@
-/* test_filters.c: unit tests for filters.c's labelled date field: the label by language, required or not, the typed value escaped. */
+/* test_filters.c: unit tests for filters.c's hidden fields and labelled date field: labels by language, required or not, values escaped. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -38,10 +38,26 @@ test_date(void **state)
 	    "<label>Từ ngày <input type=\"date\" name=\"from\" required value=\"2026-13-99&#39; onfocus=&#39;x\"></label>");
 }
 
+static void
+test_hidden(void **state)
+{
+	(void)state;
+	struct buf b = { 0 };
+	filters_hidden(&b, "workplace", "12");
+	filters_hidden(&b, "q", "\"><b onclick='x'>&");
+	filters_hidden(&b, "k", NULL);
+	assert_false(b.failed);
+	assert_string_equal(b.data, "<input type=\"hidden\" name=\"workplace\" value=\"12\">"
+	    "<input type=\"hidden\" name=\"q\" value=\"&quot;&gt;&lt;b onclick=&#39;x&#39;&gt;&amp;\">"
+	    "<input type=\"hidden\" name=\"k\" value=\"\">");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hidden),
 		cmocka_unit_test(test_date),
 	};
 
