@@ -311,6 +311,62 @@ month_list(struct req *r, const char *months)
 	return out;
 }
 
+/* The Borda ranking of the survey's priorities: topics ranked by k or
+ * more people in Borda order, the others after them in the survey's
+ * order (so their order says nothing about a few people), then how the
+ * points are counted. */
+static void
+survey_ranking(struct req *r, const struct form_field *fd, const struct brief_borda *score, size_t nopt, int k)
+{
+	struct buf *b = r->out;
+	html_lit(b, "<table class=\"ranking\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">");
+	html_text(b, L(r, "Nội dung", "Topic"));
+	html_lit(b, "</th><th scope=\"col\" class=\"num\">");
+	html_text(b, L(r, "Điểm", "Points"));
+	html_lit(b, "</th><th scope=\"col\" class=\"num\">");
+	html_text(b, L(r, "Số người xếp hạng", "People who ranked it"));
+	html_lit(b, "</th></tr></thead><tbody>");
+	/* topics ranked by k or more people in Borda order; the others after them in
+	 * the survey's order, so their order says nothing about a few people */
+	size_t place = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t j = 0; j < nopt; j++) {
+			size_t i = j;
+			if (pass == 1)   /* the survey's order: find option j among the scores */
+				for (i = 0; i < nopt && score[i].option != j; i++)
+					;
+			bool hide = brief_suppress(score[i].ranked, k);
+			if (hide != (pass == 1))
+				continue;
+			html_lit(b, "<tr data-option=\"");
+			html_attr(b, fd->options[score[i].option].value);
+			html_lit(b, "\"><td>");
+			if (hide)
+				html_lit(b, "—");
+			else
+				html_text(b, arena_printf(r->arena, "%zu", ++place));
+			html_lit(b, "</td><td>");
+			html_text(b, form_label(fd->options[score[i].option].label, r->lang));
+			html_lit(b, "</td><td class=\"num\">");
+			if (hide)
+				put_hidden(r, k);
+			else
+				html_text(b, arena_printf(r->arena, "%ld", score[i].points));
+			html_lit(b, "</td><td class=\"num\">");
+			put_count(r, score[i].ranked, k);
+			html_lit(b, "</td></tr>");
+		}
+	}
+	html_lit(b, "</tbody></table><p class=\"note\">");
+	html_text(b, L(r, "Điểm Borda: người xếp n nội dung cho nội dung thứ nhất n điểm, thứ hai n − 1 điểm, …, "
+	    "thứ n 1 điểm; nội dung không xếp được 0 điểm. Bằng điểm thì xét số lần được xếp thứ nhất, rồi thứ tự "
+	    "trong phiếu. Nội dung có dưới k người xếp hạng được ẩn điểm và xếp sau, theo thứ tự trong phiếu.",
+	    "Borda points: someone who ranked n topics gives the first n points, the second n − 1, …, the last 1; "
+	    "unranked topics get 0. Ties go to more first places, then to the survey's order. Topics ranked by "
+	    "fewer than k people have their points hidden and follow in the survey's order."));
+	html_lit(b, "</p>");
+}
+
 /* The survey: how many answered, the Borda ranking of priorities, the
  * averages. false when a query failed. */
 static bool
@@ -361,52 +417,7 @@ render_survey(struct req *r, const char *const base[4], int k)
 		html_text(b, L(r, " phiếu khảo sát.", " surveys."));
 		html_lit(b, "</p>");
 	} else {
-		html_lit(b, "<table class=\"ranking\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">");
-		html_text(b, L(r, "Nội dung", "Topic"));
-		html_lit(b, "</th><th scope=\"col\" class=\"num\">");
-		html_text(b, L(r, "Điểm", "Points"));
-		html_lit(b, "</th><th scope=\"col\" class=\"num\">");
-		html_text(b, L(r, "Số người xếp hạng", "People who ranked it"));
-		html_lit(b, "</th></tr></thead><tbody>");
-		/* topics ranked by k or more people in Borda order; the others after them in
-		 * the survey's order, so their order says nothing about a few people */
-		size_t place = 0;
-		for (int pass = 0; pass < 2; pass++) {
-			for (size_t j = 0; j < nopt; j++) {
-				size_t i = j;
-				if (pass == 1)   /* the survey's order: find option j among the scores */
-					for (i = 0; i < nopt && score[i].option != j; i++)
-						;
-				bool hide = brief_suppress(score[i].ranked, k);
-				if (hide != (pass == 1))
-					continue;
-				html_lit(b, "<tr data-option=\"");
-				html_attr(b, fd->options[score[i].option].value);
-				html_lit(b, "\"><td>");
-				if (hide)
-					html_lit(b, "—");
-				else
-					html_text(b, arena_printf(r->arena, "%zu", ++place));
-				html_lit(b, "</td><td>");
-				html_text(b, form_label(fd->options[score[i].option].label, r->lang));
-				html_lit(b, "</td><td class=\"num\">");
-				if (hide)
-					put_hidden(r, k);
-				else
-					html_text(b, arena_printf(r->arena, "%ld", score[i].points));
-				html_lit(b, "</td><td class=\"num\">");
-				put_count(r, score[i].ranked, k);
-				html_lit(b, "</td></tr>");
-			}
-		}
-		html_lit(b, "</tbody></table><p class=\"note\">");
-		html_text(b, L(r, "Điểm Borda: người xếp n nội dung cho nội dung thứ nhất n điểm, thứ hai n − 1 điểm, …, "
-		    "thứ n 1 điểm; nội dung không xếp được 0 điểm. Bằng điểm thì xét số lần được xếp thứ nhất, rồi thứ tự "
-		    "trong phiếu. Nội dung có dưới k người xếp hạng được ẩn điểm và xếp sau, theo thứ tự trong phiếu.",
-		    "Borda points: someone who ranked n topics gives the first n points, the second n − 1, …, the last 1; "
-		    "unranked topics get 0. Ties go to more first places, then to the survey's order. Topics ranked by "
-		    "fewer than k people have their points hidden and follow in the survey's order."));
-		html_lit(b, "</p>");
+		survey_ranking(r, fd, score, nopt, k);
 	}
 	enum { SV_RISE_N, SV_RISE_SUM, SV_MEAL_N, SV_MEAL_SUM };
 	res = one_row(db_query(r->app->db, "SELECT "
