@@ -24,6 +24,7 @@
 #include "text.h"
 #include "token.h"
 
+/* obj.key in the request's language, else in Vietnamese; NULL when absent. */
 static const char *
 i18n_of(json_t *obj, const char *key, enum lang lang)
 {
@@ -34,6 +35,7 @@ i18n_of(json_t *obj, const char *key, enum lang lang)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* The label of a select field's option as its form version named it; the value itself when gone. */
 static const char *
 option_label(json_t *field, const char *value, enum lang lang)
 {
