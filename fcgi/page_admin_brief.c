@@ -227,7 +227,7 @@ tally_select(struct req *r, const char *const base[4], const char *form_id, stru
 	    BRIEF_FACTS "AND f.form_id = $5 AND f.fact LIKE 'select:%' GROUP BY 1 HAVING sum(f.n) <> 0", 5, p);
 	if (res == NULL || !db_ok(res)) {
 		if (res)
-			log_warn("brief: %s", PQresultErrorMessage(res));
+			log_warn("brief: SQLSTATE %s", db_sqlstate(res));
 		PQclear(res);
 		return -1;
 	}
@@ -296,7 +296,7 @@ one_row(PGresult *res)
 	if (res != NULL && db_ok(res) && PQntuples(res) == 1)
 		return res;
 	if (res)
-		log_warn("brief: %s", PQresultErrorMessage(res));
+		log_warn("brief: SQLSTATE %s", db_sqlstate(res));
 	PQclear(res);
 	return NULL;
 }
@@ -379,7 +379,7 @@ render_survey(struct req *r, const char *const base[4], int k)
 	    "AND f.form_id = 'bargaining_survey' AND f.fact LIKE 'ranking:%' GROUP BY 1 HAVING sum(f.n) > 0", 4, base);
 	if (res == NULL || !db_ok(res)) {
 		if (res)
-			log_warn("brief: %s", PQresultErrorMessage(res));
+			log_warn("brief: SQLSTATE %s", db_sqlstate(res));
 		PQclear(res);
 		return false;
 	}

@@ -298,7 +298,7 @@ page_admin_queue(struct req *r)
 	PGresult *rows = queue_rows(r, &f);
 	if (rows == NULL || !db_ok(rows)) {
 		if (rows)
-			log_warn("queue: %s", PQresultErrorMessage(rows));
+			log_warn("queue: SQLSTATE %s", db_sqlstate(rows));
 		PQclear(rows);
 		/* a malformed date reaches here as a SQL error: the officer's input, not ours */
 		http_error(r, rows ? 400 : 503, MSG__MAX);

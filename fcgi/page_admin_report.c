@@ -736,7 +736,7 @@ page_admin_enter_save(struct req *r)
 	free(json);
 	if (res == NULL || !db_ok(res)) {
 		if (res)
-			log_warn("officer entry failed: %s", PQresultErrorMessage(res));
+			log_warn("officer entry failed: SQLSTATE %s", db_sqlstate(res));
 		PQclear(res);
 		http_error(r, res ? 500 : 503, MSG__MAX);
 		return;

@@ -547,7 +547,7 @@ page_admin_dashboard(struct req *r)
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (all[i] == NULL || !db_ok(all[i])) {
 			if (all[i])
-				log_warn("dashboard: %s", PQresultErrorMessage(all[i]));
+				log_warn("dashboard: SQLSTATE %s", db_sqlstate(all[i]));
 			for (size_t j = 0; j < sizeof(all) / sizeof(all[0]); j++)
 				PQclear(all[j]);
 			http_error(r, 503, MSG__MAX);

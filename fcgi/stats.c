@@ -150,7 +150,7 @@ query_ok(PGresult *res)
 	if (res != NULL && db_ok(res))
 		return true;
 	if (res)
-		log_warn("stats: %s", PQresultErrorMessage(res));
+		log_warn("stats: SQLSTATE %s", db_sqlstate(res));
 	PQclear(res);
 	return false;
 }
