@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "db.h"
+#include "log.h"
 #include "http.h"
 #include "ratelimit.h"
 #include "req.h"
@@ -99,7 +100,7 @@ audit(struct req *r, const char *officer_id, const char *unit_id, const char *ac
 	const char *params[5] = { officer_id, unit_id, action, object ? object : "", cut };
 	PGresult *res = db_run(r->app->db, STMT_AUDIT, params, NULL, NULL);
 	if (res == NULL || !db_ok(res))
-		fprintf(stderr, "tiengnoi: audit %s failed: %s", action, res ? PQresultErrorMessage(res) : "no database\n");
+		log_warn("audit %s failed: %s", action, res ? db_sqlstate(res) : "no database");
 	PQclear(res);
 }
 
@@ -131,11 +132,11 @@ auth_login(struct req *r, const char *username, const char *password, const char
 		audit(r, NULL, NULL, "login.unknown", "", username);
 		return AUTH_FAILED;
 	}
-	char *id = arena_strdup(r->arena, PQgetvalue(res, 0, 0));
-	char *unit = arena_strdup(r->arena, PQgetvalue(res, 0, 5));
-	bool disabled = PQgetvalue(res, 0, 2)[0] == 't', locked = PQgetvalue(res, 0, 3)[0] == 't';
-	bool ok = auth_check_password(PQgetvalue(res, 0, 1), password);
-	*totp = PQgetvalue(res, 0, 4)[0] == 't';
+	char *id = arena_strdup(r->arena, PQgetvalue(res, 0, OBU_ID));
+	char *unit = arena_strdup(r->arena, PQgetvalue(res, 0, OBU_UNIT));
+	bool disabled = PQgetvalue(res, 0, OBU_DISABLED)[0] == 't', locked = PQgetvalue(res, 0, OBU_LOCKED)[0] == 't';
+	bool ok = auth_check_password(PQgetvalue(res, 0, OBU_HASH), password);
+	*totp = PQgetvalue(res, 0, OBU_TOTP)[0] == 't';
 	PQclear(res);
 	const char *pid[1] = { id };
 	if (!ok || disabled || locked) {
@@ -208,17 +209,17 @@ auth_session_load(struct req *r)
 		return AUTH_FAILED;
 	}
 	struct officer *o = arena_alloc(r->arena, sizeof(*o));
-	o->id = arena_strdup(r->arena, PQgetvalue(res, 0, 0));
-	o->username = arena_strdup(r->arena, PQgetvalue(res, 0, 1));
-	o->display_name = arena_strdup(r->arena, PQgetvalue(res, 0, 2));
-	o->unit_id = arena_strdup(r->arena, PQgetvalue(res, 0, 3));
-	o->unit_path = arena_strdup(r->arena, PQgetvalue(res, 0, 4));
-	o->unit_name = arena_strdup(r->arena, PQgetvalue(res, 0, 5));
-	const char *role = PQgetvalue(res, 0, 6);
+	o->id = arena_strdup(r->arena, PQgetvalue(res, 0, SL_ID));
+	o->username = arena_strdup(r->arena, PQgetvalue(res, 0, SL_USERNAME));
+	o->display_name = arena_strdup(r->arena, PQgetvalue(res, 0, SL_DISPLAY_NAME));
+	o->unit_id = arena_strdup(r->arena, PQgetvalue(res, 0, SL_UNIT_ID));
+	o->unit_path = arena_strdup(r->arena, PQgetvalue(res, 0, SL_UNIT_PATH));
+	o->unit_name = arena_strdup(r->arena, PQgetvalue(res, 0, SL_UNIT_NAME));
+	const char *role = PQgetvalue(res, 0, SL_ROLE);
 	o->role = strcmp(role, "admin") == 0 ? ROLE_ADMIN : strcmp(role, "officer") == 0 ? ROLE_OFFICER : ROLE_VIEWER;
-	o->csrf = arena_strdup(r->arena, PQgetvalue(res, 0, 7));
-	o->totp_enabled = PQgetvalue(res, 0, 8)[0] == 't';
-	bool pending = PQgetvalue(res, 0, 9)[0] == 't', stale = PQgetvalue(res, 0, 10)[0] == 't';
+	o->csrf = arena_strdup(r->arena, PQgetvalue(res, 0, SL_CSRF));
+	o->totp_enabled = PQgetvalue(res, 0, SL_TOTP)[0] == 't';
+	bool pending = PQgetvalue(res, 0, SL_MFA_PENDING)[0] == 't', stale = PQgetvalue(res, 0, SL_STALE)[0] == 't';
 	PQclear(res);
 	r->officer = o;
 	if (stale)   /* keep the idle clock right without a write on every click */
@@ -276,4 +277,23 @@ auth_csrf_ok(const struct req *r, const char *sent)
 	if (r->officer == NULL || sent == NULL || strlen(sent) != strlen(r->officer->csrf))
 		return false;
 	return sodium_memcmp(sent, r->officer->csrf, strlen(sent)) == 0;
+}
+
+/* True when the officer's unit or one above it requires the second
+ * factor and this officer has none yet: every console page but
+ * the enrolment routes (ROUTE_ENROL: /admin/account, signing out) should
+ * then send them there to enrol.
+ * Works inside or outside the console transaction; false when the
+ * database cannot say (the request fails on its next statement anyway). */
+bool
+auth_needs_totp(struct req *r)
+{
+	if (r->officer == NULL || r->officer->totp_enabled)
+		return false;
+	const char *p[1] = { r->officer->unit_path };
+	PGresult *res = db_run(r->app->db, STMT_UNIT_REQUIRES_TOTP, p, NULL, NULL);
+	const char *v = db_scalar(res);
+	bool need = v && v[0] == 't';
+	PQclear(res);
+	return need;
 }

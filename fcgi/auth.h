@@ -16,6 +16,7 @@ int auth_session_start(struct req *, const char *officer_id, bool mfa_pending);
 enum auth_result auth_session_load(struct req *);
 int auth_session_complete(struct req *);
 void auth_logout(struct req *, bool everywhere);
+bool auth_needs_totp(struct req *);
 bool auth_csrf_ok(const struct req *, const char *sent);
 const char *auth_safe_next(const char *next);
 void audit(struct req *, const char *officer_id, const char *unit_id, const char *action, const char *object, const char *detail);

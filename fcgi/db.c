@@ -7,6 +7,7 @@
 
 #include "app.h"
 #include "db.h"
+#include "log.h"
 
 struct db {
 	PGconn *conn;
@@ -203,7 +204,7 @@ db_ready(struct db *db)
 				snprintf(db->err, sizeof(db->err), "prepare %d: %s", i, PQresultErrorMessage(res));
 			PQclear(res);
 			if (!ok) {
-				fprintf(stderr, "tiengnoi: %s", db->err);
+				log_warn("%s", db->err);
 				PQfinish(db->conn);
 				db->conn = NULL;
 				db->next_try = now_mono() + DB_BACKOFF_MAX;

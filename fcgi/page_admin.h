@@ -10,7 +10,6 @@ void page_admin_logout(struct req *);
 /* page_admin_totp.c */
 void page_admin_totp(struct req *);
 void page_admin_account(struct req *);
-bool account_needs_totp(struct req *);
 /* page_admin_queue.c */
 void page_admin_queue(struct req *);
 /* page_admin_report.c */
@@ -21,6 +20,7 @@ void page_admin_enter(struct req *);
 void page_admin_enter_save(struct req *);
 /* page_admin_export.c */
 void page_admin_export(struct req *);
+void page_admin_export_download(struct req *);
 /* page_admin_units.c */
 void page_admin_units(struct req *);
 void page_admin_unit_create(struct req *);
@@ -41,6 +41,10 @@ void page_admin_qr_png(struct req *);
 void page_admin_qr_svg(struct req *);
 /* page_admin_officers.c */
 void page_admin_officers(struct req *);
+void page_admin_officers_post(struct req *);
+void page_admin_officer(struct req *);
+void page_admin_officer_post(struct req *);
+/* page_admin_audit.c */
 void page_admin_audit(struct req *);
 /* page_admin_cases.c */
 void page_admin_cases(struct req *);

@@ -1,25 +1,26 @@
 /* page_admin_export.c: /admin/export: reports of the officer's scope as CSV, XLSX or JSON Lines, streamed and audited. */
-#include <stdio.h>
 #include <string.h>
 
 #include "app.h"
 #include "arena.h"
 #include "auth.h"
 #include "buf.h"
+#include "console.h"
 #include "export.h"
+#include "fmt.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
+#include "log.h"
 #include "page_admin.h"
 #include "req.h"
 
+/* A day of the export's range: none, or a real YYYY-MM-DD. */
 static bool
 date_ok(const char *s)
 {
-	int y, m, d, n = 0;
-	return *s == '\0' || (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
-	    m >= 1 && m <= 12 && d >= 1 && d <= 31);
+	return *s == '\0' || fmt_is_date(s);
 }
 
 static void
@@ -28,15 +29,9 @@ export_form_page(struct req *r, int status, const char *problem)
 	struct buf *b = r->out;
 	buf_reset(b);
 	r->status = status;
-	html_admin_begin(r, L(r, "Xuất dữ liệu", "Export"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Xuất phản ánh", "Export reports"));
-	html_lit(b, "</h1>");
-	if (problem) {
-		html_lit(b, "<p class=\"alert\" role=\"alert\">");
-		html_text(b, problem);
-		html_lit(b, "</p>");
-	}
+	console_begin(r, L(r, "Xuất dữ liệu", "Export"));
+	console_heading(r, 1, NULL, "Xuất phản ánh", "Export reports");
+	console_alert(r, problem);
 	html_lit(b, "<p>");
 	html_text(b, L(r, "Chỉ gồm phản ánh trong phạm vi đơn vị của bạn. Thông tin liên lạc không bao giờ được xuất. "
 	    "Mỗi lần xuất được ghi vào nhật ký.", "Only reports in your unit's scope. Contact details are never exported. "
@@ -57,21 +52,21 @@ export_form_page(struct req *r, int status, const char *problem)
 	html_lit(b, " <input type=\"date\" name=\"to\"></label><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Tải về", "Download"));
 	html_lit(b, "</button></form>");
-	html_admin_end(r);
+	console_end(r);
 }
 
-/* GET /admin/export: the choice; GET /admin/export/download?format=&form=&from=&to=: the file. */
+/* GET /admin/export (officers: the route says so): the choice of file. */
 void
 page_admin_export(struct req *r)
 {
-	if (strcmp(r->path, "/admin/export") == 0) {
-		export_form_page(r, 200, NULL);
-		return;
-	}
-	if (strcmp(r->path, "/admin/export/download") != 0) {
-		http_error(r, 404, MSG__MAX);
-		return;
-	}
+	export_form_page(r, 200, NULL);
+}
+
+/* GET /admin/export/download?format=&form=&from=&to=: the file, streamed
+ * once its status is decided; a bad choice comes back as the form, 400. */
+void
+page_admin_export_download(struct req *r)
+{
 	const char *format = kv_get_or_empty(&r->args, "format"), *form = kv_get_or_empty(&r->args, "form");
 	const char *from = kv_get_or_empty(&r->args, "from"), *to = kv_get_or_empty(&r->args, "to");
 	enum export_format fmt = strcmp(format, "csv") == 0 ? EXPORT_CSV : strcmp(format, "jsonl") == 0 ? EXPORT_JSONL :
@@ -93,5 +88,5 @@ page_admin_export(struct req *r)
 	struct export_query q = { r->officer->unit_path, form, from, to };
 	char err[300];
 	if (export_submissions(r->app->db, r->app->forms, &q, fmt, http_stream_write, r, err, sizeof(err)) != 0)
-		fprintf(stderr, "tiengnoi: export stopped: %s\n", err);   /* the status is gone; the file ends short */
+		log_warn("export stopped: %s", err);   /* the status is gone; the file ends short */
 }

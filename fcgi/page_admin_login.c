@@ -55,8 +55,6 @@ login_page(struct req *r, int status, enum msg problem, const char *username, co
 void
 page_admin_login(struct req *r)
 {
-	char *body;
-	size_t len;
 	struct kvlist in;
 
 	if (r->method != METHOD_POST) {
@@ -68,13 +66,9 @@ page_admin_login(struct req *r)
 		login_page(r, 200, MSG__MAX, NULL, kv_get(&r->args, "next"));
 		return;
 	}
-	if (!req_content_type_is(r, "application/x-www-form-urlencoded")) {
-		http_error(r, 415, MSG__MAX);
-		return;
-	}
-	if (req_body(r, FORM_BODY_MAX, &body, &len) != REQ_OK ||
-	    req_parse_urlencoded(r->arena, body, len, &in) != REQ_OK) {
-		http_error(r, 400, MSG__MAX);
+	enum req_err rc = req_form(r, FORM_BODY_MAX, &in);
+	if (rc != REQ_OK) {
+		http_req_error(r, rc);
 		return;
 	}
 	const char *username = kv_get_or_empty(&in, "username"), *next = kv_get(&in, "next");

@@ -1,4 +1,4 @@
-/* page_admin_officers.c: /admin/officers (accounts in the admin's subtree, 2FA per unit) and /admin/audit (the audit log of the scope). */
+/* page_admin_officers.c: /admin/officers: the officer accounts of the admin's subtree (create, edit, disable, reset, end sessions) and which units require a second factor. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +9,10 @@
 #include "arena.h"
 #include "auth.h"
 #include "buf.h"
+#include "console.h"
 #include "db.h"
+#include "log.h"
+#include "fmt.h"
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
@@ -19,8 +22,6 @@
 
 #define OFFICER_ROWS 300     /* a list longer than this asks for a search */
 #define UNIT_ROWS 300        /* units shown in the second-factor table */
-#define AUDIT_ROWS 50
-#define AUDIT_QUICK_CHECK 200
 #define NAME_MAX_CHARS 100
 
 /* The roles, lowest first; nobody can be given more than admin. */
@@ -49,7 +50,7 @@ role_valid(const char *value)
 }
 
 /* What a finished change says on the page it redirects to (?done=KEY). */
-static const struct { const char *key, *vi, *en; } notices[] = {
+static const struct console_notice notices[] = {
 	{ "created", "Đã tạo tài khoản cán bộ.", "The officer account was created." },
 	{ "updated", "Đã lưu thay đổi.", "The changes were saved." },
 	{ "unchanged", "Không có gì thay đổi.", "Nothing was changed." },
@@ -62,72 +63,11 @@ static const struct { const char *key, *vi, *en; } notices[] = {
 	{ "totp", "Đã lưu yêu cầu xác thực hai bước.", "The two-step verification requirement was saved." },
 };
 
-/* The notice for ?done=KEY, if KEY is one of ours (never echoed as given). */
-static void
-notice_from_query(struct req *r)
-{
-	const char *done = kv_get(&r->args, "done");
-	for (size_t i = 0; done && i < sizeof(notices) / sizeof(notices[0]); i++) {
-		if (strcmp(done, notices[i].key) != 0)
-			continue;
-		html_lit(r->out, "<p class=\"note\" role=\"status\" id=\"notice\">");
-		html_text(r->out, L(r, notices[i].vi, notices[i].en));
-		html_lit(r->out, "</p>");
-	}
-}
 
-/* A small admin page that says why something was refused, with `status`. */
-static void
-refuse(struct req *r, int status, const char *vi, const char *en, const char *back)
-{
-	struct buf *b = r->out;
-	buf_reset(b);
-	r->status = status;
-	r->resp_type = NULL;
-	html_admin_begin(r, L(r, "Không thực hiện được", "Not done"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Không thực hiện được", "Not done"));
-	html_lit(b, "</h1><p class=\"alert\" role=\"alert\" id=\"refused\">");
-	html_text(b, L(r, vi, en));
-	html_lit(b, "</p><p><a href=\"");
-	html_attr(b, back);
-	html_lit(b, "\">");
-	html_text(b, L(r, "← Quay lại", "← Back"));
-	html_lit(b, "</a></p>");
-	html_admin_end(r);
-}
 
-/* The numeric id after a prefix ("/admin/officers/12" → "12"), or NULL. */
-static const char *
-path_id(const struct req *r, const char *prefix)
-{
-	const char *id = r->path + strlen(prefix);
-	size_t n = strspn(id, "0123456789");
-	return n > 0 && n < 19 && id[n] == '\0' && id[0] != '0' ? id : NULL;
-}
 
-static bool
-all_digits(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	return n > 0 && n <= max && strspn(s, "0123456789") == n;
-}
 
-/* A query argument no longer than max, else "". */
-static const char *
-arg(const struct req *r, const char *name, size_t max)
-{
-	const char *v = kv_get(&r->args, name);
-	return v && strlen(v) <= max ? v : "";
-}
 
-/* A posted text value, trimmed (already valid NFC UTF-8 without controls:
- * the dispatcher's parser refused anything else). */
-static char *
-posted(struct req *r, const char *name)
-{
-	return text_trim(arena_strdup(r->arena, kv_get_or_empty(&r->form, name)));
-}
 
 static void
 password_rule(struct req *r)
@@ -154,6 +94,7 @@ static struct unit_row *
 scope_units(struct req *r, int max, int *n, int *total)
 {
 	const char *p[2] = { r->officer->unit_path, arena_printf(r->arena, "%d", max) };
+	enum { S_ID, S_NAME, S_CODE, S_DEPTH, S_ACTIVE, S_REQUIRED, S_INHERITED, S_ROOT, S_TOTAL };
 	PGresult *res = db_query(r->app->db,
 	    "SELECT u.id, u.name, u.code, length(u.path) - length(replace(u.path, '/', '')) - 2, u.status = 'active', "
 	    "u.require_totp, EXISTS (SELECT 1 FROM org_unit x WHERE x.require_totp AND x.id <> u.id AND u.path LIKE x.path || '%'), "
@@ -164,17 +105,17 @@ scope_units(struct req *r, int max, int *n, int *total)
 		return NULL;
 	}
 	*n = PQntuples(res);
-	*total = *n > 0 ? atoi(PQgetvalue(res, 0, 8)) : 0;
+	*total = *n > 0 ? atoi(PQgetvalue(res, 0, S_TOTAL)) : 0;
 	struct unit_row *u = arena_alloc(r->arena, sizeof(*u) * (size_t)(*n > 0 ? *n : 1));
 	for (int i = 0; i < *n; i++) {
-		u[i].id = arena_strdup(r->arena, PQgetvalue(res, i, 0));
-		u[i].name = arena_strdup(r->arena, PQgetvalue(res, i, 1));
-		u[i].code = arena_strdup(r->arena, PQgetvalue(res, i, 2));
-		u[i].depth = atoi(PQgetvalue(res, i, 3));
-		u[i].active = PQgetvalue(res, i, 4)[0] == 't';
-		u[i].required = PQgetvalue(res, i, 5)[0] == 't';
-		u[i].inherited = PQgetvalue(res, i, 6)[0] == 't';
-		u[i].root = PQgetvalue(res, i, 7)[0] == 't';
+		u[i].id = arena_strdup(r->arena, PQgetvalue(res, i, S_ID));
+		u[i].name = arena_strdup(r->arena, PQgetvalue(res, i, S_NAME));
+		u[i].code = arena_strdup(r->arena, PQgetvalue(res, i, S_CODE));
+		u[i].depth = atoi(PQgetvalue(res, i, S_DEPTH));
+		u[i].active = PQgetvalue(res, i, S_ACTIVE)[0] == 't';
+		u[i].required = PQgetvalue(res, i, S_REQUIRED)[0] == 't';
+		u[i].inherited = PQgetvalue(res, i, S_INHERITED)[0] == 't';
+		u[i].root = PQgetvalue(res, i, S_ROOT)[0] == 't';
 	}
 	PQclear(res);
 	return u;
@@ -187,24 +128,16 @@ unit_select(struct req *r, const struct unit_row *u, int n, const char *selected
 {
 	struct buf *b = r->out;
 	html_lit(b, "<select id=\"f-unit\" name=\"unit\" required");
-	html_field_invalid(r, "f-unit", error);
+	console_field_invalid(r, "f-unit", error);
 	html_lit(b, "><option value=\"\">—</option>");
 	int top = n > 0 ? u[0].depth : 0;
 	for (int i = 0; i < n; i++) {
 		if (!u[i].active && (keep == NULL || strcmp(keep, u[i].id) != 0))
 			continue;
-		if (selected && strcmp(selected, u[i].id) == 0)
-			html_lit(b, "<option selected value=\"");
-		else
-			html_lit(b, "<option value=\"");
-		html_attr(b, u[i].id);
-		html_lit(b, "\">");
-		for (int d = top; d < u[i].depth && d < top + 8; d++)
-			html_lit(b, "&nbsp;&nbsp;");
-		html_text(b, u[i].name);
-		html_lit(b, " (");
-		html_text(b, u[i].code);
-		html_lit(b, ")</option>");
+		int indent = u[i].depth - top < 8 ? u[i].depth - top : 8;   /* two no-break spaces a level */
+		console_option(r, u[i].id, arena_printf(r->arena, "%.*s%s (%s)", 4 * indent, "\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0"
+		    "\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0\xc2\xa0", u[i].name, u[i].code),
+		    selected && strcmp(selected, u[i].id) == 0);
 	}
 	html_lit(b, "</select>");
 }
@@ -214,18 +147,10 @@ role_select(struct req *r, const char *selected, const char *error)
 {
 	struct buf *b = r->out;
 	html_lit(b, "<select id=\"f-role\" name=\"role\" required");
-	html_field_invalid(r, "f-role", error);
+	console_field_invalid(r, "f-role", error);
 	html_lit(b, ">");
-	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
-		if (selected && strcmp(selected, roles[i].value) == 0)
-			html_lit(b, "<option selected value=\"");
-		else
-			html_lit(b, "<option value=\"");
-		html_attr(b, roles[i].value);
-		html_lit(b, "\">");
-		html_text(b, L(r, roles[i].vi, roles[i].en));
-		html_lit(b, "</option>");
-	}
+	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
+		console_option(r, roles[i].value, L(r, roles[i].vi, roles[i].en), selected && strcmp(selected, roles[i].value) == 0);
 	html_lit(b, "</select>");
 }
 
@@ -242,36 +167,34 @@ static void
 create_form(struct req *r, const struct new_officer *f, const struct unit_row *u, int nu)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<h2 id=\"new\">");
-	html_text(b, L(r, "Thêm cán bộ", "Add an officer"));
-	html_lit(b, "</h2>");
+	console_heading(r, 2, "new", "Thêm cán bộ", "Add an officer");
 	html_form_begin(r, "/admin/officers", "officer-new");
 	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"create\">");
-	html_field_begin(r, "f-username", L(r, "Tên đăng nhập (3–40 ký tự: a-z, 0-9, dấu chấm, gạch dưới, gạch ngang)",
+	console_field_begin(r, "f-username", L(r, "Tên đăng nhập (3–40 ký tự: a-z, 0-9, dấu chấm, gạch dưới, gạch ngang)",
 	    "Username (3–40 characters: a-z, 0-9, dot, underscore, hyphen)"), NULL, f->e_username);
 	html_lit(b, "<input type=\"text\" id=\"f-username\" name=\"username\" maxlength=\"40\" autocomplete=\"off\" "
 	    "autocapitalize=\"none\" spellcheck=\"false\" required value=\"");
 	html_attr(b, f->username ? f->username : "");
 	html_lit(b, "\"");
-	html_field_invalid(r, "f-username", f->e_username);
+	console_field_invalid(r, "f-username", f->e_username);
 	html_lit(b, "></div>");
-	html_field_begin(r, "f-name", L(r, "Họ và tên", "Full name"), NULL, f->e_name);
+	console_field_begin(r, "f-name", L(r, "Họ và tên", "Full name"), NULL, f->e_name);
 	html_lit(b, "<input type=\"text\" id=\"f-name\" name=\"display_name\" maxlength=\"100\" required value=\"");
 	html_attr(b, f->name ? f->name : "");
 	html_lit(b, "\"");
-	html_field_invalid(r, "f-name", f->e_name);
+	console_field_invalid(r, "f-name", f->e_name);
 	html_lit(b, "></div>");
-	html_field_begin(r, "f-unit", L(r, "Đơn vị (phạm vi xem và xử lý)", "Unit (what they can see and handle)"), NULL, f->e_unit);
+	console_field_begin(r, "f-unit", L(r, "Đơn vị (phạm vi xem và xử lý)", "Unit (what they can see and handle)"), NULL, f->e_unit);
 	unit_select(r, u, nu, f->unit, NULL, f->e_unit);
 	html_lit(b, "</div>");
-	html_field_begin(r, "f-role", L(r, "Vai trò", "Role"), NULL, f->e_role);
+	console_field_begin(r, "f-role", L(r, "Vai trò", "Role"), NULL, f->e_role);
 	role_select(r, f->role ? f->role : "officer", f->e_role);
 	html_lit(b, "</div>");
-	html_field_begin(r, "f-password", L(r, "Mật khẩu ban đầu (trao trực tiếp cho cán bộ)", "Initial password (hand it over in person)"), NULL,
+	console_field_begin(r, "f-password", L(r, "Mật khẩu ban đầu (trao trực tiếp cho cán bộ)", "Initial password (hand it over in person)"), NULL,
 	    f->e_password);
 	password_rule(r);
 	html_lit(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
-	html_field_invalid(r, "f-password", f->e_password);
+	console_field_invalid(r, "f-password", f->e_password);
 	html_lit(b, "></div><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Tạo tài khoản", "Create the account"));
 	html_lit(b, "</button></form>");
@@ -340,10 +263,11 @@ static void
 list_page(struct req *r, int status, const struct new_officer *f)
 {
 	struct buf *b = r->out;
-	const char *q = arg(r, "q", 100);
+	const char *q = console_arg(r, "q", 100);
 	int nu = 0, total = 0;
 	struct unit_row *u = scope_units(r, 2000, &nu, &total);
 	const char *p[2] = { r->officer->unit_path, q };
+	enum { L_ID, L_USERNAME, L_NAME, L_UNIT, L_ROLE, L_TOTP, L_DISABLED, L_LOCKED, L_LAST_LOGIN, L_REQUIRED };
 	PGresult *rows = u ? db_query(r->app->db,
 	    "SELECT o.id, o.username, o.display_name, u.name, o.role, o.totp_enabled, o.disabled_at IS NOT NULL, "
 	    "CASE WHEN o.locked_until > now() THEN to_char(o.locked_until AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') "
@@ -356,19 +280,17 @@ list_page(struct req *r, int status, const struct new_officer *f)
 	    "ORDER BY u.path, o.username LIMIT 301", 2, p) : NULL;
 	if (rows == NULL || !db_ok(rows)) {
 		if (rows)
-			fprintf(stderr, "tiengnoi: officers: %s", PQresultErrorMessage(rows));
+			log_warn("officers: SQLSTATE %s", db_sqlstate(rows));
 		PQclear(rows);
 		http_error(r, 503, MSG__MAX);
 		return;
 	}
 	buf_reset(b);
 	r->status = status;
-	html_admin_begin(r, L(r, "Cán bộ", "Officers"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Cán bộ", "Officers"));
-	html_lit(b, "</h1>");
+	console_begin(r, L(r, "Cán bộ", "Officers"));
+	console_heading(r, 1, NULL, "Cán bộ", "Officers");
 	if (status == 200)
-		notice_from_query(r);
+		console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	else {
 		html_lit(b, "<p class=\"alert\" role=\"alert\">");
 		html_text(b, L(r, "Chưa tạo được tài khoản: hãy sửa các mục được đánh dấu bên dưới.",
@@ -387,37 +309,30 @@ list_page(struct req *r, int status, const struct new_officer *f)
 
 	int n = PQntuples(rows);
 	if (n == 0) {
-		html_lit(b, "<p class=\"empty\">");
-		html_text(b, L(r, "Không có cán bộ nào khớp.", "No officer matches."));
-		html_lit(b, "</p>");
+		console_empty(r, "Không có cán bộ nào khớp.", "No officer matches.");
 	} else {
-		static const struct { const char *vi, *en; } heads[] = {
+		static const struct console_label heads[] = {
 			{ "Tên đăng nhập", "Username" }, { "Họ tên", "Name" }, { "Đơn vị", "Unit" }, { "Vai trò", "Role" },
 			{ "Xác thực hai bước", "Two-step" }, { "Trạng thái", "Status" }, { "Khóa đến", "Locked until" },
 			{ "Đăng nhập gần nhất", "Last sign-in" },
 		};
-		html_lit(b, "<table class=\"officers\" id=\"officers\"><thead><tr>");
-		for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
-			html_lit(b, "<th scope=\"col\">");
-			html_text(b, L(r, heads[i].vi, heads[i].en));
-			html_lit(b, "</th>");
-		}
-		html_lit(b, "</tr></thead><tbody>");
+		html_lit(b, "<table class=\"officers\" id=\"officers\">");
+		console_thead(r, heads, sizeof(heads) / sizeof(heads[0]));
 		for (int i = 0; i < n && i < OFFICER_ROWS; i++) {
-			bool totp = PQgetvalue(rows, i, 5)[0] == 't', disabled = PQgetvalue(rows, i, 6)[0] == 't';
-			bool required = PQgetvalue(rows, i, 9)[0] == 't';
+			bool totp = PQgetvalue(rows, i, L_TOTP)[0] == 't', disabled = PQgetvalue(rows, i, L_DISABLED)[0] == 't';
+			bool required = PQgetvalue(rows, i, L_REQUIRED)[0] == 't';
 			html_lit(b, "<tr data-username=\"");
-			html_attr(b, PQgetvalue(rows, i, 1));
+			html_attr(b, PQgetvalue(rows, i, L_USERNAME));
 			html_lit(b, "\"><td><a href=\"/admin/officers/");
-			html_url_arg(b, PQgetvalue(rows, i, 0));
+			html_url_arg(b, PQgetvalue(rows, i, L_ID));
 			html_lit(b, "\">");
-			html_text(b, PQgetvalue(rows, i, 1));
+			html_text(b, PQgetvalue(rows, i, L_USERNAME));
 			html_lit(b, "</a></td><td>");
-			html_text(b, PQgetvalue(rows, i, 2));
+			html_text(b, PQgetvalue(rows, i, L_NAME));
 			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, 3));
+			html_text(b, PQgetvalue(rows, i, L_UNIT));
 			html_lit(b, "</td><td>");
-			html_text(b, role_name(r, PQgetvalue(rows, i, 4)));
+			html_text(b, role_name(r, PQgetvalue(rows, i, L_ROLE)));
 			if (totp)
 				html_lit(b, "</td><td class=\"totp\" data-on=\"1\">");
 			else
@@ -429,9 +344,9 @@ list_page(struct req *r, int status, const struct new_officer *f)
 				html_lit(b, "</td><td class=\"state\" data-disabled=\"0\">");
 			html_text(b, disabled ? L(r, "Đã khóa", "Disabled") : L(r, "Hoạt động", "Active"));
 			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, 7));
+			html_text(b, PQgetvalue(rows, i, L_LOCKED));
 			html_lit(b, "</td><td>");
-			html_text(b, *PQgetvalue(rows, i, 8) ? PQgetvalue(rows, i, 8) : L(r, "chưa", "never"));
+			html_text(b, *PQgetvalue(rows, i, L_LAST_LOGIN) ? PQgetvalue(rows, i, L_LAST_LOGIN) : L(r, "chưa", "never"));
 			html_lit(b, "</td></tr>");
 		}
 		html_lit(b, "</tbody></table>");
@@ -446,14 +361,14 @@ list_page(struct req *r, int status, const struct new_officer *f)
 	struct new_officer empty = { 0 };
 	create_form(r, f ? f : &empty, u, nu);
 	totp_section(r, u, nu < UNIT_ROWS ? nu : UNIT_ROWS, total);
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* Is unit `id` an active unit of the admin's subtree? */
 static bool
 unit_usable(struct req *r, const char *id)
 {
-	if (!all_digits(id, 18))
+	if (!fmt_is_digits(id, 18))
 		return false;
 	const char *p[2] = { id, r->officer->unit_path };
 	PGresult *res = db_query(r->app->db, "SELECT 1 FROM org_unit WHERE id = $1::bigint AND path LIKE $2 || '%' "
@@ -489,9 +404,9 @@ create_officer(struct req *r)
 {
 	struct new_officer f = { 0 };
 	f.username = username_fold(r, kv_get_or_empty(&r->form, "username"));
-	f.name = posted(r, "display_name");
-	f.unit = posted(r, "unit");
-	f.role = posted(r, "role");
+	f.name = console_posted(r, "display_name");
+	f.unit = console_posted(r, "unit");
+	f.role = console_posted(r, "role");
 	const char *pw = kv_get_or_empty(&r->form, "password");
 	if (!username_valid(f.username))
 		f.e_username = L(r, "Tên đăng nhập phải có 3–40 ký tự a-z, 0-9, '.', '_' hoặc '-', bắt đầu bằng chữ hoặc số.",
@@ -520,13 +435,13 @@ create_officer(struct req *r)
 		sodium_memzero(hash, sizeof(hash));
 		if (res == NULL || !db_ok(res)) {
 			if (res)
-				fprintf(stderr, "tiengnoi: officer create: %s", PQresultErrorMessage(res));
+				log_warn("officer create: SQLSTATE %s", db_sqlstate(res));
 			PQclear(res);
 			http_error(r, 503, MSG__MAX);
 			return;
 		}
-		if (PQntuples(res) == 1)
-			new_id = arena_strdup(r->arena, PQgetvalue(res, 0, 0));
+		if (db_scalar(res))
+			new_id = arena_strdup(r->arena, db_scalar(res));
 		else
 			f.e_username = L(r, "Tên đăng nhập này đã có người dùng.", "This username is taken.");
 		PQclear(res);
@@ -547,15 +462,16 @@ static void
 set_require_totp(struct req *r)
 {
 	const char *unit = kv_get_or_empty(&r->form, "unit"), *on = kv_get_or_empty(&r->form, "on");
-	if (!all_digits(unit, 18) || (strcmp(on, "0") != 0 && strcmp(on, "1") != 0)) {
+	if (!fmt_is_digits(unit, 18) || (strcmp(on, "0") != 0 && strcmp(on, "1") != 0)) {
 		http_error(r, 400, MSG__MAX);
 		return;
 	}
 	const char *p[3] = { unit, r->officer->unit_path, on };
+	enum { U_REQUIRED, U_ROOT };
 	PGresult *res = db_query(r->app->db, "SELECT require_totp, parent_id IS NULL FROM org_unit "
 	    "WHERE id = $1::bigint AND path LIKE $2 || '%'", 2, p);
 	bool found = res && db_ok(res) && PQntuples(res) == 1;
-	bool was = found && PQgetvalue(res, 0, 0)[0] == 't', root = found && PQgetvalue(res, 0, 1)[0] == 't';
+	bool was = found && PQgetvalue(res, 0, U_REQUIRED)[0] == 't', root = found && PQgetvalue(res, 0, U_ROOT)[0] == 't';
 	PQclear(res);
 	if (!found) {
 		http_error(r, 404, MSG__MAX);
@@ -563,7 +479,7 @@ set_require_totp(struct req *r)
 	}
 	bool want = on[0] == '1';
 	if (!want && was && strcmp(unit, r->officer->unit_id) == 0 && !root) {
-		refuse(r, 403, "Chỉ đơn vị cấp trên mới bỏ được yêu cầu xác thực hai bước đối với đơn vị của bạn.",
+		console_refuse(r, 403, "Chỉ đơn vị cấp trên mới bỏ được yêu cầu xác thực hai bước đối với đơn vị của bạn.",
 		    "Only the level above can lift the two-step requirement for your own unit.", "/admin/officers#units");
 		return;
 	}
@@ -594,6 +510,8 @@ static bool
 target_load(struct req *r, const char *id, struct target *t, bool *db_down)
 {
 	const char *p[2] = { id, r->officer->unit_path };
+	enum { T_ID, T_USERNAME, T_NAME, T_UNIT_ID, T_UNIT_NAME, T_ROLE, T_LOCKED, T_LAST_LOGIN, T_CREATED, T_PW_CHANGED,
+	    T_TOTP, T_DISABLED, T_REQUIRED, T_SESSIONS };
 	PGresult *res = db_query(r->app->db,
 	    "SELECT o.id, o.username, o.display_name, o.unit_id, u.name, o.role, "
 	    "CASE WHEN o.locked_until > now() THEN to_char(o.locked_until AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') ELSE '' END, "
@@ -608,17 +526,18 @@ target_load(struct req *r, const char *id, struct target *t, bool *db_down)
 	    "FROM officer o JOIN org_unit u ON u.id = o.unit_id WHERE o.id = $1::bigint AND u.path LIKE $2 || '%'", 2, p);
 	*db_down = res == NULL || !db_ok(res);
 	if (*db_down && res)
-		fprintf(stderr, "tiengnoi: officer: %s", PQresultErrorMessage(res));
+		log_warn("officer: SQLSTATE %s", db_sqlstate(res));
 	bool found = !*db_down && PQntuples(res) == 1;
 	if (found) {
-		const char **s[] = { &t->id, &t->username, &t->name, &t->unit_id, &t->unit_name, &t->role, &t->locked_until,
-			&t->last_login, &t->created, &t->pw_changed };
-		for (int i = 0; i < 10; i++)
+		const char **s[] = {   /* in the order of the columns, T_ID .. T_PW_CHANGED */
+		    &t->id, &t->username, &t->name, &t->unit_id, &t->unit_name, &t->role, &t->locked_until,
+		    &t->last_login, &t->created, &t->pw_changed };
+		for (int i = T_ID; i <= T_PW_CHANGED; i++)
 			*s[i] = arena_strdup(r->arena, PQgetvalue(res, 0, i));
-		t->totp = PQgetvalue(res, 0, 10)[0] == 't';
-		t->disabled = PQgetvalue(res, 0, 11)[0] == 't';
-		t->required = PQgetvalue(res, 0, 12)[0] == 't';
-		t->sessions = atol(PQgetvalue(res, 0, 13));
+		t->totp = PQgetvalue(res, 0, T_TOTP)[0] == 't';
+		t->disabled = PQgetvalue(res, 0, T_DISABLED)[0] == 't';
+		t->required = PQgetvalue(res, 0, T_REQUIRED)[0] == 't';
+		t->sessions = atol(PQgetvalue(res, 0, T_SESSIONS));
 	}
 	PQclear(res);
 	return found;
@@ -660,7 +579,7 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 	char *base = arena_printf(r->arena, "/admin/officers/%s", t->id);
 	buf_reset(b);
 	r->status = status;
-	html_admin_begin(r, t->username);
+	console_begin(r, t->username);
 	html_lit(b, "<p><a href=\"/admin/officers\">");
 	html_text(b, L(r, "← Danh sách cán bộ", "← All officers"));
 	html_lit(b, "</a></p><h1>");
@@ -671,7 +590,7 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 	}
 	html_lit(b, "</h1>");
 	if (status == 200)
-		notice_from_query(r);
+		console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	else {
 		html_lit(b, "<p class=\"alert\" role=\"alert\">");
 		html_text(b, L(r, "Chưa lưu: hãy sửa các mục được đánh dấu bên dưới.", "Not saved: correct the marked fields below."));
@@ -705,22 +624,20 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 		html_lit(b, "</p>");
 	}
 
-	html_lit(b, "<h2>");
-	html_text(b, L(r, "Thông tin và phân quyền", "Details and rights"));
-	html_lit(b, "</h2>");
+	console_heading(r, 2, NULL, "Thông tin và phân quyền", "Details and rights");
 	html_form_begin(r, base, "officer-edit");
 	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"update\">");
-	html_field_begin(r, "f-name", L(r, "Họ và tên", "Full name"), NULL, e->e_name);
+	console_field_begin(r, "f-name", L(r, "Họ và tên", "Full name"), NULL, e->e_name);
 	html_lit(b, "<input type=\"text\" id=\"f-name\" name=\"display_name\" maxlength=\"100\" required value=\"");
 	html_attr(b, e->name ? e->name : t->name);
 	html_lit(b, "\"");
-	html_field_invalid(r, "f-name", e->e_name);
+	console_field_invalid(r, "f-name", e->e_name);
 	html_lit(b, "></div>");
 	if (!self) {
-		html_field_begin(r, "f-unit", L(r, "Đơn vị (phạm vi xem và xử lý)", "Unit (what they can see and handle)"), NULL, e->e_unit);
+		console_field_begin(r, "f-unit", L(r, "Đơn vị (phạm vi xem và xử lý)", "Unit (what they can see and handle)"), NULL, e->e_unit);
 		unit_select(r, u, nu, e->unit ? e->unit : t->unit_id, t->unit_id, e->e_unit);
 		html_lit(b, "</div>");
-		html_field_begin(r, "f-role", L(r, "Vai trò", "Role"), NULL, e->e_role);
+		console_field_begin(r, "f-role", L(r, "Vai trò", "Role"), NULL, e->e_role);
 		role_select(r, e->role ? e->role : t->role, e->e_role);
 		html_lit(b, "</div>");
 	}
@@ -729,23 +646,19 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 	html_lit(b, "</button></form>");
 
 	if (!self) {
-		html_lit(b, "<h2>");
-		html_text(b, L(r, "Đặt lại mật khẩu", "Reset the password"));
-		html_lit(b, "</h2>");
+		console_heading(r, 2, NULL, "Đặt lại mật khẩu", "Reset the password");
 		html_form_begin(r, base, "officer-passwd");
 		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"passwd\">");
-		html_field_begin(r, "f-password", L(r, "Mật khẩu mới (trao trực tiếp cho cán bộ; mọi phiên đăng nhập của họ sẽ kết thúc và tài khoản được mở khóa)",
+		console_field_begin(r, "f-password", L(r, "Mật khẩu mới (trao trực tiếp cho cán bộ; mọi phiên đăng nhập của họ sẽ kết thúc và tài khoản được mở khóa)",
 		    "New password (hand it over in person; all their sessions end and a lockout is cleared)"), NULL, e->e_password);
 		password_rule(r);
 		html_lit(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
-		html_field_invalid(r, "f-password", e->e_password);
+		console_field_invalid(r, "f-password", e->e_password);
 		html_lit(b, "></div><button type=\"submit\" class=\"btn\">");
 		html_text(b, L(r, "Đặt mật khẩu mới", "Set the new password"));
 		html_lit(b, "</button></form>");
 
-		html_lit(b, "<h2>");
-		html_text(b, L(r, "Tài khoản", "Account"));
-		html_lit(b, "</h2>");
+		console_heading(r, 2, NULL, "Tài khoản", "Account");
 		html_form_begin(r, base, "inline");
 		if (t->disabled)
 			html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"enable\"><button type=\"submit\" class=\"btn\" id=\"enable\">");
@@ -759,7 +672,7 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"sessions\"><button type=\"submit\" class=\"btn\" id=\"end-sessions\">");
 	html_text(b, L(r, "Kết thúc mọi phiên đăng nhập", "End all sessions"));
 	html_lit(b, "</button></form>");
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* Ends every session of officer `id`; the number ended, -1 on failure. */
@@ -770,7 +683,7 @@ end_sessions(struct req *r, const char *id)
 	PGresult *res = db_query(r->app->db, "DELETE FROM session WHERE officer_id = $1::bigint", 1, p);
 	long n = res && db_ok(res) ? atol(PQcmdTuples(res)) : -1;
 	if (res && !db_ok(res))
-		fprintf(stderr, "tiengnoi: end sessions: %s", PQresultErrorMessage(res));
+		log_warn("end sessions: SQLSTATE %s", db_sqlstate(res));
 	PQclear(res);
 	return n;
 }
@@ -781,7 +694,7 @@ change(struct req *r, PGresult *res)
 {
 	bool ok = res && db_ok(res);
 	if (res && !ok)
-		fprintf(stderr, "tiengnoi: officer change: %s", PQresultErrorMessage(res));
+		log_warn("officer change: SQLSTATE %s", db_sqlstate(res));
 	PQclear(res);
 	if (!ok)
 		http_error(r, 503, MSG__MAX);
@@ -797,13 +710,13 @@ update_officer(struct req *r, const struct target *t, bool self)
 	struct edit e = { 0 };
 	const char *unit_in = kv_get(&r->form, "unit"), *role_in = kv_get(&r->form, "role");
 	if (self && ((unit_in && strcmp(unit_in, t->unit_id) != 0) || (role_in && strcmp(role_in, t->role) != 0))) {
-		refuse(r, 403, "Bạn không thể tự đổi vai trò hay đơn vị của mình: hãy nhờ một quản trị viên khác.",
+		console_refuse(r, 403, "Bạn không thể tự đổi vai trò hay đơn vị của mình: hãy nhờ một quản trị viên khác.",
 		    "You cannot change your own role or unit: ask another administrator.", arena_printf(r->arena, "/admin/officers/%s", t->id));
 		return;
 	}
-	e.name = posted(r, "display_name");
-	e.unit = unit_in ? posted(r, "unit") : t->unit_id;
-	e.role = role_in ? posted(r, "role") : t->role;
+	e.name = console_posted(r, "display_name");
+	e.unit = unit_in ? console_posted(r, "unit") : t->unit_id;
+	e.role = role_in ? console_posted(r, "role") : t->role;
 	size_t nl = text_length(e.name);
 	if (nl == 0 || nl > NAME_MAX_CHARS)
 		e.e_name = L(r, "Hãy nhập họ tên (tối đa 100 ký tự).", "Enter the name (100 characters at most).");
@@ -885,14 +798,14 @@ officer_post(struct req *r, const struct target *t)
 		update_officer(r, t, self);
 	} else if (strcmp(action, "passwd") == 0) {
 		if (self) {
-			refuse(r, 403, "Mật khẩu của chính bạn được đổi ở trang Tài khoản (cần mật khẩu hiện tại).",
+			console_refuse(r, 403, "Mật khẩu của chính bạn được đổi ở trang Tài khoản (cần mật khẩu hiện tại).",
 			    "Change your own password on the Account page (it asks for the current one).", "/admin/account");
 			return;
 		}
 		passwd_officer(r, t);
 	} else if (strcmp(action, "disable") == 0) {
 		if (self) {
-			refuse(r, 403, "Bạn không thể tự khóa tài khoản của mình.", "You cannot disable your own account.", back);
+			console_refuse(r, 403, "Bạn không thể tự khóa tài khoản của mình.", "You cannot disable your own account.", back);
 			return;
 		}
 		if (!t->disabled) {
@@ -909,7 +822,7 @@ officer_post(struct req *r, const struct target *t)
 		http_redirect(r, arena_printf(r->arena, "%s?done=disabled", back));
 	} else if (strcmp(action, "enable") == 0) {
 		if (self) {
-			refuse(r, 403, "Tài khoản của bạn do quản trị viên khác mở lại.", "Another administrator enables your account.", back);
+			console_refuse(r, 403, "Tài khoản của bạn do quản trị viên khác mở lại.", "Another administrator enables your account.", back);
 			return;
 		}
 		if (t->disabled) {
@@ -933,219 +846,53 @@ officer_post(struct req *r, const struct target *t)
 	}
 }
 
-/* GET|POST /admin/officers and /admin/officers/ID (admins only: the route
- * says so). Officers outside the admin's subtree answer 404 as if absent. */
+/* GET /admin/officers (admins: the route says so): the list, the form
+ * for a new officer and the second-factor table. */
 void
 page_admin_officers(struct req *r)
 {
-	const char *rest = r->path + strlen("/admin/officers");
-	if (*rest == '\0' || strcmp(rest, "/") == 0) {
-		if (r->method != METHOD_POST) {
-			list_page(r, 200, NULL);
-			return;
-		}
-		const char *action = kv_get_or_empty(&r->form, "action");
-		if (strcmp(action, "create") == 0)
-			create_officer(r);
-		else if (strcmp(action, "require_totp") == 0)
-			set_require_totp(r);
-		else
-			http_error(r, 400, MSG__MAX);
-		return;
-	}
-	const char *id = path_id(r, "/admin/officers/");
+	list_page(r, 200, NULL);
+}
+
+/* POST /admin/officers: create an officer, or set a unit's second-factor
+ * requirement. */
+void
+page_admin_officers_post(struct req *r)
+{
+	const char *action = kv_get_or_empty(&r->form, "action");
+	if (strcmp(action, "create") == 0)
+		create_officer(r);
+	else if (strcmp(action, "require_totp") == 0)
+		set_require_totp(r);
+	else
+		http_error(r, 400, MSG__MAX);
+}
+
+/* GET /admin/officers/ID: one officer. Officers outside the admin's
+ * subtree answer 404 as if absent. */
+void
+page_admin_officer(struct req *r)
+{
 	struct target t;
 	bool db_down = false;
-	if (id == NULL || !target_load(r, id, &t, &db_down)) {
+	if (!target_load(r, r->id[0], &t, &db_down)) {
 		http_error(r, db_down ? 503 : 404, MSG__MAX);
-		return;
-	}
-	if (r->method == METHOD_POST) {
-		officer_post(r, &t);
 		return;
 	}
 	struct edit none = { 0 };
 	officer_page(r, 200, &t, &none);
 }
 
-/* ---- the audit log ---- */
-
-/* The banner: the newest rows' linkage checked in PostgreSQL, and the way
- * to check the whole chain. */
-static void
-chain_banner(struct req *r)
-{
-	struct buf *b = r->out;
-	const char *p[1] = { arena_printf(r->arena, "%d", AUDIT_QUICK_CHECK) };
-	PGresult *res = db_query(r->app->db, "SELECT checked, coalesce(broken_id::text, ''), coalesce(problem, '') "
-	    "FROM audit_recent_check($1::integer)", 1, p);
-	if (res == NULL || !db_ok(res) || PQntuples(res) != 1) {
-		if (res)
-			fprintf(stderr, "tiengnoi: audit check: %s", PQresultErrorMessage(res));
-		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"chain\" data-chain=\"unknown\">");
-		html_text(b, L(r, "Không kiểm tra được chuỗi nhật ký lúc này.", "The log chain could not be checked just now."));
-	} else if (*PQgetvalue(res, 0, 1)) {
-		bool edited = strcmp(PQgetvalue(res, 0, 2), "edited") == 0;
-		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"chain\" data-chain=\"broken\" data-row=\"");
-		html_attr(b, PQgetvalue(res, 0, 1));
-		html_lit(b, "\">");
-		const char *row = PQgetvalue(res, 0, 1);
-		if (r->lang == LANG_EN)
-			html_text(b, arena_printf(r->arena, edited ? "WARNING: audit row #%s was changed after it was written "
-			    "(its hash does not match its content)." : "WARNING: audit row #%s does not follow the row before it: "
-			    "a row was deleted or rewritten.", row));
-		else
-			html_text(b, arena_printf(r->arena, edited ? "CẢNH BÁO: dòng nhật ký #%s đã bị sửa sau khi ghi "
-			    "(mã băm không khớp nội dung)." : "CẢNH BÁO: dòng nhật ký #%s không nối tiếp dòng trước nó: "
-			    "có dòng đã bị xóa hoặc ghi lại.", row));
-	} else {
-		html_lit(b, "<p class=\"note\" role=\"status\" id=\"chain\" data-chain=\"ok\">");
-		html_text(b, arena_printf(r->arena, r->lang == LANG_EN ? "The newest %s audit rows (whole system) link up correctly." :
-		    "%s dòng nhật ký mới nhất (toàn hệ thống) nối tiếp nhau đúng.", PQgetvalue(res, 0, 0)));
-	}
-	PQclear(res);
-	html_lit(b, " ");
-	html_text(b, L(r, "Kiểm tra toàn bộ chuỗi trên máy chủ:", "To check the whole chain, on the server run:"));
-	html_lit(b, " <code>tiengnoi-admin audit verify</code></p>");
-}
-
-/* GET /admin/audit?action=PREFIX&officer=ID&before=ID: the rows of the
- * admin's subtree, newest first, 50 a page. */
+/* POST /admin/officers/ID: edit, disable or enable, reset the password,
+ * end the sessions. */
 void
-page_admin_audit(struct req *r)
+page_admin_officer_post(struct req *r)
 {
-	struct buf *b = r->out;
-	if (strcmp(r->path, "/admin/audit") != 0 && strcmp(r->path, "/admin/audit/") != 0) {
-		http_error(r, 404, MSG__MAX);
+	struct target t;
+	bool db_down = false;
+	if (!target_load(r, r->id[0], &t, &db_down)) {
+		http_error(r, db_down ? 503 : 404, MSG__MAX);
 		return;
 	}
-	const char *action = arg(r, "action", 40), *officer = arg(r, "officer", 18), *before = arg(r, "before", 18);
-	if (strspn(action, "abcdefghijklmnopqrstuvwxyz_.") != strlen(action) || (*officer && !all_digits(officer, 18)) ||
-	    (*before && !all_digits(before, 18))) {
-		http_error(r, 400, MSG__MAX);
-		return;
-	}
-	const char *p[4] = { r->officer->unit_path, action, officer, before };
-	PGresult *rows = db_query(r->app->db,
-	    "SELECT a.id, to_char(a.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI:SS'), "
-	    "coalesce(o.username, CASE WHEN a.officer_id IS NULL THEN '' ELSE '#' || a.officer_id END), "
-	    "coalesce(o.display_name, ''), a.action, a.object, a.detail, u.name "
-	    "FROM audit_log a JOIN org_unit u ON u.id = a.unit_id LEFT JOIN officer o ON o.id = a.officer_id "
-	    "WHERE u.path LIKE $1 || '%' AND ($2 = '' OR left(a.action, length($2)) = $2) "
-	    "AND ($3 = '' OR a.officer_id = nullif($3, '')::bigint) AND ($4 = '' OR a.id < nullif($4, '')::bigint) "
-	    "ORDER BY a.id DESC LIMIT 51", 4, p);
-	if (rows == NULL || !db_ok(rows)) {
-		if (rows)
-			fprintf(stderr, "tiengnoi: audit: %s", PQresultErrorMessage(rows));
-		PQclear(rows);
-		http_error(r, 503, MSG__MAX);
-		return;
-	}
-	html_admin_begin(r, L(r, "Nhật ký", "Audit log"));
-	html_lit(b, "<h1>");
-	html_text(b, L(r, "Nhật ký", "Audit log"));
-	html_lit(b, "</h1>");
-	chain_banner(r);
-
-	html_lit(b, "<form method=\"get\" action=\"/admin/audit\" class=\"filters\" role=\"search\"><label>");
-	html_text(b, L(r, "Hành động bắt đầu bằng", "Action starts with"));
-	html_lit(b, " <input type=\"text\" name=\"action\" maxlength=\"40\" list=\"actions\" autocapitalize=\"none\" value=\"");
-	html_attr(b, action);
-	html_lit(b, "\"></label><datalist id=\"actions\">");
-	static const char *const prefixes[] = { "login", "logout", "officer.", "unit.", "report.", "contact.", "account.", "export." };
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		html_lit(b, "<option value=\"");
-		html_attr(b, prefixes[i]);
-		html_lit(b, "\">");
-	}
-	html_lit(b, "</datalist><label>");
-	html_text(b, L(r, "Cán bộ", "Officer"));
-	html_lit(b, " <select name=\"officer\"><option value=\"\">—</option>");
-	const char *sp[1] = { r->officer->unit_path };
-	PGresult *os = db_query(r->app->db, "SELECT o.id, o.username FROM officer o JOIN org_unit u ON u.id = o.unit_id "
-	    "WHERE u.path LIKE $1 || '%' ORDER BY o.username LIMIT 500", 1, sp);
-	for (int i = 0; os && db_ok(os) && i < PQntuples(os); i++) {
-		if (strcmp(officer, PQgetvalue(os, i, 0)) == 0)
-			html_lit(b, "<option selected value=\"");
-		else
-			html_lit(b, "<option value=\"");
-		html_attr(b, PQgetvalue(os, i, 0));
-		html_lit(b, "\">");
-		html_text(b, PQgetvalue(os, i, 1));
-		html_lit(b, "</option>");
-	}
-	PQclear(os);
-	html_lit(b, "</select></label><button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Lọc", "Filter"));
-	html_lit(b, "</button></form>");
-
-	int n = PQntuples(rows);
-	if (n == 0) {
-		html_lit(b, "<p class=\"empty\">");
-		html_text(b, L(r, "Không có dòng nhật ký nào khớp.", "No audit row matches."));
-		html_lit(b, "</p>");
-	} else {
-		static const struct { const char *vi, *en; } heads[] = {
-			{ "#", "#" }, { "Thời gian (giờ Việt Nam)", "Time (Vietnam)" }, { "Cán bộ", "Officer" }, { "Hành động", "Action" },
-			{ "Đối tượng", "Object" }, { "Chi tiết", "Detail" }, { "Đơn vị", "Unit" },
-		};
-		html_lit(b, "<table class=\"audit\" id=\"audit\"><thead><tr>");
-		for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
-			html_lit(b, "<th scope=\"col\">");
-			html_text(b, L(r, heads[i].vi, heads[i].en));
-			html_lit(b, "</th>");
-		}
-		html_lit(b, "</tr></thead><tbody>");
-		for (int i = 0; i < n && i < AUDIT_ROWS; i++) {
-			html_lit(b, "<tr data-id=\"");
-			html_attr(b, PQgetvalue(rows, i, 0));
-			html_lit(b, "\" data-action=\"");
-			html_attr(b, PQgetvalue(rows, i, 4));
-			html_lit(b, "\"><td>");
-			html_text(b, PQgetvalue(rows, i, 0));
-			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, 1));
-			html_lit(b, "</td><td>");
-			if (*PQgetvalue(rows, i, 2)) {
-				html_text(b, PQgetvalue(rows, i, 2));
-				if (*PQgetvalue(rows, i, 3)) {
-					html_lit(b, " <small>");
-					html_text(b, PQgetvalue(rows, i, 3));
-					html_lit(b, "</small>");
-				}
-			} else {
-				html_text(b, L(r, "(dòng lệnh trên máy chủ)", "(server command line)"));
-			}
-			html_lit(b, "</td><td><code>");
-			html_text(b, PQgetvalue(rows, i, 4));
-			html_lit(b, "</code></td><td>");
-			html_text(b, PQgetvalue(rows, i, 5));
-			html_lit(b, "</td><td class=\"pre\">");
-			html_text(b, PQgetvalue(rows, i, 6));
-			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, 7));
-			html_lit(b, "</td></tr>");
-		}
-		html_lit(b, "</tbody></table>");
-		if (n > AUDIT_ROWS) {
-			html_lit(b, "<p><a class=\"btn\" rel=\"next\" href=\"/admin/audit?");
-			if (*action) {
-				html_lit(b, "action=");
-				html_url_arg(b, action);
-				html_lit(b, "&amp;");
-			}
-			if (*officer) {
-				html_lit(b, "officer=");
-				html_url_arg(b, officer);
-				html_lit(b, "&amp;");
-			}
-			html_lit(b, "before=");
-			html_url_arg(b, PQgetvalue(rows, AUDIT_ROWS - 1, 0));
-			html_lit(b, "\">");
-			html_text(b, L(r, "Cũ hơn →", "Older →"));
-			html_lit(b, "</a></p>");
-		}
-	}
-	PQclear(rows);
-	html_admin_end(r);
+	officer_post(r, &t);
 }

@@ -26,6 +26,7 @@ enum route_flag {
 	ROUTE_OFFICER = 1 << 5,  /* role officer or admin */
 	ROUTE_ADMIN   = 1 << 6,  /* role admin */
 	ROUTE_FILES   = 1 << 7,  /* like CSRF, but POST bodies are multipart/form-data (file uploads) */
+	ROUTE_ENROL   = 1 << 8,  /* open to an officer whose unit requires a second factor they have not set up yet */
 };
 
 #define M_GET  (1u << METHOD_GET)
@@ -59,8 +60,8 @@ static const struct route routes[] = {
 	/* --- sign-in, account, organisation, officers, audit, export --- */
 	{ M_GET | M_POST, "/admin/login/totp",   page_admin_totp,     ROUTE_PUBLIC | ROUTE_DB },
 	{ M_GET | M_POST, "/admin/login",        page_admin_login,    ROUTE_PUBLIC | ROUTE_DB },
-	{ M_POST,         "/admin/logout",       page_admin_logout,   CONSOLE },
-	{ M_GET | M_POST, "/admin/account",      page_admin_account,  CONSOLE | ROUTE_PREFIX },
+	{ M_POST,         "/admin/logout",       page_admin_logout,   CONSOLE | ROUTE_ENROL },
+	{ M_GET | M_POST, "/admin/account",      page_admin_account,  CONSOLE | ROUTE_ENROL },
 	{ M_GET,          "/admin/units",        page_admin_units,    CONSOLE },
 	{ M_POST,         "/admin/units",        page_admin_unit_create, CONSOLE | ROUTE_ADMIN },
 	{ M_GET,          "/admin/units/#",      page_admin_unit,     CONSOLE },
@@ -76,9 +77,16 @@ static const struct route routes[] = {
 	{ M_GET,          "/admin/qr/#/poster",  page_admin_qr_poster, CONSOLE },
 	{ M_GET,          "/admin/qr/#/png",     page_admin_qr_png,   CONSOLE },
 	{ M_GET,          "/admin/qr/#/svg",     page_admin_qr_svg,   CONSOLE },
-	{ M_GET | M_POST, "/admin/officers",     page_admin_officers, CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
-	{ M_GET,          "/admin/audit",        page_admin_audit,    CONSOLE | ROUTE_ADMIN | ROUTE_PREFIX },
-	{ M_GET,          "/admin/export",       page_admin_export,   CONSOLE | ROUTE_OFFICER | ROUTE_PREFIX },
+	{ M_GET,          "/admin/officers",     page_admin_officers, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/officers/",    page_admin_officers, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/officers",     page_admin_officers_post, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/officers/",    page_admin_officers_post, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/officers/#",   page_admin_officer,  CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/officers/#",   page_admin_officer_post, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/audit",        page_admin_audit,    CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/audit/",       page_admin_audit,    CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/export",       page_admin_export,   CONSOLE | ROUTE_OFFICER },
+	{ M_GET,          "/admin/export/download", page_admin_export_download, CONSOLE | ROUTE_OFFICER },
 
 	/* --- reports: queue, report, photo, entry on a worker's behalf, brief, statistics --- */
 	{ M_GET,          "/admin/",             page_admin_queue,    CONSOLE },
@@ -193,7 +201,7 @@ console_enter(struct req *r, const struct route *rt)
 		return false;
 	}
 	/* a unit that requires a second factor: enrol before anything else */
-	if (account_needs_totp(r) && strcmp(r->path, "/admin/account") != 0 && strcmp(r->path, "/admin/logout") != 0) {
+	if (!(rt->flags & ROUTE_ENROL) && auth_needs_totp(r)) {
 		http_redirect(r, "/admin/account");
 		return false;
 	}

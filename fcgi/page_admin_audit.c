@@ -1,0 +1,172 @@
+/* page_admin_audit.c: /admin/audit: the audit log of the admin's subtree, newest first, with the hash chain's quick check. */
+#include <string.h>
+#include <libpq-fe.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "console.h"
+#include "db.h"
+#include "fmt.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+#include "log.h"
+#include "page_admin.h"
+#include "req.h"
+
+#define AUDIT_ROWS 50
+#define AUDIT_QUICK_CHECK 200
+
+/* The banner: the newest rows' linkage checked in PostgreSQL, and the way
+ * to check the whole chain. */
+static void
+chain_banner(struct req *r)
+{
+	struct buf *b = r->out;
+	const char *p[1] = { arena_printf(r->arena, "%d", AUDIT_QUICK_CHECK) };
+	enum { C_CHECKED, C_BROKEN_ID, C_PROBLEM };
+	PGresult *res = db_query(r->app->db, "SELECT checked, coalesce(broken_id::text, ''), coalesce(problem, '') "
+	    "FROM audit_recent_check($1::integer)", 1, p);
+	if (res == NULL || !db_ok(res) || PQntuples(res) != 1) {
+		if (res)
+			log_warn("audit check: SQLSTATE %s", db_sqlstate(res));
+		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"chain\" data-chain=\"unknown\">");
+		html_text(b, L(r, "Không kiểm tra được chuỗi nhật ký lúc này.", "The log chain could not be checked just now."));
+	} else if (*PQgetvalue(res, 0, C_BROKEN_ID)) {
+		bool edited = strcmp(PQgetvalue(res, 0, C_PROBLEM), "edited") == 0;
+		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"chain\" data-chain=\"broken\" data-row=\"");
+		html_attr(b, PQgetvalue(res, 0, C_BROKEN_ID));
+		html_lit(b, "\">");
+		const char *row = PQgetvalue(res, 0, C_BROKEN_ID);
+		if (r->lang == LANG_EN)
+			html_text(b, arena_printf(r->arena, edited ? "WARNING: audit row #%s was changed after it was written "
+			    "(its hash does not match its content)." : "WARNING: audit row #%s does not follow the row before it: "
+			    "a row was deleted or rewritten.", row));
+		else
+			html_text(b, arena_printf(r->arena, edited ? "CẢNH BÁO: dòng nhật ký #%s đã bị sửa sau khi ghi "
+			    "(mã băm không khớp nội dung)." : "CẢNH BÁO: dòng nhật ký #%s không nối tiếp dòng trước nó: "
+			    "có dòng đã bị xóa hoặc ghi lại.", row));
+	} else {
+		html_lit(b, "<p class=\"note\" role=\"status\" id=\"chain\" data-chain=\"ok\">");
+		html_text(b, arena_printf(r->arena, r->lang == LANG_EN ? "The newest %s audit rows (whole system) link up correctly." :
+		    "%s dòng nhật ký mới nhất (toàn hệ thống) nối tiếp nhau đúng.", PQgetvalue(res, 0, C_CHECKED)));
+	}
+	PQclear(res);
+	html_lit(b, " ");
+	html_text(b, L(r, "Kiểm tra toàn bộ chuỗi trên máy chủ:", "To check the whole chain, on the server run:"));
+	html_lit(b, " <code>tiengnoi-admin audit verify</code></p>");
+}
+
+/* GET /admin/audit?action=PREFIX&officer=ID&before=ID: the rows of the
+ * admin's subtree, newest first, 50 a page. */
+void
+page_admin_audit(struct req *r)
+{
+	struct buf *b = r->out;
+	const char *action = console_arg(r, "action", 40), *officer = console_arg(r, "officer", 18), *before = console_arg(r, "before", 18);
+	if (strspn(action, "abcdefghijklmnopqrstuvwxyz_.") != strlen(action) || (*officer && !fmt_is_id(officer)) ||
+	    (*before && !fmt_is_id(before))) {
+		http_error(r, 400, MSG__MAX);
+		return;
+	}
+	const char *p[4] = { r->officer->unit_path, action, officer, before };
+	enum { A_ID, A_AT, A_USERNAME, A_DISPLAY_NAME, A_ACTION, A_OBJECT, A_DETAIL, A_UNIT };
+	PGresult *rows = db_query(r->app->db,
+	    "SELECT a.id, to_char(a.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI:SS'), "
+	    "coalesce(o.username, CASE WHEN a.officer_id IS NULL THEN '' ELSE '#' || a.officer_id END), "
+	    "coalesce(o.display_name, ''), a.action, a.object, a.detail, u.name "
+	    "FROM audit_log a JOIN org_unit u ON u.id = a.unit_id LEFT JOIN officer o ON o.id = a.officer_id "
+	    "WHERE u.path LIKE $1 || '%' AND ($2 = '' OR left(a.action, length($2)) = $2) "
+	    "AND ($3 = '' OR a.officer_id = nullif($3, '')::bigint) AND ($4 = '' OR a.id < nullif($4, '')::bigint) "
+	    "ORDER BY a.id DESC LIMIT 51", 4, p);
+	if (rows == NULL || !db_ok(rows)) {
+		console_db_failed(r, rows, "audit");
+		return;
+	}
+	console_page(r, 200, L(r, "Nhật ký", "Audit log"));
+	chain_banner(r);
+
+	html_lit(b, "<form method=\"get\" action=\"/admin/audit\" class=\"filters\" role=\"search\"><label>");
+	html_text(b, L(r, "Hành động bắt đầu bằng", "Action starts with"));
+	html_lit(b, " <input type=\"text\" name=\"action\" maxlength=\"40\" list=\"actions\" autocapitalize=\"none\" value=\"");
+	html_attr(b, action);
+	html_lit(b, "\"></label><datalist id=\"actions\">");
+	static const char *const prefixes[] = { "login", "logout", "officer.", "unit.", "report.", "contact.", "account.", "export." };
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		html_lit(b, "<option value=\"");
+		html_attr(b, prefixes[i]);
+		html_lit(b, "\">");
+	}
+	html_lit(b, "</datalist><label>");
+	html_text(b, L(r, "Cán bộ", "Officer"));
+	html_lit(b, " <select name=\"officer\"><option value=\"\">—</option>");
+	const char *sp[1] = { r->officer->unit_path };
+	enum { O_ID, O_USERNAME };
+	PGresult *os = db_query(r->app->db, "SELECT o.id, o.username FROM officer o JOIN org_unit u ON u.id = o.unit_id "
+	    "WHERE u.path LIKE $1 || '%' ORDER BY o.username LIMIT 500", 1, sp);
+	for (int i = 0; os && db_ok(os) && i < PQntuples(os); i++) {
+		if (strcmp(officer, PQgetvalue(os, i, O_ID)) == 0)
+			html_lit(b, "<option selected value=\"");
+		else
+			html_lit(b, "<option value=\"");
+		html_attr(b, PQgetvalue(os, i, O_ID));
+		html_lit(b, "\">");
+		html_text(b, PQgetvalue(os, i, O_USERNAME));
+		html_lit(b, "</option>");
+	}
+	PQclear(os);
+	html_lit(b, "</select></label><button type=\"submit\" class=\"btn primary\">");
+	html_text(b, L(r, "Lọc", "Filter"));
+	html_lit(b, "</button></form>");
+
+	int n = PQntuples(rows);
+	if (n == 0) {
+		console_empty(r, "Không có dòng nhật ký nào khớp.", "No audit row matches.");
+	} else {
+		static const struct console_label heads[] = {
+			{ "#", "#" }, { "Thời gian (giờ Việt Nam)", "Time (Vietnam)" }, { "Cán bộ", "Officer" }, { "Hành động", "Action" },
+			{ "Đối tượng", "Object" }, { "Chi tiết", "Detail" }, { "Đơn vị", "Unit" },
+		};
+		html_lit(b, "<table class=\"audit\" id=\"audit\">");
+		console_thead(r, heads, sizeof(heads) / sizeof(heads[0]));
+		for (int i = 0; i < n && i < AUDIT_ROWS; i++) {
+			html_lit(b, "<tr data-id=\"");
+			html_attr(b, PQgetvalue(rows, i, A_ID));
+			html_lit(b, "\" data-action=\"");
+			html_attr(b, PQgetvalue(rows, i, A_ACTION));
+			html_lit(b, "\"><td>");
+			html_text(b, PQgetvalue(rows, i, A_ID));
+			html_lit(b, "</td><td>");
+			html_text(b, PQgetvalue(rows, i, A_AT));
+			html_lit(b, "</td><td>");
+			if (*PQgetvalue(rows, i, A_USERNAME)) {
+				html_text(b, PQgetvalue(rows, i, A_USERNAME));
+				if (*PQgetvalue(rows, i, A_DISPLAY_NAME)) {
+					html_lit(b, " <small>");
+					html_text(b, PQgetvalue(rows, i, A_DISPLAY_NAME));
+					html_lit(b, "</small>");
+				}
+			} else {
+				html_text(b, L(r, "(dòng lệnh trên máy chủ)", "(server command line)"));
+			}
+			html_lit(b, "</td><td><code>");
+			html_text(b, PQgetvalue(rows, i, A_ACTION));
+			html_lit(b, "</code></td><td>");
+			html_text(b, PQgetvalue(rows, i, A_OBJECT));
+			html_lit(b, "</td><td class=\"pre\">");
+			html_text(b, PQgetvalue(rows, i, A_DETAIL));
+			html_lit(b, "</td><td>");
+			html_text(b, PQgetvalue(rows, i, A_UNIT));
+			html_lit(b, "</td></tr>");
+		}
+		html_lit(b, "</tbody></table>");
+		if (n > AUDIT_ROWS) {
+			struct kv next[3] = { { "action", action, 0 }, { "officer", officer, 0 },
+			    { "before", PQgetvalue(rows, AUDIT_ROWS - 1, A_ID), 0 } };
+			console_next(r, "/admin/audit", next, 3, "Cũ hơn →", "Older →");
+		}
+	}
+	PQclear(rows);
+	console_end(r);
+}
