@@ -30,7 +30,7 @@ def _workplace(stack):
                         "--unit", "CDN-CONGTHUONG")
         if r.returncode != 0:
             raise harness.Failure(f"workplace add: {r.stderr.decode()}")
-        wid = stack.value("SELECT id FROM workplace WHERE code = :'c'", c=CODE)
+    wid = stack.value("SELECT id FROM workplace WHERE code = :'c'", c=CODE)
     r = stack.admin("qr", "create", "--workplace", CODE, "--label", "Bảng tin")
     if r.returncode != 0:
         raise harness.Failure(f"qr create: {r.stderr.decode()}")
