@@ -522,9 +522,7 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 	}
 	int n = PQntuples(res);
 	if (n == 0) {
-		html_lit(b, "<p class=\"empty\">");
-		html_text(b, L(r, "Chưa chọn trích dẫn nào.", "No quotes chosen."));
-		html_lit(b, "</p>");
+		console_empty(r, "Chưa chọn trích dẫn nào.", "No quotes chosen.");
 	}
 	for (int i = 0; i < n; i++) {
 		html_lit(b, "<figure class=\"quote\"><blockquote>");

@@ -228,18 +228,14 @@ queue_table(struct req *r, const struct filters *f, PGresult *rows)
 	struct buf *b = r->out;
 	int n = PQntuples(rows);
 	if (n == 0) {
-		html_lit(b, "<p class=\"empty\">");
-		html_text(b, L(r, "Không có phản ánh nào khớp.", "No reports match."));
-		html_lit(b, "</p>");
+		console_empty(r, "Không có phản ánh nào khớp.", "No reports match.");
 	} else {
-		html_lit(b, "<table class=\"queue\"><thead><tr>");
-		console_th(r, "Nhận lúc", "Received");
-		console_th(r, "Nơi làm việc", "Workplace");
-		console_th(r, "Loại", "Form");
-		console_th(r, "Nội dung", "Content");
-		console_th(r, "Trạng thái", "Status");
-		console_th(r, "Phụ trách", "Assignee");
-		html_lit(b, "</tr></thead><tbody>");
+		static const struct console_label cols[] = {
+			{ "Nhận lúc", "Received" }, { "Nơi làm việc", "Workplace" }, { "Loại", "Form" },
+			{ "Nội dung", "Content" }, { "Trạng thái", "Status" }, { "Phụ trách", "Assignee" },
+		};
+		html_lit(b, "<table class=\"queue\">");
+		console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
 		for (int i = 0; i < n && i < PAGE_ROWS; i++) {
 			bool urgent = PQgetvalue(rows, i, Q_URGENT)[0] == 't', fresh = strcmp(PQgetvalue(rows, i, Q_STATUS), "new") == 0;
 			bool replied = PQgetvalue(rows, i, Q_REPLIED)[0] == 't';

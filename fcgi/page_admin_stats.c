@@ -463,9 +463,7 @@ dash_units(struct req *r, PGresult *ures)
 	struct buf *b = r->out;
 	dash_section(r, "Phản ánh 12 tháng gần nhất theo đơn vị trực thuộc", "Reports in the last 12 months by unit below");
 	if (PQntuples(ures) == 0) {
-		html_lit(b, "<p class=\"empty\">");
-		html_text(b, L(r, "Đơn vị của bạn không có đơn vị trực thuộc.", "Your unit has no units below it."));
-		html_lit(b, "</p>");
+		console_empty(r, "Đơn vị của bạn không có đơn vị trực thuộc.", "Your unit has no units below it.");
 	} else {
 		chart_units(r, ures);
 		html_lit(b, "<table class=\"dash-units\"><thead><tr><th scope=\"col\">");
