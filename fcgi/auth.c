@@ -132,11 +132,11 @@ auth_login(struct req *r, const char *username, const char *password, const char
 		audit(r, NULL, NULL, "login.unknown", "", username);
 		return AUTH_FAILED;
 	}
-	char *id = arena_strdup(r->arena, PQgetvalue(res, 0, 0));
-	char *unit = arena_strdup(r->arena, PQgetvalue(res, 0, 5));
-	bool disabled = PQgetvalue(res, 0, 2)[0] == 't', locked = PQgetvalue(res, 0, 3)[0] == 't';
-	bool ok = auth_check_password(PQgetvalue(res, 0, 1), password);
-	*totp = PQgetvalue(res, 0, 4)[0] == 't';
+	char *id = arena_strdup(r->arena, PQgetvalue(res, 0, OBU_ID));
+	char *unit = arena_strdup(r->arena, PQgetvalue(res, 0, OBU_UNIT));
+	bool disabled = PQgetvalue(res, 0, OBU_DISABLED)[0] == 't', locked = PQgetvalue(res, 0, OBU_LOCKED)[0] == 't';
+	bool ok = auth_check_password(PQgetvalue(res, 0, OBU_HASH), password);
+	*totp = PQgetvalue(res, 0, OBU_TOTP)[0] == 't';
 	PQclear(res);
 	const char *pid[1] = { id };
 	if (!ok || disabled || locked) {
@@ -209,17 +209,17 @@ auth_session_load(struct req *r)
 		return AUTH_FAILED;
 	}
 	struct officer *o = arena_alloc(r->arena, sizeof(*o));
-	o->id = arena_strdup(r->arena, PQgetvalue(res, 0, 0));
-	o->username = arena_strdup(r->arena, PQgetvalue(res, 0, 1));
-	o->display_name = arena_strdup(r->arena, PQgetvalue(res, 0, 2));
-	o->unit_id = arena_strdup(r->arena, PQgetvalue(res, 0, 3));
-	o->unit_path = arena_strdup(r->arena, PQgetvalue(res, 0, 4));
-	o->unit_name = arena_strdup(r->arena, PQgetvalue(res, 0, 5));
-	const char *role = PQgetvalue(res, 0, 6);
+	o->id = arena_strdup(r->arena, PQgetvalue(res, 0, SL_ID));
+	o->username = arena_strdup(r->arena, PQgetvalue(res, 0, SL_USERNAME));
+	o->display_name = arena_strdup(r->arena, PQgetvalue(res, 0, SL_DISPLAY_NAME));
+	o->unit_id = arena_strdup(r->arena, PQgetvalue(res, 0, SL_UNIT_ID));
+	o->unit_path = arena_strdup(r->arena, PQgetvalue(res, 0, SL_UNIT_PATH));
+	o->unit_name = arena_strdup(r->arena, PQgetvalue(res, 0, SL_UNIT_NAME));
+	const char *role = PQgetvalue(res, 0, SL_ROLE);
 	o->role = strcmp(role, "admin") == 0 ? ROLE_ADMIN : strcmp(role, "officer") == 0 ? ROLE_OFFICER : ROLE_VIEWER;
-	o->csrf = arena_strdup(r->arena, PQgetvalue(res, 0, 7));
-	o->totp_enabled = PQgetvalue(res, 0, 8)[0] == 't';
-	bool pending = PQgetvalue(res, 0, 9)[0] == 't', stale = PQgetvalue(res, 0, 10)[0] == 't';
+	o->csrf = arena_strdup(r->arena, PQgetvalue(res, 0, SL_CSRF));
+	o->totp_enabled = PQgetvalue(res, 0, SL_TOTP)[0] == 't';
+	bool pending = PQgetvalue(res, 0, SL_MFA_PENDING)[0] == 't', stale = PQgetvalue(res, 0, SL_STALE)[0] == 't';
 	PQclear(res);
 	r->officer = o;
 	if (stale)   /* keep the idle clock right without a write on every click */

@@ -236,6 +236,26 @@ console_th(struct req *r, const char *vi, const char *en)
 	html_lit(r->out, "</th>");
 }
 
+/* A table's head row of column headings, then <tbody>; the caller has
+ * opened <table> and closes "</tbody></table>". */
+void
+console_thead(struct req *r, const struct console_label *cols, size_t n)
+{
+	html_lit(r->out, "<thead><tr>");
+	for (size_t i = 0; i < n; i++)
+		console_th(r, cols[i].vi, cols[i].en);
+	html_lit(r->out, "</tr></thead><tbody>");
+}
+
+/* What a list says when nothing matches: <p class="empty">. */
+void
+console_empty(struct req *r, const char *vi, const char *en)
+{
+	html_lit(r->out, "<p class=\"empty\">");
+	html_text(r->out, L(r, vi, en));
+	html_lit(r->out, "</p>");
+}
+
 /* A table cell holding text. */
 void
 console_td(struct req *r, const char *text)

@@ -26,6 +26,11 @@ void console_back(struct req *, const char *href, const char *vi, const char *en
 void console_link(struct req *, const char *href, const char *text);
 void console_meta(struct req *, const char *vi, const char *en, const char *value);
 void console_th(struct req *, const char *vi, const char *en);
+struct console_label {
+	const char *vi, *en;
+};
+void console_thead(struct req *, const struct console_label *, size_t n);
+void console_empty(struct req *, const char *vi, const char *en);
 void console_td(struct req *, const char *text);
 void console_href(struct req *, const char *path, const struct kv *args, size_t n);
 void console_next(struct req *, const char *path, const struct kv *args, size_t n, const char *vi, const char *en);

@@ -34,6 +34,11 @@ enum stmt {
 	STMT__MAX
 };
 
+/* The columns of the statements whose rows are read by name. */
+enum { OBU_ID, OBU_HASH, OBU_DISABLED, OBU_LOCKED, OBU_TOTP, OBU_UNIT };   /* STMT_OFFICER_BY_USERNAME */
+enum { SL_ID, SL_USERNAME, SL_DISPLAY_NAME, SL_UNIT_ID, SL_UNIT_PATH, SL_UNIT_NAME, SL_ROLE, SL_CSRF, SL_TOTP,
+	SL_MFA_PENDING, SL_STALE };                                           /* STMT_SESSION_LOAD */
+
 struct db *db_open(const char *conninfo, bool prepare);
 void db_close(struct db *);
 const char *db_error(const struct db *);

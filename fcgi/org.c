@@ -357,6 +357,8 @@ import_check_db(struct arena *a, struct db *db, const char *scope, struct org_im
 		return -1;
 	}
 	const char *p[2] = { units, scope };
+	enum { U_CODE, U_ID, U_STATUS };
+	enum { T_CODE };
 	PGresult *u = db_query(db, "SELECT u.code, u.id, u.status FROM org_unit u "
 	    "WHERE u.code IN (SELECT json_array_elements_text($1::json)) AND u.path LIKE $2 || '%' ORDER BY u.code", 2, p);
 	const char *q[1] = { codes };
@@ -372,19 +374,19 @@ import_check_db(struct arena *a, struct db *db, const char *scope, struct org_im
 	const char **ucodes = arena_alloc(a, (size_t)(nu + 1) * sizeof(char *));
 	const char **taken = arena_alloc(a, (size_t)(nt + 1) * sizeof(char *));
 	for (int i = 0; i < nu; i++)
-		ucodes[i] = PQgetvalue(u, i, 0);
+		ucodes[i] = PQgetvalue(u, i, U_CODE);
 	for (int i = 0; i < nt; i++)
-		taken[i] = PQgetvalue(t, i, 0);
+		taken[i] = PQgetvalue(t, i, T_CODE);
 	for (size_t i = 0; i < im->nrows; i++) {
 		struct org_row *r = &im->rows[i];
 		if (*r->unit_code) {
 			const char **hit = bsearch(&r->unit_code, ucodes, (size_t)nu, sizeof(char *), cmp_str);
 			if (hit == NULL) {
 				add_error(a, im, r->line, ORG_UNIT_UNKNOWN, r->unit_code);
-			} else if (strcmp(PQgetvalue(u, (int)(hit - ucodes), 2), "active") != 0) {
+			} else if (strcmp(PQgetvalue(u, (int)(hit - ucodes), U_STATUS), "active") != 0) {
 				add_error(a, im, r->line, ORG_UNIT_ENDED, r->unit_code);
 			} else {
-				r->unit_id = arena_strdup(a, PQgetvalue(u, (int)(hit - ucodes), 1));
+				r->unit_id = arena_strdup(a, PQgetvalue(u, (int)(hit - ucodes), U_ID));
 			}
 		}
 		if (*r->code && bsearch(&r->code, taken, (size_t)nt, sizeof(char *), cmp_str))

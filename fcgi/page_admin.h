@@ -12,12 +12,12 @@ void page_admin_totp(struct req *);
 void page_admin_account(struct req *);
 /* page_admin_queue.c */
 void page_admin_queue(struct req *);
-const char *admin_status_name(const struct req *, const char *value);
-bool admin_status_valid(const char *value);
 /* page_admin_report.c */
 void page_admin_report(struct req *);
+void page_admin_report_act(struct req *);
 void page_admin_photo(struct req *);
 void page_admin_enter(struct req *);
+void page_admin_enter_save(struct req *);
 /* page_admin_export.c */
 void page_admin_export(struct req *);
 void page_admin_export_download(struct req *);

@@ -122,21 +122,14 @@ page_admin_audit(struct req *r)
 
 	int n = PQntuples(rows);
 	if (n == 0) {
-		html_lit(b, "<p class=\"empty\">");
-		html_text(b, L(r, "Không có dòng nhật ký nào khớp.", "No audit row matches."));
-		html_lit(b, "</p>");
+		console_empty(r, "Không có dòng nhật ký nào khớp.", "No audit row matches.");
 	} else {
-		static const struct { const char *vi, *en; } heads[] = {
+		static const struct console_label heads[] = {
 			{ "#", "#" }, { "Thời gian (giờ Việt Nam)", "Time (Vietnam)" }, { "Cán bộ", "Officer" }, { "Hành động", "Action" },
 			{ "Đối tượng", "Object" }, { "Chi tiết", "Detail" }, { "Đơn vị", "Unit" },
 		};
-		html_lit(b, "<table class=\"audit\" id=\"audit\"><thead><tr>");
-		for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
-			html_lit(b, "<th scope=\"col\">");
-			html_text(b, L(r, heads[i].vi, heads[i].en));
-			html_lit(b, "</th>");
-		}
-		html_lit(b, "</tr></thead><tbody>");
+		html_lit(b, "<table class=\"audit\" id=\"audit\">");
+		console_thead(r, heads, sizeof(heads) / sizeof(heads[0]));
 		for (int i = 0; i < n && i < AUDIT_ROWS; i++) {
 			html_lit(b, "<tr data-id=\"");
 			html_attr(b, PQgetvalue(rows, i, A_ID));

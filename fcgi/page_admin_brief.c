@@ -1,5 +1,4 @@
 /* page_admin_brief.c: /admin/brief: a printable brief for workplace dialogue and bargaining, small counts hidden, audited. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
@@ -11,10 +10,13 @@
 #include "brief.h"
 #include "buf.h"
 #include "db.h"
+#include "filters.h"
+#include "fmt.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
+#include "log.h"
 #include "page_admin.h"
 #include "req.h"
 #include "stats.h"
@@ -54,20 +56,6 @@ struct tally {
 	long n, urgent;
 };
 
-static bool
-digits(const char *s, size_t max)
-{
-	size_t n = strlen(s);
-	return n > 0 && n <= max && strspn(s, "0123456789") == n;
-}
-
-/* "2025-03-31" → "31/03/2025" (arena). */
-static const char *
-dmy(struct req *r, const char *iso)
-{
-	return arena_printf(r->arena, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-}
-
 static const struct form_field *
 field_find(const struct form *f, const char *name)
 {
@@ -105,21 +93,35 @@ put_hidden(struct req *r, int k)
 static void
 row_count(struct req *r, const char *label, long n, int k)
 {
-	html_raw_trusted(r->out, "<tr><th scope=\"row\">");
+	html_lit(r->out, "<tr><th scope=\"row\">");
 	html_text(r->out, label);
-	html_raw_trusted(r->out, "</th><td class=\"num\">");
+	html_lit(r->out, "</th><td class=\"num\">");
 	put_count(r, n, k);
-	html_raw_trusted(r->out, "</td></tr>");
+	html_lit(r->out, "</td></tr>");
 }
 
 static void
 row_text(struct req *r, const char *label, const char *value)
 {
-	html_raw_trusted(r->out, "<tr><th scope=\"row\">");
+	html_lit(r->out, "<tr><th scope=\"row\">");
 	html_text(r->out, label);
-	html_raw_trusted(r->out, "</th><td class=\"num\">");
+	html_lit(r->out, "</th><td class=\"num\">");
 	html_text(r->out, value);
-	html_raw_trusted(r->out, "</td></tr>");
+	html_lit(r->out, "</td></tr>");
+}
+
+/* A sum of đồng given by `n` reports; hidden below k. */
+static void
+row_sum(struct req *r, const char *label, long n, double sum, int k)
+{
+	char s[64];
+	if (brief_suppress(n, k)) {
+		brief_fmt_hidden(s, sizeof(s), k, r->lang == LANG_EN);
+		row_text(r, label, s);
+	} else {
+		brief_fmt_decimal(s, sizeof(s), sum, 0, r->lang == LANG_EN);
+		row_text(r, label, arena_printf(r->arena, "%s đ", s));
+	}
 }
 
 /* An average of `answers` values summing to `sum`, with a unit. */
@@ -131,14 +133,6 @@ row_average(struct req *r, const char *label, double sum, long answers, int k, i
 	row_text(r, label, brief_average_shown(answers, k) ? arena_printf(r->arena, "%s%s", s, unit) : s);
 }
 
-static void
-section(struct req *r, const char *vi, const char *en)
-{
-	html_raw_trusted(r->out, "<section><h2>");
-	html_text(r->out, L(r, vi, en));
-	html_raw_trusted(r->out, "</h2>");
-}
-
 /* The choice of workplace, period and k; `problem` (may be NULL) says
  * what was wrong, with `status` 400. */
 static void
@@ -147,48 +141,28 @@ brief_chooser(struct req *r, int status, const char *problem)
 	struct buf *b = r->out;
 	buf_reset(b);
 	r->status = status;
-	html_admin_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
-	html_raw_trusted(b, "<h1>");
-	html_text(b, L(r, "Bản tóm tắt cho đối thoại và thương lượng", "Brief for dialogue and bargaining"));
-	html_raw_trusted(b, "</h1>");
-	if (problem) {
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\">");
-		html_text(b, problem);
-		html_raw_trusted(b, "</p>");
-	}
-	html_raw_trusted(b, "<p>");
+	console_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
+	console_heading(r, 1, NULL, "Bản tóm tắt cho đối thoại và thương lượng", "Brief for dialogue and bargaining");
+	console_alert(r, problem);
+	html_lit(b, "<p>");
 	html_text(b, L(r, "Tổng hợp phản ánh và khảo sát của một nơi làm việc trong một kỳ. Số liệu dưới k người được ẩn "
 	    "để bảo vệ người phản ánh (k từ 3 đến 20, mặc định 5). Mỗi lần xem được ghi vào nhật ký.",
 	    "A summary of one workplace's reports and surveys over a period. Figures from fewer than k people are hidden "
 	    "to protect those who reported (k from 3 to 20, default 5). Every view is recorded in the audit log."));
-	html_raw_trusted(b, "</p><form method=\"get\" action=\"/admin/brief\" class=\"filters\"><label>");
+	html_lit(b, "</p><form method=\"get\" action=\"/admin/brief\" class=\"filters\"><label>");
 	html_text(b, L(r, "Nơi làm việc", "Workplace"));
-	html_raw_trusted(b, " <select name=\"workplace\" required>");
-	const char *wp[1] = { r->officer->unit_path };
-	PGresult *ws = db_query(r->app->db, "SELECT w.id, w.name FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE u.path LIKE $1 || '%' ORDER BY w.name LIMIT 500", 1, wp);
+	html_lit(b, " <select name=\"workplace\" required>");
 	const char *cur = kv_get_or_empty(&r->args, "workplace");
-	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++) {
-		html_raw_trusted(b, strcmp(cur, PQgetvalue(ws, i, 0)) == 0 ? "<option selected value=\"" : "<option value=\"");
-		html_attr(b, PQgetvalue(ws, i, 0));
-		html_raw_trusted(b, "\">");
-		html_text(b, PQgetvalue(ws, i, 1));
-		html_raw_trusted(b, "</option>");
-	}
+	PGresult *ws = filters_workplaces(r, 500);
+	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++)
+		console_option(r, PQgetvalue(ws, i, FW_ID), PQgetvalue(ws, i, FW_NAME), strcmp(cur, PQgetvalue(ws, i, FW_ID)) == 0);
 	PQclear(ws);
-	html_raw_trusted(b, "</select></label><label>");
-	html_text(b, L(r, "Từ ngày", "From"));
-	html_raw_trusted(b, " <input type=\"date\" name=\"from\" required value=\"");
-	html_attr(b, kv_get_or_empty(&r->args, "from"));
-	html_raw_trusted(b, "\"></label><label>");
-	html_text(b, L(r, "Đến ngày", "To"));
-	html_raw_trusted(b, " <input type=\"date\" name=\"to\" required value=\"");
-	html_attr(b, kv_get_or_empty(&r->args, "to"));
-	html_raw_trusted(b, "\"></label><label>k <input type=\"number\" name=\"k\" min=\"3\" max=\"20\" value=\"5\"></label>"
-	    "<button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Lập bản tóm tắt", "Make the brief"));
-	html_raw_trusted(b, "</button></form>");
-	html_admin_end(r);
+	html_lit(b, "</select></label>");
+	filters_date(r, "from", "Từ ngày", "From", kv_get_or_empty(&r->args, "from"), true);
+	filters_date(r, "to", "Đến ngày", "To", kv_get_or_empty(&r->args, "to"), true);
+	html_lit(b, "<label>k <input type=\"number\" name=\"k\" min=\"3\" max=\"20\" value=\"5\"></label>");
+	console_submit(r, "btn primary", "Lập bản tóm tắt", "Make the brief");
+	console_end(r);
 }
 
 /* Reads and checks the arguments; false when the chooser was shown with 400. */
@@ -204,7 +178,7 @@ brief_read_args(struct req *r, struct brief_args *a)
 		    "allowed: figures from one or two people can point at who reported."));
 		return false;
 	}
-	if (!digits(a->workplace, 18)) {
+	if (!fmt_is_digits(a->workplace, 18)) {
 		brief_chooser(r, 400, L(r, "Hãy chọn một nơi làm việc.", "Choose a workplace."));
 		return false;
 	}
@@ -226,7 +200,7 @@ brief_read_args(struct req *r, struct brief_args *a)
 		bool dup = false;
 		for (size_t j = 0; j < a->nquotes && !dup; j++)
 			dup = strcmp(a->quotes[j], q) == 0;
-		if (!digits(q, 18)) {
+		if (!fmt_is_digits(q, 18)) {
 			brief_chooser(r, 400, L(r, "Trích dẫn không hợp lệ: chọn phản ánh theo số.",
 			    "Invalid quote: pick reports by number."));
 			return false;
@@ -248,19 +222,20 @@ static int
 tally_select(struct req *r, const char *const base[4], const char *form_id, struct tally **out, size_t *n)
 {
 	const char *p[5] = { base[0], base[1], base[2], base[3], form_id };
+	enum { T_VALUE, T_N, T_URGENT };
 	PGresult *res = db_query(r->app->db, "SELECT substr(f.fact, 8), sum(f.n), sum(f.v)"
 	    BRIEF_FACTS "AND f.form_id = $5 AND f.fact LIKE 'select:%' GROUP BY 1 HAVING sum(f.n) <> 0", 5, p);
 	if (res == NULL || !db_ok(res)) {
 		if (res)
-			fprintf(stderr, "tiengnoi: brief: %s", PQresultErrorMessage(res));
+			log_warn("brief: SQLSTATE %s", db_sqlstate(res));
 		PQclear(res);
 		return -1;
 	}
 	*n = (size_t)PQntuples(res);
 	*out = arena_alloc(r->arena, (*n + 1) * sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
-		(*out)[i] = (struct tally){ arena_strdup(r->arena, PQgetvalue(res, (int)i, 0)),
-		    atol(PQgetvalue(res, (int)i, 1)), atol(PQgetvalue(res, (int)i, 2)) };
+		(*out)[i] = (struct tally){ arena_strdup(r->arena, PQgetvalue(res, (int)i, T_VALUE)),
+		    atol(PQgetvalue(res, (int)i, T_N)), atol(PQgetvalue(res, (int)i, T_URGENT)) };
 	PQclear(res);
 	return 0;
 }
@@ -285,7 +260,7 @@ render_breakdown(struct req *r, const char *form_id, const char *field, const st
 	long total = 0, known = 0;
 	for (size_t i = 0; i < n; i++)
 		total += t[i].n;
-	html_raw_trusted(r->out, "<table class=\"figures\"><tbody>");
+	html_lit(r->out, "<table class=\"figures\"><tbody>");
 	bool *done = arena_alloc(r->arena, nopt + 1);
 	memset(done, 0, nopt + 1);
 	for (;;) {   /* shown cells, largest first (ties in form order) */
@@ -310,7 +285,7 @@ render_breakdown(struct req *r, const char *form_id, const char *field, const st
 			row_count(r, form_label(fd->options[j].label, r->lang), c, k);
 	}
 	row_count(r, L(r, "Không chọn / khác", "Not answered / other"), total - known, k);
-	html_raw_trusted(r->out, "</tbody></table>");
+	html_lit(r->out, "</tbody></table>");
 	return total;
 }
 
@@ -321,7 +296,7 @@ one_row(PGresult *res)
 	if (res != NULL && db_ok(res) && PQntuples(res) == 1)
 		return res;
 	if (res)
-		fprintf(stderr, "tiengnoi: brief: %s", PQresultErrorMessage(res));
+		log_warn("brief: SQLSTATE %s", db_sqlstate(res));
 	PQclear(res);
 	return NULL;
 }
@@ -336,6 +311,62 @@ month_list(struct req *r, const char *months)
 	return out;
 }
 
+/* The Borda ranking of the survey's priorities: topics ranked by k or
+ * more people in Borda order, the others after them in the survey's
+ * order (so their order says nothing about a few people), then how the
+ * points are counted. */
+static void
+survey_ranking(struct req *r, const struct form_field *fd, const struct brief_borda *score, size_t nopt, int k)
+{
+	struct buf *b = r->out;
+	html_lit(b, "<table class=\"ranking\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">");
+	html_text(b, L(r, "Nội dung", "Topic"));
+	html_lit(b, "</th><th scope=\"col\" class=\"num\">");
+	html_text(b, L(r, "Điểm", "Points"));
+	html_lit(b, "</th><th scope=\"col\" class=\"num\">");
+	html_text(b, L(r, "Số người xếp hạng", "People who ranked it"));
+	html_lit(b, "</th></tr></thead><tbody>");
+	/* topics ranked by k or more people in Borda order; the others after them in
+	 * the survey's order, so their order says nothing about a few people */
+	size_t place = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t j = 0; j < nopt; j++) {
+			size_t i = j;
+			if (pass == 1)   /* the survey's order: find option j among the scores */
+				for (i = 0; i < nopt && score[i].option != j; i++)
+					;
+			bool hide = brief_suppress(score[i].ranked, k);
+			if (hide != (pass == 1))
+				continue;
+			html_lit(b, "<tr data-option=\"");
+			html_attr(b, fd->options[score[i].option].value);
+			html_lit(b, "\"><td>");
+			if (hide)
+				html_lit(b, "—");
+			else
+				html_text(b, arena_printf(r->arena, "%zu", ++place));
+			html_lit(b, "</td><td>");
+			html_text(b, form_label(fd->options[score[i].option].label, r->lang));
+			html_lit(b, "</td><td class=\"num\">");
+			if (hide)
+				put_hidden(r, k);
+			else
+				html_text(b, arena_printf(r->arena, "%ld", score[i].points));
+			html_lit(b, "</td><td class=\"num\">");
+			put_count(r, score[i].ranked, k);
+			html_lit(b, "</td></tr>");
+		}
+	}
+	html_lit(b, "</tbody></table><p class=\"note\">");
+	html_text(b, L(r, "Điểm Borda: người xếp n nội dung cho nội dung thứ nhất n điểm, thứ hai n − 1 điểm, …, "
+	    "thứ n 1 điểm; nội dung không xếp được 0 điểm. Bằng điểm thì xét số lần được xếp thứ nhất, rồi thứ tự "
+	    "trong phiếu. Nội dung có dưới k người xếp hạng được ẩn điểm và xếp sau, theo thứ tự trong phiếu.",
+	    "Borda points: someone who ranked n topics gives the first n points, the second n − 1, …, the last 1; "
+	    "unranked topics get 0. Ties go to more first places, then to the survey's order. Topics ranked by "
+	    "fewer than k people have their points hidden and follow in the survey's order."));
+	html_lit(b, "</p>");
+}
+
 /* The survey: how many answered, the Borda ranking of priorities, the
  * averages. false when a query failed. */
 static bool
@@ -343,11 +374,12 @@ render_survey(struct req *r, const char *const base[4], int k)
 {
 	struct buf *b = r->out;
 	const struct form_field *fd = field_find(form_find(r->app->forms, "bargaining_survey"), "priorities");
+	enum { RK_RANKING, RK_N };
 	PGresult *res = db_query(r->app->db, "SELECT substr(f.fact, 9), sum(f.n)" BRIEF_FACTS
 	    "AND f.form_id = 'bargaining_survey' AND f.fact LIKE 'ranking:%' GROUP BY 1 HAVING sum(f.n) > 0", 4, base);
 	if (res == NULL || !db_ok(res)) {
 		if (res)
-			fprintf(stderr, "tiengnoi: brief: %s", PQresultErrorMessage(res));
+			log_warn("brief: SQLSTATE %s", db_sqlstate(res));
 		PQclear(res);
 		return false;
 	}
@@ -356,9 +388,9 @@ render_survey(struct req *r, const char *const base[4], int k)
 	size_t *lens = arena_alloc(r->arena, (nrows + 1) * sizeof(*lens));
 	long *weights = arena_alloc(r->arena, (nrows + 1) * sizeof(*weights));
 	for (size_t i = 0; i < nrows; i++) {   /* each distinct ranking once, with how many gave it */
-		weights[i] = atol(PQgetvalue(res, (int)i, 1));
+		weights[i] = atol(PQgetvalue(res, (int)i, RK_N));
 		json_error_t err;
-		json_t *arr = json_loads(PQgetvalue(res, (int)i, 0), 0, &err);
+		json_t *arr = json_loads(PQgetvalue(res, (int)i, RK_RANKING), 0, &err);
 		size_t m = json_array_size(arr);
 		size_t *idx = arena_alloc(r->arena, (m + 1) * sizeof(*idx));
 		lens[i] = 0;
@@ -375,63 +407,19 @@ render_survey(struct req *r, const char *const base[4], int k)
 	struct brief_borda *score = arena_alloc(r->arena, (nopt + 1) * sizeof(*score));
 	size_t respondents = brief_borda(nopt, rankings, lens, weights, nrows, score);
 
-	html_raw_trusted(b, "<table class=\"figures\"><tbody>");
+	html_lit(b, "<table class=\"figures\"><tbody>");
 	row_count(r, L(r, "Số phiếu có xếp hạng", "Surveys with a ranking"), (long)respondents, k);
-	html_raw_trusted(b, "</tbody></table>");
+	html_lit(b, "</tbody></table>");
 	if (brief_suppress((long)respondents, k)) {
-		html_raw_trusted(b, "<p class=\"hidden-figure\">");
+		html_lit(b, "<p class=\"hidden-figure\">");
 		html_text(b, L(r, "Thứ tự ưu tiên được ẩn: ", "The ranking is hidden: "));
 		put_hidden(r, k);
 		html_text(b, L(r, " phiếu khảo sát.", " surveys."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	} else {
-		html_raw_trusted(b, "<table class=\"ranking\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">");
-		html_text(b, L(r, "Nội dung", "Topic"));
-		html_raw_trusted(b, "</th><th scope=\"col\" class=\"num\">");
-		html_text(b, L(r, "Điểm", "Points"));
-		html_raw_trusted(b, "</th><th scope=\"col\" class=\"num\">");
-		html_text(b, L(r, "Số người xếp hạng", "People who ranked it"));
-		html_raw_trusted(b, "</th></tr></thead><tbody>");
-		/* topics ranked by k or more people in Borda order; the others after them in
-		 * the survey's order, so their order says nothing about a few people */
-		size_t place = 0;
-		for (int pass = 0; pass < 2; pass++) {
-			for (size_t j = 0; j < nopt; j++) {
-				size_t i = j;
-				if (pass == 1)   /* the survey's order: find option j among the scores */
-					for (i = 0; i < nopt && score[i].option != j; i++)
-						;
-				bool hide = brief_suppress(score[i].ranked, k);
-				if (hide != (pass == 1))
-					continue;
-				html_raw_trusted(b, "<tr data-option=\"");
-				html_attr(b, fd->options[score[i].option].value);
-				html_raw_trusted(b, "\"><td>");
-				if (hide)
-					html_raw_trusted(b, "—");
-				else
-					buf_appendf(b, "%zu", ++place);
-				html_raw_trusted(b, "</td><td>");
-				html_text(b, form_label(fd->options[score[i].option].label, r->lang));
-				html_raw_trusted(b, "</td><td class=\"num\">");
-				if (hide)
-					put_hidden(r, k);
-				else
-					buf_appendf(b, "%ld", score[i].points);
-				html_raw_trusted(b, "</td><td class=\"num\">");
-				put_count(r, score[i].ranked, k);
-				html_raw_trusted(b, "</td></tr>");
-			}
-		}
-		html_raw_trusted(b, "</tbody></table><p class=\"note\">");
-		html_text(b, L(r, "Điểm Borda: người xếp n nội dung cho nội dung thứ nhất n điểm, thứ hai n − 1 điểm, …, "
-		    "thứ n 1 điểm; nội dung không xếp được 0 điểm. Bằng điểm thì xét số lần được xếp thứ nhất, rồi thứ tự "
-		    "trong phiếu. Nội dung có dưới k người xếp hạng được ẩn điểm và xếp sau, theo thứ tự trong phiếu.",
-		    "Borda points: someone who ranked n topics gives the first n points, the second n − 1, …, the last 1; "
-		    "unranked topics get 0. Ties go to more first places, then to the survey's order. Topics ranked by "
-		    "fewer than k people have their points hidden and follow in the survey's order."));
-		html_raw_trusted(b, "</p>");
+		survey_ranking(r, fd, score, nopt, k);
 	}
+	enum { SV_RISE_N, SV_RISE_SUM, SV_MEAL_N, SV_MEAL_SUM };
 	res = one_row(db_query(r->app->db, "SELECT "
 	    "coalesce(sum(f.n) FILTER (WHERE f.fact = 'number:wage_rise'), 0), "
 	    "coalesce(sum(f.v) FILTER (WHERE f.fact = 'number:wage_rise'), 0), "
@@ -440,12 +428,12 @@ render_survey(struct req *r, const char *const base[4], int k)
 	    BRIEF_FACTS "AND f.form_id = 'bargaining_survey'", 4, base));
 	if (res == NULL)
 		return false;
-	html_raw_trusted(b, "<table class=\"figures\"><tbody>");
+	html_lit(b, "<table class=\"figures\"><tbody>");
 	row_average(r, L(r, "Mức tăng lương mong muốn, trung bình", "Wage rise hoped for, average"),
-	    atof(PQgetvalue(res, 0, 1)), atol(PQgetvalue(res, 0, 0)), k, 1, " %");
+	    atof(PQgetvalue(res, 0, SV_RISE_SUM)), atol(PQgetvalue(res, 0, SV_RISE_N)), k, 1, " %");
 	row_average(r, L(r, "Giá trị suất ăn ca mong muốn, trung bình", "Meal value wished for, average"),
-	    atof(PQgetvalue(res, 0, 3)), atol(PQgetvalue(res, 0, 2)), k, 0, " đ");
-	html_raw_trusted(b, "</tbody></table>");
+	    atof(PQgetvalue(res, 0, SV_MEAL_SUM)), atol(PQgetvalue(res, 0, SV_MEAL_N)), k, 0, " đ");
+	html_lit(b, "</tbody></table>");
 	PQclear(res);
 	return true;
 }
@@ -455,6 +443,8 @@ static bool
 render_arrears(struct req *r, const char *const base[4], int k, bool wages)
 {
 	const char *p[5] = { base[0], base[1], base[2], base[3], wages ? "wage_arrears" : "social_insurance" };
+	enum { AR_REPORTS, AR_TOTAL_N, AR_TOTAL_SUM, AR_OTHER_N, AR_OTHER_SUM, AR_DEDUCTED };
+	enum { MO_COUNT, MO_LIST };
 	PGresult *res = one_row(db_query(r->app->db, "SELECT coalesce(sum(f.n) FILTER (WHERE f.fact = 'reports'), 0), "
 	    "coalesce(sum(f.n) FILTER (WHERE f.fact = 'amount:total'), 0), "
 	    "coalesce(sum(f.v) FILTER (WHERE f.fact = 'amount:total'), 0), "
@@ -470,39 +460,30 @@ render_arrears(struct req *r, const char *const base[4], int k, bool wages)
 		PQclear(res);
 		return false;
 	}
-	long reports = atol(PQgetvalue(res, 0, 0));
+	long reports = atol(PQgetvalue(res, 0, AR_REPORTS));
 	char s[64];
 	bool en = r->lang == LANG_EN;
-	html_raw_trusted(r->out, "<table class=\"figures\"><tbody>");
+	html_lit(r->out, "<table class=\"figures\"><tbody>");
 	row_count(r, L(r, "Số phản ánh", "Reports"), reports, k);
 	if (wages) {
-		long nt = atol(PQgetvalue(res, 0, 1)), np = atol(PQgetvalue(res, 0, 3));
-		if (brief_suppress(nt, k))
-			brief_fmt_hidden(s, sizeof(s), k, en);
-		else
-			brief_fmt_decimal(s, sizeof(s), atof(PQgetvalue(res, 0, 2)), 0, en);
-		row_text(r, L(r, "Tổng số tiền bị nợ (phản ánh nêu tổng số)", "Sum owed (reports giving a total)"),
-		    brief_suppress(nt, k) ? s : arena_printf(r->arena, "%s đ", s));
-		if (brief_suppress(np, k))
-			brief_fmt_hidden(s, sizeof(s), k, en);
-		else
-			brief_fmt_decimal(s, sizeof(s), atof(PQgetvalue(res, 0, 4)), 0, en);
-		row_text(r, L(r, "Tổng số tiền bị nợ (phản ánh nêu mỗi người)", "Sum owed (reports giving per person)"),
-		    brief_suppress(np, k) ? s : arena_printf(r->arena, "%s đ", s));
+		row_sum(r, L(r, "Tổng số tiền bị nợ (phản ánh nêu tổng số)", "Sum owed (reports giving a total)"),
+		    atol(PQgetvalue(res, 0, AR_TOTAL_N)), atof(PQgetvalue(res, 0, AR_TOTAL_SUM)), k);
+		row_sum(r, L(r, "Tổng số tiền bị nợ (phản ánh nêu mỗi người)", "Sum owed (reports giving per person)"),
+		    atol(PQgetvalue(res, 0, AR_OTHER_N)), atof(PQgetvalue(res, 0, AR_OTHER_SUM)), k);
 	} else {
 		row_count(r, L(r, "Bị trừ lương mà không đóng BHXH", "Deducted from pay but not paid in"),
-		    atol(PQgetvalue(res, 0, 5)), k);
+		    atol(PQgetvalue(res, 0, AR_DEDUCTED)), k);
 	}
 	/* the months are drawn from all the form's reports: shown only from k of them */
 	if (brief_suppress(reports, k)) {
 		brief_fmt_hidden(s, sizeof(s), k, en);
 		row_text(r, L(r, "Số tháng bị nợ (khác nhau)", "Distinct months owed"), s);
 	} else {
-		const char *months = month_list(r, PQgetvalue(mon, 0, 1));
+		const char *months = month_list(r, PQgetvalue(mon, 0, MO_LIST));
 		row_text(r, L(r, "Số tháng bị nợ (khác nhau)", "Distinct months owed"),
-		    arena_printf(r->arena, "%s%s%s%s", PQgetvalue(mon, 0, 0), *months ? " (" : "", months, *months ? ")" : ""));
+		    arena_printf(r->arena, "%s%s%s%s", PQgetvalue(mon, 0, MO_COUNT), *months ? " (" : "", months, *months ? ")" : ""));
 	}
-	html_raw_trusted(r->out, "</tbody></table>");
+	html_lit(r->out, "</tbody></table>");
 	PQclear(res);
 	PQclear(mon);
 	return true;
@@ -517,11 +498,11 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 	struct buf *b = r->out;
 	int k = a->k;
 	if (brief_suppress(total, k)) {
-		html_raw_trusted(b, "<p class=\"hidden-figure\">");
+		html_lit(b, "<p class=\"hidden-figure\">");
 		html_text(b, L(r, "Không trích dẫn: nơi làm việc có ", "No quotes: the workplace has "));
 		put_hidden(r, k);
 		html_text(b, L(r, " phản ánh trong kỳ.", " reports in the period."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 		return true;
 	}
 	const char *ids = "{";
@@ -529,6 +510,8 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 		ids = arena_printf(r->arena, "%s%s%s", ids, i ? "," : "", a->quotes[i]);
 	ids = arena_printf(r->arena, "%s}", ids);
 	const char *p[5] = { base[0], base[1], base[2], base[3], ids };
+	enum { QT_FORM, QT_TEXT };
+	enum { CD_ID, CD_FORM, CD_TEXT };
 	PGresult *res = db_query(r->app->db, "SELECT s.form_id, coalesce(s.answers->>'text', s.answers->>'description', "
 	    "s.answers->>'details', s.answers->>'comments')" BRIEF_REPORTS
 	    "AND s.id = ANY ($5::bigint[]) AND coalesce(s.answers->>'text', s.answers->>'description', "
@@ -539,22 +522,20 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 	}
 	int n = PQntuples(res);
 	if (n == 0) {
-		html_raw_trusted(b, "<p class=\"empty\">");
-		html_text(b, L(r, "Chưa chọn trích dẫn nào.", "No quotes chosen."));
-		html_raw_trusted(b, "</p>");
+		console_empty(r, "Chưa chọn trích dẫn nào.", "No quotes chosen.");
 	}
 	for (int i = 0; i < n; i++) {
-		html_raw_trusted(b, "<figure class=\"quote\"><blockquote>");
-		html_text(b, PQgetvalue(res, i, 1));
-		html_raw_trusted(b, "</blockquote><figcaption>");
-		html_text(b, form_title(r, PQgetvalue(res, i, 0)));
-		html_raw_trusted(b, "</figcaption></figure>");
+		html_lit(b, "<figure class=\"quote\"><blockquote>");
+		html_text(b, PQgetvalue(res, i, QT_TEXT));
+		html_lit(b, "</blockquote><figcaption>");
+		html_text(b, form_title(r, PQgetvalue(res, i, QT_FORM)));
+		html_lit(b, "</figcaption></figure>");
 	}
 	if ((size_t)n < a->nquotes) {
-		html_raw_trusted(b, "<p class=\"note no-print\">");
+		html_lit(b, "<p class=\"note no-print\">");
 		html_text(b, L(r, "Một số số phản ánh đã chọn không thuộc nơi làm việc, kỳ này hoặc không có lời kể nên bị bỏ qua.",
 		    "Some chosen reports are not of this workplace or period, or have no text, and were left out."));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
 	PQclear(res);
 
@@ -566,35 +547,88 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 		PQclear(res);
 		return false;
 	}
-	html_raw_trusted(b, "<details class=\"no-print pick\"><summary>");
+	html_lit(b, "<details class=\"no-print pick\"><summary>");
 	html_text(b, L(r, "Chọn trích dẫn (tối đa 10)", "Choose quotes (at most 10)"));
-	html_raw_trusted(b, "</summary><form method=\"get\" action=\"/admin/brief\">"
-	    "<input type=\"hidden\" name=\"workplace\" value=\"");
-	html_attr(b, a->workplace);
-	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"from\" value=\"");
-	html_attr(b, a->from);
-	html_raw_trusted(b, "\"><input type=\"hidden\" name=\"to\" value=\"");
-	html_attr(b, a->to);
-	buf_appendf(b, "\"><input type=\"hidden\" name=\"k\" value=\"%d\"><ul class=\"candidates\">", k);
+	html_lit(b, "</summary><form method=\"get\" action=\"/admin/brief\">");
+	filters_hidden(b, "workplace", a->workplace);
+	filters_hidden(b, "from", a->from);
+	filters_hidden(b, "to", a->to);
+	filters_hidden(b, "k", arena_printf(r->arena, "%d", k));
+	html_lit(b, "<ul class=\"candidates\">");
 	for (int i = 0; i < PQntuples(res) && i < CANDIDATES_MAX; i++) {
 		bool on = false;
 		for (size_t j = 0; j < a->nquotes && !on; j++)
-			on = strcmp(a->quotes[j], PQgetvalue(res, i, 0)) == 0;
-		html_raw_trusted(b, on ? "<li><label><input type=\"checkbox\" name=\"quote\" checked value=\"" :
-		    "<li><label><input type=\"checkbox\" name=\"quote\" value=\"");
-		html_attr(b, PQgetvalue(res, i, 0));
-		html_raw_trusted(b, "\"> #");
-		html_text(b, PQgetvalue(res, i, 0));
-		html_raw_trusted(b, " · ");
-		html_text(b, form_title(r, PQgetvalue(res, i, 1)));
-		html_raw_trusted(b, ": ");
-		html_text(b, PQgetvalue(res, i, 2));
-		html_raw_trusted(b, "</label></li>");
+			on = strcmp(a->quotes[j], PQgetvalue(res, i, CD_ID)) == 0;
+		if (on)
+			html_lit(b, "<li><label><input type=\"checkbox\" name=\"quote\" checked value=\"");
+		else
+			html_lit(b, "<li><label><input type=\"checkbox\" name=\"quote\" value=\"");
+		html_attr(b, PQgetvalue(res, i, CD_ID));
+		html_lit(b, "\"> #");
+		html_text(b, PQgetvalue(res, i, CD_ID));
+		html_lit(b, " · ");
+		html_text(b, form_title(r, PQgetvalue(res, i, CD_FORM)));
+		html_lit(b, ": ");
+		html_text(b, PQgetvalue(res, i, CD_TEXT));
+		html_lit(b, "</label></li>");
 	}
-	html_raw_trusted(b, "</ul><button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Cập nhật trích dẫn", "Update quotes"));
-	html_raw_trusted(b, "</button></form></details>");
+	html_lit(b, "</ul>");
+	console_submit(r, "btn", "Cập nhật trích dẫn", "Update quotes");
+	html_lit(b, "</details>");
 	PQclear(res);
+	return true;
+}
+
+/* The brief's frame, title and facts (workplace, period, k, who made it
+ * when). false after 404 (a workplace outside the scope) or 503. */
+static bool
+brief_head(struct req *r, const struct brief_args *a)
+{
+	struct buf *b = r->out;
+	const char *wp[2] = { r->officer->unit_path, a->workplace };
+	PGresult *w = db_query(r->app->db, "SELECT w.name, u.name, "
+	    "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') "
+	    "FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = $2::bigint AND u.path LIKE $1 || '%'", 2, wp);
+	if (w == NULL || !db_ok(w) || PQntuples(w) != 1) {
+		http_error(r, w && db_ok(w) ? 404 : 503, MSG__MAX);
+		PQclear(w);
+		return false;
+	}
+	enum { W_NAME, W_UNIT, W_NOW };
+	const char *wname = arena_strdup(r->arena, PQgetvalue(w, 0, W_NAME)), *uname = arena_strdup(r->arena, PQgetvalue(w, 0, W_UNIT));
+	const char *made = arena_strdup(r->arena, PQgetvalue(w, 0, W_NOW));
+	PQclear(w);
+	console_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
+	html_lit(b, "<link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/brief.css\"><article class=\"brief\"><h1>");
+	html_text(b, L(r, "Bản tóm tắt phục vụ đối thoại và thương lượng tập thể", "Brief for workplace dialogue and collective bargaining"));
+	html_lit(b, "</h1><dl class=\"brief-meta\"><dt>");
+	html_text(b, L(r, "Nơi làm việc", "Workplace"));
+	html_lit(b, "</dt><dd class=\"workplace\">");
+	html_text(b, wname);
+	html_lit(b, " <span class=\"unit\">(");
+	html_text(b, uname);
+	html_lit(b, ")</span></dd><dt>");
+	html_text(b, L(r, "Kỳ", "Period"));
+	html_lit(b, "</dt><dd class=\"period\">");
+	html_text(b, arena_printf(r->arena, L(r, "từ %s đến %s", "%s to %s"), fmt_dmy(r->arena, a->from), fmt_dmy(r->arena, a->to)));
+	html_lit(b, "</dd><dt>");
+	html_text(b, L(r, "Ngưỡng bảo vệ", "Protection threshold"));
+	html_lit(b, "</dt><dd class=\"k\">");
+	html_text(b, arena_printf(r->arena, "k = %d: ", a->k));
+	html_text(b, "số liệu dưới k người được ẩn để bảo vệ người phản ánh.");
+	if (r->lang == LANG_EN)
+		html_text(b, " (Figures from fewer than k people are hidden to protect those who reported.)");
+	html_lit(b, "</dd><dt>");
+	html_text(b, L(r, "Lập lúc", "Made"));
+	html_lit(b, "</dt><dd>");
+	html_text(b, made);
+	html_lit(b, " · ");
+	html_text(b, *r->officer->display_name ? r->officer->display_name : r->officer->username);
+	html_lit(b, "</dd></dl><p class=\"no-print note\">");
+	html_text(b, L(r, "In bản này bằng lệnh In của trình duyệt (Ctrl+P): khổ A4, phần đầu trang bảng điều khiển được ẩn.",
+	    "Print with the browser's Print command (Ctrl+P): A4, the console header is left out."));
+	html_lit(b, "</p>");
+
 	return true;
 }
 
@@ -616,50 +650,11 @@ page_admin_brief(struct req *r)
 		return;
 	}
 	const char *base[4] = { r->officer->unit_path, a.workplace, a.from, a.to };
-	const char *wp[2] = { r->officer->unit_path, a.workplace };
-	PGresult *w = db_query(r->app->db, "SELECT w.name, u.name, "
-	    "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') "
-	    "FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = $2::bigint AND u.path LIKE $1 || '%'", 2, wp);
-	if (w == NULL || !db_ok(w) || PQntuples(w) != 1) {
-		http_error(r, w && db_ok(w) ? 404 : 503, MSG__MAX);
-		PQclear(w);
+	if (!brief_head(r, &a))
 		return;
-	}
-	const char *wname = arena_strdup(r->arena, PQgetvalue(w, 0, 0)), *uname = arena_strdup(r->arena, PQgetvalue(w, 0, 1));
-	const char *made = arena_strdup(r->arena, PQgetvalue(w, 0, 2));
-	PQclear(w);
-
-	html_admin_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
-	html_raw_trusted(b, "<link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/brief.css\"><article class=\"brief\"><h1>");
-	html_text(b, L(r, "Bản tóm tắt phục vụ đối thoại và thương lượng tập thể", "Brief for workplace dialogue and collective bargaining"));
-	html_raw_trusted(b, "</h1><dl class=\"brief-meta\"><dt>");
-	html_text(b, L(r, "Nơi làm việc", "Workplace"));
-	html_raw_trusted(b, "</dt><dd class=\"workplace\">");
-	html_text(b, wname);
-	html_raw_trusted(b, " <span class=\"unit\">(");
-	html_text(b, uname);
-	html_raw_trusted(b, ")</span></dd><dt>");
-	html_text(b, L(r, "Kỳ", "Period"));
-	html_raw_trusted(b, "</dt><dd class=\"period\">");
-	html_text(b, arena_printf(r->arena, L(r, "từ %s đến %s", "%s to %s"), dmy(r, a.from), dmy(r, a.to)));
-	html_raw_trusted(b, "</dd><dt>");
-	html_text(b, L(r, "Ngưỡng bảo vệ", "Protection threshold"));
-	buf_appendf(b, "</dt><dd class=\"k\">k = %d: ", a.k);
-	html_text(b, "số liệu dưới k người được ẩn để bảo vệ người phản ánh.");
-	if (r->lang == LANG_EN)
-		html_text(b, " (Figures from fewer than k people are hidden to protect those who reported.)");
-	html_raw_trusted(b, "</dd><dt>");
-	html_text(b, L(r, "Lập lúc", "Made"));
-	html_raw_trusted(b, "</dt><dd>");
-	html_text(b, made);
-	html_raw_trusted(b, " · ");
-	html_text(b, *r->officer->display_name ? r->officer->display_name : r->officer->username);
-	html_raw_trusted(b, "</dd></dl><p class=\"no-print note\">");
-	html_text(b, L(r, "In bản này bằng lệnh In của trình duyệt (Ctrl+P): khổ A4, phần đầu trang bảng điều khiển được ẩn.",
-	    "Print with the browser's Print command (Ctrl+P): A4, the console header is left out."));
-	html_raw_trusted(b, "</p>");
 
 	/* reports by form */
+	enum { BF_FORM, BF_N };
 	PGresult *res = db_query(r->app->db, "SELECT f.form_id, sum(f.n)" BRIEF_FACTS "AND f.fact = 'reports' "
 	    "GROUP BY 1 HAVING sum(f.n) <> 0", 4, base);
 	if (res == NULL || !db_ok(res)) {
@@ -669,78 +664,79 @@ page_admin_brief(struct req *r)
 	}
 	long total = 0;
 	for (int i = 0; i < PQntuples(res); i++)
-		total += atol(PQgetvalue(res, i, 1));
-	section(r, "Phản ánh theo loại", "Reports by form");
-	html_raw_trusted(b, "<table class=\"figures by-form\"><tbody>");
+		total += atol(PQgetvalue(res, i, BF_N));
+	console_section(r, "Phản ánh theo loại", "Reports by form");
+	html_lit(b, "<table class=\"figures by-form\"><tbody>");
 	for (size_t j = 0; j < r->app->forms->n; j++) {
 		const char *id = r->app->forms->forms[j].id;
 		long c = 0;
 		for (int i = 0; i < PQntuples(res); i++)
-			if (strcmp(PQgetvalue(res, i, 0), id) == 0)
-				c = atol(PQgetvalue(res, i, 1));
+			if (strcmp(PQgetvalue(res, i, BF_FORM), id) == 0)
+				c = atol(PQgetvalue(res, i, BF_N));
 		row_count(r, form_label(r->app->forms->forms[j].title, r->lang), c, a.k);
 	}
 	row_count(r, L(r, "Tổng", "Total"), total, a.k);
-	html_raw_trusted(b, "</tbody></table></section>");
+	html_lit(b, "</tbody></table></section>");
 	PQclear(res);
 
 	struct tally *t;
 	size_t n;
 	bool ok = true;
-	section(r, "Vấn đề chính (tâm tư, kiến nghị)", "Main concerns");
+	console_section(r, "Vấn đề chính (tâm tư, kiến nghị)", "Main concerns");
 	if ((ok = tally_select(r, base, "concern", &t, &n) == 0)) {
-		html_raw_trusted(b, "<div class=\"concerns\">");
+		html_lit(b, "<div class=\"concerns\">");
 		render_breakdown(r, "concern", "category", t, n, a.k);
-		html_raw_trusted(b, "</div>");
+		html_lit(b, "</div>");
 	}
-	html_raw_trusted(b, "</section>");
+	html_lit(b, "</section>");
 
-	section(r, "Khảo sát trước thương lượng: thứ tự ưu tiên", "Bargaining survey: priorities");
+	console_section(r, "Khảo sát trước thương lượng: thứ tự ưu tiên", "Bargaining survey: priorities");
 	ok = ok && render_survey(r, base, a.k);
-	html_raw_trusted(b, "</section>");
+	html_lit(b, "</section>");
 
-	section(r, "Nợ lương", "Wage arrears");
+	console_section(r, "Nợ lương", "Wage arrears");
 	ok = ok && render_arrears(r, base, a.k, true);
-	html_raw_trusted(b, "</section>");
-	section(r, "Nợ bảo hiểm xã hội", "Social-insurance arrears");
+	html_lit(b, "</section>");
+	console_section(r, "Nợ bảo hiểm xã hội", "Social-insurance arrears");
 	ok = ok && render_arrears(r, base, a.k, false);
-	html_raw_trusted(b, "</section>");
+	html_lit(b, "</section>");
 
-	section(r, "An toàn lao động", "Safety");
+	console_section(r, "An toàn lao động", "Safety");
 	if (ok && (ok = tally_select(r, base, "safety", &t, &n) == 0)) {
 		long urgent = 0;
 		for (size_t i = 0; i < n; i++)
 			urgent += t[i].urgent;
 		render_breakdown(r, "safety", "kind", t, n, a.k);
-		html_raw_trusted(b, "<table class=\"figures\"><tbody>");
+		html_lit(b, "<table class=\"figures\"><tbody>");
 		row_count(r, L(r, "Trong đó khẩn cấp", "Of which urgent"), urgent, a.k);
-		html_raw_trusted(b, "</tbody></table>");
+		html_lit(b, "</tbody></table>");
 	}
-	html_raw_trusted(b, "</section>");
+	html_lit(b, "</section>");
 
-	section(r, "Bữa ăn ca", "Shift meals");
+	console_section(r, "Bữa ăn ca", "Shift meals");
 	if (ok && (ok = tally_select(r, base, "meal", &t, &n) == 0)) {
 		render_breakdown(r, "meal", "quality", t, n, a.k);
+		enum { ML_N, ML_SUM };
 		res = one_row(db_query(r->app->db, "SELECT coalesce(sum(f.n), 0), coalesce(sum(f.v), 0)"
 		    BRIEF_FACTS "AND f.form_id = 'meal' AND f.fact = 'number:meal_value'", 4, base));
 		if ((ok = res != NULL)) {
-			html_raw_trusted(b, "<table class=\"figures\"><tbody>");
+			html_lit(b, "<table class=\"figures\"><tbody>");
 			row_average(r, L(r, "Giá trị suất ăn, trung bình", "Meal value, average"),
-			    atof(PQgetvalue(res, 0, 1)), atol(PQgetvalue(res, 0, 0)), a.k, 0, " đ");
-			html_raw_trusted(b, "</tbody></table>");
+			    atof(PQgetvalue(res, 0, ML_SUM)), atol(PQgetvalue(res, 0, ML_N)), a.k, 0, " đ");
+			html_lit(b, "</tbody></table>");
 		}
 		PQclear(res);
 	}
-	html_raw_trusted(b, "</section>");
+	html_lit(b, "</section>");
 
-	section(r, "Ý kiến người lao động", "Workers' words");
+	console_section(r, "Ý kiến người lao động", "Workers' words");
 	ok = ok && render_quotes(r, base, &a, total);
-	html_raw_trusted(b, "</section></article>");
+	html_lit(b, "</section></article>");
 	if (!ok) {
 		http_error(r, 503, MSG__MAX);
 		return;
 	}
-	html_admin_end(r);
+	console_end(r);
 	audit_officer(r, "brief.view", arena_printf(r->arena, "workplace:%s", a.workplace),
 	    arena_printf(r->arena, "%s..%s k=%d quotes=%zu", a.from, a.to, a.k, a.nquotes));
 }

@@ -94,6 +94,7 @@ static struct unit_row *
 scope_units(struct req *r, int max, int *n, int *total)
 {
 	const char *p[2] = { r->officer->unit_path, arena_printf(r->arena, "%d", max) };
+	enum { S_ID, S_NAME, S_CODE, S_DEPTH, S_ACTIVE, S_REQUIRED, S_INHERITED, S_ROOT, S_TOTAL };
 	PGresult *res = db_query(r->app->db,
 	    "SELECT u.id, u.name, u.code, length(u.path) - length(replace(u.path, '/', '')) - 2, u.status = 'active', "
 	    "u.require_totp, EXISTS (SELECT 1 FROM org_unit x WHERE x.require_totp AND x.id <> u.id AND u.path LIKE x.path || '%'), "
@@ -104,17 +105,17 @@ scope_units(struct req *r, int max, int *n, int *total)
 		return NULL;
 	}
 	*n = PQntuples(res);
-	*total = *n > 0 ? atoi(PQgetvalue(res, 0, 8)) : 0;
+	*total = *n > 0 ? atoi(PQgetvalue(res, 0, S_TOTAL)) : 0;
 	struct unit_row *u = arena_alloc(r->arena, sizeof(*u) * (size_t)(*n > 0 ? *n : 1));
 	for (int i = 0; i < *n; i++) {
-		u[i].id = arena_strdup(r->arena, PQgetvalue(res, i, 0));
-		u[i].name = arena_strdup(r->arena, PQgetvalue(res, i, 1));
-		u[i].code = arena_strdup(r->arena, PQgetvalue(res, i, 2));
-		u[i].depth = atoi(PQgetvalue(res, i, 3));
-		u[i].active = PQgetvalue(res, i, 4)[0] == 't';
-		u[i].required = PQgetvalue(res, i, 5)[0] == 't';
-		u[i].inherited = PQgetvalue(res, i, 6)[0] == 't';
-		u[i].root = PQgetvalue(res, i, 7)[0] == 't';
+		u[i].id = arena_strdup(r->arena, PQgetvalue(res, i, S_ID));
+		u[i].name = arena_strdup(r->arena, PQgetvalue(res, i, S_NAME));
+		u[i].code = arena_strdup(r->arena, PQgetvalue(res, i, S_CODE));
+		u[i].depth = atoi(PQgetvalue(res, i, S_DEPTH));
+		u[i].active = PQgetvalue(res, i, S_ACTIVE)[0] == 't';
+		u[i].required = PQgetvalue(res, i, S_REQUIRED)[0] == 't';
+		u[i].inherited = PQgetvalue(res, i, S_INHERITED)[0] == 't';
+		u[i].root = PQgetvalue(res, i, S_ROOT)[0] == 't';
 	}
 	PQclear(res);
 	return u;
@@ -266,6 +267,7 @@ list_page(struct req *r, int status, const struct new_officer *f)
 	int nu = 0, total = 0;
 	struct unit_row *u = scope_units(r, 2000, &nu, &total);
 	const char *p[2] = { r->officer->unit_path, q };
+	enum { L_ID, L_USERNAME, L_NAME, L_UNIT, L_ROLE, L_TOTP, L_DISABLED, L_LOCKED, L_LAST_LOGIN, L_REQUIRED };
 	PGresult *rows = u ? db_query(r->app->db,
 	    "SELECT o.id, o.username, o.display_name, u.name, o.role, o.totp_enabled, o.disabled_at IS NOT NULL, "
 	    "CASE WHEN o.locked_until > now() THEN to_char(o.locked_until AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') "
@@ -307,37 +309,30 @@ list_page(struct req *r, int status, const struct new_officer *f)
 
 	int n = PQntuples(rows);
 	if (n == 0) {
-		html_lit(b, "<p class=\"empty\">");
-		html_text(b, L(r, "Không có cán bộ nào khớp.", "No officer matches."));
-		html_lit(b, "</p>");
+		console_empty(r, "Không có cán bộ nào khớp.", "No officer matches.");
 	} else {
-		static const struct { const char *vi, *en; } heads[] = {
+		static const struct console_label heads[] = {
 			{ "Tên đăng nhập", "Username" }, { "Họ tên", "Name" }, { "Đơn vị", "Unit" }, { "Vai trò", "Role" },
 			{ "Xác thực hai bước", "Two-step" }, { "Trạng thái", "Status" }, { "Khóa đến", "Locked until" },
 			{ "Đăng nhập gần nhất", "Last sign-in" },
 		};
-		html_lit(b, "<table class=\"officers\" id=\"officers\"><thead><tr>");
-		for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
-			html_lit(b, "<th scope=\"col\">");
-			html_text(b, L(r, heads[i].vi, heads[i].en));
-			html_lit(b, "</th>");
-		}
-		html_lit(b, "</tr></thead><tbody>");
+		html_lit(b, "<table class=\"officers\" id=\"officers\">");
+		console_thead(r, heads, sizeof(heads) / sizeof(heads[0]));
 		for (int i = 0; i < n && i < OFFICER_ROWS; i++) {
-			bool totp = PQgetvalue(rows, i, 5)[0] == 't', disabled = PQgetvalue(rows, i, 6)[0] == 't';
-			bool required = PQgetvalue(rows, i, 9)[0] == 't';
+			bool totp = PQgetvalue(rows, i, L_TOTP)[0] == 't', disabled = PQgetvalue(rows, i, L_DISABLED)[0] == 't';
+			bool required = PQgetvalue(rows, i, L_REQUIRED)[0] == 't';
 			html_lit(b, "<tr data-username=\"");
-			html_attr(b, PQgetvalue(rows, i, 1));
+			html_attr(b, PQgetvalue(rows, i, L_USERNAME));
 			html_lit(b, "\"><td><a href=\"/admin/officers/");
-			html_url_arg(b, PQgetvalue(rows, i, 0));
+			html_url_arg(b, PQgetvalue(rows, i, L_ID));
 			html_lit(b, "\">");
-			html_text(b, PQgetvalue(rows, i, 1));
+			html_text(b, PQgetvalue(rows, i, L_USERNAME));
 			html_lit(b, "</a></td><td>");
-			html_text(b, PQgetvalue(rows, i, 2));
+			html_text(b, PQgetvalue(rows, i, L_NAME));
 			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, 3));
+			html_text(b, PQgetvalue(rows, i, L_UNIT));
 			html_lit(b, "</td><td>");
-			html_text(b, role_name(r, PQgetvalue(rows, i, 4)));
+			html_text(b, role_name(r, PQgetvalue(rows, i, L_ROLE)));
 			if (totp)
 				html_lit(b, "</td><td class=\"totp\" data-on=\"1\">");
 			else
@@ -349,9 +344,9 @@ list_page(struct req *r, int status, const struct new_officer *f)
 				html_lit(b, "</td><td class=\"state\" data-disabled=\"0\">");
 			html_text(b, disabled ? L(r, "Đã khóa", "Disabled") : L(r, "Hoạt động", "Active"));
 			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, 7));
+			html_text(b, PQgetvalue(rows, i, L_LOCKED));
 			html_lit(b, "</td><td>");
-			html_text(b, *PQgetvalue(rows, i, 8) ? PQgetvalue(rows, i, 8) : L(r, "chưa", "never"));
+			html_text(b, *PQgetvalue(rows, i, L_LAST_LOGIN) ? PQgetvalue(rows, i, L_LAST_LOGIN) : L(r, "chưa", "never"));
 			html_lit(b, "</td></tr>");
 		}
 		html_lit(b, "</tbody></table>");
@@ -445,8 +440,8 @@ create_officer(struct req *r)
 			http_error(r, 503, MSG__MAX);
 			return;
 		}
-		if (PQntuples(res) == 1)
-			new_id = arena_strdup(r->arena, PQgetvalue(res, 0, 0));
+		if (db_scalar(res))
+			new_id = arena_strdup(r->arena, db_scalar(res));
 		else
 			f.e_username = L(r, "Tên đăng nhập này đã có người dùng.", "This username is taken.");
 		PQclear(res);
@@ -472,10 +467,11 @@ set_require_totp(struct req *r)
 		return;
 	}
 	const char *p[3] = { unit, r->officer->unit_path, on };
+	enum { U_REQUIRED, U_ROOT };
 	PGresult *res = db_query(r->app->db, "SELECT require_totp, parent_id IS NULL FROM org_unit "
 	    "WHERE id = $1::bigint AND path LIKE $2 || '%'", 2, p);
 	bool found = res && db_ok(res) && PQntuples(res) == 1;
-	bool was = found && PQgetvalue(res, 0, 0)[0] == 't', root = found && PQgetvalue(res, 0, 1)[0] == 't';
+	bool was = found && PQgetvalue(res, 0, U_REQUIRED)[0] == 't', root = found && PQgetvalue(res, 0, U_ROOT)[0] == 't';
 	PQclear(res);
 	if (!found) {
 		http_error(r, 404, MSG__MAX);
@@ -514,6 +510,8 @@ static bool
 target_load(struct req *r, const char *id, struct target *t, bool *db_down)
 {
 	const char *p[2] = { id, r->officer->unit_path };
+	enum { T_ID, T_USERNAME, T_NAME, T_UNIT_ID, T_UNIT_NAME, T_ROLE, T_LOCKED, T_LAST_LOGIN, T_CREATED, T_PW_CHANGED,
+	    T_TOTP, T_DISABLED, T_REQUIRED, T_SESSIONS };
 	PGresult *res = db_query(r->app->db,
 	    "SELECT o.id, o.username, o.display_name, o.unit_id, u.name, o.role, "
 	    "CASE WHEN o.locked_until > now() THEN to_char(o.locked_until AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') ELSE '' END, "
@@ -531,14 +529,15 @@ target_load(struct req *r, const char *id, struct target *t, bool *db_down)
 		log_warn("officer: SQLSTATE %s", db_sqlstate(res));
 	bool found = !*db_down && PQntuples(res) == 1;
 	if (found) {
-		const char **s[] = { &t->id, &t->username, &t->name, &t->unit_id, &t->unit_name, &t->role, &t->locked_until,
-			&t->last_login, &t->created, &t->pw_changed };
-		for (int i = 0; i < 10; i++)
+		const char **s[] = {   /* in the order of the columns, T_ID .. T_PW_CHANGED */
+		    &t->id, &t->username, &t->name, &t->unit_id, &t->unit_name, &t->role, &t->locked_until,
+		    &t->last_login, &t->created, &t->pw_changed };
+		for (int i = T_ID; i <= T_PW_CHANGED; i++)
 			*s[i] = arena_strdup(r->arena, PQgetvalue(res, 0, i));
-		t->totp = PQgetvalue(res, 0, 10)[0] == 't';
-		t->disabled = PQgetvalue(res, 0, 11)[0] == 't';
-		t->required = PQgetvalue(res, 0, 12)[0] == 't';
-		t->sessions = atol(PQgetvalue(res, 0, 13));
+		t->totp = PQgetvalue(res, 0, T_TOTP)[0] == 't';
+		t->disabled = PQgetvalue(res, 0, T_DISABLED)[0] == 't';
+		t->required = PQgetvalue(res, 0, T_REQUIRED)[0] == 't';
+		t->sessions = atol(PQgetvalue(res, 0, T_SESSIONS));
 	}
 	PQclear(res);
 	return found;

@@ -1,5 +1,4 @@
 /* page_admin_queue.c: /admin/: the review queue: newest first, filters, accent-insensitive search, keyset pages, counts per status. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libpq-fe.h>
@@ -9,77 +8,43 @@
 #include "buf.h"
 #include "db.h"
 #include "deadline.h"
+#include "filters.h"
+#include "fmt.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
+#include "log.h"
 #include "page_admin.h"
 #include "req.h"
+#include "submission.h"
 #include "text.h"
 
 #define PAGE_ROWS 50
 #define COUNT_CAP 1000   /* counts stop here ("1000+"): bounded work on a million rows */
 
-/* Status values in workflow order, with their console names. */
-static const struct { const char *value, *vi, *en; } statuses[] = {
-	{ "new", "Mới", "New" },
-	{ "in_review", "Đang xem xét", "In review" },
-	{ "needs_info", "Cần thêm thông tin", "Needs information" },
-	{ "referred", "Đã chuyển", "Referred" },
-	{ "resolved", "Đã giải quyết", "Resolved" },
-	{ "spam", "Rác", "Spam" },
-};
-
-const char *
-admin_status_name(const struct req *r, const char *value)
-{
-	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (strcmp(statuses[i].value, value) == 0)
-			return L(r, statuses[i].vi, statuses[i].en);
-	return value;
-}
-
-bool
-admin_status_valid(const char *value)
-{
-	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-		if (strcmp(statuses[i].value, value) == 0)
-			return true;
-	return false;
-}
-
 /* The filters of the queue, as typed (validated before use). */
 struct filters {
 	const char *status, *form, *workplace, *from, *to, *urgent, *q, *after;
+	const char *after_at, *after_id;   /* "after" split at its '|' ("" when none) */
 };
 
-static const char *
-arg(const struct req *r, const char *name, size_t max)
-{
-	const char *v = kv_get(&r->args, name);
-	return v && strlen(v) <= max ? v : "";
-}
+/* The queue's columns, in the order both of queue_rows' queries give them. */
+enum queue_col { Q_ID, Q_RECEIVED, Q_WORKPLACE, Q_FORM, Q_STATUS, Q_URGENT, Q_ANSWERS, Q_ASSIGNEE, Q_REPLIED, Q_CHANNEL, Q_AT };
 
 /* Builds the link to this queue with one filter changed (or cleared);
  * any other change starts again from the first page. */
 static void
 queue_link(struct req *r, const struct filters *f, const char *key, const char *value)
 {
-	struct buf *b = r->out;
-	const char *keys[] = { "status", "form", "workplace", "from", "to", "urgent", "q", "after" };
-	const char *vals[] = { f->status, f->form, f->workplace, f->from, f->to, f->urgent, f->q, "" };
-	bool first = true;
-	html_raw_trusted(b, "/admin/");
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		const char *v = strcmp(keys[i], key) == 0 ? value : vals[i];
-		if (v == NULL || *v == '\0')
-			continue;
-		buf_puts(b, first ? "?" : "&amp;");
-		first = false;
-		html_url_arg(b, keys[i]);
-		buf_putc(b, '=');
-		html_url_arg(b, v);
-	}
+	struct kv args[] = {
+		{ "status", f->status, 0 }, { "form", f->form, 0 }, { "workplace", f->workplace, 0 }, { "from", f->from, 0 },
+		{ "to", f->to, 0 }, { "urgent", f->urgent, 0 }, { "q", f->q, 0 }, { "after", "", 0 },
+	};
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
+		if (strcmp(args[i].key, key) == 0)
+			args[i].val = value;
+	console_href(r, "/admin/", args, sizeof(args) / sizeof(args[0]));
 }
 
 /* The first words of a report for the list: its text, description or
@@ -110,39 +75,46 @@ excerpt(struct req *r, const char *answers_json)
 	return out;
 }
 
-/* GET /admin/?status=&form=&workplace=&from=&to=&urgent=&q=&after= */
-void
-page_admin_queue(struct req *r)
+/* Reads and checks the queue's filters from the query string; false
+ * after a 400 page. */
+static bool
+queue_filters(struct req *r, struct filters *f)
 {
-	struct buf *b = r->out;
-	struct filters f = {
-		arg(r, "status", 20), arg(r, "form", 40), arg(r, "workplace", 20), arg(r, "from", 10),
-		arg(r, "to", 10), arg(r, "urgent", 1), arg(r, "q", 200), arg(r, "after", 60),
+	*f = (struct filters){
+		console_arg(r, "status", 20), console_arg(r, "form", 40), console_arg(r, "workplace", 20), console_arg(r, "from", 10),
+		console_arg(r, "to", 10), console_arg(r, "urgent", 1), console_arg(r, "q", 200), console_arg(r, "after", 60), "", "",
 	};
-	if ((*f.status && !admin_status_valid(f.status)) || (*f.workplace && strspn(f.workplace, "0123456789") != strlen(f.workplace)) ||
-	    (*f.from && strlen(f.from) != 10) || (*f.to && strlen(f.to) != 10) || (*f.urgent && strcmp(f.urgent, "1") != 0)) {
+	if ((*f->status && !submission_status_valid(f->status)) || (*f->workplace && !fmt_is_digits(f->workplace, 20)) ||
+	    (*f->from && strlen(f->from) != 10) || (*f->to && strlen(f->to) != 10) || (*f->urgent && strcmp(f->urgent, "1") != 0)) {
 		http_error(r, 400, MSG__MAX);
-		return;
+		return false;
 	}
 	/* keyset: "after" is "received_at|id" of the last row shown */
-	const char *after_at = "", *after_id = "";
-	if (*f.after) {
-		const char *bar = strchr(f.after, '|');
-		if (bar == NULL || strspn(bar + 1, "0123456789") != strlen(bar + 1) || bar == f.after) {
+	if (*f->after) {
+		const char *bar = strchr(f->after, '|');
+		if (bar == NULL || strspn(bar + 1, "0123456789") != strlen(bar + 1) || bar == f->after) {
 			http_error(r, 400, MSG__MAX);
-			return;
+			return false;
 		}
-		after_at = arena_strndup(r->arena, f.after, (size_t)(bar - f.after));
-		after_id = bar + 1;
+		f->after_at = arena_strndup(r->arena, f->after, (size_t)(bar - f->after));
+		f->after_id = bar + 1;
 	}
-	const char *scope = r->officer->unit_path;
-	/* Scope is in the WHERE clause and again in row-level security. */
-	const char *p[10] = { scope, f.status, f.form, f.workplace, f.from, f.to, f.urgent, f.q, after_at, after_id };
+	return true;
+}
+
+/* The page's rows (one more than shown, to know a next page exists),
+ * newest first; NULL when the database is away. Scope is in the WHERE
+ * clause and again in row-level security. */
+static PGresult *
+queue_rows(struct req *r, const struct filters *f)
+{
+	const char *p[10] = { r->officer->unit_path, f->status, f->form, f->workplace, f->from, f->to, f->urgent, f->q,
+	    f->after_at, f->after_id };
 	/* Without a search: newest first per workplace in scope, then merged:
 	 * each workplace's rows come in order from (workplace_id, received_at,
 	 * id), so a page reads about 51 rows per workplace however many are
 	 * stored. With a search: the trigram index finds the matches first. */
-	PGresult *rows = *f.q == '\0' ? db_query(r->app->db,
+	return *f->q == '\0' ? db_query(r->app->db,
 	    "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
 	    "ws.name, s.form_id, s.status, s.urgent, s.answers::text, coalesce(o.display_name, o.username, ''), "
 	    "s.worker_replied_at IS NOT NULL AND s.worker_replied_at > coalesce(s.status_changed_at, s.received_at), "
@@ -172,25 +144,19 @@ page_admin_queue(struct req *r)
 	    "AND ($7 = '' OR s.urgent) "
 	    "AND ($9 = '' OR (s.received_at, s.id) < (nullif($9, '')::timestamptz, nullif($10, '')::bigint)) "
 	    "ORDER BY s.received_at DESC, s.id DESC LIMIT 51", 10, p);
-	if (rows == NULL || !db_ok(rows)) {
-		if (rows)
-			fprintf(stderr, "tiengnoi: queue: %s", PQresultErrorMessage(rows));
-		PQclear(rows);
-		/* a malformed date reaches here as a SQL error: the officer's input, not ours */
-		http_error(r, rows ? 400 : 503, MSG__MAX);
-		return;
-	}
+}
 
-	html_admin_begin(r, L(r, "Phản ánh", "Reports"));
-	html_raw_trusted(b, "<h1>");
-	html_text(b, L(r, "Phản ánh", "Reports"));
-	html_raw_trusted(b, "</h1>");
-	cases_deadline_panel(r);
-	html_raw_trusted(b, "<ul class=\"counts\" aria-label=\"");
+/* The counts per status under the other filters, each a link that
+ * filters on it (or, when on, clears it). */
+static void
+queue_counts(struct req *r, const struct filters *f)
+{
+	struct buf *b = r->out;
+	html_lit(b, "<ul class=\"counts\" aria-label=\"");
 	html_text(b, L(r, "Số lượng theo trạng thái", "Counts by status"));
-	html_raw_trusted(b, "\">");
-	for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
-		const char *cp[8] = { scope, statuses[i].value, f.form, f.workplace, f.from, f.to, f.urgent, f.q };
+	html_lit(b, "\">");
+	for (size_t i = 0; i < SUBMISSION_NSTATUSES; i++) {
+		const char *cp[8] = { r->officer->unit_path, submission_statuses[i].value, f->form, f->workplace, f->from, f->to, f->urgent, f->q };
 		PGresult *c = db_query(r->app->db,
 		    "SELECT count(*) FROM (SELECT 1 FROM submission s WHERE s.status = $2 AND s.workplace_id IN "
 		    "(SELECT w.id FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%') "
@@ -199,128 +165,147 @@ page_admin_queue(struct req *r)
 		    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 		    "AND ($7 = '' OR s.urgent) AND ($8 = '' OR s.search_text LIKE '%' || vn_fold($8) || '%') "
 		    "LIMIT 1001) x", 8, cp);
-		long n = c && db_ok(c) ? atol(PQgetvalue(c, 0, 0)) : 0;
+		const char *count = db_scalar(c);
+		long n = count ? atol(count) : 0;
 		PQclear(c);
-		html_raw_trusted(b, strcmp(f.status, statuses[i].value) == 0 ? "<li class=\"on\"><a href=\"" : "<li><a href=\"");
-		queue_link(r, &f, "status", strcmp(f.status, statuses[i].value) == 0 ? "" : statuses[i].value);
-		html_raw_trusted(b, "\" data-status=\"");
-		html_attr(b, statuses[i].value);
-		html_raw_trusted(b, "\">");
-		html_text(b, L(r, statuses[i].vi, statuses[i].en));
-		buf_appendf(b, " <b>%ld%s</b></a></li>", n > COUNT_CAP ? COUNT_CAP : n, n > COUNT_CAP ? "+" : "");
+		const struct submission_label *st = &submission_statuses[i];
+		bool on = strcmp(f->status, st->value) == 0;
+		if (on)
+			html_lit(b, "<li class=\"on\"><a href=\"");
+		else
+			html_lit(b, "<li><a href=\"");
+		queue_link(r, f, "status", on ? "" : st->value);
+		html_lit(b, "\" data-status=\"");
+		html_attr(b, st->value);
+		html_lit(b, "\">");
+		html_text(b, L(r, st->vi, st->en));
+		html_lit(b, " <b>");
+		html_text(b, arena_printf(r->arena, "%ld%s", n > COUNT_CAP ? COUNT_CAP : n, n > COUNT_CAP ? "+" : ""));
+		html_lit(b, "</b></a></li>");
 	}
-	html_raw_trusted(b, "</ul>");
+	html_lit(b, "</ul>");
 
-	/* filters: a GET form, so a filtered queue is a link one can share */
-	html_raw_trusted(b, "<form method=\"get\" action=\"/admin/\" class=\"filters\" role=\"search\">"
+}
+
+/* The filters as a GET form, so a filtered queue is a link one can share. */
+static void
+queue_filter_form(struct req *r, const struct filters *f)
+{
+	struct buf *b = r->out;
+	html_lit(b, "<form method=\"get\" action=\"/admin/\" class=\"filters\" role=\"search\">"
 	    "<label>");
 	html_text(b, L(r, "Tìm (không cần dấu)", "Search (accents optional)"));
-	html_raw_trusted(b, " <input type=\"search\" name=\"q\" accesskey=\"s\" maxlength=\"200\" value=\"");
-	html_attr(b, f.q);
-	html_raw_trusted(b, "\"></label><label>");
+	html_lit(b, " <input type=\"search\" name=\"q\" accesskey=\"s\" maxlength=\"200\" value=\"");
+	html_attr(b, f->q);
+	html_lit(b, "\"></label><label>");
 	html_text(b, L(r, "Biểu mẫu", "Form"));
-	html_raw_trusted(b, " <select name=\"form\"><option value=\"\">—</option>");
-	form_options(r, f.form);
-	html_raw_trusted(b, "</select></label><label>");
+	html_lit(b, " <select name=\"form\"><option value=\"\">—</option>");
+	form_options(r, f->form);
+	html_lit(b, "</select></label><label>");
 	html_text(b, L(r, "Nơi làm việc", "Workplace"));
-	html_raw_trusted(b, " <select name=\"workplace\"><option value=\"\">—</option>");
-	const char *wp[1] = { scope };
-	PGresult *ws = db_query(r->app->db, "SELECT w.id, w.name FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE u.path LIKE $1 || '%' ORDER BY w.name LIMIT 500", 1, wp);
-	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++) {
-		html_raw_trusted(b, strcmp(f.workplace, PQgetvalue(ws, i, 0)) == 0 ? "<option selected value=\"" : "<option value=\"");
-		html_attr(b, PQgetvalue(ws, i, 0));
-		html_raw_trusted(b, "\">");
-		html_text(b, PQgetvalue(ws, i, 1));
-		html_raw_trusted(b, "</option>");
-	}
+	html_lit(b, " <select name=\"workplace\"><option value=\"\">—</option>");
+	PGresult *ws = filters_workplaces(r, 500);
+	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++)
+		console_option(r, PQgetvalue(ws, i, FW_ID), PQgetvalue(ws, i, FW_NAME), strcmp(f->workplace, PQgetvalue(ws, i, FW_ID)) == 0);
 	PQclear(ws);
-	html_raw_trusted(b, "</select></label><label>");
-	html_text(b, L(r, "Từ ngày", "From"));
-	html_raw_trusted(b, " <input type=\"date\" name=\"from\" value=\"");
-	html_attr(b, f.from);
-	html_raw_trusted(b, "\"></label><label>");
-	html_text(b, L(r, "Đến ngày", "To"));
-	html_raw_trusted(b, " <input type=\"date\" name=\"to\" value=\"");
-	html_attr(b, f.to);
-	html_raw_trusted(b, "\"></label><label class=\"check\"><input type=\"checkbox\" name=\"urgent\" value=\"1\"");
-	if (*f.urgent)
-		html_raw_trusted(b, " checked");
-	html_raw_trusted(b, "> ");
+	html_lit(b, "</select></label>");
+	filters_date(r, "from", "Từ ngày", "From", f->from, false);
+	filters_date(r, "to", "Đến ngày", "To", f->to, false);
+	html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"urgent\" value=\"1\"");
+	if (*f->urgent)
+		html_lit(b, " checked");
+	html_lit(b, "> ");
 	html_text(b, L(r, "Chỉ việc khẩn", "Urgent only"));
-	html_raw_trusted(b, "</label>");
-	if (*f.status) {
-		html_raw_trusted(b, "<input type=\"hidden\" name=\"status\" value=\"");
-		html_attr(b, f.status);
-		html_raw_trusted(b, "\">");
-	}
-	html_raw_trusted(b, "<button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Lọc", "Filter"));
-	html_raw_trusted(b, "</button></form>");
+	html_lit(b, "</label>");
+	if (*f->status)
+		filters_hidden(b, "status", f->status);
+	console_submit(r, "btn primary", "Lọc", "Filter");
+}
 
+/* The rows as a table, and the link to the next page. */
+static void
+queue_table(struct req *r, const struct filters *f, PGresult *rows)
+{
+	struct buf *b = r->out;
 	int n = PQntuples(rows);
 	if (n == 0) {
-		html_raw_trusted(b, "<p class=\"empty\">");
-		html_text(b, L(r, "Không có phản ánh nào khớp.", "No reports match."));
-		html_raw_trusted(b, "</p>");
+		console_empty(r, "Không có phản ánh nào khớp.", "No reports match.");
 	} else {
-		html_raw_trusted(b, "<table class=\"queue\"><thead><tr><th scope=\"col\">");
-		html_text(b, L(r, "Nhận lúc", "Received"));
-		html_raw_trusted(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Nơi làm việc", "Workplace"));
-		html_raw_trusted(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Loại", "Form"));
-		html_raw_trusted(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Nội dung", "Content"));
-		html_raw_trusted(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Trạng thái", "Status"));
-		html_raw_trusted(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Phụ trách", "Assignee"));
-		html_raw_trusted(b, "</th></tr></thead><tbody>");
+		static const struct console_label cols[] = {
+			{ "Nhận lúc", "Received" }, { "Nơi làm việc", "Workplace" }, { "Loại", "Form" },
+			{ "Nội dung", "Content" }, { "Trạng thái", "Status" }, { "Phụ trách", "Assignee" },
+		};
+		html_lit(b, "<table class=\"queue\">");
+		console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
 		for (int i = 0; i < n && i < PAGE_ROWS; i++) {
-			bool urgent = PQgetvalue(rows, i, 5)[0] == 't', fresh = strcmp(PQgetvalue(rows, i, 4), "new") == 0;
-			bool replied = PQgetvalue(rows, i, 8)[0] == 't';
-			const struct form *fm = form_find(r->app->forms, PQgetvalue(rows, i, 3));
-			html_raw_trusted(b, urgent ? "<tr class=\"urgent\">" : fresh ? "<tr class=\"new\">" : "<tr>");
-			html_raw_trusted(b, "<td>");
-			html_text(b, PQgetvalue(rows, i, 1));
-			html_raw_trusted(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, 2));
-			html_raw_trusted(b, "</td><td>");
-			html_text(b, fm ? form_label(fm->title, r->lang) : PQgetvalue(rows, i, 3));
-			if (strcmp(PQgetvalue(rows, i, 9), "qr") != 0)
-				html_raw_trusted(b, " <span class=\"tag\">☎</span>");
-			html_raw_trusted(b, "</td><td><a href=\"/admin/s/");
-			html_url_arg(b, PQgetvalue(rows, i, 0));
-			html_raw_trusted(b, "\">");
+			bool urgent = PQgetvalue(rows, i, Q_URGENT)[0] == 't', fresh = strcmp(PQgetvalue(rows, i, Q_STATUS), "new") == 0;
+			bool replied = PQgetvalue(rows, i, Q_REPLIED)[0] == 't';
+			const struct form *fm = form_find(r->app->forms, PQgetvalue(rows, i, Q_FORM));
+			if (urgent)
+				html_lit(b, "<tr class=\"urgent\">");
+			else if (fresh)
+				html_lit(b, "<tr class=\"new\">");
+			else
+				html_lit(b, "<tr>");
+			console_td(r, PQgetvalue(rows, i, Q_RECEIVED));
+			console_td(r, PQgetvalue(rows, i, Q_WORKPLACE));
+			html_lit(b, "<td>");
+			html_text(b, fm ? form_label(fm->title, r->lang) : PQgetvalue(rows, i, Q_FORM));
+			if (strcmp(PQgetvalue(rows, i, Q_CHANNEL), "qr") != 0)
+				html_lit(b, " <span class=\"tag\">☎</span>");
+			html_lit(b, "</td><td><a href=\"/admin/s/");
+			html_url_arg(b, PQgetvalue(rows, i, Q_ID));
+			html_lit(b, "\">");
 			if (urgent) {
-				html_raw_trusted(b, "<strong class=\"tag urgent\">");
+				html_lit(b, "<strong class=\"tag urgent\">");
 				html_text(b, L(r, "KHẨN", "URGENT"));
-				html_raw_trusted(b, "</strong> ");
+				html_lit(b, "</strong> ");
 			}
 			if (replied) {
-				html_raw_trusted(b, "<span class=\"tag\">");
+				html_lit(b, "<span class=\"tag\">");
 				html_text(b, L(r, "NLĐ đã trả lời", "Worker replied"));
-				html_raw_trusted(b, "</span> ");
+				html_lit(b, "</span> ");
 			}
-			const char *ex = excerpt(r, PQgetvalue(rows, i, 6));
+			const char *ex = excerpt(r, PQgetvalue(rows, i, Q_ANSWERS));
 			html_text(b, *ex ? ex : L(r, "(xem chi tiết)", "(open)"));
-			html_raw_trusted(b, "</a></td><td>");
-			html_text(b, admin_status_name(r, PQgetvalue(rows, i, 4)));
-			html_raw_trusted(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, 7));
-			html_raw_trusted(b, "</td></tr>");
+			html_lit(b, "</a></td>");
+			console_td(r, submission_status_label(PQgetvalue(rows, i, Q_STATUS), r->lang));
+			console_td(r, PQgetvalue(rows, i, Q_ASSIGNEE));
+			html_lit(b, "</tr>");
 		}
-		html_raw_trusted(b, "</tbody></table>");
+		html_lit(b, "</tbody></table>");
 		if (n > PAGE_ROWS) {
-			html_raw_trusted(b, "<p><a class=\"btn\" rel=\"next\" href=\"");
-			queue_link(r, &f, "after", arena_printf(r->arena, "%s|%s", PQgetvalue(rows, PAGE_ROWS - 1, 10),
-			    PQgetvalue(rows, PAGE_ROWS - 1, 0)));
-			html_raw_trusted(b, "\">");
-			html_text(b, L(r, "Trang sau →", "Next page →"));
-			html_raw_trusted(b, "</a></p>");
+			const struct kv args[] = {
+				{ "status", f->status, 0 }, { "form", f->form, 0 }, { "workplace", f->workplace, 0 }, { "from", f->from, 0 },
+				{ "to", f->to, 0 }, { "urgent", f->urgent, 0 }, { "q", f->q, 0 }, { "after", arena_printf(r->arena, "%s|%s",
+				    PQgetvalue(rows, PAGE_ROWS - 1, Q_AT), PQgetvalue(rows, PAGE_ROWS - 1, Q_ID)), 0 },
+			};
+			console_next(r, "/admin/", args, sizeof(args) / sizeof(args[0]), "Trang sau →", "Next page →");
 		}
 	}
+}
+
+/* GET /admin/?status=&form=&workplace=&from=&to=&urgent=&q=&after= */
+void
+page_admin_queue(struct req *r)
+{
+	struct filters f;
+	if (!queue_filters(r, &f))
+		return;
+	PGresult *rows = queue_rows(r, &f);
+	if (rows == NULL || !db_ok(rows)) {
+		if (rows)
+			log_warn("queue: SQLSTATE %s", db_sqlstate(rows));
+		PQclear(rows);
+		/* a malformed date reaches here as a SQL error: the officer's input, not ours */
+		http_error(r, rows ? 400 : 503, MSG__MAX);
+		return;
+	}
+	console_page(r, 200, L(r, "Phản ánh", "Reports"));
+	cases_deadline_panel(r);
+	queue_counts(r, &f);
+	queue_filter_form(r, &f);
+	queue_table(r, &f, rows);
 	PQclear(rows);
-	html_admin_end(r);
+	console_end(r);
 }

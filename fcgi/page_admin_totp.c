@@ -129,15 +129,16 @@ static int
 factor_load(struct req *r, struct factor *f)
 {
 	const char *p[1] = { r->officer->id };
+	enum { F_SECRET, F_LAST_STEP, F_UNIT_ID, F_BLOCKED, F_ENABLED };   /* STMT_TOTP_LOAD's columns */
 	PGresult *res = db_run(r->app->db, STMT_TOTP_LOAD, p, NULL, NULL);
 	if (res == NULL || !db_ok(res) || PQntuples(res) != 1) {
 		PQclear(res);
 		return -1;
 	}
-	f->enabled = PQgetvalue(res, 0, 4)[0] == 't' && secret_from_hex(PQgetvalue(res, 0, 0), f->secret);
-	f->last_step = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-	f->unit_id = arena_strdup(r->arena, PQgetvalue(res, 0, 2));
-	f->blocked = PQgetvalue(res, 0, 3)[0] == 't';
+	f->enabled = PQgetvalue(res, 0, F_ENABLED)[0] == 't' && secret_from_hex(PQgetvalue(res, 0, F_SECRET), f->secret);
+	f->last_step = strtoll(PQgetvalue(res, 0, F_LAST_STEP), NULL, 10);
+	f->unit_id = arena_strdup(r->arena, PQgetvalue(res, 0, F_UNIT_ID));
+	f->blocked = PQgetvalue(res, 0, F_BLOCKED)[0] == 't';
 	PQclear(res);
 	return 0;
 }
@@ -265,7 +266,7 @@ page_admin_totp(struct req *r)
 	}
 	if (how == NULL) {
 		PGresult *res = db_run(r->app->db, STMT_TOTP_FAILED, pid, NULL, NULL);
-		bool locked = res != NULL && db_ok(res) && PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+		bool locked = db_scalar(res) && db_scalar(res)[0] == 't';
 		PQclear(res);
 		audit(r, r->officer->id, f.unit_id, "login.totp_failed", "", locked ? arena_printf(r->arena,
 		    "%s; account locked for 15 minutes", why) : why);
@@ -304,6 +305,7 @@ static int
 account_load(struct req *r, struct account *a)
 {
 	const char *p[1] = { r->officer->id };
+	enum { A_HASH, A_TOTP, A_SECRET, A_PENDING, A_LAST_STEP, A_RECOVERY_LEFT, A_REQUIRED };
 	PGresult *res = db_query(r->app->db, "SELECT o.password_hash, o.totp_enabled, coalesce(encode(o.totp_secret, 'hex'), ''), "
 	    "coalesce(encode(o.totp_pending, 'hex'), ''), o.totp_last_step, "
 	    "(SELECT count(*) FROM officer_recovery c WHERE c.officer_id = o.id AND c.used_at IS NULL), "
@@ -315,12 +317,12 @@ account_load(struct req *r, struct account *a)
 		return -1;
 	}
 	memset(a, 0, sizeof(*a));
-	a->password_hash = arena_strdup(r->arena, PQgetvalue(res, 0, 0));
-	a->totp_enabled = PQgetvalue(res, 0, 1)[0] == 't' && secret_from_hex(PQgetvalue(res, 0, 2), a->secret);
-	a->has_pending = secret_from_hex(PQgetvalue(res, 0, 3), a->pending);
-	a->last_step = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
-	a->recovery_left = strtol(PQgetvalue(res, 0, 5), NULL, 10);
-	a->required = PQgetvalue(res, 0, 6)[0] == 't';
+	a->password_hash = arena_strdup(r->arena, PQgetvalue(res, 0, A_HASH));
+	a->totp_enabled = PQgetvalue(res, 0, A_TOTP)[0] == 't' && secret_from_hex(PQgetvalue(res, 0, A_SECRET), a->secret);
+	a->has_pending = secret_from_hex(PQgetvalue(res, 0, A_PENDING), a->pending);
+	a->last_step = strtoll(PQgetvalue(res, 0, A_LAST_STEP), NULL, 10);
+	a->recovery_left = strtol(PQgetvalue(res, 0, A_RECOVERY_LEFT), NULL, 10);
+	a->required = PQgetvalue(res, 0, A_REQUIRED)[0] == 't';
 	PQclear(res);
 	return 0;
 }

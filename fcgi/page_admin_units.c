@@ -44,6 +44,7 @@ static void
 kind_select(struct req *r, const char *value, const struct console_errs *e)
 {
 	const char *p[1] = { r->lang == LANG_EN ? "en" : "vi" };
+	enum { K_CODE, K_NAME };
 	PGresult *k = db_query(r->app->db, "SELECT code, CASE WHEN $1 = 'en' THEN name_en ELSE name_vi END FROM unit_kind "
 	    "ORDER BY array_position(ARRAY['national', 'province', 'district', 'commune', 'sector', 'industrial_park', "
 	    "'public', 'grassroots', 'informal'], code), code", 1, p);
@@ -51,8 +52,8 @@ kind_select(struct req *r, const char *value, const struct console_errs *e)
 	const char **values = arena_alloc(r->arena, (size_t)(n + 1) * sizeof(char *));
 	const char **labels = arena_alloc(r->arena, (size_t)(n + 1) * sizeof(char *));
 	for (int i = 0; i < n; i++) {
-		values[i] = arena_strdup(r->arena, PQgetvalue(k, i, 0));
-		labels[i] = arena_strdup(r->arena, PQgetvalue(k, i, 1));
+		values[i] = arena_strdup(r->arena, PQgetvalue(k, i, K_CODE));
+		labels[i] = arena_strdup(r->arena, PQgetvalue(k, i, K_NAME));
 	}
 	PQclear(k);
 	console_choice(r, "unit", "kind", L(r, "Loại đơn vị", "Kind of unit"), value && *value ? value : "grassroots", e,
@@ -330,7 +331,7 @@ page_admin_unit_create(struct req *r)
 	if (!console_err_of(&e, "code")) {
 		const char *p[1] = { code };
 		PGresult *res = db_query(r->app->db, "SELECT unit_code_taken($1)", 1, p);
-		if (res && db_ok(res) && PQgetvalue(res, 0, 0)[0] == 't')
+		if (db_scalar(res) && db_scalar(res)[0] == 't')
 			console_err_add(&e, "code", L(r, "Mã này đã được dùng.", "This code is taken."));
 		PQclear(res);
 	}
@@ -355,7 +356,7 @@ page_admin_unit_create(struct req *r)
 		units_page(r, 400, &r->form, &e, L(r, "Chưa thêm: hãy sửa các mục được đánh dấu.", "Not added: fix the marked fields."));
 		return;
 	}
-	const char *id = res && db_ok(res) && PQntuples(res) == 1 ? arena_strdup(r->arena, PQgetvalue(res, 0, 0)) : NULL;
+	const char *id = db_scalar(res) ? arena_strdup(r->arena, db_scalar(res)) : NULL;
 	if (id == NULL) {
 		console_db_failed(r, res, "unit create");
 		return;
@@ -424,7 +425,7 @@ page_admin_unit_post(struct req *r)
 		if (!merge && *u.parent_id) {
 			const char *pp[1] = { u.parent_id };
 			PGresult *pc = db_query(r->app->db, "SELECT code FROM org_unit WHERE id = $1::bigint", 1, pp);
-			old_parent = pc && db_ok(pc) && PQntuples(pc) == 1 ? arena_strdup(r->arena, PQgetvalue(pc, 0, 0)) : "?";
+			old_parent = db_scalar(pc) ? arena_strdup(r->arena, db_scalar(pc)) : "?";
 			PQclear(pc);
 		}
 		if (!db_savepoint(r->app->db)) {
@@ -440,7 +441,7 @@ page_admin_unit_post(struct req *r)
 			res = db_query(r->app->db, "WITH moved AS (UPDATE workplace SET unit_id = $2::bigint WHERE unit_id = $1::bigint "
 			    "RETURNING 1) SELECT count(*) FROM moved", 2, p);
 			if (res && db_ok(res)) {
-				workplaces = atol(PQgetvalue(res, 0, 0));
+				workplaces = atol(db_scalar(res) ? db_scalar(res) : "0");
 				PQclear(res);
 				res = db_query(r->app->db, "UPDATE org_unit SET parent_id = $2::bigint WHERE parent_id = $1::bigint", 2, p);
 			}

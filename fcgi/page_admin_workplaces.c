@@ -108,7 +108,7 @@ wp_check(struct req *r, struct wp *w, bool with_code, struct console_errs *e)
 			const char *p[1] = { codes };
 			PGresult *res = codes ? db_query(r->app->db, "SELECT count(*) FROM workplace_codes_taken($1::json)", 1, p) : NULL;
 			free(codes);
-			if (res && db_ok(res) && strcmp(PQgetvalue(res, 0, 0), "0") != 0)
+			if (db_scalar(res) && strcmp(db_scalar(res), "0") != 0)
 				console_err_add(e, "code", org_problem_text(ORG_DUP_DB, r->lang));
 			PQclear(res);
 		}
@@ -218,9 +218,7 @@ workplaces_page(struct req *r, int status, const struct kvlist *v, const struct 
 	}
 	int n = PQntuples(rows);
 	if (n == 0) {
-		html_lit(b, "<p class=\"empty\">");
-		html_text(b, L(r, "Không có nơi làm việc nào khớp.", "No workplace matches."));
-		html_lit(b, "</p>");
+		console_empty(r, "Không có nơi làm việc nào khớp.", "No workplace matches.");
 	} else {
 		html_lit(b, "<table class=\"workplaces\" id=\"workplaces\"><thead><tr><th scope=\"col\">");
 		html_text(b, L(r, "Tên", "Name"));
@@ -297,7 +295,7 @@ page_admin_workplace_create(struct req *r)
 		workplaces_page(r, 400, &r->form, &e, L(r, "Chưa thêm: hãy sửa các mục được đánh dấu.", "Not added: fix the marked fields."));
 		return;
 	}
-	const char *id = res && db_ok(res) && PQntuples(res) == 1 ? arena_strdup(r->arena, PQgetvalue(res, 0, 0)) : NULL;
+	const char *id = db_scalar(res) ? arena_strdup(r->arena, db_scalar(res)) : NULL;
 	if (id == NULL) {
 		console_db_failed(r, res, "workplace create");
 		return;
@@ -359,7 +357,10 @@ forms_checkboxes(struct req *r, const struct kvlist *v, const struct console_err
 		const struct form *f = &r->app->forms->forms[i];
 		html_lit(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"forms\" value=\"");
 		html_attr(b, f->id);
-		html_raw_trusted(b, v == NULL || kv_has(v, "forms", f->id) ? "\" checked> " : "\"> ");
+		if (v == NULL || kv_has(v, "forms", f->id))
+			html_lit(b, "\" checked> ");
+		else
+			html_lit(b, "\"> ");
 		html_text(b, form_label(f->title, r->lang));
 		html_lit(b, "</label>");
 	}
@@ -380,6 +381,7 @@ workplace_page(struct req *r, int status, const struct wp_row *row, const char *
 	struct buf *b = r->out;
 	bool admin = r->officer->role >= ROLE_ADMIN;
 	const char *p[2] = { row->id, r->officer->unit_path };
+	enum { E_ID, E_TOKEN, E_LABEL, E_FORMS, E_CREATED, E_REVOKED, E_SCANS };
 	PGresult *eps = db_query(r->app->db,
 	    "SELECT e.id, e.token, e.label, array_to_string(e.forms, ','), "
 	    "to_char(e.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
@@ -426,9 +428,7 @@ workplace_page(struct req *r, int status, const struct wp_row *row, const char *
 	console_heading(r, 2, "qr", "Mã QR (điểm dán)", "QR codes (where posted)");
 	int n = PQntuples(eps);
 	if (n == 0) {
-		html_lit(b, "<p class=\"empty\">");
-		html_text(b, L(r, "Chưa có mã QR nào.", "No QR code yet."));
-		html_lit(b, "</p>");
+		console_empty(r, "Chưa có mã QR nào.", "No QR code yet.");
 	} else {
 		html_lit(b, "<table class=\"entry-points\" id=\"entry-points\"><thead><tr><th scope=\"col\">");
 		html_text(b, L(r, "Nơi dán", "Posted at"));
@@ -446,19 +446,19 @@ workplace_page(struct req *r, int status, const struct wp_row *row, const char *
 		html_text(b, L(r, "In, tải về, thay", "Print, download, replace"));
 		html_lit(b, "</th></tr></thead><tbody>");
 		for (int i = 0; i < n; i++) {
-			const char *eid = PQgetvalue(eps, i, 0);
-			bool active = *PQgetvalue(eps, i, 5) == '\0';
+			const char *eid = PQgetvalue(eps, i, E_ID);
+			bool active = *PQgetvalue(eps, i, E_REVOKED) == '\0';
 			if (active)
 				html_lit(b, "<tr id=\"ep-");
 			else
 				html_lit(b, "<tr class=\"revoked\" id=\"ep-");
 			html_attr(b, eid);
 			html_lit(b, "\"><td>");
-			html_text(b, *PQgetvalue(eps, i, 2) ? PQgetvalue(eps, i, 2) : "—");
+			html_text(b, *PQgetvalue(eps, i, E_LABEL) ? PQgetvalue(eps, i, E_LABEL) : "—");
 			html_lit(b, "</td><td><code>");
-			html_text(b, PQgetvalue(eps, i, 1));
+			html_text(b, PQgetvalue(eps, i, E_TOKEN));
 			html_lit(b, "</code></td><td>");
-			char *forms = arena_strdup(r->arena, PQgetvalue(eps, i, 3)), *save = NULL;
+			char *forms = arena_strdup(r->arena, PQgetvalue(eps, i, E_FORMS)), *save = NULL;
 			bool first = true;
 			for (char *f = strtok_r(forms, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
 				const struct form *fm = form_find(r->app->forms, f);
@@ -468,11 +468,11 @@ workplace_page(struct req *r, int status, const struct wp_row *row, const char *
 				html_text(b, fm ? form_label(fm->title, r->lang) : f);
 			}
 			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(eps, i, 4));
+			html_text(b, PQgetvalue(eps, i, E_CREATED));
 			html_lit(b, "</td><td>");
-			html_text(b, active ? "—" : PQgetvalue(eps, i, 5));
+			html_text(b, active ? "—" : PQgetvalue(eps, i, E_REVOKED));
 			html_lit(b, "</td><td class=\"scans\">");
-			html_text(b, PQgetvalue(eps, i, 6));
+			html_text(b, PQgetvalue(eps, i, E_SCANS));
 			html_lit(b, "</td><td>");
 			if (active) {
 				const char *base = arena_printf(r->arena, "/admin/qr/%s", eid);
@@ -555,7 +555,7 @@ entry_insert(struct req *r, const char *workplace_id, const char *label, const c
 			*res_out = res;
 			return NULL;
 		}
-		const char *id = PQntuples(res) == 1 ? arena_strdup(r->arena, PQgetvalue(res, 0, 0)) : NULL;
+		const char *id = db_scalar(res) ? arena_strdup(r->arena, db_scalar(res)) : NULL;
 		PQclear(res);
 		if (id)
 			return id;

@@ -9,16 +9,24 @@
 #include "buf.h"
 #include "csrf.h"
 #include "db.h"
+#include "filters.h"
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
 #include "page_status.h"
 #include "ratelimit.h"
 #include "req.h"
+#include "submission.h"
 #include "text.h"
 #include "token.h"
 
 #define REPLY_MAX 4000
+#define REPLY_MAX_TEXT "4000"   /* REPLY_MAX as the textarea's maxlength */
+
+/* The columns of STMT_STATUS_LOOKUP (db.c), in order. */
+enum { LOOKUP_ID, LOOKUP_STATUS, LOOKUP_FORM, LOOKUP_RECEIVED, LOOKUP_WORKPLACE };
+/* The columns of STMT_STATUS_MESSAGES (db.c), in order. */
+enum { TH_AUTHOR, TH_BODY, TH_AT };
 
 /* The report a receipt leads to; strings in the arena. */
 struct receipt_report {
@@ -27,27 +35,6 @@ struct receipt_report {
 	const char *received;
 	const char *workplace;
 };
-
-static enum msg
-status_words(const char *status)
-{
-	if (strcmp(status, "new") == 0) return MSG_STATUS_NEW;
-	if (strcmp(status, "in_review") == 0) return MSG_STATUS_IN_REVIEW;
-	if (strcmp(status, "needs_info") == 0) return MSG_STATUS_NEEDS_INFO;
-	if (strcmp(status, "referred") == 0) return MSG_STATUS_REFERRED;
-	if (strcmp(status, "resolved") == 0) return MSG_STATUS_RESOLVED;
-	return MSG_STATUS_CLOSED;   /* spam and anything else: nothing to tell */
-}
-
-static void
-hidden(struct buf *b, const char *name, const char *value)
-{
-	html_raw_trusted(b, "<input type=\"hidden\" name=\"");
-	html_attr(b, name);
-	html_raw_trusted(b, "\" value=\"");
-	html_attr(b, value);
-	html_raw_trusted(b, "\">");
-}
 
 /* The lookup form, with `problem` (MSG__MAX for none) above it. */
 static void
@@ -59,27 +46,27 @@ lookup_page(struct req *r, int status, enum msg problem, const char *typed)
 	buf_reset(b);
 	r->status = status;
 	html_page_begin(r, tr(r->lang, MSG_STATUS_TITLE));
-	html_raw_trusted(b, "<h1>");
+	html_lit(b, "<h1>");
 	html_text(b, tr(r->lang, MSG_STATUS_TITLE));
-	html_raw_trusted(b, "</h1>");
+	html_lit(b, "</h1>");
 	if (problem != MSG__MAX) {
-		html_raw_trusted(b, "<p class=\"alert\" role=\"alert\" id=\"status-error\">");
+		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"status-error\">");
 		html_text(b, tr(r->lang, problem));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
-	html_raw_trusted(b, "<form method=\"post\" action=\"/status\" accept-charset=\"utf-8\">");
-	hidden(b, "_token", csrf);
-	hidden(b, "action", "lookup");
-	html_raw_trusted(b, "<div class=\"field\"><label for=\"f-receipt\">");
+	html_lit(b, "<form method=\"post\" action=\"/status\" accept-charset=\"utf-8\">");
+	filters_hidden(b, "_token", csrf);
+	filters_hidden(b, "action", "lookup");
+	html_lit(b, "<div class=\"field\"><label for=\"f-receipt\">");
 	html_text(b, tr(r->lang, MSG_STATUS_CODE));
-	html_raw_trusted(b, "</label><p class=\"hint\" id=\"h-receipt\">");
+	html_lit(b, "</label><p class=\"hint\" id=\"h-receipt\">");
 	html_text(b, tr(r->lang, MSG_STATUS_INTRO));
-	html_raw_trusted(b, "</p><input type=\"text\" inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"40\" "
+	html_lit(b, "</p><input type=\"text\" inputmode=\"numeric\" autocomplete=\"off\" maxlength=\"40\" "
 	    "id=\"f-receipt\" name=\"receipt\" aria-describedby=\"h-receipt\" required value=\"");
 	html_attr(b, typed ? typed : "");
-	html_raw_trusted(b, "\"></div><button type=\"submit\" class=\"btn primary\">");
+	html_lit(b, "\"></div><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, tr(r->lang, MSG_STATUS_LOOKUP));
-	html_raw_trusted(b, "</button></form>");
+	html_lit(b, "</button></form>");
 	html_page_end(r);
 }
 
@@ -97,61 +84,70 @@ thread_page(struct req *r, const char *digits, const struct receipt_report *s, P
 	buf_reset(b);
 	r->status = draft_bad ? 400 : 200;
 	html_page_begin(r, tr(r->lang, MSG_STATUS_TITLE));
-	html_raw_trusted(b, "<p class=\"where\">");
+	html_lit(b, "<p class=\"where\">");
 	html_text(b, s->workplace);
-	html_raw_trusted(b, "</p><h1>");
+	html_lit(b, "</p><h1>");
 	html_text(b, tr(r->lang, MSG_STATUS_TITLE));
-	html_raw_trusted(b, "</h1>");
+	html_lit(b, "</h1>");
 	if (notice != MSG__MAX) {
-		html_raw_trusted(b, draft_bad ? "<p class=\"alert\" role=\"alert\">" : "<p class=\"note\" role=\"status\" id=\"reply-sent\">");
+		if (draft_bad)
+			html_lit(b, "<p class=\"alert\" role=\"alert\">");
+		else
+			html_lit(b, "<p class=\"note\" role=\"status\" id=\"reply-sent\">");
 		html_text(b, tr(r->lang, notice));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	}
-	html_raw_trusted(b, "<p>");
+	html_lit(b, "<p>");
 	html_text(b, tr(r->lang, MSG_STATUS_CODE));
-	html_raw_trusted(b, ": <strong>");
+	html_lit(b, ": <strong>");
 	html_text(b, grouped);
-	html_raw_trusted(b, "</strong><br>");
+	html_lit(b, "</strong><br>");
 	html_text(b, tr(r->lang, MSG_STATUS_RECEIVED));
-	html_raw_trusted(b, " ");
+	html_lit(b, " ");
 	html_text(b, s->received);
-	html_raw_trusted(b, "</p><p class=\"status\" id=\"status\" data-status=\"");
+	html_lit(b, "</p><p class=\"status\" id=\"status\" data-status=\"");
 	html_attr(b, s->status);
-	html_raw_trusted(b, "\">");
-	html_text(b, tr(r->lang, status_words(s->status)));
-	html_raw_trusted(b, "</p><h2>");
+	html_lit(b, "\">");
+	html_text(b, tr(r->lang, submission_status_words(s->status)));
+	html_lit(b, "</p><h2>");
 	html_text(b, tr(r->lang, MSG_STATUS_MESSAGES));
-	html_raw_trusted(b, "</h2>");
+	html_lit(b, "</h2>");
 	if (msgs == NULL || PQntuples(msgs) == 0) {
-		html_raw_trusted(b, "<p>");
+		html_lit(b, "<p>");
 		html_text(b, tr(r->lang, MSG_STATUS_NO_MESSAGES));
-		html_raw_trusted(b, "</p>");
+		html_lit(b, "</p>");
 	} else {
-		html_raw_trusted(b, "<ol class=\"thread\">");
+		html_lit(b, "<ol class=\"thread\">");
 		for (int i = 0; i < PQntuples(msgs); i++) {
-			bool officer = strcmp(PQgetvalue(msgs, i, 0), "officer") == 0;
-			html_raw_trusted(b, officer ? "<li class=\"from-union\"><p class=\"who\">" : "<li class=\"from-worker\"><p class=\"who\">");
+			bool officer = strcmp(PQgetvalue(msgs, i, TH_AUTHOR), "officer") == 0;
+			if (officer)
+				html_lit(b, "<li class=\"from-union\"><p class=\"who\">");
+			else
+				html_lit(b, "<li class=\"from-worker\"><p class=\"who\">");
 			html_text(b, tr(r->lang, officer ? MSG_STATUS_FROM_UNION : MSG_STATUS_FROM_YOU));
-			html_raw_trusted(b, " · ");
-			html_text(b, PQgetvalue(msgs, i, 2));
-			html_raw_trusted(b, "</p><p class=\"body\">");
-			html_text(b, PQgetvalue(msgs, i, 1));
-			html_raw_trusted(b, "</p></li>");
+			html_lit(b, " · ");
+			html_text(b, PQgetvalue(msgs, i, TH_AT));
+			html_lit(b, "</p><p class=\"body\">");
+			html_text(b, PQgetvalue(msgs, i, TH_BODY));
+			html_lit(b, "</p></li>");
 		}
-		html_raw_trusted(b, "</ol>");
+		html_lit(b, "</ol>");
 	}
-	html_raw_trusted(b, "<form method=\"post\" action=\"/status\" accept-charset=\"utf-8\">");
-	hidden(b, "_token", csrf);
-	hidden(b, "_idem", idem);
-	hidden(b, "action", "reply");
-	hidden(b, "receipt", digits);
-	html_raw_trusted(b, draft_bad ? "<div class=\"field error\"><label for=\"f-reply\">" : "<div class=\"field\"><label for=\"f-reply\">");
+	html_lit(b, "<form method=\"post\" action=\"/status\" accept-charset=\"utf-8\">");
+	filters_hidden(b, "_token", csrf);
+	filters_hidden(b, "_idem", idem);
+	filters_hidden(b, "action", "reply");
+	filters_hidden(b, "receipt", digits);
+	if (draft_bad)
+		html_lit(b, "<div class=\"field error\"><label for=\"f-reply\">");
+	else
+		html_lit(b, "<div class=\"field\"><label for=\"f-reply\">");
 	html_text(b, tr(r->lang, MSG_STATUS_REPLY));
-	buf_appendf(b, "</label><textarea rows=\"5\" maxlength=\"%d\" id=\"f-reply\" name=\"reply\" required>", REPLY_MAX);
+	html_lit(b, "</label><textarea rows=\"5\" maxlength=\"" REPLY_MAX_TEXT "\" id=\"f-reply\" name=\"reply\" required>");
 	html_text(b, draft ? draft : "");
-	html_raw_trusted(b, "</textarea></div><button type=\"submit\" class=\"btn primary\">");
+	html_lit(b, "</textarea></div><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, tr(r->lang, MSG_SEND));
-	html_raw_trusted(b, "</button></form>");
+	html_lit(b, "</button></form>");
 	html_page_end(r);
 }
 
@@ -161,8 +157,6 @@ thread_page(struct req *r, const char *digits, const struct receipt_report *s, P
 void
 page_status(struct req *r)
 {
-	char *body;
-	size_t len;
 	struct kvlist in;
 	char digits[RECEIPT_DIGITS + 1];
 	unsigned char rhash[RECEIPT_HASH_LEN];
@@ -171,20 +165,10 @@ page_status(struct req *r)
 		lookup_page(r, 200, MSG__MAX, NULL);
 		return;
 	}
-	if (!req_content_type_is(r, "application/x-www-form-urlencoded")) {
-		http_error(r, 415, MSG__MAX);
+	enum req_err rc = req_form(r, FORM_BODY_MAX, &in);
+	if (rc != REQ_OK) {
+		http_req_error(r, rc);
 		return;
-	}
-	switch (req_body(r, FORM_BODY_MAX, &body, &len)) {
-	case REQ_OK: break;
-	case REQ_ERR_TOO_LARGE: http_error(r, 413, MSG__MAX); return;
-	default: http_error(r, 400, MSG__MAX); return;
-	}
-	switch (req_parse_urlencoded(r->arena, body, len, &in)) {
-	case REQ_OK: break;
-	case REQ_ERR_UTF8:
-	case REQ_ERR_CONTROL: http_error(r, 400, MSG_ERR_BAD_UTF8); return;
-	default: http_error(r, 400, MSG_ERR_BAD_ENCODING); return;
 	}
 	const char *action = kv_get_or_empty(&in, "action");
 	bool reply = strcmp(action, "reply") == 0;
@@ -215,8 +199,8 @@ page_status(struct req *r)
 	struct receipt_report s = { "0", "", "", "" };
 	if (known)
 		s = (struct receipt_report){
-			arena_strdup(r->arena, PQgetvalue(res, 0, 0)), arena_strdup(r->arena, PQgetvalue(res, 0, 1)),
-			arena_strdup(r->arena, PQgetvalue(res, 0, 3)), arena_strdup(r->arena, PQgetvalue(res, 0, 4)) };
+			arena_strdup(r->arena, PQgetvalue(res, 0, LOOKUP_ID)), arena_strdup(r->arena, PQgetvalue(res, 0, LOOKUP_STATUS)),
+			arena_strdup(r->arena, PQgetvalue(res, 0, LOOKUP_RECEIVED)), arena_strdup(r->arena, PQgetvalue(res, 0, LOOKUP_WORKPLACE)) };
 	PQclear(res);
 
 	enum msg notice = MSG__MAX;

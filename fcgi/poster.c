@@ -13,6 +13,9 @@
 #include "poster.h"
 #include "qr.h"
 
+/* The columns of the poster query (poster_document). */
+enum { P_ID, P_TOKEN, P_LABEL, P_FORMS, P_WORKPLACE, P_UNIT, P_HOTLINE, P_HOTLINE_UNIT, P_CREATED };
+
 #define POSTER_QR_SIZE "10cm"
 
 /* The base URL without a trailing slash. */
@@ -80,16 +83,16 @@ poster_qr(struct buf *b, struct arena *a, const char *url)
 static int
 poster_one(struct buf *b, struct arena *a, const struct poster_opts *o, PGresult *res, int i)
 {
-	const char *id = PQgetvalue(res, i, 0), *token = PQgetvalue(res, i, 1), *label = PQgetvalue(res, i, 2);
-	const char *hotline = PQgetvalue(res, i, 6);
+	const char *id = PQgetvalue(res, i, P_ID), *token = PQgetvalue(res, i, P_TOKEN), *label = PQgetvalue(res, i, P_LABEL);
+	const char *hotline = PQgetvalue(res, i, P_HOTLINE);
 	html_lit(b, "<article class=\"poster\" id=\"poster-");
 	html_attr(b, id);
 	html_lit(b, "\"><header><p class=\"org\">");
-	html_text(b, PQgetvalue(res, i, 5));
+	html_text(b, PQgetvalue(res, i, P_UNIT));
 	html_lit(b, "</p><h1>Tiếng nói người lao động</h1>"
 	    "<p class=\"lead\">Có điều gì chưa ổn ở nơi làm việc? Hãy báo cho Công đoàn.</p></header>"
 	    "<h2 class=\"workplace\">");
-	html_text(b, PQgetvalue(res, i, 4));
+	html_text(b, PQgetvalue(res, i, P_WORKPLACE));
 	html_lit(b, "</h2>");
 	if (*label) {
 		html_lit(b, "<p class=\"where\">");
@@ -101,7 +104,7 @@ poster_one(struct buf *b, struct arena *a, const struct poster_opts *o, PGresult
 	html_lit(b, "<p class=\"scan\">Quét mã bằng camera điện thoại, hoặc gõ địa chỉ:</p><p class=\"url\">");
 	html_text(b, poster_short_url(a, o->base_url, token));
 	html_lit(b, "</p><section class=\"topics\"><h3>Bạn có thể phản ánh về</h3><ul>");
-	char *forms = arena_strdup(a, PQgetvalue(res, i, 3)), *save = NULL;
+	char *forms = arena_strdup(a, PQgetvalue(res, i, P_FORMS)), *save = NULL;
 	for (char *f = strtok_r(forms, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
 		const struct form *fm = o->forms ? form_find(o->forms, f) : NULL;
 		if (fm == NULL)
@@ -118,13 +121,13 @@ poster_one(struct buf *b, struct arena *a, const struct poster_opts *o, PGresult
 		html_lit(b, "<p class=\"hotline\">Đường dây nóng Công đoàn: <strong>");
 		html_text(b, hotline);
 		html_lit(b, "</strong><span>");
-		html_text(b, PQgetvalue(res, i, 7));
+		html_text(b, PQgetvalue(res, i, P_HOTLINE_UNIT));
 		html_lit(b, "</span></p>");
 	}
 	html_lit(b, "<footer>Mã điểm dán #");
 	html_text(b, id);
 	html_lit(b, " · ");
-	html_text(b, PQgetvalue(res, i, 8));
+	html_text(b, PQgetvalue(res, i, P_CREATED));
 	html_lit(b, " · Mã bị xé, che hoặc dán đè? Hãy báo Công đoàn.</footer></article>\n");
 	return 0;
 }
@@ -160,7 +163,7 @@ poster_document(struct buf *b, struct arena *a, struct db *db, const struct post
 	}
 	html_lit(b, "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
-	html_text(b, n == 1 ? arena_printf(a, "Áp phích mã QR · %s", PQgetvalue(res, 0, 4)) :
+	html_text(b, n == 1 ? arena_printf(a, "Áp phích mã QR · %s", PQgetvalue(res, 0, P_WORKPLACE)) :
 	    arena_printf(a, "Áp phích mã QR · %ld mã", n));
 	html_lit(b, " · " APP_NAME "</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"");
 	html_attr(b, o->stylesheet);

@@ -12,7 +12,9 @@
 #include "buf.h"
 #include "db.h"
 #include "dispute.h"
+#include "fmt.h"
 #include "form.h"
+#include "log.h"
 #include "stats.h"
 
 static const struct { const char *vi, *en; } table_names[] = {
@@ -148,7 +150,7 @@ query_ok(PGresult *res)
 	if (res != NULL && db_ok(res))
 		return true;
 	if (res)
-		fprintf(stderr, "tiengnoi: stats: %s", PQresultErrorMessage(res));
+		log_warn("stats: SQLSTATE %s", db_sqlstate(res));
 	PQclear(res);
 	return false;
 }
@@ -190,13 +192,15 @@ stats_fold(struct db *db)
 static int
 load_reports(struct db *db, const char *const p[4], struct stats *st)
 {
+	enum { RF_BUCKET, RF_FORM, RF_CHANNEL, RF_N };
+	enum { PR_BUCKET, PR_FIRST };   /* then one column per figure, in enum people's order */
 	PGresult *res = db_query(db, "SELECT " STATS_BUCKET ", f.form_id, f.channel, sum(f.n)" STATS_FACTS
 	    "AND f.fact = 'reports' GROUP BY 1, 2, 3 HAVING sum(f.n) <> 0", 4, p);
 	if (!query_ok(res))
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
-		const char *b = PQgetvalue(res, i, 0), *form = PQgetvalue(res, i, 1), *ch = PQgetvalue(res, i, 2);
-		long long n = atoll(PQgetvalue(res, i, 3));
+		const char *b = PQgetvalue(res, i, RF_BUCKET), *form = PQgetvalue(res, i, RF_FORM), *ch = PQgetvalue(res, i, RF_CHANNEL);
+		long long n = atoll(PQgetvalue(res, i, RF_N));
 		for (size_t f = 0; f < st->nforms; f++)
 			if (strcmp(st->form_ids[f], form) == 0)
 				add_value(st, b, st->col_form + f, n);
@@ -226,7 +230,7 @@ load_reports(struct db *db, const char *const p[4], struct stats *st)
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++)
 		for (size_t k = 0; k < P__MAX; k++)
-			add_value(st, PQgetvalue(res, i, 0), st->col_people + k, atoll(PQgetvalue(res, i, (int)k + 1)));
+			add_value(st, PQgetvalue(res, i, PR_BUCKET), st->col_people + k, atoll(PQgetvalue(res, i, PR_FIRST + (int)k)));
 	PQclear(res);
 	return 0;
 }
@@ -239,6 +243,7 @@ load_reports(struct db *db, const char *const p[4], struct stats *st)
 static int
 load_cases(struct db *db, const char *const p[4], struct stats *st)
 {
+	enum { CS_BUCKET, CS_STAGE, CS_OUTCOME, CS_N };
 	PGresult *res = db_query(db, "SELECT " STATS_BUCKET ", st.stage, coalesce(k.outcome, 'other'), count(*) "
 	    "FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "CROSS JOIN LATERAL (SELECT coalesce((SELECT e.to_stage FROM case_event e WHERE e.case_id = k.id "
@@ -251,8 +256,8 @@ load_cases(struct db *db, const char *const p[4], struct stats *st)
 	if (!query_ok(res))
 		return -1;
 	for (int i = 0; i < PQntuples(res); i++) {
-		const char *b = PQgetvalue(res, i, 0), *stage = PQgetvalue(res, i, 1), *outcome = PQgetvalue(res, i, 2);
-		long long n = atoll(PQgetvalue(res, i, 3));
+		const char *b = PQgetvalue(res, i, CS_BUCKET), *stage = PQgetvalue(res, i, CS_STAGE), *outcome = PQgetvalue(res, i, CS_OUTCOME);
+		long long n = atoll(PQgetvalue(res, i, CS_N));
 		for (size_t s = 0; s < DISPUTE_NSTAGES; s++)
 			if (strcmp(dispute_stages[s].value, stage) == 0)
 				add_value(st, b, st->col_stage + s, n);
@@ -282,6 +287,7 @@ stats_collect(struct arena *a, struct db *db, const struct form_set *forms, cons
 		return -1;
 	if (*unit_id) {
 		const char *up[2] = { scope, unit_id };
+		enum { UN_NAME, UN_PATH, UN_CODE };
 		PGresult *u = db_query(db, "SELECT u.name, u.path, u.code FROM org_unit u "
 		    "WHERE u.path LIKE $1 || '%' AND u.id = $2::bigint", 2, up);
 		if (!query_ok(u))
@@ -290,14 +296,15 @@ stats_collect(struct arena *a, struct db *db, const struct form_set *forms, cons
 			PQclear(u);
 			return 1;
 		}
-		st->unit_name = arena_strdup(a, PQgetvalue(u, 0, 0));
-		st->unit_path = arena_strdup(a, PQgetvalue(u, 0, 1));
-		st->unit_code = arena_strdup(a, PQgetvalue(u, 0, 2));
+		st->unit_name = arena_strdup(a, PQgetvalue(u, 0, UN_NAME));
+		st->unit_path = arena_strdup(a, PQgetvalue(u, 0, UN_PATH));
+		st->unit_code = arena_strdup(a, PQgetvalue(u, 0, UN_CODE));
 		PQclear(u);
 	}
 	stats_columns(a, forms, st);
 
 	const char *cp[2] = { scope, unit_id };
+	enum { CH_ID, CH_CODE, CH_NAME };
 	PGresult *res = db_query(db, "SELECT u.id::text, u.code, u.name FROM org_unit u WHERE u.path LIKE $1 || '%' "
 	    "AND u.parent_id IS NOT DISTINCT FROM nullif($2, '')::bigint ORDER BY u.name, u.id LIMIT 200", 2, cp);
 	if (!query_ok(res))
@@ -306,15 +313,16 @@ stats_collect(struct arena *a, struct db *db, const struct form_set *forms, cons
 	st->rows = arena_alloc(a, (size_t)(nchild + 1) * sizeof(*st->rows));
 	st->nrows = 0;
 	for (int i = 0; i < nchild; i++)
-		st->rows[st->nrows++] = (struct stats_row){ arena_strdup(a, PQgetvalue(res, i, 0)),
-		    arena_strdup(a, PQgetvalue(res, i, 1)), arena_strdup(a, PQgetvalue(res, i, 2)), NULL };
+		st->rows[st->nrows++] = (struct stats_row){ arena_strdup(a, PQgetvalue(res, i, CH_ID)),
+		    arena_strdup(a, PQgetvalue(res, i, CH_CODE)), arena_strdup(a, PQgetvalue(res, i, CH_NAME)), NULL };
 	PQclear(res);
 	/* the unit's own workplaces get a row of their own when it has any */
 	res = db_query(db, "SELECT EXISTS (SELECT 1 FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
 	    "WHERE u.path LIKE $1 || '%' AND u.id = nullif($2, '')::bigint)", 2, cp);
 	if (!query_ok(res))
 		return -1;
-	if (PQgetvalue(res, 0, 0)[0] == 't')
+	const char *own = db_scalar(res);
+	if (own && own[0] == 't')
 		st->rows[st->nrows++] = (struct stats_row){ "self", st->unit_code, arena_printf(a, "%s %s",
 		    stats_pick(lang, "Trực tiếp", "Directly under"), st->unit_name), NULL };
 	PQclear(res);
@@ -324,13 +332,6 @@ stats_collect(struct arena *a, struct db *db, const struct form_set *forms, cons
 
 	const char *p[4] = { scope, st->unit_path, from, to };
 	return load_reports(db, p, st) == 0 && load_cases(db, p, st) == 0 ? 0 : -1;
-}
-
-/* "2026-10-31" → "31/10/2026". */
-static void
-dmy(char out[16], const char *iso)
-{
-	snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
 }
 
 static const struct stats_row *
@@ -407,17 +408,18 @@ write_xlsx(const struct stats *st, export_write_fn write, void *ctx, char *err, 
 	format_set_bold(totalf);
 	format_set_num_format(totalf, "#,##0");
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "Thong ke");
-	struct buf t = { 0 };
-	char d0[16], d1[16];
-	dmy(d0, st->from);
-	dmy(d1, st->to);
+	struct arena *a = arena_new();   /* the two dates, as the console writes them (fmt.c) */
+	if (a == NULL) {
+		export_book_finish(&bk, false, write, ctx, err, errlen);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	/* strings go in as strings: a unit name starting with "=" is never a formula */
-	buf_appendf(&t, "%s: %s", stats_pick(l, "Thống kê định kỳ", "Periodic statistics"), st->unit_name);
-	worksheet_write_string(ws, 0, 0, t.data, bold);
-	buf_reset(&t);
-	buf_appendf(&t, "%s %s %s %s", stats_pick(l, "Từ", "From"), d0, stats_pick(l, "đến", "to"), d1);
-	worksheet_write_string(ws, 1, 0, t.data, NULL);
-	buf_free(&t);
+	worksheet_write_string(ws, 0, 0, arena_printf(a, "%s: %s", stats_pick(l, "Thống kê định kỳ", "Periodic statistics"),
+	    st->unit_name), bold);
+	worksheet_write_string(ws, 1, 0, arena_printf(a, "%s %s %s %s", stats_pick(l, "Từ", "From"), fmt_dmy(a, st->from),
+	    stats_pick(l, "đến", "to"), fmt_dmy(a, st->to)), NULL);
+	arena_free(a);
 	worksheet_write_string(ws, 3, 0, stats_pick(l, "Đơn vị", "Unit"), bold);
 	lxw_col_t c0 = 1;
 	for (int tb = 0; tb < ST__MAX; tb++) {

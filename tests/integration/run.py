@@ -65,6 +65,7 @@ TESTS = [
     ("CLI exports read back: CSV, JSON Lines, XLSX; formulas neutralised", test_export.test_cli_exports),
     ("console export streams the officer's scope only, audited", test_export.test_console_export),
     ("dialogue brief: Borda ranking, small counts hidden, quotes, scope, bad input", test_brief.test_brief),
+    ("reports' routes: ids, methods and roles decided by the route table", test_brief.test_report_routes),
     ("console CSRF, idle and absolute session expiry", test_scope.test_csrf_and_session),
     ("row-level security hides other units even without WHERE", test_scope.test_rls_without_where),
     ("console_org: unit tree, create, edit, cycles refused, merge keeps reports' unit", test_console_org.test_console_org_units),

@@ -1,5 +1,6 @@
 """test_brief.py: the dialogue brief: Borda ranking, small counts shown as "dưới k", quotes, scope, bad input, audit."""
 import datetime
+import secrets
 import re
 
 import harness
@@ -29,7 +30,7 @@ def _workplace(stack):
                         "--unit", "CDN-CONGTHUONG")
         if r.returncode != 0:
             raise harness.Failure(f"workplace add: {r.stderr.decode()}")
-        wid = stack.value("SELECT id FROM workplace WHERE code = :'c'", c=CODE)
+    wid = stack.value("SELECT id FROM workplace WHERE code = :'c'", c=CODE)
     r = stack.admin("qr", "create", "--workplace", CODE, "--label", "Bảng tin")
     if r.returncode != 0:
         raise harness.Failure(f"qr create: {r.stderr.decode()}")
@@ -165,3 +166,65 @@ def test_brief(t, stack):
     css = stack.get("/static/brief.css")
     t.eq(css.status, 200, "the print stylesheet is served")
     t.check("size:A4" in css.text and "body.admin>header" in css.text, "A4, console header hidden in print")
+
+
+def _viewer(t, stack):
+    """A new viewer of the ward, made with the CLI and signed in."""
+    user = f"it.brief.viewer.{secrets.token_hex(3)}"
+    pw = secrets.token_urlsafe(15)
+    p = stack.admin("officer", "add", "--username", user, "--unit", "CD-TANPHONG", "--role", "viewer",
+                    input=(pw + "\n").encode())
+    t.require(p.returncode == 0, f"officer add {user}: {p.stderr.decode(errors='replace')}")
+    c = harness.console_login(stack, user, pw)
+    t.require(c.cookie, f"{user} signs in: {c.login_response.status}")
+    return c
+
+
+def _report(t, stack, workplace_code):
+    """A concern sent through a new QR code of the workplace; its id."""
+    r = stack.admin("qr", "create", "--workplace", workplace_code, "--label", "Cổng")
+    t.require(r.returncode == 0, f"qr create: {r.stderr.decode(errors='replace')}")
+    token = r.stdout.decode().strip().splitlines()[-1].rsplit("/", 1)[-1]
+    resp, _ = stack.submit(token, [("category", "wages"), ("text", "Thử các đường dẫn của phản ánh.")])
+    rc = harness.receipt_of(resp)
+    t.require(rc, f"concern stored: {resp.status} {resp.text[:300]}")
+    return stack.value("SELECT max(s.id) FROM submission s JOIN workplace w ON w.id = s.workplace_id "
+                       "WHERE w.code = :'c'", c=workplace_code)
+
+
+def test_report_routes(t, stack):
+    """The reports' sub-routes are rows of the route table: ids matched there, methods and roles decided there."""
+    logins = harness.demo_logins(stack)
+    c = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
+    t.require(c.cookie, "the province admin signs in")
+    _workplace(stack)
+    sid = _report(t, stack, CODE)
+    t.eq(c.get(f"/admin/s/{sid}").status, 200, "a report by its id")
+    for path, what in ((f"/admin/s/{sid}x", "an id with a tail"), ("/admin/s/abc", "an id that is not a number"),
+                       ("/admin/s/", "no id"), (f"/admin/s/{sid}/", "a trailing slash"),
+                       ("/admin/s/" + "9" * 19, "19 digits"),
+                       ("/admin/photo/abc", "a photo id that is not a number"), ("/admin/photo/", "no photo id"),
+                       ("/admin/enter/x", "a tail after /admin/enter"), ("/admin/enterx", "/admin/enter as a mere prefix")):
+        t.eq(c.get(path).status, 404, what)
+    t.eq(c.get("/admin/s/" + "9" * 18).status, 404, "18 digits, no such report")
+    t.eq(c.post("/admin/photo/1", []).status, 405, "POST to a photo")
+    t.eq(stack.request("PUT", f"/admin/s/{sid}", headers=c._headers()).status, 405, "PUT to a report")
+    t.eq(stack.request("DELETE", "/admin/enter", headers=c._headers()).status, 405, "DELETE to the entry page")
+    t.eq(c.post(f"/admin/s/{sid}", [("action", "bogus")]).status, 400, "an unknown action")
+    t.eq(c.post(f"/admin/s/{sid}", [("action", "status"), ("status", "closed")]).status, 400, "an unknown status")
+    t.eq(c.post(f"/admin/s/{sid}", [("action", "note"), ("body", " \n ")]).status, 400, "an empty note")
+
+    # roles are on the rows: a viewer reads a report but neither acts on it nor enters one
+    v = _viewer(t, stack)
+    ward_sid = _report(t, stack, "MAY-TANPHONG")
+    before = stack.value("SELECT status FROM submission WHERE id = :'i'", i=ward_sid)
+    page = v.get(f"/admin/s/{ward_sid}")
+    t.eq(page.status, 200, "a viewer reads a report of their unit")
+    t.check('name="action" value="status"' not in page.text, "without the status form")
+    r = v.post(f"/admin/s/{ward_sid}", [("action", "status"), ("status", "spam")])
+    t.eq(r.status, 403, "a viewer's POST to a report")
+    t.eq(stack.value("SELECT status FROM submission WHERE id = :'i'", i=ward_sid), before, "and the status is unchanged")
+    t.eq(v.get("/admin/enter").status, 403, "a viewer on the entry page")
+    t.eq(v.post("/admin/enter", [("workplace", "1"), ("form", "concern"), ("channel", "phone")]).status, 403,
+         "a viewer's entry")
+    t.eq(v.get(f"/admin/s/{sid}").status, 404, "a report outside the viewer's unit")

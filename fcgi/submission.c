@@ -1,0 +1,82 @@
+/* submission.c: the vocabulary of reports: the statuses and channels the database allows and how the console and the worker's status page name them. */
+#include <string.h>
+
+#include "submission.h"
+
+const struct submission_label submission_statuses[SUBMISSION_NSTATUSES] = {
+	{ "new", "Mới", "New" },
+	{ "in_review", "Đang xem xét", "In review" },
+	{ "needs_info", "Cần thêm thông tin", "Needs information" },
+	{ "referred", "Đã chuyển", "Referred" },
+	{ "resolved", "Đã giải quyết", "Resolved" },
+	{ "spam", "Rác", "Spam" },
+};
+
+const struct submission_label submission_channels[SUBMISSION_NCHANNELS] = {
+	{ "qr", "Mã QR", "QR code" },
+	{ "phone", "Điện thoại", "Phone" },
+	{ "in_person", "Trực tiếp", "In person" },
+	{ "paper", "Giấy", "Paper" },
+};
+
+/* The row of table `t` (n rows) for `value`; NULL when it has none. */
+static const struct submission_label *
+find(const struct submission_label *t, size_t n, const char *value)
+{
+	for (size_t i = 0; value && i < n; i++)
+		if (strcmp(t[i].value, value) == 0)
+			return &t[i];
+	return NULL;
+}
+
+/* true when `value` is a status the database allows. */
+bool
+submission_status_valid(const char *value)
+{
+	return find(submission_statuses, SUBMISSION_NSTATUSES, value) != NULL;
+}
+
+/* The console's name for a status; the value itself when unknown. */
+const char *
+submission_status_label(const char *value, enum lang lang)
+{
+	const struct submission_label *l = find(submission_statuses, SUBMISSION_NSTATUSES, value);
+	return l == NULL ? value : lang == LANG_EN ? l->en : l->vi;
+}
+
+/* What the worker's status page says of a status: spam and anything
+ * unknown read as "closed", so a worker is never told their report was
+ * thought to be spam. */
+enum msg
+submission_status_words(const char *value)
+{
+	static const enum msg words[SUBMISSION_NSTATUSES] = {
+		MSG_STATUS_NEW,          /* new */
+		MSG_STATUS_IN_REVIEW,    /* in_review */
+		MSG_STATUS_NEEDS_INFO,   /* needs_info */
+		MSG_STATUS_REFERRED,     /* referred */
+		MSG_STATUS_RESOLVED,     /* resolved */
+		MSG_STATUS_CLOSED,       /* spam */
+	};
+	const struct submission_label *l = find(submission_statuses, SUBMISSION_NSTATUSES, value);
+	return l == NULL ? MSG_STATUS_CLOSED : words[l - submission_statuses];
+}
+
+/* true for the channels an officer enters on a worker's behalf (all but qr). */
+bool
+submission_channel_by_officer(const char *value)
+{
+	const struct submission_label *l = find(submission_channels, SUBMISSION_NCHANNELS, value);
+	return l != NULL && l != &submission_channels[0];
+}
+
+/* The console's name for a channel; "Paper" for anything unknown, as the
+ * report page always said. */
+const char *
+submission_channel_label(const char *value, enum lang lang)
+{
+	const struct submission_label *l = find(submission_channels, SUBMISSION_NCHANNELS, value);
+	if (l == NULL)
+		l = &submission_channels[SUBMISSION_NCHANNELS - 1];
+	return lang == LANG_EN ? l->en : l->vi;
+}
