@@ -167,7 +167,7 @@ def test_cli(t, stack):
             t.check(r.status == 404, f"GET a form the code does not offer (/q/TOKEN/{others[0]}) -> {r.status}, want 404")
     # help for everything; in the overview a command's explanation sits two
     # deeper than its command line, whatever case its lines begin with
-    groups = {"keys", "migrate", "demo", "unit", "workplace", "qr", "officer", "export", "audit", "purge",
+    groups = {"keys", "config", "migrate", "demo", "unit", "workplace", "qr", "officer", "export", "audit", "purge",
               "request", "holiday"}
     for line in _out(stack.admin("--help")).splitlines():
         if re.match(r"^  \S", line):
