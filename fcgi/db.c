@@ -1,4 +1,4 @@
-/* db.c: the only door to PostgreSQL: one connection, prepared statements, reconnect with backoff. */
+/* db.c: the only door to PostgreSQL: one connection, prepared statements, savepoints, reconnect with backoff. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +28,9 @@ struct stmt_def {
 	int nparams;
 };
 
-/* SQL text lives here and only here; every value is a $n parameter. */
+/* The prepared statements (the hot paths: QR entry, submissions, sign-in,
+ * sessions). Every other statement is a string literal with $n parameters
+ * in the room that uses it; no value is ever spliced into SQL text. */
 static const struct stmt_def stmts[STMT__MAX] = {
 	/* STMT_PING */
 	{ "SELECT 1", 0 },
