@@ -43,16 +43,8 @@ console_begin(struct req *r, const char *title)
 		{ "/admin/stats", "Thống kê", "Statistics", ROLE_VIEWER },
 	};
 	struct buf *b = r->out;
-	html_lit(b, "<!doctype html>\n<html lang=\"");
-	if (r->lang == LANG_EN)
-		html_lit(b, "en");
-	else
-		html_lit(b, "vi");
-	html_lit(b, "\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
-	html_text(b, title);
-	html_lit(b, " · " APP_NAME "</title><link rel=\"icon\" href=\"data:,\">"
-	    "<link rel=\"stylesheet\" href=\"/static/app.css\"><link rel=\"stylesheet\" href=\"/static/admin.css\">"
+	html_head(r, title);
+	html_lit(b, "<link rel=\"stylesheet\" href=\"/static/admin.css\">"
 	    "<script src=\"/static/admin.js\" defer></script></head>\n<body class=\"admin\">"
 	    "<header><span class=\"brand\">" APP_NAME "</span><nav aria-label=\"");
 	html_text(b, L(r, "Điều hướng", "Navigation"));

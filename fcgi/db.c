@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 
 #include "app.h"
+#include "arena.h"
 #include "db.h"
 #include "log.h"
 
@@ -409,6 +410,19 @@ db_scalar(const PGresult *res)
 	if (!db_ok(res) || PQntuples(res) < 1 || PQnfields(res) < 1)
 		return NULL;
 	return PQgetvalue(res, 0, 0);
+}
+
+/* The one row a loader asked for: its first `n` columns copied in order
+ * into *fields[0..n-1] (arena strings). FOUND, MISSING (no row) or DB_DOWN
+ * (the query failed); clears `res` either way. */
+enum found
+db_row(PGresult *res, struct arena *a, const char **const *fields, size_t n)
+{
+	enum found f = !db_ok(res) ? DB_DOWN : PQntuples(res) == 1 && (size_t)PQnfields(res) >= n ? FOUND : MISSING;
+	for (size_t i = 0; f == FOUND && i < n; i++)
+		*fields[i] = arena_strdup(a, PQgetvalue(res, 0, (int)i));
+	PQclear(res);
+	return f;
 }
 
 /* true when `res` is a failure with this SQLSTATE (e.g. "23505", a

@@ -323,21 +323,10 @@ workplace_load(struct req *r, const char *id, struct wp_row *row)
 	    "coalesce(w.ownership, ''), coalesce(w.headcount::text, ''), u.name, "
 	    "(SELECT count(*) FROM submission s WHERE s.workplace_id = w.id) "
 	    "FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = $1::bigint AND u.path LIKE $2 || '%'", 2, p);
-	if (!db_ok(res)) {
-		PQclear(res);
-		return DB_DOWN;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return MISSING;
-	}
-	const char **f[] = {   /* in the order of the columns, W_ID .. W_REPORTS */
+	const char **const f[] = {   /* in the order of the columns, W_ID .. W_REPORTS */
 	    &row->id, &row->w.code, &row->w.name, &row->w.unit_id, &row->w.tax_code, &row->w.address,
 	    &row->w.sector, &row->w.ownership, &row->w.headcount, &row->unit_name, &row->reports };
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		*f[i] = arena_strdup(r->arena, PQgetvalue(res, 0, W_ID + (int)i));
-	PQclear(res);
-	return FOUND;
+	return db_row(res, r->arena, f, sizeof(f) / sizeof(f[0]));
 }
 
 /* The forms a new QR code offers: checkboxes, all ticked unless a posted
