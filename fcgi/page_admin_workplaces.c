@@ -193,20 +193,9 @@ workplaces_page(struct req *r, int status, const struct kvlist *v, const struct 
 	html_attr(b, q);
 	html_lit(b, "\"></label><label>");
 	html_text(b, L(r, "Đơn vị (kể cả trực thuộc)", "Unit (and below)"));
-	html_lit(b, " <select name=\"unit\"><option value=\"\">—</option>");
-	for (int i = 0; i < nt; i++) {
-		if (strcmp(unit, t[i].id) == 0)
-			html_lit(b, "<option selected value=\"");
-		else
-			html_lit(b, "<option value=\"");
-		html_attr(b, t[i].id);
-		html_lit(b, "\">");
-		for (int d = t[i].depth; d > 0; d--)
-			html_lit(b, "\xc2\xa0\xc2\xa0\xc2\xa0");
-		html_text(b, t[i].name);
-		html_lit(b, "</option>");
-	}
-	html_lit(b, "</select></label><button type=\"submit\" class=\"btn primary\">");
+	html_lit(b, " ");
+	console_unit_filter(r, t, nt, unit);
+	html_lit(b, "</label><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Lọc", "Filter"));
 	html_lit(b, "</button></form>");
 	if (r->officer->role >= ROLE_ADMIN) {
