@@ -43,16 +43,8 @@ console_begin(struct req *r, const char *title)
 		{ "/admin/stats", "Thống kê", "Statistics", ROLE_VIEWER },
 	};
 	struct buf *b = r->out;
-	html_lit(b, "<!doctype html>\n<html lang=\"");
-	if (r->lang == LANG_EN)
-		html_lit(b, "en");
-	else
-		html_lit(b, "vi");
-	html_lit(b, "\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
-	html_text(b, title);
-	html_lit(b, " · " APP_NAME "</title><link rel=\"icon\" href=\"data:,\">"
-	    "<link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/app.css\"><link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/admin.css\">"
+	html_head(r, title);
+	html_lit(b, "<link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/admin.css\">"
 	    "<script src=\"/static/" STATIC_VERSION "/admin.js\" defer></script></head>\n<body class=\"admin\">"
 	    "<header><span class=\"brand\">" APP_NAME "</span><nav aria-label=\"");
 	html_text(b, L(r, "Điều hướng", "Navigation"));
@@ -502,6 +494,47 @@ console_units(struct req *r, struct console_unit **out)
 	return n;
 }
 
+/* The <option>s of units `u`, indented by depth, `selected` chosen;
+ * leaving out the subtree at `exclude_path` (NULL: none). A `choice`
+ * offers only active units, each with its code; a filter offers all. */
+static void
+unit_options(struct req *r, const struct console_unit *u, int n, const char *selected, const char *exclude_path,
+    bool choice)
+{
+	struct buf *b = r->out;
+	for (int i = 0; i < n; i++) {
+		if (choice && strcmp(u[i].status, "active") != 0)
+			continue;
+		if (exclude_path && strncmp(u[i].path, exclude_path, strlen(exclude_path)) == 0)
+			continue;
+		if (selected && strcmp(selected, u[i].id) == 0)
+			html_lit(b, "<option selected value=\"");
+		else
+			html_lit(b, "<option value=\"");
+		html_attr(b, u[i].id);
+		html_lit(b, "\">");
+		for (int d = u[i].depth; d > 0; d--)
+			html_lit(b, "\xc2\xa0\xc2\xa0\xc2\xa0");
+		html_text(b, u[i].name);
+		if (choice) {
+			html_lit(b, " (");
+			html_text(b, u[i].code);
+			html_lit(b, ")");
+		}
+		html_lit(b, "</option>");
+	}
+}
+
+/* A list filter's <select name="unit"> of every unit of `u` (merged and
+ * ended ones too: their reports stay), with an empty "all" choice. */
+void
+console_unit_filter(struct req *r, const struct console_unit *u, int n, const char *selected)
+{
+	html_lit(r->out, "<select name=\"unit\"><option value=\"\">—</option>");
+	unit_options(r, u, n, selected, NULL, false);
+	html_lit(r->out, "</select>");
+}
+
 /* A labelled <select> "f-FORM-NAME" of the active units of `u`, indented
  * by depth, leaving out the subtree at `exclude_path` (a unit cannot go
  * under itself; NULL: none). `any` makes the empty choice valid. */
@@ -518,24 +551,7 @@ console_unit_select(struct req *r, const struct console_unit *u, int n, const ch
 	if (!any)
 		html_lit(b, " required");
 	html_lit(b, "><option value=\"\">—</option>");
-	for (int i = 0; i < n; i++) {
-		if (strcmp(u[i].status, "active") != 0)
-			continue;
-		if (exclude_path && strncmp(u[i].path, exclude_path, strlen(exclude_path)) == 0)
-			continue;
-		if (selected && strcmp(selected, u[i].id) == 0)
-			html_lit(b, "<option selected value=\"");
-		else
-			html_lit(b, "<option value=\"");
-		html_attr(b, u[i].id);
-		html_lit(b, "\">");
-		for (int d = u[i].depth; d > 0; d--)
-			html_lit(b, "\xc2\xa0\xc2\xa0\xc2\xa0");
-		html_text(b, u[i].name);
-		html_lit(b, " (");
-		html_text(b, u[i].code);
-		html_lit(b, ")</option>");
-	}
+	unit_options(r, u, n, selected, exclude_path, true);
 	html_lit(b, "</select></div>");
 }
 

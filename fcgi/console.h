@@ -64,6 +64,7 @@ int console_units(struct req *, struct console_unit **);
 void console_unit_select(struct req *, const struct console_unit *, int n, const char *form, const char *name,
     const char *label, const char *hint, const char *selected, const char *exclude_path, bool any,
     const struct console_errs *);
+void console_unit_filter(struct req *, const struct console_unit *, int n, const char *selected);
 const char *console_unit_pick(struct req *, const char *id, const char **path, const char **code);
 
 /* ---- posted and query values ---- */

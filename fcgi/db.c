@@ -1,4 +1,4 @@
-/* db.c: the only door to PostgreSQL: one connection, prepared statements, reconnect with backoff. */
+/* db.c: the only door to PostgreSQL: one connection, prepared statements, savepoints, reconnect with backoff. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 
 #include "app.h"
+#include "arena.h"
 #include "db.h"
 #include "log.h"
 
@@ -28,7 +29,9 @@ struct stmt_def {
 	int nparams;
 };
 
-/* SQL text lives here and only here; every value is a $n parameter. */
+/* The prepared statements (the hot paths: QR entry, submissions, sign-in,
+ * sessions). Every other statement is a string literal with $n parameters
+ * in the room that uses it; no value is ever spliced into SQL text. */
 static const struct stmt_def stmts[STMT__MAX] = {
 	/* STMT_PING */
 	{ "SELECT 1", 0 },
@@ -407,6 +410,19 @@ db_scalar(const PGresult *res)
 	if (!db_ok(res) || PQntuples(res) < 1 || PQnfields(res) < 1)
 		return NULL;
 	return PQgetvalue(res, 0, 0);
+}
+
+/* The one row a loader asked for: its first `n` columns copied in order
+ * into *fields[0..n-1] (arena strings). FOUND, MISSING (no row) or DB_DOWN
+ * (the query failed); clears `res` either way. */
+enum found
+db_row(PGresult *res, struct arena *a, const char **const *fields, size_t n)
+{
+	enum found f = !db_ok(res) ? DB_DOWN : PQntuples(res) == 1 && (size_t)PQnfields(res) >= n ? FOUND : MISSING;
+	for (size_t i = 0; f == FOUND && i < n; i++)
+		*fields[i] = arena_strdup(a, PQgetvalue(res, 0, (int)i));
+	PQclear(res);
+	return f;
 }
 
 /* true when `res` is a failure with this SQLSTATE (e.g. "23505", a

@@ -63,10 +63,11 @@ html_url_arg(struct buf *b, const char *s)
 	}
 }
 
-/* Starts a page: doctype, head with the stylesheet, body and the header bar
- * with the language switch. `title` is escaped. */
+/* The start every page shares: doctype, language, <head> up to and
+ * including the common stylesheet; the caller adds its own scripts and
+ * closes </head>. `title` is escaped. */
 void
-html_page_begin(struct req *r, const char *title)
+html_head(struct req *r, const char *title)
 {
 	struct buf *b = r->out;
 	html_lit(b, "<!doctype html>\n<html lang=\"");
@@ -75,12 +76,20 @@ html_page_begin(struct req *r, const char *title)
 	else
 		html_lit(b, "vi");
 	html_lit(b, "\"><head><meta charset=\"utf-8\">"
-	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-	    "<title>");
+	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
 	html_text(b, title);
 	html_lit(b, " · " APP_NAME "</title>"
-	    "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/app.css\">"
-	    "<script src=\"/static/" STATIC_VERSION "/app.js\" defer></script></head>\n<body>"
+	    "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/app.css\">");
+}
+
+/* Starts a public page: the head, body and the header bar with the
+ * language switch. `title` is escaped. */
+void
+html_page_begin(struct req *r, const char *title)
+{
+	struct buf *b = r->out;
+	html_head(r, title);
+	html_lit(b, "<script src=\"/static/" STATIC_VERSION "/app.js\" defer></script></head>\n<body>"
 	    "<header><span class=\"brand\">" APP_NAME "</span> <a class=\"lang\" href=\"?lang=");
 	if (r->lang == LANG_EN)
 		html_lit(b, "vi\" lang=\"vi\">Tiếng Việt");

@@ -152,7 +152,8 @@ units_page(struct req *r, int status, const struct kvlist *v, const struct conso
 struct unit {
 	const char *id, *code, *name, *kind, *status, *hotline, *path, *parent_id, *parent_name, *merged_name, *ended;
 	const char *eff_hotline, *eff_unit, *workplaces, *qr;
-	bool parent_in_scope, root;
+	const char *parent_in_scope;   /* "t" or "f" */
+	bool root;
 };
 
 /* Unit `id` within the officer's scope (absent and outside answer the
@@ -176,23 +177,13 @@ unit_load(struct req *r, const char *id, struct unit *u)
 	    "LEFT JOIN org_unit p ON p.id = u.parent_id LEFT JOIN org_unit m ON m.id = u.merged_into "
 	    "LEFT JOIN LATERAL unit_hotline(u.id) h ON true "
 	    "WHERE u.id = $1::bigint AND u.path LIKE $2 || '%'", 3, p);
-	if (!db_ok(res)) {
-		PQclear(res);
-		return DB_DOWN;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return MISSING;
-	}
-	const char **f[] = {   /* in the order of the columns, U_ID .. U_QR */
+	const char **const f[] = {   /* in the order of the columns, U_ID .. U_PARENT_IN_SCOPE */
 	    &u->id, &u->code, &u->name, &u->kind, &u->status, &u->hotline, &u->path, &u->parent_id,
-	    &u->parent_name, &u->merged_name, &u->ended, &u->eff_hotline, &u->eff_unit, &u->workplaces, &u->qr };
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		*f[i] = arena_strdup(r->arena, PQgetvalue(res, 0, U_ID + (int)i));
-	u->parent_in_scope = PQgetvalue(res, 0, U_PARENT_IN_SCOPE)[0] == 't';
-	u->root = strcmp(u->path, r->officer->unit_path) == 0;
-	PQclear(res);
-	return FOUND;
+	    &u->parent_name, &u->merged_name, &u->ended, &u->eff_hotline, &u->eff_unit, &u->workplaces, &u->qr,
+	    &u->parent_in_scope };
+	enum found found = db_row(res, r->arena, f, sizeof(f) / sizeof(f[0]));
+	u->root = found == FOUND && strcmp(u->path, r->officer->unit_path) == 0;
+	return found;
 }
 
 /* GET /admin/units/ID: the unit, and for an admin its forms; `which` names
@@ -230,7 +221,7 @@ unit_page(struct req *r, int status, const struct unit *u, const char *which, co
 	html_lit(b, "</dd><dt>");
 	html_text(b, L(r, "Trực thuộc", "Under"));
 	html_lit(b, "</dt><dd id=\"unit-parent\">");
-	if (u->parent_in_scope) {
+	if (strcmp(u->parent_in_scope, "t") == 0) {
 		html_lit(b, "<a href=\"/admin/units/");
 		html_url_arg(b, u->parent_id);
 		html_lit(b, "\">");

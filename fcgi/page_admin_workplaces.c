@@ -193,20 +193,9 @@ workplaces_page(struct req *r, int status, const struct kvlist *v, const struct 
 	html_attr(b, q);
 	html_lit(b, "\"></label><label>");
 	html_text(b, L(r, "Đơn vị (kể cả trực thuộc)", "Unit (and below)"));
-	html_lit(b, " <select name=\"unit\"><option value=\"\">—</option>");
-	for (int i = 0; i < nt; i++) {
-		if (strcmp(unit, t[i].id) == 0)
-			html_lit(b, "<option selected value=\"");
-		else
-			html_lit(b, "<option value=\"");
-		html_attr(b, t[i].id);
-		html_lit(b, "\">");
-		for (int d = t[i].depth; d > 0; d--)
-			html_lit(b, "\xc2\xa0\xc2\xa0\xc2\xa0");
-		html_text(b, t[i].name);
-		html_lit(b, "</option>");
-	}
-	html_lit(b, "</select></label><button type=\"submit\" class=\"btn primary\">");
+	html_lit(b, " ");
+	console_unit_filter(r, t, nt, unit);
+	html_lit(b, "</label><button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Lọc", "Filter"));
 	html_lit(b, "</button></form>");
 	if (r->officer->role >= ROLE_ADMIN) {
@@ -323,21 +312,10 @@ workplace_load(struct req *r, const char *id, struct wp_row *row)
 	    "coalesce(w.ownership, ''), coalesce(w.headcount::text, ''), u.name, "
 	    "(SELECT count(*) FROM submission s WHERE s.workplace_id = w.id) "
 	    "FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = $1::bigint AND u.path LIKE $2 || '%'", 2, p);
-	if (!db_ok(res)) {
-		PQclear(res);
-		return DB_DOWN;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return MISSING;
-	}
-	const char **f[] = {   /* in the order of the columns, W_ID .. W_REPORTS */
+	const char **const f[] = {   /* in the order of the columns, W_ID .. W_REPORTS */
 	    &row->id, &row->w.code, &row->w.name, &row->w.unit_id, &row->w.tax_code, &row->w.address,
 	    &row->w.sector, &row->w.ownership, &row->w.headcount, &row->unit_name, &row->reports };
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		*f[i] = arena_strdup(r->arena, PQgetvalue(res, 0, W_ID + (int)i));
-	PQclear(res);
-	return FOUND;
+	return db_row(res, r->arena, f, sizeof(f) / sizeof(f[0]));
 }
 
 /* The forms a new QR code offers: checkboxes, all ticked unless a posted

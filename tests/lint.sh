@@ -1,5 +1,5 @@
 #!/bin/bash
-# lint.sh: house rules a compiler does not check (SQL only in db.c as literals, escaping, headers); prints TAP.
+# lint.sh: house rules a compiler does not check (libpq only in db.c, SQL as literals, escaping, columns by name, headers); prints TAP.
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 n=0 failed=0
 # The rooms already on the console kit: the lints below that the older rooms
