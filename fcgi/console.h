@@ -79,14 +79,4 @@ bool console_found(struct req *, enum found);
 void console_db_failed(struct req *, PGresult *, const char *what);
 void console_refuse(struct req *, int status, const char *vi, const char *en, const char *back);
 
-/* The names these had in html.h, for pages not yet moved onto the kit;
- * they go once every page says console_*. */
-#define html_admin_begin console_begin
-#define html_admin_end console_end
-#define html_admin_page console_page
-#define html_admin_notice console_notice
-#define html_notice console_notice
-#define html_field_begin console_field_begin
-#define html_field_invalid console_field_invalid
-
 #endif

@@ -22,7 +22,7 @@ struct db {
 };
 
 #define DB_BACKOFF_MIN 0.05
-#define DB_BACKOFF_MAX 5.0
+#define DB_BACKOFF_MAX 1.0   /* seconds: after a failover the app finds the new leader within ~1 s */
 
 struct stmt_def {
 	const char *sql;
@@ -321,7 +321,7 @@ db_rollback(struct db *db)
  * text parameters, unprepared. Returns the result (caller PQclears) or
  * NULL when not connected. */
 PGresult *
-db_query(struct db *db, const char *sql_literal, int n, const char *const *values)
+(db_query)(struct db *db, const char *sql_literal, int n, const char *const *values)
 {
 	if (!db_ready(db))
 		return NULL;
@@ -330,7 +330,7 @@ db_query(struct db *db, const char *sql_literal, int n, const char *const *value
 
 /* Like db_query, with results in binary (bytea as raw bytes). */
 PGresult *
-db_query_bin(struct db *db, const char *sql_literal, int n, const char *const *values)
+(db_query_bin)(struct db *db, const char *sql_literal, int n, const char *const *values)
 {
 	if (!db_ready(db))
 		return NULL;
@@ -341,7 +341,7 @@ db_query_bin(struct db *db, const char *sql_literal, int n, const char *const *v
  * export of a million rows runs in constant memory. 0 on success; then
  * call db_stream_next until it returns NULL. */
 int
-db_stream_begin(struct db *db, const char *sql_literal, int n, const char *const *values)
+(db_stream_begin)(struct db *db, const char *sql_literal, int n, const char *const *values)
 {
 	if (!db_ready(db) || !PQsendQueryParams(db->conn, sql_literal, n, NULL, values, NULL, NULL, 0) ||
 	    !PQsetSingleRowMode(db->conn)) {
@@ -407,9 +407,10 @@ db_sqlstate(const PGresult *res)
 const char *
 db_scalar(const PGresult *res)
 {
+	enum { FIRST_ROW, FIRST_COL = 0 };
 	if (!db_ok(res) || PQntuples(res) < 1 || PQnfields(res) < 1)
 		return NULL;
-	return PQgetvalue(res, 0, 0);
+	return PQgetvalue(res, FIRST_ROW, FIRST_COL);
 }
 
 /* The one row a loader asked for: its first `n` columns copied in order
@@ -464,7 +465,7 @@ PGresult *
 {
 	if (!db_savepoint(db))
 		return NULL;
-	PGresult *res = db_query(db, sql_literal, n, values);
+	PGresult *res = (db_query)(db, sql_literal, n, values);
 	db_savepoint_end(db, db_ok(res));
 	return res;
 }

@@ -49,6 +49,12 @@ PGresult *db_query(struct db *, const char *sql_literal, int n, const char *cons
 PGresult *db_query_bin(struct db *, const char *sql_literal, int n, const char *const *values);
 int db_exec_script(struct db *, const char *script);
 int db_stream_begin(struct db *, const char *sql_literal, int n, const char *const *values);
+/* SQL text is a string literal at every call site: these only compile with
+ * one. A wrapper whose own macro already checked the literal (cli_run,
+ * db_guarded) calls the function itself: (db_query)(...). */
+#define db_query(db, sql, n, v) db_query((db), "" sql, (n), (v))
+#define db_query_bin(db, sql, n, v) db_query_bin((db), "" sql, (n), (v))
+#define db_stream_begin(db, sql, n, v) db_stream_begin((db), "" sql, (n), (v))
 PGresult *db_stream_next(struct db *, bool *failed);
 int db_begin(struct db *);
 int db_commit(struct db *);

@@ -344,7 +344,7 @@ account_head(struct req *r, int status, const char *title)
 {
 	buf_reset(r->out);
 	r->status = status;
-	html_admin_begin(r, title);
+	console_begin(r, title);
 	html_lit(r->out, "<h1>");
 	html_text(r->out, title);
 	html_lit(r->out, "</h1>");
@@ -453,7 +453,7 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 	html_lit(b, "<input type=\"hidden\" name=\"all\" value=\"1\"><button type=\"submit\" class=\"btn\">");
 	html_text(b, tr(r->lang, MSG_LOGOUT_ALL));
 	html_lit(b, "</button></form></section>");
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* The setup page: the new secret as a QR code and as text, and the form
@@ -505,7 +505,7 @@ setup_page(struct req *r, int status, const unsigned char secret[TOTP_SECRET_LEN
 	html_lit(b, "</button> <a href=\"/admin/account\">");
 	html_text(b, L(r, "Để sau", "Not now"));
 	html_lit(b, "</a></form>");
-	html_admin_end(r);
+	console_end(r);
 }
 
 /* Replaces the officer's recovery codes with ten new ones and shows them,
@@ -553,7 +553,7 @@ recovery_issue(struct req *r)
 	html_lit(b, "</ol><p><a class=\"btn primary\" href=\"/admin/account\">");
 	html_text(b, L(r, "Tôi đã cất các mã", "I have kept the codes"));
 	html_lit(b, "</a></p>");
-	html_admin_end(r);
+	console_end(r);
 	sodium_memzero(codes, sizeof(codes));
 	return true;
 }
