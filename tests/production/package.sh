@@ -51,9 +51,11 @@ check "every form, migration and static file installed" \
 	 [ $(find static -maxdepth 1 -type f | wc -l) = \$(ls '$DEST'/usr/share/tiengnoi/static | wc -l) ]"
 missing=
 for f in systemd/*.service systemd/*.timer; do [ -f "$DEST/lib/systemd/system/${f#systemd/}" ] || missing+=" $f"; done
-for f in etc/*; do [ -f "$DEST/etc/tiengnoi/${f#etc/}" ] || missing+=" $f"; done
+[ -f "$DEST/etc/tiengnoi/tiengnoi.conf" ] || missing+=" etc/tiengnoi.conf"
+for f in etc/*; do [ "$f" = etc/tiengnoi.conf ] || [ -f "$DEST/usr/share/doc/tiengnoi/examples/${f#etc/}" ] || missing+=" $f"; done
+[ "$(ls "$DEST/etc/tiengnoi/")" = "$(printf 'secrets\ntiengnoi.conf')" ] || missing+=" (/etc/tiengnoi holds more than tiengnoi.conf and secrets/)"
 [ ! -f nginx/tiengnoi-site.conf ] || [ -f "$DEST/etc/nginx/sites-available/tiengnoi" ] || missing+=" nginx/tiengnoi-site.conf"
-check "every unit, etc/ file and the nginx site installed (by glob)" "[ -z '$missing' ]" "missing:$missing"
+check "every unit, the config, the examples (etc/*) and the nginx site installed (by glob)" "[ -z '$missing' ]" "missing:$missing"
 check "secrets directory is 0700, state directory 0750" \
 	"[ \$(stat -c %a '$DEST/etc/tiengnoi/secrets') = 700 ] && [ \$(stat -c %a '$DEST/var/lib/tiengnoi') = 750 ]"
 check "the installed build has the FHS paths compiled in" \
