@@ -52,7 +52,7 @@ cmd_config_check(struct cli *cli, struct opts *o)
 		bad = cli_fail(EXIT_FAIL, "%s", err);
 	if (access(config_contact_path(true), R_OK) != 0)
 		printf("# note: %s is not readable here: officers cannot reveal contact details\n", config_contact_path(true));
-	struct form_set *set = form_set_load(config_forms_dir(), err, sizeof(err));
+	struct form_set *set = form_set_load(config_forms_dir(), config_forms_override_dir(), err, sizeof(err));
 	if (set == NULL)
 		bad = cli_fail(EXIT_FAIL, "forms_dir: %s", err);
 	else

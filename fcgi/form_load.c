@@ -441,47 +441,78 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Loads and checks every *.json in dir. Returns the set (caller frees with
- * form_set_free) or NULL with a message naming the file and field in err. */
+/* Adds the *.json names in dir to names[] (strdup'ed), each with the
+ * directory it comes from; a name already there is replaced, so a later
+ * directory overrides an earlier one file by file. 0, or -1 with err set. */
+static int
+collect_names(struct load_ctx *c, const char *dir, char **names, const char **dirs, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	if (d == NULL)
+		return load_fail(c, NULL, "cannot open the forms directory");
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name), k;
+		if (len < 6 || de->d_name[0] == '.' || strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		for (k = 0; k < *n && strcmp(names[k], de->d_name) != 0; k++)
+			;
+		if (k == *n) {
+			if (*n == FORM_FILES_MAX) {
+				closedir(d);
+				return load_fail(c, NULL, "more than 64 form files");
+			}
+			if ((names[k] = strdup(de->d_name)) == NULL) {
+				closedir(d);
+				return load_fail(c, NULL, "out of memory");
+			}
+			(*n)++;
+		}
+		dirs[k] = dir;
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Loads and checks every *.json in dir and, when override_dir is not NULL,
+ * in override_dir too: a file there replaces the file of the same name in
+ * dir (officers' own version of a form), a new name adds a form. Returns
+ * the set (caller frees with form_set_free) or NULL with a message naming
+ * the file and field in err. */
 struct form_set *
-form_set_load(const char *dir, char *err, size_t errlen)
+form_set_load(const char *dir, const char *override_dir, char *err, size_t errlen)
 {
 	struct form_set *set = calloc(1, sizeof(*set));
 	char *names[FORM_FILES_MAX];
+	const char *dirs[FORM_FILES_MAX];
 	size_t nnames = 0;
-	DIR *d = opendir(dir);
 	struct load_ctx c = { dir, err, errlen };
 	if (set == NULL)
 		return NULL;
-	if (d == NULL) {
-		load_fail(&c, NULL, "cannot open the forms directory");
-		free(set);
-		return NULL;
-	}
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		size_t n = strlen(de->d_name);
-		if (n < 6 || de->d_name[0] == '.' || strcmp(de->d_name + n - 5, ".json") != 0)
-			continue;
-		if (nnames == FORM_FILES_MAX) {
-			load_fail(&c, NULL, "more than 64 form files");
-			goto fail;
-		}
-		names[nnames++] = strdup(de->d_name);
-	}
-	closedir(d);
-	d = NULL;
+	if (collect_names(&c, dir, names, dirs, &nnames) != 0)
+		goto fail;
+	c.file = override_dir;
+	if (override_dir != NULL && collect_names(&c, override_dir, names, dirs, &nnames) != 0)
+		goto fail;
+	c.file = dir;
 	if (nnames == 0) {
 		load_fail(&c, NULL, "no form definitions (*.json) found");
 		goto fail;
 	}
-	qsort(names, nnames, sizeof(names[0]), cmp_str);
+	/* sort names, keeping each one's directory beside it */
+	for (size_t i = 1; i < nnames; i++)
+		for (size_t j = i; j > 0 && cmp_str(&names[j - 1], &names[j]) > 0; j--) {
+			char *tn = names[j];
+			const char *td = dirs[j];
+			names[j] = names[j - 1], dirs[j] = dirs[j - 1];
+			names[j - 1] = tn, dirs[j - 1] = td;
+		}
 	set->forms = calloc(nnames, sizeof(*set->forms));
 	if (set->forms == NULL)
 		goto fail;
 	for (size_t i = 0; i < nnames; i++) {
 		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], names[i]);
 		c.file = path;
 		set->n = i + 1;
 		if (load_form(&c, path, &set->forms[i]) != 0)
@@ -496,8 +527,6 @@ form_set_load(const char *dir, char *err, size_t errlen)
 		free(names[i]);
 	return set;
 fail:
-	if (d)
-		closedir(d);
 	for (size_t i = 0; i < nnames; i++)
 		free(names[i]);
 	form_set_free(set);

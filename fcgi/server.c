@@ -331,7 +331,7 @@ supervise(int listen_fd, const struct options *o, struct app *app)
 		if (got_hup) {
 			got_hup = 0;
 			char err[512];
-			struct form_set *fresh = form_set_load(o->forms_dir, err, sizeof(err));
+			struct form_set *fresh = form_set_load(o->forms_dir, config_forms_override_dir(), err, sizeof(err));
 			if (fresh == NULL) {
 				log_msg("reload refused, keeping the current forms: %s", err);
 			} else {
@@ -396,24 +396,6 @@ supervise(int listen_fd, const struct options *o, struct app *app)
 	unlink(o->socket_path);
 	log_msg("stopped");
 	return 0;
-}
-
-/* Officers' replacement forms in forms_override_dir are not merged yet
- * (form.c loads one directory): say so rather than ignore them silently. */
-static void
-warn_form_overrides(void)
-{
-	const char *dir = config_forms_override_dir();
-	DIR *d = dir ? opendir(dir) : NULL;
-	struct dirent *de;
-	int n = 0;
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.' && strlen(de->d_name) > 5 && strcmp(de->d_name + strlen(de->d_name) - 5, ".json") == 0;
-	closedir(d);
-	if (n > 0)
-		log_msg("forms_override_dir: %d file(s) in %s are NOT used yet; copy the whole set into forms_dir instead", n, dir);
 }
 
 /* With a configuration file (a server, not the development stack), the
@@ -492,11 +474,10 @@ main(int argc, char **argv)
 	}
 	if (keys_load_contact_secret(config_contact_path(true), &keys) != 0)
 		log_msg("no contact secret key at %s: officers cannot reveal contact details", config_contact_path(true));
-	if ((app.forms = form_set_load(o.forms_dir, err, sizeof(err))) == NULL) {
+	if ((app.forms = form_set_load(o.forms_dir, config_forms_override_dir(), err, sizeof(err))) == NULL) {
 		fprintf(stderr, "tiengnoi.fcgi: refusing to start: %s\n", err);
 		return CONFIG_EXIT;
 	}
-	warn_form_overrides();
 	/* TIENGNOI_APP_RATELIMIT, else TIENGNOI_RATELIMIT (which also switches nginx's) */
 	const char *rl = getenv("TIENGNOI_APP_RATELIMIT") ? getenv("TIENGNOI_APP_RATELIMIT") : getenv("TIENGNOI_RATELIMIT");
 	if (ratelimit_init(!(rl && strcmp(rl, "off") == 0)) != 0) {

@@ -30,7 +30,7 @@ setup(void **state)
 {
 	static struct fixture fx;
 	char err[512] = "";
-	fx.set = form_set_load(FIXTURES "forms_fields", err, sizeof(err));
+	fx.set = form_set_load(FIXTURES "forms_fields", NULL, err, sizeof(err));
 	if (fx.set == NULL) {
 		print_error("form_set_load(forms_fields): %s\n", err);
 		return -1;
@@ -243,7 +243,7 @@ load_bad(const char *dir)
 {
 	static char err[1024];
 	memset(err, 0, sizeof(err));
-	struct form_set *set = form_set_load(dir, err, sizeof(err));
+	struct form_set *set = form_set_load(dir, NULL, err, sizeof(err));
 	if (set != NULL) {
 		form_set_free(set);
 		fail_msg("%s was loaded but should have been refused", dir);

@@ -25,7 +25,7 @@ setup(void **state)
 {
 	static struct fixture fx;
 	char err[512] = "";
-	fx.set = form_set_load("forms", err, sizeof(err));
+	fx.set = form_set_load("forms", NULL, err, sizeof(err));
 	if (fx.set == NULL) {
 		print_error("form_set_load(forms): %s\n", err);
 		return -1;
@@ -66,7 +66,7 @@ load_bad(const char *dir)
 {
 	static char err[1024];
 	memset(err, 0, sizeof(err));
-	struct form_set *set = form_set_load(dir, err, sizeof(err));
+	struct form_set *set = form_set_load(dir, NULL, err, sizeof(err));
 	if (set != NULL) {
 		form_set_free(set);
 		fail_msg("%s was loaded but should have been refused", dir);
@@ -105,7 +105,7 @@ test_load_good_fixture(void **state)
 	char err[512] = "";
 	(void)state;
 
-	struct form_set *set = form_set_load(FIXTURES "forms_good", err, sizeof(err));
+	struct form_set *set = form_set_load(FIXTURES "forms_good", NULL, err, sizeof(err));
 	assert_non_null(set);
 	assert_int_equal(set->n, 1);   /* notes.txt is not a form */
 	const struct form *f = form_find(set, "contact");
@@ -131,6 +131,33 @@ test_load_bad_json(void **state)
 	const char *err = load_bad(FIXTURES "forms_bad_json");
 	assert_non_null(strstr(err, "forms_bad_json/broken.json"));
 	assert_non_null(strstr(err, "JSON"));
+}
+
+/* forms_override_dir: a file there replaces the same-named file of the
+ * forms directory; the other forms stay; a broken one is named by its
+ * own path, so the officer knows which copy to fix. */
+static void
+test_load_override(void **state)
+{
+	struct fixture *fx = *state;
+	char err[512] = "";
+	struct form_set *set = form_set_load("forms", FIXTURES "forms_override", err, sizeof(err));
+	assert_non_null(set);
+	assert_int_equal(set->n, fx->set->n);
+	const struct form *f = form_find(set, "concern");
+	assert_non_null(f);
+	assert_string_equal(f->title[LANG_VI], "Góp ý, kiến nghị (mẫu của LĐLĐ tỉnh)");
+	assert_string_equal(f->title[LANG_EN], fx->concern->title[LANG_EN]);
+	for (size_t i = 0; i < fx->set->n; i++)
+		assert_non_null(form_find(set, fx->set->forms[i].id));
+	form_set_free(set);
+
+	set = form_set_load("forms", FIXTURES "forms_override_bad", err, sizeof(err));
+	assert_null(set);
+	assert_non_null(strstr(err, "forms_override_bad/concern.json"));
+	set = form_set_load("forms", FIXTURES "no_such_dir", err, sizeof(err));
+	assert_null(set);
+	assert_non_null(strstr(err, "no_such_dir"));
 }
 
 static void
@@ -464,7 +491,7 @@ test_render_escapes_values(void **state)
 
 	/* a text input carries its value in an attribute */
 	char err[512] = "";
-	struct form_set *set = form_set_load(FIXTURES "forms_good", err, sizeof(err));
+	struct form_set *set = form_set_load(FIXTURES "forms_good", NULL, err, sizeof(err));
 	assert_non_null(set);
 	struct kv items2[] = { { "place", "\"><script>alert('x')</script>", 0 } };
 	struct kvlist values2 = { items2, 1 };
@@ -545,6 +572,7 @@ main(void)
 		cmocka_unit_test(test_load_real_forms),
 		cmocka_unit_test(test_load_good_fixture),
 		cmocka_unit_test(test_load_bad_json),
+		cmocka_unit_test(test_load_override),
 		cmocka_unit_test(test_load_unknown_type),
 		cmocka_unit_test(test_load_duplicate_field),
 		cmocka_unit_test(test_load_no_vietnamese),
