@@ -1,6 +1,7 @@
 /* log.c: levelled log lines on stderr (the journal under systemd, var/log in the dev stack). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -10,8 +11,12 @@
 static void
 log_line(const char *level, const char *fmt, va_list ap)
 {
-	char line[1024];
-	int n = snprintf(line, sizeof(line), "tiengnoi[%ld]: %s: ", (long)getpid(), level);
+	char line[1024], when[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		when[0] = '\0';
+	int n = snprintf(line, sizeof(line), "%s tiengnoi[%ld]: %s: ", when, (long)getpid(), level);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
 	int m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
@@ -51,5 +56,14 @@ log_bug(const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	log_line("bug", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_line("error", fmt, ap);
 	va_end(ap);
 }

@@ -22,6 +22,7 @@
 #include "db.h"
 #include "form.h"
 #include "http.h"
+#include "log.h"
 #include "i18n.h"
 #include "ratelimit.h"
 #include "req.h"
@@ -43,20 +44,6 @@ struct options {
 
 static volatile sig_atomic_t got_term, got_hup, got_chld;
 static volatile sig_atomic_t worker_idle;   /* in a worker: waiting in accept */
-
-static void
-log_msg(const char *fmt, ...)
-{
-	va_list ap;
-	char when[32];
-	time_t t = time(NULL);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
-	fprintf(stderr, "%s tiengnoi[%d]: ", when, (int)getpid());
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void
 usage(void)
@@ -296,7 +283,7 @@ spawn_worker(int listen_fd, struct app *app)
 	if (pid == 0)
 		_exit(worker_main(listen_fd, app));
 	if (pid < 0)
-		log_msg("fork failed: %s", strerror(errno));
+		log_info("fork failed: %s", strerror(errno));
 	return pid;
 }
 
@@ -322,7 +309,7 @@ supervise(int listen_fd, const struct options *o, struct app *app)
 
 	for (int i = 0; i < o->workers; i++)
 		slot[i] = (struct worker_slot){ spawn_worker(listen_fd, app), generation };
-	log_msg("serving on %s with %d workers", o->socket_path, o->workers);
+	log_info("serving on %s with %d workers", o->socket_path, o->workers);
 
 	time_t window = time(NULL);
 	int deaths = 0;
@@ -333,7 +320,7 @@ supervise(int listen_fd, const struct options *o, struct app *app)
 			char err[512];
 			struct form_set *fresh = form_set_load(o->forms_dir, config_forms_override_dir(), err, sizeof(err));
 			if (fresh == NULL) {
-				log_msg("reload refused, keeping the current forms: %s", err);
+				log_info("reload refused, keeping the current forms: %s", err);
 			} else {
 				const struct form_set *stale = app->forms;
 				app->forms = fresh;
@@ -345,7 +332,7 @@ supervise(int listen_fd, const struct options *o, struct app *app)
 				for (int i = 0; i < o->workers; i++)
 					slot[i] = (struct worker_slot){ spawn_worker(listen_fd, app), generation };
 				form_set_free((struct form_set *)stale);
-				log_msg("forms reloaded (%zu forms)", fresh->n);
+				log_info("forms reloaded (%zu forms)", fresh->n);
 			}
 		}
 		if (got_chld) {
@@ -357,7 +344,7 @@ supervise(int listen_fd, const struct options *o, struct app *app)
 					if (slot[i].pid != pid || got_term)
 						continue;
 					if (WIFSIGNALED(st) || WEXITSTATUS(st) != 0)
-						log_msg("worker %d ended (%s %d); starting another", (int)pid,
+						log_info("worker %d ended (%s %d); starting another", (int)pid,
 						    WIFSIGNALED(st) ? "signal" : "status",
 						    WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
 					if (time(NULL) - window > 10) {
@@ -372,7 +359,7 @@ supervise(int listen_fd, const struct options *o, struct app *app)
 		}
 	}
 
-	log_msg("draining");
+	log_info("draining");
 	for (int i = 0; i < o->workers; i++)
 		if (slot[i].pid > 0)
 			kill(slot[i].pid, SIGTERM);
@@ -384,7 +371,7 @@ supervise(int listen_fd, const struct options *o, struct app *app)
 			break;
 		if (pid == 0) {
 			if (time(NULL) > deadline) {
-				log_msg("drain timed out; killing the rest");
+				log_info("drain timed out; killing the rest");
 				for (int i = 0; i < o->workers; i++)
 					if (slot[i].pid > 0)
 						kill(slot[i].pid, SIGKILL);
@@ -394,7 +381,7 @@ supervise(int listen_fd, const struct options *o, struct app *app)
 		}
 	}
 	unlink(o->socket_path);
-	log_msg("stopped");
+	log_info("stopped");
 	return 0;
 }
 
@@ -417,7 +404,7 @@ wait_for_database(void)
 			return 0;
 		if (time(NULL) >= give_up) {
 			why[strcspn(why, "\n")] = '\0';
-			fprintf(stderr, "tiengnoi.fcgi: refusing to start: database (%s) unreachable for %d s: %s\n",
+			log_error("refusing to start: database (%s) unreachable for %d s: %s",
 			    config_where(CONFIG_DATABASE), wait, why);
 			return -1;
 		}
@@ -439,49 +426,49 @@ main(int argc, char **argv)
 	struct passwd *pw = NULL;
 
 	if (config_load(err, sizeof(err)) != 0) {
-		fprintf(stderr, "tiengnoi.fcgi: refusing to start: %s\n", err);
+		log_error("refusing to start: %s", err);
 		return CONFIG_EXIT;
 	}
 	if (parse_options(argc, argv, &o) != 0)
 		return CONFIG_EXIT;
 	if (sodium_init() < 0) {
-		fprintf(stderr, "tiengnoi.fcgi: libsodium failed to start\n");
+		log_error("libsodium failed to start");
 		return 1;
 	}
 	if (geteuid() == 0 && o.user == NULL) {
-		fprintf(stderr, "tiengnoi.fcgi: refusing to run as root: give -u USER (under systemd: User=tiengnoi)\n");
+		log_error("refusing to run as root: give -u USER (under systemd: User=tiengnoi)");
 		return CONFIG_EXIT;
 	}
 	/* Started unprivileged (systemd's User=), -u is ignored: nothing to drop. */
 	if (o.user != NULL && geteuid() == 0 && (pw = getpwnam(o.user)) == NULL) {
-		fprintf(stderr, "tiengnoi.fcgi: refusing to start: no such user: %s\n", o.user);
+		log_error("refusing to start: no such user: %s", o.user);
 		return CONFIG_EXIT;
 	}
 	int fd = open_socket(o.socket_path, pw ? pw->pw_uid : (uid_t)-1, pw ? pw->pw_gid : (gid_t)-1);
 	if (fd < 0) {
-		fprintf(stderr, "tiengnoi.fcgi: refusing to start: cannot listen on %s (socket, %s): %s\n", o.socket_path,
+		log_error("refusing to start: cannot listen on %s (socket, %s): %s", o.socket_path,
 		    config_where(CONFIG_SOCKET), strerror(errno));
 		return CONFIG_EXIT;
 	}
 	if (pw != NULL && drop_privileges(pw) != 0) {
-		fprintf(stderr, "tiengnoi.fcgi: cannot drop privileges to %s\n", o.user);
+		log_error("cannot drop privileges to %s", o.user);
 		return 1;
 	}
 	if (keys_load(config_key_path(), &keys, err, sizeof(err)) != 0 ||
 	    keys_load_contact(config_contact_path(false), &keys, err, sizeof(err)) != 0) {
-		fprintf(stderr, "tiengnoi.fcgi: refusing to start: %s\n", err);
+		log_error("refusing to start: %s", err);
 		return CONFIG_EXIT;
 	}
 	if (keys_load_contact_secret(config_contact_path(true), &keys) != 0)
-		log_msg("no contact secret key at %s: officers cannot reveal contact details", config_contact_path(true));
+		log_info("no contact secret key at %s: officers cannot reveal contact details", config_contact_path(true));
 	if ((app.forms = form_set_load(o.forms_dir, config_forms_override_dir(), err, sizeof(err))) == NULL) {
-		fprintf(stderr, "tiengnoi.fcgi: refusing to start: %s\n", err);
+		log_error("refusing to start: %s", err);
 		return CONFIG_EXIT;
 	}
 	/* TIENGNOI_APP_RATELIMIT, else TIENGNOI_RATELIMIT (which also switches nginx's) */
 	const char *rl = getenv("TIENGNOI_APP_RATELIMIT") ? getenv("TIENGNOI_APP_RATELIMIT") : getenv("TIENGNOI_RATELIMIT");
 	if (ratelimit_init(!(rl && strcmp(rl, "off") == 0)) != 0) {
-		fprintf(stderr, "tiengnoi.fcgi: cannot map the rate-limit table\n");
+		log_error("cannot map the rate-limit table");
 		return 1;
 	}
 	if (config_file() != NULL && wait_for_database() != 0) {
