@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 #include <libpq-fe.h>
 
@@ -475,7 +476,7 @@ collect_names(struct load_ctx *c, const char *dir, char **names, const char **di
 }
 
 /* Loads and checks every *.json in dir and, when override_dir is not NULL,
- * in override_dir too: a file there replaces the file of the same name in
+ * in override_dir too when it exists: a file there replaces the file of the same name in
  * dir (officers' own version of a form), a new name adds a form. Returns
  * the set (caller frees with form_set_free) or NULL with a message naming
  * the file and field in err. */
@@ -492,7 +493,9 @@ form_set_load(const char *dir, const char *override_dir, char *err, size_t errle
 	if (collect_names(&c, dir, names, dirs, &nnames) != 0)
 		goto fail;
 	c.file = override_dir;
-	if (override_dir != NULL && collect_names(&c, override_dir, names, dirs, &nnames) != 0)
+	/* no override directory (none made yet): the shipped forms alone */
+	if (override_dir != NULL && access(override_dir, F_OK) == 0 &&
+	    collect_names(&c, override_dir, names, dirs, &nnames) != 0)
 		goto fail;
 	c.file = dir;
 	if (nnames == 0) {

@@ -6,8 +6,11 @@ The release named in tests/production/previous-release is built from git
 TIENGNOI_VAR: demo data, reports through nginx, an officer (CLI), a case and
 status changes (console), all of them audit rows. Every table's rows are
 summed up (count and a checksum of the columns the old release had), the old
-stack stops, this tree's stack starts on the same state directory (migrations
-run), and the sums must be the same, the audit chain must verify up to the old
+stack stops, this tree is installed the way a server gets it (`make install`
+with every path under a temporary prefix, so the installed flavour with its
+compiled-in /etc-style paths is what runs), and the installed tiengnoi-admin
+(migrations) and tiengnoi.fcgi start on the same state directory, reading
+their installed tiengnoi.conf; then the sums must be the same, the audit chain must verify up to the old
 release's newest hash, and an old receipt must still open /status.
 Bounded (a few minutes with the build), loopback only; stops what it started.
 """
@@ -29,7 +32,7 @@ PLAN = [
     "the previous release builds from git (make -j2)",
     "the previous release's stack starts with its demo data",
     "data added to the old release: reports, an officer, a case, status changes, audit rows",
-    "this tree's stack starts on the old state directory; every migration applied",
+    "this tree installed by make install (PREFIX=...) starts on the old state directory; every migration applied",
     "every row of every table the old release had is intact (counts and checksums)",
     "tiengnoi-admin audit verify passes and still finds the old release's newest hash",
     "a receipt from before the upgrade opens /status; an officer from before signs in",
@@ -160,13 +163,39 @@ def main():
         run([old / "scripts" / "stack.sh", "stop"], env=stack.stack_env(), cwd=old, timeout=120)
         old_running = False
 
-        # this tree on the same state directory
+        # this tree, installed the way a server gets it: make install with
+        # every path under a prefix, then its tiengnoi.conf names the database
+        # and the keys of the old state directory
+        inst = top / "inst"
+        i0 = time.monotonic()
+        p = run(["make", "-s", "-C", ROOT, "-j2", "install", f"RELEASE={top}/release-build", f"PREFIX={inst}/usr",
+                 f"SYSCONFDIR={inst}/etc", f"LOCALSTATEDIR={inst}/var", f"RUNSTATEDIR={inst}/run",
+                 f"UNITDIR={inst}/lib/systemd/system"], check=False, timeout=600)
+        if p.returncode != 0:
+            raise Stop("make install: " + (p.stdout + p.stderr).decode(errors="replace")[-1500:])
+        tap.note(f"make install (installed flavour, prefix {inst}): {time.monotonic() - i0:.0f} s")
+        var = stack.var
+        (inst / "etc" / "tiengnoi" / "tiengnoi.conf").write_text(
+            "# written by tests/production/upgrade.py: the old release's state directory\n"
+            f"database = host={var}/run dbname=tiengnoi user=tiengnoi_app connect_timeout=3\n"
+            f"database_owner = host={var}/run dbname=tiengnoi user=tiengnoi connect_timeout=3\n"
+            f"base_url = {stack.base}\n"
+            f"secrets_dir = {var}/secrets\n"
+            f"state_dir = {var}\n")
+        bindir = top / "inst-bin"   # where scripts/stack.sh looks for the two programs
+        bindir.mkdir()
+        (bindir / "tiengnoi.fcgi").symlink_to(inst / "usr" / "lib" / "tiengnoi" / "tiengnoi.fcgi")
+        (bindir / "tiengnoi-admin").symlink_to(inst / "usr" / "bin" / "tiengnoi-admin")
+        for d in (top, inst, inst / "usr", inst / "usr" / "lib", inst / "usr" / "lib" / "tiengnoi", inst / "usr" / "bin",
+                  inst / "usr" / "share", inst / "usr" / "share" / "tiengnoi", inst / "etc", inst / "etc" / "tiengnoi",
+                  bindir):
+            os.chmod(d, os.stat(d).st_mode | 0o055)   # the app runs as postgres: it reads these
         u0 = time.monotonic()
-        stack.env_extra = {}
-        stack.admin_bin = stack.admin_src = ROOT / "build" / "tiengnoi-admin"
+        stack.env_extra = {"TIENGNOI_BUILD": str(bindir)}
+        stack.admin_bin = stack.admin_src = bindir / "tiengnoi-admin"
         stack.demo = []
         stack.start()
-        tap.note(f"upgrade (stop, this tree's stack start with its migrations): {time.monotonic() - u0:.1f} s")
+        tap.note(f"upgrade (stop, the installed programs start with their migrations): {time.monotonic() - u0:.1f} s")
         applied = set(stack.psql("SELECT name FROM schema_migration").split())
         files = {f.name for f in (ROOT / "sql").glob("[0-9][0-9][0-9]_*.sql")}
         tap.ok(files <= applied or {f[:-4] for f in files} <= applied, PLAN[3],
