@@ -1,33 +1,7 @@
 /* test_fmt.c: unit tests for fmt.c: dd/mm/yyyy dates, grouped counts, VND amounts, sizes, ids and dates read back. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
+#include "common.h"
 #include <limits.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "app.h"
-#include "arena.h"
 #include "fmt.h"
-
-static int
-setup(void **state)
-{
-	struct arena *a = arena_new();
-	if (a == NULL)
-		return -1;
-	*state = a;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	arena_free(*state);
-	return 0;
-}
 
 static void
 test_dmy(void **state)
@@ -118,10 +92,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_dmy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_int, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_money, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dmy, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_int, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_money, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_bytes, arena_setup, arena_teardown),
 		cmocka_unit_test(test_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

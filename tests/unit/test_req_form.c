@@ -1,32 +1,6 @@
 /* test_req_form.c: unit tests for req_form(), the one reader of urlencoded bodies: type, size, encoding, UTF-8, controls. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "app.h"
-#include "arena.h"
+#include "common.h"
 #include "req.h"
-
-static int
-setup(void **state)
-{
-	struct arena *a = arena_new();
-	if (a == NULL)
-		return -1;
-	*state = a;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	arena_free(*state);
-	return 0;
-}
 
 /* A request whose whole body is `body` (len bytes) with Content-Type `type`. */
 static struct req
@@ -101,11 +75,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_ok, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wrong_type, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_large, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_bodies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ok, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_empty, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_type, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_too_large, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_bodies, arena_setup, arena_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
