@@ -34,6 +34,8 @@ export TIENGNOI_VAR=$VAR TIENGNOI_BASE_URL=$BASE_URL
 
 die() { echo "ha: error: $*" >&2; exit 1; }
 say() { echo "ha: $*"; }
+# shared helpers: pid_of, wait_gone, ensure_traversable
+. "$ROOT/scripts/lib.sh"
 isnum() { case $1 in '' | *[!0-9]*) return 1 ;; esac; }
 
 isnum "$PORT" || die "PORT must be a number, got '$PORT'"
@@ -56,15 +58,6 @@ as_run() { (cd / && setpriv "${DROP[@]}" -- "$@"); }
 
 # ---- processes: a pid file is trusted only when its process is ours ----
 
-# pid_of FILE PATTERN: the pid in FILE if alive and its command line contains PATTERN.
-pid_of() {
-	local pid
-	[ -r "$1" ] || return 1
-	pid=$(head -n1 "$1" 2>/dev/null | tr -dc 0-9)
-	[ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$2" || return 1
-	echo "$pid"
-}
 etcd_pid()  { pid_of "$RUN/etcd.pid" "$HA/etcd"; }
 node_pid()  { pid_of "$RUN/$1.pid" "$HA/$1.yml"; }      # the node's launcher: Patroni's parent
 app_pid()   { pid_of "$RUN/$1.pid" "$RUN/$1.sock"; }
@@ -74,12 +67,6 @@ pg_pid() {
 	local pid
 	pid=$(pid_of "$HA/$1/data/postmaster.pid" postgres) &&
 		[ "$(readlink "/proc/$pid/cwd" 2>/dev/null)" = "$HA/$1/data" ] && echo "$pid"
-}
-
-wait_gone() {   # PID SECONDS
-	local i
-	for ((i = 0; i < $2 * 10; i++)); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-	return 1
 }
 
 # stop_pid PID SIGNAL SECONDS: signal, wait, then SIGKILL the process group it leads.
@@ -148,19 +135,6 @@ conninfo() {   # ROLE
 }
 
 # ---- directories and secrets ----
-
-ensure_traversable() {
-	local d= part parts
-	$ROOTUSER || return 0
-	IFS=/ read -ra parts <<<"${1#/}"
-	for part in "${parts[@]}"; do
-		d=$d/$part
-		if ! as_run test -x "$d"; then
-			chmod o+x "$d"
-			say "added o+x to $d so '$RUN_USER' can reach $1"
-		fi
-	done
-}
 
 prepare_dirs() {
 	local n

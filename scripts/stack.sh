@@ -24,6 +24,8 @@ export TIENGNOI_VAR=$VAR TIENGNOI_BASE_URL=$BASE_URL
 
 die() { echo "stack: error: $*" >&2; exit 1; }
 say() { echo "stack: $*"; }
+# shared helpers: pid_of, wait_gone, ensure_traversable
+. "$ROOT/scripts/lib.sh"
 
 case $PORT in ''|*[!0-9]*) die "PORT must be a number, got '$PORT'";; esac
 case "$VAR$ROOT" in *[[:space:]\"\'\$\\\;{}\|\&]*)
@@ -40,16 +42,6 @@ else
 	as_run() { (cd / && "$@"); }
 fi
 
-# pid_of FILE PATTERN: the pid in FILE if that process is alive and its command
-# line contains PATTERN (so a stale file or a reused pid is never signalled).
-pid_of() {
-	local pid
-	[ -r "$1" ] || return 1
-	pid=$(head -n1 "$1" 2>/dev/null | tr -dc 0-9)
-	[ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$2" || return 1
-	echo "$pid"
-}
 # The postmaster runs with its data directory as cwd: a sure sign it is ours.
 pg_pid() {
 	local pid
@@ -58,28 +50,6 @@ pg_pid() {
 }
 app_pid()   { pid_of "$RUN/app.pid" "$RUN/app.sock"; }
 nginx_pid() { pid_of "$RUN/nginx.pid" "$VAR/nginx/nginx.conf"; }
-
-# wait_gone PID SECONDS: 0 once the process is gone, 1 on timeout.
-wait_gone() {
-	local i
-	for ((i = 0; i < $2 * 10; i++)); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-	return 1
-}
-
-# Make DIR and its ancestors traversable by the run user, adding only o+x
-# where needed (a clone under /root, a mktemp directory).
-ensure_traversable() {
-	local d= part parts
-	$ROOTUSER || return 0
-	IFS=/ read -ra parts <<<"${1#/}"
-	for part in "${parts[@]}"; do
-		d=$d/$part
-		if ! as_run test -x "$d"; then
-			chmod o+x "$d"
-			say "added o+x to $d so '$RUN_USER' can reach $1"
-		fi
-	done
-}
 
 prepare_dirs() {
 	mkdir -p "$VAR" "$PG" "$RUN" "$LOG" "$VAR/nginx" "$VAR/secrets" || die "cannot create $VAR"
