@@ -107,8 +107,7 @@ cli_text_arg(struct cli *cli, const char *what, const char *v, size_t max)
 struct form_set *
 cli_forms_load(char *err, size_t errlen)
 {
-	const char *dir = getenv("TIENGNOI_FORMS_DIR");
-	return form_set_load(dir ? dir : "forms", config_forms_override_dir(), err, errlen);
+	return form_set_load(config_forms_dir(), config_forms_override_dir(), err, errlen);
 }
 
 /* Connects once, for a command flagged CLI_DB; false after saying why. */

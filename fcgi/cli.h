@@ -51,7 +51,7 @@ const char *cli_opt(const struct opts *, const char *name);
 /* A text argument in NFC, checked (valid UTF-8, no control characters,
  * 1 to max characters), from the arena; NULL after saying why. */
 const char *cli_text_arg(struct cli *, const char *what, const char *v, size_t max);
-/* The form definitions (TIENGNOI_FORMS_DIR, default forms/); free with form_set_free(). */
+/* The form definitions (forms_dir, TIENGNOI_FORMS_DIR, default forms/, with forms_override_dir); free with form_set_free(). */
 struct form_set *cli_forms_load(char *err, size_t errlen);
 
 /* Runs a statement whose SQL is a string literal; on failure says why and

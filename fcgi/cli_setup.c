@@ -67,7 +67,7 @@ int
 cmd_migrate(struct cli *cli, struct opts *o)
 {
 	(void)o;
-	const char *dir = getenv("TIENGNOI_SQL_DIR") ? getenv("TIENGNOI_SQL_DIR") : "sql";
+	const char *dir = config_sql_dir();
 	char *names[256];
 	size_t n = 0;
 	int applied = 0;

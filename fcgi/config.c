@@ -62,7 +62,6 @@ static const struct {
 /* The file read by config_load(): read-only once loaded. */
 static struct config loaded;
 static char *loaded_file;
-static bool forms_exported;   /* TIENGNOI_FORMS_DIR was set by config_load(), not by the user */
 
 const char *
 config_key_name(enum config_key k)
@@ -74,8 +73,6 @@ static const char *
 env_of(enum config_key k)
 {
 	const char *v = keys[k].env ? getenv(keys[k].env) : NULL;
-	if (k == CONFIG_FORMS_DIR && forms_exported)
-		return NULL;
 	return v && *v ? v : NULL;
 }
 
@@ -325,9 +322,6 @@ config_load(char *err, size_t errlen)
 	config_clear(&loaded);
 	free(loaded_file);
 	loaded_file = NULL;
-	if (forms_exported)
-		unsetenv("TIENGNOI_FORMS_DIR");
-	forms_exported = false;
 	if (!must_exist) {
 #if INSTALLED
 		path = DEFAULT_CONFIG;
@@ -356,13 +350,6 @@ config_load(char *err, size_t errlen)
 			    loaded_file ? loaded_file : DEFAULT_CONFIG " (absent)", keys[required[i]].name);
 #endif
 	(void)dev;
-	/* The CLI still reads these two from the environment itself. */
-	if (!getenv("TIENGNOI_SQL_DIR"))
-		setenv("TIENGNOI_SQL_DIR", config_sql_dir(), 1);
-	if (!getenv("TIENGNOI_FORMS_DIR")) {
-		setenv("TIENGNOI_FORMS_DIR", config_forms_dir(), 1);
-		forms_exported = true;
-	}
 	return 0;
 }
 

@@ -251,7 +251,8 @@ test_load(void **state)
 	assert_string_equal(config_where(CONFIG_DATABASE), where);
 	assert_string_equal(config_where(CONFIG_SMTP_URL), "default");
 	assert_string_equal(config_where(CONFIG_FORMS_DIR), "default");
-	assert_string_equal(getenv("TIENGNOI_FORMS_DIR"), "forms");   /* for the CLI's own lookups */
+	assert_string_equal(config_forms_dir(), "forms");
+	assert_null(getenv("TIENGNOI_FORMS_DIR"));   /* loading settings leaves the environment alone */
 
 	setenv("TIENGNOI_DB", "host=/elsewhere dbname=y", 1);
 	setenv("TIENGNOI_BASE_URL", "http://127.0.0.1:9", 1);
