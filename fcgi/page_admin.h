@@ -46,8 +46,9 @@ void page_admin_officer(struct req *);
 void page_admin_officer_post(struct req *);
 /* page_admin_audit.c */
 void page_admin_audit(struct req *);
-/* page_admin_cases.c: the list, creation, and the changes posted from a case's page */
+/* page_admin_cases.c: the list, one case's page, creation, and the changes posted from a case's page */
 void page_admin_cases(struct req *);
+void page_admin_case(struct req *);
 void page_admin_case_new(struct req *);
 void page_admin_case_create(struct req *);
 void page_admin_case_edit(struct req *);
@@ -56,10 +57,6 @@ void page_admin_case_link(struct req *);
 void page_admin_case_totals(struct req *);
 void page_admin_case_note(struct req *);
 void page_admin_case_post(struct req *);
-/* page_admin_case.c: one case's page, which its family's handlers answer with after a refusal */
-void page_admin_case(struct req *);
-void case_page(struct req *, const char *id, int status, const char *problem, const char *action);
-void case_fields(struct req *, const char *title, const char *kind, const char *scope, const char *known);
 /* page_admin_case_docs.c */
 void page_admin_case_upload(struct req *);
 void page_admin_case_file(struct req *);

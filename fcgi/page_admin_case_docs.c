@@ -15,6 +15,7 @@
 #include "http.h"
 #include "i18n.h"
 #include "multipart.h"
+#include "console_case.h"
 #include "page_admin.h"
 #include "req.h"
 

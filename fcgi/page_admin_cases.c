@@ -1,4 +1,4 @@
-/* page_admin_cases.c: /admin/cases: the list of dispute cases, creating one from a report, and the changes posted from a case's page (edit, stage, link, totals, note). */
+/* page_admin_cases.c: /admin/cases: the list of dispute cases, one case's page, creating one from a report, and the changes posted from a case's page (edit, stage, link, totals, note). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +17,7 @@
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
+#include "console_case.h"
 #include "page_admin.h"
 #include "req.h"
 #include "text.h"
@@ -528,4 +529,11 @@ void
 page_admin_case_post(struct req *r)
 {
 	case_action(r, kv_get_or_empty(&r->form, "action"));
+}
+
+/* GET /admin/cases/ID: the case page. */
+void
+page_admin_case(struct req *r)
+{
+	case_page(r, r->id[0], 200, NULL, NULL);
 }

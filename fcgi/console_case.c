@@ -1,4 +1,4 @@
-/* page_admin_case.c: GET /admin/cases/ID: one dispute case: its facts, edit form, legal deadlines, totals, linked reports, documents, stage change and history. */
+/* console_case.c: one dispute case's page (facts, edit form, legal deadlines, totals, linked reports, documents, stage change, history), which every handler of the case family answers with. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,8 @@
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
-#include "page_admin.h"
+#include "console.h"
+#include "console_case.h"
 #include "req.h"
 
 /* Opens <select name="NAME" id="f-NAME">; `blank` adds an empty first choice. */
@@ -577,11 +578,4 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 	stage_section(r, &v);
 	history_section(r, &v);
 	console_end(r);
-}
-
-/* GET /admin/cases/ID: the case page. */
-void
-page_admin_case(struct req *r)
-{
-	case_page(r, r->id[0], 200, NULL, NULL);
 }
