@@ -101,9 +101,20 @@ console_page(struct req *r, int status, const char *title)
 	r->status = status;
 	r->resp_type = NULL;
 	console_begin(r, title);
-	html_lit(r->out, "<h1>");
-	html_text(r->out, title);
-	html_lit(r->out, "</h1>");
+	console_wrap(r, "<h1>", title, "</h1>");
+}
+
+/* The same for a page whose tab title (`title`) is shorter than its
+ * <h1> (`vi`/`en`): the frame, the heading; the caller writes the body,
+ * then console_end(). */
+void
+console_page_titled(struct req *r, int status, const char *title, const char *vi, const char *en)
+{
+	buf_reset(r->out);
+	r->status = status;
+	r->resp_type = NULL;
+	console_begin(r, title);
+	console_heading(r, 1, NULL, vi, en);
 }
 
 /* The notice for ?done=KEY when KEY is one of the page's (never echoed as
@@ -171,9 +182,7 @@ console_alert(struct req *r, const char *msg)
 {
 	if (msg == NULL)
 		return;
-	html_lit(r->out, "<p class=\"alert\" role=\"alert\" id=\"problem\">");
-	html_text(r->out, msg);
-	html_lit(r->out, "</p>");
+	console_wrap(r, "<p class=\"alert\" role=\"alert\" id=\"problem\">", msg, "</p>");
 }
 
 /* A quiet paragraph of explanation; nothing when `msg` is NULL. */
@@ -182,9 +191,47 @@ console_note(struct req *r, const char *msg)
 {
 	if (msg == NULL)
 		return;
-	html_lit(r->out, "<p class=\"note\">");
-	html_text(r->out, msg);
-	html_lit(r->out, "</p>");
+	console_wrap(r, "<p class=\"note\">", msg, "</p>");
+}
+
+/* A hint under a heading or beside a form: <p class="hint">; nothing
+ * when `msg` is NULL. */
+void
+console_hint(struct req *r, const char *msg)
+{
+	if (msg)
+		console_wrap(r, "<p class=\"hint\">", msg, "</p>");
+}
+
+/* A plain paragraph of text; nothing when `msg` is NULL. */
+void
+console_para(struct req *r, const char *msg)
+{
+	if (msg)
+		console_wrap(r, "<p>", msg, "</p>");
+}
+
+/* OPEN, `text` escaped, CLOSE: the one home of "markup, text, markup"
+ * that pages otherwise write as three calls. Use console_wrap(), which
+ * accepts only literals for the markup. */
+void
+console_wrap_literal(struct req *r, const char *open_literal, const char *text, const char *close_literal)
+{
+	html_raw_trusted(r->out, open_literal);
+	html_text(r->out, text);
+	html_raw_trusted(r->out, close_literal);
+}
+
+/* A link drawn as a button: <a class="CLS" href="HREF">; `href` a path
+ * or fragment this program wrote. */
+void
+console_button_link(struct req *r, const char *cls, const char *href, const char *vi, const char *en)
+{
+	html_lit(r->out, "<a class=\"");
+	html_attr(r->out, cls);
+	html_lit(r->out, "\" href=\"");
+	html_attr(r->out, href);
+	console_wrap(r, "\">", L(r, vi, en), "</a>");
 }
 
 /* A paragraph holding one link back (or up) to `href`. */
@@ -203,29 +250,22 @@ console_link(struct req *r, const char *href, const char *text)
 {
 	html_lit(r->out, "<a href=\"");
 	html_attr(r->out, href);
-	html_lit(r->out, "\">");
-	html_text(r->out, text);
-	html_lit(r->out, "</a>");
+	console_wrap(r, "\">", text, "</a>");
 }
 
 /* One row of a <dl class="meta">: <dt>label</dt><dd>value</dd>. */
 void
 console_meta(struct req *r, const char *vi, const char *en, const char *value)
 {
-	html_lit(r->out, "<dt>");
-	html_text(r->out, L(r, vi, en));
-	html_lit(r->out, "</dt><dd>");
-	html_text(r->out, value);
-	html_lit(r->out, "</dd>");
+	console_wrap(r, "<dt>", L(r, vi, en), "</dt>");
+	console_wrap(r, "<dd>", value, "</dd>");
 }
 
 /* A column heading: <th scope="col">. */
 void
 console_th(struct req *r, const char *vi, const char *en)
 {
-	html_lit(r->out, "<th scope=\"col\">");
-	html_text(r->out, L(r, vi, en));
-	html_lit(r->out, "</th>");
+	console_wrap(r, "<th scope=\"col\">", L(r, vi, en), "</th>");
 }
 
 /* A table's head row of column headings, then <tbody>; the caller has
@@ -243,18 +283,63 @@ console_thead(struct req *r, const struct console_label *cols, size_t n)
 void
 console_empty(struct req *r, const char *vi, const char *en)
 {
-	html_lit(r->out, "<p class=\"empty\">");
-	html_text(r->out, L(r, vi, en));
-	html_lit(r->out, "</p>");
+	console_wrap(r, "<p class=\"empty\">", L(r, vi, en), "</p>");
+}
+
+/* A list's table, or what it says when it is empty: with `n` rows,
+ * OPEN (the <table> tag, a literal: see console_table()) and the head row
+ * of `cols`, then true, and the caller writes the rows and
+ * "</tbody></table>"; with none, <p class="empty"> and false. */
+bool
+console_table_literal(struct req *r, int n, const char *open_literal, const struct console_label *cols, size_t ncols,
+    const char *empty_vi, const char *empty_en)
+{
+	if (n == 0) {
+		console_empty(r, empty_vi, empty_en);
+		return false;
+	}
+	html_raw_trusted(r->out, open_literal);
+	console_thead(r, cols, ncols);
+	return true;
 }
 
 /* A table cell holding text. */
 void
 console_td(struct req *r, const char *text)
 {
+	console_wrap(r, "<td>", text, "</td>");
+}
+
+/* A table cell holding a link: <td><a href="HREF">TEXT</a></td>. */
+void
+console_td_link(struct req *r, const char *href, const char *text)
+{
 	html_lit(r->out, "<td>");
-	html_text(r->out, text);
+	console_link(r, href, text);
 	html_lit(r->out, "</td>");
+}
+
+/* One row of a figures table: <tr><th scope="row">LABEL</th><td
+ * class="num">VALUE</td></tr>, both escaped. */
+void
+console_figure(struct req *r, const char *label, const char *value)
+{
+	console_wrap(r, "<tr><th scope=\"row\">", label, "</th>");
+	console_wrap(r, "<td class=\"num\">", value, "</td></tr>");
+}
+
+/* Opens a list's search form: GET to `action`, class "filters", with a
+ * labelled search box "q" holding `q` (at most `maxlen` characters). The
+ * caller adds further filters, its button, and closes "</form>". */
+void
+console_search(struct req *r, const char *action, const char *vi, const char *en, const char *q, int maxlen)
+{
+	html_lit(r->out, "<form method=\"get\" action=\"");
+	html_attr(r->out, action);
+	console_wrap(r, "\" class=\"filters\" role=\"search\"><label>", L(r, vi, en), " <input type=\"search\" name=\"q\"");
+	buf_appendf(r->out, " maxlength=\"%d\" value=\"", maxlen);
+	html_attr(r->out, q);
+	html_lit(r->out, "\"></label>");
 }
 
 /* PATH?k=v&k=v into an href attribute: each value URL-encoded, empty or
@@ -286,9 +371,7 @@ console_next(struct req *r, const char *path, const struct kv *args, size_t n, c
 {
 	html_lit(r->out, "<p><a class=\"btn\" rel=\"next\" href=\"");
 	console_href(r, path, args, n);
-	html_lit(r->out, "\">");
-	html_text(r->out, L(r, vi, en));
-	html_lit(r->out, "</a></p>");
+	console_wrap(r, "\">", L(r, vi, en), "</a></p>");
 }
 
 /* ---- form fields ---- */
@@ -406,6 +489,22 @@ console_choice(struct req *r, const char *form, const char *name, const char *la
 	html_lit(r->out, "</select></div>");
 }
 
+/* A labelled <textarea> field: id `id`, `value` (NULL: empty) kept,
+ * `error` (may be NULL) beside it as console_field_begin() writes it. */
+void
+console_textarea(struct req *r, const char *id, const char *name, const char *label, const char *value,
+    const char *error, int rows, int maxlen, bool required)
+{
+	struct buf *b = r->out;
+	console_field_begin(r, id, label, NULL, error);
+	html_lit(b, "<textarea");
+	control_attrs(r, id, name, error);
+	buf_appendf(b, " rows=\"%d\" maxlength=\"%d\"", rows, maxlen);
+	if (required)
+		html_lit(b, " required");
+	console_wrap(r, ">", value ? value : "", "</textarea></div>");
+}
+
 /* One <option>, escaped. */
 void
 console_option(struct req *r, const char *value, const char *label, bool selected)
@@ -420,15 +519,29 @@ console_option(struct req *r, const char *value, const char *label, bool selecte
 	html_lit(r->out, "</option>");
 }
 
+/* A ticked or unticked choice: <label class="choice"><input
+ * type="checkbox" name value> LABEL</label>, escaped. */
+void
+console_checkbox(struct req *r, const char *name, const char *value, const char *label, bool checked)
+{
+	html_lit(r->out, "<label class=\"choice\"><input type=\"checkbox\" name=\"");
+	html_attr(r->out, name);
+	html_lit(r->out, "\" value=\"");
+	html_attr(r->out, value);
+	if (checked)
+		html_lit(r->out, "\" checked");
+	else
+		html_lit(r->out, "\"");
+	console_wrap(r, "> ", label, "</label>");
+}
+
 /* <button type="submit" class="CLS">; `cls` e.g. "btn" or "btn primary". */
 void
 console_button(struct req *r, const char *cls, const char *vi, const char *en)
 {
 	html_lit(r->out, "<button type=\"submit\" class=\"");
 	html_attr(r->out, cls);
-	html_lit(r->out, "\">");
-	html_text(r->out, L(r, vi, en));
-	html_lit(r->out, "</button>");
+	console_wrap(r, "\">", L(r, vi, en), "</button>");
 }
 
 /* A form's submit button and the end of the form. */
@@ -668,9 +781,7 @@ void
 console_refuse(struct req *r, int status, const char *vi, const char *en, const char *back)
 {
 	console_page(r, status, L(r, "Không thực hiện được", "Not done"));
-	html_lit(r->out, "<p class=\"alert\" role=\"alert\" id=\"refused\">");
-	html_text(r->out, L(r, vi, en));
-	html_lit(r->out, "</p>");
+	console_wrap(r, "<p class=\"alert\" role=\"alert\" id=\"refused\">", L(r, vi, en), "</p>");
 	console_back(r, back, "← Quay lại", "← Back");
 	console_end(r);
 }

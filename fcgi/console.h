@@ -9,6 +9,7 @@
 void console_begin(struct req *, const char *title);
 void console_end(struct req *);
 void console_page(struct req *, int status, const char *title);
+void console_page_titled(struct req *, int status, const char *title, const char *vi, const char *en);
 
 /* What a finished action says on the page it redirects to (?done=KEY). */
 struct console_notice {
@@ -22,6 +23,13 @@ void console_heading(struct req *, int level, const char *id, const char *vi, co
 void console_section(struct req *, const char *vi, const char *en);
 void console_alert(struct req *, const char *msg);
 void console_note(struct req *, const char *msg);
+void console_hint(struct req *, const char *msg);
+void console_para(struct req *, const char *msg);
+/* Escaped `text` between two pieces of markup written in the source:
+ * compiles only with string literals for `open` and `close`. */
+#define console_wrap(r, open, text, close) console_wrap_literal((r), "" open, (text), "" close)
+void console_wrap_literal(struct req *, const char *open_literal, const char *text, const char *close_literal);
+void console_button_link(struct req *, const char *cls, const char *href, const char *vi, const char *en);
 void console_back(struct req *, const char *href, const char *vi, const char *en);
 void console_link(struct req *, const char *href, const char *text);
 void console_meta(struct req *, const char *vi, const char *en, const char *value);
@@ -31,7 +39,13 @@ struct console_label {
 };
 void console_thead(struct req *, const struct console_label *, size_t n);
 void console_empty(struct req *, const char *vi, const char *en);
+#define console_table(r, n, open, cols, ncols, vi, en) console_table_literal((r), (n), "" open, (cols), (ncols), (vi), (en))
+bool console_table_literal(struct req *, int n, const char *open_literal, const struct console_label *, size_t ncols,
+    const char *empty_vi, const char *empty_en);
 void console_td(struct req *, const char *text);
+void console_td_link(struct req *, const char *href, const char *text);
+void console_figure(struct req *, const char *label, const char *value);
+void console_search(struct req *, const char *action, const char *vi, const char *en, const char *q, int maxlen);
 void console_href(struct req *, const char *path, const struct kv *args, size_t n);
 void console_next(struct req *, const char *path, const struct kv *args, size_t n, const char *vi, const char *en);
 
@@ -50,7 +64,10 @@ void console_input(struct req *, const char *form, const char *name, const char 
     const char *value, const struct console_errs *, int maxlen, bool required);
 void console_choice(struct req *, const char *form, const char *name, const char *label, const char *value,
     const struct console_errs *, size_t n, const char *const *values, const char *const *labels);
+void console_textarea(struct req *, const char *id, const char *name, const char *label, const char *value,
+    const char *error, int rows, int maxlen, bool required);
 void console_option(struct req *, const char *value, const char *label, bool selected);
+void console_checkbox(struct req *, const char *name, const char *value, const char *label, bool checked);
 void console_button(struct req *, const char *cls, const char *vi, const char *en);
 void console_submit(struct req *, const char *cls, const char *vi, const char *en);
 

@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "console.h"
 #include "export.h"
+#include "filters.h"
 #include "fmt.h"
 #include "form.h"
 #include "html.h"
@@ -23,35 +24,27 @@ date_ok(const char *s)
 	return *s == '\0' || fmt_is_date(s);
 }
 
+/* The choice of format, form and period; `problem` (may be NULL) says
+ * what was wrong, with `status` 400. */
 static void
 export_form_page(struct req *r, int status, const char *problem)
 {
 	struct buf *b = r->out;
-	buf_reset(b);
-	r->status = status;
-	console_begin(r, L(r, "Xuất dữ liệu", "Export"));
-	console_heading(r, 1, NULL, "Xuất phản ánh", "Export reports");
+	console_page_titled(r, status, L(r, "Xuất dữ liệu", "Export"), "Xuất phản ánh", "Export reports");
 	console_alert(r, problem);
-	html_lit(b, "<p>");
-	html_text(b, L(r, "Chỉ gồm phản ánh trong phạm vi đơn vị của bạn. Thông tin liên lạc không bao giờ được xuất. "
+	console_para(r, L(r, "Chỉ gồm phản ánh trong phạm vi đơn vị của bạn. Thông tin liên lạc không bao giờ được xuất. "
 	    "Mỗi lần xuất được ghi vào nhật ký.", "Only reports in your unit's scope. Contact details are never exported. "
 	    "Every export is recorded in the audit log."));
-	html_lit(b, "</p><form method=\"get\" action=\"/admin/export/download\" class=\"filters\"><label>");
-	html_text(b, L(r, "Định dạng", "Format"));
-	html_lit(b, " <select name=\"format\"><option value=\"xlsx\">Excel (XLSX)</option>"
-	    "<option value=\"csv\">CSV (UTF-8)</option><option value=\"jsonl\">JSON Lines</option></select></label><label>");
-	html_text(b, L(r, "Biểu mẫu", "Form"));
-	html_lit(b, " <select name=\"form\"><option value=\"\">");
-	html_text(b, L(r, "Tất cả", "All"));
-	html_lit(b, "</option>");
+	console_wrap(r, "<form method=\"get\" action=\"/admin/export/download\" class=\"filters\"><label>", L(r, "Định dạng", "Format"),
+	    " <select name=\"format\"><option value=\"xlsx\">Excel (XLSX)</option>"
+	    "<option value=\"csv\">CSV (UTF-8)</option><option value=\"jsonl\">JSON Lines</option></select></label>");
+	console_wrap(r, "<label>", L(r, "Biểu mẫu", "Form"), " <select name=\"form\">");
+	console_option(r, "", L(r, "Tất cả", "All"), false);
 	form_options(r, NULL);
-	html_lit(b, "</select></label><label>");
-	html_text(b, L(r, "Từ ngày", "From"));
-	html_lit(b, " <input type=\"date\" name=\"from\"></label><label>");
-	html_text(b, L(r, "Đến ngày", "To"));
-	html_lit(b, " <input type=\"date\" name=\"to\"></label><button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Tải về", "Download"));
-	html_lit(b, "</button></form>");
+	html_lit(b, "</select></label>");
+	filters_date(r, "from", "Từ ngày", "From", NULL, false);
+	filters_date(r, "to", "Đến ngày", "To", NULL, false);
+	console_submit(r, "btn primary", "Tải về", "Download");
 	console_end(r);
 }
 

@@ -63,21 +63,14 @@ static const struct console_notice notices[] = {
 	{ "totp", "Đã lưu yêu cầu xác thực hai bước.", "The two-step verification requirement was saved." },
 };
 
-
-
-
-
-
-
+/* The password rule, under each password field. */
 static void
 password_rule(struct req *r)
 {
-	html_lit(r->out, "<p class=\"hint\" id=\"password-rule\">");
-	html_text(r->out, L(r, "Ít nhất 10 ký tự; không dùng mật khẩu phổ biến (như 12345678910, matkhau123), không chứa tên đăng nhập, "
+	console_wrap(r, "<p class=\"hint\" id=\"password-rule\">", L(r, "Ít nhất 10 ký tự; không dùng mật khẩu phổ biến (như 12345678910, matkhau123), không chứa tên đăng nhập, "
 	    "không lặp một ký tự. Nên dùng một câu dài dễ nhớ.",
 	    "At least 10 characters; not a common password (like 12345678910, matkhau123), not containing the username, "
-	    "not one character repeated. A long, memorable phrase is best."));
-	html_lit(r->out, "</p>");
+	    "not one character repeated. A long, memorable phrase is best."), "</p>");
 }
 
 /* ---- units of the scope ---- */
@@ -285,77 +278,53 @@ list_page(struct req *r, int status, const struct new_officer *f)
 		http_error(r, 503, MSG__MAX);
 		return;
 	}
-	buf_reset(b);
-	r->status = status;
-	console_begin(r, L(r, "Cán bộ", "Officers"));
-	console_heading(r, 1, NULL, "Cán bộ", "Officers");
+	console_page(r, status, L(r, "Cán bộ", "Officers"));
 	if (status == 200)
 		console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
-	else {
-		html_lit(b, "<p class=\"alert\" role=\"alert\">");
-		html_text(b, L(r, "Chưa tạo được tài khoản: hãy sửa các mục được đánh dấu bên dưới.",
-		    "The account was not created: correct the marked fields below."));
-		html_lit(b, "</p>");
-	}
-	html_lit(b, "<form method=\"get\" action=\"/admin/officers\" class=\"filters\" role=\"search\"><label>");
-	html_text(b, L(r, "Tìm theo tên hoặc tên đăng nhập", "Search by name or username"));
-	html_lit(b, " <input type=\"search\" name=\"q\" maxlength=\"100\" value=\"");
-	html_attr(b, q);
-	html_lit(b, "\"></label><button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Tìm", "Search"));
-	html_lit(b, "</button> <a class=\"btn primary\" href=\"#new\">");
-	html_text(b, L(r, "Thêm cán bộ", "Add an officer"));
-	html_lit(b, "</a></form>");
+	else
+		console_wrap(r, "<p class=\"alert\" role=\"alert\">", L(r, "Chưa tạo được tài khoản: hãy sửa các mục được đánh dấu bên dưới.",
+		    "The account was not created: correct the marked fields below."), "</p>");
+	console_search(r, "/admin/officers", "Tìm theo tên hoặc tên đăng nhập", "Search by name or username", q, 100);
+	console_button(r, "btn", "Tìm", "Search");
+	html_lit(b, " ");
+	console_button_link(r, "btn primary", "#new", "Thêm cán bộ", "Add an officer");
+	html_lit(b, "</form>");
 
+	static const struct console_label heads[] = {
+		{ "Tên đăng nhập", "Username" }, { "Họ tên", "Name" }, { "Đơn vị", "Unit" }, { "Vai trò", "Role" },
+		{ "Xác thực hai bước", "Two-step" }, { "Trạng thái", "Status" }, { "Khóa đến", "Locked until" },
+		{ "Đăng nhập gần nhất", "Last sign-in" },
+	};
 	int n = PQntuples(rows);
-	if (n == 0) {
-		console_empty(r, "Không có cán bộ nào khớp.", "No officer matches.");
-	} else {
-		static const struct console_label heads[] = {
-			{ "Tên đăng nhập", "Username" }, { "Họ tên", "Name" }, { "Đơn vị", "Unit" }, { "Vai trò", "Role" },
-			{ "Xác thực hai bước", "Two-step" }, { "Trạng thái", "Status" }, { "Khóa đến", "Locked until" },
-			{ "Đăng nhập gần nhất", "Last sign-in" },
-		};
-		html_lit(b, "<table class=\"officers\" id=\"officers\">");
-		console_thead(r, heads, sizeof(heads) / sizeof(heads[0]));
+	if (console_table(r, n, "<table class=\"officers\" id=\"officers\">", heads, sizeof(heads) / sizeof(heads[0]),
+	    "Không có cán bộ nào khớp.", "No officer matches.")) {
 		for (int i = 0; i < n && i < OFFICER_ROWS; i++) {
 			bool totp = PQgetvalue(rows, i, L_TOTP)[0] == 't', disabled = PQgetvalue(rows, i, L_DISABLED)[0] == 't';
 			bool required = PQgetvalue(rows, i, L_REQUIRED)[0] == 't';
 			html_lit(b, "<tr data-username=\"");
 			html_attr(b, PQgetvalue(rows, i, L_USERNAME));
-			html_lit(b, "\"><td><a href=\"/admin/officers/");
-			html_url_arg(b, PQgetvalue(rows, i, L_ID));
 			html_lit(b, "\">");
-			html_text(b, PQgetvalue(rows, i, L_USERNAME));
-			html_lit(b, "</a></td><td>");
-			html_text(b, PQgetvalue(rows, i, L_NAME));
-			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, L_UNIT));
-			html_lit(b, "</td><td>");
-			html_text(b, role_name(r, PQgetvalue(rows, i, L_ROLE)));
+			console_td_link(r, arena_printf(r->arena, "/admin/officers/%s", PQgetvalue(rows, i, L_ID)), PQgetvalue(rows, i, L_USERNAME));
+			console_td(r, PQgetvalue(rows, i, L_NAME));
+			console_td(r, PQgetvalue(rows, i, L_UNIT));
+			console_td(r, role_name(r, PQgetvalue(rows, i, L_ROLE)));
+			const char *two_step = totp ? L(r, "Bật", "On") : required ? L(r, "Tắt — đơn vị bắt buộc", "Off — required by unit") : L(r, "Tắt", "Off");
 			if (totp)
-				html_lit(b, "</td><td class=\"totp\" data-on=\"1\">");
+				console_wrap(r, "<td class=\"totp\" data-on=\"1\">", two_step, "</td>");
 			else
-				html_lit(b, "</td><td class=\"totp\" data-on=\"0\">");
-			html_text(b, totp ? L(r, "Bật", "On") : required ? L(r, "Tắt — đơn vị bắt buộc", "Off — required by unit") : L(r, "Tắt", "Off"));
+				console_wrap(r, "<td class=\"totp\" data-on=\"0\">", two_step, "</td>");
 			if (disabled)
-				html_lit(b, "</td><td class=\"state\" data-disabled=\"1\">");
+				console_wrap(r, "<td class=\"state\" data-disabled=\"1\">", L(r, "Đã khóa", "Disabled"), "</td>");
 			else
-				html_lit(b, "</td><td class=\"state\" data-disabled=\"0\">");
-			html_text(b, disabled ? L(r, "Đã khóa", "Disabled") : L(r, "Hoạt động", "Active"));
-			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, L_LOCKED));
-			html_lit(b, "</td><td>");
-			html_text(b, *PQgetvalue(rows, i, L_LAST_LOGIN) ? PQgetvalue(rows, i, L_LAST_LOGIN) : L(r, "chưa", "never"));
-			html_lit(b, "</td></tr>");
+				console_wrap(r, "<td class=\"state\" data-disabled=\"0\">", L(r, "Hoạt động", "Active"), "</td>");
+			console_td(r, PQgetvalue(rows, i, L_LOCKED));
+			console_td(r, *PQgetvalue(rows, i, L_LAST_LOGIN) ? PQgetvalue(rows, i, L_LAST_LOGIN) : L(r, "chưa", "never"));
+			html_lit(b, "</tr>");
 		}
 		html_lit(b, "</tbody></table>");
-		if (n > OFFICER_ROWS) {
-			html_lit(b, "<p class=\"hint\">");
-			html_text(b, arena_printf(r->arena, r->lang == LANG_EN ? "Only the first %d officers are shown: search by name." :
+		if (n > OFFICER_ROWS)
+			console_hint(r, arena_printf(r->arena, r->lang == LANG_EN ? "Only the first %d officers are shown: search by name." :
 			    "Chỉ hiện %d cán bộ đầu tiên: hãy tìm theo tên.", OFFICER_ROWS));
-			html_lit(b, "</p>");
-		}
 	}
 	PQclear(rows);
 	struct new_officer empty = { 0 };
