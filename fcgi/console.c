@@ -104,6 +104,19 @@ console_page(struct req *r, int status, const char *title)
 	console_wrap(r, "<h1>", title, "</h1>");
 }
 
+/* The same for a page under a list: the link back to `href` above the
+ * <h1> holding `title`. */
+void
+console_page_back(struct req *r, int status, const char *title, const char *href, const char *vi, const char *en)
+{
+	buf_reset(r->out);
+	r->status = status;
+	r->resp_type = NULL;
+	console_begin(r, title);
+	console_back(r, href, vi, en);
+	console_wrap(r, "<h1>", title, "</h1>");
+}
+
 /* The same for a page whose tab title (`title`) is shorter than its
  * <h1> (`vi`/`en`): the frame, the heading; the caller writes the body,
  * then console_end(). */
@@ -259,6 +272,15 @@ console_meta(struct req *r, const char *vi, const char *en, const char *value)
 {
 	console_wrap(r, "<dt>", L(r, vi, en), "</dt>");
 	console_wrap(r, "<dd>", value, "</dd>");
+}
+
+/* The same with the value a link: <dt>label</dt><dd><a href>text</a></dd>. */
+void
+console_meta_link(struct req *r, const char *vi, const char *en, const char *href, const char *text)
+{
+	console_wrap(r, "<dt>", L(r, vi, en), "</dt><dd>");
+	console_link(r, href, text);
+	html_lit(r->out, "</dd>");
 }
 
 /* A column heading: <th scope="col">. */

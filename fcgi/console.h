@@ -9,6 +9,7 @@
 void console_begin(struct req *, const char *title);
 void console_end(struct req *);
 void console_page(struct req *, int status, const char *title);
+void console_page_back(struct req *, int status, const char *title, const char *href, const char *vi, const char *en);
 void console_page_titled(struct req *, int status, const char *title, const char *vi, const char *en);
 
 /* What a finished action says on the page it redirects to (?done=KEY). */
@@ -33,6 +34,7 @@ void console_button_link(struct req *, const char *cls, const char *href, const 
 void console_back(struct req *, const char *href, const char *vi, const char *en);
 void console_link(struct req *, const char *href, const char *text);
 void console_meta(struct req *, const char *vi, const char *en, const char *value);
+void console_meta_link(struct req *, const char *vi, const char *en, const char *href, const char *text);
 void console_th(struct req *, const char *vi, const char *en);
 struct console_label {
 	const char *vi, *en;

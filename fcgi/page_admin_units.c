@@ -200,58 +200,33 @@ unit_page(struct req *r, int status, const struct unit *u, const char *which, co
 		console_db_failed(r, NULL, "unit tree");
 		return;
 	}
-	buf_reset(b);
-	r->status = status;
-	console_begin(r, u->name);
-	console_back(r, "/admin/units", "← Đơn vị", "← Units");
-	html_lit(b, "<h1>");
-	html_text(b, u->name);
-	html_lit(b, "</h1>");
+	console_page_back(r, status, u->name, "/admin/units", "← Đơn vị", "← Units");
 	notice(r);
 	console_alert(r, problem);
 	html_lit(b, "<dl class=\"meta\">");
 	console_meta(r, "Mã", "Code", u->code);
 	console_meta(r, "Loại", "Kind", u->kind);
-	html_lit(b, "<dt>");
-	html_text(b, L(r, "Trạng thái", "Status"));
-	html_lit(b, "</dt><dd id=\"unit-status\" data-status=\"");
+	console_wrap(r, "<dt>", L(r, "Trạng thái", "Status"), "</dt><dd id=\"unit-status\" data-status=\"");
 	html_attr(b, u->status);
-	html_lit(b, "\">");
-	html_text(b, unit_status_text(r, u->status, u->merged_name, u->ended));
-	html_lit(b, "</dd><dt>");
-	html_text(b, L(r, "Trực thuộc", "Under"));
-	html_lit(b, "</dt><dd id=\"unit-parent\">");
-	if (strcmp(u->parent_in_scope, "t") == 0) {
-		html_lit(b, "<a href=\"/admin/units/");
-		html_url_arg(b, u->parent_id);
-		html_lit(b, "\">");
-		html_text(b, u->parent_name);
-		html_lit(b, "</a>");
-	} else {
-		html_text(b, *u->parent_name ? u->parent_name : "—");
-	}
-	html_lit(b, "</dd><dt>");
-	html_text(b, L(r, "Đường dây nóng", "Hotline"));
-	html_lit(b, "</dt><dd>");
-	if (*u->hotline)
-		html_text(b, u->hotline);
-	else if (*u->eff_hotline)
-		html_text(b, arena_printf(r->arena, "%s %s: %s", L(r, "dùng của", "that of"), u->eff_unit, u->eff_hotline));
+	console_wrap(r, "\">", unit_status_text(r, u->status, u->merged_name, u->ended), "</dd>");
+	console_wrap(r, "<dt>", L(r, "Trực thuộc", "Under"), "</dt><dd id=\"unit-parent\">");
+	if (strcmp(u->parent_in_scope, "t") == 0)
+		console_link(r, arena_printf(r->arena, "/admin/units/%s", u->parent_id), u->parent_name);
 	else
-		html_text(b, L(r, "chưa có (áp phích sẽ không có đường dây nóng)", "none (posters will show no hotline)"));
-	html_lit(b, "</dd><dt>");
-	html_text(b, L(r, "Nơi làm việc trực tiếp", "Workplaces directly under it"));
-	html_lit(b, "</dt><dd><a href=\"/admin/workplaces?unit=");
-	html_url_arg(b, u->id);
-	html_lit(b, "\">");
-	html_text(b, u->workplaces);
-	html_lit(b, "</a></dd></dl>");
+		html_text(b, *u->parent_name ? u->parent_name : "—");
+	html_lit(b, "</dd>");
+	const char *hotline = *u->hotline ? u->hotline :
+	    *u->eff_hotline ? arena_printf(r->arena, "%s %s: %s", L(r, "dùng của", "that of"), u->eff_unit, u->eff_hotline) :
+	    L(r, "chưa có (áp phích sẽ không có đường dây nóng)", "none (posters will show no hotline)");
+	console_meta(r, "Đường dây nóng", "Hotline", hotline);
+	console_meta_link(r, "Nơi làm việc trực tiếp", "Workplaces directly under it",
+	    arena_printf(r->arena, "/admin/workplaces?unit=%s", u->id), u->workplaces);
+	html_lit(b, "</dl>");
 	if (strcmp(u->qr, "0") != 0) {
 		html_lit(b, "<p><a class=\"btn\" id=\"posters\" href=\"/admin/units/");
 		html_url_arg(b, u->id);
-		html_lit(b, "/posters\">");
-		html_text(b, arena_printf(r->arena, "%s (%s)", L(r, "In áp phích mọi mã QR đang dùng", "Print posters of every QR code in use"), u->qr));
-		html_lit(b, "</a></p>");
+		console_wrap(r, "/posters\">", arena_printf(r->arena, "%s (%s)", L(r, "In áp phích mọi mã QR đang dùng",
+		    "Print posters of every QR code in use"), u->qr), "</a></p>");
 	}
 	if (admin && active) {
 		const char *action = arena_printf(r->arena, "/admin/units/%s", u->id);
@@ -275,12 +250,10 @@ unit_page(struct req *r, int status, const struct unit *u, const char *which, co
 			console_submit(r, "btn", "Chuyển", "Move");
 			mine = which && strcmp(which, "merge") == 0;
 			console_heading(r, 2, NULL, "Sáp nhập vào đơn vị khác", "Merge into another unit");
-			html_lit(b, "<p class=\"hint\">");
-			html_text(b, L(r, "Đơn vị này sẽ thôi hoạt động. Nơi làm việc (cùng mã QR) và các đơn vị trực thuộc chuyển sang "
+			console_hint(r, L(r, "Đơn vị này sẽ thôi hoạt động. Nơi làm việc (cùng mã QR) và các đơn vị trực thuộc chuyển sang "
 			    "đơn vị nhận; các phản ánh đã gửi vẫn giữ đơn vị cũ.",
 			    "This unit ends. Its workplaces (with their QR codes) and sub-units move to the receiving unit; "
 			    "reports already filed keep the old unit."));
-			html_lit(b, "</p>");
 			html_form_begin(r, action, "unit-merge");
 			html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"merge\">");
 			console_unit_select(r, t, nt, "merge", "into", L(r, "Đơn vị nhận", "Receiving unit"), NULL,
@@ -289,9 +262,8 @@ unit_page(struct req *r, int status, const struct unit *u, const char *which, co
 			console_field_begin(r, "f-merge-confirm", NULL, NULL, cerr);
 			html_lit(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"confirm\" value=\"1\" id=\"f-merge-confirm\" required");
 			console_field_invalid(r, "f-merge-confirm", cerr);
-			html_lit(b, "> ");
-			html_text(b, L(r, "Tôi hiểu việc sáp nhập không hoàn tác được từ đây", "I understand a merge cannot be undone here"));
-			html_lit(b, "</label></div>");
+			console_wrap(r, "> ", L(r, "Tôi hiểu việc sáp nhập không hoàn tác được từ đây", "I understand a merge cannot be undone here"),
+			    "</label></div>");
 			console_submit(r, "btn", "Sáp nhập", "Merge");
 		}
 	}

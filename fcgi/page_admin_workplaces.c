@@ -181,73 +181,43 @@ workplaces_page(struct req *r, int status, const struct kvlist *v, const struct 
 		console_db_failed(r, rows, "workplace list");
 		return;
 	}
-	buf_reset(b);
-	r->status = status;
-	console_begin(r, L(r, "Nơi làm việc", "Workplaces"));
-	console_heading(r, 1, NULL, "Nơi làm việc và mã QR", "Workplaces and QR codes");
+	console_page_titled(r, status, L(r, "Nơi làm việc", "Workplaces"), "Nơi làm việc và mã QR", "Workplaces and QR codes");
 	notice(r);
 	console_alert(r, problem);
-	html_lit(b, "<form method=\"get\" action=\"/admin/workplaces\" class=\"filters\" role=\"search\"><label>");
-	html_text(b, L(r, "Tìm tên, mã, mã số thuế", "Search name, code, tax code"));
-	html_lit(b, " <input type=\"search\" name=\"q\" maxlength=\"200\" value=\"");
-	html_attr(b, q);
-	html_lit(b, "\"></label><label>");
-	html_text(b, L(r, "Đơn vị (kể cả trực thuộc)", "Unit (and below)"));
-	html_lit(b, " ");
+	console_search(r, "/admin/workplaces", "Tìm tên, mã, mã số thuế", "Search name, code, tax code", q, 200);
+	console_wrap(r, "<label>", L(r, "Đơn vị (kể cả trực thuộc)", "Unit (and below)"), " ");
 	console_unit_filter(r, t, nt, unit);
-	html_lit(b, "</label><button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Lọc", "Filter"));
-	html_lit(b, "</button></form>");
+	html_lit(b, "</label>");
+	console_submit(r, "btn primary", "Lọc", "Filter");
 	if (r->officer->role >= ROLE_ADMIN) {
-		html_lit(b, "<p><a class=\"btn\" href=\"#new\">");
-		html_text(b, L(r, "Thêm nơi làm việc", "Add a workplace"));
-		html_lit(b, "</a> <a class=\"btn\" href=\"/admin/workplaces/import\">");
-		html_text(b, L(r, "Nhập danh sách từ CSV", "Import a list from CSV"));
-		html_lit(b, "</a></p>");
+		html_lit(b, "<p>");
+		console_button_link(r, "btn", "#new", "Thêm nơi làm việc", "Add a workplace");
+		html_lit(b, " ");
+		console_button_link(r, "btn", "/admin/workplaces/import", "Nhập danh sách từ CSV", "Import a list from CSV");
+		html_lit(b, "</p>");
 	}
+	static const struct console_label heads[] = {
+		{ "Tên", "Name" }, { "Mã", "Code" }, { "Mã số thuế", "Tax code" }, { "Đơn vị", "Unit" },
+		{ "Mã QR đang dùng", "QR codes in use" }, { "Phản ánh", "Reports" },
+	};
 	int n = PQntuples(rows);
-	if (n == 0) {
-		console_empty(r, "Không có nơi làm việc nào khớp.", "No workplace matches.");
-	} else {
-		html_lit(b, "<table class=\"workplaces\" id=\"workplaces\"><thead><tr><th scope=\"col\">");
-		html_text(b, L(r, "Tên", "Name"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Mã", "Code"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Mã số thuế", "Tax code"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Đơn vị", "Unit"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Mã QR đang dùng", "QR codes in use"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Phản ánh", "Reports"));
-		html_lit(b, "</th></tr></thead><tbody>");
+	if (console_table(r, n, "<table class=\"workplaces\" id=\"workplaces\">", heads, sizeof(heads) / sizeof(heads[0]),
+	    "Không có nơi làm việc nào khớp.", "No workplace matches.")) {
 		for (int i = 0; i < n && i < LIST_MAX; i++) {
-			html_lit(b, "<tr><td><a href=\"/admin/workplaces/");
-			html_url_arg(b, PQgetvalue(rows, i, W_ID));
-			html_lit(b, "\">");
-			html_text(b, PQgetvalue(rows, i, W_NAME));
-			html_lit(b, "</a></td><td>");
-			html_text(b, PQgetvalue(rows, i, W_CODE));
-			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, W_TAX_CODE));
-			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, W_UNIT));
-			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, W_QR));
-			html_lit(b, "</td><td><a href=\"/admin/?workplace=");
-			html_url_arg(b, PQgetvalue(rows, i, W_ID));
-			html_lit(b, "\">");
-			html_text(b, PQgetvalue(rows, i, W_REPORTS));
-			html_lit(b, "</a></td></tr>");
+			const char *wid = PQgetvalue(rows, i, W_ID);
+			html_lit(b, "<tr>");
+			console_td_link(r, arena_printf(r->arena, "/admin/workplaces/%s", wid), PQgetvalue(rows, i, W_NAME));
+			console_td(r, PQgetvalue(rows, i, W_CODE));
+			console_td(r, PQgetvalue(rows, i, W_TAX_CODE));
+			console_td(r, PQgetvalue(rows, i, W_UNIT));
+			console_td(r, PQgetvalue(rows, i, W_QR));
+			console_td_link(r, arena_printf(r->arena, "/admin/?workplace=%s", wid), PQgetvalue(rows, i, W_REPORTS));
+			html_lit(b, "</tr>");
 		}
 		html_lit(b, "</tbody></table>");
-		if (n > LIST_MAX) {
-			html_lit(b, "<p class=\"hint\">");
-			html_text(b, L(r, "Chỉ hiện 500 nơi đầu tiên: hãy tìm hoặc chọn đơn vị để thu hẹp.",
+		if (n > LIST_MAX)
+			console_hint(r, L(r, "Chỉ hiện 500 nơi đầu tiên: hãy tìm hoặc chọn đơn vị để thu hẹp.",
 			    "Only the first 500 are shown: search or pick a unit to narrow the list."));
-			html_lit(b, "</p>");
-		}
 	}
 	PQclear(rows);
 	if (r->officer->role >= ROLE_ADMIN) {
@@ -324,29 +294,17 @@ static void
 forms_checkboxes(struct req *r, const struct kvlist *v, const struct console_errs *e)
 {
 	struct buf *b = r->out;
-	const char *error = console_err_of(e, "forms");
+	const char *error = console_err_of(e, "forms"), *legend = L(r, "Biểu mẫu người lao động chọn được", "Forms the worker can choose");
 	if (error)
-		html_lit(b, "<fieldset class=\"field error\" id=\"f-qr-forms\"><legend>");
+		console_wrap(r, "<fieldset class=\"field error\" id=\"f-qr-forms\"><legend>", legend, "</legend>");
 	else
-		html_lit(b, "<fieldset class=\"field\" id=\"f-qr-forms\"><legend>");
-	html_text(b, L(r, "Biểu mẫu người lao động chọn được", "Forms the worker can choose"));
-	html_lit(b, "</legend>");
+		console_wrap(r, "<fieldset class=\"field\" id=\"f-qr-forms\"><legend>", legend, "</legend>");
 	for (size_t i = 0; i < r->app->forms->n; i++) {
 		const struct form *f = &r->app->forms->forms[i];
-		html_lit(b, "<label class=\"choice\"><input type=\"checkbox\" name=\"forms\" value=\"");
-		html_attr(b, f->id);
-		if (v == NULL || kv_has(v, "forms", f->id))
-			html_lit(b, "\" checked> ");
-		else
-			html_lit(b, "\"> ");
-		html_text(b, form_label(f->title, r->lang));
-		html_lit(b, "</label>");
+		console_checkbox(r, "forms", f->id, form_label(f->title, r->lang), v == NULL || kv_has(v, "forms", f->id));
 	}
-	if (error) {
-		html_lit(b, "<p class=\"msg\" id=\"f-qr-forms-e\">");
-		html_text(b, error);
-		html_lit(b, "</p>");
-	}
+	if (error)
+		console_wrap(r, "<p class=\"msg\" id=\"f-qr-forms-e\">", error, "</p>");
 	html_lit(b, "</fieldset>");
 }
 
@@ -373,13 +331,7 @@ workplace_page(struct req *r, int status, const struct wp_row *row, const char *
 		console_db_failed(r, eps, "workplace page");
 		return;
 	}
-	buf_reset(b);
-	r->status = status;
-	console_begin(r, row->w.name);
-	console_back(r, "/admin/workplaces", "← Nơi làm việc", "← Workplaces");
-	html_lit(b, "<h1>");
-	html_text(b, row->w.name);
-	html_lit(b, "</h1>");
+	console_page_back(r, status, row->w.name, "/admin/workplaces", "← Nơi làm việc", "← Workplaces");
 	notice(r);
 	console_alert(r, problem);
 	html_lit(b, "<dl class=\"meta\">");
@@ -389,40 +341,19 @@ workplace_page(struct req *r, int status, const struct wp_row *row, const char *
 	console_meta(r, "Ngành nghề", "Sector", *row->w.sector ? row->w.sector : "—");
 	console_meta(r, "Loại hình sở hữu", "Ownership", ownership_name(r, row->w.ownership));
 	console_meta(r, "Số lao động", "Headcount", *row->w.headcount ? row->w.headcount : "—");
-	html_lit(b, "<dt>");
-	html_text(b, L(r, "Công đoàn phụ trách", "Union unit in charge"));
-	html_lit(b, "</dt><dd><a href=\"/admin/units/");
-	html_url_arg(b, row->w.unit_id);
-	html_lit(b, "\">");
-	html_text(b, row->unit_name);
-	html_lit(b, "</a></dd><dt>");
-	html_text(b, L(r, "Phản ánh", "Reports"));
-	html_lit(b, "</dt><dd><a href=\"/admin/?workplace=");
-	html_url_arg(b, row->id);
-	html_lit(b, "\">");
-	html_text(b, row->reports);
-	html_lit(b, "</a></dd></dl>");
+	console_meta_link(r, "Công đoàn phụ trách", "Union unit in charge", arena_printf(r->arena, "/admin/units/%s", row->w.unit_id),
+	    row->unit_name);
+	console_meta_link(r, "Phản ánh", "Reports", arena_printf(r->arena, "/admin/?workplace=%s", row->id), row->reports);
+	html_lit(b, "</dl>");
 
 	console_heading(r, 2, "qr", "Mã QR (điểm dán)", "QR codes (where posted)");
+	static const struct console_label heads[] = {
+		{ "Nơi dán", "Posted at" }, { "Mã", "Token" }, { "Biểu mẫu", "Forms" }, { "Tạo lúc", "Created" },
+		{ "Thu hồi lúc", "Revoked" }, { "Lượt quét", "Scans" }, { "In, tải về, thay", "Print, download, replace" },
+	};
 	int n = PQntuples(eps);
-	if (n == 0) {
-		console_empty(r, "Chưa có mã QR nào.", "No QR code yet.");
-	} else {
-		html_lit(b, "<table class=\"entry-points\" id=\"entry-points\"><thead><tr><th scope=\"col\">");
-		html_text(b, L(r, "Nơi dán", "Posted at"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Mã", "Token"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Biểu mẫu", "Forms"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Tạo lúc", "Created"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Thu hồi lúc", "Revoked"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Lượt quét", "Scans"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "In, tải về, thay", "Print, download, replace"));
-		html_lit(b, "</th></tr></thead><tbody>");
+	if (console_table(r, n, "<table class=\"entry-points\" id=\"entry-points\">", heads, sizeof(heads) / sizeof(heads[0]),
+	    "Chưa có mã QR nào.", "No QR code yet.")) {
 		for (int i = 0; i < n; i++) {
 			const char *eid = PQgetvalue(eps, i, E_ID);
 			bool active = *PQgetvalue(eps, i, E_REVOKED) == '\0';
@@ -431,11 +362,9 @@ workplace_page(struct req *r, int status, const struct wp_row *row, const char *
 			else
 				html_lit(b, "<tr class=\"revoked\" id=\"ep-");
 			html_attr(b, eid);
-			html_lit(b, "\"><td>");
-			html_text(b, *PQgetvalue(eps, i, E_LABEL) ? PQgetvalue(eps, i, E_LABEL) : "—");
-			html_lit(b, "</td><td><code>");
-			html_text(b, PQgetvalue(eps, i, E_TOKEN));
-			html_lit(b, "</code></td><td>");
+			html_lit(b, "\">");
+			console_td(r, *PQgetvalue(eps, i, E_LABEL) ? PQgetvalue(eps, i, E_LABEL) : "—");
+			console_wrap(r, "<td><code>", PQgetvalue(eps, i, E_TOKEN), "</code></td><td>");
 			char *forms = arena_strdup(r->arena, PQgetvalue(eps, i, E_FORMS)), *save = NULL;
 			bool first = true;
 			for (char *f = strtok_r(forms, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
@@ -445,20 +374,14 @@ workplace_page(struct req *r, int status, const struct wp_row *row, const char *
 				first = false;
 				html_text(b, fm ? form_label(fm->title, r->lang) : f);
 			}
-			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(eps, i, E_CREATED));
-			html_lit(b, "</td><td>");
-			html_text(b, active ? "—" : PQgetvalue(eps, i, E_REVOKED));
-			html_lit(b, "</td><td class=\"scans\">");
-			html_text(b, PQgetvalue(eps, i, E_SCANS));
-			html_lit(b, "</td><td>");
+			html_lit(b, "</td>");
+			console_td(r, PQgetvalue(eps, i, E_CREATED));
+			console_td(r, active ? "—" : PQgetvalue(eps, i, E_REVOKED));
+			console_wrap(r, "<td class=\"scans\">", PQgetvalue(eps, i, E_SCANS), "</td><td>");
 			if (active) {
 				const char *base = arena_printf(r->arena, "/admin/qr/%s", eid);
-				html_lit(b, "<a href=\"");
-				html_attr(b, base);
-				html_lit(b, "/poster\">");
-				html_text(b, L(r, "Áp phích", "Poster"));
-				html_lit(b, "</a> · <a href=\"");
+				console_link(r, arena_printf(r->arena, "%s/poster", base), L(r, "Áp phích", "Poster"));
+				html_lit(b, " · <a href=\"");
 				html_attr(b, base);
 				html_lit(b, "/png\">PNG</a> · <a href=\"");
 				html_attr(b, base);
