@@ -362,14 +362,7 @@ cmd_workplace_import(struct cli *cli, struct opts *o)
 	if (n < 0)
 		return cli_fail(strncmp(state, "23", 2) == 0 ? EXIT_USAGE : EXIT_FAIL,
 		    "nothing imported: the database refused the rows (SQLSTATE %s): %s", state, db_error(cli->db));
-	struct buf d = { 0 };
-	buf_appendf(&d, "%ld workplace(s):", n);
-	for (size_t i = 0; i < im.nrows && d.len < 1800; i++)
-		buf_appendf(&d, " %s", im.rows[i].code);
-	if (d.len >= 1800)
-		buf_puts(&d, " …");
-	cli_audit(cli, "workplace.import", "", d.data ? d.data : "", NULL);
-	buf_free(&d);
+	cli_audit(cli, "workplace.import", "", org_import_summary(cli->arena, &im, n), NULL);
 	printf("%ld workplace(s) imported from %s\n", n, path);
 	return EXIT_OK;
 }

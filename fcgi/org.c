@@ -556,3 +556,21 @@ org_entry_load(struct db *db, struct arena *a, const char *id, const char *scope
 	PQclear(res);
 	return f;
 }
+
+/* The audit detail of an import that stored `n` workplaces: "N
+ * workplace(s): CODE CODE …", cut after about 1800 bytes so one audit
+ * row stays small; the same words from the CLI and the console. From
+ * the arena ("" when it is full). */
+const char *
+org_import_summary(struct arena *a, const struct org_import *im, long n)
+{
+	struct buf d = { 0 };
+	buf_appendf(&d, "%ld workplace(s):", n);
+	for (size_t i = 0; i < im->nrows && d.len < 1800; i++)
+		buf_appendf(&d, " %s", im->rows[i].code);
+	if (d.len >= 1800)
+		buf_puts(&d, " …");
+	const char *out = arena_strdup(a, d.data ? d.data : "");
+	buf_free(&d);
+	return out ? out : "";
+}

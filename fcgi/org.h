@@ -67,5 +67,6 @@ const char *org_problem_text(enum org_problem, enum lang);
 int org_import_check(struct arena *, struct db *, const char *csv, size_t len, const char *scope, struct org_import *);
 enum found org_entry_load(struct db *, struct arena *, const char *id, const char *scope, struct org_entry *);
 long org_import_store(struct db *, const struct org_import *, char *sqlstate, size_t sqlstate_len);
+const char *org_import_summary(struct arena *, const struct org_import *, long n);
 
 #endif

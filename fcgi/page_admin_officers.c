@@ -473,10 +473,10 @@ struct target {
 	long sessions;
 };
 
-/* Loads officer `id` if it is in the admin's scope; false otherwise (or
- * on a database failure, *db_down set). */
-static bool
-target_load(struct req *r, const char *id, struct target *t, bool *db_down)
+/* Loads officer `id` if it is in the admin's scope: FOUND, MISSING (absent
+ * and outside answer the same) or DB_DOWN, for console_found(). */
+static enum found
+target_load(struct req *r, const char *id, struct target *t)
 {
 	const char *p[2] = { id, r->officer->unit_path };
 	enum { T_ID, T_USERNAME, T_NAME, T_UNIT_ID, T_UNIT_NAME, T_ROLE, T_LOCKED, T_LAST_LOGIN, T_CREATED, T_PW_CHANGED,
@@ -493,10 +493,10 @@ target_load(struct req *r, const char *id, struct target *t, bool *db_down)
 	    "(SELECT count(*) FROM session s WHERE s.officer_id = o.id AND s.expires_at > now() "
 	    "AND s.last_seen > now() - interval '30 minutes') "
 	    "FROM officer o JOIN org_unit u ON u.id = o.unit_id WHERE o.id = $1::bigint AND u.path LIKE $2 || '%'", 2, p);
-	*db_down = res == NULL || !db_ok(res);
-	if (*db_down && res)
+	bool db_down = res == NULL || !db_ok(res);
+	if (db_down && res)
 		log_warn("officer: SQLSTATE %s", db_sqlstate(res));
-	bool found = !*db_down && PQntuples(res) == 1;
+	bool found = !db_down && PQntuples(res) == 1;
 	if (found) {
 		const char **s[] = {   /* in the order of the columns, T_ID .. T_PW_CHANGED */
 		    &t->id, &t->username, &t->name, &t->unit_id, &t->unit_name, &t->role, &t->locked_until,
@@ -509,7 +509,7 @@ target_load(struct req *r, const char *id, struct target *t, bool *db_down)
 		t->sessions = atol(PQgetvalue(res, 0, T_SESSIONS));
 	}
 	PQclear(res);
-	return found;
+	return db_down ? DB_DOWN : found ? FOUND : MISSING;
 }
 
 /* What was typed into the officer page's forms, and what is wrong with it. */
@@ -843,13 +843,9 @@ void
 page_admin_officer(struct req *r)
 {
 	struct target t;
-	bool db_down = false;
-	if (!target_load(r, r->id[0], &t, &db_down)) {
-		http_error(r, db_down ? 503 : 404, MSG__MAX);
-		return;
-	}
 	struct edit none = { 0 };
-	officer_page(r, 200, &t, &none);
+	if (console_found(r, target_load(r, r->id[0], &t)))
+		officer_page(r, 200, &t, &none);
 }
 
 /* POST /admin/officers/ID: edit, disable or enable, reset the password,
@@ -858,10 +854,6 @@ void
 page_admin_officer_post(struct req *r)
 {
 	struct target t;
-	bool db_down = false;
-	if (!target_load(r, r->id[0], &t, &db_down)) {
-		http_error(r, db_down ? 503 : 404, MSG__MAX);
-		return;
-	}
-	officer_post(r, &t);
+	if (console_found(r, target_load(r, r->id[0], &t)))
+		officer_post(r, &t);
 }

@@ -552,24 +552,15 @@ static void
 import_page(struct req *r, int status, const char *csv, const struct org_import *im, const char *problem)
 {
 	struct buf *b = r->out;
-	buf_reset(b);
-	r->status = status;
-	console_begin(r, L(r, "Nhập nơi làm việc từ CSV", "Import workplaces from CSV"));
-	console_back(r, "/admin/workplaces", "← Nơi làm việc", "← Workplaces");
-	console_heading(r, 1, NULL, "Nhập nơi làm việc từ CSV", "Import workplaces from CSV");
+	console_page_back(r, status, L(r, "Nhập nơi làm việc từ CSV", "Import workplaces from CSV"), "/admin/workplaces",
+	    "← Nơi làm việc", "← Workplaces");
 	console_alert(r, problem);
 	if (im && im->nerrors > 0) {
-		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"import-refused\">");
-		html_text(b, r->lang == LANG_EN ?
+		static const struct console_label heads[] = { { "Dòng", "Line" }, { "Lỗi", "Problem" }, { "Giá trị", "Value" } };
+		console_wrap(r, "<p class=\"alert\" role=\"alert\" id=\"import-refused\">", r->lang == LANG_EN ?
 		    arena_printf(r->arena, "Nothing was imported: %zu problem(s). Fix the lines below and send the whole list again.", im->nerrors) :
-		    arena_printf(r->arena, "Chưa nhập dòng nào: %zu lỗi. Sửa các dòng dưới đây rồi gửi lại cả danh sách.", im->nerrors));
-		html_lit(b, "</p><table class=\"import-errors\" id=\"import-errors\"><thead><tr><th scope=\"col\">");
-		html_text(b, L(r, "Dòng", "Line"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Lỗi", "Problem"));
-		html_lit(b, "</th><th scope=\"col\">");
-		html_text(b, L(r, "Giá trị", "Value"));
-		html_lit(b, "</th></tr></thead><tbody>");
+		    arena_printf(r->arena, "Chưa nhập dòng nào: %zu lỗi. Sửa các dòng dưới đây rồi gửi lại cả danh sách.", im->nerrors), "</p>");
+		console_table(r, (int)im->nerrors, "<table class=\"import-errors\" id=\"import-errors\">", heads, 3, NULL, NULL);
 		for (size_t i = 0; i < im->nerrors; i++) {
 			html_lit(b, "<tr data-line=\"");
 			buf_appendf(b, "%ld", im->errors[i].line);
@@ -578,23 +569,21 @@ import_page(struct req *r, int status, const char *csv, const struct org_import 
 				buf_appendf(b, "%ld", im->errors[i].line);
 			else
 				html_lit(b, "—");
-			html_lit(b, "</td><td>");
-			html_text(b, org_problem_text(im->errors[i].why, r->lang));
-			html_lit(b, "</td><td>");
-			html_text(b, im->errors[i].detail ? im->errors[i].detail : "");
-			html_lit(b, "</td></tr>");
+			html_lit(b, "</td>");
+			console_td(r, org_problem_text(im->errors[i].why, r->lang));
+			console_td(r, im->errors[i].detail ? im->errors[i].detail : "");
+			html_lit(b, "</tr>");
 		}
 		html_lit(b, "</tbody></table>");
 	}
-	html_lit(b, "<p>");
-	html_text(b, L(r, "Dán nội dung tệp CSV (UTF-8) vào ô dưới. Dòng đầu là tiêu đề: code,name,unit_code,tax_code,address "
+	console_para(r, L(r, "Dán nội dung tệp CSV (UTF-8) vào ô dưới. Dòng đầu là tiêu đề: code,name,unit_code,tax_code,address "
 	    "(hai cột cuối có thể bỏ). Dấu phân cách là dấu phẩy hoặc chấm phẩy. Nếu có bất kỳ dòng lỗi nào thì không dòng nào "
 	    "được nhập. Mỗi lần dán tối đa khoảng 60 KB (vài trăm dòng); danh sách lớn hơn hãy dùng lệnh "
 	    "tiengnoi-admin workplace import.",
 	    "Paste the CSV file (UTF-8) below. The first line is the header: code,name,unit_code,tax_code,address (the last two "
 	    "may be left out). Fields are separated by commas or semicolons. If any line is wrong, no line is imported. At most "
 	    "about 60 KB per paste (a few hundred lines); for larger lists use tiengnoi-admin workplace import."));
-	html_lit(b, "</p><pre class=\"example\">code,name,unit_code,tax_code,address\n"
+	html_lit(b, "<pre class=\"example\">code,name,unit_code,tax_code,address\n"
 	    "MAY-HOAPHAT,\"Công ty TNHH May Hòa Phát\",CD-TANPHONG,6200456789,\"Phường Tân Phong, tỉnh Lai Châu\"</pre>");
 	html_form_begin(r, "/admin/workplaces/import", "import");
 	html_lit(b, "<div class=\"field\"><label for=\"f-csv\">");
@@ -637,14 +626,7 @@ page_admin_workplace_import_post(struct req *r)
 		http_error(r, 500, MSG__MAX);
 		return;
 	}
-	struct buf d = { 0 };
-	buf_appendf(&d, "%ld workplace(s):", n);
-	for (size_t i = 0; i < im.nrows && d.len < 1800; i++)
-		buf_appendf(&d, " %s", im.rows[i].code);
-	if (d.len >= 1800)
-		buf_puts(&d, " …");
-	audit_officer(r, "workplace.import", "", d.data ? d.data : "");
-	buf_free(&d);
+	audit_officer(r, "workplace.import", "", org_import_summary(r->arena, &im, n));
 	http_redirect(r, arena_printf(r->arena, "/admin/workplaces?ok=workplace.import&n=%ld", n));
 }
 
