@@ -188,6 +188,16 @@ console_section(struct req *r, const char *vi, const char *en)
 	console_heading(r, 2, NULL, vi, en);
 }
 
+/* The same with an id the page links to: <section id="ID"><h2>. */
+void
+console_section_id(struct req *r, const char *id, const char *vi, const char *en)
+{
+	html_lit(r->out, "<section id=\"");
+	html_attr(r->out, id);
+	html_lit(r->out, "\">");
+	console_heading(r, 2, NULL, vi, en);
+}
+
 /* What went wrong, read out by screen readers (id "problem"); nothing when
  * `msg` is NULL, so callers pass their optional problem straight in. */
 void

@@ -22,6 +22,7 @@ const struct console_notice *console_notice_open(struct req *, const char *arg, 
 /* ---- page parts ---- */
 void console_heading(struct req *, int level, const char *id, const char *vi, const char *en);
 void console_section(struct req *, const char *vi, const char *en);
+void console_section_id(struct req *, const char *id, const char *vi, const char *en);
 void console_alert(struct req *, const char *msg);
 void console_note(struct req *, const char *msg);
 void console_hint(struct req *, const char *msg);

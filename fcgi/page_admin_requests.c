@@ -56,14 +56,11 @@ static void
 add_form_render(struct req *r, const struct add_form *f)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<section id=\"add\">");
-	console_heading(r, 2, NULL, "Ghi nhận yêu cầu mới", "Record a new request");
-	html_lit(b, "<p class=\"hint\">");
-	html_text(b, L(r, "Nhập mã biên nhận 16 chữ số của người lao động, hoặc mô tả cách nhận diện người yêu cầu nếu họ không có mã "
+	console_section_id(r, "add", "Ghi nhận yêu cầu mới", "Record a new request");
+	console_hint(r, L(r, "Nhập mã biên nhận 16 chữ số của người lao động, hoặc mô tả cách nhận diện người yêu cầu nếu họ không có mã "
 	    "(mã chỉ được lưu dưới dạng băm, không lưu nguyên văn).",
 	    "Enter the worker's 16-digit receipt code, or describe how the person can be identified when they have none "
 	    "(the code is stored only as a keyed hash, never as typed)."));
-	html_lit(b, "</p>");
 	html_form_begin(r, "/admin/requests", "stack");
 	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"add\">");
 	console_field_begin(r, "f-kind", L(r, "Loại yêu cầu", "Kind of request"), NULL, f->e_kind);
@@ -80,19 +77,9 @@ add_form_render(struct req *r, const struct add_form *f)
 	html_lit(b, " value=\"");
 	html_attr(b, f->receipt);
 	html_lit(b, "\"></div>");
-	console_field_begin(r, "f-subject", L(r, "Hoặc: mô tả người yêu cầu (khi không có mã)", "Or: who the person is (without a receipt)"), NULL,
-	    f->e_subject);
-	html_lit(b, "<textarea id=\"f-subject\" name=\"subject\" rows=\"2\" maxlength=\"500\"");
-	console_field_invalid(r, "f-subject", f->e_subject);
-	html_lit(b, ">");
-	html_text(b, f->subject);
-	html_lit(b, "</textarea></div>");
-	console_field_begin(r, "f-note", L(r, "Ghi chú", "Note"), NULL, f->e_note);
-	html_lit(b, "<textarea id=\"f-note\" name=\"note\" rows=\"2\" maxlength=\"2000\"");
-	console_field_invalid(r, "f-note", f->e_note);
-	html_lit(b, ">");
-	html_text(b, f->note);
-	html_lit(b, "</textarea></div>");
+	console_textarea(r, "f-subject", "subject", L(r, "Hoặc: mô tả người yêu cầu (khi không có mã)", "Or: who the person is (without a receipt)"),
+	    f->subject, f->e_subject, 2, 500, false);
+	console_textarea(r, "f-note", "note", L(r, "Ghi chú", "Note"), f->note, f->e_note, 2, 2000, false);
 	console_submit(r, "btn", "Ghi nhận", "Record");
 	html_lit(b, "</section>");
 }
@@ -104,10 +91,8 @@ list_page(struct req *r, int status, const struct add_form *f)
 {
 	struct buf *b = r->out;
 	console_page(r, status, L(r, "Yêu cầu về dữ liệu cá nhân", "Data-subject requests"));
-	html_lit(b, "<p class=\"hint\">");
-	html_text(b, L(r, "Luật 91/2025/QH15, Nghị định 356/2025: xác nhận đã nhận yêu cầu trong 2 ngày làm việc.",
+	console_hint(r, L(r, "Luật 91/2025/QH15, Nghị định 356/2025: xác nhận đã nhận yêu cầu trong 2 ngày làm việc.",
 	    "Law 91/2025/QH15, Decree 356/2025: acknowledge a request within 2 working days."));
-	html_lit(b, "</p>");
 	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	PGresult *res = privacy_request_list(r->app->db, NULL);
 	if (!db_ok(res)) {
@@ -121,48 +106,36 @@ list_page(struct req *r, int status, const struct add_form *f)
 		past_calendar |= strcmp(PQgetvalue(res, i, REQUEST_STATUS), "received") == 0 && PQgetvalue(res, i, REQUEST_PAST_CALENDAR)[0] == 't';
 		overdue += strcmp(PQgetvalue(res, i, REQUEST_ATTENTION), "OVERDUE") == 0;
 	}
-	if (overdue > 0) {
-		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"overdue\">");
-		html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "%ld request(s) not acknowledged in time.", overdue) :
-		    arena_printf(r->arena, "%ld yêu cầu đã quá hạn xác nhận.", overdue));
-		html_lit(b, "</p>");
-	}
+	if (overdue > 0)
+		console_wrap(r, "<p class=\"alert\" role=\"alert\" id=\"overdue\">", r->lang == LANG_EN ?
+		    arena_printf(r->arena, "%ld request(s) not acknowledged in time.", overdue) :
+		    arena_printf(r->arena, "%ld yêu cầu đã quá hạn xác nhận.", overdue), "</p>");
 	if (past_calendar)
 		deadline_calendar_notice(r, NULL, true, true);
-	html_lit(b, "<table class=\"queue\" id=\"requests\"><thead><tr>");
-	static const struct { const char *vi, *en; } cols[] = {
+	static const struct console_label cols[] = {
 		{ "Số", "No." }, { "Loại", "Kind" }, { "Trạng thái", "Status" }, { "Nhận lúc", "Received" },
 		{ "Hạn xác nhận", "Acknowledge by" }, { "Nhận diện", "Identified by" }, { "Đơn vị", "Unit" }, { "Ghi chú", "Note" },
 	};
-	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
-		html_lit(b, "<th scope=\"col\">");
-		html_text(b, L(r, cols[i].vi, cols[i].en));
-		html_lit(b, "</th>");
-	}
-	html_lit(b, "</tr></thead><tbody>");
+	html_lit(b, "<table class=\"queue\" id=\"requests\">");
+	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
 	for (int i = 0; i < PQntuples(res); i++) {
 		bool late = strcmp(PQgetvalue(res, i, REQUEST_ATTENTION), "OVERDUE") == 0;
-		html_lit(b, "<tr");
 		if (late)
-			html_lit(b, " class=\"urgent\"");
-		html_lit(b, " data-id=\"");
+			html_lit(b, "<tr class=\"urgent\" data-id=\"");
+		else
+			html_lit(b, "<tr data-id=\"");
 		html_attr(b, PQgetvalue(res, i, REQUEST_ID));
 		html_lit(b, "\" data-status=\"");
 		html_attr(b, PQgetvalue(res, i, REQUEST_STATUS));
-		html_lit(b, "\"><td>");
-		console_link(r, arena_printf(r->arena, "/admin/requests/%s", PQgetvalue(res, i, REQUEST_ID)),
+		html_lit(b, "\">");
+		console_td_link(r, arena_printf(r->arena, "/admin/requests/%s", PQgetvalue(res, i, REQUEST_ID)),
 		    arena_printf(r->arena, "#%s", PQgetvalue(res, i, REQUEST_ID)));
-		html_lit(b, "</td>");
 		console_td(r, privacy_label(privacy_kinds, PRIVACY_NKINDS, PQgetvalue(res, i, REQUEST_KIND), r->lang));
 		console_td(r, privacy_label(privacy_statuses, PRIVACY_NSTATUSES, PQgetvalue(res, i, REQUEST_STATUS), r->lang));
 		console_td(r, fmt_dmy(r->arena, PQgetvalue(res, i, REQUEST_RECEIVED)));
-		html_lit(b, "<td>");
-		html_text(b, fmt_dmy(r->arena, PQgetvalue(res, i, REQUEST_ACK_BY)));
-		if (late) {
-			html_lit(b, " <span class=\"tag urgent\">");
-			html_text(b, L(r, "quá hạn", "overdue"));
-			html_lit(b, "</span>");
-		}
+		console_wrap(r, "<td>", fmt_dmy(r->arena, PQgetvalue(res, i, REQUEST_ACK_BY)), "");
+		if (late)
+			console_wrap(r, " <span class=\"tag urgent\">", L(r, "quá hạn", "overdue"), "</span>");
 		html_lit(b, "</td>");
 		bool by_receipt = PQgetvalue(res, i, REQUEST_BY_RECEIPT)[0] == 't';
 		console_td(r, by_receipt ? L(r, "mã biên nhận", "receipt code") : PQgetvalue(res, i, REQUEST_WHO));
@@ -250,20 +223,17 @@ action_form(struct req *r, const char *id, const char *action, const char *label
 	if (note) {
 		html_lit(b, "<label for=\"n-");
 		html_attr(b, action);
-		html_lit(b, "\">");
-		html_text(b, note_required ? L(r, "Lý do (bắt buộc)", "Reason (required)") : L(r, "Ghi chú", "Note"));
-		html_lit(b, "</label><input id=\"n-");
+		console_wrap(r, "\">", note_required ? L(r, "Lý do (bắt buộc)", "Reason (required)") : L(r, "Ghi chú", "Note"), "</label>");
+		html_lit(b, "<input id=\"n-");
 		html_attr(b, action);
+		html_lit(b, "\" name=\"note\" maxlength=\"2000\"");
 		if (note_required)
-			html_lit(b, "\" name=\"note\" maxlength=\"2000\" required>");
-		else
-			html_lit(b, "\" name=\"note\" maxlength=\"2000\">");
+			html_lit(b, " required");
+		html_lit(b, ">");
 	}
 	html_lit(b, "<button type=\"submit\" class=\"btn\" id=\"do-");
 	html_attr(b, action);
-	html_lit(b, "\">");
-	html_text(b, label);
-	html_lit(b, "</button></form>");
+	console_wrap(r, "\">", label, "</button></form>");
 }
 
 /* GET /admin/requests/ID: one request, its actions, and for a receipt
@@ -283,11 +253,8 @@ request_page(struct req *r, const char *id, int status, const char *error)
 	console_page(r, status, arena_printf(r->arena, "%s #%s", L(r, "Yêu cầu", "Request"), id));
 	console_back(r, "/admin/requests", "← Mọi yêu cầu", "← All requests");
 	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
-	if (error) {
-		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"refused\">");
-		html_text(b, error);
-		html_lit(b, "</p>");
-	}
+	if (error)
+		console_wrap(r, "<p class=\"alert\" role=\"alert\" id=\"refused\">", error, "</p>");
 	const struct { const char *vi, *en, *value; } meta[] = {
 		{ "Loại", "Kind", privacy_label(privacy_kinds, PRIVACY_NKINDS, kind, r->lang) },
 		{ "Trạng thái", "Status", privacy_label(privacy_statuses, PRIVACY_NSTATUSES, st, r->lang) },
@@ -308,8 +275,7 @@ request_page(struct req *r, const char *id, int status, const char *error)
 		deadline_calendar_notice(r, NULL, true, true);
 	PQclear(res);
 	if (open) {
-		html_lit(b, "<section id=\"actions\">");
-		console_heading(r, 2, NULL, "Xử lý", "Handle");
+		console_section_id(r, "actions", "Xử lý", "Handle");
 		if (strcmp(st, "received") == 0)
 			action_form(r, id, "ack", L(r, "Đã xác nhận với người yêu cầu", "Acknowledged to the person"), true, false);
 		action_form(r, id, "done", L(r, "Đánh dấu xong", "Mark done"), true, false);
@@ -321,13 +287,10 @@ request_page(struct req *r, const char *id, int status, const char *error)
 		return;
 	}
 	const char *unit_id = NULL, *sub_id = request_report(r, id, &unit_id);
-	html_lit(b, "<section id=\"held\">");
-	console_heading(r, 2, NULL, "Dữ liệu đang lưu theo mã biên nhận", "What is held for the receipt");
+	console_section_id(r, "held", "Dữ liệu đang lưu theo mã biên nhận", "What is held for the receipt");
 	if (sub_id == NULL) {
-		html_lit(b, "<p class=\"empty\" id=\"nothing-held\">");
-		html_text(b, L(r, "Mã biên nhận không còn tìm thấy phản ánh nào trong phạm vi của bạn (phản ánh đã được ẩn danh hóa).",
-		    "The receipt no longer finds a report in your scope (the report was anonymised)."));
-		html_lit(b, "</p></section>");
+		console_wrap(r, "<p class=\"empty\" id=\"nothing-held\">", L(r, "Mã biên nhận không còn tìm thấy phản ánh nào trong phạm vi của bạn (phản ánh đã được ẩn danh hóa).",
+		    "The receipt no longer finds a report in your scope (the report was anonymised)."), "</p></section>");
 		console_end(r);
 		return;
 	}
@@ -337,46 +300,32 @@ request_page(struct req *r, const char *id, int status, const char *error)
 		return;
 	}
 	audit_officer(r, "request.view", arena_printf(r->arena, "submission:%s", sub_id), arena_printf(r->arena, "request:%s", id));
-	html_lit(b, "<p><a href=\"/admin/s/");
-	html_url_arg(b, sub_id);
-	html_lit(b, "\">");
-	html_text(b, L(r, "Mở phản ánh", "Open the report"));
-	html_lit(b, " #");
-	html_text(b, sub_id);
-	html_lit(b, "</a> · <a id=\"download\" href=\"/admin/requests/");
+	html_lit(b, "<p>");
+	console_link(r, arena_printf(r->arena, "/admin/s/%s", sub_id), arena_printf(r->arena, "%s #%s", L(r, "Mở phản ánh", "Open the report"), sub_id));
+	html_lit(b, " · <a id=\"download\" href=\"/admin/requests/");
 	html_url_arg(b, id);
-	html_lit(b, "/export\">");
-	html_text(b, L(r, "Tải về (JSON) để trao cho người yêu cầu", "Download (JSON) to give the person"));
-	html_lit(b, "</a></p><pre class=\"pre\" id=\"export\">");
-	html_text(b, json);
-	html_lit(b, "</pre></section>");
+	console_wrap(r, "/export\">", L(r, "Tải về (JSON) để trao cho người yêu cầu", "Download (JSON) to give the person"), "</a></p>");
+	console_wrap(r, "<pre class=\"pre\" id=\"export\">", json, "</pre></section>");
 	if (open && strcmp(kind, "correct") == 0) {
-		html_lit(b, "<section id=\"correct\">");
-		console_heading(r, 2, NULL, "Ghi nội dung chỉnh sửa", "Record the correction");
-		html_lit(b, "<p class=\"hint\">");
-		html_text(b, L(r, "Nội dung được ghi thành ghi chú nội bộ của phản ánh, ai xử lý phản ánh cũng thấy; câu trả lời gốc được giữ nguyên làm bằng chứng.",
+		console_section_id(r, "correct", "Ghi nội dung chỉnh sửa", "Record the correction");
+		console_hint(r, L(r, "Nội dung được ghi thành ghi chú nội bộ của phản ánh, ai xử lý phản ánh cũng thấy; câu trả lời gốc được giữ nguyên làm bằng chứng.",
 		    "The correction becomes an internal note on the report that everyone handling it sees; the original answers stay as evidence."));
-		html_lit(b, "</p>");
 		html_form_begin(r, arena_printf(r->arena, "/admin/requests/%s", id), "stack");
-		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"correct\"><div class=\"field\"><label for=\"f-correction\">");
-		html_text(b, L(r, "Nội dung đúng theo người yêu cầu", "What the person says is right"));
-		html_lit(b, "</label><textarea id=\"f-correction\" name=\"correction\" rows=\"3\" maxlength=\"2000\" required></textarea></div>"
-		    "<button type=\"submit\" class=\"btn\" id=\"do-correct\">");
-		html_text(b, L(r, "Ghi chỉnh sửa", "Record the correction"));
-		html_lit(b, "</button></form></section>");
+		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"correct\">");
+		console_textarea(r, "f-correction", "correction", L(r, "Nội dung đúng theo người yêu cầu", "What the person says is right"),
+		    NULL, NULL, 3, 2000, true);
+		console_wrap(r, "<button type=\"submit\" class=\"btn\" id=\"do-correct\">", L(r, "Ghi chỉnh sửa", "Record the correction"),
+		    "</button></form></section>");
 	}
 	if (open && strcmp(kind, "delete") == 0) {
 		const char *closed;
 		enum privacy_result hold = privacy_hold(r->arena, r->app->db, sub_id, &closed);
-		html_lit(b, "<section id=\"erase\">");
-		console_heading(r, 2, NULL, "Xóa (ẩn danh hóa) phản ánh", "Delete (anonymise) the report");
-		html_lit(b, "<p class=\"hint\">");
-		html_text(b, hold == PRIVACY_HELD ?
+		console_section_id(r, "erase", "Xóa (ẩn danh hóa) phản ánh", "Delete (anonymise) the report");
+		console_hint(r, hold == PRIVACY_HELD ?
 		    L(r, "Phản ánh thuộc một vụ việc tranh chấp đang mở và được giữ làm bằng chứng: hãy từ chối kèm lý do, hoặc xóa khi vụ việc kết thúc.",
 		      "The report is part of an open labour-dispute case and is kept as evidence: refuse with the reason, or delete when the case closes.") :
 		    L(r, "Câu trả lời, thông tin liên hệ, ảnh và nội dung tin nhắn bị xóa ngay, như khi hết thời hạn lưu trữ; không thể hoàn tác.",
 		      "Answers, contact details, photos and message texts are removed now, as the retention purge would; this cannot be undone."));
-		html_lit(b, "</p>");
 		if (hold == PRIVACY_OK)
 			action_form(r, id, "erase", L(r, "Xóa ngay", "Delete now"), false, false);
 		html_lit(b, "</section>");
