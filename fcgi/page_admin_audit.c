@@ -87,9 +87,8 @@ page_admin_audit(struct req *r)
 	console_page(r, 200, L(r, "Nhật ký", "Audit log"));
 	chain_banner(r);
 
-	html_lit(b, "<form method=\"get\" action=\"/admin/audit\" class=\"filters\" role=\"search\"><label>");
-	html_text(b, L(r, "Hành động bắt đầu bằng", "Action starts with"));
-	html_lit(b, " <input type=\"text\" name=\"action\" maxlength=\"40\" list=\"actions\" autocapitalize=\"none\" value=\"");
+	console_wrap(r, "<form method=\"get\" action=\"/admin/audit\" class=\"filters\" role=\"search\"><label>",
+	    L(r, "Hành động bắt đầu bằng", "Action starts with"), " <input type=\"text\" name=\"action\" maxlength=\"40\" list=\"actions\" autocapitalize=\"none\" value=\"");
 	html_attr(b, action);
 	html_lit(b, "\"></label><datalist id=\"actions\">");
 	static const char *const prefixes[] = { "login", "logout", "officer.", "unit.", "report.", "contact.", "account.", "export." };
@@ -98,67 +97,41 @@ page_admin_audit(struct req *r)
 		html_attr(b, prefixes[i]);
 		html_lit(b, "\">");
 	}
-	html_lit(b, "</datalist><label>");
-	html_text(b, L(r, "Cán bộ", "Officer"));
-	html_lit(b, " <select name=\"officer\"><option value=\"\">—</option>");
+	console_wrap(r, "</datalist><label>", L(r, "Cán bộ", "Officer"), " <select name=\"officer\"><option value=\"\">—</option>");
 	const char *sp[1] = { r->officer->unit_path };
 	enum { O_ID, O_USERNAME };
 	PGresult *os = db_query(r->app->db, "SELECT o.id, o.username FROM officer o JOIN org_unit u ON u.id = o.unit_id "
 	    "WHERE u.path LIKE $1 || '%' ORDER BY o.username LIMIT 500", 1, sp);
-	for (int i = 0; os && db_ok(os) && i < PQntuples(os); i++) {
-		if (strcmp(officer, PQgetvalue(os, i, O_ID)) == 0)
-			html_lit(b, "<option selected value=\"");
-		else
-			html_lit(b, "<option value=\"");
-		html_attr(b, PQgetvalue(os, i, O_ID));
-		html_lit(b, "\">");
-		html_text(b, PQgetvalue(os, i, O_USERNAME));
-		html_lit(b, "</option>");
-	}
+	for (int i = 0; os && db_ok(os) && i < PQntuples(os); i++)
+		console_option(r, PQgetvalue(os, i, O_ID), PQgetvalue(os, i, O_USERNAME), strcmp(officer, PQgetvalue(os, i, O_ID)) == 0);
 	PQclear(os);
-	html_lit(b, "</select></label><button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Lọc", "Filter"));
-	html_lit(b, "</button></form>");
+	html_lit(b, "</select></label>");
+	console_submit(r, "btn primary", "Lọc", "Filter");
 
+	static const struct console_label heads[] = {
+		{ "#", "#" }, { "Thời gian (giờ Việt Nam)", "Time (Vietnam)" }, { "Cán bộ", "Officer" }, { "Hành động", "Action" },
+		{ "Đối tượng", "Object" }, { "Chi tiết", "Detail" }, { "Đơn vị", "Unit" },
+	};
 	int n = PQntuples(rows);
-	if (n == 0) {
-		console_empty(r, "Không có dòng nhật ký nào khớp.", "No audit row matches.");
-	} else {
-		static const struct console_label heads[] = {
-			{ "#", "#" }, { "Thời gian (giờ Việt Nam)", "Time (Vietnam)" }, { "Cán bộ", "Officer" }, { "Hành động", "Action" },
-			{ "Đối tượng", "Object" }, { "Chi tiết", "Detail" }, { "Đơn vị", "Unit" },
-		};
-		html_lit(b, "<table class=\"audit\" id=\"audit\">");
-		console_thead(r, heads, sizeof(heads) / sizeof(heads[0]));
+	if (console_table(r, n, "<table class=\"audit\" id=\"audit\">", heads, sizeof(heads) / sizeof(heads[0]),
+	    "Không có dòng nhật ký nào khớp.", "No audit row matches.")) {
 		for (int i = 0; i < n && i < AUDIT_ROWS; i++) {
 			html_lit(b, "<tr data-id=\"");
 			html_attr(b, PQgetvalue(rows, i, A_ID));
 			html_lit(b, "\" data-action=\"");
 			html_attr(b, PQgetvalue(rows, i, A_ACTION));
-			html_lit(b, "\"><td>");
-			html_text(b, PQgetvalue(rows, i, A_ID));
-			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, A_AT));
-			html_lit(b, "</td><td>");
-			if (*PQgetvalue(rows, i, A_USERNAME)) {
-				html_text(b, PQgetvalue(rows, i, A_USERNAME));
-				if (*PQgetvalue(rows, i, A_DISPLAY_NAME)) {
-					html_lit(b, " <small>");
-					html_text(b, PQgetvalue(rows, i, A_DISPLAY_NAME));
-					html_lit(b, "</small>");
-				}
-			} else {
-				html_text(b, L(r, "(dòng lệnh trên máy chủ)", "(server command line)"));
-			}
-			html_lit(b, "</td><td><code>");
-			html_text(b, PQgetvalue(rows, i, A_ACTION));
-			html_lit(b, "</code></td><td>");
-			html_text(b, PQgetvalue(rows, i, A_OBJECT));
-			html_lit(b, "</td><td class=\"pre\">");
-			html_text(b, PQgetvalue(rows, i, A_DETAIL));
-			html_lit(b, "</td><td>");
-			html_text(b, PQgetvalue(rows, i, A_UNIT));
-			html_lit(b, "</td></tr>");
+			html_lit(b, "\">");
+			console_td(r, PQgetvalue(rows, i, A_ID));
+			console_td(r, PQgetvalue(rows, i, A_AT));
+			const char *who = PQgetvalue(rows, i, A_USERNAME), *name = PQgetvalue(rows, i, A_DISPLAY_NAME);
+			console_wrap(r, "<td>", *who ? who : L(r, "(dòng lệnh trên máy chủ)", "(server command line)"), "");
+			if (*who && *name)
+				console_wrap(r, " <small>", name, "</small>");
+			console_wrap(r, "</td><td><code>", PQgetvalue(rows, i, A_ACTION), "</code></td>");
+			console_td(r, PQgetvalue(rows, i, A_OBJECT));
+			console_wrap(r, "<td class=\"pre\">", PQgetvalue(rows, i, A_DETAIL), "</td>");
+			console_td(r, PQgetvalue(rows, i, A_UNIT));
+			html_lit(b, "</tr>");
 		}
 		html_lit(b, "</tbody></table>");
 		if (n > AUDIT_ROWS) {

@@ -647,14 +647,119 @@ account_password(struct req *r, struct account *a)
 	    "Password changed. Your other sessions are signed out."));
 }
 
+/* A change of the officer's own second factor, once its code (or a
+ * recovery code) is right: false after answering (429 when throttled,
+ * 403 with the page on a wrong code, 5xx). */
+static bool
+account_code_checked(struct req *r, struct account *a, const char *what)
+{
+	if (account_throttled(r, a))
+		return false;
+	if (account_code_ok(r, a, what))
+		return true;
+	if (r->status < 500)
+		account_page(r, 403, a, wrong_code(r), NULL);
+	return false;
+}
+
+/* action=totp_setup: a new pending secret, after the current password. */
+static void
+account_totp_setup(struct req *r, struct account *a)
+{
+	if (account_throttled(r, a))
+		return;
+	if (!auth_check_password(a->password_hash, kv_get_or_empty(&r->form, "current"))) {
+		audit_officer(r, "account.passwd_failed", "", "wrong current password (two-step setup)");
+		account_page(r, 403, a, wrong_password(r), NULL);
+		return;
+	}
+	unsigned char secret[TOTP_SECRET_LEN];
+	char hex[2 * TOTP_SECRET_LEN + 1];
+	totp_secret_new(secret);
+	sodium_bin2hex(hex, sizeof(hex), secret, sizeof(secret));
+	const char *p[2] = { r->officer->id, hex };
+	if (account_exec(r, db_query(r->app->db, "UPDATE officer SET totp_pending = decode($2, 'hex') WHERE id = $1", 2, p)))
+		setup_page(r, 200, secret, NULL);
+	sodium_memzero(hex, sizeof(hex));
+}
+
+/* action=totp_confirm: the pending secret becomes the second factor once
+ * a code from it is right; new recovery codes follow. */
+static void
+account_totp_confirm(struct req *r, struct account *a)
+{
+	if (account_throttled(r, a))
+		return;
+	int64_t step = totp_verify(a->pending, kv_get_or_empty(&r->form, "code"), time(NULL), 0);
+	if (step < 0) {
+		audit_officer(r, "account.totp_failed", "", "setup: wrong code");
+		setup_page(r, 400, a->pending, wrong_code(r));
+		return;
+	}
+	char s[24];
+	snprintf(s, sizeof(s), "%lld", (long long)step);
+	const char *p[2] = { r->officer->id, s };
+	if (!account_exec(r, db_query(r->app->db, "UPDATE officer SET totp_secret = totp_pending, totp_pending = NULL, "
+	        "totp_enabled = true, totp_last_step = $2 WHERE id = $1", 2, p)))
+		return;
+	audit_officer(r, "account.totp_on", "", a->totp_enabled ? "new authenticator" : "");
+	recovery_issue(r);
+}
+
+/* action=totp_off: unless the officer's unit requires it. */
+static void
+account_totp_off(struct req *r, struct account *a)
+{
+	if (a->required) {
+		account_page(r, 403, a, L(r, "Đơn vị của bạn yêu cầu xác thực hai bước, nên không thể tắt.",
+		    "Your union unit requires two-step verification, so it cannot be turned off."), NULL);
+		return;
+	}
+	if (!account_code_checked(r, a, "turning off"))
+		return;
+	const char *p[1] = { r->officer->id };
+	if (!account_exec(r, db_query(r->app->db, "UPDATE officer SET totp_enabled = false, totp_secret = NULL, "
+	        "totp_pending = NULL WHERE id = $1", 1, p)) ||
+	    !account_exec(r, db_query(r->app->db, "DELETE FROM officer_recovery WHERE officer_id = $1", 1, p)))
+		return;
+	audit_officer(r, "account.totp_off", "", "");
+	a->totp_enabled = false;
+	a->recovery_left = 0;
+	account_page(r, 200, a, NULL, L(r, "Đã tắt xác thực hai bước.", "Two-step verification is off."));
+}
+
+/* action=recovery_new: a fresh set of recovery codes, the old ones void. */
+static void
+account_recovery_new(struct req *r, struct account *a)
+{
+	if (!account_code_checked(r, a, "new recovery codes"))
+		return;
+	audit_officer(r, "account.recovery_new", "", "");
+	recovery_issue(r);
+}
+
 /* GET|POST /admin/account: the signed-in officer's own password, second
  * factor, recovery codes and sessions. Runs in the console transaction
  * (dispatcher: login, CSRF). Secret checks are rate-limited per officer
  * (429) and failures audited; wrong input answers 400/403 with the page
- * and the reason, never with what was typed. */
+ * and the reason, never with what was typed. A form posted for a state
+ * that has passed (no pending secret, no second factor) goes back to the
+ * page. */
 void
 page_admin_account(struct req *r)
 {
+	enum { ANY, PENDING, ENABLED };   /* what an action needs of the account */
+	static const struct {
+		const char *action;
+		int needs;
+		void (*run)(struct req *, struct account *);
+	} actions[] = {
+		{ "password", ANY, account_password },
+		{ "totp_setup", ANY, account_totp_setup },
+		{ "totp_confirm", PENDING, account_totp_confirm },
+		{ "totp_off", ENABLED, account_totp_off },
+		{ "recovery_new", ENABLED, account_recovery_new },
+	};
 	struct account a;
 	if (account_load(r, &a) != 0) {
 		http_error(r, 503, MSG__MAX);
@@ -665,86 +770,14 @@ page_admin_account(struct req *r)
 		return;
 	}
 	const char *action = kv_get_or_empty(&r->form, "action");
-	if (strcmp(action, "password") == 0) {
-		account_password(r, &a);
-	} else if (strcmp(action, "totp_setup") == 0) {
-		if (account_throttled(r, &a))
-			return;
-		if (!auth_check_password(a.password_hash, kv_get_or_empty(&r->form, "current"))) {
-			audit_officer(r, "account.passwd_failed", "", "wrong current password (two-step setup)");
-			account_page(r, 403, &a, wrong_password(r), NULL);
-			return;
-		}
-		unsigned char secret[TOTP_SECRET_LEN];
-		char hex[2 * TOTP_SECRET_LEN + 1];
-		totp_secret_new(secret);
-		sodium_bin2hex(hex, sizeof(hex), secret, sizeof(secret));
-		const char *p[2] = { r->officer->id, hex };
-		if (account_exec(r, db_query(r->app->db, "UPDATE officer SET totp_pending = decode($2, 'hex') WHERE id = $1", 2, p)))
-			setup_page(r, 200, secret, NULL);
-		sodium_memzero(hex, sizeof(hex));
-	} else if (strcmp(action, "totp_confirm") == 0) {
-		if (!a.has_pending) {
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
+		if (strcmp(action, actions[i].action) != 0)
+			continue;
+		if ((actions[i].needs == PENDING && !a.has_pending) || (actions[i].needs == ENABLED && !a.totp_enabled))
 			http_redirect(r, "/admin/account");
-			return;
-		}
-		if (account_throttled(r, &a))
-			return;
-		int64_t step = totp_verify(a.pending, kv_get_or_empty(&r->form, "code"), time(NULL), 0);
-		if (step < 0) {
-			audit_officer(r, "account.totp_failed", "", "setup: wrong code");
-			setup_page(r, 400, a.pending, wrong_code(r));
-			return;
-		}
-		char s[24];
-		snprintf(s, sizeof(s), "%lld", (long long)step);
-		const char *p[2] = { r->officer->id, s };
-		if (!account_exec(r, db_query(r->app->db, "UPDATE officer SET totp_secret = totp_pending, totp_pending = NULL, "
-		        "totp_enabled = true, totp_last_step = $2 WHERE id = $1", 2, p)))
-			return;
-		audit_officer(r, "account.totp_on", "", a.totp_enabled ? "new authenticator" : "");
-		recovery_issue(r);
-	} else if (strcmp(action, "totp_off") == 0) {
-		if (!a.totp_enabled) {
-			http_redirect(r, "/admin/account");
-			return;
-		}
-		if (a.required) {
-			account_page(r, 403, &a, L(r, "Đơn vị của bạn yêu cầu xác thực hai bước, nên không thể tắt.",
-			    "Your union unit requires two-step verification, so it cannot be turned off."), NULL);
-			return;
-		}
-		if (account_throttled(r, &a))
-			return;
-		if (!account_code_ok(r, &a, "turning off")) {
-			if (r->status < 500)
-				account_page(r, 403, &a, wrong_code(r), NULL);
-			return;
-		}
-		const char *p[1] = { r->officer->id };
-		if (!account_exec(r, db_query(r->app->db, "UPDATE officer SET totp_enabled = false, totp_secret = NULL, "
-		        "totp_pending = NULL WHERE id = $1", 1, p)) ||
-		    !account_exec(r, db_query(r->app->db, "DELETE FROM officer_recovery WHERE officer_id = $1", 1, p)))
-			return;
-		audit_officer(r, "account.totp_off", "", "");
-		a.totp_enabled = false;
-		a.recovery_left = 0;
-		account_page(r, 200, &a, NULL, L(r, "Đã tắt xác thực hai bước.", "Two-step verification is off."));
-	} else if (strcmp(action, "recovery_new") == 0) {
-		if (!a.totp_enabled) {
-			http_redirect(r, "/admin/account");
-			return;
-		}
-		if (account_throttled(r, &a))
-			return;
-		if (!account_code_ok(r, &a, "new recovery codes")) {
-			if (r->status < 500)
-				account_page(r, 403, &a, wrong_code(r), NULL);
-			return;
-		}
-		audit_officer(r, "account.recovery_new", "", "");
-		recovery_issue(r);
-	} else {
-		http_error(r, 400, MSG__MAX);
+		else
+			actions[i].run(r, &a);
+		return;
 	}
+	http_error(r, 400, MSG__MAX);
 }
