@@ -32,38 +32,19 @@ log_line(const char *level, const char *fmt, va_list ap)
 		return;
 }
 
+/* One line at `level` (log_info(), log_warn(), log_error(), log_bug()
+ * in log.h); an unknown level reads as a bug. */
 void
-log_info(const char *fmt, ...)
+log_at(enum log_level level, const char *fmt, ...)
 {
+	static const char *const names[LOG__MAX] = {
+		"info",      /* LOG_INFO */
+		"warning",   /* LOG_WARN */
+		"error",     /* LOG_ERROR */
+		"bug",       /* LOG_BUG */
+	};
 	va_list ap;
 	va_start(ap, fmt);
-	log_line("info", fmt, ap);
-	va_end(ap);
-}
-
-void
-log_warn(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	log_line("warning", fmt, ap);
-	va_end(ap);
-}
-
-void
-log_bug(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	log_line("bug", fmt, ap);
-	va_end(ap);
-}
-
-void
-log_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	log_line("error", fmt, ap);
+	log_line((unsigned)level < LOG__MAX ? names[level] : "bug", fmt, ap);
 	va_end(ap);
 }

@@ -130,8 +130,8 @@ list_page(struct req *r, int status, const struct add_form *f)
 		html_lit(b, "\">");
 		console_td_link(r, arena_printf(r->arena, "/admin/requests/%s", PQgetvalue(res, i, REQUEST_ID)),
 		    arena_printf(r->arena, "#%s", PQgetvalue(res, i, REQUEST_ID)));
-		console_td(r, privacy_label(privacy_kinds, PRIVACY_NKINDS, PQgetvalue(res, i, REQUEST_KIND), r->lang));
-		console_td(r, privacy_label(privacy_statuses, PRIVACY_NSTATUSES, PQgetvalue(res, i, REQUEST_STATUS), r->lang));
+		console_td(r, vocab_label(privacy_kinds, PRIVACY_NKINDS, PQgetvalue(res, i, REQUEST_KIND), r->lang));
+		console_td(r, vocab_label(privacy_statuses, PRIVACY_NSTATUSES, PQgetvalue(res, i, REQUEST_STATUS), r->lang));
 		console_td(r, fmt_dmy(r->arena, PQgetvalue(res, i, REQUEST_RECEIVED)));
 		console_wrap(r, "<td>", fmt_dmy(r->arena, PQgetvalue(res, i, REQUEST_ACK_BY)), "");
 		if (late)
@@ -256,8 +256,8 @@ request_page(struct req *r, const char *id, int status, const char *error)
 	if (error)
 		console_wrap(r, "<p class=\"alert\" role=\"alert\" id=\"refused\">", error, "</p>");
 	const struct { const char *vi, *en, *value; } meta[] = {
-		{ "Loại", "Kind", privacy_label(privacy_kinds, PRIVACY_NKINDS, kind, r->lang) },
-		{ "Trạng thái", "Status", privacy_label(privacy_statuses, PRIVACY_NSTATUSES, st, r->lang) },
+		{ "Loại", "Kind", vocab_label(privacy_kinds, PRIVACY_NKINDS, kind, r->lang) },
+		{ "Trạng thái", "Status", vocab_label(privacy_statuses, PRIVACY_NSTATUSES, st, r->lang) },
 		{ "Nhận lúc", "Received", fmt_dmy(r->arena, PQgetvalue(res, 0, REQUEST_RECEIVED)) },
 		{ "Hạn xác nhận", "Acknowledge by", arena_printf(r->arena, "%s%s", fmt_dmy(r->arena, PQgetvalue(res, 0, REQUEST_ACK_BY)),
 		    strcmp(PQgetvalue(res, 0, REQUEST_ATTENTION), "OVERDUE") == 0 ? L(r, " — quá hạn", " — overdue") : "") },
@@ -376,7 +376,7 @@ request_post(struct req *r, const char *id)
 			return;
 		case PRIVACY_ALREADY:
 			request_page(r, id, 409, arena_printf(r->arena, "%s: %s", L(r, "Yêu cầu đã ở trạng thái", "The request is already"),
-			    privacy_label(privacy_statuses, PRIVACY_NSTATUSES, was, r->lang)));
+			    vocab_label(privacy_statuses, PRIVACY_NSTATUSES, was, r->lang)));
 			return;
 		default:
 			http_error(r, 503, MSG__MAX);

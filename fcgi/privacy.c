@@ -15,35 +15,21 @@
 bool
 privacy_kind_valid(const char *kind)
 {
-	for (size_t i = 0; kind && i < PRIVACY_NKINDS; i++)
-		if (strcmp(privacy_kinds[i].value, kind) == 0)
-			return true;
-	return false;
+	return vocab_find(privacy_kinds, PRIVACY_NKINDS, kind) != NULL;
 }
 
-const struct privacy_label privacy_kinds[PRIVACY_NKINDS] = {
+const struct vocab privacy_kinds[PRIVACY_NKINDS] = {
 	{ "access", "Xem dữ liệu", "Access" },
 	{ "correct", "Chỉnh sửa", "Correction" },
 	{ "delete", "Xóa", "Deletion" },
 };
 
-const struct privacy_label privacy_statuses[PRIVACY_NSTATUSES] = {
+const struct vocab privacy_statuses[PRIVACY_NSTATUSES] = {
 	{ "received", "Mới nhận", "Received" },
 	{ "acknowledged", "Đã xác nhận", "Acknowledged" },
 	{ "done", "Đã xong", "Done" },
 	{ "refused", "Từ chối", "Refused" },
 };
-
-/* The person's word for a kind or status from table `t` (n rows) in
- * `lang`; the value itself when the table does not hold it. */
-const char *
-privacy_label(const struct privacy_label *t, size_t n, const char *value, enum lang lang)
-{
-	for (size_t i = 0; value && i < n; i++)
-		if (strcmp(t[i].value, value) == 0)
-			return lang == LANG_EN ? t[i].en : t[i].vi;
-	return value;
-}
 
 /* A receipt as a person types it (spaces, dots, dashes allowed) → its
  * keyed hash as a bytea text literal "\x…" (arena), exactly as the worker

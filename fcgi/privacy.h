@@ -3,6 +3,7 @@
 #define TIENGNOI_PRIVACY_H
 #include <libpq-fe.h>
 #include "app.h"
+#include "vocab.h"
 
 struct db;
 struct keys;
@@ -34,15 +35,12 @@ enum privacy_request_col {
 	REQUEST_PAST_CALENDAR,   /* whether the acknowledge-by day lies past the holiday calendar */
 };
 
-/* A request's kind or status as sql/011 spells it, with its labels. */
-struct privacy_label {
-	const char *value, *vi, *en;
-};
+/* A request's kinds and statuses as sql/011 spells them, with their
+ * labels (vocab_label() names one). */
 #define PRIVACY_NKINDS 3
 #define PRIVACY_NSTATUSES 4
-extern const struct privacy_label privacy_kinds[PRIVACY_NKINDS];
-extern const struct privacy_label privacy_statuses[PRIVACY_NSTATUSES];
-const char *privacy_label(const struct privacy_label *, size_t n, const char *value, enum lang);
+extern const struct vocab privacy_kinds[PRIVACY_NKINDS];
+extern const struct vocab privacy_statuses[PRIVACY_NSTATUSES];
 
 bool privacy_kind_valid(const char *kind);
 const char *privacy_receipt_hex(struct arena *, const struct keys *, const char *typed);

@@ -80,21 +80,31 @@ decode_text(struct arena *a, const char *s, size_t n, bool plus_space, char **ou
 	return REQ_OK;
 }
 
+/* Empties `out` and gives it room for every pair of `s` (n bytes) split
+ * at `sep`, from the arena: REQ_OK, REQ_ERR_TOO_MANY (more than KV_MAX)
+ * or REQ_ERR_NOMEM. */
+static int
+kv_room(struct arena *a, const char *s, size_t n, char sep, struct kvlist *out)
+{
+	size_t cap = 1;
+	for (size_t i = 0; i < n; i++)
+		cap += s[i] == sep;
+	if (cap > KV_MAX)
+		return REQ_ERR_TOO_MANY;
+	out->n = 0;
+	out->items = arena_alloc(a, cap * sizeof(struct kv));
+	return out->items == NULL ? REQ_ERR_NOMEM : REQ_OK;
+}
+
 /* Parses application/x-www-form-urlencoded text (also query strings) into
  * out, values decoded, validated and NFC-normalised, all in the arena.
  * Empty pairs ("a=1&&b=2") are skipped; a pair without '=' has value "". */
 int
 req_parse_urlencoded(struct arena *a, const char *s, size_t n, struct kvlist *out)
 {
-	size_t cap = 1;
-	for (size_t i = 0; i < n; i++)
-		cap += s[i] == '&';
-	if (cap > KV_MAX)
-		return REQ_ERR_TOO_MANY;
-	out->n = 0;
-	out->items = arena_alloc(a, cap * sizeof(struct kv));
-	if (out->items == NULL)
-		return REQ_ERR_NOMEM;
+	int rc0 = kv_room(a, s, n, '&', out);
+	if (rc0 != REQ_OK)
+		return rc0;
 	const char *p = s, *end = s + n;
 	while (p < end) {
 		const char *amp = memchr(p, '&', (size_t)(end - p));
@@ -137,15 +147,9 @@ cookie_octet(unsigned char c)
 int
 req_parse_cookies(struct arena *a, const char *h, struct kvlist *out)
 {
-	size_t cap = 1, n = strlen(h);
-	for (size_t i = 0; i < n; i++)
-		cap += h[i] == ';';
-	if (cap > KV_MAX)
-		return REQ_ERR_TOO_MANY;
-	out->n = 0;
-	out->items = arena_alloc(a, cap * sizeof(struct kv));
-	if (out->items == NULL)
-		return REQ_ERR_NOMEM;
+	int rc0 = kv_room(a, h, strlen(h), ';', out);
+	if (rc0 != REQ_OK)
+		return rc0;
 	const char *p = h;
 	while (*p) {
 		while (*p == ' ' || *p == '\t')

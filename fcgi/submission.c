@@ -3,7 +3,7 @@
 
 #include "submission.h"
 
-const struct submission_label submission_statuses[SUBMISSION_NSTATUSES] = {
+const struct vocab submission_statuses[SUBMISSION_NSTATUSES] = {
 	{ "new", "Mới", "New" },
 	{ "in_review", "Đang xem xét", "In review" },
 	{ "needs_info", "Cần thêm thông tin", "Needs information" },
@@ -12,36 +12,25 @@ const struct submission_label submission_statuses[SUBMISSION_NSTATUSES] = {
 	{ "spam", "Rác", "Spam" },
 };
 
-const struct submission_label submission_channels[SUBMISSION_NCHANNELS] = {
+const struct vocab submission_channels[SUBMISSION_NCHANNELS] = {
 	{ "qr", "Mã QR", "QR code" },
 	{ "phone", "Điện thoại", "Phone" },
 	{ "in_person", "Trực tiếp", "In person" },
 	{ "paper", "Giấy", "Paper" },
 };
 
-/* The row of table `t` (n rows) for `value`; NULL when it has none. */
-static const struct submission_label *
-find(const struct submission_label *t, size_t n, const char *value)
-{
-	for (size_t i = 0; value && i < n; i++)
-		if (strcmp(t[i].value, value) == 0)
-			return &t[i];
-	return NULL;
-}
-
 /* true when `value` is a status the database allows. */
 bool
 submission_status_valid(const char *value)
 {
-	return find(submission_statuses, SUBMISSION_NSTATUSES, value) != NULL;
+	return vocab_find(submission_statuses, SUBMISSION_NSTATUSES, value) != NULL;
 }
 
 /* The console's name for a status; the value itself when unknown. */
 const char *
 submission_status_label(const char *value, enum lang lang)
 {
-	const struct submission_label *l = find(submission_statuses, SUBMISSION_NSTATUSES, value);
-	return l == NULL ? value : lang == LANG_EN ? l->en : l->vi;
+	return vocab_label(submission_statuses, SUBMISSION_NSTATUSES, value, lang);
 }
 
 /* What the worker's status page says of a status: spam and anything
@@ -58,7 +47,7 @@ submission_status_words(const char *value)
 		MSG_STATUS_RESOLVED,     /* resolved */
 		MSG_STATUS_CLOSED,       /* spam */
 	};
-	const struct submission_label *l = find(submission_statuses, SUBMISSION_NSTATUSES, value);
+	const struct vocab *l = vocab_find(submission_statuses, SUBMISSION_NSTATUSES, value);
 	return l == NULL ? MSG_STATUS_CLOSED : words[l - submission_statuses];
 }
 
@@ -66,7 +55,7 @@ submission_status_words(const char *value)
 bool
 submission_channel_by_officer(const char *value)
 {
-	const struct submission_label *l = find(submission_channels, SUBMISSION_NCHANNELS, value);
+	const struct vocab *l = vocab_find(submission_channels, SUBMISSION_NCHANNELS, value);
 	return l != NULL && l != &submission_channels[0];
 }
 
@@ -75,7 +64,7 @@ submission_channel_by_officer(const char *value)
 const char *
 submission_channel_label(const char *value, enum lang lang)
 {
-	const struct submission_label *l = find(submission_channels, SUBMISSION_NCHANNELS, value);
+	const struct vocab *l = vocab_find(submission_channels, SUBMISSION_NCHANNELS, value);
 	if (l == NULL)
 		l = &submission_channels[SUBMISSION_NCHANNELS - 1];
 	return lang == LANG_EN ? l->en : l->vi;

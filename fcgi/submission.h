@@ -6,11 +6,11 @@
 
 #include "app.h"
 #include "i18n.h"
+#include "vocab.h"
 
-/* A value as sql/'s CHECK constraints spell it, with its console labels. */
-struct submission_label {
-	const char *value, *vi, *en;
-};
+/* A value as sql/'s CHECK constraints spell it, with its console labels:
+ * a vocab row (the old name stays for the pages that still say it). */
+#define submission_label vocab
 
 #define SUBMISSION_NSTATUSES 6
 #define SUBMISSION_NCHANNELS 4
