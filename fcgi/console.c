@@ -1,12 +1,15 @@
 /* console.c: the officer console's kit (as cgit's ui-shared.c): the frame and navigation, headings, notices, labelled fields, posted values and the pages a request ends with. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <libpq-fe.h>
 
 #include "app.h"
 #include "arena.h"
+#include "auth.h"
 #include "buf.h"
 #include "console.h"
+#include "csrf.h"
 #include "db.h"
 #include "fmt.h"
 #include "html.h"
@@ -102,6 +105,35 @@ console_page(struct req *r, int status, const char *title)
 	r->resp_type = NULL;
 	console_begin(r, title);
 	console_wrap(r, "<h1>", title, "</h1>");
+}
+
+/* The top of a sign-in step's page (/admin/login, /admin/login/totp),
+ * with `status`: the public frame (nobody is signed in yet, so no
+ * navigation), an <h1> of `title`, the problem (id "login-error"; NULL:
+ * none), a note (NULL: none), then the POST form to `action` opened with
+ * its stateless anti-forgery token for `purpose` and the `next` path
+ * (made safe). The caller writes the fields, "</form>", html_page_end(). */
+void
+console_signin_begin(struct req *r, int status, const char *title, const char *problem, const char *note,
+    const char *action, const char *purpose, const char *next)
+{
+	struct buf *b = r->out;
+	char csrf[CSRF_TOKEN_MAX];
+	csrf_form_token(r->app->keys, "console", purpose, time(NULL), csrf);
+	buf_reset(b);
+	r->status = status;
+	html_page_begin(r, title);
+	console_wrap(r, "<h1>", title, "</h1>");
+	if (problem)
+		console_wrap(r, "<p class=\"alert\" role=\"alert\" id=\"login-error\">", problem, "</p>");
+	console_note(r, note);
+	html_lit(b, "<form method=\"post\" action=\"");
+	html_attr(b, action);
+	html_lit(b, "\" accept-charset=\"utf-8\"><input type=\"hidden\" name=\"_token\" value=\"");
+	html_attr(b, csrf);
+	html_lit(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
+	html_attr(b, auth_safe_next(next));
+	html_lit(b, "\">");
 }
 
 /* The same for a page under a list: the link back to `href` above the

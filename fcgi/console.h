@@ -10,6 +10,8 @@ void console_begin(struct req *, const char *title);
 void console_end(struct req *);
 void console_page(struct req *, int status, const char *title);
 void console_page_back(struct req *, int status, const char *title, const char *href, const char *vi, const char *en);
+void console_signin_begin(struct req *, int status, const char *title, const char *problem, const char *note,
+    const char *action, const char *purpose, const char *next);
 void console_page_titled(struct req *, int status, const char *title, const char *vi, const char *en);
 
 /* What a finished action says on the page it redirects to (?done=KEY). */

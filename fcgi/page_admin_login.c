@@ -17,32 +17,14 @@ static void
 login_page(struct req *r, int status, enum msg problem, const char *username, const char *next)
 {
 	struct buf *b = r->out;
-	char csrf[CSRF_TOKEN_MAX];
-	csrf_form_token(r->app->keys, "console", "login", time(NULL), csrf);
-	buf_reset(b);
-	r->status = status;
-	html_page_begin(r, tr(r->lang, MSG_LOGIN_TITLE));
-	html_lit(b, "<h1>");
-	html_text(b, tr(r->lang, MSG_LOGIN_TITLE));
-	html_lit(b, "</h1>");
-	if (problem != MSG__MAX) {
-		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"login-error\">");
-		html_text(b, tr(r->lang, problem));
-		html_lit(b, "</p>");
-	}
-	html_lit(b, "<form method=\"post\" action=\"/admin/login\" accept-charset=\"utf-8\">"
-	    "<input type=\"hidden\" name=\"_token\" value=\"");
-	html_attr(b, csrf);
-	html_lit(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
-	html_attr(b, auth_safe_next(next));
-	html_lit(b, "\"><div class=\"field\"><label for=\"f-username\">");
-	html_text(b, tr(r->lang, MSG_LOGIN_USERNAME));
-	html_lit(b, "</label><input type=\"text\" id=\"f-username\" name=\"username\" autocomplete=\"username\" "
+	console_signin_begin(r, status, tr(r->lang, MSG_LOGIN_TITLE), problem != MSG__MAX ? tr(r->lang, problem) : NULL, NULL,
+	    "/admin/login", "login", next);
+	console_wrap(r, "<div class=\"field\"><label for=\"f-username\">", tr(r->lang, MSG_LOGIN_USERNAME), "</label>");
+	html_lit(b, "<input type=\"text\" id=\"f-username\" name=\"username\" autocomplete=\"username\" "
 	    "autocapitalize=\"none\" maxlength=\"40\" required autofocus value=\"");
 	html_attr(b, username ? username : "");
-	html_lit(b, "\"></div><div class=\"field\"><label for=\"f-password\">");
-	html_text(b, tr(r->lang, MSG_LOGIN_PASSWORD));
-	html_lit(b, "</label><input type=\"password\" id=\"f-password\" name=\"password\" "
+	console_wrap(r, "\"></div><div class=\"field\"><label for=\"f-password\">", tr(r->lang, MSG_LOGIN_PASSWORD), "</label>");
+	html_lit(b, "<input type=\"password\" id=\"f-password\" name=\"password\" "
 	    "autocomplete=\"current-password\" maxlength=\"200\" required></div>"
 	    "<button type=\"submit\" class=\"btn primary\">");
 	html_text(b, tr(r->lang, MSG_LOGIN_BUTTON));

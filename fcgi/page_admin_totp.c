@@ -58,14 +58,12 @@ field_open(struct buf *b, const char *id, const char *name, const char *label)
 }
 #define field(b, id, name, label, attrs) do { field_open((b), (id), (name), (label)); html_lit((b), attrs "></div>"); } while (0)
 
+/* What was wrong with the account form just posted (id "account-error"). */
 static void
-alert(struct buf *b, const char *problem)
+alert(struct req *r, const char *problem)
 {
-	if (problem == NULL)
-		return;
-	html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"account-error\">");
-	html_text(b, problem);
-	html_lit(b, "</p>");
+	if (problem)
+		console_wrap(r, "<p class=\"alert\" role=\"alert\" id=\"account-error\">", problem, "</p>");
 }
 
 /* ---- /admin/login/totp ---- */
@@ -75,45 +73,20 @@ static void
 totp_login_page(struct req *r, int status, const char *problem, const char *next)
 {
 	struct buf *b = r->out;
-	char csrf[CSRF_TOKEN_MAX];
-	csrf_form_token(r->app->keys, "console", "totp", time(NULL), csrf);
-	buf_reset(b);
-	r->status = status;
-	const char *title = L(r, "Xác thực hai bước", "Two-step verification");
-	html_page_begin(r, title);
-	html_lit(b, "<h1>");
-	html_text(b, title);
-	html_lit(b, "</h1>");
-	if (problem) {
-		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"login-error\">");
-		html_text(b, problem);
-		html_lit(b, "</p>");
-	}
-	html_lit(b, "<p class=\"note\">");
-	html_text(b, L(r, "Mở ứng dụng xác thực trên điện thoại (Google Authenticator, Microsoft Authenticator, FreeOTP…) "
+	console_signin_begin(r, status, L(r, "Xác thực hai bước", "Two-step verification"), problem,
+	    L(r, "Mở ứng dụng xác thực trên điện thoại (Google Authenticator, Microsoft Authenticator, FreeOTP…) "
 	    "và nhập mã 6 chữ số đang hiện cho Tiếng nói.",
 	    "Open the authenticator app on your phone (Google Authenticator, Microsoft Authenticator, FreeOTP…) "
-	    "and type the 6-digit code it shows for Tiếng nói."));
-	html_lit(b, "</p><form method=\"post\" action=\"/admin/login/totp\" accept-charset=\"utf-8\">"
-	    "<input type=\"hidden\" name=\"_token\" value=\"");
-	html_attr(b, csrf);
-	html_lit(b, "\"><input type=\"hidden\" name=\"next\" value=\"");
-	html_attr(b, auth_safe_next(next));
-	html_lit(b, "\">");
+	    "and type the 6-digit code it shows for Tiếng nói."), "/admin/login/totp", "totp", next);
 	field(b, "f-code", "code", L(r, "Mã 6 chữ số", "6-digit code"), CODE_ATTRS " autofocus");
-	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Xác nhận", "Confirm"));
-	html_lit(b, "</button><details><summary>");
-	html_text(b, L(r, "Không có điện thoại? Dùng mã khôi phục", "No phone? Use a recovery code instead"));
-	html_lit(b, "</summary>");
+	console_button(r, "btn primary", "Xác nhận", "Confirm");
+	console_wrap(r, "<details><summary>", L(r, "Không có điện thoại? Dùng mã khôi phục", "No phone? Use a recovery code instead"), "</summary>");
 	field(b, "f-recovery", "recovery", L(r, "Mã khôi phục (mỗi mã chỉ dùng được một lần)",
 	    "Recovery code (each works once)"),
 	    "type=\"text\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"20\"");
-	html_lit(b, "<button type=\"submit\" class=\"btn\">");
-	html_text(b, L(r, "Dùng mã khôi phục", "Use the recovery code"));
-	html_lit(b, "</button></details></form><p><a href=\"/admin/login\">");
-	html_text(b, L(r, "Đăng nhập bằng tài khoản khác", "Sign in with another account"));
-	html_lit(b, "</a></p>");
+	console_button(r, "btn", "Dùng mã khôi phục", "Use the recovery code");
+	html_lit(b, "</details></form>");
+	console_back(r, "/admin/login", "Đăng nhập bằng tài khoản khác", "Sign in with another account");
 	html_page_end(r);
 }
 
@@ -356,7 +329,7 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 {
 	struct buf *b = r->out;
 	account_head(r, status, L(r, "Tài khoản của bạn", "Your account"));
-	alert(b, problem);
+	alert(r, problem);
 	if (done) {
 		html_lit(b, "<p class=\"note\" role=\"status\" id=\"account-done\">");
 		html_text(b, done);
@@ -467,7 +440,7 @@ setup_page(struct req *r, int status, const unsigned char secret[TOTP_SECRET_LEN
 	char b32[TOTP_B32_MAX], uri[TOTP_URI_MAX];
 	base32_encode(secret, TOTP_SECRET_LEN, b32, sizeof(b32));
 	account_head(r, status, L(r, "Cài ứng dụng xác thực", "Set up your authenticator app"));
-	alert(b, problem);
+	alert(r, problem);
 	html_lit(b, "<ol class=\"steps\"><li>");
 	html_text(b, L(r, "Cài một ứng dụng xác thực trên điện thoại: Google Authenticator, Microsoft Authenticator "
 	    "hoặc FreeOTP (miễn phí).", "Install an authenticator app on your phone: Google Authenticator, "
