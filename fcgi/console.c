@@ -849,3 +849,105 @@ console_refuse(struct req *r, int status, const char *vi, const char *en, const 
 	console_back(r, back, "← Quay lại", "← Back");
 	console_end(r);
 }
+
+/* kitb: the frame started again without a heading, a figures table's row,
+ * check boxes and radio buttons, a labelled <select>, a one-row query. */
+
+/* Starts a whole console page with `status`, dropping anything written
+ * before: the frame only, for pages whose heading is more than the title
+ * (a back link above it, a tag inside it). The caller writes the body,
+ * then console_end(). */
+void
+console_restart(struct req *r, int status, const char *title)
+{
+	buf_reset(r->out);
+	r->status = status;
+	r->resp_type = NULL;
+	console_begin(r, title);
+}
+
+/* One row of a figures table: <tr data-ATTR="VALUE"><th scope="row">LABEL
+ * </th><td class="num">FIGURE</td></tr>. `attr` is a literal of the page
+ * ("unit", "stage") or NULL for a plain <tr>; the rest is escaped. */
+void
+console_figure_row(struct req *r, const char *attr, const char *attr_value, const char *label, const char *figure)
+{
+	struct buf *b = r->out;
+	if (attr) {
+		html_lit(b, "<tr data-");
+		html_attr(b, attr);
+		html_lit(b, "=\"");
+		html_attr(b, attr_value);
+		html_lit(b, "\">");
+	} else
+		html_lit(b, "<tr>");
+	html_lit(b, "<th scope=\"row\">");
+	html_text(b, label);
+	html_lit(b, "</th><td class=\"num\">");
+	html_text(b, figure);
+	html_lit(b, "</td></tr>");
+}
+
+/* <label[ class="CLS"]><input type="TYPE" name="NAME" value="VALUE"[ checked]>
+ * LABEL</label>: one check box or radio button with its words after it;
+ * `cls` ("choice": the touch-sized row) may be NULL, `type` is "checkbox"
+ * or "radio", all escaped. */
+void
+console_check(struct req *r, const char *cls, const char *type, const char *name, const char *value, const char *label,
+    bool checked)
+{
+	struct buf *b = r->out;
+	if (cls) {
+		html_lit(b, "<label class=\"");
+		html_attr(b, cls);
+		html_lit(b, "\">");
+	} else
+		html_lit(b, "<label>");
+	html_lit(b, "<input type=\"");
+	html_attr(b, type);
+	html_lit(b, "\" name=\"");
+	html_attr(b, name);
+	html_lit(b, "\" value=\"");
+	html_attr(b, value);
+	if (checked)
+		html_lit(b, "\" checked> ");
+	else
+		html_lit(b, "\"> ");
+	html_text(b, label);
+	html_lit(b, "</label>");
+}
+
+/* <label>LABEL <select name="NAME"[ id="ID"][ required]>, left open for
+ * the options (console_option); the caller closes "</select></label>".
+ * For filter bars, where the label wraps its control. */
+void
+console_select_open(struct req *r, const char *vi, const char *en, const char *name, const char *id, bool required)
+{
+	struct buf *b = r->out;
+	html_lit(b, "<label>");
+	html_text(b, L(r, vi, en));
+	html_lit(b, " <select name=\"");
+	html_attr(b, name);
+	if (id) {
+		html_lit(b, "\" id=\"");
+		html_attr(b, id);
+	}
+	if (required)
+		html_lit(b, "\" required>");
+	else
+		html_lit(b, "\">");
+}
+
+/* A query's result when it worked, else NULL: cleared, and a warning
+ * naming `what` (a literal: "brief", "queue") with its SQLSTATE when the
+ * database answered with an error. The caller clears what it gets. */
+PGresult *
+console_rows(PGresult *res, const char *what)
+{
+	if (res != NULL && db_ok(res))
+		return res;
+	if (res)
+		log_warn("%s: SQLSTATE %s", what, db_sqlstate(res));
+	PQclear(res);
+	return NULL;
+}
