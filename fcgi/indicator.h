@@ -17,7 +17,7 @@ enum ind_source {
 enum ind_agg { AGG_COUNT, AGG_SUM, AGG_MAX, AGG_MEDIAN, AGG_DISTINCT, AGG_PERCENT, AGG__MAX };
 enum ind_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP__MAX };
 
-#define IND_FIELDS_MAX 16
+#define IND_FIELDS_MAX 24   /* at least the largest source's fields (cases: 17) */
 #define IND_CONDS_MAX  6
 #define IND_VALUE_MAX  48
 

@@ -130,6 +130,11 @@ take_rows(struct arena *a, struct ind_rows *rs, PGresult *res, enum ind_source s
     int n_col, int first_field)
 {
 	size_t nf = ind_field_count(src), add = (size_t)PQntuples(res);
+	if (nf > IND_FIELDS_MAX || first_field + (int)nf > PQnfields(res)) {   /* a field table outgrew the row */
+		log_error("stats: source %s has %zu fields, the row holds %d and the query gives %d", ind_source_name(src), nf,
+		    IND_FIELDS_MAX, PQnfields(res) - first_field);
+		return;
+	}
 	if (rs->n + add > rs->cap) {
 		size_t cap = rs->n + add + 16;
 		struct ind_row *rows = arena_alloc(a, cap * sizeof(*rows));
@@ -475,6 +480,16 @@ int
 stats_freeze(struct arena *a, struct db *db, const struct stats *st, const char *who, const char *officer_id,
     const char *reason, const char **sha256)
 {
+	/* asked first, so a refusal leaves the caller's transaction usable (the function's own check raises) */
+	const char *cp[3] = { st->unit_id, st->from, st->to };
+	PGresult *cur = db_query(db, "SELECT count(*) FROM stats_freeze WHERE unit_id IS NOT DISTINCT FROM nullif($1, '')::bigint "
+	    "AND from_date = $2::date AND to_date = $3::date AND superseded_by IS NULL", 3, cp);
+	if (!query_ok(cur))
+		return -1;
+	bool frozen = strcmp(db_scalar(cur), "0") != 0;
+	PQclear(cur);
+	if (frozen && (reason == NULL || strspn(reason, " \t") == strlen(reason)))
+		return 1;
 	json_t *d = stats_json(st);
 	char *text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(d);
