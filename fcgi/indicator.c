@@ -147,6 +147,16 @@ is_word(const struct lexer *lx, const char *w)
 	return lx->t == T_WORD && strcmp(lx->text, w) == 0;
 }
 
+/* The index in names[0..n) of the current word, -1 when it is none of them. */
+static int
+word_index(const struct lexer *lx, const char *const *names, int n)
+{
+	for (int i = 0; i < n && lx->t == T_WORD; i++)
+		if (strcmp(lx->text, names[i]) == 0)
+			return i;
+	return -1;
+}
+
 /* COND [and COND]... into conds; stops before "of" or ")". */
 static int
 parse_conds(struct lexer *lx, enum ind_source src, struct ind_cond *conds, size_t *n, char *err, size_t errlen)
@@ -202,23 +212,16 @@ ind_rule_parse(const char *text, struct ind_rule *out, char *err, size_t errlen)
 	}
 	struct lexer lx = { .s = text, .p = text };
 	next(&lx);
-	int agg = -1;
-	for (int a = 0; a < AGG__MAX && lx.t == T_WORD; a++)
-		if (strcmp(lx.text, agg_names[a]) == 0)
-			agg = a;
+	int agg = word_index(&lx, agg_names, AGG__MAX), src = -1;
 	if (agg < 0)
 		return fail(&lx, err, errlen, "an aggregate (count, sum, max, median, distinct, percent) expected");
-	out->agg = (enum ind_agg)agg;
 	next(&lx);
 	if (lx.t != T_LPAREN)
 		return fail(&lx, err, errlen, "\"(\" expected");
 	next(&lx);
-	int src = -1;
-	for (int s = 0; s < SRC__MAX && lx.t == T_WORD; s++)
-		if (strcmp(lx.text, source_names[s]) == 0)
-			src = s;
-	if (src < 0)
+	if ((src = word_index(&lx, source_names, SRC__MAX)) < 0)
 		return fail(&lx, err, errlen, "a source (reports, enterprises, accidents, replies, cases) expected");
+	out->agg = (enum ind_agg)agg;
 	out->source = (enum ind_source)src;
 	next(&lx);
 	if (lx.t == T_DOT) {

@@ -402,6 +402,17 @@ page_admin_stats(struct req *r)
 	    q.unit, q.from, q.to));
 }
 
+/* The unit and period a POST's action carries into q; false after a 400
+ * page naming the argument that is wrong. */
+static bool
+stats_post_ask(struct req *r, struct stats_ask *q)
+{
+	const char *problem = stats_ask_read(r, q);
+	if (problem)
+		console_refuse(r, 400, problem, problem, "/admin/stats");
+	return problem == NULL;
+}
+
 /* POST /admin/stats/freeze?unit=&from=&to= (admins): freezes the period's
  * table as it is now (in Vietnamese, as the federation files it). A frozen
  * period needs a reason: 400 with the error beside it, nothing stored.
@@ -410,11 +421,8 @@ void
 page_admin_stats_freeze(struct req *r)
 {
 	struct stats_ask q;
-	const char *problem = stats_ask_read(r, &q);
-	if (problem) {
-		console_refuse(r, 400, problem, problem, "/admin/stats");
+	if (!stats_post_ask(r, &q))
 		return;
-	}
 	q.reason = console_posted_line(r, "reason", 1000, false, &q.errs);
 	if (q.errs.n) {
 		stats_render(r, 400, &q);
@@ -453,11 +461,8 @@ void
 page_admin_stats_indicators(struct req *r)
 {
 	struct stats_ask q;
-	const char *problem = stats_ask_read(r, &q);
-	if (problem) {
-		console_refuse(r, 400, problem, problem, "/admin/stats");
+	if (!stats_post_ask(r, &q))
 		return;
-	}
 	const char *action = console_posted(r, "action"), *code = console_posted_max(r, "code", 60);
 	struct stats_ind_change ch = { NULL, NULL, NULL, NULL, -1, 0 };
 	if (strcmp(action, "up") == 0 || strcmp(action, "down") == 0)
@@ -745,6 +750,24 @@ dash_months(struct req *r, PGresult *months, PGresult *mres)
 	html_lit(b, "</tbody></table></section>");
 }
 
+/* A row of the dashboard's small tables: data-stage (stage) or data-unit
+ * `key`, the name as the row's heading, the count. */
+static void
+dash_row(struct req *r, bool stage, const char *key, const char *name, const char *n)
+{
+	struct buf *b = r->out;
+	if (stage)
+		html_lit(b, "<tr data-stage=\"");
+	else
+		html_lit(b, "<tr data-unit=\"");
+	html_attr(b, key);
+	html_lit(b, "\"><th scope=\"row\">");
+	html_text(b, name);
+	html_lit(b, "</th><td class=\"num\">");
+	html_text(b, n);
+	html_lit(b, "</td></tr>");
+}
+
 /* Reports by direct child unit: a chart and its table. */
 static void
 dash_units(struct req *r, PGresult *ures)
@@ -760,15 +783,8 @@ dash_units(struct req *r, PGresult *ures)
 		html_lit(b, "</th><th scope=\"col\" class=\"num\">");
 		html_text(b, L(r, "Phản ánh", "Reports"));
 		html_lit(b, "</th></tr></thead><tbody>");
-		for (int i = 0; i < PQntuples(ures); i++) {
-			html_lit(b, "<tr data-unit=\"");
-			html_attr(b, PQgetvalue(ures, i, UR_ID));
-			html_lit(b, "\"><th scope=\"row\">");
-			html_text(b, PQgetvalue(ures, i, UR_NAME));
-			html_lit(b, "</th><td class=\"num\">");
-			html_text(b, PQgetvalue(ures, i, UR_N));
-			html_lit(b, "</td></tr>");
-		}
+		for (int i = 0; i < PQntuples(ures); i++)
+			dash_row(r, false, PQgetvalue(ures, i, UR_ID), PQgetvalue(ures, i, UR_NAME), PQgetvalue(ures, i, UR_N));
 		html_lit(b, "</tbody></table>");
 	}
 	html_lit(b, "</section>");
@@ -786,13 +802,7 @@ dash_stages(struct req *r, PGresult *cres)
 		for (int i = 0; i < PQntuples(cres); i++)
 			if (strcmp(PQgetvalue(cres, i, CR_STAGE), dispute_stages[s].value) == 0)
 				n = atol(PQgetvalue(cres, i, CR_N));
-		html_lit(b, "<tr data-stage=\"");
-		html_attr(b, dispute_stages[s].value);
-		html_lit(b, "\"><th scope=\"row\">");
-		html_text(b, L(r, dispute_stages[s].vi, dispute_stages[s].en));
-		html_lit(b, "</th><td class=\"num\">");
-		html_text(b, num(r, n));
-		html_lit(b, "</td></tr>");
+		dash_row(r, true, dispute_stages[s].value, L(r, dispute_stages[s].vi, dispute_stages[s].en), num(r, n));
 	}
 	html_lit(b, "</tbody></table></section>");
 }

@@ -122,18 +122,22 @@ stats_fold(struct db *db)
 
 /* ---- the period's rows, one set per source of indicator.h ---- */
 
-/* Appends the rows of res to rs: bucket and ownership from their columns,
- * weight from n_col (-1: one each), then the source's fields from
- * first_field on, in the order of its field table (indicator.c). */
-static void
-take_rows(struct arena *a, struct ind_rows *rs, PGresult *res, enum ind_source src, int bucket_col, int own_col,
-    int n_col, int first_field)
+/* Appends the rows of a source's query to rs and clears res: each row's
+ * bucket and ownership in its first two columns, its weight in column
+ * n_col (-1: one each), then the source's fields from first_field on, in
+ * the order of its field table (indicator.c). -1 when the query failed. */
+enum { SR_BUCKET, SR_OWN };
+static int
+take_rows(struct arena *a, struct ind_rows *rs, PGresult *res, enum ind_source src, int n_col, int first_field)
 {
+	if (!query_ok(res))
+		return -1;
 	size_t nf = ind_field_count(src), add = (size_t)PQntuples(res);
 	if (nf > IND_FIELDS_MAX || first_field + (int)nf > PQnfields(res)) {   /* a field table outgrew the row */
 		log_error("stats: source %s has %zu fields, the row holds %d and the query gives %d", ind_source_name(src), nf,
 		    IND_FIELDS_MAX, PQnfields(res) - first_field);
-		return;
+		PQclear(res);
+		return -1;
 	}
 	if (rs->n + add > rs->cap) {
 		size_t cap = rs->n + add + 16;
@@ -146,14 +150,16 @@ take_rows(struct arena *a, struct ind_rows *rs, PGresult *res, enum ind_source s
 	for (int i = 0; i < (int)add; i++) {
 		struct ind_row *row = &rs->rows[rs->n++];
 		memset(row, 0, sizeof(*row));
-		row->bucket = arena_strdup(a, PQgetvalue(res, i, bucket_col));
-		row->ownership = arena_strdup(a, PQgetvalue(res, i, own_col));
+		row->bucket = arena_strdup(a, PQgetvalue(res, i, SR_BUCKET));
+		row->ownership = arena_strdup(a, PQgetvalue(res, i, SR_OWN));
 		row->n = n_col >= 0 ? atoll(PQgetvalue(res, i, n_col)) : 1;
 		for (size_t f = 0; f < nf; f++) {
 			row->txt[f] = arena_strdup(a, PQgetvalue(res, i, first_field + (int)f));
 			row->num[f] = strtod(row->txt[f], NULL);
 		}
 	}
+	PQclear(res);
+	return 0;
 }
 
 /* Every query puts a row in the bucket of the chosen unit's direct child it
@@ -172,19 +178,18 @@ static int
 load_rows(struct arena *a, struct db *db, const char *const p[4], struct ind_rows rows[SRC__MAX])
 {
 	/* reports: one status fact per report; fields form, channel, status */
-	enum { RP_BUCKET, RP_OWN, RP_N, RP_FIELDS };
-	PGresult *res = db_query(db, "SELECT " STATS_BUCKET ", coalesce(w.ownership, ''), sum(f.n), f.form_id, f.channel, "
-	    "substr(f.fact, 8)" STATS_FACTS "AND f.fact LIKE 'status:%' GROUP BY 1, 2, 4, 5, 6 HAVING sum(f.n) <> 0", 4, p);
-	if (!query_ok(res))
+	enum { RP_N = SR_OWN + 1, RP_FIELDS };
+	if (take_rows(a, &rows[SRC_REPORTS], db_query(db,
+	    "SELECT " STATS_BUCKET ", coalesce(w.ownership, ''), sum(f.n), f.form_id, f.channel, "
+	    "substr(f.fact, 8)" STATS_FACTS "AND f.fact LIKE 'status:%' GROUP BY 1, 2, 4, 5, 6 HAVING sum(f.n) <> 0", 4, p), SRC_REPORTS, RP_N, RP_FIELDS) != 0)
 		return -1;
-	take_rows(a, &rows[SRC_REPORTS], res, SRC_REPORTS, RP_BUCKET, RP_OWN, RP_N, RP_FIELDS);
-	PQclear(res);
 
 	/* enterprises: per workplace and arrears form, the largest tier (at
 	 * least one worker per report), the distinct months, the largest total
 	 * amount; fields form, workplace, workers, months, amount, reports */
-	enum { EN_BUCKET, EN_OWN, EN_FIELDS };
-	res = db_query(db, "SELECT b, own, form_id, workplace_id::text, greatest(coalesce(max(split_part(fact, ':', 2)::numeric) "
+	enum { EN_FIELDS = SR_OWN + 1 };
+	if (take_rows(a, &rows[SRC_ENTERPRISES], db_query(db,
+	    "SELECT b, own, form_id, workplace_id::text, greatest(coalesce(max(split_part(fact, ':', 2)::numeric) "
 	    "FILTER (WHERE fact LIKE 'tier:%'), 0), coalesce(sum(n) FILTER (WHERE fact LIKE 'status:%'), 0))::bigint, "
 	    "count(*) FILTER (WHERE fact LIKE 'month:%'), "
 	    "coalesce(max(substr(fact, 7)::numeric) FILTER (WHERE fact LIKE 'total:%'), 0)::bigint, "
@@ -192,47 +197,41 @@ load_rows(struct arena *a, struct db *db, const char *const p[4], struct ind_row
 	    "FROM (SELECT " STATS_BUCKET " AS b, coalesce(w.ownership, '') AS own, f.form_id, f.workplace_id, f.fact, "
 	    "sum(f.n) AS n" STATS_FACTS "AND f.form_id IN ('wage_arrears', 'social_insurance') AND (f.fact LIKE 'status:%' "
 	    "OR f.fact LIKE 'tier:%' OR f.fact LIKE 'month:%' OR f.fact LIKE 'total:%') GROUP BY 1, 2, 3, 4, 5 "
-	    "HAVING sum(f.n) > 0) x GROUP BY 1, 2, 3, 4", 4, p);
-	if (!query_ok(res))
+	    "HAVING sum(f.n) > 0) x GROUP BY 1, 2, 3, 4", 4, p), SRC_ENTERPRISES, -1, EN_FIELDS) != 0)
 		return -1;
-	take_rows(a, &rows[SRC_ENTERPRISES], res, SRC_ENTERPRISES, EN_BUCKET, EN_OWN, -1, EN_FIELDS);
-	PQclear(res);
 
 	/* accidents: one per workplace and day it happened (the report's day
 	 * when it gives none), its largest figures; fields workplace, injured,
 	 * dead, serious */
-	enum { AC_BUCKET, AC_OWN, AC_FIELDS };
-	res = db_query(db, "SELECT b, own, workplace_id::text, max(i), max(k), max(s) FROM (SELECT " STATS_BUCKET " AS b, "
+	enum { AC_FIELDS = SR_OWN + 1 };
+	if (take_rows(a, &rows[SRC_ACCIDENTS], db_query(db,
+	    "SELECT b, own, workplace_id::text, max(i), max(k), max(s) FROM (SELECT " STATS_BUCKET " AS b, "
 	    "coalesce(w.ownership, '') AS own, f.workplace_id, coalesce(nullif(split_part(f.fact, ':', 2), ''), f.day::text) AS d, "
 	    "split_part(f.fact, ':', 3)::numeric AS i, split_part(f.fact, ':', 4)::numeric AS k, "
 	    "split_part(f.fact, ':', 5)::numeric AS s" STATS_FACTS "AND f.form_id = 'safety' AND f.fact LIKE 'accident:%' "
-	    "GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(f.n) > 0) x GROUP BY b, own, workplace_id, d", 4, p);
-	if (!query_ok(res))
+	    "GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(f.n) > 0) x GROUP BY b, own, workplace_id, d", 4, p), SRC_ACCIDENTS, -1, AC_FIELDS) != 0)
 		return -1;
-	take_rows(a, &rows[SRC_ACCIDENTS], res, SRC_ACCIDENTS, AC_BUCKET, AC_OWN, -1, AC_FIELDS);
-	PQclear(res);
 
 	/* replies: reports of the period an officer answered by the cut-off,
 	 * with the days to the first answer; field days */
-	enum { RE_BUCKET, RE_OWN, RE_FIELDS };
-	res = db_query(db, "SELECT " STATS_BUCKET ", coalesce(w.ownership, ''), (min(m.created_at) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date "
+	enum { RE_FIELDS = SR_OWN + 1 };
+	if (take_rows(a, &rows[SRC_REPLIES], db_query(db,
+	    "SELECT " STATS_BUCKET ", coalesce(w.ownership, ''), (min(m.created_at) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date "
 	    "- (s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date FROM message m JOIN submission s ON s.id = m.submission_id "
 	    "JOIN org_unit u ON u.id = s.unit_id JOIN workplace w ON w.id = s.workplace_id "
 	    "WHERE m.author = 'officer' AND m.created_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
 	    "AND u.path LIKE $1 || '%' AND u.path LIKE $2 || '%' AND s.status <> 'spam' "
 	    "AND s.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
 	    "AND s.received_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
-	    "GROUP BY s.id, u.path, w.ownership, s.received_at", 4, p);
-	if (!query_ok(res))
+	    "GROUP BY s.id, u.path, w.ownership, s.received_at", 4, p), SRC_REPLIES, -1, RE_FIELDS) != 0)
 		return -1;
-	take_rows(a, &rows[SRC_REPLIES], res, SRC_REPLIES, RE_BUCKET, RE_OWN, -1, RE_FIELDS);
-	PQclear(res);
 
 	/* cases created in the period, or before its end and still open at it;
 	 * the stage the case was in at the end (its last dated stage change on
 	 * or before it, else the current stage). Fields as indicator.c's table. */
-	enum { CA_BUCKET, CA_OWN, CA_FIELDS };
-	res = db_query(db, "SELECT " STATS_BUCKET ", coalesce(w.ownership, ''), st.stage, "
+	enum { CA_FIELDS = SR_OWN + 1 };
+	if (take_rows(a, &rows[SRC_CASES], db_query(db,
+	    "SELECT " STATS_BUCKET ", coalesce(w.ownership, ''), st.stage, "
 	    "CASE WHEN st.stage = 'closed' THEN coalesce(k.outcome, 'other') ELSE '' END, k.kind, k.dispute_type, k.scope, "
 	    "coalesce(k.subject, ''), CASE k.worker_member WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'unknown' END, "
 	    "coalesce(k.union_role, ''), CASE WHEN k.union_role IN ('representative', 'defender', 'filed_for_worker', 'advice') "
@@ -248,11 +247,8 @@ load_rows(struct arena *a, struct db *db, const char *const p[4], struct ind_row
 	    "k.stage) AS stage) st "
 	    "WHERE u.path LIKE $1 || '%' AND u.path LIKE $2 || '%' "
 	    "AND k.created_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
-	    "AND (k.created_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' OR st.stage <> 'closed')", 4, p);
-	if (!query_ok(res))
+	    "AND (k.created_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' OR st.stage <> 'closed')", 4, p), SRC_CASES, -1, CA_FIELDS) != 0)
 		return -1;
-	take_rows(a, &rows[SRC_CASES], res, SRC_CASES, CA_BUCKET, CA_OWN, -1, CA_FIELDS);
-	PQclear(res);
 	return 0;
 }
 
