@@ -219,10 +219,22 @@ static const struct cli_cmd cmds[] = {
 	  "export case --id N [--format json|xlsx|html] > file\n"
 	  "  A case's dossier: the case, deadlines, totals, timeline, linked reports with answers and messages,\n"
 	  "  attachments with their sha256 (default html); contact details never included; audited.", CLI_DB },
-	{ "export", "stats", cmd_export_stats, "format unit from to",
-	  "export stats --format csv|xlsx|json [--unit CODE] [--from YYYY-MM-DD --to YYYY-MM-DD] > file\n"
-	  "  The periodic statistics table (as /admin/stats) of the unit (default: the whole tree): a row per\n"
-	  "  unit directly below it and the total; period default this month so far (Vietnam time); audited.", CLI_DB },
+	{ "export", "stats", cmd_export_stats, "format unit from to period",
+	  "export stats --format csv|xlsx|json [--unit CODE] [--from YYYY-MM-DD --to YYYY-MM-DD | --period P] > file\n"
+	  "  The periodic statistics table (as /admin/stats) of the unit (default: the whole tree): each shown\n"
+	  "  indicator claimed (per enterprise) and verified (cases), by unit directly below and by ownership;\n"
+	  "  the frozen table when the period is frozen. P: union-YYYY (01/11 to 31/10), h1-YYYY, h2-YYYY,\n"
+	  "  q1-YYYY..q4-YYYY; default this month so far (Vietnam time); audited.", CLI_DB },
+	{ "stats", "freeze", cmd_stats_freeze, "unit from to period reason by",
+	  "stats freeze [--unit CODE] (--from YYYY-MM-DD --to YYYY-MM-DD | --period P) [--reason WHY] [--by NAME]\n"
+	  "  Freezes (chốt số liệu) the unit's table of the period as it is now, with its SHA-256: export stats\n"
+	  "  and /admin/stats show that version afterwards. Freezing a frozen period again needs --reason; audited.", CLI_DB },
+	{ "indicator", "list", cmd_indicator_list, "",
+	  "indicator list\n  The statistics indicators in order: position, code, shown/hidden, label, rule, verified rule, source.", CLI_DB },
+	{ "indicator", "set", cmd_indicator_set, "code rule verified-rule label position hidden",
+	  "indicator set --code CODE [--rule R] [--verified-rule R|none] [--label L] [--position N] [--hidden yes|no]\n"
+	  "  Changes one indicator; a rule that does not parse is refused (exit 2) and nothing is stored; audited.\n"
+	  "  Rules: AGG(SOURCE[.FIELD] [where F = V [and ...]] [of ...]) (docs/officer-guide.md).", CLI_DB },
 	{ "officer", "demo-login", cmd_officer_demo_login, "", "officer demo-login\n  Prints the demo officers' login (made by demo).", 0 },
 	{ "audit", "verify", cmd_audit_verify, "anchor",
 	  "audit verify [--anchor HASH]\n  Walks the whole audit log, recomputing every row's hash and link; exit 0 when intact,\n"

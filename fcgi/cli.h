@@ -98,7 +98,10 @@ int cmd_officer_disable(struct cli *, struct opts *);
 int cmd_officer_demo_login(struct cli *, struct opts *);
 int cmd_export_submissions(struct cli *, struct opts *); /* cli_export.c */
 int cmd_export_case(struct cli *, struct opts *);
-int cmd_export_stats(struct cli *, struct opts *);
+int cmd_export_stats(struct cli *, struct opts *);       /* cli_stats.c */
+int cmd_stats_freeze(struct cli *, struct opts *);
+int cmd_indicator_list(struct cli *, struct opts *);
+int cmd_indicator_set(struct cli *, struct opts *);
 int cmd_audit_verify(struct cli *, struct opts *);       /* cli_audit.c */
 int cmd_audit_tail(struct cli *, struct opts *);
 int cmd_purge(struct cli *, struct opts *);              /* cli_privacy.c */

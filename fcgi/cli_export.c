@@ -1,4 +1,4 @@
-/* cli_export.c: tiengnoi-admin's exports to stdout: submissions, a case's dossier, statistics; each audited. */
+/* cli_export.c: tiengnoi-admin's exports to stdout: submissions and a case's dossier, each audited (statistics: cli_stats.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +14,6 @@
 #include "export.h"
 #include "form.h"
 #include "org.h"
-#include "stats.h"
 
 static int
 stdout_write(void *ctx, const void *data, size_t n)
@@ -98,72 +97,4 @@ cmd_export_case(struct cli *cli, struct opts *o)
 	if (rc != 0 || fflush(stdout) != 0)
 		return cli_fail(EXIT_FAIL, "export failed: %s", rc ? err : strerror(errno));
 	return EXIT_OK;
-}
-
-/* export stats: the periodic statistics table of --unit (default: the
- * whole tree), exactly as /admin/stats computes it, audited. Exit 2 on
- * bad arguments or an unknown unit, 1 when the database or output fails. */
-int
-cmd_export_stats(struct cli *cli, struct opts *o)
-{
-	const char *format = cli_opt(o, "format") ? cli_opt(o, "format") : "csv";
-	enum stats_format fmt = stats_format_parse(format);
-	if (fmt == STATS__MAX)
-		return cli_fail(EXIT_USAGE, "--format must be csv, xlsx or json");
-	const char *from = cli_opt(o, "from"), *to = cli_opt(o, "to");
-	char dfrom[11], dto[11];
-	if (from == NULL && to == NULL) {
-		stats_default_period(dfrom, dto);
-		from = dfrom;
-		to = dto;
-	}
-	if (from == NULL || to == NULL)
-		return cli_fail(EXIT_USAGE, "give both --from and --to (or neither: this month so far)");
-	if (!brief_date_ok(from))
-		return cli_fail(EXIT_USAGE, "--from must be a date YYYY-MM-DD");
-	if (!brief_date_ok(to))
-		return cli_fail(EXIT_USAGE, "--to must be a date YYYY-MM-DD");
-	if (strcmp(from, to) > 0)
-		return cli_fail(EXIT_USAGE, "--from %s is after --to %s", from, to);
-	char err[512];
-	struct form_set *set = cli_forms_load(err, sizeof(err));
-	if (set == NULL)
-		return cli_fail(EXIT_FAIL, "cannot load form definitions: %s", err);
-	int rc = EXIT_FAIL;
-	const char *unit_id = "";
-	if (cli_opt(o, "unit")) {
-		if (!org_code_valid(cli_opt(o, "unit"))) {
-			rc = cli_fail(EXIT_USAGE, "--unit must be a unit code (A-Z, 0-9, - and _; see unit add)");
-			goto done;
-		}
-		enum { COL_ID };
-		const char *p[1] = { cli_opt(o, "unit") };
-		PGresult *res = cli_run(cli, "SELECT id FROM org_unit WHERE code = $1", 1, p, NULL);
-		if (res == NULL) {
-			rc = EXIT_FAIL;
-			goto done;
-		}
-		if (PQntuples(res) != 1) {
-			PQclear(res);
-			rc = cli_fail(EXIT_USAGE, "no unit with code %s", cli_opt(o, "unit"));
-			goto done;
-		}
-		unit_id = arena_strdup(cli->arena, PQgetvalue(res, 0, COL_ID));
-		PQclear(res);
-	}
-	struct stats st;
-	if (stats_collect(cli->arena, cli->db, set, "/", unit_id, from, to, LANG_VI, &st) != 0) {
-		rc = cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
-		goto done;
-	}
-	cli_audit(cli, "stats.export", *unit_id ? arena_printf(cli->arena, "unit:%s", unit_id) : "unit:(all)",
-	    arena_printf(cli->arena, "format=%s from=%s to=%s", format, from, to), *unit_id ? unit_id : NULL);
-	if (stats_write(&st, fmt, stdout_write, NULL, err, sizeof(err)) != 0 || fflush(stdout) != 0) {
-		rc = cli_fail(EXIT_FAIL, "export failed: %s", err);
-		goto done;
-	}
-	rc = EXIT_OK;
-done:
-	form_set_free(set);
-	return rc;
 }

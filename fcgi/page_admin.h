@@ -68,6 +68,8 @@ void page_admin_dossier_json(struct req *);
 void page_admin_dossier_xlsx(struct req *);
 /* page_admin_stats.c */
 void page_admin_stats(struct req *);
+void page_admin_stats_freeze(struct req *);
+void page_admin_stats_indicators(struct req *);
 void page_admin_dashboard(struct req *);
 /* page_admin_requests.c */
 void page_admin_requests(struct req *);

@@ -1,14 +1,15 @@
-/* page_admin_stats.c: /admin/stats (the periodic statistics table per unit, on screen or XLSX) and /admin/dashboard (SVG charts). */
+/* page_admin_stats.c: /admin/stats (the periodic statistics: indicators claimed and verified, by unit and ownership, presets, freezing, the indicator set) and /admin/dashboard (SVG charts). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <libpq-fe.h>
 
 #include "app.h"
 #include "arena.h"
 #include "auth.h"
-#include "brief.h"
 #include "buf.h"
+#include "console.h"
 #include "db.h"
 #include "deadline.h"
 #include "dispute.h"
@@ -32,7 +33,63 @@ num(struct req *r, long long v)
 	return arena_printf(r->arena, "%lld", v);
 }
 
-/* The chooser (unit, period, format); `problem` (may be NULL) with `status`. */
+/* What the statistics page was asked for: the unit (id), the period, and
+ * what a refused form held (shown again beside its field). */
+struct stats_ask {
+	const char *unit, *from, *to;
+	struct console_errs errs;
+	const char *reason, *rule_code, *rule;
+};
+
+static const struct console_notice stats_notices[] = {
+	{ "frozen", "Đã chốt số liệu của kỳ này.", "The figures of this period are frozen." },
+	{ "indicator", "Đã thay đổi bộ chỉ tiêu.", "The indicator set was changed." },
+};
+
+/* The period's unit and dates from the query (POST forms carry them in
+ * their action's query too): unit default the officer's own, dates
+ * default this month so far, or a preset (?period=). NULL, or why the
+ * arguments are wrong (the field named). */
+static const char *
+stats_ask_read(struct req *r, struct stats_ask *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->unit = console_arg(r, "unit", 18);
+	q->from = console_arg(r, "from", 10);
+	q->to = console_arg(r, "to", 10);
+	const char *period = console_arg(r, "period", 12);
+	if (*q->unit == '\0' && kv_get(&r->args, "unit") == NULL)
+		q->unit = r->officer->unit_id;
+	char *f = arena_alloc(r->arena, 11), *t = arena_alloc(r->arena, 11);
+	if (*period) {
+		if (stats_preset(period, f, t) != 0)
+			return L(r, "Kỳ (period) không hợp lệ.", "Invalid period.");
+		q->from = f;
+		q->to = t;
+	} else if (kv_get(&r->args, "from") == NULL && kv_get(&r->args, "to") == NULL) {
+		stats_default_period(f, t);
+		q->from = f;
+		q->to = t;
+	}
+	if (!fmt_is_digits(q->unit, 18) || *q->unit == '\0')
+		return L(r, "Đơn vị (unit) không hợp lệ.", "Invalid unit.");
+	if (!fmt_is_date(q->from))
+		return L(r, "Từ ngày (from): cần một ngày có thật dạng YYYY-MM-DD.", "From: a real date YYYY-MM-DD is needed.");
+	if (!fmt_is_date(q->to))
+		return L(r, "Đến ngày (to): cần một ngày có thật dạng YYYY-MM-DD.", "To: a real date YYYY-MM-DD is needed.");
+	if (strcmp(q->from, q->to) > 0)
+		return L(r, "Đến ngày (to) không được trước Từ ngày (from).", "To must not be before From.");
+	return NULL;
+}
+
+/* /admin/stats?unit=&from=&to= (+ extra), from the request arena. */
+static const char *
+stats_url(struct req *r, const char *path, const struct stats_ask *q, const char *extra)
+{
+	return arena_printf(r->arena, "%s?unit=%s&from=%s&to=%s%s", path, q->unit, q->from, q->to, extra ? extra : "");
+}
+
+/* The chooser (unit, period, format) and the preset periods. */
 static void
 stats_chooser(struct req *r, const char *unit, const char *from, const char *to)
 {
@@ -58,157 +115,393 @@ stats_chooser(struct req *r, const char *unit, const char *from, const char *to)
 	html_lit(b, "<button type=\"submit\" class=\"btn\" name=\"format\" value=\"xlsx\">");
 	html_text(b, L(r, "Tải Excel (XLSX)", "Download Excel (XLSX)"));
 	html_lit(b, "</button></form>");
+
+	/* presets: this and last union year (01/11-31/10), this year's halves and quarters */
+	time_t now = time(NULL) + 7 * 3600;
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	int year = tm.tm_year + 1900, union_year = tm.tm_mon >= 10 ? year + 1 : year;
+	const char *names[8] = { arena_printf(r->arena, "union-%d", union_year), arena_printf(r->arena, "union-%d", union_year - 1),
+	    arena_printf(r->arena, "h1-%d", year), arena_printf(r->arena, "h2-%d", year), arena_printf(r->arena, "q1-%d", year),
+	    arena_printf(r->arena, "q2-%d", year), arena_printf(r->arena, "q3-%d", year), arena_printf(r->arena, "q4-%d", year) };
+	const char *labels[8] = { arena_printf(r->arena, "%s %d–%d", L(r, "Năm công đoàn", "Union year"), union_year - 1, union_year),
+	    arena_printf(r->arena, "%s %d–%d", L(r, "Năm công đoàn", "Union year"), union_year - 2, union_year - 1),
+	    arena_printf(r->arena, "%s %d", L(r, "6 tháng đầu năm", "First half"), year),
+	    arena_printf(r->arena, "%s %d", L(r, "6 tháng cuối năm", "Second half"), year),
+	    arena_printf(r->arena, "%s I/%d", L(r, "Quý", "Quarter"), year), arena_printf(r->arena, "%s II/%d", L(r, "Quý", "Quarter"), year),
+	    arena_printf(r->arena, "%s III/%d", L(r, "Quý", "Quarter"), year), arena_printf(r->arena, "%s IV/%d", L(r, "Quý", "Quarter"), year) };
+	html_lit(b, "<p class=\"presets\">");
+	html_text(b, L(r, "Kỳ báo cáo: ", "Reporting periods: "));
+	for (int i = 0; i < 8; i++) {
+		const struct kv args[] = { { "unit", unit, 0 }, { "period", names[i], 0 } };
+		if (i)
+			html_lit(b, " · ");
+		html_lit(b, "<a data-period=\"");
+		html_attr(b, names[i]);
+		html_lit(b, "\" href=\"");
+		console_href(r, "/admin/stats", args, 2);
+		html_lit(b, "\">");
+		html_text(b, labels[i]);
+		html_lit(b, "</a>");
+	}
+	html_lit(b, "</p>");
 }
 
+/* A table cell of a figure: class num, data-col `col`, the figure in the
+ * officer's language (money with its unit), or empty when `show` is false. */
 static void
-stats_problem(struct req *r, int status, const char *problem, const char *unit, const char *from, const char *to)
-{
-	console_page(r, status, L(r, "Thống kê định kỳ", "Periodic statistics"));
-	console_alert(r, problem);
-	stats_chooser(r, unit, from, to);
-	console_end(r);
-}
-
-/* One table of the page: a row per child unit, then the total. */
-static void
-stats_table_html(struct req *r, const struct stats *st, enum stats_table t)
+stats_cell(struct req *r, const char *col, bool show, long long v, bool money)
 {
 	struct buf *b = r->out;
-	console_section(r, stats_table_name(t, LANG_VI), stats_table_name(t, LANG_EN));
-	html_lit(b, "<table class=\"stats\" data-table=\"");
-	html_attr(b, num(r, t));
-	html_lit(b, "\"><thead><tr><th scope=\"col\">");
-	html_text(b, L(r, "Đơn vị", "Unit"));
+	html_lit(b, "<td class=\"num\" data-col=\"");
+	html_attr(b, col);
+	html_lit(b, "\">");
+	if (show)
+		html_text(b, money ? fmt_money(r->arena, v) : fmt_int(r->arena, v, r->lang));
+	html_lit(b, "</td>");
+}
+
+/* The table: a row per indicator; claimed, verified, each unit, each ownership. */
+static void
+stats_table_html(struct req *r, const struct stats *st, const struct stats_ask *q)
+{
+	struct buf *b = r->out;
+	console_section(r, "Bảng số liệu", "The figures");
+	html_lit(b, "<table class=\"stats\"><thead><tr><th scope=\"col\">");
+	html_text(b, L(r, "Chỉ tiêu", "Indicator"));
+	html_lit(b, "</th><th scope=\"col\" class=\"num\">");
+	html_text(b, L(r, "Theo phản ánh", "Claimed in reports"));
+	html_lit(b, "</th><th scope=\"col\" class=\"num\">");
+	html_text(b, L(r, "Đã xác minh", "Verified"));
 	html_lit(b, "</th>");
-	for (size_t c = 0; c < st->ncols; c++) {
-		if (st->cols[c].table != t)
-			continue;
-		html_lit(b, "<th scope=\"col\" class=\"num\">");
-		html_text(b, st->cols[c].label);
-		html_lit(b, "</th>");
-	}
-	html_lit(b, "</tr></thead><tbody>");
-	for (size_t i = 0; i <= st->nrows; i++) {
-		const struct stats_row *row = i < st->nrows ? &st->rows[i] : &st->total;
-		if (i < st->nrows)
-			html_lit(b, "<tr data-unit=\"");
-		else
-			html_lit(b, "</tbody><tfoot><tr data-unit=\"");
-		html_attr(b, row->id);
-		html_lit(b, "\"><th scope=\"row\">");
-		if (i < st->nrows && strcmp(row->id, "self") != 0) {   /* a child's own table is one click away */
-			const struct kv args[] = { { "unit", row->id, 0 }, { "from", st->from, 0 }, { "to", st->to, 0 } };
+	for (size_t u = 0; u < st->nunits; u++) {
+		html_lit(b, "<th scope=\"col\" class=\"num\" data-unit=\"");
+		html_attr(b, st->units[u].code);
+		html_lit(b, "\">");
+		if (*st->units[u].bucket && !st->frozen) {   /* a child's own table is one click away */
+			const struct kv args[] = { { "unit", st->units[u].bucket, 0 }, { "from", q->from, 0 }, { "to", q->to, 0 } };
 			html_lit(b, "<a href=\"");
 			console_href(r, "/admin/stats", args, 3);
 			html_lit(b, "\">");
-			html_text(b, row->name);
+			html_text(b, st->units[u].name);
 			html_lit(b, "</a>");
 		} else
-			html_text(b, row->name);
+			html_text(b, st->units[u].name);
 		html_lit(b, "</th>");
-		for (size_t c = 0; c < st->ncols; c++) {
-			if (st->cols[c].table != t)
-				continue;
-			html_lit(b, "<td class=\"num\" data-col=\"");
-			html_attr(b, st->cols[c].key);
-			html_lit(b, "\">");
-			html_text(b, fmt_int(r->arena, row->v[c], r->lang));
-			html_lit(b, "</td>");
-		}
+	}
+	for (int o = 0; o < OWN__MAX; o++) {
+		html_lit(b, "<th scope=\"col\" class=\"num\">");
+		html_text(b, L(r, stats_ownership[o].vi, stats_ownership[o].en));
+		html_lit(b, "</th>");
+	}
+	html_lit(b, "</tr></thead><tbody>");
+	for (size_t i = 0; i < st->ninds; i++) {
+		const struct stats_ind *ind = &st->inds[i];
+		html_lit(b, "<tr data-code=\"");
+		html_attr(b, ind->code);
+		html_lit(b, "\"><th scope=\"row\" title=\"");
+		html_attr(b, ind->source);
+		html_lit(b, "\">");
+		html_text(b, ind->label);
+		html_lit(b, "</th>");
+		stats_cell(r, "total", true, ind->total, ind->money);
+		stats_cell(r, "verified", ind->has_verified, ind->verified, ind->money);
+		for (size_t u = 0; u < st->nunits; u++)
+			stats_cell(r, arena_printf(r->arena, "unit:%s", st->units[u].code), ind->by_unit, ind->units[u], ind->money);
+		for (int o = 0; o < OWN__MAX; o++)
+			stats_cell(r, arena_printf(r->arena, "own:%s", stats_ownership[o].value), ind->by_ownership, ind->own[o], ind->money);
 		html_lit(b, "</tr>");
 	}
-	html_lit(b, "</tfoot></table></section>");
+	html_lit(b, "</tbody></table></section>");
 }
 
-/* GET /admin/stats?unit=&from=&to=&format=xlsx: the periodic statistics of
- * a unit in scope (default the officer's own), one row per direct child
- * plus the total. 400 on bad dates or format, 404 for a unit outside the
- * scope; audited as stats.view or stats.export. */
-void
-page_admin_stats(struct req *r)
+/* The frozen banner (who, when, hash, reason) or "not frozen", and for an
+ * admin the freeze form (a reason needed when the period is frozen). */
+static void
+stats_freeze_html(struct req *r, const struct stats *st, const struct stats_ask *q)
 {
 	struct buf *b = r->out;
-	const char *unit = kv_get_or_empty(&r->args, "unit"), *from = kv_get_or_empty(&r->args, "from");
-	const char *to = kv_get_or_empty(&r->args, "to"), *format = kv_get_or_empty(&r->args, "format");
-	if (*unit == '\0')
-		unit = r->officer->unit_id;
-	if (*from == '\0' && *to == '\0') {   /* default: this month so far */
-		char *f = arena_alloc(r->arena, 11), *t = arena_alloc(r->arena, 11);
-		stats_default_period(f, t);
-		from = f;
-		to = t;
+	if (st->frozen) {
+		html_lit(b, "<p class=\"note frozen\" id=\"frozen\" role=\"status\">");
+		html_text(b, arena_printf(r->arena, "%s %s, %s. SHA-256: ", L(r, "Đã chốt số liệu bởi", "Frozen by"), st->freeze.by,
+		    st->freeze.at));
+		html_lit(b, "<code class=\"sha256\">");
+		html_text(b, st->freeze.sha256);
+		html_lit(b, "</code>");
+		if (*st->freeze.reason)
+			html_text(b, arena_printf(r->arena, ". %s: %s", L(r, "Lý do chốt lại", "Reason for freezing again"), st->freeze.reason));
+		html_lit(b, "</p>");
+	} else {
+		console_note(r, L(r, "Số liệu kỳ này chưa được chốt: bảng được tính lại mỗi lần xem.",
+		    "This period is not frozen: the table is computed afresh on every view."));
 	}
-	size_t ulen = strlen(unit);
-	if (ulen == 0 || ulen > 18 || strspn(unit, "0123456789") != ulen) {
-		stats_problem(r, 400, L(r, "Đơn vị không hợp lệ.", "Invalid unit."), "", from, to);
+	if (r->officer->role < ROLE_ADMIN)
+		return;
+	html_form_begin(r, stats_url(r, "/admin/stats/freeze", q, NULL), "freeze");
+	console_input(r, "freeze", "reason", L(r, "Lý do (bắt buộc khi kỳ đã chốt)", "Reason (needed when already frozen)"),
+	    L(r, "Chốt số liệu lưu bảng hiện tại kèm người chốt, thời điểm và mã SHA-256; sau đó bảng của kỳ này không đổi nữa.",
+	    "Freezing stores the table as it is now with who, when and a SHA-256; the period's table no longer changes."),
+	    q->reason, &q->errs, 1000, false);
+	console_submit(r, "btn", st->frozen ? "Chốt lại số liệu" : "Chốt số liệu", st->frozen ? "Freeze again" : "Freeze the figures");
+}
+
+/* For an admin: the indicator set in order, each moved up or down, hidden
+ * or shown, and one rule changed at a time (refused beside the field when
+ * it does not parse). */
+static void
+stats_indicators_html(struct req *r, const struct stats_ask *q)
+{
+	struct buf *b = r->out;
+	if (r->officer->role < ROLE_ADMIN)
+		return;
+	enum { IX_CODE, IX_LABEL, IX_RULE, IX_VRULE, IX_HIDDEN };
+	PGresult *res = db_query(r->app->db, "SELECT code, label_vi, rule, coalesce(verified_rule, ''), hidden "
+	    "FROM stats_indicator ORDER BY position, code", 0, NULL);
+	if (res == NULL || !db_ok(res)) {
+		PQclear(res);
 		return;
 	}
-	if (!brief_date_ok(from) || !brief_date_ok(to) || strcmp(from, to) > 0) {
-		stats_problem(r, 400, L(r, "Ngày không hợp lệ: cần ngày bắt đầu và ngày chốt số liệu dạng YYYY-MM-DD, "
-		    "ngày bắt đầu không sau ngày chốt.", "Invalid dates: a first day and a cut-off day as YYYY-MM-DD are "
-		    "needed, the first not after the cut-off."), unit, "", "");
-		return;
+	console_section(r, "Bộ chỉ tiêu (quản trị)", "The indicator set (admins)");
+	console_note(r, L(r, "Ẩn, sắp xếp lại hoặc sửa quy tắc các chỉ tiêu cho khớp biểu mẫu của LĐLĐ; không cần phát hành lại phần mềm.",
+	    "Hide, reorder or change the rules of indicators to match the federation's template; no release needed."));
+	const char *action = stats_url(r, "/admin/stats/indicators", q, NULL);
+	html_lit(b, "<table class=\"indicators\"><tbody>");
+	for (int i = 0; i < PQntuples(res); i++) {
+		bool hidden = PQgetvalue(res, i, IX_HIDDEN)[0] == 't';
+		if (hidden)
+			html_lit(b, "<tr class=\"hidden\" data-indicator=\"");
+		else
+			html_lit(b, "<tr data-indicator=\"");
+		html_attr(b, PQgetvalue(res, i, IX_CODE));
+		html_lit(b, "\"><td><code>");
+		html_text(b, PQgetvalue(res, i, IX_CODE));
+		html_lit(b, "</code></td>");
+		console_td(r, PQgetvalue(res, i, IX_LABEL));
+		html_lit(b, "<td><code>");
+		html_text(b, PQgetvalue(res, i, IX_RULE));
+		html_lit(b, "</code></td><td>");
+		html_form_begin(r, action, "inline");
+		html_lit(b, "<input type=\"hidden\" name=\"code\" value=\"");
+		html_attr(b, PQgetvalue(res, i, IX_CODE));
+		html_lit(b, "\"><button class=\"btn\" name=\"action\" value=\"up\">↑</button>"
+		    "<button class=\"btn\" name=\"action\" value=\"down\">↓</button>");
+		if (hidden)
+			html_lit(b, "<button class=\"btn\" name=\"action\" value=\"show\">");
+		else
+			html_lit(b, "<button class=\"btn\" name=\"action\" value=\"hide\">");
+		html_text(b, hidden ? L(r, "Hiện", "Show") : L(r, "Ẩn", "Hide"));
+		html_lit(b, "</button></form></td></tr>");
 	}
-	if (*format && strcmp(format, "xlsx") != 0 && strcmp(format, "html") != 0) {
-		stats_problem(r, 400, L(r, "Định dạng không hợp lệ.", "Invalid format."), unit, from, to);
-		return;
-	}
+	html_lit(b, "</tbody></table>");
+	html_form_begin(r, action, "rule");
+	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"rule\">");
+	console_input(r, "rule", "code", L(r, "Mã chỉ tiêu", "Indicator code"), NULL, q->rule_code, &q->errs, 60, true);
+	console_input(r, "rule", "rule", L(r, "Quy tắc mới", "New rule"),
+	    L(r, "Ví dụ: sum(enterprises.amount where form = wage_arrears). Xem Hướng dẫn cán bộ, mục Số liệu thống kê.",
+	    "E.g. sum(enterprises.amount where form = wage_arrears). See the officer guide, Statistics."), q->rule, &q->errs, 500, true);
+	console_submit(r, "btn", "Lưu quy tắc", "Save the rule");
+	PQclear(res);
+	html_lit(b, "</section>");
+}
+
+/* The statistics page of q with `status`; `problem` (may be NULL) above. */
+static void
+stats_render(struct req *r, int status, const struct stats_ask *q)
+{
+	struct buf *b = r->out;
 	struct stats st;
-	int rc = stats_collect(r->arena, r->app->db, r->app->forms, r->officer->unit_path, unit, from, to, r->lang, &st);
-	if (rc != 0) {
+	int rc = stats_collect(r->arena, r->app->db, r->officer->unit_path, q->unit, q->from, q->to, r->lang, false, &st);
+	if (rc == 1 || rc < 0) {
 		http_error(r, rc > 0 ? 404 : 503, MSG__MAX);   /* outside the scope looks like missing */
 		return;
 	}
-	bool xlsx = strcmp(format, "xlsx") == 0;
-	audit_officer(r, xlsx ? "stats.export" : "stats.view", arena_printf(r->arena, "unit:%s", unit),
-	    arena_printf(r->arena, "from=%s to=%s", from, to));
-	if (xlsx) {
-		char err[300];
-		buf_reset(b);
-		if (stats_write(&st, STATS_XLSX, http_buffer_write, r, err, sizeof(err)) != 0) {
-			log_warn("stats: %s", err);
-			http_error(r, 503, MSG__MAX);
-			return;
-		}
-		r->resp_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-		http_header(r, arena_printf(r->arena, "Content-Disposition: attachment; filename=\"thong-ke-%s-%s-%s.xlsx\"",
-		    unit, from, to));
-		return;
-	}
-
-	console_page(r, 200, L(r, "Thống kê định kỳ", "Periodic statistics"));
+	console_page(r, status == 200 && rc == 2 ? 500 : status, L(r, "Thống kê định kỳ", "Periodic statistics"));
+	console_notice(r, stats_notices, sizeof(stats_notices) / sizeof(stats_notices[0]));
+	if (rc == 2)
+		console_alert(r, arena_printf(r->arena, "%s %s: %s", L(r, "Quy tắc của chỉ tiêu", "The rule of indicator"),
+		    st.bad_code, st.bad_rule));
 	html_lit(b, "<p class=\"period\"><strong>");
 	html_text(b, st.unit_name);
 	html_lit(b, "</strong> — ");
-	html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "from %s to %s (cut-off)", fmt_dmy(r->arena, from), fmt_dmy(r->arena, to)) :
-	    arena_printf(r->arena, "từ %s đến %s (ngày chốt số liệu)", fmt_dmy(r->arena, from), fmt_dmy(r->arena, to)));
+	html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "from %s to %s (cut-off)", fmt_dmy(r->arena, q->from), fmt_dmy(r->arena, q->to)) :
+	    arena_printf(r->arena, "từ %s đến %s (ngày chốt số liệu)", fmt_dmy(r->arena, q->from), fmt_dmy(r->arena, q->to)));
 	html_lit(b, "</p>");
-	stats_chooser(r, unit, from, to);
-	for (int t = 0; t < ST__MAX; t++)
-		stats_table_html(r, &st, (enum stats_table)t);
+	stats_chooser(r, q->unit, q->from, q->to);
+	if (rc == 0) {
+		stats_freeze_html(r, &st, q);
+		stats_table_html(r, &st, q);
+		console_note(r, stats_reparent_note(r->lang));
+	}
 	html_lit(b, "<section class=\"rules\"><h2>");
 	html_text(b, L(r, "Cách tính", "How the figures are counted"));
 	html_lit(b, "</h2><ul><li>");
 	html_text(b, L(r, "Phản ánh: nhận trong kỳ (giờ Việt Nam), không tính phản ánh đánh dấu rác.",
 	    "Reports: received in the period (Vietnam time); reports marked spam are left out."));
 	html_lit(b, "</li><li>");
-	html_text(b, L(r, "Người lao động bị ảnh hưởng: với phản ánh nợ lương và BHXH, cận dưới của nhóm số người cùng bị "
-	    "(1–10 → 1, 11–50 → 11, 51–100 → 51, 101–300 → 101, trên 300 → 301; không rõ → 1); mỗi phản ánh khác tính 1 "
-	    "người; phiếu khảo sát không tính. Nhiều phản ánh về cùng một nhóm có thể bị đếm trùng.",
-	    "Workers affected: for wage and social-insurance reports, the lower bound of the coworkers tier "
-	    "(1–10 → 1, 11–50 → 11, 51–100 → 51, 101–300 → 101, 301+ → 301; unknown → 1); any other report counts 1; "
-	    "survey answers do not count. Several reports about one group may count it more than once."));
+	html_text(b, L(r, "Theo phản ánh: tính theo doanh nghiệp, không cộng các phản ánh. Mỗi doanh nghiệp: số người là nhóm lớn nhất "
+	    "được nêu (cận dưới: 1–10 → 1, 11–50 → 11, 51–100 → 51, 101–300 → 101, trên 300 → 301; ít nhất một người mỗi phản ánh), "
+	    "số tháng là các tháng khác nhau được nêu, số tiền là tổng số tiền lớn nhất được nêu (số tiền mỗi người không tính).",
+	    "Claimed: counted per enterprise, not added over reports. Per enterprise: workers are the largest group named "
+	    "(lower bound of its tier; at least one per report), months the distinct months named, the amount the largest "
+	    "total named (per-person amounts are not counted)."));
 	html_lit(b, "</li><li>");
-	html_text(b, L(r, "Tổng tiền lương bị nợ: số tiền của các phản ánh ghi là tổng số (không tính số tiền mỗi người). "
-	    "Tháng BHXH: số tháng liệt kê trong từng phản ánh, cộng lại.",
-	    "Wage arrears total: the amount of reports that give a total (per-person amounts are not added). "
-	    "SI months: the months listed in each report, added up."));
+	html_text(b, L(r, "Đã xác minh: số liệu cán bộ đã sửa, xác nhận trên vụ việc (tổng số đã hiệu chỉnh), cộng theo vụ việc.",
+	    "Verified: the totals officers corrected on cases, added over cases."));
 	html_lit(b, "</li><li>");
-	html_text(b, L(r, "Vụ việc: vụ của các nơi làm việc thuộc đơn vị, lập trong kỳ hoặc còn mở tại ngày chốt; giai đoạn "
-	    "là giai đoạn tại ngày chốt.", "Cases: those of the unit's workplaces created in the period or still open at "
-	    "the cut-off; the stage is the one at the cut-off."));
+	html_text(b, L(r, "Tai nạn: một vụ cho mỗi nơi làm việc và ngày xảy ra; số người chết, bị thương là số lớn nhất được báo.",
+	    "Accidents: one per workplace and day it happened; dead and injured are the largest figures reported."));
+	html_lit(b, "</li><li>");
+	html_text(b, L(r, "Vụ việc: lập trong kỳ hoặc còn mở tại ngày chốt; giai đoạn là giai đoạn tại ngày chốt.",
+	    "Cases: created in the period or still open at the cut-off; the stage is the one at the cut-off."));
 	html_lit(b, "</li></ul></section>");
+	stats_indicators_html(r, q);
 	console_end(r);
+}
+
+/* GET /admin/stats?unit=&from=&to=|period=&format=xlsx: the periodic
+ * statistics of a unit in scope (default the officer's own). 400 on bad
+ * dates, period or format (the field named), 404 for a unit outside the
+ * scope; audited as stats.view or stats.export. */
+void
+page_admin_stats(struct req *r)
+{
+	struct stats_ask q;
+	const char *problem = stats_ask_read(r, &q), *format = console_arg(r, "format", 8);
+	if (problem == NULL && *format && strcmp(format, "xlsx") != 0 && strcmp(format, "html") != 0)
+		problem = L(r, "Định dạng (format) không hợp lệ.", "Invalid format.");
+	if (problem) {
+		console_page(r, 400, L(r, "Thống kê định kỳ", "Periodic statistics"));
+		console_alert(r, problem);
+		stats_chooser(r, fmt_is_digits(q.unit, 18) ? q.unit : "", fmt_is_date(q.from) ? q.from : "", fmt_is_date(q.to) ? q.to : "");
+		console_end(r);
+		return;
+	}
+	bool xlsx = strcmp(format, "xlsx") == 0;
+	if (!xlsx) {
+		audit_officer(r, "stats.view", arena_printf(r->arena, "unit:%s", q.unit), arena_printf(r->arena, "from=%s to=%s", q.from, q.to));
+		stats_render(r, 200, &q);
+		return;
+	}
+	struct stats st;
+	int rc = stats_collect(r->arena, r->app->db, r->officer->unit_path, q.unit, q.from, q.to, r->lang, false, &st);
+	if (rc != 0) {
+		http_error(r, rc == 1 ? 404 : rc == 2 ? 500 : 503, MSG__MAX);
+		return;
+	}
+	audit_officer(r, "stats.export", arena_printf(r->arena, "unit:%s", q.unit), arena_printf(r->arena, "from=%s to=%s frozen=%d",
+	    q.from, q.to, st.frozen));
+	char err[300];
+	buf_reset(r->out);
+	if (stats_write(&st, STATS_XLSX, http_buffer_write, r, err, sizeof(err)) != 0) {
+		log_warn("stats: %s", err);
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	r->resp_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	http_header(r, arena_printf(r->arena, "Content-Disposition: attachment; filename=\"thong-ke-%s-%s-%s.xlsx\"",
+	    q.unit, q.from, q.to));
+}
+
+/* The unit and period a POST's action carries into q; false after a 400
+ * page naming the argument that is wrong. */
+static bool
+stats_post_ask(struct req *r, struct stats_ask *q)
+{
+	const char *problem = stats_ask_read(r, q);
+	if (problem)
+		console_refuse(r, 400, problem, problem, "/admin/stats");
+	return problem == NULL;
+}
+
+/* POST /admin/stats/freeze?unit=&from=&to= (admins): freezes the period's
+ * table as it is now (in Vietnamese, as the federation files it). A frozen
+ * period needs a reason: 400 with the error beside it, nothing stored.
+ * Audited as stats.freeze; back to the page with ?done=frozen. */
+void
+page_admin_stats_freeze(struct req *r)
+{
+	struct stats_ask q;
+	if (!stats_post_ask(r, &q))
+		return;
+	q.reason = console_posted_line(r, "reason", 1000, false, &q.errs);
+	if (q.errs.n) {
+		stats_render(r, 400, &q);
+		return;
+	}
+	struct stats st;
+	int rc = stats_collect(r->arena, r->app->db, r->officer->unit_path, q.unit, q.from, q.to, LANG_VI, true, &st);
+	if (rc != 0) {
+		http_error(r, rc == 1 ? 404 : rc == 2 ? 500 : 503, MSG__MAX);
+		return;
+	}
+	const char *sha = NULL;
+	const char *who = *r->officer->display_name ? arena_printf(r->arena, "%s (%s)", r->officer->display_name,
+	    r->officer->username) : r->officer->username;
+	rc = stats_freeze(r->arena, r->app->db, &st, who, r->officer->id, q.reason, &sha);
+	if (rc == 1) {
+		console_err_add(&q.errs, "reason", L(r, "Kỳ này đã được chốt: cần ghi lý do để chốt lại.",
+		    "This period is already frozen: give a reason to freeze it again."));
+		stats_render(r, 400, &q);
+		return;
+	}
+	if (rc != 0) {
+		http_error(r, 500, MSG__MAX);
+		return;
+	}
+	audit_officer(r, "stats.freeze", arena_printf(r->arena, "unit:%s", q.unit), arena_printf(r->arena,
+	    "from=%s to=%s sha256=%s reason=%s", q.from, q.to, sha, q.reason ? q.reason : ""));
+	http_redirect(r, stats_url(r, "/admin/stats", &q, "&done=frozen"));
+}
+
+/* POST /admin/stats/indicators?unit=&from=&to= (admins): action up, down,
+ * hide or show an indicator (code), or rule: set its rule. An unknown code
+ * or a rule that does not parse: 400 with the error beside the field,
+ * nothing stored. Audited as stats.indicator. */
+void
+page_admin_stats_indicators(struct req *r)
+{
+	struct stats_ask q;
+	if (!stats_post_ask(r, &q))
+		return;
+	const char *action = console_posted(r, "action"), *code = console_posted_max(r, "code", 60);
+	struct stats_ind_change ch = { NULL, NULL, NULL, NULL, -1, 0 };
+	if (strcmp(action, "up") == 0 || strcmp(action, "down") == 0)
+		ch.move = action[0] == 'u' ? -1 : 1;
+	else if (strcmp(action, "hide") == 0 || strcmp(action, "show") == 0)
+		ch.hidden = action[0] == 'h';
+	else if (strcmp(action, "rule") == 0) {
+		q.rule_code = code ? code : "";
+		q.rule = console_posted_max(r, "rule", 500);
+		if (q.rule == NULL || *q.rule == '\0')
+			console_err_add(&q.errs, "rule", L(r, "Cần một quy tắc (tối đa 500 ký tự).", "A rule is needed (at most 500 characters)."));
+		ch.rule = q.rule;
+	} else {
+		console_refuse(r, 400, "Thao tác không hợp lệ.", "Unknown action.", stats_url(r, "/admin/stats", &q, NULL));
+		return;
+	}
+	if (code == NULL || *code == '\0')
+		console_err_add(&q.errs, "code", L(r, "Cần mã chỉ tiêu.", "An indicator code is needed."));
+	char err[300];
+	int rc = q.errs.n ? 3 : stats_indicator_set(r->app->db, code, &ch, err, sizeof(err));
+	if (rc == 1)
+		console_err_add(&q.errs, "code", L(r, "Không có chỉ tiêu với mã này.", "No indicator has this code."));
+	if (rc == 2)
+		console_err_add(&q.errs, "rule", arena_printf(r->arena, "%s: %s", L(r, "Quy tắc không đọc được", "The rule does not parse"), err));
+	if (rc == -1) {
+		http_error(r, 500, MSG__MAX);
+		return;
+	}
+	if (rc != 0) {
+		if (ch.rule == NULL) {   /* a button's row: nothing to show beside a field */
+			console_refuse(r, 400, "Không có chỉ tiêu với mã này.", "No indicator has this code.", stats_url(r, "/admin/stats", &q, NULL));
+			return;
+		}
+		stats_render(r, 400, &q);
+		return;
+	}
+	audit_officer(r, "stats.indicator", arena_printf(r->arena, "indicator:%s", code), arena_printf(r->arena, "action=%s rule=%s",
+	    action, ch.rule ? ch.rule : ""));
+	http_redirect(r, stats_url(r, "/admin/stats", &q, "&done=indicator"));
 }
 
 /* ---- dashboard ---- */
@@ -457,6 +750,24 @@ dash_months(struct req *r, PGresult *months, PGresult *mres)
 	html_lit(b, "</tbody></table></section>");
 }
 
+/* A row of the dashboard's small tables: data-stage (stage) or data-unit
+ * `key`, the name as the row's heading, the count. */
+static void
+dash_row(struct req *r, bool stage, const char *key, const char *name, const char *n)
+{
+	struct buf *b = r->out;
+	if (stage)
+		html_lit(b, "<tr data-stage=\"");
+	else
+		html_lit(b, "<tr data-unit=\"");
+	html_attr(b, key);
+	html_lit(b, "\"><th scope=\"row\">");
+	html_text(b, name);
+	html_lit(b, "</th><td class=\"num\">");
+	html_text(b, n);
+	html_lit(b, "</td></tr>");
+}
+
 /* Reports by direct child unit: a chart and its table. */
 static void
 dash_units(struct req *r, PGresult *ures)
@@ -472,15 +783,8 @@ dash_units(struct req *r, PGresult *ures)
 		html_lit(b, "</th><th scope=\"col\" class=\"num\">");
 		html_text(b, L(r, "Phản ánh", "Reports"));
 		html_lit(b, "</th></tr></thead><tbody>");
-		for (int i = 0; i < PQntuples(ures); i++) {
-			html_lit(b, "<tr data-unit=\"");
-			html_attr(b, PQgetvalue(ures, i, UR_ID));
-			html_lit(b, "\"><th scope=\"row\">");
-			html_text(b, PQgetvalue(ures, i, UR_NAME));
-			html_lit(b, "</th><td class=\"num\">");
-			html_text(b, PQgetvalue(ures, i, UR_N));
-			html_lit(b, "</td></tr>");
-		}
+		for (int i = 0; i < PQntuples(ures); i++)
+			dash_row(r, false, PQgetvalue(ures, i, UR_ID), PQgetvalue(ures, i, UR_NAME), PQgetvalue(ures, i, UR_N));
 		html_lit(b, "</tbody></table>");
 	}
 	html_lit(b, "</section>");
@@ -498,13 +802,7 @@ dash_stages(struct req *r, PGresult *cres)
 		for (int i = 0; i < PQntuples(cres); i++)
 			if (strcmp(PQgetvalue(cres, i, CR_STAGE), dispute_stages[s].value) == 0)
 				n = atol(PQgetvalue(cres, i, CR_N));
-		html_lit(b, "<tr data-stage=\"");
-		html_attr(b, dispute_stages[s].value);
-		html_lit(b, "\"><th scope=\"row\">");
-		html_text(b, L(r, dispute_stages[s].vi, dispute_stages[s].en));
-		html_lit(b, "</th><td class=\"num\">");
-		html_text(b, num(r, n));
-		html_lit(b, "</td></tr>");
+		dash_row(r, true, dispute_stages[s].value, L(r, dispute_stages[s].vi, dispute_stages[s].en), num(r, n));
 	}
 	html_lit(b, "</tbody></table></section>");
 }

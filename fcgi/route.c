@@ -98,6 +98,8 @@ static const struct route routes[] = {
 	{ M_POST,         "/admin/enter",        page_admin_enter_save, CONSOLE | ROUTE_OFFICER },
 	{ M_GET,          "/admin/brief",        page_admin_brief,    CONSOLE },
 	{ M_GET,          "/admin/stats",        page_admin_stats,    CONSOLE },
+	{ M_POST,         "/admin/stats/freeze", page_admin_stats_freeze, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/stats/indicators", page_admin_stats_indicators, CONSOLE | ROUTE_ADMIN },
 	{ M_GET,          "/admin/dashboard",    page_admin_dashboard, CONSOLE },
 
 	/* --- cases, case documents, dossier, data-subject requests, calendar --- */

@@ -1,4 +1,4 @@
-/* stats.c: the periodic statistics table of a unit, computed once for /admin/stats and `tiengnoi-admin export stats`. */
+/* stats.c: the periodic statistics table of a unit: its indicators (sql/025) computed per enterprise over the period's facts, or read back frozen; written as CSV, JSON or XLSX. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,40 +11,15 @@
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
-#include "dispute.h"
 #include "fmt.h"
-#include "form.h"
+#include "indicator.h"
 #include "log.h"
 #include "stats.h"
 
-static const struct { const char *vi, *en; } table_names[] = {
-	{ "Phản ánh nhận được theo loại và kênh", "Reports received by form and channel" },   /* ST_REPORTS */
-	{ "Nơi làm việc, người lao động, nợ lương, BHXH, tai nạn", "Workplaces, workers, arrears, accidents" },   /* ST_PEOPLE */
-	{ "Vụ việc theo giai đoạn (tại ngày chốt số liệu)", "Cases by stage (at the cut-off date)" },   /* ST_STAGES */
-	{ "Vụ việc đã kết thúc theo kết quả", "Closed cases by outcome" },   /* ST_OUTCOMES */
-};
-
-static const struct stats_label channels[] = {
-	{ "qr", "Qua mã QR", "By QR code" },
-	{ "phone", "Điện thoại", "Phone" },
-	{ "in_person", "Trực tiếp", "In person" },
-	{ "paper", "Giấy", "Paper" },
-};
-#define NCHANNELS (sizeof(channels) / sizeof(channels[0]))
-
-
-/* The figures of ST_PEOPLE, in the order of the second query's columns. */
-enum people {
-	P_WORKPLACES, P_WORKERS, P_WAGE_VND, P_SI_MONTHS, P_ACCIDENTS, P_INJURED, P_DEAD, P__MAX
-};
-static const struct { const char *key, *vi, *en; } people[] = {
-	{ "workplaces", "Nơi làm việc có phản ánh", "Workplaces concerned" },   /* P_WORKPLACES */
-	{ "workers", "Người lao động bị ảnh hưởng (ước tính tối thiểu)", "Workers affected (lower bound)" },   /* P_WORKERS */
-	{ "wage_vnd", "Tổng tiền lương bị nợ (VNĐ)", "Wage arrears total (VND)" },   /* P_WAGE_VND */
-	{ "si_months", "Số tháng BHXH chưa đóng", "Social-insurance months unpaid" },   /* P_SI_MONTHS */
-	{ "accidents", "Tai nạn lao động", "Labour accidents" },   /* P_ACCIDENTS */
-	{ "injured", "Người bị thương", "People injured" },   /* P_INJURED */
-	{ "dead", "Người chết", "People killed" },   /* P_DEAD */
+const struct stats_label stats_ownership[OWN__MAX] = {
+	{ "state", "Khu vực nhà nước", "State sector" },                 /* OWN_STATE */
+	{ "non_state", "Khu vực ngoài nhà nước", "Non-state sector" },   /* OWN_NON_STATE */
+	{ "fdi", "Doanh nghiệp FDI", "Foreign-invested (FDI)" },         /* OWN_FDI */
 };
 
 const char *
@@ -53,10 +28,15 @@ stats_pick(enum lang lang, const char *vi, const char *en)
 	return lang == LANG_EN ? en : vi;
 }
 
+/* What the table says about units that moved: reports and cases count
+ * under the unit they were filed under. */
 const char *
-stats_table_name(enum stats_table t, enum lang lang)
+stats_reparent_note(enum lang lang)
 {
-	return stats_pick(lang, table_names[t].vi, table_names[t].en);
+	return stats_pick(lang, "Mỗi phản ánh được tính cho đơn vị tiếp nhận nó tại thời điểm gửi, mỗi vụ việc cho đơn vị "
+	    "thụ lý; chuyển đơn vị hoặc nơi làm việc sang đơn vị khác sau đó không chuyển số liệu cũ.",
+	    "Each report counts under the unit it was filed under when it arrived, each case under the unit handling it; "
+	    "moving a unit or a workplace afterwards does not move past figures.");
 }
 
 enum stats_format
@@ -84,64 +64,35 @@ stats_default_period(char from[11], char to[11])
 	strftime(from, 11, "%Y-%m-01", &tm);
 }
 
-static void
-add_col(struct stats *st, const char *key, const char *label, enum stats_table t, bool money)
+/* A named period: union-YYYY (the union year 01/11/YYYY-1 to 31/10/YYYY,
+ * as the federation's yearly report counts it), h1-YYYY and h2-YYYY (half
+ * years), q1-YYYY to q4-YYYY (quarters). 0, or -1 for any other name. */
+int
+stats_preset(const char *name, char from[11], char to[11])
 {
-	st->cols[st->ncols++] = (struct stats_col){ key, label, t, money };
-}
-
-/* Lays out the columns: forms, channels, total; people; stages, total; outcomes. */
-static void
-stats_columns(struct arena *a, const struct form_set *fs, struct stats *st)
-{
-	enum lang l = st->lang;
-	st->cols = arena_alloc(a, (STATS_FORMS_MAX + NCHANNELS + 1 + P__MAX + DISPUTE_NSTAGES + 1 + DISPUTE_NOUTCOMES) *
-	    sizeof(*st->cols));
-	st->ncols = 0;
-	st->col_form = 0;
-	for (size_t i = 0; i < fs->n && i < STATS_FORMS_MAX; i++) {
-		st->form_ids[i] = fs->forms[i].id;
-		add_col(st, arena_printf(a, "form:%s", fs->forms[i].id), form_label(fs->forms[i].title, l), ST_REPORTS, false);
+	static const char *const q_from[4] = { "01-01", "04-01", "07-01", "10-01" };
+	static const char *const q_to[4] = { "03-31", "06-30", "09-30", "12-31" };
+	char kind[8];
+	int year, n = 0;
+	if (name == NULL || strlen(name) > 12 || sscanf(name, "%7[a-z0-9]-%4d%n", kind, &year, &n) != 2 ||
+	    (size_t)n != strlen(name) || year < 2000 || year > 2099 || strlen(name) - strlen(kind) != 5)
+		return -1;
+	if (strcmp(kind, "union") == 0) {
+		snprintf(from, 11, "%04d-11-01", year - 1);
+		snprintf(to, 11, "%04d-10-31", year);
+		return 0;
 	}
-	st->nforms = st->ncols;
-	st->col_channel = st->ncols;
-	for (size_t i = 0; i < NCHANNELS; i++)
-		add_col(st, arena_printf(a, "channel:%s", channels[i].value), stats_pick(l, channels[i].vi, channels[i].en),
-		    ST_REPORTS, false);
-	st->col_reports = st->ncols;
-	add_col(st, "reports", stats_pick(l, "Tổng số phản ánh", "Reports, total"), ST_REPORTS, false);
-	st->col_people = st->ncols;
-	for (size_t i = 0; i < P__MAX; i++)
-		add_col(st, people[i].key, stats_pick(l, people[i].vi, people[i].en), ST_PEOPLE, i == P_WAGE_VND);
-	st->col_stage = st->ncols;
-	for (size_t i = 0; i < DISPUTE_NSTAGES; i++)
-		add_col(st, arena_printf(a, "stage:%s", dispute_stages[i].value), stats_pick(l, dispute_stages[i].vi,
-		    dispute_stages[i].en), ST_STAGES, false);
-	st->col_cases = st->ncols;
-	add_col(st, "cases", stats_pick(l, "Tổng số vụ việc", "Cases, total"), ST_STAGES, false);
-	st->col_outcome = st->ncols;
-	for (size_t i = 0; i < DISPUTE_NOUTCOMES; i++)
-		add_col(st, arena_printf(a, "outcome:%s", dispute_outcomes[i].value), stats_pick(l, dispute_outcomes[i].vi, dispute_outcomes[i].en),
-		    ST_OUTCOMES, false);
-}
-
-static struct stats_row *
-row_for(struct stats *st, const char *bucket)
-{
-	const char *id = *bucket ? bucket : "self";
-	for (size_t i = 0; i < st->nrows; i++)
-		if (strcmp(st->rows[i].id, id) == 0)
-			return &st->rows[i];
-	return NULL;   /* a unit created since the rows were listed: counted in the total only */
-}
-
-static void
-add_value(struct stats *st, const char *bucket, size_t col, long long n)
-{
-	struct stats_row *row = row_for(st, bucket);
-	if (row)
-		row->v[col] += n;
-	st->total.v[col] += n;
+	if (strcmp(kind, "h1") == 0 || strcmp(kind, "h2") == 0) {
+		snprintf(from, 11, "%04d-%s", year, kind[1] == '1' ? "01-01" : "07-01");
+		snprintf(to, 11, "%04d-%s", year, kind[1] == '1' ? "06-30" : "12-31");
+		return 0;
+	}
+	if (kind[0] == 'q' && kind[1] >= '1' && kind[1] <= '4' && kind[2] == '\0') {
+		snprintf(from, 11, "%04d-%s", year, q_from[kind[1] - '1']);
+		snprintf(to, 11, "%04d-%s", year, q_to[kind[1] - '1']);
+		return 0;
+	}
+	return -1;
 }
 
 static bool
@@ -155,18 +106,10 @@ query_ok(PGresult *res)
 	return false;
 }
 
-static long long *
-zeros(struct arena *a, size_t n)
-{
-	long long *v = arena_alloc(a, (n + 1) * sizeof(long long));
-	memset(v, 0, (n + 1) * sizeof(long long));
-	return v;
-}
-
 /* Folds the reports' logged changes into their daily sums
- * (sql/019_stats_facts.sql), so what the statistics, dashboard and brief
- * read is mostly sums; what is left in the log is still counted. Does not
- * wait when another request is folding. -1 when the call failed (logged). */
+ * (sql/019_stats_facts.sql, sql/024_stats_dedup.sql), so what the
+ * statistics, dashboard and brief read is mostly sums. -1 when the call
+ * failed (logged). */
 int
 stats_fold(struct db *db)
 {
@@ -177,114 +120,304 @@ stats_fold(struct db *db)
 	return 0;
 }
 
-/* Every query below puts a report or case into the bucket of the chosen
- * unit's direct child it falls under: the first path segment after the
- * unit's own path ("" for the unit's own workplaces). $1 scope, $2 the
- * unit's path, $3 and $4 first and last day (Vietnam time). Reports are
- * read from their facts (sql/019_stats_facts.sql: spam is left out there,
- * the rules of each figure are written there), summed over the period. */
-#define STATS_BUCKET "split_part(substr(u.path, length($2) + 1), '/', 1)"
-#define STATS_FACTS \
-	" FROM submission_fact_all f JOIN workplace w ON w.id = f.workplace_id JOIN org_unit u ON u.id = w.unit_id " \
-	"WHERE u.path LIKE $1 || '%' AND u.path LIKE $2 || '%' AND f.day BETWEEN $3::date AND $4::date "
+/* ---- the period's rows, one set per source of indicator.h ---- */
 
-/* Reports by form and channel, and the people figures. -1 when a query failed. */
+/* Appends the rows of a source's query to rs and clears res: each row's
+ * bucket and ownership in its first two columns, its weight in column
+ * n_col (-1: one each), then the source's fields from first_field on, in
+ * the order of its field table (indicator.c). -1 when the query failed. */
+enum { SR_BUCKET, SR_OWN };
 static int
-load_reports(struct db *db, const char *const p[4], struct stats *st)
+take_rows(struct arena *a, struct ind_rows *rs, PGresult *res, enum ind_source src, int n_col, int first_field)
 {
-	enum { RF_BUCKET, RF_FORM, RF_CHANNEL, RF_N };
-	enum { PR_BUCKET, PR_FIRST };   /* then one column per figure, in enum people's order */
-	PGresult *res = db_query(db, "SELECT " STATS_BUCKET ", f.form_id, f.channel, sum(f.n)" STATS_FACTS
-	    "AND f.fact = 'reports' GROUP BY 1, 2, 3 HAVING sum(f.n) <> 0", 4, p);
 	if (!query_ok(res))
 		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		const char *b = PQgetvalue(res, i, RF_BUCKET), *form = PQgetvalue(res, i, RF_FORM), *ch = PQgetvalue(res, i, RF_CHANNEL);
-		long long n = atoll(PQgetvalue(res, i, RF_N));
-		for (size_t f = 0; f < st->nforms; f++)
-			if (strcmp(st->form_ids[f], form) == 0)
-				add_value(st, b, st->col_form + f, n);
-		for (size_t c = 0; c < NCHANNELS; c++)
-			if (strcmp(channels[c].value, ch) == 0)
-				add_value(st, b, st->col_channel + c, n);
-		add_value(st, b, st->col_reports, n);
+	size_t nf = ind_field_count(src), add = (size_t)PQntuples(res);
+	if (nf > IND_FIELDS_MAX || first_field + (int)nf > PQnfields(res)) {   /* a field table outgrew the row */
+		log_error("stats: source %s has %zu fields, the row holds %d and the query gives %d", ind_source_name(src), nf,
+		    IND_FIELDS_MAX, PQnfields(res) - first_field);
+		PQclear(res);
+		return -1;
 	}
-	PQclear(res);
-
-	/* Per workplace first, so "workplaces concerned" counts those with a
-	 * report; then per bucket. Workers, wage arrears (totals only), SI
-	 * months, accidents with their injured and dead: see the facts. */
-	res = db_query(db, "SELECT b, count(*) FILTER (WHERE reports > 0), coalesce(sum(workers), 0)::bigint, "
-	    "coalesce(sum(wage), 0)::bigint, coalesce(sum(si), 0)::bigint, coalesce(sum(accidents), 0)::bigint, "
-	    "coalesce(sum(injured), 0)::bigint, coalesce(sum(dead), 0)::bigint FROM (SELECT " STATS_BUCKET " AS b, "
-	    "f.workplace_id, sum(f.n) FILTER (WHERE f.fact = 'reports') AS reports, "
-	    "sum(f.v) FILTER (WHERE f.fact = 'reports') AS workers, "
-	    "sum(f.v) FILTER (WHERE f.fact = 'amount:total' AND f.form_id = 'wage_arrears') AS wage, "
-	    "sum(f.v) FILTER (WHERE f.fact = 'months_listed' AND f.form_id = 'social_insurance') AS si, "
-	    "sum(f.n) FILTER (WHERE f.fact = 'select:accident' AND f.form_id = 'safety') AS accidents, "
-	    "sum(f.v) FILTER (WHERE f.fact = 'injured' AND f.form_id = 'safety') AS injured, "
-	    "sum(f.v) FILTER (WHERE f.fact = 'dead' AND f.form_id = 'safety') AS dead" STATS_FACTS
-	    "AND f.fact IN ('reports', 'amount:total', 'months_listed', 'select:accident', 'injured', 'dead') "
-	    "GROUP BY 1, 2) x GROUP BY 1", 4, p);
-	if (!query_ok(res))
-		return -1;
-	for (int i = 0; i < PQntuples(res); i++)
-		for (size_t k = 0; k < P__MAX; k++)
-			add_value(st, PQgetvalue(res, i, PR_BUCKET), st->col_people + k, atoll(PQgetvalue(res, i, PR_FIRST + (int)k)));
+	if (rs->n + add > rs->cap) {
+		size_t cap = rs->n + add + 16;
+		struct ind_row *rows = arena_alloc(a, cap * sizeof(*rows));
+		if (rs->n)
+			memcpy(rows, rs->rows, rs->n * sizeof(*rows));
+		rs->rows = rows;
+		rs->cap = cap;
+	}
+	for (int i = 0; i < (int)add; i++) {
+		struct ind_row *row = &rs->rows[rs->n++];
+		memset(row, 0, sizeof(*row));
+		row->bucket = arena_strdup(a, PQgetvalue(res, i, SR_BUCKET));
+		row->ownership = arena_strdup(a, PQgetvalue(res, i, SR_OWN));
+		row->n = n_col >= 0 ? atoll(PQgetvalue(res, i, n_col)) : 1;
+		for (size_t f = 0; f < nf; f++) {
+			row->txt[f] = arena_strdup(a, PQgetvalue(res, i, first_field + (int)f));
+			row->num[f] = strtod(row->txt[f], NULL);
+		}
+	}
 	PQclear(res);
 	return 0;
 }
 
-/* Cases: those of the subtree's workplaces created in the period, or
- * created before its end and still open at its end. The stage is the one
- * the case was in at the end (its last stage change dated on or before
- * it; the current stage when it has no dated change); a case closed by
- * then counts under its outcome. -1 when the query failed. */
+/* Every query puts a row in the bucket of the chosen unit's direct child it
+ * was filed under: the first path segment after the unit's own path ("" for
+ * the unit itself). Reports count under submission.unit_id (the facts'
+ * unit_id), cases under dispute_case.unit_id: the unit they were filed
+ * under, not the workplace's current one. $1 scope, $2 the unit's path,
+ * $3 and $4 first and last day (Vietnam time). */
+#define STATS_BUCKET "split_part(substr(u.path, length($2) + 1), '/', 1)"
+#define STATS_FACTS \
+	" FROM submission_fact_all f JOIN org_unit u ON u.id = f.unit_id JOIN workplace w ON w.id = f.workplace_id " \
+	"WHERE u.path LIKE $1 || '%' AND u.path LIKE $2 || '%' AND f.day BETWEEN $3::date AND $4::date "
+
+/* The rows of every source for the period. -1 when a query failed. */
 static int
-load_cases(struct db *db, const char *const p[4], struct stats *st)
+load_rows(struct arena *a, struct db *db, const char *const p[4], struct ind_rows rows[SRC__MAX])
 {
-	enum { CS_BUCKET, CS_STAGE, CS_OUTCOME, CS_N };
-	PGresult *res = db_query(db, "SELECT " STATS_BUCKET ", st.stage, coalesce(k.outcome, 'other'), count(*) "
-	    "FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	/* reports: one status fact per report; fields form, channel, status */
+	enum { RP_N = SR_OWN + 1, RP_FIELDS };
+	if (take_rows(a, &rows[SRC_REPORTS], db_query(db,
+	    "SELECT " STATS_BUCKET ", coalesce(w.ownership, ''), sum(f.n), f.form_id, f.channel, "
+	    "substr(f.fact, 8)" STATS_FACTS "AND f.fact LIKE 'status:%' GROUP BY 1, 2, 4, 5, 6 HAVING sum(f.n) <> 0", 4, p), SRC_REPORTS, RP_N, RP_FIELDS) != 0)
+		return -1;
+
+	/* enterprises: per workplace and arrears form, the largest tier (at
+	 * least one worker per report), the distinct months, the largest total
+	 * amount; fields form, workplace, workers, months, amount, reports */
+	enum { EN_FIELDS = SR_OWN + 1 };
+	if (take_rows(a, &rows[SRC_ENTERPRISES], db_query(db,
+	    "SELECT b, own, form_id, workplace_id::text, greatest(coalesce(max(split_part(fact, ':', 2)::numeric) "
+	    "FILTER (WHERE fact LIKE 'tier:%'), 0), coalesce(sum(n) FILTER (WHERE fact LIKE 'status:%'), 0))::bigint, "
+	    "count(*) FILTER (WHERE fact LIKE 'month:%'), "
+	    "coalesce(max(substr(fact, 7)::numeric) FILTER (WHERE fact LIKE 'total:%'), 0)::bigint, "
+	    "coalesce(sum(n) FILTER (WHERE fact LIKE 'status:%'), 0) "
+	    "FROM (SELECT " STATS_BUCKET " AS b, coalesce(w.ownership, '') AS own, f.form_id, f.workplace_id, f.fact, "
+	    "sum(f.n) AS n" STATS_FACTS "AND f.form_id IN ('wage_arrears', 'social_insurance') AND (f.fact LIKE 'status:%' "
+	    "OR f.fact LIKE 'tier:%' OR f.fact LIKE 'month:%' OR f.fact LIKE 'total:%') GROUP BY 1, 2, 3, 4, 5 "
+	    "HAVING sum(f.n) > 0) x GROUP BY 1, 2, 3, 4", 4, p), SRC_ENTERPRISES, -1, EN_FIELDS) != 0)
+		return -1;
+
+	/* accidents: one per workplace and day it happened (the report's day
+	 * when it gives none), its largest figures; fields workplace, injured,
+	 * dead, serious */
+	enum { AC_FIELDS = SR_OWN + 1 };
+	if (take_rows(a, &rows[SRC_ACCIDENTS], db_query(db,
+	    "SELECT b, own, workplace_id::text, max(i), max(k), max(s) FROM (SELECT " STATS_BUCKET " AS b, "
+	    "coalesce(w.ownership, '') AS own, f.workplace_id, coalesce(nullif(split_part(f.fact, ':', 2), ''), f.day::text) AS d, "
+	    "split_part(f.fact, ':', 3)::numeric AS i, split_part(f.fact, ':', 4)::numeric AS k, "
+	    "split_part(f.fact, ':', 5)::numeric AS s" STATS_FACTS "AND f.form_id = 'safety' AND f.fact LIKE 'accident:%' "
+	    "GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(f.n) > 0) x GROUP BY b, own, workplace_id, d", 4, p), SRC_ACCIDENTS, -1, AC_FIELDS) != 0)
+		return -1;
+
+	/* replies: reports of the period an officer answered by the cut-off,
+	 * with the days to the first answer; field days */
+	enum { RE_FIELDS = SR_OWN + 1 };
+	if (take_rows(a, &rows[SRC_REPLIES], db_query(db,
+	    "SELECT " STATS_BUCKET ", coalesce(w.ownership, ''), (min(m.created_at) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date "
+	    "- (s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date FROM message m JOIN submission s ON s.id = m.submission_id "
+	    "JOIN org_unit u ON u.id = s.unit_id JOIN workplace w ON w.id = s.workplace_id "
+	    "WHERE m.author = 'officer' AND m.created_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+	    "AND u.path LIKE $1 || '%' AND u.path LIKE $2 || '%' AND s.status <> 'spam' "
+	    "AND s.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+	    "AND s.received_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+	    "GROUP BY s.id, u.path, w.ownership, s.received_at", 4, p), SRC_REPLIES, -1, RE_FIELDS) != 0)
+		return -1;
+
+	/* cases created in the period, or before its end and still open at it;
+	 * the stage the case was in at the end (its last dated stage change on
+	 * or before it, else the current stage). Fields as indicator.c's table. */
+	enum { CA_FIELDS = SR_OWN + 1 };
+	if (take_rows(a, &rows[SRC_CASES], db_query(db,
+	    "SELECT " STATS_BUCKET ", coalesce(w.ownership, ''), st.stage, "
+	    "CASE WHEN st.stage = 'closed' THEN coalesce(k.outcome, 'other') ELSE '' END, k.kind, k.dispute_type, k.scope, "
+	    "coalesce(k.subject, ''), CASE k.worker_member WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'unknown' END, "
+	    "coalesce(k.union_role, ''), CASE WHEN k.union_role IN ('representative', 'defender', 'filed_for_worker', 'advice') "
+	    "THEN 'yes' ELSE 'no' END, CASE WHEN st.stage = 'court' OR (st.stage = 'closed' AND k.outcome = 'judgment') "
+	    "OR EXISTS (SELECT 1 FROM case_event e WHERE e.case_id = k.id AND e.to_stage = 'court' AND e.on_date <= $4::date) "
+	    "THEN 'yes' ELSE 'no' END, CASE WHEN k.totals_corrected THEN 'yes' ELSE 'no' END, "
+	    "CASE WHEN k.created_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' THEN 'yes' ELSE 'no' END, "
+	    "k.workplace_id::text, coalesce(k.workers_affected, 0), coalesce(k.months_owed, 0), coalesce(k.amount_owed_vnd, 0), "
+	    "coalesce(k.recovered_vnd, 0) "
+	    "FROM dispute_case k JOIN org_unit u ON u.id = k.unit_id JOIN workplace w ON w.id = k.workplace_id "
 	    "CROSS JOIN LATERAL (SELECT coalesce((SELECT e.to_stage FROM case_event e WHERE e.case_id = k.id "
 	    "AND e.to_stage IS NOT NULL AND e.on_date <= $4::date ORDER BY e.on_date DESC, e.at DESC, e.id DESC LIMIT 1), "
 	    "k.stage) AS stage) st "
 	    "WHERE u.path LIKE $1 || '%' AND u.path LIKE $2 || '%' "
 	    "AND k.created_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
-	    "AND (k.created_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' OR st.stage <> 'closed') "
-	    "GROUP BY 1, 2, 3", 4, p);
+	    "AND (k.created_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' OR st.stage <> 'closed')", 4, p), SRC_CASES, -1, CA_FIELDS) != 0)
+		return -1;
+	return 0;
+}
+
+/* The indicators shown, in order, their rules parsed and evaluated over
+ * rows. 0; -1 when the query failed; 2 with st->bad_code and bad_rule when
+ * a stored rule does not parse. */
+static int
+load_indicators(struct arena *a, struct db *db, const struct ind_rows rows[SRC__MAX], struct stats *st)
+{
+	enum { IN_CODE, IN_LABEL_VI, IN_LABEL_EN, IN_RULE, IN_VRULE, IN_MONEY, IN_BY_UNIT, IN_BY_OWN, IN_SOURCE };
+	PGresult *res = db_query(db, "SELECT code, label_vi, label_en, rule, coalesce(verified_rule, ''), money, "
+	    "'unit' = ANY (breakdowns), 'ownership' = ANY (breakdowns), source FROM stats_indicator WHERE NOT hidden "
+	    "ORDER BY position, code", 0, NULL);
 	if (!query_ok(res))
 		return -1;
-	for (int i = 0; i < PQntuples(res); i++) {
-		const char *b = PQgetvalue(res, i, CS_BUCKET), *stage = PQgetvalue(res, i, CS_STAGE), *outcome = PQgetvalue(res, i, CS_OUTCOME);
-		long long n = atoll(PQgetvalue(res, i, CS_N));
-		for (size_t s = 0; s < DISPUTE_NSTAGES; s++)
-			if (strcmp(dispute_stages[s].value, stage) == 0)
-				add_value(st, b, st->col_stage + s, n);
-		add_value(st, b, st->col_cases, n);
-		if (strcmp(stage, "closed") == 0)
-			for (size_t o = 0; o < DISPUTE_NOUTCOMES; o++)
-				if (strcmp(dispute_outcomes[o].value, outcome) == 0)
-					add_value(st, b, st->col_outcome + o, n);
+	int n = PQntuples(res);
+	st->inds = arena_alloc(a, (size_t)(n + 1) * sizeof(*st->inds));
+	st->ninds = 0;
+	for (int i = 0; i < n; i++) {
+		struct ind_rule rule, vrule;
+		char err[200];
+		const char *vtext = PQgetvalue(res, i, IN_VRULE);
+		bool has_v = *vtext != '\0';
+		if (ind_rule_parse(PQgetvalue(res, i, IN_RULE), &rule, err, sizeof(err)) != 0 ||
+		    (has_v && ind_rule_parse(vtext, &vrule, err, sizeof(err)) != 0)) {
+			st->bad_code = arena_strdup(a, PQgetvalue(res, i, IN_CODE));
+			st->bad_rule = arena_strdup(a, err);
+			PQclear(res);
+			return 2;
+		}
+		struct stats_ind *ind = &st->inds[st->ninds++];
+		memset(ind, 0, sizeof(*ind));
+		ind->code = arena_strdup(a, PQgetvalue(res, i, IN_CODE));
+		ind->label = arena_strdup(a, PQgetvalue(res, i, st->lang == LANG_EN ? IN_LABEL_EN : IN_LABEL_VI));
+		ind->source = arena_strdup(a, PQgetvalue(res, i, IN_SOURCE));
+		ind->money = PQgetvalue(res, i, IN_MONEY)[0] == 't';
+		ind->by_unit = PQgetvalue(res, i, IN_BY_UNIT)[0] == 't';
+		ind->by_ownership = PQgetvalue(res, i, IN_BY_OWN)[0] == 't';
+		const struct ind_rows *rs = &rows[rule.source];
+		ind->total = ind_eval(&rule, rs, NULL, NULL);
+		ind->has_verified = has_v;
+		if (has_v)
+			ind->verified = ind_eval(&vrule, &rows[vrule.source], NULL, NULL);
+		ind->units = arena_alloc(a, (st->nunits + 1) * sizeof(long long));
+		for (size_t u = 0; u < st->nunits; u++)
+			ind->units[u] = ind->by_unit ? ind_eval(&rule, rs, st->units[u].bucket, NULL) : 0;
+		for (int o = 0; o < OWN__MAX; o++)
+			ind->own[o] = ind->by_ownership ? ind_eval(&rule, rs, NULL, stats_ownership[o].value) : 0;
 	}
 	PQclear(res);
 	return 0;
 }
 
+/* ---- the JSON document: what the export prints and a freeze stores ---- */
+
+static json_t *
+stats_json(const struct stats *st)
+{
+	json_t *inds = json_array(), *units = json_array();
+	for (size_t u = 0; u < st->nunits; u++)
+		json_array_append_new(units, json_pack("{s:s, s:s}", "code", st->units[u].code, "name", st->units[u].name));
+	for (size_t i = 0; i < st->ninds; i++) {
+		const struct stats_ind *ind = &st->inds[i];
+		json_t *bu = json_object(), *bo = json_object();
+		for (size_t u = 0; ind->by_unit && u < st->nunits; u++)
+			json_object_set_new(bu, st->units[u].code, json_integer(ind->units[u]));
+		for (int o = 0; ind->by_ownership && o < OWN__MAX; o++)
+			json_object_set_new(bo, stats_ownership[o].value, json_integer(ind->own[o]));
+		json_array_append_new(inds, json_pack("{s:s, s:s, s:s, s:b, s:I, s:o, s:o, s:o}", "code", ind->code,
+		    "label", ind->label, "source", ind->source, "money", ind->money, "total", (json_int_t)ind->total,
+		    "verified", ind->has_verified ? json_integer(ind->verified) : json_null(), "by_unit", bu, "by_ownership", bo));
+	}
+	json_t *d = json_pack("{s:o, s:s, s:s, s:s, s:b, s:s, s:o, s:o}", "unit", *st->unit_code ? json_string(st->unit_code) :
+	    json_null(), "unit_name", st->unit_name, "from", st->from, "to", st->to, "frozen", st->frozen,
+	    "note", stats_reparent_note(st->lang), "units", units, "indicators", inds);
+	if (st->frozen)
+		json_object_set_new(d, "freeze", json_pack("{s:s, s:s, s:s, s:s}", "frozen_by", st->freeze.by, "frozen_at",
+		    st->freeze.at, "sha256", st->freeze.sha256, "reason", st->freeze.reason));
+	return d;
+}
+
+static const char *
+jstr(struct arena *a, json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return arena_strdup(a, s ? s : "");
+}
+
+/* The table a freeze stored (stats_json of the live table then) into st. */
+static int
+stats_from_json(struct arena *a, const char *text, struct stats *st)
+{
+	json_error_t jerr;
+	json_t *d = json_loads(text, 0, &jerr), *units, *inds;
+	if (d == NULL || !json_is_array(units = json_object_get(d, "units")) || !json_is_array(inds = json_object_get(d, "indicators"))) {
+		log_error("stats: a frozen table does not read back: %s", d ? "no units or indicators" : jerr.text);
+		json_decref(d);
+		return -1;
+	}
+	st->unit_name = jstr(a, d, "unit_name");
+	st->nunits = json_array_size(units);
+	st->units = arena_alloc(a, (st->nunits + 1) * sizeof(*st->units));
+	for (size_t u = 0; u < st->nunits; u++) {
+		json_t *x = json_array_get(units, u);
+		st->units[u] = (struct stats_unit){ "", jstr(a, x, "code"), jstr(a, x, "name") };
+	}
+	st->ninds = json_array_size(inds);
+	st->inds = arena_alloc(a, (st->ninds + 1) * sizeof(*st->inds));
+	for (size_t i = 0; i < st->ninds; i++) {
+		json_t *x = json_array_get(inds, i), *bu = json_object_get(x, "by_unit"), *bo = json_object_get(x, "by_ownership");
+		struct stats_ind *ind = &st->inds[i];
+		memset(ind, 0, sizeof(*ind));
+		ind->code = jstr(a, x, "code");
+		ind->label = jstr(a, x, "label");
+		ind->source = jstr(a, x, "source");
+		ind->money = json_is_true(json_object_get(x, "money"));
+		ind->total = json_integer_value(json_object_get(x, "total"));
+		ind->has_verified = json_is_integer(json_object_get(x, "verified"));
+		ind->verified = json_integer_value(json_object_get(x, "verified"));
+		ind->by_unit = json_object_size(bu) > 0;
+		ind->by_ownership = json_object_size(bo) > 0;
+		ind->units = arena_alloc(a, (st->nunits + 1) * sizeof(long long));
+		for (size_t u = 0; u < st->nunits; u++)
+			ind->units[u] = json_integer_value(json_object_get(bu, st->units[u].code));
+		for (int o = 0; o < OWN__MAX; o++)
+			ind->own[o] = json_integer_value(json_object_get(bo, stats_ownership[o].value));
+	}
+	json_decref(d);
+	return 0;
+}
+
+/* The current freeze of the unit's period into st (frozen = true); 0 when
+ * there is one, 1 when there is none, -1 when reading failed. */
+static int
+load_frozen(struct arena *a, struct db *db, struct stats *st)
+{
+	enum { FZ_CONTENT, FZ_BY, FZ_AT, FZ_SHA, FZ_REASON };
+	const char *p[3] = { st->unit_id, st->from, st->to };
+	PGresult *res = db_query(db, "SELECT content, frozen_by, to_char(frozen_at AT TIME ZONE 'Asia/Ho_Chi_Minh', "
+	    "'DD/MM/YYYY HH24:MI'), sha256, reason FROM stats_freeze WHERE unit_id IS NOT DISTINCT FROM nullif($1, '')::bigint "
+	    "AND from_date = $2::date AND to_date = $3::date AND superseded_by IS NULL", 3, p);
+	if (!query_ok(res))
+		return -1;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return 1;
+	}
+	int rc = stats_from_json(a, PQgetvalue(res, 0, FZ_CONTENT), st);
+	st->frozen = true;
+	st->freeze = (struct stats_frozen){ arena_strdup(a, PQgetvalue(res, 0, FZ_BY)), arena_strdup(a, PQgetvalue(res, 0, FZ_AT)),
+	    arena_strdup(a, PQgetvalue(res, 0, FZ_SHA)), arena_strdup(a, PQgetvalue(res, 0, FZ_REASON)) };
+	PQclear(res);
+	return rc;
+}
+
 /* The statistics of unit_id ("" for the whole tree) inside scope_path
  * ("/" for everything), from `from` to `to` (checked YYYY-MM-DD, from <=
- * to): one row per direct child unit, one for the unit's own workplaces
- * when it has any, and the total. Everything in the arena. 0; 1 when the
- * unit does not exist or is outside the scope; -1 when a query failed
- * (logged). */
+ * to): every shown indicator, claimed and verified, by direct child unit
+ * (and the unit's own reports and cases) and by ownership. When the period
+ * is frozen and `live` is false, the frozen table. Everything in the
+ * arena. 0; 1 when the unit does not exist or is outside the scope; 2 when
+ * an indicator's rule does not parse (st->bad_code, st->bad_rule); -1 when
+ * a query failed (logged). */
 int
-stats_collect(struct arena *a, struct db *db, const struct form_set *forms, const char *scope, const char *unit_id,
-    const char *from, const char *to, enum lang lang, struct stats *st)
+stats_collect(struct arena *a, struct db *db, const char *scope, const char *unit_id, const char *from, const char *to,
+    enum lang lang, bool live, struct stats *st)
 {
 	*st = (struct stats){ .unit_id = unit_id, .from = from, .to = to, .lang = lang, .unit_code = "",
 	    .unit_path = "/", .unit_name = stats_pick(lang, "Toàn hệ thống", "The whole tree") };
-	if (stats_fold(db) != 0)
-		return -1;
 	if (*unit_id) {
 		const char *up[2] = { scope, unit_id };
 		enum { UN_NAME, UN_PATH, UN_CODE };
@@ -301,7 +434,13 @@ stats_collect(struct arena *a, struct db *db, const struct form_set *forms, cons
 		st->unit_code = arena_strdup(a, PQgetvalue(u, 0, UN_CODE));
 		PQclear(u);
 	}
-	stats_columns(a, forms, st);
+	if (!live) {
+		int rc = load_frozen(a, db, st);
+		if (rc <= 0)
+			return rc;
+	}
+	if (stats_fold(db) != 0)
+		return -1;
 
 	const char *cp[2] = { scope, unit_id };
 	enum { CH_ID, CH_CODE, CH_NAME };
@@ -310,89 +449,121 @@ stats_collect(struct arena *a, struct db *db, const struct form_set *forms, cons
 	if (!query_ok(res))
 		return -1;
 	int nchild = PQntuples(res);
-	st->rows = arena_alloc(a, (size_t)(nchild + 1) * sizeof(*st->rows));
-	st->nrows = 0;
+	st->units = arena_alloc(a, (size_t)(nchild + 2) * sizeof(*st->units));
+	st->nunits = 0;
 	for (int i = 0; i < nchild; i++)
-		st->rows[st->nrows++] = (struct stats_row){ arena_strdup(a, PQgetvalue(res, i, CH_ID)),
-		    arena_strdup(a, PQgetvalue(res, i, CH_CODE)), arena_strdup(a, PQgetvalue(res, i, CH_NAME)), NULL };
+		st->units[st->nunits++] = (struct stats_unit){ arena_strdup(a, PQgetvalue(res, i, CH_ID)),
+		    arena_strdup(a, PQgetvalue(res, i, CH_CODE)), arena_strdup(a, PQgetvalue(res, i, CH_NAME)) };
 	PQclear(res);
-	/* the unit's own workplaces get a row of their own when it has any */
-	res = db_query(db, "SELECT EXISTS (SELECT 1 FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE u.path LIKE $1 || '%' AND u.id = nullif($2, '')::bigint)", 2, cp);
+	if (*unit_id)   /* the reports and cases filed under the unit itself */
+		st->units[st->nunits++] = (struct stats_unit){ "", st->unit_code, arena_printf(a, "%s %s",
+		    stats_pick(lang, "Trực tiếp", "Directly under"), st->unit_name) };
+
+	struct ind_rows rows[SRC__MAX];
+	memset(rows, 0, sizeof(rows));
+	const char *p[4] = { scope, st->unit_path, from, to };
+	if (load_rows(a, db, p, rows) != 0)
+		return -1;
+	return load_indicators(a, db, rows, st);
+}
+
+/* Freezes st (a live table) as its unit's table of its period, by `who`
+ * (officer_id NULL from the CLI), superseding the current freeze, which
+ * needs a reason. 0 with *sha256 (arena); 1 when the period is frozen and
+ * reason is empty (nothing stored); -1 when the database failed (logged).
+ * The caller audits and commits. */
+int
+stats_freeze(struct arena *a, struct db *db, const struct stats *st, const char *who, const char *officer_id,
+    const char *reason, const char **sha256)
+{
+	/* asked first, so a refusal leaves the caller's transaction usable (the function's own check raises) */
+	const char *cp[3] = { st->unit_id, st->from, st->to };
+	PGresult *cur = db_query(db, "SELECT count(*) FROM stats_freeze WHERE unit_id IS NOT DISTINCT FROM nullif($1, '')::bigint "
+	    "AND from_date = $2::date AND to_date = $3::date AND superseded_by IS NULL", 3, cp);
+	if (!query_ok(cur))
+		return -1;
+	bool frozen = strcmp(db_scalar(cur), "0") != 0;
+	PQclear(cur);
+	if (frozen && (reason == NULL || strspn(reason, " \t") == strlen(reason)))
+		return 1;
+	json_t *d = stats_json(st);
+	char *text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(d);
+	if (text == NULL)
+		return -1;
+	const char *p[7] = { st->unit_id, st->from, st->to, text, who, officer_id ? officer_id : "", reason ? reason : "" };
+	enum { FP_ID, FP_SHA };
+	PGresult *res = db_query(db, "SELECT id, sha256 FROM stats_freeze_put(nullif($1, '')::bigint, $2::date, $3::date, $4, "
+	    "$5, nullif($6, '')::bigint, $7)", 7, p);
+	free(text);
+	if (res && !db_ok(res) && strcmp(db_sqlstate(res), "22023") == 0) {
+		PQclear(res);
+		return 1;
+	}
 	if (!query_ok(res))
 		return -1;
-	const char *own = db_scalar(res);
-	if (own && own[0] == 't')
-		st->rows[st->nrows++] = (struct stats_row){ "self", st->unit_code, arena_printf(a, "%s %s",
-		    stats_pick(lang, "Trực tiếp", "Directly under"), st->unit_name), NULL };
+	*sha256 = arena_strdup(a, PQgetvalue(res, 0, FP_SHA));
 	PQclear(res);
-	for (size_t i = 0; i < st->nrows; i++)
-		st->rows[i].v = zeros(a, st->ncols);
-	st->total = (struct stats_row){ "total", "", stats_pick(lang, "Tổng cộng", "Total"), zeros(a, st->ncols) };
-
-	const char *p[4] = { scope, st->unit_path, from, to };
-	return load_reports(db, p, st) == 0 && load_cases(db, p, st) == 0 ? 0 : -1;
+	return 0;
 }
 
-static const struct stats_row *
-row_at(const struct stats *st, size_t i)
+/* ---- the writers ---- */
+
+/* The header cells of the table, in the order of every row. */
+static void
+csv_header(struct buf *b, const struct stats *st)
 {
-	return i < st->nrows ? &st->rows[i] : &st->total;
+	enum lang l = st->lang;
+	const char *head[4] = { stats_pick(l, "Mã chỉ tiêu", "Code"), stats_pick(l, "Chỉ tiêu", "Indicator"),
+	    stats_pick(l, "Theo phản ánh", "Claimed in reports"), stats_pick(l, "Đã xác minh", "Verified") };
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			buf_putc(b, ',');
+		export_csv_cell(b, head[i], false);
+	}
+	for (size_t u = 0; u < st->nunits; u++) {
+		buf_putc(b, ',');
+		export_csv_cell(b, st->units[u].name, false);
+	}
+	for (int o = 0; o < OWN__MAX; o++) {
+		buf_putc(b, ',');
+		export_csv_cell(b, stats_pick(l, stats_ownership[o].vi, stats_ownership[o].en), false);
+	}
+	buf_puts(b, "\r\n");
 }
 
-/* CSV (UTF-8 with BOM, so a spreadsheet reads the accents): a header of
- * the labels, then a row per unit and the total; the unit's id, code and
- * name first. */
+/* CSV (UTF-8 with BOM, so a spreadsheet reads the accents): the header,
+ * then a row per indicator: code, label, claimed, verified (empty when the
+ * indicator has none), by unit, by ownership. */
 static void
 write_csv(struct buf *b, const struct stats *st)
 {
 	buf_puts(b, "\xEF\xBB\xBF");
-	export_csv_cell(b, "id", false);
-	buf_putc(b, ',');
-	export_csv_cell(b, stats_pick(st->lang, "Mã đơn vị", "Unit code"), false);
-	buf_putc(b, ',');
-	export_csv_cell(b, stats_pick(st->lang, "Đơn vị", "Unit"), false);
-	for (size_t c = 0; c < st->ncols; c++) {
+	csv_header(b, st);
+	for (size_t i = 0; i < st->ninds; i++) {
+		const struct stats_ind *ind = &st->inds[i];
+		export_csv_cell(b, ind->code, false);
 		buf_putc(b, ',');
-		export_csv_cell(b, st->cols[c].label, false);
-	}
-	buf_puts(b, "\r\n");
-	for (size_t i = 0; i <= st->nrows; i++) {
-		const struct stats_row *row = row_at(st, i);
-		export_csv_cell(b, row->id, false);
-		buf_putc(b, ',');
-		export_csv_cell(b, row->code, false);
-		buf_putc(b, ',');
-		export_csv_cell(b, row->name, false);
-		for (size_t c = 0; c < st->ncols; c++)
-			buf_appendf(b, ",%lld", row->v[c]);
+		export_csv_cell(b, ind->label, false);
+		buf_appendf(b, ",%lld,", ind->total);
+		if (ind->has_verified)
+			buf_appendf(b, "%lld", ind->verified);
+		for (size_t u = 0; u < st->nunits; u++)
+			if (ind->by_unit)
+				buf_appendf(b, ",%lld", ind->units[u]);
+			else
+				buf_putc(b, ',');
+		for (int o = 0; o < OWN__MAX; o++)
+			if (ind->by_ownership)
+				buf_appendf(b, ",%lld", ind->own[o]);
+			else
+				buf_putc(b, ',');
 		buf_puts(b, "\r\n");
 	}
 }
 
-/* JSON: the unit, the period, the columns (key, label, table) and the rows
- * with their values by column key, the total last. */
-static json_t *
-stats_json(const struct stats *st)
-{
-	json_t *cols = json_array(), *rows = json_array();
-	for (size_t c = 0; c < st->ncols; c++)
-		json_array_append_new(cols, json_pack("{s:s, s:s, s:s}", "key", st->cols[c].key, "label", st->cols[c].label,
-		    "table", stats_table_name(st->cols[c].table, st->lang)));
-	for (size_t i = 0; i <= st->nrows; i++) {
-		const struct stats_row *row = row_at(st, i);
-		json_t *v = json_object();
-		for (size_t c = 0; c < st->ncols; c++)
-			json_object_set_new(v, st->cols[c].key, json_integer(row->v[c]));
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:o}", "id", row->id, "code", row->code,
-		    "name", row->name, "values", v));
-	}
-	return json_pack("{s:{s:s, s:s, s:s}, s:s, s:s, s:o, s:o}", "unit", "id", st->unit_id, "code", st->unit_code,
-	    "name", st->unit_name, "from", st->from, "to", st->to, "columns", cols, "rows", rows);
-}
-
-/* XLSX: one sheet, the title and period, the tables side by side under
- * their names, a row per unit, the total in bold; numbers as numbers. */
+/* XLSX: one sheet: title, period, freeze (or "not frozen"), the note on
+ * units, then the table as the CSV has it; numbers as numbers. */
 static int
 write_xlsx(const struct stats *st, export_write_fn write, void *ctx, char *err, size_t errlen)
 {
@@ -401,14 +572,12 @@ write_xlsx(const struct stats *st, export_write_fn write, void *ctx, char *err, 
 		return -1;
 	lxw_workbook *wb = bk.wb;
 	enum lang l = st->lang;
-	lxw_format *bold = workbook_add_format(wb), *num = workbook_add_format(wb), *totalf = workbook_add_format(wb);
+	lxw_format *bold = workbook_add_format(wb), *num = workbook_add_format(wb);
 	format_set_bold(bold);
 	format_set_text_wrap(bold);
 	format_set_num_format(num, "#,##0");
-	format_set_bold(totalf);
-	format_set_num_format(totalf, "#,##0");
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "Thong ke");
-	struct arena *a = arena_new();   /* the two dates, as the console writes them (fmt.c) */
+	struct arena *a = arena_new();
 	if (a == NULL) {
 		export_book_finish(&bk, false, write, ctx, err, errlen);
 		snprintf(err, errlen, "out of memory");
@@ -419,30 +588,42 @@ write_xlsx(const struct stats *st, export_write_fn write, void *ctx, char *err, 
 	    st->unit_name), bold);
 	worksheet_write_string(ws, 1, 0, arena_printf(a, "%s %s %s %s", stats_pick(l, "Từ", "From"), fmt_dmy(a, st->from),
 	    stats_pick(l, "đến", "to"), fmt_dmy(a, st->to)), NULL);
+	worksheet_write_string(ws, 2, 0, st->frozen ? arena_printf(a, "%s %s, %s; SHA-256 %s%s%s",
+	    stats_pick(l, "Đã chốt số liệu bởi", "Frozen by"), st->freeze.by, st->freeze.at, st->freeze.sha256,
+	    *st->freeze.reason ? "; " : "", st->freeze.reason) : stats_pick(l, "Chưa chốt số liệu", "Not frozen"), NULL);
+	worksheet_write_string(ws, 3, 0, stats_reparent_note(l), NULL);
+	lxw_row_t y = 5;
+	lxw_col_t c = 0;
+	const char *head[4] = { stats_pick(l, "Mã chỉ tiêu", "Code"), stats_pick(l, "Chỉ tiêu", "Indicator"),
+	    stats_pick(l, "Theo phản ánh", "Claimed in reports"), stats_pick(l, "Đã xác minh", "Verified") };
+	for (int i = 0; i < 4; i++)
+		worksheet_write_string(ws, y, c++, head[i], bold);
+	for (size_t u = 0; u < st->nunits; u++)
+		worksheet_write_string(ws, y, c++, st->units[u].name, bold);
+	for (int o = 0; o < OWN__MAX; o++)
+		worksheet_write_string(ws, y, c++, stats_pick(l, stats_ownership[o].vi, stats_ownership[o].en), bold);
+	for (size_t i = 0; i < st->ninds; i++) {
+		const struct stats_ind *ind = &st->inds[i];
+		y++;
+		c = 0;
+		worksheet_write_string(ws, y, c++, ind->code, NULL);
+		worksheet_write_string(ws, y, c++, ind->label, NULL);
+		worksheet_write_number(ws, y, c++, (double)ind->total, num);
+		if (ind->has_verified)
+			worksheet_write_number(ws, y, c, (double)ind->verified, num);
+		c++;
+		for (size_t u = 0; u < st->nunits; u++, c++)
+			if (ind->by_unit)
+				worksheet_write_number(ws, y, c, (double)ind->units[u], num);
+		for (int o = 0; o < OWN__MAX; o++, c++)
+			if (ind->by_ownership)
+				worksheet_write_number(ws, y, c, (double)ind->own[o], num);
+	}
 	arena_free(a);
-	worksheet_write_string(ws, 3, 0, stats_pick(l, "Đơn vị", "Unit"), bold);
-	lxw_col_t c0 = 1;
-	for (int tb = 0; tb < ST__MAX; tb++) {
-		bool first = true;
-		for (size_t c = 0; c < st->ncols; c++) {
-			if (st->cols[c].table != (enum stats_table)tb)
-				continue;
-			if (first)
-				worksheet_write_string(ws, 2, (lxw_col_t)(c0 + c), stats_table_name((enum stats_table)tb, l), bold);
-			first = false;
-			worksheet_write_string(ws, 3, (lxw_col_t)(c0 + c), st->cols[c].label, bold);
-		}
-	}
-	for (size_t i = 0; i <= st->nrows; i++) {
-		const struct stats_row *row = row_at(st, i);
-		lxw_row_t y = (lxw_row_t)(4 + i);
-		worksheet_write_string(ws, y, 0, row->name, i < st->nrows ? NULL : bold);
-		for (size_t c = 0; c < st->ncols; c++)
-			worksheet_write_number(ws, y, (lxw_col_t)(c0 + c), (double)row->v[c], i < st->nrows ? num : totalf);
-	}
-	worksheet_set_column(ws, 0, 0, 40, NULL);
-	worksheet_set_column(ws, 1, (lxw_col_t)st->ncols, 14, NULL);
-	worksheet_freeze_panes(ws, 4, 1);
+	worksheet_set_column(ws, 0, 0, 30, NULL);
+	worksheet_set_column(ws, 1, 1, 50, NULL);
+	worksheet_set_column(ws, 2, (lxw_col_t)(4 + st->nunits + OWN__MAX), 14, NULL);
+	worksheet_freeze_panes(ws, 6, 2);
 	return export_book_finish(&bk, true, write, ctx, err, errlen);
 }
 
@@ -461,4 +642,52 @@ stats_write(const struct stats *st, enum stats_format fmt, export_write_fn write
 	struct buf b = { 0 };
 	write_csv(&b, st);
 	return export_send_buf(&b, write, ctx, err, errlen);
+}
+
+/* ---- the indicator set, changed by an admin (console or CLI) ---- */
+
+/* Changes indicator `code` as ch says: a rule or verified rule is parsed
+ * first and refused (nothing stored) when it does not. The caller audits
+ * and commits. 0; 1 when no indicator has that code; 2 with err naming the
+ * rule and what is wrong; -1 when the database failed (logged). */
+int
+stats_indicator_set(struct db *db, const char *code, const struct stats_ind_change *ch, char *err, size_t errlen)
+{
+	struct ind_rule rule;
+	char why[200];
+	if (ch->rule && ind_rule_parse(ch->rule, &rule, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "the rule of %s does not parse: %s", code, why);
+		return 2;
+	}
+	if (ch->verified_rule && strcmp(ch->verified_rule, "none") != 0 &&
+	    ind_rule_parse(ch->verified_rule, &rule, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "the verified rule of %s does not parse: %s", code, why);
+		return 2;
+	}
+	const char *p[6] = { code, ch->rule ? ch->rule : "", ch->verified_rule ? ch->verified_rule : "",
+	    ch->label_vi ? ch->label_vi : "", ch->hidden < 0 ? "" : ch->hidden ? "true" : "false", ch->position ? ch->position : "" };
+	PGresult *res = db_query(db, "UPDATE stats_indicator SET rule = coalesce(nullif($2, ''), rule), "
+	    "verified_rule = CASE $3 WHEN '' THEN verified_rule WHEN 'none' THEN NULL ELSE $3 END, "
+	    "label_vi = coalesce(nullif($4, ''), label_vi), hidden = coalesce(nullif($5, '')::boolean, hidden), "
+	    "position = coalesce(nullif($6, '')::integer, position) WHERE code = $1 RETURNING code", 6, p);
+	if (!query_ok(res))
+		return -1;
+	int found = PQntuples(res);
+	PQclear(res);
+	if (found != 1)
+		return 1;
+	if (ch->move == 0)
+		return 0;
+	/* one place up or down: swap positions with the neighbour in the shown order */
+	const char *mp[2] = { code, ch->move < 0 ? "up" : "down" };
+	res = db_query(db, "WITH me AS (SELECT code, position FROM stats_indicator WHERE code = $1), "
+	    "nb AS (SELECT i.code, i.position FROM stats_indicator i, me WHERE CASE WHEN $2 = 'up' "
+	    "THEN (i.position, i.code) < (me.position, me.code) ELSE (i.position, i.code) > (me.position, me.code) END "
+	    "ORDER BY CASE WHEN $2 = 'up' THEN -i.position ELSE i.position END, i.code LIMIT 1) "
+	    "UPDATE stats_indicator s SET position = CASE WHEN s.code = me.code THEN nb.position ELSE me.position END "
+	    "FROM me, nb WHERE s.code IN (me.code, nb.code) AND me.position <> nb.position", 2, mp);
+	if (!query_ok(res))
+		return -1;
+	PQclear(res);
+	return 0;
 }

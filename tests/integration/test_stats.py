@@ -1,4 +1,4 @@
-"""test_stats.py: the periodic statistics table (HTML and XLSX) against hand-computed figures, the dashboard's charts and tables, scope, bad dates, audit."""
+"""test_stats.py: the periodic statistics (indicators per enterprise, claimed and verified, by unit and ownership; HTML, CSV, JSON, XLSX) against hand-computed figures, freezing, the indicator set, the dashboard, scope, bad input, audit."""
 import csv
 import html
 import io
@@ -33,22 +33,43 @@ REPORTS = [
     ("STATS-WA1", "concern", "phone", "2026-03-05 09:00", "spam", {"text": "rác"}),
 ]
 
-# Hand-computed: workers = tier lower bounds (11 + 51 + 1) + 1 per other report;
-# wage arrears only where amount_basis = total.
+# Hand-computed, per enterprise: wage workers are the largest tier per workplace (WA1: 51, WB1: unknown so
+# one per report: 1); the amount is the largest total per workplace (WA1 12M; its 3M is per person; WB1 5M);
+# months are distinct per workplace (WA1 {01, 02}, WB1 {02}). Cases count under their unit.
+A, B, S = f"unit:{CHILD_A}", f"unit:{CHILD_B}", f"unit:{PARENT}"
 WANT = {
-    "A": {"reports": 4, "form:wage_arrears": 2, "form:social_insurance": 1, "form:safety": 1, "form:concern": 0,
-          "channel:phone": 4, "channel:paper": 0, "workplaces": 2, "workers": 64, "wage_vnd": 12000000,
-          "si_months": 3, "accidents": 1, "injured": 2, "dead": 1,
-          "stage:court": 2, "stage:closed": 1, "stage:intake": 0, "cases": 3, "outcome:withdrawn": 1, "outcome:mediated": 0},
-    "B": {"reports": 3, "form:wage_arrears": 1, "form:safety": 1, "form:concern": 1, "channel:phone": 1,
-          "channel:in_person": 1, "channel:paper": 1, "workplaces": 1, "workers": 3, "wage_vnd": 5000000,
-          "si_months": 0, "accidents": 0, "injured": 0, "dead": 0, "stage:intake": 1, "cases": 1, "outcome:mediated": 0},
-    "self": {"reports": 1, "form:concern": 1, "workplaces": 1, "workers": 1, "wage_vnd": 0, "cases": 0},
-    "total": {"reports": 8, "form:wage_arrears": 3, "form:social_insurance": 1, "form:safety": 2, "form:concern": 2,
-              "channel:phone": 6, "channel:in_person": 1, "channel:paper": 1, "workplaces": 4, "workers": 68,
-              "wage_vnd": 17000000, "si_months": 3, "accidents": 1, "injured": 2, "dead": 1,
-              "stage:court": 2, "stage:closed": 1, "stage:intake": 1, "cases": 4, "outcome:withdrawn": 1},
+    "reports.total": {"total": 8, A: 4, B: 3, S: 1},
+    "reports.form.wage_arrears": {"total": 3, A: 2, B: 1, S: 0},
+    "reports.form.concern": {"total": 2, A: 0, B: 1, S: 1},
+    "reports.channel.phone": {"total": 6, A: 4, B: 1, S: 1},
+    "reports.channel.in_person": {"total": 1, B: 1},
+    "reports.channel.paper": {"total": 1, B: 1},
+    "reports.resolved": {"total": 1, B: 1},
+    "wage_arrears.enterprises": {"total": 2, A: 1, B: 1},
+    "wage_arrears.workers": {"total": 52, A: 51, B: 1},
+    "wage_arrears.amount": {"total": 17000000, A: 12000000, B: 5000000},
+    "wage_arrears.months": {"total": 3, A: 2, B: 1},
+    "si_arrears.enterprises": {"total": 1, A: 1},
+    "si_arrears.workers": {"total": 1},
+    "si_arrears.months": {"total": 3},
+    "si_arrears.amount": {"total": 0},
+    "accidents.count": {"total": 1, A: 1, B: 0},
+    "accidents.injured": {"total": 2},
+    "accidents.dead": {"total": 1},
+    "cases.total": {"total": 4, A: 3, B: 1, S: 0},
+    "cases.open": {"total": 3, A: 2, B: 1},
+    "cases.stage.court": {"total": 2},
+    "cases.stage.intake": {"total": 1},
+    "cases.outcome.withdrawn": {"total": 1},
+    "cases.outcome.mediated": {"total": 0},
 }
+# What `export stats --format json` must carry at least (issue 11).
+CODES = ["reports.total", "reports.answered", "wage_arrears.enterprises", "wage_arrears.workers", "wage_arrears.amount",
+         "si_arrears.enterprises", "si_arrears.workers", "si_arrears.months", "si_arrears.amount", "accidents.count",
+         "accidents.dead", "accidents.injured", "cases.open", "cases.recovered_amount"]
+# Indicators whose figure by unit adds up to the total (counts and sums).
+ADDITIVE = ("reports.total", "reports.form.", "reports.channel.", "wage_arrears.", "si_arrears.", "accidents.", "cases.stage.",
+            "cases.outcome.", "cases.total", "cases.open")
 
 
 def _admin(stack, *args):
@@ -104,13 +125,19 @@ def _province(t, stack):
     return c, logins
 
 
+def _num(text):
+    """A figure as the page writes it ("12.000.000 đ", "1.234"), or None for an empty cell."""
+    digits = re.sub(r"[^0-9-]", "", html.unescape(text))
+    return int(digits) if digits else None
+
+
 def _table_values(page):
-    """{row data-unit: {data-col: int}} over every statistics table of the page."""
+    """{indicator code: {data-col: int or None}} of the page's statistics table."""
     out = {}
-    for m in re.finditer(r'<tr data-unit="([^"]+)">(.*?)</tr>', page, re.S):
+    for m in re.finditer(r'<tr data-code="([^"]+)">(.*?)</tr>', page, re.S):
         cells = out.setdefault(m.group(1), {})
         for c in re.finditer(r'<td class="num" data-col="([^"]+)">([^<]*)</td>', m.group(2)):
-            cells[c.group(1)] = int(re.sub(r"[.,]", "", c.group(2)))
+            cells[c.group(1)] = _num(c.group(2))
     return out
 
 
@@ -120,21 +147,29 @@ def test_stats(t, stack):
     url = f"/admin/stats?unit={ids[PARENT]}&from={FROM}&to={TO}"
     r = c.get(url)
     t.require(r.status == 200, f"the statistics page: {r.status} {r.text[:400]}")
-    t.check("<table" in r.text and '<th scope="row">' in r.text and '<th scope="col"' in r.text,
+    t.check("<table" in r.text and '<th scope="row"' in r.text and '<th scope="col"' in r.text,
             "an accessible table with row and column headers")
     got = _table_values(r.text)
-    rows = {"A": ids[CHILD_A], "B": ids[CHILD_B], "self": "self", "total": "total"}
-    t.eq(sorted(got), sorted(rows.values()), "one row per direct child, the unit's own workplaces, and the total")
-    for name, want in WANT.items():
-        have = got.get(rows[name], {})
-        t.eq({k: have.get(k) for k in want}, want, f"figures of row {name}")
-    for col in got.get("total", {}):   # the total is the sum of the rows
-        t.check(got["total"][col] == sum(got[u].get(col, 0) for u in got if u != "total"), f"total of {col}")
-    t.check("12.000.000" in r.text, "money grouped the Vietnamese way")
+    for code, want in WANT.items():
+        have = got.get(code, {})
+        t.eq({k: have.get(k) for k in want}, want, f"figures of {code}")
+    for code, cells in got.items():   # the units add up to the total where the figure is a count or a sum
+        if code.startswith(ADDITIVE):
+            t.eq(sum(v or 0 for k, v in cells.items() if k.startswith("unit:")), cells["total"], f"units add up: {code}")
+    t.eq(got["wage_arrears.amount"]["verified"], 0, "no case verified an amount: the verified column says 0")
+    t.eq(got["reports.total"]["verified"], None, "an indicator with no verified rule leaves the column empty")
+    t.check("12.000.000 đ" in r.text, "money grouped the Vietnamese way")
     t.check(f'href="/admin/stats?unit={ids[CHILD_A]}&amp;from={FROM}&amp;to={TO}"' in r.text,
-            "a child's row links to its own table")
+            "a child's column links to its own table")
+    t.check('data-period="union-' in r.text and "Năm công đoàn" in r.text, "union-year presets are offered")
+    t.check("đơn vị tiếp nhận nó tại thời điểm gửi" in r.text, "the table says reports count under their unit at arrival")
+    t.check("chưa được chốt" in r.text and 'id="frozen"' not in r.text, "the period is not frozen")
     t.eq(stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.view' AND object = :'o'",
                      o=f"unit:{ids[PARENT]}"), 1, "the view is audited")
+    p = c.get(f"/admin/stats?unit={ids[PARENT]}&period=union-2026")
+    t.eq(p.status, 200, "a preset period")
+    t.check('value="2025-11-01"' in p.text and 'value="2026-10-31"' in p.text, "the union year runs 01/11 to 31/10")
+    t.eq(_table_values(p.text)["reports.total"]["total"], 10, "the union year holds March and the two days around it")
 
     x = c.get(url + "&format=xlsx")
     t.require(x.status == 200, f"the XLSX: {x.status} {x.text[:300]}")
@@ -148,15 +183,19 @@ def test_stats(t, stack):
     shared = z.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in z.namelist() else ""
     numbers = [float(v) for v in re.findall(r"<c [^>]*>(?:<f>[^<]*</f>)?<v>([0-9.]+)</v></c>", sheet)
                if True]
-    t.check(17000000.0 in numbers and 68.0 in numbers and 12000000.0 in numbers, "the totals are numbers in the sheet")
-    t.check("CĐ thử A" in shared and "Tổng cộng" in shared, "unit names and the total row are in the sheet")
+    t.check(17000000.0 in numbers and 52.0 in numbers and 12000000.0 in numbers, "the figures are numbers in the sheet")
+    t.check("CĐ thử A" in shared and "Theo phản ánh" in shared and "Đã xác minh" in shared,
+            "unit names and the claimed and verified headers are in the sheet")
     t.eq(stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.export' AND object = :'o'",
                      o=f"unit:{ids[PARENT]}"), 1, "the export is audited")
 
-    for bad in ("from=2026-02-30&to=2026-03-31", "from=2026-04-01&to=2026-03-01", "from=abc&to=2026-03-01",
-                "from=2026-03-01", "to=2026-03-01"):
+    for bad, field in (("from=2026-02-30&to=2026-03-31", "from"), ("from=2026-04-01&to=2026-03-01", "to"),
+                       ("from=abc&to=2026-03-01", "from"), ("from=2026-03-01", "to"), ("to=2026-03-01", "from"),
+                       ("period=q5-2026", "period"), ("period=%3Cscript%3E", "period")):
         b = c.get(f"/admin/stats?unit={ids[PARENT]}&{bad}")
         t.eq(b.status, 400, f"bad dates {bad}")
+        t.check(f"({field})" in b.text and 'id="problem"' in b.text, f"{bad}: the error names {field}")
+        t.check("<script>" not in b.text, f"{bad}: nothing hostile echoed")
     t.eq(c.get(f"/admin/stats?unit=12ab&from={FROM}&to={TO}").status, 400, "a unit that is not a number")
     t.eq(c.get(f"/admin/stats?unit={ids[PARENT]}&from={FROM}&to={TO}&format=pdf").status, 400, "an unknown format")
     t.eq(c.get(f"/admin/stats?unit=999999999&from={FROM}&to={TO}").status, 404, "a unit that does not exist")
@@ -235,7 +274,7 @@ def test_stats_cli(t, stack):
     ids = _seed(stack)
     c, logins = _province(t, stack)
     page = _table_values(c.get(f"/admin/stats?unit={ids[PARENT]}&from={FROM}&to={TO}").text)
-    t.require(page.get("total"), "the console page has figures")
+    t.require(page.get("reports.total"), "the console page has figures")
     audits = stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.export' AND object = :'o'",
                          o=f"unit:{ids[PARENT]}")
     args = ("export", "stats", "--unit", PARENT, "--from", FROM, "--to", TO, "--format")
@@ -243,29 +282,40 @@ def test_stats_cli(t, stack):
     j = stack.admin(*args, "json")
     t.require(j.returncode == 0, f"export stats json: {j.stderr.decode()}")
     doc = json.loads(j.stdout)
-    t.eq((doc["unit"]["code"], doc["from"], doc["to"]), (PARENT, FROM, TO), "the JSON names the unit and period")
-    keys = [col["key"] for col in doc["columns"]]
-    jrows = {row["id"]: row["values"] for row in doc["rows"]}
-    t.eq(sorted(jrows), sorted(page), "the JSON has the page's rows")
-    t.eq(jrows, {u: {k: page[u].get(k) for k in keys} for u in page}, "JSON figures equal the console page's")
-    t.eq([row["id"] for row in doc["rows"]][-1], "total", "the total comes last")
+    t.eq((doc["unit"], doc["from"], doc["to"], doc["frozen"]), (PARENT, FROM, TO, False), "the JSON names the unit and period")
+    inds = {i["code"]: i for i in doc["indicators"]}
+    t.eq([code for code in CODES if code not in inds], [], "the JSON carries every code the issue names")
+    for i in doc["indicators"]:
+        t.eq(sorted(i), sorted(["code", "label", "source", "money", "total", "verified", "by_unit", "by_ownership"]),
+             f"{i['code']}: its keys")
+    t.eq(sorted(inds["reports.total"]["by_ownership"]), ["fdi", "non_state", "state"], "by ownership: three sectors")
+    t.eq(sorted(inds["reports.total"]["by_unit"]), sorted([CHILD_A, CHILD_B, PARENT]), "by unit: the children and the unit itself")
+    t.eq({code: i["total"] for code, i in inds.items()}, {code: page[code]["total"] for code in inds},
+         "JSON totals equal the console page's")
+    t.eq({code: i["by_unit"] for code, i in inds.items()},
+         {code: {k[5:]: v for k, v in page[code].items() if k.startswith("unit:")} for code in inds},
+         "JSON figures by unit equal the console page's")
+    t.eq([i["code"] for i in doc["indicators"]], list(page), "the JSON's indicators in the page's order")
 
     s = stack.admin(*args, "csv")
     t.require(s.returncode == 0, f"export stats csv: {s.stderr.decode()}")
     t.check(s.stdout.startswith(b"\xef\xbb\xbf"), "the CSV starts with a UTF-8 BOM")
     table = list(csv.reader(io.StringIO(s.stdout.decode("utf-8-sig"))))
-    t.eq(table[0][3:], [col["label"] for col in doc["columns"]], "CSV header: the column labels, in the JSON's order")
-    crows = {r[0]: dict(zip(keys, map(int, r[3:]))) for r in table[1:]}
-    t.eq(crows, jrows, "CSV figures equal the JSON's (and so the page's)")
-    t.eq([r[0] for r in table[1:]], [row["id"] for row in doc["rows"]], "CSV rows in the JSON's order")
+    t.eq(table[0][:4], ["Mã chỉ tiêu", "Chỉ tiêu", "Theo phản ánh", "Đã xác minh"], "CSV header: Vietnamese, claimed and verified")
+    t.eq(table[0][4:], [u["name"] for u in doc["units"]] + ["Khu vực nhà nước", "Khu vực ngoài nhà nước", "Doanh nghiệp FDI"],
+         "CSV header: the units, then the three sectors")
+    t.eq([r[0] for r in table[1:]], [i["code"] for i in doc["indicators"]], "CSV rows in the JSON's order")
+    t.eq({r[0]: (int(r[2]), int(r[3]) if r[3] else None) for r in table[1:]},
+         {code: (i["total"], i["verified"]) for code, i in inds.items()}, "CSV figures equal the JSON's")
 
     x = stack.admin(*args, "xlsx")
     t.require(x.returncode == 0, f"export stats xlsx: {x.stderr.decode()}")
     sheet = _xlsx_rows(x.stdout)
-    for i, row in enumerate(doc["rows"]):
-        cells = sheet.get(5 + i, [])
-        t.eq(cells[0][1] if cells else None, row["name"], f"XLSX row {5 + i} is {row['id']}")
-        t.eq([v for _, v in cells[1:]], [float(row["values"][k]) for k in keys], f"XLSX figures of {row['id']}")
+    t.eq([v for _, v in sheet.get(6, [])][:4], table[0][:4], "XLSX header row as the CSV's")
+    for n, i in enumerate(doc["indicators"]):
+        cells = dict(sheet.get(7 + n, []))
+        t.eq((cells.get("A"), cells.get("C"), cells.get("D")),
+             (i["code"], float(i["total"]), None if i["verified"] is None else float(i["verified"])), f"XLSX row of {i['code']}")
     t.eq(stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.export' AND object = :'o'",
                      o=f"unit:{ids[PARENT]}") - audits, 3, "each CLI export is audited")
 
@@ -275,9 +325,13 @@ def test_stats_cli(t, stack):
     want = stack.value("SELECT count(*) FROM submission WHERE status <> 'spam' AND received_at >= "
                        "(:'f')::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' AND received_at < "
                        "((:'t')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'", f=FROM, t=TO)
-    t.eq(w["rows"][-1]["values"]["reports"], want, "without --unit: the whole tree's reports in the period")
-    t.check(any(r["code"] == "LDLD-LAICHAU" for r in w["rows"]), "without --unit: a row per top unit")
+    wi = {i["code"]: i for i in w["indicators"]}
+    t.eq(w["unit"], None, "without --unit: the whole tree")
+    t.eq(wi["reports.total"]["total"], want, "without --unit: the whole tree's reports in the period")
+    t.check("LDLD-LAICHAU" in wi["reports.total"]["by_unit"], "without --unit: a column per top unit")
     t.check(stack.admin("export", "stats", "--format", "csv").returncode == 0, "no dates: this month so far")
+    p = stack.admin("export", "stats", "--unit", PARENT, "--period", "q1-2026", "--format", "json")
+    t.eq(json.loads(p.stdout)["from"], "2026-01-01", "a preset period from the CLI")
 
     # hostile unit names come out as text: escaped in JSON, neutralised in CSV, strings in XLSX
     hostile = "=HYPERLINK(\"http://x\")<script>alert(1)</script>'; DROP TABLE submission; --"
@@ -287,9 +341,9 @@ def test_stats_cli(t, stack):
         _admin(stack, "unit", "add", "--code", "STATS-HX-1", "--name", hostile, "--parent", "STATS-HX",
                "--kind", "grassroots")
     hj = json.loads(stack.admin("export", "stats", "--unit", "STATS-HX", "--format", "json").stdout)
-    t.check(any(r["name"] == hostile for r in hj["rows"]), "the hostile name intact in JSON")
+    t.check(any(u["name"] == hostile for u in hj["units"]), "the hostile name intact in JSON")
     hc = stack.admin("export", "stats", "--unit", "STATS-HX", "--format", "csv").stdout.decode("utf-8-sig")
-    t.check(any(r[2] == "'" + hostile for r in csv.reader(io.StringIO(hc))), "the formula neutralised in CSV")
+    t.check("'" + hostile in next(csv.reader(io.StringIO(hc))), "the formula neutralised in CSV")
     hx = _xlsx_rows(stack.admin("export", "stats", "--unit", "STATS-HX", "--format", "xlsx").stdout)
     t.check(any(v == hostile for cells in hx.values() for _, v in cells), "the hostile name a string in XLSX")
     t.eq(stack.value("SELECT count(*) FROM pg_tables WHERE tablename = 'submission'"), 1, "nothing dropped")
@@ -300,7 +354,9 @@ def test_stats_cli(t, stack):
                      (("--from", "abc", "--to", TO), "a malformed date"), (("--from", FROM), "from without to"),
                      (("--to", TO), "to without from"), (("--format", "pdf"), "an unknown format"),
                      (("--unit", "X" * 100000), "a huge unit code"), (("--unit", b"\xff\xfe"), "a non-UTF-8 unit code"),
-                     (("--unit", "' OR 1=1 --"), "SQL in the unit code"), (("--bogus", "1"), "an unknown option")]:
+                     (("--unit", "' OR 1=1 --"), "SQL in the unit code"), (("--bogus", "1"), "an unknown option"),
+                     (("--period", "q5-2026"), "an unknown period"), (("--period", "h1-2026", "--from", FROM), "a period and dates"),
+                     (("--from", "2026-03-31", "--to", "2026-03-01"), "to before from")]:
         r = stack.admin("export", "stats", *bad)
         t.eq(r.returncode, 2, f"{why}: exit 2")
         t.check(r.stdout == b"" and r.stderr.strip(), f"{why}: nothing on stdout, a message on stderr: {r.stderr[:200]!r}")
@@ -325,33 +381,52 @@ FACTS_DIRECT = ("SELECT s.workplace_id, (s.received_at AT TIME ZONE 'Asia/Ho_Chi
                 "submission_facts(s.form_id, s.status, s.urgent, s.answers) f WHERE w.code LIKE 'FX-W%' "
                 "GROUP BY 1, 2, 3, 4, 5 HAVING sum(f.n) <> 0 OR sum(f.v) <> 0")
 
-# The statistics the way /admin/stats computed them before the facts: over the reports' answers.
+# The statistics straight from the reports' answers, per child of FX by the unit each report was filed
+# under (submission.unit_id), per enterprise as the issue asks: indicator code -> figure.
 STATS_DIRECT = """
-WITH p AS (SELECT path FROM org_unit WHERE code = :'unit')
-SELECT split_part(substr(u.path, length(p.path) + 1), '/', 1) AS b, count(*) AS reports,
-  count(DISTINCT s.workplace_id) AS workplaces,
-  coalesce(sum(CASE WHEN s.form_id = 'bargaining_survey' THEN 0
-    WHEN s.form_id IN ('wage_arrears', 'social_insurance') THEN CASE s.answers->>'coworkers' WHEN 't1_10' THEN 1
-    WHEN 't11_50' THEN 11 WHEN 't51_100' THEN 51 WHEN 't101_300' THEN 101 WHEN 't301_plus' THEN 301 ELSE 1 END
-    ELSE 1 END), 0) AS workers,
-  coalesce(sum((s.answers->>'amount')::numeric) FILTER (WHERE s.form_id = 'wage_arrears'
-    AND s.answers->>'amount_basis' = 'total' AND jsonb_typeof(s.answers->'amount') = 'number'), 0)::bigint AS wage_vnd,
-  coalesce(sum(jsonb_array_length(s.answers->'months_unpaid')) FILTER (WHERE s.form_id = 'social_insurance'
-    AND jsonb_typeof(s.answers->'months_unpaid') = 'array'), 0) AS si_months,
-  count(*) FILTER (WHERE s.form_id = 'safety' AND s.answers->>'kind' = 'accident') AS accidents,
-  coalesce(sum((s.answers->>'injured')::numeric) FILTER (WHERE s.form_id = 'safety' AND s.answers->>'kind' = 'accident'
-    AND jsonb_typeof(s.answers->'injured') = 'number'), 0)::bigint AS injured,
-  coalesce(sum((s.answers->>'dead')::numeric) FILTER (WHERE s.form_id = 'safety' AND s.answers->>'kind' = 'accident'
-    AND jsonb_typeof(s.answers->'dead') = 'number'), 0)::bigint AS dead,
-  count(*) FILTER (WHERE s.form_id = 'wage_arrears') AS "form:wage_arrears",
-  count(*) FILTER (WHERE s.form_id = 'bargaining_survey') AS "form:bargaining_survey",
-  count(*) FILTER (WHERE s.channel = 'phone') AS "channel:phone",
-  count(*) FILTER (WHERE s.channel = 'qr') AS "channel:qr"
-FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id, p
-WHERE u.path LIKE p.path || '%' AND s.status <> 'spam'
-  AND s.received_at >= (:'f')::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
-  AND s.received_at < ((:'t')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
-GROUP BY 1"""
+WITH p AS (SELECT path FROM org_unit WHERE code = :'unit'),
+r AS (SELECT split_part(substr(u.path, length(p.path) + 1), '/', 1) AS b, s.*,
+        (s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day
+      FROM submission s JOIN org_unit u ON u.id = s.unit_id, p
+      WHERE u.path LIKE p.path || '%' AND s.status <> 'spam'
+        AND s.received_at >= (:'f')::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'
+        AND s.received_at < ((:'t')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'),
+ent AS (SELECT b, form_id, workplace_id,
+          greatest(coalesce(max(CASE answers->>'coworkers' WHEN 't1_10' THEN 1 WHEN 't11_50' THEN 11 WHEN 't51_100' THEN 51
+            WHEN 't101_300' THEN 101 WHEN 't301_plus' THEN 301 END), 0), count(*)) AS workers,
+          coalesce(max((answers->>'amount')::numeric) FILTER (WHERE jsonb_typeof(answers->'amount') = 'number'
+            AND answers->>'amount_basis' = 'total' AND (answers->>'amount')::numeric >= 0), 0)::bigint AS amount,
+          (SELECT count(DISTINCT m) FROM r r2 CROSS JOIN LATERAL jsonb_array_elements_text(CASE WHEN
+             jsonb_typeof(r2.answers->(CASE r2.form_id WHEN 'wage_arrears' THEN 'months_owed' ELSE 'months_unpaid' END)) = 'array'
+             THEN r2.answers->(CASE r2.form_id WHEN 'wage_arrears' THEN 'months_owed' ELSE 'months_unpaid' END)
+             ELSE '[]'::jsonb END) m
+           WHERE r2.b = r.b AND r2.form_id = r.form_id AND r2.workplace_id = r.workplace_id) AS months
+        FROM r WHERE form_id IN ('wage_arrears', 'social_insurance') GROUP BY 1, 2, 3),
+acc AS (SELECT b, workplace_id, coalesce(CASE WHEN answers->>'when' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN answers->>'when' END,
+          day::text) AS d,
+          max(CASE WHEN jsonb_typeof(answers->'dead') = 'number' THEN greatest(floor((answers->>'dead')::numeric), 0) ELSE 0 END) AS dead,
+          max(CASE WHEN jsonb_typeof(answers->'injured') = 'number' THEN greatest(floor((answers->>'injured')::numeric), 0)
+              ELSE 0 END) AS injured
+        FROM r WHERE form_id = 'safety' AND answers->>'kind' = 'accident' GROUP BY 1, 2, 3),
+bs AS (SELECT DISTINCT b FROM r UNION SELECT DISTINCT b FROM ent UNION SELECT DISTINCT b FROM acc)
+SELECT bs.b,
+  (SELECT count(*) FROM r WHERE r.b = bs.b) AS "reports.total",
+  (SELECT count(*) FROM r WHERE r.b = bs.b AND form_id = 'wage_arrears') AS "reports.form.wage_arrears",
+  (SELECT count(*) FROM r WHERE r.b = bs.b AND form_id = 'bargaining_survey') AS "reports.form.bargaining_survey",
+  (SELECT count(*) FROM r WHERE r.b = bs.b AND channel = 'phone') AS "reports.channel.phone",
+  (SELECT count(*) FROM r WHERE r.b = bs.b AND channel = 'qr') AS "reports.channel.qr",
+  (SELECT count(*) FROM r WHERE r.b = bs.b AND status = 'resolved') AS "reports.resolved",
+  (SELECT count(*) FROM ent WHERE ent.b = bs.b AND form_id = 'wage_arrears') AS "wage_arrears.enterprises",
+  (SELECT coalesce(sum(workers), 0) FROM ent WHERE ent.b = bs.b AND form_id = 'wage_arrears') AS "wage_arrears.workers",
+  (SELECT coalesce(sum(amount), 0) FROM ent WHERE ent.b = bs.b AND form_id = 'wage_arrears') AS "wage_arrears.amount",
+  (SELECT coalesce(sum(months), 0) FROM ent WHERE ent.b = bs.b AND form_id = 'wage_arrears') AS "wage_arrears.months",
+  (SELECT count(*) FROM ent WHERE ent.b = bs.b AND form_id = 'social_insurance') AS "si_arrears.enterprises",
+  (SELECT coalesce(sum(workers), 0) FROM ent WHERE ent.b = bs.b AND form_id = 'social_insurance') AS "si_arrears.workers",
+  (SELECT coalesce(sum(months), 0) FROM ent WHERE ent.b = bs.b AND form_id = 'social_insurance') AS "si_arrears.months",
+  (SELECT count(*) FROM acc WHERE acc.b = bs.b) AS "accidents.count",
+  (SELECT coalesce(sum(dead), 0) FROM acc WHERE acc.b = bs.b) AS "accidents.dead",
+  (SELECT coalesce(sum(injured), 0) FROM acc WHERE acc.b = bs.b) AS "accidents.injured"
+FROM bs"""
 
 
 def _fx_answers(rng, form):
@@ -437,20 +512,23 @@ def _facts_equal(t, stack, when):
 
 
 def _stats_equal(t, stack, when):
-    """The CLI's table of FX (the page's by construction) against the old direct queries."""
+    """The CLI's table of FX (the page's by construction) against the direct aggregates over the answers."""
     r = stack.admin("export", "stats", "--unit", FX, "--from", FX_FROM, "--to", FX_TO, "--format", "json")
     t.require(r.returncode == 0, f"{when}: export stats: {r.stderr.decode()}")
     doc = json.loads(r.stdout)
-    ids = {row["id"]: row for row in doc["rows"]}
-    want = {row["b"] or "self": row for row in stack.rows(STATS_DIRECT, unit=FX, f=FX_FROM, t=FX_TO)}
-    got = {}
-    for b, row in want.items():
-        have = ids.get(b, {}).get("values", {})
-        got[b] = {k: have.get(k) for k in row if k != "b"}
-        want[b] = {k: int(v) for k, v in row.items() if k != "b"}
-    t.eq(got, want, f"{when}: the statistics of each child equal the direct aggregate over the answers")
-    total = ids["total"]["values"]
-    t.eq(total["reports"], sum(w["reports"] for w in want.values()), f"{when}: the total")
+    inds = {i["code"]: i for i in doc["indicators"]}
+    ids = {str(row["id"]): row["code"] for row in stack.rows(
+        "SELECT u.id, u.code FROM org_unit u JOIN org_unit p ON u.parent_id = p.id WHERE p.code = :'c'", c=FX)}
+    ids[""] = FX
+    want, got = {}, {}
+    for row in stack.rows(STATS_DIRECT, unit=FX, f=FX_FROM, t=FX_TO):
+        code = ids.get(row["b"], row["b"])
+        want[code] = {k: int(v) for k, v in row.items() if k != "b"}
+        got[code] = {k: inds[k]["by_unit"].get(code) for k in want[code]}
+    t.check(len(want) >= 3, f"{when}: figures in several units ({len(want)})")
+    t.eq(got, want, f"{when}: each indicator by unit equals the direct per-enterprise aggregate over the answers")
+    for k in next(iter(want.values()), {}):
+        t.eq(inds[k]["total"], sum(w[k] for w in want.values()), f"{when}: the total of {k}")
     return doc
 
 
@@ -530,18 +608,23 @@ def test_facts_exact(t, stack):
     _brief_equal(t, c, stack, "after anonymisation and purge")   # the page folds
     _facts_equal(t, stack, "after anonymisation and purge, folded")
     _stats_equal(t, stack, "after anonymisation and purge")
-    # re-parenting: the grandchild moves from A to B, a workplace from A to B; both count under B at once
+    # re-parenting: the grandchild moves from A to B and counts under B (it is still the unit its reports were
+    # filed under); the workplace moved from A to B keeps its past reports under A, where they arrived
     before = _stats_equal(t, stack, "before re-parenting")
+    a1_reports = stack.value(
+        "SELECT count(*) FROM submission s JOIN org_unit u ON u.id = s.unit_id WHERE u.code = :'a1' AND s.status <> 'spam' "
+        "AND s.received_at >= (:'f')::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' AND s.received_at < "
+        "((:'t')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'", a1=FX_A1, f=FX_FROM, t=FX_TO)
+    t.check(a1_reports > 0, "the grandchild has reports in the period")
     stack.psql("UPDATE org_unit SET parent_id = (SELECT id FROM org_unit WHERE code = :'b') WHERE code = :'a1'",
                b=FX_B, a1=FX_A1)
     stack.psql("UPDATE workplace SET unit_id = (SELECT id FROM org_unit WHERE code = :'b') WHERE code = 'FX-W2'", b=FX_B)
     after = _stats_equal(t, stack, "after re-parenting")
-    b_id = str(stack.value("SELECT id FROM org_unit WHERE code = :'c'", c=FX_B))
-    row = lambda doc, i: next((r["values"] for r in doc["rows"] if r["id"] == i), {})   # noqa: E731
-    t.eq(row(after, b_id).get("reports"), row(before, b_id).get("reports", 0) +
-         sum(row(before, x["id"]).get("reports", 0) for x in before["rows"] if x["code"] == FX_A),
-         "B now counts what A counted (its grandchild and workplace moved)")
-    t.eq(row(after, "total"), row(before, "total"), "the total does not change when units move")
+    tot = lambda doc, unit: {i["code"]: i["by_unit"].get(unit) for i in doc["indicators"]}["reports.total"]   # noqa: E731
+    t.eq(tot(after, FX_B), tot(before, FX_B) + a1_reports, "B now counts the grandchild's reports, not FX-W2's")
+    t.eq(tot(after, FX_A), tot(before, FX_A) - a1_reports, "A keeps the reports FX-W2 sent while it was A's")
+    t.eq([i["total"] for i in after["indicators"]], [i["total"] for i in before["indicators"]],
+         "no total changes when units move")
     ward = harness.console_login(stack, "demo.tanphong", logins["demo.tanphong"])
     wp = str(stack.value("SELECT id FROM workplace WHERE code = 'FX-W1'"))
     t.eq(ward.get(f"/admin/brief?workplace={wp}&from={FX_FROM}&to={FX_TO}").status, 404,
@@ -591,3 +674,297 @@ def subprocess_psql(stack, sql, wait=True):
     if not wait:
         return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return subprocess.run(args, capture_output=True, timeout=30)
+
+
+# -- issue 11: per enterprise, claimed and verified, freezing, the indicator set --
+
+E, E_A, E_B = "STATS-E", "STATS-E-A", "STATS-E-B"
+E_FROM, E_TO = "2026-11-01", "2026-11-30"
+WAGE5 = {"months_owed": ["2026-10", "2026-11"], "amount": 500000000, "amount_basis": "total", "coworkers": "t51_100"}
+SI6 = {"months_unpaid": ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"], "deducted": "yes",
+       "coworkers": "t101_300"}
+
+
+def _insert_report(stack, wp, form, at, answers, status="new"):
+    """One report entered by phone at workplace wp, received at `at` (Vietnam time); its id."""
+    k = harness.new_idem()
+    return stack.psql(
+        "INSERT INTO submission (form_id, form_version, workplace_id, unit_id, channel, received_at, answers, lang, "
+        "idempotency_key, receipt_hash, status, entered_by) SELECT :'f', 1, w.id, w.unit_id, 'phone', "
+        "(:'at')::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh', :'a'::jsonb, 'vi', :'k', sha256(convert_to(:'k', 'UTF8')), "
+        ":'st', (SELECT id FROM officer WHERE username = 'demo.tinh') FROM workplace w WHERE w.code = :'w' RETURNING id",
+        f=form, at=at, a=json.dumps(answers), k=k, st=status, w=wp).splitlines()[0]
+
+
+def _e_seed(stack):
+    """The E tree: five workers report one 500 million debt at an FDI enterprise, three the same six SI months;
+    two reports of one accident and one of another; cases officers verified or not; one answered report."""
+    if stack.rows("SELECT 1 FROM org_unit WHERE code = :'c'", c=E):
+        return
+    _admin(stack, "unit", "add", "--code", E, "--name", "CĐ thử theo doanh nghiệp", "--parent", "LDLD-LAICHAU",
+           "--kind", "district")
+    for code in (E_A, E_B):
+        _admin(stack, "unit", "add", "--code", code, "--name", f"CĐCS {code}", "--parent", E, "--kind", "grassroots")
+    _admin(stack, "workplace", "add", "--code", "STATS-E-W1", "--name", "Công ty FDI thử", "--unit", E_A)
+    _admin(stack, "workplace", "add", "--code", "STATS-E-W2", "--name", "Công ty nhà nước thử", "--unit", E_B)
+    stack.psql("UPDATE workplace SET ownership = CASE code WHEN 'STATS-E-W1' THEN 'fdi' ELSE 'state' END "
+               "WHERE code IN ('STATS-E-W1', 'STATS-E-W2')")
+    first = None
+    for i in range(5):
+        sid = _insert_report(stack, "STATS-E-W1", "wage_arrears", f"2026-11-10 0{i}:00", WAGE5)
+        first = first or sid
+    for i in range(3):
+        _insert_report(stack, "STATS-E-W1", "social_insurance", f"2026-11-11 0{i}:00", SI6)
+    # the SI amount is read from `amount` with amount_basis = total, the keys wage_arrears.json uses
+    _insert_report(stack, "STATS-E-W2", "social_insurance", "2026-11-12 09:00",
+                   {"months_unpaid": ["2026-09"], "amount": 80000000, "amount_basis": "total", "coworkers": "t11_50"})
+    accident = {"kind": "accident", "danger_now": "no", "description": "sập giàn giáo", "when": "2026-11-05",
+                "injured": 3, "dead": 1, "seriously_injured": 2}
+    _insert_report(stack, "STATS-E-W2", "safety", "2026-11-05 10:00", accident)
+    _insert_report(stack, "STATS-E-W2", "safety", "2026-11-06 10:00", accident)   # the same accident, told again
+    _insert_report(stack, "STATS-E-W2", "safety", "2026-11-20 10:00",
+                   {"kind": "accident", "danger_now": "no", "description": "kẹt tay", "when": "2026-11-20", "injured": 1})
+    stack.psql("INSERT INTO message (submission_id, author, officer_id, body, created_at) VALUES (:'s', 'officer', "
+               "(SELECT id FROM officer WHERE username = 'demo.tinh'), 'Công đoàn đã nhận.', "
+               "'2026-11-12 09:00+07')", s=first)
+    cases = [  # (workplace, kind, stage, corrected, workers, months, amount, member, role, recovered)
+        ("STATS-E-W1", "wage_arrears", "verification", True, 60, 2, 450000000, None, None, None),
+        ("STATS-E-W1", "wage_arrears", "intake", False, 99, 9, 999, None, None, None),   # not verified: not counted
+        ("STATS-E-W2", "other", "court", False, None, None, None, True, "representative", 100000000),
+        ("STATS-E-W2", "other", "court", False, None, None, None, True, "none", None),
+    ]
+    for wp, kind, stage, corrected, workers, months, amount, member, role, recovered in cases:
+        stack.psql(
+            "INSERT INTO dispute_case (unit_id, workplace_id, kind, title, stage, created_at, totals_corrected, "
+            "workers_affected, months_owed, amount_owed_vnd, worker_member, union_role, recovered_vnd) "
+            "SELECT w.unit_id, w.id, :'k', 'Vụ thử số liệu', :'s', '2026-11-15 09:00+07', :'c'::boolean, "
+            "nullif(:'wk', '')::int, nullif(:'m', '')::int, nullif(:'a', '')::bigint, nullif(:'mb', '')::boolean, "
+            "nullif(:'r', ''), nullif(:'rc', '')::bigint FROM workplace w WHERE w.code = :'w'",
+            k=kind, s=stage, c=str(corrected).lower(), wk="" if workers is None else workers, m="" if months is None else months,
+            a="" if amount is None else amount, mb="" if member is None else str(member).lower(), r=role or "",
+            rc="" if recovered is None else recovered, w=wp)
+
+
+def _e_doc(stack, to=E_TO):
+    r = stack.admin("export", "stats", "--unit", E, "--from", E_FROM, "--to", to, "--format", "json")
+    if r.returncode != 0:
+        raise harness.Failure(f"export stats: {r.stderr.decode()}")
+    return json.loads(r.stdout)
+
+
+def test_stats_per_enterprise(t, stack):
+    _e_seed(stack)
+    doc = _e_doc(stack)
+    inds = {i["code"]: i for i in doc["indicators"]}
+    fig = {code: (i["total"], i["verified"]) for code, i in inds.items()}
+    t.eq(fig["reports.form.wage_arrears"], (5, None), "five wage reports arrived")
+    t.eq(fig["wage_arrears.enterprises"], (1, 1), "one enterprise owes wages (one verified on a case)")
+    t.eq(fig["wage_arrears.amount"], (500000000, 450000000),
+         "500,000,000 đ claimed, not 2,500,000,000; the officer's corrected total beside it")
+    t.check(fig["wage_arrears.workers"][0] >= 51 and fig["wage_arrears.workers"][0] < 100,
+            f"at least 51 workers, not 255: {fig['wage_arrears.workers']}")
+    t.eq(fig["wage_arrears.workers"], (51, 60), "workers: claimed 51, verified 60")
+    t.eq(fig["wage_arrears.months"], (2, 2), "two distinct months")
+    t.eq(fig["si_arrears.months"], (7, 0), "6 months at one enterprise, not 18, plus 1 at the other")
+    t.eq(fig["si_arrears.enterprises"][0], 2, "two enterprises owe social insurance")
+    t.eq(fig["si_arrears.workers"][0], 101 + 11, "SI workers: the largest group per enterprise")
+    t.eq(fig["si_arrears.amount"][0], 80000000, "the SI amount from the report's `amount` (total)")
+    t.eq(fig["accidents.count"], (2, None), "two accidents, though three reports")
+    t.eq((fig["accidents.dead"][0], fig["accidents.injured"][0], fig["accidents.seriously_injured"][0]), (1, 4, 2),
+         "dead, injured and seriously injured per accident, not per report")
+    t.eq((fig["reports.answered"][0], fig["reports.answered_7d"][0], fig["reports.reply_median_days"][0]), (1, 1, 2),
+         "one report answered, two days after it arrived")
+    t.eq((fig["cases.total"][0], fig["cases.open"][0]), (4, 4), "four cases, all open")
+    t.eq((fig["cases.member_court"][0], fig["cases.member_court_supported"][0], fig["cases.member_court_supported_pct"][0]),
+         (2, 1, 50), "members' court cases with union support: 1 of 2, 50% (target 90%)")
+    t.eq(fig["cases.recovered_amount"], (100000000, 100000000), "money recovered for workers")
+    t.eq(inds["wage_arrears.amount"]["by_ownership"], {"state": 0, "non_state": 0, "fdi": 500000000}, "by ownership")
+    t.eq(inds["reports.total"]["by_ownership"], {"state": 4, "non_state": 0, "fdi": 8}, "reports by ownership")
+    t.eq(inds["accidents.count"]["by_unit"], {E_A: 0, E_B: 2, E: 0}, "accidents by unit")
+    t.eq(inds["wage_arrears.amount"]["by_unit"][E_A], 500000000, "the amount under the unit the reports came to")
+
+    c, logins = _province(t, stack)
+    e_id = str(stack.value("SELECT id FROM org_unit WHERE code = :'c'", c=E))
+    r = c.get(f"/admin/stats?unit={e_id}&from={E_FROM}&to={E_TO}")
+    t.require(r.status == 200, f"the page: {r.status}")
+    page = _table_values(r.text)
+    t.eq((page["wage_arrears.amount"]["total"], page["wage_arrears.amount"]["verified"]), (500000000, 450000000),
+         "the page shows claimed and verified side by side")
+    t.eq(page["wage_arrears.amount"]["own:fdi"], 500000000, "the page's ownership columns")
+    t.check("Theo phản ánh" in r.text and "Đã xác minh" in r.text and "Doanh nghiệp FDI" in r.text,
+            "the page's column headings")
+
+
+def _freezes(stack):
+    return stack.value("SELECT count(*) FROM stats_freeze f JOIN org_unit u ON u.id = f.unit_id WHERE u.code = :'c'", c=E)
+
+
+def test_stats_freeze(t, stack):
+    _e_seed(stack)
+    c, logins = _province(t, stack)
+    e_id = str(stack.value("SELECT id FROM org_unit WHERE code = :'c'", c=E))
+    url = f"/admin/stats?unit={e_id}&from={E_FROM}&to={E_TO}"
+    live = _e_doc(stack)
+    audits = stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.freeze'")
+
+    # the console: an admin freezes; a frozen period refuses a freeze without a reason, beside the field
+    page = c.get(url)
+    t.check('action="/admin/stats/freeze?unit=' in page.text, "an admin sees the freeze button")
+    r = c.post(f"/admin/stats/freeze?unit={e_id}&from={E_FROM}&to={E_TO}", [("reason", "")])
+    t.eq(r.status, 303, f"the first freeze needs no reason: {r.status} {r.text[:300]}")
+    row = stack.rows("SELECT sha256, content, frozen_by, officer_id IS NOT NULL AS by_officer, "
+                     "encode(sha256(convert_to(content, 'UTF8')), 'hex') AS computed FROM stats_freeze f "
+                     "JOIN org_unit u ON u.id = f.unit_id WHERE u.code = :'c' AND superseded_by IS NULL", c=E)
+    t.require(len(row) == 1, "one current freeze")
+    t.eq(row[0]["sha256"], row[0]["computed"], "the stored SHA-256 is the content's")
+    t.check(row[0]["by_officer"] and "demo.tinh" in row[0]["frozen_by"], "who froze it")
+    page = c.get(url)
+    t.check('id="frozen"' in page.text and row[0]["sha256"] in page.text, "the frozen banner shows the hash")
+    n = _freezes(stack)
+    r = c.post(f"/admin/stats/freeze?unit={e_id}&from={E_FROM}&to={E_TO}", [("reason", "   ")])
+    t.eq(r.status, 400, "a frozen period: no reason, 400")
+    t.check('id="e-f-freeze-reason"' in r.text and "lý do" in r.text, "the error beside the reason field")
+    t.eq(_freezes(stack), n, "nothing stored")
+    r = c.post(f"/admin/stats/freeze?unit={e_id}&from=2026-02-30&to={E_TO}", [("reason", "x")])
+    t.eq(r.status, 400, "an impossible date: 400")
+    r = c.post(f"/admin/stats/freeze?unit={e_id}&from={E_TO}&to={E_FROM}", [("reason", "x")])
+    t.eq(r.status, 400, "to before from: 400")
+    t.eq(c.post(f"/admin/stats/freeze?unit=999999999&from={E_FROM}&to={E_TO}", [("reason", "x")]).status, 404,
+         "an unknown unit: 404")
+    t.eq(c.post(f"/admin/stats/freeze?unit={e_id}&from={E_FROM}&to={E_TO}", [("reason", "x")], csrf=False).status, 403,
+         "without the CSRF token: 403")
+    w = harness.console_login(stack, "demo.tanphong", logins["demo.tanphong"])
+    w.get("/admin/stats")
+    t.eq(w.post(f"/admin/stats/freeze?unit={e_id}&from={E_FROM}&to={E_TO}", [("reason", "x")]).status, 403,
+         "an officer who is not an admin: 403")
+    t.eq(_freezes(stack), n, "nothing stored by the refusals")
+
+    # the CLI: the same period frozen again needs --reason; the new freeze supersedes, audited
+    r = stack.admin("stats", "freeze", "--unit", E, "--from", E_FROM, "--to", E_TO)
+    t.eq(r.returncode, 2, "the CLI refuses a second freeze without --reason")
+    t.check(b"--reason" in r.stderr, "and says --reason is needed")
+    t.eq(_freezes(stack), n, "nothing stored")
+    for bad in (("--from", "2026-02-30", "--to", E_TO), ("--from", E_TO, "--to", E_FROM), ("--unit", "NO-SUCH-UNIT"),
+                ("--reason", "\xff".encode("latin-1"))):
+        args = ("stats", "freeze") + (("--unit", E) if "--unit" not in bad else ()) + \
+            (("--from", E_FROM, "--to", E_TO) if "--from" not in bad else ()) + bad
+        t.eq(stack.admin(*args).returncode, 2, f"stats freeze {bad!r}: exit 2")
+    t.eq(_freezes(stack), n, "nothing stored by bad arguments")
+
+    frozen = _e_doc(stack)
+    t.eq(frozen["frozen"], True, "the export says frozen")
+    t.eq(frozen["freeze"]["sha256"], row[0]["sha256"], "with the hash")
+    t.eq(frozen["indicators"], live["indicators"], "the frozen figures are the figures at the freeze")
+
+    # re-parent the child with the wage reports out of E, move a workplace, anonymise a report, add one
+    stack.psql("UPDATE org_unit SET parent_id = (SELECT id FROM org_unit WHERE code = 'LDLD-LAICHAU') WHERE code = :'a'", a=E_A)
+    stack.psql("UPDATE workplace SET unit_id = (SELECT id FROM org_unit WHERE code = :'a') WHERE code = 'STATS-E-W2'", a=E_A)
+    sid = stack.value("SELECT min(s.id) FROM submission s JOIN workplace w ON w.id = s.workplace_id "
+                      "WHERE w.code = 'STATS-E-W2' AND s.form_id = 'safety'")
+    stack.psql("SELECT submission_anonymise(:'i')", i=sid)
+    _insert_report(stack, "STATS-E-W2", "concern", "2026-11-25 09:00", {"text": "sau khi chốt"})
+    after = _e_doc(stack)
+    t.eq(after["indicators"], live["indicators"], "a re-parent, a move and an anonymisation leave the frozen period unchanged")
+    moved = _e_doc(stack, to="2026-11-29")   # the same days, not frozen: computed afresh
+    m = {i["code"]: i for i in moved["indicators"]}
+    t.eq(moved["frozen"], False, "another period is not frozen")
+    t.check(E_A not in m["reports.total"]["by_unit"], "live, the moved unit is no longer a child of E")
+    t.eq(m["wage_arrears.amount"]["total"], 0, "live, its wage reports left E with it")
+    t.eq(m["accidents.count"]["total"], 2, "live, the moved workplace's accidents stay with E-B, where they arrived")
+    t.eq(m["accidents.dead"]["total"], 1, "live, the anonymised report's accident is still counted by its twin")
+    xl = stack.admin("export", "stats", "--unit", E, "--from", E_FROM, "--to", E_TO, "--format", "csv")
+    t.check(str(500000000).encode() in xl.stdout, "the frozen CSV still has the wage amount")
+
+    r = stack.admin("stats", "freeze", "--unit", E, "--from", E_FROM, "--to", E_TO, "--reason", "Đơn vị A chuyển về tỉnh")
+    t.eq(r.returncode, 0, f"a new freeze with a reason: {r.stderr.decode()}")
+    t.eq(stack.value("SELECT count(*) FROM stats_freeze f JOIN org_unit u ON u.id = f.unit_id WHERE u.code = :'c' "
+                     "AND superseded_by IS NOT NULL", c=E), 1, "the old freeze is kept, superseded")
+    again = _e_doc(stack)
+    t.eq(again["freeze"]["reason"], "Đơn vị A chuyển về tỉnh", "the new freeze says why")
+    t.check(again["indicators"] != live["indicators"], "and holds the figures as they are now")
+    t.eq(stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.freeze'") - audits, 2, "each freeze is audited")
+    page = c.get(url)
+    t.check("Đơn vị A chuyển về tỉnh" in page.text and again["freeze"]["sha256"] in page.text,
+            "the page shows the new freeze, its reason and hash")
+    # put E-A back for the tests that follow
+    stack.psql("UPDATE org_unit SET parent_id = (SELECT id FROM org_unit WHERE code = :'e') WHERE code = :'a'", e=E, a=E_A)
+
+
+def test_stats_indicators(t, stack):
+    _e_seed(stack)
+    c, logins = _province(t, stack)
+    e_id = str(stack.value("SELECT id FROM org_unit WHERE code = :'c'", c=E))
+    q = f"unit={e_id}&from=2026-11-01&to=2026-11-29"
+    lst = stack.admin("indicator", "list")
+    t.eq(lst.returncode, 0, "indicator list")
+    t.check(b"reports.total\tshown\t" in lst.stdout and b"count(reports)" in lst.stdout, "the list shows codes and rules")
+    rule = lambda code: stack.value("SELECT rule FROM stats_indicator WHERE code = :'c'", c=code)   # noqa: E731
+    audits = stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.indicator'")
+
+    # rules that do not parse are refused, naming the indicator; nothing stored
+    for bad in ("count(reportz)", "sum(reports)", "", "count(reports where form = 'x'; DROP TABLE submission; --)",
+                "<script>alert(1)</script>", "x" * 600, b"count(\xff)"):
+        r = stack.admin("indicator", "set", "--code", "reports.total", "--rule", bad)
+        t.eq(r.returncode, 2, f"rule {bad[:30]!r}: exit 2")
+        t.check(r.stderr.strip(), f"rule {bad[:30]!r}: a message")
+    r = stack.admin("indicator", "set", "--code", "reports.total", "--rule", "count(reportz)")
+    t.check(b"reports.total" in r.stderr and b"does not parse" in r.stderr, "the message names the indicator")
+    t.eq(rule("reports.total"), "count(reports)", "nothing stored")
+    for bad, why in ((("--code", "no.such", "--hidden", "yes"), "an unknown code"),
+                     (("--code", "reports.total", "--hidden", "maybe"), "hidden must be yes or no"),
+                     (("--code", "reports.total",), "nothing to change"),
+                     (("--code", "reports.total", "--position", "-1"), "a negative position")):
+        t.eq(stack.admin("indicator", "set", *bad).returncode, 2, f"{why}: exit 2")
+
+    # hide and show from the CLI: the export follows
+    t.eq(stack.admin("indicator", "set", "--code", "accidents.seriously_injured", "--hidden", "yes").returncode, 0, "hide")
+    t.check("accidents.seriously_injured" not in [i["code"] for i in _e_doc(stack, to="2026-11-29")["indicators"]],
+            "a hidden indicator leaves the export")
+    t.eq(stack.admin("indicator", "set", "--code", "accidents.seriously_injured", "--hidden", "no").returncode, 0, "show")
+
+    # the console: hide, show, move up, change a rule; refusals beside the field
+    page = c.get(f"/admin/stats?{q}")
+    t.check('data-indicator="cases.interest"' in page.text, "an admin sees the indicator set")
+    r = c.post(f"/admin/stats/indicators?{q}", [("action", "hide"), ("code", "cases.interest")])
+    t.eq(r.status, 303, f"hide: {r.status} {r.text[:200]}")
+    t.check('data-code="cases.interest"' not in c.get(f"/admin/stats?{q}").text, "the hidden row leaves the table")
+    t.eq(c.post(f"/admin/stats/indicators?{q}", [("action", "show"), ("code", "cases.interest")]).status, 303, "show")
+    order = lambda: [i["code"] for i in _e_doc(stack, to="2026-11-29")["indicators"]]   # noqa: E731
+    before = order()
+    k = before.index("reports.form.meal")
+    t.eq(c.post(f"/admin/stats/indicators?{q}", [("action", "up"), ("code", "reports.form.meal")]).status, 303, "move up")
+    moved = order()
+    t.eq(moved[k - 1:k + 1], [before[k], before[k - 1]], "the row moved one place up, in the export too")
+    t.eq(c.post(f"/admin/stats/indicators?{q}", [("action", "down"), ("code", "reports.form.meal")]).status, 303, "move down")
+    t.eq(order(), before, "and back")
+    r = c.post(f"/admin/stats/indicators?{q}", [("action", "rule"), ("code", "reports.total"),
+                                                ("rule", "sum(reports) <b>x</b>")])
+    t.eq(r.status, 400, "a rule that does not parse: 400")
+    t.check('id="e-f-rule-rule"' in r.text and "sum needs a field" in r.text, "the error beside the rule field says why")
+    t.check("sum(reports) &lt;b&gt;x&lt;/b&gt;" in r.text and "<b>x</b>" not in r.text, "the typed rule kept, escaped")
+    t.eq(rule("reports.total"), "count(reports)", "nothing stored")
+    r = c.post(f"/admin/stats/indicators?{q}", [("action", "rule"), ("code", "no.such"), ("rule", "count(reports)")])
+    t.eq(r.status, 400, "an unknown code: 400")
+    t.check('id="e-f-rule-code"' in r.text, "the error beside the code field")
+    t.eq(c.post(f"/admin/stats/indicators?{q}", [("action", "drop"), ("code", "reports.total")]).status, 400, "an unknown action")
+    r = c.post(f"/admin/stats/indicators?{q}", [("action", "rule"), ("code", "reports.answered_7d"),
+                                                ("rule", "count(replies where days <= 3)")])
+    t.eq(r.status, 303, "a rule that parses is stored")
+    t.eq(rule("reports.answered_7d"), "count(replies where days <= 3)", "the new rule")
+    stack.admin("indicator", "set", "--code", "reports.answered_7d", "--rule", "count(replies where days <= 7)")
+    t.check(stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.indicator'") - audits >= 8,
+            "every change is audited")
+    w = harness.console_login(stack, "demo.tanphong", logins["demo.tanphong"])
+    w.get("/admin/stats")
+    t.eq(w.post("/admin/stats/indicators", [("action", "hide"), ("code", "reports.total")]).status, 403,
+         "an officer who is not an admin cannot change the set")
+    t.check("data-indicator=" not in w.get("/admin/stats").text, "nor sees its controls")
+
+    # a rule broken behind the app's back is named when the table is computed
+    stack.psql("UPDATE stats_indicator SET rule = 'bogus' WHERE code = 'cases.total'")
+    r = stack.admin("export", "stats", "--unit", E, "--from", E_FROM, "--to", "2026-11-29", "--format", "json")
+    t.eq(r.returncode, 1, "export stats fails")
+    t.check(b"indicator cases.total" in r.stderr, f"naming the indicator: {r.stderr[:200]!r}")
+    p = c.get(f"/admin/stats?{q}")
+    t.check("cases.total" in p.text and 'id="problem"' in p.text, "the page names it too")
+    stack.psql("UPDATE stats_indicator SET rule = 'count(cases)' WHERE code = 'cases.total'")

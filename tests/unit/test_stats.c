@@ -1,4 +1,4 @@
-/* test_stats.c: unit tests for stats.c's writers: CSV (BOM, formula-safe cells), JSON, formats, the default period. */
+/* test_stats.c: unit tests for stats.c's writers (CSV with BOM and formula-safe cells, JSON with claimed and verified figures), formats, the default and preset periods. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -30,26 +30,28 @@ refuse(void *ctx, const void *data, size_t n)
 	return -1;
 }
 
-/* Two columns, a child with a hostile name, the unit's own row and the total. */
+/* Two indicators (one with a verified figure, one money), a child with a hostile name and the unit's own column. */
 struct sample {
 	struct stats st;
-	struct stats_col cols[2];
-	struct stats_row rows[2];
-	long long v[3][2];
+	struct stats_unit units[2];
+	struct stats_ind inds[2];
+	long long v[2][2];
 };
 
 static void
 sample(struct sample *s)
 {
-	s->cols[0] = (struct stats_col){ "reports", "Tổng số phản ánh", ST_REPORTS, false };
-	s->cols[1] = (struct stats_col){ "wage_vnd", "Tiền, \"VNĐ\"", ST_PEOPLE, true };
-	const long long v[3][2] = { { 3, 12000000 }, { 1, 0 }, { 4, 12000000 } };
+	const long long v[2][2] = { { 3, 1 }, { 500000000, 0 } };
 	memcpy(s->v, v, sizeof(v));
-	s->rows[0] = (struct stats_row){ "17", "CD-A", "=HYPERLINK(\"x\")", s->v[0] };
-	s->rows[1] = (struct stats_row){ "self", "LD-X", "Trực tiếp LĐ X", s->v[1] };
+	s->units[0] = (struct stats_unit){ "17", "CD-A", "=HYPERLINK(\"x\")" };
+	s->units[1] = (struct stats_unit){ "", "LD-X", "Trực tiếp LĐ X" };
+	s->inds[0] = (struct stats_ind){ .code = "reports.total", .label = "Tổng số phản ánh", .source = "NQ 07",
+	    .by_unit = true, .by_ownership = true, .total = 4, .units = s->v[0], .own = { 1, 2, 0 } };
+	s->inds[1] = (struct stats_ind){ .code = "wage_arrears.amount", .label = "Tiền, \"VNĐ\"", .source = "CV 18",
+	    .money = true, .by_unit = true, .has_verified = true, .verified = 300000000, .total = 500000000, .units = s->v[1] };
 	s->st = (struct stats){ .unit_id = "9", .unit_code = "LD-X", .unit_name = "LĐ X", .unit_path = "/1/9/",
-	    .from = "2026-03-01", .to = "2026-03-31", .lang = LANG_VI, .cols = s->cols, .ncols = 2, .rows = s->rows,
-	    .nrows = 2, .total = { "total", "", "Tổng cộng", s->v[2] } };
+	    .from = "2026-03-01", .to = "2026-03-31", .lang = LANG_VI, .units = s->units, .nunits = 2, .inds = s->inds,
+	    .ninds = 2 };
 }
 
 /* The sample written in `fmt` into b (the caller frees it). */
@@ -69,10 +71,10 @@ test_csv(void **state)
 	struct buf b = { 0 };
 	write_sample(STATS_CSV, &b);
 	buf_putc(&b, '\0');
-	assert_string_equal(b.data, "\xEF\xBB\xBF" "id,Mã đơn vị,Đơn vị,Tổng số phản ánh,\"Tiền, \"\"VNĐ\"\"\"\r\n"
-	    "17,CD-A,\"'=HYPERLINK(\"\"x\"\")\",3,12000000\r\n"
-	    "self,LD-X,Trực tiếp LĐ X,1,0\r\n"
-	    "total,,Tổng cộng,4,12000000\r\n");
+	assert_string_equal(b.data, "\xEF\xBB\xBF" "Mã chỉ tiêu,Chỉ tiêu,Theo phản ánh,Đã xác minh,\"'=HYPERLINK(\"\"x\"\")\","
+	    "Trực tiếp LĐ X,Khu vực nhà nước,Khu vực ngoài nhà nước,Doanh nghiệp FDI\r\n"
+	    "reports.total,Tổng số phản ánh,4,,3,1,1,2,0\r\n"
+	    "wage_arrears.amount,\"Tiền, \"\"VNĐ\"\"\",500000000,300000000,500000000,0,,,\r\n");
 	buf_free(&b);
 	struct sample sm;
 	char err[100];
@@ -90,17 +92,44 @@ test_json(void **state)
 	json_error_t je;
 	json_t *d = json_loadb(b.data, b.len, 0, &je);
 	assert_non_null(d);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(d, "unit"), "code")), "LD-X");
+	assert_string_equal(json_string_value(json_object_get(d, "unit")), "LD-X");
 	assert_string_equal(json_string_value(json_object_get(d, "to")), "2026-03-31");
-	json_t *r = json_object_get(d, "rows");
-	assert_int_equal(json_array_size(r), 3);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(r, 0), "name")), "=HYPERLINK(\"x\")");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(json_array_get(r, 2), "values"), "wage_vnd")),
-	    12000000);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(d, "columns"), 1), "table")),
-	    stats_table_name(ST_PEOPLE, LANG_VI));
+	assert_true(json_is_false(json_object_get(d, "frozen")));
+	json_t *inds = json_object_get(d, "indicators");
+	assert_int_equal(json_array_size(inds), 2);
+	json_t *r0 = json_array_get(inds, 0), *r1 = json_array_get(inds, 1);
+	assert_true(json_is_null(json_object_get(r0, "verified")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r0, "by_unit"), "CD-A")), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r0, "by_ownership"), "non_state")), 2);
+	assert_int_equal(json_integer_value(json_object_get(r1, "verified")), 300000000);
+	assert_int_equal(json_object_size(json_object_get(r1, "by_ownership")), 0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(d, "units"), 0), "name")),
+	    "=HYPERLINK(\"x\")");
 	json_decref(d);
 	buf_free(&b);
+}
+
+static void
+test_presets(void **state)
+{
+	(void)state;
+	char from[11], to[11];
+	assert_int_equal(stats_preset("union-2026", from, to), 0);
+	assert_string_equal(from, "2025-11-01");
+	assert_string_equal(to, "2026-10-31");
+	assert_int_equal(stats_preset("h2-2026", from, to), 0);
+	assert_string_equal(from, "2026-07-01");
+	assert_string_equal(to, "2026-12-31");
+	assert_int_equal(stats_preset("q1-2027", from, to), 0);
+	assert_string_equal(from, "2027-01-01");
+	assert_string_equal(to, "2027-03-31");
+	assert_int_equal(stats_preset("q4-2026", from, to), 0);
+	assert_string_equal(to, "2026-12-31");
+	const char *bad[] = { "q5-2026", "union-26", "union-2026x", "year-2026", "", "h1-1999", "q1-2026-01", "union--2026",
+	    "Q1-2026", "q1_2026", "union-20266" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(stats_preset(bad[i], from, to), -1);
+	assert_int_equal(stats_preset(NULL, from, to), -1);
 }
 
 static void
@@ -138,6 +167,7 @@ main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_default_period),
+		cmocka_unit_test(test_presets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
