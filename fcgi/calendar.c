@@ -1,7 +1,8 @@
-/* calendar.c: public holidays and legal deadlines as rows with their source (sql/009, sql/017): list, add, correct, remove; one SQL path for the console and the CLI. */
+/* calendar.c: public holidays, swapped working days and legal deadlines as rows with their source (sql/009, sql/017): list, add, correct, remove; one SQL path for the console and the CLI. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <libpq-fe.h>
 
 #include "app.h"
@@ -25,6 +26,19 @@ calendar_unit_label(const char *value, enum lang lang)
 	return "";
 }
 
+/* The kinds of calendar row (sql/023): a day off, or a weekend day made a working day. */
+const struct calendar_unit calendar_day_kinds[CALENDAR_NKINDS] = {
+	{ "off", "Ngày nghỉ (lễ, tết, nghỉ bù, nghỉ hoán đổi)", "Day off (holiday, in lieu, swapped off)" },
+	{ "workday", "Ngày làm việc bù (thứ Bảy, Chủ nhật đi làm)", "Make-up working day (a Saturday or Sunday worked)" },
+};
+
+/* Whether `kind` is a calendar row kind. */
+bool
+calendar_day_kind_valid(const char *kind)
+{
+	return kind && (strcmp(kind, "off") == 0 || strcmp(kind, "workday") == 0);
+}
+
 /* The name of an ISO weekday (1 Monday … 7 Sunday) in `lang`; "" otherwise. */
 const char *
 calendar_weekday(int isodow, enum lang lang)
@@ -36,6 +50,17 @@ calendar_weekday(int isodow, enum lang lang)
 	return lang == LANG_EN ? en[isodow] : vi[isodow];
 }
 
+/* The ISO weekday (1 Monday … 7 Sunday) of a valid YYYY-MM-DD date. */
+int
+calendar_isodow(const char *ymd)
+{
+	struct tm tm = { .tm_year = atoi(ymd) - 1900, .tm_mon = atoi(ymd + 5) - 1, .tm_mday = atoi(ymd + 8), .tm_hour = 12 };
+	time_t t = timegm(&tm);
+	struct tm out;
+	gmtime_r(&t, &out);
+	return out.tm_wday == 0 ? 7 : out.tm_wday;
+}
+
 /* A year written with four digits, 2000 to 2099 (the days brief_date_ok takes). */
 bool
 calendar_year_valid(const char *s)
@@ -43,15 +68,16 @@ calendar_year_valid(const char *s)
 	return s && strlen(s) == 4 && strspn(s, "0123456789") == 4 && atoi(s) >= 2000 && atoi(s) <= 2099;
 }
 
-/* The holidays of one year (every year when NULL), in order. Columns
- * (enum calendar_holiday_col): day YYYY-MM-DD, day DD/MM/YYYY, weekday
- * 1-7 (ISO), name, source. Caller PQclears; check db_ok. */
+/* The calendar rows (days off and swapped working days) of one year
+ * (every year when NULL), in order. Columns (enum calendar_holiday_col):
+ * day YYYY-MM-DD, day DD/MM/YYYY, weekday 1-7 (ISO), name, source, kind.
+ * Caller PQclears; check db_ok. */
 PGresult *
 calendar_holidays(struct db *db, const char *year)
 {
 	const char *p[1] = { year };
 	return db_query(db, "SELECT to_char(day, 'YYYY-MM-DD'), to_char(day, 'DD/MM/YYYY'), extract(isodow FROM day)::int, "
-	    "name, source FROM holiday WHERE $1::int IS NULL OR extract(year FROM day) = $1::int ORDER BY day", 1, p);
+	    "name, source, kind FROM holiday WHERE $1::int IS NULL OR extract(year FROM day) = $1::int ORDER BY day", 1, p);
 }
 
 /* The last day the calendar covers (DD/MM/YYYY, arena), "" when it holds
@@ -65,19 +91,21 @@ calendar_end(struct arena *a, struct db *db)
 	return end;
 }
 
-/* Adds the holiday on `day`, or corrects its name and source when there
- * is one (values checked by the caller). *old (arena): "" for a new day,
- * else the name and source it had, for the audit row. 0 done, -1 refused
- * or failed (the transaction is then aborted). */
+/* Adds the calendar row on `day` (`kind` off or workday), or corrects
+ * the name, source and kind of the one there (values checked by the
+ * caller; PostgreSQL refuses a workday that is not a Saturday or Sunday).
+ * *old (arena): "" for a new day, else what it was, for the audit row.
+ * 0 done, -1 refused or failed (the transaction is then aborted). */
 int
 calendar_holiday_set(struct arena *a, struct db *db, const char *day, const char *name, const char *source,
-    const char **old)
+    const char *kind, const char **old)
 {
-	const char *p[3] = { day, name, source };
-	PGresult *res = db_query(db, "WITH old AS (SELECT name || ' | ' || source AS was FROM holiday WHERE day = $1::date) "
-	    "INSERT INTO holiday (day, name, source) VALUES ($1::date, $2, $3) "
-	    "ON CONFLICT (day) DO UPDATE SET name = EXCLUDED.name, source = EXCLUDED.source "
-	    "RETURNING coalesce((SELECT was FROM old), '')", 3, p);
+	const char *p[4] = { day, name, source, kind };
+	PGresult *res = db_query(db, "WITH old AS (SELECT name || ' | ' || source || CASE kind WHEN 'workday' THEN ' | workday' "
+	    "ELSE '' END AS was FROM holiday WHERE day = $1::date) "
+	    "INSERT INTO holiday (day, name, source, kind) VALUES ($1::date, $2, $3, $4) "
+	    "ON CONFLICT (day) DO UPDATE SET name = EXCLUDED.name, source = EXCLUDED.source, kind = EXCLUDED.kind "
+	    "RETURNING coalesce((SELECT was FROM old), '')", 4, p);
 	int rc = db_ok(res) && PQntuples(res) == 1 ? 0 : -1;
 	if (rc == 0)
 		*old = arena_strdup(a, db_scalar(res));

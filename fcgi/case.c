@@ -17,7 +17,10 @@ case_load(struct arena *a, struct db *db, const char *id, const char *scope, str
 		COL_TITLE, COL_KIND, COL_SCOPE, COL_STAGE, COL_STAGE_SINCE, COL_OUTCOME, COL_KNOWN_ON,
 		COL_WORKERS, COL_MONTHS, COL_AMOUNT, COL_CORRECTED, COL_WORKPLACE, COL_UNIT_NAME, COL_ASSIGNEE_NAME,
 		COL_CREATED, COL_COMPUTED_WORKERS, COL_COMPUTED_MONTHS, COL_COMPUTED_AMOUNT, COL_ASSIGNEE_ID,
-		COL_UNIT_ID, COL_KNOWN_YMD, COL_VERSION, COL_WORKPLACE_PATH, COL_HANDLED_HERE, COL__MAX
+		COL_UNIT_ID, COL_KNOWN_YMD, COL_VERSION, COL_WORKPLACE_PATH, COL_HANDLED_HERE, COL_DISPUTE_TYPE, COL_SUBJECT,
+		COL_MEMBER, COL_UNION_ROLE, COL_RECOVERED,
+		COL_DATES,   /* DISPUTE_NDATES columns in dispute_dates order */
+		COL__MAX = COL_DATES + DISPUTE_NDATES
 	};
 	const char *p[2] = { id, scope };
 	PGresult *res = db_query(db,
@@ -28,7 +31,14 @@ case_load(struct arena *a, struct db *db, const char *id, const char *scope, str
 	    "to_char(k.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
 	    "t.workers::text, t.months::text, t.amount::text, "
 	    "coalesce(k.assignee_id::text, ''), k.unit_id::text, coalesce(k.violation_known_on::text, ''), "
-	    "(extract(epoch FROM k.updated_at) * 1000000)::bigint::text, u.path, coalesce(cu.path LIKE $2 || '%', false) "
+	    "(extract(epoch FROM k.updated_at) * 1000000)::bigint::text, u.path, coalesce(cu.path LIKE $2 || '%', false), "
+	    "k.dispute_type, coalesce(k.subject, ''), CASE k.worker_member WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'unknown' END, "
+	    "coalesce(k.union_role, ''), coalesce(k.recovered_vnd::text, ''), "
+	    "coalesce(k.violation_known_on::text, ''), coalesce(k.panel_formed_on::text, ''), coalesce(k.payday::text, ''), "
+	    "coalesce(k.si_due_date::text, ''), coalesce(k.terminated_on::text, ''), coalesce(k.judgment_on::text, ''), "
+	    "coalesce(k.accident_reported_on::text, ''), coalesce(k.bargaining_requested_on::text, ''), "
+	    "coalesce(k.bargaining_started_on::text, ''), coalesce(k.agreement_signed_on::text, ''), "
+	    "coalesce(k.agreement_expires_on::text, ''), coalesce(k.dialogue_held_on::text, ''), coalesce(k.strike_planned_on::text, '') "
 	    "FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "LEFT JOIN org_unit cu ON cu.id = k.unit_id LEFT JOIN officer o ON o.id = k.assignee_id "
 	    "CROSS JOIN LATERAL case_totals(k.id) t "
@@ -51,7 +61,11 @@ case_load(struct arena *a, struct db *db, const char *id, const char *scope, str
 		.workplace = v[COL_WORKPLACE], .workplace_path = v[COL_WORKPLACE_PATH], .unit_id = v[COL_UNIT_ID],
 		.unit_name = v[COL_UNIT_NAME], .assignee_id = v[COL_ASSIGNEE_ID], .assignee_name = v[COL_ASSIGNEE_NAME],
 		.created = v[COL_CREATED], .version = v[COL_VERSION], .handled_here = v[COL_HANDLED_HERE][0] == 't',
+		.dispute_type = v[COL_DISPUTE_TYPE], .subject = v[COL_SUBJECT], .member = v[COL_MEMBER],
+		.union_role = v[COL_UNION_ROLE], .recovered = v[COL_RECOVERED],
 	};
+	for (int d = 0; d < DISPUTE_NDATES; d++)
+		k->dates[d] = v[COL_DATES + d];
 	for (int c = 0; c < COL__MAX; c++)
 		if (v[c] == NULL)
 			return DB_DOWN;   /* the arena ran out */
@@ -129,5 +143,20 @@ case_kind_from_form(const char *form_id)
 	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
 		if (strcmp(form_id, same[i]) == 0)
 			return same[i];
+	return "other";
+}
+
+/* The subject a case of `kind` is about when the officer named none
+ * (sql/021 maps the cases made before it the same way). */
+const char *
+case_subject_from_kind(const char *kind)
+{
+	static const struct { const char *kind, *subject; } map[] = {
+		{ "wage_arrears", "wages" }, { "social_insurance", "social_insurance" },
+		{ "dismissal", "dismissal" }, { "safety", "accident" },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(kind, map[i].kind) == 0)
+			return map[i].subject;
 	return "other";
 }

@@ -3,6 +3,7 @@
 #define TIENGNOI_CASE_H
 #include <libpq-fe.h>
 #include "app.h"
+#include "dispute.h"
 
 struct db;
 
@@ -13,6 +14,10 @@ struct case_row {
 	const char *outcome;
 	const char *known_on;                      /* violation discovered on, DD/MM/YYYY */
 	const char *known_ymd;                     /* the same, YYYY-MM-DD, as a date input holds it */
+	const char *dispute_type, *subject;        /* rights|interest; a dispute_subjects value or "" */
+	const char *member;                        /* the worker is a member: yes, no, unknown */
+	const char *union_role, *recovered;        /* "" for none */
+	const char *dates[DISPUTE_NDATES];         /* YYYY-MM-DD or "", in dispute_dates order (dates[0] is known_ymd) */
 	const char *workers, *months, *amount;     /* as an officer corrected them */
 	bool totals_corrected;
 	const char *computed_workers, *computed_months, *computed_amount;   /* from the linked reports */
@@ -39,5 +44,6 @@ PGresult *case_assignees(struct db *, const char *workplace_path);
 PGresult *case_units(struct db *, const char *workplace_path, const char *scope);
 int case_choice_row(const PGresult *, const char *id);
 const char *case_kind_from_form(const char *form_id);
+const char *case_subject_from_kind(const char *kind);
 
 #endif

@@ -262,11 +262,17 @@ static const struct cli_cmd cmds[] = {
 	  "request delete --receipt CODE\n  Anonymises that report now (answers, contact, photos, message texts), audited.", CLI_DB },
 	{ "holiday", "list", cmd_holiday_list, "year",
 	  "holiday list [--year YYYY]\n  The public holidays working-day deadlines skip, with their source, and the day the calendar ends.", CLI_DB },
-	{ "holiday", "add", cmd_holiday_add, "day name source",
-	  "holiday add --day YYYY-MM-DD --name NAME [--source TEXT]\n"
-	  "  Adds a public holiday, or corrects the name and source of the one on that day; audited.", CLI_DB },
+	{ "holiday", "add", cmd_holiday_add, "day name source working?",
+	  "holiday add --day YYYY-MM-DD --name NAME [--source TEXT] [--working]\n"
+	  "  Adds a day off (holiday, day in lieu, weekday swapped off) or, with --working, a Saturday or Sunday\n"
+	  "  made a working day; on a day already there corrects name, source and kind; audited.", CLI_DB },
 	{ "holiday", "remove", cmd_holiday_remove, "day",
 	  "holiday remove --day YYYY-MM-DD\n  Removes a public holiday (e.g. a day the Ministry moved); audited.", CLI_DB },
+	{ "deadlines", NULL, cmd_deadlines, "scope kind subject stage stage-date panel-formed payday due-date known-on on format",
+	  "deadlines --scope individual|collective [--kind rights|interest] --subject SUBJECT --stage STAGE --stage-date YYYY-MM-DD\n"
+	  "          [--panel-formed D] [--payday D] [--due-date D] [--known-on D] [--on EVENT=D ...] [--format json|text]\n"
+	  "  The legal deadlines such a case would have, computed as the case page does (\"what if\"); EVENT is a case\n"
+	  "  date such as terminated_on, judgment_on, accident_reported_on, strike_planned_on.", CLI_DB },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

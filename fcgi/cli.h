@@ -7,7 +7,7 @@
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
-#define OPTS_MAX 8
+#define OPTS_MAX 16
 
 /* One subcommand's parsed --options. */
 struct opts {
@@ -115,5 +115,6 @@ int cmd_request_delete(struct cli *, struct opts *);
 int cmd_holiday_list(struct cli *, struct opts *);       /* cli_holiday.c */
 int cmd_holiday_add(struct cli *, struct opts *);
 int cmd_holiday_remove(struct cli *, struct opts *);
+int cmd_deadlines(struct cli *, struct opts *);          /* cli_deadline.c */
 
 #endif

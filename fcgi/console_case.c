@@ -19,6 +19,7 @@
 #include "console.h"
 #include "console_case.h"
 #include "req.h"
+#include "text.h"
 
 /* Opens <select name="NAME" id="f-NAME">; `blank` adds an empty first choice. */
 static void
@@ -60,11 +61,12 @@ choice_select(struct req *r, const char *name, const PGresult *res, const char *
 	html_lit(r->out, "</select>");
 }
 
-/* Opens a form field: <div class="field"> and the label of control f-ID; the caller closes the div. */
+/* Opens a form field: <div class="field">, the label of control f-ID and
+ * its error from `e` (may be NULL); the caller closes the div. */
 static void
-field_label(struct req *r, const char *ident, const char *vi, const char *en)
+field_label(struct req *r, const char *ident, const char *vi, const char *en, const struct console_errs *e)
 {
-	console_field_begin(r, arena_printf(r->arena, "f-%s", ident), L(r, vi, en), NULL, NULL);
+	console_field_begin(r, arena_printf(r->arena, "f-%s", ident), L(r, vi, en), NULL, console_err_of(e, ident));
 }
 
 /* A form posting to /admin/cases/ID/ACTION. */
@@ -74,27 +76,116 @@ action_form_begin(struct req *r, const char *id, const char *action, const char 
 	html_form_begin(r, arena_printf(r->arena, "/admin/cases/%s/%s", id, action), cls);
 }
 
+/* The id of the date input for dispute_dates[d] ("f-known" for the discovery date, as before). */
+static const char *
+date_id(struct req *r, int d)
+{
+	return d == 0 ? "f-known" : arena_printf(r->arena, "f-%s", dispute_dates[d].value);
+}
+
+/* A labelled <select> of a vocabulary with its error beside it. */
+static void
+vocab_field(struct req *r, const char *name, const char *vi, const char *en, const char *hint, const struct dispute_label *t,
+    size_t n, const char *cur, bool blank, const struct console_errs *e)
+{
+	console_field_begin(r, arena_printf(r->arena, "f-%s", name), L(r, vi, en), hint, console_err_of(e, name));
+	named_select(r, name, t, n, cur, blank);
+	html_lit(r->out, "</div>");
+}
+
 /* The fields a case is created with and edited by: title, kind, dispute
- * scope, discovery date (checked by the POST handlers). */
+ * scope and type, subject, the union's part, money recovered and the
+ * dates deadlines count from, each error beside its field. */
 void
-case_fields(struct req *r, const char *title, const char *kind, const char *scope, const char *known)
+case_fields(struct req *r, const struct case_input *in, const struct console_errs *e)
 {
 	struct buf *b = r->out;
-	field_label(r, "title", "Tên vụ việc", "Title");
+	console_field_begin(r, "f-title", L(r, "Tên vụ việc", "Title"), NULL, console_err_of(e, "title"));
 	html_lit(b, "<input type=\"text\" id=\"f-title\" name=\"title\" maxlength=\"200\" required value=\"");
-	html_attr(b, title);
+	html_attr(b, in->title);
 	html_lit(b, "\"></div>");
-	field_label(r, "kind", "Loại", "Kind");
-	named_select(r, "kind", dispute_kinds, DISPUTE_NKINDS, kind, false);
-	html_lit(b, "</div>");
-	field_label(r, "scope", "Tranh chấp", "Dispute");
-	named_select(r, "scope", dispute_scopes, DISPUTE_NSCOPES, scope, false);
-	html_lit(b, "</div>");
-	field_label(r, "known", "Ngày phát hiện vi phạm (thời hiệu tính từ ngày này)",
-	    "Violation discovered on (limitation periods count from it)");
-	html_lit(b, "<input type=\"date\" id=\"f-known\" name=\"violation_known_on\" value=\"");
-	html_attr(b, known);
+	vocab_field(r, "kind", "Loại", "Kind", NULL, dispute_kinds, DISPUTE_NKINDS, in->kind, false, e);
+	vocab_field(r, "scope", "Tranh chấp", "Dispute", NULL, dispute_scopes, DISPUTE_NSCOPES, in->scope, false, e);
+	vocab_field(r, "dispute_type", "Tranh chấp tập thể về quyền hay về lợi ích", "Collective dispute over rights or interests",
+	    L(r, "Chỉ với tranh chấp tập thể; tranh chấp cá nhân luôn là về quyền. Tranh chấp về lợi ích không có thời hiệu, không ra Tòa án.",
+	    "Collective disputes only; an individual dispute is always over rights. Interest disputes have no limitation and no court route."),
+	    dispute_types, DISPUTE_NTYPES, in->dispute_type, false, e);
+	vocab_field(r, "subject", "Nội dung tranh chấp", "Subject", L(r, "Quyết định thời hạn nào áp dụng (ví dụ: sa thải, đơn phương chấm "
+	    "dứt HĐLĐ và BHXH không bắt buộc hòa giải).", "Decides which deadlines apply (e.g. dismissal, termination and social "
+	    "insurance need no mediation)."), dispute_subjects, DISPUTE_NSUBJECTS, in->subject, true, e);
+	vocab_field(r, "member", "Người lao động là đoàn viên công đoàn", "The worker is a union member", NULL, dispute_member,
+	    DISPUTE_NMEMBER, in->member, false, e);
+	vocab_field(r, "union_role", "Công đoàn tham gia với vai trò", "The union's role", NULL, dispute_union_roles, DISPUTE_NROLES,
+	    in->union_role, true, e);
+	console_field_begin(r, "f-recovered", L(r, "Số tiền đòi được cho người lao động (đồng)", "Money recovered for the workers (VND)"),
+	    NULL, console_err_of(e, "recovered"));
+	html_lit(b, "<input inputmode=\"numeric\" id=\"f-recovered\" name=\"recovered\" maxlength=\"15\" value=\"");
+	html_attr(b, in->recovered);
 	html_lit(b, "\"></div>");
+	for (int d = 0; d < DISPUTE_NDATES; d++) {
+		const char *id = date_id(r, d);
+		console_field_begin(r, id, L(r, dispute_dates[d].vi, dispute_dates[d].en), NULL, console_err_of(e, dispute_dates[d].value));
+		html_lit(b, "<input type=\"date\" id=\"");
+		html_attr(b, id);
+		html_lit(b, "\" name=\"");
+		html_attr(b, dispute_dates[d].value);
+		html_lit(b, "\" value=\"");
+		html_attr(b, in->dates[d]);
+		html_lit(b, "\"></div>");
+	}
+}
+
+void
+case_input_posted(struct req *r, struct case_input *in)
+{
+	*in = (struct case_input){
+		.title = console_posted(r, "title"), .kind = console_posted(r, "kind"), .scope = console_posted(r, "scope"),
+		.dispute_type = console_posted(r, "dispute_type"), .subject = console_posted(r, "subject"),
+		.member = console_posted(r, "member"), .union_role = console_posted(r, "union_role"),
+		.recovered = console_posted(r, "recovered"),
+	};
+	for (int d = 0; d < DISPUTE_NDATES; d++)
+		in->dates[d] = console_posted(r, dispute_dates[d].value);
+}
+
+/* Adds the error of a vocabulary field whose value is not in its table ("" allowed when `blank`). */
+static void
+vocab_check(struct req *r, const char *name, const struct dispute_label *t, size_t n, const char *v, bool blank,
+    struct console_errs *e)
+{
+	if (!(blank && *v == '\0') && dispute_find(t, n, v) == NULL)
+		console_err_add(e, name, L(r, "Giá trị không hợp lệ: hãy chọn trong danh sách.", "Unknown value: choose one from the list."));
+}
+
+bool
+case_input_check(struct req *r, struct case_input *in, struct console_errs *e)
+{
+	size_t before = e->n;
+	if (*in->title == '\0' || text_length(in->title) > 200)
+		console_err_add(e, "title", L(r, "Cần tên vụ việc (tối đa 200 ký tự).", "A title is needed (200 characters at most)."));
+	if (!*in->dispute_type)
+		in->dispute_type = "rights";
+	if (!*in->subject && dispute_find(dispute_kinds, DISPUTE_NKINDS, in->kind))
+		in->subject = case_subject_from_kind(in->kind);
+	if (!*in->member)
+		in->member = "unknown";
+	vocab_check(r, "kind", dispute_kinds, DISPUTE_NKINDS, in->kind, false, e);
+	vocab_check(r, "scope", dispute_scopes, DISPUTE_NSCOPES, in->scope, false, e);
+	vocab_check(r, "dispute_type", dispute_types, DISPUTE_NTYPES, in->dispute_type, false, e);
+	if (strcmp(in->scope, "individual") == 0 && strcmp(in->dispute_type, "interest") == 0)
+		console_err_add(e, "dispute_type", L(r, "Tranh chấp cá nhân luôn là tranh chấp về quyền (Bộ luật Lao động 2019, Điều 179).",
+		    "An individual dispute is always over rights (Labour Code 2019, Art. 179)."));
+	vocab_check(r, "subject", dispute_subjects, DISPUTE_NSUBJECTS, in->subject, false, e);
+	vocab_check(r, "member", dispute_member, DISPUTE_NMEMBER, in->member, false, e);
+	vocab_check(r, "union_role", dispute_union_roles, DISPUTE_NROLES, in->union_role, true, e);
+	if (*in->recovered && !fmt_is_digits(in->recovered, 15))
+		console_err_add(e, "recovered", L(r, "Số tiền là số nguyên không âm, tính bằng đồng, không dấu chấm.",
+		    "The amount is a whole number of dong, zero or more, without separators."));
+	for (int d = 0; d < DISPUTE_NDATES; d++)
+		if (*in->dates[d] && !fmt_is_date(in->dates[d]))
+			console_err_add(e, dispute_dates[d].value, L(r, "Ngày không có thật hoặc sai dạng (YYYY-MM-DD).",
+			    "Not a real date, or not written YYYY-MM-DD."));
+	return e->n == before;
 }
 
 /* What one rendering of the case page knows: the case, who looks, and
@@ -105,6 +196,7 @@ struct view {
 	bool can_act;      /* role officer or admin: notes and documents */
 	bool can_change;   /* and the handling unit is theirs: the case row itself */
 	const char *refill;   /* the action whose form gets r->form back, or NULL */
+	const struct console_errs *errs;   /* the refilled form's errors beside their fields, or NULL */
 };
 
 /* The POSTed value of `name` when `action`'s form is refilled, else `otherwise`. */
@@ -139,7 +231,15 @@ facts_section(struct req *r, const struct view *v)
 		{ "Từ ngày", "Since", k->stage_since, "case-stage-since" },
 		{ "Kết quả", "Outcome", *k->outcome ? dispute_label(dispute_outcomes, DISPUTE_NOUTCOMES, k->outcome, r->lang) : "—",
 		  "case-outcome" },
-		{ "Ngày phát hiện vi phạm", "Violation discovered on", *k->known_on ? k->known_on : "—", "case-known" },
+		{ "Tranh chấp tập thể", "Collective dispute", strcmp(k->scope, "collective") == 0 ?
+		  dispute_label(dispute_types, DISPUTE_NTYPES, k->dispute_type, r->lang) : "—", "case-dispute-type" },
+		{ "Nội dung tranh chấp", "Subject", *k->subject ? dispute_label(dispute_subjects, DISPUTE_NSUBJECTS, k->subject, r->lang) : "—",
+		  "case-subject" },
+		{ "Người lao động là đoàn viên", "Worker is a union member", dispute_label(dispute_member, DISPUTE_NMEMBER, k->member, r->lang),
+		  "case-member" },
+		{ "Công đoàn tham gia với vai trò", "The union's role",
+		  *k->union_role ? dispute_label(dispute_union_roles, DISPUTE_NROLES, k->union_role, r->lang) : "—", "case-union-role" },
+		{ "Số tiền đòi được", "Money recovered", *k->recovered ? fmt_money_digits(r->arena, k->recovered) : "—", "case-recovered" },
 		{ "Phụ trách", "Assignee", k->assignee_name, "case-assignee" },
 		{ "Tạo lúc", "Created", k->created, "case-created" },
 	};
@@ -151,6 +251,17 @@ facts_section(struct req *r, const struct view *v)
 		html_attr(b, meta[i].ident);
 		html_lit(b, "\">");
 		html_text(b, meta[i].value);
+		html_lit(b, "</dd>");
+	}
+	for (int d = 0; d < DISPUTE_NDATES; d++) {   /* the dates deadlines count from, those known */
+		if (!*k->dates[d])
+			continue;
+		html_lit(b, "<dt>");
+		html_text(b, L(r, dispute_dates[d].vi, dispute_dates[d].en));
+		html_lit(b, "</dt><dd id=\"case-");
+		html_attr(b, dispute_dates[d].value);
+		html_lit(b, "\">");
+		html_text(b, fmt_dmy(r->arena, k->dates[d]));
 		html_lit(b, "</dd>");
 	}
 	html_lit(b, "</dl>");
@@ -183,19 +294,25 @@ edit_section(struct req *r, const struct view *v)
 	html_lit(b, "<input type=\"hidden\" name=\"version\" value=\"");
 	html_attr(b, k->version);
 	html_lit(b, "\">");
-	case_fields(r, typed(r, v, "edit", "title", k->title), typed(r, v, "edit", "kind", k->kind),
-	    typed(r, v, "edit", "scope", k->scope), typed(r, v, "edit", "violation_known_on", k->known_ymd));
-	field_label(r, "assignee", "Phụ trách", "Assignee");
+	struct case_input in = {
+		.title = k->title, .kind = k->kind, .scope = k->scope, .dispute_type = k->dispute_type, .subject = k->subject,
+		.member = k->member, .union_role = k->union_role, .recovered = k->recovered,
+	};
+	memcpy(in.dates, k->dates, sizeof(in.dates));
+	if (refill)
+		case_input_posted(r, &in);
+	case_fields(r, &in, refill ? v->errs : NULL);
+	field_label(r, "assignee", "Phụ trách", "Assignee", refill ? v->errs : NULL);
 	PGresult *opts = case_assignees(r->app->db, k->workplace_path);
 	choice_select(r, "assignee", opts, typed(r, v, "edit", "assignee", k->assignee_id), k->assignee_name, true);
 	PQclear(opts);
 	html_lit(b, "</div>");
-	field_label(r, "unit", "Đơn vị xử lý", "Handled by");
+	field_label(r, "unit", "Đơn vị xử lý", "Handled by", refill ? v->errs : NULL);
 	opts = case_units(r->app->db, k->workplace_path, r->officer->unit_path);
 	choice_select(r, "unit", opts, typed(r, v, "edit", "unit", k->unit_id), k->unit_name, false);
 	PQclear(opts);
 	html_lit(b, "</div>");
-	field_label(r, "reason", "Lý do sửa (không bắt buộc)", "Why (optional)");
+	field_label(r, "reason", "Lý do sửa (không bắt buộc)", "Why (optional)", refill ? v->errs : NULL);
 	html_lit(b, "<textarea id=\"f-reason\" name=\"reason\" rows=\"2\" maxlength=\"1000\">");
 	html_text(b, typed(r, v, "edit", "reason", ""));
 	html_lit(b, "</textarea></div>");
@@ -219,7 +336,7 @@ deadlines_section(struct req *r, const struct view *v)
 	html_lit(b, "<table class=\"queue\" id=\"deadlines\"><thead><tr>");
 	console_th(r, "Thời hạn", "Deadline");
 	console_th(r, "Ngày", "Date");
-	console_th(r, "Còn (ngày)", "Days left");
+	console_th(r, "Còn lại", "Time left");
 	console_th(r, "Căn cứ", "Legal source");
 	html_lit(b, "</tr></thead><tbody>");
 	for (int i = 0; d && db_ok(d) && i < PQntuples(d); i++) {
@@ -241,7 +358,15 @@ deadlines_section(struct req *r, const struct view *v)
 		}
 		html_lit(b, "</td>");
 		console_td(r, *due ? due : L(r, "(thiếu ngày gốc)", "(date it counts from unknown)"));
-		console_td(r, PQgetvalue(d, i, DL_LEFT));
+		const char *left = PQgetvalue(d, i, DL_LEFT);
+		if (left[0] == '-')
+			html_lit(b, "<td class=\"overdue\" data-left=\"");
+		else
+			html_lit(b, "<td data-left=\"");
+		html_attr(b, left);
+		html_lit(b, "\">");
+		html_text(b, deadline_left_text(r, left));
+		html_lit(b, "</td>");
 		console_td(r, PQgetvalue(d, i, DL_SOURCE));
 		html_lit(b, "</tr>");
 	}
@@ -550,6 +675,14 @@ history_section(struct req *r, const struct view *v)
 void
 case_page(struct req *r, const char *id, int status, const char *problem, const char *action)
 {
+	case_page_errors(r, id, status, problem, action, NULL);
+}
+
+/* case_page() with the refilled form's errors beside their fields. */
+void
+case_page_errors(struct req *r, const char *id, int status, const char *problem, const char *action,
+    const struct console_errs *errs)
+{
 	struct buf *b = r->out;
 	struct case_row k;
 	if (!console_found(r, case_load(r->arena, r->app->db, id, r->officer->unit_path, &k)))
@@ -558,7 +691,8 @@ case_page(struct req *r, const char *id, int status, const char *problem, const 
 	/* stage, totals, links and edits write the case row, which row-level
 	 * security lets only the handling unit's subtree write (sql/009);
 	 * notes and documents are open to every officer who sees the case */
-	struct view v = { .id = id, .k = &k, .can_act = can_act, .can_change = can_act && k.handled_here, .refill = action };
+	struct view v = { .id = id, .k = &k, .can_act = can_act, .can_change = can_act && k.handled_here, .refill = action,
+		.errs = errs };
 	const char *title = arena_printf(r->arena, "#%s %s", id, k.title);
 	buf_reset(b);
 	r->status = status;

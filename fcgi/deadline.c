@@ -1,4 +1,5 @@
-/* deadline.c: the console's deadline pieces every page may show: the front page's panel of cases' legal deadlines and the warning that the holiday calendar ends too soon. */
+/* deadline.c: the console's deadline pieces every page may show: the front page's panel of cases' legal deadlines (overdue ones too), how far a deadline is, and the warning that the holiday calendar ends too soon. */
+#include <stdlib.h>
 #include <libpq-fe.h>
 
 #include "app.h"
@@ -51,30 +52,46 @@ deadline_calendar_notice(struct req *r, const char *case_id, bool force, bool li
 	PQclear(res);
 }
 
+/* How far a deadline is, from `left` (its due day minus today, in days,
+ * as text; "" when the due day is unknown): "còn N ngày", "hôm nay" or
+ * "quá hạn N ngày" in the request's language, from the arena. */
+const char *
+deadline_left_text(struct req *r, const char *left)
+{
+	if (left == NULL || *left == '\0')
+		return "";
+	long n = strtol(left, NULL, 10);
+	if (n == 0)
+		return L(r, "hôm nay", "today");
+	if (n < 0)
+		return r->lang == LANG_EN ? arena_printf(r->arena, "%ld days overdue", -n) : arena_printf(r->arena, "quá hạn %ld ngày", -n);
+	return r->lang == LANG_EN ? arena_printf(r->arena, "%ld days left", n) : arena_printf(r->arena, "còn %ld ngày", n);
+}
+
 /* The front page's panel: deadlines of open cases in scope, at their
- * current stage, due today or within the next 14 days. Renders nothing on
- * a database error (the queue below still shows). */
+ * current stage, due within the next 14 days or already overdue (those
+ * stay until the case moves on: an officer must see what was missed).
+ * Renders nothing on a database error (the queue below still shows). */
 void
-cases_deadline_panel(struct req *r)
+deadline_panel(struct req *r)
 {
 	struct buf *b = r->out;
-	enum { PANEL_ID, PANEL_TITLE, PANEL_VI, PANEL_EN, PANEL_DUE, PANEL_LEFT, PANEL_SOURCE };
+	enum { PANEL_ID, PANEL_TITLE, PANEL_VI, PANEL_EN, PANEL_DUE, PANEL_LEFT, PANEL_SOURCE, PANEL_CODE };
 	const char *p[1] = { r->officer->unit_path };
 	PGresult *res = db_query(r->app->db,
 	    "SELECT k.id, k.title, d.description_vi, d.description_en, to_char(d.due_on, 'DD/MM/YYYY'), "
-	    "(d.due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, d.source "
+	    "(d.due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, d.source, d.code "
 	    "FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "CROSS JOIN LATERAL case_deadlines(k.id) d "
 	    "WHERE u.path LIKE $1 || '%' AND k.stage <> 'closed' AND d.current "
-	    "AND d.due_on BETWEEN (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date "
-	    "AND (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + " PANEL_DAYS " "
+	    "AND d.due_on <= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + " PANEL_DAYS " "
 	    "ORDER BY d.due_on, k.id LIMIT 50", 1, p);
 	if (res == NULL || !db_ok(res)) {
 		PQclear(res);
 		return;
 	}
 	html_lit(b, "<section class=\"deadlines\" id=\"deadline-panel\"><h2>");
-	html_text(b, L(r, "Hạn trong 14 ngày tới", "Deadlines in the next 14 days"));
+	html_text(b, L(r, "Hạn trong 14 ngày tới và hạn đã quá", "Deadlines in the next 14 days, and overdue ones"));
 	html_lit(b, "</h2>");
 	deadline_calendar_notice(r, NULL, false, true);
 	if (PQntuples(res) == 0) {
@@ -85,11 +102,17 @@ cases_deadline_panel(struct req *r)
 		html_lit(b, "<ul>");
 		for (int i = 0; i < PQntuples(res); i++) {
 			const char *left = PQgetvalue(res, i, PANEL_LEFT);
-			html_lit(b, "<li><strong>");
+			if (left[0] == '-')
+				html_lit(b, "<li class=\"overdue\" data-code=\"");
+			else
+				html_lit(b, "<li data-code=\"");
+			html_attr(b, PQgetvalue(res, i, PANEL_CODE));
+			html_lit(b, "\" data-case=\"");
+			html_attr(b, PQgetvalue(res, i, PANEL_ID));
+			html_lit(b, "\"><strong>");
 			html_text(b, PQgetvalue(res, i, PANEL_DUE));
 			html_lit(b, "</strong> (");
-			html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "%s days left", left) :
-			    arena_printf(r->arena, "còn %s ngày", left));
+			html_text(b, deadline_left_text(r, left));
 			html_lit(b, ") <a href=\"/admin/cases/");
 			html_url_arg(b, PQgetvalue(res, i, PANEL_ID));
 			html_lit(b, "\">#");

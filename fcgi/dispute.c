@@ -17,6 +17,59 @@ const struct dispute_label dispute_scopes[DISPUTE_NSCOPES] = {
 	{ "collective", "Tập thể", "Collective" },
 };
 
+/* Rights or interest (Bộ luật Lao động 2019, Điều 179): an individual dispute is always about rights. */
+const struct dispute_label dispute_types[DISPUTE_NTYPES] = {
+	{ "rights", "Về quyền", "Over rights" },
+	{ "interest", "Về lợi ích", "Over interests" },
+};
+
+/* What a dispute is about: decides which deadlines apply (Điều 188 khoản 1
+ * exempts dismissal, unilateral termination and social insurance from mediation). */
+const struct dispute_label dispute_subjects[DISPUTE_NSUBJECTS] = {
+	{ "dismissal", "Sa thải", "Dismissal" },
+	{ "termination", "Đơn phương chấm dứt hợp đồng lao động", "Unilateral termination" },
+	{ "wages", "Tiền lương", "Wages" },
+	{ "social_insurance", "Bảo hiểm xã hội", "Social insurance" },
+	{ "discipline", "Kỷ luật lao động (trừ sa thải)", "Discipline (other than dismissal)" },
+	{ "accident", "Tai nạn lao động", "Labour accident" },
+	{ "other", "Khác", "Other" },
+};
+
+/* How the union takes part in the case (the 90% court-support target). */
+const struct dispute_label dispute_union_roles[DISPUTE_NROLES] = {
+	{ "representative", "Người đại diện theo ủy quyền", "Authorised representative" },
+	{ "defender", "Người bảo vệ quyền và lợi ích hợp pháp", "Defender of the worker's rights" },
+	{ "filed_for_worker", "Khởi kiện thay người lao động", "Filed the claim for the worker" },
+	{ "advice", "Tư vấn pháp luật", "Legal advice" },
+	{ "none", "Không tham gia", "None" },
+};
+
+/* Whether the worker is a union member; "unknown" is stored as NULL. */
+const struct dispute_label dispute_member[DISPUTE_NMEMBER] = {
+	{ "yes", "Có", "Yes" },
+	{ "no", "Không", "No" },
+	{ "unknown", "Chưa rõ", "Unknown" },
+};
+
+/* The dates deadlines count from, as dispute_case columns and
+ * legal_deadline.counted_from name them (sql/021, sql/022), in the order
+ * the case form shows them. */
+const struct dispute_label dispute_dates[DISPUTE_NDATES] = {
+	{ "violation_known_on", "Ngày phát hiện vi phạm (thời hiệu tính từ ngày này)", "Violation discovered on (limitation periods count from it)" },
+	{ "panel_formed_on", "Ngày thành lập Ban trọng tài lao động", "Arbitration panel formed on" },
+	{ "payday", "Kỳ trả lương bị chậm (ngày phải trả lương)", "Payday the wages were due" },
+	{ "si_due_date", "Hạn đóng BHXH chậm nhất (ngày cuối tháng sau tháng đóng)", "Latest social-insurance due date (last day of the month after)" },
+	{ "terminated_on", "Ngày chấm dứt hợp đồng lao động", "Labour contract ended on" },
+	{ "judgment_on", "Ngày tuyên án sơ thẩm", "First-instance judgment pronounced on" },
+	{ "accident_reported_on", "Ngày đoàn điều tra nhận tin báo tai nạn", "Accident reported to the investigators on" },
+	{ "bargaining_requested_on", "Ngày nhận yêu cầu thương lượng tập thể", "Request to bargain received on" },
+	{ "bargaining_started_on", "Ngày bắt đầu thương lượng tập thể", "Collective bargaining started on" },
+	{ "agreement_signed_on", "Ngày ký thỏa ước lao động tập thể", "Collective agreement signed on" },
+	{ "agreement_expires_on", "Ngày thỏa ước hết hạn", "Collective agreement expires on" },
+	{ "dialogue_held_on", "Ngày đối thoại định kỳ gần nhất", "Last periodic dialogue held on" },
+	{ "strike_planned_on", "Ngày dự định bắt đầu đình công", "Strike planned to start on" },
+};
+
 /* The legal path (Labour Code 2019, Art. 188-194; DOMAIN.md), in order. */
 const struct dispute_label dispute_stages[DISPUTE_NSTAGES] = {
 	{ "intake", "Tiếp nhận", "Intake" },

@@ -1,4 +1,4 @@
-/* dispute.h: the vocabulary of dispute cases (kinds, dispute scopes, stages, outcomes), one table each for every page and export. */
+/* dispute.h: the vocabulary of dispute cases (kinds, dispute scopes and types, subjects, stages, outcomes, union roles, the dates deadlines count from), one table each for every page and export. */
 #ifndef TIENGNOI_DISPUTE_H
 #define TIENGNOI_DISPUTE_H
 #include <stddef.h>
@@ -13,10 +13,20 @@ struct dispute_label {
 #define DISPUTE_NSCOPES 2
 #define DISPUTE_NSTAGES 7
 #define DISPUTE_NOUTCOMES 6
+#define DISPUTE_NTYPES 2
+#define DISPUTE_NSUBJECTS 7
+#define DISPUTE_NROLES 5
+#define DISPUTE_NMEMBER 3
+#define DISPUTE_NDATES 13
 extern const struct dispute_label dispute_kinds[DISPUTE_NKINDS];
 extern const struct dispute_label dispute_scopes[DISPUTE_NSCOPES];
 extern const struct dispute_label dispute_stages[DISPUTE_NSTAGES];   /* in legal order; the last is "closed" */
 extern const struct dispute_label dispute_outcomes[DISPUTE_NOUTCOMES];
+extern const struct dispute_label dispute_types[DISPUTE_NTYPES];
+extern const struct dispute_label dispute_subjects[DISPUTE_NSUBJECTS];
+extern const struct dispute_label dispute_union_roles[DISPUTE_NROLES];
+extern const struct dispute_label dispute_member[DISPUTE_NMEMBER];
+extern const struct dispute_label dispute_dates[DISPUTE_NDATES];   /* column names, the order of struct case_row's dates */
 
 const struct dispute_label *dispute_find(const struct dispute_label *, size_t n, const char *value);
 const char *dispute_vi(const char *value);

@@ -1,4 +1,4 @@
-/* page_admin_calendar.c: /admin/calendar: public holidays and legal deadlines as data an admin corrects, and the warning when the calendar ends before a working-day count does. */
+/* page_admin_calendar.c: /admin/calendar: public holidays, swapped working days and legal deadlines as data an admin corrects, and the warning when the calendar ends before a working-day count does. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +39,7 @@ calendar_editor(const struct req *r)
 
 /* What the holiday form holds: the values typed and, when refused, why. */
 struct holiday_form {
-	const char *day, *name, *source, *error;
+	const char *day, *name, *source, *kind, *error;
 };
 
 /* What a refused deadline correction holds, to show beside its row. */
@@ -109,6 +109,11 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		html_text(b, calendar_weekday(wd, r->lang));
 		html_lit(b, "</small></td><td>");
 		html_text(b, PQgetvalue(res, i, HOLIDAY_NAME));
+		if (strcmp(PQgetvalue(res, i, HOLIDAY_KIND), "workday") == 0) {   /* a swapped working day, not a holiday */
+			html_lit(b, " <strong class=\"workday\" data-kind=\"workday\">");
+			html_text(b, L(r, "(ngày làm việc bù)", "(make-up working day)"));
+			html_lit(b, "</strong>");
+		}
 		html_lit(b, "</td><td>");
 		html_text(b, PQgetvalue(res, i, HOLIDAY_SOURCE));
 		html_lit(b, "</td><td>");
@@ -146,8 +151,10 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 	}
 	console_heading(r, 3, "holiday-form", "Thêm hoặc sửa một ngày", "Add or correct a day");
 	html_lit(b, "<p class=\"hint\">");
-	html_text(b, L(r, "Nhập một ngày đã có để sửa tên và căn cứ. Ngày nghỉ bù cũng là một dòng.",
-	    "Entering a day that is already there corrects its name and source. A substitute day off is a row too."));
+	html_text(b, L(r, "Nhập một ngày đã có để sửa tên, căn cứ và loại. Ngày nghỉ bù, ngày nghỉ hoán đổi là «ngày nghỉ»; "
+	    "thứ Bảy hoặc Chủ nhật phải đi làm bù là «ngày làm việc bù».",
+	    "Entering a day that is already there corrects its name, source and kind. A day in lieu or a weekday swapped off is a "
+	    "\"day off\"; a Saturday or Sunday worked to make up for it is a \"make-up working day\"."));
 	html_lit(b, "</p>");
 	if (f->error) {
 		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"holiday-error\">");
@@ -162,6 +169,13 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 	html_lit(r->out, " maxlength=\"200\" required></label>");
 	input(r, "f-source", "source", L(r, "Căn cứ", "Source"), f->source);
 	html_lit(r->out, " maxlength=\"1000\" size=\"50\"></label>");
+	html_lit(b, "<label for=\"f-day-kind\">");
+	html_text(b, L(r, "Loại ngày", "Kind of day"));
+	html_lit(b, "<select id=\"f-day-kind\" name=\"kind\">");
+	for (size_t k = 0; k < CALENDAR_NKINDS; k++)
+		console_option(r, calendar_day_kinds[k].value, L(r, calendar_day_kinds[k].vi, calendar_day_kinds[k].en),
+		    strcmp(f->kind, calendar_day_kinds[k].value) == 0);
+	html_lit(b, "</select></label>");
 	console_submit(r, "btn", "Lưu", "Save");
 	html_lit(b, "</section>");
 }
@@ -289,7 +303,9 @@ posted_line(struct req *r, const char *name, size_t max)
 static void
 holiday_post(struct req *r, bool remove)
 {
-	struct holiday_form f = { .day = console_posted(r, "day") };
+	struct holiday_form f = { .day = console_posted(r, "day"), .kind = console_posted(r, "kind") };
+	if (*f.kind == '\0')
+		f.kind = "off";   /* forms opened before swapped days existed */
 	f.name = posted_line(r, "name", CALENDAR_NAME_MAX);
 	f.source = posted_line(r, "source", CALENDAR_SOURCE_MAX);
 	const char *old, *year = brief_date_ok(f.day) ? arena_strndup(r->arena, f.day, 4) : year_of(r, NULL);
@@ -300,11 +316,18 @@ holiday_post(struct req *r, bool remove)
 		f.error = L(r, "Tên ngày lễ phải có, một dòng, tối đa 200 ký tự.", "The name is needed: one line, at most 200 characters.");
 	else if (!remove && f.source == NULL)
 		f.error = L(r, "Căn cứ là một dòng, tối đa 1000 ký tự.", "The source is one line of at most 1000 characters.");
+	else if (!remove && !calendar_day_kind_valid(f.kind))
+		f.error = L(r, "Loại ngày không hợp lệ: ngày nghỉ hoặc ngày làm việc bù.", "Unknown kind of day: a day off or a make-up working day.");
+	else if (!remove && strcmp(f.kind, "workday") == 0 && calendar_isodow(f.day) < 6)
+		f.error = L(r, "Ngày làm việc bù phải là thứ Bảy hoặc Chủ nhật (ngày thường vốn là ngày làm việc).",
+		    "A make-up working day must be a Saturday or Sunday (a weekday is a working day already).");
 	if (f.error) {
 		if (f.name == NULL)
 			f.name = "";
 		if (f.source == NULL)
 			f.source = "";
+		if (!calendar_day_kind_valid(f.kind))
+			f.kind = "off";
 		struct deadline_form none = { 0 };
 		calendar_page(r, 400, year, &f, &none);
 		return;
@@ -324,7 +347,7 @@ holiday_post(struct req *r, bool remove)
 		http_redirect(r, arena_printf(r->arena, "/admin/calendar?year=%s&done=removed", year));
 		return;
 	}
-	if (calendar_holiday_set(r->arena, r->app->db, f.day, f.name, f.source, &old) != 0) {
+	if (calendar_holiday_set(r->arena, r->app->db, f.day, f.name, f.source, f.kind, &old) != 0) {
 		http_error(r, 503, MSG__MAX);
 		return;
 	}
@@ -367,7 +390,7 @@ deadline_post(struct req *r)
 		f.vi = f.vi ? f.vi : "";
 		f.en = f.en ? f.en : "";
 		f.source = f.source ? f.source : "";
-		struct holiday_form none = { .day = "", .name = "", .source = "" };
+		struct holiday_form none = { .day = "", .name = "", .source = "", .kind = "off" };
 		calendar_page(r, 400, year_of(r, NULL), &none, &f);
 		return;
 	}
@@ -401,7 +424,7 @@ void
 page_admin_calendar(struct req *r)
 {
 	const char *day = kv_get(&r->args, "day");
-	struct holiday_form f = { .day = "", .name = "", .source = "" };
+	struct holiday_form f = { .day = "", .name = "", .source = "", .kind = "off" };
 	if (day && brief_date_ok(day)) {
 		PGresult *res = calendar_holidays(r->app->db, arena_strndup(r->arena, day, 4));
 		for (int i = 0; db_ok(res) && i < PQntuples(res); i++)
@@ -409,6 +432,7 @@ page_admin_calendar(struct req *r)
 				f.day = arena_strdup(r->arena, day);
 				f.name = arena_strdup(r->arena, PQgetvalue(res, i, HOLIDAY_NAME));
 				f.source = arena_strdup(r->arena, PQgetvalue(res, i, HOLIDAY_SOURCE));
+				f.kind = arena_strdup(r->arena, PQgetvalue(res, i, HOLIDAY_KIND));
 			}
 		PQclear(res);
 	}

@@ -35,7 +35,7 @@ static void
 case_list_row(struct req *r, const PGresult *res, int i)
 {
 	struct buf *b = r->out;
-	enum { LIST_ID, LIST_TITLE, LIST_STAGE, LIST_KIND, LIST_WORKPLACE, LIST_ASSIGNEE, LIST_DUE, LIST_DUE_VI, LIST_DUE_EN };
+	enum { LIST_ID, LIST_TITLE, LIST_STAGE, LIST_KIND, LIST_WORKPLACE, LIST_ASSIGNEE, LIST_DUE, LIST_DUE_VI, LIST_DUE_EN, LIST_LEFT };
 	html_lit(b, "<tr><td><a href=\"/admin/cases/");
 	html_url_arg(b, PQgetvalue(res, i, LIST_ID));
 	html_lit(b, "\">#");
@@ -49,7 +49,9 @@ case_list_row(struct req *r, const PGresult *res, int i)
 	html_lit(b, "<td>");
 	html_text(b, PQgetvalue(res, i, LIST_DUE));
 	if (*PQgetvalue(res, i, LIST_DUE)) {
-		html_lit(b, " <small>");
+		html_lit(b, " (");
+		html_text(b, deadline_left_text(r, PQgetvalue(res, i, LIST_LEFT)));
+		html_lit(b, ") <small>");
 		html_text(b, L(r, PQgetvalue(res, i, LIST_DUE_VI), PQgetvalue(res, i, LIST_DUE_EN)));
 		html_lit(b, "</small>");
 	}
@@ -58,7 +60,8 @@ case_list_row(struct req *r, const PGresult *res, int i)
 	html_lit(b, "</tr>");
 }
 
-/* GET /admin/cases: the cases in scope, open ones first, with their next deadline. */
+/* GET /admin/cases: the cases in scope, open ones first, with their
+ * earliest deadline at the current stage (an overdue one first: it was missed). */
 void
 page_admin_cases(struct req *r)
 {
@@ -66,11 +69,12 @@ page_admin_cases(struct req *r)
 	const char *p[1] = { r->officer->unit_path };
 	PGresult *res = db_query(r->app->db,
 	    "SELECT k.id, k.title, k.stage, k.kind, w.name, coalesce(nullif(o.display_name, ''), o.username, ''), "
-	    "coalesce(to_char(d.due_on, 'DD/MM/YYYY'), ''), coalesce(d.description_vi, ''), coalesce(d.description_en, '') "
+	    "coalesce(to_char(d.due_on, 'DD/MM/YYYY'), ''), coalesce(d.description_vi, ''), coalesce(d.description_en, ''), "
+	    "coalesce((d.due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, '') "
 	    "FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "LEFT JOIN officer o ON o.id = k.assignee_id "
 	    "LEFT JOIN LATERAL (SELECT x.due_on, x.description_vi, x.description_en FROM case_deadlines(k.id) x "
-	    "  WHERE x.current AND x.due_on >= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date ORDER BY x.due_on LIMIT 1) d ON true "
+	    "  WHERE x.current AND x.due_on IS NOT NULL AND k.stage <> 'closed' ORDER BY x.due_on LIMIT 1) d ON true "
 	    "WHERE u.path LIKE $1 || '%' "
 	    "ORDER BY k.stage = 'closed', d.due_on NULLS LAST, k.updated_at DESC LIMIT 200", 1, p);
 	if (res == NULL || !db_ok(res)) {
@@ -79,7 +83,7 @@ page_admin_cases(struct req *r)
 		return;
 	}
 	console_page(r, 200, L(r, "Vụ việc", "Cases"));
-	cases_deadline_panel(r);
+	deadline_panel(r);
 	html_lit(b, "<p>");
 	html_text(b, L(r, "Tạo vụ việc từ một phản ánh: mở phản ánh rồi chọn «Tạo vụ việc».",
 	    "Cases are created from a report: open the report and choose \"Create a case\"."));
@@ -105,20 +109,18 @@ page_admin_cases(struct req *r)
 	console_end(r);
 }
 
-/* The checks a case's own fields pass at creation and at every edit: a
- * title of 1 to 200 characters (`title` NULL when longer), a known kind
- * and dispute scope, a real discovery date or none. NULL when all is
- * well, else the problem in the officer's language. */
+/* NULL for an empty string: a posted "" is an unknown value in SQL. */
 static const char *
-case_fields_problem(struct req *r, const char *title, const char *kind, const char *scope, const char *known)
+nz(const char *s)
 {
-	if (title == NULL || *title == '\0')
-		return L(r, "Cần tên vụ việc (tối đa 200 ký tự).", "A title is needed (200 characters at most).");
-	if (!dispute_valid(dispute_kinds, DISPUTE_NKINDS, kind) || !dispute_valid(dispute_scopes, DISPUTE_NSCOPES, scope))
-		return L(r, "Loại hoặc phạm vi tranh chấp không hợp lệ.", "Unknown kind or dispute scope.");
-	if (*known && !fmt_is_date(known))
-		return L(r, "Ngày phát hiện vi phạm không hợp lệ.", "The discovery date is not a valid date.");
-	return NULL;
+	return s && *s ? s : NULL;
+}
+
+/* The sentence above a form refused for its fields (each error is beside its field). */
+static const char *
+fields_problem(struct req *r)
+{
+	return L(r, "Chưa lưu: kiểm tra các ô được đánh dấu.", "Not saved: check the marked fields.");
 }
 
 /* The report a case is made from (already in scope) as the creation form shows it. */
@@ -128,8 +130,8 @@ struct source {
 
 /* The creation form for a case from report `s->from`. */
 static void
-new_page(struct req *r, int status, const struct source *s, const char *title, const char *kind, const char *scope,
-    const char *known, const char *problem)
+new_page(struct req *r, int status, const struct source *s, const struct case_input *in, const char *problem,
+    const struct console_errs *e)
 {
 	struct buf *b = r->out;
 	console_page(r, status, L(r, "Tạo vụ việc", "Create a case"));
@@ -145,7 +147,7 @@ new_page(struct req *r, int status, const struct source *s, const char *title, c
 	html_lit(b, "<input type=\"hidden\" name=\"from\" value=\"");
 	html_attr(b, s->from);
 	html_lit(b, "\">");
-	case_fields(r, title, kind, scope, known);
+	case_fields(r, in, e);
 	console_submit(r, "btn primary", "Tạo vụ việc", "Create the case");
 	console_end(r);
 }
@@ -190,8 +192,16 @@ page_admin_case_new(struct req *r)
 	if (!source_load(r, kv_get_or_empty(&r->args, "from"), &s))
 		return;
 	const struct form *fm = form_find(r->app->forms, s.form_id);
-	const char *title = arena_printf(r->arena, "%s — %s", fm ? form_label(fm->title, r->lang) : s.form_id, s.workplace);
-	new_page(r, 200, &s, title, case_kind_from_form(s.form_id), "individual", s.received, NULL);
+	const char *kind = case_kind_from_form(s.form_id);
+	struct case_input in = {
+		.title = arena_printf(r->arena, "%s — %s", fm ? form_label(fm->title, r->lang) : s.form_id, s.workplace),
+		.kind = kind, .scope = "individual", .dispute_type = "rights", .subject = case_subject_from_kind(kind),
+		.member = "unknown", .union_role = "", .recovered = "",
+	};
+	for (int d = 0; d < DISPUTE_NDATES; d++)
+		in.dates[d] = "";
+	in.dates[0] = s.received;   /* the discovery date: the day the report came */
+	new_page(r, 200, &s, &in, NULL, NULL);
 }
 
 /* Runs one statement of an action; false after answering 500/503. */
@@ -215,17 +225,26 @@ page_admin_case_create(struct req *r)
 	struct source s;
 	if (!source_load(r, kv_get_or_empty(&r->form, "from"), &s))
 		return;
-	const char *title = console_posted_max(r, "title", 200), *kind = kv_get_or_empty(&r->form, "kind");
-	const char *scope = kv_get_or_empty(&r->form, "scope"), *known = kv_get_or_empty(&r->form, "violation_known_on");
-	const char *problem = case_fields_problem(r, title, kind, scope, known);
-	if (problem) {
-		new_page(r, 400, &s, kv_get_or_empty(&r->form, "title"), kind, scope, known, problem);
+	struct case_input in;
+	struct console_errs errs = { 0 };
+	case_input_posted(r, &in);
+	if (!case_input_check(r, &in, &errs)) {
+		case_input_posted(r, &in);   /* the form shows what was typed */
+		new_page(r, 400, &s, &in, fields_problem(r), &errs);
 		return;
 	}
-	const char *q[7] = { r->officer->unit_id, s.workplace_id, kind, scope, title, r->officer->id, *known ? known : NULL };
+	const char *q[24] = { r->officer->unit_id, s.workplace_id, in.kind, in.scope, in.title, r->officer->id, in.dispute_type,
+		in.subject, in.member, nz(in.union_role), nz(in.recovered) };
+	for (int d = 0; d < DISPUTE_NDATES; d++)
+		q[11 + d] = nz(in.dates[d]);
 	PGresult *ins = db_query(r->app->db,
-	    "INSERT INTO dispute_case (unit_id, workplace_id, kind, scope, title, assignee_id, violation_known_on) "
-	    "VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6::bigint, $7::date) RETURNING id", 7, q);
+	    "INSERT INTO dispute_case (unit_id, workplace_id, kind, scope, title, assignee_id, dispute_type, subject, worker_member, "
+	    "union_role, recovered_vnd, violation_known_on, panel_formed_on, payday, si_due_date, terminated_on, judgment_on, "
+	    "accident_reported_on, bargaining_requested_on, bargaining_started_on, agreement_signed_on, agreement_expires_on, "
+	    "dialogue_held_on, strike_planned_on) "
+	    "VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6::bigint, $7, $8, CASE $9 WHEN 'yes' THEN true WHEN 'no' THEN false END, "
+	    "$10, $11::bigint, $12::date, $13::date, $14::date, $15::date, $16::date, $17::date, $18::date, $19::date, $20::date, "
+	    "$21::date, $22::date, $23::date, $24::date) RETURNING id", 24, q);
 	if (ins == NULL || !db_ok(ins) || PQntuples(ins) != 1) {
 		console_db_failed(r, ins, "case create");
 		return;
@@ -300,32 +319,43 @@ case_edit(struct req *r, const char *id, const struct case_lock *lk)
 		    "in the form: check it and save again."), "edit");
 		return false;
 	}
-	const char *title = console_posted_max(r, "title", 200), *kind = kv_get_or_empty(&r->form, "kind");
-	const char *scope = kv_get_or_empty(&r->form, "scope"), *known = kv_get_or_empty(&r->form, "violation_known_on");
+	struct case_input in;
+	struct console_errs errs = { 0 };
+	case_input_posted(r, &in);
+	case_input_check(r, &in, &errs);
 	const char *assignee = kv_get_or_empty(&r->form, "assignee"), *unit = kv_get_or_empty(&r->form, "unit");
 	const char *reason = console_posted_max(r, "reason", 1000), *assignee_name = old.assignee_name, *unit_name = old.unit_name;
-	const char *problem = case_fields_problem(r, title, kind, scope, known);
-	if (problem == NULL && reason == NULL)
-		problem = L(r, "Lý do quá dài (tối đa 1000 ký tự).", "The reason is too long (1000 characters at most).");
+	if (reason == NULL)
+		console_err_add(&errs, "reason", console_too_long(r, 1000));
 	if (!*assignee)
 		assignee_name = "";
-	if (problem == NULL && *assignee && strcmp(assignee, old.assignee_id) != 0 &&
+	if (*assignee && strcmp(assignee, old.assignee_id) != 0 &&
 	    (assignee_name = chosen_name(r, case_assignees(r->app->db, old.workplace_path), assignee)) == NULL)
-		problem = L(r, "Người phụ trách phải là cán bộ đang hoạt động thấy được nơi làm việc của vụ việc.",
-		    "The assignee must be an active officer who can see the case's workplace.");
-	if (problem == NULL && strcmp(unit, old.unit_id) != 0 &&
+		console_err_add(&errs, "assignee", L(r, "Người phụ trách phải là cán bộ đang hoạt động thấy được nơi làm việc của vụ việc.",
+		    "The assignee must be an active officer who can see the case's workplace."));
+	if (strcmp(unit, old.unit_id) != 0 &&
 	    (unit_name = chosen_name(r, case_units(r->app->db, old.workplace_path, r->officer->unit_path), unit)) == NULL)
-		problem = L(r, "Đơn vị xử lý phải là đơn vị của nơi làm việc hoặc cấp trên của nó, trong phạm vi của bạn.",
-		    "The handling unit must be the workplace's own unit or one above it, within your scope.");
-	if (problem) {
-		case_page(r, id, 400, problem, "edit");
+		console_err_add(&errs, "unit", L(r, "Đơn vị xử lý phải là đơn vị của nơi làm việc hoặc cấp trên của nó, trong phạm vi của bạn.",
+		    "The handling unit must be the workplace's own unit or one above it, within your scope."));
+	if (errs.n > 0) {
+		case_page_errors(r, id, 400, errs.n == 1 ? errs.msg[0] : fields_problem(r), "edit", &errs);
 		return false;
 	}
 	struct buf d = { 0 };
-	diff_add(&d, "Tên", old.title, title);
-	diff_add(&d, "Loại", named_vi(old.kind), named_vi(kind));
-	diff_add(&d, "Tranh chấp", named_vi(old.scope), named_vi(scope));
-	diff_add(&d, "Ngày phát hiện vi phạm", old.known_ymd, known);
+	diff_add(&d, "Tên", old.title, in.title);
+	diff_add(&d, "Loại", named_vi(old.kind), named_vi(in.kind));
+	diff_add(&d, "Tranh chấp", named_vi(old.scope), named_vi(in.scope));
+	diff_add(&d, "Về quyền / lợi ích", dispute_label(dispute_types, DISPUTE_NTYPES, old.dispute_type, LANG_VI),
+	    dispute_label(dispute_types, DISPUTE_NTYPES, in.dispute_type, LANG_VI));
+	diff_add(&d, "Nội dung", dispute_label(dispute_subjects, DISPUTE_NSUBJECTS, old.subject, LANG_VI),
+	    dispute_label(dispute_subjects, DISPUTE_NSUBJECTS, in.subject, LANG_VI));
+	diff_add(&d, "Đoàn viên", dispute_label(dispute_member, DISPUTE_NMEMBER, old.member, LANG_VI),
+	    dispute_label(dispute_member, DISPUTE_NMEMBER, in.member, LANG_VI));
+	diff_add(&d, "Vai trò công đoàn", dispute_label(dispute_union_roles, DISPUTE_NROLES, old.union_role, LANG_VI),
+	    dispute_label(dispute_union_roles, DISPUTE_NROLES, in.union_role, LANG_VI));
+	diff_add(&d, "Số tiền đòi được", old.recovered, in.recovered);
+	for (int k = 0; k < DISPUTE_NDATES; k++)
+		diff_add(&d, dispute_dates[k].vi, old.dates[k], in.dates[k]);
 	if (strcmp(old.assignee_id, assignee) != 0)
 		diff_add(&d, "Phụ trách", *old.assignee_id ? old.assignee_name : "", *assignee ? assignee_name : "");
 	if (strcmp(old.unit_id, unit) != 0)
@@ -339,11 +369,19 @@ case_edit(struct req *r, const char *id, const struct case_lock *lk)
 	}
 	if (*detail == '\0')
 		return true;   /* nothing changed: no event */
-	const char *q[7] = { id, title, kind, scope, *known ? known : NULL, *assignee ? assignee : NULL, unit };
+	const char *q[24] = { id, in.title, in.kind, in.scope, nz(assignee), unit, in.dispute_type, in.subject, in.member,
+		nz(in.union_role), nz(in.recovered) };
+	for (int k = 0; k < DISPUTE_NDATES; k++)
+		q[11 + k] = nz(in.dates[k]);
 	const char *note = *reason ? arena_printf(r->arena, "%s. %s", detail, reason) : detail;
 	const char *e[3] = { id, r->officer->id, note };
-	if (!step(r, db_query(r->app->db, "UPDATE dispute_case SET title = $2, kind = $3, scope = $4, violation_known_on = $5::date, "
-	    "assignee_id = $6::bigint, unit_id = $7::bigint, updated_at = now() WHERE id = $1::bigint", 7, q)) ||
+	if (!step(r, db_query(r->app->db, "UPDATE dispute_case SET title = $2, kind = $3, scope = $4, assignee_id = $5::bigint, "
+	    "unit_id = $6::bigint, dispute_type = $7, subject = $8, worker_member = CASE $9 WHEN 'yes' THEN true WHEN 'no' THEN false END, "
+	    "union_role = $10, recovered_vnd = $11::bigint, violation_known_on = $12::date, panel_formed_on = $13::date, "
+	    "payday = $14::date, si_due_date = $15::date, terminated_on = $16::date, judgment_on = $17::date, "
+	    "accident_reported_on = $18::date, bargaining_requested_on = $19::date, bargaining_started_on = $20::date, "
+	    "agreement_signed_on = $21::date, agreement_expires_on = $22::date, dialogue_held_on = $23::date, "
+	    "strike_planned_on = $24::date, updated_at = now() WHERE id = $1::bigint", 24, q)) ||
 	    !step(r, db_query(r->app->db, "INSERT INTO case_event (case_id, kind, officer_id, note) "
 	    "VALUES ($1::bigint, 'edit', $2::bigint, $3)", 3, e)))
 		return false;

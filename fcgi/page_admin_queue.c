@@ -302,7 +302,7 @@ page_admin_queue(struct req *r)
 		return;
 	}
 	console_page(r, 200, L(r, "Phản ánh", "Reports"));
-	cases_deadline_panel(r);
+	deadline_panel(r);
 	queue_counts(r, &f);
 	queue_filter_form(r, &f);
 	queue_table(r, &f, rows);

@@ -857,6 +857,6 @@ page_admin_dashboard(struct req *r)
 	dash_stages(r, cres);
 	for (size_t j = 0; j < sizeof(all) / sizeof(all[0]); j++)
 		PQclear(all[j]);
-	cases_deadline_panel(r);
+	deadline_panel(r);
 	console_end(r);
 }

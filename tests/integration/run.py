@@ -23,6 +23,7 @@ import test_case_attachments          # noqa: E402
 import test_brief                     # noqa: E402
 import test_cli                       # noqa: E402
 import test_console_org               # noqa: E402
+import test_deadlines                 # noqa: E402
 import test_dossier                   # noqa: E402
 import test_console_officers          # noqa: E402
 import test_console_account           # noqa: E402
@@ -122,6 +123,14 @@ TESTS = [
      test_stats.test_stats_freeze),
     ("stats: indicators hidden, reordered, rules changed; a rule that does not parse is refused by name",
      test_stats.test_stats_indicators),
+    # deadlines: legal deadlines that match the law (issue 11 part 2)
+    ("deadlines: every legal_deadline row gives its date, with article and clause", test_deadlines.test_legal_rows),
+    ("deadlines: errors E1-E7 corrected (clause, panel date, rights/interest, exempt subjects, SI and wage bases)",
+     test_deadlines.test_legal_errors),
+    ("deadlines: the CLI's what-if equals the case page; bad arguments exit 2 naming them", test_deadlines.test_deadlines_cli),
+    ("deadlines: swapped working days in the calendar, CLI and console", test_deadlines.test_swapped_days),
+    ("deadlines: the case form's kind, subject, dates, member, union role, money recovered", test_deadlines.test_case_fields),
+    ("deadlines: overdue deadlines stay in the panel with 'quá hạn N ngày'", test_deadlines.test_overdue_panel),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

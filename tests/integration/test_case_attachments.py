@@ -255,6 +255,12 @@ def test_attachments(t, stack):
     t.check(not ok, "RLS: an event in another officer's name is refused")
 
 
+# the date inputs of the case form (fcgi/dispute.c dispute_dates)
+CASE_DATES = ("violation_known_on", "panel_formed_on", "payday", "si_due_date", "terminated_on", "judgment_on",
+              "accident_reported_on", "bargaining_requested_on", "bargaining_started_on", "agreement_signed_on",
+              "agreement_expires_on", "dialogue_held_on", "strike_planned_on")
+
+
 def test_edits(t, stack):
     logins, c, case = _province_case(t, stack, "Nợ lương ca đêm")
 
@@ -263,8 +269,9 @@ def test_edits(t, stack):
 
     def form(who=c):
         h = harness.parse_html(who.get(f"/admin/cases/{case}").text)
-        return {k: h.inputs.get(k, "") for k in ("title", "violation_known_on", "version")} | \
-               {k: h.selected.get(k, "") for k in ("kind", "scope", "assignee", "unit")}
+        return {k: h.inputs.get(k, "") for k in ("title", "version", "recovered") + CASE_DATES} | \
+               {k: h.selected.get(k, "") for k in ("kind", "scope", "assignee", "unit", "dispute_type", "subject", "member",
+                                                   "union_role")}
 
     def edit(changes, who=c, base=None):
         f = dict(base or form(who))
@@ -277,7 +284,9 @@ def test_edits(t, stack):
     f0 = form()
     t.require(f0["version"], f"the edit form carries the version: {f0}")
     r = edit({"title": "Nợ BHXH ca đêm", "kind": "social_insurance", "scope": "collective",
-              "violation_known_on": "2026-01-05", "assignee": ward_officer, "unit": ward_unit, "reason": "Xác minh lại"})
+              "subject": "social_insurance", "violation_known_on": "2026-01-05", "si_due_date": "2026-01-05",
+              "assignee": ward_officer, "unit": ward_unit,
+              "reason": "Xác minh lại"})
     t.eq(r.status, 303, f"an edit: {harness.short(r.text)}")
     row = stack.rows("SELECT title, kind, scope, violation_known_on::text AS known, assignee_id, unit_id "
                      "FROM dispute_case WHERE id = :'c'", c=case)[0]
@@ -285,13 +294,14 @@ def test_edits(t, stack):
                "assignee_id": ward_officer, "unit_id": ward_unit}, "every field changed")
     d = due()
     t.eq((d.get("col_mediator"), d.get("si_evasion")), ("2026-07-05", "2026-03-06"),
-         "deadlines recomputed at once: collective limitation and social-insurance evasion from 05/01")
+         "deadlines recomputed at once: collective limitation from discovery, social-insurance evasion from the due date (E5)")
     t.check("ind_mediator" not in d and "wage_interest" not in d, f"the old kind's and scope's deadlines are gone: {sorted(d)}")
     ev = stack.rows("SELECT note, on_date = (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS today FROM case_event "
                     "WHERE case_id = :'c' AND kind = 'edit'", c=case)
     t.require(len(ev) == 1, f"one 'edit' event: {ev}")
     for piece in ("«Nợ lương ca đêm» → «Nợ BHXH ca đêm»", "«Nợ lương» → «Nợ BHXH»", "«Cá nhân» → «Tập thể»",
-                  "«2026-03-10» → «2026-01-05»", "Phụ trách", "Đơn vị xử lý", "Xác minh lại"):
+                  "«2026-03-10» → «2026-01-05»", "«Tiền lương» → «Bảo hiểm xã hội»", "Phụ trách", "Đơn vị xử lý",
+                  "Xác minh lại"):
         t.check(piece in ev[0]["note"], f"the event records {piece!r}: {ev[0]['note']}")
     t.check(ev[0]["today"], "dated today")
     t.eq(stack.value("SELECT count(*) FROM audit_log WHERE action = 'case.edit' AND object = :'o'", o=f"case:{case}"), 1,

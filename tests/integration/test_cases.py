@@ -63,7 +63,7 @@ def test_cases(t, stack):
     t.eq(due.get("ind_mediator"), "2026-09-10", "mediator: 6 months from discovery")
     t.eq(due.get("ind_arbitration"), "2026-12-10", "arbitration council: 9 months")
     t.eq(due.get("ind_court"), "2027-03-10", "court: 1 year")
-    t.eq(due.get("wage_interest"), "2026-03-25", "wage interest: 15 days")
+    t.eq(due.get("wage_interest"), "", "wage interest counts from the payday (E6), not from discovery: unknown here")
     t.check("Điều 190" in page.text, "deadlines show their legal source")
     t.check("col_mediator" not in due and "si_evasion" not in due, f"only the case's scope and kind: {sorted(due)}")
     t.eq(stack.value("SELECT count(*) FROM audit_log WHERE action = 'case.create' AND object = :'o'", o=f"case:{case}"),
