@@ -42,6 +42,7 @@ const fillers = {
     await p.check('input[name=refused_work][value=no]');
   },
   meal: async (p) => {
+    await p.selectOption('select[name=meals_provided]', 'provided');
     await p.fill('input[name=meal_value]', '25.000');
     await p.selectOption('select[name=quality]', 'poor');
     await p.check('input[name=problems][value=not_fresh]');

@@ -28,6 +28,7 @@ import test_console_officers          # noqa: E402
 import test_console_account           # noqa: E402
 import test_export                    # noqa: E402
 import test_forms                     # noqa: E402
+import test_forms_fields              # noqa: E402
 import test_privacy_console           # noqa: E402
 import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
@@ -113,6 +114,11 @@ TESTS = [
     ("calendar page: bad dates and numbers 400, hostile text escaped, roles refused by the app and PostgreSQL",
      test_privacy_console.test_calendar_bad_input_and_roles),
     ("holiday list|add|remove and request add --unit in the CLI", test_privacy_console.test_calendar_cli),
+    # forms: version 2's questions, stored, refused, in the console and exports; old reports keep version 1
+    ("forms: new questions stored; empty, hostile, huge and bad values refused beside the field",
+     test_forms_fields.test_new_fields),
+    ("forms: old reports keep version 1's labels; new questions in the report page and exports",
+     test_forms_fields.test_versions_console_exports),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
