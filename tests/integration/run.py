@@ -117,6 +117,8 @@ TESTS = [
     # forms: version 2's questions, stored, refused, in the console and exports; old reports keep version 1
     ("forms: new questions stored; empty, hostile, huge and bad values refused beside the field",
      test_forms_fields.test_new_fields),
+    ("forms: every form asks, optionally, whether the worker is a member and wants to join",
+     test_forms_fields.test_union_questions),
     ("forms: old reports keep version 1's labels; new questions in the report page and exports",
      test_forms_fields.test_versions_console_exports),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),

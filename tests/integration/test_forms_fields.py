@@ -160,6 +160,37 @@ def test_new_fields(t, stack):
     _no_row(t, stack, idem, "a 70 KB amount")
 
 
+def test_union_questions(t, stack):
+    token = _token(stack)
+    forms = ["concern", "wage_arrears", "social_insurance", "safety", "meal", "bargaining_survey"]
+    for form_id in forms:
+        page = stack.get(f"/q/{token}/{form_id}")
+        t.require(page.status == 200, f"GET {form_id}: {page.status}")
+        t.check('id="q-union_member"' in page.text, f"{form_id}: asks whether the worker is a member")
+        t.check(re.search(r'id="q-join_union"[^>]*data-if-field="union_member"', page.text),
+                f"{form_id}: asks about joining only after the membership question")
+        t.check("Bạn có phải là đoàn viên Công đoàn không?" in page.text, f"{form_id}: the member question's text")
+        m = re.search(r'id="q-union_member".*?<small>([^<]*)</small>', page.text, re.S)
+        t.check(m and "không bắt buộc" in m.group(1), f"{form_id}: the member question is optional: {m and m.group(1)}")
+        row = _accepted(t, stack, token, form_id, _base(form_id) + [("union_member", "no"), ("join_union", "yes")],
+                        f"{form_id}: not a member, wants to join")
+        t.eq((row["answers"].get("union_member"), row["answers"].get("join_union")), ("no", "yes"),
+             f"{form_id}: membership and wish to join stored")
+        row = _accepted(t, stack, token, form_id, _base(form_id) + [("union_member", "yes"), ("join_union", "yes")],
+                        f"{form_id}: a member")
+        t.check("join_union" not in row["answers"], f"{form_id}: a member is not asked to join: {row['answers']}")
+        row = _accepted(t, stack, token, form_id, _base(form_id), f"{form_id}: membership left blank")
+        t.check("union_member" not in row["answers"] and "join_union" not in row["answers"],
+                f"{form_id}: nothing stored when left blank: {row['answers']}")
+        for h in ("maybe", "<script>alert(1)</script>", "x" * 5000):
+            _refused(t, stack, token, form_id, _base(form_id) + [("union_member", h)], "union_member",
+                     f"{form_id}: union_member = {h[:20]!r}")
+        _refused(t, stack, token, form_id, _base(form_id) + [("union_member", "unsure"), ("join_union", "later")],
+                 "join_union", f"{form_id}: join_union = 'later'")
+    en = stack.get(f"/q/{token}/meal?lang=en")
+    t.check("Are you a member of the trade union?" in en.text, "the member question in English")
+
+
 def _old_report(stack, answers):
     """A wage-arrears report filled with form version 1 (before the new questions)."""
     token = _token(stack)
@@ -174,12 +205,13 @@ def _old_report(stack, answers):
 def test_versions_console_exports(t, stack):
     t.eq(stack.value("SELECT count(*) FROM form_version WHERE version = 1"), 6,
          "version 1 of the six shipped forms is on record (sql/026)")
-    t.eq(stack.value("SELECT count(*) FROM form_version WHERE version = 2"), 4, "version 2 of the changed forms is on record")
+    t.eq(stack.value("SELECT count(*) FROM form_version WHERE version = 2"), 6, "version 2 of the six is on record")
     old = _old_report(stack, {"months_owed": [_this_month()], "amount": 7000000, "amount_basis": "per_person",
                               "promised": "yes", "employer_status": "owner_left"})
     token = _token(stack)
     new = _accepted(t, stack, token, "wage_arrears", _base("wage_arrears") + [
-        ("amount", "9.000.000"), ("employer_status", "owner_left"), ("tet_bonus_owed", "yes")], "a version-2 wage report")
+        ("amount", "9.000.000"), ("employer_status", "owner_left"), ("tet_bonus_owed", "yes"),
+        ("union_member", "no"), ("join_union", "yes")], "a version-2 wage report")
     si = _accepted(t, stack, token, "social_insurance", _base("social_insurance") + [
         ("amount_owed", "4.200.000"), ("amount_owed_basis", "per_person"), ("book_held", "yes")],
         "a version-2 social-insurance report")
@@ -202,7 +234,8 @@ def test_versions_console_exports(t, stack):
     page = c.get(f"/admin/s/{new['id']}")
     t.require(page.status == 200, f"new report page: {page.status}")
     for text in ("Hiện nay công ty còn hoạt động không?", "Chủ công ty bỏ trốn, không liên lạc được",
-                 "Công ty có nợ tiền thưởng Tết, thưởng cuối năm không?", "9.000.000 đ"):
+                 "Công ty có nợ tiền thưởng Tết, thưởng cuối năm không?", "9.000.000 đ",
+                 "Bạn có phải là đoàn viên Công đoàn không?", "Bạn có muốn gia nhập Công đoàn không?"):
         t.check(text in page.text, f"new wage report page shows {text!r}")
     page = c.get(f"/admin/s/{si['id']}")
     for text in ("Số tiền bảo hiểm công ty chưa đóng (ước tính)", "4.200.000 đ", "Số tiền công ty nợ riêng tôi",
@@ -221,8 +254,9 @@ def test_versions_console_exports(t, stack):
     t.require(o and n, f"both reports exported: {sorted(rows)[:5]}")
     t.eq((o["version"], o["wage_arrears.amount"], o["wage_arrears.promised"], o["wage_arrears.tet_bonus_owed"]),
          ("1", "7000000", "yes", ""), "CSV: the old report's answers, new columns empty")
-    t.eq((n["version"], n["wage_arrears.employer_status"], n["wage_arrears.tet_bonus_owed"]),
-         ("2", "owner_left", "yes"), "CSV: the new answers in their columns")
+    t.eq((n["version"], n["wage_arrears.employer_status"], n["wage_arrears.tet_bonus_owed"],
+          n["wage_arrears.union_member"], n["wage_arrears.join_union"]),
+         ("2", "owner_left", "yes", "no", "yes"), "CSV: the new answers in their columns")
     r = stack.admin("export", "submissions", "--format", "csv", "--form", "social_insurance")
     rows = {x["id"]: x for x in csv.DictReader(io.StringIO(r.stdout.decode("utf-8-sig")))}
     t.eq((rows.get(str(si["id"])) or {}).get("social_insurance.amount_owed"), "4200000", "CSV: amount_owed in đồng")
@@ -236,5 +270,6 @@ def test_versions_console_exports(t, stack):
     z = zipfile.ZipFile(io.BytesIO(x.stdout))
     strings = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
     for label in ("Hiện nay công ty còn hoạt động không?", "Số tiền bảo hiểm công ty chưa đóng (ước tính)",
-                  "Mức độ tai nạn", "Công ty có tổ chức bữa ăn giữa ca không?"):
+                  "Mức độ tai nạn", "Công ty có tổ chức bữa ăn giữa ca không?",
+                  "Bạn có phải là đoàn viên Công đoàn không?"):
         t.check(label in strings, f"XLSX: a column headed {label!r}")
