@@ -119,6 +119,7 @@ TESTS = [
      test_forms_fields.test_new_fields),
     ("forms: every form asks, optionally, whether the worker is a member and wants to join",
      test_forms_fields.test_union_questions),
+    ("forms: the review's Vietnamese wording on every worker form", test_forms_fields.test_wording),
     ("forms: old reports keep version 1's labels; new questions in the report page and exports",
      test_forms_fields.test_versions_console_exports),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),

@@ -210,7 +210,8 @@ def test_versions_console_exports(t, stack):
                               "promised": "yes", "employer_status": "owner_left"})
     token = _token(stack)
     new = _accepted(t, stack, token, "wage_arrears", _base("wage_arrears") + [
-        ("amount", "9.000.000"), ("employer_status", "owner_left"), ("tet_bonus_owed", "yes"),
+        ("amount", "9.000.000"), ("amount_basis", "per_person"), ("promised", "yes"),
+        ("employer_status", "owner_left"), ("tet_bonus_owed", "yes"),
         ("union_member", "no"), ("join_union", "yes")], "a version-2 wage report")
     si = _accepted(t, stack, token, "social_insurance", _base("social_insurance") + [
         ("amount_owed", "4.200.000"), ("amount_owed_basis", "per_person"), ("book_held", "yes")],
@@ -227,6 +228,8 @@ def test_versions_console_exports(t, stack):
     t.require(page.status == 200, f"old report page: {page.status}")
     t.check("Công ty đã hứa ngày trả chưa?" in page.text, "old report: version 1's label for 'promised'")
     t.check("Của riêng tôi" in page.text, "old report: version 1's option label")
+    t.check("Công ty đã hẹn ngày trả nợ lương chưa?" not in page.text and "Số tiền công ty nợ riêng tôi" not in page.text,
+            "old report: not version 2's wording")
     t.check("7.000.000 đ" in page.text, "old report: the amount in đồng")
     t.check("Hiện nay công ty còn hoạt động không?" not in page.text,
             "old report: a question version 1 did not ask is not shown")
@@ -235,6 +238,7 @@ def test_versions_console_exports(t, stack):
     t.require(page.status == 200, f"new report page: {page.status}")
     for text in ("Hiện nay công ty còn hoạt động không?", "Chủ công ty bỏ trốn, không liên lạc được",
                  "Công ty có nợ tiền thưởng Tết, thưởng cuối năm không?", "9.000.000 đ",
+                 "Công ty đã hẹn ngày trả nợ lương chưa?", "Số tiền công ty nợ riêng tôi",
                  "Bạn có phải là đoàn viên Công đoàn không?", "Bạn có muốn gia nhập Công đoàn không?"):
         t.check(text in page.text, f"new wage report page shows {text!r}")
     page = c.get(f"/admin/s/{si['id']}")
@@ -273,3 +277,32 @@ def test_versions_console_exports(t, stack):
                   "Mức độ tai nạn", "Công ty có tổ chức bữa ăn giữa ca không?",
                   "Bạn có phải là đoàn viên Công đoàn không?"):
         t.check(label in strings, f"XLSX: a column headed {label!r}")
+
+
+def test_wording(t, stack):
+    """The review's wording: a worker "phản ánh" (never "báo cáo"), the statutory terms, Công đoàn capitalised."""
+    token = _token(stack)
+    pages = {f: stack.get(f"/q/{token}/{f}").text for f in
+             ("concern", "wage_arrears", "social_insurance", "safety", "meal", "bargaining_survey")}
+    for f, text in pages.items():
+        t.check("Nghiêm cấm mọi hành vi trù dập, phân biệt đối xử với người phản ánh." in text, f"{f}: the footer")
+        t.check("Họ tên hoặc tên thường gọi" in text and "Nếu không để lại, phản ánh của bạn vẫn được xử lý." in text,
+                f"{f}: the contact block's wording")
+        t.check("Ai được xem:" in text and "Lưu trong bao lâu:" in text, f"{f}: the privacy notice's wording")
+        for old in ("Báo cáo có thể ẩn danh", "Trả thù", "báo cáo này", "Tên hoặc cách gọi", "hứa", "cán bộ công đoàn",
+                    "Việc khác", "cho thôi việc", "suýt gây", "Chống quấy rối", "Bị từ chối khi đi khám"):
+            t.check(old not in text, f"{f}: old wording {old!r} still shown")
+    for f, words in (("concern", ["Hợp đồng lao động, sa thải, cho nghỉ việc", "An toàn, vệ sinh lao động", "Vấn đề khác"]),
+                     ("wage_arrears", ["Theo hợp đồng hoặc quy chế của công ty, lương tháng được trả vào ngày nào?",
+                                       "Mỗi lần trả lương, bạn có được nhận phiếu lương (bảng kê trả lương) không?",
+                                       "Công ty đã hẹn ngày trả nợ lương chưa?", "Ngày công ty hẹn trả",
+                                       "Tổng số tiền công ty nợ cả nhóm, bộ phận"]),
+                     ("social_insurance", ["Trên VssID có báo công ty chậm đóng, nợ đóng BHXH không?",
+                                           "Không dùng được khi đi khám chữa bệnh"]),
+                     ("safety", ["Sự cố suýt xảy ra tai nạn",
+                                 "Bạn có từ chối làm việc hoặc rời khỏi nơi nguy hiểm không?"]),
+                     ("bargaining_survey", ["Phòng, chống quấy rối tình dục tại nơi làm việc"])):
+        for w in words:
+            t.check(w in pages[f], f"{f}: shows {w!r}")
+    status = stack.get("/status").text
+    t.check("cán bộ công đoàn" not in status and "Báo cáo" not in status, "status page: no old wording")
