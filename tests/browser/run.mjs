@@ -221,6 +221,7 @@ try {
     const ctx = await browser.newContext(phone);
     const page = await ctx.newPage();
     await page.goto(`${urls[1]}/meal`);
+    await page.selectOption('select[name=meals_provided]', 'provided');
     await page.selectOption('select[name=quality]', 'very_poor');
     await page.fill('textarea[name=details]', 'Cơm nguội, canh nhạt.');
     await page.goto(`${urls[1]}/meal`);
