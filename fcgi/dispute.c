@@ -8,7 +8,7 @@ const struct dispute_label dispute_kinds[DISPUTE_NKINDS] = {
 	{ "social_insurance", "Nợ BHXH", "Social insurance arrears" },
 	{ "dismissal", "Sa thải, chấm dứt HĐLĐ", "Dismissal" },
 	{ "safety", "An toàn, vệ sinh lao động", "Safety" },
-	{ "working_time", "Thời giờ làm việc, làm thêm", "Working time" },
+	{ "working_time", "Thời giờ làm việc, làm thêm giờ", "Working time" },
 	{ "other", "Khác", "Other" },
 };
 
@@ -74,17 +74,17 @@ const struct dispute_label dispute_dates[DISPUTE_NDATES] = {
 const struct dispute_label dispute_stages[DISPUTE_NSTAGES] = {
 	{ "intake", "Tiếp nhận", "Intake" },
 	{ "verification", "Xác minh", "Verification" },
-	{ "workplace_dialogue", "Đối thoại tại nơi làm việc", "Workplace dialogue" },
+	{ "workplace_dialogue", "Công đoàn làm việc, thương lượng với người sử dụng lao động", "Union talks with the employer" },
 	{ "labour_mediator", "Hòa giải viên lao động", "Labour mediator" },
 	{ "arbitration_council", "Hội đồng trọng tài lao động", "Arbitration council" },
-	{ "court", "Tòa án", "Court" },
+	{ "court", "Tòa án nhân dân", "Court" },
 	{ "closed", "Đã kết thúc", "Closed" },
 };
 
 const struct dispute_label dispute_outcomes[DISPUTE_NOUTCOMES] = {
-	{ "resolved_at_workplace", "Giải quyết tại nơi làm việc", "Resolved at the workplace" },
+	{ "resolved_at_workplace", "Giải quyết xong tại doanh nghiệp", "Resolved at the workplace" },
 	{ "mediated", "Hòa giải thành", "Mediated" },
-	{ "arbitrated", "Trọng tài quyết định", "Arbitrated" },
+	{ "arbitrated", "Ban trọng tài lao động ra quyết định", "Arbitrated" },
 	{ "judgment", "Bản án, quyết định của Tòa", "Court judgment" },
 	{ "withdrawn", "Rút yêu cầu", "Withdrawn" },
 	{ "other", "Khác", "Other" },

@@ -7,8 +7,8 @@
 
 static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	/* MSG_FOOTER */
-	{ "Báo cáo có thể ẩn danh. Trả thù người phản ánh là vi phạm pháp luật.",
-	  "Reports can be anonymous. Retaliation against a reporter is against the law." },
+	{ "Bạn có thể phản ánh mà không cần ghi tên. Nghiêm cấm mọi hành vi trù dập, phân biệt đối xử với người phản ánh.",
+	  "You can report without giving your name. Victimising or discriminating against anyone who reports is prohibited." },
 	/* MSG_ERR_400_TITLE */
 	{ "Yêu cầu không hợp lệ", "Bad request" },
 	/* MSG_ERR_400_BODY */
@@ -65,7 +65,7 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	/* MSG_TOKEN_NOT_FOUND_TITLE */
 	{ "Không tìm thấy mã QR này", "This QR code was not found" },
 	/* MSG_TOKEN_NOT_FOUND_BODY */
-	{ "Mã QR này không còn dùng được hoặc đã bị gõ sai. Hãy quét lại mã, hoặc gọi đường dây nóng của công đoàn.",
+	{ "Mã QR này không còn dùng được hoặc đã bị gõ sai. Hãy quét lại mã, hoặc gọi đường dây nóng của Công đoàn.",
 	  "This QR code is no longer in use or was mistyped. Scan it again, or call the union hotline." },
 	/* MSG_LANDING_WHERE */
 	{ "Nơi làm việc", "Workplace" },
@@ -101,7 +101,7 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	/* MSG_RECEIPT_LABEL */
 	{ "Mã biên nhận", "Receipt code" },
 	/* MSG_RECEIPT_EXPLAIN */
-	{ "Dùng mã này để xem công đoàn đã xử lý thế nào và trả lời câu hỏi của cán bộ, tại trang Tra cứu.",
+	{ "Dùng mã này để xem Công đoàn đã xử lý thế nào và trả lời câu hỏi của cán bộ, tại trang Tra cứu.",
 	  "Use this code to see what the union has done and to answer its questions, on the Status page." },
 	/* MSG_RECEIPT_KEEP */
 	{ "Hãy lưu ảnh, chụp màn hình hoặc chép lại mã này. Nếu mất mã, không thể lấy lại được, trừ khi bạn đã để lại cách liên lạc.",
@@ -149,15 +149,15 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	/* MSG_CONTACT_TITLE */
 	{ "Để lại cách liên lạc (không bắt buộc)", "Leave a way to contact you (optional)" },
 	/* MSG_CONTACT_EXPLAIN */
-	{ "Nếu bạn muốn công đoàn gọi lại. Thông tin này được mã hóa; chỉ cán bộ công đoàn phụ trách nơi làm việc của bạn "
-	  "mới mở được, mỗi lần mở đều được ghi lại; công ty không bao giờ được xem. Không để lại thì báo cáo vẫn được xử lý.",
+	{ "Nếu bạn muốn Công đoàn gọi lại. Thông tin này được mã hóa; chỉ cán bộ Công đoàn phụ trách nơi làm việc của bạn "
+	  "mới mở được, mỗi lần mở đều được ghi lại; công ty không bao giờ được xem. Nếu không để lại, phản ánh của bạn vẫn được xử lý.",
 	  "If you want the union to call you back. This is encrypted; only the union officers responsible for your workplace "
 	  "can open it, and every opening is recorded; the employer never sees it. Your report is handled either way." },
 	/* MSG_CONTACT_CONSENT */
-	{ "Tôi đồng ý để cán bộ công đoàn xem thông tin liên lạc này để liên hệ với tôi về báo cáo này.",
+	{ "Tôi đồng ý để cán bộ Công đoàn xem thông tin liên lạc này để liên hệ với tôi về phản ánh này.",
 	  "I agree that union officers may see these contact details to reach me about this report." },
 	/* MSG_CONTACT_NAME */
-	{ "Tên hoặc cách gọi", "Name, or what to call you" },
+	{ "Họ tên hoặc tên thường gọi", "Your name, or what people call you" },
 	/* MSG_CONTACT_PHONE */
 	{ "Số điện thoại", "Phone number" },
 	/* MSG_CONTACT_ZALO */
@@ -168,12 +168,12 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	/* MSG_CONTACT_EMPTY */
 	{ "Bạn đã đồng ý nhưng chưa ghi cách liên lạc nào.", "You agreed but gave no way to contact you." },
 	/* MSG_NOTICE */
-	{ "Ai đọc: cán bộ công đoàn phụ trách nơi làm việc này. Lưu gì: nội dung bạn gửi và thời gian gửi; không lưu địa chỉ IP hay thông tin máy. "
-	  "Bao lâu: 24 tháng, lâu hơn nếu cần cho một vụ việc đang giải quyết.",
+	{ "Ai được xem: cán bộ Công đoàn phụ trách nơi làm việc này. Lưu những gì: nội dung bạn gửi và thời gian gửi; không lưu địa chỉ IP hay thông tin máy. "
+	  "Lưu trong bao lâu: 24 tháng, lâu hơn nếu cần cho một vụ việc đang giải quyết.",
 	  "Who reads it: the union officers responsible for this workplace. What is kept: what you send and when; no IP address or device details. "
 	  "For how long: 24 months, longer if a case being handled needs it." },
 	/* MSG_NOTICE_MORE */
-	{ "Cách công đoàn bảo vệ thông tin của bạn", "How the union protects your information" },
+	{ "Cách Công đoàn bảo vệ thông tin của bạn", "How the union protects your information" },
 	/* MSG_STATUS_TITLE */
 	{ "Tra cứu phản ánh", "Check your report" },
 	/* MSG_STATUS_INTRO */
@@ -194,7 +194,7 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	/* MSG_STATUS_NEW */
 	{ "Công đoàn đã nhận và sẽ xem xét sớm.", "The union has received it and will look at it soon." },
 	/* MSG_STATUS_IN_REVIEW */
-	{ "Cán bộ công đoàn đang xem xét.", "A union officer is looking into it." },
+	{ "Cán bộ Công đoàn đang xem xét.", "A union officer is looking into it." },
 	/* MSG_STATUS_NEEDS_INFO */
 	{ "Công đoàn cần thêm thông tin từ bạn: hãy đọc câu hỏi và trả lời bên dưới.",
 	  "The union needs more information from you: please read the question and answer below." },
@@ -206,7 +206,7 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	/* MSG_STATUS_CLOSED */
 	{ "Phản ánh này đã đóng.", "This report is closed." },
 	/* MSG_STATUS_MESSAGES */
-	{ "Trao đổi với công đoàn", "Messages with the union" },
+	{ "Trao đổi với Công đoàn", "Messages with the union" },
 	/* MSG_STATUS_NO_MESSAGES */
 	{ "Chưa có tin nhắn.", "No messages yet." },
 	/* MSG_STATUS_FROM_UNION */
@@ -214,7 +214,7 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	/* MSG_STATUS_FROM_YOU */
 	{ "Bạn", "You" },
 	/* MSG_STATUS_REPLY */
-	{ "Trả lời công đoàn", "Reply to the union" },
+	{ "Trả lời Công đoàn", "Reply to the union" },
 	/* MSG_STATUS_REPLY_SENT */
 	{ "Đã gửi câu trả lời của bạn.", "Your reply was sent." },
 	/* MSG_STATUS_LINK */
@@ -233,7 +233,7 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	{ "Mật khẩu này quá dễ đoán. Hãy dùng một câu dài mà chỉ bạn biết.",
 	  "This password is too easy to guess. Use a long phrase only you know." },
 	/* MSG_LOGIN_TITLE */
-	{ "Đăng nhập cán bộ công đoàn", "Union officer sign-in" },
+	{ "Đăng nhập cán bộ Công đoàn", "Union officer sign-in" },
 	/* MSG_LOGIN_USERNAME */
 	{ "Tên đăng nhập", "Username" },
 	/* MSG_LOGIN_PASSWORD */

@@ -311,7 +311,7 @@ survey_ranking(struct req *r, const struct form_field *fd, const struct brief_bo
 	html_lit(b, "<table class=\"ranking\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">");
 	html_text(b, L(r, "Nội dung", "Topic"));
 	html_lit(b, "</th><th scope=\"col\" class=\"num\">");
-	html_text(b, L(r, "Điểm", "Points"));
+	html_text(b, L(r, "Điểm xếp hạng (cách tính Borda)", "Points (Borda count)"));
 	html_lit(b, "</th><th scope=\"col\" class=\"num\">");
 	html_text(b, L(r, "Số người xếp hạng", "People who ranked it"));
 	html_lit(b, "</th></tr></thead><tbody>");
@@ -347,7 +347,7 @@ survey_ranking(struct req *r, const struct form_field *fd, const struct brief_bo
 		}
 	}
 	html_lit(b, "</tbody></table><p class=\"note\">");
-	html_text(b, L(r, "Điểm Borda: người xếp n nội dung cho nội dung thứ nhất n điểm, thứ hai n − 1 điểm, …, "
+	html_text(b, L(r, "Điểm xếp hạng (cách tính Borda): người xếp n nội dung cho nội dung thứ nhất n điểm, thứ hai n − 1 điểm, …, "
 	    "thứ n 1 điểm; nội dung không xếp được 0 điểm. Bằng điểm thì xét số lần được xếp thứ nhất, rồi thứ tự "
 	    "trong phiếu. Nội dung có dưới k người xếp hạng được ẩn điểm và xếp sau, theo thứ tự trong phiếu.",
 	    "Borda points: someone who ranked n topics gives the first n points, the second n − 1, …, the last 1; "
@@ -601,9 +601,7 @@ brief_head(struct req *r, const struct brief_args *a)
 	html_lit(b, "</dd>");
 	brief_fact(r, "Ngưỡng bảo vệ", "Protection threshold", "k");
 	html_text(b, arena_printf(r->arena, "k = %d: ", a->k));
-	html_text(b, "số liệu dưới k người được ẩn để bảo vệ người phản ánh.");
-	if (r->lang == LANG_EN)
-		html_text(b, " (Figures from fewer than k people are hidden to protect those who reported.)");
+	html_text(b, L(r, "số liệu dưới k người được ẩn để bảo vệ người phản ánh.", "figures from fewer than k people are hidden to protect those who reported."));
 	html_lit(b, "</dd>");
 	brief_fact(r, "Lập lúc", "Made", NULL);
 	html_text(b, made);

@@ -116,7 +116,7 @@ poster_one(struct buf *b, struct arena *a, const struct poster_opts *o, PGresult
 	html_lit(b, "</ul></section><ul class=\"promises\">"
 	    "<li><strong>Không cần ghi tên.</strong> Bạn có thể phản ánh ẩn danh; giữ mã biên nhận để xem Công đoàn trả lời.</li>"
 	    "<li><strong>Trù dập người phản ánh là vi phạm pháp luật.</strong> "
-	    "Luật Công đoàn và Bộ luật Lao động bảo vệ người lao động lên tiếng.</li></ul>");
+	    "Pháp luật bảo vệ người lao động khi phản ánh, kiến nghị.</li></ul>");
 	if (*hotline) {
 		html_lit(b, "<p class=\"hotline\">Đường dây nóng Công đoàn: <strong>");
 		html_text(b, hotline);
@@ -124,7 +124,7 @@ poster_one(struct buf *b, struct arena *a, const struct poster_opts *o, PGresult
 		html_text(b, PQgetvalue(res, i, P_HOTLINE_UNIT));
 		html_lit(b, "</span></p>");
 	}
-	html_lit(b, "<footer>Mã điểm dán #");
+	html_lit(b, "<footer>Mã vị trí dán #");
 	html_text(b, id);
 	html_lit(b, " · ");
 	html_text(b, PQgetvalue(res, i, P_CREATED));

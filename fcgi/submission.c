@@ -7,16 +7,16 @@ const struct vocab submission_statuses[SUBMISSION_NSTATUSES] = {
 	{ "new", "Mới", "New" },
 	{ "in_review", "Đang xem xét", "In review" },
 	{ "needs_info", "Cần thêm thông tin", "Needs information" },
-	{ "referred", "Đã chuyển", "Referred" },
+	{ "referred", "Đã chuyển cơ quan có thẩm quyền", "Referred" },
 	{ "resolved", "Đã giải quyết", "Resolved" },
-	{ "spam", "Rác", "Spam" },
+	{ "spam", "Không hợp lệ (tin rác)", "Spam" },
 };
 
 const struct vocab submission_channels[SUBMISSION_NCHANNELS] = {
 	{ "qr", "Mã QR", "QR code" },
 	{ "phone", "Điện thoại", "Phone" },
 	{ "in_person", "Trực tiếp", "In person" },
-	{ "paper", "Giấy", "Paper" },
+	{ "paper", "Đơn, thư (giấy)", "Paper" },
 };
 
 /* true when `value` is a status the database allows. */

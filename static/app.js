@@ -8,7 +8,7 @@
 		off: "No network. Your report is kept on this phone and will be sent when the network returns.",
 		wait: "Sending…", fail: "Still no network. Trying again…"
 	} : {
-		off: "Không có mạng. Báo cáo được giữ trên điện thoại và sẽ tự gửi khi có mạng lại.",
+		off: "Không có mạng. Phản ánh được lưu tạm trên điện thoại và sẽ tự gửi khi có mạng lại.",
 		wait: "Đang gửi…", fail: "Vẫn chưa có mạng. Đang thử lại…"
 	};
 	function store(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch (e) { /* private mode */ } }

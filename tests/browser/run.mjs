@@ -42,6 +42,7 @@ const fillers = {
     await p.check('input[name=refused_work][value=no]');
   },
   meal: async (p) => {
+    await p.selectOption('select[name=meals_provided]', 'provided');
     await p.fill('input[name=meal_value]', '25.000');
     await p.selectOption('select[name=quality]', 'poor');
     await p.check('input[name=problems][value=not_fresh]');
@@ -220,6 +221,7 @@ try {
     const ctx = await browser.newContext(phone);
     const page = await ctx.newPage();
     await page.goto(`${urls[1]}/meal`);
+    await page.selectOption('select[name=meals_provided]', 'provided');
     await page.selectOption('select[name=quality]', 'very_poor');
     await page.fill('textarea[name=details]', 'Cơm nguội, canh nhạt.');
     await page.goto(`${urls[1]}/meal`);

@@ -29,6 +29,7 @@ import test_console_officers          # noqa: E402
 import test_console_account           # noqa: E402
 import test_export                    # noqa: E402
 import test_forms                     # noqa: E402
+import test_forms_fields              # noqa: E402
 import test_privacy_console           # noqa: E402
 import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
@@ -131,6 +132,14 @@ TESTS = [
     ("deadlines: swapped working days in the calendar, CLI and console", test_deadlines.test_swapped_days),
     ("deadlines: the case form's kind, subject, dates, member, union role, money recovered", test_deadlines.test_case_fields),
     ("deadlines: overdue deadlines stay in the panel with 'quá hạn N ngày'", test_deadlines.test_overdue_panel),
+    # forms: version 2's questions, stored, refused, in the console and exports; old reports keep version 1
+    ("forms: new questions stored; empty, hostile, huge and bad values refused beside the field",
+     test_forms_fields.test_new_fields),
+    ("forms: every form asks, optionally, whether the worker is a member and wants to join",
+     test_forms_fields.test_union_questions),
+    ("forms: the review's Vietnamese wording on every worker form", test_forms_fields.test_wording),
+    ("forms: old reports keep version 1's labels; new questions in the report page and exports",
+     test_forms_fields.test_versions_console_exports),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

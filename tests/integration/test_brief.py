@@ -122,7 +122,7 @@ def test_brief(t, stack):
     r = c.get(url + f"&quote={ids[0]}&quote={foreign}")
     t.eq(r.status, 200, "brief with quotes")
     t.eq(_cell(r.text, "Tiền lương, thưởng"), "6", "a category with 6 reports")
-    t.eq(_cell(r.text, "An toàn lao động"), "dưới 5", "a category with 2 reports shows 'dưới 5'")
+    t.eq(_cell(r.text, "An toàn, vệ sinh lao động"), "dưới 5", "a category with 2 reports shows 'dưới 5'")
     t.eq(_cell(r.text, "Quấy rối, phân biệt đối xử"), "dưới 5", "an empty category looks the same")
     t.eq(_cell(r.text, "Tâm tư, kiến nghị"), "8", "reports by form: concerns")
     t.eq(_cell(r.text, "Tổng"), "13", "reports by form: total")

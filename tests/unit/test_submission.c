@@ -78,7 +78,7 @@ test_status_label(void **state)
 	(void)state;
 	assert_string_equal(submission_status_label("new", LANG_VI), "Mới");
 	assert_string_equal(submission_status_label("needs_info", LANG_EN), "Needs information");
-	assert_string_equal(submission_status_label("spam", LANG_VI), "Rác");
+	assert_string_equal(submission_status_label("spam", LANG_VI), "Không hợp lệ (tin rác)");
 	/* unknown values are shown as they are (escaped by the caller) */
 	assert_string_equal(submission_status_label("<b>x</b>", LANG_VI), "<b>x</b>");
 	assert_string_equal(submission_status_label("", LANG_EN), "");
@@ -114,7 +114,7 @@ test_channels(void **state)
 	assert_false(submission_channel_by_officer(NULL));
 	assert_string_equal(submission_channel_label("qr", LANG_VI), "Mã QR");
 	assert_string_equal(submission_channel_label("in_person", LANG_EN), "In person");
-	assert_string_equal(submission_channel_label("paper", LANG_VI), "Giấy");
+	assert_string_equal(submission_channel_label("paper", LANG_VI), "Đơn, thư (giấy)");
 	assert_string_equal(submission_channel_label("fax", LANG_EN), "Paper");
 }
 
