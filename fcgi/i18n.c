@@ -1,5 +1,4 @@
 /* i18n.c: interface strings in Vietnamese and English, and language choice. */
-#include <ctype.h>
 #include <string.h>
 
 #include "app.h"
@@ -268,29 +267,6 @@ tr(enum lang l, enum msg m)
 	if ((unsigned)l >= LANG__MAX || (unsigned)m >= MSG__MAX)
 		return "";
 	return msgs[m][l];
-}
-
-/* Picks the first of vi/en in an Accept-Language header, ignoring q-values
- * beyond order; Vietnamese when neither appears. */
-enum lang
-lang_from_accept(const char *al)
-{
-	if (al == NULL)
-		return LANG_VI;
-	for (const char *p = al; *p; ) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (tolower((unsigned char)p[0]) == 'v' && tolower((unsigned char)p[1]) == 'i' &&
-		    (p[2] == '\0' || p[2] == '-' || p[2] == ';' || p[2] == ','))
-			return LANG_VI;
-		if (tolower((unsigned char)p[0]) == 'e' && tolower((unsigned char)p[1]) == 'n' &&
-		    (p[2] == '\0' || p[2] == '-' || p[2] == ';' || p[2] == ','))
-			return LANG_EN;
-		p = strchr(p, ',');
-		if (p == NULL)
-			break;
-	}
-	return LANG_VI;
 }
 
 /* For the officer console's many one-off strings: the text in the

@@ -114,7 +114,6 @@ enum msg {
 };
 
 const char *tr(enum lang, enum msg);
-enum lang lang_from_accept(const char *accept_language);
 const char *L(const struct req *, const char *vi, const char *en);
 
 #endif

@@ -101,10 +101,10 @@ def test_unknown_and_revoked(t, stack):
         probs += security_header_problems(r)
         t.check(not probs, f"{r.where} -> {r.status}, page from {'the app' if 'Tiếng nói' in r.text else 'nginx'} "
                            f"({short(' '.join(r.text.split()), 70)}): " + "; ".join(probs))
-    # the request's language
-    r = stack.get("/q/ZZZZZZZZZZZZ", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    # the request's language: English only when chosen (the cookie the link sets)
+    r = stack.get("/q/ZZZZZZZZZZZZ", headers={"Cookie": "lang=en"})
     t.check(r.status == 404 and "not found" in r.text.lower() and 'lang="en"' in r.text,
-            f"English 404 page expected with Accept-Language: en, got {r.status}: {short(r.text, 200)}")
+            f"English 404 page expected with the lang=en cookie, got {r.status}: {short(r.text, 200)}")
     # a revoked entry point
     p = stack.admin("qr", "create", "--workplace", "MAY-TANPHONG", "--label", "Thu hồi")
     t.require(p.returncode == 0, f"qr create failed: {p.stderr!r}")
@@ -488,6 +488,18 @@ def test_language(t, stack):
     t.check(row and row["lang"] == "en", f"English submission stored with lang {row and row['lang']!r}")
     r = stack.get(f"/q/{token}", headers={"Accept-Language": "en-US,en;q=0.9", "Cookie": "lang=vi"})
     t.check('<html lang="vi"' in r.text, "the lang cookie does not override Accept-Language")
+    # a phone whose menus are in English still gets Vietnamese, and no cookie
+    for al in ["en-US,en;q=0.9,vi;q=0.8", "en", "en-GB,en;q=0.8", "fr-FR,en;q=0.5"]:
+        for path in [f"/q/{token}", f"/q/{token}/concern", "/status", "/q/ZZZZZZZZZZZZ"]:
+            r = stack.get(path, headers={"Accept-Language": al})
+            t.check('<html lang="vi"' in r.text, f"Accept-Language {al!r}: {path} is not Vietnamese")
+            t.check(not (r.header("Set-Cookie") or "").startswith("lang="),
+                    f"Accept-Language {al!r}: {path} sets {r.header('Set-Cookie')!r}")
+    r, idem = stack.submit(token, [("text", "Điện thoại để tiếng Anh nhưng viết tiếng Việt.")],
+                           headers={"Accept-Language": "en-US,en;q=0.9"})
+    row = stack.submission(idem)
+    t.check(r.status == 200 and row and row["lang"] == "vi",
+            f"a report from an English-menu phone: status {r.status}, stored lang {row and row['lang']!r}, want vi")
 
 
 # extra: a phone's other cookies for the same host must not break the form
