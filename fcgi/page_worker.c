@@ -459,16 +459,61 @@ store_photos(struct req *r, const char *submission_id, const struct photo_in *ph
 	return 0;
 }
 
-/* Whether a submission with idempotency key `idem` is stored (false
- * also when the database could not say). */
-static bool
-key_stored(struct req *r, const char *idem)
+/* What the report stored under an idempotency key is to the one being
+ * sent (whose receipt hashes are `rhash` and, legacy, `legacy_hash`). */
+enum key_match { KEY_SAME, KEY_LEGACY, KEY_OTHER, KEY_UNKNOWN };
+
+static enum key_match
+key_stored(struct req *r, const char *idem, const unsigned char *rhash, const unsigned char *legacy_hash)
 {
-	const char *p[1] = { idem };
-	PGresult *res = db_run(r->app->db, STMT_SUBMISSION_KEY_STORED, p, NULL, NULL);
-	bool stored = res != NULL && db_ok(res) && PQntuples(res) == 1;
+	enum { K_MATCH };   /* STMT_SUBMISSION_KEY_STORED's one column */
+	const char *p[3] = { idem, (const char *)rhash, (const char *)legacy_hash };
+	const int lengths[3] = { 0, RECEIPT_HASH_LEN, RECEIPT_HASH_LEN }, binary[3] = { 0, 1, 1 };
+	PGresult *res = db_run(r->app->db, STMT_SUBMISSION_KEY_STORED, p, lengths, binary);
+	enum key_match m = KEY_UNKNOWN;
+	if (res != NULL && db_ok(res) && PQntuples(res) == 1) {
+		const char *v = PQgetvalue(res, 0, K_MATCH);
+		m = *v == 's' ? KEY_SAME : *v == 'l' ? KEY_LEGACY : KEY_OTHER;
+	}
 	PQclear(res);
-	return stored;
+	return m;
+}
+
+/* The digest of what a report says, for its receipt (never stored): the
+ * form and QR code, the answers with their keys sorted, the contact
+ * details before sealing (sealing is randomised) and each stripped photo. */
+static void
+report_digest(const char *token, const struct form *f, const json_t *answers, const char *contact,
+    const struct photo_in *photos, size_t nphotos, unsigned char out[REPORT_DIGEST_LEN])
+{
+	crypto_generichash_state st;
+	char *canon = json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS);
+	crypto_generichash_init(&st, NULL, 0, REPORT_DIGEST_LEN);
+	crypto_generichash_update(&st, (const unsigned char *)token, strlen(token) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)f->id, strlen(f->id) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)(canon ? canon : ""), canon ? strlen(canon) + 1 : 1);
+	crypto_generichash_update(&st, (const unsigned char *)(contact ? contact : ""), contact ? strlen(contact) + 1 : 1);
+	for (size_t j = 0; j < nphotos; j++) {
+		unsigned char sha[crypto_hash_sha256_BYTES];
+		crypto_hash_sha256(sha, photos[j].clean, photos[j].clean_len);
+		crypto_generichash_update(&st, (const unsigned char *)photos[j].field->name, strlen(photos[j].field->name) + 1);
+		crypto_generichash_update(&st, sha, sizeof(sha));
+	}
+	crypto_generichash_final(&st, out, REPORT_DIGEST_LEN);
+	free(canon);
+}
+
+/* The form again, its text kept, under a fresh idempotency key: the key
+ * the worker sent already holds another report. */
+static void
+key_reused(struct req *r, const char *token, const char *workplace, const struct form *f, struct kvlist *in)
+{
+	char fresh[IDEM_LEN + 1];
+	idem_new(fresh);
+	for (size_t i = 0; i < in->n; i++)
+		if (strcmp(in->items[i].key, "_idem") == 0)
+			in->items[i].val = arena_strdup(r->arena, fresh);
+	form_page(r, 409, token, workplace, f, in, NULL, MSG_FORM_KEY_REUSED, MSG__MAX);
 }
 
 /* POST /q/TOKEN/FORM: check, validate, store once, show the receipt. Every
@@ -538,12 +583,15 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 		http_header(r, "Retry-After: 5");
 		return;
 	}
+	char digits[RECEIPT_DIGITS + 1], legacy[RECEIPT_DIGITS + 1], version[16];
+	unsigned char rhash[RECEIPT_HASH_LEN], legacy_hash[RECEIPT_HASH_LEN], content[REPORT_DIGEST_LEN];
+	report_digest(token, f, answers, contact, photos, nphotos, content);
+	receipt_from_report(r->app->keys, idem, content, digits);
+	receipt_hash(r->app->keys, digits, rhash);
+	receipt_from_idem(r->app->keys, idem, legacy);
+	receipt_hash(r->app->keys, legacy, legacy_hash);
 	char *json = json_dumps(answers, JSON_COMPACT);
 	json_decref(answers);
-	char digits[RECEIPT_DIGITS + 1], version[16];
-	unsigned char rhash[RECEIPT_HASH_LEN];
-	receipt_from_idem(r->app->keys, idem, digits);
-	receipt_hash(r->app->keys, digits, rhash);
 	snprintf(version, sizeof(version), "%d", f->version);
 	bool urgent = form_is_urgent(f, &in);
 	unsigned char *sealed = NULL;
@@ -576,13 +624,19 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 	}
 	free(json);
 	free(sealed);
-	if (unique_violation && key_stored(r, idem)) {
-		/* a resend racing its twin: the twin's row reached the receipt's
-		 * unique index first (ON CONFLICT arbitrates only the key's), and
-		 * it holds this very report */
+	if (unique_violation || (res != NULL && db_ok(res) && PQntuples(res) == 0)) {
+		/* the key is taken: by this very report (a double tap, a resend
+		 * after a lost answer, or a twin that reached the receipt's unique
+		 * index first: ON CONFLICT arbitrates only the key's), by a report
+		 * stored before receipts were bound to the content, or by another
+		 * report, which must not be answered with its receipt */
 		PQclear(res);
-		receipt_page(r, token, digits, f, urgent);
-		return;
+		switch (key_stored(r, idem, rhash, legacy_hash)) {
+		case KEY_SAME: receipt_page(r, token, digits, f, urgent); return;
+		case KEY_LEGACY: receipt_page(r, token, legacy, f, urgent); return;
+		case KEY_OTHER: key_reused(r, token, workplace, f, &in); return;
+		case KEY_UNKNOWN: res = NULL; break;
+		}
 	}
 	if (res == NULL || !db_ok(res)) {
 		if (res != NULL)
@@ -593,7 +647,6 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 		http_header(r, "Retry-After: 5");
 		return;
 	}
-	/* zero rows: this key was stored before (double tap, resend): same receipt */
 	PQclear(res);
 	receipt_page(r, token, digits, f, urgent);
 }

@@ -113,6 +113,9 @@ TESTS = [
     ("calendar page: bad dates and numbers 400, hostile text escaped, roles refused by the app and PostgreSQL",
      test_privacy_console.test_calendar_bad_input_and_roles),
     ("holiday list|add|remove and request add --unit in the CLI", test_privacy_console.test_calendar_cli),
+    # worker: issue 12, the worker side
+    ("a reused idempotency key with another text is refused, text kept; receipts bound to content",
+     test_worker.test_receipt_bound_to_content),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

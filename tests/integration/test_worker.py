@@ -1,7 +1,9 @@
 """test_worker.py: the worker's side over HTTP: landing, forms, receipts, refusals."""
 import concurrent.futures
+import hashlib
 import re
 import secrets
+import struct
 import time
 import unicodedata
 import urllib.parse
@@ -533,3 +535,90 @@ def test_textarea_line_breaks(t, stack):
     if row:
         got = row["answers"].get("text", "")
         t.check(got.replace("\r\n", "\n") == typed, "stored text differs from what was typed")
+
+
+# ---- issue 12 ----
+
+def _receipt_subkey(master_hex):
+    """crypto_kdf_derive_from_key(32, 2 = KEY_RECEIPT, "tiengnoi", master), as token.c."""
+    return hashlib.blake2b(b"", digest_size=32, key=bytes.fromhex(master_hex.strip()),
+                           salt=struct.pack("<Q", 2) + bytes(8), person=b"tiengnoi" + bytes(8)).digest()
+
+
+def _receipt_from_key_alone(master_hex, idem):
+    """What the receipt of `idem` was before it was bound to the content (token.c receipt_from_idem)."""
+    h = hashlib.blake2b(idem.encode(), digest_size=16, key=_receipt_subkey(master_hex)).digest()
+    return f"{int.from_bytes(h[:10], 'big') % 10**16:016d}"
+
+
+# issue 12, item 6
+def test_receipt_bound_to_content(t, stack):
+    """A reused idempotency key with another text is refused with the text kept (never the first
+    report's receipt), and the receipt cannot be foreseen from the key alone."""
+    token = _tok(stack)
+    master = stack.master_key()
+    # the suite's derivation of the old receipt is right: a report stored the old way answers with it
+    _, csrf, idem = stack.form(token)
+    legacy = _receipt_from_key_alone(master, idem)
+    t.check(len(legacy) == 16, "legacy receipt computed")
+
+    # a forger's fixed key: the first worker's text gets a receipt the forger cannot compute
+    fixed = "forgedform" + "0" * 22
+    first = "Quản đốc quát mắng công nhân tổ 5 mỗi ngày."
+    _, csrf, _ = stack.form(token)
+    r1, _ = stack.submit(token, [("category", "harassment"), ("text", first)], csrf=csrf, idem=fixed)
+    rc1 = receipt_of(r1)
+    t.require(r1.status == 200 and rc1, f"first report with a fixed key: {r1.status}")
+    t.check(rc1 != _receipt_from_key_alone(master, fixed),
+            "the receipt is still derived from the idempotency key alone: a forger who fixed the key knows it")
+    # the same report resent (double tap, lost answer): the same receipt, one row
+    r1b, _ = stack.submit(token, [("category", "harassment"), ("text", first)], csrf=csrf, idem=fixed)
+    t.check(r1b.status == 200 and receipt_of(r1b) == rc1, f"resend of the same report: {r1b.status} {receipt_of(r1b)!r}")
+    t.eq(stack.count_idem(fixed), 1, "rows after a resend of the same report")
+
+    # a second worker on the same forged form: another text under the same key
+    second = "Xưởng 3 không có nước uống trong ca chiều."
+    r2, _ = stack.submit(token, [("category", "safety"), ("text", second)], csrf=csrf, idem=fixed)
+    t.check(r2.status == 409, f"the same key with another text: status {r2.status}, want 409")
+    t.check(rc1 not in r2.text and receipt_of(r2) is None, "the first report's receipt is shown to the second sender")
+    t.eq(textarea_value(r2.text, "text"), second, "the second text is kept in the form")
+    t.check("đã gửi một báo cáo khác" in r2.text, "the page says why it was not sent")
+    fresh = parse_html(r2.text).inputs.get("_idem")
+    t.check(fresh and fresh != fixed, f"the form comes back with a fresh idempotency key: {fresh!r}")
+    row = stack.submission(fixed)
+    t.check(row and row["answers"].get("text") == first, "the stored first report is unchanged")
+    # pressing Send again stores it as a report of its own
+    r3, _ = stack.submit(token, [("category", "safety"), ("text", second)],
+                         csrf=parse_html(r2.text).inputs.get("_token"), idem=fresh)
+    rc3 = receipt_of(r3)
+    t.check(r3.status == 200 and rc3 and rc3 != rc1, f"sent again: {r3.status} receipt {rc3!r}")
+    row = stack.submission(fresh)
+    t.check(row and row["answers"].get("text") == second, "the second report is stored under its new key")
+
+    # the same text from another QR code or form gives another receipt
+    other = _tok(stack, 1)
+    key = new_idem()
+    ra, _ = stack.submit(token, [("text", "Cùng một nội dung.")], idem=key)
+    key2 = new_idem()
+    rb, _ = stack.submit(other, [("text", "Cùng một nội dung.")], idem=key2)
+    t.check(receipt_of(ra) and receipt_of(rb) and receipt_of(ra) != receipt_of(rb), "two reports share a receipt")
+
+    # a report stored before this change (receipt from the key alone) still answers a resend with its receipt
+    old_key = new_idem()
+    old_digits = _receipt_from_key_alone(master, old_key)
+    rh_key = hashlib.blake2b(b"", digest_size=32, key=bytes.fromhex(master.strip()),
+                             salt=struct.pack("<Q", 3) + bytes(8), person=b"tiengnoi" + bytes(8)).digest()
+    rh = hashlib.blake2b(old_digits.encode(), digest_size=32, key=rh_key).hexdigest()
+    stack.psql("INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, channel, answers, "
+               "lang, idempotency_key, receipt_hash) SELECT 'concern', 1, w.id, w.unit_id, e.id, 'qr', "
+               "'{\"text\": \"Báo cáo gửi từ trước.\"}'::jsonb, 'vi', :'k', decode(:'h', 'hex') FROM entry_point e "
+               "JOIN workplace w ON w.id = e.workplace_id WHERE e.token = :'t';", k=old_key, h=rh, t=token)
+    r, _ = stack.submit(token, [("text", "Báo cáo gửi từ trước.")], idem=old_key)
+    t.check(r.status == 200 and receipt_of(r) == old_digits,
+            f"resend of a report stored with a key-only receipt: {r.status} {receipt_of(r)!r}, want {old_digits}")
+    t.eq(stack.count_idem(old_key), 1, "rows after resending an old report")
+    # the old receipt still finds the report on /status
+    page = stack.get("/status")
+    lookup = parse_html(page.text).inputs["_token"]
+    r = stack.post("/status", urllib.parse.urlencode([("_token", lookup), ("action", "lookup"), ("receipt", old_digits)]))
+    t.check(r.status == 200 and 'id="status"' in r.text, f"/status with an old receipt: {r.status}")
