@@ -36,7 +36,8 @@ static const struct stmt_def stmts[STMT__MAX] = {
 	/* STMT_PING */
 	{ "SELECT 1", 0 },
 	/* STMT_ENTRY_BY_TOKEN */
-	{ "SELECT e.id, w.name, array_to_string(e.forms, ','), e.label "
+	{ "SELECT e.id, w.name, array_to_string(e.forms, ','), e.label, "
+	  "coalesce((SELECT h.hotline FROM unit_hotline(w.unit_id) h), '') "
 	  "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id "
 	  "WHERE e.token = $1 AND e.revoked_at IS NULL", 1 },
 	/* STMT_ENTRY_COUNT_SCAN */

@@ -622,3 +622,56 @@ def test_receipt_bound_to_content(t, stack):
     lookup = parse_html(page.text).inputs["_token"]
     r = stack.post("/status", urllib.parse.urlencode([("_token", lookup), ("action", "lookup"), ("receipt", old_digits)]))
     t.check(r.status == 200 and 'id="status"' in r.text, f"/status with an old receipt: {r.status}")
+
+
+def _tel_links(text):
+    return [a.get("href") for tag, a in parse_html(text).tags if tag == "a" and (a.get("href") or "").startswith("tel:")]
+
+
+# issue 12, item 1
+def test_hotline_shown(t, stack):
+    """The workplace's union hotline (inherited up the tree) is a tel: link on the landing page, every
+    receipt and every urgent advice; 115 and 114 are tel: links in urgent advice."""
+    token = _tok(stack)          # Tân Phong: its ward union has no hotline, the province's is inherited
+    hot = "tel:02133876543"
+    r = stack.get(f"/q/{token}")
+    t.check(hot in _tel_links(r.text), f"landing page: tel links {_tel_links(r.text)}, want {hot}")
+    t.check("0213 3876 543" in r.text, "landing page shows the number as printed on the poster")
+    # the form's urgent advice (shown without JavaScript; hidden by script until it applies)
+    r = stack.get(f"/q/{token}/safety")
+    urgent = r.text[r.text.find('class="urgent"'):]
+    urgent = urgent[:urgent.find("</div>")]
+    t.check(set(_tel_links(urgent)) >= {"tel:115", "tel:114", hot}, f"safety form's urgent advice: {_tel_links(urgent)}")
+    # an urgent safety receipt
+    today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 3600))
+    r, _ = stack.submit(token, [("kind", "hazard"), ("danger_now", "yes"), ("where", "Kho hóa chất"),
+                                ("when", today), ("description", "Rò rỉ khí, có người chóng mặt."),
+                                ("refused_work", "no")], form_id="safety")
+    t.require(r.status == 200 and receipt_of(r), f"urgent safety report: {r.status} {short(r.text, 300)}")
+    box = r.text[r.text.find('class="urgent"'):]
+    box = box[:box.find("</div>")]
+    t.check(set(_tel_links(box)) >= {"tel:115", "tel:114", hot}, f"urgent receipt's advice: {_tel_links(box)}")
+    # an ordinary receipt: the hotline, not the emergency numbers
+    r, _ = stack.submit(token, [("text", TEXT_VI)])
+    links = _tel_links(r.text)
+    t.check(hot in links and "tel:115" not in links, f"ordinary receipt: tel links {links}")
+    # a unit's own hotline wins over the inherited one, at once (the cache is told)
+    stack.psql("UPDATE org_unit SET hotline = '(0213) 3.555-666' WHERE code = 'CD-TANPHONG';")
+    try:
+        r = stack.get(f"/q/{token}")
+        t.check("tel:02133555666" in _tel_links(r.text) and hot not in _tel_links(r.text),
+                f"the unit's own hotline: {_tel_links(r.text)}")
+        # no hotline anywhere up the tree: no hotline link, the emergency numbers stay
+        stack.psql("UPDATE org_unit SET hotline = NULL;")
+        r = stack.get(f"/q/{token}")
+        t.check(_tel_links(r.text) == [], f"no hotline known: tel links {_tel_links(r.text)}")
+        r = stack.get(f"/q/{token}/safety")
+        t.check(set(_tel_links(r.text)) == {"tel:115", "tel:114"}, f"no hotline: advice links {_tel_links(r.text)}")
+    finally:
+        stack.psql("UPDATE org_unit SET hotline = NULL WHERE code = 'CD-TANPHONG'; "
+                   "UPDATE org_unit SET hotline = '0213 3876 543' WHERE code = 'LDLD-LAICHAU';")
+    r = stack.get(f"/q/{token}")
+    t.check(hot in _tel_links(r.text), f"hotline back: {_tel_links(r.text)}")
+    # English pages too
+    r = stack.get(f"/q/{token}?lang=en")
+    t.check("Call the union hotline" in r.text and hot in _tel_links(r.text), "English landing page's hotline")
