@@ -87,7 +87,6 @@ struct req {
 	const char *query;         /* raw query string ("" when absent) */
 	const char *content_type;  /* "" when absent */
 	long content_length;       /* -1 when absent */
-	const char *accept_language;
 	const char *cookie_header;
 	bool https;
 	enum lang lang;

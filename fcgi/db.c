@@ -36,7 +36,8 @@ static const struct stmt_def stmts[STMT__MAX] = {
 	/* STMT_PING */
 	{ "SELECT 1", 0 },
 	/* STMT_ENTRY_BY_TOKEN */
-	{ "SELECT e.id, w.name, array_to_string(e.forms, ','), e.label "
+	{ "SELECT e.id, w.name, array_to_string(e.forms, ','), e.label, "
+	  "coalesce((SELECT h.hotline FROM unit_hotline(w.unit_id) h), '') "
 	  "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id "
 	  "WHERE e.token = $1 AND e.revoked_at IS NULL", 1 },
 	/* STMT_ENTRY_COUNT_SCAN */
@@ -49,8 +50,11 @@ static const struct stmt_def stmts[STMT__MAX] = {
 	  "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id "
 	  "WHERE e.id = $1 "
 	  "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id", 9 },
-	/* STMT_SUBMISSION_KEY_STORED: whether a submission holds this idempotency key */
-	{ "SELECT 1 FROM submission WHERE idempotency_key = $1", 1 },
+	/* STMT_SUBMISSION_KEY_STORED: what the report stored under an idempotency key
+	 * is to this one: 's' the same report, 'l' stored before receipts were
+	 * bound to the content (legacy receipt), 'o' another report */
+	{ "SELECT CASE WHEN receipt_hash = $2 THEN 's' WHEN receipt_hash = $3 THEN 'l' ELSE 'o' END "
+	  "FROM submission WHERE idempotency_key = $1", 3 },
 	/* STMT_STATUS_LOOKUP */
 	{ "SELECT s.id, s.status, s.form_id, "
 	  "to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), w.name "

@@ -86,7 +86,9 @@ struct db;
 int form_set_store(const struct form_set *, struct db *);
 
 /* form_render.c: HTML */
-void form_render_fields(struct req *, const struct form *, const struct kvlist *values, const enum msg *errors);
+void form_render_fields(struct req *, const struct form *, const struct kvlist *values, const enum msg *errors,
+    const char *hotline);
+void form_render_call(struct req *, const char *hotline, bool emergency);
 void form_render_contact(struct req *, const struct form *, const struct kvlist *values, enum msg error);
 void form_options(struct req *, const char *selected);
 

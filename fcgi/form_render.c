@@ -266,12 +266,53 @@ render_error(struct req *r, const struct form_field *fd, enum msg e)
 	html_lit(b, "</p>");
 }
 
+/* Buttons that call at once (tel: links): with `emergency`, the ambulance
+ * (115) and the fire service (114); then the union's hotline when there is
+ * one (NULL or ""), as printed on the poster. A worker in danger must not
+ * have to look a number up. */
+void
+form_render_call(struct req *r, const char *hotline, bool emergency)
+{
+	struct buf *b = r->out;
+	bool has_hotline = hotline && *hotline;
+	if (!emergency && !has_hotline)
+		return;
+	html_lit(b, "<ul class=\"choices call\">");
+	if (emergency) {
+		html_lit(b, "<li><a class=\"btn call\" href=\"tel:115\">");
+		html_text(b, tr(r->lang, MSG_CALL_AMBULANCE));
+		html_lit(b, "</a></li><li><a class=\"btn call\" href=\"tel:114\">");
+		html_text(b, tr(r->lang, MSG_CALL_FIRE));
+		html_lit(b, "</a></li>");
+	}
+	if (has_hotline) {
+		/* the number to dial: its digits and a leading + (hotline is
+		 * checked by the database: digits, spaces, + ( ) . -) */
+		char *dial = arena_alloc(r->arena, strlen(hotline) + 1), *d = dial;
+		for (const char *p = hotline; *p; p++)
+			if ((*p >= '0' && *p <= '9') || (*p == '+' && d == dial))
+				*d++ = *p;
+		*d = '\0';
+		html_lit(b, "<li><a class=\"btn call\" id=\"call-hotline\" href=\"tel:");
+		html_attr(b, dial);
+		html_lit(b, "\">");
+		html_text(b, tr(r->lang, MSG_CALL_HOTLINE));
+		html_lit(b, " <span class=\"nowrap\">");
+		html_text(b, hotline);
+		html_lit(b, "</span></a></li>");
+	}
+	html_lit(b, "</ul>");
+}
+
 /* Renders every field with its label, hint, current value and error (in
  * r->lang), all escaped. Conditional fields carry data-if-* attributes so
  * the script can hide them; without the script they stay visible. `values`
- * may be NULL; errors[i] == MSG__MAX means no error for field i. */
+ * may be NULL; errors[i] == MSG__MAX means no error for field i. The
+ * urgent advice carries buttons that call 115, 114 and `hotline` (NULL or
+ * "": none known). */
 void
-form_render_fields(struct req *r, const struct form *f, const struct kvlist *values, const enum msg *errors)
+form_render_fields(struct req *r, const struct form *f, const struct kvlist *values, const enum msg *errors,
+    const char *hotline)
 {
 	struct buf *b = r->out;
 	for (size_t i = 0; i < f->nfields; i++) {
@@ -322,7 +363,9 @@ form_render_fields(struct req *r, const struct form *f, const struct kvlist *val
 			cond_attrs(b, &f->urgent_if);
 			html_lit(b, "><p>");
 			html_text(b, form_label(f->urgent_message, r->lang));
-			html_lit(b, "</p></div>\n");
+			html_lit(b, "</p>");
+			form_render_call(r, hotline, true);
+			html_lit(b, "</div>\n");
 		}
 	}
 }

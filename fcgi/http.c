@@ -23,6 +23,7 @@ status_text(int status)
 	case 404: return "Not Found";
 	case 410: return "Gone";
 	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
 	case 429: return "Too Many Requests";

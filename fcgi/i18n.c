@@ -1,5 +1,4 @@
 /* i18n.c: interface strings in Vietnamese and English, and language choice. */
-#include <ctype.h>
 #include <string.h>
 
 #include "app.h"
@@ -260,6 +259,27 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	/* MSG_CONSOLE_TOO_LARGE */
 	{ "Tệp quá lớn: tối đa 10 MiB cho mỗi tệp. Hãy quay lại, chọn tệp nhỏ hơn (hoặc chia tệp) rồi gửi lại.",
 	  "The file is too large: 10 MiB at most per file. Go back, choose a smaller file (or split it) and send again." },
+	/* MSG_FORM_KEY_REUSED */
+	{ "Trang này đã gửi một báo cáo khác trước đó, nên nội dung mới chưa được gửi. Nội dung bạn viết vẫn còn bên dưới: "
+	  "bấm Gửi để gửi nó thành một báo cáo mới, với mã biên nhận mới.",
+	  "This page already sent a different report, so the new text was not sent. What you wrote is kept below: "
+	  "press Send to send it as a new report, with a new receipt code." },
+	/* MSG_HOTLINE */
+	{ "Đường dây nóng công đoàn", "Union hotline" },
+	/* MSG_CALL_HOTLINE */
+	{ "Gọi đường dây nóng công đoàn", "Call the union hotline" },
+	/* MSG_CALL_AMBULANCE */
+	{ "Gọi cấp cứu 115", "Call an ambulance: 115" },
+	/* MSG_CALL_FIRE */
+	{ "Gọi cứu hỏa 114", "Call the fire service: 114" },
+	/* MSG_MONTH_FROM */
+	{ "Từ tháng", "From" },
+	/* MSG_MONTH_TO */
+	{ "Đến tháng", "To" },
+	/* MSG_MONTH_RANGE_REVERSED */
+	{ "Tháng bắt đầu phải trước hoặc bằng tháng kết thúc.", "The first month must come before the last one." },
+	/* MSG_FIELD_CHOOSE */
+	{ "Vui lòng chọn một mục.", "Please choose one." },
 };
 
 const char *
@@ -268,29 +288,6 @@ tr(enum lang l, enum msg m)
 	if ((unsigned)l >= LANG__MAX || (unsigned)m >= MSG__MAX)
 		return "";
 	return msgs[m][l];
-}
-
-/* Picks the first of vi/en in an Accept-Language header, ignoring q-values
- * beyond order; Vietnamese when neither appears. */
-enum lang
-lang_from_accept(const char *al)
-{
-	if (al == NULL)
-		return LANG_VI;
-	for (const char *p = al; *p; ) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (tolower((unsigned char)p[0]) == 'v' && tolower((unsigned char)p[1]) == 'i' &&
-		    (p[2] == '\0' || p[2] == '-' || p[2] == ';' || p[2] == ','))
-			return LANG_VI;
-		if (tolower((unsigned char)p[0]) == 'e' && tolower((unsigned char)p[1]) == 'n' &&
-		    (p[2] == '\0' || p[2] == '-' || p[2] == ';' || p[2] == ','))
-			return LANG_EN;
-		p = strchr(p, ',');
-		if (p == NULL)
-			break;
-	}
-	return LANG_VI;
 }
 
 /* For the officer console's many one-off strings: the text in the

@@ -110,11 +110,20 @@ enum msg {
 	MSG_NOT_ALLOWED_ROLE,
 	MSG_CONSOLE_CSRF,
 	MSG_CONSOLE_TOO_LARGE,
+	/* worker pages (issue 12) */
+	MSG_FORM_KEY_REUSED,
+	MSG_HOTLINE,
+	MSG_CALL_HOTLINE,
+	MSG_CALL_AMBULANCE,
+	MSG_CALL_FIRE,
+	MSG_MONTH_FROM,
+	MSG_MONTH_TO,
+	MSG_MONTH_RANGE_REVERSED,
+	MSG_FIELD_CHOOSE,
 	MSG__MAX
 };
 
 const char *tr(enum lang, enum msg);
-enum lang lang_from_accept(const char *accept_language);
 const char *L(const struct req *, const char *vi, const char *en);
 
 #endif

@@ -623,7 +623,7 @@ enter_page(struct req *r, int status, const struct entry *e, const char *problem
 	filters_hidden(b, "form", e->form->id);
 	filters_hidden(b, "channel", e->channel);
 	filters_hidden(b, "_idem", old);
-	form_render_fields(r, e->form, e->values, e->errors);
+	form_render_fields(r, e->form, e->values, e->errors, NULL);
 	form_render_contact(r, e->form, e->values, e->contact_error);
 	console_submit(r, "btn primary", "Lưu phản ánh", "Save the report");
 	console_end(r);

@@ -30,6 +30,7 @@ struct entry {
 	const char *workplace;
 	const char *forms;       /* comma-separated form ids */
 	const char *label;
+	const char *hotline;     /* the unit's, else its nearest ancestor's; "" when none */
 };
 
 
@@ -40,7 +41,7 @@ struct entry {
 #define ENTRY_CACHE_SECONDS 60
 static struct {
 	char token[TOKEN_MAX_LEN + 1];
-	char *id, *workplace, *forms, *label;
+	char *id, *workplace, *forms, *label, *hotline;
 	time_t until;
 } entry_cache[ENTRY_CACHE_SLOTS];
 static unsigned long entry_cache_generation;
@@ -53,6 +54,7 @@ entry_cache_clear(void)
 		free(entry_cache[i].workplace);
 		free(entry_cache[i].forms);
 		free(entry_cache[i].label);
+		free(entry_cache[i].hotline);
 		memset(&entry_cache[i], 0, sizeof(entry_cache[i]));
 	}
 }
@@ -74,7 +76,8 @@ entry_cached(struct req *r, const char *token, struct entry *e)
 	size_t i = entry_slot(token);
 	if (entry_cache[i].id == NULL || strcmp(entry_cache[i].token, token) != 0 || entry_cache[i].until < time(NULL))
 		return false;
-	*e = (struct entry){ entry_cache[i].id, entry_cache[i].workplace, entry_cache[i].forms, entry_cache[i].label };
+	*e = (struct entry){ entry_cache[i].id, entry_cache[i].workplace, entry_cache[i].forms, entry_cache[i].label,
+		entry_cache[i].hotline };
 	return true;
 }
 
@@ -86,13 +89,16 @@ entry_remember(const char *token, const struct entry *e)
 	free(entry_cache[i].workplace);
 	free(entry_cache[i].forms);
 	free(entry_cache[i].label);
+	free(entry_cache[i].hotline);
 	snprintf(entry_cache[i].token, sizeof(entry_cache[i].token), "%s", token);
 	entry_cache[i].id = strdup(e->id);
 	entry_cache[i].workplace = strdup(e->workplace);
 	entry_cache[i].forms = strdup(e->forms);
 	entry_cache[i].label = strdup(e->label);
+	entry_cache[i].hotline = strdup(e->hotline);
 	entry_cache[i].until = time(NULL) + ENTRY_CACHE_SECONDS;
-	if (!entry_cache[i].id || !entry_cache[i].workplace || !entry_cache[i].forms || !entry_cache[i].label) {
+	if (!entry_cache[i].id || !entry_cache[i].workplace || !entry_cache[i].forms || !entry_cache[i].label ||
+	    !entry_cache[i].hotline) {
 		free(entry_cache[i].id);
 		entry_cache[i].id = NULL;
 	}
@@ -105,7 +111,7 @@ entry_cached_load(struct req *r, const char *token, struct entry *e)
 {
 	if (entry_cached(r, token, e))
 		return FOUND;
-	enum { E_ID, E_WORKPLACE, E_FORMS, E_LABEL };   /* STMT_ENTRY_BY_TOKEN's columns */
+	enum { E_ID, E_WORKPLACE, E_FORMS, E_LABEL, E_HOTLINE };   /* STMT_ENTRY_BY_TOKEN's columns */
 	const char *params[1] = { token };
 	PGresult *res = db_run(r->app->db, STMT_ENTRY_BY_TOKEN, params, NULL, NULL);
 	enum found found = DB_DOWN;
@@ -118,6 +124,7 @@ entry_cached_load(struct req *r, const char *token, struct entry *e)
 	e->workplace = arena_strdup(r->arena, PQgetvalue(res, 0, E_WORKPLACE));
 	e->forms = arena_strdup(r->arena, PQgetvalue(res, 0, E_FORMS));
 	e->label = arena_strdup(r->arena, PQgetvalue(res, 0, E_LABEL));
+	e->hotline = arena_strdup(r->arena, PQgetvalue(res, 0, E_HOTLINE));
 	entry_remember(token, e);
 	found = FOUND;
 done:
@@ -197,15 +204,17 @@ landing(struct req *r, const char *token, const struct entry *e)
 	html_lit(b, "</ul><p class=\"note\">");
 	html_text(b, tr(r->lang, MSG_ANON_NOTE));
 	html_lit(b, "</p>");
+	form_render_call(r, e->hotline, false);
 	html_page_end(r);
 }
 
-/* Renders the form page with `status`; values and errors may be NULL.
+/* Renders the form page with `status`; values and errors may be NULL, and
+ * `e` too when the database could not say which QR code this is.
  * `notice` (MSG__MAX for none) is shown above the form, e.g. why it was not
  * sent. A fresh anti-forgery token is issued every time; the idempotency
  * key is kept when the worker is re-sending. */
 static void
-form_page(struct req *r, int status, const char *token, const char *workplace,
+form_page(struct req *r, int status, const char *token, const struct entry *e,
     const struct form *f, const struct kvlist *values, const enum msg *errors, enum msg notice,
     enum msg contact_error)
 {
@@ -221,9 +230,9 @@ form_page(struct req *r, int status, const char *token, const char *workplace,
 	buf_reset(b);
 	r->status = status;
 	html_page_begin(r, form_label(f->title, r->lang));
-	if (workplace) {
+	if (e) {
 		html_lit(b, "<p class=\"where\">");
-		html_text(b, workplace);
+		html_text(b, e->workplace);
 		html_lit(b, "</p>");
 	}
 	html_lit(b, "<h1>");
@@ -256,7 +265,7 @@ form_page(struct req *r, int status, const char *token, const char *workplace,
 	/* a field people never see: bots fill it, browsers' autofill must not */
 	html_lit(b, "<div class=\"hp\" aria-hidden=\"true\"><label for=\"f-website\">Website</label>"
 	    "<input type=\"text\" id=\"f-website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\" value=\"\"></div>\n");
-	form_render_fields(r, f, values, errors);
+	form_render_fields(r, f, values, errors, e ? e->hotline : NULL);
 	form_render_contact(r, f, values, contact_error);
 	html_lit(b, "<p class=\"hint\">");
 	html_text(b, tr(r->lang, MSG_NOTICE));
@@ -297,7 +306,8 @@ receipt_image_link(struct req *r, const char *grouped)
 
 /* The receipt page: the code large, in id="receipt", and what it is for. */
 static void
-receipt_page(struct req *r, const char *token, const char *digits, const struct form *f, bool urgent)
+receipt_page(struct req *r, const char *token, const char *hotline, const char *digits, const struct form *f,
+    bool urgent)
 {
 	struct buf *b = r->out;
 	char grouped[RECEIPT_DIGITS + 4];
@@ -311,7 +321,9 @@ receipt_page(struct req *r, const char *token, const char *digits, const struct 
 	if (urgent) {
 		html_lit(b, "<div class=\"urgent\" role=\"alert\"><p>");
 		html_text(b, form_label(f->urgent_message, r->lang));
-		html_lit(b, "</p></div>");
+		html_lit(b, "</p>");
+		form_render_call(r, hotline, true);
+		html_lit(b, "</div>");
 	}
 	html_lit(b, "<p>");
 	html_text(b, tr(r->lang, MSG_RECEIPT_LABEL));
@@ -330,6 +342,8 @@ receipt_page(struct req *r, const char *token, const char *digits, const struct 
 	html_lit(b, "\">");
 	html_text(b, tr(r->lang, MSG_BACK_TO_FORMS));
 	html_lit(b, "</a></li></ul>");
+	if (!urgent)
+		form_render_call(r, hotline, false);
 	html_page_end(r);
 }
 
@@ -459,16 +473,61 @@ store_photos(struct req *r, const char *submission_id, const struct photo_in *ph
 	return 0;
 }
 
-/* Whether a submission with idempotency key `idem` is stored (false
- * also when the database could not say). */
-static bool
-key_stored(struct req *r, const char *idem)
+/* What the report stored under an idempotency key is to the one being
+ * sent (whose receipt hashes are `rhash` and, legacy, `legacy_hash`). */
+enum key_match { KEY_SAME, KEY_LEGACY, KEY_OTHER, KEY_UNKNOWN };
+
+static enum key_match
+key_stored(struct req *r, const char *idem, const unsigned char *rhash, const unsigned char *legacy_hash)
 {
-	const char *p[1] = { idem };
-	PGresult *res = db_run(r->app->db, STMT_SUBMISSION_KEY_STORED, p, NULL, NULL);
-	bool stored = res != NULL && db_ok(res) && PQntuples(res) == 1;
+	enum { K_MATCH };   /* STMT_SUBMISSION_KEY_STORED's one column */
+	const char *p[3] = { idem, (const char *)rhash, (const char *)legacy_hash };
+	const int lengths[3] = { 0, RECEIPT_HASH_LEN, RECEIPT_HASH_LEN }, binary[3] = { 0, 1, 1 };
+	PGresult *res = db_run(r->app->db, STMT_SUBMISSION_KEY_STORED, p, lengths, binary);
+	enum key_match m = KEY_UNKNOWN;
+	if (res != NULL && db_ok(res) && PQntuples(res) == 1) {
+		const char *v = PQgetvalue(res, 0, K_MATCH);
+		m = *v == 's' ? KEY_SAME : *v == 'l' ? KEY_LEGACY : KEY_OTHER;
+	}
 	PQclear(res);
-	return stored;
+	return m;
+}
+
+/* The digest of what a report says, for its receipt (never stored): the
+ * form and QR code, the answers with their keys sorted, the contact
+ * details before sealing (sealing is randomised) and each stripped photo. */
+static void
+report_digest(const char *token, const struct form *f, const json_t *answers, const char *contact,
+    const struct photo_in *photos, size_t nphotos, unsigned char out[REPORT_DIGEST_LEN])
+{
+	crypto_generichash_state st;
+	char *canon = json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS);
+	crypto_generichash_init(&st, NULL, 0, REPORT_DIGEST_LEN);
+	crypto_generichash_update(&st, (const unsigned char *)token, strlen(token) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)f->id, strlen(f->id) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)(canon ? canon : ""), canon ? strlen(canon) + 1 : 1);
+	crypto_generichash_update(&st, (const unsigned char *)(contact ? contact : ""), contact ? strlen(contact) + 1 : 1);
+	for (size_t j = 0; j < nphotos; j++) {
+		unsigned char sha[crypto_hash_sha256_BYTES];
+		crypto_hash_sha256(sha, photos[j].clean, photos[j].clean_len);
+		crypto_generichash_update(&st, (const unsigned char *)photos[j].field->name, strlen(photos[j].field->name) + 1);
+		crypto_generichash_update(&st, sha, sizeof(sha));
+	}
+	crypto_generichash_final(&st, out, REPORT_DIGEST_LEN);
+	free(canon);
+}
+
+/* The form again, its text kept, under a fresh idempotency key: the key
+ * the worker sent already holds another report. */
+static void
+key_reused(struct req *r, const char *token, const struct entry *e, const struct form *f, struct kvlist *in)
+{
+	char fresh[IDEM_LEN + 1];
+	idem_new(fresh);
+	for (size_t i = 0; i < in->n; i++)
+		if (strcmp(in->items[i].key, "_idem") == 0)
+			in->items[i].val = arena_strdup(r->arena, fresh);
+	form_page(r, 409, token, e, f, in, NULL, MSG_FORM_KEY_REUSED, MSG__MAX);
 }
 
 /* POST /q/TOKEN/FORM: check, validate, store once, show the receipt. Every
@@ -480,7 +539,7 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 	char *body;
 	size_t len;
 	struct kvlist in;
-	const char *workplace = found == FOUND ? e->workplace : NULL;
+	const struct entry *known = found == FOUND ? e : NULL;
 
 	struct photo_in photos[PHOTO_PARTS_MAX];
 	size_t nphotos = 0;
@@ -504,20 +563,20 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 		return;
 	}
 	if (csrf_form_check(r->app->keys, token, f->id, kv_get(&in, "_token"), time(NULL)) != CSRF_OK) {
-		form_page(r, 403, token, workplace, f, &in, NULL, MSG_FORM_EXPIRED, MSG__MAX);
+		form_page(r, 403, token, known, f, &in, NULL, MSG_FORM_EXPIRED, MSG__MAX);
 		return;
 	}
 	const char *idem = kv_get(&in, "_idem");
 	if (idem == NULL || !idem_valid(idem)) {
-		form_page(r, 403, token, workplace, f, &in, NULL, MSG_FORM_EXPIRED, MSG__MAX);
+		form_page(r, 403, token, known, f, &in, NULL, MSG_FORM_EXPIRED, MSG__MAX);
 		return;
 	}
 	if (*kv_get_or_empty(&in, "website") != '\0') {
-		form_page(r, 400, token, workplace, f, &in, NULL, MSG_FORM_HAS_ERRORS, MSG__MAX);
+		form_page(r, 400, token, known, f, &in, NULL, MSG_FORM_HAS_ERRORS, MSG__MAX);
 		return;
 	}
 	if (ratelimit_hit(RL_IDEM_POST, idem, strlen(idem)) || ratelimit_hit(RL_ENTRY_POST, token, strlen(token))) {
-		form_page(r, 429, token, workplace, f, &in, NULL, MSG_ERR_429_BODY, MSG__MAX);
+		form_page(r, 429, token, known, f, &in, NULL, MSG_ERR_429_BODY, MSG__MAX);
 		http_header(r, "Retry-After: 60");
 		return;
 	}
@@ -529,21 +588,24 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 	enum msg contact_error = form_contact(r->arena, f, &in, &contact);
 	if (nerr > 0 || contact_error != MSG__MAX) {
 		json_decref(answers);
-		form_page(r, 400, token, workplace, f, &in, errors, MSG_FORM_HAS_ERRORS, contact_error);
+		form_page(r, 400, token, known, f, &in, errors, MSG_FORM_HAS_ERRORS, contact_error);
 		return;
 	}
 	if (found != FOUND) {   /* the database was away when we looked */
 		json_decref(answers);
-		form_page(r, 503, token, workplace, f, &in, NULL, MSG_ERR_503_BODY, MSG__MAX);
+		form_page(r, 503, token, known, f, &in, NULL, MSG_ERR_503_BODY, MSG__MAX);
 		http_header(r, "Retry-After: 5");
 		return;
 	}
+	char digits[RECEIPT_DIGITS + 1], legacy[RECEIPT_DIGITS + 1], version[16];
+	unsigned char rhash[RECEIPT_HASH_LEN], legacy_hash[RECEIPT_HASH_LEN], content[REPORT_DIGEST_LEN];
+	report_digest(token, f, answers, contact, photos, nphotos, content);
+	receipt_from_report(r->app->keys, idem, content, digits);
+	receipt_hash(r->app->keys, digits, rhash);
+	receipt_from_idem(r->app->keys, idem, legacy);
+	receipt_hash(r->app->keys, legacy, legacy_hash);
 	char *json = json_dumps(answers, JSON_COMPACT);
 	json_decref(answers);
-	char digits[RECEIPT_DIGITS + 1], version[16];
-	unsigned char rhash[RECEIPT_HASH_LEN];
-	receipt_from_idem(r->app->keys, idem, digits);
-	receipt_hash(r->app->keys, digits, rhash);
 	snprintf(version, sizeof(version), "%d", f->version);
 	bool urgent = form_is_urgent(f, &in);
 	unsigned char *sealed = NULL;
@@ -576,26 +638,31 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 	}
 	free(json);
 	free(sealed);
-	if (unique_violation && key_stored(r, idem)) {
-		/* a resend racing its twin: the twin's row reached the receipt's
-		 * unique index first (ON CONFLICT arbitrates only the key's), and
-		 * it holds this very report */
+	if (unique_violation || (res != NULL && db_ok(res) && PQntuples(res) == 0)) {
+		/* the key is taken: by this very report (a double tap, a resend
+		 * after a lost answer, or a twin that reached the receipt's unique
+		 * index first: ON CONFLICT arbitrates only the key's), by a report
+		 * stored before receipts were bound to the content, or by another
+		 * report, which must not be answered with its receipt */
 		PQclear(res);
-		receipt_page(r, token, digits, f, urgent);
-		return;
+		switch (key_stored(r, idem, rhash, legacy_hash)) {
+		case KEY_SAME: receipt_page(r, token, e->hotline, digits, f, urgent); return;
+		case KEY_LEGACY: receipt_page(r, token, e->hotline, legacy, f, urgent); return;
+		case KEY_OTHER: key_reused(r, token, known, f, &in); return;
+		case KEY_UNKNOWN: res = NULL; break;
+		}
 	}
 	if (res == NULL || !db_ok(res)) {
 		if (res != NULL)
 			log_warn("submission insert failed: %s %s", db_sqlstate(res),
 			    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : "");
 		PQclear(res);
-		form_page(r, 503, token, workplace, f, &in, NULL, MSG_ERR_503_BODY, MSG__MAX);
+		form_page(r, 503, token, known, f, &in, NULL, MSG_ERR_503_BODY, MSG__MAX);
 		http_header(r, "Retry-After: 5");
 		return;
 	}
-	/* zero rows: this key was stored before (double tap, resend): same receipt */
 	PQclear(res);
-	receipt_page(r, token, digits, f, urgent);
+	receipt_page(r, token, e->hotline, digits, f, urgent);
 }
 
 /* /q/TOKEN[/FORM]: token matched case-insensitively. */
@@ -638,5 +705,5 @@ page_worker(struct req *r)
 	else if (found == DB_DOWN)
 		http_error(r, 503, MSG__MAX);
 	else
-		form_page(r, 200, token, e.workplace, f, NULL, NULL, MSG__MAX, MSG__MAX);
+		form_page(r, 200, token, &e, f, NULL, NULL, MSG__MAX, MSG__MAX);
 }

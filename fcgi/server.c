@@ -183,11 +183,10 @@ req_from_fcgi(struct req *r, FCGX_Request *fr)
 	r->query = q ? q + 1 : "";
 	r->content_type = param(fr, "CONTENT_TYPE");
 	r->content_length = *param(fr, "CONTENT_LENGTH") ? strtol(param(fr, "CONTENT_LENGTH"), NULL, 10) : -1;
-	r->accept_language = param(fr, "HTTP_ACCEPT_LANGUAGE");
 	r->cookie_header = param(fr, "HTTP_COOKIE");
 	r->https = strcmp(param(fr, "HTTPS"), "on") == 0;
 	r->in = fr->in;
-	r->lang = lang_from_accept(r->accept_language);
+	r->lang = LANG_VI;   /* whatever the phone's menus say: many workers keep them in English */
 
 	int rc = req_url_decode(r->arena, uri, q ? (size_t)(q - uri) : strlen(uri), false, &path, &plen);
 	if (rc != REQ_OK || strlen(path) != plen || !text_valid_utf8(path, plen) || text_has_controls(path, plen) || path[0] != '/')
@@ -199,7 +198,8 @@ req_from_fcgi(struct req *r, FCGX_Request *fr)
 	 * a worker out of every page: such a header is ignored, not trusted. */
 	if (req_parse_cookies(r->arena, r->cookie_header, &r->cookies) != REQ_OK)
 		r->cookies.n = 0;
-	/* language: ?lang= switches and sticks (cookie), else the cookie, else Accept-Language */
+	/* language: ?lang= switches and sticks (cookie), else the cookie, else
+	 * Vietnamese. Accept-Language is not read: English only when chosen. */
 	const char *l = kv_get(&r->args, "lang");
 	if (l && (strcmp(l, "vi") == 0 || strcmp(l, "en") == 0)) {
 		r->lang = l[0] == 'e' ? LANG_EN : LANG_VI;

@@ -240,20 +240,47 @@ idem_valid(const char *s)
 	return true;
 }
 
-/* The 16-digit receipt belonging to an idempotency key: a keyed hash, so a
- * resend shows the same receipt and nobody without the key can derive it. */
+/* 16 decimal digits from a keyed hash: 10 bytes (80 bits) reduced mod
+ * 10^16, a bias below 2^-26. */
+static void
+receipt_digits(const unsigned char h[16], char out[RECEIPT_DIGITS + 1])
+{
+	unsigned __int128 v = 0;
+	for (int i = 0; i < 10; i++)
+		v = (v << 8) | h[i];
+	uint64_t d = (uint64_t)(v % 10000000000000000ULL);
+	snprintf(out, RECEIPT_DIGITS + 1, "%016llu", (unsigned long long)d);
+}
+
+/* The 16-digit receipt belonging to an idempotency key alone: reports an
+ * officer enters (the console mints the key), and the receipts of worker
+ * reports stored before receipt_from_report existed. */
 void
 receipt_from_idem(const struct keys *k, const char *idem, char out[RECEIPT_DIGITS + 1])
 {
 	unsigned char h[16];
 	crypto_generichash(h, sizeof(h), (const unsigned char *)idem, strlen(idem),
 	    k->receipt, sizeof(k->receipt));
-	/* 10 bytes (80 bits) reduced mod 10^16: bias below 2^-26 */
-	unsigned __int128 v = 0;
-	for (int i = 0; i < 10; i++)
-		v = (v << 8) | h[i];
-	uint64_t d = (uint64_t)(v % 10000000000000000ULL);
-	snprintf(out, RECEIPT_DIGITS + 1, "%016llu", (unsigned long long)d);
+	receipt_digits(h, out);
+}
+
+/* The receipt of a worker's report: a keyed hash of the idempotency key
+ * and of what the report says (`content`, a digest of it). A resend of
+ * the same report shows the same receipt; whoever chose the key (a forged
+ * form with fixed keys) cannot foresee it without the worker's text. */
+void
+receipt_from_report(const struct keys *k, const char *idem, const unsigned char content[REPORT_DIGEST_LEN],
+    char out[RECEIPT_DIGITS + 1])
+{
+	static const unsigned char domain[] = "tiengnoi report receipt";
+	crypto_generichash_state st;
+	unsigned char h[16];
+	crypto_generichash_init(&st, k->receipt, sizeof(k->receipt), sizeof(h));
+	crypto_generichash_update(&st, domain, sizeof(domain));   /* with its NUL: never an idempotency key alone */
+	crypto_generichash_update(&st, (const unsigned char *)idem, strlen(idem) + 1);
+	crypto_generichash_update(&st, content, REPORT_DIGEST_LEN);
+	crypto_generichash_final(&st, h, sizeof(h));
+	receipt_digits(h, out);
 }
 
 /* The keyed hash under which a receipt is stored (never the code itself). */

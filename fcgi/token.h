@@ -9,6 +9,7 @@
 #define IDEM_LEN 32
 #define RECEIPT_DIGITS 16
 #define RECEIPT_HASH_LEN 32
+#define REPORT_DIGEST_LEN 32    /* what a report says, hashed (page_worker.c) */
 
 struct keys {
 	unsigned char form[32];          /* anti-forgery tokens on worker forms */
@@ -33,6 +34,8 @@ bool token_normalize(char *);
 void idem_new(char out[IDEM_LEN + 1]);
 bool idem_valid(const char *);
 void receipt_from_idem(const struct keys *, const char *idem, char out[RECEIPT_DIGITS + 1]);
+void receipt_from_report(const struct keys *, const char *idem, const unsigned char content[REPORT_DIGEST_LEN],
+    char out[RECEIPT_DIGITS + 1]);
 void receipt_hash(const struct keys *, const char *digits, unsigned char out[RECEIPT_HASH_LEN]);
 void receipt_format(const char *digits, char out[RECEIPT_DIGITS + 4]);
 bool receipt_parse(const char *in, char out[RECEIPT_DIGITS + 1]);

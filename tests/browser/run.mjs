@@ -118,6 +118,19 @@ try {
     await ctx.close();
   });
 
+  await test('a phone whose menus are in English gets Vietnamese until English is chosen (issue 12, item 4)', async () => {
+    const ctx = await browser.newContext({ ...phone, locale: 'en-US' });
+    const page = await ctx.newPage();
+    await page.goto(urls[0]);
+    assert(await page.locator('html').getAttribute('lang') === 'vi', 'landing page in Vietnamese for an en-US phone');
+    assert(await page.getByRole('link', { name: 'Tâm tư, kiến nghị' }).isVisible(), 'Vietnamese choices');
+    assert((await ctx.cookies()).every((c) => c.name !== 'lang'), 'no language cookie without a choice');
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(/lang=en/);
+    assert(await page.locator('html').getAttribute('lang') === 'en', 'English once chosen');
+    await ctx.close();
+  });
+
   await test('language switch to English sticks across pages', async () => {
     const ctx = await browser.newContext(phone);
     const page = await ctx.newPage();
@@ -163,12 +176,23 @@ try {
     await page.check('input[name=danger_now][value=yes]');
     assert(await page.locator('.urgent').isVisible(), 'urgent advice shown at once');
     assert((await page.locator('.urgent').innerText()).includes('115'), 'says whom to call');
+    // issue 12, item 1: the numbers are buttons a thumb can press, the union's hotline among them
+    for (const tel of ['tel:115', 'tel:114', 'tel:02133876543']) {
+      const a = page.locator(`.urgent a[href="${tel}"]`);
+      assert(await a.isVisible(), `urgent advice has a visible ${tel} link`);
+      const box = await a.boundingBox();
+      assert(box.height >= 44, `${tel} link is ${box.height} px tall, want ≥ 44`);
+    }
+    assert((await page.locator('.urgent a[href="tel:02133876543"]').innerText()).includes('0213 3876 543'), 'the hotline is shown as printed on the poster');
     await page.fill('input[name=where]', 'Kho hóa chất');
     await page.fill('textarea[name=description]', 'Rò rỉ khí, có người chóng mặt.');
     const idem = await page.locator('input[name=_idem]').inputValue();
     await page.getByRole('button', { name: 'Gửi' }).click();
     await page.waitForSelector('#receipt');
     assert((await page.locator('.urgent').innerText()).includes('114'), 'receipt repeats the advice');
+    for (const tel of ['tel:115', 'tel:114', 'tel:02133876543'])
+      assert(await page.locator(`.urgent a[href="${tel}"]`).isVisible(), `urgent receipt has a visible ${tel} link`);
+    await page.screenshot({ path: join(shots, 'worker-urgent-receipt.png'), fullPage: true });
     assert(sql(`SELECT urgent FROM submission WHERE idempotency_key = '${idem}'`) === 't', 'stored as urgent');
     await ctx.close();
   });

@@ -140,6 +140,11 @@ TESTS = [
     ("forms: the review's Vietnamese wording on every worker form", test_forms_fields.test_wording),
     ("forms: old reports keep version 1's labels; new questions in the report page and exports",
      test_forms_fields.test_versions_console_exports),
+    # worker: issue 12, the worker side
+    ("a reused idempotency key with another text is refused, text kept; receipts bound to content",
+     test_worker.test_receipt_bound_to_content),
+    ("the union hotline (inherited) and 115/114 are tel: links on landing, receipts, urgent advice",
+     test_worker.test_hotline_shown),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

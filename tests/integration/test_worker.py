@@ -1,7 +1,9 @@
 """test_worker.py: the worker's side over HTTP: landing, forms, receipts, refusals."""
 import concurrent.futures
+import hashlib
 import re
 import secrets
+import struct
 import time
 import unicodedata
 import urllib.parse
@@ -101,10 +103,10 @@ def test_unknown_and_revoked(t, stack):
         probs += security_header_problems(r)
         t.check(not probs, f"{r.where} -> {r.status}, page from {'the app' if 'Tiếng nói' in r.text else 'nginx'} "
                            f"({short(' '.join(r.text.split()), 70)}): " + "; ".join(probs))
-    # the request's language
-    r = stack.get("/q/ZZZZZZZZZZZZ", headers={"Accept-Language": "en-GB,en;q=0.8"})
+    # the request's language: English only when chosen (the cookie the link sets)
+    r = stack.get("/q/ZZZZZZZZZZZZ", headers={"Cookie": "lang=en"})
     t.check(r.status == 404 and "not found" in r.text.lower() and 'lang="en"' in r.text,
-            f"English 404 page expected with Accept-Language: en, got {r.status}: {short(r.text, 200)}")
+            f"English 404 page expected with the lang=en cookie, got {r.status}: {short(r.text, 200)}")
     # a revoked entry point
     p = stack.admin("qr", "create", "--workplace", "MAY-TANPHONG", "--label", "Thu hồi")
     t.require(p.returncode == 0, f"qr create failed: {p.stderr!r}")
@@ -488,6 +490,18 @@ def test_language(t, stack):
     t.check(row and row["lang"] == "en", f"English submission stored with lang {row and row['lang']!r}")
     r = stack.get(f"/q/{token}", headers={"Accept-Language": "en-US,en;q=0.9", "Cookie": "lang=vi"})
     t.check('<html lang="vi"' in r.text, "the lang cookie does not override Accept-Language")
+    # a phone whose menus are in English still gets Vietnamese, and no cookie
+    for al in ["en-US,en;q=0.9,vi;q=0.8", "en", "en-GB,en;q=0.8", "fr-FR,en;q=0.5"]:
+        for path in [f"/q/{token}", f"/q/{token}/concern", "/status", "/q/ZZZZZZZZZZZZ"]:
+            r = stack.get(path, headers={"Accept-Language": al})
+            t.check('<html lang="vi"' in r.text, f"Accept-Language {al!r}: {path} is not Vietnamese")
+            t.check(not (r.header("Set-Cookie") or "").startswith("lang="),
+                    f"Accept-Language {al!r}: {path} sets {r.header('Set-Cookie')!r}")
+    r, idem = stack.submit(token, [("text", "Điện thoại để tiếng Anh nhưng viết tiếng Việt.")],
+                           headers={"Accept-Language": "en-US,en;q=0.9"})
+    row = stack.submission(idem)
+    t.check(r.status == 200 and row and row["lang"] == "vi",
+            f"a report from an English-menu phone: status {r.status}, stored lang {row and row['lang']!r}, want vi")
 
 
 # extra: a phone's other cookies for the same host must not break the form
@@ -521,3 +535,143 @@ def test_textarea_line_breaks(t, stack):
     if row:
         got = row["answers"].get("text", "")
         t.check(got.replace("\r\n", "\n") == typed, "stored text differs from what was typed")
+
+
+# ---- issue 12 ----
+
+def _receipt_subkey(master_hex):
+    """crypto_kdf_derive_from_key(32, 2 = KEY_RECEIPT, "tiengnoi", master), as token.c."""
+    return hashlib.blake2b(b"", digest_size=32, key=bytes.fromhex(master_hex.strip()),
+                           salt=struct.pack("<Q", 2) + bytes(8), person=b"tiengnoi" + bytes(8)).digest()
+
+
+def _receipt_from_key_alone(master_hex, idem):
+    """What the receipt of `idem` was before it was bound to the content (token.c receipt_from_idem)."""
+    h = hashlib.blake2b(idem.encode(), digest_size=16, key=_receipt_subkey(master_hex)).digest()
+    return f"{int.from_bytes(h[:10], 'big') % 10**16:016d}"
+
+
+# issue 12, item 6
+def test_receipt_bound_to_content(t, stack):
+    """A reused idempotency key with another text is refused with the text kept (never the first
+    report's receipt), and the receipt cannot be foreseen from the key alone."""
+    token = _tok(stack)
+    master = stack.master_key()
+    # the suite's derivation of the old receipt is right: a report stored the old way answers with it
+    _, csrf, idem = stack.form(token)
+    legacy = _receipt_from_key_alone(master, idem)
+    t.check(len(legacy) == 16, "legacy receipt computed")
+
+    # a forger's fixed key: the first worker's text gets a receipt the forger cannot compute
+    fixed = "forgedform" + "0" * 22
+    first = "Quản đốc quát mắng công nhân tổ 5 mỗi ngày."
+    _, csrf, _ = stack.form(token)
+    r1, _ = stack.submit(token, [("category", "harassment"), ("text", first)], csrf=csrf, idem=fixed)
+    rc1 = receipt_of(r1)
+    t.require(r1.status == 200 and rc1, f"first report with a fixed key: {r1.status}")
+    t.check(rc1 != _receipt_from_key_alone(master, fixed),
+            "the receipt is still derived from the idempotency key alone: a forger who fixed the key knows it")
+    # the same report resent (double tap, lost answer): the same receipt, one row
+    r1b, _ = stack.submit(token, [("category", "harassment"), ("text", first)], csrf=csrf, idem=fixed)
+    t.check(r1b.status == 200 and receipt_of(r1b) == rc1, f"resend of the same report: {r1b.status} {receipt_of(r1b)!r}")
+    t.eq(stack.count_idem(fixed), 1, "rows after a resend of the same report")
+
+    # a second worker on the same forged form: another text under the same key
+    second = "Xưởng 3 không có nước uống trong ca chiều."
+    r2, _ = stack.submit(token, [("category", "safety"), ("text", second)], csrf=csrf, idem=fixed)
+    t.check(r2.status == 409, f"the same key with another text: status {r2.status}, want 409")
+    t.check(rc1 not in r2.text and receipt_of(r2) is None, "the first report's receipt is shown to the second sender")
+    t.eq(textarea_value(r2.text, "text"), second, "the second text is kept in the form")
+    t.check("đã gửi một báo cáo khác" in r2.text, "the page says why it was not sent")
+    fresh = parse_html(r2.text).inputs.get("_idem")
+    t.check(fresh and fresh != fixed, f"the form comes back with a fresh idempotency key: {fresh!r}")
+    row = stack.submission(fixed)
+    t.check(row and row["answers"].get("text") == first, "the stored first report is unchanged")
+    # pressing Send again stores it as a report of its own
+    r3, _ = stack.submit(token, [("category", "safety"), ("text", second)],
+                         csrf=parse_html(r2.text).inputs.get("_token"), idem=fresh)
+    rc3 = receipt_of(r3)
+    t.check(r3.status == 200 and rc3 and rc3 != rc1, f"sent again: {r3.status} receipt {rc3!r}")
+    row = stack.submission(fresh)
+    t.check(row and row["answers"].get("text") == second, "the second report is stored under its new key")
+
+    # the same text from another QR code or form gives another receipt
+    other = _tok(stack, 1)
+    key = new_idem()
+    ra, _ = stack.submit(token, [("text", "Cùng một nội dung.")], idem=key)
+    key2 = new_idem()
+    rb, _ = stack.submit(other, [("text", "Cùng một nội dung.")], idem=key2)
+    t.check(receipt_of(ra) and receipt_of(rb) and receipt_of(ra) != receipt_of(rb), "two reports share a receipt")
+
+    # a report stored before this change (receipt from the key alone) still answers a resend with its receipt
+    old_key = new_idem()
+    old_digits = _receipt_from_key_alone(master, old_key)
+    rh_key = hashlib.blake2b(b"", digest_size=32, key=bytes.fromhex(master.strip()),
+                             salt=struct.pack("<Q", 3) + bytes(8), person=b"tiengnoi" + bytes(8)).digest()
+    rh = hashlib.blake2b(old_digits.encode(), digest_size=32, key=rh_key).hexdigest()
+    stack.psql("INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, channel, answers, "
+               "lang, idempotency_key, receipt_hash) SELECT 'concern', 1, w.id, w.unit_id, e.id, 'qr', "
+               "'{\"text\": \"Báo cáo gửi từ trước.\"}'::jsonb, 'vi', :'k', decode(:'h', 'hex') FROM entry_point e "
+               "JOIN workplace w ON w.id = e.workplace_id WHERE e.token = :'t';", k=old_key, h=rh, t=token)
+    r, _ = stack.submit(token, [("text", "Báo cáo gửi từ trước.")], idem=old_key)
+    t.check(r.status == 200 and receipt_of(r) == old_digits,
+            f"resend of a report stored with a key-only receipt: {r.status} {receipt_of(r)!r}, want {old_digits}")
+    t.eq(stack.count_idem(old_key), 1, "rows after resending an old report")
+    # the old receipt still finds the report on /status
+    page = stack.get("/status")
+    lookup = parse_html(page.text).inputs["_token"]
+    r = stack.post("/status", urllib.parse.urlencode([("_token", lookup), ("action", "lookup"), ("receipt", old_digits)]))
+    t.check(r.status == 200 and 'id="status"' in r.text, f"/status with an old receipt: {r.status}")
+
+
+def _tel_links(text):
+    return [a.get("href") for tag, a in parse_html(text).tags if tag == "a" and (a.get("href") or "").startswith("tel:")]
+
+
+# issue 12, item 1
+def test_hotline_shown(t, stack):
+    """The workplace's union hotline (inherited up the tree) is a tel: link on the landing page, every
+    receipt and every urgent advice; 115 and 114 are tel: links in urgent advice."""
+    token = _tok(stack)          # Tân Phong: its ward union has no hotline, the province's is inherited
+    hot = "tel:02133876543"
+    r = stack.get(f"/q/{token}")
+    t.check(hot in _tel_links(r.text), f"landing page: tel links {_tel_links(r.text)}, want {hot}")
+    t.check("0213 3876 543" in r.text, "landing page shows the number as printed on the poster")
+    # the form's urgent advice (shown without JavaScript; hidden by script until it applies)
+    r = stack.get(f"/q/{token}/safety")
+    urgent = r.text[r.text.find('class="urgent"'):]
+    urgent = urgent[:urgent.find("</div>")]
+    t.check(set(_tel_links(urgent)) >= {"tel:115", "tel:114", hot}, f"safety form's urgent advice: {_tel_links(urgent)}")
+    # an urgent safety receipt
+    today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 7 * 3600))
+    r, _ = stack.submit(token, [("kind", "hazard"), ("danger_now", "yes"), ("where", "Kho hóa chất"),
+                                ("when", today), ("description", "Rò rỉ khí, có người chóng mặt."),
+                                ("refused_work", "no")], form_id="safety")
+    t.require(r.status == 200 and receipt_of(r), f"urgent safety report: {r.status} {short(r.text, 300)}")
+    box = r.text[r.text.find('class="urgent"'):]
+    box = box[:box.find("</div>")]
+    t.check(set(_tel_links(box)) >= {"tel:115", "tel:114", hot}, f"urgent receipt's advice: {_tel_links(box)}")
+    # an ordinary receipt: the hotline, not the emergency numbers
+    r, _ = stack.submit(token, [("text", TEXT_VI)])
+    links = _tel_links(r.text)
+    t.check(hot in links and "tel:115" not in links, f"ordinary receipt: tel links {links}")
+    # a unit's own hotline wins over the inherited one, at once (the cache is told)
+    stack.psql("UPDATE org_unit SET hotline = '(0213) 3.555-666' WHERE code = 'CD-TANPHONG';")
+    try:
+        r = stack.get(f"/q/{token}")
+        t.check("tel:02133555666" in _tel_links(r.text) and hot not in _tel_links(r.text),
+                f"the unit's own hotline: {_tel_links(r.text)}")
+        # no hotline anywhere up the tree: no hotline link, the emergency numbers stay
+        stack.psql("UPDATE org_unit SET hotline = NULL;")
+        r = stack.get(f"/q/{token}")
+        t.check(_tel_links(r.text) == [], f"no hotline known: tel links {_tel_links(r.text)}")
+        r = stack.get(f"/q/{token}/safety")
+        t.check(set(_tel_links(r.text)) == {"tel:115", "tel:114"}, f"no hotline: advice links {_tel_links(r.text)}")
+    finally:
+        stack.psql("UPDATE org_unit SET hotline = NULL WHERE code = 'CD-TANPHONG'; "
+                   "UPDATE org_unit SET hotline = '0213 3876 543' WHERE code = 'LDLD-LAICHAU';")
+    r = stack.get(f"/q/{token}")
+    t.check(hot in _tel_links(r.text), f"hotline back: {_tel_links(r.text)}")
+    # English pages too
+    r = stack.get(f"/q/{token}?lang=en")
+    t.check("Call the union hotline" in r.text and hot in _tel_links(r.text), "English landing page's hotline")

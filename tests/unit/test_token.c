@@ -438,6 +438,36 @@ test_receipt_from_idem(void **state)
 	}
 }
 
+/* A worker report's receipt depends on the key, the content and the
+ * server key, and is never the key-only receipt. */
+static void
+test_receipt_from_report(void **state)
+{
+	struct keys k, k2;
+	unsigned char c1[REPORT_DIGEST_LEN], c2[REPORT_DIGEST_LEN];
+	char a[RECEIPT_DIGITS + 1], b[RECEIPT_DIGITS + 1];
+	(void)state;
+
+	load_keys_hex("p1", MASTER_HEX, &k);
+	load_keys_hex("p2", "1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100", &k2);
+	memset(c1, 0x11, sizeof(c1));
+	memcpy(c2, c1, sizeof(c2));
+	c2[REPORT_DIGEST_LEN - 1] ^= 1;
+
+	receipt_from_report(&k, KAT_IDEM, c1, a);
+	assert_int_equal(strlen(a), RECEIPT_DIGITS);
+	assert_int_equal(strspn(a, "0123456789"), RECEIPT_DIGITS);
+	receipt_from_report(&k, KAT_IDEM, c1, b);
+	assert_string_equal(a, b);                 /* a resend: the same receipt */
+	assert_string_not_equal(a, KAT_RECEIPT);   /* not the key-only receipt */
+	receipt_from_report(&k, KAT_IDEM, c2, b);
+	assert_string_not_equal(a, b);             /* one bit of content */
+	receipt_from_report(&k, "0123456789abcdef0123456789abcdee", c1, b);
+	assert_string_not_equal(a, b);             /* another key */
+	receipt_from_report(&k2, KAT_IDEM, c1, b);
+	assert_string_not_equal(a, b);             /* another server */
+}
+
 static void
 test_receipt_hash(void **state)
 {
@@ -525,6 +555,7 @@ main(void)
 		cmocka_unit_test(test_keys_create_file),
 		cmocka_unit_test(test_keys_derivation),
 		cmocka_unit_test(test_receipt_from_idem),
+		cmocka_unit_test(test_receipt_from_report),
 		cmocka_unit_test(test_receipt_hash),
 		cmocka_unit_test(test_receipt_format),
 		cmocka_unit_test(test_receipt_parse),
