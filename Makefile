@@ -104,7 +104,7 @@ RELEASE_DEFS   = -DTIENGNOI_SYSCONFDIR=\"$(SYSCONFDIR)/tiengnoi\" -DTIENGNOI_DAT
 release:
 	@mkdir -p $(RELEASE)
 	@echo '$(RELEASE_CFLAGS) $(RELEASE_DEFS) $(LDFLAGS)' >$(RELEASE)/flags.new
-	@cmp -s $(RELEASE)/flags.new $(RELEASE)/flags || rm -f $(RELEASE)/*.o $(RELEASE)/tiengnoi.fcgi $(RELEASE)/tiengnoi-admin
+	@cmp -s $(RELEASE)/flags.new $(RELEASE)/flags || rm -f $(RELEASE)/*.o $(RELEASE)/tiengnoi.fcgi $(RELEASE)/tiengnoi-admin $(RELEASE)/tiengnoi-sender
 	@mv $(RELEASE)/flags.new $(RELEASE)/flags
 	$(MAKE) BUILD=$(RELEASE) CFLAGS='$(RELEASE_CFLAGS) $(RELEASE_DEFS)' all
 
@@ -115,6 +115,7 @@ install: release
 	install -d -m 0750 $(DESTDIR)$(LOCALSTATEDIR)/lib/tiengnoi
 	install -m 0755 $(RELEASE)/tiengnoi-admin $(DESTDIR)$(BINDIR)/tiengnoi-admin
 	install -m 0755 $(RELEASE)/tiengnoi.fcgi $(DESTDIR)$(LIBEXECDIR)/tiengnoi.fcgi
+	install -m 0755 $(RELEASE)/tiengnoi-sender $(DESTDIR)$(LIBEXECDIR)/tiengnoi-sender
 	install -m 0644 forms/*.json $(DESTDIR)$(DATADIR)/forms/
 	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
 	install -m 0644 $$(find static -maxdepth 1 -type f) $(DESTDIR)$(DATADIR)/static/

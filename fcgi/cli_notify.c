@@ -141,7 +141,8 @@ cmd_webhook_remove(struct cli *cli, struct opts *o)
 	/* pending deliveries to it end as failed: nobody should receive them later */
 	PGresult *res = cli_run(cli, "WITH h AS (UPDATE webhook SET removed_at = now() WHERE id = $1 AND removed_at IS NULL "
 	    "RETURNING id, unit_id), x AS (UPDATE outbox SET status = 'failed', last_error = 'the webhook was removed' "
-	    "WHERE webhook_id IN (SELECT id FROM h) AND status = 'pending') SELECT unit_id FROM h", 1, p, NULL);
+	    "WHERE id IN (SELECT id FROM outbox WHERE webhook_id IN (SELECT id FROM h) AND status = 'pending' "
+	    "FOR UPDATE SKIP LOCKED)) SELECT unit_id FROM h", 1, p, NULL);
 	if (res == NULL)
 		return EXIT_FAIL;
 	bool found = PQntuples(res) == 1;
