@@ -293,6 +293,30 @@ b64(struct arena *a, const char *s, size_t n)
 	return out;
 }
 
+const char *
+notify_from_address(struct arena *a, const char *mail_from)
+{
+	const char *lt = strrchr(mail_from, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+	return lt && gt ? arena_strndup(a, lt + 1, (size_t)(gt - lt - 1)) : mail_from;
+}
+
+/* The From header's value: "=?UTF-8?B?NAME?= <addr>" when mail_from
+ * carries a display name (Vietnamese needs the encoded word), else <addr>. */
+static const char *
+from_header(struct arena *a, const char *mail_from)
+{
+	const char *addr = notify_from_address(a, mail_from), *lt = strrchr(mail_from, '<');
+	if (lt == NULL)
+		return arena_printf(a, "<%s>", addr);
+	const char *s = mail_from, *e = lt;
+	while (s < e && (*s == ' ' || *s == '"'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '"'))
+		e--;
+	if (s == e)
+		return arena_printf(a, "<%s>", addr);
+	return arena_printf(a, "=?UTF-8?B?%s?= <%s>", b64(a, s, (size_t)(e - s)), addr);
+}
 char *
 notify_message(struct arena *a, const struct mail *m, const char *from, const char *message_id, time_t date)
 {
@@ -307,9 +331,9 @@ notify_message(struct arena *a, const struct mail *m, const char *from, const ch
 	struct buf b = { 0 };
 	/* the subject as one RFC 2047 encoded word per 45 bytes of base64 input would be tidier; one word is
 	 * accepted by every reader we know and keeps multi-byte characters whole */
-	buf_appendf(&b, "From: <%s>\r\nTo: <%s>\r\nSubject: =?UTF-8?B?%s?=\r\nDate: %s\r\nMessage-ID: %s\r\nX-Tiengnoi-Event: %s\r\n"
+	buf_appendf(&b, "From: %s\r\nTo: <%s>\r\nSubject: =?UTF-8?B?%s?=\r\nDate: %s\r\nMessage-ID: %s\r\nX-Tiengnoi-Event: %s\r\n"
 	    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n"
-	    "Auto-Submitted: auto-generated\r\n\r\n", from, m->to, subj64, when, message_id, m->event);
+	    "Auto-Submitted: auto-generated\r\n\r\n", from_header(a, from), m->to, subj64, when, message_id, m->event);
 	for (size_t i = 0, n = strlen(body64); i < n; i += 76)
 		buf_appendf(&b, "%.*s\r\n", (int)(n - i < 76 ? n - i : 76), body64 + i);
 	char *out = b.failed ? NULL : arena_strndup(a, b.data, b.len);

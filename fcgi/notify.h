@@ -27,6 +27,9 @@ const char *notify_email_problem(const char *addr);
 enum found notify_compose(struct db *, struct arena *, const char *event, const char *officer_id, const char *payload,
     const char *base_url, struct mail *out);
 
+/* The address in mail_from ("Tiếng nói <a@b.vn>" or "a@b.vn"), from the arena. */
+const char *notify_from_address(struct arena *, const char *mail_from);
+
 /* The whole message (headers and a base64 body, CRLF lines) for SMTP, with
  * this Message-ID ("<...@...>") and Date; from the arena. */
 char *notify_message(struct arena *, const struct mail *, const char *from, const char *message_id, time_t date);

@@ -190,13 +190,13 @@ deliver_mail(struct db *db, struct arena *a, PGresult *row, bool *gone)
 		*gone = true;
 		return "nothing to send: the officer has no confirmed address now, or the item is gone";
 	}
-	const char *at = strrchr(from, '@');
+	const char *addr = notify_from_address(a, from), *at = strrchr(addr, '@');
 	char *mid = arena_printf(a, "<tiengnoi.%s.%s@%s>", PQgetvalue(row, 0, O_ID), PQgetvalue(row, 0, O_MESSAGE_ID),
 	    at ? at + 1 : "localhost");
 	char *msg = notify_message(a, &m, from, mid, time(NULL));
 	if (msg == NULL)
 		return "out of memory";
-	return smtp_send(a, smtp, from, m.to, msg);
+	return smtp_send(a, smtp, addr, m.to, msg);
 }
 
 /* Tries the webhook of a claimed row; NULL when delivered, else why not. */

@@ -125,6 +125,7 @@ TESTS = [
     ("notify: a hanging webhook receiver slows neither reports nor mail", test_notify.test_webhook_slow_receiver),
     ("notify: 1,000 reports give 1,000 webhook deliveries, each event once", test_notify.test_webhook_thousand),
     ("notify: bad addresses, URLs, events, secrets refused naming the argument", test_notify.test_bad_input),
+    ("notify: console settings, address confirmation link, outbox and webhooks pages", test_notify.test_console),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

@@ -148,7 +148,7 @@ def env():
     smtp = SmtpServer()
     smtp.start()
     stack = harness.Stack(env_extra={"TIENGNOI_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}",
-                                     "TIENGNOI_MAIL_FROM": "thongbao@tiengnoi.test",
+                                     "TIENGNOI_MAIL_FROM": "Tiếng nói <thongbao@tiengnoi.test>",
                                      "TIENGNOI_SENDER_BACKOFF_SCALE": "0.01"})
     _ENV["stack"], _ENV["smtp"] = stack, smtp
 
@@ -230,6 +230,8 @@ def test_urgent_mail(t, _main_stack):
     t.check("Xưởng 2" not in body, "no answer text (where) in the mail")
     t.check("Nhà máy Thử Một" in body and "safety" in body and f"/admin/s/{s}" in body, f"workplace, form, link: {body}")
     t.check(m["Message-ID"] and m["Message-ID"].startswith("<tiengnoi."), f"Message-ID: {m['Message-ID']}")
+    t.check(str(m["From"]) == "Tiếng nói <thongbao@tiengnoi.test>", f"From with its Vietnamese name: {m['From']}")
+    t.eq(m["X-MailFrom"], "thongbao@tiengnoi.test", "the envelope sender")
     harness.wait_until(lambda: len([x for x in smtp.to("tinh1@mail.test", "submission.urgent") if f"#{s}" in x["Subject"]]) >= 1, 20)
     time.sleep(2)
     for addr in ("coso1@mail.test", "tinh1@mail.test"):
@@ -569,3 +571,82 @@ def test_bad_input(t, _main_stack):
                  ("webhook", "remove", "--id", "999999")):
         p = stack.admin(*args)
         t.check(p.returncode == 2, f"{args}: {p.returncode} {p.stderr!r}")
+
+
+def test_console(t, _main_stack):
+    """Account settings with a confirmation link; /admin/outbox and /admin/webhooks for admins; bad input beside the field."""
+    stack, smtp = env()
+    pw = _ENV["password"]
+    c = harness.console_login(stack, "nt.coso1", pw)
+    t.require(c.cookie, f"nt.coso1 signs in: {c.login_response.status}")
+    page = c.get("/admin/account")
+    t.require(page.status == 200 and 'id="notify"' in page.text, "the account page has the notification section")
+    t.check("coso1@mail.test" in page.text, "the confirmed address is shown")
+    # bad input: the form comes back with the error beside the field, nothing stored
+    for bad in ("khong-hop-le", "a@b", "<script>alert(1)</script>@x.vn", "x" * 300 + "@x.vn", "'; DROP TABLE officer;--"):
+        r = c.post("/admin/account/notify", [("email", bad), ("urgent", "1"), ("reminder_days", "3")])
+        t.check(r.status == 400 and 'id="e-f-notify-email"' in r.text, f"email {bad[:30]!r}: {r.status}")
+        t.check("<script>alert" not in r.text, "hostile text escaped")
+    r = c.post("/admin/account/notify", [("email", "coso1@mail.test"), ("reminder_days", "99")])
+    t.check(r.status == 400 and 'id="e-f-notify-reminder_days"' in r.text, f"reminder days 99: {r.status}")
+    r = c.post("/admin/account/notify", [("email", "coso1@mail.test"), ("reminder_days", "3")], csrf=False)
+    t.eq(r.status, 403, "no CSRF token")
+    row = stack.rows("SELECT email, email_pending, notify_urgent FROM officer WHERE username = 'nt.coso1'")[0]
+    t.eq(row, {"email": "coso1@mail.test", "email_pending": None, "notify_urgent": True}, "nothing stored after refusals")
+    # a new address waits for its link; the old one keeps getting mail meanwhile
+    r = c.post("/admin/account/notify", [("email", "moi.coso1@mail.test"), ("urgent", "1"), ("digest", "1"),
+                                         ("reminder", "1"), ("replies", "1"), ("reminder_days", "5")])
+    t.eq(r.status, 303, "settings saved")
+    row = stack.rows("SELECT email, email_pending, reminder_days FROM officer WHERE username = 'nt.coso1'")[0]
+    t.eq(row, {"email": "coso1@mail.test", "email_pending": "moi.coso1@mail.test", "reminder_days": 5}, "pending address")
+    got = harness.wait_until(lambda: smtp.to("moi.coso1@mail.test", "email.confirm"), 60, 0.3)
+    t.require(got, "a confirmation mail")
+    import re as _re
+    m = _re.search(r"(/admin/account/email\?t=[0-9a-f]{64})", body_of(got[0]))
+    t.require(m, f"a link in the mail: {body_of(got[0])}")
+    other = harness.console_login(stack, "nt.tinh1", pw)
+    r = other.get(m.group(1))
+    t.eq(r.status, 400, "another officer cannot use the link")
+    r = c.get("/admin/account/email?t=" + "0" * 64)
+    t.eq(r.status, 400, "a wrong token")
+    r = c.get(m.group(1))
+    t.check(r.status == 200 and "moi.coso1@mail.test" in r.text, f"confirmed: {r.status}")
+    t.eq(stack.value("SELECT email FROM officer WHERE username = 'nt.coso1'"), "moi.coso1@mail.test", "address confirmed")
+    t.eq(c.get(m.group(1)).status, 400, "a link works once")
+    stack.admin("officer", "email", "--username", "nt.coso1", "--email", "coso1@mail.test")
+    # the outbox and webhooks pages: admins only, in scope
+    a = harness.console_login(stack, "nt.tinh1", pw)
+    r = a.get("/admin/outbox")
+    t.check(r.status == 200 and 'id="outbox-counts"' in r.text and "submission.urgent" in r.text, f"outbox page: {r.status}")
+    t.check("digest@mail.test" not in r.text and "nt.digest" not in r.text, "rows of another province's unit are not shown")
+    r = a.get("/admin/outbox?status=failed")
+    t.eq(r.status, 200, "outbox filtered")
+    admin_ok(t, stack, "officer", "add", "--username", "nt.viewer", "--unit", "NT-P1", "--role", "viewer",
+             input=(pw + "\n").encode())
+    v = harness.console_login(stack, "nt.viewer", pw)
+    t.eq(v.get("/admin/outbox").status, 403, "a viewer is refused the outbox")
+    t.eq(v.get("/admin/webhooks").status, 403, "a viewer is refused webhooks")
+    r = a.get("/admin/webhooks")
+    t.require(r.status == 200 and 'id="webhooks"' in r.text, f"webhooks page: {r.status}")
+    p1 = stack.value("SELECT id FROM org_unit WHERE code = 'NT-P1'")
+    p2 = stack.value("SELECT id FROM org_unit WHERE code = 'NT-P2'")
+    before = stack.value("SELECT count(*) FROM webhook")
+    for fields, field in (([("unit", p1), ("url", "ftp://x.vn/"), ("events", "submission.created"), ("secret", "s" * 20)], "url"),
+                          ([("unit", p1), ("url", stack.base + "/hook"), ("events", "submission.created"), ("secret", "s" * 20)], "url"),
+                          ([("unit", p1), ("url", "http://127.0.0.1:9/"), ("events", "x.y"), ("secret", "s" * 20)], "events"),
+                          ([("unit", p1), ("url", "http://127.0.0.1:9/"), ("secret", "s" * 20)], "events"),
+                          ([("unit", p1), ("url", "http://127.0.0.1:9/"), ("events", "case.deadline"), ("secret", "short")], "secret"),
+                          ([("unit", p2), ("url", "http://127.0.0.1:9/"), ("events", "case.deadline"), ("secret", "s" * 20)], "unit")):
+        r = a.post("/admin/webhooks", [("action", "add")] + [(k, str(v)) for k, v in fields])
+        t.check(r.status == 400 and f'id="e-f-webhook-{field}"' in r.text, f"webhook {field}: {r.status}")
+    t.eq(stack.value("SELECT count(*) FROM webhook"), before, "nothing stored")
+    r = a.post("/admin/webhooks", [("action", "add"), ("unit", str(p1)), ("url", "http://127.0.0.1:9/console"),
+                                   ("events", "submission.created"), ("events", "case.deadline"), ("secret", "s" * 20)])
+    t.eq(r.status, 303, "webhook added")
+    hid = stack.value("SELECT id FROM webhook WHERE url = 'http://127.0.0.1:9/console'")
+    r = a.get("/admin/webhooks")
+    t.check("http://127.0.0.1:9/console" in r.text and "s" * 20 not in r.text, "listed, secret never shown")
+    b = harness.console_login(stack, "nt.tinh2", pw)
+    t.eq(b.post("/admin/webhooks", [("action", "remove"), ("id", str(hid))]).status, 404, "another province cannot remove it")
+    t.eq(a.post("/admin/webhooks", [("action", "remove"), ("id", str(hid))]).status, 303, "removed")
+    t.check(stack.value("SELECT removed_at IS NOT NULL FROM webhook WHERE id = :'h'", h=str(hid)), "marked removed")
