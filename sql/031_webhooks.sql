@@ -96,6 +96,19 @@ BEGIN
     RETURN n;
 END $$;
 
+-- A report anonymised (retention purge, a data-subject erasure) loses the
+-- first line its queued deliveries may carry, like everything else it said.
+CREATE INDEX outbox_first_line_idx ON outbox (((payload->'submission'->>'id')::bigint)) WHERE payload ? 'first_line';
+CREATE FUNCTION webhook_scrub_first_line() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public AS $$
+BEGIN
+    UPDATE outbox SET payload = payload - 'first_line'
+    WHERE payload ? 'first_line' AND (payload->'submission'->>'id')::bigint = NEW.id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER webhook_scrub_first_line AFTER UPDATE OF answers ON submission
+    FOR EACH ROW WHEN (OLD.answers IS DISTINCT FROM NEW.answers) EXECUTE FUNCTION webhook_scrub_first_line();
+
 REVOKE ALL ON FUNCTION webhook_queue(submission, text), webhook_schedule(timestamptz) FROM PUBLIC;
 -- The console lists and removes a unit's webhooks (admins; never the secret)
 -- and adds them through the same checks as the CLI.

@@ -268,6 +268,27 @@ def test_first_line_allowed(t, _main_stack):
                                           if f"#{s}" in m["Subject"]], 60, 0.2)
         t.require(got, "urgent mail")
         t.check("Dòng đầu" not in body_of(got[0]), "anonymous QR report: no first line even when allowed")
+        # a report entered by an officer (phone): the first line, and only it, in mail and webhook
+        f = _secret_file(stack, "first-line-secret-0123456789")
+        hid = admin_ok(t, stack, "webhook", "add", "--unit", "NT-P1", "--url", f"http://127.0.0.1:{harness.free_port()}/",
+                       "--events", "submission.urgent", "--secret-file", str(f)).split()[1]
+        s2 = int(stack.psql(
+            "INSERT INTO submission (form_id, form_version, workplace_id, unit_id, channel, answers, lang, idempotency_key, "
+            "receipt_hash, urgent, entered_by) SELECT 'concern', 1, w.id, w.unit_id, 'phone', "
+            "jsonb_build_object('text', E'Dòng đầu được phép\\nDòng hai bí mật', 'category', 'wages', 'urgency', 'urgent'), "
+            "'vi', 'firstline' || md5(random()::text), decode(md5(random()::text) || md5(random()::text), 'hex'), true, "
+            "(SELECT id FROM officer WHERE username = 'nt.coso1') FROM workplace w WHERE w.code = 'NT-W1' RETURNING id"))
+        got = harness.wait_until(lambda: [m for m in smtp.to("coso1@mail.test", "submission.urgent")
+                                          if f"#{s2}" in m["Subject"]], 60, 0.2)
+        t.require(got, "urgent mail of the phone report")
+        b = body_of(got[0])
+        t.check("Dòng đầu: Dòng đầu được phép" in b and "Dòng hai" not in b, f"only the first line: {b}")
+        fl = stack.value("SELECT payload->>'first_line' FROM outbox WHERE webhook_id = :'h'", h=hid)
+        t.eq(fl, "Dòng đầu được phép", "the webhook body's first line")
+        stack.psql(f"UPDATE submission SET answers = '{{}}' WHERE id = {s2}")
+        t.eq(stack.value("SELECT payload ? 'first_line' FROM outbox WHERE webhook_id = :'h'", h=hid), False,
+             "anonymising the report scrubs the queued first line")
+        admin_ok(t, stack, "webhook", "remove", "--id", hid)
     finally:
         stack.psql("UPDATE org_unit SET notify_first_line = false WHERE code = 'NT-P1'")
 
