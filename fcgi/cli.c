@@ -227,6 +227,10 @@ static const struct cli_cmd cmds[] = {
 	  "  The periodic statistics table (as /admin/stats) of the unit (default: the whole tree): a row per\n"
 	  "  unit directly below it and the total; period default this month so far (Vietnam time); audited.", CLI_DB },
 	{ "officer", "demo-login", cmd_officer_demo_login, "", "officer demo-login\n  Prints the demo officers' login (made by demo).", 0 },
+	{ "unit", "notify", cmd_unit_notify, "code digest-time first-line",
+	  "unit notify --code CODE [--digest-time HH:MM] [--first-line yes|no]\n"
+	  "  When the unit's officers get their daily digest (Vietnam time, default 07:00), and whether mails and\n"
+	  "  webhooks may quote the first line of a non-anonymous report of its subtree (default no).", CLI_DB },
 	{ "outbox", "list", cmd_outbox_list, "status n",
 	  "outbox list [--status pending|sent|failed] [--n N]\n"
 	  "  The newest N (default 50) mails and webhook deliveries: kind, event, status, attempts, recipient,\n"

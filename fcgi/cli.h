@@ -101,6 +101,7 @@ int cmd_outbox_list(struct cli *, struct opts *);
 int cmd_webhook_add(struct cli *, struct opts *);
 int cmd_webhook_list(struct cli *, struct opts *);
 int cmd_webhook_remove(struct cli *, struct opts *);
+int cmd_unit_notify(struct cli *, struct opts *);
 /* cli_notify.c: --email's check (exit 2 naming it) and setting a confirmed address ("" removes it). */
 int cli_officer_email_check(const char *email);
 int cli_officer_email_set(struct cli *, const char *username, const char *email);

@@ -154,3 +154,38 @@ cmd_webhook_remove(struct cli *cli, struct opts *o)
 	printf("webhook %s removed\n", id);
 	return EXIT_OK;
 }
+
+/* "HH:MM" (00:00 to 23:59), the digest time of a unit. */
+static bool
+clock_valid(const char *v)
+{
+	return strlen(v) == 5 && v[2] == ':' && strspn(v, "0123456789:") == 5 && atoi(v) < 24 && atoi(v + 3) < 60 &&
+	    v[0] >= '0' && v[0] <= '2' && v[3] >= '0' && v[3] <= '5';
+}
+
+int
+cmd_unit_notify(struct cli *cli, struct opts *o)
+{
+	const char *code = cli_opt(o, "code"), *at = cli_opt(o, "digest-time"), *fl = cli_opt(o, "first-line");
+	if (code == NULL || (at == NULL && fl == NULL))
+		return cli_fail(EXIT_USAGE, "unit notify needs --code and --digest-time HH:MM and/or --first-line yes|no");
+	if (at && !clock_valid(at))
+		return cli_fail(EXIT_USAGE, "--digest-time must be HH:MM (Vietnam time), e.g. 07:00");
+	if (fl && strcmp(fl, "yes") != 0 && strcmp(fl, "no") != 0)
+		return cli_fail(EXIT_USAGE, "--first-line must be yes or no");
+	enum { COL_ID };
+	const char *p[3] = { code, at, fl ? (strcmp(fl, "yes") == 0 ? "t" : "f") : NULL };
+	PGresult *res = cli_run(cli, "UPDATE org_unit SET digest_time = coalesce($2::time, digest_time), "
+	    "notify_first_line = coalesce($3::boolean, notify_first_line) WHERE code = $1 RETURNING id", 3, p, NULL);
+	if (res == NULL)
+		return EXIT_FAIL;
+	bool found = PQntuples(res) == 1;
+	char *id = found ? arena_strdup(cli->arena, PQgetvalue(res, 0, COL_ID)) : NULL;
+	PQclear(res);
+	if (!found)
+		return cli_fail(EXIT_USAGE, "--code: no unit %s", code);
+	cli_audit(cli, "unit.notify", code, arena_printf(cli->arena, "digest %s, first line %s", at ? at : "unchanged",
+	    fl ? fl : "unchanged"), id);
+	printf("unit %s: notification settings saved\n", code);
+	return EXIT_OK;
+}

@@ -155,19 +155,73 @@ page_admin_account_email(struct req *r)
 
 static const struct console_notice outbox_notices[] = {
 	{ "retry", "Đã đặt lại để gửi thử thêm một lần.", "Queued for one more attempt." },
+	{ "unit", "Đã lưu cài đặt thông báo của đơn vị.", "The unit's notification settings are saved." },
 };
+
+/* What the unit settings form holds. */
+struct unit_form {
+	const char *unit, *digest_time;
+	bool first_line;
+};
+
+/* A unit's digest time and whether notices may quote the first line of a
+ * non-anonymous report (its subtree): posted to /admin/outbox. */
+static void
+unit_settings(struct req *r, const struct unit_form *f, const struct console_errs *e)
+{
+	struct buf *b = r->out;
+	struct console_unit *units;
+	int n = console_units(r, &units);
+	if (n < 0)
+		return;
+	html_lit(b, "<section id=\"unit-notify\">");
+	console_heading(r, 2, NULL, "Cài đặt thông báo của đơn vị", "A unit's notification settings");
+	html_lit(b, "<table class=\"queue\" id=\"unit-settings\">");
+	static const struct console_label cols[] = { { "Đơn vị", "Unit" }, { "Giờ gửi tóm tắt", "Digest at" },
+		{ "Cho phép dòng đầu", "First line allowed" } };
+	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
+	enum { C_NAME, C_AT, C_FIRST };
+	PGresult *res = db_query(r->app->db, "SELECT name, to_char(digest_time, 'HH24:MI'), notify_first_line FROM org_unit "
+	    "WHERE id IN (SELECT scope_units()) AND status = 'active' ORDER BY path LIMIT 300", 0, NULL);
+	for (int i = 0; db_ok(res) && i < PQntuples(res); i++) {
+		html_lit(b, "<tr>");
+		console_td(r, PQgetvalue(res, i, C_NAME));
+		console_td(r, PQgetvalue(res, i, C_AT));
+		console_td(r, strcmp(PQgetvalue(res, i, C_FIRST), "t") == 0 ? L(r, "có", "yes") : L(r, "không", "no"));
+		html_lit(b, "</tr>");
+	}
+	PQclear(res);
+	html_lit(b, "</tbody></table>");
+	html_form_begin(r, "/admin/outbox", "stack");
+	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"unit\">");
+	console_unit_select(r, units, n, "unit", "unit", L(r, "Đơn vị", "Unit"), NULL, f->unit, NULL, false, e);
+	console_input(r, "unit", "digest_time", L(r, "Giờ gửi bản tóm tắt hằng ngày (giờ Việt Nam, HH:MM)",
+	    "Daily digest time (Vietnam time, HH:MM)"), NULL, f->digest_time, e, 5, true);
+	html_lit(b, "<div class=\"field\"><label><input type=\"checkbox\" id=\"f-unit-first_line\" name=\"first_line\" value=\"1\"");
+	if (f->first_line)
+		html_lit(b, " checked");
+	html_lit(b, "> ");
+	html_text(b, L(r, "Thư và webhook được trích dòng đầu của phản ánh không ẩn danh (có liên lạc, hoặc cán bộ nhập) "
+	    "của đơn vị và các đơn vị trực thuộc. Phản ánh ẩn danh không bao giờ bị trích.",
+	    "Mails and webhooks may quote the first line of a non-anonymous report (contact given, or entered by an officer) "
+	    "of this unit and those below it. Anonymous reports are never quoted."));
+	html_lit(b, "</label></div>");
+	console_submit(r, "btn", "Lưu", "Save");
+	html_lit(b, "</section>");
+}
 
 /* GET /admin/outbox[?status=pending|sent|failed]: counts by status and the
  * newest rows of the admin's subtree (row-level security: the outbox rows
- * of units in scope), with their attempts and last error. */
-void
-page_admin_outbox(struct req *r)
+ * of units in scope), with their attempts and last error; then the units'
+ * settings form (`f` and `e` when it was refused). */
+static void
+outbox_page(struct req *r, int http_status, const struct unit_form *f, const struct console_errs *e)
 {
 	struct buf *b = r->out;
-	const char *status = console_arg(r, "status", 10);
+	const char *status = console_arg(r, "status", 10);   /* the filter */
 	if (*status && strcmp(status, "pending") != 0 && strcmp(status, "sent") != 0 && strcmp(status, "failed") != 0)
 		status = "";
-	console_page(r, 200, L(r, "Hộp thư đi: thư và webhook", "Outbox: mails and webhooks"));
+	console_page(r, http_status, L(r, "Hộp thư đi: thư và webhook", "Outbox: mails and webhooks"));
 	console_notice(r, outbox_notices, sizeof(outbox_notices) / sizeof(outbox_notices[0]));
 	enum { N_PENDING, N_SENT, N_FAILED };
 	PGresult *res = db_query(r->app->db, "SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'sent'), "
@@ -244,14 +298,56 @@ page_admin_outbox(struct req *r)
 	}
 	html_lit(b, "</tbody></table>");
 	PQclear(res);
+	const struct unit_form uf = { "", "07:00", false };
+	unit_settings(r, f ? f : &uf, e);
 	console_back(r, "/admin/webhooks", "Webhook →", "Webhooks →");
 	console_end(r);
 }
 
-/* POST /admin/outbox: one more attempt for a failed row in scope. */
+void
+page_admin_outbox(struct req *r)
+{
+	outbox_page(r, 200, NULL, NULL);
+}
+
+/* Saves a unit's digest time and first-line permission; 400 with the form
+ * and the errors beside the fields, nothing stored. */
+static void
+outbox_unit(struct req *r)
+{
+	struct unit_form f = { kv_get_or_empty(&r->form, "unit"), kv_get_or_empty(&r->form, "digest_time"),
+		*kv_get_or_empty(&r->form, "first_line") != '\0' };
+	struct console_errs e = { 0 };
+	const char *why, *path, *code;
+	if ((why = console_unit_pick(r, f.unit, &path, &code)) != NULL)
+		console_err_add(&e, "unit", why);
+	const char *t = f.digest_time;
+	if (!(strlen(t) == 5 && t[2] == ':' && fmt_is_digits(t, 2) && fmt_is_digits(t + 3, 2) && atoi(t) < 24 && atoi(t + 3) < 60))
+		console_err_add(&e, "digest_time", L(r, "Giờ dạng HH:MM, từ 00:00 đến 23:59.", "A time as HH:MM, 00:00 to 23:59."));
+	if (e.n > 0) {
+		outbox_page(r, 400, &f, &e);
+		return;
+	}
+	const char *p[3] = { f.unit, t, f.first_line ? "t" : "f" };
+	PGresult *res = db_query(r->app->db, "UPDATE org_unit SET digest_time = $2::time, notify_first_line = $3 WHERE id = $1", 3, p);
+	if (!db_ok(res)) {
+		console_db_failed(r, res, "unit notify settings");
+		return;
+	}
+	PQclear(res);
+	audit_officer(r, "unit.notify", code, arena_printf(r->arena, "digest %s, first line %s", t, f.first_line ? "yes" : "no"));
+	http_redirect(r, "/admin/outbox?done=unit");
+}
+
+/* POST /admin/outbox: action=unit (a unit's settings), else one more
+ * attempt for a failed row in scope. */
 void
 page_admin_outbox_post(struct req *r)
 {
+	if (strcmp(kv_get_or_empty(&r->form, "action"), "unit") == 0) {
+		outbox_unit(r);
+		return;
+	}
 	const char *id = kv_get_or_empty(&r->form, "id");
 	if (!fmt_is_id(id)) {
 		console_refuse(r, 400, "Số không hợp lệ.", "Not a valid number.", "/admin/outbox");

@@ -588,7 +588,11 @@ def test_bad_input(t, _main_stack):
         p = add(**kw)
         t.check(p.returncode == 2 and name in p.stderr, f"webhook add {kw}: {p.returncode} {p.stderr!r}")
     t.eq(stack.value("SELECT count(*) FROM webhook"), before, "no webhook stored")
-    for args in (("outbox", "list", "--status", "lost"), ("outbox", "list", "--n", "abc"), ("webhook", "remove", "--id", "x1"),
+    for args in (("unit", "notify", "--code", "NT-C1", "--digest-time", "24:00"),
+                 ("unit", "notify", "--code", "NT-C1", "--first-line", "maybe"),
+                 ("unit", "notify", "--code", "NT-C1"),
+                 ("unit", "notify", "--code", "NO-SUCH", "--digest-time", "07:00"),
+                 ("outbox", "list", "--status", "lost"), ("outbox", "list", "--n", "abc"), ("webhook", "remove", "--id", "x1"),
                  ("webhook", "remove", "--id", "999999")):
         p = stack.admin(*args)
         t.check(p.returncode == 2, f"{args}: {p.returncode} {p.stderr!r}")
@@ -642,6 +646,22 @@ def test_console(t, _main_stack):
     t.check("digest@mail.test" not in r.text and "nt.digest" not in r.text, "rows of another province's unit are not shown")
     r = a.get("/admin/outbox?status=failed")
     t.eq(r.status, 200, "outbox filtered")
+    # a unit's digest time and first-line permission
+    c1 = stack.value("SELECT id FROM org_unit WHERE code = 'NT-C1'")
+    for fields, field in (([("unit", str(c1)), ("digest_time", "25:00")], "digest_time"),
+                          ([("unit", str(c1)), ("digest_time", "7h")], "digest_time"),
+                          ([("unit", str(c1)), ("digest_time", "")], "digest_time"),
+                          ([("unit", str(stack.value("SELECT id FROM org_unit WHERE code = 'NT-P2'"))), ("digest_time", "08:00")], "unit")):
+        r = a.post("/admin/outbox", [("action", "unit")] + fields)
+        t.check(r.status == 400 and f'id="e-f-unit-{field}"' in r.text, f"unit settings {fields}: {r.status}")
+    t.eq(stack.value("SELECT digest_time::text FROM org_unit WHERE code = 'NT-C1'"), "07:00:00", "nothing stored")
+    r = a.post("/admin/outbox", [("action", "unit"), ("unit", str(c1)), ("digest_time", "16:30"), ("first_line", "1")])
+    t.eq(r.status, 303, "unit settings saved")
+    t.eq(stack.rows("SELECT digest_time::text AS t, notify_first_line AS f FROM org_unit WHERE code = 'NT-C1'"),
+         [{"t": "16:30:00", "f": True}], "stored")
+    admin_ok(t, stack, "unit", "notify", "--code", "NT-C1", "--digest-time", "07:00", "--first-line", "no")
+    t.eq(stack.rows("SELECT digest_time::text AS t, notify_first_line AS f FROM org_unit WHERE code = 'NT-C1'"),
+         [{"t": "07:00:00", "f": False}], "set back by the CLI")
     admin_ok(t, stack, "officer", "add", "--username", "nt.viewer", "--unit", "NT-P1", "--role", "viewer",
              input=(pw + "\n").encode())
     v = harness.console_login(stack, "nt.viewer", pw)
