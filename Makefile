@@ -1,27 +1,30 @@
 # Tiếng nói: build, run, test. See README.md.
 CC      ?= cc
-PKGS     = libpq jansson libsodium libutf8proc libqrencode libpng nettle xlsxwriter
+PKGS     = libpq jansson libsodium libutf8proc libqrencode libpng nettle xlsxwriter libcurl
 CFLAGS  ?= -O2
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wpointer-arith -g \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) -I/usr/include/postgresql
-LDLIBS   = -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -ljansson -lsodium -lutf8proc -lqrencode -lpng -lnettle -lxlsxwriter)
+LDLIBS   = -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -ljansson -lsodium -lutf8proc -lqrencode -lpng -lnettle -lxlsxwriter -lcurl)
 
 BUILD   ?= build
 # Every fcgi/*.c is picked up by its prefix, so a new room needs no edit here:
 # page_*.c, console*.c, route.c, server.c -> the app; admin.c, cli*.c -> the CLI;
-# auth.c -> both; everything else is the core shared by the app, the CLI and
-# the unit tests.
+# sender*.c -> tiengnoi-sender (the outbox's mail and webhook deliveries);
+# auth.c -> the app and the CLI; everything else is the core shared by the
+# app, the CLI, the sender and the unit tests.
 SRCS     = $(notdir $(basename $(wildcard fcgi/*.c)))
 APP_ONLY = $(filter page_% console console_% route server,$(SRCS))
 CLI_ONLY = $(filter admin cli cli_%,$(SRCS))
-CORE     = $(filter-out $(APP_ONLY) $(CLI_ONLY) auth,$(SRCS))
+SENDER_ONLY = $(filter sender sender_%,$(SRCS))
+CORE     = $(filter-out $(APP_ONLY) $(CLI_ONLY) $(SENDER_ONLY) auth,$(SRCS))
 APP      = $(CORE) auth $(APP_ONLY)
 ADMIN    = $(CORE) auth $(CLI_ONLY)
+SENDER   = $(CORE) $(SENDER_ONLY)
 CORE_O   = $(CORE:%=$(BUILD)/%.o)
 
 .PHONY: all deps run start stop test unit integration lint bench clean
-all: $(BUILD)/tiengnoi.fcgi $(BUILD)/tiengnoi-admin
+all: $(BUILD)/tiengnoi.fcgi $(BUILD)/tiengnoi-admin $(BUILD)/tiengnoi-sender
 
 # Pages link static files as /static/VERSION/NAME, which nginx lets browsers
 # keep for a year; VERSION is a hash of static/*, so it changes whenever one
@@ -43,6 +46,9 @@ $(BUILD)/tiengnoi.fcgi: $(APP:%=$(BUILD)/%.o)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tiengnoi-admin: $(ADMIN:%=$(BUILD)/%.o)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tiengnoi-sender: $(SENDER:%=$(BUILD)/%.o)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
 
 # unit tests: one binary per tests/unit/test_*.c, linked with the core
@@ -98,7 +104,7 @@ RELEASE_DEFS   = -DTIENGNOI_SYSCONFDIR=\"$(SYSCONFDIR)/tiengnoi\" -DTIENGNOI_DAT
 release:
 	@mkdir -p $(RELEASE)
 	@echo '$(RELEASE_CFLAGS) $(RELEASE_DEFS) $(LDFLAGS)' >$(RELEASE)/flags.new
-	@cmp -s $(RELEASE)/flags.new $(RELEASE)/flags || rm -f $(RELEASE)/*.o $(RELEASE)/tiengnoi.fcgi $(RELEASE)/tiengnoi-admin
+	@cmp -s $(RELEASE)/flags.new $(RELEASE)/flags || rm -f $(RELEASE)/*.o $(RELEASE)/tiengnoi.fcgi $(RELEASE)/tiengnoi-admin $(RELEASE)/tiengnoi-sender
 	@mv $(RELEASE)/flags.new $(RELEASE)/flags
 	$(MAKE) BUILD=$(RELEASE) CFLAGS='$(RELEASE_CFLAGS) $(RELEASE_DEFS)' all
 
@@ -109,6 +115,7 @@ install: release
 	install -d -m 0750 $(DESTDIR)$(LOCALSTATEDIR)/lib/tiengnoi
 	install -m 0755 $(RELEASE)/tiengnoi-admin $(DESTDIR)$(BINDIR)/tiengnoi-admin
 	install -m 0755 $(RELEASE)/tiengnoi.fcgi $(DESTDIR)$(LIBEXECDIR)/tiengnoi.fcgi
+	install -m 0755 $(RELEASE)/tiengnoi-sender $(DESTDIR)$(LIBEXECDIR)/tiengnoi-sender
 	install -m 0644 forms/*.json $(DESTDIR)$(DATADIR)/forms/
 	install -m 0644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
 	install -m 0644 $$(find static -maxdepth 1 -type f) $(DESTDIR)$(DATADIR)/static/

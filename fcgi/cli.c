@@ -205,9 +205,12 @@ static const struct cli_cmd cmds[] = {
 	  "qr poster --unit CODE > posters.html   |   qr poster TOKEN > poster.html\n"
 	  "  Prints A4 posters (HTML, one page each) of every active QR code under the unit, or of one code;\n"
 	  "  the page loads BASE_URL/static/poster.css, so open it where the server is reachable to print.", CLI_DB },
-	{ "officer", "add", cmd_officer_add, "username unit role name",
-	  "officer add --username U --unit CODE --role viewer|officer|admin [--name NAME] < password\n"
-	  "  Adds an officer scoped to the unit's subtree; the password comes on stdin.", CLI_DB },
+	{ "officer", "add", cmd_officer_add, "username unit role name email",
+	  "officer add --username U --unit CODE --role viewer|officer|admin [--name NAME] [--email ADDR] < password\n"
+	  "  Adds an officer scoped to the unit's subtree; the password comes on stdin. --email counts as confirmed.", CLI_DB },
+	{ "officer", "email", cmd_officer_email, "username email",
+	  "officer email --username U --email ADDR\n"
+	  "  Sets the officer's notification address, confirmed (no link is mailed); --email \"\" removes it.", CLI_DB },
 	{ "officer", "passwd", cmd_officer_passwd, "username",
 	  "officer passwd --username U < password\n  Sets a new password, ends the officer's sessions, clears a lockout.", CLI_DB },
 	{ "officer", "disable", cmd_officer_disable, "username",
@@ -236,6 +239,21 @@ static const struct cli_cmd cmds[] = {
 	  "  Changes one indicator; a rule that does not parse is refused (exit 2) and nothing is stored; audited.\n"
 	  "  Rules: AGG(SOURCE[.FIELD] [where F = V [and ...]] [of ...]) (docs/officer-guide.md).", CLI_DB },
 	{ "officer", "demo-login", cmd_officer_demo_login, "", "officer demo-login\n  Prints the demo officers' login (made by demo).", 0 },
+	{ "unit", "notify", cmd_unit_notify, "code digest-time first-line",
+	  "unit notify --code CODE [--digest-time HH:MM] [--first-line yes|no]\n"
+	  "  When the unit's officers get their daily digest (Vietnam time, default 07:00), and whether mails and\n"
+	  "  webhooks may quote the first line of a non-anonymous report of its subtree (default no).", CLI_DB },
+	{ "outbox", "list", cmd_outbox_list, "status n",
+	  "outbox list [--status pending|sent|failed] [--n N]\n"
+	  "  The newest N (default 50) mails and webhook deliveries: kind, event, status, attempts, recipient,\n"
+	  "  when queued, when sent (or next tried), the last error.", CLI_DB },
+	{ "webhook", "add", cmd_webhook_add, "unit url events secret-file",
+	  "webhook add --unit CODE --url URL --events submission.created,submission.urgent,case.deadline --secret-file F\n"
+	  "  POSTs each event of the unit's subtree as JSON signed with the secret in F (Tiengnoi-Signature:\n"
+	  "  t=TIME,v1=HMAC-SHA256 of TIME.BODY); retried with backoff for 24 hours.", CLI_DB },
+	{ "webhook", "list", cmd_webhook_list, "", "webhook list\n  Active webhooks with their deliveries sent, pending and failed.", CLI_DB },
+	{ "webhook", "remove", cmd_webhook_remove, "id",
+	  "webhook remove --id N\n  Stops a webhook; its pending deliveries are marked failed.", CLI_DB },
 	{ "audit", "verify", cmd_audit_verify, "anchor",
 	  "audit verify [--anchor HASH]\n  Walks the whole audit log, recomputing every row's hash and link; exit 0 when intact,\n"
 	  "  1 naming the first edited or unlinked row. --anchor: a hash printed earlier must still be there.", CLI_DB },

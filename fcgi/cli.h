@@ -96,6 +96,15 @@ int cmd_officer_add(struct cli *, struct opts *);        /* cli_officer.c */
 int cmd_officer_passwd(struct cli *, struct opts *);
 int cmd_officer_disable(struct cli *, struct opts *);
 int cmd_officer_demo_login(struct cli *, struct opts *);
+int cmd_officer_email(struct cli *, struct opts *);      /* cli_notify.c */
+int cmd_outbox_list(struct cli *, struct opts *);
+int cmd_webhook_add(struct cli *, struct opts *);
+int cmd_webhook_list(struct cli *, struct opts *);
+int cmd_webhook_remove(struct cli *, struct opts *);
+int cmd_unit_notify(struct cli *, struct opts *);
+/* cli_notify.c: --email's check (exit 2 naming it) and setting a confirmed address ("" removes it). */
+int cli_officer_email_check(const char *email);
+int cli_officer_email_set(struct cli *, const char *username, const char *email);
 int cmd_export_submissions(struct cli *, struct opts *); /* cli_export.c */
 int cmd_export_case(struct cli *, struct opts *);
 int cmd_export_stats(struct cli *, struct opts *);       /* cli_stats.c */

@@ -1,4 +1,4 @@
-/* cli_officer.c: tiengnoi-admin's officer commands: add, passwd, disable, demo-login. */
+/* cli_officer.c: tiengnoi-admin's officer commands: add (with --email), passwd, disable, demo-login. */
 #include <stdio.h>
 #include <string.h>
 #include <libpq-fe.h>
@@ -62,7 +62,11 @@ cmd_officer_add(struct cli *cli, struct opts *o)
 {
 	if (!cli_opt(o, "username") || !cli_opt(o, "unit") || !cli_opt(o, "role"))
 		return cli_fail(EXIT_USAGE, "officer add needs --username, --unit and --role (password on stdin; try --help)");
-	return cli_officer_add(cli, cli_opt(o, "username"), cli_opt(o, "unit"), cli_opt(o, "role"), cli_opt(o, "name"), read_password(cli));
+	const char *email = cli_opt(o, "email");   /* checked before anything is stored */
+	if (email && cli_officer_email_check(email) != EXIT_OK)
+		return EXIT_USAGE;
+	int rc = cli_officer_add(cli, cli_opt(o, "username"), cli_opt(o, "unit"), cli_opt(o, "role"), cli_opt(o, "name"), read_password(cli));
+	return rc == EXIT_OK && email ? cli_officer_email_set(cli, cli_opt(o, "username"), email) : rc;
 }
 
 /* Ends an officer change made by one statement returning the officer's

@@ -80,5 +80,12 @@ void page_admin_request_export(struct req *);
 /* page_admin_calendar.c */
 void page_admin_calendar(struct req *);
 void page_admin_calendar_post(struct req *);
+/* page_admin_notify.c: notification settings and address confirmation; the outbox; webhooks */
+void page_admin_account_notify(struct req *);
+void page_admin_account_email(struct req *);
+void page_admin_outbox(struct req *);
+void page_admin_outbox_post(struct req *);
+void page_admin_webhooks(struct req *);
+void page_admin_webhooks_post(struct req *);
 
 #endif

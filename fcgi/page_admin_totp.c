@@ -16,6 +16,7 @@
 #include "http.h"
 #include "i18n.h"
 #include "page_admin.h"
+#include "console_notify.h"
 #include "qr.h"
 #include "ratelimit.h"
 #include "req.h"
@@ -414,6 +415,8 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
 	html_text(b, L(r, "Tiếp tục", "Continue"));
 	html_lit(b, "</button></form></section>");
+
+	console_notify_section(r);   /* e-mail notifications (console_notify.c) */
 
 	html_lit(b, "<section id=\"sessions\"><h2>");
 	html_text(b, L(r, "Phiên đăng nhập", "Sessions"));

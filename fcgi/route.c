@@ -129,6 +129,13 @@ static const struct route routes[] = {
 	{ M_GET,          "/admin/requests/#/export", page_admin_request_export, CONSOLE | ROUTE_ADMIN },
 	{ M_GET,          "/admin/calendar",     page_admin_calendar, CONSOLE | ROUTE_ADMIN },
 	{ M_POST,         "/admin/calendar",     page_admin_calendar_post, CONSOLE | ROUTE_ADMIN },
+	/* --- notifications: an officer's own settings; the outbox and webhooks for admins --- */
+	{ M_POST,         "/admin/account/notify", page_admin_account_notify, CONSOLE },
+	{ M_GET,          "/admin/account/email", page_admin_account_email, CONSOLE },
+	{ M_GET,          "/admin/outbox",       page_admin_outbox,   CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/outbox",       page_admin_outbox_post, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/webhooks",     page_admin_webhooks, CONSOLE | ROUTE_ADMIN },
+	{ M_POST,         "/admin/webhooks",     page_admin_webhooks_post, CONSOLE | ROUTE_ADMIN },
 };
 
 /* "/admin/login?next=" + this request's path and query, URL-encoded, so

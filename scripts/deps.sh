@@ -7,9 +7,11 @@ PACKAGES=(
 	gcc make pkg-config ca-certificates curl
 	libfcgi-dev libpq-dev postgresql postgresql-contrib
 	libqrencode-dev libpng-dev libjansson-dev libsodium-dev libutf8proc-dev nettle-dev
-	libxlsxwriter-dev libcmocka-dev
+	libxlsxwriter-dev libcmocka-dev libcurl4-openssl-dev
 	nginx-light zbar-tools wrk
 	chromium libimage-exiftool-perl python3 time
+	# notifications (issue 13): a real SMTP server on loopback for the tests
+	python3-aiosmtpd
 	# production (issue 9): packaging, service checks, TLS tests, backups, HA
 	debhelper dpkg-dev fakeroot lintian systemd openssl gnupg
 	pgbackrest patroni etcd-server etcd-client python3-psycopg2

@@ -3,7 +3,9 @@
 # under one state directory. Usage: scripts/stack.sh start|stop|run|status
 # Env: TIENGNOI_VAR (default <repo>/var), PORT (8080), WORKERS (2 x cores),
 # TIENGNOI_BASE_URL (http://127.0.0.1:$PORT), TIENGNOI_RATELIMIT=off for benches,
-# TIENGNOI_BUILD (build dir, default build), TIENGNOI_FORMS_DIR (default <repo>/forms).
+# TIENGNOI_BUILD (build dir, default build), TIENGNOI_FORMS_DIR (default <repo>/forms);
+# the outbox sender gets TIENGNOI_SMTP_URL, TIENGNOI_MAIL_FROM and
+# TIENGNOI_SENDER_BACKOFF_SCALE from the environment (no SMTP: mails stay queued).
 # Settings for PostgreSQL beyond the defaults (WAL archiving in the restore drill)
 # go in $TIENGNOI_VAR/pg-extra.conf, included when present.
 # Several stacks with different TIENGNOI_VAR and PORT can run side by side.
@@ -16,7 +18,7 @@ WORKERS=${WORKERS:-$(( 2 * $(nproc) ))}
 BASE_URL=${TIENGNOI_BASE_URL:-http://127.0.0.1:$PORT}
 PGBIN=/usr/lib/postgresql/15/bin NGINX=/usr/sbin/nginx
 BUILD=${TIENGNOI_BUILD:-build}; case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD;; esac
-APP=$BUILD/tiengnoi.fcgi ADMIN=$BUILD/tiengnoi-admin
+APP=$BUILD/tiengnoi.fcgi ADMIN=$BUILD/tiengnoi-admin SENDER=$BUILD/tiengnoi-sender
 FORMS=$(realpath -m "${TIENGNOI_FORMS_DIR:-$ROOT/forms}")
 RUN=$VAR/run PG=$VAR/pg LOG=$VAR/log
 unset TIENGNOI_DB   # this stack is always the private cluster under $VAR
@@ -50,6 +52,7 @@ pg_pid() {
 }
 app_pid()   { pid_of "$RUN/app.pid" "$RUN/app.sock"; }
 nginx_pid() { pid_of "$RUN/nginx.pid" "$VAR/nginx/nginx.conf"; }
+sender_pid() { pid_of "$RUN/sender.pid" tiengnoi-sender; }
 
 prepare_dirs() {
 	mkdir -p "$VAR" "$PG" "$RUN" "$LOG" "$VAR/nginx" "$VAR/secrets" || die "cannot create $VAR"
@@ -117,6 +120,17 @@ start_app() {
 	if $ROOTUSER; then chown "$RUN_USER:" "$RUN/app.sock"; fi
 }
 
+# The outbox sender (mails, webhooks) beside the app, as the run user; its
+# lanes are its children in its own session.
+start_sender() {
+	local pid run=()
+	if pid=$(sender_pid); then say "sender already running (pid $pid)"; return; fi
+	if $ROOTUSER; then run=(setpriv --reuid="$RUN_USER" --regid="$RUN_USER" --init-groups); fi
+	(cd "$ROOT" && exec setsid "${run[@]}" "$SENDER" </dev/null >>"$LOG/sender.log" 2>&1) &
+	echo $! >"$RUN/sender.pid"
+	disown $!
+}
+
 start_nginx() {
 	local pid i key='$binary_remote_addr'
 	[ "${TIENGNOI_RATELIMIT:-on}" = off ] && key='""'
@@ -150,7 +164,7 @@ cmd_start() {
 	if [ -z "${TIENGNOI_BUILD:-}" ]; then
 		out=$(make -s -C "$ROOT" all 2>&1) || { echo "$out" >&2; die "build failed (make all)"; }
 	fi
-	[ -x "$APP" ] && [ -x "$ADMIN" ] || die "$APP and $ADMIN are missing: build them first"
+	[ -x "$APP" ] && [ -x "$ADMIN" ] && [ -x "$SENDER" ] || die "$APP, $ADMIN or $SENDER is missing: build them first"
 	# the app and CLI would read it and reach the HA cluster instead of this one
 	[ ! -e "$VAR/tiengnoi.conf" ] ||
 		die "$VAR/tiengnoi.conf exists (written by make ha-start): run make ha-stop first, or use another TIENGNOI_VAR"
@@ -162,6 +176,7 @@ cmd_start() {
 	if $ROOTUSER; then chown -R "$RUN_USER:" "$VAR/secrets"; fi
 	chmod 0700 "$VAR/secrets"; find "$VAR/secrets" -type f -exec chmod 0600 {} +
 	start_app
+	start_sender
 	start_nginx
 	echo
 	echo "Tiếng nói is running at $BASE_URL/   (state: $VAR)"
@@ -189,6 +204,11 @@ cmd_stop() {
 		wait_gone "$pid" 15 || { kill -KILL -- "-$pid" 2>/dev/null; wait_gone "$pid" 5 || true; }
 	fi
 	rm -f "$RUN/app.pid" "$RUN/app.sock"
+	if pid=$(sender_pid); then
+		kill -TERM "$pid"    # each lane finishes the delivery it is in (30 s at most)
+		wait_gone "$pid" 35 || { kill -KILL -- "-$pid" 2>/dev/null; wait_gone "$pid" 5 || true; }
+	fi
+	rm -f "$RUN/sender.pid"
 	if [ -f "$PG/PG_VERSION" ] && pg_pid >/dev/null; then
 		as_run "$PGBIN/pg_ctl" -D "$PG" -m fast -w -t 60 stop >/dev/null ||
 			die "PostgreSQL did not stop, see $LOG/pg.log"
@@ -201,6 +221,7 @@ cmd_status() {
 	port=$(sed -n 's/^ *listen 127\.0\.0\.1:\([0-9]*\);/\1/p' "$VAR/nginx/nginx.conf" 2>/dev/null) || true
 	if pid=$(pg_pid); then echo "postgresql: running (pid $pid)"; else echo "postgresql: stopped"; rc=3; fi
 	if pid=$(app_pid); then echo "app:        running (pid $pid)"; else echo "app:        stopped"; rc=3; fi
+	if pid=$(sender_pid); then echo "sender:     running (pid $pid)"; else echo "sender:     stopped"; rc=3; fi
 	if pid=$(nginx_pid); then echo "nginx:      running (pid $pid) at http://127.0.0.1:$port/"; else echo "nginx:      stopped"; rc=3; fi
 	return $rc
 }

@@ -14,6 +14,10 @@
 #   app      GET /q/TOKEN/concern and POST valid submissions (tests/bench/post.lua)
 #   pgbench  the same INSERT straight into PostgreSQL, -M prepared (ceiling for POST)
 #   app@1M   the POST run again with BENCH_ROWS submissions already stored
+#   postdead the POST run again with a webhook whose receiver is down (issue 13): reports
+#            must not wait for it; then, under a POST load, the delay from an urgent report
+#            to its mail (a real SMTP server, aiosmtpd) and to its webhook delivery
+#            (tests/bench/notify_probe.py)
 #   HA       the POST run against scripts/ha.sh's stack: two app hosts (WORKERS/2
 #            workers each) behind one nginx, a Patroni leader and a synchronous
 #            standby (every commit waits for the standby); compared with app POST
@@ -72,6 +76,7 @@ cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
 	[ -n "$REFNGINX_PID" ] && stop_pid "$REFNGINX_PID" QUIT
+	[ -n "$SMTP_PID" ] && { stop_pid "$SMTP_PID" TERM; wait "$SMTP_PID" 2>/dev/null; }
 	[ -n "$REF_PID" ] && { stop_pid "$REF_PID" TERM; wait "$REF_PID" 2>/dev/null; }
 	if [ -n "$HA_STARTED" ]; then
 		hastack stop >>"$B/ha.log" 2>&1 || { say "ha.sh stop failed:"; tail -n 5 "$B/ha.log" >&2; rc=1; }
@@ -88,20 +93,22 @@ cleanup() {
 }
 
 B=$(mktemp -d /tmp/tnbench.XXXXXX) || die "mktemp failed"
-STACK_STARTED='' REF_PID='' REFNGINX_PID='' HA_STARTED=''
+STACK_STARTED='' REF_PID='' REFNGINX_PID='' HA_STARTED='' SMTP_PID=''
 trap cleanup EXIT
 trap 'say interrupted; exit 130' INT TERM
 chmod 0711 "$B"   # the run user (nginx workers, reference workers) walks through it
 STACK=$B/stack REF=$B/ref OUT=$B/out
 mkdir -p "$OUT" "$REF/run" "$REF/log" "$REF/nginx" "$REF/root/static"
-read -r PORT PORT2 PORT3 < <(python3 -c '
+read -r PORT PORT2 PORT3 SMTP_PORT HOOK_PORT DEAD_PORT < <(python3 -c '
 import socket
-a, b, c = socket.socket(), socket.socket(), socket.socket()
-a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0)); c.bind(("127.0.0.1", 0))
-print(a.getsockname()[1], b.getsockname()[1], c.getsockname()[1])')
-isnum "${PORT:-}" && isnum "${PORT2:-}" && isnum "${PORT3:-}" || die "could not find three free ports"
+s = [socket.socket() for _ in range(6)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*[x.getsockname()[1] for x in s])')
+for p in PORT PORT2 PORT3 SMTP_PORT HOOK_PORT DEAD_PORT; do isnum "${!p:-}" || die "could not find six free ports"; done
 
-stack() { TIENGNOI_VAR=$STACK PORT=$PORT WORKERS=$WORKERS TIENGNOI_RATELIMIT=off "$ROOT/scripts/stack.sh" "$@"; }
+# the sender mails through a real SMTP server on loopback (aiosmtpd writing a maildir)
+stack() { TIENGNOI_VAR=$STACK PORT=$PORT WORKERS=$WORKERS TIENGNOI_RATELIMIT=off TIENGNOI_SMTP_URL=smtp://127.0.0.1:$SMTP_PORT \
+	TIENGNOI_MAIL_FROM=bench@tiengnoi.test "$ROOT/scripts/stack.sh" "$@"; }
 # the HA stack: as many app workers in all as the single stack, split over two hosts
 HA_WORKERS=$(( WORKERS > 1 ? WORKERS / 2 : 1 ))
 hastack() { TIENGNOI_VAR=$B/h PORT=$PORT3 WORKERS=$HA_WORKERS TIENGNOI_RATELIMIT=off "$ROOT/scripts/ha.sh" "$@"; }
@@ -109,6 +116,9 @@ hastack() { TIENGNOI_VAR=$B/h PORT=$PORT3 WORKERS=$HA_WORKERS TIENGNOI_RATELIMIT
 # psql as the database owner (CHECKPOINT, bulk load, counts)
 sql() { "$PGBIN/psql" -h "$STACK/run" -U tiengnoi -d tiengnoi -XAtq -v ON_ERROR_STOP=1 "$@"; }
 
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$B/maildir" \
+	</dev/null >"$B/smtp.log" 2>&1 &
+SMTP_PID=$!
 say "starting the stack in $STACK on port $PORT with $WORKERS workers"
 STACK_STARTED=1
 stack start >"$B/stack.log" 2>&1 || { tail -n 30 "$B/stack.log" >&2; die "scripts/stack.sh start failed"; }
@@ -300,6 +310,42 @@ for c in $CONNS; do
 	RUNS+=("refpost.$c" "post.$c" "pgbench.$c")
 done
 
+# Issue 13: a webhook whose receiver is down must not slow reports; then the delay from an
+# urgent report to its mail and to its webhook delivery while the app takes POSTs.
+notify_runs() {
+	local c hid out
+	nadmin() { TIENGNOI_VAR=$STACK "$ROOT/build/tiengnoi-admin" "$@"; }
+	head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$B/wh.secret"
+	hid=$(nadmin webhook add --unit LDLD-LAICHAU --url "http://127.0.0.1:$DEAD_PORT/hook" \
+		--events submission.created,submission.urgent --secret-file "$B/wh.secret" | awk '{ print $2 }')
+	isnum "$hid" || die "webhook add (dead receiver) failed"
+	for c in $CONNS; do
+		say "POST at $c connections with a webhook whose receiver is down"
+		post_run "postdead.$c" "$c" "$APP_URL"
+		RUNS+=("postdead.$c")
+	done
+	nadmin webhook remove --id "$hid" >/dev/null || die "webhook remove failed"
+	nadmin officer email --username demo.tinh --email bench.tinh@tiengnoi.test >/dev/null || die "officer email failed"
+	hid=$(nadmin webhook add --unit LDLD-LAICHAU --url "http://127.0.0.1:$HOOK_PORT/hook" \
+		--events submission.created,submission.urgent --secret-file "$B/wh.secret" | awk '{ print $2 }')
+	isnum "$hid" || die "webhook add (probe) failed"
+	c=${CONNS##* }
+	say "urgent report -> mail and webhook delays during a POST load at $c connections (${SECS} s)"
+	BENCH_RUN=$(rand_hex) wrk -t"$THREADS" -c"$c" -d"$((SECS + 2))s" -s "$HERE/post.lua" "$APP_URL" >"$OUT/notifyload.txt" 2>&1 &
+	local wrk_pid=$!
+	sleep 1
+	out=$(python3 "$HERE/notify_probe.py" "$APP_URL" "$TOKEN" "$B/maildir" "$HOOK_PORT" "$STACK/run" "$SECS" 2>"$OUT/probe.err")
+	wait "$wrk_pid"
+	NOTIFY_LINE=$(grep '^NOTIFY ' <<<"$out")
+	[ -n "$NOTIFY_LINE" ] || { cat "$OUT/probe.err" >&2; die "notify_probe.py gave no result"; }
+	local kv
+	for kv in ${NOTIFY_LINE#NOTIFY }; do V[notify.${kv%%=*}]=${kv#*=}; done
+	V[notify.backlog]=$(sql -c "SELECT count(*) FROM outbox WHERE status = 'pending'")
+	nadmin webhook remove --id "$hid" >/dev/null || die "webhook remove failed"
+}
+NOTIFY_LINE=
+notify_runs
+
 say "loading $ROWS submissions (INSERT ... SELECT generate_series), then VACUUM ANALYZE"
 L0=$(date +%s)
 sql >"$OUT/load.txt" 2>&1 <<EOF || { cat "$OUT/load.txt" >&2; die "bulk load failed"; }
@@ -483,6 +529,7 @@ label() {
 	post) echo "**app POST submission**" ;;
 	pgbench) echo "pgbench INSERT (-M prepared)" ;;
 	post1m) echo "**app POST, ${TOTAL_ROWS} rows stored**" ;;
+	postdead) echo "**app POST, a webhook configured whose receiver is down**" ;;
 	hapost) echo "**app POST, HA: 2 app hosts, leader + synchronous standby**" ;;
 	esac
 }
@@ -545,6 +592,14 @@ report() {
 		r=$(ratio "${V[post.$c.rps]}" "${V[refpost.$c.rps]}")
 		echo "| POST ≥ 0.8 × reference insert, $c conns | $r$(noisy "post.$c" "refpost.$c") | $(verdict ge "$r" 0.8) |"
 	done
+	for c in $CONNS; do
+		r=$(ratio "${V[postdead.$c.rps]}" "${V[post.$c.rps]}")
+		echo "| POST with a dead webhook receiver ≥ 0.8 × POST with none, $c conns | $r, p50 $(ms "${V[postdead.$c.p50_us]}") / p99 $(ms "${V[postdead.$c.p99_us]}") ms against $(ms "${V[post.$c.p50_us]}") / $(ms "${V[post.$c.p99_us]}") ms$(noisy "postdead.$c" "post.$c") | $(verdict ge "$r" 0.8) |"
+	done
+	if [ -n "$NOTIFY_LINE" ]; then
+		echo "| urgent report → its mail (SMTP on loopback) < 60 s, under POST load at ${CONNS##* } conns, ${V[notify.n]} reports | p50 ${V[notify.mail_p50_ms]} ms, max ${V[notify.mail_max_ms]} ms, ${V[notify.mail_missing]} missing | $(verdict lt "${V[notify.mail_max_ms]/nan/999999}" 60000) |"
+		echo "| urgent report → its webhook delivery (information: behind every report's submission.created delivery), same run | p50 ${V[notify.hook_p50_ms]} ms, max ${V[notify.hook_max_ms]} ms, ${V[notify.hook_missing]} missing, ${V[notify.backlog]} deliveries still queued at the end | — |"
+	fi
 	for c in $CONNS; do
 		echo "| app POST ÷ pgbench INSERT, $c conns (information) | $(ratio "${V[post.$c.rps]}" "${V[pgbench.$c.rps]}")$(noisy "post.$c" "pgbench.$c") | — |"
 	done

@@ -31,6 +31,7 @@ import test_export                    # noqa: E402
 import test_forms                     # noqa: E402
 import test_forms_fields              # noqa: E402
 import test_privacy_console           # noqa: E402
+import test_notify                    # noqa: E402
 import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
 import test_scope                     # noqa: E402
@@ -145,6 +146,18 @@ TESTS = [
      test_worker.test_receipt_bound_to_content),
     ("the union hotline (inherited) and 115/114 are tel: links on landing, receipts, urgent advice",
      test_worker.test_hotline_shown),
+    # notify: mails and webhooks from the outbox (a stack of their own with an SMTP server on loopback)
+    ("notify: urgent report mailed within 60 s to officers in scope, no worker text", test_notify.test_urgent_mail),
+    ("notify: first line only where allowed and never for an anonymous report", test_notify.test_first_line_allowed),
+    ("notify: daily digest counts by workplace and form, replies, deadlines overdue first", test_notify.test_digest),
+    ("notify: deadline reminders by the working-day calendar, and on the day", test_notify.test_reminder_dates),
+    ("notify: worker replied notice to the assigned officer", test_notify.test_worker_replied),
+    ("notify: SMTP down a minute, then every mail once", test_notify.test_smtp_down),
+    ("notify: signed webhooks, wrong secret, receiver down then up, 500s retried", test_notify.test_webhooks),
+    ("notify: a hanging webhook receiver slows neither reports nor mail", test_notify.test_webhook_slow_receiver),
+    ("notify: 1,000 reports give 1,000 webhook deliveries, each event once", test_notify.test_webhook_thousand),
+    ("notify: bad addresses, URLs, events, secrets refused naming the argument", test_notify.test_bad_input),
+    ("notify: console settings, address confirmation link, outbox and webhooks pages", test_notify.test_console),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

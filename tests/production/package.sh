@@ -63,6 +63,8 @@ check "the installed build has the FHS paths compiled in" \
 	 strings '$APP' | grep -qx /run/tiengnoi/tiengnoi.sock"
 check "the units start the installed programs" \
 	"grep -qx 'ExecStart=/usr/lib/tiengnoi/tiengnoi.fcgi' '$DEST/lib/systemd/system/tiengnoi.service' &&
+	 grep -qx 'ExecStart=/usr/lib/tiengnoi/tiengnoi-sender' '$DEST/lib/systemd/system/tiengnoi-sender.service' &&
+	 [ -x '$DEST/usr/lib/tiengnoi/tiengnoi-sender' ] &&
 	 grep -qx 'ExecStart=/usr/bin/tiengnoi-admin purge' '$DEST/lib/systemd/system/tiengnoi-purge.service'"
 check "manual page installed and readable by man" "man -l '$DEST/usr/share/man/man1/tiengnoi-admin.1' 2>/dev/null | grep -q 'config check'"
 
@@ -200,7 +202,7 @@ check "systemd-analyze verify: every unit clean ($(echo $units | wc -w) units)" 
 sed -i 's/^Restart=on-failure/Restart=sometimes/' "$V/lib/systemd/system/tiengnoi.service"
 out=$(cd "$V" && timeout 120 systemd-analyze verify --root="$V" lib/systemd/system/tiengnoi.service 2>&1)
 check "systemd-analyze verify notices a broken unit (the check can fail)" "[[ \"\$out\" == *sometimes* ]]" "$out"
-for unit in tiengnoi.service tiengnoi-purge.service; do
+for unit in tiengnoi.service tiengnoi-sender.service tiengnoi-purge.service; do
 	score=$(timeout 120 systemd-analyze security --offline=true --no-pager "systemd/$unit" 2>&1 |
 		sed -n "s/.*Overall exposure level for $unit: \([0-9.]*\).*/\1/p")
 	check "systemd-analyze security --offline: $unit exposure $score <= 2.0 (OK)" \
