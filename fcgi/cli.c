@@ -255,6 +255,11 @@ static const struct cli_cmd cmds[] = {
 	  "  Adds a public holiday, or corrects the name and source of the one on that day; audited.", CLI_DB },
 	{ "holiday", "remove", cmd_holiday_remove, "day",
 	  "holiday remove --day YYYY-MM-DD\n  Removes a public holiday (e.g. a day the Ministry moved); audited.", CLI_DB },
+	{ "api-token", NULL, cmd_api_token, "officer name expires",
+	  "api-token create --officer USER --name NAME [--expires YYYY-MM-DD] | list [--officer USER] | revoke ID\n"
+	  "  Tokens for the read API (/api/v1/, docs/api.md), each acting as one officer with that officer's\n"
+	  "  role and scope: create prints the token once (stored hashed, valid to the end of --expires,\n"
+	  "  Vietnam time); list never shows it; revoke stops it at once. Audited.", CLI_DB },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -112,5 +112,6 @@ int cmd_request_delete(struct cli *, struct opts *);
 int cmd_holiday_list(struct cli *, struct opts *);       /* cli_holiday.c */
 int cmd_holiday_add(struct cli *, struct opts *);
 int cmd_holiday_remove(struct cli *, struct opts *);
+int cmd_api_token(struct cli *, struct opts *);          /* cli_token.c */
 
 #endif
