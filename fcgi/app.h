@@ -89,6 +89,7 @@ struct req {
 	long content_length;       /* -1 when absent */
 	const char *accept_language;
 	const char *cookie_header;
+	const char *authorization; /* the Authorization header ("" when absent): API tokens (api.c) */
 	bool https;
 	enum lang lang;
 	struct kvlist args;        /* query arguments */

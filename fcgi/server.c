@@ -185,6 +185,7 @@ req_from_fcgi(struct req *r, FCGX_Request *fr)
 	r->content_length = *param(fr, "CONTENT_LENGTH") ? strtol(param(fr, "CONTENT_LENGTH"), NULL, 10) : -1;
 	r->accept_language = param(fr, "HTTP_ACCEPT_LANGUAGE");
 	r->cookie_header = param(fr, "HTTP_COOKIE");
+	r->authorization = param(fr, "HTTP_AUTHORIZATION");
 	r->https = strcmp(param(fr, "HTTPS"), "on") == 0;
 	r->in = fr->in;
 	r->lang = lang_from_accept(r->accept_language);
