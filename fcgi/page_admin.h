@@ -79,4 +79,8 @@ void page_admin_request_export(struct req *);
 void page_admin_calendar(struct req *);
 void page_admin_calendar_post(struct req *);
 
+/* page_admin_tokens.c */
+void page_admin_tokens(struct req *);
+void page_admin_token_revoke(struct req *);
+
 #endif

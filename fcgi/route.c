@@ -129,6 +129,8 @@ static const struct route routes[] = {
 	{ M_GET,          "/admin/requests/#/export", page_admin_request_export, CONSOLE | ROUTE_ADMIN },
 	{ M_GET,          "/admin/calendar",     page_admin_calendar, CONSOLE | ROUTE_ADMIN },
 	{ M_POST,         "/admin/calendar",     page_admin_calendar_post, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/tokens",       page_admin_tokens,   CONSOLE },
+	{ M_POST,         "/admin/tokens/#",     page_admin_token_revoke, CONSOLE },
 
 	/* --- the read API for the federation's other systems (api_*.c, docs/api.md) --- */
 	{ M_GET,          "/api/v1/submissions", api_submissions,     ROUTE_API },

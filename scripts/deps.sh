@@ -9,7 +9,7 @@ PACKAGES=(
 	libqrencode-dev libpng-dev libjansson-dev libsodium-dev libutf8proc-dev nettle-dev
 	libxlsxwriter-dev libcmocka-dev
 	nginx-light zbar-tools wrk
-	chromium libimage-exiftool-perl python3 time
+	chromium libimage-exiftool-perl python3 python3-yaml time
 	# production (issue 9): packaging, service checks, TLS tests, backups, HA
 	debhelper dpkg-dev fakeroot lintian systemd openssl gnupg
 	pgbackrest patroni etcd-server etcd-client python3-psycopg2
