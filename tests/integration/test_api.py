@@ -1,4 +1,5 @@
 """test_api.py: the read API (/api/v1/): tokens (CLI, console), answers valid against docs/api.yaml, keyset pages, scope, no contact details, bad tokens and input, audit, rate limit."""
+import concurrent.futures
 import hashlib
 import json
 import re
@@ -567,11 +568,11 @@ def test_rate_limit(t, _main_stack):
         spec = _spec()
         tok, _ = new_token(t, stack, "demo.tinh", "flood")
         other, _ = new_token(t, stack, "demo.tinh", "calm")
-        if time.time() % 60 > 40:      # the limit counts per clock minute: start early in one
+        if time.time() % 60 > 50:      # the limit counts per clock minute: the flood stays inside one
             time.sleep(60.5 - time.time() % 60)
-        codes = [call(stack, "/api/v1/cases?limit=1", tok).status for _ in range(125)]
-        t.eq(codes[:120], [200] * 120, "120 calls a minute are served")
-        t.check(codes[120:].count(429) == 5, f"then 429: {codes[120:]}")
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+            codes = list(pool.map(lambda _: call(stack, "/api/v1/cases?limit=1", tok).status, range(125)))
+        t.eq((codes.count(200), codes.count(429)), (120, 5), "120 calls a minute are served, then 429")
         r = call(stack, "/api/v1/cases?limit=1", tok)
         t.eq(r.status, 429, "still limited")
         t.check(not response_problems(spec, "/cases", r), f"{response_problems(spec, '/cases', r)}")
