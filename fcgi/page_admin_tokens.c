@@ -71,7 +71,7 @@ page_admin_tokens(struct req *r)
 	} else {
 		static const struct console_label cols[] = {
 			{ "Khóa", "Token" }, { "Cán bộ", "Officer" }, { "Tên", "Name" }, { "Tạo lúc", "Created" },
-			{ "Hết hạn", "Expires" }, { "Trạng thái", "State" }, { "Dùng lần cuối", "Last used" }, { "", "" },
+			{ "Hết hạn", "Expires" }, { "Trạng thái", "State" }, { "Dùng lần cuối", "Last used" }, { "Thu hồi", "Revoke" },
 		};
 		html_lit(b, "<table class=\"queue\" id=\"tokens\">");
 		console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
