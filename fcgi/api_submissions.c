@@ -38,6 +38,22 @@ struct sub_filters {
 	long limit;
 };
 
+/* A 400 naming `param`; false, for `return refuse(...)`. */
+static bool
+refuse(struct req *r, const char *param, const char *why)
+{
+	api_error(r, 400, "bad_parameter", param, why);
+	return false;
+}
+
+/* A form id as submission.form_id's CHECK spells it. */
+static bool
+form_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 1 && n <= 40 && s[0] >= 'a' && s[0] <= 'z' && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}
+
 /* Reads and checks the filters: false after a 400 naming the parameter. */
 static bool
 sub_filters(struct req *r, struct sub_filters *f)
@@ -54,36 +70,29 @@ sub_filters(struct req *r, struct sub_filters *f)
 	f->urgent = kv_get_or_empty(a, "urgent");
 	f->q = kv_get_or_empty(a, "q");
 	f->after_us = f->after_id = "";
-	const char *after = kv_get_or_empty(a, "after");
-	const char *bad = NULL, *why = NULL;
-	size_t flen = strlen(f->form);
 	if (*f->status && !submission_status_valid(f->status))
-		bad = "status", why = "one of new, in_review, needs_info, referred, resolved, spam";
-	else if (*f->form && (flen > 40 || f->form[0] < 'a' || f->form[0] > 'z' ||
-	    strspn(f->form, "abcdefghijklmnopqrstuvwxyz0123456789_") != flen))
-		bad = "form", why = "a form id: a-z, 0-9 and _";
-	else if (*f->workplace && !fmt_is_id(f->workplace))
-		bad = "workplace", why = "a workplace id";
-	else if (*f->from && !fmt_is_date(f->from))
-		bad = "from", why = "a date written YYYY-MM-DD";
-	else if (*f->to && !fmt_is_date(f->to))
-		bad = "to", why = "a date written YYYY-MM-DD";
-	else if (*f->urgent && strcmp(f->urgent, "true") != 0 && strcmp(f->urgent, "false") != 0)
-		bad = "urgent", why = "true or false";
-	else if (text_length(f->q) > Q_MAX_CHARS)
-		bad = "q", why = "at most 200 characters";
-	if (bad == NULL && *after) {
-		const char *dash = strchr(after, '-');
-		char *us = dash ? arena_strndup(r->arena, after, (size_t)(dash - after)) : NULL;
-		if (us == NULL || !fmt_is_digits(us, 18) || !fmt_is_id(dash + 1))
-			bad = "after", why = "the \"next\" value of the page before";
-		else
-			f->after_us = us, f->after_id = dash + 1;
-	}
-	if (bad) {
-		api_error(r, 400, "bad_parameter", bad, why);
-		return false;
-	}
+		return refuse(r, "status", "one of new, in_review, needs_info, referred, resolved, spam");
+	if (*f->form && !form_id_ok(f->form))
+		return refuse(r, "form", "a form id: a-z, 0-9 and _");
+	if (*f->workplace && !fmt_is_id(f->workplace))
+		return refuse(r, "workplace", "a workplace id");
+	if (*f->from && !fmt_is_date(f->from))
+		return refuse(r, "from", "a date written YYYY-MM-DD");
+	if (*f->to && !fmt_is_date(f->to))
+		return refuse(r, "to", "a date written YYYY-MM-DD");
+	if (*f->urgent && strcmp(f->urgent, "true") != 0 && strcmp(f->urgent, "false") != 0)
+		return refuse(r, "urgent", "true or false");
+	if (text_length(f->q) > Q_MAX_CHARS)
+		return refuse(r, "q", "at most 200 characters");
+	/* keyset: "after" is "MICROSECONDS-ID" of the last row of the page before */
+	const char *after = kv_get_or_empty(a, "after"), *dash = strchr(after, '-');
+	if (*after == '\0')
+		return true;
+	char *us = dash ? arena_strndup(r->arena, after, (size_t)(dash - after)) : NULL;
+	if (us == NULL || !fmt_is_digits(us, 18) || !fmt_is_id(dash + 1))
+		return refuse(r, "after", "the \"next\" value of the page before");
+	f->after_us = us;
+	f->after_id = dash + 1;
 	return true;
 }
 
