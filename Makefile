@@ -9,12 +9,12 @@ LDLIBS   = -lfcgi $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -lj
 
 BUILD   ?= build
 # Every fcgi/*.c is picked up by its prefix, so a new room needs no edit here:
-# page_*.c, console*.c, route.c, server.c -> the app; admin.c, cli*.c -> the CLI;
+# page_*.c, console*.c, api*.c, route.c, server.c -> the app; admin.c, cli*.c -> the CLI;
 # sender*.c -> tiengnoi-sender (the outbox's mail and webhook deliveries);
 # auth.c -> the app and the CLI; everything else is the core shared by the
 # app, the CLI, the sender and the unit tests.
 SRCS     = $(notdir $(basename $(wildcard fcgi/*.c)))
-APP_ONLY = $(filter page_% console console_% route server,$(SRCS))
+APP_ONLY = $(filter page_% console console_% api api_% route server,$(SRCS))
 CLI_ONLY = $(filter admin cli cli_%,$(SRCS))
 SENDER_ONLY = $(filter sender sender_%,$(SRCS))
 CORE     = $(filter-out $(APP_ONLY) $(CLI_ONLY) $(SENDER_ONLY) auth,$(SRCS))

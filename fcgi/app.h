@@ -88,6 +88,7 @@ struct req {
 	const char *content_type;  /* "" when absent */
 	long content_length;       /* -1 when absent */
 	const char *cookie_header;
+	const char *authorization; /* the Authorization header ("" when absent): API tokens (api.c) */
 	bool https;
 	enum lang lang;
 	struct kvlist args;        /* query arguments */

@@ -291,6 +291,11 @@ static const struct cli_cmd cmds[] = {
 	  "          [--panel-formed D] [--payday D] [--due-date D] [--known-on D] [--on EVENT=D ...] [--format json|text]\n"
 	  "  The legal deadlines such a case would have, computed as the case page does (\"what if\"); EVENT is a case\n"
 	  "  date such as terminated_on, judgment_on, accident_reported_on, strike_planned_on.", CLI_DB },
+	{ "api-token", NULL, cmd_api_token, "officer name expires",
+	  "api-token create --officer USER --name NAME [--expires YYYY-MM-DD] | list [--officer USER] | revoke ID\n"
+	  "  Tokens for the read API (/api/v1/, docs/api.md), each acting as one officer with that officer's\n"
+	  "  role and scope: create prints the token once (stored hashed, valid to the end of --expires,\n"
+	  "  Vietnam time); list never shows it; revoke stops it at once. Audited.", CLI_DB },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

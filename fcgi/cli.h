@@ -125,5 +125,6 @@ int cmd_holiday_list(struct cli *, struct opts *);       /* cli_holiday.c */
 int cmd_holiday_add(struct cli *, struct opts *);
 int cmd_holiday_remove(struct cli *, struct opts *);
 int cmd_deadlines(struct cli *, struct opts *);          /* cli_deadline.c */
+int cmd_api_token(struct cli *, struct opts *);          /* cli_token.c */
 
 #endif

@@ -19,6 +19,7 @@ status_text(int status)
 	case 303: return "See Other";
 	case 302: return "Found";
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 410: return "Gone";

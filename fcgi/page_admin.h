@@ -88,4 +88,8 @@ void page_admin_outbox_post(struct req *);
 void page_admin_webhooks(struct req *);
 void page_admin_webhooks_post(struct req *);
 
+/* page_admin_tokens.c */
+void page_admin_tokens(struct req *);
+void page_admin_token_revoke(struct req *);
+
 #endif

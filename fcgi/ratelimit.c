@@ -21,6 +21,7 @@ static const struct rl_rule rules[RL__MAX] = {
 	{ 60, 60 },    /* RL_IDEM_POST */
 	{ 600, 10 },   /* RL_RECEIPT_LOOKUP */
 	{ 600, 20 },   /* RL_LOGIN */
+	{ 60, 120 },   /* RL_API: two calls a second on average, a page of up to 500 rows each */
 };
 
 struct rl_slot {
@@ -80,4 +81,14 @@ ratelimit_hit(enum rl_kind kind, const void *key, size_t keylen)
 	over = ++s->count > rules[kind].max;
 	__atomic_store_n(&s->lock, 0, __ATOMIC_RELEASE);
 	return over;
+}
+
+/* Seconds until the current window of `kind` ends: a 429's Retry-After. */
+long
+ratelimit_retry_after(enum rl_kind kind)
+{
+	if ((unsigned)kind >= RL__MAX)
+		return 1;
+	long w = rules[kind].window;
+	return w - (long)(time(NULL) % w);
 }

@@ -8,10 +8,12 @@ enum rl_kind {
 	RL_IDEM_POST,      /* resends of one idempotency key */
 	RL_RECEIPT_LOOKUP, /* status lookups per receipt */
 	RL_LOGIN,          /* login attempts per username */
+	RL_API,            /* read-API calls per token */
 	RL__MAX
 };
 
 int ratelimit_init(bool enabled);
 bool ratelimit_hit(enum rl_kind, const void *key, size_t keylen);
+long ratelimit_retry_after(enum rl_kind);
 
 #endif

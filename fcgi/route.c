@@ -2,6 +2,7 @@
 #include <string.h>
 #include <libpq-fe.h>
 
+#include "api.h"
 #include "app.h"
 #include "arena.h"
 #include "auth.h"
@@ -27,6 +28,7 @@ enum route_flag {
 	ROUTE_ADMIN   = 1 << 6,  /* role admin */
 	ROUTE_FILES   = 1 << 7,  /* like CSRF, but POST bodies are multipart/form-data (file uploads) */
 	ROUTE_ENROL   = 1 << 8,  /* open to an officer whose unit requires a second factor they have not set up yet */
+	ROUTE_API     = 1 << 9,  /* read API: a bearer token signs in as its officer, whose scope the transaction gets; audited, rate-limited */
 };
 
 #define M_GET  (1u << METHOD_GET)
@@ -136,6 +138,15 @@ static const struct route routes[] = {
 	{ M_POST,         "/admin/outbox",       page_admin_outbox_post, CONSOLE | ROUTE_ADMIN },
 	{ M_GET,          "/admin/webhooks",     page_admin_webhooks, CONSOLE | ROUTE_ADMIN },
 	{ M_POST,         "/admin/webhooks",     page_admin_webhooks_post, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/tokens",       page_admin_tokens,   CONSOLE },
+	{ M_POST,         "/admin/tokens/#",     page_admin_token_revoke, CONSOLE },
+
+	/* --- the read API for the federation's other systems (api_*.c, docs/api.md) --- */
+	{ M_GET,          "/api/v1/submissions", api_submissions,     ROUTE_API },
+	{ M_GET,          "/api/v1/submissions/#", api_submission,    ROUTE_API },
+	{ M_GET,          "/api/v1/cases",       api_cases,           ROUTE_API },
+	{ M_GET,          "/api/v1/cases/#",     api_case,            ROUTE_API },
+	{ M_GET,          "/api/v1/stats",       api_stats,           ROUTE_API },
 };
 
 /* "/admin/login?next=" + this request's path and query, URL-encoded, so
@@ -203,6 +214,8 @@ console_body(struct req *r, const struct route *rt)
 	return true;
 }
 
+static bool officer_begin(struct req *);
+
 /* Signs the request in, checks role and CSRF, and opens the transaction
  * in which row-level security sees only the officer's subtree. false when
  * the request was answered here (redirect, 403, 503). */
@@ -236,6 +249,19 @@ console_enter(struct req *r, const struct route *rt)
 	}
 	if ((rt->flags & (ROUTE_CSRF | ROUTE_FILES)) && r->method == METHOD_POST && !console_body(r, rt))
 		return false;
+	if (!officer_begin(r)) {
+		http_error(r, 503, MSG__MAX);
+		return false;
+	}
+	return true;
+}
+
+/* Opens the transaction in which row-level security sees only r->officer's
+ * subtree, with their role and id (sql/004, sql/012): for the console and
+ * the API alike. false (nothing open) when the database failed. */
+static bool
+officer_begin(struct req *r)
+{
 	static const char *const role_names[ROLE__MAX] = {
 		"viewer",   /* ROLE_VIEWER */
 		"officer",  /* ROLE_OFFICER */
@@ -251,12 +277,9 @@ console_enter(struct req *r, const struct route *rt)
 	res = NULL;
 	ok = ok && db_ok(res = db_query(r->app->db, "SET LOCAL ROLE tiengnoi_officer", 0, NULL));
 	PQclear(res);
-	if (!ok) {
+	if (!ok)
 		db_rollback(r->app->db);
-		http_error(r, 503, MSG__MAX);
-		return false;
-	}
-	return true;
+	return ok;
 }
 
 /* Commits what the handler did, unless it failed. */
@@ -335,10 +358,26 @@ route_dispatch(struct req *r)
 			console_leave(r);
 			return;
 		}
+		if (rt->flags & ROUTE_API) {
+			const char *token_id;
+			if (!api_enter(r, &token_id))
+				return;
+			if (!officer_begin(r)) {
+				api_error(r, 503, "unavailable", NULL, "the database is away; try again shortly");
+				return;
+			}
+			rt->handler(r);
+			api_audit(r, token_id);   /* in the call's transaction: committed with it */
+			console_leave(r);
+			return;
+		}
 		rt->handler(r);
 		return;
 	}
 	memset(r->id, 0, sizeof(r->id));
 	r->tail = NULL;
-	http_error(r, path_known ? 405 : 404, MSG__MAX);
+	if (strncmp(r->path, "/api/", 5) == 0)
+		api_not_routed(r, path_known);
+	else
+		http_error(r, path_known ? 405 : 404, MSG__MAX);
 }

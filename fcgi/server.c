@@ -184,6 +184,7 @@ req_from_fcgi(struct req *r, FCGX_Request *fr)
 	r->content_type = param(fr, "CONTENT_TYPE");
 	r->content_length = *param(fr, "CONTENT_LENGTH") ? strtol(param(fr, "CONTENT_LENGTH"), NULL, 10) : -1;
 	r->cookie_header = param(fr, "HTTP_COOKIE");
+	r->authorization = param(fr, "HTTP_AUTHORIZATION");
 	r->https = strcmp(param(fr, "HTTPS"), "on") == 0;
 	r->in = fr->in;
 	r->lang = LANG_VI;   /* whatever the phone's menus say: many workers keep them in English */

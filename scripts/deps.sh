@@ -9,7 +9,7 @@ PACKAGES=(
 	libqrencode-dev libpng-dev libjansson-dev libsodium-dev libutf8proc-dev nettle-dev
 	libxlsxwriter-dev libcmocka-dev libcurl4-openssl-dev
 	nginx-light zbar-tools wrk
-	chromium libimage-exiftool-perl python3 time
+	chromium libimage-exiftool-perl python3 python3-yaml time
 	# notifications (issue 13): a real SMTP server on loopback for the tests
 	python3-aiosmtpd
 	# production (issue 9): packaging, service checks, TLS tests, backups, HA

@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness                        # noqa: E402
 import test_abuse                     # noqa: E402
+import test_api                       # noqa: E402
 import test_cases                     # noqa: E402
 import test_case_attachments          # noqa: E402
 import test_brief                     # noqa: E402
@@ -158,6 +159,18 @@ TESTS = [
     ("notify: 1,000 reports give 1,000 webhook deliveries, each event once", test_notify.test_webhook_thousand),
     ("notify: bad addresses, URLs, events, secrets refused naming the argument", test_notify.test_bad_input),
     ("notify: console settings, address confirmation link, outbox and webhooks pages", test_notify.test_console),
+    # api: the read API (/api/v1/), its tokens and their console page; the last row starts a stack of its own
+    ("api: api-token create|list|revoke: shown once, stored as sha256, bad arguments exit 2", test_api.test_tokens_cli),
+    ("api: /submissions valid against docs/api.yaml, keyset pages walk every row once, filters as SQL, no contact details",
+     test_api.test_submissions),
+    ("api: /cases and /stats valid against docs/api.yaml, scope, the CLI's statistics", test_api.test_cases_and_stats),
+    ("api: scope as the token's officer at call time: 404 outside, moved or disabled officers, RLS",
+     test_api.test_scope_and_officer_changes),
+    ("api: bad, expired, revoked tokens 401; bad filters 400 naming them; hostile query input; JSON 404/405",
+     test_api.test_bad_tokens_and_input),
+    ("api: one audit row per call, never the token", test_api.test_audit),
+    ("api: /admin/tokens lists what the officer may see, revokes with CSRF, audited", test_api.test_console_tokens),
+    ("api: 120 calls a minute per token, then 429 with Retry-After (own stack, limits on)", test_api.test_rate_limit),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
