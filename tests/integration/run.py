@@ -39,7 +39,7 @@ import test_scope                     # noqa: E402
 import test_stats                     # noqa: E402
 import test_worker                    # noqa: E402
 
-SUITE_SECONDS = 480
+SUITE_SECONDS = 900
 
 # In run order. The drain test stops the app, so it and what needs its
 # aftermath (privacy: nginx's own error lines) come last.
