@@ -367,6 +367,27 @@ console_table_literal(struct req *r, int n, const char *open_literal, const stru
 	return true;
 }
 
+/* Opens a table row: <tr class="CLS" data-K="V" ...>, `cls` NULL for
+ * none; each data-K names what tests and admin.js find the row by. */
+void
+console_tr(struct req *r, const char *cls, const struct kv *data, size_t n)
+{
+	html_lit(r->out, "<tr");
+	if (cls) {
+		html_lit(r->out, " class=\"");
+		html_attr(r->out, cls);
+		html_lit(r->out, "\"");
+	}
+	for (size_t i = 0; i < n; i++) {
+		html_lit(r->out, " data-");
+		html_attr(r->out, data[i].key);
+		html_lit(r->out, "=\"");
+		html_attr(r->out, data[i].val);
+		html_lit(r->out, "\"");
+	}
+	html_lit(r->out, ">");
+}
+
 /* A table cell holding text. */
 void
 console_td(struct req *r, const char *text)

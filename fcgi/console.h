@@ -47,6 +47,7 @@ void console_empty(struct req *, const char *vi, const char *en);
 #define console_table(r, n, open, cols, ncols, vi, en) console_table_literal((r), (n), "" open, (cols), (ncols), (vi), (en))
 bool console_table_literal(struct req *, int n, const char *open_literal, const struct console_label *, size_t ncols,
     const char *empty_vi, const char *empty_en);
+void console_tr(struct req *, const char *cls, const struct kv *data, size_t n);
 void console_td(struct req *, const char *text);
 void console_td_link(struct req *, const char *href, const char *text);
 void console_figure(struct req *, const char *label, const char *value);

@@ -301,9 +301,8 @@ list_page(struct req *r, int status, const struct new_officer *f)
 		for (int i = 0; i < n && i < OFFICER_ROWS; i++) {
 			bool totp = PQgetvalue(rows, i, L_TOTP)[0] == 't', disabled = PQgetvalue(rows, i, L_DISABLED)[0] == 't';
 			bool required = PQgetvalue(rows, i, L_REQUIRED)[0] == 't';
-			html_lit(b, "<tr data-username=\"");
-			html_attr(b, PQgetvalue(rows, i, L_USERNAME));
-			html_lit(b, "\">");
+			struct kv data[1] = { { "username", PQgetvalue(rows, i, L_USERNAME), 0 } };
+			console_tr(r, NULL, data, 1);
 			console_td_link(r, arena_printf(r->arena, "/admin/officers/%s", PQgetvalue(rows, i, L_ID)), PQgetvalue(rows, i, L_USERNAME));
 			console_td(r, PQgetvalue(rows, i, L_NAME));
 			console_td(r, PQgetvalue(rows, i, L_UNIT));
