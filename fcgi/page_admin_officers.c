@@ -198,18 +198,14 @@ static void
 totp_section(struct req *r, const struct unit_row *u, int n, int total)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<h2 id=\"units\">");
-	html_text(b, L(r, "Bắt buộc xác thực hai bước theo đơn vị", "Two-step verification required, by unit"));
-	html_lit(b, "</h2><p class=\"hint\">");
-	html_text(b, L(r, "Khi bật cho một đơn vị, mọi cán bộ của đơn vị đó và các đơn vị cấp dưới phải dùng mã xác thực khi đăng nhập. "
+	console_heading(r, 2, "units", "Bắt buộc xác thực hai bước theo đơn vị", "Two-step verification required, by unit");
+	console_hint(r, L(r, "Khi bật cho một đơn vị, mọi cán bộ của đơn vị đó và các đơn vị cấp dưới phải dùng mã xác thực khi đăng nhập. "
 	    "Bạn có thể bật cho đơn vị mình và cấp dưới; chỉ cấp trên mới bỏ được yêu cầu đối với đơn vị của bạn.",
 	    "When on for a unit, every officer of that unit and the units below it must give a code when signing in. "
 	    "You can turn it on for your unit and those below; only the level above can lift it for your own unit."));
-	html_lit(b, "</p><table class=\"units-totp\"><thead><tr><th scope=\"col\">");
-	html_text(b, L(r, "Đơn vị", "Unit"));
-	html_lit(b, "</th><th scope=\"col\">");
-	html_text(b, L(r, "Xác thực hai bước", "Two-step verification"));
-	html_lit(b, "</th><th scope=\"col\"></th></tr></thead><tbody>");
+	static const struct console_label heads[] = { { "Đơn vị", "Unit" }, { "Xác thực hai bước", "Two-step verification" }, { "", "" } };
+	html_lit(b, "<table class=\"units-totp\">");
+	console_thead(r, heads, 3);
 	int top = n > 0 ? u[0].depth : 0;
 	for (int i = 0; i < n; i++) {
 		bool own = strcmp(u[i].id, r->officer->unit_id) == 0;

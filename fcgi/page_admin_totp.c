@@ -342,9 +342,7 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 		html_lit(b, "</p>");
 	}
 
-	html_lit(b, "<section id=\"password\"><h2>");
-	html_text(b, L(r, "Đổi mật khẩu", "Change your password"));
-	html_lit(b, "</h2>");
+	console_section_id(r, "password", "Đổi mật khẩu", "Change your password");
 	html_form_begin(r, "/admin/account", NULL);
 	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"password\">");
 	field(b, "f-current", "current", L(r, "Mật khẩu hiện tại", "Current password"),
@@ -354,16 +352,13 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 	    "type=\"password\" autocomplete=\"new-password\" minlength=\"10\" maxlength=\"200\" required");
 	field(b, "f-new2", "new2", L(r, "Nhập lại mật khẩu mới", "New password again"),
 	    "type=\"password\" autocomplete=\"new-password\" minlength=\"10\" maxlength=\"200\" required");
-	html_lit(b, "<p class=\"hint\">");
-	html_text(b, L(r, "Đổi xong, mọi phiên đăng nhập khác của bạn sẽ kết thúc.",
+	console_hint(r, L(r, "Đổi xong, mọi phiên đăng nhập khác của bạn sẽ kết thúc.",
 	    "When it is changed, all your other sessions are signed out."));
-	html_lit(b, "</p><button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Đổi mật khẩu", "Change password"));
-	html_lit(b, "</button></form></section>");
+	console_submit(r, "btn primary", "Đổi mật khẩu", "Change password");
+	html_lit(b, "</section>");
 
-	html_lit(b, "<section id=\"totp\"><h2>");
-	html_text(b, L(r, "Xác thực hai bước", "Two-step verification"));
-	html_lit(b, "</h2><p id=\"totp-state\">");
+	console_section_id(r, "totp", "Xác thực hai bước", "Two-step verification");
+	html_lit(b, "<p id=\"totp-state\">");
 	if (a->totp_enabled) {
 		html_text(b, L(r, "Đang bật: mỗi lần đăng nhập cần thêm mã từ ứng dụng xác thực.",
 		    "On: each sign-in also needs a code from your authenticator app."));
@@ -411,13 +406,11 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 	field(b, a->totp_enabled ? "f-setup-password2" : "f-setup-password", "current",
 	    L(r, "Mật khẩu hiện tại", "Current password"),
 	    "type=\"password\" autocomplete=\"current-password\" maxlength=\"200\" required");
-	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Tiếp tục", "Continue"));
-	html_lit(b, "</button></form></section>");
+	console_submit(r, "btn primary", "Tiếp tục", "Continue");
+	html_lit(b, "</section>");
 
-	html_lit(b, "<section id=\"sessions\"><h2>");
-	html_text(b, L(r, "Phiên đăng nhập", "Sessions"));
-	html_lit(b, "</h2><p class=\"hint\">");
+	console_section_id(r, "sessions", "Phiên đăng nhập", "Sessions");
+	html_lit(b, "<p class=\"hint\">");
 	html_text(b, L(r, "Quên đăng xuất trên máy khác, hoặc nghi có người dùng tài khoản của bạn? Đăng xuất ở mọi nơi, "
 	    "rồi đổi mật khẩu.", "Left a session open elsewhere, or think someone used your account? Sign out everywhere, "
 	    "then change your password."));
