@@ -639,17 +639,25 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 	console_end(r);
 }
 
-/* Ends every session of officer `id`; the number ended, -1 on failure. */
-static long
-end_sessions(struct req *r, const char *id)
+/* Ends every session of officer `t` and audits `action` with how many
+ * ended (then `more`, e.g. ", lockout cleared"); false after a 503 page
+ * when the database failed. */
+static bool
+end_sessions(struct req *r, const struct target *t, const char *action, const char *more)
 {
-	const char *p[1] = { id };
+	const char *p[1] = { t->id };
 	PGresult *res = db_query(r->app->db, "DELETE FROM session WHERE officer_id = $1::bigint", 1, p);
-	long n = res && db_ok(res) ? atol(PQcmdTuples(res)) : -1;
-	if (res && !db_ok(res))
-		log_warn("end sessions: SQLSTATE %s", db_sqlstate(res));
+	if (res == NULL || !db_ok(res)) {
+		if (res)
+			log_warn("end sessions: SQLSTATE %s", db_sqlstate(res));
+		PQclear(res);
+		http_error(r, 503, MSG__MAX);
+		return false;
+	}
+	long n = atol(PQcmdTuples(res));
 	PQclear(res);
-	return n;
+	audit_officer(r, action, arena_printf(r->arena, "officer:%s", t->id), arena_printf(r->arena, "%ld sessions ended%s", n, more));
+	return true;
 }
 
 /* Runs one UPDATE of the target; false (after a 503 page) on failure. */
@@ -740,14 +748,8 @@ passwd_officer(struct req *r, const struct target *t)
 	sodium_memzero(hash, sizeof(hash));
 	if (!change(r, res))
 		return;
-	long n = end_sessions(r, t->id);
-	if (n < 0) {
-		http_error(r, 503, MSG__MAX);
-		return;
-	}
-	audit_officer(r, "officer.passwd", arena_printf(r->arena, "officer:%s", t->id),
-	    arena_printf(r->arena, "%ld sessions ended%s", n, *t->locked_until ? ", lockout cleared" : ""));
-	http_redirect(r, arena_printf(r->arena, "/admin/officers/%s?done=passwd", t->id));
+	if (end_sessions(r, t, "officer.passwd", *t->locked_until ? ", lockout cleared" : ""))
+		http_redirect(r, arena_printf(r->arena, "/admin/officers/%s?done=passwd", t->id));
 }
 
 /* POST /admin/officers/ID: update, passwd, disable, enable, sessions. */
@@ -775,13 +777,8 @@ officer_post(struct req *r, const struct target *t)
 		if (!t->disabled) {
 			if (!change(r, db_query(r->app->db, "UPDATE officer SET disabled_at = now() WHERE id = $1::bigint", 1, p)))
 				return;
-			long n = end_sessions(r, t->id);
-			if (n < 0) {
-				http_error(r, 503, MSG__MAX);
+			if (!end_sessions(r, t, "officer.disable", ""))
 				return;
-			}
-			audit_officer(r, "officer.disable", arena_printf(r->arena, "officer:%s", t->id),
-			    arena_printf(r->arena, "%ld sessions ended", n));
 		}
 		http_redirect(r, arena_printf(r->arena, "%s?done=disabled", back));
 	} else if (strcmp(action, "enable") == 0) {
@@ -796,13 +793,8 @@ officer_post(struct req *r, const struct target *t)
 		}
 		http_redirect(r, arena_printf(r->arena, "%s?done=enabled", back));
 	} else if (strcmp(action, "sessions") == 0) {
-		long n = end_sessions(r, t->id);
-		if (n < 0) {
-			http_error(r, 503, MSG__MAX);
+		if (!end_sessions(r, t, "officer.sessions", ""))
 			return;
-		}
-		audit_officer(r, "officer.sessions", arena_printf(r->arena, "officer:%s", t->id),
-		    arena_printf(r->arena, "%ld sessions ended", n));
 		/* ending one's own sessions signs one out, like "sign out everywhere" */
 		http_redirect(r, self ? "/admin/login" : arena_printf(r->arena, "%s?done=sessions", back));
 	} else {
