@@ -58,6 +58,17 @@ field_open(struct buf *b, const char *id, const char *name, const char *label)
 }
 #define field(b, id, name, label, attrs) do { field_open((b), (id), (name), (label)); html_lit((b), attrs "></div>"); } while (0)
 
+/* Opens one of the account page's forms: it posts action=ACTION to
+ * /admin/account, under an <h3> of `title`. */
+static void
+account_form(struct req *r, const char *action, const char *title)
+{
+	html_form_begin(r, "/admin/account", NULL);
+	html_lit(r->out, "<input type=\"hidden\" name=\"action\" value=\"");
+	html_attr(r->out, action);
+	console_wrap(r, "\"><h3>", title, "</h3>");
+}
+
 /* What was wrong with the account form just posted (id "account-error"). */
 static void
 alert(struct req *r, const char *problem)
@@ -372,37 +383,21 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 	}
 	html_lit(b, "</p>");
 	if (a->totp_enabled) {
-		html_form_begin(r, "/admin/account", NULL);
-		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"recovery_new\"><h3>");
-		html_text(b, L(r, "Tạo bộ mã khôi phục mới", "New recovery codes"));
-		html_lit(b, "</h3><p class=\"hint\">");
-		html_text(b, L(r, "Các mã cũ sẽ hết hiệu lực.", "The old codes stop working."));
-		html_lit(b, "</p>");
+		account_form(r, "recovery_new", L(r, "Tạo bộ mã khôi phục mới", "New recovery codes"));
+		console_hint(r, L(r, "Các mã cũ sẽ hết hiệu lực.", "The old codes stop working."));
 		field(b, "f-regen-code", "code", L(r, "Mã 6 chữ số hiện tại", "Current 6-digit code"), CODE_ATTRS " required");
-		html_lit(b, "<button type=\"submit\" class=\"btn\">");
-		html_text(b, L(r, "Tạo mã khôi phục mới", "Make new recovery codes"));
-		html_lit(b, "</button></form>");
+		console_submit(r, "btn", "Tạo mã khôi phục mới", "Make new recovery codes");
 		if (a->required) {
-			html_lit(b, "<p class=\"hint\" id=\"totp-off-refused\">");
-			html_text(b, L(r, "Đơn vị của bạn yêu cầu xác thực hai bước, nên không thể tắt.",
-			    "Your union unit requires two-step verification, so it cannot be turned off."));
-			html_lit(b, "</p>");
+			console_wrap(r, "<p class=\"hint\" id=\"totp-off-refused\">", L(r, "Đơn vị của bạn yêu cầu xác thực hai bước, nên không thể tắt.",
+			    "Your union unit requires two-step verification, so it cannot be turned off."), "</p>");
 		} else {
-			html_form_begin(r, "/admin/account", NULL);
-			html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"totp_off\"><h3>");
-			html_text(b, L(r, "Tắt xác thực hai bước", "Turn two-step verification off"));
-			html_lit(b, "</h3>");
+			account_form(r, "totp_off", L(r, "Tắt xác thực hai bước", "Turn two-step verification off"));
 			field(b, "f-off-code", "code", L(r, "Mã 6 chữ số hiện tại", "Current 6-digit code"), CODE_ATTRS " required");
-			html_lit(b, "<button type=\"submit\" class=\"btn\">");
-			html_text(b, L(r, "Tắt", "Turn off"));
-			html_lit(b, "</button></form>");
+			console_submit(r, "btn", "Tắt", "Turn off");
 		}
 	}
-	html_form_begin(r, "/admin/account", NULL);
-	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"totp_setup\"><h3>");
-	html_text(b, a->totp_enabled ? L(r, "Chuyển sang điện thoại mới", "Move to a new phone") :
+	account_form(r, "totp_setup", a->totp_enabled ? L(r, "Chuyển sang điện thoại mới", "Move to a new phone") :
 	    L(r, "Bật xác thực hai bước", "Turn two-step verification on"));
-	html_lit(b, "</h3>");
 	field(b, a->totp_enabled ? "f-setup-password2" : "f-setup-password", "current",
 	    L(r, "Mật khẩu hiện tại", "Current password"),
 	    "type=\"password\" autocomplete=\"current-password\" maxlength=\"200\" required");
