@@ -63,14 +63,19 @@ static const struct console_notice notices[] = {
 	{ "totp", "Đã lưu yêu cầu xác thực hai bước.", "The two-step verification requirement was saved." },
 };
 
-/* The password rule, under each password field. */
+/* The field "f-password" an admin sets an officer's password in (new or
+ * reset), with the password rule under its label and `error` beside it. */
 static void
-password_rule(struct req *r)
+password_field(struct req *r, const char *label, const char *error)
 {
+	console_field_begin(r, "f-password", label, NULL, error);
 	console_wrap(r, "<p class=\"hint\" id=\"password-rule\">", L(r, "Ít nhất 10 ký tự; không dùng mật khẩu phổ biến (như 12345678910, matkhau123), không chứa tên đăng nhập, "
 	    "không lặp một ký tự. Nên dùng một câu dài dễ nhớ.",
 	    "At least 10 characters; not a common password (like 12345678910, matkhau123), not containing the username, "
 	    "not one character repeated. A long, memorable phrase is best."), "</p>");
+	html_lit(r->out, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
+	console_field_invalid(r, "f-password", error);
+	html_lit(r->out, "></div>");
 }
 
 /* ---- units of the scope ---- */
@@ -183,14 +188,8 @@ create_form(struct req *r, const struct new_officer *f, const struct unit_row *u
 	console_field_begin(r, "f-role", L(r, "Vai trò", "Role"), NULL, f->e_role);
 	role_select(r, f->role ? f->role : "officer", f->e_role);
 	html_lit(b, "</div>");
-	console_field_begin(r, "f-password", L(r, "Mật khẩu ban đầu (trao trực tiếp cho cán bộ)", "Initial password (hand it over in person)"), NULL,
-	    f->e_password);
-	password_rule(r);
-	html_lit(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
-	console_field_invalid(r, "f-password", f->e_password);
-	html_lit(b, "></div><button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Tạo tài khoản", "Create the account"));
-	html_lit(b, "</button></form>");
+	password_field(r, L(r, "Mật khẩu ban đầu (trao trực tiếp cho cán bộ)", "Initial password (hand it over in person)"), f->e_password);
+	console_submit(r, "btn primary", "Tạo tài khoản", "Create the account");
 }
 
 /* The second factor per unit: the requirement covers the unit's subtree. */
@@ -605,22 +604,15 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 		role_select(r, e->role ? e->role : t->role, e->e_role);
 		html_lit(b, "</div>");
 	}
-	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Lưu", "Save"));
-	html_lit(b, "</button></form>");
+	console_submit(r, "btn primary", "Lưu", "Save");
 
 	if (!self) {
 		console_heading(r, 2, NULL, "Đặt lại mật khẩu", "Reset the password");
 		html_form_begin(r, base, "officer-passwd");
 		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"passwd\">");
-		console_field_begin(r, "f-password", L(r, "Mật khẩu mới (trao trực tiếp cho cán bộ; mọi phiên đăng nhập của họ sẽ kết thúc và tài khoản được mở khóa)",
-		    "New password (hand it over in person; all their sessions end and a lockout is cleared)"), NULL, e->e_password);
-		password_rule(r);
-		html_lit(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
-		console_field_invalid(r, "f-password", e->e_password);
-		html_lit(b, "></div><button type=\"submit\" class=\"btn\">");
-		html_text(b, L(r, "Đặt mật khẩu mới", "Set the new password"));
-		html_lit(b, "</button></form>");
+		password_field(r, L(r, "Mật khẩu mới (trao trực tiếp cho cán bộ; mọi phiên đăng nhập của họ sẽ kết thúc và tài khoản được mở khóa)",
+		    "New password (hand it over in person; all their sessions end and a lockout is cleared)"), e->e_password);
+		console_submit(r, "btn", "Đặt mật khẩu mới", "Set the new password");
 
 		console_heading(r, 2, NULL, "Tài khoản", "Account");
 		html_form_begin(r, base, "inline");
