@@ -136,6 +136,22 @@ console_signin_begin(struct req *r, int status, const char *title, const char *p
 	html_lit(b, "\">");
 }
 
+/* Reads a sign-in step's POST body into `in` and checks the token that
+ * console_signin_begin() put in its form for `purpose`: 0 when both are
+ * good; -1 after answering 400/413/415 (a malformed body); 1 when the
+ * token is missing, wrong or expired (the caller shows its form again
+ * with 403, saying so). */
+int
+console_signin_read(struct req *r, const char *purpose, struct kvlist *in)
+{
+	enum req_err bad = req_form(r, FORM_BODY_MAX, in);
+	if (bad != REQ_OK) {
+		http_req_error(r, bad);
+		return -1;
+	}
+	return csrf_form_check(r->app->keys, "console", purpose, kv_get(in, "_token"), time(NULL)) == CSRF_OK ? 0 : 1;
+}
+
 /* The same for a page under a list: the link back to `href` above the
  * <h1> holding `title`. */
 void

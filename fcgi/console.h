@@ -12,6 +12,7 @@ void console_page(struct req *, int status, const char *title);
 void console_page_back(struct req *, int status, const char *title, const char *href, const char *vi, const char *en);
 void console_signin_begin(struct req *, int status, const char *title, const char *problem, const char *note,
     const char *action, const char *purpose, const char *next);
+int console_signin_read(struct req *, const char *purpose, struct kvlist *in);
 void console_page_titled(struct req *, int status, const char *title, const char *vi, const char *en);
 
 /* What a finished action says on the page it redirects to (?done=KEY). */

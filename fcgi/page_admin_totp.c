@@ -187,13 +187,11 @@ page_admin_totp(struct req *r)
 		totp_login_page(r, 200, NULL, next);
 		return;
 	}
-	enum req_err bad = req_form(r, FORM_BODY_MAX, &in);
-	if (bad != REQ_OK) {
-		http_req_error(r, bad);
+	int posted = console_signin_read(r, "totp", &in);
+	if (posted < 0)
 		return;
-	}
 	next = kv_get(&in, "next");
-	if (csrf_form_check(r->app->keys, "console", "totp", kv_get(&in, "_token"), time(NULL)) != CSRF_OK) {
+	if (posted > 0) {
 		totp_login_page(r, 403, tr(r->lang, MSG_FORM_EXPIRED), next);
 		return;
 	}
