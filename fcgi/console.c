@@ -842,6 +842,23 @@ console_arg(const struct req *r, const char *name, size_t max)
 	return v && strlen(v) <= max ? v : "";
 }
 
+/* ---- form posts that name their action ---- */
+
+/* Runs the row of `actions` the posted field "action" names (a page with
+ * several forms on one path, e.g. create and settings); 400 when it
+ * names none. */
+void
+console_dispatch(struct req *r, const struct console_action *actions, size_t n)
+{
+	const char *action = kv_get_or_empty(&r->form, "action");
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(action, actions[i].name) == 0) {
+			actions[i].run(r);
+			return;
+		}
+	http_error(r, 400, MSG__MAX);
+}
+
 /* ---- endings ---- */
 
 /* true on FOUND; otherwise ends the request with 404 (MISSING: nothing

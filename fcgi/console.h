@@ -98,6 +98,13 @@ const char *console_too_long(struct req *, size_t max_chars);
 const char *console_posted_line(struct req *, const char *name, size_t max, bool required, struct console_errs *);
 const char *console_arg(const struct req *, const char *name, size_t max);
 
+/* ---- form posts that name their action (action=NAME) ---- */
+struct console_action {
+	const char *name;
+	void (*run)(struct req *);
+};
+void console_dispatch(struct req *, const struct console_action *, size_t n);
+
 /* ---- endings: the page the request ends with ---- */
 bool console_found(struct req *, enum found);
 void console_db_failed(struct req *, PGresult *, const char *what);

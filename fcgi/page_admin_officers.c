@@ -807,13 +807,8 @@ page_admin_officers(struct req *r)
 void
 page_admin_officers_post(struct req *r)
 {
-	const char *action = kv_get_or_empty(&r->form, "action");
-	if (strcmp(action, "create") == 0)
-		create_officer(r);
-	else if (strcmp(action, "require_totp") == 0)
-		set_require_totp(r);
-	else
-		http_error(r, 400, MSG__MAX);
+	static const struct console_action actions[] = { { "create", create_officer }, { "require_totp", set_require_totp } };
+	console_dispatch(r, actions, sizeof(actions) / sizeof(actions[0]));
 }
 
 /* GET /admin/officers/ID: one officer. Officers outside the admin's
