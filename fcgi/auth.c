@@ -110,6 +110,19 @@ audit_officer(struct req *r, const char *action, const char *object, const char 
 	audit(r, r->officer ? r->officer->id : NULL, r->officer ? r->officer->unit_id : NULL, action, object, detail);
 }
 
+/* A lookup that must find exactly one row: AUTH_OK (the caller reads
+ * and clears `res`), else `res` is cleared and the answer is AUTH_DB_DOWN
+ * (no result, or an error) or AUTH_FAILED (no such row). */
+static enum auth_result
+one_row(PGresult *res)
+{
+	if (res != NULL && db_ok(res) && PQntuples(res) == 1)
+		return AUTH_OK;
+	bool down = res == NULL || !db_ok(res);
+	PQclear(res);
+	return down ? AUTH_DB_DOWN : AUTH_FAILED;
+}
+
 /* Checks a username and password. AUTH_OK sets *officer_id (arena) and
  * *totp; every failure looks the same to the person typing. Unknown
  * users cost the same time; five failures lock the account 15 minutes. */
@@ -122,12 +135,10 @@ auth_login(struct req *r, const char *username, const char *password, const char
 	}
 	const char *p[1] = { username };
 	PGresult *res = db_run(r->app->db, STMT_OFFICER_BY_USERNAME, p, NULL, NULL);
-	if (res == NULL || !db_ok(res)) {
-		PQclear(res);
-		return AUTH_DB_DOWN;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
+	enum auth_result found = one_row(res);
+	if (found == AUTH_DB_DOWN)
+		return found;
+	if (found != AUTH_OK) {
 		auth_dummy_check(password);
 		audit(r, NULL, NULL, "login.unknown", "", username);
 		return AUTH_FAILED;
@@ -200,14 +211,9 @@ auth_session_load(struct req *r)
 	const char *p[1] = { (const char *)hash };
 	const int l[1] = { 32 }, b[1] = { 1 };
 	PGresult *res = db_run(r->app->db, STMT_SESSION_LOAD, p, l, b);
-	if (res == NULL || !db_ok(res)) {
-		PQclear(res);
-		return AUTH_DB_DOWN;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return AUTH_FAILED;
-	}
+	enum auth_result found = one_row(res);
+	if (found != AUTH_OK)
+		return found;
 	struct officer *o = arena_alloc(r->arena, sizeof(*o));
 	o->id = arena_strdup(r->arena, PQgetvalue(res, 0, SL_ID));
 	o->username = arena_strdup(r->arena, PQgetvalue(res, 0, SL_USERNAME));

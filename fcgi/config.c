@@ -84,6 +84,14 @@ setting(enum config_key k)
 	return v ? v : loaded.value[k];
 }
 
+/* The effective value, else `fallback` (the built-in default). */
+static const char *
+setting_or(enum config_key k, const char *fallback)
+{
+	const char *v = setting(k);
+	return v ? v : fallback;
+}
+
 static bool
 absolute_path(const char *v, size_t max)
 {
@@ -457,7 +465,7 @@ config_key_path(void)
 	const char *k = getenv("TIENGNOI_KEY_FILE");
 	if (k && *k)
 		return k;
-	const char *dir = loaded.value[CONFIG_SECRETS_DIR] ? loaded.value[CONFIG_SECRETS_DIR] : DEFAULT_SECRETS;
+	const char *dir = setting_or(CONFIG_SECRETS_DIR, DEFAULT_SECRETS);
 	if (dir != NULL)
 		snprintf(p, sizeof(p), "%s/server.key", dir);
 	else
@@ -492,8 +500,7 @@ config_contact_path(bool secret)
 const char *
 config_base_url(void)
 {
-	const char *v = setting(CONFIG_BASE_URL);
-	return v ? v : "http://127.0.0.1:8080";
+	return setting_or(CONFIG_BASE_URL, "http://127.0.0.1:8080");
 }
 
 /* workers, or 0 when not set (the app then runs 2 x cores). */
@@ -508,8 +515,7 @@ config_workers(void)
 const char *
 config_socket(void)
 {
-	const char *v = loaded.value[CONFIG_SOCKET];
-	return v ? v : DEFAULT_SOCKET;
+	return setting_or(CONFIG_SOCKET, DEFAULT_SOCKET);
 }
 
 /* TIENGNOI_FORMS_DIR, forms_dir, else forms (development) or
@@ -517,16 +523,14 @@ config_socket(void)
 const char *
 config_forms_dir(void)
 {
-	const char *v = setting(CONFIG_FORMS_DIR);
-	return v ? v : DEFAULT_FORMS;
+	return setting_or(CONFIG_FORMS_DIR, DEFAULT_FORMS);
 }
 
 /* forms_override_dir (installed default /etc/tiengnoi/forms), or NULL. */
 const char *
 config_forms_override_dir(void)
 {
-	const char *v = loaded.value[CONFIG_FORMS_OVERRIDE_DIR];
-	return v ? v : DEFAULT_FORMS_OVERRIDE;
+	return setting_or(CONFIG_FORMS_OVERRIDE_DIR, DEFAULT_FORMS_OVERRIDE);
 }
 
 /* TIENGNOI_SQL_DIR, else sql (development) or /usr/share/tiengnoi/sql. */

@@ -137,6 +137,22 @@ console_signin_begin(struct req *r, int status, const char *title, const char *p
 	html_lit(b, "\">");
 }
 
+/* Reads a sign-in step's POST body into `in` and checks the token that
+ * console_signin_begin() put in its form for `purpose`: 0 when both are
+ * good; -1 after answering 400/413/415 (a malformed body); 1 when the
+ * token is missing, wrong or expired (the caller shows its form again
+ * with 403, saying so). */
+int
+console_signin_read(struct req *r, const char *purpose, struct kvlist *in)
+{
+	enum req_err bad = req_form(r, FORM_BODY_MAX, in);
+	if (bad != REQ_OK) {
+		http_req_error(r, bad);
+		return -1;
+	}
+	return csrf_form_check(r->app->keys, "console", purpose, kv_get(in, "_token"), time(NULL)) == CSRF_OK ? 0 : 1;
+}
+
 /* The same for a page under a list: the link back to `href` above the
  * <h1> holding `title`. */
 void
@@ -366,6 +382,27 @@ console_table_literal(struct req *r, int n, const char *open_literal, const stru
 	html_raw_trusted(r->out, open_literal);
 	console_thead(r, cols, ncols);
 	return true;
+}
+
+/* Opens a table row: <tr class="CLS" data-K="V" ...>, `cls` NULL for
+ * none; each data-K names what tests and admin.js find the row by. */
+void
+console_tr(struct req *r, const char *cls, const struct kv *data, size_t n)
+{
+	html_lit(r->out, "<tr");
+	if (cls) {
+		html_lit(r->out, " class=\"");
+		html_attr(r->out, cls);
+		html_lit(r->out, "\"");
+	}
+	for (size_t i = 0; i < n; i++) {
+		html_lit(r->out, " data-");
+		html_attr(r->out, data[i].key);
+		html_lit(r->out, "=\"");
+		html_attr(r->out, data[i].val);
+		html_lit(r->out, "\"");
+	}
+	html_lit(r->out, ">");
 }
 
 /* A table cell holding text. */
@@ -804,6 +841,23 @@ console_arg(const struct req *r, const char *name, size_t max)
 {
 	const char *v = kv_get(&r->args, name);
 	return v && strlen(v) <= max ? v : "";
+}
+
+/* ---- form posts that name their action ---- */
+
+/* Runs the row of `actions` the posted field "action" names (a page with
+ * several forms on one path, e.g. create and settings); 400 when it
+ * names none. */
+void
+console_dispatch(struct req *r, const struct console_action *actions, size_t n)
+{
+	const char *action = kv_get_or_empty(&r->form, "action");
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(action, actions[i].name) == 0) {
+			actions[i].run(r);
+			return;
+		}
+	http_error(r, 400, MSG__MAX);
 }
 
 /* ---- endings ---- */

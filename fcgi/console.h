@@ -12,6 +12,7 @@ void console_page(struct req *, int status, const char *title);
 void console_page_back(struct req *, int status, const char *title, const char *href, const char *vi, const char *en);
 void console_signin_begin(struct req *, int status, const char *title, const char *problem, const char *note,
     const char *action, const char *purpose, const char *next);
+int console_signin_read(struct req *, const char *purpose, struct kvlist *in);
 void console_page_titled(struct req *, int status, const char *title, const char *vi, const char *en);
 
 /* What a finished action says on the page it redirects to (?done=KEY). */
@@ -47,6 +48,7 @@ void console_empty(struct req *, const char *vi, const char *en);
 #define console_table(r, n, open, cols, ncols, vi, en) console_table_literal((r), (n), "" open, (cols), (ncols), (vi), (en))
 bool console_table_literal(struct req *, int n, const char *open_literal, const struct console_label *, size_t ncols,
     const char *empty_vi, const char *empty_en);
+void console_tr(struct req *, const char *cls, const struct kv *data, size_t n);
 void console_td(struct req *, const char *text);
 void console_td_link(struct req *, const char *href, const char *text);
 void console_figure(struct req *, const char *label, const char *value);
@@ -95,6 +97,13 @@ const char *console_posted_max(struct req *, const char *name, size_t max_chars)
 const char *console_too_long(struct req *, size_t max_chars);
 const char *console_posted_line(struct req *, const char *name, size_t max, bool required, struct console_errs *);
 const char *console_arg(const struct req *, const char *name, size_t max);
+
+/* ---- form posts that name their action (action=NAME) ---- */
+struct console_action {
+	const char *name;
+	void (*run)(struct req *);
+};
+void console_dispatch(struct req *, const struct console_action *, size_t n);
 
 /* ---- endings: the page the request ends with ---- */
 bool console_found(struct req *, enum found);

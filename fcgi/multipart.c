@@ -175,23 +175,13 @@ static int
 text_value(struct arena *a, const char *s, size_t n, const char **out, size_t *outlen)
 {
 	char *d, *t;
-	size_t j = 0;
 	if (!text_valid_utf8(s, n))
 		return MP_ERR_UTF8;
 	if (text_has_controls(s, n))
 		return MP_ERR_CONTROL;
 	if ((d = arena_alloc(a, n + 1)) == NULL)
 		return MP_ERR_NOMEM;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\r') {
-			d[j++] = '\n';
-			if (i + 1 < n && s[i + 1] == '\n')
-				i++;
-		} else {
-			d[j++] = s[i];
-		}
-	}
-	if ((t = text_nfc(a, d, j)) == NULL)
+	if ((t = text_nfc(a, d, text_lf(d, s, n))) == NULL)
 		return MP_ERR_NOMEM;
 	*out = t;
 	*outlen = strlen(t);

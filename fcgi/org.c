@@ -538,23 +538,14 @@ org_import_store(struct db *db, const struct org_import *im, char *sqlstate, siz
 enum found
 org_entry_load(struct db *db, struct arena *a, const char *id, const char *scope, struct org_entry *e)
 {
-	enum { E_TOKEN, E_WORKPLACE, E_REVOKED };
-	const char *p[2] = { id, scope };
+	const char *p[2] = { id, scope }, *revoked = "f";
 	PGresult *res = db_query(db, "SELECT e.token, e.workplace_id, e.revoked_at IS NOT NULL "
 	    "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "WHERE e.id = $1::bigint AND u.path LIKE $2 || '%'", 2, p);
-	if (!db_ok(res)) {
-		PQclear(res);
-		return DB_DOWN;
-	}
-	enum found f = PQntuples(res) == 1 ? FOUND : MISSING;
-	if (f == FOUND) {
-		e->token = arena_strdup(a, PQgetvalue(res, 0, E_TOKEN));
-		e->workplace_id = arena_strdup(a, PQgetvalue(res, 0, E_WORKPLACE));
-		e->revoked = PQgetvalue(res, 0, E_REVOKED)[0] == 't';
-	}
-	PQclear(res);
-	return f;
+	const char **const f[] = { &e->token, &e->workplace_id, &revoked };   /* in the order of the columns */
+	enum found found = db_row(res, a, f, sizeof(f) / sizeof(f[0]));
+	e->revoked = found == FOUND && revoked && revoked[0] == 't';
+	return found;
 }
 
 /* The audit detail of an import that stored `n` workplaces: "N

@@ -116,11 +116,8 @@ page_admin_audit(struct req *r)
 	if (console_table(r, n, "<table class=\"audit\" id=\"audit\">", heads, sizeof(heads) / sizeof(heads[0]),
 	    "Không có dòng nhật ký nào khớp.", "No audit row matches.")) {
 		for (int i = 0; i < n && i < AUDIT_ROWS; i++) {
-			html_lit(b, "<tr data-id=\"");
-			html_attr(b, PQgetvalue(rows, i, A_ID));
-			html_lit(b, "\" data-action=\"");
-			html_attr(b, PQgetvalue(rows, i, A_ACTION));
-			html_lit(b, "\">");
+			struct kv data[2] = { { "id", PQgetvalue(rows, i, A_ID), 0 }, { "action", PQgetvalue(rows, i, A_ACTION), 0 } };
+			console_tr(r, NULL, data, 2);
 			console_td(r, PQgetvalue(rows, i, A_ID));
 			console_td(r, PQgetvalue(rows, i, A_AT));
 			const char *who = PQgetvalue(rows, i, A_USERNAME), *name = PQgetvalue(rows, i, A_DISPLAY_NAME);

@@ -48,13 +48,11 @@ page_admin_login(struct req *r)
 		login_page(r, 200, MSG__MAX, NULL, kv_get(&r->args, "next"));
 		return;
 	}
-	enum req_err rc = req_form(r, FORM_BODY_MAX, &in);
-	if (rc != REQ_OK) {
-		http_req_error(r, rc);
+	int posted = console_signin_read(r, "login", &in);
+	if (posted < 0)
 		return;
-	}
 	const char *username = kv_get_or_empty(&in, "username"), *next = kv_get(&in, "next");
-	if (csrf_form_check(r->app->keys, "console", "login", kv_get(&in, "_token"), time(NULL)) != CSRF_OK) {
+	if (posted > 0) {
 		login_page(r, 403, MSG_FORM_EXPIRED, username, next);
 		return;
 	}

@@ -63,14 +63,19 @@ static const struct console_notice notices[] = {
 	{ "totp", "Đã lưu yêu cầu xác thực hai bước.", "The two-step verification requirement was saved." },
 };
 
-/* The password rule, under each password field. */
+/* The field "f-password" an admin sets an officer's password in (new or
+ * reset), with the password rule under its label and `error` beside it. */
 static void
-password_rule(struct req *r)
+password_field(struct req *r, const char *label, const char *error)
 {
+	console_field_begin(r, "f-password", label, NULL, error);
 	console_wrap(r, "<p class=\"hint\" id=\"password-rule\">", L(r, "Ít nhất 10 ký tự; không dùng mật khẩu phổ biến (như 12345678910, matkhau123), không chứa tên đăng nhập, "
 	    "không lặp một ký tự. Nên dùng một câu dài dễ nhớ.",
 	    "At least 10 characters; not a common password (like 12345678910, matkhau123), not containing the username, "
 	    "not one character repeated. A long, memorable phrase is best."), "</p>");
+	html_lit(r->out, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
+	console_field_invalid(r, "f-password", error);
+	html_lit(r->out, "></div>");
 }
 
 /* ---- units of the scope ---- */
@@ -183,14 +188,8 @@ create_form(struct req *r, const struct new_officer *f, const struct unit_row *u
 	console_field_begin(r, "f-role", L(r, "Vai trò", "Role"), NULL, f->e_role);
 	role_select(r, f->role ? f->role : "officer", f->e_role);
 	html_lit(b, "</div>");
-	console_field_begin(r, "f-password", L(r, "Mật khẩu ban đầu (trao trực tiếp cho cán bộ)", "Initial password (hand it over in person)"), NULL,
-	    f->e_password);
-	password_rule(r);
-	html_lit(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
-	console_field_invalid(r, "f-password", f->e_password);
-	html_lit(b, "></div><button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Tạo tài khoản", "Create the account"));
-	html_lit(b, "</button></form>");
+	password_field(r, L(r, "Mật khẩu ban đầu (trao trực tiếp cho cán bộ)", "Initial password (hand it over in person)"), f->e_password);
+	console_submit(r, "btn primary", "Tạo tài khoản", "Create the account");
 }
 
 /* The second factor per unit: the requirement covers the unit's subtree. */
@@ -198,18 +197,14 @@ static void
 totp_section(struct req *r, const struct unit_row *u, int n, int total)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<h2 id=\"units\">");
-	html_text(b, L(r, "Bắt buộc xác thực hai bước theo đơn vị", "Two-step verification required, by unit"));
-	html_lit(b, "</h2><p class=\"hint\">");
-	html_text(b, L(r, "Khi bật cho một đơn vị, mọi cán bộ của đơn vị đó và các đơn vị cấp dưới phải dùng mã xác thực khi đăng nhập. "
+	console_heading(r, 2, "units", "Bắt buộc xác thực hai bước theo đơn vị", "Two-step verification required, by unit");
+	console_hint(r, L(r, "Khi bật cho một đơn vị, mọi cán bộ của đơn vị đó và các đơn vị cấp dưới phải dùng mã xác thực khi đăng nhập. "
 	    "Bạn có thể bật cho đơn vị mình và cấp dưới; chỉ cấp trên mới bỏ được yêu cầu đối với đơn vị của bạn.",
 	    "When on for a unit, every officer of that unit and the units below it must give a code when signing in. "
 	    "You can turn it on for your unit and those below; only the level above can lift it for your own unit."));
-	html_lit(b, "</p><table class=\"units-totp\"><thead><tr><th scope=\"col\">");
-	html_text(b, L(r, "Đơn vị", "Unit"));
-	html_lit(b, "</th><th scope=\"col\">");
-	html_text(b, L(r, "Xác thực hai bước", "Two-step verification"));
-	html_lit(b, "</th><th scope=\"col\"></th></tr></thead><tbody>");
+	static const struct console_label heads[] = { { "Đơn vị", "Unit" }, { "Xác thực hai bước", "Two-step verification" }, { "", "" } };
+	html_lit(b, "<table class=\"units-totp\">");
+	console_thead(r, heads, 3);
 	int top = n > 0 ? u[0].depth : 0;
 	for (int i = 0; i < n; i++) {
 		bool own = strcmp(u[i].id, r->officer->unit_id) == 0;
@@ -301,9 +296,8 @@ list_page(struct req *r, int status, const struct new_officer *f)
 		for (int i = 0; i < n && i < OFFICER_ROWS; i++) {
 			bool totp = PQgetvalue(rows, i, L_TOTP)[0] == 't', disabled = PQgetvalue(rows, i, L_DISABLED)[0] == 't';
 			bool required = PQgetvalue(rows, i, L_REQUIRED)[0] == 't';
-			html_lit(b, "<tr data-username=\"");
-			html_attr(b, PQgetvalue(rows, i, L_USERNAME));
-			html_lit(b, "\">");
+			struct kv data[1] = { { "username", PQgetvalue(rows, i, L_USERNAME), 0 } };
+			console_tr(r, NULL, data, 1);
 			console_td_link(r, arena_printf(r->arena, "/admin/officers/%s", PQgetvalue(rows, i, L_ID)), PQgetvalue(rows, i, L_USERNAME));
 			console_td(r, PQgetvalue(rows, i, L_NAME));
 			console_td(r, PQgetvalue(rows, i, L_UNIT));
@@ -610,22 +604,15 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 		role_select(r, e->role ? e->role : t->role, e->e_role);
 		html_lit(b, "</div>");
 	}
-	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Lưu", "Save"));
-	html_lit(b, "</button></form>");
+	console_submit(r, "btn primary", "Lưu", "Save");
 
 	if (!self) {
 		console_heading(r, 2, NULL, "Đặt lại mật khẩu", "Reset the password");
 		html_form_begin(r, base, "officer-passwd");
 		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"passwd\">");
-		console_field_begin(r, "f-password", L(r, "Mật khẩu mới (trao trực tiếp cho cán bộ; mọi phiên đăng nhập của họ sẽ kết thúc và tài khoản được mở khóa)",
-		    "New password (hand it over in person; all their sessions end and a lockout is cleared)"), NULL, e->e_password);
-		password_rule(r);
-		html_lit(b, "<input type=\"password\" id=\"f-password\" name=\"password\" maxlength=\"200\" autocomplete=\"new-password\" required");
-		console_field_invalid(r, "f-password", e->e_password);
-		html_lit(b, "></div><button type=\"submit\" class=\"btn\">");
-		html_text(b, L(r, "Đặt mật khẩu mới", "Set the new password"));
-		html_lit(b, "</button></form>");
+		password_field(r, L(r, "Mật khẩu mới (trao trực tiếp cho cán bộ; mọi phiên đăng nhập của họ sẽ kết thúc và tài khoản được mở khóa)",
+		    "New password (hand it over in person; all their sessions end and a lockout is cleared)"), e->e_password);
+		console_submit(r, "btn", "Đặt mật khẩu mới", "Set the new password");
 
 		console_heading(r, 2, NULL, "Tài khoản", "Account");
 		html_form_begin(r, base, "inline");
@@ -644,17 +631,25 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 	console_end(r);
 }
 
-/* Ends every session of officer `id`; the number ended, -1 on failure. */
-static long
-end_sessions(struct req *r, const char *id)
+/* Ends every session of officer `t` and audits `action` with how many
+ * ended (then `more`, e.g. ", lockout cleared"); false after a 503 page
+ * when the database failed. */
+static bool
+end_sessions(struct req *r, const struct target *t, const char *action, const char *more)
 {
-	const char *p[1] = { id };
+	const char *p[1] = { t->id };
 	PGresult *res = db_query(r->app->db, "DELETE FROM session WHERE officer_id = $1::bigint", 1, p);
-	long n = res && db_ok(res) ? atol(PQcmdTuples(res)) : -1;
-	if (res && !db_ok(res))
-		log_warn("end sessions: SQLSTATE %s", db_sqlstate(res));
+	if (res == NULL || !db_ok(res)) {
+		if (res)
+			log_warn("end sessions: SQLSTATE %s", db_sqlstate(res));
+		PQclear(res);
+		http_error(r, 503, MSG__MAX);
+		return false;
+	}
+	long n = atol(PQcmdTuples(res));
 	PQclear(res);
-	return n;
+	audit_officer(r, action, arena_printf(r->arena, "officer:%s", t->id), arena_printf(r->arena, "%ld sessions ended%s", n, more));
+	return true;
 }
 
 /* Runs one UPDATE of the target; false (after a 503 page) on failure. */
@@ -745,14 +740,8 @@ passwd_officer(struct req *r, const struct target *t)
 	sodium_memzero(hash, sizeof(hash));
 	if (!change(r, res))
 		return;
-	long n = end_sessions(r, t->id);
-	if (n < 0) {
-		http_error(r, 503, MSG__MAX);
-		return;
-	}
-	audit_officer(r, "officer.passwd", arena_printf(r->arena, "officer:%s", t->id),
-	    arena_printf(r->arena, "%ld sessions ended%s", n, *t->locked_until ? ", lockout cleared" : ""));
-	http_redirect(r, arena_printf(r->arena, "/admin/officers/%s?done=passwd", t->id));
+	if (end_sessions(r, t, "officer.passwd", *t->locked_until ? ", lockout cleared" : ""))
+		http_redirect(r, arena_printf(r->arena, "/admin/officers/%s?done=passwd", t->id));
 }
 
 /* POST /admin/officers/ID: update, passwd, disable, enable, sessions. */
@@ -780,13 +769,8 @@ officer_post(struct req *r, const struct target *t)
 		if (!t->disabled) {
 			if (!change(r, db_query(r->app->db, "UPDATE officer SET disabled_at = now() WHERE id = $1::bigint", 1, p)))
 				return;
-			long n = end_sessions(r, t->id);
-			if (n < 0) {
-				http_error(r, 503, MSG__MAX);
+			if (!end_sessions(r, t, "officer.disable", ""))
 				return;
-			}
-			audit_officer(r, "officer.disable", arena_printf(r->arena, "officer:%s", t->id),
-			    arena_printf(r->arena, "%ld sessions ended", n));
 		}
 		http_redirect(r, arena_printf(r->arena, "%s?done=disabled", back));
 	} else if (strcmp(action, "enable") == 0) {
@@ -801,13 +785,8 @@ officer_post(struct req *r, const struct target *t)
 		}
 		http_redirect(r, arena_printf(r->arena, "%s?done=enabled", back));
 	} else if (strcmp(action, "sessions") == 0) {
-		long n = end_sessions(r, t->id);
-		if (n < 0) {
-			http_error(r, 503, MSG__MAX);
+		if (!end_sessions(r, t, "officer.sessions", ""))
 			return;
-		}
-		audit_officer(r, "officer.sessions", arena_printf(r->arena, "officer:%s", t->id),
-		    arena_printf(r->arena, "%ld sessions ended", n));
 		/* ending one's own sessions signs one out, like "sign out everywhere" */
 		http_redirect(r, self ? "/admin/login" : arena_printf(r->arena, "%s?done=sessions", back));
 	} else {
@@ -828,13 +807,8 @@ page_admin_officers(struct req *r)
 void
 page_admin_officers_post(struct req *r)
 {
-	const char *action = kv_get_or_empty(&r->form, "action");
-	if (strcmp(action, "create") == 0)
-		create_officer(r);
-	else if (strcmp(action, "require_totp") == 0)
-		set_require_totp(r);
-	else
-		http_error(r, 400, MSG__MAX);
+	static const struct console_action actions[] = { { "create", create_officer }, { "require_totp", set_require_totp } };
+	console_dispatch(r, actions, sizeof(actions) / sizeof(actions[0]));
 }
 
 /* GET /admin/officers/ID: one officer. Officers outside the admin's

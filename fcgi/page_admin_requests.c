@@ -120,14 +120,8 @@ list_page(struct req *r, int status, const struct add_form *f)
 	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
 	for (int i = 0; i < PQntuples(res); i++) {
 		bool late = strcmp(PQgetvalue(res, i, REQUEST_ATTENTION), "OVERDUE") == 0;
-		if (late)
-			html_lit(b, "<tr class=\"urgent\" data-id=\"");
-		else
-			html_lit(b, "<tr data-id=\"");
-		html_attr(b, PQgetvalue(res, i, REQUEST_ID));
-		html_lit(b, "\" data-status=\"");
-		html_attr(b, PQgetvalue(res, i, REQUEST_STATUS));
-		html_lit(b, "\">");
+		struct kv data[2] = { { "id", PQgetvalue(res, i, REQUEST_ID), 0 }, { "status", PQgetvalue(res, i, REQUEST_STATUS), 0 } };
+		console_tr(r, late ? "urgent" : NULL, data, 2);
 		console_td_link(r, arena_printf(r->arena, "/admin/requests/%s", PQgetvalue(res, i, REQUEST_ID)),
 		    arena_printf(r->arena, "#%s", PQgetvalue(res, i, REQUEST_ID)));
 		console_td(r, vocab_label(privacy_kinds, PRIVACY_NKINDS, PQgetvalue(res, i, REQUEST_KIND), r->lang));

@@ -59,6 +59,17 @@ field_open(struct buf *b, const char *id, const char *name, const char *label)
 }
 #define field(b, id, name, label, attrs) do { field_open((b), (id), (name), (label)); html_lit((b), attrs "></div>"); } while (0)
 
+/* Opens one of the account page's forms: it posts action=ACTION to
+ * /admin/account, under an <h3> of `title`. */
+static void
+account_form(struct req *r, const char *action, const char *title)
+{
+	html_form_begin(r, "/admin/account", NULL);
+	html_lit(r->out, "<input type=\"hidden\" name=\"action\" value=\"");
+	html_attr(r->out, action);
+	console_wrap(r, "\"><h3>", title, "</h3>");
+}
+
 /* What was wrong with the account form just posted (id "account-error"). */
 static void
 alert(struct req *r, const char *problem)
@@ -177,13 +188,11 @@ page_admin_totp(struct req *r)
 		totp_login_page(r, 200, NULL, next);
 		return;
 	}
-	enum req_err bad = req_form(r, FORM_BODY_MAX, &in);
-	if (bad != REQ_OK) {
-		http_req_error(r, bad);
+	int posted = console_signin_read(r, "totp", &in);
+	if (posted < 0)
 		return;
-	}
 	next = kv_get(&in, "next");
-	if (csrf_form_check(r->app->keys, "console", "totp", kv_get(&in, "_token"), time(NULL)) != CSRF_OK) {
+	if (posted > 0) {
 		totp_login_page(r, 403, tr(r->lang, MSG_FORM_EXPIRED), next);
 		return;
 	}
@@ -343,9 +352,7 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 		html_lit(b, "</p>");
 	}
 
-	html_lit(b, "<section id=\"password\"><h2>");
-	html_text(b, L(r, "Đổi mật khẩu", "Change your password"));
-	html_lit(b, "</h2>");
+	console_section_id(r, "password", "Đổi mật khẩu", "Change your password");
 	html_form_begin(r, "/admin/account", NULL);
 	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"password\">");
 	field(b, "f-current", "current", L(r, "Mật khẩu hiện tại", "Current password"),
@@ -355,16 +362,13 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 	    "type=\"password\" autocomplete=\"new-password\" minlength=\"10\" maxlength=\"200\" required");
 	field(b, "f-new2", "new2", L(r, "Nhập lại mật khẩu mới", "New password again"),
 	    "type=\"password\" autocomplete=\"new-password\" minlength=\"10\" maxlength=\"200\" required");
-	html_lit(b, "<p class=\"hint\">");
-	html_text(b, L(r, "Đổi xong, mọi phiên đăng nhập khác của bạn sẽ kết thúc.",
+	console_hint(r, L(r, "Đổi xong, mọi phiên đăng nhập khác của bạn sẽ kết thúc.",
 	    "When it is changed, all your other sessions are signed out."));
-	html_lit(b, "</p><button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Đổi mật khẩu", "Change password"));
-	html_lit(b, "</button></form></section>");
+	console_submit(r, "btn primary", "Đổi mật khẩu", "Change password");
+	html_lit(b, "</section>");
 
-	html_lit(b, "<section id=\"totp\"><h2>");
-	html_text(b, L(r, "Xác thực hai bước", "Two-step verification"));
-	html_lit(b, "</h2><p id=\"totp-state\">");
+	console_section_id(r, "totp", "Xác thực hai bước", "Two-step verification");
+	html_lit(b, "<p id=\"totp-state\">");
 	if (a->totp_enabled) {
 		html_text(b, L(r, "Đang bật: mỗi lần đăng nhập cần thêm mã từ ứng dụng xác thực.",
 		    "On: each sign-in also needs a code from your authenticator app."));
@@ -378,49 +382,31 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 	}
 	html_lit(b, "</p>");
 	if (a->totp_enabled) {
-		html_form_begin(r, "/admin/account", NULL);
-		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"recovery_new\"><h3>");
-		html_text(b, L(r, "Tạo bộ mã khôi phục mới", "New recovery codes"));
-		html_lit(b, "</h3><p class=\"hint\">");
-		html_text(b, L(r, "Các mã cũ sẽ hết hiệu lực.", "The old codes stop working."));
-		html_lit(b, "</p>");
+		account_form(r, "recovery_new", L(r, "Tạo bộ mã khôi phục mới", "New recovery codes"));
+		console_hint(r, L(r, "Các mã cũ sẽ hết hiệu lực.", "The old codes stop working."));
 		field(b, "f-regen-code", "code", L(r, "Mã 6 chữ số hiện tại", "Current 6-digit code"), CODE_ATTRS " required");
-		html_lit(b, "<button type=\"submit\" class=\"btn\">");
-		html_text(b, L(r, "Tạo mã khôi phục mới", "Make new recovery codes"));
-		html_lit(b, "</button></form>");
+		console_submit(r, "btn", "Tạo mã khôi phục mới", "Make new recovery codes");
 		if (a->required) {
-			html_lit(b, "<p class=\"hint\" id=\"totp-off-refused\">");
-			html_text(b, L(r, "Đơn vị của bạn yêu cầu xác thực hai bước, nên không thể tắt.",
-			    "Your union unit requires two-step verification, so it cannot be turned off."));
-			html_lit(b, "</p>");
+			console_wrap(r, "<p class=\"hint\" id=\"totp-off-refused\">", L(r, "Đơn vị của bạn yêu cầu xác thực hai bước, nên không thể tắt.",
+			    "Your union unit requires two-step verification, so it cannot be turned off."), "</p>");
 		} else {
-			html_form_begin(r, "/admin/account", NULL);
-			html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"totp_off\"><h3>");
-			html_text(b, L(r, "Tắt xác thực hai bước", "Turn two-step verification off"));
-			html_lit(b, "</h3>");
+			account_form(r, "totp_off", L(r, "Tắt xác thực hai bước", "Turn two-step verification off"));
 			field(b, "f-off-code", "code", L(r, "Mã 6 chữ số hiện tại", "Current 6-digit code"), CODE_ATTRS " required");
-			html_lit(b, "<button type=\"submit\" class=\"btn\">");
-			html_text(b, L(r, "Tắt", "Turn off"));
-			html_lit(b, "</button></form>");
+			console_submit(r, "btn", "Tắt", "Turn off");
 		}
 	}
-	html_form_begin(r, "/admin/account", NULL);
-	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"totp_setup\"><h3>");
-	html_text(b, a->totp_enabled ? L(r, "Chuyển sang điện thoại mới", "Move to a new phone") :
+	account_form(r, "totp_setup", a->totp_enabled ? L(r, "Chuyển sang điện thoại mới", "Move to a new phone") :
 	    L(r, "Bật xác thực hai bước", "Turn two-step verification on"));
-	html_lit(b, "</h3>");
 	field(b, a->totp_enabled ? "f-setup-password2" : "f-setup-password", "current",
 	    L(r, "Mật khẩu hiện tại", "Current password"),
 	    "type=\"password\" autocomplete=\"current-password\" maxlength=\"200\" required");
-	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Tiếp tục", "Continue"));
-	html_lit(b, "</button></form></section>");
+	console_submit(r, "btn primary", "Tiếp tục", "Continue");
+	html_lit(b, "</section>");
 
 	console_notify_section(r);   /* e-mail notifications (console_notify.c) */
 
-	html_lit(b, "<section id=\"sessions\"><h2>");
-	html_text(b, L(r, "Phiên đăng nhập", "Sessions"));
-	html_lit(b, "</h2><p class=\"hint\">");
+	console_section_id(r, "sessions", "Phiên đăng nhập", "Sessions");
+	html_lit(b, "<p class=\"hint\">");
 	html_text(b, L(r, "Quên đăng xuất trên máy khác, hoặc nghi có người dùng tài khoản của bạn? Đăng xuất ở mọi nơi, "
 	    "rồi đổi mật khẩu.", "Left a session open elsewhere, or think someone used your account? Sign out everywhere, "
 	    "then change your password."));

@@ -61,19 +61,8 @@ decode_text(struct arena *a, const char *s, size_t n, bool plus_space, char **ou
 		return REQ_ERR_UTF8;
 	if (text_has_controls(d, dn))
 		return REQ_ERR_CONTROL;
-	/* browsers send CRLF but count a line break as one character: store LF */
-	size_t j = 0;
-	for (size_t i = 0; i < dn; i++) {
-		if (d[i] == '\r') {
-			d[j++] = '\n';
-			if (i + 1 < dn && d[i + 1] == '\n')
-				i++;
-		} else {
-			d[j++] = d[i];
-		}
-	}
-	d[j] = '\0';
-	dn = j;
+	dn = text_lf(d, d, dn);
+	d[dn] = '\0';
 	if ((*out = text_nfc(a, d, dn)) == NULL)
 		return REQ_ERR_NOMEM;
 	*outlen = strlen(*out);

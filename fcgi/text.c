@@ -102,3 +102,24 @@ text_trim(char *s)
 	s[n] = '\0';
 	return s;
 }
+
+/* Copies the n bytes of `s` to `d` with every line break (CRLF, or a
+ * lone CR) as one LF, and gives the new length (never more than n; `d`
+ * may be `s`, and is not terminated). Browsers send CRLF but count a line
+ * break as one character against maxlength, so every text value is
+ * stored this way, from urlencoded and multipart bodies alike. */
+size_t
+text_lf(char *d, const char *s, size_t n)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r') {
+			d[j++] = '\n';
+			if (i + 1 < n && s[i + 1] == '\n')
+				i++;
+		} else {
+			d[j++] = s[i];
+		}
+	}
+	return j;
+}

@@ -8,5 +8,6 @@ bool text_has_controls(const char *, size_t);
 char *text_nfc(struct arena *, const char *, size_t);
 size_t text_length(const char *);
 char *text_trim(char *);
+size_t text_lf(char *d, const char *s, size_t n);
 
 #endif

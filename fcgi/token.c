@@ -309,14 +309,23 @@ receipt_format(const char *digits, char out[RECEIPT_DIGITS + 4])
 bool
 receipt_parse(const char *in, char out[RECEIPT_DIGITS + 1])
 {
+	return token_digits(in, " -.", out, RECEIPT_DIGITS);
+}
+
+/* A number a person types (a receipt, a second-factor code): the
+ * characters of `skip` dropped, exactly `want` digits into `out` (size
+ * want + 1, terminated); false for anything else, or a NULL `in`. */
+bool
+token_digits(const char *in, const char *skip, char *out, size_t want)
+{
 	size_t j = 0;
-	for (; *in; in++) {
-		if (*in == ' ' || *in == '-' || *in == '.')
+	for (; in && *in; in++) {
+		if (strchr(skip, *in) != NULL)
 			continue;
-		if (*in < '0' || *in > '9' || j == RECEIPT_DIGITS)
+		if (*in < '0' || *in > '9' || j == want)
 			return false;
 		out[j++] = *in;
 	}
 	out[j] = '\0';
-	return j == RECEIPT_DIGITS;
+	return in != NULL && j == want;
 }

@@ -39,5 +39,6 @@ void receipt_from_report(const struct keys *, const char *idem, const unsigned c
 void receipt_hash(const struct keys *, const char *digits, unsigned char out[RECEIPT_HASH_LEN]);
 void receipt_format(const char *digits, char out[RECEIPT_DIGITS + 4]);
 bool receipt_parse(const char *in, char out[RECEIPT_DIGITS + 1]);
+bool token_digits(const char *in, const char *skip, char *out, size_t want);
 
 #endif

@@ -53,16 +53,7 @@ totp_code(const unsigned char key[TOTP_SECRET_LEN], int64_t step, char out[TOTP_
 bool
 totp_normalize(const char *in, char out[TOTP_DIGITS + 1])
 {
-	size_t n = 0;
-	for (; in && *in; in++) {
-		if (*in == ' ' || *in == '-' || *in == '\t')
-			continue;
-		if (*in < '0' || *in > '9' || n == TOTP_DIGITS)
-			return false;
-		out[n++] = *in;
-	}
-	out[n] = '\0';
-	return n == TOTP_DIGITS;
+	return token_digits(in, " -\t", out, TOTP_DIGITS);
 }
 
 /* Checks a typed code against the steps now-1, now and now+1. Returns

@@ -118,6 +118,23 @@ test_channels(void **state)
 	assert_string_equal(submission_channel_label("fax", LANG_EN), "Paper");
 }
 
+/* The one vocabulary lookup: a row by value, the label in each language,
+ * the value itself when unknown, nothing for NULL or hostile input. */
+static void
+test_vocab(void **state)
+{
+	(void)state;
+	assert_ptr_equal(vocab_find(submission_channels, SUBMISSION_NCHANNELS, "phone"), &submission_channels[1]);
+	assert_null(vocab_find(submission_channels, SUBMISSION_NCHANNELS, NULL));
+	assert_null(vocab_find(submission_channels, SUBMISSION_NCHANNELS, ""));
+	assert_null(vocab_find(submission_channels, SUBMISSION_NCHANNELS, "phone' OR '1'='1"));
+	assert_string_equal(vocab_label(submission_statuses, SUBMISSION_NSTATUSES, "resolved", LANG_EN), "Resolved");
+	assert_string_equal(vocab_label(submission_statuses, SUBMISSION_NSTATUSES, "resolved", LANG_VI), "Đã giải quyết");
+	assert_string_equal(vocab_label(submission_statuses, SUBMISSION_NSTATUSES, "<script>", LANG_EN), "<script>");
+	assert_null(vocab_label(submission_statuses, SUBMISSION_NSTATUSES, NULL, LANG_EN));
+	assert_null(vocab_find(submission_statuses, 0, "new"));
+}
+
 int
 main(void)
 {
@@ -127,6 +144,7 @@ main(void)
 		cmocka_unit_test(test_status_label),
 		cmocka_unit_test(test_status_words),
 		cmocka_unit_test(test_channels),
+		cmocka_unit_test(test_vocab),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -244,6 +244,23 @@ test_trim(void **state)
 	assert_string_equal(text_trim(f), "a  b");   /* inner space stays */
 }
 
+/* Line breaks: CRLF and a lone CR become LF, in place too; LF stays. */
+static void
+test_lf(void **state)
+{
+	(void)state;
+	char d[32];
+	const char *s = "a\r\nb\rc\nd\r";
+	size_t n = text_lf(d, s, strlen(s));
+	assert_int_equal(n, 8);
+	assert_memory_equal(d, "a\nb\nc\nd\n", 8);
+	char in_place[] = "x\r\n\r\ny";
+	n = text_lf(in_place, in_place, strlen(in_place));
+	assert_int_equal(n, 4);
+	assert_memory_equal(in_place, "x\n\ny", 4);
+	assert_int_equal(text_lf(d, "", 0), 0);
+}
+
 int
 main(void)
 {
@@ -263,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_nfc_invalid),
 		cmocka_unit_test(test_length),
 		cmocka_unit_test(test_trim),
+		cmocka_unit_test(test_lf),
 	};
 
 	return cmocka_run_group_tests(tests, arena_setup, arena_teardown);

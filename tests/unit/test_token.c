@@ -539,6 +539,26 @@ test_receipt_parse(void **state)
 	assert_string_equal(out, KAT_RECEIPT);
 }
 
+/* A typed number: separators dropped, exactly the digits wanted. */
+static void
+test_token_digits(void **state)
+{
+	(void)state;
+	char out[17];
+	assert_true(token_digits("1234-5678 9012.3456", " -.", out, 16));
+	assert_string_equal(out, "1234567890123456");
+	assert_false(token_digits("1234-5678 9012.345", " -.", out, 16));     /* too few */
+	assert_false(token_digits("1234-5678 9012.34567", " -.", out, 16));   /* too many */
+	assert_false(token_digits("1234\t567", " -", out, 7));               /* tab not a separator here */
+	assert_true(token_digits("123\t456", " -\t", out, 6));
+	assert_string_equal(out, "123456");
+	assert_false(token_digits("12345a", "", out, 6));
+	assert_false(token_digits("' OR 1=1", " ", out, 6));
+	assert_false(token_digits(NULL, " ", out, 6));
+	assert_false(token_digits("", " ", out, 6));
+	assert_false(receipt_parse("１２３４", out));                          /* full-width digits are not digits */
+}
+
 int
 main(void)
 {
@@ -547,6 +567,7 @@ main(void)
 		cmocka_unit_test(test_token_random_distinct),
 		cmocka_unit_test(test_token_normalize),
 		cmocka_unit_test(test_token_normalize_length),
+		cmocka_unit_test(test_token_digits),
 		cmocka_unit_test(test_idem_new),
 		cmocka_unit_test(test_idem_valid),
 		cmocka_unit_test(test_keys_load_good),
