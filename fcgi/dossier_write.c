@@ -99,18 +99,19 @@ case_fact_value(json_t *k, const struct case_fact *f)
 static void
 table_begin(struct buf *b, const char *id, const char *title, const char *const *cols, size_t n)
 {
-	html_lit(b, "<section id=\"");
-	html_attr(b, id);
-	html_lit(b, "\"><h2>");
+	const struct kv a[] = { { "id", id, 0 } };
+	html_lit(b, "<section");
+	html_attrs(b, a, 1);
+	html_lit(b, "><h2>");
 	html_text(b, title);
 	html_lit(b, "</h2><table><thead><tr>");
 	for (size_t i = 0; i < n; i++) {
-		if (*cols[i]) {
-			html_lit(b, "<th scope=\"col\">");
-			html_text(b, cols[i]);
-			html_lit(b, "</th>");
-		} else
-			html_lit(b, "<th></th>");
+		html_lit(b, "<th");
+		if (*cols[i])
+			html_lit(b, " scope=\"col\"");
+		html_lit(b, ">");
+		html_text(b, cols[i]);
+		html_lit(b, "</th>");
 	}
 	html_lit(b, "</tr></thead><tbody>");
 }
@@ -126,12 +127,10 @@ table_row(struct buf *b, const struct cell *cells, size_t n)
 {
 	html_lit(b, "<tr>");
 	for (size_t i = 0; i < n; i++) {
-		if (cells[i].cls) {
-			html_lit(b, "<td class=\"");
-			html_attr(b, cells[i].cls);
-			html_lit(b, "\">");
-		} else
-			html_lit(b, "<td>");
+		const struct kv a[] = { { "class", cells[i].cls, 0 } };
+		html_lit(b, "<td");
+		html_attrs(b, a, 1);
+		html_lit(b, ">");
 		html_text(b, cells[i].text);
 		html_lit(b, "</td>");
 	}
@@ -144,12 +143,10 @@ dt_dd_open(struct buf *b, const char *term, const char *ident)
 {
 	html_lit(b, "<dt>");
 	html_text(b, term);
-	if (ident) {
-		html_lit(b, "</dt><dd id=\"");
-		html_attr(b, ident);
-		html_lit(b, "\">");
-	} else
-		html_lit(b, "</dt><dd>");
+	const struct kv a[] = { { "id", ident, 0 } };
+	html_lit(b, "</dt><dd");
+	html_attrs(b, a, 1);
+	html_lit(b, ">");
 }
 
 /* The head of the page and the facts of the case. */

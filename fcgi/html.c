@@ -37,6 +37,24 @@ html_attr(struct buf *b, const char *s)
 	html_text(b, s);
 }
 
+/* Attributes inside a start tag: ` KEY="VAL"` for each pair, both
+ * escaped, in order; a pair whose key or value is NULL is left out, so
+ * optional attributes (a class, an id) need no branch. The caller has
+ * written "<tag" and closes it with ">". */
+void
+html_attrs(struct buf *b, const struct kv *attrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (attrs[i].key == NULL || attrs[i].val == NULL)
+			continue;
+		html_lit(b, " ");
+		html_attr(b, attrs[i].key);
+		html_lit(b, "=\"");
+		html_attr(b, attrs[i].val);
+		html_lit(b, "\"");
+	}
+}
+
 /* The one way to emit markup unescaped. Only for string literals and
  * fragments this program built itself; grep for it in review. */
 void

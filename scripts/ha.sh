@@ -34,7 +34,7 @@ export TIENGNOI_VAR=$VAR TIENGNOI_BASE_URL=$BASE_URL
 
 die() { echo "ha: error: $*" >&2; exit 1; }
 say() { echo "ha: $*"; }
-# shared helpers: pid_of, wait_gone, ensure_traversable
+# shared helpers: pid_of, wait_gone, ensure_traversable, port_busy, nginx_up
 . "$ROOT/scripts/lib.sh"
 isnum() { case $1 in '' | *[!0-9]*) return 1 ;; esac; }
 
@@ -80,7 +80,6 @@ stop_pid() {
 
 # ---- ports: chosen once, kept in $HA/ports, replaced only when taken by another program ----
 
-port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 free_port() {
 	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -436,22 +435,8 @@ render_nginx() {
 }
 
 start_nginx() {
-	local pid i
 	render_nginx
-	"$NGINX" -q -t -p "$HA/nginx" -c "$HA/nginx/nginx.conf" || die "generated $HA/nginx/nginx.conf is invalid"
-	if pid=$(nginx_pid); then
-		say "nginx already running (pid $pid), reloading its configuration"
-		kill -HUP "$pid"
-	else
-		! port_busy "$PORT" || die "port $PORT is already in use by another program; choose another with PORT=..."
-		"$NGINX" -p "$HA/nginx" -c "$HA/nginx/nginx.conf" || { tail -n 20 "$LOG/nginx-error.log" >&2; die "nginx did not start"; }
-	fi
-	for ((i = 0; i < 150; i++)); do
-		curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && return
-		sleep 0.1
-	done
-	tail -n 10 "$LOG/nginx-error.log" "$LOG/app1.log" >&2 || true
-	die "http://127.0.0.1:$PORT/healthz does not answer 200 after 15 s"
+	nginx_up "$HA/nginx" "$LOG/app1.log"
 }
 
 # The checkout's CLI and app read this when no other configuration is given.

@@ -1,6 +1,7 @@
 #!/bin/bash
 # lib.sh: the shell helpers scripts/stack.sh and scripts/ha.sh share (sourced, not run).
-# The caller defines say, ROOTUSER, RUN_USER and as_run before calling them.
+# The caller defines say, die, ROOTUSER, RUN_USER and as_run before calling them;
+# nginx_up also reads NGINX, PORT, LOG and the caller's nginx_pid.
 
 # pid_of FILE PATTERN: the pid in FILE if that process is alive and its command
 # line contains PATTERN (so a stale file or a reused pid is never signalled).
@@ -33,4 +34,28 @@ ensure_traversable() {
 			say "added o+x to $d so '$RUN_USER' can reach $1"
 		fi
 	done
+}
+
+# port_busy PORT: 0 when something listens on the TCP port (never, without ss).
+port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+
+# nginx_up DIR APPLOG: checks DIR/nginx.conf, reloads the running nginx
+# (nginx_pid) or starts one on $PORT, then waits up to 15 s for /healthz to
+# answer 200; on failure shows the tails of nginx's error log and APPLOG, and dies.
+nginx_up() {
+	local pid i
+	"$NGINX" -q -t -p "$1" -c "$1/nginx.conf" || die "generated $1/nginx.conf is invalid"
+	if pid=$(nginx_pid); then
+		say "nginx already running (pid $pid), reloading its configuration"
+		kill -HUP "$pid"
+	else
+		! port_busy "$PORT" || die "port $PORT is already in use by another program; choose another with PORT=..."
+		"$NGINX" -p "$1" -c "$1/nginx.conf" || { tail -n 20 "$LOG/nginx-error.log" >&2; die "nginx did not start"; }
+	fi
+	for ((i = 0; i < 150; i++)); do
+		curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && return
+		sleep 0.1
+	done
+	tail -n 10 "$LOG/nginx-error.log" "$2" >&2 || true
+	die "http://127.0.0.1:$PORT/healthz does not answer 200 after 15 s"
 }

@@ -24,7 +24,7 @@ export TIENGNOI_VAR=$VAR TIENGNOI_BASE_URL=$BASE_URL
 
 die() { echo "stack: error: $*" >&2; exit 1; }
 say() { echo "stack: $*"; }
-# shared helpers: pid_of, wait_gone, ensure_traversable
+# shared helpers: pid_of, wait_gone, ensure_traversable, port_busy, nginx_up
 . "$ROOT/scripts/lib.sh"
 
 case $PORT in ''|*[!0-9]*) die "PORT must be a number, got '$PORT'";; esac
@@ -118,30 +118,14 @@ start_app() {
 }
 
 start_nginx() {
-	local pid i key='$binary_remote_addr'
+	local key='$binary_remote_addr'
 	[ "${TIENGNOI_RATELIMIT:-on}" = off ] && key='""'
 	sed -e "s|@PORT@|$PORT|g; s|@VAR@|$VAR|g; s|@ROOT@|$ROOT|g" \
 	    -e "s|@USER@|$RUN_USER|g; s|@LIMIT_KEY@|$key|g" \
 	    "$ROOT/nginx/tiengnoi.conf.in" >"$VAR/nginx/nginx.conf.new"
 	$ROOTUSER || sed -i '/^user /d' "$VAR/nginx/nginx.conf.new"
 	mv "$VAR/nginx/nginx.conf.new" "$VAR/nginx/nginx.conf"
-	"$NGINX" -q -t -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" ||
-		die "generated $VAR/nginx/nginx.conf is invalid"
-	if pid=$(nginx_pid); then
-		say "nginx already running (pid $pid), reloading its configuration"
-		kill -HUP "$pid"
-	else
-		! command -v ss >/dev/null || ! ss -Hltn "sport = :$PORT" | grep -q . ||
-			die "port $PORT is already in use by another program; choose another with PORT=..."
-		"$NGINX" -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" ||
-			{ tail -n 20 "$LOG/nginx-error.log" >&2; die "nginx did not start"; }
-	fi
-	for ((i = 0; i < 150; i++)); do
-		curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && return
-		sleep 0.1
-	done
-	tail -n 10 "$LOG/nginx-error.log" "$LOG/app.log" >&2 || true
-	die "http://127.0.0.1:$PORT/healthz does not answer 200 after 15 s"
+	nginx_up "$VAR/nginx" "$LOG/app.log"
 }
 
 cmd_start() {
