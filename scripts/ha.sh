@@ -17,25 +17,13 @@
 set -eu
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-VAR=$(realpath -m "${TIENGNOI_VAR:-$ROOT/var}")
+# shared: stack_settings, say, die, pid_of, wait_gone, ensure_traversable, port_busy, nginx_up
+. "$ROOT/scripts/lib.sh"
+stack_settings ha
 HA=$VAR/ha
-PORT=${PORT:-8080}
-WORKERS=${WORKERS:-$(( 2 * $(nproc) ))}
-BASE_URL=${TIENGNOI_BASE_URL:-http://127.0.0.1:$PORT}
-PGBIN=/usr/lib/postgresql/15/bin NGINX=/usr/sbin/nginx
-BUILD=${TIENGNOI_BUILD:-build}; case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD;; esac
-APP=$BUILD/tiengnoi.fcgi ADMIN=$BUILD/tiengnoi-admin
-FORMS=$(realpath -m "${TIENGNOI_FORMS_DIR:-$ROOT/forms}")
 RUN=$HA/run LOG=$HA/log SECRETS=$HA/secrets PGPASS=$HA/secrets/pgpass
 CONF=$VAR/tiengnoi.conf
 NODES="node1 node2" APPS="app1 app2"
-unset TIENGNOI_DB
-export TIENGNOI_VAR=$VAR TIENGNOI_BASE_URL=$BASE_URL
-
-die() { echo "ha: error: $*" >&2; exit 1; }
-say() { echo "ha: $*"; }
-# shared helpers: pid_of, wait_gone, ensure_traversable, port_busy, nginx_up
-. "$ROOT/scripts/lib.sh"
 isnum() { case $1 in '' | *[!0-9]*) return 1 ;; esac; }
 
 isnum "$PORT" || die "PORT must be a number, got '$PORT'"

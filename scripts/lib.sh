@@ -1,7 +1,28 @@
 #!/bin/bash
 # lib.sh: the shell helpers scripts/stack.sh and scripts/ha.sh share (sourced, not run).
-# The caller defines say, die, ROOTUSER, RUN_USER and as_run before calling them;
-# nginx_up also reads NGINX, PORT, LOG and the caller's nginx_pid.
+# The caller sets ROOT (the checkout) and calls stack_settings first; it defines
+# ROOTUSER, RUN_USER and as_run before the rest; nginx_up also reads LOG and the
+# caller's nginx_pid.
+
+# stack_settings NAME: what both stacks read from the environment (the state
+# directory, port, workers, base URL, build and forms directories) and the
+# programs they run; say and die then speak as NAME. TIENGNOI_DB is dropped:
+# a stack always uses its own cluster.
+stack_settings() {
+	ME=$1
+	VAR=$(realpath -m "${TIENGNOI_VAR:-$ROOT/var}")
+	PORT=${PORT:-8080}
+	WORKERS=${WORKERS:-$(( 2 * $(nproc) ))}
+	BASE_URL=${TIENGNOI_BASE_URL:-http://127.0.0.1:$PORT}
+	PGBIN=/usr/lib/postgresql/15/bin NGINX=/usr/sbin/nginx
+	BUILD=${TIENGNOI_BUILD:-build}; case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD;; esac
+	APP=$BUILD/tiengnoi.fcgi ADMIN=$BUILD/tiengnoi-admin
+	FORMS=$(realpath -m "${TIENGNOI_FORMS_DIR:-$ROOT/forms}")
+	unset TIENGNOI_DB
+	export TIENGNOI_VAR=$VAR TIENGNOI_BASE_URL=$BASE_URL
+}
+say() { echo "$ME: $*"; }
+die() { echo "$ME: error: $*" >&2; exit 1; }
 
 # pid_of FILE PATTERN: the pid in FILE if that process is alive and its command
 # line contains PATTERN (so a stale file or a reused pid is never signalled).

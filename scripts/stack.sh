@@ -10,22 +10,10 @@
 set -eu
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-VAR=$(realpath -m "${TIENGNOI_VAR:-$ROOT/var}")
-PORT=${PORT:-8080}
-WORKERS=${WORKERS:-$(( 2 * $(nproc) ))}
-BASE_URL=${TIENGNOI_BASE_URL:-http://127.0.0.1:$PORT}
-PGBIN=/usr/lib/postgresql/15/bin NGINX=/usr/sbin/nginx
-BUILD=${TIENGNOI_BUILD:-build}; case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD;; esac
-APP=$BUILD/tiengnoi.fcgi ADMIN=$BUILD/tiengnoi-admin
-FORMS=$(realpath -m "${TIENGNOI_FORMS_DIR:-$ROOT/forms}")
-RUN=$VAR/run PG=$VAR/pg LOG=$VAR/log
-unset TIENGNOI_DB   # this stack is always the private cluster under $VAR
-export TIENGNOI_VAR=$VAR TIENGNOI_BASE_URL=$BASE_URL
-
-die() { echo "stack: error: $*" >&2; exit 1; }
-say() { echo "stack: $*"; }
-# shared helpers: pid_of, wait_gone, ensure_traversable, port_busy, nginx_up
+# shared: stack_settings, say, die, pid_of, wait_gone, ensure_traversable, port_busy, nginx_up
 . "$ROOT/scripts/lib.sh"
+stack_settings stack   # this stack is always the private cluster under $VAR
+RUN=$VAR/run PG=$VAR/pg LOG=$VAR/log
 
 case $PORT in ''|*[!0-9]*) die "PORT must be a number, got '$PORT'";; esac
 case "$VAR$ROOT" in *[[:space:]\"\'\$\\\;{}\|\&]*)
