@@ -17,7 +17,7 @@
 set -eu
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-# shared: stack_settings, say, die, pid_of, wait_gone, ensure_traversable, port_busy, nginx_up
+# shared: stack_settings, say, die, pid_of, wait_gone, ensure_traversable, port_busy, nginx_up, init_database
 . "$ROOT/scripts/lib.sh"
 stack_settings ha
 HA=$VAR/ha
@@ -455,11 +455,7 @@ cmd_start() {
 	say "PostgreSQL leader: $(leader)"
 	wait_sync 90 || say "warning: no synchronous standby yet (see $LOG/node*.log); reports are on one machine until it catches up"
 	write_conf
-	admin keys init
-	admin migrate
-	admin demo
-	if $ROOTUSER; then chown -R "$RUN_USER:" "$VAR/secrets"; fi
-	chmod 0700 "$VAR/secrets"; find "$VAR/secrets" -type f -exec chmod 0600 {} +
+	init_database
 	for a in $APPS; do start_app "$a"; done
 	start_nginx
 	echo

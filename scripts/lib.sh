@@ -80,3 +80,13 @@ nginx_up() {
 	tail -n 10 "$LOG/nginx-error.log" "$2" >&2 || true
 	die "http://127.0.0.1:$PORT/healthz does not answer 200 after 15 s"
 }
+
+# init_database: the keys, the schema and the demo data through the CLI (the
+# caller's admin), then the secrets directory private to the run user.
+init_database() {
+	admin keys init
+	admin migrate
+	admin demo
+	if $ROOTUSER; then chown -R "$RUN_USER:" "$VAR/secrets"; fi
+	chmod 0700 "$VAR/secrets"; find "$VAR/secrets" -type f -exec chmod 0600 {} +
+}

@@ -10,7 +10,7 @@
 set -eu
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-# shared: stack_settings, say, die, pid_of, wait_gone, ensure_traversable, port_busy, nginx_up
+# shared: stack_settings, say, die, pid_of, wait_gone, ensure_traversable, port_busy, nginx_up, init_database
 . "$ROOT/scripts/lib.sh"
 stack_settings stack   # this stack is always the private cluster under $VAR
 RUN=$VAR/run PG=$VAR/pg LOG=$VAR/log
@@ -128,11 +128,7 @@ cmd_start() {
 		die "$VAR/tiengnoi.conf exists (written by make ha-start): run make ha-stop first, or use another TIENGNOI_VAR"
 	prepare_dirs
 	start_pg
-	admin keys init
-	admin migrate
-	admin demo
-	if $ROOTUSER; then chown -R "$RUN_USER:" "$VAR/secrets"; fi
-	chmod 0700 "$VAR/secrets"; find "$VAR/secrets" -type f -exec chmod 0600 {} +
+	init_database
 	start_app
 	start_nginx
 	echo
