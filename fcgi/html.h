@@ -4,6 +4,7 @@
 #include "app.h"
 
 void html_text(struct buf *, const char *);
+void html_textf(struct buf *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void html_attr(struct buf *, const char *);
 void html_attrs(struct buf *, const struct kv *, size_t n);
 void html_raw_trusted(struct buf *, const char *);
