@@ -227,6 +227,57 @@ test_buf_reset(void **state)
 	buf_free(&b);
 }
 
+/* ---- html_attrs, html_textf ---- */
+
+static void
+test_attrs(void **state)
+{
+	(void)state;
+	struct buf b = { 0 };
+	/* NULL values (and NULL keys) are left out, the rest written in order, all escaped */
+	const struct kv a[] = {
+		{ "class", NULL, 0 }, { "name", "q", 0 }, { NULL, "x", 0 }, { "value", "\"><script>alert(1)</script>", 0 },
+		{ "required", "", 0 }, { "data-x\"", "it's", 0 },
+	};
+	html_attrs(&b, a, sizeof(a) / sizeof(a[0]));
+	assert_false(b.failed);
+	assert_string_equal(b.data, " name=\"q\" value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\" required=\"\""
+	    " data-x&quot;=\"it&#39;s\"");
+	/* none at all writes nothing */
+	buf_reset(&b);
+	html_attrs(&b, a, 0);
+	html_attrs(&b, a, 1);
+	assert_int_equal(b.len, 0);
+	buf_free(&b);
+}
+
+static void
+test_textf(void **state)
+{
+	(void)state;
+	struct buf b = { 0 };
+	html_textf(&b, "#%s: %lld", "<b>&", 42LL);
+	assert_false(b.failed);
+	assert_string_equal(b.data, "#&lt;b&gt;&amp;: 42");
+	/* an empty result writes nothing; UTF-8 passes through */
+	buf_reset(&b);
+	html_textf(&b, "%s", "");
+	assert_int_equal(b.len, 0);
+	html_textf(&b, "%s → %s", "Hòa giải", "Trọng tài");
+	assert_string_equal(b.data, "Hòa giải → Trọng tài");
+	/* a huge text is written whole */
+	buf_reset(&b);
+	char *big = malloc(300001);
+	assert_non_null(big);
+	memset(big, '<', 300000);
+	big[300000] = '\0';
+	html_textf(&b, "%s", big);
+	assert_false(b.failed);
+	assert_int_equal(b.len, 300000 * 4);
+	free(big);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -236,6 +287,8 @@ main(void)
 		cmocka_unit_test(test_attr_escapes),
 		cmocka_unit_test(test_url_arg),
 		cmocka_unit_test(test_raw_trusted),
+		cmocka_unit_test(test_attrs),
+		cmocka_unit_test(test_textf),
 		cmocka_unit_test(test_writers_append),
 		cmocka_unit_test(test_buf_basic),
 		cmocka_unit_test(test_buf_grow_4k),
