@@ -229,6 +229,16 @@ test_buf_reset(void **state)
 
 /* ---- html_attrs, html_textf ---- */
 
+/* What `b` holds is `want`, written without failing; then `b` is emptied. */
+static void
+holds(struct buf *b, const char *want)
+{
+	assert_false(b->failed);
+	assert_int_equal(b->len, strlen(want));
+	assert_string_equal(b->len ? b->data : "", want);
+	buf_reset(b);
+}
+
 static void
 test_attrs(void **state)
 {
@@ -240,14 +250,10 @@ test_attrs(void **state)
 		{ "required", "", 0 }, { "data-x\"", "it's", 0 },
 	};
 	html_attrs(&b, a, sizeof(a) / sizeof(a[0]));
-	assert_false(b.failed);
-	assert_string_equal(b.data, " name=\"q\" value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\" required=\"\""
-	    " data-x&quot;=\"it&#39;s\"");
-	/* none at all writes nothing */
-	buf_reset(&b);
-	html_attrs(&b, a, 0);
+	holds(&b, " name=\"q\" value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\" required=\"\" data-x&quot;=\"it&#39;s\"");
+	html_attrs(&b, a, 0);   /* none at all, or only a NULL value: nothing */
 	html_attrs(&b, a, 1);
-	assert_int_equal(b.len, 0);
+	holds(&b, "");
 	buf_free(&b);
 }
 
@@ -257,17 +263,12 @@ test_textf(void **state)
 	(void)state;
 	struct buf b = { 0 };
 	html_textf(&b, "#%s: %lld", "<b>&", 42LL);
-	assert_false(b.failed);
-	assert_string_equal(b.data, "#&lt;b&gt;&amp;: 42");
-	/* an empty result writes nothing; UTF-8 passes through */
-	buf_reset(&b);
+	holds(&b, "#&lt;b&gt;&amp;: 42");
 	html_textf(&b, "%s", "");
-	assert_int_equal(b.len, 0);
-	html_textf(&b, "%s → %s", "Hòa giải", "Trọng tài");
-	assert_string_equal(b.data, "Hòa giải → Trọng tài");
-	/* a huge text is written whole */
-	buf_reset(&b);
-	char *big = malloc(300001);
+	holds(&b, "");
+	html_textf(&b, "%s → %s", "Hòa giải", "Trọng tài");   /* UTF-8 passes through */
+	holds(&b, "Hòa giải → Trọng tài");
+	char *big = malloc(300001);   /* a huge text is written whole */
 	assert_non_null(big);
 	memset(big, '<', 300000);
 	big[300000] = '\0';
