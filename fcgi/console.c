@@ -906,7 +906,8 @@ console_refuse(struct req *r, int status, const char *vi, const char *en, const 
 }
 
 /* kitb: the frame started again without a heading, a figures table's row,
- * check boxes and radio buttons, a labelled <select>, a one-row query. */
+ * check boxes and radio buttons, a labelled <select>, a query's rows or
+ * nothing, a status fact. */
 
 /* Starts a whole console page with `status`, dropping anything written
  * before: the frame only, for pages whose heading is more than the title
@@ -921,29 +922,24 @@ console_restart(struct req *r, int status, const char *title)
 	console_begin(r, title);
 }
 
-/* One row of a figures table: <tr data-ATTR="VALUE"><th scope="row">LABEL
- * </th><td class="num">FIGURE</td></tr>. `attr` is a literal of the page
- * ("unit", "stage") or NULL for a plain <tr>; the rest is escaped. */
+/* One row of a figures table: <tr ATTR="VALUE"><th scope="row">LABEL</th>
+ * <td class="num">FIGURE</td></tr>. `attr` names what the row is for
+ * scripts and tests ("data-unit") or is NULL for a plain <tr>; all escaped. */
 void
 console_figure_row(struct req *r, const char *attr, const char *attr_value, const char *label, const char *figure)
 {
 	struct buf *b = r->out;
-	if (attr) {
-		html_lit(b, "<tr data-");
-		html_attr(b, attr);
-		html_lit(b, "=\"");
-		html_attr(b, attr_value);
-		html_lit(b, "\">");
-	} else
-		html_lit(b, "<tr>");
-	html_lit(b, "<th scope=\"row\">");
+	const struct kv a[] = { { attr, attr_value, 0 } };
+	html_lit(b, "<tr");
+	html_attrs(b, a, 1);
+	html_lit(b, "><th scope=\"row\">");
 	html_text(b, label);
 	html_lit(b, "</th><td class=\"num\">");
 	html_text(b, figure);
 	html_lit(b, "</td></tr>");
 }
 
-/* <label[ class="CLS"]><input type="TYPE" name="NAME" value="VALUE"[ checked]>
+/* <label[ class="CLS"]><input type="TYPE" name="NAME" value="VALUE"[ checked=""]>
  * LABEL</label>: one check box or radio button with its words after it;
  * `cls` ("choice": the touch-sized row) may be NULL, `type` is "checkbox"
  * or "radio", all escaped. */
@@ -952,45 +948,32 @@ console_check(struct req *r, const char *cls, const char *type, const char *name
     bool checked)
 {
 	struct buf *b = r->out;
-	if (cls) {
-		html_lit(b, "<label class=\"");
-		html_attr(b, cls);
-		html_lit(b, "\">");
-	} else
-		html_lit(b, "<label>");
-	html_lit(b, "<input type=\"");
-	html_attr(b, type);
-	html_lit(b, "\" name=\"");
-	html_attr(b, name);
-	html_lit(b, "\" value=\"");
-	html_attr(b, value);
-	if (checked)
-		html_lit(b, "\" checked> ");
-	else
-		html_lit(b, "\"> ");
+	const struct kv label_attrs[] = { { "class", cls, 0 } };
+	const struct kv input_attrs[] = {
+		{ "type", type, 0 }, { "name", name, 0 }, { "value", value, 0 }, { "checked", checked ? "" : NULL, 0 },
+	};
+	html_lit(b, "<label");
+	html_attrs(b, label_attrs, 1);
+	html_lit(b, "><input");
+	html_attrs(b, input_attrs, 4);
+	html_lit(b, "> ");
 	html_text(b, label);
 	html_lit(b, "</label>");
 }
 
-/* <label>LABEL <select name="NAME"[ id="ID"][ required]>, left open for
+/* <label>LABEL <select name="NAME"[ id="ID"][ required=""]>, left open for
  * the options (console_option); the caller closes "</select></label>".
  * For filter bars, where the label wraps its control. */
 void
 console_select_open(struct req *r, const char *vi, const char *en, const char *name, const char *id, bool required)
 {
 	struct buf *b = r->out;
+	const struct kv a[] = { { "name", name, 0 }, { "id", id, 0 }, { "required", required ? "" : NULL, 0 } };
 	html_lit(b, "<label>");
 	html_text(b, L(r, vi, en));
-	html_lit(b, " <select name=\"");
-	html_attr(b, name);
-	if (id) {
-		html_lit(b, "\" id=\"");
-		html_attr(b, id);
-	}
-	if (required)
-		html_lit(b, "\" required>");
-	else
-		html_lit(b, "\">");
+	html_lit(b, " <select");
+	html_attrs(b, a, 3);
+	html_lit(b, ">");
 }
 
 /* A query's result when it worked, else NULL: cleared, and a warning
@@ -1005,4 +988,20 @@ console_rows(PGresult *res, const char *what)
 		log_warn("%s: SQLSTATE %s", what, db_sqlstate(res));
 	PQclear(res);
 	return NULL;
+}
+
+/* A row of a <dl class="meta"> for a status: <dt>label</dt><dd id="ID"
+ * data-status="STATUS">TEXT</dd>, the stored value kept for scripts and
+ * tests beside the words shown. `id` is a literal of the page. */
+void
+console_meta_status(struct req *r, const char *vi, const char *en, const char *id, const char *status, const char *text)
+{
+	html_lit(r->out, "<dt>");
+	html_text(r->out, L(r, vi, en));
+	const struct kv a[] = { { "id", id, 0 }, { "data-status", status, 0 } };
+	html_lit(r->out, "</dt><dd");
+	html_attrs(r->out, a, 2);
+	html_lit(r->out, ">");
+	html_text(r->out, text);
+	html_lit(r->out, "</dd>");
 }

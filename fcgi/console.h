@@ -111,12 +111,14 @@ void console_db_failed(struct req *, PGresult *, const char *what);
 void console_refuse(struct req *, int status, const char *vi, const char *en, const char *back);
 
 /* kitb: the frame started again without a heading, a figures table's row,
- * check boxes and radio buttons, a labelled <select>, a one-row query. */
+ * check boxes and radio buttons, a labelled <select>, a query's rows or
+ * nothing, a status fact. */
 void console_restart(struct req *, int status, const char *title);
 void console_figure_row(struct req *, const char *attr, const char *attr_value, const char *label, const char *figure);
 void console_check(struct req *, const char *cls, const char *type, const char *name, const char *value, const char *label,
     bool checked);
 void console_select_open(struct req *, const char *vi, const char *en, const char *name, const char *id, bool required);
 PGresult *console_rows(PGresult *, const char *what);
+void console_meta_status(struct req *, const char *vi, const char *en, const char *id, const char *status, const char *text);
 
 #endif

@@ -18,15 +18,6 @@ jstr(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
-/* An integer as text, with literal words around it. */
-static void
-integer_text(struct buf *b, const char *before, long long v, const char *after)
-{
-	char t[128];
-	snprintf(t, sizeof(t), "%s%lld%s", before, v, after);
-	html_text(b, t);
-}
-
 /* "2026-03-10" or "2026-03-10 14:30" → "10/03/2026" or "10/03/2026 14:30"
  * in t (32 bytes); "—" when empty, anything else as given. */
 static const char *
@@ -55,7 +46,7 @@ number_or_dash(struct buf *b, json_t *v, bool money)
 		char vnd[DOSSIER_VND_MAX];
 		html_text(b, dossier_vnd_text(vnd, (long long)json_integer_value(v)));
 	} else {
-		integer_text(b, "", (long long)json_integer_value(v), "");
+		html_textf(b, "%lld", (long long)json_integer_value(v));
 	}
 }
 
@@ -93,24 +84,34 @@ case_fact_value(json_t *k, const struct case_fact *f)
 	return jstr(k, f->key);
 }
 
+/* <section id="ID"><h2>TITLE</h2>: a part of the dossier, which the caller
+ * closes with "</section>". */
+static void
+section_begin(struct buf *b, const char *id, const char *title)
+{
+	const struct kv a[] = { { "id", id, 0 } };
+	html_lit(b, "<section");
+	html_attrs(b, a, 1);
+	html_lit(b, "><h2>");
+	html_text(b, title);
+	html_lit(b, "</h2>");
+}
+
 /* A section with its <h2> and a table's head: one <th scope="col"> per
  * name ("" gives an empty <th>); the caller writes the rows, then closes
  * with "</tbody></table>". */
 static void
 table_begin(struct buf *b, const char *id, const char *title, const char *const *cols, size_t n)
 {
-	html_lit(b, "<section id=\"");
-	html_attr(b, id);
-	html_lit(b, "\"><h2>");
-	html_text(b, title);
-	html_lit(b, "</h2><table><thead><tr>");
+	section_begin(b, id, title);
+	html_lit(b, "<table><thead><tr>");
 	for (size_t i = 0; i < n; i++) {
-		if (*cols[i]) {
-			html_lit(b, "<th scope=\"col\">");
-			html_text(b, cols[i]);
-			html_lit(b, "</th>");
-		} else
-			html_lit(b, "<th></th>");
+		html_lit(b, "<th");
+		if (*cols[i])
+			html_lit(b, " scope=\"col\"");
+		html_lit(b, ">");
+		html_text(b, cols[i]);
+		html_lit(b, "</th>");
 	}
 	html_lit(b, "</tr></thead><tbody>");
 }
@@ -126,12 +127,10 @@ table_row(struct buf *b, const struct cell *cells, size_t n)
 {
 	html_lit(b, "<tr>");
 	for (size_t i = 0; i < n; i++) {
-		if (cells[i].cls) {
-			html_lit(b, "<td class=\"");
-			html_attr(b, cells[i].cls);
-			html_lit(b, "\">");
-		} else
-			html_lit(b, "<td>");
+		const struct kv a[] = { { "class", cells[i].cls, 0 } };
+		html_lit(b, "<td");
+		html_attrs(b, a, 1);
+		html_lit(b, ">");
 		html_text(b, cells[i].text);
 		html_lit(b, "</td>");
 	}
@@ -144,12 +143,10 @@ dt_dd_open(struct buf *b, const char *term, const char *ident)
 {
 	html_lit(b, "<dt>");
 	html_text(b, term);
-	if (ident) {
-		html_lit(b, "</dt><dd id=\"");
-		html_attr(b, ident);
-		html_lit(b, "\">");
-	} else
-		html_lit(b, "</dt><dd>");
+	const struct kv a[] = { { "id", ident, 0 } };
+	html_lit(b, "</dt><dd");
+	html_attrs(b, a, 1);
+	html_lit(b, ">");
 }
 
 /* The head of the page and the facts of the case. */
@@ -163,13 +160,13 @@ html_case(struct buf *b, json_t *d)
 	html_text(b, idtxt);
 	html_lit(b, " · " APP_NAME "</title><link rel=\"icon\" href=\"data:,\">"
 	    "<link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/dossier.css\"></head>\n<body class=\"dossier\"><header><p class=\"brand\">"
-	    APP_NAME " · Hồ sơ vụ việc</p><h1 id=\"case-title\">#");
-	html_text(b, idtxt);
-	html_lit(b, " ");
-	html_text(b, jstr(k, "title"));
+	    APP_NAME " · Hồ sơ vụ việc</p><h1 id=\"case-title\">");
+	html_textf(b, "#%s %s", idtxt, jstr(k, "title"));
 	html_lit(b, "</h1><p class=\"generated\">Lập lúc ");
 	date_vi(b, jstr(d, "generated_at"));
-	html_lit(b, "</p></header>\n<section id=\"case\"><h2>Vụ việc</h2><dl class=\"meta\">");
+	html_lit(b, "</p></header>\n");
+	section_begin(b, "case", "Vụ việc");
+	html_lit(b, "<dl class=\"meta\">");
 	for (size_t i = 0; i < NCASE_FACTS; i++) {
 		const struct case_fact *f = &case_facts[i];
 		const char *v = case_fact_value(k, f);
@@ -249,25 +246,23 @@ html_timeline(struct buf *b, json_t *d)
 {
 	json_t *x;
 	size_t i;
-	html_lit(b, "<section id=\"timeline\"><h2>Diễn biến</h2><ol class=\"timeline\">");
+	section_begin(b, "timeline", "Diễn biến");
+	html_lit(b, "<ol class=\"timeline\">");
 	json_array_foreach(json_object_get(d, "timeline"), i, x) {
+		char at[32];
 		html_lit(b, "<li data-kind=\"");
 		html_attr(b, jstr(x, "kind"));
 		html_lit(b, "\"><span class=\"when\">");
 		date_vi(b, jstr(x, "on_date"));
 		html_lit(b, "</span> <span class=\"what\">");
-		html_text(b, jstr(x, "kind_label"));
-		if (*jstr(x, "to_stage")) {
-			html_lit(b, ": ");
-			html_text(b, dossier_label_vi(jstr(x, "from_stage")));
-			html_lit(b, " → ");
-			html_text(b, jstr(x, "to_stage_label"));
-		}
-		html_lit(b, "</span> <span class=\"who\">(");
-		html_text(b, *jstr(x, "officer") ? jstr(x, "officer") : "—");
-		html_lit(b, ", ghi lúc ");
-		date_vi(b, jstr(x, "at"));
-		html_lit(b, ")</span>");
+		if (*jstr(x, "to_stage"))
+			html_textf(b, "%s: %s → %s", jstr(x, "kind_label"), dossier_label_vi(jstr(x, "from_stage")),
+			    jstr(x, "to_stage_label"));
+		else
+			html_text(b, jstr(x, "kind_label"));
+		html_lit(b, "</span> <span class=\"who\">");
+		html_textf(b, "(%s, ghi lúc %s)", *jstr(x, "officer") ? jstr(x, "officer") : "—", vi_date(at, jstr(x, "at")));
+		html_lit(b, "</span>");
 		if (*jstr(x, "note")) {
 			html_lit(b, "<p class=\"note\">");
 			html_text(b, jstr(x, "note"));
@@ -291,23 +286,19 @@ html_reports(struct buf *b, json_t *d)
 {
 	json_t *x;
 	size_t i;
-	html_lit(b, "<section id=\"reports\"><h2>Phản ánh liên kết</h2>");
+	section_begin(b, "reports", "Phản ánh liên kết");
 	json_array_foreach(json_object_get(d, "reports"), i, x) {
-		char rid[32];
+		char rid[32], at[32];
 		size_t j;
 		json_t *y;
 		snprintf(rid, sizeof(rid), "%lld", (long long)json_integer_value(json_object_get(x, "id")));
 		html_lit(b, "<article class=\"report\" id=\"report-");
 		html_attr(b, rid);
-		html_lit(b, "\"><h3>Phản ánh #");
-		html_text(b, rid);
-		html_lit(b, ": ");
-		html_text(b, jstr(x, "form_title"));
-		html_lit(b, "</h3><p class=\"meta\">Nhận lúc ");
-		date_vi(b, jstr(x, "received_at"));
-		html_lit(b, " · ");
-		html_text(b, jstr(x, "channel_label"));
-		integer_text(b, " · phiên bản biểu mẫu ", (long long)json_integer_value(json_object_get(x, "version")), "");
+		html_lit(b, "\"><h3>");
+		html_textf(b, "Phản ánh #%s: %s", rid, jstr(x, "form_title"));
+		html_lit(b, "</h3><p class=\"meta\">");
+		html_textf(b, "Nhận lúc %s · %s · phiên bản biểu mẫu %lld", vi_date(at, jstr(x, "received_at")),
+		    jstr(x, "channel_label"), (long long)json_integer_value(json_object_get(x, "version")));
 		html_lit(b, "</p><dl class=\"answers\">");
 		json_array_foreach(json_object_get(x, "answers"), j, y) {
 			dt_dd_open(b, jstr(y, "label"), NULL);
@@ -328,9 +319,7 @@ html_reports(struct buf *b, json_t *d)
 					html_lit(b, "<li class=\"from-worker\"><span class=\"who\">");
 				else
 					html_lit(b, "<li class=\"from-union\"><span class=\"who\">");
-				html_text(b, jstr(y, "from"));
-				html_lit(b, " · ");
-				date_vi(b, jstr(y, "at"));
+				html_textf(b, "%s · %s", jstr(y, "from"), vi_date(at, jstr(y, "at")));
 				html_lit(b, "</span><p>");
 				html_text(b, jstr(y, "body"));
 				html_lit(b, "</p></li>");

@@ -560,12 +560,10 @@ brief_fact(struct req *r, const char *vi, const char *en, const char *cls)
 {
 	html_lit(r->out, "<dt>");
 	html_text(r->out, L(r, vi, en));
-	if (cls) {
-		html_lit(r->out, "</dt><dd class=\"");
-		html_attr(r->out, cls);
-		html_lit(r->out, "\">");
-	} else
-		html_lit(r->out, "</dt><dd>");
+	const struct kv a[] = { { "class", cls, 0 } };
+	html_lit(r->out, "</dt><dd");
+	html_attrs(r->out, a, 1);
+	html_lit(r->out, ">");
 }
 
 /* The brief's frame, title and facts (workplace, period, k, who made it
