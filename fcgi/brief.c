@@ -120,6 +120,19 @@ borda_cmp(const void *pa, const void *pb)
 	return a->option < b->option ? -1 : a->option > b->option;
 }
 
+/* Whether entry p of a ranking counts: an option below noptions that no
+ * earlier entry of the same ranking named. */
+static bool
+borda_entry_valid(size_t noptions, const size_t *ranking, size_t p)
+{
+	if (ranking[p] >= noptions)
+		return false;
+	for (size_t q = 0; q < p; q++)
+		if (ranking[q] == ranking[p])
+			return false;
+	return true;
+}
+
 /* Borda count over rank answers. rankings[i] lists respondent i's options
  * (indices below noptions), most important first, lens[i] of them, given
  * by weights[i] respondents (NULL: one each; the brief reads each distinct
@@ -138,27 +151,18 @@ brief_borda(size_t noptions, const size_t *const *rankings, const size_t *lens, 
 	for (size_t j = 0; j < noptions; j++)
 		out[j] = (struct brief_borda){ .option = j };
 	for (size_t i = 0; i < nrankings; i++) {
-		/* first pass: count the valid, distinct entries */
-		size_t n = 0;
-		for (size_t p = 0; p < lens[i]; p++) {
-			size_t o = rankings[i][p];
-			bool dup = o >= noptions;
-			for (size_t q = 0; q < p && !dup; q++)
-				dup = rankings[i][q] == o;
-			n += !dup;
-		}
+		size_t n = 0;   /* the valid, distinct entries: the points the first one gets */
+		for (size_t p = 0; p < lens[i]; p++)
+			n += borda_entry_valid(noptions, rankings[i], p);
 		long w = weights ? weights[i] : 1;
 		if (n == 0 || w <= 0)
 			continue;
 		respondents += (size_t)w;
 		size_t pos = 0;
 		for (size_t p = 0; p < lens[i]; p++) {
-			size_t o = rankings[i][p];
-			bool dup = o >= noptions;
-			for (size_t q = 0; q < p && !dup; q++)
-				dup = rankings[i][q] == o;
-			if (dup)
+			if (!borda_entry_valid(noptions, rankings[i], p))
 				continue;
+			size_t o = rankings[i][p];
 			out[o].points += (long)(n - pos) * w;
 			out[o].firsts += pos == 0 ? w : 0;
 			out[o].ranked += w;

@@ -620,21 +620,6 @@ console_option(struct req *r, const char *value, const char *label, bool selecte
 	html_lit(r->out, "</option>");
 }
 
-/* A ticked or unticked choice: <label class="choice"><input
- * type="checkbox" name value> LABEL</label>, escaped. */
-void
-console_checkbox(struct req *r, const char *name, const char *value, const char *label, bool checked)
-{
-	html_lit(r->out, "<label class=\"choice\"><input type=\"checkbox\" name=\"");
-	html_attr(r->out, name);
-	html_lit(r->out, "\" value=\"");
-	html_attr(r->out, value);
-	if (checked)
-		html_lit(r->out, "\" checked");
-	else
-		html_lit(r->out, "\"");
-	console_wrap(r, "> ", label, "</label>");
-}
 
 /* <button type="submit" class="CLS">; `cls` e.g. "btn" or "btn primary". */
 void
@@ -885,4 +870,89 @@ console_refuse(struct req *r, int status, const char *vi, const char *en, const 
 	console_wrap(r, "<p class=\"alert\" role=\"alert\" id=\"refused\">", L(r, vi, en), "</p>");
 	console_back(r, back, "← Quay lại", "← Back");
 	console_end(r);
+}
+
+/* kitb: the frame started again without a heading, a figures table's row,
+ * check boxes and radio buttons, a labelled <select>, a query's rows or
+ * nothing, a status fact. */
+
+/* Starts a whole console page with `status`, dropping anything written
+ * before: the frame only, for pages whose heading is more than the title
+ * (a back link above it, a tag inside it). The caller writes the body,
+ * then console_end(). */
+void
+console_restart(struct req *r, int status, const char *title)
+{
+	buf_reset(r->out);
+	r->status = status;
+	r->resp_type = NULL;
+	console_begin(r, title);
+}
+
+
+/* <label[ class="CLS"]><input type="TYPE" name="NAME" value="VALUE"[ checked=""]>
+ * LABEL</label>: one check box or radio button with its words after it;
+ * `cls` ("choice": the touch-sized row) may be NULL, `type` is "checkbox"
+ * or "radio", all escaped. */
+void
+console_check(struct req *r, const char *cls, const char *type, const char *name, const char *value, const char *label,
+    bool checked)
+{
+	struct buf *b = r->out;
+	const struct kv label_attrs[] = { { "class", cls, 0 } };
+	const struct kv input_attrs[] = {
+		{ "type", type, 0 }, { "name", name, 0 }, { "value", value, 0 }, { "checked", checked ? "" : NULL, 0 },
+	};
+	html_lit(b, "<label");
+	html_attrs(b, label_attrs, 1);
+	html_lit(b, "><input");
+	html_attrs(b, input_attrs, 4);
+	html_lit(b, "> ");
+	html_text(b, label);
+	html_lit(b, "</label>");
+}
+
+/* <label>LABEL <select name="NAME"[ id="ID"][ required=""]>, left open for
+ * the options (console_option); the caller closes "</select></label>".
+ * For filter bars, where the label wraps its control. */
+void
+console_select_open(struct req *r, const char *vi, const char *en, const char *name, const char *id, bool required)
+{
+	struct buf *b = r->out;
+	const struct kv a[] = { { "name", name, 0 }, { "id", id, 0 }, { "required", required ? "" : NULL, 0 } };
+	html_lit(b, "<label>");
+	html_text(b, L(r, vi, en));
+	html_lit(b, " <select");
+	html_attrs(b, a, 3);
+	html_lit(b, ">");
+}
+
+/* A query's result when it worked, else NULL: cleared, and a warning
+ * naming `what` (a literal: "brief", "queue") with its SQLSTATE when the
+ * database answered with an error. The caller clears what it gets. */
+PGresult *
+console_rows(PGresult *res, const char *what)
+{
+	if (res != NULL && db_ok(res))
+		return res;
+	if (res)
+		log_warn("%s: SQLSTATE %s", what, db_sqlstate(res));
+	PQclear(res);
+	return NULL;
+}
+
+/* A row of a <dl class="meta"> for a status: <dt>label</dt><dd id="ID"
+ * data-status="STATUS">TEXT</dd>, the stored value kept for scripts and
+ * tests beside the words shown. `id` is a literal of the page. */
+void
+console_meta_status(struct req *r, const char *vi, const char *en, const char *id, const char *status, const char *text)
+{
+	html_lit(r->out, "<dt>");
+	html_text(r->out, L(r, vi, en));
+	const struct kv a[] = { { "id", id, 0 }, { "data-status", status, 0 } };
+	html_lit(r->out, "</dt><dd");
+	html_attrs(r->out, a, 2);
+	html_lit(r->out, ">");
+	html_text(r->out, text);
+	html_lit(r->out, "</dd>");
 }

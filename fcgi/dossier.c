@@ -11,6 +11,7 @@
 #include "db.h"
 #include "dispute.h"
 #include "dossier.h"
+#include "submission.h"
 #include "token.h"
 
 /* What the dossier says when a contact is left out. */
@@ -23,11 +24,10 @@ static const struct label labels[] = {
 	{ "created", "Tạo vụ việc" }, { "stage", "Chuyển giai đoạn" }, { "note", "Ghi chú" },
 	{ "attachment", "Tệp đính kèm" }, { "totals", "Hiệu chỉnh số liệu" }, { "link", "Liên kết phản ánh" },
 	{ "edit", "Sửa thông tin vụ việc" },
-	/* channels */
-	{ "qr", "Mã QR" }, { "phone", "Điện thoại" }, { "in_person", "Trực tiếp" }, { "paper", "Giấy" },
 };
 
-/* The Vietnamese name of a stored value (kind, stage, ...); the value itself when unknown. */
+/* The Vietnamese name of a stored value (kind, stage, ...); the value itself when unknown.
+ * Channels are named by submission.c, the one home of the reports' vocabulary. */
 const char *
 dossier_label_vi(const char *value)
 {
@@ -246,7 +246,7 @@ collect_reports(struct db *db, const char *case_id, const struct keys *keys, jso
 		    "id", (json_int_t)strtoll(sid, NULL, 10), "form", PQgetvalue(s, i, REP_FORM),
 		    "form_title", form_title(PQgetvalue(s, i, REP_DEFINITION), PQgetvalue(s, i, REP_FORM)),
 		    "version", (json_int_t)strtoll(PQgetvalue(s, i, REP_VERSION), NULL, 10), "received_at", PQgetvalue(s, i, REP_RECEIVED),
-		    "channel", PQgetvalue(s, i, REP_CHANNEL), "channel_label", dossier_label_vi(PQgetvalue(s, i, REP_CHANNEL)), "status", PQgetvalue(s, i, REP_STATUS),
+		    "channel", PQgetvalue(s, i, REP_CHANNEL), "channel_label", submission_channel_label(PQgetvalue(s, i, REP_CHANNEL), LANG_VI), "status", PQgetvalue(s, i, REP_STATUS),
 		    "urgent", PQgetvalue(s, i, REP_URGENT)[0] == 't', "answers", answers_labelled(PQgetvalue(s, i, REP_DEFINITION), PQgetvalue(s, i, REP_ANSWERS)));
 
 		/* contact: only one an officer already revealed, and only for a requester allowed to see it */

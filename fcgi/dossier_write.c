@@ -18,26 +18,23 @@ jstr(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
-/* An integer as text, with literal words around it. */
-static void
-integer_text(struct buf *b, const char *before, long long v, const char *after)
+/* "2026-03-10" or "2026-03-10 14:30" → "10/03/2026" or "10/03/2026 14:30"
+ * in t (32 bytes); "—" when empty, anything else as given. */
+static const char *
+vi_date(char t[32], const char *iso)
 {
-	char t[128];
-	snprintf(t, sizeof(t), "%s%lld%s", before, v, after);
-	html_text(b, t);
+	if (strlen(iso) < 10 || iso[4] != '-')
+		return *iso ? iso : "—";
+	snprintf(t, 32, "%.2s/%.2s/%.4s%s", iso + 8, iso + 5, iso, iso + 10);
+	return t;
 }
 
-/* "2026-03-10" or "2026-03-10 14:30" → "10/03/2026" or "10/03/2026 14:30"; "—" when empty. */
+/* The same date, escaped into the page. */
 static void
 date_vi(struct buf *b, const char *iso)
 {
-	if (strlen(iso) < 10 || iso[4] != '-') {
-		html_text(b, *iso ? iso : "—");
-		return;
-	}
 	char t[32];
-	snprintf(t, sizeof(t), "%.2s/%.2s/%.4s%s", iso + 8, iso + 5, iso, iso + 10);
-	html_text(b, t);
+	html_text(b, vi_date(t, iso));
 }
 
 static void
@@ -49,65 +46,150 @@ number_or_dash(struct buf *b, json_t *v, bool money)
 		char vnd[DOSSIER_VND_MAX];
 		html_text(b, dossier_vnd_text(vnd, (long long)json_integer_value(v)));
 	} else {
-		integer_text(b, "", (long long)json_integer_value(v), "");
+		html_textf(b, "%lld", (long long)json_integer_value(v));
 	}
 }
 
+/* One fact of the case: what it is called, which member of the JSON
+ * case ("workplace.x": of its workplace) holds it, the id its <dd> carries
+ * on the printed page (NULL: the workbook only) and whether it is a date.
+ * The one list both the page and the workbook's first sheet walk. */
+struct case_fact {
+	const char *label, *key, *ident;
+	bool date;
+};
+static const struct case_fact case_facts[] = {
+	{ "Tên vụ việc", "title", NULL, false },
+	{ "Loại", "kind_label", "case-kind", false },
+	{ "Tranh chấp", "scope_label", "case-scope", false },
+	{ "Nơi làm việc", "workplace.name", "case-workplace", false },
+	{ "Mã số thuế", "workplace.tax_code", "case-tax-code", false },
+	{ "Địa chỉ", "workplace.address", "case-address", false },
+	{ "Đơn vị xử lý", "unit", "case-unit", false },
+	{ "Giai đoạn", "stage_label", "case-stage", false },
+	{ "Từ ngày", "stage_entered_on", "case-stage-since", true },
+	{ "Kết quả", "outcome_label", "case-outcome", false },
+	{ "Phụ trách", "assignee", "case-assignee", false },
+	{ "Ngày phát hiện vi phạm", "violation_known_on", "case-known", true },
+	{ "Tạo lúc", "created_at", NULL, true },
+};
+#define NCASE_FACTS (sizeof(case_facts) / sizeof(case_facts[0]))
+
+/* The value of fact `f` of case `k` ("" when absent). */
+static const char *
+case_fact_value(json_t *k, const struct case_fact *f)
+{
+	if (strncmp(f->key, "workplace.", 10) == 0)
+		return jstr(json_object_get(k, "workplace"), f->key + 10);
+	return jstr(k, f->key);
+}
+
+/* <section id="ID"><h2>TITLE</h2>: a part of the dossier, which the caller
+ * closes with "</section>". */
 static void
-dt_dd(struct buf *b, const char *term, const char *value, const char *ident)
+section_begin(struct buf *b, const char *id, const char *title)
+{
+	const struct kv a[] = { { "id", id, 0 } };
+	html_lit(b, "<section");
+	html_attrs(b, a, 1);
+	html_lit(b, "><h2>");
+	html_text(b, title);
+	html_lit(b, "</h2>");
+}
+
+/* A section with its <h2> and a table's head: one <th scope="col"> per
+ * name ("" gives an empty <th>); the caller writes the rows, then closes
+ * with "</tbody></table>". */
+static void
+table_begin(struct buf *b, const char *id, const char *title, const char *const *cols, size_t n)
+{
+	section_begin(b, id, title);
+	html_lit(b, "<table><thead><tr>");
+	for (size_t i = 0; i < n; i++) {
+		html_lit(b, "<th");
+		if (*cols[i])
+			html_lit(b, " scope=\"col\"");
+		html_lit(b, ">");
+		html_text(b, cols[i]);
+		html_lit(b, "</th>");
+	}
+	html_lit(b, "</tr></thead><tbody>");
+}
+
+/* One cell of a row: its text escaped, its class (may be NULL). */
+struct cell {
+	const char *text, *cls;
+};
+
+/* <tr> with one <td> per cell. */
+static void
+table_row(struct buf *b, const struct cell *cells, size_t n)
+{
+	html_lit(b, "<tr>");
+	for (size_t i = 0; i < n; i++) {
+		const struct kv a[] = { { "class", cells[i].cls, 0 } };
+		html_lit(b, "<td");
+		html_attrs(b, a, 1);
+		html_lit(b, ">");
+		html_text(b, cells[i].text);
+		html_lit(b, "</td>");
+	}
+	html_lit(b, "</tr>");
+}
+
+/* <dt>TERM</dt><dd id="IDENT">, left open for the value (IDENT NULL: no id). */
+static void
+dt_dd_open(struct buf *b, const char *term, const char *ident)
 {
 	html_lit(b, "<dt>");
 	html_text(b, term);
-	html_lit(b, "</dt><dd id=\"");
-	html_attr(b, ident);
-	html_lit(b, "\">");
-	html_text(b, *value ? value : "—");
-	html_lit(b, "</dd>");
+	const struct kv a[] = { { "id", ident, 0 } };
+	html_lit(b, "</dt><dd");
+	html_attrs(b, a, 1);
+	html_lit(b, ">");
 }
 
 /* The head of the page and the facts of the case. */
 static void
 html_case(struct buf *b, json_t *d)
 {
-	json_t *k = json_object_get(d, "case"), *w = json_object_get(k, "workplace");
+	json_t *k = json_object_get(d, "case");
 	char idtxt[32];
 	snprintf(idtxt, sizeof(idtxt), "%lld", (long long)json_integer_value(json_object_get(k, "id")));
 	html_lit(b, "<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>Hồ sơ vụ việc #");
 	html_text(b, idtxt);
 	html_lit(b, " · " APP_NAME "</title><link rel=\"icon\" href=\"data:,\">"
 	    "<link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/dossier.css\"></head>\n<body class=\"dossier\"><header><p class=\"brand\">"
-	    APP_NAME " · Hồ sơ vụ việc</p><h1 id=\"case-title\">#");
-	html_text(b, idtxt);
-	html_lit(b, " ");
-	html_text(b, jstr(k, "title"));
+	    APP_NAME " · Hồ sơ vụ việc</p><h1 id=\"case-title\">");
+	html_textf(b, "#%s %s", idtxt, jstr(k, "title"));
 	html_lit(b, "</h1><p class=\"generated\">Lập lúc ");
 	date_vi(b, jstr(d, "generated_at"));
-	html_lit(b, "</p></header>\n<section id=\"case\"><h2>Vụ việc</h2><dl class=\"meta\">");
-	dt_dd(b, "Loại", jstr(k, "kind_label"), "case-kind");
-	dt_dd(b, "Tranh chấp", jstr(k, "scope_label"), "case-scope");
-	dt_dd(b, "Nơi làm việc", jstr(w, "name"), "case-workplace");
-	dt_dd(b, "Mã số thuế", jstr(w, "tax_code"), "case-tax-code");
-	dt_dd(b, "Địa chỉ", jstr(w, "address"), "case-address");
-	dt_dd(b, "Đơn vị xử lý", jstr(k, "unit"), "case-unit");
-	dt_dd(b, "Giai đoạn", jstr(k, "stage_label"), "case-stage");
-	html_lit(b, "<dt>Từ ngày</dt><dd id=\"case-stage-since\">");
-	date_vi(b, jstr(k, "stage_entered_on"));
-	html_lit(b, "</dd>");
-	dt_dd(b, "Kết quả", jstr(k, "outcome_label"), "case-outcome");
-	dt_dd(b, "Phụ trách", jstr(k, "assignee"), "case-assignee");
-	html_lit(b, "<dt>Ngày phát hiện vi phạm</dt><dd id=\"case-known\">");
-	date_vi(b, jstr(k, "violation_known_on"));
-	html_lit(b, "</dd></dl></section>\n");
+	html_lit(b, "</p></header>\n");
+	section_begin(b, "case", "Vụ việc");
+	html_lit(b, "<dl class=\"meta\">");
+	for (size_t i = 0; i < NCASE_FACTS; i++) {
+		const struct case_fact *f = &case_facts[i];
+		const char *v = case_fact_value(k, f);
+		if (f->ident == NULL)
+			continue;
+		dt_dd_open(b, f->label, f->ident);
+		if (f->date)
+			date_vi(b, v);
+		else
+			html_text(b, *v ? v : "—");
+		html_lit(b, "</dd>");
+	}
+	html_lit(b, "</dl></section>\n");
 }
 
 /* The legal deadlines, those of the current stage marked. */
 static void
 html_deadlines(struct buf *b, json_t *d)
 {
+	static const char *const cols[] = { "Thời hạn", "Ngày", "Căn cứ" };
 	json_t *x;
 	size_t i;
-	html_lit(b, "<section id=\"deadlines\"><h2>Thời hạn theo luật</h2><table><thead><tr><th scope=\"col\">Thời hạn</th>"
-	    "<th scope=\"col\">Ngày</th><th scope=\"col\">Căn cứ</th></tr></thead><tbody>");
+	table_begin(b, "deadlines", "Thời hạn theo luật", cols, 3);
 	json_array_foreach(json_object_get(d, "deadlines"), i, x) {
 		if (json_is_true(json_object_get(x, "current")))
 			html_lit(b, "<tr class=\"current\" data-code=\"");
@@ -130,26 +212,29 @@ html_deadlines(struct buf *b, json_t *d)
 	html_lit(b, "</tbody></table></section>\n");
 }
 
+/* The three totals, the one list the page and the workbook show. */
+static const struct { const char *label, *key; bool money; } totals[] = {
+	{ "Số người lao động bị ảnh hưởng", "workers", false },
+	{ "Số tháng bị nợ", "months", false },
+	{ "Số tiền bị nợ", "amount_vnd", true },
+};
+#define NTOTALS (sizeof(totals) / sizeof(totals[0]))
+
 /* The totals from the reports beside what an officer corrected. */
 static void
 html_totals(struct buf *b, json_t *d)
 {
+	static const char *const cols[] = { "", "Tính từ phản ánh", "Cán bộ hiệu chỉnh" };
 	json_t *t = json_object_get(d, "totals"), *tc = json_object_get(t, "computed"), *tk = json_object_get(t, "case");
-	html_lit(b, "<section id=\"totals\"><h2>Số liệu</h2><table><thead><tr><th></th><th scope=\"col\">Tính từ phản ánh</th>"
-	    "<th scope=\"col\">Cán bộ hiệu chỉnh</th></tr></thead><tbody>");
-	static const struct { const char *label, *key; bool money; } rows[] = {
-		{ "Số người lao động bị ảnh hưởng", "workers", false },
-		{ "Số tháng bị nợ", "months", false },
-		{ "Số tiền bị nợ", "amount_vnd", true },
-	};
+	table_begin(b, "totals", "Số liệu", cols, 3);
 	bool corrected = json_is_true(json_object_get(t, "corrected_by_officer"));
-	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+	for (size_t r = 0; r < NTOTALS; r++) {
 		html_lit(b, "<tr><th scope=\"row\">");
-		html_text(b, rows[r].label);
+		html_text(b, totals[r].label);
 		html_lit(b, "</th><td>");
-		number_or_dash(b, json_object_get(tc, rows[r].key), rows[r].money);
+		number_or_dash(b, json_object_get(tc, totals[r].key), totals[r].money);
 		html_lit(b, "</td><td>");
-		number_or_dash(b, corrected ? json_object_get(tk, rows[r].key) : NULL, rows[r].money);
+		number_or_dash(b, corrected ? json_object_get(tk, totals[r].key) : NULL, totals[r].money);
 		html_lit(b, "</td></tr>");
 	}
 	html_lit(b, "</tbody></table></section>\n");
@@ -161,25 +246,23 @@ html_timeline(struct buf *b, json_t *d)
 {
 	json_t *x;
 	size_t i;
-	html_lit(b, "<section id=\"timeline\"><h2>Diễn biến</h2><ol class=\"timeline\">");
+	section_begin(b, "timeline", "Diễn biến");
+	html_lit(b, "<ol class=\"timeline\">");
 	json_array_foreach(json_object_get(d, "timeline"), i, x) {
+		char at[32];
 		html_lit(b, "<li data-kind=\"");
 		html_attr(b, jstr(x, "kind"));
 		html_lit(b, "\"><span class=\"when\">");
 		date_vi(b, jstr(x, "on_date"));
 		html_lit(b, "</span> <span class=\"what\">");
-		html_text(b, jstr(x, "kind_label"));
-		if (*jstr(x, "to_stage")) {
-			html_lit(b, ": ");
-			html_text(b, dossier_label_vi(jstr(x, "from_stage")));
-			html_lit(b, " → ");
-			html_text(b, jstr(x, "to_stage_label"));
-		}
-		html_lit(b, "</span> <span class=\"who\">(");
-		html_text(b, *jstr(x, "officer") ? jstr(x, "officer") : "—");
-		html_lit(b, ", ghi lúc ");
-		date_vi(b, jstr(x, "at"));
-		html_lit(b, ")</span>");
+		if (*jstr(x, "to_stage"))
+			html_textf(b, "%s: %s → %s", jstr(x, "kind_label"), dossier_label_vi(jstr(x, "from_stage")),
+			    jstr(x, "to_stage_label"));
+		else
+			html_text(b, jstr(x, "kind_label"));
+		html_lit(b, "</span> <span class=\"who\">");
+		html_textf(b, "(%s, ghi lúc %s)", *jstr(x, "officer") ? jstr(x, "officer") : "—", vi_date(at, jstr(x, "at")));
+		html_lit(b, "</span>");
 		if (*jstr(x, "note")) {
 			html_lit(b, "<p class=\"note\">");
 			html_text(b, jstr(x, "note"));
@@ -190,41 +273,42 @@ html_timeline(struct buf *b, json_t *d)
 	html_lit(b, "</ol></section>\n");
 }
 
+/* A report's contact as the dossier has it: the details, or why they are left out. */
+static const char *
+report_contact(json_t *x)
+{
+	return json_is_string(json_object_get(x, "contact")) ? jstr(x, "contact") : jstr(x, "contact_note");
+}
+
 /* The linked reports with their answers, contact (when included) and messages. */
 static void
 html_reports(struct buf *b, json_t *d)
 {
 	json_t *x;
 	size_t i;
-	html_lit(b, "<section id=\"reports\"><h2>Phản ánh liên kết</h2>");
+	section_begin(b, "reports", "Phản ánh liên kết");
 	json_array_foreach(json_object_get(d, "reports"), i, x) {
-		char rid[32];
+		char rid[32], at[32];
 		size_t j;
 		json_t *y;
 		snprintf(rid, sizeof(rid), "%lld", (long long)json_integer_value(json_object_get(x, "id")));
 		html_lit(b, "<article class=\"report\" id=\"report-");
 		html_attr(b, rid);
-		html_lit(b, "\"><h3>Phản ánh #");
-		html_text(b, rid);
-		html_lit(b, ": ");
-		html_text(b, jstr(x, "form_title"));
-		html_lit(b, "</h3><p class=\"meta\">Nhận lúc ");
-		date_vi(b, jstr(x, "received_at"));
-		html_lit(b, " · ");
-		html_text(b, jstr(x, "channel_label"));
-		integer_text(b, " · phiên bản biểu mẫu ", (long long)json_integer_value(json_object_get(x, "version")), "");
+		html_lit(b, "\"><h3>");
+		html_textf(b, "Phản ánh #%s: %s", rid, jstr(x, "form_title"));
+		html_lit(b, "</h3><p class=\"meta\">");
+		html_textf(b, "Nhận lúc %s · %s · phiên bản biểu mẫu %lld", vi_date(at, jstr(x, "received_at")),
+		    jstr(x, "channel_label"), (long long)json_integer_value(json_object_get(x, "version")));
 		html_lit(b, "</p><dl class=\"answers\">");
 		json_array_foreach(json_object_get(x, "answers"), j, y) {
-			html_lit(b, "<dt>");
-			html_text(b, jstr(y, "label"));
-			html_lit(b, "</dt><dd>");
+			dt_dd_open(b, jstr(y, "label"), NULL);
 			html_text(b, jstr(y, "text"));
 			html_lit(b, "</dd>");
 		}
 		html_lit(b, "<dt>Thông tin liên lạc</dt><dd class=\"contact\" id=\"contact-");
 		html_attr(b, rid);
 		html_lit(b, "\">");
-		html_text(b, json_is_string(json_object_get(x, "contact")) ? jstr(x, "contact") : jstr(x, "contact_note"));
+		html_text(b, report_contact(x));
 		html_lit(b, "</dd></dl><h4>Trao đổi với người lao động</h4>");
 		if (json_array_size(json_object_get(x, "messages")) == 0)
 			html_lit(b, "<p class=\"empty\">Không có tin nhắn.</p>");
@@ -235,9 +319,7 @@ html_reports(struct buf *b, json_t *d)
 					html_lit(b, "<li class=\"from-worker\"><span class=\"who\">");
 				else
 					html_lit(b, "<li class=\"from-union\"><span class=\"who\">");
-				html_text(b, jstr(y, "from"));
-				html_lit(b, " · ");
-				date_vi(b, jstr(y, "at"));
+				html_textf(b, "%s · %s", jstr(y, "from"), vi_date(at, jstr(y, "at")));
 				html_lit(b, "</span><p>");
 				html_text(b, jstr(y, "body"));
 				html_lit(b, "</p></li>");
@@ -255,31 +337,22 @@ html_reports(struct buf *b, json_t *d)
 static void
 html_attachments(struct buf *b, json_t *d)
 {
+	static const char *const cols[] = { "Tệp", "Nguồn", "Loại", "Dung lượng (byte)", "Thêm lúc", "Người thêm", "SHA-256" };
 	json_t *x;
 	size_t i;
-	html_lit(b, "<section id=\"attachments\"><h2>Tệp đính kèm</h2><table><thead><tr><th scope=\"col\">Tệp</th>"
-	    "<th scope=\"col\">Nguồn</th><th scope=\"col\">Loại</th><th scope=\"col\">Dung lượng (byte)</th>"
-	    "<th scope=\"col\">Thêm lúc</th><th scope=\"col\">Người thêm</th>"
-	    "<th scope=\"col\">SHA-256</th></tr></thead><tbody>");
+	table_begin(b, "attachments", "Tệp đính kèm", cols, 7);
 	json_array_foreach(json_object_get(d, "attachments"), i, x) {
-		html_lit(b, "<tr><td>");
-		html_text(b, jstr(x, "filename"));
-		html_lit(b, "</td><td>");
+		char source[48], size[24], at[32];
 		if (json_is_integer(json_object_get(x, "report_id")))
-			integer_text(b, "Phản ánh #", (long long)json_integer_value(json_object_get(x, "report_id")), "");
+			snprintf(source, sizeof(source), "Phản ánh #%lld", (long long)json_integer_value(json_object_get(x, "report_id")));
 		else
-			html_lit(b, "Vụ việc");
-		html_lit(b, "</td><td>");
-		html_text(b, jstr(x, "mime"));
-		html_lit(b, "</td><td>");
-		integer_text(b, "", (long long)json_integer_value(json_object_get(x, "size")), "");
-		html_lit(b, "</td><td>");
-		date_vi(b, jstr(x, "added_at"));
-		html_lit(b, "</td><td>");
-		html_text(b, jstr(x, "added_by"));
-		html_lit(b, "</td><td class=\"hash\">");
-		html_text(b, jstr(x, "sha256"));
-		html_lit(b, "</td></tr>");
+			snprintf(source, sizeof(source), "Vụ việc");
+		snprintf(size, sizeof(size), "%lld", (long long)json_integer_value(json_object_get(x, "size")));
+		const struct cell cells[] = {
+			{ jstr(x, "filename"), NULL }, { source, NULL }, { jstr(x, "mime"), NULL }, { size, NULL },
+			{ vi_date(at, jstr(x, "added_at")), NULL }, { jstr(x, "added_by"), NULL }, { jstr(x, "sha256"), "hash" },
+		};
+		table_row(b, cells, 7);
 	}
 	html_lit(b, "</tbody></table>");
 	if (json_array_size(json_object_get(d, "attachments")) == 0)
@@ -300,15 +373,6 @@ write_html(struct buf *b, json_t *d)
 	html_attachments(b, d);
 }
 
-/* "2026-03-10" or "2026-03-10 14:30" → a spreadsheet date. */
-static bool
-xlsx_date(const char *s, lxw_datetime *dt)
-{
-	memset(dt, 0, sizeof(*dt));
-	int n = sscanf(s, "%4d-%2d-%2d %2d:%2d", &dt->year, &dt->month, &dt->day, &dt->hour, &dt->min);
-	return n == 3 || n == 5;
-}
-
 struct xl {
 	lxw_worksheet *ws;
 	lxw_format *date, *datetime, *money, *bold;
@@ -319,7 +383,7 @@ static void
 xl_cell(struct xl *x, lxw_row_t row, lxw_col_t col, const char *s, bool date)
 {
 	lxw_datetime dt;
-	if (date && *s && xlsx_date(s, &dt))
+	if (date && *s && export_xlsx_date(s, &dt))
 		worksheet_write_datetime(x->ws, row, col, &dt, strlen(s) > 10 ? x->datetime : x->date);
 	else if (*s)
 		worksheet_write_string(x->ws, row, col, s, NULL);
@@ -341,6 +405,18 @@ xl_header(struct xl *x, const char *const *names, size_t n)
 	worksheet_set_column(x->ws, 0, (lxw_col_t)(n - 1), 22, NULL);
 }
 
+/* The first five cells of a row of the reports sheet: report `e`'s id,
+ * form and time, then what the row holds (`what`) and its name (`item`). */
+static void
+xl_report_row(struct xl *x, lxw_row_t row, json_t *e, const char *what, const char *item)
+{
+	xl_number(x, row, 0, json_object_get(e, "id"), false);
+	xl_cell(x, row, 1, jstr(e, "form_title"), false);
+	xl_cell(x, row, 2, jstr(e, "received_at"), true);
+	xl_cell(x, row, 3, what, false);
+	xl_cell(x, row, 4, item, false);
+}
+
 /* The workbook: four sheets, dates as dates, money as numbers. */
 static int
 write_xlsx(json_t *d, export_write_fn write, void *ctx, char *err, size_t errlen)
@@ -358,7 +434,7 @@ write_xlsx(json_t *d, export_write_fn write, void *ctx, char *err, size_t errlen
 	format_set_num_format(x.datetime, "dd/mm/yyyy hh:mm");
 	x.money = workbook_add_format(wb);
 	format_set_num_format(x.money, "#,##0");
-	json_t *k = json_object_get(d, "case"), *w = json_object_get(k, "workplace"), *t = json_object_get(d, "totals"), *e;
+	json_t *k = json_object_get(d, "case"), *t = json_object_get(d, "totals"), *e;
 	size_t i, j;
 	lxw_row_t row;
 
@@ -366,21 +442,12 @@ write_xlsx(json_t *d, export_write_fn write, void *ctx, char *err, size_t errlen
 	x.ws = workbook_add_worksheet(wb, "Vụ việc");
 	static const char *const h1[] = { "Mục", "Giá trị", "Căn cứ / ghi chú" };
 	xl_header(&x, h1, 3);
-	struct { const char *label; const char *value; bool date; } meta[] = {
-		{ "Tên vụ việc", jstr(k, "title"), false }, { "Loại", jstr(k, "kind_label"), false },
-		{ "Tranh chấp", jstr(k, "scope_label"), false }, { "Nơi làm việc", jstr(w, "name"), false },
-		{ "Mã số thuế", jstr(w, "tax_code"), false }, { "Địa chỉ", jstr(w, "address"), false },
-		{ "Đơn vị xử lý", jstr(k, "unit"), false }, { "Giai đoạn", jstr(k, "stage_label"), false },
-		{ "Từ ngày", jstr(k, "stage_entered_on"), true }, { "Kết quả", jstr(k, "outcome_label"), false },
-		{ "Phụ trách", jstr(k, "assignee"), false }, { "Ngày phát hiện vi phạm", jstr(k, "violation_known_on"), true },
-		{ "Tạo lúc", jstr(k, "created_at"), true },
-	};
 	worksheet_write_string(x.ws, 1, 0, "Mã vụ việc", NULL);
 	xl_number(&x, 1, 1, json_object_get(k, "id"), false);
 	row = 2;
-	for (i = 0; i < sizeof(meta) / sizeof(meta[0]); i++, row++) {
-		worksheet_write_string(x.ws, row, 0, meta[i].label, NULL);
-		xl_cell(&x, row, 1, meta[i].value, meta[i].date);
+	for (i = 0; i < NCASE_FACTS; i++, row++) {
+		worksheet_write_string(x.ws, row, 0, case_facts[i].label, NULL);
+		xl_cell(&x, row, 1, case_fact_value(k, &case_facts[i]), case_facts[i].date);
 	}
 	row++;
 	worksheet_write_string(x.ws, row++, 0, "Thời hạn theo luật", x.bold);
@@ -391,16 +458,14 @@ write_xlsx(json_t *d, export_write_fn write, void *ctx, char *err, size_t errlen
 	}
 	row++;
 	worksheet_write_string(x.ws, row++, 0, "Số liệu (tính từ phản ánh | cán bộ hiệu chỉnh)", x.bold);
-	static const struct { const char *label, *key; bool money; } tot[] = {
-		{ "Số người lao động bị ảnh hưởng", "workers", false }, { "Số tháng bị nợ", "months", false },
-		{ "Số tiền bị nợ (đồng)", "amount_vnd", true },
-	};
 	bool corrected = json_is_true(json_object_get(t, "corrected_by_officer"));
-	for (i = 0; i < sizeof(tot) / sizeof(tot[0]); i++, row++) {
-		worksheet_write_string(x.ws, row, 0, tot[i].label, NULL);
-		xl_number(&x, row, 1, json_object_get(json_object_get(t, "computed"), tot[i].key), tot[i].money);
+	for (i = 0; i < NTOTALS; i++, row++) {
+		char label[96];
+		snprintf(label, sizeof(label), "%s%s", totals[i].label, totals[i].money ? " (đồng)" : "");
+		worksheet_write_string(x.ws, row, 0, label, NULL);
+		xl_number(&x, row, 1, json_object_get(json_object_get(t, "computed"), totals[i].key), totals[i].money);
 		if (corrected)
-			xl_number(&x, row, 2, json_object_get(json_object_get(t, "case"), tot[i].key), tot[i].money);
+			xl_number(&x, row, 2, json_object_get(json_object_get(t, "case"), totals[i].key), totals[i].money);
 	}
 
 	/* Diễn biến: the timeline */
@@ -426,11 +491,7 @@ write_xlsx(json_t *d, export_write_fn write, void *ctx, char *err, size_t errlen
 	json_array_foreach(json_object_get(d, "reports"), i, e) {
 		json_t *y;
 		json_array_foreach(json_object_get(e, "answers"), j, y) {
-			xl_number(&x, row, 0, json_object_get(e, "id"), false);
-			xl_cell(&x, row, 1, jstr(e, "form_title"), false);
-			xl_cell(&x, row, 2, jstr(e, "received_at"), true);
-			xl_cell(&x, row, 3, "Câu trả lời", false);
-			xl_cell(&x, row, 4, jstr(y, "label"), false);
+			xl_report_row(&x, row, e, "Câu trả lời", jstr(y, "label"));
 			json_t *v = json_object_get(y, "value");
 			const char *type = jstr(y, "type");
 			if (json_is_number(v) && strcmp(type, "photo") != 0)
@@ -440,18 +501,10 @@ write_xlsx(json_t *d, export_write_fn write, void *ctx, char *err, size_t errlen
 				    strcmp(type, "date") == 0);
 			row++;
 		}
-		xl_number(&x, row, 0, json_object_get(e, "id"), false);
-		xl_cell(&x, row, 1, jstr(e, "form_title"), false);
-		xl_cell(&x, row, 2, jstr(e, "received_at"), true);
-		xl_cell(&x, row, 3, "Liên lạc", false);
-		xl_cell(&x, row, 4, "Thông tin liên lạc", false);
-		xl_cell(&x, row++, 5, json_is_string(json_object_get(e, "contact")) ? jstr(e, "contact") : jstr(e, "contact_note"), false);
+		xl_report_row(&x, row, e, "Liên lạc", "Thông tin liên lạc");
+		xl_cell(&x, row++, 5, report_contact(e), false);
 		json_array_foreach(json_object_get(e, "messages"), j, y) {
-			xl_number(&x, row, 0, json_object_get(e, "id"), false);
-			xl_cell(&x, row, 1, jstr(e, "form_title"), false);
-			xl_cell(&x, row, 2, jstr(e, "received_at"), true);
-			xl_cell(&x, row, 3, "Tin nhắn", false);
-			xl_cell(&x, row, 4, jstr(y, "from"), false);
+			xl_report_row(&x, row, e, "Tin nhắn", jstr(y, "from"));
 			xl_cell(&x, row, 5, jstr(y, "body"), false);
 			xl_cell(&x, row++, 6, jstr(y, "at"), true);
 		}

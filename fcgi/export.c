@@ -218,9 +218,11 @@ xlsx_header(struct xlsx_sheet *sh, lxw_format *bold, enum lang lang)
 	sh->row = 1;
 }
 
-/* "2026-10-25" or "2026-10-25 14:30" → a spreadsheet date. */
-static bool
-xlsx_datetime(const char *s, lxw_datetime *dt)
+/* "2026-10-25" or "2026-10-25 14:30" → a spreadsheet date; false (dt
+ * zeroed) for anything else. The one reader of dates for every workbook
+ * (exports and dossiers). */
+bool
+export_xlsx_date(const char *s, lxw_datetime *dt)
 {
 	memset(dt, 0, sizeof(*dt));
 	int n = sscanf(s, "%4d-%2d-%2d %2d:%2d", &dt->year, &dt->month, &dt->day, &dt->hour, &dt->min);
@@ -350,7 +352,7 @@ xlsx_row(struct export_run *x, PGresult *row, json_t *ans, const char *form_id, 
 		const char *v = PQgetvalue(row, 0, (int)i);
 		if (i == COL_ID || i == COL_VERSION)
 			worksheet_write_number(sh->ws, sh->row, c, strtod(v, NULL), NULL);
-		else if (i == COL_RECEIVED_AT && xlsx_datetime(v, &dt))
+		else if (i == COL_RECEIVED_AT && export_xlsx_date(v, &dt))
 			worksheet_write_datetime(sh->ws, sh->row, c, &dt, x->datefmt);
 		else if (i == COL_URGENT)
 			worksheet_write_boolean(sh->ws, sh->row, c, urgent, NULL);
@@ -367,7 +369,7 @@ xlsx_row(struct export_run *x, PGresult *row, json_t *ans, const char *form_id, 
 			;
 		else if (json_is_number(v))
 			worksheet_write_number(sh->ws, sh->row, c, json_number_value(v), fd->type == FIELD_MONEY ? x->money : NULL);
-		else if (fd->type == FIELD_DATE && json_is_string(v) && xlsx_datetime(json_string_value(v), &dt))
+		else if (fd->type == FIELD_DATE && json_is_string(v) && export_xlsx_date(json_string_value(v), &dt))
 			worksheet_write_datetime(sh->ws, sh->row, c, &dt, x->datefmt);
 		else   /* libxlsxwriter writes strings as strings: no formula can run */
 			worksheet_write_string(sh->ws, sh->row, c, value_text(&x->tmp, v, &num), NULL);

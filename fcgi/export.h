@@ -29,6 +29,7 @@ void export_csv_cell(struct buf *, const char *s, bool is_number);
 int export_book_open(struct export_book *, bool constant_memory, char *err, size_t errlen);
 int export_book_finish(struct export_book *, bool send, export_write_fn, void *ctx, char *err, size_t errlen);
 int export_send_buf(struct buf *, export_write_fn, void *ctx, char *err, size_t errlen);
+bool export_xlsx_date(const char *s, lxw_datetime *);
 int export_send_json(json_t *, export_write_fn, void *ctx, char *err, size_t errlen);
 int export_submissions(struct db *, const struct form_set *, const struct export_query *, enum export_format,
     export_write_fn, void *ctx, char *err, size_t errlen);

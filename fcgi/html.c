@@ -1,4 +1,5 @@
 /* html.c: HTML output that escapes by default, the public page frame and the form opener that carries the anti-forgery token. */
+#include <stdarg.h>
 #include <string.h>
 
 #include "app.h"
@@ -35,6 +36,41 @@ void
 html_attr(struct buf *b, const char *s)
 {
 	html_text(b, s);
+}
+
+/* Text made with a printf format, escaped like html_text(): for pages
+ * without an arena (the dossier). A buffer that failed marks `b` failed. */
+void
+html_textf(struct buf *b, const char *fmt, ...)
+{
+	struct buf t = { 0 };
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vappendf(&t, fmt, ap);
+	va_end(ap);
+	if (t.failed)
+		b->failed = true;
+	else if (t.data)
+		html_text(b, t.data);
+	buf_free(&t);
+}
+
+/* Attributes inside a start tag: ` KEY="VAL"` for each pair, both
+ * escaped, in order; a pair whose key or value is NULL is left out, so
+ * optional attributes (a class, an id) need no branch. The caller has
+ * written "<tag" and closes it with ">". */
+void
+html_attrs(struct buf *b, const struct kv *attrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (attrs[i].key == NULL || attrs[i].val == NULL)
+			continue;
+		html_lit(b, " ");
+		html_attr(b, attrs[i].key);
+		html_lit(b, "=\"");
+		html_attr(b, attrs[i].val);
+		html_lit(b, "\"");
+	}
 }
 
 /* The one way to emit markup unescaped. Only for string literals and

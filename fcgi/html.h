@@ -4,7 +4,9 @@
 #include "app.h"
 
 void html_text(struct buf *, const char *);
+void html_textf(struct buf *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void html_attr(struct buf *, const char *);
+void html_attrs(struct buf *, const struct kv *, size_t n);
 void html_raw_trusted(struct buf *, const char *);
 /* Markup written in the source: compiles only with a string literal, so
  * html_raw_trusted() is left for the few truly dynamic trusted fragments

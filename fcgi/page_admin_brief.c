@@ -9,6 +9,7 @@
 #include "auth.h"
 #include "brief.h"
 #include "buf.h"
+#include "console.h"
 #include "db.h"
 #include "filters.h"
 #include "fmt.h"
@@ -89,25 +90,20 @@ put_hidden(struct req *r, int k)
 	html_text(r->out, s);
 }
 
-/* One "label: value" row of a figures table; value NULL means a count. */
-static void
-row_count(struct req *r, const char *label, long n, int k)
-{
-	html_lit(r->out, "<tr><th scope=\"row\">");
-	html_text(r->out, label);
-	html_lit(r->out, "</th><td class=\"num\">");
-	put_count(r, n, k);
-	html_lit(r->out, "</td></tr>");
-}
-
+/* One "label: value" row of a figures table. */
 static void
 row_text(struct req *r, const char *label, const char *value)
 {
-	html_lit(r->out, "<tr><th scope=\"row\">");
-	html_text(r->out, label);
-	html_lit(r->out, "</th><td class=\"num\">");
-	html_text(r->out, value);
-	html_lit(r->out, "</td></tr>");
+	console_figure(r, label, value);
+}
+
+/* One "label: count" row, the count hidden below k. */
+static void
+row_count(struct req *r, const char *label, long n, int k)
+{
+	char s[48];
+	brief_fmt_count(s, sizeof(s), n, k, r->lang == LANG_EN);
+	row_text(r, label, s);
 }
 
 /* A sum of đồng given by `n` reports; hidden below k. */
@@ -139,9 +135,7 @@ static void
 brief_chooser(struct req *r, int status, const char *problem)
 {
 	struct buf *b = r->out;
-	buf_reset(b);
-	r->status = status;
-	console_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
+	console_restart(r, status, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
 	console_heading(r, 1, NULL, "Bản tóm tắt cho đối thoại và thương lượng", "Brief for dialogue and bargaining");
 	console_alert(r, problem);
 	html_lit(b, "<p>");
@@ -149,9 +143,8 @@ brief_chooser(struct req *r, int status, const char *problem)
 	    "để bảo vệ người phản ánh (k từ 3 đến 20, mặc định 5). Mỗi lần xem được ghi vào nhật ký.",
 	    "A summary of one workplace's reports and surveys over a period. Figures from fewer than k people are hidden "
 	    "to protect those who reported (k from 3 to 20, default 5). Every view is recorded in the audit log."));
-	html_lit(b, "</p><form method=\"get\" action=\"/admin/brief\" class=\"filters\"><label>");
-	html_text(b, L(r, "Nơi làm việc", "Workplace"));
-	html_lit(b, " <select name=\"workplace\" required>");
+	html_lit(b, "</p><form method=\"get\" action=\"/admin/brief\" class=\"filters\">");
+	console_select_open(r, "Nơi làm việc", "Workplace", "workplace", NULL, true);
 	const char *cur = kv_get_or_empty(&r->args, "workplace");
 	PGresult *ws = filters_workplaces(r, 500);
 	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++)
@@ -223,14 +216,10 @@ tally_select(struct req *r, const char *const base[4], const char *form_id, stru
 {
 	const char *p[5] = { base[0], base[1], base[2], base[3], form_id };
 	enum { T_VALUE, T_N, T_URGENT };
-	PGresult *res = db_query(r->app->db, "SELECT substr(f.fact, 8), sum(f.n), sum(f.v)"
-	    BRIEF_FACTS "AND f.form_id = $5 AND f.fact LIKE 'select:%' GROUP BY 1 HAVING sum(f.n) <> 0", 5, p);
-	if (res == NULL || !db_ok(res)) {
-		if (res)
-			log_warn("brief: SQLSTATE %s", db_sqlstate(res));
-		PQclear(res);
+	PGresult *res = console_rows(db_query(r->app->db, "SELECT substr(f.fact, 8), sum(f.n), sum(f.v)"
+	    BRIEF_FACTS "AND f.form_id = $5 AND f.fact LIKE 'select:%' GROUP BY 1 HAVING sum(f.n) <> 0", 5, p), "brief");
+	if (res == NULL)
 		return -1;
-	}
 	*n = (size_t)PQntuples(res);
 	*out = arena_alloc(r->arena, (*n + 1) * sizeof(**out));
 	for (size_t i = 0; i < *n; i++)
@@ -293,12 +282,12 @@ render_breakdown(struct req *r, const char *form_id, const char *field, const st
 static PGresult *
 one_row(PGresult *res)
 {
-	if (res != NULL && db_ok(res) && PQntuples(res) == 1)
-		return res;
-	if (res)
-		log_warn("brief: SQLSTATE %s", db_sqlstate(res));
-	PQclear(res);
-	return NULL;
+	res = console_rows(res, "brief");
+	if (res != NULL && PQntuples(res) != 1) {
+		PQclear(res);
+		return NULL;
+	}
+	return res;
 }
 
 /* "2025-03 2025-04" → "03/2025, 04/2025" (arena). */
@@ -375,14 +364,10 @@ render_survey(struct req *r, const char *const base[4], int k)
 	struct buf *b = r->out;
 	const struct form_field *fd = field_find(form_find(r->app->forms, "bargaining_survey"), "priorities");
 	enum { RK_RANKING, RK_N };
-	PGresult *res = db_query(r->app->db, "SELECT substr(f.fact, 9), sum(f.n)" BRIEF_FACTS
-	    "AND f.form_id = 'bargaining_survey' AND f.fact LIKE 'ranking:%' GROUP BY 1 HAVING sum(f.n) > 0", 4, base);
-	if (res == NULL || !db_ok(res)) {
-		if (res)
-			log_warn("brief: SQLSTATE %s", db_sqlstate(res));
-		PQclear(res);
+	PGresult *res = console_rows(db_query(r->app->db, "SELECT substr(f.fact, 9), sum(f.n)" BRIEF_FACTS
+	    "AND f.form_id = 'bargaining_survey' AND f.fact LIKE 'ranking:%' GROUP BY 1 HAVING sum(f.n) > 0", 4, base), "brief");
+	if (res == NULL)
 		return false;
-	}
 	size_t nrows = (size_t)PQntuples(res), nopt = fd ? fd->noptions : 0;
 	const size_t **rankings = arena_alloc(r->arena, (nrows + 1) * sizeof(*rankings));
 	size_t *lens = arena_alloc(r->arena, (nrows + 1) * sizeof(*lens));
@@ -512,14 +497,13 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 	const char *p[5] = { base[0], base[1], base[2], base[3], ids };
 	enum { QT_FORM, QT_TEXT };
 	enum { CD_ID, CD_FORM, CD_TEXT };
-	PGresult *res = db_query(r->app->db, "SELECT s.form_id, coalesce(s.answers->>'text', s.answers->>'description', "
-	    "s.answers->>'details', s.answers->>'comments')" BRIEF_REPORTS
+	PGresult *res = console_rows(db_query(r->app->db, "SELECT s.form_id, coalesce(s.answers->>'text', "
+	    "s.answers->>'description', s.answers->>'details', s.answers->>'comments')" BRIEF_REPORTS
 	    "AND s.id = ANY ($5::bigint[]) AND coalesce(s.answers->>'text', s.answers->>'description', "
-	    "s.answers->>'details', s.answers->>'comments') IS NOT NULL ORDER BY array_position($5::bigint[], s.id)", 5, p);
-	if (res == NULL || !db_ok(res)) {
-		PQclear(res);
+	    "s.answers->>'details', s.answers->>'comments') IS NOT NULL ORDER BY array_position($5::bigint[], s.id)", 5, p),
+	    "brief");
+	if (res == NULL)
 		return false;
-	}
 	int n = PQntuples(res);
 	if (n == 0) {
 		console_empty(r, "Chưa chọn trích dẫn nào.", "No quotes chosen.");
@@ -539,14 +523,12 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 	}
 	PQclear(res);
 
-	res = db_query(r->app->db, "SELECT s.id, s.form_id, left(coalesce(s.answers->>'text', s.answers->>'description', "
-	    "s.answers->>'details', s.answers->>'comments'), 200)" BRIEF_REPORTS
+	res = console_rows(db_query(r->app->db, "SELECT s.id, s.form_id, left(coalesce(s.answers->>'text', "
+	    "s.answers->>'description', s.answers->>'details', s.answers->>'comments'), 200)" BRIEF_REPORTS
 	    "AND coalesce(s.answers->>'text', s.answers->>'description', s.answers->>'details', s.answers->>'comments') "
-	    "IS NOT NULL ORDER BY s.received_at DESC, s.id DESC LIMIT 100", 4, base);
-	if (res == NULL || !db_ok(res)) {
-		PQclear(res);
+	    "IS NOT NULL ORDER BY s.received_at DESC, s.id DESC LIMIT 100", 4, base), "brief");
+	if (res == NULL)
 		return false;
-	}
 	html_lit(b, "<details class=\"no-print pick\"><summary>");
 	html_text(b, L(r, "Chọn trích dẫn (tối đa 10)", "Choose quotes (at most 10)"));
 	html_lit(b, "</summary><form method=\"get\" action=\"/admin/brief\">");
@@ -559,24 +541,29 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 		bool on = false;
 		for (size_t j = 0; j < a->nquotes && !on; j++)
 			on = strcmp(a->quotes[j], PQgetvalue(res, i, CD_ID)) == 0;
-		if (on)
-			html_lit(b, "<li><label><input type=\"checkbox\" name=\"quote\" checked value=\"");
-		else
-			html_lit(b, "<li><label><input type=\"checkbox\" name=\"quote\" value=\"");
-		html_attr(b, PQgetvalue(res, i, CD_ID));
-		html_lit(b, "\"> #");
-		html_text(b, PQgetvalue(res, i, CD_ID));
-		html_lit(b, " · ");
-		html_text(b, form_title(r, PQgetvalue(res, i, CD_FORM)));
-		html_lit(b, ": ");
-		html_text(b, PQgetvalue(res, i, CD_TEXT));
-		html_lit(b, "</label></li>");
+		html_lit(b, "<li>");
+		console_check(r, NULL, "checkbox", "quote", PQgetvalue(res, i, CD_ID), arena_printf(r->arena, "#%s · %s: %s",
+		    PQgetvalue(res, i, CD_ID), form_title(r, PQgetvalue(res, i, CD_FORM)), PQgetvalue(res, i, CD_TEXT)), on);
+		html_lit(b, "</li>");
 	}
 	html_lit(b, "</ul>");
 	console_submit(r, "btn", "Cập nhật trích dẫn", "Update quotes");
 	html_lit(b, "</details>");
 	PQclear(res);
 	return true;
+}
+
+/* One fact of the brief's head: <dt>TERM</dt><dd class="CLS">, left open
+ * for its value; `cls` (a literal, the print style's hook) may be NULL. */
+static void
+brief_fact(struct req *r, const char *vi, const char *en, const char *cls)
+{
+	html_lit(r->out, "<dt>");
+	html_text(r->out, L(r, vi, en));
+	const struct kv a[] = { { "class", cls, 0 } };
+	html_lit(r->out, "</dt><dd");
+	html_attrs(r->out, a, 1);
+	html_lit(r->out, ">");
 }
 
 /* The brief's frame, title and facts (workplace, period, k, who made it
@@ -601,26 +588,22 @@ brief_head(struct req *r, const struct brief_args *a)
 	console_begin(r, L(r, "Bản tóm tắt đối thoại", "Dialogue brief"));
 	html_lit(b, "<link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/brief.css\"><article class=\"brief\"><h1>");
 	html_text(b, L(r, "Bản tóm tắt phục vụ đối thoại và thương lượng tập thể", "Brief for workplace dialogue and collective bargaining"));
-	html_lit(b, "</h1><dl class=\"brief-meta\"><dt>");
-	html_text(b, L(r, "Nơi làm việc", "Workplace"));
-	html_lit(b, "</dt><dd class=\"workplace\">");
+	html_lit(b, "</h1><dl class=\"brief-meta\">");
+	brief_fact(r, "Nơi làm việc", "Workplace", "workplace");
 	html_text(b, wname);
 	html_lit(b, " <span class=\"unit\">(");
 	html_text(b, uname);
-	html_lit(b, ")</span></dd><dt>");
-	html_text(b, L(r, "Kỳ", "Period"));
-	html_lit(b, "</dt><dd class=\"period\">");
+	html_lit(b, ")</span></dd>");
+	brief_fact(r, "Kỳ", "Period", "period");
 	html_text(b, arena_printf(r->arena, L(r, "từ %s đến %s", "%s to %s"), fmt_dmy(r->arena, a->from), fmt_dmy(r->arena, a->to)));
-	html_lit(b, "</dd><dt>");
-	html_text(b, L(r, "Ngưỡng bảo vệ", "Protection threshold"));
-	html_lit(b, "</dt><dd class=\"k\">");
+	html_lit(b, "</dd>");
+	brief_fact(r, "Ngưỡng bảo vệ", "Protection threshold", "k");
 	html_text(b, arena_printf(r->arena, "k = %d: ", a->k));
 	html_text(b, "số liệu dưới k người được ẩn để bảo vệ người phản ánh.");
 	if (r->lang == LANG_EN)
 		html_text(b, " (Figures from fewer than k people are hidden to protect those who reported.)");
-	html_lit(b, "</dd><dt>");
-	html_text(b, L(r, "Lập lúc", "Made"));
-	html_lit(b, "</dt><dd>");
+	html_lit(b, "</dd>");
+	brief_fact(r, "Lập lúc", "Made", NULL);
 	html_text(b, made);
 	html_lit(b, " · ");
 	html_text(b, *r->officer->display_name ? r->officer->display_name : r->officer->username);
@@ -655,10 +638,9 @@ page_admin_brief(struct req *r)
 
 	/* reports by form */
 	enum { BF_FORM, BF_N };
-	PGresult *res = db_query(r->app->db, "SELECT f.form_id, sum(f.n)" BRIEF_FACTS "AND f.fact = 'reports' "
-	    "GROUP BY 1 HAVING sum(f.n) <> 0", 4, base);
-	if (res == NULL || !db_ok(res)) {
-		PQclear(res);
+	PGresult *res = console_rows(db_query(r->app->db, "SELECT f.form_id, sum(f.n)" BRIEF_FACTS "AND f.fact = 'reports' "
+	    "GROUP BY 1 HAVING sum(f.n) <> 0", 4, base), "brief");
+	if (res == NULL) {
 		http_error(r, 503, MSG__MAX);
 		return;
 	}

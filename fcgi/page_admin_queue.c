@@ -197,13 +197,13 @@ queue_filter_form(struct req *r, const struct filters *f)
 	html_text(b, L(r, "Tìm (không cần dấu)", "Search (accents optional)"));
 	html_lit(b, " <input type=\"search\" name=\"q\" accesskey=\"s\" maxlength=\"200\" value=\"");
 	html_attr(b, f->q);
-	html_lit(b, "\"></label><label>");
-	html_text(b, L(r, "Biểu mẫu", "Form"));
-	html_lit(b, " <select name=\"form\"><option value=\"\">—</option>");
+	html_lit(b, "\"></label>");
+	console_select_open(r, "Biểu mẫu", "Form", "form", NULL, false);
+	console_option(r, "", "—", false);
 	form_options(r, f->form);
-	html_lit(b, "</select></label><label>");
-	html_text(b, L(r, "Nơi làm việc", "Workplace"));
-	html_lit(b, " <select name=\"workplace\"><option value=\"\">—</option>");
+	html_lit(b, "</select></label>");
+	console_select_open(r, "Nơi làm việc", "Workplace", "workplace", NULL, false);
+	console_option(r, "", "—", false);
 	PGresult *ws = filters_workplaces(r, 500);
 	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++)
 		console_option(r, PQgetvalue(ws, i, FW_ID), PQgetvalue(ws, i, FW_NAME), strcmp(f->workplace, PQgetvalue(ws, i, FW_ID)) == 0);
@@ -211,12 +211,7 @@ queue_filter_form(struct req *r, const struct filters *f)
 	html_lit(b, "</select></label>");
 	filters_date(r, "from", "Từ ngày", "From", f->from, false);
 	filters_date(r, "to", "Đến ngày", "To", f->to, false);
-	html_lit(b, "<label class=\"check\"><input type=\"checkbox\" name=\"urgent\" value=\"1\"");
-	if (*f->urgent)
-		html_lit(b, " checked");
-	html_lit(b, "> ");
-	html_text(b, L(r, "Chỉ việc khẩn", "Urgent only"));
-	html_lit(b, "</label>");
+	console_check(r, "check", "checkbox", "urgent", "1", L(r, "Chỉ việc khẩn", "Urgent only"), *f->urgent);
 	if (*f->status)
 		filters_hidden(b, "status", f->status);
 	console_submit(r, "btn primary", "Lọc", "Filter");

@@ -131,48 +131,31 @@ enum report_col {
 
 /* Loads report `id` if it is inside the officer's scope: MISSING when it
  * is not (outside the scope looks exactly like absent), DB_DOWN when the
- * database is away. */
+ * database is away or refused. */
 static enum found
 report_load(struct req *r, const char *id, struct report *out)
 {
-	const char *p[2] = { id, r->officer->unit_path };
-	PGresult *s = db_query(r->app->db,
-	    "SELECT s.form_id, w.name, u.name, "
+	const char *p[2] = { id, r->officer->unit_path }, *urgent, *sealed;
+	*out = (struct report){ .id = id };
+	const char **const f[RC__MAX] = {
+		[RC_FORM_ID] = &out->form_id, [RC_WORKPLACE] = &out->workplace, [RC_UNIT] = &out->unit,
+		[RC_RECEIVED] = &out->received, [RC_CHANNEL] = &out->channel, [RC_STATUS] = &out->status,
+		[RC_URGENT] = &urgent, [RC_ASSIGNEE] = &out->assignee_id, [RC_ANSWERS] = &out->answers,
+		[RC_DEFINITION] = &out->definition, [RC_SEALED] = &sealed, [RC_FILED_UNDER] = &out->filed_under,
+	};
+	enum found found = db_row(db_query(r->app->db, "SELECT s.form_id, w.name, u.name, "
 	    "to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), s.channel, s.status, "
 	    "s.urgent, coalesce(s.assignee_id::text, ''), s.answers::text, coalesce(f.definition::text, '{}'), "
 	    "s.contact_sealed IS NOT NULL, fu.name "
 	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "JOIN org_unit fu ON fu.id = s.unit_id "
 	    "LEFT JOIN form_version f ON f.form_id = s.form_id AND f.version = s.form_version "
-	    "WHERE s.id = $1 AND u.path LIKE $2 || '%'", 2, p);
-	if (s == NULL)
-		return DB_DOWN;
-	if (!db_ok(s) || PQntuples(s) != 1 || PQnfields(s) != RC__MAX) {
-		PQclear(s);
-		return MISSING;
+	    "WHERE s.id = $1 AND u.path LIKE $2 || '%'", 2, p), r->arena, f, RC__MAX);
+	if (found == FOUND) {
+		out->urgent = urgent[0] == 't';
+		out->sealed = sealed[0] == 't';
 	}
-	const char *v[RC__MAX];
-	for (int c = 0; c < RC__MAX; c++)
-		v[c] = arena_strdup(r->arena, PQgetvalue(s, 0, c));
-	PQclear(s);
-	*out = (struct report){
-		.id = id, .form_id = v[RC_FORM_ID], .workplace = v[RC_WORKPLACE], .unit = v[RC_UNIT],
-		.received = v[RC_RECEIVED], .channel = v[RC_CHANNEL], .status = v[RC_STATUS], .assignee_id = v[RC_ASSIGNEE],
-		.answers = v[RC_ANSWERS], .definition = v[RC_DEFINITION], .filed_under = v[RC_FILED_UNDER],
-		.urgent = v[RC_URGENT][0] == 't', .sealed = v[RC_SEALED][0] == 't',
-	};
-	return FOUND;
-}
-
-/* One "term: value" pair of the report's facts. */
-static void
-meta_row(struct req *r, const char *vi, const char *en, const char *value)
-{
-	html_lit(r->out, "<dt>");
-	html_text(r->out, L(r, vi, en));
-	html_lit(r->out, "</dt><dd>");
-	html_text(r->out, value);
-	html_lit(r->out, "</dd>");
+	return found;
 }
 
 /* Workplace, time, channel, unit and status. */
@@ -180,23 +163,13 @@ static void
 report_meta(struct req *r, const struct report *s)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<dl class=\"meta\"><dt>");
-	html_text(b, L(r, "Nơi làm việc", "Workplace"));
-	html_lit(b, "</dt><dd>");
-	html_text(b, s->workplace);
-	html_lit(b, " · ");
-	html_text(b, s->unit);
-	html_lit(b, "</dd>");
-	meta_row(r, "Gửi lúc", "Received", s->received);
-	meta_row(r, "Kênh", "Channel", submission_channel_label(s->channel, r->lang));
-	meta_row(r, "Đơn vị khi nhận", "Filed under", s->filed_under);
-	html_lit(b, "<dt>");
-	html_text(b, L(r, "Trạng thái", "Status"));
-	html_lit(b, "</dt><dd id=\"status\" data-status=\"");
-	html_attr(b, s->status);
-	html_lit(b, "\">");
-	html_text(b, submission_status_label(s->status, r->lang));
-	html_lit(b, "</dd></dl>");
+	html_lit(b, "<dl class=\"meta\">");
+	console_meta(r, "Nơi làm việc", "Workplace", arena_printf(r->arena, "%s · %s", s->workplace, s->unit));
+	console_meta(r, "Gửi lúc", "Received", s->received);
+	console_meta(r, "Kênh", "Channel", submission_channel_label(s->channel, r->lang));
+	console_meta(r, "Đơn vị khi nhận", "Filed under", s->filed_under);
+	console_meta_status(r, "Trạng thái", "Status", "status", s->status, submission_status_label(s->status, r->lang));
+	html_lit(b, "</dl>");
 }
 
 /* The report's photos, through /admin/photo/ID only. */
@@ -291,20 +264,6 @@ report_handling(struct req *r, const struct report *s)
 	console_submit(r, "btn", "Giao việc", "Assign");
 }
 
-/* One message or note inside its <li>: who and when, then the text; closes the <li>. */
-static void
-entry_item(struct req *r, const char *who, const char *at, const char *body)
-{
-	struct buf *b = r->out;
-	html_lit(b, "<p class=\"who\">");
-	html_text(b, who);
-	html_lit(b, " · ");
-	html_text(b, at);
-	html_lit(b, "</p><p class=\"body\">");
-	html_text(b, body);
-	html_lit(b, "</p></li>");
-}
-
 /* The box under the messages or the notes: a text of at most 4000
  * characters posted with action=`action` (a literal: "message", "note"),
  * its field "f-ACTION". */
@@ -326,55 +285,66 @@ text_box(struct req *r, const struct report *s, const char *action, const char *
 	console_submit(r, cls, vi, en);
 }
 
-/* The messages with the worker, and the box to write one. */
+/* The columns of a report's entries: messages with the worker, then
+ * internal notes ('message' or 'note'), each who wrote it (NULL: the
+ * worker), when and the text, oldest first. */
+enum entry_col { E_KIND, E_WHO, E_AT, E_BODY };
+
+/* The entries of `res` of one kind (`thread`: the messages, else the
+ * notes) as their list, each who and when, then the text. */
 static void
-report_thread(struct req *r, const struct report *s, bool can_act)
+entry_list(struct req *r, PGresult *res, bool thread)
 {
 	struct buf *b = r->out;
-	const char *p[1] = { s->id };
-	console_heading(r, 2, NULL, "Trao đổi với người lao động", "Messages with the worker");
-	PGresult *m = db_query(r->app->db, "SELECT m.author, m.body, "
-	    "to_char(m.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
-	    "coalesce(nullif(o.display_name, ''), o.username, '') FROM message m LEFT JOIN officer o ON o.id = m.officer_id "
-	    "WHERE m.submission_id = $1 ORDER BY m.created_at, m.id", 1, p);
-	enum { M_AUTHOR, M_BODY, M_AT, M_OFFICER };
-	html_lit(b, "<ol class=\"thread\" id=\"thread\">");
-	for (int i = 0; m && db_ok(m) && i < PQntuples(m); i++) {
-		bool officer = strcmp(PQgetvalue(m, i, M_AUTHOR), "officer") == 0;
-		if (officer)
-			html_lit(b, "<li class=\"from-union\">");
-		else
+	if (thread)
+		html_lit(b, "<ol class=\"thread\" id=\"thread\">");
+	else
+		html_lit(b, "<ul class=\"notes\" id=\"notes\">");
+	for (int i = 0; res && db_ok(res) && i < PQntuples(res); i++) {
+		if ((strcmp(PQgetvalue(res, i, E_KIND), "message") == 0) != thread)
+			continue;
+		if (!thread)
+			html_lit(b, "<li>");
+		else if (PQgetisnull(res, i, E_WHO))
 			html_lit(b, "<li class=\"from-worker\">");
-		entry_item(r, officer ? PQgetvalue(m, i, M_OFFICER) : L(r, "Người lao động", "Worker"), PQgetvalue(m, i, M_AT),
-		    PQgetvalue(m, i, M_BODY));
+		else
+			html_lit(b, "<li class=\"from-union\">");
+		const char *who = PQgetisnull(res, i, E_WHO) ? L(r, "Người lao động", "Worker") : PQgetvalue(res, i, E_WHO);
+		html_lit(b, "<p class=\"who\">");
+		html_text(b, arena_printf(r->arena, "%s · %s", who, PQgetvalue(res, i, E_AT)));
+		html_lit(b, "</p><p class=\"body\">");
+		html_text(b, PQgetvalue(res, i, E_BODY));
+		html_lit(b, "</p></li>");
 	}
-	html_lit(b, "</ol>");
-	PQclear(m);
+	if (thread)
+		html_lit(b, "</ol>");
+	else
+		html_lit(b, "</ul>");
+}
+
+/* The messages with the worker and the box to write one; then the
+ * internal notes and the box to add one. */
+static void
+report_entries(struct req *r, const struct report *s, bool can_act)
+{
+	const char *p[1] = { s->id };
+	PGresult *res = db_query(r->app->db, "SELECT 'message', CASE m.author WHEN 'officer' THEN "
+	    "coalesce(nullif(o.display_name, ''), o.username, '') END, "
+	    "to_char(m.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), m.body, m.created_at, m.id "
+	    "FROM message m LEFT JOIN officer o ON o.id = m.officer_id WHERE m.submission_id = $1 "
+	    "UNION ALL SELECT 'note', coalesce(nullif(o.display_name, ''), o.username), "
+	    "to_char(n.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), n.body, n.created_at, n.id "
+	    "FROM note n JOIN officer o ON o.id = n.officer_id WHERE n.submission_id = $1 ORDER BY 1, 5, 6", 1, p);
+	console_heading(r, 2, NULL, "Trao đổi với người lao động", "Messages with the worker");
+	entry_list(r, res, true);
 	if (can_act)
 		text_box(r, s, "message", L(r, "Nhắn người lao động (họ đọc được bằng mã biên nhận)",
 		    "Message the worker (they read it with their receipt)"), "btn primary", "Gửi tin nhắn", "Send message");
-}
-
-/* The internal notes, and the box to add one. */
-static void
-report_notes(struct req *r, const struct report *s, bool can_act)
-{
-	struct buf *b = r->out;
-	const char *p[1] = { s->id };
 	console_heading(r, 2, NULL, "Ghi chú nội bộ (người lao động không thấy)", "Internal notes (the worker never sees them)");
-	PGresult *n = db_query(r->app->db, "SELECT n.body, to_char(n.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
-	    "coalesce(nullif(o.display_name, ''), o.username) FROM note n JOIN officer o ON o.id = n.officer_id "
-	    "WHERE n.submission_id = $1 ORDER BY n.created_at, n.id", 1, p);
-	enum { N_BODY, N_AT, N_OFFICER };
-	html_lit(b, "<ul class=\"notes\" id=\"notes\">");
-	for (int i = 0; n && db_ok(n) && i < PQntuples(n); i++) {
-		html_lit(b, "<li>");
-		entry_item(r, PQgetvalue(n, i, N_OFFICER), PQgetvalue(n, i, N_AT), PQgetvalue(n, i, N_BODY));
-	}
-	html_lit(b, "</ul>");
-	PQclear(n);
+	entry_list(r, res, false);
 	if (can_act)
 		text_box(r, s, "note", L(r, "Thêm ghi chú", "Add a note"), "btn", "Lưu ghi chú", "Save note");
+	PQclear(res);
 }
 
 /* The report page with `status`. `contact` (NULL unless just revealed) is
@@ -390,9 +360,7 @@ report_page(struct req *r, int status, const char *id, const char *contact, cons
 	const struct form *fm = form_find(r->app->forms, s.form_id);
 	bool can_act = r->officer->role >= ROLE_OFFICER;
 	char *title = arena_printf(r->arena, "%s #%s", fm ? form_label(fm->title, r->lang) : s.form_id, id);
-	buf_reset(b);
-	r->status = status;
-	console_begin(r, title);
+	console_restart(r, status, title);
 	console_back(r, "/admin/", "← Hàng đợi", "← Queue");
 	html_lit(b, "<h1>");
 	html_text(b, title);
@@ -414,8 +382,7 @@ report_page(struct req *r, int status, const char *id, const char *contact, cons
 	report_contact(r, &s, contact, can_act);
 	if (can_act)
 		report_handling(r, &s);
-	report_thread(r, &s, can_act);
-	report_notes(r, &s, can_act);
+	report_entries(r, &s, can_act);
 	console_end(r);
 }
 
@@ -461,23 +428,16 @@ report_reveal(struct req *r, const char *id)
 
 /* POST /admin/s/ID (officers and admins, by the route): action=status,
  * assign, note, message or reveal; then back to the report. 404 outside
- * the scope, 400 for an unknown action or value. */
+ * the scope, 503 when the database is away, 400 for an unknown action or
+ * value. */
 void
 page_admin_report_act(struct req *r)
 {
 	const char *id = r->id[0];
-	/* the report must be in scope before anything is done to it */
-	const char *p[2] = { id, r->officer->unit_path };
-	PGresult *chk = db_query(r->app->db, "SELECT s.status FROM submission s "
-	    "JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE s.id = $1 AND u.path LIKE $2 || '%'", 2, p);
-	const char *status = db_scalar(chk);
-	char *old_status = status ? arena_strdup(r->arena, status) : NULL;
-	PQclear(chk);
-	if (old_status == NULL) {
-		http_error(r, 404, MSG__MAX);
+	struct report s;   /* the report must be in scope before anything is done to it */
+	if (!console_found(r, report_load(r, id, &s)))
 		return;
-	}
+	const char *old_status = s.status;
 	const char *action = kv_get_or_empty(&r->form, "action");
 	char *back = arena_printf(r->arena, "/admin/s/%s", id);
 	if (strcmp(action, "status") == 0) {
@@ -568,26 +528,25 @@ enter_choose(struct req *r)
 {
 	struct buf *b = r->out;
 	PGresult *ws = filters_workplaces(r, 1000);
-	html_lit(b, "<form method=\"get\" action=\"/admin/enter\"><div class=\"field\"><label for=\"f-workplace\">");
-	html_text(b, L(r, "Nơi làm việc", "Workplace"));
-	html_lit(b, "</label><select id=\"f-workplace\" name=\"workplace\" required><option value=\"\">—</option>");
-	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++) {
+	html_lit(b, "<form method=\"get\" action=\"/admin/enter\">");
+	console_field_begin(r, "f-workplace", L(r, "Nơi làm việc", "Workplace"), NULL, NULL);
+	html_lit(b, "<select id=\"f-workplace\" name=\"workplace\" required><option value=\"\">—</option>");
+	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++)
 		console_option(r, PQgetvalue(ws, i, FW_ID), PQgetvalue(ws, i, FW_NAME), false);
-	}
 	PQclear(ws);
-	html_lit(b, "</select></div><div class=\"field\"><label for=\"f-form\">");
-	html_text(b, L(r, "Biểu mẫu", "Form"));
-	html_lit(b, "</label><select id=\"f-form\" name=\"form\" required>");
+	html_lit(b, "</select></div>");
+	console_field_begin(r, "f-form", L(r, "Biểu mẫu", "Form"), NULL, NULL);
+	html_lit(b, "<select id=\"f-form\" name=\"form\" required>");
 	form_options(r, NULL);
 	html_lit(b, "</select></div><fieldset><legend>");
 	html_text(b, L(r, "Nhận qua", "Taken by"));
-	html_lit(b, "</legend><label class=\"choice\"><input type=\"radio\" name=\"channel\" value=\"phone\" checked> ");
-	html_text(b, L(r, "Điện thoại", "Phone"));
-	html_lit(b, "</label><label class=\"choice\"><input type=\"radio\" name=\"channel\" value=\"in_person\"> ");
-	html_text(b, L(r, "Trực tiếp", "In person"));
-	html_lit(b, "</label><label class=\"choice\"><input type=\"radio\" name=\"channel\" value=\"paper\"> ");
-	html_text(b, L(r, "Giấy", "Paper"));
-	html_lit(b, "</label></fieldset>");
+	html_lit(b, "</legend>");
+	for (size_t i = 0; i < SUBMISSION_NCHANNELS; i++) {   /* the ways an officer takes a report, phone first */
+		const struct submission_label *ch = &submission_channels[i];
+		if (submission_channel_by_officer(ch->value))
+			console_check(r, "choice", "radio", "channel", ch->value, L(r, ch->vi, ch->en), strcmp(ch->value, "phone") == 0);
+	}
+	html_lit(b, "</fieldset>");
 	console_submit(r, "btn primary", "Tiếp tục", "Continue");
 }
 
@@ -604,9 +563,7 @@ enter_page(struct req *r, int status, const struct entry *e, const char *problem
 		idem_new(idem);
 		old = idem;
 	}
-	buf_reset(b);
-	r->status = status;
-	console_begin(r, L(r, "Nhập phản ánh", "Enter a report"));
+	console_restart(r, status, L(r, "Nhập phản ánh", "Enter a report"));
 	console_heading(r, 1, NULL, "Nhập phản ánh nhận qua điện thoại, trực tiếp hoặc giấy",
 	    "Enter a report taken by phone, in person or on paper");
 	console_alert(r, problem);
@@ -735,10 +692,7 @@ page_admin_enter_save(struct req *r)
 	    "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id", 11, p);
 	free(json);
 	if (res == NULL || !db_ok(res)) {
-		if (res)
-			log_warn("officer entry failed: SQLSTATE %s", db_sqlstate(res));
-		PQclear(res);
-		http_error(r, res ? 500 : 503, MSG__MAX);
+		console_db_failed(r, res, "officer entry failed");
 		return;
 	}
 	const char *new_id = db_scalar(res);   /* none when the same entry was stored already */

@@ -17,25 +17,13 @@
 set -eu
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-VAR=$(realpath -m "${TIENGNOI_VAR:-$ROOT/var}")
+# shared: stack_settings, say, die, pid_of, wait_gone, ensure_traversable, port_busy, nginx_up, init_database
+. "$ROOT/scripts/lib.sh"
+stack_settings ha
 HA=$VAR/ha
-PORT=${PORT:-8080}
-WORKERS=${WORKERS:-$(( 2 * $(nproc) ))}
-BASE_URL=${TIENGNOI_BASE_URL:-http://127.0.0.1:$PORT}
-PGBIN=/usr/lib/postgresql/15/bin NGINX=/usr/sbin/nginx
-BUILD=${TIENGNOI_BUILD:-build}; case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD;; esac
-APP=$BUILD/tiengnoi.fcgi ADMIN=$BUILD/tiengnoi-admin
-FORMS=$(realpath -m "${TIENGNOI_FORMS_DIR:-$ROOT/forms}")
 RUN=$HA/run LOG=$HA/log SECRETS=$HA/secrets PGPASS=$HA/secrets/pgpass
 CONF=$VAR/tiengnoi.conf
 NODES="node1 node2" APPS="app1 app2"
-unset TIENGNOI_DB
-export TIENGNOI_VAR=$VAR TIENGNOI_BASE_URL=$BASE_URL
-
-die() { echo "ha: error: $*" >&2; exit 1; }
-say() { echo "ha: $*"; }
-# shared helpers: pid_of, wait_gone, ensure_traversable
-. "$ROOT/scripts/lib.sh"
 isnum() { case $1 in '' | *[!0-9]*) return 1 ;; esac; }
 
 isnum "$PORT" || die "PORT must be a number, got '$PORT'"
@@ -80,7 +68,6 @@ stop_pid() {
 
 # ---- ports: chosen once, kept in $HA/ports, replaced only when taken by another program ----
 
-port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
 free_port() {
 	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -436,22 +423,8 @@ render_nginx() {
 }
 
 start_nginx() {
-	local pid i
 	render_nginx
-	"$NGINX" -q -t -p "$HA/nginx" -c "$HA/nginx/nginx.conf" || die "generated $HA/nginx/nginx.conf is invalid"
-	if pid=$(nginx_pid); then
-		say "nginx already running (pid $pid), reloading its configuration"
-		kill -HUP "$pid"
-	else
-		! port_busy "$PORT" || die "port $PORT is already in use by another program; choose another with PORT=..."
-		"$NGINX" -p "$HA/nginx" -c "$HA/nginx/nginx.conf" || { tail -n 20 "$LOG/nginx-error.log" >&2; die "nginx did not start"; }
-	fi
-	for ((i = 0; i < 150; i++)); do
-		curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && return
-		sleep 0.1
-	done
-	tail -n 10 "$LOG/nginx-error.log" "$LOG/app1.log" >&2 || true
-	die "http://127.0.0.1:$PORT/healthz does not answer 200 after 15 s"
+	nginx_up "$HA/nginx" "$LOG/app1.log"
 }
 
 # The checkout's CLI and app read this when no other configuration is given.
@@ -482,11 +455,7 @@ cmd_start() {
 	say "PostgreSQL leader: $(leader)"
 	wait_sync 90 || say "warning: no synchronous standby yet (see $LOG/node*.log); reports are on one machine until it catches up"
 	write_conf
-	admin keys init
-	admin migrate
-	admin demo
-	if $ROOTUSER; then chown -R "$RUN_USER:" "$VAR/secrets"; fi
-	chmod 0700 "$VAR/secrets"; find "$VAR/secrets" -type f -exec chmod 0600 {} +
+	init_database
 	for a in $APPS; do start_app "$a"; done
 	start_nginx
 	echo

@@ -1,6 +1,28 @@
 #!/bin/bash
 # lib.sh: the shell helpers scripts/stack.sh and scripts/ha.sh share (sourced, not run).
-# The caller defines say, ROOTUSER, RUN_USER and as_run before calling them.
+# The caller sets ROOT (the checkout) and calls stack_settings first; it defines
+# ROOTUSER, RUN_USER and as_run before the rest; nginx_up also reads LOG and the
+# caller's nginx_pid.
+
+# stack_settings NAME: what both stacks read from the environment (the state
+# directory, port, workers, base URL, build and forms directories) and the
+# programs they run; say and die then speak as NAME. TIENGNOI_DB is dropped:
+# a stack always uses its own cluster.
+stack_settings() {
+	ME=$1
+	VAR=$(realpath -m "${TIENGNOI_VAR:-$ROOT/var}")
+	PORT=${PORT:-8080}
+	WORKERS=${WORKERS:-$(( 2 * $(nproc) ))}
+	BASE_URL=${TIENGNOI_BASE_URL:-http://127.0.0.1:$PORT}
+	PGBIN=/usr/lib/postgresql/15/bin NGINX=/usr/sbin/nginx
+	BUILD=${TIENGNOI_BUILD:-build}; case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD;; esac
+	APP=$BUILD/tiengnoi.fcgi ADMIN=$BUILD/tiengnoi-admin
+	FORMS=$(realpath -m "${TIENGNOI_FORMS_DIR:-$ROOT/forms}")
+	unset TIENGNOI_DB
+	export TIENGNOI_VAR=$VAR TIENGNOI_BASE_URL=$BASE_URL
+}
+say() { echo "$ME: $*"; }
+die() { echo "$ME: error: $*" >&2; exit 1; }
 
 # pid_of FILE PATTERN: the pid in FILE if that process is alive and its command
 # line contains PATTERN (so a stale file or a reused pid is never signalled).
@@ -33,4 +55,38 @@ ensure_traversable() {
 			say "added o+x to $d so '$RUN_USER' can reach $1"
 		fi
 	done
+}
+
+# port_busy PORT: 0 when something listens on the TCP port (never, without ss).
+port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+
+# nginx_up DIR APPLOG: checks DIR/nginx.conf, reloads the running nginx
+# (nginx_pid) or starts one on $PORT, then waits up to 15 s for /healthz to
+# answer 200; on failure shows the tails of nginx's error log and APPLOG, and dies.
+nginx_up() {
+	local pid i
+	"$NGINX" -q -t -p "$1" -c "$1/nginx.conf" || die "generated $1/nginx.conf is invalid"
+	if pid=$(nginx_pid); then
+		say "nginx already running (pid $pid), reloading its configuration"
+		kill -HUP "$pid"
+	else
+		! port_busy "$PORT" || die "port $PORT is already in use by another program; choose another with PORT=..."
+		"$NGINX" -p "$1" -c "$1/nginx.conf" || { tail -n 20 "$LOG/nginx-error.log" >&2; die "nginx did not start"; }
+	fi
+	for ((i = 0; i < 150; i++)); do
+		curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && return
+		sleep 0.1
+	done
+	tail -n 10 "$LOG/nginx-error.log" "$2" >&2 || true
+	die "http://127.0.0.1:$PORT/healthz does not answer 200 after 15 s"
+}
+
+# init_database: the keys, the schema and the demo data through the CLI (the
+# caller's admin), then the secrets directory private to the run user.
+init_database() {
+	admin keys init
+	admin migrate
+	admin demo
+	if $ROOTUSER; then chown -R "$RUN_USER:" "$VAR/secrets"; fi
+	chmod 0700 "$VAR/secrets"; find "$VAR/secrets" -type f -exec chmod 0600 {} +
 }

@@ -10,22 +10,10 @@
 set -eu
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-VAR=$(realpath -m "${TIENGNOI_VAR:-$ROOT/var}")
-PORT=${PORT:-8080}
-WORKERS=${WORKERS:-$(( 2 * $(nproc) ))}
-BASE_URL=${TIENGNOI_BASE_URL:-http://127.0.0.1:$PORT}
-PGBIN=/usr/lib/postgresql/15/bin NGINX=/usr/sbin/nginx
-BUILD=${TIENGNOI_BUILD:-build}; case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD;; esac
-APP=$BUILD/tiengnoi.fcgi ADMIN=$BUILD/tiengnoi-admin
-FORMS=$(realpath -m "${TIENGNOI_FORMS_DIR:-$ROOT/forms}")
-RUN=$VAR/run PG=$VAR/pg LOG=$VAR/log
-unset TIENGNOI_DB   # this stack is always the private cluster under $VAR
-export TIENGNOI_VAR=$VAR TIENGNOI_BASE_URL=$BASE_URL
-
-die() { echo "stack: error: $*" >&2; exit 1; }
-say() { echo "stack: $*"; }
-# shared helpers: pid_of, wait_gone, ensure_traversable
+# shared: stack_settings, say, die, pid_of, wait_gone, ensure_traversable, port_busy, nginx_up, init_database
 . "$ROOT/scripts/lib.sh"
+stack_settings stack   # this stack is always the private cluster under $VAR
+RUN=$VAR/run PG=$VAR/pg LOG=$VAR/log
 
 case $PORT in ''|*[!0-9]*) die "PORT must be a number, got '$PORT'";; esac
 case "$VAR$ROOT" in *[[:space:]\"\'\$\\\;{}\|\&]*)
@@ -118,30 +106,14 @@ start_app() {
 }
 
 start_nginx() {
-	local pid i key='$binary_remote_addr'
+	local key='$binary_remote_addr'
 	[ "${TIENGNOI_RATELIMIT:-on}" = off ] && key='""'
 	sed -e "s|@PORT@|$PORT|g; s|@VAR@|$VAR|g; s|@ROOT@|$ROOT|g" \
 	    -e "s|@USER@|$RUN_USER|g; s|@LIMIT_KEY@|$key|g" \
 	    "$ROOT/nginx/tiengnoi.conf.in" >"$VAR/nginx/nginx.conf.new"
 	$ROOTUSER || sed -i '/^user /d' "$VAR/nginx/nginx.conf.new"
 	mv "$VAR/nginx/nginx.conf.new" "$VAR/nginx/nginx.conf"
-	"$NGINX" -q -t -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" ||
-		die "generated $VAR/nginx/nginx.conf is invalid"
-	if pid=$(nginx_pid); then
-		say "nginx already running (pid $pid), reloading its configuration"
-		kill -HUP "$pid"
-	else
-		! command -v ss >/dev/null || ! ss -Hltn "sport = :$PORT" | grep -q . ||
-			die "port $PORT is already in use by another program; choose another with PORT=..."
-		"$NGINX" -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" ||
-			{ tail -n 20 "$LOG/nginx-error.log" >&2; die "nginx did not start"; }
-	fi
-	for ((i = 0; i < 150; i++)); do
-		curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && return
-		sleep 0.1
-	done
-	tail -n 10 "$LOG/nginx-error.log" "$LOG/app.log" >&2 || true
-	die "http://127.0.0.1:$PORT/healthz does not answer 200 after 15 s"
+	nginx_up "$VAR/nginx" "$LOG/app.log"
 }
 
 cmd_start() {
@@ -156,11 +128,7 @@ cmd_start() {
 		die "$VAR/tiengnoi.conf exists (written by make ha-start): run make ha-stop first, or use another TIENGNOI_VAR"
 	prepare_dirs
 	start_pg
-	admin keys init
-	admin migrate
-	admin demo
-	if $ROOTUSER; then chown -R "$RUN_USER:" "$VAR/secrets"; fi
-	chmod 0700 "$VAR/secrets"; find "$VAR/secrets" -type f -exec chmod 0600 {} +
+	init_database
 	start_app
 	start_nginx
 	echo

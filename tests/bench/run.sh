@@ -302,21 +302,7 @@ done
 
 say "loading $ROWS submissions (INSERT ... SELECT generate_series), then VACUUM ANALYZE"
 L0=$(date +%s)
-sql >"$OUT/load.txt" 2>&1 <<EOF || { cat "$OUT/load.txt" >&2; die "bulk load failed"; }
-WITH ep AS (
-    SELECT row_number() OVER (ORDER BY e.id) - 1 AS k, e.id, e.workplace_id, w.unit_id
-    FROM entry_point e JOIN workplace w ON w.id = e.workplace_id),
-n AS (SELECT count(*) AS c FROM ep)
-INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, channel,
-    received_at, answers, lang, idempotency_key, receipt_hash, status)
-SELECT 'concern', 1, ep.workplace_id, ep.unit_id, ep.id, 'qr',
-    now() - make_interval(secs => ($ROWS - i) * 20.0),
-    jsonb_build_object('text', 'Phản ánh số ' || i || ': công ty nợ lương tháng 10 của tổ may số 3, '
-        'tăng ca đến 10 giờ đêm nhưng không được trả tiền làm thêm giờ.',
-        'category', (ARRAY['wages', 'hours', 'safety', 'meals', 'contract', 'other'])[1 + i % 6]),
-    'vi', md5(i::text), decode(md5(i::text) || md5((i + 1)::text), 'hex'),
-    (ARRAY['new', 'in_review', 'resolved'])[1 + i % 3]
-FROM generate_series(1, $ROWS) AS i JOIN ep ON ep.k = abs(hashint4(i)) % (SELECT c FROM n);   -- workplace independent of status
+sql -v rows="$ROWS" -f "$HERE/load_submissions.sql" -f - >"$OUT/load.txt" 2>&1 <<EOF || { cat "$OUT/load.txt" >&2; die "bulk load failed"; }
 -- the reports' logged states go into the statistics' daily sums once, as after any bulk import
 -- (sql/019_stats_facts.sql); otherwise the first console page to read them would fold them all
 SELECT submission_fact_compact();

@@ -3,18 +3,15 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { root, shots, test, assert, summary, setupFailed, startStack, launchBrowser } from './lib.mjs';
+import { root, shots, test, assert, runSuite } from './lib.mjs';
 
-let browser, stack, varDir, base, sql, admin;
-try {
-  stack = await startStack('tiengnoi-console-', { TIENGNOI_RATELIMIT: 'off' });
-  ({ varDir, base, sql, admin } = stack);
+await runSuite('console', 'tiengnoi-console-', { TIENGNOI_RATELIMIT: 'off' }, async (stack, browser) => {
+  const { varDir, base, sql, admin } = stack;
   const urls = admin('qr', 'list').trim().split('\n').map((l) => l.split('\t')[0]);
   const logins = Object.fromEntries(admin('officer', 'demo-login').trim().split('\n').map((l) => {
     const m = l.match(/:\s+(\S+) \/ (\S+)/);
     return [m[1], m[2]];
   }));
-  browser = await launchBrowser();
   const phone = { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, locale: 'vi-VN' };
   const desk = { viewport: { width: 1280, height: 900 }, locale: 'vi-VN' };
 
@@ -304,10 +301,4 @@ try {
     await page.screenshot({ path: join(shots, 'console-calendar.png'), fullPage: true });
     await ctx.close();
   });
-} catch (e) {
-  setupFailed(e);
-} finally {
-  if (browser) await browser.close();
-  if (stack) stack.stop();
-}
-process.exit(summary('console'));
+});

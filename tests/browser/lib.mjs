@@ -71,3 +71,22 @@ export function launchBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
+
+// Runs a suite: a stack of its own (startStack(prefix, extraEnv)) and the
+// browser started, body(stack, browser) awaited, both stopped whatever
+// happens; a failure outside a test() is reported as the failed "suite
+// setup". Exits with summary(suite)'s status.
+export async function runSuite(suite, prefix, extraEnv, body) {
+  let stack, browser;
+  try {
+    stack = await startStack(prefix, extraEnv);
+    browser = await launchBrowser();
+    await body(stack, browser);
+  } catch (e) {
+    setupFailed(e);
+  } finally {
+    if (browser) await browser.close();
+    if (stack) stack.stop();
+  }
+  process.exit(summary(suite));
+}

@@ -1,7 +1,7 @@
 // run.mjs: real-browser tests of the worker flow (Debian chromium + playwright-core); prints TAP.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { root, shots, test, assert, summary, setupFailed, startStack, launchBrowser } from './lib.mjs';
+import { root, shots, test, assert, runSuite } from './lib.mjs';
 
 const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
 
@@ -65,15 +65,12 @@ const expected = {
   bargaining_survey: (a) => JSON.stringify(a.priorities) === '["wages","meals","hours"]' && a.wage_rise === 8,
 };
 
-let browser, stack, varDir, base, sql;
-try {
-  stack = await startStack('tiengnoi-browser-');
-  ({ varDir, base, sql } = stack);
+await runSuite('browser', 'tiengnoi-browser-', {}, async (stack, browser) => {
+  const { varDir, base, sql } = stack;
   const list = stack.admin('qr', 'list');
   const urls = list.trim().split('\n').map((l) => l.split('\t')[0]);
   assert(urls.length >= 3, 'demo data has three QR codes');
 
-  browser = await launchBrowser();
   const phone = { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' };
 
   for (const js of [true, false]) {
@@ -295,10 +292,4 @@ try {
     assert((await page.locator('h1').innerText()).includes('Không tìm thấy'), 'readable title');
     await ctx.close();
   });
-} catch (e) {
-  setupFailed(e);
-} finally {
-  if (browser) await browser.close();
-  if (stack) stack.stop();
-}
-process.exit(summary('browser'));
+});

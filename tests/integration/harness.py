@@ -646,6 +646,16 @@ def demo_logins(stack):
     return {m.group(1): m.group(2) for m in re.finditer(r":\s+(\S+) / (\S+)", out)}
 
 
+def demo_console(t, stack, username="demo.tinh"):
+    """A demo officer (by default the province admin) signed in through /admin/login; the test stops when the demo
+    has no such login or the sign-in is refused."""
+    logins = demo_logins(stack)
+    t.require(username in logins, f"demo logins: {logins}")
+    c = console_login(stack, username, logins[username])
+    t.require(c.cookie, f"{username} signs in: {c.login_response.status}")
+    return c
+
+
 def console_login(stack, username, password):
     """Signs in through /admin/login; returns a Console (cookie empty when refused)."""
     c = Console(stack, username)

@@ -32,11 +32,17 @@ def cli_officer(t, stack, username, unit, role, password):
 
 
 def admin_login(t, stack):
-    logins = harness.demo_logins(stack)
-    t.require("demo.tinh" in logins, f"demo logins: {logins}")
-    c = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
-    t.require(c.cookie, f"the province admin signs in: {c.login_response.status}")
-    return c
+    return harness.demo_console(t, stack, "demo.tinh")
+
+
+def _verify_finds(t, stack, admin, change, row, word):
+    """After `change` to the audit log: `audit verify` exits 1 naming `row` and what happened to it (`word`);
+    returns the console's audit page for its banner."""
+    p = stack.admin("audit", "verify")
+    t.eq(p.returncode, 1, f"verify fails after {change}")
+    err = p.stderr.decode()
+    t.check(f"row {row}" in err and word in err, f"naming row {row} ({word}): {err!r}")
+    return admin.get("/admin/audit")
 
 
 def signed_in(t, stack, username, password):
@@ -437,11 +443,7 @@ def test_audit_chain(t, stack):
     last = stack.rows("SELECT id, detail FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)")[0]
     stack.psql("UPDATE audit_log SET detail = 'x' WHERE id = (SELECT max(id) FROM audit_log)")
     try:
-        p = stack.admin("audit", "verify")
-        t.eq(p.returncode, 1, "verify fails after an UPDATE")
-        err = p.stderr.decode()
-        t.check(f"row {last['id']}" in err and "changed" in err, f"naming the edited row: {err!r}")
-        page = admin.get("/admin/audit")
+        page = _verify_finds(t, stack, admin, "an UPDATE", last["id"], "changed")
         t.check(f'data-chain="broken" data-row="{last["id"]}"' in page.text,
                 f"the console banner names it too: {harness.parse_html(page.text).by_id.get('chain')!r}")
     finally:
@@ -455,11 +457,7 @@ def test_audit_chain(t, stack):
     saved = stack.psql("SELECT row_to_json(a) FROM audit_log a WHERE id = :'i'", i=victim)
     stack.psql("DELETE FROM audit_log WHERE id = :'i'", i=victim)
     try:
-        p = stack.admin("audit", "verify")
-        t.eq(p.returncode, 1, "verify fails after a DELETE")
-        err = p.stderr.decode()
-        t.check(f"row {follower}" in err and "deleted" in err, f"naming the row after the gap: {err!r}")
-        page = admin.get("/admin/audit")
+        page = _verify_finds(t, stack, admin, "a DELETE", follower, "deleted")
         t.check('data-chain="broken"' in page.text, "the console banner sees it")
     finally:
         stack.psql("SET session_replication_role = replica; "

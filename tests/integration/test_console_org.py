@@ -25,11 +25,7 @@ def _sfx():
 
 
 def _province(t, stack):
-    logins = harness.demo_logins(stack)
-    t.require("demo.tinh" in logins, f"demo logins: {logins}")
-    c = harness.console_login(stack, "demo.tinh", logins["demo.tinh"])
-    t.require(c.cookie, f"the province admin signs in: {c.login_response.status}")
-    return c
+    return harness.demo_console(t, stack, "demo.tinh")
 
 
 def _officer(t, stack, unit, role):

@@ -6,7 +6,7 @@ release whose migrations carry a `-- rewrites:` line, and copy its table into
 docs/operations.md, "Upgrades".
 
 A private stack (scripts/stack.sh, fresh TIENGNOI_VAR, free port) gets
-BENCH_ROWS reports (default 1,000,000, loaded like tests/bench/run.sh does), as
+BENCH_ROWS reports (default 1,000,000, by tests/bench/load_submissions.sql as in tests/bench/run.sh), as
 many audit rows through the hash-chain trigger, and a message for every fourth
 report. Then, file by file, every statement tests/production/migration_locks.py
 finds is undone (DROP INDEX / CONSTRAINT / COLUMN) and run again alone in its
@@ -34,20 +34,7 @@ LOAD = """
 -- the statistics' change log and the foreign keys are triggers: not needed for this bench, and
 -- the load is 2-3 times faster without them (the audit rows keep their hash-chain trigger)
 SET session_replication_role = replica;
-WITH ep AS (
-    SELECT row_number() OVER (ORDER BY e.id) - 1 AS k, e.id, e.workplace_id, w.unit_id
-    FROM entry_point e JOIN workplace w ON w.id = e.workplace_id),
-n AS (SELECT count(*) AS c FROM ep)
-INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, channel,
-    received_at, answers, lang, idempotency_key, receipt_hash, status)
-SELECT 'concern', 1, ep.workplace_id, ep.unit_id, ep.id, 'qr',
-    now() - make_interval(secs => (:rows - i) * 20.0),
-    jsonb_build_object('text', 'Phản ánh số ' || i || ': công ty nợ lương tháng 10 của tổ may số 3, '
-        'tăng ca đến 10 giờ đêm nhưng không được trả tiền làm thêm giờ.',
-        'category', (ARRAY['wages', 'hours', 'safety', 'meals', 'contract', 'other'])[1 + i % 6]),
-    'vi', md5(i::text), decode(md5(i::text) || md5((i + 1)::text), 'hex'),
-    (ARRAY['new', 'in_review', 'resolved'])[1 + i % 3]
-FROM generate_series(1, :rows) AS i JOIN ep ON ep.k = abs(hashint4(i)) % (SELECT c FROM n);
+\\i {load}
 RESET session_replication_role;
 INSERT INTO audit_log (officer_id, unit_id, action, object, detail)
 SELECT CASE WHEN i % 2 = 0 THEN (SELECT min(id) FROM officer) END, (SELECT min(id) FROM org_unit),
@@ -56,7 +43,7 @@ FROM generate_series(1, :rows) AS i;
 INSERT INTO message (submission_id, author, body) SELECT id, 'worker', 'Cảm ơn anh chị.' FROM submission WHERE id % 4 = 0;
 VACUUM ANALYZE submission, audit_log, message;
 CHECKPOINT;
-"""
+""".replace("{load}", str(harness.ROOT / "tests" / "bench" / "load_submissions.sql"))
 
 
 def undo(table, sql):

@@ -1,4 +1,4 @@
-"""prodlib.py: plumbing shared by the production tests (restore drill, upgrade): TAP, commands, pgBackRest.
+"""prodlib.py: plumbing shared by the production tests (restore drill, upgrade; TAP for tls.py too): TAP, commands, pgBackRest.
 
 The stacks themselves are tests/integration/harness.py's Stack (scripts/stack.sh
 under a fresh TIENGNOI_VAR on a free port); this adds what those tests need
@@ -27,13 +27,17 @@ PGBIN = Path("/usr/lib/postgresql/15/bin")
 
 
 class Tap:
-    """Numbered TAP lines; a failed `require` ends the test (the rest is reported as not run)."""
+    """Numbered TAP lines, each failure followed by its detail (at most `detail_lines` lines, None: all).
+    With a plan its header comes first, and a failed `require` ends the test (the rest is reported as not
+    run); without one (tls.py) the caller prints "1..n" at the end."""
 
-    def __init__(self, plan):
-        self.plan = list(plan)
+    def __init__(self, plan=None, detail_lines=None):
+        self.plan = None if plan is None else list(plan)
+        self.detail_lines = detail_lines
         self.n = 0
         self.failed = 0
-        print(f"1..{len(self.plan)}", flush=True)
+        if self.plan is not None:
+            print(f"1..{len(self.plan)}", flush=True)
 
     def ok(self, cond, name, detail=""):
         self.n += 1
@@ -42,7 +46,7 @@ class Tap:
         else:
             self.failed += 1
             print(f"not ok {self.n} - {name}", flush=True)
-            for line in str(detail).splitlines():
+            for line in str(detail).splitlines()[:self.detail_lines]:
                 print(f"#   {line}", flush=True)
         return bool(cond)
 

@@ -26,6 +26,8 @@ import time
 import urllib.parse
 import gzip
 
+from prodlib import Tap   # the TAP lines the other production tests print
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SITE = os.path.join(ROOT, "nginx", "tiengnoi-site.conf")
 DEBIAN_CONF = "/etc/nginx/nginx.conf"
@@ -34,26 +36,6 @@ LIMIT_SECONDS = 420   # a loaded 2-core machine: the stack alone may take minute
 HOST = "localhost"
 AS_ROOT = os.geteuid() == 0
 RUN_USER = "postgres" if AS_ROOT else None     # the dev stack's run user (scripts/stack.sh)
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def ok(self, cond, name, detail=""):
-        self.n += 1
-        if cond:
-            print(f"ok {self.n} - {name}", flush=True)
-        else:
-            self.failed += 1
-            print(f"not ok {self.n} - {name}", flush=True)
-            for line in str(detail).splitlines()[:15]:
-                print(f"#   {line}", flush=True)
-        return cond
-
-    def note(self, msg):
-        print(f"# {msg}", flush=True)
 
 
 class TimeLimit(Exception):
@@ -250,7 +232,7 @@ def stop_pid(pid, sig=signal.SIGQUIT, wait=10):
 
 
 def main():
-    t = Tap()
+    t = Tap(detail_lines=15)
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(LIMIT_SECONDS)
     tmp = tempfile.mkdtemp(prefix="tn-tls-")

@@ -227,6 +227,58 @@ test_buf_reset(void **state)
 	buf_free(&b);
 }
 
+/* ---- html_attrs, html_textf ---- */
+
+/* What `b` holds is `want`, written without failing; then `b` is emptied. */
+static void
+holds(struct buf *b, const char *want)
+{
+	assert_false(b->failed);
+	assert_int_equal(b->len, strlen(want));
+	assert_string_equal(b->len ? b->data : "", want);
+	buf_reset(b);
+}
+
+static void
+test_attrs(void **state)
+{
+	(void)state;
+	struct buf b = { 0 };
+	/* NULL values (and NULL keys) are left out, the rest written in order, all escaped */
+	const struct kv a[] = {
+		{ "class", NULL, 0 }, { "name", "q", 0 }, { NULL, "x", 0 }, { "value", "\"><script>alert(1)</script>", 0 },
+		{ "required", "", 0 }, { "data-x\"", "it's", 0 },
+	};
+	html_attrs(&b, a, sizeof(a) / sizeof(a[0]));
+	holds(&b, " name=\"q\" value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\" required=\"\" data-x&quot;=\"it&#39;s\"");
+	html_attrs(&b, a, 0);   /* none at all, or only a NULL value: nothing */
+	html_attrs(&b, a, 1);
+	holds(&b, "");
+	buf_free(&b);
+}
+
+static void
+test_textf(void **state)
+{
+	(void)state;
+	struct buf b = { 0 };
+	html_textf(&b, "#%s: %lld", "<b>&", 42LL);
+	holds(&b, "#&lt;b&gt;&amp;: 42");
+	html_textf(&b, "%s", "");
+	holds(&b, "");
+	html_textf(&b, "%s → %s", "Hòa giải", "Trọng tài");   /* UTF-8 passes through */
+	holds(&b, "Hòa giải → Trọng tài");
+	char *big = malloc(300001);   /* a huge text is written whole */
+	assert_non_null(big);
+	memset(big, '<', 300000);
+	big[300000] = '\0';
+	html_textf(&b, "%s", big);
+	assert_false(b.failed);
+	assert_int_equal(b.len, 300000 * 4);
+	free(big);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -236,6 +288,8 @@ main(void)
 		cmocka_unit_test(test_attr_escapes),
 		cmocka_unit_test(test_url_arg),
 		cmocka_unit_test(test_raw_trusted),
+		cmocka_unit_test(test_attrs),
+		cmocka_unit_test(test_textf),
 		cmocka_unit_test(test_writers_append),
 		cmocka_unit_test(test_buf_basic),
 		cmocka_unit_test(test_buf_grow_4k),
