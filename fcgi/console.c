@@ -621,21 +621,6 @@ console_option(struct req *r, const char *value, const char *label, bool selecte
 	html_lit(r->out, "</option>");
 }
 
-/* A ticked or unticked choice: <label class="choice"><input
- * type="checkbox" name value> LABEL</label>, escaped. */
-void
-console_checkbox(struct req *r, const char *name, const char *value, const char *label, bool checked)
-{
-	html_lit(r->out, "<label class=\"choice\"><input type=\"checkbox\" name=\"");
-	html_attr(r->out, name);
-	html_lit(r->out, "\" value=\"");
-	html_attr(r->out, value);
-	if (checked)
-		html_lit(r->out, "\" checked");
-	else
-		html_lit(r->out, "\"");
-	console_wrap(r, "> ", label, "</label>");
-}
 
 /* <button type="submit" class="CLS">; `cls` e.g. "btn" or "btn primary". */
 void
@@ -922,22 +907,6 @@ console_restart(struct req *r, int status, const char *title)
 	console_begin(r, title);
 }
 
-/* One row of a figures table: <tr ATTR="VALUE"><th scope="row">LABEL</th>
- * <td class="num">FIGURE</td></tr>. `attr` names what the row is for
- * scripts and tests ("data-unit") or is NULL for a plain <tr>; all escaped. */
-void
-console_figure_row(struct req *r, const char *attr, const char *attr_value, const char *label, const char *figure)
-{
-	struct buf *b = r->out;
-	const struct kv a[] = { { attr, attr_value, 0 } };
-	html_lit(b, "<tr");
-	html_attrs(b, a, 1);
-	html_lit(b, "><th scope=\"row\">");
-	html_text(b, label);
-	html_lit(b, "</th><td class=\"num\">");
-	html_text(b, figure);
-	html_lit(b, "</td></tr>");
-}
 
 /* <label[ class="CLS"]><input type="TYPE" name="NAME" value="VALUE"[ checked=""]>
  * LABEL</label>: one check box or radio button with its words after it;

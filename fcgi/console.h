@@ -74,7 +74,6 @@ void console_choice(struct req *, const char *form, const char *name, const char
 void console_textarea(struct req *, const char *id, const char *name, const char *label, const char *value,
     const char *error, int rows, int maxlen, bool required);
 void console_option(struct req *, const char *value, const char *label, bool selected);
-void console_checkbox(struct req *, const char *name, const char *value, const char *label, bool checked);
 void console_button(struct req *, const char *cls, const char *vi, const char *en);
 void console_submit(struct req *, const char *cls, const char *vi, const char *en);
 
@@ -110,11 +109,10 @@ bool console_found(struct req *, enum found);
 void console_db_failed(struct req *, PGresult *, const char *what);
 void console_refuse(struct req *, int status, const char *vi, const char *en, const char *back);
 
-/* kitb: the frame started again without a heading, a figures table's row,
+/* kitb: the frame started again without a heading,
  * check boxes and radio buttons, a labelled <select>, a query's rows or
  * nothing, a status fact. */
 void console_restart(struct req *, int status, const char *title);
-void console_figure_row(struct req *, const char *attr, const char *attr_value, const char *label, const char *figure);
 void console_check(struct req *, const char *cls, const char *type, const char *name, const char *value, const char *label,
     bool checked);
 void console_select_open(struct req *, const char *vi, const char *en, const char *name, const char *id, bool required);

@@ -94,7 +94,7 @@ put_hidden(struct req *r, int k)
 static void
 row_text(struct req *r, const char *label, const char *value)
 {
-	console_figure_row(r, NULL, NULL, label, value);
+	console_figure(r, label, value);
 }
 
 /* One "label: count" row, the count hidden below k. */

@@ -301,7 +301,7 @@ forms_checkboxes(struct req *r, const struct kvlist *v, const struct console_err
 		console_wrap(r, "<fieldset class=\"field\" id=\"f-qr-forms\"><legend>", legend, "</legend>");
 	for (size_t i = 0; i < r->app->forms->n; i++) {
 		const struct form *f = &r->app->forms->forms[i];
-		console_checkbox(r, "forms", f->id, form_label(f->title, r->lang), v == NULL || kv_has(v, "forms", f->id));
+		console_check(r, "choice", "checkbox", "forms", f->id, form_label(f->title, r->lang), v == NULL || kv_has(v, "forms", f->id));
 	}
 	if (error)
 		console_wrap(r, "<p class=\"msg\" id=\"f-qr-forms-e\">", error, "</p>");
