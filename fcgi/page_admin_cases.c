@@ -70,11 +70,11 @@ page_admin_cases(struct req *r)
 	PGresult *res = db_query(r->app->db,
 	    "SELECT k.id, k.title, k.stage, k.kind, w.name, coalesce(nullif(o.display_name, ''), o.username, ''), "
 	    "coalesce(to_char(d.due_on, 'DD/MM/YYYY'), ''), coalesce(d.description_vi, ''), coalesce(d.description_en, ''), "
-	    "coalesce((d.due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, '') "
+	    "coalesce(d.days_left::text, '') "
 	    "FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "LEFT JOIN officer o ON o.id = k.assignee_id "
-	    "LEFT JOIN LATERAL (SELECT x.due_on, x.description_vi, x.description_en FROM case_deadlines(k.id) x "
-	    "  WHERE x.current AND x.due_on IS NOT NULL AND k.stage <> 'closed' ORDER BY x.due_on LIMIT 1) d ON true "
+	    "LEFT JOIN LATERAL (SELECT x.due_on, x.description_vi, x.description_en, x.days_left FROM case_deadline x "
+	    "  WHERE x.case_id = k.id AND x.open AND x.current AND x.due_on IS NOT NULL ORDER BY x.due_on LIMIT 1) d ON true "
 	    "WHERE u.path LIKE $1 || '%' "
 	    "ORDER BY k.stage = 'closed', d.due_on NULLS LAST, k.updated_at DESC LIMIT 200", 1, p);
 	if (res == NULL || !db_ok(res)) {
