@@ -588,24 +588,19 @@ attachments_section(struct req *r, const struct view *v)
 static void
 stage_section(struct req *r, const struct view *v)
 {
-	struct buf *b = r->out;
 	if (!v->can_change)
 		return;
+	const struct console_errs *e = v->refill && strcmp(v->refill, "stage") == 0 ? v->errs : NULL;
 	console_heading(r, 2, NULL, "Chuyển giai đoạn", "Change the stage");
 	action_form_begin(r, v->id, "stage", NULL);
-	html_lit(b, "<div class=\"field\"><label for=\"f-stage\">");
-	html_text(b, L(r, "Giai đoạn mới", "New stage"));
-	html_lit(b, "</label>");
-	named_select(r, "stage", dispute_stages, DISPUTE_NSTAGES, typed(r, v, "stage", "stage", v->k->stage), false);
-	html_lit(b, "</div>");
+	vocab_field(r, "stage", "Giai đoạn mới", "New stage", NULL, dispute_stages, DISPUTE_NSTAGES,
+	    typed(r, v, "stage", "stage", v->k->stage), false, e);
 	date_field(r, "f-on_date", "on_date", L(r, "Ngày chuyển (để trống: hôm nay)", "Date of the change (empty: today)"),
-	    typed(r, v, "stage", "on_date", ""), NULL);
-	html_lit(b, "<div class=\"field\"><label for=\"f-outcome\">");
-	html_text(b, L(r, "Kết quả (bắt buộc khi kết thúc)", "Outcome (required to close)"));
-	html_lit(b, "</label>");
-	named_select(r, "outcome", dispute_outcomes, DISPUTE_NOUTCOMES, typed(r, v, "stage", "outcome", ""), true);
-	html_lit(b, "</div>");
-	text_field(r, "f-stage-note", "note", L(r, "Ghi chú", "Note"), typed(r, v, "stage", "note", ""), 2, 4000, false, NULL);
+	    typed(r, v, "stage", "on_date", ""), console_err_of(e, "on_date"));
+	vocab_field(r, "outcome", "Kết quả (bắt buộc khi kết thúc)", "Outcome (required to close)", NULL, dispute_outcomes,
+	    DISPUTE_NOUTCOMES, typed(r, v, "stage", "outcome", ""), true, e);
+	text_field(r, "f-stage-note", "note", L(r, "Ghi chú", "Note"), typed(r, v, "stage", "note", ""), 2, 4000, false,
+	    console_err_of(e, "note"));
 	console_submit(r, "btn primary", "Chuyển giai đoạn", "Change the stage");
 }
 
