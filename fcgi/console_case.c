@@ -76,6 +76,55 @@ action_form_begin(struct req *r, const char *id, const char *action, const char 
 	html_form_begin(r, arena_printf(r->arena, "/admin/cases/%s/%s", id, action), cls);
 }
 
+/* A labelled date input NAME (control ID) holding `value`, `error` beside it. */
+static void
+date_field(struct req *r, const char *id, const char *name, const char *label, const char *value, const char *error)
+{
+	struct buf *b = r->out;
+	console_field_begin(r, id, label, NULL, error);
+	html_lit(b, "<input type=\"date\" id=\"");
+	html_attr(b, id);
+	html_lit(b, "\" name=\"");
+	html_attr(b, name);
+	html_lit(b, "\" value=\"");
+	html_attr(b, value);
+	html_lit(b, "\"></div>");
+}
+
+/* A labelled textarea NAME (control ID) of `rows` rows and at most
+ * `maxlen` characters holding `value`, `error` beside it. */
+static void
+text_field(struct req *r, const char *id, const char *name, const char *label, const char *value, int rows, int maxlen,
+    bool required, const char *error)
+{
+	struct buf *b = r->out;
+	console_field_begin(r, id, label, NULL, error);
+	html_lit(b, "<textarea id=\"");
+	html_attr(b, id);
+	html_lit(b, "\" name=\"");
+	html_attr(b, name);
+	buf_appendf(b, "\" rows=\"%d\" maxlength=\"%d\"", rows, maxlen);
+	if (required)
+		html_lit(b, " required");
+	html_lit(b, ">");
+	html_text(b, value);
+	html_lit(b, "</textarea></div>");
+}
+
+/* An inline "LABEL <input inputmode=numeric name=NAME value=VALUE>" of a one-line form. */
+static void
+number_inline(struct req *r, const char *label, const char *name, const char *value)
+{
+	struct buf *b = r->out;
+	html_lit(b, "<label>");
+	html_text(b, label);
+	html_lit(b, " <input inputmode=\"numeric\" name=\"");
+	html_attr(b, name);
+	html_lit(b, "\" value=\"");
+	html_attr(b, value);
+	html_lit(b, "\"></label> ");
+}
+
 /* The id of the date input for dispute_dates[d] ("f-known" for the discovery date, as before). */
 static const char *
 date_id(struct req *r, int d)
@@ -122,17 +171,9 @@ case_fields(struct req *r, const struct case_input *in, const struct console_err
 	html_lit(b, "<input inputmode=\"numeric\" id=\"f-recovered\" name=\"recovered\" maxlength=\"15\" value=\"");
 	html_attr(b, in->recovered);
 	html_lit(b, "\"></div>");
-	for (int d = 0; d < DISPUTE_NDATES; d++) {
-		const char *id = date_id(r, d);
-		console_field_begin(r, id, L(r, dispute_dates[d].vi, dispute_dates[d].en), NULL, console_err_of(e, dispute_dates[d].value));
-		html_lit(b, "<input type=\"date\" id=\"");
-		html_attr(b, id);
-		html_lit(b, "\" name=\"");
-		html_attr(b, dispute_dates[d].value);
-		html_lit(b, "\" value=\"");
-		html_attr(b, in->dates[d]);
-		html_lit(b, "\"></div>");
-	}
+	for (int d = 0; d < DISPUTE_NDATES; d++)
+		date_field(r, date_id(r, d), dispute_dates[d].value, L(r, dispute_dates[d].vi, dispute_dates[d].en), in->dates[d],
+		    console_err_of(e, dispute_dates[d].value));
 }
 
 void
@@ -312,10 +353,8 @@ edit_section(struct req *r, const struct view *v)
 	choice_select(r, "unit", opts, typed(r, v, "edit", "unit", k->unit_id), k->unit_name, false);
 	PQclear(opts);
 	html_lit(b, "</div>");
-	field_label(r, "reason", "Lý do sửa (không bắt buộc)", "Why (optional)", refill ? v->errs : NULL);
-	html_lit(b, "<textarea id=\"f-reason\" name=\"reason\" rows=\"2\" maxlength=\"1000\">");
-	html_text(b, typed(r, v, "edit", "reason", ""));
-	html_lit(b, "</textarea></div>");
+	text_field(r, "f-reason", "reason", L(r, "Lý do sửa (không bắt buộc)", "Why (optional)"), typed(r, v, "edit", "reason", ""),
+	    2, 1000, false, console_err_of(refill ? v->errs : NULL, "reason"));
 	console_submit(r, "btn primary", "Lưu thay đổi", "Save changes");
 	html_lit(b, "</details>");
 }
@@ -413,15 +452,9 @@ totals_section(struct req *r, const struct view *v)
 	if (!v->can_change)
 		return;
 	action_form_begin(r, v->id, "totals", "inline");
-	for (size_t i = 0; i < sizeof(tot) / sizeof(tot[0]); i++) {
-		html_lit(b, "<label>");
-		html_text(b, L(r, tot[i].vi, tot[i].en));
-		html_lit(b, " <input inputmode=\"numeric\" name=\"");
-		html_attr(b, tot[i].name);
-		html_lit(b, "\" value=\"");
-		html_attr(b, typed(r, v, "totals", tot[i].name, k->totals_corrected ? tot[i].stored : tot[i].computed));
-		html_lit(b, "\"></label> ");
-	}
+	for (size_t i = 0; i < sizeof(tot) / sizeof(tot[0]); i++)
+		number_inline(r, L(r, tot[i].vi, tot[i].en), tot[i].name,
+		    typed(r, v, "totals", tot[i].name, k->totals_corrected ? tot[i].stored : tot[i].computed));
 	console_submit(r, "btn", "Lưu số liệu hiệu chỉnh", "Save corrected totals");
 }
 
@@ -455,11 +488,8 @@ linked_section(struct req *r, const struct view *v)
 	if (!v->can_change)
 		return;
 	action_form_begin(r, v->id, "link", "inline");
-	html_lit(b, "<label>");
-	html_text(b, L(r, "Số phản ánh cùng nơi làm việc", "Report number from the same workplace"));
-	html_lit(b, " <input inputmode=\"numeric\" name=\"submission\" value=\"");
-	html_attr(b, typed(r, v, "link", "submission", ""));
-	html_lit(b, "\"></label> ");
+	number_inline(r, L(r, "Số phản ánh cùng nơi làm việc", "Report number from the same workplace"), "submission",
+	    typed(r, v, "link", "submission", ""));
 	console_submit(r, "btn", "Liên kết", "Link");
 }
 
@@ -546,15 +576,11 @@ attachments_section(struct req *r, const struct view *v)
 	    "accept=\"application/pdf,image/jpeg,image/png,image/webp,.pdf,.jpg,.jpeg,.png,.webp\"><p class=\"hint\">");
 	html_text(b, L(r, "Ảnh được xóa siêu dữ liệu (vị trí GPS, máy chụp) trước khi lưu; PDF được giữ nguyên từng byte làm chứng cứ.",
 	    "Images lose their metadata (GPS position, camera) before they are stored; PDFs are kept byte for byte as evidence."));
-	html_lit(b, "</p></div><div class=\"field\"><label for=\"f-attach-date\">");
-	html_text(b, L(r, "Ngày ghi vào diễn biến (để trống: hôm nay)", "Date in the history (empty: today)"));
-	html_lit(b, "</label><input type=\"date\" id=\"f-attach-date\" name=\"on_date\" value=\"");
-	html_attr(b, typed(r, v, "attach", "on_date", ""));
-	html_lit(b, "\"></div><div class=\"field\"><label for=\"f-attach-note\">");
-	html_text(b, L(r, "Ghi chú về tài liệu", "Note on the document"));
-	html_lit(b, "</label><textarea id=\"f-attach-note\" name=\"note\" rows=\"2\" maxlength=\"4000\">");
-	html_text(b, typed(r, v, "attach", "note", ""));
-	html_lit(b, "</textarea></div>");
+	html_lit(b, "</p></div>");
+	date_field(r, "f-attach-date", "on_date", L(r, "Ngày ghi vào diễn biến (để trống: hôm nay)", "Date in the history (empty: today)"),
+	    typed(r, v, "attach", "on_date", ""), NULL);
+	text_field(r, "f-attach-note", "note", L(r, "Ghi chú về tài liệu", "Note on the document"), typed(r, v, "attach", "note", ""),
+	    2, 4000, false, NULL);
 	console_submit(r, "btn", "Tải lên", "Upload");
 }
 
@@ -562,28 +588,19 @@ attachments_section(struct req *r, const struct view *v)
 static void
 stage_section(struct req *r, const struct view *v)
 {
-	struct buf *b = r->out;
 	if (!v->can_change)
 		return;
+	const struct console_errs *e = v->refill && strcmp(v->refill, "stage") == 0 ? v->errs : NULL;
 	console_heading(r, 2, NULL, "Chuyển giai đoạn", "Change the stage");
 	action_form_begin(r, v->id, "stage", NULL);
-	html_lit(b, "<div class=\"field\"><label for=\"f-stage\">");
-	html_text(b, L(r, "Giai đoạn mới", "New stage"));
-	html_lit(b, "</label>");
-	named_select(r, "stage", dispute_stages, DISPUTE_NSTAGES, typed(r, v, "stage", "stage", v->k->stage), false);
-	html_lit(b, "</div><div class=\"field\"><label for=\"f-on_date\">");
-	html_text(b, L(r, "Ngày chuyển (để trống: hôm nay)", "Date of the change (empty: today)"));
-	html_lit(b, "</label><input type=\"date\" id=\"f-on_date\" name=\"on_date\" value=\"");
-	html_attr(b, typed(r, v, "stage", "on_date", ""));
-	html_lit(b, "\"></div><div class=\"field\"><label for=\"f-outcome\">");
-	html_text(b, L(r, "Kết quả (bắt buộc khi kết thúc)", "Outcome (required to close)"));
-	html_lit(b, "</label>");
-	named_select(r, "outcome", dispute_outcomes, DISPUTE_NOUTCOMES, typed(r, v, "stage", "outcome", ""), true);
-	html_lit(b, "</div><div class=\"field\"><label for=\"f-stage-note\">");
-	html_text(b, L(r, "Ghi chú", "Note"));
-	html_lit(b, "</label><textarea id=\"f-stage-note\" name=\"note\" rows=\"2\" maxlength=\"4000\">");
-	html_text(b, typed(r, v, "stage", "note", ""));
-	html_lit(b, "</textarea></div>");
+	vocab_field(r, "stage", "Giai đoạn mới", "New stage", NULL, dispute_stages, DISPUTE_NSTAGES,
+	    typed(r, v, "stage", "stage", v->k->stage), false, e);
+	date_field(r, "f-on_date", "on_date", L(r, "Ngày chuyển (để trống: hôm nay)", "Date of the change (empty: today)"),
+	    typed(r, v, "stage", "on_date", ""), console_err_of(e, "on_date"));
+	vocab_field(r, "outcome", "Kết quả (bắt buộc khi kết thúc)", "Outcome (required to close)", NULL, dispute_outcomes,
+	    DISPUTE_NOUTCOMES, typed(r, v, "stage", "outcome", ""), true, e);
+	text_field(r, "f-stage-note", "note", L(r, "Ghi chú", "Note"), typed(r, v, "stage", "note", ""), 2, 4000, false,
+	    console_err_of(e, "note"));
 	console_submit(r, "btn primary", "Chuyển giai đoạn", "Change the stage");
 }
 
@@ -660,11 +677,7 @@ history_section(struct req *r, const struct view *v)
 	if (!v->can_act)
 		return;
 	action_form_begin(r, v->id, "note", NULL);
-	html_lit(b, "<div class=\"field\"><label for=\"f-note\">");
-	html_text(b, L(r, "Thêm ghi chú", "Add a note"));
-	html_lit(b, "</label><textarea id=\"f-note\" name=\"note\" rows=\"3\" maxlength=\"4000\" required>");
-	html_text(b, typed(r, v, "note", "note", ""));
-	html_lit(b, "</textarea></div>");
+	text_field(r, "f-note", "note", L(r, "Thêm ghi chú", "Add a note"), typed(r, v, "note", "note", ""), 3, 4000, true, NULL);
 	console_submit(r, "btn", "Lưu ghi chú", "Save note");
 }
 

@@ -63,9 +63,9 @@ deadline_left_text(struct req *r, const char *left)
 	long n = strtol(left, NULL, 10);
 	if (n == 0)
 		return L(r, "hôm nay", "today");
-	if (n < 0)
-		return r->lang == LANG_EN ? arena_printf(r->arena, "%ld days overdue", -n) : arena_printf(r->arena, "quá hạn %ld ngày", -n);
-	return r->lang == LANG_EN ? arena_printf(r->arena, "%ld days left", n) : arena_printf(r->arena, "còn %ld ngày", n);
+	if (r->lang == LANG_EN)
+		return arena_printf(r->arena, "%ld day%s %s", n < 0 ? -n : n, n == 1 || n == -1 ? "" : "s", n < 0 ? "overdue" : "left");
+	return n < 0 ? arena_printf(r->arena, "quá hạn %ld ngày", -n) : arena_printf(r->arena, "còn %ld ngày", n);
 }
 
 /* The front page's panel: deadlines of open cases in scope, at their
@@ -79,13 +79,9 @@ deadline_panel(struct req *r)
 	enum { PANEL_ID, PANEL_TITLE, PANEL_VI, PANEL_EN, PANEL_DUE, PANEL_LEFT, PANEL_SOURCE, PANEL_CODE };
 	const char *p[1] = { r->officer->unit_path };
 	PGresult *res = db_query(r->app->db,
-	    "SELECT k.id, k.title, d.description_vi, d.description_en, to_char(d.due_on, 'DD/MM/YYYY'), "
-	    "(d.due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, d.source, d.code "
-	    "FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
-	    "CROSS JOIN LATERAL case_deadlines(k.id) d "
-	    "WHERE u.path LIKE $1 || '%' AND k.stage <> 'closed' AND d.current "
-	    "AND d.due_on <= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + " PANEL_DAYS " "
-	    "ORDER BY d.due_on, k.id LIMIT 50", 1, p);
+	    "SELECT case_id, title, description_vi, description_en, to_char(due_on, 'DD/MM/YYYY'), days_left::text, source, code "
+	    "FROM case_deadline WHERE workplace_path LIKE $1 || '%' AND open AND current "
+	    "AND due_on <= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + " PANEL_DAYS " ORDER BY due_on, case_id LIMIT 50", 1, p);
 	if (res == NULL || !db_ok(res)) {
 		PQclear(res);
 		return;

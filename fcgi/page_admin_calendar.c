@@ -66,6 +66,26 @@ input(struct req *r, const char *id, const char *name, const char *label, const 
 	html_lit(b, "\"");
 }
 
+/* A labelled <select> NAME (control ID) of table `t` (n rows), `cur` selected. */
+static void
+choice(struct req *r, const char *id, const char *name, const char *label, const struct calendar_unit *t, size_t n,
+    const char *cur)
+{
+	struct buf *b = r->out;
+	html_lit(b, "<label for=\"");
+	html_attr(b, id);
+	html_lit(b, "\">");
+	html_text(b, label);
+	html_lit(b, "<select id=\"");
+	html_attr(b, id);
+	html_lit(b, "\" name=\"");
+	html_attr(b, name);
+	html_lit(b, "\">");
+	for (size_t i = 0; i < n; i++)
+		console_option(r, t[i].value, L(r, t[i].vi, t[i].en), strcmp(cur, t[i].value) == 0);
+	html_lit(b, "</select></label>");
+}
+
 static void
 holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 {
@@ -169,13 +189,7 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 	html_lit(r->out, " maxlength=\"200\" required></label>");
 	input(r, "f-source", "source", L(r, "Căn cứ", "Source"), f->source);
 	html_lit(r->out, " maxlength=\"1000\" size=\"50\"></label>");
-	html_lit(b, "<label for=\"f-day-kind\">");
-	html_text(b, L(r, "Loại ngày", "Kind of day"));
-	html_lit(b, "<select id=\"f-day-kind\" name=\"kind\">");
-	for (size_t k = 0; k < CALENDAR_NKINDS; k++)
-		console_option(r, calendar_day_kinds[k].value, L(r, calendar_day_kinds[k].vi, calendar_day_kinds[k].en),
-		    strcmp(f->kind, calendar_day_kinds[k].value) == 0);
-	html_lit(b, "</select></label>");
+	choice(r, "f-day-kind", "kind", L(r, "Loại ngày", "Kind of day"), calendar_day_kinds, CALENDAR_NKINDS, f->kind);
 	console_submit(r, "btn", "Lưu", "Save");
 	html_lit(b, "</section>");
 }
@@ -238,13 +252,7 @@ deadlines_section(struct req *r, const struct deadline_form *f)
 		html_lit(r->out, " maxlength=\"500\" size=\"50\" required></label>");
 		input(r, arena_printf(r->arena, "d-%s-count", code), "count", L(r, "Số", "Number"), count);
 		html_lit(r->out, " inputmode=\"numeric\" size=\"4\" required></label>");
-		html_lit(b, "<label>");
-		html_text(b, L(r, "Đơn vị", "Unit"));
-		html_lit(b, "<select name=\"unit\">");
-		for (size_t u = 0; u < CALENDAR_NUNITS; u++)
-			console_option(r, calendar_units[u].value, L(r, calendar_units[u].vi, calendar_units[u].en),
-			    strcmp(unit, calendar_units[u].value) == 0);
-		html_lit(b, "</select></label>");
+		choice(r, arena_printf(r->arena, "d-%s-unit", code), "unit", L(r, "Đơn vị", "Unit"), calendar_units, CALENDAR_NUNITS, unit);
 		input(r, arena_printf(r->arena, "d-%s-source", code), "source", L(r, "Căn cứ", "Source"), source);
 		html_lit(r->out, " maxlength=\"1000\" size=\"50\" required></label>");
 		console_submit(r, "btn", "Lưu", "Save");

@@ -70,11 +70,11 @@ page_admin_cases(struct req *r)
 	PGresult *res = db_query(r->app->db,
 	    "SELECT k.id, k.title, k.stage, k.kind, w.name, coalesce(nullif(o.display_name, ''), o.username, ''), "
 	    "coalesce(to_char(d.due_on, 'DD/MM/YYYY'), ''), coalesce(d.description_vi, ''), coalesce(d.description_en, ''), "
-	    "coalesce((d.due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, '') "
+	    "coalesce(d.days_left::text, '') "
 	    "FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "LEFT JOIN officer o ON o.id = k.assignee_id "
-	    "LEFT JOIN LATERAL (SELECT x.due_on, x.description_vi, x.description_en FROM case_deadlines(k.id) x "
-	    "  WHERE x.current AND x.due_on IS NOT NULL AND k.stage <> 'closed' ORDER BY x.due_on LIMIT 1) d ON true "
+	    "LEFT JOIN LATERAL (SELECT x.due_on, x.description_vi, x.description_en, x.days_left FROM case_deadline x "
+	    "  WHERE x.case_id = k.id AND x.open AND x.current AND x.due_on IS NOT NULL ORDER BY x.due_on LIMIT 1) d ON true "
 	    "WHERE u.path LIKE $1 || '%' "
 	    "ORDER BY k.stage = 'closed', d.due_on NULLS LAST, k.updated_at DESC LIMIT 200", 1, p);
 	if (res == NULL || !db_ok(res)) {
@@ -389,36 +389,44 @@ case_edit(struct req *r, const char *id, const struct case_lock *lk)
 	return true;
 }
 
-/* Why a stage change cannot be made, or NULL. */
+/* Why a stage change cannot be made, added to `e` beside its field (stage,
+ * on_date, outcome or note); the message, or NULL when all is well. */
 static const char *
-stage_problem(struct req *r, const char *old_stage, const char *st, const char *on, const char *outcome, const char *note)
+stage_problem(struct req *r, const char *old_stage, const char *st, const char *on, const char *outcome, const char *note,
+    struct console_errs *e)
 {
 	bool closing = strcmp(st, "closed") == 0;
-	if (!dispute_valid(dispute_stages, DISPUTE_NSTAGES, st))
-		return L(r, "Giai đoạn không hợp lệ.", "Unknown stage.");
-	if (strcmp(st, old_stage) == 0)
-		return L(r, "Vụ việc đã ở giai đoạn này.", "The case is already at this stage.");
-	if (*on && !fmt_is_date(on))
-		return L(r, "Ngày chuyển không hợp lệ.", "The date of the change is not a valid date.");
-	if (closing && !dispute_valid(dispute_outcomes, DISPUTE_NOUTCOMES, outcome))
-		return L(r, "Kết thúc vụ việc cần ghi kết quả.", "Closing a case needs an outcome.");
-	if (!closing && *outcome)
-		return L(r, "Chỉ ghi kết quả khi kết thúc vụ việc.", "An outcome is recorded only when closing.");
-	if (note == NULL)
-		return L(r, "Ghi chú quá dài (tối đa 4000 ký tự).", "The note is too long (4000 characters at most).");
+	static const char *const fields[] = { "stage", "stage", "on_date", "outcome", "outcome", "note" };
+	const char *msgs[] = {
+		L(r, "Giai đoạn không hợp lệ.", "Unknown stage."),
+		L(r, "Vụ việc đã ở giai đoạn này.", "The case is already at this stage."),
+		L(r, "Ngày chuyển không hợp lệ.", "The date of the change is not a valid date."),
+		L(r, "Kết thúc vụ việc cần ghi kết quả.", "Closing a case needs an outcome."),
+		L(r, "Chỉ ghi kết quả khi kết thúc vụ việc.", "An outcome is recorded only when closing."),
+		L(r, "Ghi chú quá dài (tối đa 4000 ký tự).", "The note is too long (4000 characters at most)."),
+	};
+	const bool bad[] = {   /* in the order the checks are made: the first that fails is reported */
+		!dispute_valid(dispute_stages, DISPUTE_NSTAGES, st), strcmp(st, old_stage) == 0, *on && !fmt_is_date(on),
+		closing && !dispute_valid(dispute_outcomes, DISPUTE_NOUTCOMES, outcome), !closing && *outcome, note == NULL,
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (bad[i]) {
+			console_err_add(e, fields[i], msgs[i]);
+			return msgs[i];
+		}
 	return NULL;
 }
-
 /* stage: the new stage from a date (today when none) with a note; closing needs an outcome. */
 static bool
 case_stage(struct req *r, const char *id, const struct case_lock *lk)
 {
 	const char *st = kv_get_or_empty(&r->form, "stage"), *on = kv_get_or_empty(&r->form, "on_date");
 	const char *outcome = kv_get_or_empty(&r->form, "outcome"), *note = console_posted_max(r, "note", 4000);
-	const char *problem = stage_problem(r, lk->stage, st, on, outcome, note);
+	struct console_errs errs = { 0 };
+	const char *problem = stage_problem(r, lk->stage, st, on, outcome, note, &errs);
 	bool closing = strcmp(st, "closed") == 0;
 	if (problem) {
-		case_page(r, id, 400, problem, "stage");
+		case_page_errors(r, id, 400, problem, "stage", &errs);
 		return false;
 	}
 	const char *q[6] = { id, st, *on ? on : NULL, closing ? outcome : NULL, r->officer->id, note };

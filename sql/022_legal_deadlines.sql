@@ -216,3 +216,14 @@ CREATE OR REPLACE FUNCTION case_deadlines(c bigint)
     CROSS JOIN LATERAL deadlines_compute(k.scope, k.dispute_type, k.subject, k.stage, case_dates(k)) d
     WHERE k.id = c
 $$;
+
+-- Every deadline of every case, with what the console lists them by: the
+-- front page's panel and the case list read it (row-level security of the
+-- officer's transaction applies: security_invoker).
+CREATE VIEW case_deadline WITH (security_invoker = true) AS
+    SELECT k.id AS case_id, k.title, k.stage <> 'closed' AS open, u.path AS workplace_path,
+           d.code, d.description_vi, d.description_en, d.due_on, d.source, d.current,
+           d.due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS days_left
+    FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id
+    CROSS JOIN LATERAL deadlines_compute(k.scope, k.dispute_type, k.subject, k.stage, case_dates(k)) d;
+GRANT SELECT ON case_deadline TO tiengnoi_officer;

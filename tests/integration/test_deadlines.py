@@ -285,6 +285,12 @@ def test_case_fields(t, stack):
     t.check(r.status == 400 and 'id="e-f-payday"' in r.text, f"an impossible payday on edit: {r.status}")
     t.eq(harness.parse_html(r.text).inputs.get("payday"), "2026-02-31", "the typed date is kept")
     t.eq(stack.value("SELECT payday::text AS p FROM dispute_case WHERE id = :'c'", c=case), "2026-05-10", "nothing stored")
+    for form_, field in (({"stage": "<script>x</script>"}, "f-stage"), ({"stage": "closed", "outcome": ""}, "f-outcome"),
+                         ({"stage": "labour_mediator", "on_date": "2026-02-30"}, "f-on_date")):
+        r = c.post(f"/admin/cases/{case}", [("action", "stage"), ("note", "thử")] + list(form_.items()))
+        t.check(r.status == 400 and f'id="e-{field}"' in r.text and "<script>x" not in r.text,
+                f"a bad stage change {form_}: {r.status}, want 400 with e-{field}")
+    t.eq(stack.value("SELECT stage FROM dispute_case WHERE id = :'c'", c=case), "intake", "the stage is unchanged")
     stack.psql("DELETE FROM case_event WHERE case_id = :'c'; DELETE FROM case_submission WHERE case_id = :'c'; "
                "DELETE FROM dispute_case WHERE id = :'c'", c=case)
 

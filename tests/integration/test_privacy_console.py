@@ -355,17 +355,18 @@ def test_calendar_console(t, stack):
     t.check('data-code="mediation_ends" data-due="2028-02-04"' in page.text, "the case page does not show the computed day")
 
     # a legal deadline corrected: the case's deadlines follow at once
+    source = stack.value("SELECT source FROM legal_deadline WHERE code = 'mediation_ends'")
     admin.get("/admin/calendar")
     fields = [("action", "deadline"), ("code", "mediation_ends"), ("description_vi", "Hòa giải viên kết thúc hòa giải"),
-              ("description_en", "The mediator finishes mediation"), ("source", "Bộ luật Lao động 2019, Điều 188 khoản 3 (sửa thử)")]
+              ("description_en", "The mediator finishes mediation"), ("source", "Bộ luật Lao động 2019, Điều 188 khoản 2 (sửa thử)")]
     r = admin.post("/admin/calendar", fields + [("unit", "working_days"), ("count", "10")])
     t.check(r.status == 303 and _due(stack, case) == "2028-02-11", f"10 working days: {r.status}, due {_due(stack, case)}")
     r = admin.post("/admin/calendar", fields + [("unit", "days"), ("count", "30")])
     t.check(r.status == 303 and _due(stack, case) == "2028-02-20", f"30 days: {r.status}, due {_due(stack, case)}")
     t.eq(stack.value("SELECT source FROM case_deadlines(:'c') WHERE code = 'mediation_ends'", c=case),
-         "Bộ luật Lao động 2019, Điều 188 khoản 3 (sửa thử)", "the corrected source in case_deadlines")
+         "Bộ luật Lao động 2019, Điều 188 khoản 2 (sửa thử)", "the corrected source in case_deadlines")
     t.eq(_audits(stack, "deadline.correct", "legal_deadline:mediation_ends"), 2, "deadline.correct audit rows")
-    r = admin.post("/admin/calendar", fields[:4] + [("source", "Bộ luật Lao động 2019, Điều 188 khoản 3"),
+    r = admin.post("/admin/calendar", fields[:4] + [("source", source),
                                                     ("unit", "working_days"), ("count", "5")])
     t.check(r.status == 303 and _due(stack, case) == "2028-02-04", f"restored: {r.status}, due {_due(stack, case)}")
 
@@ -375,7 +376,7 @@ def test_calendar_console(t, stack):
     t.check('id="calendar-ends"' not in admin.get(f"/admin/cases/{case}").text, "a warning on a case inside the calendar")
     officer = _login(t, stack, "demo.tanphong")
     t.check('id="calendar-ends"' in officer.get(f"/admin/cases/{late}").text, "officers are not warned on the case page")
-    saved = stack.rows("SELECT day::text, name, source FROM holiday ORDER BY day")
+    saved = stack.rows("SELECT day::text, name, source, kind FROM holiday ORDER BY day")
     try:
         stack.psql("DELETE FROM holiday; INSERT INTO holiday (day, name, source) VALUES "
                    "(current_date - 400, 'Ngày thử', 'thử');")
@@ -384,8 +385,8 @@ def test_calendar_console(t, stack):
         warn = harness.parse_html(front.text).by_id.get("calendar-ends", "")
         t.check(f"31/12/{end_year}" in warn, f"the front page does not warn that the calendar ended: {warn!r}")
     finally:
-        stack.psql("DELETE FROM holiday; INSERT INTO holiday (day, name, source) "
-                   "SELECT (x->>'day')::date, x->>'name', x->>'source' FROM json_array_elements(:'j'::json) x;",
+        stack.psql("DELETE FROM holiday; INSERT INTO holiday (day, name, source, kind) "
+                   "SELECT (x->>'day')::date, x->>'name', x->>'source', x->>'kind' FROM json_array_elements(:'j'::json) x;",
                    j=json.dumps(saved))
     t.eq(stack.value("SELECT count(*) AS n FROM holiday"), len(saved), "holidays restored")
     t.check('id="calendar-ends"' not in officer.get("/admin/").text, "the front page warns with the calendar to 2030")
