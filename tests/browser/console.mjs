@@ -128,6 +128,7 @@ await runSuite('console', 'tiengnoi-console-', { TIENGNOI_RATELIMIT: 'off' }, as
     await page.selectOption('#f-form', 'meal');
     await page.check('input[name=channel][value=phone]');
     await page.getByRole('button', { name: 'Tiếp tục' }).click();
+    await page.selectOption('select[name=meals_provided]', 'provided');
     await page.selectOption('select[name=quality]', 'poor');
     await page.fill('textarea[name=details]', 'Chị Hoa gọi điện: cơm thiếu, canh nguội.');
     await page.screenshot({ path: join(shots, 'console-enter.png'), fullPage: true });

@@ -568,11 +568,69 @@ test_render_errors(void **state)
 	assert_null(strstr(html, msg));
 }
 
+/* The shipped forms' answers the statistics read (stats.c, sql/019): their
+ * names, types and values must not drift, whatever the wording. */
+static void
+test_shipped_forms_figures(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const ids[] = { "concern", "wage_arrears", "social_insurance", "safety", "meal",
+	    "bargaining_survey" };
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		const struct form *f = form_find(fx->set, ids[i]);
+		assert_non_null(f);
+		assert_true(f->version >= 2);
+		const struct form_field *m = &f->fields[field_index(f, "union_member")];
+		const struct form_field *j = &f->fields[field_index(f, "join_union")];
+		assert_int_equal(m->type, FIELD_YESNO);
+		assert_true(m->unsure);
+		assert_false(m->required);
+		assert_int_equal(j->type, FIELD_YESNO);
+		assert_false(j->required);
+		assert_string_equal(j->cond.field, "union_member");
+		assert_int_equal(j->cond.nvalues, 2);
+	}
+	/* the social-insurance amount is handled exactly as the wage amount */
+	const struct form *wa = form_find(fx->set, "wage_arrears"), *si = form_find(fx->set, "social_insurance");
+	const struct form_field *amount = &wa->fields[field_index(wa, "amount")];
+	const struct form_field *owed = &si->fields[field_index(si, "amount_owed")];
+	assert_int_equal(owed->type, FIELD_MONEY);
+	assert_int_equal(owed->type, amount->type);
+	assert_true(owed->has_min && owed->has_max && amount->has_min && amount->has_max);
+	assert_true(owed->min == amount->min && owed->max == amount->max);
+	const struct form_field *b1 = &wa->fields[field_index(wa, "amount_basis")];
+	const struct form_field *b2 = &si->fields[field_index(si, "amount_owed_basis")];
+	assert_int_equal(b1->noptions, b2->noptions);
+	for (size_t k = 0; k < b1->noptions; k++)
+		assert_string_equal(b1->options[k].value, b2->options[k].value);
+	json_t *answers;
+	enum msg *errors;
+	assert_int_equal(validate(fx, si, &answers, &errors, "deducted", "yes", "amount_owed", "3.500.000 đ",
+	    "amount_owed_basis", "total", NULL), 0);
+	assert_int_equal(json_integer_value(json_object_get(answers, "amount_owed")), 3500000);
+	json_decref(answers);
+	assert_int_equal(validate(fx, si, &answers, &errors, "deducted", "yes", "amount_owed", "100.000.000.001", NULL), 1);
+	assert_int_equal(errors[field_index(si, "amount_owed")], MSG_FIELD_TOO_BIG);
+	json_decref(answers);
+	/* accidents: the counts keep their names; severity's values are fixed */
+	const struct form *sf = form_find(fx->set, "safety");
+	assert_int_equal(sf->fields[field_index(sf, "injured")].type, FIELD_INTEGER);
+	assert_int_equal(sf->fields[field_index(sf, "dead")].type, FIELD_INTEGER);
+	assert_int_equal(sf->fields[field_index(sf, "occupational_disease")].type, FIELD_YESNO);
+	assert_int_equal(sf->fields[field_index(sf, "reported_by_employer")].type, FIELD_YESNO);
+	const struct form_field *sev = &sf->fields[field_index(sf, "severity")];
+	assert_int_equal(sev->noptions, 3);
+	assert_string_equal(sev->options[0].value, "minor");
+	assert_string_equal(sev->options[1].value, "serious");
+	assert_string_equal(sev->options[2].value, "fatal");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_real_forms),
+		cmocka_unit_test(test_shipped_forms_figures),
 		cmocka_unit_test(test_load_good_fixture),
 		cmocka_unit_test(test_load_bad_json),
 		cmocka_unit_test(test_load_override),
