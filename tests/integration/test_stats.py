@@ -69,6 +69,7 @@ CODES = ["reports.total", "reports.answered", "wage_arrears.enterprises", "wage_
          "accidents.dead", "accidents.injured", "cases.open", "cases.recovered_amount"]
 # Indicators whose figure by unit adds up to the total (counts and sums).
 ADDITIVE = ("reports.total", "reports.form.", "reports.channel.", "wage_arrears.", "si_arrears.", "accidents.", "cases.stage.",
+            "cases.kind.",
             "cases.outcome.", "cases.total", "cases.open")
 
 
@@ -775,6 +776,8 @@ def test_stats_per_enterprise(t, stack):
     t.eq((fig["reports.answered"][0], fig["reports.answered_7d"][0], fig["reports.reply_median_days"][0]), (1, 1, 2),
          "one report answered, two days after it arrived")
     t.eq((fig["cases.total"][0], fig["cases.open"][0]), (4, 4), "four cases, all open")
+    t.eq((fig["cases.kind.wage_arrears"][0], fig["cases.kind.other"][0], fig["cases.stage.court"][0]), (2, 2, 2),
+         "cases by kind and stage")
     t.eq((fig["cases.member_court"][0], fig["cases.member_court_supported"][0], fig["cases.member_court_supported_pct"][0]),
          (2, 1, 50), "members' court cases with union support: 1 of 2, 50% (target 90%)")
     t.eq(fig["cases.recovered_amount"], (100000000, 100000000), "money recovered for workers")
