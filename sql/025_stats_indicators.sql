@@ -7,7 +7,7 @@
 -- AGGREGATE count, sum, max, median, distinct or percent; SOURCE reports, enterprises, accidents, replies
 -- or cases; COND FIELD = VALUE, FIELD != VALUE or FIELD < <= > >= NUMBER. A rule that does not parse is
 -- refused when it is set (tiengnoi-admin stats indicator set) and named when the table is computed.
--- An admin hides or reorders rows (the console or the CLI) to match the federation's own template.
+-- An admin of the federation (a top unit) hides or reorders rows (the console or the CLI) to match its own template.
 CREATE TABLE stats_indicator (
     code          text PRIMARY KEY CHECK (code ~ '^[a-z][a-z0-9_]*(\.[a-z0-9_]+){0,3}$' AND length(code) <= 60),
     position      integer NOT NULL,
@@ -144,8 +144,14 @@ INSERT INTO stats_indicator (code, position, label_vi, label_en, rule, verified_
  'percent(cases where supported = yes of member = yes and court = yes)', NULL, false,
  'CTr 13/CTr-LĐLĐ (27/02/2025), mục III');
 
+-- Officers read the set; only a transaction of an admin of a top unit (the federation, whose template
+-- the set follows for every unit: calendar_editor(), sql/017) changes it.
 GRANT SELECT ON stats_indicator TO tiengnoi_officer;
 GRANT UPDATE (position, hidden, label_vi, rule, verified_rule) ON stats_indicator TO tiengnoi_officer;
+ALTER TABLE stats_indicator ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read ON stats_indicator FOR SELECT TO tiengnoi_officer USING (true);
+CREATE POLICY admin_update ON stats_indicator FOR UPDATE TO tiengnoi_officer
+    USING (calendar_editor()) WITH CHECK (calendar_editor());
 
 -- A frozen statistics table ("chốt số liệu"): the JSON the export prints, as it was when an admin froze
 -- it, with who, when and its SHA-256. Afterwards that period of that unit is shown and exported from
@@ -191,6 +197,11 @@ GRANT SELECT, INSERT ON stats_freeze TO tiengnoi_officer;
 GRANT UPDATE (superseded_by) ON stats_freeze TO tiengnoi_officer;
 GRANT USAGE ON SEQUENCE stats_freeze_id_seq TO tiengnoi_officer;
 ALTER TABLE stats_freeze ENABLE ROW LEVEL SECURITY;
-CREATE POLICY scope ON stats_freeze TO tiengnoi_officer
+-- officers read the freezes of their scope; only admins freeze (the route table says so too)
+CREATE POLICY read ON stats_freeze FOR SELECT TO tiengnoi_officer
+    USING (unit_id IS NOT NULL AND unit_in_scope(unit_id));
+CREATE POLICY admin_insert ON stats_freeze FOR INSERT TO tiengnoi_officer
+    WITH CHECK (unit_id IS NOT NULL AND unit_in_scope(unit_id) AND console_role() = 'admin');
+CREATE POLICY admin_update ON stats_freeze FOR UPDATE TO tiengnoi_officer
     USING (unit_id IS NOT NULL AND unit_in_scope(unit_id))
-    WITH CHECK (unit_id IS NOT NULL AND unit_in_scope(unit_id));
+    WITH CHECK (unit_id IS NOT NULL AND unit_in_scope(unit_id) AND console_role() = 'admin');
