@@ -245,14 +245,15 @@ stats_freeze_html(struct req *r, const struct stats *st, const struct stats_ask 
 	console_submit(r, "btn", st->frozen ? "Chốt lại số liệu" : "Chốt số liệu", st->frozen ? "Freeze again" : "Freeze the figures");
 }
 
-/* For an admin: the indicator set in order, each moved up or down, hidden
+/* For an admin of a top unit (the federation's template counts for every
+ * unit): the indicator set in order, each moved up or down, hidden
  * or shown, and one rule changed at a time (refused beside the field when
  * it does not parse). */
 static void
 stats_indicators_html(struct req *r, const struct stats_ask *q)
 {
 	struct buf *b = r->out;
-	if (r->officer->role < ROLE_ADMIN)
+	if (r->officer->role < ROLE_ADMIN || !stats_indicator_editor(r->app->db))
 		return;
 	enum { IX_CODE, IX_LABEL, IX_RULE, IX_VRULE, IX_HIDDEN };
 	PGresult *res = db_query(r->app->db, "SELECT code, label_vi, rule, coalesce(verified_rule, ''), hidden "
@@ -304,7 +305,10 @@ stats_indicators_html(struct req *r, const struct stats_ask *q)
 	html_lit(b, "</section>");
 }
 
-/* The statistics page of q with `status`; `problem` (may be NULL) above. */
+/* The statistics page of q with `status` (a refused form: 400, its
+ * errors in q->errs); a view (status 200) is audited as stats.view once
+ * the unit is found. 404 for a unit outside the scope, 503 when the
+ * database failed. */
 static void
 stats_render(struct req *r, int status, const struct stats_ask *q)
 {
@@ -315,6 +319,9 @@ stats_render(struct req *r, int status, const struct stats_ask *q)
 		http_error(r, rc > 0 ? 404 : 503, MSG__MAX);   /* outside the scope looks like missing */
 		return;
 	}
+	if (status == 200)
+		audit_officer(r, "stats.view", arena_printf(r->arena, "unit:%s", q->unit), arena_printf(r->arena, "from=%s to=%s",
+		    q->from, q->to));
 	console_page(r, status == 200 && rc == 2 ? 500 : status, L(r, "Thống kê định kỳ", "Periodic statistics"));
 	console_notice(r, stats_notices, sizeof(stats_notices) / sizeof(stats_notices[0]));
 	if (rc == 2)
@@ -378,7 +385,6 @@ page_admin_stats(struct req *r)
 	}
 	bool xlsx = strcmp(format, "xlsx") == 0;
 	if (!xlsx) {
-		audit_officer(r, "stats.view", arena_printf(r->arena, "unit:%s", q.unit), arena_printf(r->arena, "from=%s to=%s", q.from, q.to));
 		stats_render(r, 200, &q);
 		return;
 	}
@@ -453,7 +459,8 @@ page_admin_stats_freeze(struct req *r)
 	http_redirect(r, stats_url(r, "/admin/stats", &q, "&done=frozen"));
 }
 
-/* POST /admin/stats/indicators?unit=&from=&to= (admins): action up, down,
+/* POST /admin/stats/indicators?unit=&from=&to= (admins of a top unit, 403
+ * otherwise): action up, down,
  * hide or show an indicator (code), or rule: set its rule. An unknown code
  * or a rule that does not parse: 400 with the error beside the field,
  * nothing stored. Audited as stats.indicator. */
@@ -463,6 +470,11 @@ page_admin_stats_indicators(struct req *r)
 	struct stats_ask q;
 	if (!stats_post_ask(r, &q))
 		return;
+	if (!stats_indicator_editor(r->app->db)) {
+		console_refuse(r, 403, "Chỉ quản trị viên của LĐLĐ tỉnh (đơn vị cấp trên cùng) được sửa bộ chỉ tiêu.",
+		    "Only an admin of the federation (a top unit) may change the indicator set.", stats_url(r, "/admin/stats", &q, NULL));
+		return;
+	}
 	const char *action = console_posted(r, "action"), *code = console_posted_max(r, "code", 60);
 	struct stats_ind_change ch = { NULL, NULL, NULL, NULL, -1, 0 };
 	if (strcmp(action, "up") == 0 || strcmp(action, "down") == 0)

@@ -646,6 +646,20 @@ stats_write(const struct stats *st, enum stats_format fmt, export_write_fn write
 
 /* ---- the indicator set, changed by an admin (console or CLI) ---- */
 
+/* Whether this console transaction may change the indicator set: an admin
+ * of a top unit, as PostgreSQL's policy on stats_indicator says (the same
+ * rule as the calendar's, sql/017). */
+bool
+stats_indicator_editor(struct db *db)
+{
+	PGresult *res = db_query(db, "SELECT calendar_editor()", 0, NULL);
+	if (!query_ok(res))
+		return false;
+	bool yes = db_scalar(res) && db_scalar(res)[0] == 't';
+	PQclear(res);
+	return yes;
+}
+
 /* Changes indicator `code` as ch says: a rule or verified rule is parsed
  * first and refused (nothing stored) when it does not. The caller audits
  * and commits. 0; 1 when no indicator has that code; 2 with err naming the

@@ -65,6 +65,7 @@ struct stats_ind_change {
 	int hidden;   /* -1 unchanged, 0 shown, 1 hidden */
 	int move;     /* -1 one place up, 1 one place down, 0 not moved */
 };
+bool stats_indicator_editor(struct db *);
 int stats_indicator_set(struct db *, const char *code, const struct stats_ind_change *, char *err, size_t errlen);
 const char *stats_pick(enum lang, const char *vi, const char *en);
 enum stats_format stats_format_parse(const char *name);

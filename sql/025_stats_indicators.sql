@@ -7,7 +7,7 @@
 -- AGGREGATE count, sum, max, median, distinct or percent; SOURCE reports, enterprises, accidents, replies
 -- or cases; COND FIELD = VALUE, FIELD != VALUE or FIELD < <= > >= NUMBER. A rule that does not parse is
 -- refused when it is set (tiengnoi-admin stats indicator set) and named when the table is computed.
--- An admin hides or reorders rows (the console or the CLI) to match the federation's own template.
+-- An admin of the federation (a top unit) hides or reorders rows (the console or the CLI) to match its own template.
 CREATE TABLE stats_indicator (
     code          text PRIMARY KEY CHECK (code ~ '^[a-z][a-z0-9_]*(\.[a-z0-9_]+){0,3}$' AND length(code) <= 60),
     position      integer NOT NULL,
@@ -96,17 +96,29 @@ INSERT INTO stats_indicator (code, position, label_vi, label_en, rule, verified_
  'Bộ luật Lao động 2019, Điều 179'),
 ('cases.collective', 74, 'Tranh chấp tập thể', 'Collective disputes', 'count(cases where scope = collective)', NULL, false,
  'Bộ luật Lao động 2019, Điều 179'),
-('cases.stage.intake', 80, '— Giai đoạn: tiếp nhận', '— Stage: intake', 'count(cases where stage = intake)', NULL, false,
+('cases.kind.wage_arrears', 75, '— Loại: nợ lương', '— Kind: wage arrears', 'count(cases where kind = wage_arrears)', NULL, false,
+ 'CV 18/LĐLĐ (25/10/2023), mục I'),
+('cases.kind.social_insurance', 76, '— Loại: BHXH', '— Kind: social insurance', 'count(cases where kind = social_insurance)', NULL, false,
+ 'CV 18/LĐLĐ (25/10/2023), mục I'),
+('cases.kind.dismissal', 77, '— Loại: sa thải, chấm dứt hợp đồng', '— Kind: dismissal', 'count(cases where kind = dismissal)', NULL, false,
  'CTr 13/CTr-LĐLĐ (27/02/2025), mục IV.1'),
-('cases.stage.verification', 81, '— Giai đoạn: xác minh', '— Stage: verification', 'count(cases where stage = verification)', NULL, false,
+('cases.kind.safety', 78, '— Loại: an toàn, vệ sinh lao động', '— Kind: safety', 'count(cases where kind = safety)', NULL, false,
+ 'CV 149/LĐLĐ (08/03/2024), mục 4'),
+('cases.kind.working_time', 79, '— Loại: thời giờ làm việc', '— Kind: working time', 'count(cases where kind = working_time)', NULL, false,
  'CTr 13/CTr-LĐLĐ (27/02/2025), mục IV.1'),
-('cases.stage.workplace_dialogue', 82, '— Giai đoạn: làm việc với doanh nghiệp', '— Stage: with the employer',
+('cases.kind.other', 80, '— Loại: khác', '— Kind: other', 'count(cases where kind = other)', NULL, false,
+ 'CTr 13/CTr-LĐLĐ (27/02/2025), mục IV.1'),
+('cases.stage.intake', 81, '— Giai đoạn: tiếp nhận', '— Stage: intake', 'count(cases where stage = intake)', NULL, false,
+ 'CTr 13/CTr-LĐLĐ (27/02/2025), mục IV.1'),
+('cases.stage.verification', 82, '— Giai đoạn: xác minh', '— Stage: verification', 'count(cases where stage = verification)', NULL, false,
+ 'CTr 13/CTr-LĐLĐ (27/02/2025), mục IV.1'),
+('cases.stage.workplace_dialogue', 83, '— Giai đoạn: làm việc với doanh nghiệp', '— Stage: with the employer',
  'count(cases where stage = workplace_dialogue)', NULL, false, 'CTr 13/CTr-LĐLĐ (27/02/2025), mục IV.1'),
-('cases.stage.labour_mediator', 83, '— Giai đoạn: hòa giải viên lao động', '— Stage: labour mediator',
+('cases.stage.labour_mediator', 84, '— Giai đoạn: hòa giải viên lao động', '— Stage: labour mediator',
  'count(cases where stage = labour_mediator)', NULL, false, 'Bộ luật Lao động 2019, Điều 188'),
-('cases.stage.arbitration_council', 84, '— Giai đoạn: Hội đồng trọng tài lao động', '— Stage: arbitration council',
+('cases.stage.arbitration_council', 85, '— Giai đoạn: Hội đồng trọng tài lao động', '— Stage: arbitration council',
  'count(cases where stage = arbitration_council)', NULL, false, 'Bộ luật Lao động 2019, Điều 189'),
-('cases.stage.court', 85, '— Giai đoạn: Tòa án', '— Stage: court', 'count(cases where stage = court)', NULL, false,
+('cases.stage.court', 86, '— Giai đoạn: Tòa án', '— Stage: court', 'count(cases where stage = court)', NULL, false,
  'Bộ luật Lao động 2019, Điều 190'),
 ('cases.outcome.resolved_at_workplace', 90, 'Kết thúc: giải quyết tại doanh nghiệp', 'Closed: resolved with the employer',
  'count(cases where stage = closed and outcome = resolved_at_workplace)', NULL, false, 'CTr 13/CTr-LĐLĐ (27/02/2025), mục IV.1'),
@@ -132,8 +144,14 @@ INSERT INTO stats_indicator (code, position, label_vi, label_en, rule, verified_
  'percent(cases where supported = yes of member = yes and court = yes)', NULL, false,
  'CTr 13/CTr-LĐLĐ (27/02/2025), mục III');
 
+-- Officers read the set; only a transaction of an admin of a top unit (the federation, whose template
+-- the set follows for every unit: calendar_editor(), sql/017) changes it.
 GRANT SELECT ON stats_indicator TO tiengnoi_officer;
 GRANT UPDATE (position, hidden, label_vi, rule, verified_rule) ON stats_indicator TO tiengnoi_officer;
+ALTER TABLE stats_indicator ENABLE ROW LEVEL SECURITY;
+CREATE POLICY read ON stats_indicator FOR SELECT TO tiengnoi_officer USING (true);
+CREATE POLICY admin_update ON stats_indicator FOR UPDATE TO tiengnoi_officer
+    USING (calendar_editor()) WITH CHECK (calendar_editor());
 
 -- A frozen statistics table ("chốt số liệu"): the JSON the export prints, as it was when an admin froze
 -- it, with who, when and its SHA-256. Afterwards that period of that unit is shown and exported from
@@ -179,6 +197,11 @@ GRANT SELECT, INSERT ON stats_freeze TO tiengnoi_officer;
 GRANT UPDATE (superseded_by) ON stats_freeze TO tiengnoi_officer;
 GRANT USAGE ON SEQUENCE stats_freeze_id_seq TO tiengnoi_officer;
 ALTER TABLE stats_freeze ENABLE ROW LEVEL SECURITY;
-CREATE POLICY scope ON stats_freeze TO tiengnoi_officer
+-- officers read the freezes of their scope; only admins freeze (the route table says so too)
+CREATE POLICY read ON stats_freeze FOR SELECT TO tiengnoi_officer
+    USING (unit_id IS NOT NULL AND unit_in_scope(unit_id));
+CREATE POLICY admin_insert ON stats_freeze FOR INSERT TO tiengnoi_officer
+    WITH CHECK (unit_id IS NOT NULL AND unit_in_scope(unit_id) AND console_role() = 'admin');
+CREATE POLICY admin_update ON stats_freeze FOR UPDATE TO tiengnoi_officer
     USING (unit_id IS NOT NULL AND unit_in_scope(unit_id))
-    WITH CHECK (unit_id IS NOT NULL AND unit_in_scope(unit_id));
+    WITH CHECK (unit_id IS NOT NULL AND unit_in_scope(unit_id) AND console_role() = 'admin');

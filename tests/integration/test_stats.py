@@ -69,6 +69,7 @@ CODES = ["reports.total", "reports.answered", "wage_arrears.enterprises", "wage_
          "accidents.dead", "accidents.injured", "cases.open", "cases.recovered_amount"]
 # Indicators whose figure by unit adds up to the total (counts and sums).
 ADDITIVE = ("reports.total", "reports.form.", "reports.channel.", "wage_arrears.", "si_arrears.", "accidents.", "cases.stage.",
+            "cases.kind.",
             "cases.outcome.", "cases.total", "cases.open")
 
 
@@ -775,6 +776,8 @@ def test_stats_per_enterprise(t, stack):
     t.eq((fig["reports.answered"][0], fig["reports.answered_7d"][0], fig["reports.reply_median_days"][0]), (1, 1, 2),
          "one report answered, two days after it arrived")
     t.eq((fig["cases.total"][0], fig["cases.open"][0]), (4, 4), "four cases, all open")
+    t.eq((fig["cases.kind.wage_arrears"][0], fig["cases.kind.other"][0], fig["cases.stage.court"][0]), (2, 2, 2),
+         "cases by kind and stage")
     t.eq((fig["cases.member_court"][0], fig["cases.member_court_supported"][0], fig["cases.member_court_supported_pct"][0]),
          (2, 1, 50), "members' court cases with union support: 1 of 2, 50% (target 90%)")
     t.eq(fig["cases.recovered_amount"], (100000000, 100000000), "money recovered for workers")
@@ -959,6 +962,22 @@ def test_stats_indicators(t, stack):
     t.eq(w.post("/admin/stats/indicators", [("action", "hide"), ("code", "reports.total")]).status, 403,
          "an officer who is not an admin cannot change the set")
     t.check("data-indicator=" not in w.get("/admin/stats").text, "nor sees its controls")
+    # an admin of a ward: the set is the federation's, so the page and PostgreSQL refuse them too
+    if not stack.rows("SELECT 1 FROM officer WHERE username = 'stats.ward.admin'"):
+        r = stack.admin("officer", "add", "--username", "stats.ward.admin", "--unit", "CD-TANPHONG", "--role", "admin",
+                        input=b"a long private passphrase for stats\n")
+        t.require(r.returncode == 0, f"officer add: {r.stderr.decode()}")
+    wa = harness.console_login(stack, "stats.ward.admin", "a long private passphrase for stats")
+    t.require(wa.cookie, "the ward admin signs in")
+    t.check("data-indicator=" not in wa.get("/admin/stats").text, "a ward admin sees no indicator controls")
+    t.eq(wa.post("/admin/stats/indicators", [("action", "hide"), ("code", "reports.total")]).status, 403,
+         "a ward admin cannot change the set")
+    t.eq(stack.value("SELECT hidden::text FROM stats_indicator WHERE code = 'reports.total'"), "false", "nothing changed")
+    rls = stack.psql(
+        "BEGIN; SELECT set_config('tiengnoi.scope', (SELECT path FROM org_unit WHERE code = 'CD-TANPHONG'), true), "
+        "set_config('tiengnoi.role', 'admin', true); SET LOCAL ROLE tiengnoi_officer; "
+        "UPDATE stats_indicator SET hidden = true WHERE code = 'reports.total' RETURNING code; ROLLBACK;")
+    t.check("reports.total" not in rls, "PostgreSQL refuses a ward admin's UPDATE too")
 
     # a rule broken behind the app's back is named when the table is computed
     stack.psql("UPDATE stats_indicator SET rule = 'bogus' WHERE code = 'cases.total'")
