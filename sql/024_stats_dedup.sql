@@ -67,7 +67,10 @@ CREATE OR REPLACE FUNCTION submission_facts(form_id text, status text, urgent bo
           FROM (SELECT CASE WHEN jsonb_typeof(a->'injured') = 'number' THEN greatest(floor((a->>'injured')::numeric), 0) ELSE 0 END AS i,
                        CASE WHEN jsonb_typeof(a->'dead') = 'number' THEN greatest(floor((a->>'dead')::numeric), 0) ELSE 0 END AS k,
                        CASE WHEN jsonb_typeof(a->'seriously_injured') = 'number'
-                            THEN greatest(floor((a->>'seriously_injured')::numeric), 0) ELSE 0 END AS s) x
+                            THEN greatest(floor((a->>'seriously_injured')::numeric), 0)
+                            -- the safety form's `severity` (sql/026): a serious accident's injured are seriously injured
+                            WHEN a->>'severity' = 'serious' AND jsonb_typeof(a->'injured') = 'number'
+                            THEN greatest(floor((a->>'injured')::numeric), 0) ELSE 0 END AS s) x
          WHERE form_id = 'safety' AND a->>'kind' = 'accident'
         UNION ALL
         SELECT 'number:' || x.field, 1, (a->>x.field)::numeric
@@ -80,11 +83,11 @@ CREATE OR REPLACE FUNCTION submission_facts(form_id text, status text, urgent bo
     ) f WHERE status <> 'spam'
 $$;
 
--- The answers submission_facts() reads, and nothing else (019's keys, plus when and seriously_injured).
+-- The answers submission_facts() reads, and nothing else (019's keys, plus when, seriously_injured and severity).
 CREATE OR REPLACE FUNCTION submission_fact_answers(a jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) FROM jsonb_each(a) e
      WHERE e.key IN ('coworkers', 'category', 'kind', 'quality', 'amount', 'amount_basis', 'deducted', 'months_owed',
-                     'months_unpaid', 'injured', 'dead', 'seriously_injured', 'when', 'wage_rise',
+                     'months_unpaid', 'injured', 'dead', 'seriously_injured', 'severity', 'when', 'wage_rise',
                      'meal_value_wanted', 'meal_value', 'priorities')
 $$;
 

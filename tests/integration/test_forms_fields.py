@@ -106,20 +106,20 @@ def test_new_fields(t, stack):
 
     # social insurance: the amount (money, like the wage form's), whose amount, the book, the employer
     row = _accepted(t, stack, token, "social_insurance", _base("social_insurance") + [
-        ("amount_owed", "3.500.000 VNĐ"), ("amount_owed_basis", "total"), ("book_held", "yes"),
+        ("amount", "3.500.000 VNĐ"), ("amount_basis", "total"), ("book_held", "yes"),
         ("employer_status", "stopped")], "social insurance with the new questions")
     a = row["answers"]
-    t.eq({k: a.get(k) for k in ("deducted", "amount_owed", "amount_owed_basis", "book_held", "employer_status")},
-         {"deducted": "yes", "amount_owed": 3500000, "amount_owed_basis": "total", "book_held": "yes",
+    t.eq({k: a.get(k) for k in ("deducted", "amount", "amount_basis", "book_held", "employer_status")},
+         {"deducted": "yes", "amount": 3500000, "amount_basis": "total", "book_held": "yes",
           "employer_status": "stopped"}, "social insurance: the new answers as stored")
-    t.check(isinstance(a.get("amount_owed"), int), f"amount_owed is an integer of đồng: {a.get('amount_owed')!r}")
+    t.check(isinstance(a.get("amount"), int), f"amount is an integer of đồng: {a.get('amount')!r}")
     row = _accepted(t, stack, token, "social_insurance", [("deducted", "unsure"), ("details", NOTE)],
                     "deducted: not sure")
     t.eq(row["answers"].get("deducted"), "unsure", "deducted takes 'not sure'")
     for amount, stored in (("0", 0), ("100.000.000.000", 100000000000), ("5,000,000", 5000000)):
-        row = _accepted(t, stack, token, "social_insurance", _base("social_insurance") + [("amount_owed", amount)],
-                        f"amount_owed {amount!r}")
-        t.eq(row["answers"].get("amount_owed"), stored, f"amount_owed {amount!r} stored")
+        row = _accepted(t, stack, token, "social_insurance", _base("social_insurance") + [("amount", amount)],
+                        f"amount {amount!r}")
+        t.eq(row["answers"].get("amount"), stored, f"amount {amount!r} stored")
 
     # safety: severity and employer's report for accidents only; occupational disease and exposures for all
     row = _accepted(t, stack, token, "safety", _base("safety") + [
@@ -154,7 +154,7 @@ def test_new_fields(t, stack):
     # bad values: each new choice refused beside its field, the rest kept, nothing stored
     choices = [("wage_arrears", "employer_status", []), ("wage_arrears", "left_job", []),
                ("wage_arrears", "owed_after_leaving", [("left_job", "yes")]), ("wage_arrears", "tet_bonus_owed", []),
-               ("social_insurance", "amount_owed_basis", []), ("social_insurance", "book_held", []),
+               ("social_insurance", "amount_basis", []), ("social_insurance", "book_held", []),
                ("social_insurance", "employer_status", []), ("social_insurance", "deducted", None),
                ("safety", "severity", []), ("safety", "reported_by_employer", []),
                ("safety", "occupational_disease", []), ("safety", "exposures", []),
@@ -165,12 +165,12 @@ def test_new_fields(t, stack):
             _refused(t, stack, token, form_id, base + [(field, h)], field, f"{form_id}.{field} = {short(h, 30)!r}")
     # money: words, fractions, negative, over the limit, huge
     for bad in ("ba triệu", "1,5", "-5.000", "100.000.000.001", "9" * 40, "9" * 5000, "<script>alert(1)</script>"):
-        _refused(t, stack, token, "social_insurance", _base("social_insurance") + [("amount_owed", bad)],
-                 "amount_owed", f"amount_owed = {short(bad, 30)!r}")
+        _refused(t, stack, token, "social_insurance", _base("social_insurance") + [("amount", bad)],
+                 "amount", f"amount = {short(bad, 30)!r}")
     for bad in ("-1", "2.5", "nhiều", "9" * 30):
         _refused(t, stack, token, "safety", _base("safety") + [("injured", bad)], "injured", f"injured = {bad[:30]!r}")
     # a body past the limit is refused whole
-    r, idem = stack.submit(token, _base("social_insurance") + [("amount_owed", "9" * 70000)],
+    r, idem = stack.submit(token, _base("social_insurance") + [("amount", "9" * 70000)],
                            form_id="social_insurance")
     t.eq(r.status, 413, "a 70 KB amount: 413")
     _no_row(t, stack, idem, "a 70 KB amount")
@@ -233,7 +233,7 @@ def test_versions_console_exports(t, stack):
         ("employer_status", "owner_left"), ("tet_bonus_owed", "yes"),
         ("union_member", "no"), ("join_union", "yes")], "a version-2 wage report")
     si = _accepted(t, stack, token, "social_insurance", _base("social_insurance") + [
-        ("amount_owed", "4.200.000"), ("amount_owed_basis", "per_person"), ("book_held", "yes")],
+        ("amount", "4.200.000"), ("amount_basis", "per_person"), ("book_held", "yes")],
         "a version-2 social-insurance report")
     acc = _accepted(t, stack, token, "safety", _base("safety") + [("severity", "fatal"), ("dead", "1"),
                                                                   ("reported_by_employer", "unsure")],
@@ -282,7 +282,7 @@ def test_versions_console_exports(t, stack):
          ("2", "owner_left", "yes", "no", "yes"), "CSV: the new answers in their columns")
     r = stack.admin("export", "submissions", "--format", "csv", "--form", "social_insurance")
     rows = {x["id"]: x for x in csv.DictReader(io.StringIO(r.stdout.decode("utf-8-sig")))}
-    t.eq((rows.get(str(si["id"])) or {}).get("social_insurance.amount_owed"), "4200000", "CSV: amount_owed in đồng")
+    t.eq((rows.get(str(si["id"])) or {}).get("social_insurance.amount"), "4200000", "CSV: amount in đồng")
     j = stack.admin("export", "submissions", "--format", "json", "--form", "safety")
     lines = {x["id"]: x for x in (json.loads(s) for s in j.stdout.decode().splitlines())}
     got = lines.get(int(acc["id"]), {})

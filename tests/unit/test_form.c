@@ -593,24 +593,24 @@ test_shipped_forms_figures(void **state)
 	/* the social-insurance amount is handled exactly as the wage amount */
 	const struct form *wa = form_find(fx->set, "wage_arrears"), *si = form_find(fx->set, "social_insurance");
 	const struct form_field *amount = &wa->fields[field_index(wa, "amount")];
-	const struct form_field *owed = &si->fields[field_index(si, "amount_owed")];
+	const struct form_field *owed = &si->fields[field_index(si, "amount")];
 	assert_int_equal(owed->type, FIELD_MONEY);
 	assert_int_equal(owed->type, amount->type);
 	assert_true(owed->has_min && owed->has_max && amount->has_min && amount->has_max);
 	assert_true(owed->min == amount->min && owed->max == amount->max);
 	const struct form_field *b1 = &wa->fields[field_index(wa, "amount_basis")];
-	const struct form_field *b2 = &si->fields[field_index(si, "amount_owed_basis")];
+	const struct form_field *b2 = &si->fields[field_index(si, "amount_basis")];
 	assert_int_equal(b1->noptions, b2->noptions);
 	for (size_t k = 0; k < b1->noptions; k++)
 		assert_string_equal(b1->options[k].value, b2->options[k].value);
 	json_t *answers;
 	enum msg *errors;
-	assert_int_equal(validate(fx, si, &answers, &errors, "deducted", "yes", "amount_owed", "3.500.000 đ",
-	    "amount_owed_basis", "total", NULL), 0);
-	assert_int_equal(json_integer_value(json_object_get(answers, "amount_owed")), 3500000);
+	assert_int_equal(validate(fx, si, &answers, &errors, "deducted", "yes", "amount", "3.500.000 đ",
+	    "amount_basis", "total", NULL), 0);
+	assert_int_equal(json_integer_value(json_object_get(answers, "amount")), 3500000);
 	json_decref(answers);
-	assert_int_equal(validate(fx, si, &answers, &errors, "deducted", "yes", "amount_owed", "100.000.000.001", NULL), 1);
-	assert_int_equal(errors[field_index(si, "amount_owed")], MSG_FIELD_TOO_BIG);
+	assert_int_equal(validate(fx, si, &answers, &errors, "deducted", "yes", "amount", "100.000.000.001", NULL), 1);
+	assert_int_equal(errors[field_index(si, "amount")], MSG_FIELD_TOO_BIG);
 	json_decref(answers);
 	/* accidents: the counts keep their names; severity's values are fixed */
 	const struct form *sf = form_find(fx->set, "safety");
