@@ -47,12 +47,18 @@ api_stats(struct req *r)
 		return;
 	}
 	struct stats st;
-	int rc = stats_collect(r->arena, r->app->db, r->app->forms, r->officer->unit_path, unit, from, to, r->lang, &st);
+	int rc = stats_collect(r->arena, r->app->db, r->officer->unit_path, unit, from, to, r->lang, false, &st);
+	if (rc == 1) {
+		api_error(r, 404, "not_found", "unit", "no such unit in this token's scope");
+		return;
+	}
+	if (rc == 2) {
+		log_warn("api: stats: indicator %s: its rule does not parse: %s", st.bad_code, st.bad_rule);
+		api_error(r, 500, "internal", NULL, "an indicator's rule does not parse; an admin must correct it");
+		return;
+	}
 	if (rc != 0) {
-		if (rc > 0)
-			api_error(r, 404, "not_found", "unit", "no such unit in this token's scope");
-		else
-			api_error(r, 503, "unavailable", NULL, "the database is away; try again shortly");
+		api_error(r, 503, "unavailable", NULL, "the database is away; try again shortly");
 		return;
 	}
 	char err[300];
