@@ -118,6 +118,8 @@ TESTS = [
      test_worker.test_receipt_bound_to_content),
     ("the union hotline (inherited) and 115/114 are tel: links on landing, receipts, urgent advice",
      test_worker.test_hotline_shown),
+    ("month lists as a from/to range stored as months (old lists too); required choices are required",
+     test_worker.test_month_range_and_required),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
