@@ -6,10 +6,10 @@
 	var draftKey = "draft:" + location.pathname, queueKey = "queue:" + location.pathname;
 	var T = en ? {
 		off: "No network. Your report is kept on this phone and will be sent when the network returns.",
-		wait: "Sending…", fail: "Still no network. Trying again…"
+		wait: "Sending…", fail: "Not sent yet (no network or the server is busy). Trying again…"
 	} : {
 		off: "Không có mạng. Báo cáo được giữ trên điện thoại và sẽ tự gửi khi có mạng lại.",
-		wait: "Đang gửi…", fail: "Vẫn chưa có mạng. Đang thử lại…"
+		wait: "Đang gửi…", fail: "Chưa gửi được (mất mạng hoặc máy chủ đang bận). Đang thử lại…"
 	};
 	function store(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
 	function load(k) { try { return localStorage.getItem(k); } catch (e) { return null; } }
@@ -78,6 +78,9 @@
 		var body = q.body, headers = {};
 		if (typeof body === "string") headers["Content-Type"] = "application/x-www-form-urlencoded";
 		fetch(q.url, { method: "POST", body: body, headers: headers, credentials: "same-origin" }).then(function (r) {
+			/* a worker that died or a server away (nginx's 502-504, the app's 503):
+			   not sent; the report stays here and is sent again, like offline */
+			if (r.status >= 500) throw new Error("server " + r.status);
 			return r.text();
 		}).then(function (html) {
 			clearInterval(retry);

@@ -1,5 +1,6 @@
 // run.mjs: real-browser tests of the worker flow (Debian chromium + playwright-core); prints TAP.
 import { execFileSync } from 'node:child_process';
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, shots, test, assert, summary, setupFailed, startStack, launchBrowser } from './lib.mjs';
 
@@ -300,6 +301,41 @@ try {
     assert(sql(`SELECT count(*) FROM submission WHERE idempotency_key = '${idem}'`) === '1', 'stored exactly once');
     await ctx.close();
   });
+
+  // issue 12, item 5: a request caught while the app is gone is not lost
+  for (const js of [false, true]) {
+    await test(`the app gone while sending (${js ? 'with' : 'without'} JavaScript): the worker is told it was not sent, the text survives`, async () => {
+      const ctx = await browser.newContext({ ...phone, javaScriptEnabled: js });
+      const page = await ctx.newPage();
+      await page.goto(`${urls[1]}/concern`);
+      const text = `Máy chủ hỏng lúc gửi (${js ? 'JS' : 'không JS'}).`;
+      await page.fill('textarea[name=text]', text);
+      const sock = join(varDir, 'run', 'app.sock');
+      renameSync(sock, `${sock}.away`);
+      let away = true;
+      try {
+        await page.getByRole('button', { name: 'Gửi' }).click();
+        if (!js) {
+          await page.waitForSelector('#not-sent');
+          assert((await page.locator('h1').innerText()).includes('chưa được gửi'), 'nginx says: not sent');
+          await page.screenshot({ path: join(shots, 'worker-not-sent.png'), fullPage: true });
+          renameSync(`${sock}.away`, sock);
+          away = false;
+          await page.goBack();
+          assert(await page.locator('textarea[name=text]').inputValue() === text, 'Back: the text is still there');
+          await page.getByRole('button', { name: 'Gửi' }).click();
+        } else {
+          await page.waitForSelector('p[role=status]:has-text("Chưa gửi được")');
+          assert(await page.locator('textarea[name=text]').inputValue() === text, 'the form stays, text kept');
+        }
+      } finally {
+        if (away) renameSync(`${sock}.away`, sock);
+      }
+      await page.waitForSelector('#receipt', { timeout: 30000 });
+      assert(sql(`SELECT count(*) FROM submission WHERE answers->>'text' = '${text}'`) === '1', 'stored once when the app is back');
+      await ctx.close();
+    });
+  }
 
   await test('a draft survives closing the page', async () => {
     const ctx = await browser.newContext(phone);
