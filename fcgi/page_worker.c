@@ -272,7 +272,10 @@ landing(struct req *r, const char *token, const struct entry *e)
 			break;
 		p = c + 1;
 	}
-	html_lit(b, "</ul><p class=\"note\">");
+	/* a worker who scans again to check a report finds the way there */
+	html_lit(b, "<li><a class=\"btn\" id=\"status-link\" href=\"/status\">");
+	html_text(b, tr(r->lang, MSG_STATUS_LINK));
+	html_lit(b, "</a></li></ul><p class=\"note\">");
 	html_text(b, tr(r->lang, MSG_ANON_NOTE));
 	html_lit(b, "</p>");
 	form_render_call(r, e->hotline, false);
@@ -408,7 +411,7 @@ receipt_page(struct req *r, const char *token, const char *hotline, const char *
 	html_text(b, tr(r->lang, MSG_RECEIPT_KEEP));
 	html_lit(b, "</p><ul class=\"choices\"><li><a class=\"btn\" href=\"/status\">");
 	html_text(b, tr(r->lang, MSG_STATUS_LINK));
-	html_lit(b, "</a></li><li><a class=\"btn\" href=\"/q/");
+	html_lit(b, "</a></li><li><a class=\"btn\" id=\"back-to-forms\" href=\"/q/");
 	html_url_arg(b, token);
 	html_lit(b, "\">");
 	html_text(b, tr(r->lang, MSG_BACK_TO_FORMS));

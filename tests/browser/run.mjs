@@ -1,6 +1,6 @@
 // run.mjs: real-browser tests of the worker flow (Debian chromium + playwright-core); prints TAP.
 import { execFileSync } from 'node:child_process';
-import { renameSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, shots, test, assert, summary, setupFailed, startStack, launchBrowser } from './lib.mjs';
 
@@ -336,6 +336,36 @@ try {
       await ctx.close();
     });
   }
+
+  // issue 12, item 2: the receipt is not lost by a reload, and saves as a PNG
+  await test('the receipt survives a reload until the worker says it is saved; it saves as a PNG; /status is linked', async () => {
+    const ctx = await browser.newContext({ ...phone, acceptDownloads: true });
+    const page = await ctx.newPage();
+    await page.goto(urls[1]);
+    assert(await page.locator('a#status-link[href="/status"]').isVisible(), 'the landing page links /status');
+    await page.getByRole('link', { name: 'Tâm tư, kiến nghị' }).click();
+    await page.fill('textarea[name=text]', 'Bếp ăn không có nước rửa tay.');
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    const receipt = await page.locator('#receipt').innerText();
+    const save = page.locator('#save-receipt');
+    assert((await save.getAttribute('download')) === 'tieng-noi-bien-nhan.png', 'saves a .png');
+    assert((await save.getAttribute('href')).startsWith('data:image/png;base64,'), 'a PNG image');
+    const [dl] = await Promise.all([page.waitForEvent('download'), save.click()]);
+    const file = join(varDir, 'receipt.png');
+    await dl.saveAs(file);
+    const png = readFileSync(file);
+    assert(png.subarray(1, 4).toString() === 'PNG' && png.readUInt32BE(16) === 720, `a 720 px wide PNG (${png.length} B)`);
+    await page.reload();      // a reload, or a tab the phone discarded
+    await page.waitForSelector('#receipt');
+    assert(await page.locator('#receipt').innerText() === receipt, 'the same receipt after a reload');
+    await page.screenshot({ path: join(shots, 'worker-receipt-kept.png'), fullPage: true });
+    await page.locator('#receipt-saved').click();
+    await page.waitForURL(new RegExp(`${urls[1].split('/').pop()}$`));
+    await page.goBack();
+    await page.waitForSelector('textarea[name=text]');
+    assert(await page.locator('#receipt').count() === 0, 'once saved, the form is a form again');
+    await ctx.close();
+  });
 
   await test('a draft survives closing the page', async () => {
     const ctx = await browser.newContext(phone);

@@ -67,6 +67,7 @@ def test_landing(t, stack):
             t.check(esc(label) in r.text, f"/q/{token} does not show the label {label!r}")
         links = [a.get("href") for tag, a in parse_html(r.text).tags if tag == "a"]
         t.check(f"/q/{token}/concern" in links, f"/q/{token} has no link to /q/{token}/concern: {links}")
+        t.check("/status" in links, f"/q/{token} has no link to /status (checking a report sent before): {links}")
         r2 = stack.get(f"/q/{token.lower()}")
         t.check(r2.status == 200 and esc(name) in r2.text,
                 f"lower-case /q/{token.lower()} -> {r2.status}, name shown: {esc(name) in r2.text}")
