@@ -72,14 +72,20 @@ browser_required(const struct form_field *fd)
 	return fd->required && fd->cond.field == NULL;
 }
 
-/* The id, name, maxlength and required of a text control. */
+/* The id, name, maxlength and required of a text control. A date or month
+ * picker has no maxlength: the browser's own value ("2026-10-25") is not
+ * what the worker typed, and a browser that falls back to a text box must
+ * take "25/10/2026" as written. */
 static void
 text_attrs(struct buf *b, const struct form_field *fd)
 {
 	control_attrs(b, fd);
-	html_lit(b, "\" maxlength=\"");
-	textf(b, "%ld", fd->max_length);
 	html_lit(b, "\"");
+	if (fd->type != FIELD_DATE && fd->type != FIELD_MONTH) {
+		html_lit(b, " maxlength=\"");
+		textf(b, "%ld", fd->max_length);
+		html_lit(b, "\"");
+	}
 	if (browser_required(fd))
 		html_lit(b, " required");
 }

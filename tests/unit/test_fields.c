@@ -1281,6 +1281,12 @@ test_render_fields(void **state)
 	/* controls */
 	assert_int_equal(occurrences(html, "<input type=\"date\""), 4);
 	assert_has(html, "<input type=\"date\" id=\"f-day_any\" name=\"day_any\"");
+	/* no maxlength on date and month pickers (issue 14) */
+	for (const char *at = strstr(html, "<input type=\"date\""); at; at = strstr(at + 1, "<input type=\"date\""))
+		assert_null(memmem(at, (size_t)(strchr(at, '>') - at), "maxlength", 9));
+	for (const char *at = strstr(html, "<input type=\"month\""); at; at = strstr(at + 1, "<input type=\"month\""))
+		assert_null(memmem(at, (size_t)(strchr(at, '>') - at), "maxlength", 9));
+	assert_has(html, "id=\"f-place\" name=\"place\" maxlength=\"30\"");
 	assert_int_equal(occurrences(html, "<input type=\"month\""), 2);
 	assert_int_equal(occurrences(html, "inputmode=\"numeric\""), 3);   /* injured, workers, wage */
 	assert_has(html, "<input type=\"text\" inputmode=\"numeric\" id=\"f-workers\" name=\"workers\"");
