@@ -63,15 +63,30 @@ control_attrs(struct buf *b, const struct form_field *fd)
 	html_attr(b, fd->name);
 }
 
-/* The id, name, maxlength and required of a text control. */
+/* Whether the browser may insist on an answer: a required question that
+ * is always asked. A conditional one stays visible without the script
+ * even when it does not apply, so only the server can judge it. */
+static bool
+browser_required(const struct form_field *fd)
+{
+	return fd->required && fd->cond.field == NULL;
+}
+
+/* The id, name, maxlength and required of a text control. A date or month
+ * picker has no maxlength: the browser's own value ("2026-10-25") is not
+ * what the worker typed, and a browser that falls back to a text box must
+ * take "25/10/2026" as written. */
 static void
 text_attrs(struct buf *b, const struct form_field *fd)
 {
 	control_attrs(b, fd);
-	html_lit(b, "\" maxlength=\"");
-	textf(b, "%ld", fd->max_length);
 	html_lit(b, "\"");
-	if (fd->required)
+	if (fd->type != FIELD_DATE && fd->type != FIELD_MONTH) {
+		html_lit(b, " maxlength=\"");
+		textf(b, "%ld", fd->max_length);
+		html_lit(b, "\"");
+	}
+	if (browser_required(fd))
 		html_lit(b, " required");
 }
 
@@ -92,6 +107,8 @@ choice(struct buf *b, enum choice_type type, const struct form_field *fd, const 
 	html_lit(b, "\"");
 	if (checked)
 		html_lit(b, " checked");
+	if (type == RADIO && browser_required(fd))
+		html_lit(b, " required");   /* one of the group: the browser asks before the server must */
 	if (bad)
 		html_lit(b, " aria-invalid=\"true\"");
 	html_lit(b, "> ");
@@ -135,6 +152,81 @@ render_rank(struct req *r, const struct form_field *fd, const struct kvlist *val
 	}
 }
 
+/* One end of a month range: a select of the field's recent months, newest
+ * first, named NAME:from or NAME:to; `kept` ("YYYY-MM" or "") selected. */
+static void
+month_select(struct req *r, const struct form_field *fd, const char *end, enum msg label, const char *kept,
+    bool required, bool bad)
+{
+	struct buf *b = r->out;
+	const char *id = arena_printf(r->arena, "f-%s-%s", fd->name, end);
+	struct tm now = form_today();
+	int y = now.tm_year + 1900, m = now.tm_mon + 1;
+	html_lit(b, "<div class=\"end\"><label for=\"");
+	html_attr(b, id);
+	html_lit(b, "\">");
+	html_text(b, tr(r->lang, label));
+	html_lit(b, "</label><select id=\"");
+	html_attr(b, id);
+	html_lit(b, "\" name=\"");
+	html_attr(b, arena_printf(r->arena, "%s:%s", fd->name, end));
+	html_lit(b, "\"");
+	if (required)
+		html_lit(b, " required");
+	if (bad)
+		id_attr(b, " aria-invalid=\"true\" aria-describedby=\"e-", fd);
+	html_lit(b, "><option value=\"\">");
+	html_text(b, tr(r->lang, MSG_SELECT_NONE));
+	html_lit(b, "</option>");
+	for (long k = 0; k < fd->span; k++) {
+		char v[8];
+		snprintf(v, sizeof(v), "%04d-%02d", y, m);
+		html_lit(b, "<option value=\"");
+		html_attr(b, v);
+		html_lit(b, "\"");
+		if (strcmp(kept, v) == 0)
+			html_lit(b, " selected");
+		html_lit(b, ">");
+		textf(b, "%02d/%04d", m, y);
+		html_lit(b, "</option>");
+		if (--m == 0) {
+			m = 12;
+			y--;
+		}
+	}
+	html_lit(b, "</select></div>");
+}
+
+/* A month list as a range: two selects, from and to (one alone is one
+ * month), which work without the script and take a line instead of a
+ * checkbox per month. Kept values are the range sent, or, from an older
+ * page that sent NAME=YYYY-MM values, their first and last month. */
+static void
+render_month_range(struct req *r, const struct form_field *fd, const struct kvlist *values, bool bad)
+{
+	const char *from = "", *to = "";
+	if (values) {
+		from = kv_get_or_empty(values, arena_printf(r->arena, "%s:from", fd->name));
+		to = kv_get_or_empty(values, arena_printf(r->arena, "%s:to", fd->name));
+		for (size_t i = 0; i < values->n && !*from && !*to; i++)
+			if (strcmp(values->items[i].key, fd->name) == 0)
+				from = to = values->items[i].val;
+		for (size_t i = 0; i < values->n; i++) {
+			const char *v = values->items[i].val;
+			if (strcmp(values->items[i].key, fd->name) != 0 || strlen(v) != 7)
+				continue;
+			if (strcmp(v, from) < 0)
+				from = v;
+			if (strcmp(v, to) > 0)
+				to = v;
+		}
+	}
+	html_lit(r->out, "<div class=\"range\">");
+	month_select(r, fd, "from", MSG_MONTH_FROM, from, browser_required(fd), bad);
+	month_select(r, fd, "to", MSG_MONTH_TO, to, false, bad);
+	html_lit(r->out, "</div>");
+}
+
 /* The input control(s) of one field, with kept values. */
 static void
 render_control(struct req *r, const struct form_field *fd, const struct kvlist *values, bool bad)
@@ -156,6 +248,8 @@ render_control(struct req *r, const struct form_field *fd, const struct kvlist *
 		html_lit(b, "<select");
 		control_attrs(b, fd);
 		html_lit(b, "\"");
+		if (browser_required(fd))
+			html_lit(b, " required");
 		if (bad)
 			id_attr(b, " aria-invalid=\"true\" aria-describedby=\"e-", fd);
 		html_lit(b, "><option value=\"\">");
@@ -178,29 +272,20 @@ render_control(struct req *r, const struct form_field *fd, const struct kvlist *
 			choice(b, CHECKBOX, fd, fd->options[j].value, form_label(fd->options[j].label, r->lang),
 			    values && kv_has(values, fd->name, fd->options[j].value), bad);
 		return;
-	case FIELD_YESNO:
+	case FIELD_YESNO:   /* short answers side by side: a line, not three */
+		html_lit(b, "<div class=\"inline\">");
 		choice(b, RADIO, fd, "yes", tr(r->lang, MSG_YES), strcmp(val, "yes") == 0, bad);
 		choice(b, RADIO, fd, "no", tr(r->lang, MSG_NO), strcmp(val, "no") == 0, bad);
 		if (fd->unsure)
 			choice(b, RADIO, fd, "unsure", tr(r->lang, MSG_UNSURE), strcmp(val, "unsure") == 0, bad);
+		html_lit(b, "</div>");
 		return;
 	case FIELD_RANK:
 		render_rank(r, fd, values, bad);
 		return;
 	case FIELD_MONTH:
 		if (fd->multiple) {
-			struct tm now = form_today();
-			int y = now.tm_year + 1900, m = now.tm_mon + 1;
-			for (long k = 0; k < fd->span; k++) {
-				char v[8], label[48];
-				snprintf(v, sizeof(v), "%04d-%02d", y, m);
-				snprintf(label, sizeof(label), "%s %02d/%04d", tr(r->lang, MSG_MONTH_PREFIX), m, y);
-				choice(b, CHECKBOX, fd, v, label, values && kv_has(values, fd->name, v), bad);
-				if (--m == 0) {
-					m = 12;
-					y--;
-				}
-			}
+			render_month_range(r, fd, values, bad);
 			return;
 		}
 		input = "month";
@@ -221,6 +306,8 @@ render_control(struct req *r, const struct form_field *fd, const struct kvlist *
 	case FIELD_TEXT:
 	default: break;
 	}
+	if (fd->type == FIELD_MONEY)   /* the unit stays beside its box */
+		html_lit(b, "<div class=\"money\">");
 	html_lit(b, "<input type=\"");
 	html_text(b, input ? input : "text");
 	html_lit(b, "\"");
@@ -242,7 +329,7 @@ render_control(struct req *r, const struct form_field *fd, const struct kvlist *
 	if (fd->type == FIELD_MONEY) {
 		html_lit(b, " <span class=\"unit\">");
 		html_text(b, tr(r->lang, MSG_MONEY_UNIT));
-		html_lit(b, "</span>");
+		html_lit(b, "</span></div>");
 	}
 }
 

@@ -234,44 +234,89 @@ multi_values(struct arena *a, const struct kvlist *in, const char *name, size_t 
 	return out;
 }
 
-/* A list of values (multiselect, or a month field with "multiple"): each
- * an option or a recent month, months normalised and kept once. */
+/* A multiselect: each value one of the options, kept once. */
 static enum msg
 validate_list(struct arena *a, const struct form_field *fd, const struct kvlist *in, json_t *answers)
 {
-	struct tm now = form_today();
-	int y, m;
 	size_t n;
 	const char **vals = multi_values(a, in, fd->name, &n);
 	if (n == 0)
-		return fd->required ? MSG_FIELD_REQUIRED : MSG__MAX;
+		return fd->required ? MSG_FIELD_CHOOSE : MSG__MAX;
 	if ((long)n > fd->max_items)
 		return MSG_FIELD_TOO_MANY;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
-		if (fd->type == FIELD_MULTISELECT && !is_option(fd, vals[i])) {
+		if (!is_option(fd, vals[i])) {
 			json_decref(arr);
 			return MSG_FIELD_BAD_OPTION;
 		}
-		if (fd->type == FIELD_MONTH) {
-			if (!parse_month(vals[i], &y, &m)) {
-				json_decref(arr);
-				return MSG_FIELD_BAD_MONTH;
-			}
-			long diff = (long)(y - (now.tm_year + 1900)) * 12 + (m - (now.tm_mon + 1));
-			if (diff > 0 || diff <= -fd->span) {
-				json_decref(arr);
-				return diff > 0 ? MSG_FIELD_TOO_BIG : MSG_FIELD_TOO_SMALL;
-			}
-			const char *norm = arena_printf(a, "%04d-%02d", y, m);
-			bool seen = false;
-			for (size_t k = 0; k < json_array_size(arr) && !seen; k++)
-				seen = strcmp(json_string_value(json_array_get(arr, k)), norm) == 0;
-			if (!seen)
-				json_array_append_new(arr, json_string(norm));
-		} else {
-			json_array_append_new(arr, json_string(vals[i]));
-		}
+		json_array_append_new(arr, json_string(vals[i]));
+	}
+	json_object_set_new(answers, fd->name, arr);
+	return MSG__MAX;
+}
+
+/* How many months `s` lies before this month (0 = this month), checked to
+ * be one of the field's recent months; *e says why not (false). */
+static bool
+month_back(const struct form_field *fd, const char *s, long *back, enum msg *e)
+{
+	struct tm now = form_today();
+	int y, m;
+	if (!parse_month(s, &y, &m)) {
+		*e = MSG_FIELD_BAD_MONTH;
+		return false;
+	}
+	*back = (long)((now.tm_year + 1900) - y) * 12 + ((now.tm_mon + 1) - m);
+	if (*back < 0 || *back >= fd->span) {
+		*e = *back < 0 ? MSG_FIELD_TOO_BIG : MSG_FIELD_TOO_SMALL;
+		return false;
+	}
+	return true;
+}
+
+/* A month list ("multiple"). The page sends a range, NAME:from and
+ * NAME:to (either alone is one month); older pages and scripts send
+ * NAME=YYYY-MM values; both may come together. Stored as it always was:
+ * the list of months ("YYYY-MM"), here oldest first, each once, so
+ * statistics and exports read old and new reports alike. */
+static enum msg
+validate_months(struct arena *a, const struct form_field *fd, const struct kvlist *in, json_t *answers)
+{
+	size_t n;
+	const char **vals = multi_values(a, in, fd->name, &n);
+	const char *from = text_trim(arena_strdup(a, kv_get_or_empty(in, arena_printf(a, "%s:from", fd->name))));
+	const char *to = text_trim(arena_strdup(a, kv_get_or_empty(in, arena_printf(a, "%s:to", fd->name))));
+	bool *marked = arena_alloc(a, (size_t)fd->span * sizeof(bool));   /* [k]: k months back */
+	long count = 0, lo, hi;
+	enum msg e = MSG__MAX;
+	memset(marked, 0, (size_t)fd->span * sizeof(bool));
+	if (n == 0 && *from == '\0' && *to == '\0')
+		return fd->required ? MSG_FIELD_CHOOSE : MSG__MAX;
+	if (*from || *to) {
+		if (!month_back(fd, *from ? from : to, &hi, &e) || !month_back(fd, *to ? to : from, &lo, &e))
+			return e;
+		if (lo > hi)
+			return MSG_MONTH_RANGE_REVERSED;
+		for (long k = lo; k <= hi; k++)
+			marked[k] = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!month_back(fd, vals[i], &lo, &e))
+			return e;
+		marked[lo] = true;
+	}
+	for (long k = 0; k < fd->span; k++)
+		count += marked[k];
+	if (count > fd->max_items)
+		return MSG_FIELD_TOO_MANY;
+	struct tm now = form_today();
+	json_t *arr = json_array();
+	for (long k = fd->span - 1; k >= 0; k--) {
+		if (!marked[k])
+			continue;
+		long idx = (long)(now.tm_year + 1900) * 12 + now.tm_mon - k;   /* months since year 0 */
+		json_array_append_new(arr, json_string(arena_printf(a, "%04ld-%02ld", idx / 12, idx % 12 + 1)));
 	}
 	json_object_set_new(answers, fd->name, arr);
 	return MSG__MAX;
@@ -297,7 +342,7 @@ validate_rank(struct arena *a, const struct form_field *fd, const struct kvlist 
 		ranked++;
 	}
 	if (ranked == 0)
-		return fd->required ? MSG_FIELD_REQUIRED : MSG__MAX;
+		return fd->required ? MSG_FIELD_CHOOSE : MSG__MAX;
 	for (size_t k = 0; k < ranked; k++)   /* ranks 1..n without gaps */
 		if (order[k] == NULL)
 			return MSG_FIELD_BAD_RANK;
@@ -326,7 +371,7 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 		return validate_list(a, fd, in, answers);
 	case FIELD_MONTH:
 		if (fd->multiple)
-			return validate_list(a, fd, in, answers);
+			return validate_months(a, fd, in, answers);
 		break;
 	case FIELD_RANK:
 		return validate_rank(a, fd, in, answers);
@@ -336,8 +381,9 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 		break;
 	}
 
-	if (len == 0)
-		return fd->required ? MSG_FIELD_REQUIRED : MSG__MAX;
+	if (len == 0)   /* a choice is chosen, a text is filled in */
+		return !fd->required ? MSG__MAX : fd->type == FIELD_SELECT || fd->type == FIELD_YESNO ? MSG_FIELD_CHOOSE :
+		    MSG_FIELD_REQUIRED;
 	if (fd->max_length > 0 && (long)len > fd->max_length)
 		return MSG_FIELD_TOO_LONG;
 	switch (fd->type) {

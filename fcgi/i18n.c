@@ -137,8 +137,6 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	{ "—", "—" },
 	/* MSG_MONEY_UNIT */
 	{ "đồng", "VND" },
-	/* MSG_MONTH_PREFIX */
-	{ "Tháng", "Month" },
 	/* MSG_MAX_PREFIX */
 	{ "tối đa", "at most" },
 	/* MSG_MIN_PREFIX */

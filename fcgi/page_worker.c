@@ -163,12 +163,83 @@ token_not_found(struct req *r)
 	html_page_end(r);
 }
 
+/* Scans counted in this worker and written together, one UPDATE for every
+ * QR code, at most every SCAN_FLUSH_SECONDS: a flood of landing pages is
+ * not a flood of writes on one hot row. Past RL_ENTRY_SCAN a minute a scan
+ * is not counted at all, so a flood cannot inflate the count without
+ * bound. A worker that is killed loses its last seconds of counts: a
+ * count of reach, not an accounting. */
+#define SCAN_SLOTS 32
+#define SCAN_FLUSH_SECONDS 2
+static struct {
+	long long id;   /* 0: free */
+	long long n;
+} scans[SCAN_SLOTS];
+static time_t scans_flushed;
+
+/* Writes this worker's pending scans; they stay pending if the database
+ * cannot take them now. */
+static void
+scans_flush(struct req *r)
+{
+	struct buf ids = { 0 }, counts = { 0 };
+	char num[48];
+	buf_puts(&ids, "{");
+	buf_puts(&counts, "{");
+	for (size_t i = 0; i < SCAN_SLOTS; i++) {
+		if (scans[i].id == 0)
+			continue;
+		snprintf(num, sizeof(num), "%s%lld", ids.len > 1 ? "," : "", scans[i].id);
+		buf_puts(&ids, num);
+		snprintf(num, sizeof(num), "%s%lld", counts.len > 1 ? "," : "", scans[i].n);
+		buf_puts(&counts, num);
+	}
+	buf_puts(&ids, "}");
+	buf_puts(&counts, "}");
+	scans_flushed = time(NULL);
+	if (ids.len > 2) {
+		const char *params[2] = { ids.data, counts.data };
+		PGresult *res = db_run(r->app->db, STMT_ENTRY_COUNT_SCANS, params, NULL, NULL);
+		if (res != NULL && db_ok(res))
+			memset(scans, 0, sizeof(scans));
+		PQclear(res);
+	}
+	buf_free(&ids);
+	buf_free(&counts);
+}
+
+/* Counts one scan of entry point `id` (decimal), unless the QR code has
+ * had its share this minute; writes what is pending when it is time. */
+static void
+scan_count(struct req *r, const char *id)
+{
+	long long v = strtoll(id, NULL, 10);
+	size_t i = 0, free_slot = SCAN_SLOTS;
+	bool counted = v > 0 && !ratelimit_hit(RL_ENTRY_SCAN, id, strlen(id));
+	for (; counted && i < SCAN_SLOTS && scans[i].id != v; i++)
+		if (scans[i].id == 0 && free_slot == SCAN_SLOTS)
+			free_slot = i;
+	if (counted && i == SCAN_SLOTS && free_slot == SCAN_SLOTS) {   /* every slot taken: write them out first */
+		scans_flush(r);
+		free_slot = scans[0].id == 0 ? 0 : SCAN_SLOTS;             /* still taken: the database is away */
+		counted = free_slot == 0;
+	}
+	if (counted && i == SCAN_SLOTS) {
+		i = free_slot;
+		scans[i].id = v;
+		scans[i].n = 0;
+	}
+	if (counted)
+		scans[i].n++;
+	if (time(NULL) - scans_flushed >= SCAN_FLUSH_SECONDS)
+		scans_flush(r);
+}
+
 /* GET /q/TOKEN: the workplace and the forms this QR code offers. */
 static void
 landing(struct req *r, const char *token, const struct entry *e)
 {
-	const char *params[1] = { e->id };
-	PQclear(db_run(r->app->db, STMT_ENTRY_COUNT_SCAN, params, NULL, NULL));
+	scan_count(r, e->id);
 	struct buf *b = r->out;
 	html_page_begin(r, e->workplace);
 	html_lit(b, "<p class=\"where\">");
@@ -201,7 +272,10 @@ landing(struct req *r, const char *token, const struct entry *e)
 			break;
 		p = c + 1;
 	}
-	html_lit(b, "</ul><p class=\"note\">");
+	/* a worker who scans again to check a report finds the way there */
+	html_lit(b, "<li><a class=\"btn\" id=\"status-link\" href=\"/status\">");
+	html_text(b, tr(r->lang, MSG_STATUS_LINK));
+	html_lit(b, "</a></li></ul><p class=\"note\">");
 	html_text(b, tr(r->lang, MSG_ANON_NOTE));
 	html_lit(b, "</p>");
 	form_render_call(r, e->hotline, false);
@@ -337,7 +411,7 @@ receipt_page(struct req *r, const char *token, const char *hotline, const char *
 	html_text(b, tr(r->lang, MSG_RECEIPT_KEEP));
 	html_lit(b, "</p><ul class=\"choices\"><li><a class=\"btn\" href=\"/status\">");
 	html_text(b, tr(r->lang, MSG_STATUS_LINK));
-	html_lit(b, "</a></li><li><a class=\"btn\" href=\"/q/");
+	html_lit(b, "</a></li><li><a class=\"btn\" id=\"back-to-forms\" href=\"/q/");
 	html_url_arg(b, token);
 	html_lit(b, "\">");
 	html_text(b, tr(r->lang, MSG_BACK_TO_FORMS));
@@ -575,7 +649,8 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 		form_page(r, 400, token, known, f, &in, NULL, MSG_FORM_HAS_ERRORS, MSG__MAX);
 		return;
 	}
-	if (ratelimit_hit(RL_IDEM_POST, idem, strlen(idem)) || ratelimit_hit(RL_ENTRY_POST, token, strlen(token))) {
+	/* one key resent again and again: only its sender's own report waits */
+	if (ratelimit_hit(RL_IDEM_POST, idem, strlen(idem))) {
 		form_page(r, 429, token, known, f, &in, NULL, MSG_ERR_429_BODY, MSG__MAX);
 		http_header(r, "Retry-After: 60");
 		return;
@@ -608,6 +683,10 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 	json_decref(answers);
 	snprintf(version, sizeof(version), "%d", f->version);
 	bool urgent = form_is_urgent(f, &in);
+	/* valid reports only are counted per QR code, and past the limit they
+	 * are stored flagged, never refused: someone else's flood (invalid
+	 * posts cost nothing here) must not silence a real worker */
+	bool flood = ratelimit_hit(RL_ENTRY_POST, token, strlen(token));
 	unsigned char *sealed = NULL;
 	size_t sealed_len = 0;
 	if (contact != NULL && keys_seal(r->app->keys, contact, &sealed, &sealed_len) != 0) {
@@ -615,10 +694,10 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 		http_error(r, 500, MSG__MAX);
 		return;
 	}
-	const char *params[9] = { e->id, f->id, version, json, r->lang == LANG_EN ? "en" : "vi",
-	    idem, (const char *)rhash, urgent ? "t" : "f", (const char *)sealed };
-	const int lengths[9] = { 0, 0, 0, 0, 0, 0, RECEIPT_HASH_LEN, 0, (int)sealed_len };
-	const int binary[9] = { 0, 0, 0, 0, 0, 0, 1, 0, 1 };
+	const char *params[10] = { e->id, f->id, version, json, r->lang == LANG_EN ? "en" : "vi",
+	    idem, (const char *)rhash, urgent ? "t" : "f", (const char *)sealed, flood ? "t" : "f" };
+	const int lengths[10] = { 0, 0, 0, 0, 0, 0, RECEIPT_HASH_LEN, 0, (int)sealed_len, 0 };
+	const int binary[10] = { 0, 0, 0, 0, 0, 0, 1, 0, 1, 0 };
 	enum { SUBMISSION_ID };   /* STMT_SUBMISSION_INSERT's one column */
 	PGresult *res = NULL;
 	bool tx = nphotos > 0, unique_violation = false;

@@ -15,13 +15,16 @@ struct rl_rule {
 };
 
 /* Generous for people, tight for floods: a canteen QR at shift change sees
- * many honest reports; a receipt is looked up a few times a day. */
+ * many honest reports; a receipt is looked up a few times a day. The two
+ * per-entry-point rules never refuse anyone: past RL_ENTRY_POST a valid
+ * report is stored flagged, past RL_ENTRY_SCAN a scan is not counted. */
 static const struct rl_rule rules[RL__MAX] = {
 	{ 60, 120 },   /* RL_ENTRY_POST */
 	{ 60, 60 },    /* RL_IDEM_POST */
 	{ 600, 10 },   /* RL_RECEIPT_LOOKUP */
 	{ 600, 20 },   /* RL_LOGIN */
 	{ 60, 120 },   /* RL_API: two calls a second on average, a page of up to 500 rows each */
+	{ 60, 300 },   /* RL_ENTRY_SCAN */
 };
 
 struct rl_slot {

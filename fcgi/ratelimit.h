@@ -4,11 +4,12 @@
 #include "app.h"
 
 enum rl_kind {
-	RL_ENTRY_POST,     /* submissions per entry point */
+	RL_ENTRY_POST,     /* valid reports per entry point: beyond it they are stored flagged */
 	RL_IDEM_POST,      /* resends of one idempotency key */
 	RL_RECEIPT_LOOKUP, /* status lookups per receipt */
 	RL_LOGIN,          /* login attempts per username */
 	RL_API,            /* read-API calls per token */
+	RL_ENTRY_SCAN,     /* scans counted per entry point: beyond it they are not counted */
 	RL__MAX
 };
 

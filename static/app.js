@@ -1,22 +1,65 @@
 /* app.js: optional help on worker forms (pages work without it): hides questions that do not apply,
-   keeps a draft, queues a report while offline and resends it with the same idempotency key. */
+   keeps a draft, queues a report while offline and resends it with the same idempotency key,
+   keeps the receipt in the tab until the worker says it is saved, and saves it as a PNG. */
 "use strict";
 (function () {
 	var d = document, en = d.documentElement.lang === "en", form = d.querySelector("form[method=post]");
 	var draftKey = "draft:" + location.pathname, queueKey = "queue:" + location.pathname;
 	var T = en ? {
 		off: "No network. Your report is kept on this phone and will be sent when the network returns.",
-		wait: "Sending…", fail: "Still no network. Trying again…"
+		wait: "Sending…", fail: "Not sent yet (no network or the server is busy). Trying again…"
 	} : {
 		off: "Không có mạng. Phản ánh được lưu tạm trên điện thoại và sẽ tự gửi khi có mạng lại.",
-		wait: "Đang gửi…", fail: "Vẫn chưa có mạng. Đang thử lại…"
+		wait: "Đang gửi…", fail: "Chưa gửi được (mất mạng hoặc máy chủ đang bận). Đang thử lại…"
 	};
 	function store(k, v) { try { if (v === null) localStorage.removeItem(k); else localStorage.setItem(k, v); } catch (e) { /* private mode */ } }
 	function load(k) { try { return localStorage.getItem(k); } catch (e) { return null; } }
+	/* the receipt stays in this tab (a reload, a tab the phone discarded) until the worker says it is saved */
+	var keptKey = "receipt:" + location.pathname;
+	function keep(v) { try { if (v === null) sessionStorage.removeItem(keptKey); else sessionStorage.setItem(keptKey, v); } catch (e) { /* none */ } }
+	function kept() { try { return sessionStorage.getItem(keptKey); } catch (e) { return null; } }
 
-	if (d.getElementById("receipt")) {   /* stored: nothing left to keep */
+	/* The receipt as a PNG (phone galleries show PNGs, not SVGs): drawn here, saved by the page's link. */
+	function receiptPng(code) {
+		var c = d.createElement("canvas"), g = c.getContext && c.getContext("2d");
+		if (!g || !c.toDataURL) return null;
+		c.width = 720; c.height = 260;
+		g.fillStyle = "#fff"; g.fillRect(0, 0, 720, 260);
+		g.strokeStyle = "#8b0000"; g.lineWidth = 6; g.strokeRect(8, 8, 704, 244);
+		g.textAlign = "center"; g.fillStyle = "#111";
+		g.font = "28px sans-serif";
+		var label = d.getElementById("receipt").previousElementSibling;
+		g.fillText("Tiếng nói — " + (label ? label.textContent : ""), 360, 66, 680);
+		g.font = "bold 56px monospace";
+		g.fillText(code, 360, 150, 680);
+		g.font = "22px sans-serif"; g.fillStyle = "#333";
+		g.fillText(location.host + "/status", 360, 215, 680);
+		return c.toDataURL("image/png");
+	}
+	function receiptPage() {
+		keep("<!doctype html>" + d.documentElement.outerHTML);   /* before this script changes it */
+		var save = d.getElementById("save-receipt"), back = d.getElementById("back-to-forms");
+		var png = receiptPng(d.getElementById("receipt").textContent.trim());
+		if (save && png) { save.href = png; save.setAttribute("download", "tieng-noi-bien-nhan.png"); }
+		var done = d.createElement("button");
+		done.type = "button"; done.className = "btn primary"; done.id = "receipt-saved";
+		done.textContent = en ? "I have saved the code" : "Tôi đã lưu mã";
+		done.addEventListener("click", function () {
+			keep(null);
+			location.href = back ? back.getAttribute("href") : "/";
+		});
+		(save ? save.parentNode : d.getElementById("receipt")).insertAdjacentElement("afterend", done);
+	}
+
+	if (d.getElementById("receipt")) {   /* stored: nothing left to keep but the receipt */
 		store(draftKey, null);
 		store(queueKey, null);
+		if (/^\/q\//i.test(location.pathname)) receiptPage();
+		return;
+	}
+	var shown = /^\/q\//i.test(location.pathname) && kept();
+	if (shown) {   /* a receipt not yet saved: it comes back instead of an empty form */
+		setTimeout(function () { d.open(); d.write(shown); d.close(); }, 0);   /* once this page is parsed */
 		return;
 	}
 	if (!form) return;
@@ -78,6 +121,9 @@
 		var body = q.body, headers = {};
 		if (typeof body === "string") headers["Content-Type"] = "application/x-www-form-urlencoded";
 		fetch(q.url, { method: "POST", body: body, headers: headers, credentials: "same-origin" }).then(function (r) {
+			/* a worker that died or a server away (nginx's 502-504, the app's 503):
+			   not sent; the report stays here and is sent again, like offline */
+			if (r.status >= 500) throw new Error("server " + r.status);
 			return r.text();
 		}).then(function (html) {
 			clearInterval(retry);

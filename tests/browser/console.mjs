@@ -182,7 +182,7 @@ await runSuite('console', 'tiengnoi-console-', { TIENGNOI_RATELIMIT: 'off' }, as
       const ctx = await browser.newContext(phone);
       const page = await ctx.newPage();
       await page.goto(`${urls[0]}/wage_arrears`);
-      await page.locator('input[name=months_owed]').nth(1).check();
+      await page.selectOption('select[name="months_owed:from"]', { index: 2 });
       await page.fill('input[name=amount]', amount);
       await page.selectOption('select[name=amount_basis]', 'total');
       await page.selectOption('select[name=coworkers]', 't11_50');

@@ -1,5 +1,6 @@
 // run.mjs: real-browser tests of the worker flow (Debian chromium + playwright-core); prints TAP.
 import { execFileSync } from 'node:child_process';
+import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { root, shots, test, assert, runSuite } from './lib.mjs';
 
@@ -13,8 +14,8 @@ const fillers = {
     await p.fill('textarea[name=text]', 'Công ty chậm trả lương tháng 10 cho tổ may số 3.');
   },
   wage_arrears: async (p) => {
-    await p.locator('input[name=months_owed]').nth(1).check();
-    await p.locator('input[name=months_owed]').nth(2).check();
+    await p.selectOption('select[name="months_owed:from"]', { index: 3 });   // two and one months ago
+    await p.selectOption('select[name="months_owed:to"]', { index: 2 });
     await p.fill('input[name=amount]', '12.000.000');
     await p.selectOption('select[name=amount_basis]', 'total');
     await p.selectOption('select[name=coworkers]', 't11_50');
@@ -25,7 +26,7 @@ const fillers = {
   },
   social_insurance: async (p) => {
     await p.check('input[name=deducted][value=yes]');
-    await p.locator('input[name=months_unpaid]').nth(3).check();
+    await p.selectOption('select[name="months_unpaid:from"]', { index: 4 });
     await p.check('input[name=checked_vssid][value=yes]');
     await p.check('input[name=vssid_shows_unpaid][value=yes]');
     await p.selectOption('select[name=health_card]', 'refused');
@@ -60,7 +61,8 @@ const fillers = {
 const expected = {
   concern: (a) => a.category === 'wages',
   wage_arrears: (a) => a.amount === 12000000 && a.months_owed.length === 2 && a.promised_on === '2026-12-20',
-  social_insurance: (a) => a.deducted === 'yes' && a.health_card === 'refused' && a.vssid_shows_unpaid === 'yes',
+  social_insurance: (a) => a.deducted === 'yes' && a.health_card === 'refused' && a.vssid_shows_unpaid === 'yes' &&
+    a.months_unpaid.length === 1,
   safety: (a) => a.kind === 'accident' && a.injured === 1 && a.dead === 0 && a.when === today,
   meal: (a) => a.meal_value === 25000 && a.problems.length === 2 && a.sick_count === 12,
   bargaining_survey: (a) => JSON.stringify(a.priorities) === '["wages","meals","hours"]' && a.wage_rise === 8,
@@ -162,6 +164,66 @@ await runSuite('browser', 'tiengnoi-browser-', {}, async (stack, browser) => {
     }
   }
 
+  // issue 12, item 3: short forms, one round of errors, big tap targets
+  await test('forms are short at 360 px, every tap target is at least 44 px, "no name needed" said once', async () => {
+    const heights = {};
+    for (const js of [true, false]) {
+      const ctx = await browser.newContext({ ...phone, javaScriptEnabled: js });
+      const page = await ctx.newPage();
+      const small = [];
+      for (const form of ['wage_arrears', 'social_insurance', 'safety', 'concern', 'meal', 'bargaining_survey']) {
+        await page.goto(`${urls[0]}/${form}`);
+        heights[`${form}${js ? '' : ' (no JS)'}`] = await page.evaluate(() => document.documentElement.scrollHeight);
+        small.push(...(await page.evaluate((f) => {
+          const out = [];
+          for (const el of document.querySelectorAll('a, button, input:not([type=hidden]), select, textarea, summary')) {
+            if (el.closest('.hp') || !el.getClientRects().length) continue;
+            const target = el.closest('label') || el;          // a box is tapped through its whole label
+            const r = target.getBoundingClientRect();
+            if (r.height < 44 || r.width < 44) out.push(`${f}: <${el.tagName.toLowerCase()} ${el.name || el.textContent.trim().slice(0, 30)}> ${Math.round(r.width)}×${Math.round(r.height)}`);
+            if ((el.type === 'checkbox' || el.type === 'radio') && el.getBoundingClientRect().width < 24)
+              out.push(`${f}: ${el.name} box ${el.getBoundingClientRect().width} px wide`);
+          }
+          return out;
+        }, form)));
+        const text = await page.locator('main').innerText();
+        const said = (text.match(/không cần ghi tên/gi) || []).length;
+        if (said > 1) small.push(`${form}: "không cần ghi tên" ${said} times`);
+      }
+      assert(small.length === 0, small.join('\n'));
+      await ctx.close();
+    }
+    console.log(`# form heights at 360 px: ${JSON.stringify(heights)}`);
+    assert(heights.wage_arrears < 3300, `wage form ${heights.wage_arrears} px (was 4,154 with a box per month)`);
+    assert(heights.social_insurance < 2700, `social insurance form ${heights.social_insurance} px (was 3,714)`);
+  });
+
+  await test('required choices are asked by the browser, so the server refuses nothing in a second round', async () => {
+    const ctx = await browser.newContext(phone);
+    const page = await ctx.newPage();
+    let posts = 0;
+    page.on('request', (q) => { if (q.method() === 'POST') posts++; });
+    await page.goto(`${urls[0]}/safety`);
+    await page.fill('input[name=where]', 'Kho hóa chất');
+    await page.fill('textarea[name=description]', 'Lan can cầu thang kho bị gãy.');
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    assert(posts === 0, 'nothing sent while a required choice is empty');
+    assert(await page.locator('select[name=kind]').evaluate((e) => !e.validity.valid), 'the empty select is marked by the browser');
+    await page.selectOption('select[name=kind]', 'hazard');
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    assert(posts === 0, 'nothing sent while the radio group is empty');
+    assert(await page.locator('input[name=danger_now]').first().evaluate((e) => !e.validity.valid), 'the radio group is marked');
+    await page.check('input[name=danger_now][value=no]');
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    await page.waitForSelector('#receipt');
+    assert(posts === 1, `one round: ${posts} POSTs`);
+    // the wage form's month range: one line, works without script, stored as a list
+    await page.goto(`${urls[0]}/wage_arrears`);
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    assert(await page.locator('select[name="months_owed:from"]').evaluate((e) => !e.validity.valid), 'the months are asked for');
+    await ctx.close();
+  });
+
   await test('questions that do not apply stay hidden until they do (JavaScript)', async () => {
     const ctx = await browser.newContext(phone);
     const page = await ctx.newPage();
@@ -235,6 +297,71 @@ await runSuite('browser', 'tiengnoi-browser-', {}, async (stack, browser) => {
     await ctx.setOffline(false);
     await page.waitForSelector('#receipt', { timeout: 20000 });
     assert(sql(`SELECT count(*) FROM submission WHERE idempotency_key = '${idem}'`) === '1', 'stored exactly once');
+    await ctx.close();
+  });
+
+  // issue 12, item 5: a request caught while the app is gone is not lost
+  for (const js of [false, true]) {
+    await test(`the app gone while sending (${js ? 'with' : 'without'} JavaScript): the worker is told it was not sent, the text survives`, async () => {
+      const ctx = await browser.newContext({ ...phone, javaScriptEnabled: js });
+      const page = await ctx.newPage();
+      await page.goto(`${urls[1]}/concern`);
+      const text = `Máy chủ hỏng lúc gửi (${js ? 'JS' : 'không JS'}).`;
+      await page.fill('textarea[name=text]', text);
+      const sock = join(varDir, 'run', 'app.sock');
+      renameSync(sock, `${sock}.away`);
+      let away = true;
+      try {
+        await page.getByRole('button', { name: 'Gửi' }).click();
+        if (!js) {
+          await page.waitForSelector('#not-sent');
+          assert((await page.locator('h1').innerText()).includes('chưa được gửi'), 'nginx says: not sent');
+          await page.screenshot({ path: join(shots, 'worker-not-sent.png'), fullPage: true });
+          renameSync(`${sock}.away`, sock);
+          away = false;
+          await page.goBack();
+          assert(await page.locator('textarea[name=text]').inputValue() === text, 'Back: the text is still there');
+          await page.getByRole('button', { name: 'Gửi' }).click();
+        } else {
+          await page.waitForSelector('p[role=status]:has-text("Chưa gửi được")');
+          assert(await page.locator('textarea[name=text]').inputValue() === text, 'the form stays, text kept');
+        }
+      } finally {
+        if (away) renameSync(`${sock}.away`, sock);
+      }
+      await page.waitForSelector('#receipt', { timeout: 30000 });
+      assert(sql(`SELECT count(*) FROM submission WHERE answers->>'text' = '${text}'`) === '1', 'stored once when the app is back');
+      await ctx.close();
+    });
+  }
+
+  // issue 12, item 2: the receipt is not lost by a reload, and saves as a PNG
+  await test('the receipt survives a reload until the worker says it is saved; it saves as a PNG; /status is linked', async () => {
+    const ctx = await browser.newContext({ ...phone, acceptDownloads: true });
+    const page = await ctx.newPage();
+    await page.goto(urls[1]);
+    assert(await page.locator('a#status-link[href="/status"]').isVisible(), 'the landing page links /status');
+    await page.getByRole('link', { name: 'Tâm tư, kiến nghị' }).click();
+    await page.fill('textarea[name=text]', 'Bếp ăn không có nước rửa tay.');
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    const receipt = await page.locator('#receipt').innerText();
+    const save = page.locator('#save-receipt');
+    assert((await save.getAttribute('download')) === 'tieng-noi-bien-nhan.png', 'saves a .png');
+    assert((await save.getAttribute('href')).startsWith('data:image/png;base64,'), 'a PNG image');
+    const [dl] = await Promise.all([page.waitForEvent('download'), save.click()]);
+    const file = join(varDir, 'receipt.png');
+    await dl.saveAs(file);
+    const png = readFileSync(file);
+    assert(png.subarray(1, 4).toString() === 'PNG' && png.readUInt32BE(16) === 720, `a 720 px wide PNG (${png.length} B)`);
+    await page.reload();      // a reload, or a tab the phone discarded
+    await page.waitForSelector('#receipt');
+    assert(await page.locator('#receipt').innerText() === receipt, 'the same receipt after a reload');
+    await page.screenshot({ path: join(shots, 'worker-receipt-kept.png'), fullPage: true });
+    await page.locator('#receipt-saved').click();
+    await page.waitForURL(new RegExp(`${urls[1].split('/').pop()}$`));
+    await page.goBack();
+    await page.waitForSelector('textarea[name=text]');
+    assert(await page.locator('#receipt').count() === 0, 'once saved, the form is a form again');
     await ctx.close();
   });
 

@@ -293,7 +293,7 @@ static const char *
 render_fields(const struct form *f, enum lang lang, const struct kvlist *values, const enum msg *errors)
 {
 	struct req r = render_req(lang);
-	form_render_fields(&r, f, values, errors);
+	form_render_fields(&r, f, values, errors, NULL);
 	return render_done(&r);
 }
 
@@ -564,16 +564,16 @@ test_month_list(void **state)
 	const char *m5 = vn_month(fx, 5, false), *m6 = vn_month(fx, 6, false), *next = vn_month(fx, -1, false);
 
 	EXPECT("months", m0, MSG__MAX, arena_printf(fx->arena, "[\"%s\"]", m0));
-	EXPECT_PAIRS("months", MSG__MAX, arena_printf(fx->arena, "[\"%s\",\"%s\"]", m0, m1),
+	/* stored oldest first, whatever the order sent */
+	EXPECT_PAIRS("months", MSG__MAX, arena_printf(fx->arena, "[\"%s\",\"%s\"]", m1, m0),
 	    "months", m0, "months", m1);
-	/* in the order sent */
 	EXPECT_PAIRS("months", MSG__MAX, arena_printf(fx->arena, "[\"%s\",\"%s\"]", m1, m0),
 	    "months", m1, "months", m0);
 	/* MM/YYYY is normalised */
-	EXPECT_PAIRS("months", MSG__MAX, arena_printf(fx->arena, "[\"%s\",\"%s\"]", m1, m5),
+	EXPECT_PAIRS("months", MSG__MAX, arena_printf(fx->arena, "[\"%s\",\"%s\"]", m5, m1),
 	    "months", vn_month(fx, 1, true), "months", m5);
 	/* duplicates collapse (and do not count towards max_items) */
-	EXPECT_PAIRS("months", MSG__MAX, arena_printf(fx->arena, "[\"%s\",\"%s\",\"%s\"]", m0, m1, m2),
+	EXPECT_PAIRS("months", MSG__MAX, arena_printf(fx->arena, "[\"%s\",\"%s\",\"%s\"]", m2, m1, m0),
 	    "months", m0, "months", m0, "months", m1, "months", m1, "months", m2);
 	/* empty values are ignored */
 	EXPECT_PAIRS("months", MSG__MAX, arena_printf(fx->arena, "[\"%s\"]", m2), "months", "", "months", m2);
@@ -585,6 +585,39 @@ test_month_list(void **state)
 	EXPECT_PAIRS("months", MSG_FIELD_TOO_MANY, NULL, "months", m0, "months", m1, "months", m2, "months", m5);
 	EXPECT_PAIRS("months", MSG_FIELD_BAD_MONTH, NULL, "months", m0, "months", "2026-13");
 	EXPECT("months", "tháng 10", MSG_FIELD_BAD_MONTH, NULL);
+}
+
+/* The page's range, NAME:from..NAME:to, expands to the stored list of months. */
+static void
+test_month_range(void **state)
+{
+	struct fixture *fx = *state;
+	const char *m0 = vn_month(fx, 0, false), *m1 = vn_month(fx, 1, false), *m2 = vn_month(fx, 2, false);
+	const char *m3 = vn_month(fx, 3, false), *m5 = vn_month(fx, 5, false), *m6 = vn_month(fx, 6, false);
+	const char *next = vn_month(fx, -1, false);
+	const char *three = arena_printf(fx->arena, "[\"%s\",\"%s\",\"%s\"]", m2, m1, m0);
+
+	EXPECT_PAIRS("months", MSG__MAX, three, "months:from", m2, "months:to", m0);
+	EXPECT_PAIRS("months", MSG__MAX, three, "months:from", vn_month(fx, 2, true), "months:to", m0);   /* MM/YYYY */
+	EXPECT_PAIRS("months", MSG__MAX, arena_printf(fx->arena, "[\"%s\"]", m1), "months:from", m1, "months:to", m1);
+	/* one end alone is one month */
+	EXPECT_PAIRS("months", MSG__MAX, arena_printf(fx->arena, "[\"%s\"]", m3), "months:from", m3, "months:to", "");
+	EXPECT_PAIRS("months", MSG__MAX, arena_printf(fx->arena, "[\"%s\"]", m3), "months:to", m3);
+	/* a range and listed months together: each month once */
+	EXPECT_PAIRS("months", MSG__MAX, arena_printf(fx->arena, "[\"%s\",\"%s\",\"%s\"]", m5, m1, m0),
+	    "months:from", m1, "months:to", m0, "months", m5, "months", m0);
+	/* nothing chosen: not required here, nothing stored */
+	EXPECT_PAIRS("months", MSG__MAX, NULL, "months:from", "", "months:to", " ");
+	/* refused */
+	EXPECT_PAIRS("months", MSG_MONTH_RANGE_REVERSED, NULL, "months:from", m0, "months:to", m2);
+	EXPECT_PAIRS("months", MSG_FIELD_TOO_MANY, NULL, "months:from", m5, "months:to", m0);   /* max_items 3 */
+	EXPECT_PAIRS("months", MSG_FIELD_TOO_MANY, NULL, "months:from", m1, "months:to", m0, "months", m2, "months", m5);
+	EXPECT_PAIRS("months", MSG_FIELD_TOO_SMALL, NULL, "months:from", m6, "months:to", m5);
+	EXPECT_PAIRS("months", MSG_FIELD_TOO_BIG, NULL, "months:from", m0, "months:to", next);
+	EXPECT_PAIRS("months", MSG_FIELD_BAD_MONTH, NULL, "months:from", "2026-13", "months:to", m0);
+	EXPECT_PAIRS("months", MSG_FIELD_BAD_MONTH, NULL, "months:from", "'; DROP TABLE x; --", "months:to", m0);
+	EXPECT_PAIRS("months", MSG_FIELD_BAD_MONTH, NULL, "months:from", "<script>", "months:to", m0);
+	EXPECT_PAIRS("months", MSG_FIELD_BAD_MONTH, NULL, "months:to", "99999999999999999999-01");
 }
 
 /* The same month sent in both spellings is one month. */
@@ -609,8 +642,9 @@ test_select(void **state)
 	EXPECT("shift", "Day", MSG_FIELD_BAD_OPTION, NULL);
 	EXPECT("shift", "Ca ngày", MSG_FIELD_BAD_OPTION, NULL);
 	EXPECT("shift", "", MSG__MAX, NULL);
-	EXPECT("kind", "", MSG_FIELD_REQUIRED, NULL);
-	EXPECT_PAIRS("kind", MSG_FIELD_REQUIRED, NULL, "shift", "day");
+	/* a choice is chosen, not "filled in" */
+	EXPECT("kind", "", MSG_FIELD_CHOOSE, NULL);
+	EXPECT_PAIRS("kind", MSG_FIELD_CHOOSE, NULL, "shift", "day");
 	EXPECT("kind", "accident", MSG__MAX, "\"accident\"");
 }
 
@@ -676,10 +710,10 @@ test_rank(void **state)
 	EXPECT_PAIRS("priorities", MSG_FIELD_BAD_RANK, NULL, "priorities:pay", "99999999999999999999");
 
 	/* required: none ranked */
-	EXPECT_PAIRS("priorities", MSG_FIELD_REQUIRED, NULL, "workers", "1");
-	EXPECT_PAIRS("priorities", MSG_FIELD_REQUIRED, NULL, "priorities:pay", "");
-	EXPECT_PAIRS("priorities", MSG_FIELD_REQUIRED, NULL, "priorities", "pay");
-	EXPECT_PAIRS("priorities", MSG_FIELD_REQUIRED, NULL, "priorities:bogus", "1");
+	EXPECT_PAIRS("priorities", MSG_FIELD_CHOOSE, NULL, "workers", "1");
+	EXPECT_PAIRS("priorities", MSG_FIELD_CHOOSE, NULL, "priorities:pay", "");
+	EXPECT_PAIRS("priorities", MSG_FIELD_CHOOSE, NULL, "priorities", "pay");
+	EXPECT_PAIRS("priorities", MSG_FIELD_CHOOSE, NULL, "priorities:bogus", "1");
 }
 
 static void
@@ -1247,6 +1281,12 @@ test_render_fields(void **state)
 	/* controls */
 	assert_int_equal(occurrences(html, "<input type=\"date\""), 4);
 	assert_has(html, "<input type=\"date\" id=\"f-day_any\" name=\"day_any\"");
+	/* no maxlength on date and month pickers (issue 14) */
+	for (const char *at = strstr(html, "<input type=\"date\""); at; at = strstr(at + 1, "<input type=\"date\""))
+		assert_null(memmem(at, (size_t)(strchr(at, '>') - at), "maxlength", 9));
+	for (const char *at = strstr(html, "<input type=\"month\""); at; at = strstr(at + 1, "<input type=\"month\""))
+		assert_null(memmem(at, (size_t)(strchr(at, '>') - at), "maxlength", 9));
+	assert_has(html, "id=\"f-place\" name=\"place\" maxlength=\"30\"");
 	assert_int_equal(occurrences(html, "<input type=\"month\""), 2);
 	assert_int_equal(occurrences(html, "inputmode=\"numeric\""), 3);   /* injured, workers, wage */
 	assert_has(html, "<input type=\"text\" inputmode=\"numeric\" id=\"f-workers\" name=\"workers\"");
@@ -1255,20 +1295,33 @@ test_render_fields(void **state)
 	assert_has(html, "<input type=\"tel\" inputmode=\"tel\" autocomplete=\"off\" id=\"f-phone\" name=\"phone\"");
 	assert_has(html, "<input type=\"text\" id=\"f-place\" name=\"place\" maxlength=\"30\"");
 	assert_has(html, "<textarea rows=\"6\" id=\"f-details\" name=\"details\" maxlength=\"4000\">");
-	assert_has(html, "<select id=\"f-kind\" name=\"kind\"><option value=\"\">");
+	/* required questions always asked are required in the browser too; a
+	 * conditional one only by the server (it shows without the script) */
+	assert_has(html, "<select id=\"f-kind\" name=\"kind\" required><option value=\"\">");
+	for (const char *const *id = (const char *const[]){ "id=\"f-injured\"", "id=\"f-reported_on\"",
+	    "name=\"danger\" value=\"yes\"", NULL }; *id; id++) {
+		const char *at = strstr(html, *id), *end = at ? strchr(at, '>') : NULL;
+		assert_non_null(end);
+		assert_null(memmem(at, (size_t)(end - at), "required", 8));
+	}
+	const char *prio = strstr(html, "name=\"priorities:pay\"");   /* a ranking: the server judges the set */
+	assert_non_null(prio);
+	assert_null(memmem(prio, (size_t)(strchr(prio, '>') - prio), "required", 8));
 	assert_has(html, "<input type=\"checkbox\" name=\"problems\" value=\"noise\">");
 	assert_has(html, "<input type=\"radio\" name=\"danger\" value=\"unsure\">");
 	assert_lacks(html, "name=\"paid\" value=\"unsure\"");
 	assert_has(html, "<input type=\"file\" accept=\"image/jpeg,image/png,image/webp\" id=\"f-photos\" "
 	    "name=\"photos\" multiple>");
 
-	/* the month list: this month back to span - 1 months ago */
-	assert_int_equal(occurrences(html, "name=\"months\""), 6);
-	assert_has(html, arena_printf(fx->arena, "<input type=\"checkbox\" name=\"months\" value=\"%s\">",
-	    vn_month(fx, 0, false)));
-	assert_has(html, arena_printf(fx->arena, "name=\"months\" value=\"%s\">", vn_month(fx, 5, false)));
-	assert_lacks(html, arena_printf(fx->arena, "name=\"months\" value=\"%s\"", vn_month(fx, 6, false)));
-	assert_lacks(html, arena_printf(fx->arena, "name=\"months\" value=\"%s\"", vn_month(fx, -1, false)));
+	/* the month list: a range of two selects, each this month back to span - 1 months ago */
+	assert_lacks(html, "name=\"months\"");
+	assert_has(html, "<select id=\"f-months-from\" name=\"months:from\"><option value=\"\">");
+	assert_has(html, "<select id=\"f-months-to\" name=\"months:to\"><option value=\"\">");
+	assert_has(html, "<label for=\"f-months-from\">Từ tháng</label>");
+	assert_int_equal(occurrences(html, arena_printf(fx->arena, "<option value=\"%s\">", vn_month(fx, 0, false))), 2);
+	assert_int_equal(occurrences(html, arena_printf(fx->arena, "<option value=\"%s\">", vn_month(fx, 5, false))), 2);
+	assert_lacks(html, arena_printf(fx->arena, "<option value=\"%s\">", vn_month(fx, 6, false)));
+	assert_lacks(html, arena_printf(fx->arena, "<option value=\"%s\">", vn_month(fx, -1, false)));
 
 	/* rank: one select per option, named NAME:OPTION, positions 1..max_items */
 	assert_has(html, "<select name=\"priorities:pay\" id=\"f-priorities-pay\">");
@@ -1280,8 +1333,12 @@ test_render_fields(void **state)
 
 	/* the urgent message, right after its question */
 	const char *note = strstr(html, "<div class=\"urgent\" role=\"note\" data-if-field=\"danger\" "
-	    "data-if-values=\"yes\"><p>Rời khỏi chỗ nguy hiểm ngay, gọi 115.</p></div>");
+	    "data-if-values=\"yes\"><p>Rời khỏi chỗ nguy hiểm ngay, gọi 115.</p><ul class=\"choices call\">");
 	assert_non_null(note);
+	/* with buttons that call (no hotline known here) */
+	assert_has(note, "<a class=\"btn call\" href=\"tel:115\">");
+	assert_has(note, "<a class=\"btn call\" href=\"tel:114\">");
+	assert_lacks(html, "call-hotline");
 	const char *q_danger = strstr(html, "id=\"q-danger\""), *q_injured = strstr(html, "id=\"q-injured\"");
 	assert_non_null(q_danger);
 	assert_true(q_danger < note && note < q_injured);
@@ -1317,8 +1374,9 @@ test_render_values_and_errors(void **state)
 	errors[field_index(f, "months")] = MSG_FIELD_TOO_MANY;
 
 	const char *html = render_fields(f, LANG_VI, &values, errors);
-	assert_has(html, arena_printf(fx->arena, "name=\"months\" value=\"%s\" checked", m1));
-	assert_int_equal(occurrences(html, " checked"), 3);   /* a month, danger, a problem */
+	/* a month sent the old way (a checkbox value) selects both ends of the range */
+	assert_int_equal(occurrences(html, arena_printf(fx->arena, "<option value=\"%s\" selected>", m1)), 2);
+	assert_int_equal(occurrences(html, " checked"), 2);   /* danger, a problem */
 	assert_has(html, "name=\"danger\" value=\"yes\" checked>");
 	assert_has(html, "name=\"problems\" value=\"heat\" checked>");
 	assert_has(html, "<option value=\"hazard\" selected>");
@@ -1395,6 +1453,7 @@ main(void)
 		cmocka_unit_test(test_date_bounds),
 		cmocka_unit_test(test_month_single),
 		cmocka_unit_test(test_month_list),
+		cmocka_unit_test(test_month_range),
 		cmocka_unit_test(test_month_list_one_month_two_spellings),
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_multiselect),

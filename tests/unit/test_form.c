@@ -440,7 +440,7 @@ render(const struct form *f, enum lang lang, const struct kvlist *values, const 
 	r.lang = lang;
 	r.content_type = "";
 	r.content_length = -1;
-	form_render_fields(&r, f, values, errors);
+	form_render_fields(&r, f, values, errors, NULL);
 	arena_free(r.arena);
 	assert_false(render_out.failed);
 	assert_non_null(render_out.data);
