@@ -221,8 +221,8 @@ deliver_webhook(struct db *db, struct arena *a, PGresult *row, bool *gone)
 	return why;
 }
 
-/* Claims one due row of this lane's kind (FOR UPDATE SKIP LOCKED, so lanes
- * and several senders never take the same row), tries it once and records
+/* Claims one due row of this lane's kind, urgent reports first (FOR UPDATE
+ * SKIP LOCKED, so lanes and several senders never take the same row), tries it once and records
  * the result in the same transaction. 1 when a row was handled, 0 when none
  * was due, -1 when the database is away. */
 static int
@@ -233,7 +233,7 @@ deliver_one(struct db *db, struct arena *a, const char *kind, double scale)
 	const char *p[1] = { kind };
 	PGresult *row = db_query(db, "SELECT id, event, event_id, coalesce(officer_id::text, ''), coalesce(webhook_id::text, ''), "
 	    "payload::text, message_id FROM outbox WHERE kind = $1 AND status = 'pending' AND next_attempt_at <= now() "
-	    "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED", 1, p);
+	    "ORDER BY priority, next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED", 1, p);
 	if (!db_ok(row) || PQntuples(row) == 0) {
 		bool ok = db_ok(row);
 		PQclear(row);
