@@ -322,7 +322,8 @@ outbox_unit(struct req *r)
 	if ((why = console_unit_pick(r, f.unit, &path, &code)) != NULL)
 		console_err_add(&e, "unit", why);
 	const char *t = f.digest_time;
-	if (!(strlen(t) == 5 && t[2] == ':' && fmt_is_digits(t, 2) && fmt_is_digits(t + 3, 2) && atoi(t) < 24 && atoi(t + 3) < 60))
+	if (!(strlen(t) == 5 && t[2] == ':' && strspn(t, "0123456789") == 2 && strspn(t + 3, "0123456789") == 2 &&
+	    atoi(t) < 24 && atoi(t + 3) < 60))
 		console_err_add(&e, "digest_time", L(r, "Giờ dạng HH:MM, từ 00:00 đến 23:59.", "A time as HH:MM, 00:00 to 23:59."));
 	if (e.n > 0) {
 		outbox_page(r, 400, &f, &e);

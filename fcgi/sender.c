@@ -221,8 +221,8 @@ deliver_webhook(struct db *db, struct arena *a, PGresult *row, bool *gone)
 	return why;
 }
 
-/* Claims one due row of this lane's kind (FOR UPDATE SKIP LOCKED, so lanes
- * and several senders never take the same row), tries it once and records
+/* Claims one due row of this lane's kind, urgent reports first (FOR UPDATE
+ * SKIP LOCKED, so lanes and several senders never take the same row), tries it once and records
  * the result in the same transaction. 1 when a row was handled, 0 when none
  * was due, -1 when the database is away. */
 static int
@@ -233,7 +233,7 @@ deliver_one(struct db *db, struct arena *a, const char *kind, double scale)
 	const char *p[1] = { kind };
 	PGresult *row = db_query(db, "SELECT id, event, event_id, coalesce(officer_id::text, ''), coalesce(webhook_id::text, ''), "
 	    "payload::text, message_id FROM outbox WHERE kind = $1 AND status = 'pending' AND next_attempt_at <= now() "
-	    "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED", 1, p);
+	    "ORDER BY priority, next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED", 1, p);
 	if (!db_ok(row) || PQntuples(row) == 0) {
 		bool ok = db_ok(row);
 		PQclear(row);
@@ -246,12 +246,15 @@ deliver_one(struct db *db, struct arena *a, const char *kind, double scale)
 	snprintf(scale_s, sizeof(scale_s), "%g", scale);
 	const char *q[4] = { PQgetvalue(row, 0, O_ID), why ? why : "", gone ? "t" : "f", scale_s };
 	/* sent; or failed for good (gone, pending longer than 24 h, or its webhook removed meanwhile: the
-	 * removal skipped this locked row); or due again after 30 s doubling to 1 h */
+	 * removal skipped this locked row); or due again after 30 s doubling to 1 h. A confirmation link
+	 * is not kept once it went out (only its hash, on the officer's row, confirms). */
 	PGresult *res = db_query(db, "UPDATE outbox SET attempts = attempts + 1, last_error = left($2, 500), "
 	    "status = CASE WHEN $2 = '' THEN 'sent' WHEN $3::boolean OR created_at + interval '24 hours' * $4::float8 < now() "
 	    "OR EXISTS (SELECT 1 FROM webhook h WHERE h.id = outbox.webhook_id AND h.removed_at IS NOT NULL) "
 	    "THEN 'failed' ELSE 'pending' END, sent_at = CASE WHEN $2 = '' THEN now() END, "
-	    "next_attempt_at = now() + make_interval(secs => least(30 * 2 ^ attempts, 3600) * $4::float8) WHERE id = $1", 4, q);
+	    "next_attempt_at = now() + make_interval(secs => least(30 * 2 ^ attempts, 3600) * $4::float8), "
+	    "payload = CASE WHEN event = 'email.confirm' AND ($2 = '' OR $3::boolean) THEN payload - 'token' ELSE payload END "
+	    "WHERE id = $1", 4, q);
 	bool ok = db_ok(res);
 	PQclear(res);
 	if (!ok || db_commit(db) != 0) {

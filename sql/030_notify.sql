@@ -37,6 +37,7 @@ CREATE TABLE outbox (
     dedup_key       text UNIQUE,
     message_id      text NOT NULL DEFAULT md5(random()::text || clock_timestamp()::text),
     status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+    priority        smallint NOT NULL DEFAULT 1 CHECK (priority IN (0, 1)),   -- 0: urgent reports go first
     attempts        integer NOT NULL DEFAULT 0,
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
     last_error      text NOT NULL DEFAULT '' CHECK (length(last_error) <= 500),
@@ -45,7 +46,7 @@ CREATE TABLE outbox (
     CHECK (kind <> 'mail' OR officer_id IS NOT NULL),
     CHECK ((status = 'sent') = (sent_at IS NOT NULL))
 );
-CREATE INDEX outbox_due_idx ON outbox (kind, next_attempt_at, id) WHERE status = 'pending';
+CREATE INDEX outbox_due_idx ON outbox (kind, priority, next_attempt_at, id) WHERE status = 'pending';
 CREATE INDEX outbox_unit_idx ON outbox (unit_id, id DESC);
 CREATE INDEX outbox_officer_idx ON outbox (officer_id);
 
@@ -75,8 +76,8 @@ DECLARE
     uid bigint;
 BEGIN
     SELECT u.path, u.id INTO upath, uid FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = s.workplace_id;
-    INSERT INTO outbox (kind, event, unit_id, officer_id, payload, dedup_key)
-    SELECT 'mail', 'submission.urgent', uid, o.id, jsonb_build_object('submission_id', s.id),
+    INSERT INTO outbox (kind, event, priority, unit_id, officer_id, payload, dedup_key)
+    SELECT 'mail', 'submission.urgent', 0, uid, o.id, jsonb_build_object('submission_id', s.id),
            'urgent:' || s.id || ':' || o.id
     FROM notify_recipients(upath, 'urgent') o
     ON CONFLICT (dedup_key) DO NOTHING;

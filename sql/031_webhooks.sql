@@ -43,8 +43,9 @@ CREATE FUNCTION webhook_queue(s submission, event_name text) RETURNS void LANGUA
 DECLARE
     ev uuid := gen_random_uuid();
 BEGIN
-    INSERT INTO outbox (kind, event, event_id, unit_id, webhook_id, payload)
-    SELECT 'webhook', event_name, ev, h.unit_id, h.id, webhook_submission_body(s, ev, event_name)
+    INSERT INTO outbox (kind, event, priority, event_id, unit_id, webhook_id, payload)
+    SELECT 'webhook', event_name, CASE event_name WHEN 'submission.urgent' THEN 0 ELSE 1 END, ev, h.unit_id, h.id,
+           webhook_submission_body(s, ev, event_name)
     FROM webhook h JOIN org_unit hu ON hu.id = h.unit_id, workplace w JOIN org_unit u ON u.id = w.unit_id
     WHERE w.id = s.workplace_id AND h.removed_at IS NULL AND event_name = ANY (h.events) AND u.path LIKE hu.path || '%';
 END $$;

@@ -629,6 +629,9 @@ def test_console(t, _main_stack):
     import re as _re
     m = _re.search(r"(/admin/account/email\?t=[0-9a-f]{64})", body_of(got[0]))
     t.require(m, f"a link in the mail: {body_of(got[0])}")
+    t.check(harness.wait_until(lambda: stack.value("SELECT count(*) FROM outbox WHERE event = 'email.confirm' "
+                                                    "AND payload ? 'token'") == 0, 10),
+            "the link is not kept in the outbox once sent")
     other = harness.console_login(stack, "nt.tinh1", pw)
     r = other.get(m.group(1))
     t.eq(r.status, 400, "another officer cannot use the link")
@@ -642,7 +645,7 @@ def test_console(t, _main_stack):
     # the outbox and webhooks pages: admins only, in scope
     a = harness.console_login(stack, "nt.tinh1", pw)
     r = a.get("/admin/outbox")
-    t.check(r.status == 200 and 'id="outbox-counts"' in r.text and "submission.urgent" in r.text, f"outbox page: {r.status}")
+    t.check(r.status == 200 and 'id="outbox-counts"' in r.text and "email.confirm" in r.text, f"outbox page: {r.status}")
     t.check("digest@mail.test" not in r.text and "nt.digest" not in r.text, "rows of another province's unit are not shown")
     r = a.get("/admin/outbox?status=failed")
     t.eq(r.status, 200, "outbox filtered")
@@ -657,11 +660,11 @@ def test_console(t, _main_stack):
     t.eq(stack.value("SELECT digest_time::text FROM org_unit WHERE code = 'NT-C1'"), "07:00:00", "nothing stored")
     r = a.post("/admin/outbox", [("action", "unit"), ("unit", str(c1)), ("digest_time", "16:30"), ("first_line", "1")])
     t.eq(r.status, 303, "unit settings saved")
-    t.eq(stack.rows("SELECT digest_time::text AS t, notify_first_line AS f FROM org_unit WHERE code = 'NT-C1'"),
-         [{"t": "16:30:00", "f": True}], "stored")
+    t.eq(stack.rows("SELECT digest_time::text AS at, notify_first_line AS fl FROM org_unit WHERE code = 'NT-C1'"),
+         [{"at": "16:30:00", "fl": True}], "stored")
     admin_ok(t, stack, "unit", "notify", "--code", "NT-C1", "--digest-time", "07:00", "--first-line", "no")
-    t.eq(stack.rows("SELECT digest_time::text AS t, notify_first_line AS f FROM org_unit WHERE code = 'NT-C1'"),
-         [{"t": "07:00:00", "f": False}], "set back by the CLI")
+    t.eq(stack.rows("SELECT digest_time::text AS at, notify_first_line AS fl FROM org_unit WHERE code = 'NT-C1'"),
+         [{"at": "07:00:00", "fl": False}], "set back by the CLI")
     admin_ok(t, stack, "officer", "add", "--username", "nt.viewer", "--unit", "NT-P1", "--role", "viewer",
              input=(pw + "\n").encode())
     v = harness.console_login(stack, "nt.viewer", pw)
