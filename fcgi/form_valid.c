@@ -277,7 +277,8 @@ month_back(const struct form_field *fd, const char *s, long *back, enum msg *e)
 
 /* A month list ("multiple"). The page sends a range, NAME:from and
  * NAME:to (either alone is one month); older pages and scripts send
- * NAME=YYYY-MM values; both may come together. Stored as it always was:
+ * NAME=YYYY-MM values; both may come together. The range is the months
+ * between its ends, whichever end is the earlier. Stored as it always was:
  * the list of months ("YYYY-MM"), here oldest first, each once, so
  * statistics and exports read old and new reports alike. */
 static enum msg
@@ -296,8 +297,11 @@ validate_months(struct arena *a, const struct form_field *fd, const struct kvlis
 	if (*from || *to) {
 		if (!month_back(fd, *from ? from : to, &hi, &e) || !month_back(fd, *to ? to : from, &lo, &e))
 			return e;
-		if (lo > hi)
-			return MSG_MONTH_RANGE_REVERSED;
+		if (lo > hi) {   /* "from December to October" means the months between, too */
+			long swap = lo;
+			lo = hi;
+			hi = swap;
+		}
 		for (long k = lo; k <= hi; k++)
 			marked[k] = true;
 	}

@@ -274,8 +274,6 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	{ "Từ tháng", "From" },
 	/* MSG_MONTH_TO */
 	{ "Đến tháng", "To" },
-	/* MSG_MONTH_RANGE_REVERSED */
-	{ "Tháng bắt đầu phải trước hoặc bằng tháng kết thúc.", "The first month must come before the last one." },
 	/* MSG_FIELD_CHOOSE */
 	{ "Vui lòng chọn một mục.", "Please choose one." },
 };

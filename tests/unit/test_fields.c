@@ -305,6 +305,14 @@ render_contact(const struct form *f, enum lang lang, const struct kvlist *values
 	return render_done(&r);
 }
 
+static const char *
+render_call(enum lang lang, const char *hotline, bool emergency)
+{
+	struct req r = render_req(lang);
+	form_render_call(&r, hotline, emergency);
+	return render_done(&r);
+}
+
 /* ---- loading the fixture ---- */
 
 static void
@@ -609,7 +617,8 @@ test_month_range(void **state)
 	/* nothing chosen: not required here, nothing stored */
 	EXPECT_PAIRS("months", MSG__MAX, NULL, "months:from", "", "months:to", " ");
 	/* refused */
-	EXPECT_PAIRS("months", MSG_MONTH_RANGE_REVERSED, NULL, "months:from", m0, "months:to", m2);
+	/* the ends in either order: the months between */
+	EXPECT_PAIRS("months", MSG__MAX, three, "months:from", m0, "months:to", m2);
 	EXPECT_PAIRS("months", MSG_FIELD_TOO_MANY, NULL, "months:from", m5, "months:to", m0);   /* max_items 3 */
 	EXPECT_PAIRS("months", MSG_FIELD_TOO_MANY, NULL, "months:from", m1, "months:to", m0, "months", m2, "months", m5);
 	EXPECT_PAIRS("months", MSG_FIELD_TOO_SMALL, NULL, "months:from", m6, "months:to", m5);
@@ -1400,6 +1409,31 @@ test_render_values_and_errors(void **state)
 	assert_has(html, "aria-invalid=\"true\" aria-describedby=\"e-workers\"");
 }
 
+/* Call buttons: 115 and 114 in an emergency, the hotline dialled by its
+ * digits (a leading + kept) and shown as written, escaped. */
+static void
+test_render_call(void **state)
+{
+	(void)state;
+	const char *html = render_call(LANG_VI, "(0213) 3.876-543", true);
+	assert_has(html, "<a class=\"btn call\" href=\"tel:115\">Gọi cấp cứu 115</a>");
+	assert_has(html, "<a class=\"btn call\" href=\"tel:114\">");
+	assert_has(html, "id=\"call-hotline\" href=\"tel:02133876543\">Gọi đường dây nóng công đoàn "
+	    "<span class=\"nowrap\">(0213) 3.876-543</span></a>");
+	html = render_call(LANG_EN, "+84 213 3876 543", false);
+	assert_has(html, "href=\"tel:+842133876543\">Call the union hotline");
+	assert_lacks(html, "tel:115");
+	html = render_call(LANG_VI, "1+2<script>\"", false);   /* never from the database, escaped anyway */
+	assert_has(html, "href=\"tel:12\">");
+	assert_lacks(html, "<script>");
+	assert_has(html, "1+2&lt;script&gt;&quot;");
+	assert_string_equal(render_call(LANG_VI, "", false), "");
+	assert_string_equal(render_call(LANG_VI, NULL, false), "");
+	html = render_call(LANG_VI, NULL, true);
+	assert_has(html, "tel:114");
+	assert_lacks(html, "call-hotline");
+}
+
 static void
 test_render_contact(void **state)
 {
@@ -1485,6 +1519,7 @@ main(void)
 		cmocka_unit_test(test_load_min_length_on_integer),
 		cmocka_unit_test(test_render_fields),
 		cmocka_unit_test(test_render_values_and_errors),
+		cmocka_unit_test(test_render_call),
 		cmocka_unit_test(test_render_contact),
 	};
 
