@@ -257,6 +257,17 @@ deliver_one(struct db *db, struct arena *a, const char *kind, double scale)
 	    "WHERE id = $1", 4, q);
 	bool ok = db_ok(res);
 	PQclear(res);
+	if (ok && why && !gone && *PQgetvalue(row, 0, O_WEBHOOK)) {
+		/* The receiver failed: its other due deliveries wait as long as this one instead of each
+		 * being tried (and failing) at once, so a receiver that is down costs one attempt per
+		 * backoff period, not one per report. Rows another lane holds are skipped. */
+		const char *w[3] = { PQgetvalue(row, 0, O_WEBHOOK), PQgetvalue(row, 0, O_ID), scale_s };
+		res = db_query(db, "UPDATE outbox SET next_attempt_at = now() + make_interval(secs => 30 * $3::float8) "
+		    "WHERE id IN (SELECT id FROM outbox WHERE kind = 'webhook' AND status = 'pending' AND webhook_id = $1 "
+		    "AND id <> $2 AND next_attempt_at <= now() FOR UPDATE SKIP LOCKED)", 3, w);
+		ok = db_ok(res);
+		PQclear(res);
+	}
 	if (!ok || db_commit(db) != 0) {
 		db_rollback(db);
 		log_warn("sender: outbox %s: could not record the result (%s); it stays pending", PQgetvalue(row, 0, O_ID),
