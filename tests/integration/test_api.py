@@ -341,15 +341,16 @@ def test_cases_and_stats(t, stack):
          "another unit's case: 404")
 
     st = api_json(t, spec, stack, "/stats", "/api/v1/stats", tok)
-    t.eq(st["unit"]["code"], "LDLD-LAICHAU", "stats default to the officer's unit")
+    t.eq(st["unit"], "LDLD-LAICHAU", "stats default to the officer's unit")
     ward_unit = stack.value("SELECT id FROM org_unit WHERE code = 'CD-TANPHONG'")
     tea_unit = stack.value("SELECT id FROM org_unit WHERE code = 'CDN-CONGTHUONG'")
     st = api_json(t, spec, stack, "/stats", f"/api/v1/stats?unit={ward_unit}&from=2020-01-01&to=2099-12-31", tok)
-    t.eq((st["unit"]["code"], st["from"], st["to"]), ("CD-TANPHONG", "2020-01-01", "2099-12-31"), "a unit below, a period")
-    t.check(any(r["id"] == "total" for r in st["rows"]), "with a total row")
+    t.eq((st["unit"], st["from"], st["to"]), ("CD-TANPHONG", "2020-01-01", "2099-12-31"), "a unit below, a period")
+    t.check({"reports.total", "wage_arrears.enterprises", "cases.recovered_amount"} <= {i["code"] for i in st["indicators"]},
+            "with the federation's indicators")
     cli = json.loads(stack.admin("export", "stats", "--format", "json", "--unit", "CD-TANPHONG", "--from", "2020-01-01",
                                  "--to", "2099-12-31").stdout)
-    t.eq(st["rows"], cli["rows"], "the same table as `export stats --format json`")
+    t.eq(st["indicators"], cli["indicators"], "the same table as `export stats --format json`")
     r = api_json(t, spec, stack, "/stats", f"/api/v1/stats?unit={tea_unit}", ward, 404)
     t.eq(r.get("parameter"), "unit", "a unit outside the ward's scope: 404 naming unit")
 

@@ -302,7 +302,8 @@ def test_digest(t, _main_stack):
     tok = admin_ok(t, stack, "qr", "create", "--workplace", "NT-DW").strip().splitlines()[-1].rsplit("/", 1)[-1]
     concern(stack, tok, text="Thứ nhất")
     concern(stack, tok, text="Thứ hai")
-    r, _ = stack.submit(tok, [("meal_value", "20000"), ("quality", "poor"), ("details", "Cơm nguội")], form_id="meal")
+    r, _ = stack.submit(tok, [("meals_provided", "provided"), ("meal_value", "20000"), ("quality", "poor"),
+                               ("details", "Cơm nguội")], form_id="meal")
     t.check(r.status == 200, f"meal report: {r.status} {harness.short(r.text, 200)}")
     wid = stack.value("SELECT id FROM workplace WHERE code = 'NT-DW'")
     uid = stack.value("SELECT id FROM org_unit WHERE code = 'NT-D'")
