@@ -41,6 +41,7 @@ console_begin(struct req *r, const char *title)
 		{ "/admin/audit", "Nhật ký", "Audit log", ROLE_ADMIN },
 		{ "/admin/requests", "Yêu cầu dữ liệu", "Data requests", ROLE_ADMIN },
 		{ "/admin/calendar", "Ngày lễ & thời hạn", "Holidays & deadlines", ROLE_ADMIN },
+		{ "/admin/outbox", "Thư & webhook", "Mail & webhooks", ROLE_ADMIN },
 		{ "/admin/account", "Tài khoản", "Account", ROLE_VIEWER },
 		{ "/admin/tokens", "Khóa API", "API tokens", ROLE_VIEWER },
 		{ "/admin/dashboard", "Tổng quan", "Dashboard", ROLE_VIEWER },
