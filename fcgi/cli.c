@@ -378,3 +378,13 @@ main(int argc, char **argv)
 	arena_free(cli.arena);
 	return rc;
 }
+
+/* dedup2 */
+void
+cli_print_rows(PGresult *res)
+{
+	for (int i = 0; i < PQntuples(res); i++)
+		for (int c = 0; c < PQnfields(res); c++)
+			printf("%s%c", PQgetvalue(res, i, c), c + 1 < PQnfields(res) ? '\t' : '\n');
+	PQclear(res);
+}

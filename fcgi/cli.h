@@ -127,4 +127,10 @@ int cmd_holiday_remove(struct cli *, struct opts *);
 int cmd_deadlines(struct cli *, struct opts *);          /* cli_deadline.c */
 int cmd_api_token(struct cli *, struct opts *);          /* cli_token.c */
 
+/* dedup2 */
+/* Prints every row of `res` on stdout, one a line, its columns
+ * tab-separated in the query's order (the SQL shapes and names each column
+ * as it is shown), then frees `res`. For the listing commands. */
+void cli_print_rows(PGresult *res);
+
 #endif

@@ -91,8 +91,7 @@ token_list(struct cli *cli, struct opts *o)
 	if (cli_opt(o, "name") || cli_opt(o, "expires"))
 		return cli_fail(EXIT_USAGE, "api-token list takes only --officer");
 	const char *p[1] = { user ? user : "" };
-	enum { L_ID, L_PREFIX, L_USER, L_NAME, L_CREATED, L_EXPIRES, L_STATE, L_USED };
-	PGresult *res = cli_run(cli, "SELECT t.id, t.prefix, o.username, t.name, "
+	PGresult *res = cli_run(cli, "SELECT t.id, 'tn_' || t.prefix || '_…', o.username, t.name, "
 	    "to_char(t.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), "
 	    "coalesce(to_char(t.expires_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), '-'), "
 	    "CASE WHEN t.revoked_at IS NOT NULL THEN 'revoked' WHEN t.expires_at <= now() THEN 'expired' "
@@ -103,11 +102,7 @@ token_list(struct cli *cli, struct opts *o)
 	if (res == NULL)
 		return EXIT_FAIL;
 	printf("id\ttoken\tofficer\tname\tcreated\texpires\tstate\tlast_used\n");
-	for (int i = 0; i < PQntuples(res); i++)
-		printf("%s\ttn_%s_…\t%s\t%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, L_ID), PQgetvalue(res, i, L_PREFIX),
-		    PQgetvalue(res, i, L_USER), PQgetvalue(res, i, L_NAME), PQgetvalue(res, i, L_CREATED),
-		    PQgetvalue(res, i, L_EXPIRES), PQgetvalue(res, i, L_STATE), PQgetvalue(res, i, L_USED));
-	PQclear(res);
+	cli_print_rows(res);
 	return EXIT_OK;
 }
 

@@ -974,3 +974,14 @@ console_meta_status(struct req *r, const char *vi, const char *en, const char *i
 	html_text(r->out, text);
 	html_lit(r->out, "</dd>");
 }
+
+/* dedup2 */
+void
+console_ths(struct req *r, const struct console_label *cols, size_t n, size_t first_num)
+{
+	for (size_t i = 0; i < n; i++)
+		if (i < first_num)
+			console_th(r, cols[i].vi, cols[i].en);
+		else
+			console_wrap(r, "<th scope=\"col\" class=\"num\">", L(r, cols[i].vi, cols[i].en), "</th>");
+}

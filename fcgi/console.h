@@ -119,4 +119,10 @@ void console_select_open(struct req *, const char *vi, const char *en, const cha
 PGresult *console_rows(PGresult *, const char *what);
 void console_meta_status(struct req *, const char *vi, const char *en, const char *id, const char *status, const char *text);
 
+/* dedup2 */
+/* Column headings <th scope="col">, those from `first_num` on with
+ * class="num" (figures, right-aligned); the caller writes the <tr>
+ * around them. */
+void console_ths(struct req *, const struct console_label *, size_t n, size_t first_num);
+
 #endif

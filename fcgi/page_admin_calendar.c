@@ -10,6 +10,7 @@
 #include "brief.h"
 #include "buf.h"
 #include "calendar.h"
+#include "console.h"
 #include "db.h"
 #include "deadline.h"
 #include "html.h"
@@ -112,13 +113,9 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 	PQclear(years);
 	html_lit(b, "</ul></nav>");
 	PGresult *res = calendar_holidays(r->app->db, year);
-	html_lit(b, "<table class=\"queue\" id=\"holiday-list\"><thead><tr><th scope=\"col\">");
-	html_text(b, L(r, "Ngày", "Day"));
-	html_lit(b, "</th><th scope=\"col\">");
-	html_text(b, L(r, "Tên", "Name"));
-	html_lit(b, "</th><th scope=\"col\">");
-	html_text(b, L(r, "Căn cứ", "Source"));
-	html_lit(b, "</th><th scope=\"col\"></th></tr></thead><tbody>");
+	static const struct console_label cols[] = { { "Ngày", "Day" }, { "Tên", "Name" }, { "Căn cứ", "Source" }, { "", "" } };
+	html_lit(b, "<table class=\"queue\" id=\"holiday-list\">");
+	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
 	for (int i = 0; db_ok(res) && i < PQntuples(res); i++) {
 		int wd = atoi(PQgetvalue(res, i, HOLIDAY_WEEKDAY));
 		html_lit(b, "<tr data-day=\"");
