@@ -38,11 +38,11 @@ api_cases(struct req *r)
 		return;
 	const char *stage = kv_get_or_empty(&r->args, "stage"), *kind = kv_get_or_empty(&r->args, "kind");
 	const char *workplace = kv_get_or_empty(&r->args, "workplace"), *after = kv_get_or_empty(&r->args, "after");
-	if (*stage && dispute_find(dispute_stages, DISPUTE_NSTAGES, stage) == NULL) {
+	if (*stage && vocab_find(dispute_stages, DISPUTE_NSTAGES, stage) == NULL) {
 		api_error(r, 400, "bad_parameter", "stage", "a case stage, e.g. intake or labour_mediator");
 		return;
 	}
-	if (*kind && dispute_find(dispute_kinds, DISPUTE_NKINDS, kind) == NULL) {
+	if (*kind && vocab_find(dispute_kinds, DISPUTE_NKINDS, kind) == NULL) {
 		api_error(r, 400, "bad_parameter", "kind", "a case kind, e.g. wage_arrears");
 		return;
 	}

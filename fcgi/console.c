@@ -985,3 +985,12 @@ console_ths(struct req *r, const struct console_label *cols, size_t n, size_t fi
 		else
 			console_wrap(r, "<th scope=\"col\" class=\"num\">", L(r, cols[i].vi, cols[i].en), "</th>");
 }
+
+bool
+console_query_failed(struct req *r, PGresult *res, const char *what)
+{
+	if (res != NULL && db_ok(res))
+		return false;
+	console_db_failed(r, res, what);
+	return true;
+}

@@ -124,5 +124,9 @@ void console_meta_status(struct req *, const char *vi, const char *en, const cha
  * class="num" (figures, right-aligned); the caller writes the <tr>
  * around them. */
 void console_ths(struct req *, const struct console_label *, size_t n, size_t first_num);
+/* Ends the page when a query failed: false when `res` holds rows (nothing
+ * written, the caller goes on); otherwise console_db_failed() (500 or
+ * 503, logged under `what`, `res` cleared) and true. */
+bool console_query_failed(struct req *, PGresult *, const char *what);
 
 #endif

@@ -25,9 +25,9 @@
 #define CASE_ROWS 200
 
 static bool
-dispute_valid(const struct dispute_label *t, size_t n, const char *value)
+dispute_valid(const struct vocab *t, size_t n, const char *value)
 {
-	return dispute_find(t, n, value) != NULL;
+	return vocab_find(t, n, value) != NULL;
 }
 
 /* One row of the case list. */
@@ -43,8 +43,8 @@ case_list_row(struct req *r, const PGresult *res, int i)
 	html_lit(b, " ");
 	html_text(b, PQgetvalue(res, i, LIST_TITLE));
 	html_lit(b, "</a></td>");
-	console_td(r, dispute_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(res, i, LIST_STAGE), r->lang));
-	console_td(r, dispute_label(dispute_kinds, DISPUTE_NKINDS, PQgetvalue(res, i, LIST_KIND), r->lang));
+	console_td(r, vocab_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(res, i, LIST_STAGE), r->lang));
+	console_td(r, vocab_label(dispute_kinds, DISPUTE_NKINDS, PQgetvalue(res, i, LIST_KIND), r->lang));
 	console_td(r, PQgetvalue(res, i, LIST_WORKPLACE));
 	html_lit(b, "<td>");
 	html_text(b, PQgetvalue(res, i, LIST_DUE));
@@ -345,14 +345,14 @@ case_edit(struct req *r, const char *id, const struct case_lock *lk)
 	diff_add(&d, "Tên", old.title, in.title);
 	diff_add(&d, "Loại", named_vi(old.kind), named_vi(in.kind));
 	diff_add(&d, "Tranh chấp", named_vi(old.scope), named_vi(in.scope));
-	diff_add(&d, "Về quyền / lợi ích", dispute_label(dispute_types, DISPUTE_NTYPES, old.dispute_type, LANG_VI),
-	    dispute_label(dispute_types, DISPUTE_NTYPES, in.dispute_type, LANG_VI));
-	diff_add(&d, "Nội dung", dispute_label(dispute_subjects, DISPUTE_NSUBJECTS, old.subject, LANG_VI),
-	    dispute_label(dispute_subjects, DISPUTE_NSUBJECTS, in.subject, LANG_VI));
-	diff_add(&d, "Đoàn viên", dispute_label(dispute_member, DISPUTE_NMEMBER, old.member, LANG_VI),
-	    dispute_label(dispute_member, DISPUTE_NMEMBER, in.member, LANG_VI));
-	diff_add(&d, "Vai trò công đoàn", dispute_label(dispute_union_roles, DISPUTE_NROLES, old.union_role, LANG_VI),
-	    dispute_label(dispute_union_roles, DISPUTE_NROLES, in.union_role, LANG_VI));
+	diff_add(&d, "Về quyền / lợi ích", vocab_label(dispute_types, DISPUTE_NTYPES, old.dispute_type, LANG_VI),
+	    vocab_label(dispute_types, DISPUTE_NTYPES, in.dispute_type, LANG_VI));
+	diff_add(&d, "Nội dung", vocab_label(dispute_subjects, DISPUTE_NSUBJECTS, old.subject, LANG_VI),
+	    vocab_label(dispute_subjects, DISPUTE_NSUBJECTS, in.subject, LANG_VI));
+	diff_add(&d, "Đoàn viên", vocab_label(dispute_member, DISPUTE_NMEMBER, old.member, LANG_VI),
+	    vocab_label(dispute_member, DISPUTE_NMEMBER, in.member, LANG_VI));
+	diff_add(&d, "Vai trò công đoàn", vocab_label(dispute_union_roles, DISPUTE_NROLES, old.union_role, LANG_VI),
+	    vocab_label(dispute_union_roles, DISPUTE_NROLES, in.union_role, LANG_VI));
 	diff_add(&d, "Số tiền đòi được", old.recovered, in.recovered);
 	for (int k = 0; k < DISPUTE_NDATES; k++)
 		diff_add(&d, dispute_dates[k].vi, old.dates[k], in.dates[k]);

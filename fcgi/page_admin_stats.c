@@ -267,12 +267,9 @@ stats_indicators_html(struct req *r, const struct stats_ask *q)
 	html_lit(b, "<table class=\"indicators\"><tbody>");
 	for (int i = 0; i < PQntuples(res); i++) {
 		bool hidden = PQgetvalue(res, i, IX_HIDDEN)[0] == 't';
-		if (hidden)
-			html_lit(b, "<tr class=\"hidden\" data-indicator=\"");
-		else
-			html_lit(b, "<tr data-indicator=\"");
-		html_attr(b, PQgetvalue(res, i, IX_CODE));
-		html_lit(b, "\"><td><code>");
+		const struct kv data[] = { { "indicator", PQgetvalue(res, i, IX_CODE), 0 } };
+		console_tr(r, hidden ? "hidden" : NULL, data, 1);
+		html_lit(b, "<td><code>");
 		html_text(b, PQgetvalue(res, i, IX_CODE));
 		html_lit(b, "</code></td>");
 		console_td(r, PQgetvalue(res, i, IX_LABEL));

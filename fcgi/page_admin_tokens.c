@@ -52,10 +52,8 @@ page_admin_tokens(struct req *r)
 	    "FROM api_token t JOIN officer o ON o.id = t.officer_id JOIN org_unit u ON u.id = o.unit_id "
 	    "WHERE t.officer_id = $1::bigint OR ($2 = 't' AND u.path LIKE $3 || '%') "
 	    "ORDER BY t.revoked_at IS NOT NULL, t.id DESC LIMIT 500", 3, p);
-	if (res == NULL || !db_ok(res)) {
-		console_db_failed(r, res, "tokens");
+	if (console_query_failed(r, res, "tokens"))
 		return;
-	}
 	console_page(r, 200, L(r, "Khóa API", "API tokens"));
 	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	html_lit(b, "<p>");
@@ -119,10 +117,8 @@ page_admin_token_revoke(struct req *r)
 	    "up AS (UPDATE api_token a SET revoked_at = now(), revoked_by = $2::bigint FROM t "
 	    "       WHERE a.id = t.id AND t.revoked_at IS NULL RETURNING a.id) "
 	    "SELECT EXISTS (SELECT 1 FROM up), t.username FROM t", 4, p);
-	if (res == NULL || !db_ok(res)) {
-		console_db_failed(r, res, "token revoke");
+	if (console_query_failed(r, res, "token revoke"))
 		return;
-	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		http_error(r, 404, MSG__MAX);
