@@ -388,3 +388,14 @@ cli_print_rows(PGresult *res)
 			printf("%s%c", PQgetvalue(res, i, c), c + 1 < PQnfields(res) ? '\t' : '\n');
 	PQclear(res);
 }
+
+PGresult *
+cli_one_row(struct cli *cli, PGresult *res, int *rc)
+{
+	if (res != NULL && PQntuples(res) == 1)
+		return res;
+	*rc = res == NULL ? EXIT_FAIL : EXIT_USAGE;
+	PQclear(res);
+	db_rollback(cli->db);
+	return NULL;
+}

@@ -56,15 +56,9 @@ token_create(struct cli *cli, struct opts *o)
 	    "SELECT $1, decode($2, 'hex'), $3::bigint, $4, e.at FROM (SELECT CASE WHEN $5 = '' THEN NULL "
 	    "  ELSE (($5::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') END AS at) e "
 	    "WHERE e.at IS NULL OR e.at > now() RETURNING id", 5, p, NULL);
-	if (res == NULL) {
-		db_rollback(cli->db);
-		return EXIT_FAIL;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		db_rollback(cli->db);
-		return cli_fail(EXIT_USAGE, "--expires %s is already past: give today or a later day", expires);
-	}
+	int rc;
+	if ((res = cli_one_row(cli, res, &rc)) == NULL)
+		return rc == EXIT_USAGE ? cli_fail(EXIT_USAGE, "--expires %s is already past: give today or a later day", expires) : rc;
 	char *id = arena_strdup(cli->arena, PQgetvalue(res, 0, NEW_ID));
 	const char *until = expires ? expires : "";
 	PQclear(res);
@@ -124,15 +118,9 @@ token_revoke(struct cli *cli, struct opts *o)
 	    "JOIN officer o ON o.id = t.officer_id WHERE t.id = $1::bigint FOR UPDATE OF t), "
 	    "u AS (UPDATE api_token t SET revoked_at = now() FROM old WHERE t.id = old.id AND old.revoked_at IS NULL RETURNING t.id) "
 	    "SELECT old.unit_id, old.revoked_at IS NOT NULL FROM old", 1, p, NULL);
-	if (res == NULL) {
-		db_rollback(cli->db);
-		return EXIT_FAIL;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		db_rollback(cli->db);
-		return cli_fail(EXIT_USAGE, "no api token with id %s", id);
-	}
+	int rc;
+	if ((res = cli_one_row(cli, res, &rc)) == NULL)
+		return rc == EXIT_USAGE ? cli_fail(EXIT_USAGE, "no api token with id %s", id) : rc;
 	char *unit = arena_strdup(cli->arena, PQgetvalue(res, 0, R_UNIT));
 	bool was = PQgetvalue(res, 0, R_WAS)[0] == 't';
 	PQclear(res);

@@ -36,13 +36,10 @@ case_list_row(struct req *r, const PGresult *res, int i)
 {
 	struct buf *b = r->out;
 	enum { LIST_ID, LIST_TITLE, LIST_STAGE, LIST_KIND, LIST_WORKPLACE, LIST_ASSIGNEE, LIST_DUE, LIST_DUE_VI, LIST_DUE_EN, LIST_LEFT };
-	html_lit(b, "<tr><td><a href=\"/admin/cases/");
-	html_url_arg(b, PQgetvalue(res, i, LIST_ID));
-	html_lit(b, "\">#");
-	html_text(b, PQgetvalue(res, i, LIST_ID));
-	html_lit(b, " ");
-	html_text(b, PQgetvalue(res, i, LIST_TITLE));
-	html_lit(b, "</a></td>");
+	const char *id = PQgetvalue(res, i, LIST_ID);
+	html_lit(b, "<tr>");
+	console_td_link(r, arena_printf(r->arena, "/admin/cases/%s", id),
+	    arena_printf(r->arena, "#%s %s", id, PQgetvalue(res, i, LIST_TITLE)));
 	console_td(r, vocab_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(res, i, LIST_STAGE), r->lang));
 	console_td(r, vocab_label(dispute_kinds, DISPUTE_NKINDS, PQgetvalue(res, i, LIST_KIND), r->lang));
 	console_td(r, PQgetvalue(res, i, LIST_WORKPLACE));
