@@ -994,3 +994,20 @@ console_query_failed(struct req *r, PGresult *res, const char *what)
 	console_db_failed(r, res, what);
 	return true;
 }
+
+void
+console_action_open(struct req *r, const char *path, const char *cls, const char *action, const char *name,
+    const char *value)
+{
+	html_form_begin(r, path, cls);
+	html_lit(r->out, "<input type=\"hidden\" name=\"action\" value=\"");
+	html_attr(r->out, action);
+	html_lit(r->out, "\">");
+	if (name == NULL)
+		return;
+	html_lit(r->out, "<input type=\"hidden\" name=\"");
+	html_attr(r->out, name);
+	html_lit(r->out, "\" value=\"");
+	html_attr(r->out, value);
+	html_lit(r->out, "\">");
+}

@@ -128,5 +128,10 @@ void console_ths(struct req *, const struct console_label *, size_t n, size_t fi
  * written, the caller goes on); otherwise console_db_failed() (500 or
  * 503, logged under `what`, `res` cleared) and true. */
 bool console_query_failed(struct req *, PGresult *, const char *what);
+/* Opens a form posting to `path` (CSRF field included) with its hidden
+ * action=ACTION (console_dispatch() reads it) and, when `name` is not NULL,
+ * one hidden NAME=VALUE saying what it acts on. */
+void console_action_open(struct req *, const char *path, const char *cls, const char *action, const char *name,
+    const char *value);
 
 #endif

@@ -145,10 +145,7 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		html_lit(b, "#holiday-form\">");
 		html_text(b, L(r, "Sửa", "Correct"));
 		html_lit(b, "</a> ");
-		html_form_begin(r, "/admin/calendar", "inline");
-		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"remove\"><input type=\"hidden\" name=\"day\" value=\"");
-		html_attr(b, PQgetvalue(res, i, HOLIDAY_DAY));
-		html_lit(b, "\">");
+		console_action_open(r, "/admin/calendar", "inline", "remove", "day", PQgetvalue(res, i, HOLIDAY_DAY));
 		console_submit(r, "btn", "Bỏ", "Remove");
 		html_lit(b, "</td></tr>");
 	}
@@ -178,8 +175,7 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		html_text(b, f->error);
 		html_lit(b, "</p>");
 	}
-	html_form_begin(r, "/admin/calendar", "filters");
-	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"holiday\">");
+	console_action_open(r, "/admin/calendar", "filters", "holiday", NULL, NULL);
 	input(r, "f-day", "day", L(r, "Ngày (YYYY-MM-DD)", "Day (YYYY-MM-DD)"), f->day);
 	html_lit(r->out, " type=\"date\" min=\"2000-01-01\" max=\"2100-12-31\" required></label>");
 	input(r, "f-name", "name", L(r, "Tên", "Name"), f->name);
@@ -237,10 +233,7 @@ deadlines_section(struct req *r, const struct deadline_form *f)
 			html_lit(b, "</p></details>");
 			continue;
 		}
-		html_form_begin(r, "/admin/calendar", "filters");
-		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"deadline\"><input type=\"hidden\" name=\"code\" value=\"");
-		html_attr(b, code);
-		html_lit(b, "\">");
+		console_action_open(r, "/admin/calendar", "filters", "deadline", "code", code);
 		input(r, arena_printf(r->arena, "d-%s-vi", code), "description_vi", L(r, "Mô tả (tiếng Việt)", "Description (Vietnamese)"),
 		    vi);
 		html_lit(r->out, " maxlength=\"500\" size=\"50\" required></label>");
