@@ -164,17 +164,12 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		return;
 	}
 	console_heading(r, 3, "holiday-form", "Thêm hoặc sửa một ngày", "Add or correct a day");
-	html_lit(b, "<p class=\"hint\">");
-	html_text(b, L(r, "Nhập một ngày đã có để sửa tên, căn cứ và loại. Ngày nghỉ bù, ngày nghỉ hoán đổi là «ngày nghỉ»; "
+	console_hint(r, L(r, "Nhập một ngày đã có để sửa tên, căn cứ và loại. Ngày nghỉ bù, ngày nghỉ hoán đổi là «ngày nghỉ»; "
 	    "thứ Bảy hoặc Chủ nhật phải đi làm bù là «ngày làm việc bù».",
 	    "Entering a day that is already there corrects its name, source and kind. A day in lieu or a weekday swapped off is a "
 	    "\"day off\"; a Saturday or Sunday worked to make up for it is a \"make-up working day\"."));
-	html_lit(b, "</p>");
-	if (f->error) {
-		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"holiday-error\">");
-		html_text(b, f->error);
-		html_lit(b, "</p>");
-	}
+	if (f->error)
+		console_wrap(r, "<p class=\"alert\" role=\"alert\" id=\"holiday-error\">", f->error, "</p>");
 	console_action_open(r, "/admin/calendar", "filters", "holiday", NULL, NULL);
 	input(r, "f-day", "day", L(r, "Ngày (YYYY-MM-DD)", "Day (YYYY-MM-DD)"), f->day);
 	html_lit(r->out, " type=\"date\" min=\"2000-01-01\" max=\"2100-12-31\" required></label>");
@@ -194,10 +189,8 @@ deadlines_section(struct req *r, const struct deadline_form *f)
 	PGresult *res = calendar_deadlines(r->app->db);
 	html_lit(b, "<section id=\"legal-deadlines\">");
 	console_heading(r, 2, NULL, "Thời hạn theo luật", "Legal deadlines");
-	html_lit(b, "<p class=\"hint\">");
-	html_text(b, L(r, "Sửa cách diễn đạt, số tháng/ngày và căn cứ khi luật hoặc cách hiểu thay đổi; hạn của mọi vụ việc được tính lại ngay.",
+	console_hint(r, L(r, "Sửa cách diễn đạt, số tháng/ngày và căn cứ khi luật hoặc cách hiểu thay đổi; hạn của mọi vụ việc được tính lại ngay.",
 	    "Correct the wording, the period and the source when the law or its reading changes; every case's deadlines follow at once."));
-	html_lit(b, "</p>");
 	for (int i = 0; db_ok(res) && i < PQntuples(res); i++) {
 		const char *code = PQgetvalue(res, i, LEGAL_CODE);
 		bool refused = f->code && strcmp(f->code, code) == 0;

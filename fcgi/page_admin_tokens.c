@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "page_admin.h"
 #include "req.h"
+#include "vocab.h"
 
 static const struct console_notice notices[] = {
 	{ "revoked", "Đã thu hồi khóa API; khóa ngừng hoạt động ngay.", "The API token was revoked; it stops working at once." },
@@ -20,18 +21,13 @@ static const struct console_notice notices[] = {
 /* The columns of the list's query. */
 enum token_col { TC_ID, TC_PREFIX, TC_OFFICER, TC_NAME, TC_CREATED, TC_EXPIRES, TC_STATE, TC_USED };
 
-/* A token's state in the officer's language. */
-static const char *
-state_label(struct req *r, const char *state)
-{
-	if (strcmp(state, "revoked") == 0)
-		return L(r, "Đã thu hồi", "Revoked");
-	if (strcmp(state, "expired") == 0)
-		return L(r, "Hết hạn", "Expired");
-	if (strcmp(state, "disabled") == 0)
-		return L(r, "Cán bộ bị khóa", "Officer disabled");
-	return L(r, "Đang dùng", "Active");
-}
+/* A token's states, as the list's query names them. */
+static const struct vocab token_states[] = {
+	{ "revoked", "Đã thu hồi", "Revoked" },
+	{ "expired", "Hết hạn", "Expired" },
+	{ "disabled", "Cán bộ bị khóa", "Officer disabled" },
+	{ "active", "Đang dùng", "Active" },
+};
 
 /* GET /admin/tokens: the tokens this officer may see, newest first, each
  * active one with its revoke button. The token itself is never shown:
@@ -86,7 +82,7 @@ page_admin_tokens(struct req *r)
 			console_td(r, PQgetvalue(res, i, TC_NAME));
 			console_td(r, PQgetvalue(res, i, TC_CREATED));
 			console_td(r, PQgetvalue(res, i, TC_EXPIRES));
-			console_td(r, state_label(r, state));
+			console_td(r, vocab_label(token_states, sizeof(token_states) / sizeof(token_states[0]), state, r->lang));
 			console_td(r, PQgetvalue(res, i, TC_USED));
 			html_lit(b, "<td>");
 			if (strcmp(state, "revoked") != 0) {
