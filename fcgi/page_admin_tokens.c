@@ -60,24 +60,17 @@ page_admin_tokens(struct req *r)
 	    "the scope and role of the officer who owns the token; contact details are never included. An operator "
 	    "creates one with \"tiengnoi-admin api-token create\"; a token is shown only once, when created."));
 	html_lit(b, "</p>");
-	if (PQntuples(res) == 0) {
-		console_empty(r, "Chưa có khóa API nào.", "No API tokens yet.");
-	} else {
-		static const struct console_label cols[] = {
-			{ "Khóa", "Token" }, { "Cán bộ", "Officer" }, { "Tên", "Name" }, { "Tạo lúc", "Created" },
-			{ "Hết hạn", "Expires" }, { "Trạng thái", "State" }, { "Dùng lần cuối", "Last used" }, { "Thu hồi", "Revoke" },
-		};
-		html_lit(b, "<table class=\"queue\" id=\"tokens\">");
-		console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
+	static const struct console_label cols[] = {
+		{ "Khóa", "Token" }, { "Cán bộ", "Officer" }, { "Tên", "Name" }, { "Tạo lúc", "Created" },
+		{ "Hết hạn", "Expires" }, { "Trạng thái", "State" }, { "Dùng lần cuối", "Last used" }, { "Thu hồi", "Revoke" },
+	};
+	if (console_table(r, PQntuples(res), "<table class=\"queue\" id=\"tokens\">", cols, sizeof(cols) / sizeof(cols[0]),
+	    "Chưa có khóa API nào.", "No API tokens yet.")) {
 		for (int i = 0; i < PQntuples(res); i++) {
 			const char *id = PQgetvalue(res, i, TC_ID), *state = PQgetvalue(res, i, TC_STATE);
-			html_lit(b, "<tr data-token=\"");
-			html_attr(b, id);
-			html_lit(b, "\" data-state=\"");
-			html_attr(b, state);
-			html_lit(b, "\"><td><code>");
-			html_text(b, arena_printf(r->arena, "tn_%s_…", PQgetvalue(res, i, TC_PREFIX)));
-			html_lit(b, "</code></td>");
+			const struct kv data[] = { { "token", id, 0 }, { "state", state, 0 } };
+			console_tr(r, NULL, data, 2);
+			console_wrap(r, "<td><code>", arena_printf(r->arena, "tn_%s_…", PQgetvalue(res, i, TC_PREFIX)), "</code></td>");
 			console_td(r, PQgetvalue(res, i, TC_OFFICER));
 			console_td(r, PQgetvalue(res, i, TC_NAME));
 			console_td(r, PQgetvalue(res, i, TC_CREATED));
