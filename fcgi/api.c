@@ -230,3 +230,36 @@ api_rows_json(struct req *r, PGresult *res, int item_col, int n)
 	}
 	return a;
 }
+
+/* Ends a call whose query failed: false when `res` holds rows (nothing
+ * answered, the caller goes on); otherwise logs the SQLSTATE under
+ * "api: WHAT", frees `res`, answers 503 and returns true. */
+bool
+api_db_failed(struct req *r, PGresult *res, const char *what)
+{
+	if (res != NULL && db_ok(res))
+		return false;
+	if (res)
+		log_warn("api: %s: SQLSTATE %s", what, db_sqlstate(res));
+	PQclear(res);
+	api_error(r, 503, "unavailable", NULL, "the database is away; try again shortly");
+	return true;
+}
+
+/* Answers one page of a list, {"items": [...], "next": cursor or null},
+ * from `res` holding up to limit + 1 rows (one more than asked says that
+ * another page follows; its cursor is column `next_col` of the page's last
+ * row). Frees `res`; 500 when a row's JSON does not parse. */
+void
+api_page(struct req *r, PGresult *res, int item_col, int next_col, long limit)
+{
+	json_t *items = api_rows_json(r, res, item_col, (int)limit);
+	json_t *next = PQntuples(res) > limit ? json_string(PQgetvalue(res, (int)limit - 1, next_col)) : json_null();
+	PQclear(res);
+	if (items == NULL) {
+		json_decref(next);
+		api_error(r, 500, "internal", NULL, "a row could not be read");
+		return;
+	}
+	api_reply(r, json_pack("{s:o, s:o}", "items", items, "next", next));
+}

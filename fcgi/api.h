@@ -20,6 +20,8 @@ void api_reply(struct req *, json_t *);
 bool api_params(struct req *, const char *const *allowed);
 bool api_limit(struct req *, long *limit);
 json_t *api_rows_json(struct req *, struct pg_result *, int item_col, int n);
+bool api_db_failed(struct req *, struct pg_result *, const char *what);
+void api_page(struct req *, struct pg_result *, int item_col, int next_col, long limit);
 
 /* The endpoints: api_submissions.c, api_cases.c, api_stats.c. */
 void api_submissions(struct req *);

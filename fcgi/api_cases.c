@@ -27,16 +27,6 @@
 
 enum case_col { CC_ITEM, CC_ID };
 
-/* The database is away (or refused): 503, logged. */
-static void
-cases_failed(struct req *r, PGresult *res, const char *what)
-{
-	if (res)
-		log_warn("api: %s: SQLSTATE %s", what, db_sqlstate(res));
-	PQclear(res);
-	api_error(r, 503, "unavailable", NULL, "the database is away; try again shortly");
-}
-
 /* GET /api/v1/cases?stage=&kind=&workplace=&after=&limit=: {"items": [...],
  * "next": id or null}, newest case first. 400 names a bad parameter. */
 void
@@ -48,11 +38,11 @@ api_cases(struct req *r)
 		return;
 	const char *stage = kv_get_or_empty(&r->args, "stage"), *kind = kv_get_or_empty(&r->args, "kind");
 	const char *workplace = kv_get_or_empty(&r->args, "workplace"), *after = kv_get_or_empty(&r->args, "after");
-	if (*stage && dispute_find(dispute_stages, DISPUTE_NSTAGES, stage) == NULL) {
+	if (*stage && vocab_find(dispute_stages, DISPUTE_NSTAGES, stage) == NULL) {
 		api_error(r, 400, "bad_parameter", "stage", "a case stage, e.g. intake or labour_mediator");
 		return;
 	}
-	if (*kind && dispute_find(dispute_kinds, DISPUTE_NKINDS, kind) == NULL) {
+	if (*kind && vocab_find(dispute_kinds, DISPUTE_NKINDS, kind) == NULL) {
 		api_error(r, 400, "bad_parameter", "kind", "a case kind, e.g. wage_arrears");
 		return;
 	}
@@ -71,19 +61,9 @@ api_cases(struct req *r)
 	    "WHERE u.path LIKE $1 || '%' AND ($2 = '' OR k.stage = $2) AND ($3 = '' OR k.kind = $3) "
 	    "AND ($4 = '' OR k.workplace_id = nullif($4, '')::bigint) AND ($5 = '' OR k.id < nullif($5, '')::bigint) "
 	    "ORDER BY k.id DESC LIMIT $6::int", 6, p);
-	if (res == NULL || !db_ok(res)) {
-		cases_failed(r, res, "cases");
+	if (api_db_failed(r, res, "cases"))
 		return;
-	}
-	json_t *items = api_rows_json(r, res, CC_ITEM, (int)limit);
-	json_t *next = PQntuples(res) > limit ? json_string(PQgetvalue(res, (int)limit - 1, CC_ID)) : json_null();
-	PQclear(res);
-	if (items == NULL) {
-		json_decref(next);
-		api_error(r, 500, "internal", NULL, "a row could not be read");
-		return;
-	}
-	api_reply(r, json_pack("{s:o, s:o}", "items", items, "next", next));
+	api_page(r, res, CC_ITEM, CC_ID, limit);
 }
 
 /* GET /api/v1/cases/ID: one case in scope; 404 when absent or outside. */
@@ -98,10 +78,8 @@ api_case(struct req *r)
 	    "SELECT " CASE_ITEM "::text, k.id::text "
 	    "FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "WHERE k.id = $1::bigint AND u.path LIKE $2 || '%'", 2, p);
-	if (res == NULL || !db_ok(res)) {
-		cases_failed(r, res, "case");
+	if (api_db_failed(r, res, "case"))
 		return;
-	}
 	json_t *items = PQntuples(res) == 1 ? api_rows_json(r, res, CC_ITEM, 1) : NULL;
 	PQclear(res);
 	if (items == NULL) {

@@ -144,23 +144,9 @@ api_submissions(struct req *r)
 	if (!sub_filters(r, &f))
 		return;
 	PGresult *res = sub_rows(r, &f);
-	if (res == NULL || !db_ok(res)) {
-		if (res)
-			log_warn("api: submissions: SQLSTATE %s", db_sqlstate(res));
-		PQclear(res);
-		api_error(r, 503, "unavailable", NULL, "the database is away; try again shortly");
+	if (api_db_failed(r, res, "submissions"))
 		return;
-	}
-	int n = PQntuples(res);
-	json_t *items = api_rows_json(r, res, SC_ITEM, (int)f.limit);
-	json_t *next = n > f.limit ? json_string(PQgetvalue(res, (int)f.limit - 1, SC_CURSOR)) : json_null();
-	PQclear(res);
-	if (items == NULL) {
-		json_decref(next);
-		api_error(r, 500, "internal", NULL, "a row could not be read");
-		return;
-	}
-	api_reply(r, json_pack("{s:o, s:o}", "items", items, "next", next));
+	api_page(r, res, SC_ITEM, SC_CURSOR, f.limit);
 }
 
 /* GET /api/v1/submissions/ID: one report in scope with its messages,
@@ -191,13 +177,8 @@ api_submission(struct req *r)
 	    "      FROM case_submission cs WHERE cs.submission_id = s.id)))::text "
 	    "FROM submission s JOIN workplace ws ON ws.id = s.workplace_id JOIN org_unit u ON u.id = ws.unit_id "
 	    "WHERE s.id = $1::bigint AND u.path LIKE $2 || '%'", 2, p);
-	if (res == NULL || !db_ok(res)) {
-		if (res)
-			log_warn("api: submission: SQLSTATE %s", db_sqlstate(res));
-		PQclear(res);
-		api_error(r, 503, "unavailable", NULL, "the database is away; try again shortly");
+	if (api_db_failed(r, res, "submission"))
 		return;
-	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		api_error(r, 404, "not_found", NULL, "no such report in this token's scope");

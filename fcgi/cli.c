@@ -378,3 +378,24 @@ main(int argc, char **argv)
 	arena_free(cli.arena);
 	return rc;
 }
+
+/* dedup2 */
+void
+cli_print_rows(PGresult *res)
+{
+	for (int i = 0; i < PQntuples(res); i++)
+		for (int c = 0; c < PQnfields(res); c++)
+			printf("%s%c", PQgetvalue(res, i, c), c + 1 < PQnfields(res) ? '\t' : '\n');
+	PQclear(res);
+}
+
+PGresult *
+cli_one_row(struct cli *cli, PGresult *res, int *rc)
+{
+	if (res != NULL && PQntuples(res) == 1)
+		return res;
+	*rc = res == NULL ? EXIT_FAIL : EXIT_USAGE;
+	PQclear(res);
+	db_rollback(cli->db);
+	return NULL;
+}

@@ -149,18 +149,13 @@ cmd_audit_tail(struct cli *cli, struct opts *o)
 	const char *n = cli_opt(o, "n") ? cli_opt(o, "n") : "20";
 	if (strlen(n) == 0 || strlen(n) > 5 || strspn(n, "0123456789") != strlen(n) || atoi(n) < 1 || atoi(n) > 10000)
 		return cli_fail(EXIT_USAGE, "--n must be a number from 1 to 10000");
-	enum { TL_ID, TL_AT, TL_OFFICER, TL_UNIT, TL_ACTION, TL_OBJECT, TL_DETAIL };   /* the query's columns */
 	const char *p[1] = { n };
-	PGresult *res = cli_run(cli, "SELECT * FROM (SELECT a.id, to_char(a.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS'), "
+	PGresult *res = cli_run(cli, "SELECT * FROM (SELECT a.id, to_char(a.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS') || ' +07', "
 	    "coalesce(o.username, '-'), coalesce(u.code, '-'), a.action, a.object, "
 	    "translate(a.detail, E'\\t\\n\\r', '   ') FROM audit_log a LEFT JOIN officer o ON o.id = a.officer_id "
 	    "LEFT JOIN org_unit u ON u.id = a.unit_id ORDER BY a.id DESC LIMIT $1::integer) t ORDER BY 1", 1, p, NULL);
 	if (res == NULL)
 		return EXIT_FAIL;
-	for (int i = 0; i < PQntuples(res); i++)
-		printf("%s\t%s +07\t%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, TL_ID), PQgetvalue(res, i, TL_AT),
-		    PQgetvalue(res, i, TL_OFFICER), PQgetvalue(res, i, TL_UNIT), PQgetvalue(res, i, TL_ACTION),
-		    PQgetvalue(res, i, TL_OBJECT), PQgetvalue(res, i, TL_DETAIL));
-	PQclear(res);
+	cli_print_rows(res);
 	return EXIT_OK;
 }

@@ -26,12 +26,12 @@ static const struct {
 /* Checks that --name, if given (or when `required`), is one of table t's
  * values; false after saying which values it may take. */
 static bool
-vocab_opt(const struct opts *o, const char *name, const struct dispute_label *t, size_t n, bool required)
+vocab_opt(const struct opts *o, const char *name, const struct vocab *t, size_t n, bool required)
 {
 	const char *v = cli_opt(o, name);
 	if (v == NULL && !required)
 		return true;
-	if (v != NULL && dispute_find(t, n, v) != NULL)
+	if (v != NULL && vocab_find(t, n, v) != NULL)
 		return true;
 	char list[400] = "";
 	for (size_t i = 0; i < n; i++)

@@ -139,16 +139,11 @@ int
 cmd_indicator_list(struct cli *cli, struct opts *o)
 {
 	(void)o;
-	enum { IL_POS, IL_CODE, IL_HIDDEN, IL_LABEL, IL_RULE, IL_VRULE, IL_SOURCE };
 	PGresult *res = cli_run(cli, "SELECT position, code, CASE WHEN hidden THEN 'hidden' ELSE 'shown' END, label_vi, rule, "
 	    "coalesce(verified_rule, '-'), source FROM stats_indicator ORDER BY position, code", 0, NULL, NULL);
 	if (res == NULL)
 		return EXIT_FAIL;
-	for (int i = 0; i < PQntuples(res); i++)
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, IL_POS), PQgetvalue(res, i, IL_CODE),
-		    PQgetvalue(res, i, IL_HIDDEN), PQgetvalue(res, i, IL_LABEL), PQgetvalue(res, i, IL_RULE),
-		    PQgetvalue(res, i, IL_VRULE), PQgetvalue(res, i, IL_SOURCE));
-	PQclear(res);
+	cli_print_rows(res);
 	return EXIT_OK;
 }
 

@@ -56,15 +56,9 @@ token_create(struct cli *cli, struct opts *o)
 	    "SELECT $1, decode($2, 'hex'), $3::bigint, $4, e.at FROM (SELECT CASE WHEN $5 = '' THEN NULL "
 	    "  ELSE (($5::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') END AS at) e "
 	    "WHERE e.at IS NULL OR e.at > now() RETURNING id", 5, p, NULL);
-	if (res == NULL) {
-		db_rollback(cli->db);
-		return EXIT_FAIL;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		db_rollback(cli->db);
-		return cli_fail(EXIT_USAGE, "--expires %s is already past: give today or a later day", expires);
-	}
+	int rc;
+	if ((res = cli_one_row(cli, res, &rc)) == NULL)
+		return rc == EXIT_USAGE ? cli_fail(EXIT_USAGE, "--expires %s is already past: give today or a later day", expires) : rc;
 	char *id = arena_strdup(cli->arena, PQgetvalue(res, 0, NEW_ID));
 	const char *until = expires ? expires : "";
 	PQclear(res);
@@ -91,8 +85,7 @@ token_list(struct cli *cli, struct opts *o)
 	if (cli_opt(o, "name") || cli_opt(o, "expires"))
 		return cli_fail(EXIT_USAGE, "api-token list takes only --officer");
 	const char *p[1] = { user ? user : "" };
-	enum { L_ID, L_PREFIX, L_USER, L_NAME, L_CREATED, L_EXPIRES, L_STATE, L_USED };
-	PGresult *res = cli_run(cli, "SELECT t.id, t.prefix, o.username, t.name, "
+	PGresult *res = cli_run(cli, "SELECT t.id, 'tn_' || t.prefix || '_…', o.username, t.name, "
 	    "to_char(t.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), "
 	    "coalesce(to_char(t.expires_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), '-'), "
 	    "CASE WHEN t.revoked_at IS NOT NULL THEN 'revoked' WHEN t.expires_at <= now() THEN 'expired' "
@@ -103,11 +96,7 @@ token_list(struct cli *cli, struct opts *o)
 	if (res == NULL)
 		return EXIT_FAIL;
 	printf("id\ttoken\tofficer\tname\tcreated\texpires\tstate\tlast_used\n");
-	for (int i = 0; i < PQntuples(res); i++)
-		printf("%s\ttn_%s_…\t%s\t%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, L_ID), PQgetvalue(res, i, L_PREFIX),
-		    PQgetvalue(res, i, L_USER), PQgetvalue(res, i, L_NAME), PQgetvalue(res, i, L_CREATED),
-		    PQgetvalue(res, i, L_EXPIRES), PQgetvalue(res, i, L_STATE), PQgetvalue(res, i, L_USED));
-	PQclear(res);
+	cli_print_rows(res);
 	return EXIT_OK;
 }
 
@@ -129,15 +118,9 @@ token_revoke(struct cli *cli, struct opts *o)
 	    "JOIN officer o ON o.id = t.officer_id WHERE t.id = $1::bigint FOR UPDATE OF t), "
 	    "u AS (UPDATE api_token t SET revoked_at = now() FROM old WHERE t.id = old.id AND old.revoked_at IS NULL RETURNING t.id) "
 	    "SELECT old.unit_id, old.revoked_at IS NOT NULL FROM old", 1, p, NULL);
-	if (res == NULL) {
-		db_rollback(cli->db);
-		return EXIT_FAIL;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		db_rollback(cli->db);
-		return cli_fail(EXIT_USAGE, "no api token with id %s", id);
-	}
+	int rc;
+	if ((res = cli_one_row(cli, res, &rc)) == NULL)
+		return rc == EXIT_USAGE ? cli_fail(EXIT_USAGE, "no api token with id %s", id) : rc;
 	char *unit = arena_strdup(cli->arena, PQgetvalue(res, 0, R_UNIT));
 	bool was = PQgetvalue(res, 0, R_WAS)[0] == 't';
 	PQclear(res);

@@ -975,3 +975,40 @@ console_meta_status(struct req *r, const char *vi, const char *en, const char *i
 	html_text(r->out, text);
 	html_lit(r->out, "</dd>");
 }
+
+/* dedup2 */
+void
+console_ths(struct req *r, const struct console_label *cols, size_t n, size_t first_num)
+{
+	for (size_t i = 0; i < n; i++)
+		if (i < first_num)
+			console_th(r, cols[i].vi, cols[i].en);
+		else
+			console_wrap(r, "<th scope=\"col\" class=\"num\">", L(r, cols[i].vi, cols[i].en), "</th>");
+}
+
+bool
+console_query_failed(struct req *r, PGresult *res, const char *what)
+{
+	if (res != NULL && db_ok(res))
+		return false;
+	console_db_failed(r, res, what);
+	return true;
+}
+
+void
+console_action_open(struct req *r, const char *path, const char *cls, const char *action, const char *name,
+    const char *value)
+{
+	html_form_begin(r, path, cls);
+	html_lit(r->out, "<input type=\"hidden\" name=\"action\" value=\"");
+	html_attr(r->out, action);
+	html_lit(r->out, "\">");
+	if (name == NULL)
+		return;
+	html_lit(r->out, "<input type=\"hidden\" name=\"");
+	html_attr(r->out, name);
+	html_lit(r->out, "\" value=\"");
+	html_attr(r->out, value);
+	html_lit(r->out, "\">");
+}

@@ -119,4 +119,19 @@ void console_select_open(struct req *, const char *vi, const char *en, const cha
 PGresult *console_rows(PGresult *, const char *what);
 void console_meta_status(struct req *, const char *vi, const char *en, const char *id, const char *status, const char *text);
 
+/* dedup2 */
+/* Column headings <th scope="col">, those from `first_num` on with
+ * class="num" (figures, right-aligned); the caller writes the <tr>
+ * around them. */
+void console_ths(struct req *, const struct console_label *, size_t n, size_t first_num);
+/* Ends the page when a query failed: false when `res` holds rows (nothing
+ * written, the caller goes on); otherwise console_db_failed() (500 or
+ * 503, logged under `what`, `res` cleared) and true. */
+bool console_query_failed(struct req *, PGresult *, const char *what);
+/* Opens a form posting to `path` (CSRF field included) with its hidden
+ * action=ACTION (console_dispatch() reads it) and, when `name` is not NULL,
+ * one hidden NAME=VALUE saying what it acts on. */
+void console_action_open(struct req *, const char *path, const char *cls, const char *action, const char *name,
+    const char *value);
+
 #endif

@@ -37,7 +37,7 @@ select_begin(struct req *r, const char *name, bool blank)
 
 /* A <select> of a vocabulary's values, `cur` selected; `blank` adds an empty first choice. */
 static void
-named_select(struct req *r, const char *name, const struct dispute_label *t, size_t n, const char *cur, bool blank)
+named_select(struct req *r, const char *name, const struct vocab *t, size_t n, const char *cur, bool blank)
 {
 	select_begin(r, name, blank);
 	for (size_t i = 0; i < n; i++)
@@ -134,7 +134,7 @@ date_id(struct req *r, int d)
 
 /* A labelled <select> of a vocabulary with its error beside it. */
 static void
-vocab_field(struct req *r, const char *name, const char *vi, const char *en, const char *hint, const struct dispute_label *t,
+vocab_field(struct req *r, const char *name, const char *vi, const char *en, const char *hint, const struct vocab *t,
     size_t n, const char *cur, bool blank, const struct console_errs *e)
 {
 	console_field_begin(r, arena_printf(r->arena, "f-%s", name), L(r, vi, en), hint, console_err_of(e, name));
@@ -191,10 +191,10 @@ case_input_posted(struct req *r, struct case_input *in)
 
 /* Adds the error of a vocabulary field whose value is not in its table ("" allowed when `blank`). */
 static void
-vocab_check(struct req *r, const char *name, const struct dispute_label *t, size_t n, const char *v, bool blank,
+vocab_check(struct req *r, const char *name, const struct vocab *t, size_t n, const char *v, bool blank,
     struct console_errs *e)
 {
-	if (!(blank && *v == '\0') && dispute_find(t, n, v) == NULL)
+	if (!(blank && *v == '\0') && vocab_find(t, n, v) == NULL)
 		console_err_add(e, name, L(r, "Giá trị không hợp lệ: hãy chọn trong danh sách.", "Unknown value: choose one from the list."));
 }
 
@@ -206,7 +206,7 @@ case_input_check(struct req *r, struct case_input *in, struct console_errs *e)
 		console_err_add(e, "title", L(r, "Cần tên vụ việc (tối đa 200 ký tự).", "A title is needed (200 characters at most)."));
 	if (!*in->dispute_type)
 		in->dispute_type = "rights";
-	if (!*in->subject && dispute_find(dispute_kinds, DISPUTE_NKINDS, in->kind))
+	if (!*in->subject && vocab_find(dispute_kinds, DISPUTE_NKINDS, in->kind))
 		in->subject = case_subject_from_kind(in->kind);
 	if (!*in->member)
 		in->member = "unknown";
@@ -266,20 +266,20 @@ facts_section(struct req *r, const struct view *v)
 	const struct { const char *vi, *en, *value, *ident; } meta[] = {
 		{ "Nơi làm việc", "Workplace", k->workplace, "case-workplace" },
 		{ "Đơn vị xử lý", "Handled by", k->unit_name, "case-unit" },
-		{ "Loại", "Kind", dispute_label(dispute_kinds, DISPUTE_NKINDS, k->kind, r->lang), "case-kind" },
-		{ "Tranh chấp", "Dispute", dispute_label(dispute_scopes, DISPUTE_NSCOPES, k->scope, r->lang), "case-scope" },
-		{ "Giai đoạn", "Stage", dispute_label(dispute_stages, DISPUTE_NSTAGES, k->stage, r->lang), "case-stage" },
+		{ "Loại", "Kind", vocab_label(dispute_kinds, DISPUTE_NKINDS, k->kind, r->lang), "case-kind" },
+		{ "Tranh chấp", "Dispute", vocab_label(dispute_scopes, DISPUTE_NSCOPES, k->scope, r->lang), "case-scope" },
+		{ "Giai đoạn", "Stage", vocab_label(dispute_stages, DISPUTE_NSTAGES, k->stage, r->lang), "case-stage" },
 		{ "Từ ngày", "Since", k->stage_since, "case-stage-since" },
-		{ "Kết quả", "Outcome", *k->outcome ? dispute_label(dispute_outcomes, DISPUTE_NOUTCOMES, k->outcome, r->lang) : "—",
+		{ "Kết quả", "Outcome", *k->outcome ? vocab_label(dispute_outcomes, DISPUTE_NOUTCOMES, k->outcome, r->lang) : "—",
 		  "case-outcome" },
 		{ "Tranh chấp tập thể", "Collective dispute", strcmp(k->scope, "collective") == 0 ?
-		  dispute_label(dispute_types, DISPUTE_NTYPES, k->dispute_type, r->lang) : "—", "case-dispute-type" },
-		{ "Nội dung tranh chấp", "Subject", *k->subject ? dispute_label(dispute_subjects, DISPUTE_NSUBJECTS, k->subject, r->lang) : "—",
+		  vocab_label(dispute_types, DISPUTE_NTYPES, k->dispute_type, r->lang) : "—", "case-dispute-type" },
+		{ "Nội dung tranh chấp", "Subject", *k->subject ? vocab_label(dispute_subjects, DISPUTE_NSUBJECTS, k->subject, r->lang) : "—",
 		  "case-subject" },
-		{ "Người lao động là đoàn viên", "Worker is a union member", dispute_label(dispute_member, DISPUTE_NMEMBER, k->member, r->lang),
+		{ "Người lao động là đoàn viên", "Worker is a union member", vocab_label(dispute_member, DISPUTE_NMEMBER, k->member, r->lang),
 		  "case-member" },
 		{ "Công đoàn tham gia với vai trò", "The union's role",
-		  *k->union_role ? dispute_label(dispute_union_roles, DISPUTE_NROLES, k->union_role, r->lang) : "—", "case-union-role" },
+		  *k->union_role ? vocab_label(dispute_union_roles, DISPUTE_NROLES, k->union_role, r->lang) : "—", "case-union-role" },
 		{ "Số tiền đòi được", "Money recovered", *k->recovered ? fmt_money_digits(r->arena, k->recovered) : "—", "case-recovered" },
 		{ "Phụ trách", "Assignee", k->assignee_name, "case-assignee" },
 		{ "Tạo lúc", "Created", k->created, "case-created" },
@@ -381,14 +381,9 @@ deadlines_section(struct req *r, const struct view *v)
 	for (int i = 0; d && db_ok(d) && i < PQntuples(d); i++) {
 		bool current = PQgetvalue(d, i, DL_CURRENT)[0] == 't';
 		const char *due = PQgetvalue(d, i, DL_DUE);
-		html_lit(b, "<tr");
-		if (current)
-			html_lit(b, " class=\"urgent\"");
-		html_lit(b, " data-code=\"");
-		html_attr(b, PQgetvalue(d, i, DL_CODE));
-		html_lit(b, "\" data-due=\"");
-		html_attr(b, PQgetvalue(d, i, DL_DUE_YMD));
-		html_lit(b, "\"><td>");
+		const struct kv data[] = { { "code", PQgetvalue(d, i, DL_CODE), 0 }, { "due", PQgetvalue(d, i, DL_DUE_YMD), 0 } };
+		console_tr(r, current ? "urgent" : NULL, data, 2);
+		html_lit(b, "<td>");
 		html_text(b, L(r, PQgetvalue(d, i, DL_VI), PQgetvalue(d, i, DL_EN)));
 		if (!current) {
 			html_lit(b, " <small>");
@@ -615,9 +610,9 @@ event_lead(struct req *r, const PGresult *ev, int i)
 	const char *kind = PQgetvalue(ev, i, EV_KIND);
 	bool noted = *PQgetvalue(ev, i, EV_NOTE) != '\0';
 	if (strcmp(kind, "stage") == 0) {
-		html_text(b, dispute_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(ev, i, EV_FROM), r->lang));
+		html_text(b, vocab_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(ev, i, EV_FROM), r->lang));
 		html_lit(b, " → ");
-		html_text(b, dispute_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(ev, i, EV_TO), r->lang));
+		html_text(b, vocab_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(ev, i, EV_TO), r->lang));
 		if (noted)
 			html_lit(b, ": ");
 	} else if (strcmp(kind, "created") == 0) {

@@ -3,7 +3,7 @@
 
 #include "dispute.h"
 
-const struct dispute_label dispute_kinds[DISPUTE_NKINDS] = {
+const struct vocab dispute_kinds[DISPUTE_NKINDS] = {
 	{ "wage_arrears", "Nợ lương", "Wage arrears" },
 	{ "social_insurance", "Nợ BHXH", "Social insurance arrears" },
 	{ "dismissal", "Sa thải, chấm dứt HĐLĐ", "Dismissal" },
@@ -12,20 +12,20 @@ const struct dispute_label dispute_kinds[DISPUTE_NKINDS] = {
 	{ "other", "Khác", "Other" },
 };
 
-const struct dispute_label dispute_scopes[DISPUTE_NSCOPES] = {
+const struct vocab dispute_scopes[DISPUTE_NSCOPES] = {
 	{ "individual", "Cá nhân", "Individual" },
 	{ "collective", "Tập thể", "Collective" },
 };
 
 /* Rights or interest (Bộ luật Lao động 2019, Điều 179): an individual dispute is always about rights. */
-const struct dispute_label dispute_types[DISPUTE_NTYPES] = {
+const struct vocab dispute_types[DISPUTE_NTYPES] = {
 	{ "rights", "Về quyền", "Over rights" },
 	{ "interest", "Về lợi ích", "Over interests" },
 };
 
 /* What a dispute is about: decides which deadlines apply (Điều 188 khoản 1
  * exempts dismissal, unilateral termination and social insurance from mediation). */
-const struct dispute_label dispute_subjects[DISPUTE_NSUBJECTS] = {
+const struct vocab dispute_subjects[DISPUTE_NSUBJECTS] = {
 	{ "dismissal", "Sa thải", "Dismissal" },
 	{ "termination", "Đơn phương chấm dứt hợp đồng lao động", "Unilateral termination" },
 	{ "wages", "Tiền lương", "Wages" },
@@ -36,7 +36,7 @@ const struct dispute_label dispute_subjects[DISPUTE_NSUBJECTS] = {
 };
 
 /* How the union takes part in the case (the 90% court-support target). */
-const struct dispute_label dispute_union_roles[DISPUTE_NROLES] = {
+const struct vocab dispute_union_roles[DISPUTE_NROLES] = {
 	{ "representative", "Người đại diện theo ủy quyền", "Authorised representative" },
 	{ "defender", "Người bảo vệ quyền và lợi ích hợp pháp", "Defender of the worker's rights" },
 	{ "filed_for_worker", "Khởi kiện thay người lao động", "Filed the claim for the worker" },
@@ -45,7 +45,7 @@ const struct dispute_label dispute_union_roles[DISPUTE_NROLES] = {
 };
 
 /* Whether the worker is a union member; "unknown" is stored as NULL. */
-const struct dispute_label dispute_member[DISPUTE_NMEMBER] = {
+const struct vocab dispute_member[DISPUTE_NMEMBER] = {
 	{ "yes", "Có", "Yes" },
 	{ "no", "Không", "No" },
 	{ "unknown", "Chưa rõ", "Unknown" },
@@ -54,7 +54,7 @@ const struct dispute_label dispute_member[DISPUTE_NMEMBER] = {
 /* The dates deadlines count from, as dispute_case columns and
  * legal_deadline.counted_from name them (sql/021, sql/022), in the order
  * the case form shows them. */
-const struct dispute_label dispute_dates[DISPUTE_NDATES] = {
+const struct vocab dispute_dates[DISPUTE_NDATES] = {
 	{ "violation_known_on", "Ngày phát hiện vi phạm (thời hiệu tính từ ngày này)", "Violation discovered on (limitation periods count from it)" },
 	{ "panel_formed_on", "Ngày thành lập Ban trọng tài lao động", "Arbitration panel formed on" },
 	{ "payday", "Kỳ trả lương bị chậm (ngày phải trả lương)", "Payday the wages were due" },
@@ -71,7 +71,7 @@ const struct dispute_label dispute_dates[DISPUTE_NDATES] = {
 };
 
 /* The legal path (Labour Code 2019, Art. 188-194; DOMAIN.md), in order. */
-const struct dispute_label dispute_stages[DISPUTE_NSTAGES] = {
+const struct vocab dispute_stages[DISPUTE_NSTAGES] = {
 	{ "intake", "Tiếp nhận", "Intake" },
 	{ "verification", "Xác minh", "Verification" },
 	{ "workplace_dialogue", "Công đoàn làm việc, thương lượng với người sử dụng lao động", "Union talks with the employer" },
@@ -81,7 +81,7 @@ const struct dispute_label dispute_stages[DISPUTE_NSTAGES] = {
 	{ "closed", "Đã kết thúc", "Closed" },
 };
 
-const struct dispute_label dispute_outcomes[DISPUTE_NOUTCOMES] = {
+const struct vocab dispute_outcomes[DISPUTE_NOUTCOMES] = {
 	{ "resolved_at_workplace", "Giải quyết xong tại doanh nghiệp", "Resolved at the workplace" },
 	{ "mediated", "Hòa giải thành", "Mediated" },
 	{ "arbitrated", "Ban trọng tài lao động ra quyết định", "Arbitrated" },
@@ -90,38 +90,19 @@ const struct dispute_label dispute_outcomes[DISPUTE_NOUTCOMES] = {
 	{ "other", "Khác", "Other" },
 };
 
-/* The row of table `t` (n rows) for `value`; NULL when it has none. */
-const struct dispute_label *
-dispute_find(const struct dispute_label *t, size_t n, const char *value)
-{
-	for (size_t i = 0; value && i < n; i++)
-		if (strcmp(t[i].value, value) == 0)
-			return &t[i];
-	return NULL;
-}
-
 /* The Vietnamese label of a kind, scope, stage or outcome (their values
  * do not overlap but for "other", which reads the same); NULL when none. */
 const char *
 dispute_vi(const char *value)
 {
-	static const struct { const struct dispute_label *t; size_t n; } all[] = {
+	static const struct { const struct vocab *t; size_t n; } all[] = {
 		{ dispute_kinds, DISPUTE_NKINDS }, { dispute_scopes, DISPUTE_NSCOPES },
 		{ dispute_stages, DISPUTE_NSTAGES }, { dispute_outcomes, DISPUTE_NOUTCOMES },
 	};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		const struct dispute_label *l = dispute_find(all[i].t, all[i].n, value);
+		const struct vocab *l = vocab_find(all[i].t, all[i].n, value);
 		if (l)
 			return l->vi;
 	}
 	return NULL;
-}
-
-/* The label of `value` from table `t` (n rows) in `lang`; the value
- * itself when the table does not hold it. */
-const char *
-dispute_label(const struct dispute_label *t, size_t n, const char *value, enum lang lang)
-{
-	const struct dispute_label *l = dispute_find(t, n, value);
-	return l == NULL ? value : lang == LANG_EN ? l->en : l->vi;
 }

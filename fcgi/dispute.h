@@ -3,11 +3,10 @@
 #define TIENGNOI_DISPUTE_H
 #include <stddef.h>
 #include "app.h"
+#include "vocab.h"
 
-/* A value as sql/009_cases.sql's CHECK constraints spell it, with its labels. */
-struct dispute_label {
-	const char *value, *vi, *en;
-};
+/* Each table's values as sql/009_cases.sql's CHECK constraints spell them,
+ * with their labels; looked up with vocab_find() and vocab_label(). */
 
 #define DISPUTE_NKINDS 6
 #define DISPUTE_NSCOPES 2
@@ -18,18 +17,16 @@ struct dispute_label {
 #define DISPUTE_NROLES 5
 #define DISPUTE_NMEMBER 3
 #define DISPUTE_NDATES 13
-extern const struct dispute_label dispute_kinds[DISPUTE_NKINDS];
-extern const struct dispute_label dispute_scopes[DISPUTE_NSCOPES];
-extern const struct dispute_label dispute_stages[DISPUTE_NSTAGES];   /* in legal order; the last is "closed" */
-extern const struct dispute_label dispute_outcomes[DISPUTE_NOUTCOMES];
-extern const struct dispute_label dispute_types[DISPUTE_NTYPES];
-extern const struct dispute_label dispute_subjects[DISPUTE_NSUBJECTS];
-extern const struct dispute_label dispute_union_roles[DISPUTE_NROLES];
-extern const struct dispute_label dispute_member[DISPUTE_NMEMBER];
-extern const struct dispute_label dispute_dates[DISPUTE_NDATES];   /* column names, the order of struct case_row's dates */
+extern const struct vocab dispute_kinds[DISPUTE_NKINDS];
+extern const struct vocab dispute_scopes[DISPUTE_NSCOPES];
+extern const struct vocab dispute_stages[DISPUTE_NSTAGES];   /* in legal order; the last is "closed" */
+extern const struct vocab dispute_outcomes[DISPUTE_NOUTCOMES];
+extern const struct vocab dispute_types[DISPUTE_NTYPES];
+extern const struct vocab dispute_subjects[DISPUTE_NSUBJECTS];
+extern const struct vocab dispute_union_roles[DISPUTE_NROLES];
+extern const struct vocab dispute_member[DISPUTE_NMEMBER];
+extern const struct vocab dispute_dates[DISPUTE_NDATES];   /* column names, the order of struct case_row's dates */
 
-const struct dispute_label *dispute_find(const struct dispute_label *, size_t n, const char *value);
 const char *dispute_vi(const char *value);
-const char *dispute_label(const struct dispute_label *, size_t n, const char *value, enum lang);
 
 #endif

@@ -308,13 +308,13 @@ static void
 survey_ranking(struct req *r, const struct form_field *fd, const struct brief_borda *score, size_t nopt, int k)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<table class=\"ranking\"><thead><tr><th scope=\"col\">#</th><th scope=\"col\">");
-	html_text(b, L(r, "Nội dung", "Topic"));
-	html_lit(b, "</th><th scope=\"col\" class=\"num\">");
-	html_text(b, L(r, "Điểm xếp hạng (cách tính Borda)", "Points (Borda count)"));
-	html_lit(b, "</th><th scope=\"col\" class=\"num\">");
-	html_text(b, L(r, "Số người xếp hạng", "People who ranked it"));
-	html_lit(b, "</th></tr></thead><tbody>");
+	static const struct console_label cols[] = {
+		{ "#", "#" }, { "Nội dung", "Topic" }, { "Điểm xếp hạng (cách tính Borda)", "Points (Borda count)" },
+		{ "Số người xếp hạng", "People who ranked it" },
+	};
+	html_lit(b, "<table class=\"ranking\"><thead><tr>");
+	console_ths(r, cols, sizeof(cols) / sizeof(cols[0]), 2);
+	html_lit(b, "</tr></thead><tbody>");
 	/* topics ranked by k or more people in Borda order; the others after them in
 	 * the survey's order, so their order says nothing about a few people */
 	size_t place = 0;

@@ -10,6 +10,7 @@
 #include "brief.h"
 #include "buf.h"
 #include "calendar.h"
+#include "console.h"
 #include "db.h"
 #include "deadline.h"
 #include "html.h"
@@ -112,13 +113,9 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 	PQclear(years);
 	html_lit(b, "</ul></nav>");
 	PGresult *res = calendar_holidays(r->app->db, year);
-	html_lit(b, "<table class=\"queue\" id=\"holiday-list\"><thead><tr><th scope=\"col\">");
-	html_text(b, L(r, "Ngày", "Day"));
-	html_lit(b, "</th><th scope=\"col\">");
-	html_text(b, L(r, "Tên", "Name"));
-	html_lit(b, "</th><th scope=\"col\">");
-	html_text(b, L(r, "Căn cứ", "Source"));
-	html_lit(b, "</th><th scope=\"col\"></th></tr></thead><tbody>");
+	static const struct console_label cols[] = { { "Ngày", "Day" }, { "Tên", "Name" }, { "Căn cứ", "Source" }, { "", "" } };
+	html_lit(b, "<table class=\"queue\" id=\"holiday-list\">");
+	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
 	for (int i = 0; db_ok(res) && i < PQntuples(res); i++) {
 		int wd = atoi(PQgetvalue(res, i, HOLIDAY_WEEKDAY));
 		html_lit(b, "<tr data-day=\"");
@@ -148,10 +145,7 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		html_lit(b, "#holiday-form\">");
 		html_text(b, L(r, "Sửa", "Correct"));
 		html_lit(b, "</a> ");
-		html_form_begin(r, "/admin/calendar", "inline");
-		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"remove\"><input type=\"hidden\" name=\"day\" value=\"");
-		html_attr(b, PQgetvalue(res, i, HOLIDAY_DAY));
-		html_lit(b, "\">");
+		console_action_open(r, "/admin/calendar", "inline", "remove", "day", PQgetvalue(res, i, HOLIDAY_DAY));
 		console_submit(r, "btn", "Bỏ", "Remove");
 		html_lit(b, "</td></tr>");
 	}
@@ -170,19 +164,13 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		return;
 	}
 	console_heading(r, 3, "holiday-form", "Thêm hoặc sửa một ngày", "Add or correct a day");
-	html_lit(b, "<p class=\"hint\">");
-	html_text(b, L(r, "Nhập một ngày đã có để sửa tên, căn cứ và loại. Ngày nghỉ bù, ngày nghỉ hoán đổi là «ngày nghỉ»; "
+	console_hint(r, L(r, "Nhập một ngày đã có để sửa tên, căn cứ và loại. Ngày nghỉ bù, ngày nghỉ hoán đổi là «ngày nghỉ»; "
 	    "thứ Bảy hoặc Chủ nhật phải đi làm bù là «ngày làm việc bù».",
 	    "Entering a day that is already there corrects its name, source and kind. A day in lieu or a weekday swapped off is a "
 	    "\"day off\"; a Saturday or Sunday worked to make up for it is a \"make-up working day\"."));
-	html_lit(b, "</p>");
-	if (f->error) {
-		html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"holiday-error\">");
-		html_text(b, f->error);
-		html_lit(b, "</p>");
-	}
-	html_form_begin(r, "/admin/calendar", "filters");
-	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"holiday\">");
+	if (f->error)
+		console_wrap(r, "<p class=\"alert\" role=\"alert\" id=\"holiday-error\">", f->error, "</p>");
+	console_action_open(r, "/admin/calendar", "filters", "holiday", NULL, NULL);
 	input(r, "f-day", "day", L(r, "Ngày (YYYY-MM-DD)", "Day (YYYY-MM-DD)"), f->day);
 	html_lit(r->out, " type=\"date\" min=\"2000-01-01\" max=\"2100-12-31\" required></label>");
 	input(r, "f-name", "name", L(r, "Tên", "Name"), f->name);
@@ -201,10 +189,8 @@ deadlines_section(struct req *r, const struct deadline_form *f)
 	PGresult *res = calendar_deadlines(r->app->db);
 	html_lit(b, "<section id=\"legal-deadlines\">");
 	console_heading(r, 2, NULL, "Thời hạn theo luật", "Legal deadlines");
-	html_lit(b, "<p class=\"hint\">");
-	html_text(b, L(r, "Sửa cách diễn đạt, số tháng/ngày và căn cứ khi luật hoặc cách hiểu thay đổi; hạn của mọi vụ việc được tính lại ngay.",
+	console_hint(r, L(r, "Sửa cách diễn đạt, số tháng/ngày và căn cứ khi luật hoặc cách hiểu thay đổi; hạn của mọi vụ việc được tính lại ngay.",
 	    "Correct the wording, the period and the source when the law or its reading changes; every case's deadlines follow at once."));
-	html_lit(b, "</p>");
 	for (int i = 0; db_ok(res) && i < PQntuples(res); i++) {
 		const char *code = PQgetvalue(res, i, LEGAL_CODE);
 		bool refused = f->code && strcmp(f->code, code) == 0;
@@ -240,10 +226,7 @@ deadlines_section(struct req *r, const struct deadline_form *f)
 			html_lit(b, "</p></details>");
 			continue;
 		}
-		html_form_begin(r, "/admin/calendar", "filters");
-		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"deadline\"><input type=\"hidden\" name=\"code\" value=\"");
-		html_attr(b, code);
-		html_lit(b, "\">");
+		console_action_open(r, "/admin/calendar", "filters", "deadline", "code", code);
 		input(r, arena_printf(r->arena, "d-%s-vi", code), "description_vi", L(r, "Mô tả (tiếng Việt)", "Description (Vietnamese)"),
 		    vi);
 		html_lit(r->out, " maxlength=\"500\" size=\"50\" required></label>");

@@ -25,9 +25,9 @@
 #define CASE_ROWS 200
 
 static bool
-dispute_valid(const struct dispute_label *t, size_t n, const char *value)
+dispute_valid(const struct vocab *t, size_t n, const char *value)
 {
-	return dispute_find(t, n, value) != NULL;
+	return vocab_find(t, n, value) != NULL;
 }
 
 /* One row of the case list. */
@@ -36,15 +36,12 @@ case_list_row(struct req *r, const PGresult *res, int i)
 {
 	struct buf *b = r->out;
 	enum { LIST_ID, LIST_TITLE, LIST_STAGE, LIST_KIND, LIST_WORKPLACE, LIST_ASSIGNEE, LIST_DUE, LIST_DUE_VI, LIST_DUE_EN, LIST_LEFT };
-	html_lit(b, "<tr><td><a href=\"/admin/cases/");
-	html_url_arg(b, PQgetvalue(res, i, LIST_ID));
-	html_lit(b, "\">#");
-	html_text(b, PQgetvalue(res, i, LIST_ID));
-	html_lit(b, " ");
-	html_text(b, PQgetvalue(res, i, LIST_TITLE));
-	html_lit(b, "</a></td>");
-	console_td(r, dispute_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(res, i, LIST_STAGE), r->lang));
-	console_td(r, dispute_label(dispute_kinds, DISPUTE_NKINDS, PQgetvalue(res, i, LIST_KIND), r->lang));
+	const char *id = PQgetvalue(res, i, LIST_ID);
+	html_lit(b, "<tr>");
+	console_td_link(r, arena_printf(r->arena, "/admin/cases/%s", id),
+	    arena_printf(r->arena, "#%s %s", id, PQgetvalue(res, i, LIST_TITLE)));
+	console_td(r, vocab_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(res, i, LIST_STAGE), r->lang));
+	console_td(r, vocab_label(dispute_kinds, DISPUTE_NKINDS, PQgetvalue(res, i, LIST_KIND), r->lang));
 	console_td(r, PQgetvalue(res, i, LIST_WORKPLACE));
 	html_lit(b, "<td>");
 	html_text(b, PQgetvalue(res, i, LIST_DUE));
@@ -216,6 +213,20 @@ step(struct req *r, PGresult *res)
 	return true;
 }
 
+/* Records the case's dated event KIND by this officer with `note`, and
+ * its audit row "case.KIND" with `detail`: the end of an action whose
+ * history line is a plain note. False after answering 500/503. */
+static bool
+event_step(struct req *r, const char *id, const char *kind, const char *note, const char *detail)
+{
+	const char *e[4] = { id, kind, r->officer->id, note };
+	if (!step(r, db_query(r->app->db, "INSERT INTO case_event (case_id, kind, officer_id, note) "
+	    "VALUES ($1::bigint, $2, $3::bigint, $4)", 4, e)))
+		return false;
+	audit_officer(r, arena_printf(r->arena, "case.%s", kind), arena_printf(r->arena, "case:%s", id), detail);
+	return true;
+}
+
 /* POST /admin/cases/new (role officer): creates the case, links the
  * report, records the first event. 404 when the report is outside scope. */
 void
@@ -345,14 +356,14 @@ case_edit(struct req *r, const char *id, const struct case_lock *lk)
 	diff_add(&d, "Tên", old.title, in.title);
 	diff_add(&d, "Loại", named_vi(old.kind), named_vi(in.kind));
 	diff_add(&d, "Tranh chấp", named_vi(old.scope), named_vi(in.scope));
-	diff_add(&d, "Về quyền / lợi ích", dispute_label(dispute_types, DISPUTE_NTYPES, old.dispute_type, LANG_VI),
-	    dispute_label(dispute_types, DISPUTE_NTYPES, in.dispute_type, LANG_VI));
-	diff_add(&d, "Nội dung", dispute_label(dispute_subjects, DISPUTE_NSUBJECTS, old.subject, LANG_VI),
-	    dispute_label(dispute_subjects, DISPUTE_NSUBJECTS, in.subject, LANG_VI));
-	diff_add(&d, "Đoàn viên", dispute_label(dispute_member, DISPUTE_NMEMBER, old.member, LANG_VI),
-	    dispute_label(dispute_member, DISPUTE_NMEMBER, in.member, LANG_VI));
-	diff_add(&d, "Vai trò công đoàn", dispute_label(dispute_union_roles, DISPUTE_NROLES, old.union_role, LANG_VI),
-	    dispute_label(dispute_union_roles, DISPUTE_NROLES, in.union_role, LANG_VI));
+	diff_add(&d, "Về quyền / lợi ích", vocab_label(dispute_types, DISPUTE_NTYPES, old.dispute_type, LANG_VI),
+	    vocab_label(dispute_types, DISPUTE_NTYPES, in.dispute_type, LANG_VI));
+	diff_add(&d, "Nội dung", vocab_label(dispute_subjects, DISPUTE_NSUBJECTS, old.subject, LANG_VI),
+	    vocab_label(dispute_subjects, DISPUTE_NSUBJECTS, in.subject, LANG_VI));
+	diff_add(&d, "Đoàn viên", vocab_label(dispute_member, DISPUTE_NMEMBER, old.member, LANG_VI),
+	    vocab_label(dispute_member, DISPUTE_NMEMBER, in.member, LANG_VI));
+	diff_add(&d, "Vai trò công đoàn", vocab_label(dispute_union_roles, DISPUTE_NROLES, old.union_role, LANG_VI),
+	    vocab_label(dispute_union_roles, DISPUTE_NROLES, in.union_role, LANG_VI));
 	diff_add(&d, "Số tiền đòi được", old.recovered, in.recovered);
 	for (int k = 0; k < DISPUTE_NDATES; k++)
 		diff_add(&d, dispute_dates[k].vi, old.dates[k], in.dates[k]);
@@ -374,19 +385,15 @@ case_edit(struct req *r, const char *id, const struct case_lock *lk)
 	for (int k = 0; k < DISPUTE_NDATES; k++)
 		q[11 + k] = nz(in.dates[k]);
 	const char *note = *reason ? arena_printf(r->arena, "%s. %s", detail, reason) : detail;
-	const char *e[3] = { id, r->officer->id, note };
 	if (!step(r, db_query(r->app->db, "UPDATE dispute_case SET title = $2, kind = $3, scope = $4, assignee_id = $5::bigint, "
 	    "unit_id = $6::bigint, dispute_type = $7, subject = $8, worker_member = CASE $9 WHEN 'yes' THEN true WHEN 'no' THEN false END, "
 	    "union_role = $10, recovered_vnd = $11::bigint, violation_known_on = $12::date, panel_formed_on = $13::date, "
 	    "payday = $14::date, si_due_date = $15::date, terminated_on = $16::date, judgment_on = $17::date, "
 	    "accident_reported_on = $18::date, bargaining_requested_on = $19::date, bargaining_started_on = $20::date, "
 	    "agreement_signed_on = $21::date, agreement_expires_on = $22::date, dialogue_held_on = $23::date, "
-	    "strike_planned_on = $24::date, updated_at = now() WHERE id = $1::bigint", 24, q)) ||
-	    !step(r, db_query(r->app->db, "INSERT INTO case_event (case_id, kind, officer_id, note) "
-	    "VALUES ($1::bigint, 'edit', $2::bigint, $3)", 3, e)))
+	    "strike_planned_on = $24::date, updated_at = now() WHERE id = $1::bigint", 24, q)))
 		return false;
-	audit_officer(r, "case.edit", arena_printf(r->arena, "case:%s", id), detail);
-	return true;
+	return event_step(r, id, "edit", note, detail);
 }
 
 /* Why a stage change cannot be made, added to `e` beside its field (stage,
@@ -491,14 +498,10 @@ case_totals(struct req *r, const char *id, const struct case_lock *lk)
 	}
 	const char *q[4] = { id, w, m, a };
 	const char *detail = arena_printf(r->arena, "workers=%s months=%s amount=%s", w, m, a);
-	const char *e[3] = { id, r->officer->id, detail };
 	if (!step(r, db_query(r->app->db, "UPDATE dispute_case SET workers_affected = $2::integer, months_owed = $3::integer, "
-	    "amount_owed_vnd = $4::bigint, totals_corrected = true, updated_at = now() WHERE id = $1::bigint", 4, q)) ||
-	    !step(r, db_query(r->app->db, "INSERT INTO case_event (case_id, kind, officer_id, note) "
-	    "VALUES ($1::bigint, 'totals', $2::bigint, $3)", 3, e)))
+	    "amount_owed_vnd = $4::bigint, totals_corrected = true, updated_at = now() WHERE id = $1::bigint", 4, q)))
 		return false;
-	audit_officer(r, "case.totals", arena_printf(r->arena, "case:%s", id), detail);
-	return true;
+	return event_step(r, id, "totals", detail, detail);
 }
 
 /* note: a dated note in the history (open to officers of any unit that sees the case). */
@@ -512,12 +515,7 @@ case_note(struct req *r, const char *id, const struct case_lock *lk)
 		    "note");
 		return false;
 	}
-	const char *e[3] = { id, r->officer->id, note };
-	if (!step(r, db_query(r->app->db, "INSERT INTO case_event (case_id, kind, officer_id, note) "
-	    "VALUES ($1::bigint, 'note', $2::bigint, $3)", 3, e)))
-		return false;
-	audit_officer(r, "case.note", arena_printf(r->arena, "case:%s", id), "");
-	return true;
+	return event_step(r, id, "note", note, "");
 }
 
 static const struct {

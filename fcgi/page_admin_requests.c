@@ -61,8 +61,7 @@ add_form_render(struct req *r, const struct add_form *f)
 	    "(mã chỉ được lưu dưới dạng băm, không lưu nguyên văn).",
 	    "Enter the worker's 16-digit receipt code, or describe how the person can be identified when they have none "
 	    "(the code is stored only as a keyed hash, never as typed)."));
-	html_form_begin(r, "/admin/requests", "stack");
-	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"add\">");
+	console_action_open(r, "/admin/requests", "stack", "add", NULL, NULL);
 	console_field_begin(r, "f-kind", L(r, "Loại yêu cầu", "Kind of request"), NULL, f->e_kind);
 	html_lit(b, "<select id=\"f-kind\" name=\"kind\"");
 	console_field_invalid(r, "f-kind", f->e_kind);
@@ -210,10 +209,7 @@ static void
 action_form(struct req *r, const char *id, const char *action, const char *label, bool note, bool note_required)
 {
 	struct buf *b = r->out;
-	html_form_begin(r, arena_printf(r->arena, "/admin/requests/%s", id), "inline");
-	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"");
-	html_attr(b, action);
-	html_lit(b, "\">");
+	console_action_open(r, arena_printf(r->arena, "/admin/requests/%s", id), "inline", action, NULL, NULL);
 	if (note) {
 		html_lit(b, "<label for=\"n-");
 		html_attr(b, action);
@@ -304,8 +300,7 @@ request_page(struct req *r, const char *id, int status, const char *error)
 		console_section_id(r, "correct", "Ghi nội dung chỉnh sửa", "Record the correction");
 		console_hint(r, L(r, "Nội dung được ghi thành ghi chú nội bộ của phản ánh, ai xử lý phản ánh cũng thấy; câu trả lời gốc được giữ nguyên làm bằng chứng.",
 		    "The correction becomes an internal note on the report that everyone handling it sees; the original answers stay as evidence."));
-		html_form_begin(r, arena_printf(r->arena, "/admin/requests/%s", id), "stack");
-		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"correct\">");
+		console_action_open(r, arena_printf(r->arena, "/admin/requests/%s", id), "stack", "correct", NULL, NULL);
 		console_textarea(r, "f-correction", "correction", L(r, "Nội dung đúng theo người yêu cầu", "What the person says is right"),
 		    NULL, NULL, 3, 2000, true);
 		console_wrap(r, "<button type=\"submit\" class=\"btn\" id=\"do-correct\">", L(r, "Ghi chỉnh sửa", "Record the correction"),

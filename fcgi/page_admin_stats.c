@@ -167,13 +167,11 @@ stats_table_html(struct req *r, const struct stats *st, const struct stats_ask *
 {
 	struct buf *b = r->out;
 	console_section(r, "Bảng số liệu", "The figures");
-	html_lit(b, "<table class=\"stats\"><thead><tr><th scope=\"col\">");
-	html_text(b, L(r, "Chỉ tiêu", "Indicator"));
-	html_lit(b, "</th><th scope=\"col\" class=\"num\">");
-	html_text(b, L(r, "Theo phản ánh", "Claimed in reports"));
-	html_lit(b, "</th><th scope=\"col\" class=\"num\">");
-	html_text(b, L(r, "Đã xác minh", "Verified"));
-	html_lit(b, "</th>");
+	static const struct console_label cols[] = {
+		{ "Chỉ tiêu", "Indicator" }, { "Theo phản ánh", "Claimed in reports" }, { "Đã xác minh", "Verified" },
+	};
+	html_lit(b, "<table class=\"stats\"><thead><tr>");
+	console_ths(r, cols, sizeof(cols) / sizeof(cols[0]), 1);
 	for (size_t u = 0; u < st->nunits; u++) {
 		html_lit(b, "<th scope=\"col\" class=\"num\" data-unit=\"");
 		html_attr(b, st->units[u].code);
@@ -269,12 +267,9 @@ stats_indicators_html(struct req *r, const struct stats_ask *q)
 	html_lit(b, "<table class=\"indicators\"><tbody>");
 	for (int i = 0; i < PQntuples(res); i++) {
 		bool hidden = PQgetvalue(res, i, IX_HIDDEN)[0] == 't';
-		if (hidden)
-			html_lit(b, "<tr class=\"hidden\" data-indicator=\"");
-		else
-			html_lit(b, "<tr data-indicator=\"");
-		html_attr(b, PQgetvalue(res, i, IX_CODE));
-		html_lit(b, "\"><td><code>");
+		const struct kv data[] = { { "indicator", PQgetvalue(res, i, IX_CODE), 0 } };
+		console_tr(r, hidden ? "hidden" : NULL, data, 1);
+		html_lit(b, "<td><code>");
 		html_text(b, PQgetvalue(res, i, IX_CODE));
 		html_lit(b, "</code></td>");
 		console_td(r, PQgetvalue(res, i, IX_LABEL));

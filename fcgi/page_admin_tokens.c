@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "page_admin.h"
 #include "req.h"
+#include "vocab.h"
 
 static const struct console_notice notices[] = {
 	{ "revoked", "Đã thu hồi khóa API; khóa ngừng hoạt động ngay.", "The API token was revoked; it stops working at once." },
@@ -20,18 +21,13 @@ static const struct console_notice notices[] = {
 /* The columns of the list's query. */
 enum token_col { TC_ID, TC_PREFIX, TC_OFFICER, TC_NAME, TC_CREATED, TC_EXPIRES, TC_STATE, TC_USED };
 
-/* A token's state in the officer's language. */
-static const char *
-state_label(struct req *r, const char *state)
-{
-	if (strcmp(state, "revoked") == 0)
-		return L(r, "Đã thu hồi", "Revoked");
-	if (strcmp(state, "expired") == 0)
-		return L(r, "Hết hạn", "Expired");
-	if (strcmp(state, "disabled") == 0)
-		return L(r, "Cán bộ bị khóa", "Officer disabled");
-	return L(r, "Đang dùng", "Active");
-}
+/* A token's states, as the list's query names them. */
+static const struct vocab token_states[] = {
+	{ "revoked", "Đã thu hồi", "Revoked" },
+	{ "expired", "Hết hạn", "Expired" },
+	{ "disabled", "Cán bộ bị khóa", "Officer disabled" },
+	{ "active", "Đang dùng", "Active" },
+};
 
 /* GET /admin/tokens: the tokens this officer may see, newest first, each
  * active one with its revoke button. The token itself is never shown:
@@ -52,10 +48,8 @@ page_admin_tokens(struct req *r)
 	    "FROM api_token t JOIN officer o ON o.id = t.officer_id JOIN org_unit u ON u.id = o.unit_id "
 	    "WHERE t.officer_id = $1::bigint OR ($2 = 't' AND u.path LIKE $3 || '%') "
 	    "ORDER BY t.revoked_at IS NOT NULL, t.id DESC LIMIT 500", 3, p);
-	if (res == NULL || !db_ok(res)) {
-		console_db_failed(r, res, "tokens");
+	if (console_query_failed(r, res, "tokens"))
 		return;
-	}
 	console_page(r, 200, L(r, "Khóa API", "API tokens"));
 	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	html_lit(b, "<p>");
@@ -66,29 +60,22 @@ page_admin_tokens(struct req *r)
 	    "the scope and role of the officer who owns the token; contact details are never included. An operator "
 	    "creates one with \"tiengnoi-admin api-token create\"; a token is shown only once, when created."));
 	html_lit(b, "</p>");
-	if (PQntuples(res) == 0) {
-		console_empty(r, "Chưa có khóa API nào.", "No API tokens yet.");
-	} else {
-		static const struct console_label cols[] = {
-			{ "Khóa", "Token" }, { "Cán bộ", "Officer" }, { "Tên", "Name" }, { "Tạo lúc", "Created" },
-			{ "Hết hạn", "Expires" }, { "Trạng thái", "State" }, { "Dùng lần cuối", "Last used" }, { "Thu hồi", "Revoke" },
-		};
-		html_lit(b, "<table class=\"queue\" id=\"tokens\">");
-		console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
+	static const struct console_label cols[] = {
+		{ "Khóa", "Token" }, { "Cán bộ", "Officer" }, { "Tên", "Name" }, { "Tạo lúc", "Created" },
+		{ "Hết hạn", "Expires" }, { "Trạng thái", "State" }, { "Dùng lần cuối", "Last used" }, { "Thu hồi", "Revoke" },
+	};
+	if (console_table(r, PQntuples(res), "<table class=\"queue\" id=\"tokens\">", cols, sizeof(cols) / sizeof(cols[0]),
+	    "Chưa có khóa API nào.", "No API tokens yet.")) {
 		for (int i = 0; i < PQntuples(res); i++) {
 			const char *id = PQgetvalue(res, i, TC_ID), *state = PQgetvalue(res, i, TC_STATE);
-			html_lit(b, "<tr data-token=\"");
-			html_attr(b, id);
-			html_lit(b, "\" data-state=\"");
-			html_attr(b, state);
-			html_lit(b, "\"><td><code>");
-			html_text(b, arena_printf(r->arena, "tn_%s_…", PQgetvalue(res, i, TC_PREFIX)));
-			html_lit(b, "</code></td>");
+			const struct kv data[] = { { "token", id, 0 }, { "state", state, 0 } };
+			console_tr(r, NULL, data, 2);
+			console_wrap(r, "<td><code>", arena_printf(r->arena, "tn_%s_…", PQgetvalue(res, i, TC_PREFIX)), "</code></td>");
 			console_td(r, PQgetvalue(res, i, TC_OFFICER));
 			console_td(r, PQgetvalue(res, i, TC_NAME));
 			console_td(r, PQgetvalue(res, i, TC_CREATED));
 			console_td(r, PQgetvalue(res, i, TC_EXPIRES));
-			console_td(r, state_label(r, state));
+			console_td(r, vocab_label(token_states, sizeof(token_states) / sizeof(token_states[0]), state, r->lang));
 			console_td(r, PQgetvalue(res, i, TC_USED));
 			html_lit(b, "<td>");
 			if (strcmp(state, "revoked") != 0) {
@@ -119,10 +106,8 @@ page_admin_token_revoke(struct req *r)
 	    "up AS (UPDATE api_token a SET revoked_at = now(), revoked_by = $2::bigint FROM t "
 	    "       WHERE a.id = t.id AND t.revoked_at IS NULL RETURNING a.id) "
 	    "SELECT EXISTS (SELECT 1 FROM up), t.username FROM t", 4, p);
-	if (res == NULL || !db_ok(res)) {
-		console_db_failed(r, res, "token revoke");
+	if (console_query_failed(r, res, "token revoke"))
 		return;
-	}
 	if (PQntuples(res) != 1) {
 		PQclear(res);
 		http_error(r, 404, MSG__MAX);

@@ -1,4 +1,4 @@
-/* vocab.c: the one lookup of a vocabulary table (report statuses and channels, data-subject request kinds and statuses). */
+/* vocab.c: the one lookup of a vocabulary table (report statuses and channels, data-subject request kinds and statuses, the dispute cases' tables in dispute.c). */
 #include <string.h>
 
 #include "vocab.h"

@@ -41,9 +41,9 @@ test_vocabulary(void **state)
 	static const char *const subjects[] = { "dismissal", "termination", "wages", "social_insurance", "discipline", "accident", "other" };
 	for (size_t i = 0; i < DISPUTE_NSUBJECTS; i++)
 		assert_string_equal(dispute_subjects[i].value, subjects[i]);
-	assert_non_null(dispute_find(dispute_types, DISPUTE_NTYPES, "interest"));
-	assert_null(dispute_find(dispute_types, DISPUTE_NTYPES, "Interest"));
-	assert_null(dispute_find(dispute_union_roles, DISPUTE_NROLES, "' OR 1=1 --"));
+	assert_non_null(vocab_find(dispute_types, DISPUTE_NTYPES, "interest"));
+	assert_null(vocab_find(dispute_types, DISPUTE_NTYPES, "Interest"));
+	assert_null(vocab_find(dispute_union_roles, DISPUTE_NROLES, "' OR 1=1 --"));
 	/* every date is a distinct key, and the first is the discovery date the old form posted */
 	assert_string_equal(dispute_dates[0].value, "violation_known_on");
 	for (size_t i = 0; i < DISPUTE_NDATES; i++) {
