@@ -880,6 +880,28 @@ console_db_failed(struct req *r, PGresult *res, const char *what)
 	PQclear(res);
 }
 
+/* The end of a POST that changed one row named by the posted `id`: `res`
+ * is the UPDATE ... RETURNING id (scope and state in its WHERE). A failed
+ * statement is console_db_failed(); no row is 404 (outside the scope, or
+ * not in a state the action takes, reads as absent); one row is audited as
+ * `action` on `id` and answered 303 to `done`. Clears `res`. */
+void
+console_changed_one(struct req *r, PGresult *res, const char *what, const char *action, const char *id, const char *done)
+{
+	if (!db_ok(res)) {
+		console_db_failed(r, res, what);
+		return;
+	}
+	bool found = PQntuples(res) == 1;
+	PQclear(res);
+	if (!found) {
+		http_error(r, 404, MSG__MAX);
+		return;
+	}
+	audit_officer(r, action, id, "");
+	http_redirect(r, done);
+}
+
 /* A small console page with `status` that says why something was not
  * done (id "refused") and links `back`. */
 void

@@ -107,6 +107,7 @@ void console_dispatch(struct req *, const struct console_action *, size_t n);
 /* ---- endings: the page the request ends with ---- */
 bool console_found(struct req *, enum found);
 void console_db_failed(struct req *, PGresult *, const char *what);
+void console_changed_one(struct req *, PGresult *, const char *what, const char *action, const char *id, const char *done);
 void console_refuse(struct req *, int status, const char *vi, const char *en, const char *back);
 
 /* kitb: the frame started again without a heading,

@@ -68,12 +68,10 @@ console_notify_settings(struct req *r, const struct notify_settings *s, const st
 		html_text(b, L(r, " — mở liên kết trong thư vừa gửi tới địa chỉ đó.", " — follow the link in the mail sent there."));
 		html_lit(b, "</p>");
 	}
-	html_lit(b, "<p class=\"hint\">");
-	html_text(b, L(r, "Để bảo vệ người lao động, thư chỉ có số lượng, nơi làm việc, biểu mẫu, mức khẩn cấp và liên kết tới "
+	console_hint(r, L(r, "Để bảo vệ người lao động, thư chỉ có số lượng, nơi làm việc, biểu mẫu, mức khẩn cấp và liên kết tới "
 	    "bảng điều khiển; không có nội dung phản ánh, thông tin liên lạc hay ảnh.",
 	    "To protect workers, mails hold only counts, workplace, form, urgency and a console link: no report text, "
 	    "contact details or photos."));
-	html_lit(b, "</p>");
 	html_form_begin(r, "/admin/account/notify", NULL);
 	console_input(r, "notify", "email", L(r, "Địa chỉ thư điện tử (để trống để bỏ)", "E-mail address (empty to remove)"),
 	    L(r, "Một địa chỉ mới chỉ dùng sau khi bạn mở liên kết xác nhận gửi tới nó.",

@@ -357,18 +357,7 @@ page_admin_outbox_post(struct req *r)
 	const char *p[1] = { id };
 	PGresult *res = db_query(r->app->db, "UPDATE outbox SET status = 'pending', next_attempt_at = now(), last_error = '' "
 	    "WHERE id = $1 AND status = 'failed' AND unit_id IN (SELECT scope_units()) RETURNING id", 1, p);
-	if (!db_ok(res)) {
-		console_db_failed(r, res, "outbox retry");
-		return;
-	}
-	bool found = PQntuples(res) == 1;
-	PQclear(res);
-	if (!found) {
-		http_error(r, 404, MSG__MAX);
-		return;
-	}
-	audit_officer(r, "outbox.retry", id, "");
-	http_redirect(r, "/admin/outbox?done=retry");
+	console_changed_one(r, res, "outbox retry", "outbox.retry", id, "/admin/outbox?done=retry");
 }
 
 /* ---- webhooks ---- */
@@ -398,13 +387,11 @@ webhooks_page(struct req *r, int status, const struct webhook_form *f, const str
 	struct buf *b = r->out;
 	console_page(r, status, L(r, "Webhook", "Webhooks"));
 	console_notice(r, webhook_notices, sizeof(webhook_notices) / sizeof(webhook_notices[0]));
-	html_lit(b, "<p class=\"hint\">");
-	html_text(b, L(r, "Mỗi sự kiện được gửi bằng POST dạng JSON, ký bằng HMAC-SHA256 trong tiêu đề Tiengnoi-Signature "
+	console_hint(r, L(r, "Mỗi sự kiện được gửi bằng POST dạng JSON, ký bằng HMAC-SHA256 trong tiêu đề Tiengnoi-Signature "
 	    "(t=THỜI_ĐIỂM,v1=HEX trên \"THỜI_ĐIỂM.NỘI_DUNG\"); gửi lại với thời gian chờ tăng dần trong 24 giờ. Không có nội dung "
 	    "phản ánh trừ dòng đầu khi đơn vị cho phép.",
 	    "Each event is POSTed as JSON, signed with HMAC-SHA256 in the Tiengnoi-Signature header (t=TIME,v1=HEX over "
 	    "\"TIME.BODY\"); retried with growing waits for 24 hours. No report text, except the first line where the unit allows it."));
-	html_lit(b, "</p>");
 	enum { C_ID, C_UNIT, C_URL, C_EVENTS, C_SENT, C_PENDING, C_FAILED };
 	PGresult *res = db_query(r->app->db, "SELECT h.id, u.name, h.url, array_to_string(h.events, ', '), "
 	    "(SELECT count(*) FROM outbox x WHERE x.webhook_id = h.id AND x.status = 'sent'), "
@@ -555,18 +542,7 @@ webhook_remove(struct req *r)
 	    "AND unit_id IN (SELECT scope_units()) RETURNING id), x AS (UPDATE outbox SET status = 'failed', "
 	    "last_error = 'the webhook was removed' WHERE id IN (SELECT id FROM outbox WHERE webhook_id IN (SELECT id FROM h) "
 	    "AND status = 'pending' FOR UPDATE SKIP LOCKED)) SELECT id FROM h", 1, p);
-	if (!db_ok(res)) {
-		console_db_failed(r, res, "webhook remove");
-		return;
-	}
-	bool found = PQntuples(res) == 1;
-	PQclear(res);
-	if (!found) {
-		http_error(r, 404, MSG__MAX);
-		return;
-	}
-	audit_officer(r, "webhook.remove", id, "");
-	http_redirect(r, "/admin/webhooks?done=removed");
+	console_changed_one(r, res, "webhook remove", "webhook.remove", id, "/admin/webhooks?done=removed");
 }
 
 /* POST /admin/webhooks: action=add or action=remove. */

@@ -52,14 +52,12 @@ page_admin_tokens(struct req *r)
 		return;
 	console_page(r, 200, L(r, "Khóa API", "API tokens"));
 	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
-	html_lit(b, "<p>");
-	html_text(b, L(r, "Khóa API cho phép hệ thống khác của Liên đoàn đọc phản ánh, vụ việc và thống kê (/api/v1/) "
+	console_para(r, L(r, "Khóa API cho phép hệ thống khác của Liên đoàn đọc phản ánh, vụ việc và thống kê (/api/v1/) "
 	    "với đúng phạm vi và quyền của cán bộ sở hữu khóa; không bao giờ gồm thông tin liên hệ. Quản trị viên tạo khóa "
 	    "bằng lệnh «tiengnoi-admin api-token create»; khóa chỉ hiện một lần khi tạo.",
 	    "API tokens let the federation's other systems read reports, cases and statistics (/api/v1/) with exactly "
 	    "the scope and role of the officer who owns the token; contact details are never included. An operator "
 	    "creates one with \"tiengnoi-admin api-token create\"; a token is shown only once, when created."));
-	html_lit(b, "</p>");
 	static const struct console_label cols[] = {
 		{ "Khóa", "Token" }, { "Cán bộ", "Officer" }, { "Tên", "Name" }, { "Tạo lúc", "Created" },
 		{ "Hết hạn", "Expires" }, { "Trạng thái", "State" }, { "Dùng lần cuối", "Last used" }, { "Thu hồi", "Revoke" },
