@@ -379,7 +379,7 @@ main(int argc, char **argv)
 	return rc;
 }
 
-/* dedup2 */
+/* ---- listing rows, one returned row ---- */
 void
 cli_print_rows(PGresult *res)
 {
@@ -387,6 +387,17 @@ cli_print_rows(PGresult *res)
 		for (int c = 0; c < PQnfields(res); c++)
 			printf("%s%c", PQgetvalue(res, i, c), c + 1 < PQnfields(res) ? '\t' : '\n');
 	PQclear(res);
+}
+
+/* The first column of the one row an UPDATE ... RETURNING (or a lookup)
+ * gave, copied into the arena; NULL when it gave no row. Clears `res`,
+ * which must not be NULL (cli_run already said why it failed). */
+char *
+cli_returned(struct cli *cli, PGresult *res)
+{
+	char *v = PQntuples(res) == 1 ? arena_strdup(cli->arena, PQgetvalue(res, 0, 0)) : NULL;
+	PQclear(res);
+	return v;
 }
 
 PGresult *

@@ -127,7 +127,7 @@ int cmd_holiday_remove(struct cli *, struct opts *);
 int cmd_deadlines(struct cli *, struct opts *);          /* cli_deadline.c */
 int cmd_api_token(struct cli *, struct opts *);          /* cli_token.c */
 
-/* dedup2 */
+/* ---- listing rows, one returned row ---- */
 /* Prints every row of `res` on stdout, one a line, its columns
  * tab-separated in the query's order (the SQL shapes and names each column
  * as it is shown), then frees `res`. For the listing commands. */
@@ -136,6 +136,7 @@ void cli_print_rows(PGresult *res);
  * `res` when it has exactly one; otherwise NULL after clearing it and
  * rolling back, *rc EXIT_FAIL when the statement failed (cli_query said
  * why) or EXIT_USAGE when no row matched (the caller names the argument). */
+char *cli_returned(struct cli *, PGresult *);
 PGresult *cli_one_row(struct cli *, PGresult *res, int *rc);
 
 #endif

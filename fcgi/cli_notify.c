@@ -30,10 +30,8 @@ cli_officer_email_set(struct cli *cli, const char *username, const char *email)
 	    "email_token_expires = NULL WHERE username = $1 RETURNING unit_id", 2, p, NULL);
 	if (res == NULL)
 		return EXIT_FAIL;
-	bool found = PQntuples(res) == 1;
-	char *unit_id = found ? arena_strdup(cli->arena, PQgetvalue(res, 0, COL_UNIT_ID)) : NULL;
-	PQclear(res);
-	if (!found)
+	char *unit_id = cli_returned(cli, res);
+	if (unit_id == NULL)
 		return cli_fail(EXIT_USAGE, "--username: no officer %s", username);
 	cli_audit(cli, "officer.email", username, *email ? "address set (confirmed by the operator)" : "address removed", unit_id);
 	return EXIT_OK;
@@ -145,10 +143,8 @@ cmd_webhook_remove(struct cli *cli, struct opts *o)
 	    "FOR UPDATE SKIP LOCKED)) SELECT unit_id FROM h", 1, p, NULL);
 	if (res == NULL)
 		return EXIT_FAIL;
-	bool found = PQntuples(res) == 1;
-	char *unit_id = found ? arena_strdup(cli->arena, PQgetvalue(res, 0, COL_UNIT_ID)) : NULL;
-	PQclear(res);
-	if (!found)
+	char *unit_id = cli_returned(cli, res);
+	if (unit_id == NULL)
 		return cli_fail(EXIT_USAGE, "--id: no webhook %s", id);
 	cli_audit(cli, "webhook.remove", id, "", unit_id);
 	printf("webhook %s removed\n", id);
@@ -179,10 +175,8 @@ cmd_unit_notify(struct cli *cli, struct opts *o)
 	    "notify_first_line = coalesce($3::boolean, notify_first_line) WHERE code = $1 RETURNING id", 3, p, NULL);
 	if (res == NULL)
 		return EXIT_FAIL;
-	bool found = PQntuples(res) == 1;
-	char *id = found ? arena_strdup(cli->arena, PQgetvalue(res, 0, COL_ID)) : NULL;
-	PQclear(res);
-	if (!found)
+	char *id = cli_returned(cli, res);
+	if (id == NULL)
 		return cli_fail(EXIT_USAGE, "--code: no unit %s", code);
 	cli_audit(cli, "unit.notify", code, arena_printf(cli->arena, "digest %s, first line %s", at ? at : "unchanged",
 	    fl ? fl : "unchanged"), id);

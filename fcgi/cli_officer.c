@@ -76,11 +76,8 @@ officer_changed(struct cli *cli, PGresult *res, const char *username, const char
 {
 	if (res == NULL)
 		return EXIT_FAIL;
-	enum { COL_UNIT_ID };
-	bool found = PQntuples(res) == 1;
-	char *unit_id = found ? arena_strdup(cli->arena, PQgetvalue(res, 0, COL_UNIT_ID)) : NULL;
-	PQclear(res);
-	if (!found)
+	char *unit_id = cli_returned(cli, res);
+	if (unit_id == NULL)
 		return cli_fail(EXIT_USAGE, "no officer %s", username);
 	cli_audit(cli, action, username, "", unit_id);
 	printf(done_fmt, username);

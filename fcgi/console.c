@@ -913,9 +913,7 @@ console_refuse(struct req *r, int status, const char *vi, const char *en, const 
 	console_end(r);
 }
 
-/* kitb: the frame started again without a heading, a figures table's row,
- * check boxes and radio buttons, a labelled <select>, a query's rows or
- * nothing, a status fact. */
+/* ---- the frame started again, check boxes, filter selects, a query's rows, status facts ---- */
 
 /* Starts a whole console page with `status`, dropping anything written
  * before: the frame only, for pages whose heading is more than the title
@@ -998,7 +996,8 @@ console_meta_status(struct req *r, const char *vi, const char *en, const char *i
 	html_lit(r->out, "</dd>");
 }
 
-/* dedup2 */
+/* ---- column headings, a failed query's ending, action forms ---- */
+
 void
 console_ths(struct req *r, const struct console_label *cols, size_t n, size_t first_num)
 {

@@ -110,9 +110,8 @@ void console_db_failed(struct req *, PGresult *, const char *what);
 void console_changed_one(struct req *, PGresult *, const char *what, const char *action, const char *id, const char *done);
 void console_refuse(struct req *, int status, const char *vi, const char *en, const char *back);
 
-/* kitb: the frame started again without a heading,
- * check boxes and radio buttons, a labelled <select>, a query's rows or
- * nothing, a status fact. */
+/* ---- the frame started again without a heading, check boxes and radio
+ * buttons, a labelled <select>, a query's rows or nothing, a status fact ---- */
 void console_restart(struct req *, int status, const char *title);
 void console_check(struct req *, const char *cls, const char *type, const char *name, const char *value, const char *label,
     bool checked);
@@ -120,7 +119,7 @@ void console_select_open(struct req *, const char *vi, const char *en, const cha
 PGresult *console_rows(PGresult *, const char *what);
 void console_meta_status(struct req *, const char *vi, const char *en, const char *id, const char *status, const char *text);
 
-/* dedup2 */
+/* ---- column headings, a failed query's ending, action forms ---- */
 /* Column headings <th scope="col">, those from `first_num` on with
  * class="num" (figures, right-aligned); the caller writes the <tr>
  * around them. */

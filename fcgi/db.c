@@ -431,6 +431,18 @@ db_row(PGresult *res, struct arena *a, const char **const *fields, size_t n)
 	return f;
 }
 
+/* Whether `res` is exactly one row: FOUND (res kept for the caller to
+ * read and clear), or MISSING / DB_DOWN with res cleared. */
+enum found
+db_one(PGresult *res)
+{
+	if (db_ok(res) && PQntuples(res) == 1)
+		return FOUND;
+	enum found f = db_ok(res) ? MISSING : DB_DOWN;
+	PQclear(res);
+	return f;
+}
+
 /* true when `res` is a failure with this SQLSTATE (e.g. "23505", a
  * unique key taken), so a page can explain a refused write. */
 bool

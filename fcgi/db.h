@@ -63,6 +63,7 @@ bool db_ok(const PGresult *);
 const char *db_sqlstate(const PGresult *);
 const char *db_scalar(const PGresult *);
 enum found db_row(PGresult *, struct arena *, const char **const *fields, size_t n);
+enum found db_one(PGresult *);
 bool db_failed_with(const PGresult *, const char *sqlstate);
 bool db_savepoint(struct db *);
 void db_savepoint_end(struct db *, bool keep);

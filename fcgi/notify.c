@@ -76,14 +76,9 @@ compose_urgent(struct db *db, struct arena *a, const char *officer_id, const cha
 	    "  s.answers->>'description', s.answers->>'details', s.answers->>'comments', '')), E'\\n', 1), 200) ELSE '' END "
 	    "FROM officer o, submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "WHERE o.id = $1 AND o.email IS NOT NULL AND s.id = ($2::jsonb->>'submission_id')::bigint", 2, p);
-	if (!db_ok(res)) {
-		PQclear(res);
-		return DB_DOWN;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return MISSING;
-	}
+	enum found one = db_one(res);
+	if (one != FOUND)
+		return one;
 	const char *id = PQgetvalue(res, 0, C_ID), *wp = PQgetvalue(res, 0, C_WORKPLACE);
 	m->to = arena_strdup(a, PQgetvalue(res, 0, C_EMAIL));
 	m->subject = arena_printf(a, "[Tiếng nói] Phản ánh KHẨN CẤP #%s — %s", id, wp);
@@ -109,14 +104,9 @@ compose_reply(struct db *db, struct arena *a, const char *officer_id, const char
 	PGresult *res = db_query(db, "SELECT o.email, s.id, s.form_id, w.name, coalesce($2::jsonb->>'case_id', '') "
 	    "FROM officer o, submission s JOIN workplace w ON w.id = s.workplace_id "
 	    "WHERE o.id = $1 AND o.email IS NOT NULL AND s.id = ($2::jsonb->>'submission_id')::bigint", 2, p);
-	if (!db_ok(res)) {
-		PQclear(res);
-		return DB_DOWN;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return MISSING;
-	}
+	enum found one = db_one(res);
+	if (one != FOUND)
+		return one;
 	const char *id = PQgetvalue(res, 0, C_ID), *kase = PQgetvalue(res, 0, C_CASE);
 	m->to = arena_strdup(a, PQgetvalue(res, 0, C_EMAIL));
 	m->subject = arena_printf(a, "[Tiếng nói] Người lao động đã trả lời — phản ánh #%s", id);
@@ -138,14 +128,9 @@ compose_deadline(struct db *db, struct arena *a, const char *officer_id, const c
 	    "FROM officer o, dispute_case k JOIN workplace w ON w.id = k.workplace_id "
 	    "CROSS JOIN LATERAL case_deadlines(k.id) d "
 	    "WHERE o.id = $1 AND o.email IS NOT NULL AND k.id = ($2::jsonb->>'case_id')::bigint AND d.code = $2::jsonb->>'code'", 2, p);
-	if (!db_ok(res)) {
-		PQclear(res);
-		return DB_DOWN;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return MISSING;
-	}
+	enum found one = db_one(res);
+	if (one != FOUND)
+		return one;
 	const char *k = PQgetvalue(res, 0, C_CASE), *due = fmt_dmy(a, PQgetvalue(res, 0, C_DUE));
 	bool today = strcmp(PQgetvalue(res, 0, C_WHEN), "day") == 0;
 	m->to = arena_strdup(a, PQgetvalue(res, 0, C_EMAIL));
@@ -168,14 +153,9 @@ compose_digest(struct db *db, struct arena *a, const char *officer_id, const cha
 	const char *p[2] = { officer_id, payload };
 	PGresult *res = db_query(db, "SELECT o.email, u.path, $2::jsonb->>'day' FROM officer o JOIN org_unit u ON u.id = o.unit_id "
 	    "WHERE o.id = $1 AND o.email IS NOT NULL", 2, p);
-	if (!db_ok(res)) {
-		PQclear(res);
-		return DB_DOWN;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return MISSING;
-	}
+	enum found one = db_one(res);
+	if (one != FOUND)
+		return one;
 	m->to = arena_strdup(a, PQgetvalue(res, 0, C_EMAIL));
 	const char *path = arena_strdup(a, PQgetvalue(res, 0, C_PATH)), *day = fmt_dmy(a, PQgetvalue(res, 0, C_DAY));
 	PQclear(res);
@@ -245,14 +225,9 @@ compose_confirm(struct db *db, struct arena *a, const char *officer_id, const ch
 	const char *p[2] = { officer_id, payload };
 	PGresult *res = db_query(db, "SELECT $2::jsonb->>'address', $2::jsonb->>'token', o.username FROM officer o "
 	    "WHERE o.id = $1 AND o.email_pending = $2::jsonb->>'address' AND o.email_token_expires > now()", 2, p);
-	if (!db_ok(res)) {
-		PQclear(res);
-		return DB_DOWN;
-	}
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return MISSING;
-	}
+	enum found one = db_one(res);
+	if (one != FOUND)
+		return one;
 	m->to = arena_strdup(a, PQgetvalue(res, 0, C_TO));
 	m->subject = "[Tiếng nói] Xác nhận địa chỉ thư điện tử";
 	m->body = arena_printf(a, "Tài khoản %s vừa đăng ký địa chỉ này để nhận thông báo của Tiếng nói.\r\n\r\n"
