@@ -395,7 +395,8 @@ cli_print_rows(PGresult *res)
 char *
 cli_returned(struct cli *cli, PGresult *res)
 {
-	char *v = PQntuples(res) == 1 ? arena_strdup(cli->arena, PQgetvalue(res, 0, 0)) : NULL;
+	enum { COL_RETURNED };
+	char *v = PQntuples(res) == 1 ? arena_strdup(cli->arena, PQgetvalue(res, 0, COL_RETURNED)) : NULL;
 	PQclear(res);
 	return v;
 }
