@@ -106,9 +106,7 @@ text_field(struct req *r, const char *id, const char *name, const char *label, c
 	buf_appendf(b, "\" rows=\"%d\" maxlength=\"%d\"", rows, maxlen);
 	if (required)
 		html_lit(b, " required");
-	html_lit(b, ">");
-	html_text(b, value);
-	html_lit(b, "</textarea></div>");
+	console_wrap(r, ">", value, "</textarea></div>");
 }
 
 /* An inline "LABEL <input inputmode=numeric name=NAME value=VALUE>" of a one-line form. */
@@ -116,9 +114,7 @@ static void
 number_inline(struct req *r, const char *label, const char *name, const char *value)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<label>");
-	html_text(b, label);
-	html_lit(b, " <input inputmode=\"numeric\" name=\"");
+	console_wrap(r, "<label>", label, " <input inputmode=\"numeric\" name=\"");
 	html_attr(b, name);
 	html_lit(b, "\" value=\"");
 	html_attr(b, value);
@@ -254,9 +250,7 @@ facts_section(struct req *r, const struct view *v)
 	struct buf *b = r->out;
 	const struct case_row *k = v->k;
 	/* the dossier for a mediator, council or lawyer (page_admin_dossier.c) */
-	html_lit(b, "<p class=\"dossier-links\" id=\"dossier\">");
-	html_text(b, L(r, "Hồ sơ vụ việc:", "Case dossier:"));
-	html_lit(b, " ");
+	console_wrap(r, "<p class=\"dossier-links\" id=\"dossier\">", L(r, "Hồ sơ vụ việc:", "Case dossier:"), " ");
 	console_link(r, arena_printf(r->arena, "/admin/dossier/%s", v->id), "HTML");
 	html_lit(b, " · ");
 	console_link(r, arena_printf(r->arena, "/admin/dossier/%s.json", v->id), "JSON");
@@ -286,24 +280,16 @@ facts_section(struct req *r, const struct view *v)
 	};
 	html_lit(b, "<dl class=\"meta\">");
 	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
-		html_lit(b, "<dt>");
-		html_text(b, L(r, meta[i].vi, meta[i].en));
-		html_lit(b, "</dt><dd id=\"");
+		console_wrap(r, "<dt>", L(r, meta[i].vi, meta[i].en), "</dt><dd id=\"");
 		html_attr(b, meta[i].ident);
-		html_lit(b, "\">");
-		html_text(b, meta[i].value);
-		html_lit(b, "</dd>");
+		console_wrap(r, "\">", meta[i].value, "</dd>");
 	}
 	for (int d = 0; d < DISPUTE_NDATES; d++) {   /* the dates deadlines count from, those known */
 		if (!*k->dates[d])
 			continue;
-		html_lit(b, "<dt>");
-		html_text(b, L(r, dispute_dates[d].vi, dispute_dates[d].en));
-		html_lit(b, "</dt><dd id=\"case-");
+		console_wrap(r, "<dt>", L(r, dispute_dates[d].vi, dispute_dates[d].en), "</dt><dd id=\"case-");
 		html_attr(b, dispute_dates[d].value);
-		html_lit(b, "\">");
-		html_text(b, fmt_dmy(r->arena, k->dates[d]));
-		html_lit(b, "</dd>");
+		console_wrap(r, "\">", fmt_dmy(r->arena, k->dates[d]), "</dd>");
 	}
 	html_lit(b, "</dl>");
 }
@@ -386,9 +372,8 @@ deadlines_section(struct req *r, const struct view *v)
 		html_lit(b, "<td>");
 		html_text(b, L(r, PQgetvalue(d, i, DL_VI), PQgetvalue(d, i, DL_EN)));
 		if (!current) {
-			html_lit(b, " <small>");
-			html_text(b, L(r, "(không áp dụng ở giai đoạn này)", "(not at this stage)"));
-			html_lit(b, "</small>");
+			console_wrap(r, " <small>",
+			    L(r, "(không áp dụng ở giai đoạn này)", "(not at this stage)"), "</small>");
 		}
 		html_lit(b, "</td>");
 		console_td(r, *due ? due : L(r, "(thiếu ngày gốc)", "(date it counts from unknown)"));
@@ -398,9 +383,7 @@ deadlines_section(struct req *r, const struct view *v)
 		else
 			html_lit(b, "<td data-left=\"");
 		html_attr(b, left);
-		html_lit(b, "\">");
-		html_text(b, deadline_left_text(r, left));
-		html_lit(b, "</td>");
+		console_wrap(r, "\">", deadline_left_text(r, left), "</td>");
 		console_td(r, PQgetvalue(d, i, DL_SOURCE));
 		html_lit(b, "</tr>");
 	}
@@ -427,21 +410,15 @@ totals_section(struct req *r, const struct view *v)
 	html_lit(b, "</tr></thead><tbody>");
 	for (size_t i = 0; i < sizeof(tot) / sizeof(tot[0]); i++) {
 		const char *cv = tot[i].computed, *sv = k->totals_corrected ? tot[i].stored : "";
-		html_lit(b, "<tr><th scope=\"row\">");
-		html_text(b, L(r, tot[i].vi, tot[i].en));
-		html_lit(b, "</th><td id=\"computed-");
+		console_wrap(r, "<tr><th scope=\"row\">", L(r, tot[i].vi, tot[i].en), "</th><td id=\"computed-");
 		html_attr(b, tot[i].name);
 		html_lit(b, "\" data-value=\"");
 		html_attr(b, cv);
-		html_lit(b, "\">");
-		html_text(b, tot[i].money ? fmt_money_digits(r->arena, cv) : cv);
-		html_lit(b, "</td><td id=\"stored-");
+		console_wrap(r, "\">", tot[i].money ? fmt_money_digits(r->arena, cv) : cv, "</td><td id=\"stored-");
 		html_attr(b, tot[i].name);
 		html_lit(b, "\" data-value=\"");
 		html_attr(b, sv);
-		html_lit(b, "\">");
-		html_text(b, *sv ? (tot[i].money ? fmt_money_digits(r->arena, sv) : sv) : "—");
-		html_lit(b, "</td></tr>");
+		console_wrap(r, "\">", *sv ? (tot[i].money ? fmt_money_digits(r->arena, sv) : sv) : "—", "</td></tr>");
 	}
 	html_lit(b, "</tbody></table>");
 	if (!v->can_change)
@@ -470,13 +447,9 @@ linked_section(struct req *r, const struct view *v)
 		const struct form *fm = form_find(r->app->forms, PQgetvalue(ls, i, LINKED_FORM));
 		html_lit(b, "<li><a href=\"/admin/s/");
 		html_url_arg(b, PQgetvalue(ls, i, LINKED_ID));
-		html_lit(b, "\">#");
-		html_text(b, PQgetvalue(ls, i, LINKED_ID));
-		html_lit(b, "</a> ");
+		console_wrap(r, "\">#", PQgetvalue(ls, i, LINKED_ID), "</a> ");
 		html_text(b, fm ? form_label(fm->title, r->lang) : PQgetvalue(ls, i, LINKED_FORM));
-		html_lit(b, " · ");
-		html_text(b, PQgetvalue(ls, i, LINKED_RECEIVED));
-		html_lit(b, "</li>");
+		console_wrap(r, " · ", PQgetvalue(ls, i, LINKED_RECEIVED), "</li>");
 	}
 	html_lit(b, "</ul>");
 	PQclear(ls);
@@ -499,35 +472,25 @@ attachment_row(struct req *r, const PGresult *at, int i)
 	html_lit(b, "<tr data-attachment=\"");
 	html_attr(b, PQgetvalue(at, i, AT_ID));
 	if (*purged) {   /* the record stays, the bytes went with the retention period */
-		html_lit(b, "\" class=\"purged\"><td>");
-		html_text(b, PQgetvalue(at, i, AT_NAME));
-		html_lit(b, " <small>");
+		console_wrap(r, "\" class=\"purged\"><td>", PQgetvalue(at, i, AT_NAME), " <small>");
 		html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "(deleted on %s: retention period over)", purged) :
 		    arena_printf(r->arena, "(đã xóa ngày %s khi hết thời hạn lưu giữ)", purged));
 		html_lit(b, "</small></td><td>");
 	} else {
 		html_lit(b, "\"><td><a href=\"/admin/case-file/");
 		html_url_arg(b, PQgetvalue(at, i, AT_ID));
-		html_lit(b, "\" download>");
-		html_text(b, PQgetvalue(at, i, AT_NAME));
-		html_lit(b, "</a></td><td>");
+		console_wrap(r, "\" download>", PQgetvalue(at, i, AT_NAME), "</a></td><td>");
 	}
 	html_text(b, PQgetvalue(at, i, AT_MIME));
 	html_lit(b, "</td><td data-bytes=\"");
 	html_attr(b, PQgetvalue(at, i, AT_SIZE));
-	html_lit(b, "\">");
-	html_text(b, fmt_bytes(r->arena, PQgetvalue(at, i, AT_SIZE)));
-	html_lit(b, "</td><td>");
+	console_wrap(r, "\">", fmt_bytes(r->arena, PQgetvalue(at, i, AT_SIZE)), "</td><td>");
 	html_text(b, PQgetvalue(at, i, AT_ADDED));
-	html_lit(b, "</td><td>");
-	html_text(b, PQgetvalue(at, i, AT_OFFICER));
-	html_lit(b, "</td><td><code class=\"hash\" title=\"");
+	console_wrap(r, "</td><td>", PQgetvalue(at, i, AT_OFFICER), "</td><td><code class=\"hash\" title=\"");
 	html_attr(b, sha);
 	html_lit(b, "\" data-sha256=\"");
 	html_attr(b, sha);
-	html_lit(b, "\">");
-	html_text(b, arena_printf(r->arena, "%.12s…", sha));
-	html_lit(b, "</code></td></tr>");
+	console_wrap(r, "\">", arena_printf(r->arena, "%.12s…", sha), "</code></td></tr>");
 }
 
 /* The case's documents with their SHA-256 (short here, whole in the
@@ -545,9 +508,8 @@ attachments_section(struct req *r, const struct view *v)
 	    "FROM case_attachment a LEFT JOIN officer o ON o.id = a.officer_id WHERE a.case_id = $1::bigint ORDER BY a.created_at, a.id", 1, p);
 	console_heading(r, 2, NULL, "Tài liệu đính kèm", "Documents");
 	if (at == NULL || !db_ok(at) || PQntuples(at) == 0) {
-		html_lit(b, "<p class=\"empty\" id=\"no-attachments\">");
-		html_text(b, L(r, "Chưa có tài liệu nào.", "No documents yet."));
-		html_lit(b, "</p>");
+		console_wrap(r, "<p class=\"empty\" id=\"no-attachments\">",
+		    L(r, "Chưa có tài liệu nào.", "No documents yet."), "</p>");
 	} else {
 		static const char *const cols[][2] = {
 			{ "Tệp", "File" }, { "Loại", "Type" }, { "Dung lượng", "Size" }, { "Ngày", "Added" },
@@ -630,9 +592,7 @@ event_lead(struct req *r, const PGresult *ev, int i)
 		} else {
 			html_lit(b, "<a href=\"/admin/case-file/");
 			html_url_arg(b, PQgetvalue(ev, i, EV_ATTACHMENT));
-			html_lit(b, "\">");
-			html_text(b, PQgetvalue(ev, i, EV_FILENAME));
-			html_lit(b, "</a>");
+			console_wrap(r, "\">", PQgetvalue(ev, i, EV_FILENAME), "</a>");
 		}
 		if (noted)
 			html_lit(b, ": ");
@@ -656,13 +616,9 @@ history_section(struct req *r, const struct view *v)
 	for (int i = 0; ev && db_ok(ev) && i < PQntuples(ev); i++) {
 		html_lit(b, "<li data-kind=\"");
 		html_attr(b, PQgetvalue(ev, i, EV_KIND));
-		html_lit(b, "\"><p class=\"who\">");
-		html_text(b, PQgetvalue(ev, i, EV_ON));
-		html_lit(b, " · ");
+		console_wrap(r, "\"><p class=\"who\">", PQgetvalue(ev, i, EV_ON), " · ");
 		html_text(b, PQgetvalue(ev, i, EV_OFFICER));
-		html_lit(b, " · ");
-		html_text(b, PQgetvalue(ev, i, EV_AT));
-		html_lit(b, "</p><p class=\"body\">");
+		console_wrap(r, " · ", PQgetvalue(ev, i, EV_AT), "</p><p class=\"body\">");
 		event_lead(r, ev, i);
 		html_text(b, PQgetvalue(ev, i, EV_NOTE));
 		html_lit(b, "</p></li>");
@@ -706,9 +662,7 @@ case_page_errors(struct req *r, const char *id, int status, const char *problem,
 	r->status = status;
 	console_begin(r, title);
 	console_back(r, "/admin/cases", "← Vụ việc", "← Cases");
-	html_lit(b, "<h1 id=\"case-title\">");
-	html_text(b, title);
-	html_lit(b, "</h1>");
+	console_wrap(r, "<h1 id=\"case-title\">", title, "</h1>");
 	console_alert(r, problem);
 	facts_section(r, &v);
 	if (can_act)

@@ -53,9 +53,9 @@ chain_banner(struct req *r)
 		    "%s dòng nhật ký mới nhất (toàn hệ thống) nối tiếp nhau đúng.", PQgetvalue(res, 0, C_CHECKED)));
 	}
 	PQclear(res);
-	html_lit(b, " ");
-	html_text(b, L(r, "Kiểm tra toàn bộ chuỗi trên máy chủ:", "To check the whole chain, on the server run:"));
-	html_lit(b, " <code>tiengnoi-admin audit verify</code></p>");
+	console_wrap(r, " ",
+	    L(r, "Kiểm tra toàn bộ chuỗi trên máy chủ:", "To check the whole chain, on the server run:"),
+	    " <code>tiengnoi-admin audit verify</code></p>");
 }
 
 /* GET /admin/audit?action=PREFIX&officer=ID&before=ID: the rows of the
@@ -95,7 +95,8 @@ page_admin_audit(struct req *r)
 		html_attr(b, prefixes[i]);
 		html_lit(b, "\">");
 	}
-	console_wrap(r, "</datalist><label>", L(r, "Cán bộ", "Officer"), " <select name=\"officer\"><option value=\"\">—</option>");
+	console_wrap(r, "</datalist><label>",
+	    L(r, "Cán bộ", "Officer"), " <select name=\"officer\"><option value=\"\">—</option>");
 	const char *sp[1] = { r->officer->unit_path };
 	enum { O_ID, O_USERNAME };
 	PGresult *os = db_query(r->app->db, "SELECT o.id, o.username FROM officer o JOIN org_unit u ON u.id = o.unit_id "
@@ -119,7 +120,8 @@ page_admin_audit(struct req *r)
 			console_td(r, PQgetvalue(rows, i, A_ID));
 			console_td(r, PQgetvalue(rows, i, A_AT));
 			const char *who = PQgetvalue(rows, i, A_USERNAME), *name = PQgetvalue(rows, i, A_DISPLAY_NAME);
-			console_wrap(r, "<td>", *who ? who : L(r, "(dòng lệnh trên máy chủ)", "(server command line)"), "");
+			console_wrap(r, "<td>",
+			    *who ? who : L(r, "(dòng lệnh trên máy chủ)", "(server command line)"), "");
 			if (*who && *name)
 				console_wrap(r, " <small>", name, "</small>");
 			console_wrap(r, "</td><td><code>", PQgetvalue(rows, i, A_ACTION), "</code></td>");

@@ -334,9 +334,8 @@ survey_ranking(struct req *r, const struct form_field *fd, const struct brief_bo
 				html_lit(b, "—");
 			else
 				html_text(b, arena_printf(r->arena, "%zu", ++place));
-			html_lit(b, "</td><td>");
-			html_text(b, form_label(fd->options[score[i].option].label, r->lang));
-			html_lit(b, "</td><td class=\"num\">");
+			console_wrap(r, "</td><td>",
+			    form_label(fd->options[score[i].option].label, r->lang), "</td><td class=\"num\">");
 			if (hide)
 				put_hidden(r, k);
 			else
@@ -509,9 +508,8 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 		console_empty(r, "Chưa chọn trích dẫn nào.", "No quotes chosen.");
 	}
 	for (int i = 0; i < n; i++) {
-		html_lit(b, "<figure class=\"quote\"><blockquote>");
-		html_text(b, PQgetvalue(res, i, QT_TEXT));
-		html_lit(b, "</blockquote><figcaption>");
+		console_wrap(r, "<figure class=\"quote\"><blockquote>",
+		    PQgetvalue(res, i, QT_TEXT), "</blockquote><figcaption>");
 		html_text(b, form_title(r, PQgetvalue(res, i, QT_FORM)));
 		html_lit(b, "</figcaption></figure>");
 	}
@@ -529,9 +527,9 @@ render_quotes(struct req *r, const char *const base[4], const struct brief_args 
 	    "IS NOT NULL ORDER BY s.received_at DESC, s.id DESC LIMIT 100", 4, base), "brief");
 	if (res == NULL)
 		return false;
-	html_lit(b, "<details class=\"no-print pick\"><summary>");
-	html_text(b, L(r, "Chọn trích dẫn (tối đa 10)", "Choose quotes (at most 10)"));
-	html_lit(b, "</summary><form method=\"get\" action=\"/admin/brief\">");
+	console_wrap(r, "<details class=\"no-print pick\"><summary>",
+	    L(r, "Chọn trích dẫn (tối đa 10)", "Choose quotes (at most 10)"),
+	    "</summary><form method=\"get\" action=\"/admin/brief\">");
 	filters_hidden(b, "workplace", a->workplace);
 	filters_hidden(b, "from", a->from);
 	filters_hidden(b, "to", a->to);
@@ -591,9 +589,7 @@ brief_head(struct req *r, const struct brief_args *a)
 	html_lit(b, "</h1><dl class=\"brief-meta\">");
 	brief_fact(r, "Nơi làm việc", "Workplace", "workplace");
 	html_text(b, wname);
-	html_lit(b, " <span class=\"unit\">(");
-	html_text(b, uname);
-	html_lit(b, ")</span></dd>");
+	console_wrap(r, " <span class=\"unit\">(", uname, ")</span></dd>");
 	brief_fact(r, "Kỳ", "Period", "period");
 	html_text(b, arena_printf(r->arena, L(r, "từ %s đến %s", "%s to %s"), fmt_dmy(r->arena, a->from), fmt_dmy(r->arena, a->to)));
 	html_lit(b, "</dd>");
@@ -603,9 +599,9 @@ brief_head(struct req *r, const struct brief_args *a)
 	html_lit(b, "</dd>");
 	brief_fact(r, "Lập lúc", "Made", NULL);
 	html_text(b, made);
-	html_lit(b, " · ");
-	html_text(b, *r->officer->display_name ? r->officer->display_name : r->officer->username);
-	html_lit(b, "</dd></dl><p class=\"no-print note\">");
+	console_wrap(r, " · ",
+	    *r->officer->display_name ? r->officer->display_name : r->officer->username,
+	    "</dd></dl><p class=\"no-print note\">");
 	html_text(b, L(r, "In bản này bằng lệnh In của trình duyệt (Ctrl+P): khổ A4, phần đầu trang bảng điều khiển được ẩn.",
 	    "Print with the browser's Print command (Ctrl+P): A4, the console header is left out."));
 	html_lit(b, "</p>");

@@ -56,9 +56,7 @@ input(struct req *r, const char *id, const char *name, const char *label, const 
 	struct buf *b = r->out;
 	html_lit(b, "<label for=\"");
 	html_attr(b, id);
-	html_lit(b, "\">");
-	html_text(b, label);
-	html_lit(b, "<input id=\"");
+	console_wrap(r, "\">", label, "<input id=\"");
 	html_attr(b, id);
 	html_lit(b, "\" name=\"");
 	html_attr(b, name);
@@ -75,9 +73,7 @@ choice(struct req *r, const char *id, const char *name, const char *label, const
 	struct buf *b = r->out;
 	html_lit(b, "<label for=\"");
 	html_attr(b, id);
-	html_lit(b, "\">");
-	html_text(b, label);
-	html_lit(b, "<select id=\"");
+	console_wrap(r, "\">", label, "<select id=\"");
 	html_attr(b, id);
 	html_lit(b, "\" name=\"");
 	html_attr(b, name);
@@ -96,9 +92,7 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 	    "UNION SELECT $1::int UNION SELECT $1::int + 1) t ORDER BY y", 1, &year);
 	html_lit(b, "<section id=\"holidays\">");
 	console_heading(r, 2, NULL, "Ngày nghỉ lễ, tết", "Public holidays");
-	html_lit(b, "<nav aria-label=\"");
-	html_text(b, L(r, "Năm", "Year"));
-	html_lit(b, "\"><ul class=\"counts\">");
+	console_wrap(r, "<nav aria-label=\"", L(r, "Năm", "Year"), "\"><ul class=\"counts\">");
 	for (int i = 0; db_ok(years) && i < PQntuples(years); i++) {
 		const struct kv arg = { .key = "year", .val = PQgetvalue(years, i, YEAR) };
 		if (strcmp(arg.val, year) == 0)
@@ -106,9 +100,7 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		else
 			html_lit(b, "<li><a href=\"");
 		console_href(r, "/admin/calendar", &arg, 1);
-		html_lit(b, "\">");
-		html_text(b, PQgetvalue(years, i, YEAR));
-		html_lit(b, "</a></li>");
+		console_wrap(r, "\">", PQgetvalue(years, i, YEAR), "</a></li>");
 	}
 	PQclear(years);
 	html_lit(b, "</ul></nav>");
@@ -120,20 +112,15 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		int wd = atoi(PQgetvalue(res, i, HOLIDAY_WEEKDAY));
 		html_lit(b, "<tr data-day=\"");
 		html_attr(b, PQgetvalue(res, i, HOLIDAY_DAY));
-		html_lit(b, "\"><td>");
-		html_text(b, PQgetvalue(res, i, HOLIDAY_DMY));
-		html_lit(b, " <small>");
+		console_wrap(r, "\"><td>", PQgetvalue(res, i, HOLIDAY_DMY), " <small>");
 		html_text(b, calendar_weekday(wd, r->lang));
 		html_lit(b, "</small></td><td>");
 		html_text(b, PQgetvalue(res, i, HOLIDAY_NAME));
 		if (strcmp(PQgetvalue(res, i, HOLIDAY_KIND), "workday") == 0) {   /* a swapped working day, not a holiday */
-			html_lit(b, " <strong class=\"workday\" data-kind=\"workday\">");
-			html_text(b, L(r, "(ngày làm việc bù)", "(make-up working day)"));
-			html_lit(b, "</strong>");
+			console_wrap(r, " <strong class=\"workday\" data-kind=\"workday\">",
+			    L(r, "(ngày làm việc bù)", "(make-up working day)"), "</strong>");
 		}
-		html_lit(b, "</td><td>");
-		html_text(b, PQgetvalue(res, i, HOLIDAY_SOURCE));
-		html_lit(b, "</td><td>");
+		console_wrap(r, "</td><td>", PQgetvalue(res, i, HOLIDAY_SOURCE), "</td><td>");
 		if (!calendar_editor(r)) {
 			html_lit(b, "</td></tr>");
 			continue;
@@ -142,17 +129,14 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		html_url_arg(b, year);
 		html_lit(b, "&amp;day=");
 		html_url_arg(b, PQgetvalue(res, i, HOLIDAY_DAY));
-		html_lit(b, "#holiday-form\">");
-		html_text(b, L(r, "Sửa", "Correct"));
-		html_lit(b, "</a> ");
+		console_wrap(r, "#holiday-form\">", L(r, "Sửa", "Correct"), "</a> ");
 		console_action_open(r, "/admin/calendar", "inline", "remove", "day", PQgetvalue(res, i, HOLIDAY_DAY));
 		console_submit(r, "btn", "Bỏ", "Remove");
 		html_lit(b, "</td></tr>");
 	}
 	if (db_ok(res) && PQntuples(res) == 0) {
-		html_lit(b, "<tr><td colspan=\"4\" class=\"empty\">");
-		html_text(b, L(r, "Chưa có ngày lễ nào của năm này.", "No holidays for this year yet."));
-		html_lit(b, "</td></tr>");
+		console_wrap(r, "<tr><td colspan=\"4\" class=\"empty\">",
+		    L(r, "Chưa có ngày lễ nào của năm này.", "No holidays for this year yet."), "</td></tr>");
 	}
 	PQclear(res);
 	html_lit(b, "</tbody></table>");
@@ -204,26 +188,16 @@ deadlines_section(struct req *r, const struct deadline_form *f)
 		else
 			html_lit(b, "\"><summary>");
 		html_text(b, L(r, PQgetvalue(res, i, LEGAL_VI), PQgetvalue(res, i, LEGAL_EN)));
-		html_lit(b, " — <strong>");
-		html_text(b, PQgetvalue(res, i, LEGAL_COUNT));
-		html_lit(b, " ");
+		console_wrap(r, " — <strong>", PQgetvalue(res, i, LEGAL_COUNT), " ");
 		html_text(b, calendar_unit_label(PQgetvalue(res, i, LEGAL_UNIT), r->lang));
-		html_lit(b, "</strong> <small>(");
-		html_text(b, code);
-		html_lit(b, "; ");
+		console_wrap(r, "</strong> <small>(", code, "; ");
 		html_text(b, *PQgetvalue(res, i, LEGAL_CASE_SCOPE) ? PQgetvalue(res, i, LEGAL_CASE_SCOPE) : L(r, "mọi vụ việc", "every case"));
-		html_lit(b, "; ");
-		html_text(b, PQgetvalue(res, i, LEGAL_STAGES));
-		html_lit(b, ")</small></summary>");
+		console_wrap(r, "; ", PQgetvalue(res, i, LEGAL_STAGES), ")</small></summary>");
 		if (refused) {
-			html_lit(b, "<p class=\"alert\" role=\"alert\" id=\"deadline-error\">");
-			html_text(b, f->error);
-			html_lit(b, "</p>");
+			console_wrap(r, "<p class=\"alert\" role=\"alert\" id=\"deadline-error\">", f->error, "</p>");
 		}
 		if (!calendar_editor(r)) {
-			html_lit(b, "<p>");
-			html_text(b, PQgetvalue(res, i, LEGAL_SOURCE));
-			html_lit(b, "</p></details>");
+			console_wrap(r, "<p>", PQgetvalue(res, i, LEGAL_SOURCE), "</p></details>");
 			continue;
 		}
 		console_action_open(r, "/admin/calendar", "filters", "deadline", "code", code);

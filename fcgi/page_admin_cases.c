@@ -46,9 +46,7 @@ case_list_row(struct req *r, const PGresult *res, int i)
 	html_lit(b, "<td>");
 	html_text(b, PQgetvalue(res, i, LIST_DUE));
 	if (*PQgetvalue(res, i, LIST_DUE)) {
-		html_lit(b, " (");
-		html_text(b, deadline_left_text(r, PQgetvalue(res, i, LIST_LEFT)));
-		html_lit(b, ") <small>");
+		console_wrap(r, " (", deadline_left_text(r, PQgetvalue(res, i, LIST_LEFT)), ") <small>");
 		html_text(b, L(r, PQgetvalue(res, i, LIST_DUE_VI), PQgetvalue(res, i, LIST_DUE_EN)));
 		html_lit(b, "</small>");
 	}
@@ -86,9 +84,7 @@ page_admin_cases(struct req *r)
 	    "Cases are created from a report: open the report and choose \"Create a case\"."));
 	html_lit(b, "</p>");
 	if (PQntuples(res) == 0) {
-		html_lit(b, "<p class=\"empty\">");
-		html_text(b, L(r, "Chưa có vụ việc nào.", "No cases yet."));
-		html_lit(b, "</p>");
+		console_wrap(r, "<p class=\"empty\">", L(r, "Chưa có vụ việc nào.", "No cases yet."), "</p>");
 	} else {
 		static const char *const cols[][2] = {
 			{ "Vụ việc", "Case" }, { "Giai đoạn", "Stage" }, { "Loại", "Kind" },
@@ -133,13 +129,9 @@ new_page(struct req *r, int status, const struct source *s, const struct case_in
 	struct buf *b = r->out;
 	console_page(r, status, L(r, "Tạo vụ việc", "Create a case"));
 	console_alert(r, problem);
-	html_lit(b, "<p>");
-	html_text(b, L(r, "Từ phản ánh", "From report"));
-	html_lit(b, " ");
+	console_wrap(r, "<p>", L(r, "Từ phản ánh", "From report"), " ");
 	console_link(r, arena_printf(r->arena, "/admin/s/%s", s->from), arena_printf(r->arena, "#%s", s->from));
-	html_lit(b, " · ");
-	html_text(b, s->workplace);
-	html_lit(b, "</p>");
+	console_wrap(r, " · ", s->workplace, "</p>");
 	html_form_begin(r, "/admin/cases/new", NULL);
 	html_lit(b, "<input type=\"hidden\" name=\"from\" value=\"");
 	html_attr(b, s->from);

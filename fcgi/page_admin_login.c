@@ -23,7 +23,8 @@ login_page(struct req *r, int status, enum msg problem, const char *username, co
 	html_lit(b, "<input type=\"text\" id=\"f-username\" name=\"username\" autocomplete=\"username\" "
 	    "autocapitalize=\"none\" maxlength=\"40\" required autofocus value=\"");
 	html_attr(b, username ? username : "");
-	console_wrap(r, "\"></div><div class=\"field\"><label for=\"f-password\">", tr(r->lang, MSG_LOGIN_PASSWORD), "</label>");
+	console_wrap(r, "\"></div><div class=\"field\"><label for=\"f-password\">",
+	    tr(r->lang, MSG_LOGIN_PASSWORD), "</label>");
 	html_lit(b, "<input type=\"password\" id=\"f-password\" name=\"password\" "
 	    "autocomplete=\"current-password\" maxlength=\"200\" required></div>"
 	    "<button type=\"submit\" class=\"btn primary\">");

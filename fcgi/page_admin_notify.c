@@ -242,15 +242,11 @@ outbox_page(struct req *r, int http_status, const struct unit_form *f, const str
 		html_attr(b, st[i].key);
 		html_lit(b, "\" href=\"");
 		console_href(r, "/admin/outbox", &arg, 1);
-		html_lit(b, "\">");
-		html_text(b, L(r, st[i].vi, st[i].en));
-		html_lit(b, ": ");
+		console_wrap(r, "\">", L(r, st[i].vi, st[i].en), ": ");
 		html_text(b, PQgetvalue(res, 0, st[i].col));
 		html_lit(b, "</a>");
 	}
-	html_lit(b, " · <a href=\"/admin/outbox\">");
-	html_text(b, L(r, "Tất cả", "All"));
-	html_lit(b, "</a></p>");
+	console_wrap(r, " · <a href=\"/admin/outbox\">", L(r, "Tất cả", "All"), "</a></p>");
 	PQclear(res);
 
 	enum { C_ID, C_KIND, C_EVENT, C_TO, C_STATUS, C_ATTEMPTS, C_CREATED, C_WHEN, C_ERROR };
@@ -442,9 +438,7 @@ webhooks_page(struct req *r, int status, const struct webhook_form *f, const str
 	    f->url, e, WEBHOOK_URL_MAX, true);
 	const char *eerr = console_err_of(e, "events");
 	console_field_begin(r, "f-webhook-events", NULL, NULL, eerr);
-	html_lit(b, "<fieldset id=\"f-webhook-events\"><legend>");
-	html_text(b, L(r, "Sự kiện", "Events"));
-	html_lit(b, "</legend>");
+	console_wrap(r, "<fieldset id=\"f-webhook-events\"><legend>", L(r, "Sự kiện", "Events"), "</legend>");
 	for (size_t i = 0; i < NEVENTS; i++) {
 		html_lit(b, "<label><input type=\"checkbox\" name=\"events\" value=\"");
 		html_attr(b, event_names[i]);
@@ -453,9 +447,7 @@ webhooks_page(struct req *r, int status, const struct webhook_form *f, const str
 		else
 			html_lit(b, "\"> ");
 		html_text(b, L(r, event_labels[i].vi, event_labels[i].en));
-		html_lit(b, " (");
-		html_text(b, event_names[i]);
-		html_lit(b, ")</label> ");
+		console_wrap(r, " (", event_names[i], ")</label> ");
 	}
 	html_lit(b, "</fieldset></div>");
 	const char *serr = console_err_of(e, "secret");

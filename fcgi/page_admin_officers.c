@@ -215,9 +215,7 @@ totp_section(struct req *r, const struct unit_row *u, int n, int total)
 			html_lit(b, "&nbsp;&nbsp;&nbsp;");
 		html_text(b, u[i].name);
 		if (!u[i].active) {
-			html_lit(b, " <span class=\"tag\">");
-			html_text(b, L(r, "đã ngừng", "ended"));
-			html_lit(b, "</span>");
+			console_wrap(r, " <span class=\"tag\">", L(r, "đã ngừng", "ended"), "</span>");
 		}
 		html_lit(b, "</td><td class=\"totp-state\">");
 		html_text(b, u[i].required ? L(r, "Bắt buộc", "Required") :
@@ -239,9 +237,9 @@ totp_section(struct req *r, const struct unit_row *u, int n, int total)
 	}
 	html_lit(b, "</tbody></table>");
 	if (total > n) {
-		html_lit(b, "<p class=\"hint\">");
-		html_text(b, arena_printf(r->arena, r->lang == LANG_EN ? "Showing %d of %d units." : "Đang hiện %d trên %d đơn vị.", n, total));
-		html_lit(b, "</p>");
+		console_wrap(r, "<p class=\"hint\">",
+		    arena_printf(r->arena, r->lang == LANG_EN ? "Showing %d of %d units." : "Đang hiện %d trên %d đơn vị.", n, total),
+		    "</p>");
 	}
 }
 
@@ -308,9 +306,11 @@ list_page(struct req *r, int status, const struct new_officer *f)
 			else
 				console_wrap(r, "<td class=\"totp\" data-on=\"0\">", two_step, "</td>");
 			if (disabled)
-				console_wrap(r, "<td class=\"state\" data-disabled=\"1\">", L(r, "Đã khóa", "Disabled"), "</td>");
+				console_wrap(r, "<td class=\"state\" data-disabled=\"1\">",
+				    L(r, "Đã khóa", "Disabled"), "</td>");
 			else
-				console_wrap(r, "<td class=\"state\" data-disabled=\"0\">", L(r, "Hoạt động", "Active"), "</td>");
+				console_wrap(r, "<td class=\"state\" data-disabled=\"0\">",
+				    L(r, "Hoạt động", "Active"), "</td>");
 			console_td(r, PQgetvalue(rows, i, L_LOCKED));
 			console_td(r, *PQgetvalue(rows, i, L_LAST_LOGIN) ? PQgetvalue(rows, i, L_LAST_LOGIN) : L(r, "chưa", "never"));
 			html_lit(b, "</tr>");
@@ -516,13 +516,9 @@ static void
 meta_row(struct req *r, const char *vi, const char *en, const char *id, const char *value)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<dt>");
-	html_text(b, L(r, vi, en));
-	html_lit(b, "</dt><dd id=\"");
+	console_wrap(r, "<dt>", L(r, vi, en), "</dt><dd id=\"");
 	html_attr(b, id);
-	html_lit(b, "\">");
-	html_text(b, value);
-	html_lit(b, "</dd>");
+	console_wrap(r, "\">", value, "</dd>");
 }
 
 /* One officer's page with `status`: details, the edit form (with `e`'s
@@ -543,9 +539,8 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 	buf_reset(b);
 	r->status = status;
 	console_begin(r, t->username);
-	html_lit(b, "<p><a href=\"/admin/officers\">");
-	html_text(b, L(r, "← Danh sách cán bộ", "← All officers"));
-	html_lit(b, "</a></p><h1>");
+	console_wrap(r, "<p><a href=\"/admin/officers\">",
+	    L(r, "← Danh sách cán bộ", "← All officers"), "</a></p><h1>");
 	html_text(b, t->username);
 	if (*t->name) {
 		html_lit(b, " — ");
@@ -555,9 +550,9 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 	if (status == 200)
 		console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	else {
-		html_lit(b, "<p class=\"alert\" role=\"alert\">");
-		html_text(b, L(r, "Chưa lưu: hãy sửa các mục được đánh dấu bên dưới.", "Not saved: correct the marked fields below."));
-		html_lit(b, "</p>");
+		console_wrap(r, "<p class=\"alert\" role=\"alert\">",
+		    L(r, "Chưa lưu: hãy sửa các mục được đánh dấu bên dưới.", "Not saved: correct the marked fields below."),
+		    "</p>");
 	}
 	html_lit(b, "<dl class=\"meta\">");
 	meta_row(r, "Đơn vị", "Unit", "m-unit", t->unit_name);
@@ -574,9 +569,7 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 	meta_row(r, "Đổi mật khẩu lúc", "Password changed", "m-pw", t->pw_changed);
 	html_lit(b, "</dl><p><a href=\"/admin/audit?officer=");
 	html_url_arg(b, t->id);
-	html_lit(b, "\">");
-	html_text(b, L(r, "Nhật ký của cán bộ này →", "This officer's audit log →"));
-	html_lit(b, "</a></p>");
+	console_wrap(r, "\">", L(r, "Nhật ký của cán bộ này →", "This officer's audit log →"), "</a></p>");
 
 	if (self) {
 		html_lit(b, "<p class=\"note\" id=\"self\">");
@@ -625,9 +618,8 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 		html_lit(b, "</button></form>");
 	}
 	html_form_begin(r, base, "inline");
-	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"sessions\"><button type=\"submit\" class=\"btn\" id=\"end-sessions\">");
-	html_text(b, L(r, "Kết thúc mọi phiên đăng nhập", "End all sessions"));
-	html_lit(b, "</button></form>");
+	console_wrap(r, "<input type=\"hidden\" name=\"action\" value=\"sessions\"><button type=\"submit\" class=\"btn\" id=\"end-sessions\">",
+	    L(r, "Kết thúc mọi phiên đăng nhập", "End all sessions"), "</button></form>");
 	console_end(r);
 }
 

@@ -152,9 +152,8 @@ static void
 queue_counts(struct req *r, const struct filters *f)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<ul class=\"counts\" aria-label=\"");
-	html_text(b, L(r, "Số lượng theo trạng thái", "Counts by status"));
-	html_lit(b, "\">");
+	console_wrap(r, "<ul class=\"counts\" aria-label=\"",
+	    L(r, "Số lượng theo trạng thái", "Counts by status"), "\">");
 	for (size_t i = 0; i < SUBMISSION_NSTATUSES; i++) {
 		const char *cp[8] = { r->officer->unit_path, submission_statuses[i].value, f->form, f->workplace, f->from, f->to, f->urgent, f->q };
 		PGresult *c = db_query(r->app->db,
@@ -177,9 +176,7 @@ queue_counts(struct req *r, const struct filters *f)
 		queue_link(r, f, "status", on ? "" : st->value);
 		html_lit(b, "\" data-status=\"");
 		html_attr(b, st->value);
-		html_lit(b, "\">");
-		html_text(b, L(r, st->vi, st->en));
-		html_lit(b, " <b>");
+		console_wrap(r, "\">", L(r, st->vi, st->en), " <b>");
 		html_text(b, arena_printf(r->arena, "%ld%s", n > COUNT_CAP ? COUNT_CAP : n, n > COUNT_CAP ? "+" : ""));
 		html_lit(b, "</b></a></li>");
 	}
@@ -252,14 +249,11 @@ queue_table(struct req *r, const struct filters *f, PGresult *rows)
 			html_url_arg(b, PQgetvalue(rows, i, Q_ID));
 			html_lit(b, "\">");
 			if (urgent) {
-				html_lit(b, "<strong class=\"tag urgent\">");
-				html_text(b, L(r, "KHẨN", "URGENT"));
-				html_lit(b, "</strong> ");
+				console_wrap(r, "<strong class=\"tag urgent\">", L(r, "KHẨN", "URGENT"), "</strong> ");
 			}
 			if (replied) {
-				html_lit(b, "<span class=\"tag\">");
-				html_text(b, L(r, "NLĐ đã trả lời", "Worker replied"));
-				html_lit(b, "</span> ");
+				console_wrap(r, "<span class=\"tag\">",
+				    L(r, "NLĐ đã trả lời", "Worker replied"), "</span> ");
 			}
 			const char *ex = excerpt(r, PQgetvalue(rows, i, Q_ANSWERS));
 			html_text(b, *ex ? ex : L(r, "(xem chi tiết)", "(open)"));

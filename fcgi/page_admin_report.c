@@ -64,9 +64,8 @@ answer_value(struct req *r, json_t *field, json_t *v)
 		else
 			html_lit(b, "<ul>");
 		json_array_foreach(v, i, x) {
-			html_lit(b, "<li>");
-			html_text(b, json_is_string(x) ? option_label(field, json_string_value(x), r->lang) : "?");
-			html_lit(b, "</li>");
+			console_wrap(r, "<li>",
+			    json_is_string(x) ? option_label(field, json_string_value(x), r->lang) : "?", "</li>");
 		}
 		if (ranked)
 			html_lit(b, "</ol>");
@@ -84,9 +83,7 @@ answer_value(struct req *r, json_t *field, json_t *v)
 			s = strcmp(s, "yes") == 0 ? L(r, "Có", "Yes") : strcmp(s, "no") == 0 ? L(r, "Không", "No") : L(r, "Không rõ", "Not sure");
 		else if (strcmp(type, "select") == 0)
 			s = option_label(field, s, r->lang);
-		html_lit(b, "<span class=\"pre\">");
-		html_text(b, s);
-		html_lit(b, "</span>");
+		console_wrap(r, "<span class=\"pre\">", s, "</span>");
 	}
 }
 
@@ -105,9 +102,8 @@ render_answers(struct req *r, const char *definition, const char *answers_json)
 		json_t *v = name ? json_object_get(ans, name) : NULL;
 		if (v == NULL)
 			continue;
-		html_lit(b, "<dt>");
-		html_text(b, i18n_of(field, "label", r->lang) ? i18n_of(field, "label", r->lang) : name);
-		html_lit(b, "</dt><dd>");
+		console_wrap(r, "<dt>",
+		    i18n_of(field, "label", r->lang) ? i18n_of(field, "label", r->lang) : name, "</dt><dd>");
 		answer_value(r, field, v);
 		html_lit(b, "</dd>");
 	}
@@ -209,19 +205,16 @@ action_form(struct req *r, const struct report *s, const char *cls)
 static void
 report_contact(struct req *r, const struct report *s, const char *contact, bool can_act)
 {
-	struct buf *b = r->out;
 	if (!s->sealed)
 		return;
 	console_heading(r, 2, NULL, "Liên lạc", "Contact");
 	if (contact) {
-		html_lit(b, "<pre class=\"contact\" id=\"contact\">");
-		html_text(b, contact);
-		html_lit(b, "</pre>");
+		console_wrap(r, "<pre class=\"contact\" id=\"contact\">", contact, "</pre>");
 	} else if (can_act) {
 		action_form(r, s, "inline");
-		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"reveal\"><button type=\"submit\" class=\"btn\" id=\"reveal\">");
-		html_text(b, L(r, "Xem thông tin liên lạc (được ghi nhật ký)", "Reveal contact details (recorded)"));
-		html_lit(b, "</button></form>");
+		console_wrap(r, "<input type=\"hidden\" name=\"action\" value=\"reveal\"><button type=\"submit\" class=\"btn\" id=\"reveal\">",
+		    L(r, "Xem thông tin liên lạc (được ghi nhật ký)", "Reveal contact details (recorded)"),
+		    "</button></form>");
 	}
 }
 
@@ -233,13 +226,10 @@ report_handling(struct req *r, const struct report *s)
 	console_heading(r, 2, NULL, "Xử lý", "Handling");
 	html_lit(b, "<p><a class=\"btn\" id=\"create-case\" href=\"/admin/cases/new?from=");
 	html_url_arg(b, s->id);
-	html_lit(b, "\">");
-	html_text(b, L(r, "Tạo vụ việc", "Create a case"));
-	html_lit(b, "</a></p>");
+	console_wrap(r, "\">", L(r, "Tạo vụ việc", "Create a case"), "</a></p>");
 	action_form(r, s, "inline");
-	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"status\"><label>");
-	html_text(b, L(r, "Trạng thái", "Status"));
-	html_lit(b, " <select name=\"status\" id=\"f-status\">");
+	console_wrap(r, "<input type=\"hidden\" name=\"action\" value=\"status\"><label>",
+	    L(r, "Trạng thái", "Status"), " <select name=\"status\" id=\"f-status\">");
 	for (size_t i = 0; i < SUBMISSION_NSTATUSES; i++) {
 		const struct submission_label *st = &submission_statuses[i];
 		console_option(r, st->value, L(r, st->vi, st->en), strcmp(st->value, s->status) == 0);
@@ -253,9 +243,8 @@ report_handling(struct req *r, const struct report *s)
 	    "AND o.disabled_at IS NULL ORDER BY 2 LIMIT 300", 1, sp);
 	enum { OS_ID, OS_NAME };
 	action_form(r, s, "inline");
-	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"assign\"><label>");
-	html_text(b, L(r, "Người phụ trách", "Assignee"));
-	html_lit(b, " <select name=\"assignee\" id=\"f-assignee\">");
+	console_wrap(r, "<input type=\"hidden\" name=\"action\" value=\"assign\"><label>",
+	    L(r, "Người phụ trách", "Assignee"), " <select name=\"assignee\" id=\"f-assignee\">");
 	console_option(r, "", "—", false);
 	for (int i = 0; os && db_ok(os) && i < PQntuples(os); i++)
 		console_option(r, PQgetvalue(os, i, OS_ID), PQgetvalue(os, i, OS_NAME), strcmp(PQgetvalue(os, i, OS_ID), s->assignee_id) == 0);
@@ -277,9 +266,7 @@ text_box(struct req *r, const struct report *s, const char *action, const char *
 	html_attr(b, action);
 	html_lit(b, "\"><div class=\"field\"><label for=\"f-");
 	html_attr(b, action);
-	html_lit(b, "\">");
-	html_text(b, label);
-	html_lit(b, "</label><textarea id=\"f-");
+	console_wrap(r, "\">", label, "</label><textarea id=\"f-");
 	html_attr(b, action);
 	html_lit(b, "\" name=\"body\" rows=\"3\" maxlength=\"4000\" required></textarea></div>");
 	console_submit(r, cls, vi, en);
@@ -310,9 +297,8 @@ entry_list(struct req *r, PGresult *res, bool thread)
 		else
 			html_lit(b, "<li class=\"from-union\">");
 		const char *who = PQgetisnull(res, i, E_WHO) ? L(r, "Người lao động", "Worker") : PQgetvalue(res, i, E_WHO);
-		html_lit(b, "<p class=\"who\">");
-		html_text(b, arena_printf(r->arena, "%s · %s", who, PQgetvalue(res, i, E_AT)));
-		html_lit(b, "</p><p class=\"body\">");
+		console_wrap(r, "<p class=\"who\">",
+		    arena_printf(r->arena, "%s · %s", who, PQgetvalue(res, i, E_AT)), "</p><p class=\"body\">");
 		html_text(b, PQgetvalue(res, i, E_BODY));
 		html_lit(b, "</p></li>");
 	}
@@ -365,15 +351,11 @@ report_page(struct req *r, int status, const char *id, const char *contact, cons
 	html_lit(b, "<h1>");
 	html_text(b, title);
 	if (s.urgent) {
-		html_lit(b, " <strong class=\"tag urgent\">");
-		html_text(b, L(r, "KHẨN", "URGENT"));
-		html_lit(b, "</strong>");
+		console_wrap(r, " <strong class=\"tag urgent\">", L(r, "KHẨN", "URGENT"), "</strong>");
 	}
 	html_lit(b, "</h1>");
 	if (notice) {
-		html_lit(b, "<p class=\"note\" role=\"status\">");
-		html_text(b, notice);
-		html_lit(b, "</p>");
+		console_wrap(r, "<p class=\"note\" role=\"status\">", notice, "</p>");
 	}
 	report_meta(r, &s);
 	console_heading(r, 2, NULL, "Nội dung", "Answers");
@@ -538,9 +520,7 @@ enter_choose(struct req *r)
 	console_field_begin(r, "f-form", L(r, "Biểu mẫu", "Form"), NULL, NULL);
 	html_lit(b, "<select id=\"f-form\" name=\"form\" required>");
 	form_options(r, NULL);
-	html_lit(b, "</select></div><fieldset><legend>");
-	html_text(b, L(r, "Nhận qua", "Taken by"));
-	html_lit(b, "</legend>");
+	console_wrap(r, "</select></div><fieldset><legend>", L(r, "Nhận qua", "Taken by"), "</legend>");
 	for (size_t i = 0; i < SUBMISSION_NCHANNELS; i++) {   /* the ways an officer takes a report, phone first */
 		const struct submission_label *ch = &submission_channels[i];
 		if (submission_channel_by_officer(ch->value))
@@ -572,9 +552,7 @@ enter_page(struct req *r, int status, const struct entry *e, const char *problem
 		console_end(r);
 		return;
 	}
-	html_lit(b, "<h2>");
-	html_text(b, form_label(e->form->title, r->lang));
-	html_lit(b, "</h2>");
+	console_wrap(r, "<h2>", form_label(e->form->title, r->lang), "</h2>");
 	html_form_begin(r, "/admin/enter", "enter");
 	filters_hidden(b, "workplace", e->workplace);
 	filters_hidden(b, "form", e->form->id);
@@ -633,9 +611,8 @@ enter_saved(struct req *r, const char *digits)
 	html_lit(b, "<p>");
 	html_text(b, L(r, "Đọc mã biên nhận này cho người lao động, hoặc in ra đưa họ. Mã không được lưu ở đâu khác.",
 	    "Read this receipt code to the worker, or print it for them. It is not kept anywhere else."));
-	html_lit(b, "</p><p class=\"receipt\" id=\"receipt\">");
-	html_text(b, grouped);
-	html_lit(b, "</p><p><a class=\"btn\" href=\"/admin/enter\">");
+	console_wrap(r, "</p><p class=\"receipt\" id=\"receipt\">",
+	    grouped, "</p><p><a class=\"btn\" href=\"/admin/enter\">");
 	html_text(b, L(r, "Nhập phản ánh khác", "Enter another report"));
 	html_lit(b, "</a></p>");
 	console_end(r);

@@ -137,9 +137,8 @@ list_page(struct req *r, int status, const struct add_form *f)
 		html_lit(b, "</tr>");
 	}
 	if (PQntuples(res) == 0) {
-		html_lit(b, "<tr><td colspan=\"8\" class=\"empty\">");
-		html_text(b, L(r, "Chưa có yêu cầu nào.", "No requests yet."));
-		html_lit(b, "</td></tr>");
+		console_wrap(r, "<tr><td colspan=\"8\" class=\"empty\">",
+		    L(r, "Chưa có yêu cầu nào.", "No requests yet."), "</td></tr>");
 	}
 	html_lit(b, "</tbody></table>");
 	PQclear(res);
@@ -213,7 +212,9 @@ action_form(struct req *r, const char *id, const char *action, const char *label
 	if (note) {
 		html_lit(b, "<label for=\"n-");
 		html_attr(b, action);
-		console_wrap(r, "\">", note_required ? L(r, "Lý do (bắt buộc)", "Reason (required)") : L(r, "Ghi chú", "Note"), "</label>");
+		console_wrap(r, "\">",
+		    note_required ? L(r, "Lý do (bắt buộc)", "Reason (required)") : L(r, "Ghi chú", "Note"),
+		    "</label>");
 		html_lit(b, "<input id=\"n-");
 		html_attr(b, action);
 		html_lit(b, "\" name=\"note\" maxlength=\"2000\"");
@@ -294,7 +295,8 @@ request_page(struct req *r, const char *id, int status, const char *error)
 	console_link(r, arena_printf(r->arena, "/admin/s/%s", sub_id), arena_printf(r->arena, "%s #%s", L(r, "Mở phản ánh", "Open the report"), sub_id));
 	html_lit(b, " · <a id=\"download\" href=\"/admin/requests/");
 	html_url_arg(b, id);
-	console_wrap(r, "/export\">", L(r, "Tải về (JSON) để trao cho người yêu cầu", "Download (JSON) to give the person"), "</a></p>");
+	console_wrap(r, "/export\">",
+	    L(r, "Tải về (JSON) để trao cho người yêu cầu", "Download (JSON) to give the person"), "</a></p>");
 	console_wrap(r, "<pre class=\"pre\" id=\"export\">", json, "</pre></section>");
 	if (open && strcmp(kind, "correct") == 0) {
 		console_section_id(r, "correct", "Ghi nội dung chỉnh sửa", "Record the correction");

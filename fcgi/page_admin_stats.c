@@ -94,9 +94,8 @@ static void
 stats_chooser(struct req *r, const char *unit, const char *from, const char *to)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<form method=\"get\" action=\"/admin/stats\" class=\"filters\"><label>");
-	html_text(b, L(r, "Đơn vị", "Unit"));
-	html_lit(b, " <select name=\"unit\">");
+	console_wrap(r, "<form method=\"get\" action=\"/admin/stats\" class=\"filters\"><label>",
+	    L(r, "Đơn vị", "Unit"), " <select name=\"unit\">");
 	const char *p[1] = { r->officer->unit_path };
 	PGresult *us = db_query(r->app->db, "SELECT u.id::text, u.name, array_length(string_to_array(trim(both '/' from u.path), '/'), 1) "
 	    "FROM org_unit u WHERE u.path LIKE $1 || '%' ORDER BY u.path LIMIT 500", 1, p);
@@ -112,9 +111,8 @@ stats_chooser(struct req *r, const char *unit, const char *from, const char *to)
 	filters_date(r, "from", "Từ ngày", "From", from, true);
 	filters_date(r, "to", "Đến ngày (ngày chốt số liệu)", "To (cut-off date)", to, true);
 	console_button(r, "btn primary", "Xem", "Show");
-	html_lit(b, "<button type=\"submit\" class=\"btn\" name=\"format\" value=\"xlsx\">");
-	html_text(b, L(r, "Tải Excel (XLSX)", "Download Excel (XLSX)"));
-	html_lit(b, "</button></form>");
+	console_wrap(r, "<button type=\"submit\" class=\"btn\" name=\"format\" value=\"xlsx\">",
+	    L(r, "Tải Excel (XLSX)", "Download Excel (XLSX)"), "</button></form>");
 
 	/* presets: this and last union year (01/11-31/10), this year's halves and quarters */
 	time_t now = time(NULL) + 7 * 3600;
@@ -140,9 +138,7 @@ stats_chooser(struct req *r, const char *unit, const char *from, const char *to)
 		html_attr(b, names[i]);
 		html_lit(b, "\" href=\"");
 		console_href(r, "/admin/stats", args, 2);
-		html_lit(b, "\">");
-		html_text(b, labels[i]);
-		html_lit(b, "</a>");
+		console_wrap(r, "\">", labels[i], "</a>");
 	}
 	html_lit(b, "</p>");
 }
@@ -180,17 +176,14 @@ stats_table_html(struct req *r, const struct stats *st, const struct stats_ask *
 			const struct kv args[] = { { "unit", st->units[u].bucket, 0 }, { "from", q->from, 0 }, { "to", q->to, 0 } };
 			html_lit(b, "<a href=\"");
 			console_href(r, "/admin/stats", args, 3);
-			html_lit(b, "\">");
-			html_text(b, st->units[u].name);
-			html_lit(b, "</a>");
+			console_wrap(r, "\">", st->units[u].name, "</a>");
 		} else
 			html_text(b, st->units[u].name);
 		html_lit(b, "</th>");
 	}
 	for (int o = 0; o < OWN__MAX; o++) {
-		html_lit(b, "<th scope=\"col\" class=\"num\">");
-		html_text(b, L(r, stats_ownership[o].vi, stats_ownership[o].en));
-		html_lit(b, "</th>");
+		console_wrap(r, "<th scope=\"col\" class=\"num\">",
+		    L(r, stats_ownership[o].vi, stats_ownership[o].en), "</th>");
 	}
 	html_lit(b, "</tr></thead><tbody>");
 	for (size_t i = 0; i < st->ninds; i++) {
@@ -199,9 +192,7 @@ stats_table_html(struct req *r, const struct stats *st, const struct stats_ask *
 		html_attr(b, ind->code);
 		html_lit(b, "\"><th scope=\"row\" title=\"");
 		html_attr(b, ind->source);
-		html_lit(b, "\">");
-		html_text(b, ind->label);
-		html_lit(b, "</th>");
+		console_wrap(r, "\">", ind->label, "</th>");
 		stats_cell(r, "total", true, ind->total, ind->money);
 		stats_cell(r, "verified", ind->has_verified, ind->verified, ind->money);
 		for (size_t u = 0; u < st->nunits; u++)
@@ -223,9 +214,7 @@ stats_freeze_html(struct req *r, const struct stats *st, const struct stats_ask 
 		html_lit(b, "<p class=\"note frozen\" id=\"frozen\" role=\"status\">");
 		html_text(b, arena_printf(r->arena, "%s %s, %s. SHA-256: ", L(r, "Đã chốt số liệu bởi", "Frozen by"), st->freeze.by,
 		    st->freeze.at));
-		html_lit(b, "<code class=\"sha256\">");
-		html_text(b, st->freeze.sha256);
-		html_lit(b, "</code>");
+		console_wrap(r, "<code class=\"sha256\">", st->freeze.sha256, "</code>");
 		if (*st->freeze.reason)
 			html_text(b, arena_printf(r->arena, ". %s: %s", L(r, "Lý do chốt lại", "Reason for freezing again"), st->freeze.reason));
 		html_lit(b, "</p>");
@@ -269,13 +258,9 @@ stats_indicators_html(struct req *r, const struct stats_ask *q)
 		bool hidden = PQgetvalue(res, i, IX_HIDDEN)[0] == 't';
 		const struct kv data[] = { { "indicator", PQgetvalue(res, i, IX_CODE), 0 } };
 		console_tr(r, hidden ? "hidden" : NULL, data, 1);
-		html_lit(b, "<td><code>");
-		html_text(b, PQgetvalue(res, i, IX_CODE));
-		html_lit(b, "</code></td>");
+		console_wrap(r, "<td><code>", PQgetvalue(res, i, IX_CODE), "</code></td>");
 		console_td(r, PQgetvalue(res, i, IX_LABEL));
-		html_lit(b, "<td><code>");
-		html_text(b, PQgetvalue(res, i, IX_RULE));
-		html_lit(b, "</code></td><td>");
+		console_wrap(r, "<td><code>", PQgetvalue(res, i, IX_RULE), "</code></td><td>");
 		html_form_begin(r, action, "inline");
 		html_lit(b, "<input type=\"hidden\" name=\"code\" value=\"");
 		html_attr(b, PQgetvalue(res, i, IX_CODE));
@@ -322,9 +307,7 @@ stats_render(struct req *r, int status, const struct stats_ask *q)
 	if (rc == 2)
 		console_alert(r, arena_printf(r->arena, "%s %s: %s", L(r, "Quy tắc của chỉ tiêu", "The rule of indicator"),
 		    st.bad_code, st.bad_rule));
-	html_lit(b, "<p class=\"period\"><strong>");
-	html_text(b, st.unit_name);
-	html_lit(b, "</strong> — ");
+	console_wrap(r, "<p class=\"period\"><strong>", st.unit_name, "</strong> — ");
 	html_text(b, r->lang == LANG_EN ? arena_printf(r->arena, "from %s to %s (cut-off)", fmt_dmy(r->arena, q->from), fmt_dmy(r->arena, q->to)) :
 	    arena_printf(r->arena, "từ %s đến %s (ngày chốt số liệu)", fmt_dmy(r->arena, q->from), fmt_dmy(r->arena, q->to)));
 	html_lit(b, "</p>");
@@ -334,9 +317,8 @@ stats_render(struct req *r, int status, const struct stats_ask *q)
 		stats_table_html(r, &st, q);
 		console_note(r, stats_reparent_note(r->lang));
 	}
-	html_lit(b, "<section class=\"rules\"><h2>");
-	html_text(b, L(r, "Cách tính", "How the figures are counted"));
-	html_lit(b, "</h2><ul><li>");
+	console_wrap(r, "<section class=\"rules\"><h2>",
+	    L(r, "Cách tính", "How the figures are counted"), "</h2><ul><li>");
 	html_text(b, L(r, "Phản ánh: nhận trong kỳ (giờ Việt Nam), không tính phản ánh đánh dấu rác.",
 	    "Reports: received in the period (Vietnam time); reports marked spam are left out."));
 	html_lit(b, "</li><li>");
@@ -562,13 +544,9 @@ chart_begin(struct req *r, const char *id, int height, const char *title, const 
 	html_attr(b, arena_printf(r->arena, "0 0 760 %d", height));
 	html_lit(b, "\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"");
 	html_attr(b, arena_printf(r->arena, "%s-title", id));
-	html_lit(b, "\">");
-	html_text(b, title);
-	html_lit(b, "</title><desc id=\"");
+	console_wrap(r, "\">", title, "</title><desc id=\"");
 	html_attr(b, arena_printf(r->arena, "%s-desc", id));
-	html_lit(b, "\">");
-	html_text(b, desc);
-	html_lit(b, "</desc>");
+	console_wrap(r, "\">", desc, "</desc>");
 }
 
 /* A stacked bar chart of monthly counts by form, with a legend. counts is
@@ -600,9 +578,7 @@ chart_months(struct req *r, const char *const *months, size_t nmonths, const cha
 		html_lit(b, " stroke=\"#bbb\" stroke-width=\"1\"/><text");
 		NUM_ATTR(r, "x", L0 - 6);
 		NUM_ATTR(r, "y", y + 4);
-		html_lit(b, " font-size=\"12\" text-anchor=\"end\" fill=\"#222\">");
-		html_text(b, num(r, top * g / 4));
-		html_lit(b, "</text>");
+		console_wrap(r, " font-size=\"12\" text-anchor=\"end\" fill=\"#222\">", num(r, top * g / 4), "</text>");
 	}
 	int slot = PW / (int)(nmonths ? nmonths : 1), bw = slot * 7 / 10;
 	for (size_t m = 0; m < nmonths; m++) {
@@ -630,18 +606,15 @@ chart_months(struct req *r, const char *const *months, size_t nmonths, const cha
 		html_lit(b, "<text");
 		NUM_ATTR(r, "x", x + bw / 2);
 		NUM_ATTR(r, "y", T0 + PH + 18);
-		html_lit(b, " font-size=\"12\" text-anchor=\"middle\" fill=\"#222\">");
-		html_text(b, arena_printf(r->arena, "%.2s/%.2s", months[m] + 5, months[m] + 2));
-		html_lit(b, "</text>");
+		console_wrap(r, " font-size=\"12\" text-anchor=\"middle\" fill=\"#222\">",
+		    arena_printf(r->arena, "%.2s/%.2s", months[m] + 5, months[m] + 2), "</text>");
 	}
 	html_lit(b, "</svg><ul class=\"legend\">");
 	for (size_t f = 0; f < nforms; f++) {
 		const struct form *fm = form_find(r->app->forms, form_ids[f]);
 		html_lit(b, "<li><svg width=\"14\" height=\"14\" aria-hidden=\"true\"><rect width=\"14\" height=\"14\"");
 		put_fill(b, f);
-		html_lit(b, "/></svg> ");
-		html_text(b, fm ? form_label(fm->title, r->lang) : form_ids[f]);
-		html_lit(b, "</li>");
+		console_wrap(r, "/></svg> ", fm ? form_label(fm->title, r->lang) : form_ids[f], "</li>");
 	}
 	html_lit(b, "</ul>");
 }
@@ -680,9 +653,7 @@ chart_units(struct req *r, PGresult *res)
 		html_lit(b, " fill=\"#1b5e9f\"/><text");
 		NUM_ATTR(r, "x", LW + w + 6);
 		NUM_ATTR(r, "y", y + 18);
-		html_lit(b, " font-size=\"13\" fill=\"#222\">");
-		html_text(b, num(r, v));
-		html_lit(b, "</text>");
+		console_wrap(r, " font-size=\"13\" fill=\"#222\">", num(r, v), "</text>");
 	}
 	html_lit(b, "</svg>");
 }
@@ -722,37 +693,29 @@ dash_months(struct req *r, PGresult *months, PGresult *mres)
 
 	dash_section(r, "Phản ánh mỗi tháng theo loại", "Reports per month by form");
 	chart_months(r, mlist, nmonths, flist, nforms, counts);
-	html_lit(b, "<table class=\"dash-months\"><caption>");
-	html_text(b, L(r, "Số phản ánh mỗi tháng (không tính rác)", "Reports per month (spam left out)"));
-	html_lit(b, "</caption><thead><tr><th scope=\"col\">");
+	console_wrap(r, "<table class=\"dash-months\"><caption>",
+	    L(r, "Số phản ánh mỗi tháng (không tính rác)", "Reports per month (spam left out)"),
+	    "</caption><thead><tr><th scope=\"col\">");
 	html_text(b, L(r, "Tháng", "Month"));
 	html_lit(b, "</th>");
 	for (size_t f = 0; f < nforms; f++) {
-		html_lit(b, "<th scope=\"col\" class=\"num\">");
-		html_text(b, form_label(r->app->forms->forms[f].title, r->lang));
-		html_lit(b, "</th>");
+		console_wrap(r, "<th scope=\"col\" class=\"num\">",
+		    form_label(r->app->forms->forms[f].title, r->lang), "</th>");
 	}
-	html_lit(b, "<th scope=\"col\" class=\"num\">");
-	html_text(b, L(r, "Tổng", "Total"));
-	html_lit(b, "</th></tr></thead><tbody>");
+	console_wrap(r, "<th scope=\"col\" class=\"num\">", L(r, "Tổng", "Total"), "</th></tr></thead><tbody>");
 	for (size_t m = 0; m < nmonths; m++) {
 		long s = 0;
 		html_lit(b, "<tr data-month=\"");
 		html_attr(b, mlist[m]);
-		html_lit(b, "\"><th scope=\"row\">");
-		html_text(b, arena_printf(r->arena, "%.2s/%.4s", mlist[m] + 5, mlist[m]));
-		html_lit(b, "</th>");
+		console_wrap(r, "\"><th scope=\"row\">",
+		    arena_printf(r->arena, "%.2s/%.4s", mlist[m] + 5, mlist[m]), "</th>");
 		for (size_t f = 0; f < nforms; f++) {
 			html_lit(b, "<td class=\"num\" data-form=\"");
 			html_attr(b, flist[f]);
-			html_lit(b, "\">");
-			html_text(b, num(r, counts[m * nforms + f]));
-			html_lit(b, "</td>");
+			console_wrap(r, "\">", num(r, counts[m * nforms + f]), "</td>");
 			s += counts[m * nforms + f];
 		}
-		html_lit(b, "<td class=\"num\" data-form=\"total\">");
-		html_text(b, num(r, s));
-		html_lit(b, "</td></tr>");
+		console_wrap(r, "<td class=\"num\" data-form=\"total\">", num(r, s), "</td></tr>");
 	}
 	html_lit(b, "</tbody></table></section>");
 }
@@ -768,9 +731,7 @@ dash_row(struct req *r, bool stage, const char *key, const char *name, const cha
 	else
 		html_lit(b, "<tr data-unit=\"");
 	html_attr(b, key);
-	html_lit(b, "\"><th scope=\"row\">");
-	html_text(b, name);
-	html_lit(b, "</th><td class=\"num\">");
+	console_wrap(r, "\"><th scope=\"row\">", name, "</th><td class=\"num\">");
 	html_text(b, n);
 	html_lit(b, "</td></tr>");
 }
@@ -785,9 +746,8 @@ dash_units(struct req *r, PGresult *ures)
 		console_empty(r, "Đơn vị của bạn không có đơn vị trực thuộc.", "Your unit has no units below it.");
 	} else {
 		chart_units(r, ures);
-		html_lit(b, "<table class=\"dash-units\"><thead><tr><th scope=\"col\">");
-		html_text(b, L(r, "Đơn vị", "Unit"));
-		html_lit(b, "</th><th scope=\"col\" class=\"num\">");
+		console_wrap(r, "<table class=\"dash-units\"><thead><tr><th scope=\"col\">",
+		    L(r, "Đơn vị", "Unit"), "</th><th scope=\"col\" class=\"num\">");
 		html_text(b, L(r, "Phản ánh", "Reports"));
 		html_lit(b, "</th></tr></thead><tbody>");
 		for (int i = 0; i < PQntuples(ures); i++)

@@ -68,7 +68,8 @@ page_admin_tokens(struct req *r)
 			const char *id = PQgetvalue(res, i, TC_ID), *state = PQgetvalue(res, i, TC_STATE);
 			const struct kv data[] = { { "token", id, 0 }, { "state", state, 0 } };
 			console_tr(r, NULL, data, 2);
-			console_wrap(r, "<td><code>", arena_printf(r->arena, "tn_%s_…", PQgetvalue(res, i, TC_PREFIX)), "</code></td>");
+			console_wrap(r, "<td><code>",
+			    arena_printf(r->arena, "tn_%s_…", PQgetvalue(res, i, TC_PREFIX)), "</code></td>");
 			console_td(r, PQgetvalue(res, i, TC_OFFICER));
 			console_td(r, PQgetvalue(res, i, TC_NAME));
 			console_td(r, PQgetvalue(res, i, TC_CREATED));

@@ -92,7 +92,8 @@ totp_login_page(struct req *r, int status, const char *problem, const char *next
 	    "and type the 6-digit code it shows for Tiếng nói."), "/admin/login/totp", "totp", next);
 	field(b, "f-code", "code", L(r, "Mã 6 chữ số", "6-digit code"), CODE_ATTRS " autofocus");
 	console_button(r, "btn primary", "Xác nhận", "Confirm");
-	console_wrap(r, "<details><summary>", L(r, "Không có điện thoại? Dùng mã khôi phục", "No phone? Use a recovery code instead"), "</summary>");
+	console_wrap(r, "<details><summary>",
+	    L(r, "Không có điện thoại? Dùng mã khôi phục", "No phone? Use a recovery code instead"), "</summary>");
 	field(b, "f-recovery", "recovery", L(r, "Mã khôi phục (mỗi mã chỉ dùng được một lần)",
 	    "Recovery code (each works once)"),
 	    "type=\"text\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"20\"");
@@ -138,13 +139,9 @@ totp_login_ended(struct req *r, const char *why)
 	r->status = 403;
 	const char *title = L(r, "Xác thực hai bước", "Two-step verification");
 	html_page_begin(r, title);
-	html_lit(b, "<h1>");
-	html_text(b, title);
-	html_lit(b, "</h1><p class=\"alert\" role=\"alert\" id=\"login-error\">");
+	console_wrap(r, "<h1>", title, "</h1><p class=\"alert\" role=\"alert\" id=\"login-error\">");
 	html_text(b, why);
-	html_lit(b, "</p><p><a class=\"btn\" href=\"/admin/login\">");
-	html_text(b, tr(r->lang, MSG_LOGIN_TITLE));
-	html_lit(b, "</a></p>");
+	console_wrap(r, "</p><p><a class=\"btn\" href=\"/admin/login\">", tr(r->lang, MSG_LOGIN_TITLE), "</a></p>");
 	html_page_end(r);
 }
 
@@ -341,9 +338,7 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 	account_head(r, status, L(r, "Tài khoản của bạn", "Your account"));
 	alert(r, problem);
 	if (done) {
-		html_lit(b, "<p class=\"note\" role=\"status\" id=\"account-done\">");
-		html_text(b, done);
-		html_lit(b, "</p>");
+		console_wrap(r, "<p class=\"note\" role=\"status\" id=\"account-done\">", done, "</p>");
 	}
 	if (a->required && !a->totp_enabled) {
 		html_lit(b, "<p class=\"alert\" id=\"totp-required\">");
@@ -412,9 +407,8 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 	    "then change your password."));
 	html_lit(b, "</p>");
 	html_form_begin(r, "/admin/logout", NULL);
-	html_lit(b, "<input type=\"hidden\" name=\"all\" value=\"1\"><button type=\"submit\" class=\"btn\">");
-	html_text(b, tr(r->lang, MSG_LOGOUT_ALL));
-	html_lit(b, "</button></form></section>");
+	console_wrap(r, "<input type=\"hidden\" name=\"all\" value=\"1\"><button type=\"submit\" class=\"btn\">",
+	    tr(r->lang, MSG_LOGOUT_ALL), "</button></form></section>");
 	console_end(r);
 }
 
@@ -462,9 +456,8 @@ setup_page(struct req *r, int status, const unsigned char secret[TOTP_SECRET_LEN
 	html_form_begin(r, "/admin/account", NULL);
 	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"totp_confirm\">");
 	field(b, "f-confirm-code", "code", L(r, "Mã 6 chữ số", "6-digit code"), CODE_ATTRS " required autofocus");
-	html_lit(b, "<button type=\"submit\" class=\"btn primary\">");
-	html_text(b, L(r, "Xác nhận và bật", "Confirm and turn on"));
-	html_lit(b, "</button> <a href=\"/admin/account\">");
+	console_wrap(r, "<button type=\"submit\" class=\"btn primary\">",
+	    L(r, "Xác nhận và bật", "Confirm and turn on"), "</button> <a href=\"/admin/account\">");
 	html_text(b, L(r, "Để sau", "Not now"));
 	html_lit(b, "</a></form>");
 	console_end(r);
@@ -508,13 +501,11 @@ recovery_issue(struct req *r)
 	    "phone, each one stands in for the 6-digit code once. This page shows them this one time only."));
 	html_lit(b, "</p><ol id=\"recovery-codes\" class=\"codes\">");
 	for (int i = 0; i < TOTP_RECOVERY_COUNT; i++) {
-		html_lit(b, "<li><code>");
-		html_text(b, arena_printf(r->arena, "%.5s-%s", codes[i], codes[i] + 5));
-		html_lit(b, "</code></li>");
+		console_wrap(r, "<li><code>",
+		    arena_printf(r->arena, "%.5s-%s", codes[i], codes[i] + 5), "</code></li>");
 	}
-	html_lit(b, "</ol><p><a class=\"btn primary\" href=\"/admin/account\">");
-	html_text(b, L(r, "Tôi đã cất các mã", "I have kept the codes"));
-	html_lit(b, "</a></p>");
+	console_wrap(r, "</ol><p><a class=\"btn primary\" href=\"/admin/account\">",
+	    L(r, "Tôi đã cất các mã", "I have kept the codes"), "</a></p>");
 	console_end(r);
 	sodium_memzero(codes, sizeof(codes));
 	return true;

@@ -111,13 +111,9 @@ units_page(struct req *r, int status, const struct kvlist *v, const struct conso
 		html_attr(b, t[i].code);
 		html_lit(b, "\"><a href=\"/admin/units/");
 		html_url_arg(b, t[i].id);
-		html_lit(b, "\">");
-		html_text(b, t[i].name);
-		html_lit(b, "</a> <span class=\"tag\">");
+		console_wrap(r, "\">", t[i].name, "</a> <span class=\"tag\">");
 		html_text(b, t[i].code);
-		html_lit(b, "</span> · ");
-		html_text(b, t[i].kind);
-		html_lit(b, " · ");
+		console_wrap(r, "</span> · ", t[i].kind, " · ");
 		html_text(b, unit_status_text(r, t[i].status, t[i].merged_into, t[i].ended));
 		if (*t[i].hotline) {
 			html_lit(b, " · ☎ ");

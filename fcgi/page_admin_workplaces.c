@@ -52,9 +52,7 @@ notice(struct req *r)
 	if (fmt_is_id(ep)) {
 		html_lit(b, " <a href=\"/admin/qr/");
 		html_url_arg(b, ep);
-		html_lit(b, "/poster\">");
-		html_text(b, L(r, "In áp phích", "Print the poster"));
-		html_lit(b, "</a>");
+		console_wrap(r, "/poster\">", L(r, "In áp phích", "Print the poster"), "</a>");
 	}
 	html_lit(b, "</p>");
 }
@@ -586,9 +584,9 @@ import_page(struct req *r, int status, const char *csv, const struct org_import 
 	html_lit(b, "<pre class=\"example\">code,name,unit_code,tax_code,address\n"
 	    "MAY-HOAPHAT,\"Công ty TNHH May Hòa Phát\",CD-TANPHONG,6200456789,\"Phường Tân Phong, tỉnh Lai Châu\"</pre>");
 	html_form_begin(r, "/admin/workplaces/import", "import");
-	html_lit(b, "<div class=\"field\"><label for=\"f-csv\">");
-	html_text(b, L(r, "Nội dung CSV", "CSV content"));
-	html_lit(b, "</label><textarea id=\"f-csv\" name=\"csv\" rows=\"16\" required spellcheck=\"false\">\n");
+	console_wrap(r, "<div class=\"field\"><label for=\"f-csv\">",
+	    L(r, "Nội dung CSV", "CSV content"),
+	    "</label><textarea id=\"f-csv\" name=\"csv\" rows=\"16\" required spellcheck=\"false\">\n");
 	html_text(b, csv ? csv : "");
 	html_lit(b, "</textarea></div>");
 	console_submit(r, "btn primary", "Kiểm tra và nhập", "Check and import");
