@@ -7,11 +7,15 @@ enum rl_kind {
 	RL_ENTRY_POST,     /* submissions per entry point */
 	RL_IDEM_POST,      /* resends of one idempotency key */
 	RL_RECEIPT_LOOKUP, /* status lookups per receipt */
-	RL_LOGIN,          /* login attempts per username */
+	RL_LOGIN,          /* login attempts per username (per known browser when it has one) */
+	RL_LOGIN_DEVICE,   /* wrong passwords in a row from one known browser: a lock */
 	RL__MAX
 };
 
 int ratelimit_init(bool enabled);
 bool ratelimit_hit(enum rl_kind, const void *key, size_t keylen);
+bool ratelimit_locked(enum rl_kind, const void *key, size_t keylen);
+void ratelimit_failed(enum rl_kind, const void *key, size_t keylen);
+void ratelimit_cleared(enum rl_kind, const void *key, size_t keylen);
 
 #endif

@@ -29,6 +29,7 @@ import test_console_account           # noqa: E402
 import test_export                    # noqa: E402
 import test_forms                     # noqa: E402
 import test_privacy_console           # noqa: E402
+import test_officer                   # noqa: E402
 import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
 import test_scope                     # noqa: E402
@@ -113,6 +114,9 @@ TESTS = [
     ("calendar page: bad dates and numbers 400, hostile text escaped, roles refused by the app and PostgreSQL",
      test_privacy_console.test_calendar_bad_input_and_roles),
     ("holiday list|add|remove and request add --unit in the CLI", test_privacy_console.test_calendar_cli),
+    # officer: issue 12, the officer side (sign-in lockout and login CSRF, bad filter input, the report page)
+    ("officer: a stranger's wrong passwords do not lock the officer's own browser", test_officer.test_known_browser_lockout),
+    ("officer: the sign-in form's token is bound to the browser's cookie (login CSRF)", test_officer.test_login_csrf),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
