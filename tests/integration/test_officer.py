@@ -1,6 +1,10 @@
 """test_officer.py: officer-side fixes of issue 12: known-browser lockout and login CSRF, bad filter input, the report page."""
+import http.client
 import re
 import secrets
+import subprocess
+import threading
+import time
 import urllib.parse
 
 import harness
@@ -103,3 +107,112 @@ def test_login_csrf(t, stack):
     for bad in ("", "x", "0" * 200, "<script>alert(1)</script>", "' OR 1=1 --"):
         r = _post(stack, (bad, jar), user, pw)
         t.eq(r.status, 403, f"hostile token {bad[:20]!r}")
+
+
+def _refused(page):
+    return harness.parse_html(page.text).by_id.get("refused", "")
+
+
+def test_queue_bad_filters(t, stack):
+    """Impossible dates, ids beyond a bigint and other bad filters on the queue answer 400 naming the filter (never
+    503); `%`, `_` and `\\` in the search match themselves, not everything."""
+    admin = harness.demo_console(t, stack, "demo.tinh")
+    cases = [("from=2026-02-30", "from"), ("to=0000-01-01", "to"), ("from=2026-13-01", "from"),
+             ("to=2025-02-29", "to"), ("workplace=99999999999999999999", "workplace"), ("workplace=12a", "workplace"),
+             ("workplace=-1", "workplace"), ("status=%3Cscript%3E", "status"), ("urgent=2", "urgent"),
+             ("after=x%7C99999999999999999999", "after"), ("from=" + "9" * 5000, "from"),
+             ("q=" + "x" * 201, "q"), ("form=" + "f" * 41, "form")]
+    for query, field in cases:
+        r = admin.get(f"/admin/?{query}")
+        t.eq(r.status, 400, f"/admin/?{query[:40]}")
+        t.check(field in _refused(r), f"the page names {field!r}: {_refused(r)!r}")
+    t.eq(admin.get("/admin/?from=%FF%FE").status, 400, "a non-UTF-8 date: 400")
+    t.eq(admin.get("/admin/?from=2024-02-29&to=2026-12-31").status, 200, "a real leap day is fine")
+
+    mine = next(tok for tok, name, _ in stack.demo if "Tân Phong" in name)
+    marker = "ofcr" + secrets.token_hex(3)
+    stack.submit(mine, [("category", "wages"), ("text", f"Tăng ca {marker} 100% lương")])
+    stack.submit(mine, [("category", "wages"), ("text", f"Báo {marker} a_b không phần trăm")])
+    total = int(stack.value("SELECT count(*) FROM submission"))
+    pct = int(stack.value("SELECT count(*) FROM submission WHERE strpos(search_text, '%') > 0"))
+    under = int(stack.value("SELECT count(*) FROM submission WHERE strpos(search_text, '_') > 0"))
+
+    def found(q):
+        page = admin.get("/admin/?" + urllib.parse.urlencode({"q": q}))
+        t.eq(page.status, 200, f"search {q!r}")
+        return len(set(re.findall(r'href="/admin/s/(\d+)"', page.text)))
+
+    t.require(total > pct, f"some reports have no % ({total} > {pct})")
+    t.eq(found("%"), min(pct, 50), f"q=% finds only the {pct} reports with a % ({total} in all)")
+    t.eq(found("_"), min(under, 50), f"q=_ finds only the {under} reports with a _")
+    t.eq(found(f"{marker} 100%"), 1, "a literal % still finds the report that has it")
+    t.eq(found(f"{marker} a_b"), 1, "a literal _ finds the report that has it")
+    t.eq(found(f"{marker} a%b"), 0, "% is not a wildcard")
+    bs = int(stack.value("SELECT count(*) FROM submission WHERE strpos(search_text, chr(92)) > 0"))
+    t.eq(found("\\"), min(bs, 50), "a backslash is literal too, not an error")
+    for q in ("' OR 1=1 --", "<script>", "\\%", "x" * 200):
+        t.eq(admin.get("/admin/?" + urllib.parse.urlencode({"q": q})).status, 200, f"hostile search {q[:20]!r}")
+
+
+def test_export_bad_input_and_cut(t, stack):
+    """An export with an impossible date is 400 with the field named (no empty 200 file); an export cut short by a
+    database error does not end cleanly: the download fails and the log says so."""
+    admin = harness.demo_console(t, stack, "demo.tinh")
+    for query, word in (("format=csv&from=2026-02-30", "Từ ngày"), ("format=xlsx&to=0000-01-01", "Đến ngày"),
+                        ("format=pdf", "Định dạng"), ("format=csv&form=%3Cscript%3E", "Biểu mẫu"),
+                        ("format=csv&from=" + "1" * 3000, "Từ ngày")):
+        r = admin.get(f"/admin/export/download?{query}")
+        t.eq(r.status, 400, f"export {query}")
+        t.check("text/html" in (r.header("Content-Type") or ""), "the form, not a file")
+        t.check(word in r.text, f"the message names {word!r}")
+    t.eq(admin.get("/admin/export/download?format=csv&from=%FF").status, 400, "a non-UTF-8 date: 400")
+
+    holder = subprocess.Popen(["psql", "-X", "-q", "-h", str(stack.run_dir), "-U", "tiengnoi", "-d", "tiengnoi", "-c",
+                               "BEGIN; LOCK TABLE submission IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(15); COMMIT;"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    result = {}
+
+    def download():
+        conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=30)
+        try:
+            conn.request("GET", "/admin/export/download?format=csv", headers=admin._headers())
+            resp = conn.getresponse()
+            result["status"] = resp.status
+            result["body"] = resp.read()
+            result["complete"] = True
+        except Exception as e:   # IncompleteRead, reset: what a browser shows as a failed download
+            result["error"] = repr(e)
+        finally:
+            conn.close()
+
+    try:
+        for _ in range(100):
+            if stack.value("SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                           "WHERE c.relname = 'submission' AND l.mode = 'AccessExclusiveLock' AND l.granted") == 1:
+                break
+            time.sleep(0.1)
+        th = threading.Thread(target=download)
+        th.start()
+        killed = 0
+        for _ in range(100):
+            killed = int(stack.value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                     "WHERE query LIKE 'SELECT s.id, to_char(s.received_at%' AND wait_event_type = 'Lock'"))
+            if killed:
+                break
+            time.sleep(0.1)
+        th.join(40)
+    finally:
+        holder.kill()
+        holder.wait()
+    t.require(killed == 1, "the export's query was stopped half-way")
+    clean = result.get("complete") and result.get("status") == 200
+    t.check(not clean, f"the cut export does not end as a clean 200 file: {result.get('status')} {result.get('error')}")
+    t.note(f"the client saw: {result.get('error') or result.get('status')}")
+    t.check("/admin/export/download cut short" in stack.log_text("app.log"), "the log says the export was cut short")
+    for _ in range(20):
+        r = admin.get("/admin/export/download?format=csv")
+        if r.status == 200:
+            break
+        time.sleep(0.2)
+    t.eq(r.status, 200, "the next export works")
+    t.check(r.body.startswith(b"\xef\xbb\xbf"), "and is a CSV")
