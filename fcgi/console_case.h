@@ -10,5 +10,10 @@
 void case_page(struct req *, const char *id, int status, const char *problem, const char *action);
 /* The title / kind / scope / known-facts fields shared by the new-case and edit forms. */
 void case_fields(struct req *, const char *title, const char *kind, const char *scope, const char *known);
+/* The cases made from (or linked to) report `submission_id` in the
+ * officer's scope: `lead` (a paragraph, class `cls`) then a list of links
+ * with id `list_id`; nothing at all when there are none. Returns how
+ * many, or -1 when the database failed. */
+int case_report_links(struct req *, const char *submission_id, const char *list_id, const char *cls, const char *lead);
 
 #endif

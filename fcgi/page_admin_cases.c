@@ -126,6 +126,16 @@ struct source {
 	const char *from, *form_id, *workplace, *workplace_id, *received;
 };
 
+/* When report `s->from` already has cases: says so and lists them (id
+ * "linked-cases"), true; the form then asks to confirm ("again"), so one
+ * report does not become two cases by a second click. */
+static bool
+case_already_made(struct req *r, const struct source *s)
+{
+	return case_report_links(r, s->from, "linked-cases", "alert", L(r, "Phản ánh này đã có vụ việc:",
+	    "This report already has a case:")) > 0;
+}
+
 /* The creation form for a case from report `s->from`. */
 static void
 new_page(struct req *r, int status, const struct source *s, const char *title, const char *kind, const char *scope,
@@ -141,10 +151,14 @@ new_page(struct req *r, int status, const struct source *s, const char *title, c
 	html_lit(b, " · ");
 	html_text(b, s->workplace);
 	html_lit(b, "</p>");
+	bool again = case_already_made(r, s);
 	html_form_begin(r, "/admin/cases/new", NULL);
 	html_lit(b, "<input type=\"hidden\" name=\"from\" value=\"");
 	html_attr(b, s->from);
 	html_lit(b, "\">");
+	if (again)
+		console_check(r, "field", "checkbox", "again", "1", L(r, "Vẫn tạo thêm một vụ việc mới từ phản ánh này",
+		    "Create another case from this report anyway"), false);
 	case_fields(r, title, kind, scope, known);
 	console_submit(r, "btn primary", "Tạo vụ việc", "Create the case");
 	console_end(r);
@@ -218,6 +232,19 @@ page_admin_case_create(struct req *r)
 	const char *title = console_posted_max(r, "title", 200), *kind = kv_get_or_empty(&r->form, "kind");
 	const char *scope = kv_get_or_empty(&r->form, "scope"), *known = kv_get_or_empty(&r->form, "violation_known_on");
 	const char *problem = case_fields_problem(r, title, kind, scope, known);
+	if (problem == NULL && strcmp(kv_get_or_empty(&r->form, "again"), "1") != 0) {
+		const char *p1[1] = { s.from };
+		PGresult *n = db_query(r->app->db, "SELECT count(*) FROM case_submission WHERE submission_id = $1::bigint", 1, p1);
+		const char *v = db_scalar(n);
+		if (v && strcmp(v, "0") != 0)
+			problem = L(r, "Phản ánh này đã có vụ việc. Đánh dấu ô xác nhận để tạo thêm một vụ việc.",
+			    "This report already has a case. Tick the box to create another one.");
+		PQclear(n);
+		if (problem) {
+			new_page(r, 409, &s, kv_get_or_empty(&r->form, "title"), kind, scope, known, problem);
+			return;
+		}
+	}
 	if (problem) {
 		new_page(r, 400, &s, kv_get_or_empty(&r->form, "title"), kind, scope, known, problem);
 		return;
@@ -237,7 +264,7 @@ page_admin_case_create(struct req *r)
 	bool ok = l && db_ok(l);
 	PQclear(l);
 	l = ok ? db_query(r->app->db, "INSERT INTO case_event (case_id, officer_id, kind, to_stage, note) "
-	    "VALUES ($1::bigint, $3::bigint, 'created', 'intake', 'report #' || $2)", 3, e) : NULL;
+	    "VALUES ($1::bigint, $3::bigint, 'created', 'intake', '#' || $2)", 3, e) : NULL;
 	ok = ok && l && db_ok(l);
 	PQclear(l);
 	if (!ok) {

@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "buf.h"
+#include "console_case.h"
 #include "db.h"
 #include "filters.h"
 #include "fmt.h"
@@ -231,10 +232,11 @@ report_handling(struct req *r, const struct report *s)
 {
 	struct buf *b = r->out;
 	console_heading(r, 2, NULL, "Xử lý", "Handling");
+	int cases = case_report_links(r, s->id, "report-cases", "", L(r, "Vụ việc từ phản ánh này:", "Cases from this report:"));
 	html_lit(b, "<p><a class=\"btn\" id=\"create-case\" href=\"/admin/cases/new?from=");
 	html_url_arg(b, s->id);
 	html_lit(b, "\">");
-	html_text(b, L(r, "Tạo vụ việc", "Create a case"));
+	html_text(b, cases > 0 ? L(r, "Tạo thêm một vụ việc", "Create another case") : L(r, "Tạo vụ việc", "Create a case"));
 	html_lit(b, "</a></p>");
 	action_form(r, s, "inline");
 	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"status\"><label>");

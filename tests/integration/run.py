@@ -119,6 +119,7 @@ TESTS = [
     ("officer: the sign-in form's token is bound to the browser's cookie (login CSRF)", test_officer.test_login_csrf),
     ("officer: bad queue filters are 400 naming the filter; % and _ in the search are literal", test_officer.test_queue_bad_filters),
     ("officer: a bad export date is 400 naming it; an export cut by the database fails visibly", test_officer.test_export_bad_input_and_cut),
+    ("officer: a report lists its cases; a second case needs confirming; the timeline in Vietnamese", test_officer.test_one_report_cases),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

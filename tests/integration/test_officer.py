@@ -216,3 +216,55 @@ def test_export_bad_input_and_cut(t, stack):
         time.sleep(0.2)
     t.eq(r.status, 200, "the next export works")
     t.check(r.body.startswith(b"\xef\xbb\xbf"), "and is a CSV")
+
+
+def test_one_report_cases(t, stack):
+    """The report page lists the cases made from it and the button then says "another"; a second case from a linked
+    report needs the confirmation box (409 without it, nothing stored); the timeline's first line is Vietnamese."""
+    from test_cases import _report
+    admin = harness.demo_console(t, stack, "demo.tinh")
+    sub = _report(stack, "Tân Phong", "concern", {"text": "Một phản ánh, một vụ việc"})
+    page = admin.get(f"/admin/s/{sub}")
+    html = harness.parse_html(page.text)
+    t.check("report-cases" not in html.by_id, "no case yet: no list")
+    t.check("Tạo vụ việc" in html.by_id.get("create-case", ""), f"the button: {html.by_id.get('create-case')!r}")
+    form = admin.get(f"/admin/cases/new?from={sub}")
+    t.check('name="again"' not in form.text, "the first case needs no confirmation")
+    pairs = [("from", sub), ("title", "Vụ <b>đầu</b>"), ("kind", "other"), ("scope", "individual"),
+             ("violation_known_on", "")]
+    r = admin.post("/admin/cases/new", pairs)
+    t.require(r.status == 303, f"first case: {r.status} {harness.short(r.text, 300)}")
+    cid = re.search(r"/admin/cases/(\d+)$", r.header("Location") or "").group(1)
+
+    page = admin.get(f"/admin/s/{sub}")
+    html = harness.parse_html(page.text)
+    t.check(f"#{cid}" in html.by_id.get("report-cases", ""), f"the report lists case #{cid}: "
+            f"{html.by_id.get('report-cases')!r}")
+    t.check(f'href="/admin/cases/{cid}"' in page.text, "as a link")
+    t.check("<b>đầu</b>" not in page.text, "the case title is escaped")
+    t.check("Tạo thêm" in html.by_id.get("create-case", ""), "the button says another case")
+
+    form = admin.get(f"/admin/cases/new?from={sub}")
+    fh = harness.parse_html(form.text)
+    t.check(f"#{cid}" in fh.by_id.get("linked-cases", ""), "the creation form shows the existing case")
+    t.check('name="again"' in form.text, "and asks to confirm")
+    before = int(stack.value("SELECT count(*) FROM case_submission WHERE submission_id = :'s'", s=sub))
+    for again in (None, "", "0", "<script>", "1' OR '1'='1", "\u00ff" * 3):
+        extra = [] if again is None else [("again", again)]
+        r = admin.post("/admin/cases/new", pairs + extra)
+        t.eq(r.status, 409, f"a second case without confirming (again={again!r})")
+        t.check(harness.parse_html(r.text).inputs.get("title") == "Vụ <b>đầu</b>", "the typed title is kept")
+    t.eq(int(stack.value("SELECT count(*) FROM case_submission WHERE submission_id = :'s'", s=sub)), before,
+         "nothing stored")
+    r = admin.post("/admin/cases/new", pairs + [("again", "1")])
+    t.eq(r.status, 303, "confirmed: a second case")
+    t.eq(int(stack.value("SELECT count(*) FROM case_submission WHERE submission_id = :'s'", s=sub)), before + 1,
+         "two cases now")
+
+    case = admin.get(f"/admin/cases/{cid}")
+    t.check(f"Tạo vụ việc từ phản ánh #{sub}" in case.text, "the timeline says it in Vietnamese")
+    t.check("report #" not in case.text, "no English in the Vietnamese timeline")
+    stack.psql("UPDATE case_event SET note = 'report #' || :'s' WHERE case_id = :'c' AND kind = 'created'", s=sub, c=cid)
+    case = admin.get(f"/admin/cases/{cid}")
+    t.check(f"Tạo vụ việc từ phản ánh #{sub}" in case.text and "report #" not in case.text,
+            "rows written before the fix read the same")
