@@ -268,3 +268,30 @@ def test_one_report_cases(t, stack):
     case = admin.get(f"/admin/cases/{cid}")
     t.check(f"Tạo vụ việc từ phản ánh #{sub}" in case.text and "report #" not in case.text,
             "rows written before the fix read the same")
+
+
+def test_contact_fields(t, stack):
+    """Revealed contact details are labelled fields (not raw JSON): the phone a tel: link, copy buttons for phone and
+    Zalo hidden until admin.js shows them; hostile text stays text."""
+    admin = harness.demo_console(t, stack, "demo.tinh")
+    token = next(tok for tok, name, _ in stack.demo if "Tân Phong" in name)
+    hostile = "<script>alert(1)</script> \"Lan\" & 'Hoa'"
+    r, idem = stack.submit(token, [("category", "hours"), ("text", "Xin gọi lại"), ("contact_name", hostile),
+                                   ("contact_phone", "0912 345 678"), ("contact_zalo", "0987-654-321"),
+                                   ("contact_consent", "yes")])
+    t.require(r.status in (200, 303), f"a report with contact details: {r.status}")
+    sid = str(stack.value("SELECT id FROM submission WHERE idempotency_key = :'k'", k=idem))
+    rev = admin.post(f"/admin/s/{sid}", [("action", "reveal")])
+    t.require(rev.status == 200, f"revealed: {rev.status}")
+    html = harness.parse_html(rev.text)
+    contact = html.by_id.get("contact", "")
+    t.check('{"' not in contact and '{"' not in rev.text.split('id="contact"')[1][:600], f"no raw JSON: {contact!r}")
+    t.eq(html.by_id.get("c-name", ""), hostile, "the name, as typed")
+    t.check("<script>alert(1)</script>" not in rev.text, "and escaped")
+    t.check('href="tel:0912345678"' in rev.text, "the phone is a tel: link")
+    t.check("0912345678" in html.by_id.get("c-phone", ""), f"the phone: {html.by_id.get('c-phone')!r}")
+    t.check("0987-654-321" in html.by_id.get("c-zalo", ""), "the Zalo number")
+    t.eq(len(re.findall(r'<button type="button" class="btn small copy" hidden data-copy="', rev.text)), 2,
+         "two copy buttons (phone, Zalo), hidden without JS")
+    for label in ("Tên", "Điện thoại", "Zalo"):
+        t.check(f"<dt>{label}</dt>" in rev.text, f"labelled {label!r}")
