@@ -131,6 +131,9 @@ cmd_start() {
 	init_database
 	start_app
 	start_nginx
+	# the CLI run from another shell (no TIENGNOI_BASE_URL there) prints QR
+	# addresses on this stack's PORT, not 8080 (config.c, config_base_url)
+	echo "$BASE_URL" >"$RUN/base_url"
 	echo
 	echo "Tiếng nói is running at $BASE_URL/   (state: $VAR)"
 	echo "Demo QR codes (worker forms):"
@@ -156,7 +159,7 @@ cmd_stop() {
 		# SIGKILL the whole session (supervisor and workers) if it hangs.
 		wait_gone "$pid" 15 || { kill -KILL -- "-$pid" 2>/dev/null; wait_gone "$pid" 5 || true; }
 	fi
-	rm -f "$RUN/app.pid" "$RUN/app.sock"
+	rm -f "$RUN/app.pid" "$RUN/app.sock" "$RUN/base_url"
 	if [ -f "$PG/PG_VERSION" ] && pg_pid >/dev/null; then
 		as_run "$PGBIN/pg_ctl" -D "$PG" -m fast -w -t 60 stop >/dev/null ||
 			die "PostgreSQL did not stop, see $LOG/pg.log"

@@ -121,6 +121,7 @@ TESTS = [
     ("officer: a bad export date is 400 naming it; an export cut by the database fails visibly", test_officer.test_export_bad_input_and_cut),
     ("officer: a report lists its cases; a second case needs confirming; the timeline in Vietnamese", test_officer.test_one_report_cases),
     ("officer: revealed contact details are labelled fields with a tel: link and copy buttons", test_officer.test_contact_fields),
+    ("officer: the CLI's QR addresses use the running stack's PORT (run/base_url)", test_officer.test_cli_base_url),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

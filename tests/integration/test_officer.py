@@ -295,3 +295,38 @@ def test_contact_fields(t, stack):
          "two copy buttons (phone, Zalo), hidden without JS")
     for label in ("Tên", "Điện thoại", "Zalo"):
         t.check(f"<dt>{label}</dt>" in rev.text, f"labelled {label!r}")
+
+
+def test_cli_base_url(t, stack):
+    """`qr list` and `qr png` run from another shell (no TIENGNOI_BASE_URL) print the running stack's address, which
+    scripts/stack.sh leaves in run/base_url; a bad file there is ignored (8080); the environment still wins."""
+    env = stack.admin_env()
+    env.pop("TIENGNOI_BASE_URL")
+    marker = stack.var / "run" / "base_url"
+    t.require(marker.exists(), "stack.sh wrote run/base_url")
+    t.eq(marker.read_text().strip(), stack.base, "with this stack's address")
+    token = stack.demo[0][0]
+    p = stack.admin("qr", "list", env=env)
+    out = p.stdout.decode()
+    t.eq(p.returncode, 0, "qr list")
+    t.check(f"{stack.base}/q/{token}" in out and ":8080" not in out, f"qr list prints port {stack.port}: {out[:200]!r}")
+    png = stack.admin("qr", "png", token, env=env)
+    t.require(png.stdout.startswith(b"\x89PNG"), "qr png writes a PNG")
+    path = stack.var / "officer-qr.png"
+    path.write_bytes(png.stdout)
+    z = subprocess.run(["zbarimg", "--raw", "-q", "--nodbus", str(path)], capture_output=True, timeout=20)
+    t.eq(z.stdout.decode(errors="replace").strip(), f"HTTP://127.0.0.1:{stack.port}/Q/{token}", "the QR has the right port")
+    saved = marker.read_bytes()
+    try:
+        for bad in (b"javascript:alert(1)\n", b"http://\xff\xfe/\n", b"http://" + b"a" * 400 + b"\n", b"", b"\n",
+                    b"http://x.example/<script>\n"):
+            marker.write_bytes(bad)
+            out = stack.admin("qr", "list", env=env).stdout.decode(errors="replace")
+            t.check("http://127.0.0.1:8080/q/" in out, f"a bad run/base_url {bad[:20]!r} is ignored: {out[:120]!r}")
+        marker.write_bytes(b"http://officer.example:9999/\n")
+        out = stack.admin("qr", "list").stdout.decode()
+        t.check(f"{stack.base}/q/" in out, "TIENGNOI_BASE_URL still wins over run/base_url")
+        out = stack.admin("qr", "list", env=env).stdout.decode()
+        t.check("http://officer.example:9999/q/" in out, f"the file's address, its trailing / dropped: {out[:120]!r}")
+    finally:
+        marker.write_bytes(saved)
