@@ -107,6 +107,7 @@ struct req {
 	struct buf *out;           /* response body */
 	void *outstream;           /* FCGX_Stream *: only large exports write to it directly */
 	bool streamed;             /* the response went out through http_stream_begin */
+	bool stream_broken;        /* a streamed body stopped half-way: the connection is cut, no clean end (server.c) */
 	char extra_headers[2048];  /* additional header lines, each ending in \r\n */
 	size_t extra_len;
 };

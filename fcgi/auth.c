@@ -17,6 +17,9 @@
 #include "token.h"
 
 #define SESSION_COOKIE "tn_session"
+#define BROWSER_COOKIE "tn_browser"   /* random, per browser: binds the sign-in forms (login CSRF) */
+#define DEVICE_COOKIE "tn_device"     /* given by a good sign-in: this browser is known for a username */
+#define SIGNIN_COOKIE_ATTRS "; Path=/admin/login; HttpOnly; SameSite=Strict; Max-Age=31536000"
 #define PASSWORD_MIN 10
 #define PASSWORD_MAX 200
 
@@ -123,13 +126,87 @@ one_row(PGresult *res)
 	return down ? AUTH_DB_DOWN : AUTH_FAILED;
 }
 
+/* This browser's sign-in cookie (64 hex digits), or NULL without a
+ * well-formed one; with `set`, a missing one is made and sent. The
+ * sign-in forms' tokens are bound to it, so another site cannot post a
+ * login form (its token belongs to a cookie the victim's browser lacks). */
+const char *
+auth_browser(struct req *r, bool set)
+{
+	const char *v = kv_get(&r->cookies, BROWSER_COOKIE);
+	if (v != NULL && strlen(v) == 64 && strspn(v, "0123456789abcdef") == 64)
+		return v;
+	if (!set)
+		return NULL;
+	unsigned char raw[32];
+	char *hex = arena_alloc(r->arena, 65);
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(hex, 65, raw, sizeof(raw));
+	http_header(r, arena_printf(r->arena, "Set-Cookie: " BROWSER_COOKIE "=%s" SIGNIN_COOKIE_ATTRS "%s", hex,
+	    r->https ? "; Secure" : ""));
+	return hex;
+}
+
+/* The keyed MAC (32 hex digits) that makes `nonce` a known-browser
+ * cookie for `username`. */
+static void
+device_mac(const struct keys *k, const char *username, const char *nonce, char out[33])
+{
+	unsigned char mac[16];
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, k->session, sizeof(k->session), sizeof(mac));
+	crypto_generichash_update(&st, (const unsigned char *)"device|", 7);
+	crypto_generichash_update(&st, (const unsigned char *)username, strlen(username) + 1);   /* with its NUL: no ambiguity */
+	crypto_generichash_update(&st, (const unsigned char *)nonce, strlen(nonce));
+	crypto_generichash_final(&st, mac, sizeof(mac));
+	sodium_bin2hex(out, 33, mac, sizeof(mac));
+}
+
+/* The known-browser cookie when a good sign-in as `username` gave it to
+ * this browser, else NULL (absent, forged, or another username's). */
+static const char *
+device_of(struct req *r, const char *username)
+{
+	const char *v = kv_get(&r->cookies, DEVICE_COOKIE);
+	if (v == NULL || strlen(v) != 65 || v[32] != '.')
+		return NULL;
+	char nonce[33], want[33];
+	memcpy(nonce, v, 32);
+	nonce[32] = '\0';
+	device_mac(r->app->keys, username, nonce, want);
+	return sodium_memcmp(v + 33, want, 32) == 0 ? v : NULL;
+}
+
+/* After a good password: this browser becomes known for `username`
+ * (a new cookie each time). Send it after the session cookie. */
+void
+auth_device_give(struct req *r, const char *username)
+{
+	unsigned char raw[16];
+	char nonce[33], mac[33];
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2hex(nonce, sizeof(nonce), raw, sizeof(raw));
+	device_mac(r->app->keys, username, nonce, mac);
+	http_header(r, arena_printf(r->arena, "Set-Cookie: " DEVICE_COOKIE "=%s.%s" SIGNIN_COOKIE_ATTRS "%s", nonce, mac,
+	    r->https ? "; Secure" : ""));
+}
+
 /* Checks a username and password. AUTH_OK sets *officer_id (arena) and
  * *totp; every failure looks the same to the person typing. Unknown
- * users cost the same time; five failures lock the account 15 minutes. */
+ * users cost the same time.
+ * Lockout: from a browser that signed in as this username before (its
+ * tn_device cookie), five wrong passwords in a row lock that browser
+ * alone for 15 minutes (in memory, keyed also by the password hash so a
+ * reset frees it), and the account's shared lock is ignored: a stranger
+ * who types wrong passwords cannot keep the officer out. From any other
+ * browser, five failures lock the account for every other browser for
+ * 15 minutes (officer.locked_until), as before. */
 enum auth_result
 auth_login(struct req *r, const char *username, const char *password, const char **officer_id, bool *totp)
 {
-	if (ratelimit_hit(RL_LOGIN, username, strlen(username))) {
+	const char *device = device_of(r, username);
+	const char *throttle = device ? device : username;
+	if (ratelimit_hit(RL_LOGIN, throttle, strlen(throttle))) {
 		auth_dummy_check(password);
 		return AUTH_THROTTLED;
 	}
@@ -146,16 +223,24 @@ auth_login(struct req *r, const char *username, const char *password, const char
 	char *id = arena_strdup(r->arena, PQgetvalue(res, 0, OBU_ID));
 	char *unit = arena_strdup(r->arena, PQgetvalue(res, 0, OBU_UNIT));
 	bool disabled = PQgetvalue(res, 0, OBU_DISABLED)[0] == 't', locked = PQgetvalue(res, 0, OBU_LOCKED)[0] == 't';
+	const char *lock_key = device ? arena_printf(r->arena, "%s|%s", device, PQgetvalue(res, 0, OBU_HASH)) : NULL;
+	if (lock_key)
+		locked = ratelimit_locked(RL_LOGIN_DEVICE, lock_key, strlen(lock_key));
 	bool ok = auth_check_password(PQgetvalue(res, 0, OBU_HASH), password);
 	*totp = PQgetvalue(res, 0, OBU_TOTP)[0] == 't';
 	PQclear(res);
 	const char *pid[1] = { id };
 	if (!ok || disabled || locked) {
-		if (!ok)
+		if (!ok && lock_key)
+			ratelimit_failed(RL_LOGIN_DEVICE, lock_key, strlen(lock_key));
+		else if (!ok)
 			PQclear(db_run(r->app->db, STMT_LOGIN_FAILED, pid, NULL, NULL));
-		audit(r, id, unit, "login.failed", "", !ok ? "wrong password" : disabled ? "account disabled" : "account locked");
+		audit(r, id, unit, "login.failed", "", !ok ? "wrong password" : disabled ? "account disabled" :
+		    lock_key ? "browser locked" : "account locked");
 		return AUTH_FAILED;
 	}
+	if (lock_key)
+		ratelimit_cleared(RL_LOGIN_DEVICE, lock_key, strlen(lock_key));
 	/* with a second factor the failure count is cleared only by a good code,
 	 * or knowing the password would reset the lockout every four tries */
 	if (!*totp)

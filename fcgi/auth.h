@@ -12,6 +12,8 @@ enum msg auth_password_problem(const char *pw, const char *username);
 int auth_hash_password(const char *pw, char out[AUTH_HASH_MAX]);
 bool auth_check_password(const char *hash, const char *pw);
 enum auth_result auth_login(struct req *, const char *username, const char *password, const char **officer_id, bool *totp);
+const char *auth_browser(struct req *, bool set);
+void auth_device_give(struct req *, const char *username);
 int auth_session_start(struct req *, const char *officer_id, bool mfa_pending);
 enum auth_result auth_session_load(struct req *);
 int auth_session_complete(struct req *);

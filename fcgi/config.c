@@ -495,12 +495,36 @@ config_contact_path(bool secret)
 	return p[secret];
 }
 
-/* TIENGNOI_BASE_URL, base_url, else http://127.0.0.1:8080: the public
- * address printed in QR codes. */
+/* TIENGNOI_BASE_URL, base_url, else the address of the development stack
+ * running on this state directory (scripts/stack.sh writes it to
+ * run/base_url when it starts, so `qr list` in another shell prints the
+ * PORT it really runs on), else http://127.0.0.1:8080: the public address
+ * printed in QR codes. A run/base_url that is not a valid address is
+ * ignored. */
 const char *
 config_base_url(void)
 {
-	return setting_or(CONFIG_BASE_URL, "http://127.0.0.1:8080");
+	const char *v = setting(CONFIG_BASE_URL);
+	if (v)
+		return v;
+	static char running[256];
+	if (running[0] == '\0') {
+		char path[1200], why[300];
+		snprintf(path, sizeof(path), "%s/run/base_url", config_var_dir());
+		FILE *f = fopen(path, "r");
+		if (f && fgets(running, sizeof(running), f)) {
+			running[strcspn(running, "\r\n")] = '\0';
+			for (size_t n = strlen(running); n > 8 && running[n - 1] == '/'; n--)
+				running[n - 1] = '\0';
+			if (!check_value(CONFIG_BASE_URL, running, why, sizeof(why)))
+				running[0] = '\0';
+		}
+		if (f)
+			fclose(f);
+		if (running[0] == '\0')
+			snprintf(running, sizeof(running), "http://127.0.0.1:8080");
+	}
+	return running;
 }
 
 /* workers, or 0 when not set (the app then runs 2 x cores). */

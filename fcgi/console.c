@@ -121,8 +121,9 @@ console_signin_begin(struct req *r, int status, const char *title, const char *p
 {
 	struct buf *b = r->out;
 	char csrf[CSRF_TOKEN_MAX];
-	csrf_form_token(r->app->keys, "console", purpose, time(NULL), csrf);
 	buf_reset(b);
+	/* the token belongs to this browser's sign-in cookie: no login CSRF */
+	csrf_form_token(r->app->keys, arena_printf(r->arena, "console|%s", auth_browser(r, true)), purpose, time(NULL), csrf);
 	r->status = status;
 	html_page_begin(r, title);
 	console_wrap(r, "<h1>", title, "</h1>");
@@ -141,8 +142,9 @@ console_signin_begin(struct req *r, int status, const char *title, const char *p
 /* Reads a sign-in step's POST body into `in` and checks the token that
  * console_signin_begin() put in its form for `purpose`: 0 when both are
  * good; -1 after answering 400/413/415 (a malformed body); 1 when the
- * token is missing, wrong or expired (the caller shows its form again
- * with 403, saying so). */
+ * token is missing, wrong, expired or not this browser's (no sign-in
+ * cookie: the caller shows its form again with 403, saying so, and that
+ * form sets the cookie). */
 int
 console_signin_read(struct req *r, const char *purpose, struct kvlist *in)
 {
@@ -151,7 +153,11 @@ console_signin_read(struct req *r, const char *purpose, struct kvlist *in)
 		http_req_error(r, bad);
 		return -1;
 	}
-	return csrf_form_check(r->app->keys, "console", purpose, kv_get(in, "_token"), time(NULL)) == CSRF_OK ? 0 : 1;
+	const char *browser = auth_browser(r, false);
+	if (browser == NULL)
+		return 1;
+	return csrf_form_check(r->app->keys, arena_printf(r->arena, "console|%s", browser), purpose, kv_get(in, "_token"),
+	    time(NULL)) == CSRF_OK ? 0 : 1;
 }
 
 /* The same for a page under a list: the link back to `href` above the

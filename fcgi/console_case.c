@@ -578,7 +578,7 @@ event_lead(struct req *r, const PGresult *ev, int i)
 		if (noted)
 			html_lit(b, ": ");
 	} else if (strcmp(kind, "created") == 0) {
-		html_text(b, L(r, "Tạo vụ việc: ", "Created: "));
+		html_text(b, L(r, noted ? "Tạo vụ việc từ phản ánh " : "Tạo vụ việc", noted ? "Created from report " : "Created"));
 	} else if (strcmp(kind, "totals") == 0) {
 		html_text(b, L(r, "Hiệu chỉnh số liệu: ", "Totals corrected: "));
 	} else if (strcmp(kind, "link") == 0) {
@@ -620,7 +620,10 @@ history_section(struct req *r, const struct view *v)
 		html_text(b, PQgetvalue(ev, i, EV_OFFICER));
 		console_wrap(r, " · ", PQgetvalue(ev, i, EV_AT), "</p><p class=\"body\">");
 		event_lead(r, ev, i);
-		html_text(b, PQgetvalue(ev, i, EV_NOTE));
+		const char *note = PQgetvalue(ev, i, EV_NOTE);
+		if (strcmp(PQgetvalue(ev, i, EV_KIND), "created") == 0 && strncmp(note, "report #", 8) == 0)
+			note += 7;   /* rows written before the lead said "from report": "#6" only */
+		html_text(b, note);
 		html_lit(b, "</p></li>");
 	}
 	html_lit(b, "</ol>");
@@ -674,4 +677,37 @@ case_page_errors(struct req *r, const char *id, int status, const char *problem,
 	stage_section(r, &v);
 	history_section(r, &v);
 	console_end(r);
+}
+
+int
+case_report_links(struct req *r, const char *submission_id, const char *list_id, const char *cls, const char *lead)
+{
+	enum { CR_ID, CR_TITLE, CR_STAGE };
+	const char *p[2] = { submission_id, r->officer->unit_path };
+	PGresult *res = db_query(r->app->db, "SELECT c.id, c.title, c.stage FROM case_submission cs "
+	    "JOIN dispute_case c ON c.id = cs.case_id JOIN org_unit u ON u.id = c.unit_id "
+	    "WHERE cs.submission_id = $1::bigint AND u.path LIKE $2 || '%' ORDER BY c.id", 2, p);
+	if (res == NULL || !db_ok(res)) {
+		PQclear(res);
+		return -1;
+	}
+	int n = PQntuples(res);
+	struct buf *b = r->out;
+	if (n > 0) {
+		html_lit(b, "<p class=\"");
+		html_attr(b, cls);
+		console_wrap(r, "\">", lead, "</p><ul class=\"plain\" id=\"");
+		html_attr(b, list_id);
+		html_lit(b, "\">");
+	}
+	for (int i = 0; i < n; i++) {
+		html_lit(b, "<li>");
+		console_link(r, arena_printf(r->arena, "/admin/cases/%s", PQgetvalue(res, i, CR_ID)),
+		    arena_printf(r->arena, "#%s %s", PQgetvalue(res, i, CR_ID), PQgetvalue(res, i, CR_TITLE)));
+		console_wrap(r, " · ", vocab_label(dispute_stages, DISPUTE_NSTAGES, PQgetvalue(res, i, CR_STAGE), r->lang), "</li>");
+	}
+	if (n > 0)
+		html_lit(b, "</ul>");
+	PQclear(res);
+	return n;
 }

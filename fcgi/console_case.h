@@ -28,5 +28,10 @@ void case_input_posted(struct req *, struct case_input *);
  * fills the defaults (rights, the subject the kind suggests, unknown
  * membership). true when all is well. */
 bool case_input_check(struct req *, struct case_input *, struct console_errs *);
+/* The cases made from (or linked to) report `submission_id` in the
+ * officer's scope: `lead` (a paragraph, class `cls`) then a list of links
+ * with id `list_id`; nothing at all when there are none. Returns how
+ * many, or -1 when the database failed. */
+int case_report_links(struct req *, const char *submission_id, const char *list_id, const char *cls, const char *lead);
 
 #endif

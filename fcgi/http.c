@@ -8,6 +8,7 @@
 #include "html.h"
 #include "arena.h"
 #include "http.h"
+#include "log.h"
 #include "i18n.h"
 #include "req.h"
 
@@ -241,6 +242,17 @@ http_stream_write(void *ctx, const void *data, size_t n)
 {
 	struct req *r = ctx;
 	return FCGX_PutStr(data, (int)n, r->outstream) == (int)n ? 0 : -1;
+}
+
+/* A streamed body could not be finished (`why` is logged): the request
+ * ends without its FastCGI end record, so nginx cuts the download without
+ * the final chunk and the browser reports it failed; a short file never
+ * looks complete. */
+void
+http_stream_abort(struct req *r, const char *why)
+{
+	log_warn("streamed %s cut short: %s", r->path ? r->path : "response", why);
+	r->stream_broken = true;
 }
 
 /* export_write_fn gathering into the response buffer (ctx: the request),

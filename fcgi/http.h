@@ -14,6 +14,7 @@ void http_reply(struct req *, const char *content_type, const void *data, size_t
 void http_download(struct req *, const char *content_type, const char *filename);
 void http_stream_begin(struct req *, const char *content_type, const char *filename);
 int http_stream_write(void *ctx, const void *data, size_t n);
+void http_stream_abort(struct req *, const char *why);
 int http_buffer_write(void *ctx, const void *data, size_t n);
 
 #endif

@@ -121,6 +121,16 @@ struct source {
 	const char *from, *form_id, *workplace, *workplace_id, *received;
 };
 
+/* When report `s->from` already has cases: says so and lists them (id
+ * "linked-cases"), true; the form then asks to confirm ("again"), so one
+ * report does not become two cases by a second click. */
+static bool
+case_already_made(struct req *r, const struct source *s)
+{
+	return case_report_links(r, s->from, "linked-cases", "alert", L(r, "Phản ánh này đã có vụ việc:",
+	    "This report already has a case:")) > 0;
+}
+
 /* The creation form for a case from report `s->from`. */
 static void
 new_page(struct req *r, int status, const struct source *s, const struct case_input *in, const char *problem,
@@ -132,10 +142,14 @@ new_page(struct req *r, int status, const struct source *s, const struct case_in
 	console_wrap(r, "<p>", L(r, "Từ phản ánh", "From report"), " ");
 	console_link(r, arena_printf(r->arena, "/admin/s/%s", s->from), arena_printf(r->arena, "#%s", s->from));
 	console_wrap(r, " · ", s->workplace, "</p>");
+	bool again = case_already_made(r, s);
 	html_form_begin(r, "/admin/cases/new", NULL);
 	html_lit(b, "<input type=\"hidden\" name=\"from\" value=\"");
 	html_attr(b, s->from);
 	html_lit(b, "\">");
+	if (again)
+		console_check(r, "field", "checkbox", "again", "1", L(r, "Vẫn tạo thêm một vụ việc mới từ phản ánh này",
+		    "Create another case from this report anyway"), false);
 	case_fields(r, in, e);
 	console_submit(r, "btn primary", "Tạo vụ việc", "Create the case");
 	console_end(r);
@@ -236,6 +250,18 @@ page_admin_case_create(struct req *r)
 		new_page(r, 400, &s, &in, fields_problem(r), &errs);
 		return;
 	}
+	if (strcmp(kv_get_or_empty(&r->form, "again"), "1") != 0) {
+		const char *p1[1] = { s.from };
+		PGresult *n = db_query(r->app->db, "SELECT count(*) FROM case_submission WHERE submission_id = $1::bigint", 1, p1);
+		const char *v = db_scalar(n);
+		bool made = v && strcmp(v, "0") != 0;
+		PQclear(n);
+		if (made) {
+			new_page(r, 409, &s, &in, L(r, "Phản ánh này đã có vụ việc. Đánh dấu ô xác nhận để tạo thêm một vụ việc.",
+			    "This report already has a case. Tick the box to create another one."), &errs);
+			return;
+		}
+	}
 	const char *q[24] = { r->officer->unit_id, s.workplace_id, in.kind, in.scope, in.title, r->officer->id, in.dispute_type,
 		in.subject, in.member, nz(in.union_role), nz(in.recovered) };
 	for (int d = 0; d < DISPUTE_NDATES; d++)
@@ -259,7 +285,7 @@ page_admin_case_create(struct req *r)
 	bool ok = l && db_ok(l);
 	PQclear(l);
 	l = ok ? db_query(r->app->db, "INSERT INTO case_event (case_id, officer_id, kind, to_stage, note) "
-	    "VALUES ($1::bigint, $3::bigint, 'created', 'intake', 'report #' || $2)", 3, e) : NULL;
+	    "VALUES ($1::bigint, $3::bigint, 'created', 'intake', '#' || $2)", 3, e) : NULL;
 	ok = ok && l && db_ok(l);
 	PQclear(l);
 	if (!ok) {

@@ -17,13 +17,6 @@
 #include "page_admin.h"
 #include "req.h"
 
-/* A day of the export's range: none, or a real YYYY-MM-DD. */
-static bool
-date_ok(const char *s)
-{
-	return *s == '\0' || fmt_is_date(s);
-}
-
 /* The choice of format, form and period; `problem` (may be NULL) says
  * what was wrong, with `status` 400. */
 static void
@@ -64,11 +57,17 @@ page_admin_export_download(struct req *r)
 	const char *from = kv_get_or_empty(&r->args, "from"), *to = kv_get_or_empty(&r->args, "to");
 	enum export_format fmt = strcmp(format, "csv") == 0 ? EXPORT_CSV : strcmp(format, "jsonl") == 0 ? EXPORT_JSONL :
 	    strcmp(format, "xlsx") == 0 ? EXPORT_XLSX : EXPORT__MAX;
-	if (fmt == EXPORT__MAX || !date_ok(from) || !date_ok(to) || (*form && form_find(r->app->forms, form) == NULL)) {
-		export_form_page(r, 400, L(r, "Lựa chọn không hợp lệ: định dạng, biểu mẫu hoặc ngày (YYYY-MM-DD).",
-		    "Invalid choice: format, form or date (YYYY-MM-DD)."));
-		return;
-	}
+	const struct { bool bad; const char *vi, *en; } checks[] = {
+		{ fmt == EXPORT__MAX, "Định dạng: chọn XLSX, CSV hoặc JSON Lines.", "Format: choose XLSX, CSV or JSON Lines." },
+		{ *form && form_find(r->app->forms, form) == NULL, "Biểu mẫu: không có biểu mẫu này.", "Form: no such form." },
+		{ *from && !fmt_is_date(from), "Từ ngày: cần một ngày có thật, dạng YYYY-MM-DD.", "From: a real day, YYYY-MM-DD." },
+		{ *to && !fmt_is_date(to), "Đến ngày: cần một ngày có thật, dạng YYYY-MM-DD.", "To: a real day, YYYY-MM-DD." },
+	};
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		if (checks[i].bad) {   /* checked before the 200 goes out: nothing half-sent */
+			export_form_page(r, 400, L(r, checks[i].vi, checks[i].en));
+			return;
+		}
 	audit_officer(r, "export.submissions", format, arena_printf(r->arena, "form=%s from=%s to=%s", form, from, to));
 	static const char *const types[] = {
 		"text/csv; charset=utf-8",   /* EXPORT_CSV */
@@ -80,6 +79,9 @@ page_admin_export_download(struct req *r)
 	    *from ? "-" : "", from, ext[fmt]));
 	struct export_query q = { r->officer->unit_path, form, from, to };
 	char err[300];
-	if (export_submissions(r->app->db, r->app->forms, &q, fmt, http_stream_write, r, err, sizeof(err)) != 0)
-		log_warn("export stopped: %s", err);   /* the status is gone; the file ends short */
+	if (export_submissions(r->app->db, r->app->forms, &q, fmt, http_stream_write, r, err, sizeof(err)) != 0) {
+		/* the 200 is gone: cut the download so it fails, never a short file that looks whole */
+		http_stream_abort(r, err);
+		audit_officer(r, "export.failed", format, err);
+	}
 }

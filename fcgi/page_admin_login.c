@@ -76,6 +76,7 @@ page_admin_login(struct req *r)
 		http_error(r, 503, MSG__MAX);
 		return;
 	}
+	auth_device_give(r, username);
 	if (!totp) {
 		http_redirect(r, auth_safe_next(next));
 		return;

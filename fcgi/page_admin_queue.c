@@ -75,25 +75,47 @@ excerpt(struct req *r, const char *answers_json)
 	return out;
 }
 
+/* The 400 page for a filter that cannot be used, naming it. */
+static void
+queue_bad_filter(struct req *r, const char *vi, const char *en)
+{
+	console_refuse(r, 400, arena_printf(r->arena, "Bộ lọc không hợp lệ: %s.", vi),
+	    arena_printf(r->arena, "Invalid filter: %s.", en), "/admin/");
+}
+
 /* Reads and checks the queue's filters from the query string; false
- * after a 400 page. */
+ * after a 400 page naming the filter. Dates are real days and ids fit a
+ * bigint here, so a typing mistake never reaches SQL as a failed cast. */
 static bool
 queue_filters(struct req *r, struct filters *f)
 {
+	/* as given, however long: a filter too long is refused, not dropped */
 	*f = (struct filters){
-		console_arg(r, "status", 20), console_arg(r, "form", 40), console_arg(r, "workplace", 20), console_arg(r, "from", 10),
-		console_arg(r, "to", 10), console_arg(r, "urgent", 1), console_arg(r, "q", 200), console_arg(r, "after", 60), "", "",
+		kv_get_or_empty(&r->args, "status"), kv_get_or_empty(&r->args, "form"), kv_get_or_empty(&r->args, "workplace"),
+		kv_get_or_empty(&r->args, "from"), kv_get_or_empty(&r->args, "to"), kv_get_or_empty(&r->args, "urgent"),
+		kv_get_or_empty(&r->args, "q"), kv_get_or_empty(&r->args, "after"), "", "",
 	};
-	if ((*f->status && !submission_status_valid(f->status)) || (*f->workplace && !fmt_is_digits(f->workplace, 20)) ||
-	    (*f->from && strlen(f->from) != 10) || (*f->to && strlen(f->to) != 10) || (*f->urgent && strcmp(f->urgent, "1") != 0)) {
-		http_error(r, 400, MSG__MAX);
-		return false;
-	}
+	const struct { bool bad; const char *vi, *en; } checks[] = {
+		{ strlen(f->q) > 200, "tìm kiếm (q): tối đa 200 ký tự", "search (q): 200 characters at most" },
+		{ strlen(f->form) > 40, "biểu mẫu (form)", "form" },
+		{ strlen(f->after) > 60, "trang tiếp (after)", "next page (after)" },
+		{ *f->status && !submission_status_valid(f->status), "trạng thái (status)", "status" },
+		{ *f->workplace && !fmt_is_id(f->workplace), "nơi làm việc (workplace): một mã số", "workplace: an id number" },
+		{ *f->from && !fmt_is_date(f->from), "từ ngày (from): một ngày có thật, YYYY-MM-DD",
+		  "from: a real day, YYYY-MM-DD" },
+		{ *f->to && !fmt_is_date(f->to), "đến ngày (to): một ngày có thật, YYYY-MM-DD", "to: a real day, YYYY-MM-DD" },
+		{ *f->urgent && strcmp(f->urgent, "1") != 0, "khẩn (urgent)", "urgent" },
+	};
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		if (checks[i].bad) {
+			queue_bad_filter(r, checks[i].vi, checks[i].en);
+			return false;
+		}
 	/* keyset: "after" is "received_at|id" of the last row shown */
 	if (*f->after) {
 		const char *bar = strchr(f->after, '|');
-		if (bar == NULL || strspn(bar + 1, "0123456789") != strlen(bar + 1) || bar == f->after) {
-			http_error(r, 400, MSG__MAX);
+		if (bar == NULL || !fmt_is_id(bar + 1) || bar == f->after) {
+			queue_bad_filter(r, "trang tiếp (after)", "next page (after)");
 			return false;
 		}
 		f->after_at = arena_strndup(r->arena, f->after, (size_t)(bar - f->after));
@@ -135,7 +157,7 @@ queue_rows(struct req *r, const struct filters *f)
 	    "s.worker_replied_at IS NOT NULL AND s.worker_replied_at > coalesce(s.status_changed_at, s.received_at), "
 	    "s.channel, s.received_at::text "
 	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id LEFT JOIN officer o ON o.id = s.assignee_id "
-	    "WHERE s.search_text LIKE '%' || vn_fold($8) || '%' "
+	    "WHERE s.search_text LIKE '%' || regexp_replace(vn_fold($8), '([\\\\%_])', '\\\\\\1', 'g') || '%' "
 	    "AND s.workplace_id IN (SELECT w2.id FROM workplace w2 JOIN org_unit u ON u.id = w2.unit_id WHERE u.path LIKE $1 || '%') "
 	    "AND ($2 = '' OR s.status = $2) AND ($3 = '' OR s.form_id = $3) "
 	    "AND ($4 = '' OR s.workplace_id = nullif($4, '')::bigint) "
@@ -162,7 +184,7 @@ queue_counts(struct req *r, const struct filters *f)
 		    "AND ($3 = '' OR s.form_id = $3) AND ($4 = '' OR s.workplace_id = nullif($4, '')::bigint) "
 		    "AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 		    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
-		    "AND ($7 = '' OR s.urgent) AND ($8 = '' OR s.search_text LIKE '%' || vn_fold($8) || '%') "
+		    "AND ($7 = '' OR s.urgent) AND ($8 = '' OR s.search_text LIKE '%' || regexp_replace(vn_fold($8), '([\\\\%_])', '\\\\\\1', 'g') || '%') "
 		    "LIMIT 1001) x", 8, cp);
 		const char *count = db_scalar(c);
 		long n = count ? atol(count) : 0;

@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "auth.h"
 #include "buf.h"
+#include "console_case.h"
 #include "db.h"
 #include "filters.h"
 #include "fmt.h"
@@ -200,6 +201,80 @@ action_form(struct req *r, const struct report *s, const char *cls)
 	html_form_begin(r, arena_printf(r->arena, "/admin/s/%s", s->id), cls);
 }
 
+/* One revealed detail: label, value (id `id`), for a phone a tel: link,
+ * and a copy button that admin.js shows (without JS the value is plain
+ * text to select). */
+static void
+contact_row(struct req *r, const char *label, const char *id, const char *value, bool phone, bool copy)
+{
+	struct buf *b = r->out;
+	console_wrap(r, "<dt>", label, "</dt><dd>");
+	if (phone) {
+		struct buf tel = { 0 };   /* only what a dialler takes: digits and a leading + */
+		for (const char *p = value; *p; p++)
+			if ((*p >= '0' && *p <= '9') || (*p == '+' && p == value))
+				buf_append(&tel, p, 1);
+		html_lit(b, "<a href=\"tel:");
+		html_attr(b, tel.data ? tel.data : "");
+		html_lit(b, "\" id=\"");
+		html_attr(b, id);
+		console_wrap(r, "\">", value, "</a>");
+		buf_free(&tel);
+	} else {
+		html_lit(b, "<span id=\"");
+		html_attr(b, id);
+		console_wrap(r, "\">", value, "</span>");
+	}
+	if (copy) {
+		html_lit(b, " <button type=\"button\" class=\"btn small copy\" hidden data-copy=\"");
+		html_attr(b, value);
+		html_lit(b, "\" data-done=\"");
+		html_attr(b, L(r, "Đã chép", "Copied"));
+		console_wrap(r, "\">", L(r, "Chép", "Copy"), "</button>");
+	}
+	html_lit(b, "</dd>");
+}
+
+/* The revealed contact details (the sealed JSON object the worker form
+ * made: name, phone, zalo) as labelled fields, id "contact"; anything
+ * else (an older shape, a non-object) is shown as the text it is. */
+static void
+contact_details(struct req *r, const char *contact)
+{
+	struct buf *b = r->out;
+	json_t *o = json_loads(contact, 0, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		console_wrap(r, "<pre class=\"contact\" id=\"contact\">", contact, "</pre>");
+		return;
+	}
+	static const struct { const char *key, *vi, *en, *id; bool phone, copy; } known[] = {
+		{ "name", "Tên", "Name", "c-name", false, false },
+		{ "phone", "Điện thoại", "Phone", "c-phone", true, true },
+		{ "zalo", "Zalo", "Zalo", "c-zalo", false, true },
+	};
+	html_lit(b, "<dl class=\"meta contact\" id=\"contact\">");
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		const char *v = json_string_value(json_object_get(o, known[i].key));
+		if (v && *v)
+			contact_row(r, L(r, known[i].vi, known[i].en), known[i].id, v, known[i].phone, known[i].copy);
+	}
+	const char *key;
+	json_t *val;
+	json_object_foreach(o, key, val) {   /* a key this page does not know is still shown, as given */
+		bool listed = false;
+		for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+			listed = listed || strcmp(key, known[i].key) == 0;
+		if (!listed || !json_is_string(val)) {
+			char *text = json_dumps(val, JSON_ENCODE_ANY);
+			contact_row(r, key, "c-other", text ? text : "", false, false);
+			free(text);
+		}
+	}
+	html_lit(b, "</dl>");
+	json_decref(o);
+}
+
 /* Contact: hidden until an officer presses reveal, which is audited;
  * `contact` (NULL unless just revealed) is shown once. */
 static void
@@ -209,7 +284,7 @@ report_contact(struct req *r, const struct report *s, const char *contact, bool 
 		return;
 	console_heading(r, 2, NULL, "Liên lạc", "Contact");
 	if (contact) {
-		console_wrap(r, "<pre class=\"contact\" id=\"contact\">", contact, "</pre>");
+		contact_details(r, contact);
 	} else if (can_act) {
 		action_form(r, s, "inline");
 		console_wrap(r, "<input type=\"hidden\" name=\"action\" value=\"reveal\"><button type=\"submit\" class=\"btn\" id=\"reveal\">",
@@ -224,9 +299,11 @@ report_handling(struct req *r, const struct report *s)
 {
 	struct buf *b = r->out;
 	console_heading(r, 2, NULL, "Xử lý", "Handling");
+	int cases = case_report_links(r, s->id, "report-cases", "", L(r, "Vụ việc từ phản ánh này:", "Cases from this report:"));
 	html_lit(b, "<p><a class=\"btn\" id=\"create-case\" href=\"/admin/cases/new?from=");
 	html_url_arg(b, s->id);
-	console_wrap(r, "\">", L(r, "Tạo vụ việc", "Create a case"), "</a></p>");
+	console_wrap(r, "\">", cases > 0 ? L(r, "Tạo thêm một vụ việc", "Create another case") : L(r, "Tạo vụ việc", "Create a case"),
+	    "</a></p>");
 	action_form(r, s, "inline");
 	console_wrap(r, "<input type=\"hidden\" name=\"action\" value=\"status\"><label>",
 	    L(r, "Trạng thái", "Status"), " <select name=\"status\" id=\"f-status\">");

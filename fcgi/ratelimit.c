@@ -25,6 +25,7 @@ static const struct rl_rule rules[RL__MAX] = {
 	{ 600, 20 },   /* RL_LOGIN */
 	{ 60, 120 },   /* RL_API: two calls a second on average, a page of up to 500 rows each */
 	{ 60, 300 },   /* RL_ENTRY_SCAN */
+	{ 900, 5 },    /* RL_LOGIN_DEVICE: a lock (ratelimit_locked): 5 wrong in a row, then 15 minutes */
 };
 
 struct rl_slot {
@@ -36,14 +37,15 @@ struct rl_slot {
 
 static struct rl_slot *slots;   /* MAP_SHARED: created before fork, shared by every worker */
 static unsigned char salt[crypto_shorthash_KEYBYTES];
+static bool limits_on;          /* ratelimit_hit counts; locks (ratelimit_locked) always work */
 
 /* Maps the shared table; call in the supervisor before forking. With
- * enabled == false (benchmarks) every check passes. 0 on success. */
+ * enabled == false (benchmarks, tests) every ratelimit_hit passes; the
+ * sign-in locks still work, they are security, not load. 0 on success. */
 int
 ratelimit_init(bool enabled)
 {
-	if (!enabled)
-		return 0;
+	limits_on = enabled;
 	slots = mmap(NULL, RL_SLOTS * sizeof(struct rl_slot), PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (slots == MAP_FAILED) {
@@ -54,6 +56,31 @@ ratelimit_init(bool enabled)
 	return 0;
 }
 
+/* The slot of (kind, key), locked for the caller (slot_release after);
+ * NULL when limits are off. `*h` gets the key's salted hash. */
+static struct rl_slot *
+slot_take(enum rl_kind kind, const void *key, size_t keylen, uint64_t *h)
+{
+	if (slots == NULL || (unsigned)kind >= RL__MAX)
+		return NULL;
+	unsigned char in[crypto_shorthash_BYTES];
+	crypto_shorthash(in, key, keylen, salt);
+	memcpy(h, in, sizeof(*h));
+	*h ^= (uint64_t)kind * 0x9E3779B97F4A7C15ULL;
+	struct rl_slot *s = &slots[*h % RL_SLOTS];
+	/* a worker killed inside this section must not wedge the slot */
+	for (long spins = 0; __atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE); spins++)
+		if (spins > 10000000)
+			break;
+	return s;
+}
+
+static void
+slot_release(struct rl_slot *s)
+{
+	__atomic_store_n(&s->lock, 0, __ATOMIC_RELEASE);
+}
+
 /* Counts one hit for (kind, key) and returns true when that exceeds the
  * rule: the caller then answers 429. Keys are hashed with a random salt.
  * Two keys sharing a slot reset each other's count, so limits are
@@ -61,28 +88,18 @@ ratelimit_init(bool enabled)
 bool
 ratelimit_hit(enum rl_kind kind, const void *key, size_t keylen)
 {
-	if (slots == NULL || (unsigned)kind >= RL__MAX)
-		return false;
-	unsigned char in[crypto_shorthash_BYTES];
 	uint64_t h;
-	crypto_shorthash(in, key, keylen, salt);
-	memcpy(&h, in, sizeof(h));
-	h ^= (uint64_t)kind * 0x9E3779B97F4A7C15ULL;
-	struct rl_slot *s = &slots[h % RL_SLOTS];
+	struct rl_slot *s = limits_on ? slot_take(kind, key, keylen, &h) : NULL;
+	if (s == NULL)
+		return false;
 	int64_t window = (int64_t)time(NULL) / rules[kind].window;
-	bool over;
-
-	/* a worker killed inside this section must not wedge the slot */
-	for (long spins = 0; __atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE); spins++)
-		if (spins > 10000000)
-			break;
 	if (s->key != h || s->window != window) {
 		s->key = h;
 		s->window = window;
 		s->count = 0;
 	}
-	over = ++s->count > rules[kind].max;
-	__atomic_store_n(&s->lock, 0, __ATOMIC_RELEASE);
+	bool over = ++s->count > rules[kind].max;
+	slot_release(s);
 	return over;
 }
 
@@ -94,4 +111,52 @@ ratelimit_retry_after(enum rl_kind kind)
 		return 1;
 	long w = rules[kind].window;
 	return w - (long)(time(NULL) % w);
+}
+
+/* A lock kind keeps, per key, the failures in a row (count) and the time
+ * the lock ends (window, seconds since the epoch). True while locked. */
+bool
+ratelimit_locked(enum rl_kind kind, const void *key, size_t keylen)
+{
+	uint64_t h;
+	struct rl_slot *s = slot_take(kind, key, keylen, &h);
+	if (s == NULL)
+		return false;
+	bool locked = s->key == h && s->window > (int64_t)time(NULL);
+	slot_release(s);
+	return locked;
+}
+
+/* One more failure for a lock kind: the rule's max in a row locks the
+ * key for the rule's window from now, and the count starts again. */
+void
+ratelimit_failed(enum rl_kind kind, const void *key, size_t keylen)
+{
+	uint64_t h;
+	struct rl_slot *s = slot_take(kind, key, keylen, &h);
+	if (s == NULL)
+		return;
+	if (s->key != h) {
+		s->key = h;
+		s->window = 0;
+		s->count = 0;
+	}
+	if (++s->count >= rules[kind].max) {
+		s->count = 0;
+		s->window = (int64_t)time(NULL) + rules[kind].window;
+	}
+	slot_release(s);
+}
+
+/* A success for a lock kind: the failures in a row start again. */
+void
+ratelimit_cleared(enum rl_kind kind, const void *key, size_t keylen)
+{
+	uint64_t h;
+	struct rl_slot *s = slot_take(kind, key, keylen, &h);
+	if (s == NULL)
+		return;
+	if (s->key == h)
+		s->count = 0;
+	slot_release(s);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -262,6 +263,8 @@ worker_main(int listen_fd, struct app *app)
 		if (req_from_fcgi(&r, &fr))
 			route_dispatch(&r);
 		http_send(&r, fr.out);
+		if (r.stream_broken)   /* no end record: nginx must not end the download cleanly */
+			shutdown(fr.ipcFd, SHUT_RDWR);
 		FCGX_Finish_r(&fr);
 		arena_reset(arena);
 		buf_reset(&out);

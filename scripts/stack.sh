@@ -146,6 +146,9 @@ cmd_start() {
 	start_app
 	start_sender
 	start_nginx
+	# the CLI run from another shell (no TIENGNOI_BASE_URL there) prints QR
+	# addresses on this stack's PORT, not 8080 (config.c, config_base_url)
+	echo "$BASE_URL" >"$RUN/base_url"
 	echo
 	echo "Tiếng nói is running at $BASE_URL/   (state: $VAR)"
 	echo "Demo QR codes (worker forms):"
@@ -171,7 +174,7 @@ cmd_stop() {
 		# SIGKILL the whole session (supervisor and workers) if it hangs.
 		wait_gone "$pid" 15 || { kill -KILL -- "-$pid" 2>/dev/null; wait_gone "$pid" 5 || true; }
 	fi
-	rm -f "$RUN/app.pid" "$RUN/app.sock"
+	rm -f "$RUN/app.pid" "$RUN/app.sock" "$RUN/base_url"
 	if pid=$(sender_pid); then
 		kill -TERM "$pid"    # each lane finishes the delivery it is in (30 s at most)
 		wait_gone "$pid" 35 || { kill -KILL -- "-$pid" 2>/dev/null; wait_gone "$pid" 5 || true; }

@@ -1,5 +1,5 @@
 /* admin.js: keyboard help for the console (the console works without it): "/" searches, j/k move
-   through the queue, Enter opens the report. */
+   through the queue, Enter opens the report; "Copy" buttons beside revealed phone and Zalo numbers. */
 "use strict";
 (function () {
 	var rows = Array.prototype.slice.call(document.querySelectorAll("table.queue tbody tr")), at = -1;
@@ -17,5 +17,17 @@
 		else if (e.key === "j") move(at + 1);
 		else if (e.key === "k") move(at - 1);
 		else if (e.key === "Enter" && at >= 0) { var a = rows[at].querySelector("a"); if (a) a.click(); }
+	});
+})();
+(function () {
+	/* copy buttons are hidden in the HTML: without JS the number is plain text to select */
+	if (!navigator.clipboard) return;
+	Array.prototype.forEach.call(document.querySelectorAll("button.copy[data-copy]"), function (btn) {
+		btn.hidden = false;
+		btn.addEventListener("click", function () {
+			navigator.clipboard.writeText(btn.getAttribute("data-copy")).then(function () {
+				btn.textContent = btn.getAttribute("data-done");
+			});
+		});
 	});
 })();

@@ -117,6 +117,10 @@ await runSuite('console', 'tiengnoi-console-', { TIENGNOI_RATELIMIT: 'off' }, as
     assert(!(await page.content()).includes('0912345678'), 'not shown before reveal');
     await page.click('#reveal');
     assert((await page.locator('#contact').innerText()).includes('0912345678'), 'shown after reveal');
+    assert(!(await page.locator('#contact').innerText()).includes('{'), 'labelled fields, not raw JSON');
+    assert((await page.locator('#contact dt').first().innerText()).includes('Điện thoại'), 'the phone is labelled');
+    assert((await page.locator('#c-phone').getAttribute('href')) === 'tel:0912345678', 'the phone is a tel: link');
+    assert(await page.locator('#contact button.copy').first().isVisible(), 'with JS a copy button is shown');
     assert(sql(`SELECT count(*) FROM audit_log WHERE action = 'contact.reveal' AND object = 'submission:${withContact.id}'`) === '1', 'audited');
     await ctx.close();
   });

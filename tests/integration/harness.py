@@ -622,9 +622,11 @@ class Console:
 
     def __init__(self, stack, username):
         self.stack, self.username, self.cookie, self.csrf = stack, username, "", ""
+        self.browser = ""   # the sign-in cookies (tn_browser, tn_device) this browser holds
 
     def _headers(self, extra=None):
-        h = {"Cookie": f"tn_session={self.cookie}"} if self.cookie else {}
+        jar = "; ".join(x for x in (f"tn_session={self.cookie}" if self.cookie else "", self.browser) if x)
+        h = {"Cookie": jar} if jar else {}
         h.update(extra or {})
         return h
 
@@ -656,15 +658,26 @@ def demo_console(t, stack, username="demo.tinh"):
     return c
 
 
+def login_form(stack, cookie=""):
+    """GETs the sign-in form as a browser would: returns (its _token, the Cookie header to post it with -- the
+    tn_browser cookie the token is bound to, plus `cookie`)."""
+    page = stack.get("/admin/login", headers={"Cookie": cookie} if cookie else None)
+    token = parse_html(page.text).inputs.get("_token", "")
+    m = re.search(r"tn_browser=([0-9a-f]{64})", page.header("Set-Cookie") or "")
+    jar = "; ".join(x for x in (f"tn_browser={m.group(1)}" if m else "", cookie) if x)
+    return token, jar
+
+
 def console_login(stack, username, password):
     """Signs in through /admin/login; returns a Console (cookie empty when refused)."""
     c = Console(stack, username)
-    page = stack.get("/admin/login")
-    token = parse_html(page.text).inputs.get("_token", "")
+    token, jar = login_form(stack)
     r = stack.post("/admin/login", urllib.parse.urlencode(
-        [("_token", token), ("next", "/admin/"), ("username", username), ("password", password)]))
+        [("_token", token), ("next", "/admin/"), ("username", username), ("password", password)]),
+        headers={"Cookie": jar})
     m = re.search(r"tn_session=([0-9a-f]{64})", r.header("Set-Cookie") or "")
     c.cookie = m.group(1) if m else ""
+    c.browser = jar
     c.login_response = r
     if c.cookie:
         c.get("/admin/")

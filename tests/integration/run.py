@@ -33,6 +33,7 @@ import test_forms                     # noqa: E402
 import test_forms_fields              # noqa: E402
 import test_privacy_console           # noqa: E402
 import test_notify                    # noqa: E402
+import test_officer                   # noqa: E402
 import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
 import test_scope                     # noqa: E402
@@ -180,6 +181,14 @@ TESTS = [
      test_abuse.test_invalid_flood_cannot_silence),
     ("nginx: per-client report and read limits; a dead app's worker page says not sent, press Back",
      test_abuse.test_nginx_worker_limits),
+    # officer: issue 12, the officer side (sign-in lockout and login CSRF, bad filter input, the report page)
+    ("officer: a stranger's wrong passwords do not lock the officer's own browser", test_officer.test_known_browser_lockout),
+    ("officer: the sign-in form's token is bound to the browser's cookie (login CSRF)", test_officer.test_login_csrf),
+    ("officer: bad queue filters are 400 naming the filter; % and _ in the search are literal", test_officer.test_queue_bad_filters),
+    ("officer: a bad export date is 400 naming it; an export cut by the database fails visibly", test_officer.test_export_bad_input_and_cut),
+    ("officer: a report lists its cases; a second case needs confirming; the timeline in Vietnamese", test_officer.test_one_report_cases),
+    ("officer: revealed contact details are labelled fields with a tel: link and copy buttons", test_officer.test_contact_fields),
+    ("officer: the CLI's QR addresses use the running stack's PORT (run/base_url)", test_officer.test_cli_base_url),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

@@ -49,10 +49,10 @@ def now_step():
 def password_login(stack, username, password, next_path="/admin/"):
     """POSTs the login form; returns (Console with the cookie it got, response)."""
     c = harness.Console(stack, username)
-    page = stack.get("/admin/login")
-    token = harness.parse_html(page.text).inputs.get("_token", "")
+    token, jar = harness.login_form(stack)
+    c.browser = jar
     r = stack.post("/admin/login", urllib.parse.urlencode(
-        [("_token", token), ("next", next_path), ("username", username), ("password", password)]))
+        [("_token", token), ("next", next_path), ("username", username), ("password", password)]), headers={"Cookie": jar})
     m = re.search(r"tn_session=([0-9a-f]{64})", r.header("Set-Cookie") or "")
     c.cookie = m.group(1) if m else ""
     return c, r

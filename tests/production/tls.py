@@ -367,8 +367,11 @@ def main():
             tok = re.search(rb'name="_token" value="([^"]+)"', body)
             form = urllib.parse.urlencode([("_token", tok.group(1).decode() if tok else ""), ("next", "/admin/"),
                                            ("username", "demo.tanphong"), ("password", m.group(1))])
+            # the form's token is bound to the tn_browser cookie the form set
+            pre = [v.split(";")[0] for v in hd.get("set-cookie", []) if v.startswith("tn_browser=")]
             st, hd, body, rc, err = c("/admin/login", data=form,
-                                      headers=["Content-Type: application/x-www-form-urlencoded"])
+                                      headers=["Content-Type: application/x-www-form-urlencoded"] +
+                                      [f"Cookie: {v}" for v in pre])
             sc = [v for v in hd.get("set-cookie", []) if v.startswith("tn_session=")]
             attrs = [a.strip().lower() for a in sc[0].split(";")[1:]] if sc else []
             t.ok(st == 303 and sc and "secure" in attrs and "httponly" in attrs and "samesite=strict" in attrs,
