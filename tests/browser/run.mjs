@@ -194,8 +194,11 @@ await runSuite('browser', 'tiengnoi-browser-', {}, async (stack, browser) => {
       await ctx.close();
     }
     console.log(`# form heights at 360 px: ${JSON.stringify(heights)}`);
-    assert(heights.wage_arrears < 3300, `wage form ${heights.wage_arrears} px (was 4,154 with a box per month)`);
-    assert(heights.social_insurance < 2700, `social insurance form ${heights.social_insurance} px (was 3,714)`);
+    // The month range saved ~1,000 px on each; the questions the federation's
+    // figures need (issue 11: employer status, Tết bonus, the SI amount and
+    // book, union membership) added ~750 px back. Shorter still is open work.
+    assert(heights.wage_arrears < 4000, `wage form ${heights.wage_arrears} px (was 4,154 with a box per month)`);
+    assert(heights.social_insurance < 3714, `social insurance form ${heights.social_insurance} px (was 3,714)`);
   });
 
   await test('required choices are asked by the browser, so the server refuses nothing in a second round', async () => {
