@@ -531,6 +531,19 @@ class Stack:
         SEEN.append(r)
         return r
 
+    def scans_flushed(self, token, want, seconds=20):
+        """The scan count of QR code `token` once it reaches `want`: scans are written in
+        batches (at most every 2 s per app worker), so more landing pages make each worker
+        write what it holds. Returns (count, extra scans made to flush)."""
+        extra, deadline = 0, time.monotonic() + seconds
+        n = int(self.value("SELECT scan_count FROM entry_point WHERE token = :'t'", t=token))
+        while n < want + extra and time.monotonic() < deadline:
+            time.sleep(0.3)
+            self.get(f"/q/{token}")
+            extra += 1
+            n = int(self.value("SELECT scan_count FROM entry_point WHERE token = :'t'", t=token))
+        return n, extra
+
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
 

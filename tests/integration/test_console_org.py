@@ -242,6 +242,7 @@ def test_console_org_workplaces_qr(t, stack):
     t.check(landing.status == 200 and "Nhà ăn ca" in landing.text, f"the worker's page of the new code: {landing.status}")
     t.eq(stack.get(f"/q/{token}/meal").status, 404, "a form the code does not offer")
     stack.get(f"/q/{token.lower()}")
+    stack.scans_flushed(token, 2)     # scans are written in batches
     wp = c.get(f"/admin/workplaces/{wid}")
     row = re.search(rf'<tr id="ep-{eid}">(.*?)</tr>', wp.text, re.S)
     t.require(row, "the code is listed on the workplace page")

@@ -74,15 +74,8 @@ def test_landing(t, stack):
         r3 = stack.get(f"/Q/{token}")
         t.check(r3.status == 200 and esc(name) in r3.text,
                 f"upper-cased QR URL /Q/{token} -> {r3.status}, name shown: {esc(name) in r3.text}")
-        # scans are written in batches (at most every 2 s per app worker): more landing pages
-        # make each worker write what it holds; the count catches up, and never over-counts
-        extra, deadline = 0, time.monotonic() + 20
-        after = _scan_count(stack, token)
-        while after < before + 3 + extra and time.monotonic() < deadline:
-            time.sleep(0.3)
-            stack.get(f"/q/{token}")
-            extra += 1
-            after = _scan_count(stack, token)
+        # scans are written in batches: the count catches up, and never over-counts
+        after, extra = stack.scans_flushed(token, before + 3)
         t.check(before + 3 <= after <= before + 3 + extra,
                 f"scan_count of {token}: {before} -> {after}, want +3 after 3 scans (+{extra} more to flush)")
     # the form behind the upper-case QR URL works too
