@@ -239,6 +239,11 @@ static const struct cli_cmd cmds[] = {
 	  "  Changes one indicator; a rule that does not parse is refused (exit 2) and nothing is stored; audited.\n"
 	  "  Rules: AGG(SOURCE[.FIELD] [where F = V [and ...]] [of ...]) (docs/officer-guide.md).", CLI_DB },
 	{ "officer", "demo-login", cmd_officer_demo_login, "", "officer demo-login\n  Prints the demo officers' login (made by demo).", 0 },
+	{ "unit", "reply-days", cmd_unit_reply_days, "unit days",
+	  "unit reply-days --unit CODE --days N|inherit\n"
+	  "  The working days (1-60) the unit gives itself to send a report's first reply; units below it\n"
+	  "  without their own setting inherit it (default 5). The statistics count reports answered in\n"
+	  "  time by it; --days inherit removes the unit's own setting. Prints the time that now applies.", CLI_DB },
 	{ "unit", "notify", cmd_unit_notify, "code digest-time first-line",
 	  "unit notify --code CODE [--digest-time HH:MM] [--first-line yes|no]\n"
 	  "  When the unit's officers get their daily digest (Vietnam time, default 07:00), and whether mails and\n"

@@ -85,6 +85,7 @@ int cmd_migrate(struct cli *, struct opts *);
 int cmd_demo(struct cli *, struct opts *);
 int cmd_unit_add(struct cli *, struct opts *);           /* cli_org.c */
 int cmd_unit_hotline(struct cli *, struct opts *);
+int cmd_unit_reply_days(struct cli *, struct opts *);
 int cmd_workplace_add(struct cli *, struct opts *);
 int cmd_workplace_import(struct cli *, struct opts *);
 int cmd_qr_create(struct cli *, struct opts *);

@@ -279,6 +279,38 @@ cmd_qr_svg(struct cli *cli, struct opts *o)
 }
 
 /* ---- hotlines, workplace import, posters ---- */
+/* unit reply-days --unit CODE --days N|inherit: the unit's time to send a
+ * first reply (sql/039), in working days 1-60, or its parent's. Exit 2
+ * naming the argument for a bad value or an unknown unit. */
+int
+cmd_unit_reply_days(struct cli *cli, struct opts *o)
+{
+	const char *code = cli_opt(o, "unit"), *days = cli_opt(o, "days");
+	if (code == NULL || days == NULL)
+		return cli_fail(EXIT_USAGE, "unit reply-days needs --unit and --days (a number 1-60, or inherit; try --help)");
+	bool inherit = strcmp(days, "inherit") == 0;
+	if (!inherit && (strspn(days, "0123456789") != strlen(days) || strlen(days) == 0 || strlen(days) > 2 ||
+	    atoi(days) < 1 || atoi(days) > 60))
+		return cli_fail(EXIT_USAGE, "--days must be a whole number of working days from 1 to 60, or inherit (got \"%s\")", days);
+	enum { COL_ID, COL_DAYS, COL_FROM };
+	const char *p[2] = { code, inherit ? "" : days };
+	PGresult *res = cli_run(cli, "WITH u AS (UPDATE org_unit SET reply_days = nullif($2, '')::integer WHERE code = $1 "
+	    "RETURNING id) SELECT u.id, r.days, r.from_unit FROM u CROSS JOIN LATERAL unit_reply_days(u.id) r", 2, p, NULL);
+	if (res == NULL)
+		return EXIT_FAIL;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return cli_fail(EXIT_USAGE, "--unit: no unit with code %s", code);
+	}
+	const char *id = arena_strdup(cli->arena, PQgetvalue(res, 0, COL_ID));
+	printf("reply time of %s: %s working days (%s)\n", code, PQgetvalue(res, 0, COL_DAYS),
+	    *PQgetvalue(res, 0, COL_FROM) ? PQgetvalue(res, 0, COL_FROM) : "default");
+	PQclear(res);
+	cli_audit(cli, "unit.update", arena_printf(cli->arena, "unit:%s", id),
+	    inherit ? "reply days inherited" : arena_printf(cli->arena, "reply days %s", days), id);
+	return EXIT_OK;
+}
+
 
 /* Sets (or with "" removes) the hotline posters print for a unit. */
 int

@@ -294,6 +294,48 @@ collect_reports(struct db *db, const char *case_id, const struct keys *keys, jso
 	return out;
 }
 
+/* What a deadline counts from, in Vietnamese: a case date's label, or the
+ * current stage's start. */
+static const char *
+counted_from_vi(const char *column)
+{
+	if (strcmp(column, "stage_entered") == 0)
+		return "Ngày bắt đầu giai đoạn hiện tại";
+	const char *vi = vocab_label(dispute_dates, DISPUTE_NDATES, column, LANG_VI);
+	return vi ? vi : column;
+}
+
+/* The case facts of sql/021 and sql/022 into the dossier's case object
+ * `c`, each value with its Vietnamese label: the dispute type, subject,
+ * membership, the union's role, money recovered and every recorded date
+ * (an array of {key, label, date}, in the case form's order). k's columns
+ * from first_col on: dispute type, subject, member, union role, recovered. */
+static void
+case_facts_add(json_t *c, const PGresult *k, int first_col, json_t *dates)
+{
+	static const struct { const char *key, *label_key; int col; const struct vocab *t; size_t n; } facts[] = {
+		{ "dispute_type", "dispute_type_label", 0, dispute_types, DISPUTE_NTYPES },
+		{ "subject", "subject_label", 1, dispute_subjects, DISPUTE_NSUBJECTS },
+		{ "worker_member", "worker_member_label", 2, dispute_member, DISPUTE_NMEMBER },
+		{ "union_role", "union_role_label", 3, dispute_union_roles, DISPUTE_NROLES },
+	};
+	for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
+		const char *v = PQgetvalue(k, 0, first_col + facts[i].col);
+		const char *vi = *v ? vocab_label(facts[i].t, facts[i].n, v, LANG_VI) : NULL;
+		json_object_set_new(c, facts[i].key, *v ? json_string(v) : json_null());
+		json_object_set_new(c, facts[i].label_key, vi ? json_string(vi) : json_null());
+	}
+	json_object_set_new(c, "recovered_vnd", int_or_null(k, 0, first_col + 4));
+	json_t *list = json_array();
+	for (size_t i = 1; i < DISPUTE_NDATES; i++) {   /* [0], violation_known_on, is a fact of its own */
+		json_t *on = json_object_get(dates, dispute_dates[i].value);
+		if (json_is_string(on))
+			json_array_append_new(list, json_pack("{s:s, s:s, s:O}", "key", dispute_dates[i].value,
+			    "label", dispute_dates[i].vi, "date", on));
+	}
+	json_object_set_new(c, "dates", list);
+}
+
 /* The whole dossier of a case inside scope_path ("/" for the CLI), as a
  * JSON object the caller owns; NULL when there is no such case in scope
  * (or *db_failed when the database failed). contact_keys: NULL leaves
@@ -312,7 +354,8 @@ dossier_collect(struct db *db, const char *case_id, const char *scope_path, cons
 	enum {
 		K_ID, K_TITLE, K_KIND, K_SCOPE, K_STAGE, K_STAGE_SINCE, K_OUTCOME, K_KNOWN, K_WORKERS, K_MONTHS, K_AMOUNT,
 		K_CORRECTED, K_WORKPLACE, K_WORKPLACE_CODE, K_TAX_CODE, K_ADDRESS, K_UNIT, K_ASSIGNEE, K_CREATED,
-		K_COMPUTED_WORKERS, K_COMPUTED_MONTHS, K_COMPUTED_AMOUNT, K_UNIT_ID, K_NOW
+		K_COMPUTED_WORKERS, K_COMPUTED_MONTHS, K_COMPUTED_AMOUNT, K_UNIT_ID, K_NOW, K_DISPUTE_TYPE, K_SUBJECT, K_MEMBER,
+		K_UNION_ROLE, K_RECOVERED, K_DATES
 	};
 	PGresult *k = db_query(db,
 	    "SELECT k.id, k.title, k.kind, k.scope, k.stage, k.stage_entered_on::text, coalesce(k.outcome, ''), "
@@ -322,7 +365,9 @@ dossier_collect(struct db *db, const char *case_id, const char *scope_path, cons
 	    "coalesce(nullif(o.display_name, ''), o.username, ''), "
 	    "to_char(k.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), "
 	    "t.workers::text, t.months::text, t.amount::text, k.unit_id, "
-	    "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI') "
+	    "to_char(now() AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), k.dispute_type, coalesce(k.subject, ''), "
+	    "CASE k.worker_member WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'unknown' END, coalesce(k.union_role, ''), "
+	    "coalesce(k.recovered_vnd::text, ''), case_dates(k)::text "
 	    "FROM dispute_case k JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "LEFT JOIN org_unit cu ON cu.id = k.unit_id LEFT JOIN officer o ON o.id = k.assignee_id "
 	    "CROSS JOIN LATERAL case_totals(k.id) t "
@@ -345,6 +390,12 @@ dossier_collect(struct db *db, const char *case_id, const char *scope_path, cons
 	    "outcome", str_or_null(k, 0, K_OUTCOME),
 	    "outcome_label", *PQgetvalue(k, 0, K_OUTCOME) ? json_string(dossier_label_vi(PQgetvalue(k, 0, K_OUTCOME))) : json_null(),
 	    "assignee", str_or_null(k, 0, K_ASSIGNEE), "violation_known_on", str_or_null(k, 0, K_KNOWN), "created_at", PQgetvalue(k, 0, K_CREATED)));
+	json_error_t jerr;
+	json_t *dates = json_loads(PQgetvalue(k, 0, K_DATES), 0, &jerr);
+	if (dates == NULL)
+		dates = json_object();
+	json_object_set_new(dates, "stage_entered", json_string(PQgetvalue(k, 0, K_STAGE_SINCE)));
+	case_facts_add(json_object_get(d, "case"), k, K_DISPUTE_TYPE, dates);
 	json_object_set_new(d, "totals", json_pack("{s:{s:o, s:o, s:o}, s:b, s:{s:o, s:o, s:o}}",
 	    "computed", "workers", int_or_null(k, 0, K_COMPUTED_WORKERS), "months", int_or_null(k, 0, K_COMPUTED_MONTHS), "amount_vnd", int_or_null(k, 0, K_COMPUTED_AMOUNT),
 	    "corrected_by_officer", PQgetvalue(k, 0, K_CORRECTED)[0] == 't',
@@ -356,11 +407,16 @@ dossier_collect(struct db *db, const char *case_id, const char *scope_path, cons
 	PGresult *dl = db_query(db, "SELECT code, description_vi, coalesce(due_on::text, ''), source, current, counted_from "
 	    "FROM case_deadlines($1::bigint)", 1, p);
 	if (query_ok(dl, db_failed))
-		for (int i = 0; i < PQntuples(dl); i++)
-			json_array_append_new(deadlines, json_pack("{s:s, s:s, s:o, s:s, s:b, s:s}", "code", PQgetvalue(dl, i, DL_CODE),
+		for (int i = 0; i < PQntuples(dl); i++) {
+			const char *from = PQgetvalue(dl, i, DL_COUNTED_FROM);
+			json_t *base = json_object_get(dates, from);
+			json_array_append_new(deadlines, json_pack("{s:s, s:s, s:o, s:s, s:b, s:s, s:s, s:O}", "code", PQgetvalue(dl, i, DL_CODE),
 			    "description", PQgetvalue(dl, i, DL_DESCRIPTION), "due_on", str_or_null(dl, i, DL_DUE), "source", PQgetvalue(dl, i, DL_SOURCE),
-			    "current", PQgetvalue(dl, i, DL_CURRENT)[0] == 't', "counted_from", PQgetvalue(dl, i, DL_COUNTED_FROM)));
+			    "current", PQgetvalue(dl, i, DL_CURRENT)[0] == 't', "counted_from", from,
+			    "counted_from_label", counted_from_vi(from), "counted_from_date", base ? base : json_null()));
+		}
 	PQclear(dl);
+	json_decref(dates);
 	json_object_set_new(d, "deadlines", deadlines);
 
 	json_t *timeline = json_array();

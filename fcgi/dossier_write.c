@@ -56,22 +56,27 @@ number_or_dash(struct buf *b, json_t *v, bool money)
  * The one list both the page and the workbook's first sheet walk. */
 struct case_fact {
 	const char *label, *key, *ident;
-	bool date;
+	bool date, money;   /* money: an integer in đồng */
 };
 static const struct case_fact case_facts[] = {
-	{ "Tên vụ việc", "title", NULL, false },
-	{ "Loại", "kind_label", "case-kind", false },
-	{ "Tranh chấp", "scope_label", "case-scope", false },
-	{ "Nơi làm việc", "workplace.name", "case-workplace", false },
-	{ "Mã số thuế", "workplace.tax_code", "case-tax-code", false },
-	{ "Địa chỉ", "workplace.address", "case-address", false },
-	{ "Đơn vị xử lý", "unit", "case-unit", false },
-	{ "Giai đoạn", "stage_label", "case-stage", false },
-	{ "Từ ngày", "stage_entered_on", "case-stage-since", true },
-	{ "Kết quả", "outcome_label", "case-outcome", false },
-	{ "Phụ trách", "assignee", "case-assignee", false },
-	{ "Ngày phát hiện vi phạm", "violation_known_on", "case-known", true },
-	{ "Tạo lúc", "created_at", NULL, true },
+	{ "Tên vụ việc", "title", NULL, false, false },
+	{ "Loại", "kind_label", "case-kind", false, false },
+	{ "Tranh chấp", "scope_label", "case-scope", false, false },
+	{ "Nơi làm việc", "workplace.name", "case-workplace", false, false },
+	{ "Mã số thuế", "workplace.tax_code", "case-tax-code", false, false },
+	{ "Địa chỉ", "workplace.address", "case-address", false, false },
+	{ "Đơn vị xử lý", "unit", "case-unit", false, false },
+	{ "Giai đoạn", "stage_label", "case-stage", false, false },
+	{ "Từ ngày", "stage_entered_on", "case-stage-since", true, false },
+	{ "Kết quả", "outcome_label", "case-outcome", false, false },
+	{ "Phụ trách", "assignee", "case-assignee", false, false },
+	{ "Ngày phát hiện vi phạm", "violation_known_on", "case-known", true, false },
+	{ "Loại tranh chấp", "dispute_type_label", "case-dispute-type", false, false },
+	{ "Nội dung tranh chấp", "subject_label", "case-subject", false, false },
+	{ "Người lao động là đoàn viên Công đoàn", "worker_member_label", "case-member", false, false },
+	{ "Công đoàn tham gia với vai trò", "union_role_label", "case-union-role", false, false },
+	{ "Số tiền đòi được cho người lao động", "recovered_vnd", "case-recovered", false, true },
+	{ "Tạo lúc", "created_at", NULL, true, false },
 };
 #define NCASE_FACTS (sizeof(case_facts) / sizeof(case_facts[0]))
 
@@ -173,10 +178,21 @@ html_case(struct buf *b, json_t *d)
 		if (f->ident == NULL)
 			continue;
 		dt_dd_open(b, f->label, f->ident);
-		if (f->date)
+		if (f->money)
+			number_or_dash(b, json_object_get(k, f->key), true);
+		else if (f->date)
 			date_vi(b, v);
 		else
 			html_text(b, *v ? v : "—");
+		html_lit(b, "</dd>");
+	}
+	json_t *x;
+	size_t i;
+	json_array_foreach(json_object_get(k, "dates"), i, x) {   /* the recorded dates deadlines count from */
+		char ident[64];
+		snprintf(ident, sizeof(ident), "case-date-%s", jstr(x, "key"));
+		dt_dd_open(b, jstr(x, "label"), ident);
+		date_vi(b, jstr(x, "date"));
 		html_lit(b, "</dd>");
 	}
 	html_lit(b, "</dl></section>\n");
@@ -186,10 +202,10 @@ html_case(struct buf *b, json_t *d)
 static void
 html_deadlines(struct buf *b, json_t *d)
 {
-	static const char *const cols[] = { "Thời hạn", "Ngày", "Căn cứ" };
+	static const char *const cols[] = { "Thời hạn", "Ngày", "Tính từ", "Căn cứ" };
 	json_t *x;
 	size_t i;
-	table_begin(b, "deadlines", "Thời hạn theo luật", cols, 3);
+	table_begin(b, "deadlines", "Thời hạn theo luật", cols, 4);
 	json_array_foreach(json_object_get(d, "deadlines"), i, x) {
 		if (json_is_true(json_object_get(x, "current")))
 			html_lit(b, "<tr class=\"current\" data-code=\"");
@@ -205,6 +221,10 @@ html_deadlines(struct buf *b, json_t *d)
 			date_vi(b, jstr(x, "due_on"));
 		else
 			html_lit(b, "(thiếu ngày gốc)");
+		html_lit(b, "</td><td class=\"from\">");
+		html_text(b, jstr(x, "counted_from_label"));
+		html_lit(b, ": ");
+		date_vi(b, jstr(x, "counted_from_date"));
 		html_lit(b, "</td><td class=\"source\">");
 		html_text(b, jstr(x, "source"));
 		html_lit(b, "</td></tr>");
@@ -440,21 +460,32 @@ write_xlsx(json_t *d, export_write_fn write, void *ctx, char *err, size_t errlen
 
 	/* Vụ việc: the case as field/value rows, then the deadlines and the totals */
 	x.ws = workbook_add_worksheet(wb, "Vụ việc");
-	static const char *const h1[] = { "Mục", "Giá trị", "Căn cứ / ghi chú" };
-	xl_header(&x, h1, 3);
+	static const char *const h1[] = { "Mục", "Giá trị", "Căn cứ / ghi chú", "Tính từ" };
+	xl_header(&x, h1, 4);
 	worksheet_write_string(x.ws, 1, 0, "Mã vụ việc", NULL);
 	xl_number(&x, 1, 1, json_object_get(k, "id"), false);
 	row = 2;
 	for (i = 0; i < NCASE_FACTS; i++, row++) {
 		worksheet_write_string(x.ws, row, 0, case_facts[i].label, NULL);
-		xl_cell(&x, row, 1, case_fact_value(k, &case_facts[i]), case_facts[i].date);
+		if (case_facts[i].money)
+			xl_number(&x, row, 1, json_object_get(k, case_facts[i].key), true);
+		else
+			xl_cell(&x, row, 1, case_fact_value(k, &case_facts[i]), case_facts[i].date);
+	}
+	json_array_foreach(json_object_get(k, "dates"), i, e) {
+		worksheet_write_string(x.ws, row, 0, jstr(e, "label"), NULL);
+		xl_cell(&x, row++, 1, jstr(e, "date"), true);
 	}
 	row++;
 	worksheet_write_string(x.ws, row++, 0, "Thời hạn theo luật", x.bold);
 	json_array_foreach(json_object_get(d, "deadlines"), i, e) {
 		worksheet_write_string(x.ws, row, 0, jstr(e, "description"), NULL);
 		xl_cell(&x, row, 1, jstr(e, "due_on"), true);
-		worksheet_write_string(x.ws, row++, 2, jstr(e, "source"), NULL);
+		worksheet_write_string(x.ws, row, 2, jstr(e, "source"), NULL);
+		char from[160];
+		snprintf(from, sizeof(from), "%s: %s", jstr(e, "counted_from_label"), *jstr(e, "counted_from_date") ?
+		    jstr(e, "counted_from_date") : "—");
+		worksheet_write_string(x.ws, row++, 3, from, NULL);
 	}
 	row++;
 	worksheet_write_string(x.ws, row++, 0, "Số liệu (tính từ phản ánh | cán bộ hiệu chỉnh)", x.bold);

@@ -37,7 +37,10 @@ static const struct ind_field fields_enterprises[] = {
 static const struct ind_field fields_accidents[] = {
 	{ "workplace", false }, { "injured", true }, { "dead", true }, { "serious", true },
 };
-static const struct ind_field fields_replies[] = { { "days", true } };
+/* every report of the period: days to the first reply (calendar, working), the unit's limit, in_time yes|no|pending */
+static const struct ind_field fields_replies[] = {
+	{ "days", true }, { "answered", false }, { "working_days", true }, { "limit", true }, { "in_time", false },
+};
 static const struct ind_field fields_cases[] = {
 	{ "stage", false }, { "outcome", false }, { "kind", false }, { "dispute_type", false }, { "scope", false },
 	{ "subject", false }, { "member", false }, { "union_role", false }, { "supported", false }, { "court", false },

@@ -9,7 +9,7 @@ enum ind_source {
 	SRC_REPORTS,       /* report counts by form, channel, status */
 	SRC_ENTERPRISES,   /* one row per enterprise and arrears form: workers, months, amount, deduplicated */
 	SRC_ACCIDENTS,     /* one row per accident (workplace and day): injured, dead, serious */
-	SRC_REPLIES,       /* one row per answered report: days to the first reply */
+	SRC_REPLIES,       /* one row per report of the period: its first reply, in time or not */
 	SRC_CASES,         /* one row per case of the period */
 	SRC__MAX
 };

@@ -26,12 +26,14 @@
 #define CANDIDATES_MAX 100   /* reports offered to quote, newest first */
 
 /* Every brief query reads the same rows: the workplace's reports in the
- * period, inside the officer's scope ($1), spam left out. $2 workplace,
- * $3 and $4 the first and last day (Vietnam time). The figures come from
- * the reports' daily facts (sql/019_stats_facts.sql, summed over the
- * period), the quotes from the reports themselves. */
+ * period that arrived at a unit inside the officer's scope ($1), spam left
+ * out (the statistics' rule: a report belongs to the unit it arrived at,
+ * not to the workplace's current unit). $2 workplace, $3 and $4 the first
+ * and last day (Vietnam time). The figures come from the reports' daily
+ * facts (sql/019_stats_facts.sql, summed over the period), the quotes from
+ * the reports themselves. */
 #define BRIEF_FACTS \
-	" FROM submission_fact_all f JOIN workplace w ON w.id = f.workplace_id JOIN org_unit u ON u.id = w.unit_id " \
+	" FROM submission_fact_all f JOIN org_unit u ON u.id = f.unit_id " \
 	"WHERE u.path LIKE $1 || '%' AND f.workplace_id = $2::bigint AND f.day BETWEEN $3::date AND $4::date "
 /* The quotes read the reports themselves. The scope test is a one-time
  * condition (EXISTS on the workplace), not a join: joined, the planner
@@ -40,6 +42,7 @@
 #define BRIEF_REPORTS \
 	" FROM submission s WHERE EXISTS (SELECT 1 FROM workplace w JOIN org_unit u ON u.id = w.unit_id " \
 	"WHERE w.id = $2::bigint AND u.path LIKE $1 || '%') AND s.workplace_id = $2::bigint AND s.status <> 'spam' " \
+	"AND EXISTS (SELECT 1 FROM org_unit a WHERE a.id = s.unit_id AND a.path LIKE $1 || '%') " \
 	"AND s.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' " \
 	"AND s.received_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
 
@@ -596,6 +599,12 @@ brief_head(struct req *r, const struct brief_args *a)
 	brief_fact(r, "Ngưỡng bảo vệ", "Protection threshold", "k");
 	html_text(b, arena_printf(r->arena, "k = %d: ", a->k));
 	html_text(b, L(r, "số liệu dưới k người được ẩn để bảo vệ người phản ánh.", "figures from fewer than k people are hidden to protect those who reported."));
+	html_lit(b, "</dd>");
+	brief_fact(r, "Cách tính", "Counted", "counted");
+	html_text(b, L(r, "Phản ánh được tính theo đơn vị tiếp nhận tại thời điểm gửi (như bảng thống kê): nơi làm việc "
+	    "chuyển sang đơn vị ngoài phạm vi của bạn sau đó không mang theo phản ánh cũ, và ngược lại.",
+	    "Reports count under the unit they arrived at (as in the statistics): a workplace moved afterwards does not "
+	    "carry its earlier reports into or out of your scope."));
 	html_lit(b, "</dd>");
 	brief_fact(r, "Lập lúc", "Made", NULL);
 	html_text(b, made);

@@ -781,7 +781,10 @@ page_admin_dashboard(struct req *r)
 {
 	const char *scope = r->officer->unit_path;
 	/* The window: from the first day of the month 11 months ago (Vietnam
-	 * time), read from the reports' daily facts (sql/019_stats_facts.sql). */
+	 * time), read from the reports' daily facts (sql/019_stats_facts.sql).
+	 * As in the statistics, a report counts under the unit it arrived at
+	 * (the facts' unit_id), a case under the unit handling it, never
+	 * under the workplace's current unit. */
 	if (stats_fold(r->app->db) != 0) {
 		http_error(r, 503, MSG__MAX);
 		return;
@@ -789,7 +792,7 @@ page_admin_dashboard(struct req *r)
 	const char *p1[1] = { scope };
 	PGresult *mres = db_query(r->app->db,
 	    "SELECT to_char(f.day, 'YYYY-MM'), f.form_id, sum(f.n) "
-	    "FROM submission_fact_all f JOIN workplace w ON w.id = f.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "FROM submission_fact_all f JOIN org_unit u ON u.id = f.unit_id "
 	    "WHERE u.path LIKE $1 || '%' AND f.fact = 'reports' "
 	    "AND f.day >= (date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '11 months')::date "
 	    "GROUP BY 1, 2 HAVING sum(f.n) <> 0", 1, p1);
@@ -800,12 +803,12 @@ page_admin_dashboard(struct req *r)
 	const char *p2[2] = { scope, r->officer->unit_id };
 	PGresult *ures = db_query(r->app->db,
 	    "SELECT c.id::text, c.name, coalesce((SELECT sum(f.n) FROM submission_fact_all f "
-	    "JOIN workplace w ON w.id = f.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "JOIN org_unit u ON u.id = f.unit_id "
 	    "WHERE u.path LIKE c.path || '%' AND u.path LIKE $1 || '%' AND f.fact = 'reports' "
 	    "AND f.day >= (date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh') - interval '11 months')::date), 0) "
 	    "FROM org_unit c WHERE c.path LIKE $1 || '%' AND c.parent_id = $2::bigint ORDER BY c.name, c.id LIMIT 200", 2, p2);
 	PGresult *cres = db_query(r->app->db, "SELECT k.stage, count(*) FROM dispute_case k "
-	    "JOIN workplace w ON w.id = k.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "JOIN org_unit u ON u.id = k.unit_id "
 	    "WHERE u.path LIKE $1 || '%' AND k.stage <> 'closed' GROUP BY 1", 1, p1);
 	PGresult *all[] = { mres, months, ures, cres };
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
@@ -819,6 +822,7 @@ page_admin_dashboard(struct req *r)
 		}
 	console_page(r, 200, L(r, "Tổng quan", "Dashboard"));
 	console_back(r, "/admin/stats", "Bảng thống kê định kỳ theo đơn vị →", "Periodic statistics by unit →");
+	console_note(r, stats_reparent_note(r->lang));
 	dash_months(r, months, mres);
 	dash_units(r, ures);
 	dash_stages(r, cres);

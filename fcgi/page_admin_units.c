@@ -149,6 +149,7 @@ struct unit {
 	const char *id, *code, *name, *kind, *status, *hotline, *path, *parent_id, *parent_name, *merged_name, *ended;
 	const char *eff_hotline, *eff_unit, *workplaces, *qr;
 	const char *parent_in_scope;   /* "t" or "f" */
+	const char *reply_days, *eff_reply_days, *reply_from;   /* its own ("" inherits), what applies, whose */
 	bool root;
 };
 
@@ -158,7 +159,8 @@ static enum found
 unit_load(struct req *r, const char *id, struct unit *u)
 {
 	enum { U_ID, U_CODE, U_NAME, U_KIND, U_STATUS, U_HOTLINE, U_PATH, U_PARENT_ID, U_PARENT_NAME, U_MERGED_NAME,
-	    U_ENDED, U_EFF_HOTLINE, U_EFF_UNIT, U_WORKPLACES, U_QR, U_PARENT_IN_SCOPE };
+	    U_ENDED, U_EFF_HOTLINE, U_EFF_UNIT, U_WORKPLACES, U_QR, U_PARENT_IN_SCOPE, U_REPLY_DAYS, U_EFF_REPLY_DAYS,
+	    U_REPLY_FROM };
 	const char *p[3] = { id, r->officer->unit_path, r->lang == LANG_EN ? "en" : "vi" };
 	PGresult *res = db_query(r->app->db,
 	    "SELECT u.id, u.code, u.name, CASE WHEN $3 = 'en' THEN k.name_en ELSE k.name_vi END, u.status, "
@@ -168,15 +170,15 @@ unit_load(struct req *r, const char *id, struct unit *u)
 	    "(SELECT count(*) FROM workplace w WHERE w.unit_id = u.id), "
 	    "(SELECT count(*) FROM entry_point e JOIN workplace w ON w.id = e.workplace_id JOIN org_unit wu ON wu.id = w.unit_id "
 	    " WHERE wu.path LIKE u.path || '%' AND e.revoked_at IS NULL), "
-	    "coalesce(p.path LIKE $2 || '%', false) "
-	    "FROM org_unit u JOIN unit_kind k ON k.code = u.kind "
+	    "coalesce(p.path LIKE $2 || '%', false), coalesce(u.reply_days::text, ''), rd.days, rd.from_unit "
+	    "FROM org_unit u JOIN unit_kind k ON k.code = u.kind CROSS JOIN LATERAL unit_reply_days(u.id) rd "
 	    "LEFT JOIN org_unit p ON p.id = u.parent_id LEFT JOIN org_unit m ON m.id = u.merged_into "
 	    "LEFT JOIN LATERAL unit_hotline(u.id) h ON true "
 	    "WHERE u.id = $1::bigint AND u.path LIKE $2 || '%'", 3, p);
-	const char **const f[] = {   /* in the order of the columns, U_ID .. U_PARENT_IN_SCOPE */
+	const char **const f[] = {   /* in the order of the columns, U_ID .. U_REPLY_FROM */
 	    &u->id, &u->code, &u->name, &u->kind, &u->status, &u->hotline, &u->path, &u->parent_id,
 	    &u->parent_name, &u->merged_name, &u->ended, &u->eff_hotline, &u->eff_unit, &u->workplaces, &u->qr,
-	    &u->parent_in_scope };
+	    &u->parent_in_scope, &u->reply_days, &u->eff_reply_days, &u->reply_from };
 	enum found found = db_row(res, r->arena, f, sizeof(f) / sizeof(f[0]));
 	u->root = found == FOUND && strcmp(u->path, r->officer->unit_path) == 0;
 	return found;
@@ -215,6 +217,10 @@ unit_page(struct req *r, int status, const struct unit *u, const char *which, co
 	    *u->eff_hotline ? arena_printf(r->arena, "%s %s: %s", L(r, "dùng của", "that of"), u->eff_unit, u->eff_hotline) :
 	    L(r, "chưa có (áp phích sẽ không có đường dây nóng)", "none (posters will show no hotline)");
 	console_meta(r, "Đường dây nóng", "Hotline", hotline);
+	console_meta(r, "Thời hạn trả lời phản ánh", "Time to answer a report", arena_printf(r->arena, "%s %s (%s)",
+	    u->eff_reply_days, L(r, "ngày làm việc", "working days"), *u->reply_days ? L(r, "của đơn vị này", "this unit's own") :
+	    *u->reply_from ? arena_printf(r->arena, "%s %s", L(r, "theo", "from"), u->reply_from) :
+	    L(r, "mặc định", "the default")));
 	console_meta_link(r, "Nơi làm việc trực tiếp", "Workplaces directly under it",
 	    arena_printf(r->arena, "/admin/workplaces?unit=%s", u->id), u->workplaces);
 	html_lit(b, "</dl>");
@@ -227,13 +233,19 @@ unit_page(struct req *r, int status, const struct unit *u, const char *which, co
 	if (admin && active) {
 		const char *action = arena_printf(r->arena, "/admin/units/%s", u->id);
 		bool mine = which && strcmp(which, "update") == 0;
-		console_heading(r, 2, NULL, "Sửa tên, đường dây nóng", "Edit name and hotline");
+		console_heading(r, 2, NULL, "Sửa tên, đường dây nóng, thời hạn trả lời", "Edit name, hotline and reply time");
 		html_form_begin(r, action, "unit-update");
 		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"update\">");
 		console_input(r, "update", "name", L(r, "Tên", "Name"), NULL, mine ? kv_get_or_empty(v, "name") : u->name, mine ? e : NULL, 300, true);
 		console_input(r, "update", "hotline", L(r, "Đường dây nóng", "Hotline"),
 		    L(r, "Để trống nếu dùng đường dây nóng của đơn vị cấp trên.", "Leave empty to use the parent's hotline."),
 		    mine ? kv_get_or_empty(v, "hotline") : u->hotline, mine ? e : NULL, 30, false);
+		console_input(r, "update", "reply_days", L(r, "Thời hạn trả lời phản ánh (ngày làm việc)", "Time to answer a report (working days)"),
+		    L(r, "Từ 1 đến 60 ngày làm việc, tính từ ngày nhận đến lần trả lời đầu tiên. Để trống để theo đơn vị cấp trên "
+		    "(mặc định 5). Số liệu thống kê đếm phản ánh được trả lời trong thời hạn này.",
+		    "1 to 60 working days from arrival to the first reply. Leave empty to follow the parent (default 5). "
+		    "The statistics count reports answered within it."),
+		    mine ? kv_get_or_empty(v, "reply_days") : u->reply_days, mine ? e : NULL, 2, false);
 		console_submit(r, "btn", "Lưu", "Save");
 		if (!u->root) {
 			mine = which && strcmp(which, "reparent") == 0;
@@ -343,21 +355,30 @@ page_admin_unit_post(struct req *r)
 	if (strcmp(action, "update") == 0) {
 		const char *name = console_posted_line(r, "name", 300, true, &e);
 		const char *hotline = posted_hotline(r, "hotline", &e);
+		const char *reply_days = console_posted_line(r, "reply_days", 2, false, &e);
+		if (*reply_days && !console_err_of(&e, "reply_days") && (!fmt_is_digits(reply_days, 2) || atoi(reply_days) < 1 ||
+		    atoi(reply_days) > 60))
+			console_err_add(&e, "reply_days", L(r, "Nhập số ngày làm việc từ 1 đến 60, hoặc để trống.",
+			    "Enter a whole number of working days from 1 to 60, or leave it empty."));
 		if (e.n > 0) {
 			unit_page(r, 400, &u, action, &r->form, &e, L(r, "Chưa lưu: hãy sửa các mục được đánh dấu.", "Not saved: fix the marked fields."));
 			return;
 		}
-		const char *p[4] = { u.id, name, hotline, r->officer->unit_path };
-		PGresult *res = db_guarded(r->app->db, "UPDATE org_unit SET name = $2, hotline = nullif($3, '') "
-		    "WHERE id = $1::bigint AND path LIKE $4 || '%' AND status = 'active'", 4, p);
+		const char *p[5] = { u.id, name, hotline, r->officer->unit_path, reply_days };
+		PGresult *res = db_guarded(r->app->db, "UPDATE org_unit SET name = $2, hotline = nullif($3, ''), "
+		    "reply_days = nullif($5, '')::integer WHERE id = $1::bigint AND path LIKE $4 || '%' AND status = 'active'", 5, p);
 		if (res == NULL || !db_ok(res)) {
 			console_db_failed(r, res, "unit update");
 			return;
 		}
 		PQclear(res);
-		const char *changed = arena_printf(r->arena, "%s%s%s", strcmp(name, u.name) ? "name" : "",
-		    strcmp(name, u.name) && strcmp(hotline, u.hotline) ? ", " : "", strcmp(hotline, u.hotline) ? "hotline" : "");
-		audit_officer(r, "unit.update", object, *changed ? changed : "no change");
+		char *changed = arena_printf(r->arena, "%s%s%s%s", strcmp(name, u.name) ? "name, " : "",
+		    strcmp(hotline, u.hotline) ? "hotline, " : "", strcmp(reply_days, u.reply_days) ? "reply days " : "",
+		    strcmp(reply_days, u.reply_days) ? (*reply_days ? reply_days : "inherited") : "");
+		size_t cn = changed ? strlen(changed) : 0;
+		if (cn >= 2 && changed[cn - 2] == ',')
+			changed[cn - 2] = '\0';   /* the last change named ends the list */
+		audit_officer(r, "unit.update", object, changed && *changed ? changed : "no change");
 		http_redirect(r, arena_printf(r->arena, "/admin/units/%s?ok=unit.update", u.id));
 	} else if (strcmp(action, "reparent") == 0 || strcmp(action, "merge") == 0) {
 		bool merge = strcmp(action, "merge") == 0;

@@ -773,8 +773,9 @@ def test_stats_per_enterprise(t, stack):
     t.eq(fig["accidents.count"], (2, None), "two accidents, though three reports")
     t.eq((fig["accidents.dead"][0], fig["accidents.injured"][0], fig["accidents.seriously_injured"][0]), (1, 4, 2),
          "dead, injured and seriously injured per accident, not per report")
-    t.eq((fig["reports.answered"][0], fig["reports.answered_7d"][0], fig["reports.reply_median_days"][0]), (1, 1, 2),
-         "one report answered, two days after it arrived")
+    t.eq((fig["reports.answered"][0], fig["reports.answered_in_time"][0], fig["reports.median_days_to_reply"][0]), (1, 1, 2),
+         "one report answered, two working days after it arrived (within the default 5)")
+    t.eq(fig["reports.answered_in_time_pct"][0], 8, "1 of 12 reports answered in time (the rest overdue at the cut-off)")
     t.eq((fig["cases.total"][0], fig["cases.open"][0]), (4, 4), "four cases, all open")
     t.eq((fig["cases.kind.wage_arrears"][0], fig["cases.kind.other"][0], fig["cases.stage.court"][0]), (2, 2, 2),
          "cases by kind and stage")
@@ -950,11 +951,11 @@ def test_stats_indicators(t, stack):
     t.eq(r.status, 400, "an unknown code: 400")
     t.check('id="e-f-rule-code"' in r.text, "the error beside the code field")
     t.eq(c.post(f"/admin/stats/indicators?{q}", [("action", "drop"), ("code", "reports.total")]).status, 400, "an unknown action")
-    r = c.post(f"/admin/stats/indicators?{q}", [("action", "rule"), ("code", "reports.answered_7d"),
-                                                ("rule", "count(replies where days <= 3)")])
+    r = c.post(f"/admin/stats/indicators?{q}", [("action", "rule"), ("code", "reports.answered_in_time"),
+                                                ("rule", "count(replies where in_time = yes and working_days <= 3)")])
     t.eq(r.status, 303, "a rule that parses is stored")
-    t.eq(rule("reports.answered_7d"), "count(replies where days <= 3)", "the new rule")
-    stack.admin("indicator", "set", "--code", "reports.answered_7d", "--rule", "count(replies where days <= 7)")
+    t.eq(rule("reports.answered_in_time"), "count(replies where in_time = yes and working_days <= 3)", "the new rule")
+    stack.admin("indicator", "set", "--code", "reports.answered_in_time", "--rule", "count(replies where in_time = yes)")
     t.check(stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.indicator'") - audits >= 8,
             "every change is audited")
     w = harness.console_login(stack, "demo.tanphong", logins["demo.tanphong"])
