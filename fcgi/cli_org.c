@@ -292,17 +292,23 @@ cmd_unit_reply_days(struct cli *cli, struct opts *o)
 	if (!inherit && (strspn(days, "0123456789") != strlen(days) || strlen(days) == 0 || strlen(days) > 2 ||
 	    atoi(days) < 1 || atoi(days) > 60))
 		return cli_fail(EXIT_USAGE, "--days must be a whole number of working days from 1 to 60, or inherit (got \"%s\")", days);
-	enum { COL_ID, COL_DAYS, COL_FROM };
+	if (!org_code_valid(code))
+		return cli_fail(EXIT_USAGE, "--unit: no unit with code %s", code);
+	enum { COL_ID };
 	const char *p[2] = { code, inherit ? "" : days };
-	PGresult *res = cli_run(cli, "WITH u AS (UPDATE org_unit SET reply_days = nullif($2, '')::integer WHERE code = $1 "
-	    "RETURNING id) SELECT u.id, r.days, r.from_unit FROM u CROSS JOIN LATERAL unit_reply_days(u.id) r", 2, p, NULL);
+	PGresult *res = cli_run(cli, "UPDATE org_unit SET reply_days = nullif($2, '')::integer WHERE code = $1 RETURNING id",
+	    2, p, NULL);
 	if (res == NULL)
 		return EXIT_FAIL;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
+	const char *id = PQntuples(res) == 1 ? arena_strdup(cli->arena, PQgetvalue(res, 0, COL_ID)) : NULL;
+	PQclear(res);
+	if (id == NULL)
 		return cli_fail(EXIT_USAGE, "--unit: no unit with code %s", code);
-	}
-	const char *id = arena_strdup(cli->arena, PQgetvalue(res, 0, COL_ID));
+	/* what now applies, read after the change (a statement does not see its own update) */
+	enum { COL_DAYS, COL_FROM };
+	const char *q[1] = { id };
+	if ((res = cli_run(cli, "SELECT days, from_unit FROM unit_reply_days($1::bigint)", 1, q, NULL)) == NULL)
+		return EXIT_FAIL;
 	printf("reply time of %s: %s working days (%s)\n", code, PQgetvalue(res, 0, COL_DAYS),
 	    *PQgetvalue(res, 0, COL_FROM) ? PQgetvalue(res, 0, COL_FROM) : "default");
 	PQclear(res);

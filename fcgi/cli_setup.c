@@ -150,7 +150,7 @@ cmd_demo(struct cli *cli, struct opts *o)
 	        "6200345678", "Xã Nậm Hàng, tỉnh Lai Châu")) ||
 	    (rc = cli_qr_create(cli, "MAY-TANPHONG", "Nhà ăn ca", NULL)) ||
 	    (rc = cli_qr_create(cli, "CHE-TAMDUONG", "Cổng chính", NULL)) ||
-	    (rc = cli_qr_create(cli, "THUYDIEN-NAMNHUN", "Bảng tin công đoàn", NULL)))
+	    (rc = cli_qr_create(cli, "THUYDIEN-NAMNHUN", "Bảng tin Công đoàn", NULL)))
 		return rc;
 	/* a provincial admin whose password is made here and kept beside the keys */
 	char pw[17], path[1100];

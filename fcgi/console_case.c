@@ -158,7 +158,7 @@ case_fields(struct req *r, const struct case_input *in, const struct console_err
 	vocab_field(r, "subject", "Nội dung tranh chấp", "Subject", L(r, "Quyết định thời hạn nào áp dụng (ví dụ: sa thải, đơn phương chấm "
 	    "dứt HĐLĐ và BHXH không bắt buộc hòa giải).", "Decides which deadlines apply (e.g. dismissal, termination and social "
 	    "insurance need no mediation)."), dispute_subjects, DISPUTE_NSUBJECTS, in->subject, true, e);
-	vocab_field(r, "member", "Người lao động là đoàn viên công đoàn", "The worker is a union member", NULL, dispute_member,
+	vocab_field(r, "member", "Người lao động là đoàn viên Công đoàn", "The worker is a union member", NULL, dispute_member,
 	    DISPUTE_NMEMBER, in->member, false, e);
 	vocab_field(r, "union_role", "Công đoàn tham gia với vai trò", "The union's role", NULL, dispute_union_roles, DISPUTE_NROLES,
 	    in->union_role, true, e);

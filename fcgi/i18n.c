@@ -258,14 +258,14 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	{ "Tệp quá lớn: tối đa 10 MiB cho mỗi tệp. Hãy quay lại, chọn tệp nhỏ hơn (hoặc chia tệp) rồi gửi lại.",
 	  "The file is too large: 10 MiB at most per file. Go back, choose a smaller file (or split it) and send again." },
 	/* MSG_FORM_KEY_REUSED */
-	{ "Trang này đã gửi một báo cáo khác trước đó, nên nội dung mới chưa được gửi. Nội dung bạn viết vẫn còn bên dưới: "
-	  "bấm Gửi để gửi nó thành một báo cáo mới, với mã biên nhận mới.",
+	{ "Trang này đã gửi một phản ánh khác trước đó, nên nội dung mới chưa được gửi. Nội dung bạn viết vẫn còn bên dưới: "
+	  "bấm Gửi để gửi nó thành một phản ánh mới, với mã biên nhận mới.",
 	  "This page already sent a different report, so the new text was not sent. What you wrote is kept below: "
 	  "press Send to send it as a new report, with a new receipt code." },
 	/* MSG_HOTLINE */
-	{ "Đường dây nóng công đoàn", "Union hotline" },
+	{ "Đường dây nóng Công đoàn", "Union hotline" },
 	/* MSG_CALL_HOTLINE */
-	{ "Gọi đường dây nóng công đoàn", "Call the union hotline" },
+	{ "Gọi đường dây nóng Công đoàn", "Call the union hotline" },
 	/* MSG_CALL_AMBULANCE */
 	{ "Gọi cấp cứu 115", "Call an ambulance: 115" },
 	/* MSG_CALL_FIRE */

@@ -380,7 +380,7 @@ case_edit(struct req *r, const char *id, const struct case_lock *lk)
 	    vocab_label(dispute_subjects, DISPUTE_NSUBJECTS, in.subject, LANG_VI));
 	diff_add(&d, "Đoàn viên", vocab_label(dispute_member, DISPUTE_NMEMBER, old.member, LANG_VI),
 	    vocab_label(dispute_member, DISPUTE_NMEMBER, in.member, LANG_VI));
-	diff_add(&d, "Vai trò công đoàn", vocab_label(dispute_union_roles, DISPUTE_NROLES, old.union_role, LANG_VI),
+	diff_add(&d, "Vai trò của Công đoàn", vocab_label(dispute_union_roles, DISPUTE_NROLES, old.union_role, LANG_VI),
 	    vocab_label(dispute_union_roles, DISPUTE_NROLES, in.union_role, LANG_VI));
 	diff_add(&d, "Số tiền đòi được", old.recovered, in.recovered);
 	for (int k = 0; k < DISPUTE_NDATES; k++)

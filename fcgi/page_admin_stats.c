@@ -122,8 +122,8 @@ stats_chooser(struct req *r, const char *unit, const char *from, const char *to)
 	const char *names[8] = { arena_printf(r->arena, "union-%d", union_year), arena_printf(r->arena, "union-%d", union_year - 1),
 	    arena_printf(r->arena, "h1-%d", year), arena_printf(r->arena, "h2-%d", year), arena_printf(r->arena, "q1-%d", year),
 	    arena_printf(r->arena, "q2-%d", year), arena_printf(r->arena, "q3-%d", year), arena_printf(r->arena, "q4-%d", year) };
-	const char *labels[8] = { arena_printf(r->arena, "%s %d–%d", L(r, "Năm công đoàn", "Union year"), union_year - 1, union_year),
-	    arena_printf(r->arena, "%s %d–%d", L(r, "Năm công đoàn", "Union year"), union_year - 2, union_year - 1),
+	const char *labels[8] = { arena_printf(r->arena, "%s %d–%d", L(r, "Năm Công đoàn", "Union year"), union_year - 1, union_year),
+	    arena_printf(r->arena, "%s %d–%d", L(r, "Năm Công đoàn", "Union year"), union_year - 2, union_year - 1),
 	    arena_printf(r->arena, "%s %d", L(r, "6 tháng đầu năm", "First half"), year),
 	    arena_printf(r->arena, "%s %d", L(r, "6 tháng cuối năm", "Second half"), year),
 	    arena_printf(r->arena, "%s I/%d", L(r, "Quý", "Quarter"), year), arena_printf(r->arena, "%s II/%d", L(r, "Quý", "Quarter"), year),

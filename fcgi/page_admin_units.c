@@ -86,7 +86,7 @@ units_page(struct req *r, int status, const struct kvlist *v, const struct conso
 	buf_reset(b);
 	r->status = status;
 	console_begin(r, L(r, "Đơn vị", "Units"));
-	console_heading(r, 1, NULL, "Đơn vị công đoàn", "Union units");
+	console_heading(r, 1, NULL, "Đơn vị Công đoàn", "Union units");
 	notice(r);
 	console_alert(r, problem);
 	html_lit(b, "<p class=\"hint\">");

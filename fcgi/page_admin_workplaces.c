@@ -406,7 +406,7 @@ workplace_page(struct req *r, int status, const struct wp_row *row, const char *
 		console_heading(r, 3, NULL, "Tạo mã QR mới", "Create a QR code");
 		html_form_begin(r, arena_printf(r->arena, "/admin/workplaces/%s", row->id), "qr-new");
 		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"qr_create\">");
-		console_input(r, "qr", "label", L(r, "Nơi dán", "Where it is posted"), L(r, "Ví dụ: Nhà ăn ca, Cổng chính, Bảng tin công đoàn.",
+		console_input(r, "qr", "label", L(r, "Nơi dán", "Where it is posted"), L(r, "Ví dụ: Nhà ăn ca, Cổng chính, Bảng tin Công đoàn.",
 		    "E.g. canteen, main gate, union notice board."), mine ? kv_get_or_empty(v, "label") : "", mine ? e : NULL, 200, false);
 		forms_checkboxes(r, mine ? v : NULL, mine ? e : NULL);
 		console_submit(r, "btn primary", "Tạo mã QR", "Create the QR code");

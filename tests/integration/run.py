@@ -38,6 +38,7 @@ import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
 import test_scope                     # noqa: E402
 import test_stats                     # noqa: E402
+import test_legal                     # noqa: E402
 import test_worker                    # noqa: E402
 
 SUITE_SECONDS = 900
@@ -189,6 +190,12 @@ TESTS = [
     ("officer: a report lists its cases; a second case needs confirming; the timeline in Vietnamese", test_officer.test_one_report_cases),
     ("officer: revealed contact details are labelled fields with a tel: link and copy buttons", test_officer.test_contact_fields),
     ("officer: the CLI's QR addresses use the running stack's PORT (run/base_url)", test_officer.test_cli_base_url),
+    # legal: issue 11's reply time, arrival-unit counting on the dashboard and brief, dossier facts, Decree 145
+    ("legal: a unit's reply time (CLI and console), inherited down the tree; bad values refused, nothing stored", test_legal.test_reply_days_setting),
+    ("legal: answered in time and median working days to reply, across a weekend, a holiday and a swapped day", test_legal.test_answered_in_time),
+    ("legal: after a move and a re-parent the dashboard and the brief count reports under the unit they arrived at", test_legal.test_reparent_dashboard_brief),
+    ("legal: the dossier shows the case facts, recorded dates and what each deadline counts from (HTML, JSON, XLSX)", test_legal.test_dossier_case_facts),
+    ("legal: the periodic dialogue deadline cites Decree 145/2020 beside Bộ luật Lao động Điều 63", test_legal.test_dialogue_decree),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

@@ -162,7 +162,7 @@ def test_stats(t, stack):
     t.check("12.000.000 đ" in r.text, "money grouped the Vietnamese way")
     t.check(f'href="/admin/stats?unit={ids[CHILD_A]}&amp;from={FROM}&amp;to={TO}"' in r.text,
             "a child's column links to its own table")
-    t.check('data-period="union-' in r.text and "Năm công đoàn" in r.text, "union-year presets are offered")
+    t.check('data-period="union-' in r.text and "Năm Công đoàn" in r.text, "union-year presets are offered")
     t.check("đơn vị tiếp nhận nó tại thời điểm gửi" in r.text, "the table says reports count under their unit at arrival")
     t.check("chưa được chốt" in r.text and 'id="frozen"' not in r.text, "the period is not frozen")
     t.eq(stack.value("SELECT count(*) FROM audit_log WHERE action = 'stats.view' AND object = :'o'",

@@ -585,7 +585,7 @@ def test_receipt_bound_to_content(t, stack):
     t.check(r2.status == 409, f"the same key with another text: status {r2.status}, want 409")
     t.check(rc1 not in r2.text and receipt_of(r2) is None, "the first report's receipt is shown to the second sender")
     t.eq(textarea_value(r2.text, "text"), second, "the second text is kept in the form")
-    t.check("đã gửi một báo cáo khác" in r2.text, "the page says why it was not sent")
+    t.check("đã gửi một phản ánh khác" in r2.text, "the page says why it was not sent")
     fresh = parse_html(r2.text).inputs.get("_idem")
     t.check(fresh and fresh != fixed, f"the form comes back with a fresh idempotency key: {fresh!r}")
     row = stack.submission(fixed)

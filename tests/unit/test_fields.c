@@ -1418,7 +1418,7 @@ test_render_call(void **state)
 	const char *html = render_call(LANG_VI, "(0213) 3.876-543", true);
 	assert_has(html, "<a class=\"btn call\" href=\"tel:115\">Gọi cấp cứu 115</a>");
 	assert_has(html, "<a class=\"btn call\" href=\"tel:114\">");
-	assert_has(html, "id=\"call-hotline\" href=\"tel:02133876543\">Gọi đường dây nóng công đoàn "
+	assert_has(html, "id=\"call-hotline\" href=\"tel:02133876543\">Gọi đường dây nóng Công đoàn "
 	    "<span class=\"nowrap\">(0213) 3.876-543</span></a>");
 	html = render_call(LANG_EN, "+84 213 3876 543", false);
 	assert_has(html, "href=\"tel:+842133876543\">Call the union hotline");
