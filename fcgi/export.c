@@ -51,14 +51,12 @@ export_csv_cell(struct buf *b, const char *s, bool is_number)
 		buf_puts(b, s);
 		return;
 	}
-	buf_putc(b, '"');
-	if (formula)
-		buf_putc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
+	buf_puts(b, formula ? "\"'" : "\"");
+	for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1) {   /* each " doubled, the runs between copied whole */
+		buf_append(b, s, (size_t)(q - s) + 1);
+		buf_putc(b, '"');
 	}
+	buf_puts(b, s);
 	buf_putc(b, '"');
 }
 
@@ -330,9 +328,9 @@ layout_of(const struct export_run *x, const char *form_id, const char *version)
  * report's version, the channel's and status's console labels, Có/Không,
  * the language's name; the rest as the database gave it. */
 static const char *
-common_text(PGresult *row, size_t col, const struct layout *l)
+common_text(const char *const *rv, size_t col, const struct layout *l)
 {
-	const char *v = PQgetvalue(row, 0, (int)col);
+	const char *v = rv[col];
 	switch (col) {
 	case COL_FORM:
 		return l ? form_label(l->ver->title, LANG_VI) : v;
@@ -443,12 +441,12 @@ csv_header(struct export_run *x)
 /* One report as a CSV line: the fixed columns, then its answers under its
  * own form's columns (the other forms' columns stay empty). */
 static void
-csv_row(struct export_run *x, PGresult *row, json_t *ans, const struct layout *l)
+csv_row(struct export_run *x, const char *const *rv, json_t *ans, const struct layout *l)
 {
 	for (size_t i = 0; i < NCOMMON; i++) {
 		if (i)
 			buf_putc(&x->out, ',');
-		export_csv_cell(&x->out, common_text(row, i, l), i == COL_ID || i == COL_VERSION);
+		export_csv_cell(&x->out, common_text(rv, i, l), i == COL_ID || i == COL_VERSION);
 	}
 	for (size_t f = 0; f < x->nforms; f++) {
 		const struct form *cur = x->forms[f];
@@ -469,16 +467,16 @@ csv_row(struct export_run *x, PGresult *row, json_t *ans, const struct layout *l
 
 /* One report as a JSON line: the codes, as stored (the machine format). */
 static void
-jsonl_row(struct export_run *x, PGresult *row, json_t *ans)
+jsonl_row(struct export_run *x, const char *const *rv, json_t *ans)
 {
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:s, s:O}",
-	    "id", (json_int_t)strtoll(PQgetvalue(row, 0, COL_ID), NULL, 10),
-	    "received_at", PQgetvalue(row, 0, COL_RECEIVED_AT),
-	    "workplace_code", PQgetvalue(row, 0, COL_WORKPLACE_CODE), "workplace", PQgetvalue(row, 0, COL_WORKPLACE),
-	    "unit_code", PQgetvalue(row, 0, COL_UNIT_CODE), "form", PQgetvalue(row, 0, COL_FORM),
-	    "version", (json_int_t)strtoll(PQgetvalue(row, 0, COL_VERSION), NULL, 10),
-	    "channel", PQgetvalue(row, 0, COL_CHANNEL), "status", PQgetvalue(row, 0, COL_STATUS),
-	    "urgent", PQgetvalue(row, 0, COL_URGENT)[0] == 't', "lang", PQgetvalue(row, 0, COL_LANG),
+	    "id", (json_int_t)strtoll(rv[COL_ID], NULL, 10),
+	    "received_at", rv[COL_RECEIVED_AT],
+	    "workplace_code", rv[COL_WORKPLACE_CODE], "workplace", rv[COL_WORKPLACE],
+	    "unit_code", rv[COL_UNIT_CODE], "form", rv[COL_FORM],
+	    "version", (json_int_t)strtoll(rv[COL_VERSION], NULL, 10),
+	    "channel", rv[COL_CHANNEL], "status", rv[COL_STATUS],
+	    "urgent", rv[COL_URGENT][0] == 't', "lang", rv[COL_LANG],
 	    "answers", ans ? ans : json_null());
 	char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	if (line) {
@@ -546,7 +544,7 @@ xlsx_begin(struct export_run *x, const char *xpath, char *err, size_t errlen)
 /* One report as a row of its form's sheet: numbers and dates typed, the
  * rest as strings in Vietnamese. */
 static void
-xlsx_row(struct export_run *x, PGresult *row, json_t *ans, const struct layout *l)
+xlsx_row(struct export_run *x, const char *const *rv, json_t *ans, const struct layout *l)
 {
 	if (l == NULL)
 		return;
@@ -555,13 +553,13 @@ xlsx_row(struct export_run *x, PGresult *row, json_t *ans, const struct layout *
 	lxw_col_t c = 0;
 	lxw_datetime dt;
 	for (size_t i = 0; i < NCOMMON; i++, c++) {
-		const char *v = PQgetvalue(row, 0, (int)i);
+		const char *v = rv[i];
 		if (i == COL_ID || i == COL_VERSION)
 			worksheet_write_number(sh->ws, sh->row, c, strtod(v, NULL), NULL);
 		else if (i == COL_RECEIVED_AT && export_xlsx_date(v, &dt))
 			worksheet_write_datetime(sh->ws, sh->row, c, &dt, x->datefmt);
 		else
-			worksheet_write_string(sh->ws, sh->row, c, common_text(row, i, l), NULL);
+			worksheet_write_string(sh->ws, sh->row, c, common_text(rv, i, l), NULL);
 	}
 	for (size_t i = 0; i < cur->nfields; i++) {
 		const struct form_field *fd = l->field[i];
@@ -602,6 +600,72 @@ xlsx_finish(struct export_run *x, int xfd, export_write_fn write, void *ctx, cha
 	return copy_file(xfd, write, ctx, err, errlen);
 }
 
+/* Names read once before the rows: the workplaces in scope (id, code,
+ * name) and every unit's code, a few thousand rows at most. The rows'
+ * query then reads submission alone and walks it in id order, streaming
+ * from the first row and never sorting (the three-table join sorted every
+ * row of the export on disk before sending the first). */
+struct names {
+	PGresult *res;
+	long long *ids;   /* sorted, as the query orders them */
+	int n;
+};
+
+/* Runs a names query (first column the id, ORDER BY it). -1 with err. */
+static int
+names_take(struct names *nm, PGresult *res, struct db *db, char *err, size_t errlen)
+{
+	nm->res = res;
+	if (res == NULL || !db_ok(res)) {
+		snprintf(err, errlen, "%s", db_error(db));
+		return -1;
+	}
+	nm->n = PQntuples(res);
+	nm->ids = malloc(((size_t)nm->n + 1) * sizeof(*nm->ids));
+	if (nm->ids == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < nm->n; i++)
+		nm->ids[i] = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+	return 0;
+}
+
+/* Column `col` of the row whose id is `id`; "" when there is none. */
+static const char *
+names_get(const struct names *nm, const char *id, int col)
+{
+	long long k = strtoll(id, NULL, 10);
+	int lo = 0, hi = nm->n - 1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (nm->ids[mid] == k)
+			return PQgetvalue(nm->res, mid, col);
+		if (nm->ids[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return "";
+}
+
+static void
+names_free(struct names *nm)
+{
+	PQclear(nm->res);
+	free(nm->ids);
+}
+
+/* The ids of nm as a PostgreSQL array literal "{1,2,3}" in b. */
+static void
+names_ids(const struct names *nm, struct buf *b)
+{
+	buf_putc(b, '{');
+	for (int i = 0; i < nm->n; i++)
+		buf_appendf(b, i ? ",%lld" : "%lld", nm->ids[i]);
+	buf_putc(b, '}');
+}
+
 /* Streams the rows matching q in `fmt` to write(ctx, ...). Scope is the
  * caller's: q->scope_path limits rows to a unit's subtree (and RLS too
  * when an officer's transaction is open). 0 on success; -1 with err. */
@@ -610,6 +674,7 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
     enum export_format fmt, export_write_fn write, void *ctx, char *err, size_t errlen)
 {
 	struct export_run x = { 0 };
+	struct names wp = { 0 }, units = { 0 };
 	char xpath[] = "/tmp/tiengnoi-export-XXXXXX";
 	int xfd = -1, rc = -1;
 	bool failed = false;
@@ -632,12 +697,26 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 			goto done;
 	}
 
-	const char *params[4] = { q->scope_path, q->form ? q->form : "", q->from ? q->from : "", q->to ? q->to : "" };
+	enum { W_ID, W_CODE, W_NAME };
+	enum { U_ID, U_CODE };
+	const char *scope[1] = { q->scope_path };
+	if (names_take(&wp, db_query(db, "SELECT w.id, w.code, w.name FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
+	    "WHERE u.path LIKE $1 || '%' ORDER BY w.id", 1, scope), db, err, errlen) != 0 ||
+	    names_take(&units, db_query(db, "SELECT id, code FROM org_unit ORDER BY id", 0, NULL), db, err, errlen) != 0)
+		goto done;
+	buf_reset(&x.tmp);
+	names_ids(&wp, &x.tmp);
+	if (x.tmp.failed) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	/* the columns of the rows' query */
+	enum { Q_ID, Q_RECEIVED_AT, Q_WORKPLACE_ID, Q_UNIT_ID, Q_FORM, Q_VERSION, Q_CHANNEL, Q_STATUS, Q_URGENT, Q_LANG, Q_ANSWERS };
+	const char *params[4] = { x.tmp.data, q->form ? q->form : "", q->from ? q->from : "", q->to ? q->to : "" };
 	if (db_stream_begin(db, "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), "
-	    "w.code, w.name, fu.code, s.form_id, s.form_version, s.channel, s.status, s.urgent, s.lang, s.answers::text "
-	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
-	    "JOIN org_unit fu ON fu.id = s.unit_id "
-	    "WHERE u.path LIKE $1 || '%' AND ($2 = '' OR s.form_id = $2) "
+	    "s.workplace_id, s.unit_id, s.form_id, s.form_version, s.channel, s.status, s.urgent, s.lang, s.answers::text "
+	    "FROM submission s "
+	    "WHERE s.workplace_id = ANY ($1::bigint[]) AND ($2 = '' OR s.form_id = $2) "
 	    "AND ($3 = '' OR s.received_at >= (nullif($3, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 	    "AND ($4 = '' OR s.received_at < (nullif($4, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 	    "ORDER BY s.id", 4, params) != 0) {
@@ -646,18 +725,28 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 	}
 	PGresult *row;
 	while ((row = db_stream_next(db, &failed)) != NULL) {
+		const char *wid = PQgetvalue(row, 0, Q_WORKPLACE_ID);
+		const char *rv[COL_ANSWERS + 1] = {
+			[COL_ID] = PQgetvalue(row, 0, Q_ID), [COL_RECEIVED_AT] = PQgetvalue(row, 0, Q_RECEIVED_AT),
+			[COL_WORKPLACE_CODE] = names_get(&wp, wid, W_CODE), [COL_WORKPLACE] = names_get(&wp, wid, W_NAME),
+			[COL_UNIT_CODE] = names_get(&units, PQgetvalue(row, 0, Q_UNIT_ID), U_CODE),
+			[COL_FORM] = PQgetvalue(row, 0, Q_FORM), [COL_VERSION] = PQgetvalue(row, 0, Q_VERSION),
+			[COL_CHANNEL] = PQgetvalue(row, 0, Q_CHANNEL), [COL_STATUS] = PQgetvalue(row, 0, Q_STATUS),
+			[COL_URGENT] = PQgetvalue(row, 0, Q_URGENT), [COL_LANG] = PQgetvalue(row, 0, Q_LANG),
+			[COL_ANSWERS] = PQgetvalue(row, 0, Q_ANSWERS),
+		};
 		json_error_t jerr;
-		json_t *ans = json_loads(PQgetvalue(row, 0, COL_ANSWERS), 0, &jerr);
-		const struct layout *l = layout_of(&x, PQgetvalue(row, 0, COL_FORM), PQgetvalue(row, 0, COL_VERSION));
+		json_t *ans = json_loadb(rv[COL_ANSWERS], (size_t)PQgetlength(row, 0, Q_ANSWERS), 0, &jerr);
+		const struct layout *l = layout_of(&x, rv[COL_FORM], rv[COL_VERSION]);
 		if (fmt == EXPORT_CSV)
-			csv_row(&x, row, ans, l);
+			csv_row(&x, rv, ans, l);
 		else if (fmt == EXPORT_JSONL)
-			jsonl_row(&x, row, ans);
+			jsonl_row(&x, rv, ans);
 		else
-			xlsx_row(&x, row, ans, l);
+			xlsx_row(&x, rv, ans, l);
 		json_decref(ans);
 		PQclear(row);
-		if (x.out.len > 65536 && flush_buf(&x.out, write, ctx) != 0) {
+		if (x.out.len > 262144 && flush_buf(&x.out, write, ctx) != 0) {
 			snprintf(err, errlen, "the receiver went away");
 			while ((row = db_stream_next(db, &failed)) != NULL)   /* drain the connection */
 				PQclear(row);
@@ -686,5 +775,7 @@ done:
 	buf_free(&x.tmp);
 	for (size_t i = 0; i < x.nold; i++)
 		form_free(x.old[i]);
+	names_free(&wp);
+	names_free(&units);
 	return rc;
 }
