@@ -611,7 +611,10 @@ struct names {
 	int n;
 };
 
-/* Runs a names query (first column the id, ORDER BY it). -1 with err. */
+/* The names queries' first column: the id they are ordered by. */
+enum { NAMES_ID };
+
+/* Keeps a names query's result (first column the id, ORDER BY it). -1 with err. */
 static int
 names_take(struct names *nm, PGresult *res, struct db *db, char *err, size_t errlen)
 {
@@ -627,7 +630,7 @@ names_take(struct names *nm, PGresult *res, struct db *db, char *err, size_t err
 		return -1;
 	}
 	for (int i = 0; i < nm->n; i++)
-		nm->ids[i] = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+		nm->ids[i] = strtoll(PQgetvalue(res, i, NAMES_ID), NULL, 10);
 	return 0;
 }
 
@@ -697,8 +700,8 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 			goto done;
 	}
 
-	enum { W_ID, W_CODE, W_NAME };
-	enum { U_ID, U_CODE };
+	enum { W_ID = NAMES_ID, W_CODE, W_NAME };
+	enum { U_ID = NAMES_ID, U_CODE };
 	const char *scope[1] = { q->scope_path };
 	if (names_take(&wp, db_query(db, "SELECT w.id, w.code, w.name FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
 	    "WHERE u.path LIKE $1 || '%' ORDER BY w.id", 1, scope), db, err, errlen) != 0 ||
