@@ -77,6 +77,8 @@ struct form_set {
 /* form_load.c: the definitions, their lookups and conditions */
 struct form_set *form_set_load(const char *dir, const char *override_dir, char *err, size_t errlen);
 void form_set_free(struct form_set *);
+struct form *form_from_definition(const char *json, char *err, size_t errlen);
+void form_free(struct form *);
 const struct form *form_find(const struct form_set *, const char *id);
 const char *form_label(char *const label[LANG__MAX], enum lang);
 const char *form_type_name(enum field_type);

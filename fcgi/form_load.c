@@ -349,18 +349,58 @@ form_free_fields(struct form *f)
 	}
 }
 
+static int form_from_root(struct load_ctx *c, json_t *root, struct form *f);
+
 /* Loads one definition file into f; on error names the file and field. */
 static int
 load_form(struct load_ctx *c, const char *path, struct form *f)
 {
 	json_error_t jerr;
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	int rc = -1;
 	if (root == NULL) {
 		char detail[240];
 		snprintf(detail, sizeof(detail), "line %d: %s", jerr.line, jerr.text);
 		return load_fail(c, NULL, "not valid JSON: %s", detail);
 	}
+	int rc = form_from_root(c, root, f);
+	json_decref(root);
+	return rc;
+}
+
+/* A definition stored in form_version (an older version's text) as a form,
+ * checked as the files are, so an export labels old reports with their own
+ * version's words. NULL with err when it does not load; free with form_free. */
+struct form *
+form_from_definition(const char *json, char *err, size_t errlen)
+{
+	struct load_ctx c = { "form_version", err, errlen };
+	json_error_t jerr;
+	json_t *root = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
+	struct form *f = calloc(1, sizeof(*f));
+	int rc = root == NULL || f == NULL ? load_fail(&c, NULL, "not valid JSON") : form_from_root(&c, root, f);
+	json_decref(root);
+	if (rc != 0) {
+		form_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* Frees a form from form_from_definition (NULL: nothing). */
+void
+form_free(struct form *f)
+{
+	if (f == NULL)
+		return;
+	form_free_fields(f);
+	free(f);
+}
+
+/* Checks a definition's JSON and fills f from it; on error names the field. */
+static int
+form_from_root(struct load_ctx *c, json_t *root, struct form *f)
+{
+	int rc = -1;
 	if (!json_is_object(root)) {
 		load_fail(c, NULL, "the top level must be an object");
 		goto done;
@@ -432,7 +472,6 @@ load_form(struct load_ctx *c, const char *path, struct form *f)
 	f->source = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
 	rc = f->source ? 0 : -1;
 done:
-	json_decref(root);
 	return rc;
 }
 

@@ -15,6 +15,8 @@ PACKAGES=(
 	# production (issue 9): packaging, service checks, TLS tests, backups, HA
 	debhelper dpkg-dev fakeroot lintian systemd openssl gnupg
 	pgbackrest patroni etcd-server etcd-client python3-psycopg2
+	# exports (issue 12): the tests open the CSV and XLSX in LibreOffice Calc itself
+	libreoffice-calc-nogui
 )
 
 missing=()

@@ -606,6 +606,13 @@ report() {
 	if [ -n "$CONSOLE_ROWS" ]; then
 		echo "| queue, report, brief, statistics and dashboard pages render well under 100 ms with $TOTAL_ROWS rows (slowest median: $CONSOLE_SLOWEST; the accent-free search is shown above for information) | ${CONSOLE_MAXMED} ms | $(verdict lt "$CONSOLE_MAXMED" 100) |"
 	fi
+	# exports (issue 12 item 17): CSV of every row in < 5 s, XLSX in < 60 s, in constant memory
+	for spec in "csv 5" "xlsx 60"; do
+		read -r efmt ceil <<<"$spec"
+		[ -s "$OUT/export.$efmt.time" ] || continue
+		read -r es ekb <"$OUT/export.$efmt.time"
+		echo "| export $efmt of all $TOTAL_ROWS rows (CLI) < $ceil s | $es s = $(ratio "$es" "$ceil") × the $ceil s ceiling, peak RSS $(awk -v k="$ekb" 'BEGIN { printf "%.1f", k / 1024 }') MB | $(verdict lt "$es" "$ceil") |"
+	done
 	echo "| app worker RSS < 10 MB (largest of $NW, after the runs) | VmRSS $(awk -v k="$WORKER_RSS" 'BEGIN { printf "%.1f", k / 1024 }') MB (private RssAnon $(awk -v k="$WORKER_ANON" 'BEGIN { printf "%.1f", k / 1024 }') MB) | $(verdict lt "$WORKER_RSS" 10240) |"
 	for r in "${RUNS[@]}"; do
 		[ -n "${V[$r.rows]:-}" ] || continue

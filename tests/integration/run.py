@@ -29,6 +29,7 @@ import test_dossier                   # noqa: E402
 import test_console_officers          # noqa: E402
 import test_console_account           # noqa: E402
 import test_export                    # noqa: E402
+import test_exports                   # noqa: E402
 import test_forms                     # noqa: E402
 import test_forms_fields              # noqa: E402
 import test_privacy_console           # noqa: E402
@@ -45,6 +46,8 @@ SUITE_SECONDS = 900
 # notify's rows add about 6 minutes on a busy 2-core machine (a stack of their own, the SMTP
 # server down for a minute, 1,000 reports, a receiver hanging 30 s)
 SUITE_SECONDS = 960
+# exports: two LibreOffice conversions take 20-60 s on a busy machine
+SUITE_SECONDS += 90
 
 # In run order. The drain test stops the app, so it and what needs its
 # aftermath (privacy: nginx's own error lines) come last.
@@ -196,6 +199,10 @@ TESTS = [
     ("legal: after a move and a re-parent the dashboard and the brief count reports under the unit they arrived at", test_legal.test_reparent_dashboard_brief),
     ("legal: the dossier shows the case facts, recorded dates and what each deadline counts from (HTML, JSON, XLSX)", test_legal.test_dossier_case_facts),
     ("legal: the periodic dialogue deadline cites Decree 145/2020 beside Bộ luật Lao động Điều 63", test_legal.test_dialogue_decree),
+    # exports: Vietnamese columns and answers in CSV/XLSX, codes in JSON Lines and "Mã", opened by LibreOffice
+    ("exports: Vietnamese headers and answers in CSV and XLSX, codes in JSON Lines and the Mã sheet, hostile text inert",
+     test_exports.test_vietnamese_columns),
+    ("exports: LibreOffice opens the CSV and the XLSX; Vietnamese and hostile text survive", test_exports.test_libreoffice_opens),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

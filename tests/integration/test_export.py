@@ -25,7 +25,7 @@ def test_cli_exports(t, stack):
     data = r.stdout
     t.check(data.startswith(b"\xef\xbb\xbf"), "CSV starts with a UTF-8 BOM (Excel reads Vietnamese)")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    texts = [row["concern.text"] for row in rows]
+    texts = [row["Tâm tư, kiến nghị: Nội dung phản ánh"] for row in rows]
     for h in HOSTILE:
         if h[0] in "=+-@":
             t.check("'" + h in texts, f"formula neutralised: {h!r} exported as '{h}")
@@ -45,8 +45,9 @@ def test_cli_exports(t, stack):
     z = zipfile.ZipFile(io.BytesIO(x.stdout))
     wb = z.read("xl/workbook.xml").decode()
     sheets = re.findall(r'<sheet name="([^"]+)"', wb)
-    t.check("concern" in sheets and "wage_arrears" in sheets, f"a sheet per form: {sheets}")
-    idx = sheets.index("concern") + 1
+    t.check("Tâm tư, kiến nghị" in sheets and "Nợ lương" in sheets and "Mã" in sheets,
+            f"a sheet per form, named by its title, and the codes' sheet: {sheets}")
+    idx = sheets.index("Tâm tư, kiến nghị") + 1
     sheet = z.read(f"xl/worksheets/sheet{idx}.xml").decode()
     t.check('state="frozen"' in sheet, "header row frozen")
     t.check("<autoFilter" in sheet, "filters on")
@@ -55,7 +56,7 @@ def test_cli_exports(t, stack):
     t.check("Nợ lương" in sheet, "Vietnamese intact in XLSX")
     styles = z.read("xl/styles.xml").decode()
     t.check("dd/mm/yyyy" in styles, "dates carry a date format")
-    t.check(re.search(r'<c r="B2" s="\d+"><v>\d+\.\d+</v>', sheet) is not None, "received_at is a date value")
+    t.check(re.search(r'<c r="B2" s="\d+"><v>\d+\.\d+</v>', sheet) is not None, "Thời điểm nhận is a date value")
     bad = stack.admin("export", "submissions", "--format", "pdf")
     t.eq(bad.returncode, 2, "an unknown format: exit 2")
     t.eq(stack.admin("export", "submissions", "--unit", "NOPE").returncode, 2, "an unknown unit: exit 2")

@@ -272,17 +272,22 @@ def test_versions_console_exports(t, stack):
     # exports: new columns, old rows with their answers and empty new cells
     r = stack.admin("export", "submissions", "--format", "csv", "--form", "wage_arrears")
     t.require(r.returncode == 0, f"csv export: {r.stderr.decode()}")
-    rows = {x["id"]: x for x in csv.DictReader(io.StringIO(r.stdout.decode("utf-8-sig")))}
+    rows = {x["Số phản ánh"]: x for x in csv.DictReader(io.StringIO(r.stdout.decode("utf-8-sig")))}
     o, n = rows.get(str(old)), rows.get(str(new["id"]))
     t.require(o and n, f"both reports exported: {sorted(rows)[:5]}")
-    t.eq((o["version"], o["wage_arrears.amount"], o["wage_arrears.promised"], o["wage_arrears.tet_bonus_owed"]),
-         ("1", "7000000", "yes", ""), "CSV: the old report's answers, new columns empty")
-    t.eq((n["version"], n["wage_arrears.employer_status"], n["wage_arrears.tet_bonus_owed"],
-          n["wage_arrears.union_member"], n["wage_arrears.join_union"]),
-         ("2", "owner_left", "yes", "no", "yes"), "CSV: the new answers in their columns")
+    w = "Nợ lương: "
+    t.eq((o["Phiên bản biểu mẫu"], o[w + "Số tiền bị nợ (ước tính)"], o[w + "Công ty đã hẹn ngày trả nợ lương chưa?"],
+          o[w + "Số tiền trên là"], o[w + "Công ty có nợ tiền thưởng Tết, thưởng cuối năm không?"]),
+         ("1", "7000000", "Có", "Của riêng tôi", ""), "CSV: the old report's answers in version 1's words, new columns empty")
+    t.eq((n["Phiên bản biểu mẫu"], n[w + "Hiện nay công ty còn hoạt động không?"],
+          n[w + "Công ty có nợ tiền thưởng Tết, thưởng cuối năm không?"], n[w + "Số tiền trên là"],
+          n[w + "Bạn có phải là đoàn viên Công đoàn không?"], n[w + "Bạn có muốn gia nhập Công đoàn không?"]),
+         ("2", "Chủ công ty bỏ trốn, không liên lạc được", "Có", "Số tiền công ty nợ riêng tôi", "Không", "Có"),
+         "CSV: the new answers in their columns, in version 2's words")
     r = stack.admin("export", "submissions", "--format", "csv", "--form", "social_insurance")
-    rows = {x["id"]: x for x in csv.DictReader(io.StringIO(r.stdout.decode("utf-8-sig")))}
-    t.eq((rows.get(str(si["id"])) or {}).get("social_insurance.amount"), "4200000", "CSV: amount in đồng")
+    rows = {x["Số phản ánh"]: x for x in csv.DictReader(io.StringIO(r.stdout.decode("utf-8-sig")))}
+    t.eq((rows.get(str(si["id"])) or {}).get("Nợ bảo hiểm xã hội: Số tiền bảo hiểm công ty chưa đóng (ước tính)"), "4200000",
+         "CSV: amount in đồng")
     j = stack.admin("export", "submissions", "--format", "json", "--form", "safety")
     lines = {x["id"]: x for x in (json.loads(s) for s in j.stdout.decode().splitlines())}
     got = lines.get(int(acc["id"]), {})
