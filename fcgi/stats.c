@@ -220,21 +220,22 @@ load_rows(struct arena *a, struct db *db, const char *const p[4], struct ind_row
 	 * Fields days, answered, working_days, limit, in_time. */
 	enum { RE_FIELDS = SR_OWN + 1 };
 	if (take_rows(a, &rows[SRC_REPLIES], db_query(db,
-	    "WITH lim AS MATERIALIZED (SELECT u.id, u.path, (unit_reply_days(u.id)).days FROM org_unit u "
-	    "WHERE u.path LIKE $1 || '%' AND u.path LIKE $2 || '%'), "
-	    "r AS MATERIALIZED (SELECT l.path, l.days, coalesce(w.ownership, '') AS own, "
+	    "WITH r AS MATERIALIZED (SELECT s.unit_id, u.path, coalesce(w.ownership, '') AS own, "
 	    "(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS d0, (SELECT (min(m.created_at) AT TIME ZONE "
 	    "'Asia/Ho_Chi_Minh')::date FROM message m WHERE m.submission_id = s.id AND m.author = 'officer' "
 	    "AND m.created_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') AS d1 "
-	    "FROM submission s JOIN lim l ON l.id = s.unit_id JOIN workplace w ON w.id = s.workplace_id "
-	    "WHERE s.status <> 'spam' AND s.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+	    "FROM submission s JOIN org_unit u ON u.id = s.unit_id JOIN workplace w ON w.id = s.workplace_id "
+	    "WHERE u.path LIKE $1 || '%' AND u.path LIKE $2 || '%' AND s.status <> 'spam' "
+	    "AND s.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
 	    "AND s.received_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'), "
-	    "due AS (SELECT d0, days, add_working_days(d0, days) AS due FROM (SELECT DISTINCT d0, days FROM r) x) "
+	    "lim AS MATERIALIZED (SELECT x.unit_id, (unit_reply_days(x.unit_id)).days FROM (SELECT DISTINCT unit_id FROM r) x), "
+	    "due AS (SELECT x.d0, x.days, add_working_days(x.d0, x.days) AS due FROM (SELECT DISTINCT r.d0, l.days "
+	    "FROM r JOIN lim l ON l.unit_id = r.unit_id) x) "
 	    "SELECT " STATS_BUCKET ", u.own, coalesce((u.d1 - u.d0)::text, ''), CASE WHEN u.d1 IS NULL THEN 'no' ELSE 'yes' END, "
-	    "CASE WHEN u.d1 IS NULL THEN '' ELSE working_days_between(u.d0, u.d1)::text END, u.days::text, "
+	    "CASE WHEN u.d1 IS NULL THEN '' ELSE working_days_between(u.d0, u.d1)::text END, l.days::text, "
 	    "CASE WHEN u.d1 <= d.due THEN 'yes' WHEN u.d1 IS NOT NULL OR least($4::date, "
 	    "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) > d.due THEN 'no' ELSE 'pending' END "
-	    "FROM r u JOIN due d ON d.d0 = u.d0 AND d.days = u.days", 4, p), SRC_REPLIES, -1, RE_FIELDS) != 0)
+	    "FROM r u JOIN lim l ON l.unit_id = u.unit_id JOIN due d ON d.d0 = u.d0 AND d.days = l.days", 4, p), SRC_REPLIES, -1, RE_FIELDS) != 0)
 		return -1;
 
 	/* cases created in the period, or before its end and still open at it;

@@ -12,10 +12,10 @@ ALTER TABLE org_unit ADD COLUMN reply_days integer CHECK (reply_days BETWEEN 1 A
 -- a unit above their scope, which row-level security would hide.
 CREATE FUNCTION unit_reply_days(unit bigint, OUT days integer, OUT from_unit text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-    SELECT coalesce((SELECT a.reply_days FROM org_unit u JOIN org_unit a ON u.path LIKE a.path || '%'
-                      WHERE u.id = unit AND a.reply_days IS NOT NULL ORDER BY length(a.path) DESC LIMIT 1), 5),
-           coalesce((SELECT a.name FROM org_unit u JOIN org_unit a ON u.path LIKE a.path || '%'
-                      WHERE u.id = unit AND a.reply_days IS NOT NULL ORDER BY length(a.path) DESC LIMIT 1), '')
+    SELECT coalesce(x.reply_days, 5), coalesce(x.name, '')
+      FROM (SELECT 1) one LEFT JOIN LATERAL (
+           SELECT a.reply_days, a.name FROM org_unit u JOIN org_unit a ON u.path LIKE a.path || '%'
+            WHERE u.id = unit AND a.reply_days IS NOT NULL ORDER BY length(a.path) DESC LIMIT 1) x ON true
 $$;
 REVOKE ALL ON FUNCTION unit_reply_days(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION unit_reply_days(bigint) TO tiengnoi_officer;
