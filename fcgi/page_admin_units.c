@@ -24,7 +24,7 @@
 static const struct console_notice notices[] = {
 	{ "unit.create", "Đã thêm đơn vị.", "Unit added." },
 	{ "unit.update", "Đã lưu.", "Saved." },
-	{ "unit.reparent", "Đã chuyển đơn vị. Quyền xem thay đổi ngay theo cây mới; mỗi phản ánh cũ vẫn giữ đơn vị khi được gửi.",
+	{ "unit.reparent", "Đã chuyển đơn vị. Quyền xem thay đổi ngay theo hệ thống tổ chức mới; mỗi phản ánh cũ vẫn giữ đơn vị khi được gửi.",
 	  "Unit moved. Access follows the new tree at once; earlier reports keep the unit they were filed under." },
 	{ "unit.merge", "Đã sáp nhập. Nơi làm việc và đơn vị trực thuộc của đơn vị cũ đã chuyển về đây. "
 	  "Cán bộ của đơn vị cũ cần được chuyển sang đơn vị này ở trang Cán bộ.",

@@ -89,6 +89,7 @@ def test_legal_errors(t, stack):
     # E1: the mediator's 5 working days are Điều 188 khoản 2
     src = stack.value("SELECT source FROM legal_deadline WHERE code = 'mediation_ends'")
     t.check("Điều 188 khoản 2" in src and "khoản 3" not in src, f"E1: mediation_ends cites {src!r}")
+    t.check("Điều 196 khoản 1" in src, f"E1: interest disputes reach Điều 188 through Điều 196 khoản 1: {src!r}")
     # E2: the arbitration decision counts from the panel's formation, not from the stage date
     base = ["--scope", "individual", "--subject", "wages", "--stage", "arbitration_council", "--stage-date", "2027-02-03"]
     t.eq(_cli(t, stack, base)["arbitration_decision"]["due"], None, "E2: no panel date, no decision date (not 05/03/2027)")
