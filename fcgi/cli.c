@@ -217,7 +217,8 @@ static const struct cli_cmd cmds[] = {
 	  "officer disable --username U\n  Stops the officer from signing in and ends their sessions.", CLI_DB },
 	{ "export", "submissions", cmd_export_submissions, "format unit from to form",
 	  "export submissions --format csv|xlsx|json [--unit CODE] [--from YYYY-MM-DD --to YYYY-MM-DD] [--form ID] > file\n"
-	  "  Reports of the unit's subtree (default: all), streamed in constant memory; contact details never included.", CLI_DB },
+	  "  Reports of the unit's subtree (default: all), streamed in constant memory; contact details never included.\n"
+	  "  CSV and XLSX in the forms' Vietnamese words (XLSX adds a \"Mã\" sheet of codes); json keeps the codes.", CLI_DB },
 	{ "export", "case", cmd_export_case, "id format",
 	  "export case --id N [--format json|xlsx|html] > file\n"
 	  "  A case's dossier: the case, deadlines, totals, timeline, linked reports with answers and messages,\n"
