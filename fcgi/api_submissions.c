@@ -7,12 +7,9 @@
 #include "api.h"
 #include "arena.h"
 #include "db.h"
-#include "fmt.h"
 #include "log.h"
 #include "queue_query.h"
 #include "req.h"
-#include "submission.h"
-#include "text.h"
 
 /* Reads and checks the filters (queue_query.c, as the console's queue):
  * false after a 400 naming the parameter. */
