@@ -23,64 +23,125 @@
 
 /* ---- the frame ---- */
 
-/* The console's head, a navigation bar with what the officer's role may
- * open (the data-requests entry carries how many are overdue), and who is
- * signed in with the sign-out button. `title` is escaped. */
+/* The menu's groups, in the order they are shown. */
+enum nav_group_id { NG_REPORTS, NG_CASES, NG_PLACES, NG_FIGURES, NG_ADMIN, NG__MAX };
+static const struct {
+	const char *id, *vi, *en;
+} nav_groups[NG__MAX] = {
+	[NG_REPORTS] = { "reports", "Phản ánh", "Reports" },
+	[NG_CASES] = { "cases", "Vụ việc", "Cases" },
+	[NG_PLACES] = { "places", "Nơi làm việc & mã QR", "Workplaces & QR codes" },
+	[NG_FIGURES] = { "figures", "Số liệu", "Figures" },
+	[NG_ADMIN] = { "admin", "Quản trị", "Administration" },
+};
+
+/* One entry of the console's menu, in its group; `min` is the least role
+ * that may open it. */
+struct nav_entry {
+	enum nav_group_id group;
+	const char *href, *vi, *en;
+	enum role min;
+};
+static const struct nav_entry nav[] = {
+	{ NG_REPORTS, "/admin/", "Hàng đợi phản ánh", "Report queue", ROLE_VIEWER },
+	{ NG_REPORTS, "/admin/enter", "Nhập phản ánh", "Enter a report", ROLE_OFFICER },
+	{ NG_REPORTS, "/admin/surveys", "Kết quả khảo sát", "Survey results", ROLE_VIEWER },
+	{ NG_REPORTS, "/admin/export", "Xuất dữ liệu", "Export", ROLE_OFFICER },
+	{ NG_CASES, "/admin/cases", "Vụ việc", "Cases", ROLE_VIEWER },
+	{ NG_CASES, "/admin/brief", "Tóm tắt đối thoại", "Dialogue brief", ROLE_VIEWER },
+	{ NG_PLACES, "/admin/workplaces", "Nơi làm việc & mã QR", "Workplaces & QR codes", ROLE_VIEWER },
+	{ NG_PLACES, "/admin/units", "Đơn vị", "Units", ROLE_VIEWER },
+	{ NG_FIGURES, "/admin/dashboard", "Tổng quan", "Dashboard", ROLE_VIEWER },
+	{ NG_FIGURES, "/admin/stats", "Thống kê", "Statistics", ROLE_VIEWER },
+	{ NG_ADMIN, "/admin/account", "Tài khoản", "Account", ROLE_VIEWER },
+	{ NG_ADMIN, "/admin/tokens", "Khóa API", "API tokens", ROLE_VIEWER },
+	{ NG_ADMIN, "/admin/officers", "Cán bộ", "Officers", ROLE_ADMIN },
+	{ NG_ADMIN, "/admin/audit", "Nhật ký", "Audit log", ROLE_ADMIN },
+	{ NG_ADMIN, "/admin/requests", "Yêu cầu dữ liệu", "Data requests", ROLE_ADMIN },
+	{ NG_ADMIN, "/admin/calendar", "Ngày lễ & thời hạn", "Holidays & deadlines", ROLE_ADMIN },
+	{ NG_ADMIN, "/admin/outbox", "Thư & webhook", "Mail & webhooks", ROLE_ADMIN },
+};
+#define NAV_N (sizeof(nav) / sizeof(nav[0]))
+
+/* Whether entry `e` is the page being shown (or a page under it). */
+static bool
+nav_here(const struct req *r, const struct nav_entry *e)
+{
+	size_t hl = strlen(e->href);
+	return strcmp(r->path, e->href) == 0 || (hl > 7 && strncmp(r->path, e->href, hl) == 0);
+}
+
+/* One group of the menu: a <details> drop-down (no script needed; the
+ * summary is a button to the keyboard) with the entries the officer's
+ * role may open; the data-requests entry, and its group's label, carry
+ * how many requests are overdue. */
+static void
+nav_group(struct req *r, enum nav_group_id g)
+{
+	struct buf *b = r->out;
+	bool here = false;
+	long late = 0;
+	for (size_t i = 0; i < NAV_N; i++) {
+		if (nav[i].group != g || r->officer->role < nav[i].min)
+			continue;
+		here = here || nav_here(r, &nav[i]);
+		if (strcmp(nav[i].href, "/admin/requests") == 0)
+			late = privacy_overdue_count(r->app->db);   /* past their acknowledge-by day (RLS: the admin's scope) */
+	}
+	const char *tag = late > 0 ? arena_printf(r->arena, r->lang == LANG_EN ? "%ld overdue" : "%ld quá hạn", late) : NULL;
+	html_lit(b, "<details name=\"menu\" class=\"group\" data-group=\"");
+	html_attr(b, nav_groups[g].id);
+	if (here)
+		html_lit(b, "\"><summary class=\"here\">");
+	else
+		html_lit(b, "\"><summary>");
+	html_text(b, L(r, nav_groups[g].vi, nav_groups[g].en));
+	if (tag)
+		console_wrap(r, " <span class=\"tag urgent\">", tag, "</span>");
+	html_lit(b, "</summary><ul>");
+	for (size_t i = 0; i < NAV_N; i++) {
+		const struct nav_entry *e = &nav[i];
+		if (e->group != g || r->officer->role < e->min)
+			continue;
+		if (nav_here(r, e))
+			html_lit(b, "<li><a aria-current=\"page\" href=\"");
+		else
+			html_lit(b, "<li><a href=\"");
+		html_attr(b, e->href);
+		html_lit(b, "\">");
+		html_text(b, L(r, e->vi, e->en));
+		if (tag && strcmp(e->href, "/admin/requests") == 0)
+			console_wrap(r, " <span class=\"tag urgent\" id=\"requests-overdue\">", tag, "</span>");
+		html_lit(b, "</a></li>");
+	}
+	html_lit(b, "</ul></details>");
+}
+
+/* The console's head: the menu in five groups, one row at 1280 px; under
+ * 800 px one "Menu" button opens them (a popover: no script needed,
+ * Escape closes it). Then who is signed in, and the sign-out button.
+ * `title` is escaped. */
 void
 console_begin(struct req *r, const char *title)
 {
-	static const struct { const char *href, *vi, *en; enum role min; } nav[] = {
-		{ "/admin/", "Phản ánh", "Reports", ROLE_VIEWER },
-		{ "/admin/enter", "Nhập phản ánh", "Enter a report", ROLE_OFFICER },
-		{ "/admin/cases", "Vụ việc", "Cases", ROLE_VIEWER },
-		{ "/admin/export", "Xuất dữ liệu", "Export", ROLE_OFFICER },
-		{ "/admin/brief", "Tóm tắt đối thoại", "Dialogue brief", ROLE_VIEWER },
-		{ "/admin/workplaces", "Nơi làm việc & mã QR", "Workplaces & QR codes", ROLE_VIEWER },
-		{ "/admin/units", "Đơn vị", "Units", ROLE_VIEWER },
-		{ "/admin/officers", "Cán bộ", "Officers", ROLE_ADMIN },
-		{ "/admin/audit", "Nhật ký", "Audit log", ROLE_ADMIN },
-		{ "/admin/requests", "Yêu cầu dữ liệu", "Data requests", ROLE_ADMIN },
-		{ "/admin/calendar", "Ngày lễ & thời hạn", "Holidays & deadlines", ROLE_ADMIN },
-		{ "/admin/outbox", "Thư & webhook", "Mail & webhooks", ROLE_ADMIN },
-		{ "/admin/account", "Tài khoản", "Account", ROLE_VIEWER },
-		{ "/admin/tokens", "Khóa API", "API tokens", ROLE_VIEWER },
-		{ "/admin/dashboard", "Tổng quan", "Dashboard", ROLE_VIEWER },
-		{ "/admin/stats", "Thống kê", "Statistics", ROLE_VIEWER },
-	};
 	struct buf *b = r->out;
 	html_head(r, title);
 	html_lit(b, "<link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/admin.css\">"
 	    "<script src=\"/static/" STATIC_VERSION "/admin.js\" defer></script></head>\n<body class=\"admin\">"
-	    "<header><span class=\"brand\">" APP_NAME "</span><nav aria-label=\"");
-	html_text(b, L(r, "Điều hướng", "Navigation"));
-	html_lit(b, "\">");
-	for (size_t i = 0; r->officer && i < sizeof(nav) / sizeof(nav[0]); i++) {
-		if (r->officer->role < nav[i].min)
-			continue;
-		size_t hl = strlen(nav[i].href);
-		bool here = strcmp(r->path, nav[i].href) == 0 || (hl > 7 && strncmp(r->path, nav[i].href, hl) == 0);
-		if (here)
-			html_lit(b, "<a aria-current=\"page\" href=\"");
-		else
-			html_lit(b, "<a href=\"");
-		html_attr(b, nav[i].href);
-		html_lit(b, "\">");
-		html_text(b, L(r, nav[i].vi, nav[i].en));
-		long late = strcmp(nav[i].href, "/admin/requests") == 0 ? privacy_overdue_count(r->app->db) : 0;
-		if (late > 0) {   /* requests past their acknowledge-by day (RLS: the admin's scope) */
-			html_lit(b, " <span class=\"tag urgent\" id=\"requests-overdue\">");
-			html_text(b, arena_printf(r->arena, r->lang == LANG_EN ? "%ld overdue" : "%ld quá hạn", late));
-			html_lit(b, "</span>");
-		}
-		html_lit(b, "</a>");
-	}
-	html_lit(b, "</nav>");
+	    "<header><span class=\"brand\">" APP_NAME "</span>");
 	if (r->officer) {
-		html_lit(b, "<span class=\"me\">");
+		html_lit(b, "<button type=\"button\" class=\"menu-button\" id=\"menu-button\" popovertarget=\"menu\" aria-controls=\"menu\">");
+		html_text(b, L(r, "☰ Menu", "☰ Menu"));
+		html_lit(b, "</button><nav id=\"menu\" popover aria-label=\"");
+		html_text(b, L(r, "Điều hướng", "Navigation"));
+		html_lit(b, "\">");
+		for (int g = 0; g < NG__MAX; g++)
+			nav_group(r, (enum nav_group_id)g);
+		html_lit(b, "</nav><a class=\"me\" href=\"/admin/account\">");
 		html_text(b, *r->officer->display_name ? r->officer->display_name : r->officer->username);
 		html_lit(b, " · ");
 		html_text(b, r->officer->unit_name);
-		html_lit(b, "</span>");
+		html_lit(b, "</a>");
 		html_form_begin(r, "/admin/logout", "logout");
 		html_lit(b, "<button type=\"submit\" class=\"link\">");
 		html_text(b, tr(r->lang, MSG_LOGOUT));

@@ -116,6 +116,7 @@ void console_restart(struct req *, int status, const char *title);
 void console_check(struct req *, const char *cls, const char *type, const char *name, const char *value, const char *label,
     bool checked);
 void console_select_open(struct req *, const char *vi, const char *en, const char *name, const char *id, bool required);
+void console_workplace_select(struct req *, const char *selected, const char *none, bool required);
 PGresult *console_rows(PGresult *, const char *what);
 void console_meta_status(struct req *, const char *vi, const char *en, const char *id, const char *status, const char *text);
 

@@ -9,6 +9,7 @@
 #include "console.h"
 #include "csrf.h"
 #include "db.h"
+#include "filters.h"
 #include "fmt.h"
 #include "html.h"
 #include "http.h"
@@ -368,4 +369,20 @@ console_arg(const struct req *r, const char *name, size_t max)
 {
 	const char *v = kv_get(&r->args, name);
 	return v && strlen(v) <= max ? v : "";
+}
+
+/* A labelled "Nơi làm việc" <select name="workplace"> of the workplaces
+ * in the officer's scope with `selected` chosen, first an empty option
+ * showing `none` (NULL: no empty option). */
+void
+console_workplace_select(struct req *r, const char *selected, const char *none, bool required)
+{
+	console_select_open(r, "Nơi làm việc", "Workplace", "workplace", NULL, required);
+	if (none)
+		console_option(r, "", none, false);
+	PGresult *ws = filters_workplaces(r, 500);
+	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++)
+		console_option(r, PQgetvalue(ws, i, FW_ID), PQgetvalue(ws, i, FW_NAME), strcmp(selected, PQgetvalue(ws, i, FW_ID)) == 0);
+	PQclear(ws);
+	html_lit(r->out, "</select></label>");
 }

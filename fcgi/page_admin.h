@@ -12,6 +12,8 @@ void page_admin_totp(struct req *);
 void page_admin_account(struct req *);
 /* page_admin_queue.c */
 void page_admin_queue(struct req *);
+/* page_admin_surveys.c */
+void page_admin_surveys(struct req *);
 /* page_admin_report.c */
 void page_admin_report(struct req *);
 void page_admin_report_act(struct req *);

@@ -147,13 +147,7 @@ brief_chooser(struct req *r, int status, const char *problem)
 	    "A summary of one workplace's reports and surveys over a period. Figures from fewer than k people are hidden "
 	    "to protect those who reported (k from 3 to 20, default 5). Every view is recorded in the audit log."));
 	html_lit(b, "</p><form method=\"get\" action=\"/admin/brief\" class=\"filters\">");
-	console_select_open(r, "Nơi làm việc", "Workplace", "workplace", NULL, true);
-	const char *cur = kv_get_or_empty(&r->args, "workplace");
-	PGresult *ws = filters_workplaces(r, 500);
-	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++)
-		console_option(r, PQgetvalue(ws, i, FW_ID), PQgetvalue(ws, i, FW_NAME), strcmp(cur, PQgetvalue(ws, i, FW_ID)) == 0);
-	PQclear(ws);
-	html_lit(b, "</select></label>");
+	console_workplace_select(r, kv_get_or_empty(&r->args, "workplace"), NULL, true);
 	filters_date(r, "from", "Từ ngày", "From", kv_get_or_empty(&r->args, "from"), true);
 	filters_date(r, "to", "Đến ngày", "To", kv_get_or_empty(&r->args, "to"), true);
 	html_lit(b, "<label>k <input type=\"number\" name=\"k\" min=\"3\" max=\"20\" value=\"5\"></label>");

@@ -313,6 +313,11 @@ report_handling(struct req *r, const struct report *s)
 	}
 	html_lit(b, "</select></label> ");
 	console_submit(r, "btn", "Đổi trạng thái", "Change status");
+	/* urgent: first in the queue while new; a survey answer marked so enters the queue */
+	action_form(r, s, "inline");
+	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"urgent\">");
+	filters_hidden(b, "urgent", s->urgent ? "0" : "1");
+	console_submit(r, "btn", s->urgent ? "Bỏ đánh dấu khẩn" : "Đánh dấu khẩn", s->urgent ? "Unmark urgent" : "Mark urgent");
 
 	const char *sp[1] = { r->officer->unit_path };
 	PGresult *os = db_query(r->app->db, "SELECT o.id, coalesce(nullif(o.display_name, ''), o.username) FROM officer o "
@@ -486,7 +491,7 @@ report_reveal(struct req *r, const char *id)
 }
 
 /* POST /admin/s/ID (officers and admins, by the route): action=status,
- * assign, note, message or reveal; then back to the report. 404 outside
+ * assign, urgent (urgent=1|0), note, message or reveal; then back to the report. 404 outside
  * the scope, 503 when the database is away, 400 for an unknown action or
  * value. */
 void
@@ -538,6 +543,16 @@ page_admin_report_act(struct req *r)
 		if (!act(r, res))
 			return;
 		audit_officer(r, note ? "report.note" : "report.message", arena_printf(r->arena, "submission:%s", id), "");
+	} else if (strcmp(action, "urgent") == 0) {
+		const char *u = kv_get_or_empty(&r->form, "urgent");
+		if (strcmp(u, "1") != 0 && strcmp(u, "0") != 0) {
+			http_error(r, 400, MSG__MAX);
+			return;
+		}
+		const char *q[2] = { id, u };
+		if (!act(r, db_query(r->app->db, "UPDATE submission SET urgent = ($2 = '1') WHERE id = $1", 2, q)))
+			return;
+		audit_officer(r, "report.urgent", arena_printf(r->arena, "submission:%s", id), u);
 	} else if (strcmp(action, "reveal") == 0) {
 		report_reveal(r, id);
 		return;

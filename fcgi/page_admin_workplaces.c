@@ -342,6 +342,8 @@ workplace_page(struct req *r, int status, const struct wp_row *row, const char *
 	console_meta_link(r, "Công đoàn phụ trách", "Union unit in charge", arena_printf(r->arena, "/admin/units/%s", row->w.unit_id),
 	    row->unit_name);
 	console_meta_link(r, "Phản ánh", "Reports", arena_printf(r->arena, "/admin/?workplace=%s", row->id), row->reports);
+	console_meta_link(r, "Khảo sát", "Surveys", arena_printf(r->arena, "/admin/surveys?workplace=%s", row->id),
+	    L(r, "Kết quả khảo sát", "Survey results"));
 	html_lit(b, "</dl>");
 
 	console_heading(r, 2, "qr", "Mã QR (điểm dán)", "QR codes (where posted)");

@@ -103,6 +103,7 @@ static const struct route routes[] = {
 	{ M_POST,         "/admin/stats/freeze", page_admin_stats_freeze, CONSOLE | ROUTE_ADMIN },
 	{ M_POST,         "/admin/stats/indicators", page_admin_stats_indicators, CONSOLE | ROUTE_ADMIN },
 	{ M_GET,          "/admin/dashboard",    page_admin_dashboard, CONSOLE },
+	{ M_GET,          "/admin/surveys",      page_admin_surveys,  CONSOLE },
 
 	/* --- cases, case documents, dossier, data-subject requests, calendar --- */
 	{ M_GET,          "/admin/cases",        page_admin_cases,    CONSOLE },

@@ -1,5 +1,6 @@
 /* admin.js: keyboard help for the console (the console works without it): "/" searches, j/k move
-   through the queue, Enter opens the report; "Copy" buttons beside revealed phone and Zalo numbers. */
+   through the queue, Enter opens the report; "Copy" buttons beside revealed phone and Zalo numbers;
+   the menu's open group closes on a click elsewhere or Escape. */
 "use strict";
 (function () {
 	var rows = Array.prototype.slice.call(document.querySelectorAll("table.queue tbody tr")), at = -1;
@@ -29,5 +30,23 @@
 				btn.textContent = btn.getAttribute("data-done");
 			});
 		});
+	});
+})();
+(function () {
+	/* the menu's groups work without JS (<details>); with it, a click elsewhere or Escape closes an open one */
+	var groups = Array.prototype.slice.call(document.querySelectorAll("nav#menu details"));
+	function close(except) {
+		groups.forEach(function (d) { if (d !== except) d.open = false; });
+	}
+	document.addEventListener("click", function (e) {
+		var inside = e.target.closest ? e.target.closest("nav#menu details") : null;
+		close(inside);
+	});
+	document.addEventListener("keydown", function (e) {
+		if (e.key !== "Escape") return;
+		var open = groups.filter(function (d) { return d.open; });
+		if (!open.length) return;
+		close(null);
+		open[0].querySelector("summary").focus();
 	});
 })();

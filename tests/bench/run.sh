@@ -381,7 +381,7 @@ console_times() {
 	wp=$(sql -c "SELECT workplace_id FROM submission WHERE id = $mid")
 	day1=$(date -u +%Y-%m-%d) day0=$(date -u -d '30 days ago' +%Y-%m-%d)
 	for spec in "queue|/admin/" "queue, status filter|/admin/?status=resolved" "queue, search without accents|/admin/?q=phan+anh+so+123456" \
-		"queue, page 2|/admin/?after=$(sql -c "SELECT received_at::text || '|' || id FROM submission ORDER BY received_at DESC, id DESC OFFSET 49 LIMIT 1" | sed 's/ /%20/g; s/+/%2B/g; s/|/%7C/')" \
+		"queue, page 2|/admin/?after=$(sql -c "SELECT (CASE WHEN urgent AND status = 'new' THEN '1-' ELSE '0-' END) || (extract(epoch FROM received_at) * 1000000)::bigint || '-' || id FROM submission WHERE urgent OR form_id NOT IN (SELECT form_id FROM survey_form) ORDER BY (urgent AND status = 'new') DESC, received_at DESC, id DESC OFFSET 49 LIMIT 1")" \
 		"one report|/admin/s/$mid" "dialogue brief, 30 days|/admin/brief?workplace=$wp&from=$day0&to=$day1" \
 		"statistics table|/admin/stats" "dashboard|/admin/dashboard"; do
 		name=${spec%%|*} path=${spec#*|}

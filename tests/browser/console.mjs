@@ -272,6 +272,7 @@ await runSuite('console', 'tiengnoi-console-', { TIENGNOI_RATELIMIT: 'off' }, as
   await test('an admin records a data-subject request by receipt, sees what is held, downloads it and acknowledges', async () => {
     const asked = await workerSends(urls[0], 'Tôi muốn xem lại phản ánh về ca đêm của tổ hoàn thiện.');
     const { ctx, page } = await login('demo.tinh');
+    await page.locator('nav#menu summary', { hasText: 'Quản trị' }).click();
     await page.getByRole('link', { name: 'Yêu cầu dữ liệu' }).click();
     await page.waitForURL(`${base}/admin/requests`);
     await page.selectOption('#f-kind', 'access');
@@ -305,5 +306,87 @@ await runSuite('console', 'tiengnoi-console-', { TIENGNOI_RATELIMIT: 'off' }, as
     assert((await row.innerText()).includes('Thông báo của Bộ Nội vụ về lịch nghỉ năm 2028'), 'the corrected source is shown');
     await page.screenshot({ path: join(shots, 'console-calendar.png'), fullPage: true });
     await ctx.close();
+  });
+  await test('the menu: one row at 1280 px, every entry reachable by mouse and keyboard; one Menu button at 375 px', async () => {
+    const { ctx, page } = await login('demo.tinh');
+    const header = await page.locator('header').boundingBox();
+    assert(header.height < 70, `the header is one row: ${header.height} px`);
+    console.log(`# header height at 1280 px: ${header.height} px`);
+    assert(!(await page.locator('#menu-button').isVisible()), 'no Menu button at 1280 px');
+    const summaries = page.locator('nav#menu > details > summary');
+    const labels = await summaries.allInnerTexts();
+    assert(JSON.stringify(labels.map((l) => l.trim())) === JSON.stringify(['Phản ánh', 'Vụ việc', 'Nơi làm việc & mã QR', 'Số liệu', 'Quản trị']),
+      `five groups: ${labels}`);
+    const tops = [];
+    for (let i = 0; i < labels.length; i++) tops.push((await summaries.nth(i).boundingBox()).y);
+    assert(Math.max(...tops) - Math.min(...tops) < 2, `the groups sit on one row: ${tops}`);
+    assert((await summaries.first().getAttribute('class')) === 'here', 'the queue\'s group is marked as the current one');
+    // every entry an admin has is reachable: open each group, its links are visible
+    const want = ['/admin/', '/admin/enter', '/admin/surveys', '/admin/export', '/admin/cases', '/admin/brief', '/admin/workplaces',
+      '/admin/units', '/admin/dashboard', '/admin/stats', '/admin/account', '/admin/tokens', '/admin/officers', '/admin/audit',
+      '/admin/requests', '/admin/calendar', '/admin/outbox'];
+    const seen = [];
+    for (let i = 0; i < labels.length; i++) {
+      await summaries.nth(i).click();
+      const links = page.locator(`nav#menu > details:nth-of-type(${i + 1}) a`);
+      for (let k = 0; k < await links.count(); k++) {
+        assert(await links.nth(k).isVisible(), `link ${k} of ${labels[i]} is visible once its group is open`);
+        seen.push(await links.nth(k).getAttribute('href'));
+      }
+      assert(await page.locator('nav#menu details[open]').count() === 1, 'one group open at a time');
+    }
+    assert(JSON.stringify(seen) === JSON.stringify(want), `every entry: ${seen}`);
+    await page.screenshot({ path: join(shots, 'console-menu-1280.png') });
+    await page.locator('nav#menu summary', { hasText: 'Phản ánh' }).click();
+    await page.locator('nav#menu').getByRole('link', { name: 'Kết quả khảo sát' }).click();
+    await page.waitForURL(`${base}/admin/surveys`);
+    assert((await page.locator('h1').innerText()) === 'Kết quả khảo sát', 'the survey results page');
+    // the keyboard: Tab to a group, Enter opens it, Tab to a link, Enter follows it; Escape closes a group
+    await page.goto(`${base}/admin/`);
+    let name = '';
+    for (let i = 0; i < 10 && name !== 'Số liệu'; i++) {
+      await page.keyboard.press('Tab');
+      name = await page.evaluate(() => document.activeElement.tagName === 'SUMMARY' ? document.activeElement.textContent.trim() : '');
+    }
+    assert(name === 'Số liệu', 'Tab reaches the groups');
+    await page.keyboard.press('Enter');
+    assert(await page.locator('nav#menu details[data-group=figures]').getAttribute('open') !== null, 'Enter opens the group');
+    await page.keyboard.press('Escape');
+    assert(await page.locator('nav#menu details[data-group=figures]').getAttribute('open') === null, 'Escape closes it');
+    assert(await page.evaluate(() => document.activeElement.textContent.trim()) === 'Số liệu', 'focus back on the group');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert(await page.evaluate(() => document.activeElement.getAttribute('href')) === '/admin/stats', 'Tab walks into the group');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/admin/stats`);
+    await ctx.close();
+
+    // 375 px: one Menu button opens the groups (no script needed: a popover); links work
+    const small = await browser.newContext({ viewport: { width: 375, height: 700 }, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+    const p = await small.newPage();
+    await p.goto(`${base}/admin/login`);
+    await p.fill('input[name=username]', 'demo.tanphong');
+    await p.fill('input[name=password]', logins['demo.tanphong']);
+    await p.getByRole('button', { name: 'Đăng nhập' }).click();
+    await p.waitForURL(`${base}/admin/`);
+    assert(await p.locator('#menu-button').isVisible(), 'a Menu button at 375 px');
+    assert(!(await p.locator('nav#menu').isVisible()), 'the groups are folded away');
+    const h = (await p.locator('header').boundingBox()).height;
+    assert(h < 70, `a one-row header at 375 px: ${h} px`);
+    await p.locator('#menu-button').tap();
+    assert(await p.locator('nav#menu').isVisible(), 'the button opens the menu');
+    await p.locator('nav#menu summary', { hasText: 'Vụ việc' }).tap();
+    await p.screenshot({ path: join(shots, 'console-menu-375.png') });
+    assert(await p.locator('nav#menu a[href="/admin/officers"]').count() === 0, 'an officer sees no admin entries');
+    await p.getByRole('link', { name: 'Tóm tắt đối thoại' }).tap();
+    await p.waitForURL(`${base}/admin/brief`);
+    // the keyboard: Enter on the button opens, Escape closes
+    await p.locator('#menu-button').focus();
+    await p.keyboard.press('Enter');
+    assert(await p.locator('nav#menu').isVisible(), 'Enter on the button opens the menu');
+    await p.keyboard.press('Escape');
+    assert(!(await p.locator('nav#menu').isVisible()), 'Escape closes it');
+    await small.close();
   });
 });

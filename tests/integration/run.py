@@ -38,6 +38,7 @@ import test_officer                   # noqa: E402
 import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
 import test_scope                     # noqa: E402
+import test_triage                    # noqa: E402
 import test_stats                     # noqa: E402
 import test_legal                     # noqa: E402
 import test_worker                    # noqa: E402
@@ -203,6 +204,11 @@ TESTS = [
     ("exports: Vietnamese headers and answers in CSV and XLSX, codes in JSON Lines and the Mã sheet, hostile text inert",
      test_exports.test_vietnamese_columns),
     ("exports: LibreOffice opens the CSV and the XLSX; Vietnamese and hostile text survive", test_exports.test_libreoffice_opens),
+    # triage: issue 12 items 10 and 11 (survey answers out of the queue, urgent new first, survey results view)
+    ("triage: queue and API leave survey answers out, urgent new first on every page; marking urgent, audited",
+     test_triage.test_queue_order_and_surveys),
+    ("triage: survey results per workplace and period: counts, shares, Borda ranking, comments, scope, bad filters 400",
+     test_triage.test_survey_results),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

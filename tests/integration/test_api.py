@@ -159,11 +159,16 @@ def walk(t, spec, stack, token, query, limit):
     return ids, bodies
 
 
-def in_scope_ids(stack, username, where="true", **vars):
+# The rows the queue lists without a form filter: survey answers only when urgent (sql/036_queue_surveys.sql).
+QUEUED = "(s.urgent OR NOT EXISTS (SELECT 1 FROM survey_form sf WHERE sf.form_id = s.form_id))"
+
+
+def in_scope_ids(stack, username, where="true", queued=True, **vars):
     return {row["id"] for row in stack.rows(
         "SELECT s.id FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
         "WHERE u.path LIKE (SELECT u2.path FROM officer o JOIN org_unit u2 ON u2.id = o.unit_id "
-        f"                  WHERE o.username = :'user') || '%' AND ({where})", user=username, **vars)}
+        f"                  WHERE o.username = :'user') || '%' AND ({where}) AND {QUEUED if queued else 'true'}",
+        user=username, **vars)}
 
 
 def _report(t, stack, workplace_word, text, contact=False):
@@ -251,9 +256,10 @@ def test_submissions(t, stack):
         t.eq(set(ids), want, f"limit={limit}: every report in scope, none outside (SQL as the superuser)")
         t.check(all(CONTACT_PHONE not in b and CONTACT_NAME not in b for b in bodies), "no contact details in any page")
     t.check(set(mine + tea + [secret]) <= set(ids), "the new reports are listed")
-    order = stack.rows("SELECT id FROM submission WHERE id = ANY(:'ids'::bigint[]) ORDER BY received_at DESC, id DESC",
+    order = stack.rows("SELECT id FROM submission WHERE id = ANY(:'ids'::bigint[]) "
+                       "ORDER BY (urgent AND status = 'new') DESC, received_at DESC, id DESC",
                        ids="{" + ",".join(map(str, ids)) + "}")
-    t.eq(ids, [o["id"] for o in order], "newest first, as the queue")
+    t.eq(ids, [o["id"] for o in order], "urgent new first, then newest first, as the queue")
 
     # filters, each compared with SQL
     wp = stack.value("SELECT workplace_id FROM submission WHERE id = :'i'", i=tea[0])
@@ -270,9 +276,10 @@ def test_submissions(t, stack):
         ({"q": "hai che"}, "s.search_text LIKE '%hai che%'"),
         ({"q": "hai che", "workplace": str(wp), "limit": "2"}, f"s.search_text LIKE '%hai che%' AND s.workplace_id = {int(wp)}"),
     ]
+    cases.append(({"form": "bargaining_survey"}, "s.form_id = 'bargaining_survey'"))
     for q, where in cases:
         ids, _ = walk(t, spec, stack, tok, {k: v for k, v in q.items() if k != "limit"}, int(q.get("limit", 7)))
-        t.eq(set(ids), in_scope_ids(stack, "demo.tinh", where), f"filter {q}")
+        t.eq(set(ids), in_scope_ids(stack, "demo.tinh", where, queued="form" not in q), f"filter {q}")
         t.eq(len(ids), len(set(ids)), f"filter {q}: no row twice")
     t.check(mine[0] in walk(t, spec, stack, tok, {"status": "in_review", "urgent": "true"}, 50)[0], "filters combine")
 

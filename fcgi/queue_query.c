@@ -1,0 +1,151 @@
+/* queue_query.c: the triage queue's filters and query, shared by the console queue (/admin/) and the API (/api/v1/submissions): urgent new reports first, survey answers left to their results view. */
+#include <stdlib.h>
+#include <string.h>
+#include <libpq-fe.h>
+
+#include "arena.h"
+#include "db.h"
+#include "fmt.h"
+#include "queue_query.h"
+#include "req.h"
+#include "submission.h"
+#include "text.h"
+
+#define Q_MAX_CHARS 200
+
+/* A form id as submission.form_id's CHECK spells it. */
+static bool
+form_id_ok(const char *s)
+{
+	size_t n = strlen(s);
+	return n >= 1 && n <= 40 && s[0] >= 'a' && s[0] <= 'z' && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}
+
+/* Splits a cursor "PIN-MICROSECONDS-ID" (PIN 1 for an urgent new report,
+ * else 0) into f's after_* parts; false when it is not one. */
+static bool
+split_after(struct arena *a, struct queue_filter *f)
+{
+	const char *s = f->after, *d1 = strchr(s, '-'), *d2 = d1 ? strchr(d1 + 1, '-') : NULL;
+	if (d1 != s + 1 || (s[0] != '0' && s[0] != '1') || d2 == NULL)
+		return false;
+	char *us = arena_strndup(a, d1 + 1, (size_t)(d2 - d1 - 1));
+	if (!fmt_is_digits(us, 18) || !fmt_is_id(d2 + 1))
+		return false;
+	f->after_pin = s[0] == '1' ? "true" : "false";
+	f->after_us = us;
+	f->after_id = d2 + 1;
+	return true;
+}
+
+/* Checks the filters (dates are real days, ids fit a bigint, so a typing
+ * mistake never reaches SQL as a failed cast) and splits `after`: NULL
+ * when all can be used, else the first that cannot. */
+const struct queue_bad *
+queue_filter_check(struct arena *a, struct queue_filter *f)
+{
+	static const struct queue_bad bad[] = {
+		{ "status", "trạng thái (status)", "status", "one of new, in_review, needs_info, referred, resolved, spam" },
+		{ "form", "biểu mẫu (form)", "form", "a form id: a-z, 0-9 and _" },
+		{ "workplace", "nơi làm việc (workplace): một mã số", "workplace: an id number", "a workplace id" },
+		{ "from", "từ ngày (from): một ngày có thật, YYYY-MM-DD", "from: a real day, YYYY-MM-DD", "a date written YYYY-MM-DD" },
+		{ "to", "đến ngày (to): một ngày có thật, YYYY-MM-DD", "to: a real day, YYYY-MM-DD", "a date written YYYY-MM-DD" },
+		{ "urgent", "khẩn (urgent)", "urgent", "true or false" },
+		{ "q", "tìm kiếm (q): tối đa 200 ký tự", "search (q): 200 characters at most", "at most 200 characters" },
+		{ "after", "trang tiếp (after)", "next page (after)", "the \"next\" value of the page before" },
+	};
+	f->after_pin = f->after_us = f->after_id = "";
+	const bool wrong[] = {
+		*f->status && !submission_status_valid(f->status),
+		*f->form && !form_id_ok(f->form),
+		*f->workplace && !fmt_is_id(f->workplace),
+		*f->from && !fmt_is_date(f->from),
+		*f->to && !fmt_is_date(f->to),
+		*f->urgent && strcmp(f->urgent, "true") != 0 && strcmp(f->urgent, "false") != 0,
+		!text_valid_utf8(f->q, strlen(f->q)) || text_length(f->q) > Q_MAX_CHARS,
+		*f->after && (strlen(f->after) > 60 || !split_after(a, f)),
+	};
+	for (size_t i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++)
+		if (wrong[i])
+			return &bad[i];
+	return NULL;
+}
+
+/* The page's rows in scope, f->limit + 1 of them (to know whether another
+ * page follows): urgent reports still "new" first, then newest first.
+ * Survey answers are left out unless urgent or the form filter names
+ * their form. Scope in the WHERE clause and again by row-level security.
+ * NULL when the database is away. */
+PGresult *
+queue_query_rows(struct req *r, const struct queue_filter *f)
+{
+	const char *limit = arena_printf(r->arena, "%ld", f->limit + 1);
+	const char *p[12] = { r->officer->unit_path, f->status, f->form, f->workplace, f->from, f->to, f->urgent, f->q,
+	    f->after_pin, f->after_us, f->after_id, limit };
+	/* Without a search: each workplace's first rows in the queue's order
+	 * come from submission_queue_order_idx and are merged, so a page reads
+	 * about limit rows per workplace however many are stored. With a
+	 * search: the trigram index finds the matches first. */
+	return *f->q == '\0' ? db_query(r->app->db,
+	    "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
+	    "ws.name, s.form_id, s.status, s.urgent, s.answers::text, coalesce(o.display_name, o.username, ''), "
+	    "s.worker_replied_at IS NOT NULL AND s.worker_replied_at > coalesce(s.status_changed_at, s.received_at), "
+	    "s.channel, " QUEUE_ITEM_JSON "::text, "
+	    "(CASE WHEN s.pin THEN '1-' ELSE '0-' END) || (extract(epoch FROM s.received_at) * 1000000)::bigint::text || '-' || s.id "
+	    "FROM (SELECT w.id, w.code, w.name FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
+	    "      WHERE u.path LIKE $1 || '%' AND ($4 = '' OR w.id = nullif($4, '')::bigint)) ws "
+	    "CROSS JOIN LATERAL (SELECT s.*, (s.urgent AND s.status = 'new') AS pin FROM submission s WHERE s.workplace_id = ws.id "
+	    "  AND ($2 = '' OR s.status = $2) AND ($3 = '' OR s.form_id = $3) "
+	    "  AND ($3 <> '' OR s.urgent OR NOT EXISTS (SELECT 1 FROM survey_form sf WHERE sf.form_id = s.form_id)) "
+	    "  AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "  AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "  AND ($7 = '' OR s.urgent = ($7 = 'true')) AND $8 = '' "
+	    "  AND ($9 = '' OR ((s.urgent AND s.status = 'new'), s.received_at, s.id) < (nullif($9, '')::boolean, "
+	    "       'epoch'::timestamptz + nullif($10, '')::bigint * interval '1 microsecond', nullif($11, '')::bigint)) "
+	    "  ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int) s "
+	    "LEFT JOIN officer o ON o.id = s.assignee_id "
+	    "ORDER BY s.pin DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 12, p) : db_query(r->app->db,
+	    "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
+	    "ws.name, s.form_id, s.status, s.urgent, s.answers::text, coalesce(o.display_name, o.username, ''), "
+	    "s.worker_replied_at IS NOT NULL AND s.worker_replied_at > coalesce(s.status_changed_at, s.received_at), "
+	    "s.channel, " QUEUE_ITEM_JSON "::text, "
+	    "(CASE WHEN s.urgent AND s.status = 'new' THEN '1-' ELSE '0-' END) || "
+	    "(extract(epoch FROM s.received_at) * 1000000)::bigint::text || '-' || s.id "
+	    "FROM submission s JOIN workplace ws ON ws.id = s.workplace_id LEFT JOIN officer o ON o.id = s.assignee_id "
+	    "WHERE s.search_text LIKE '%' || regexp_replace(vn_fold($8), '([\\\\%_])', '\\\\\\1', 'g') || '%' "
+	    "AND s.workplace_id IN (SELECT w2.id FROM workplace w2 JOIN org_unit u ON u.id = w2.unit_id WHERE u.path LIKE $1 || '%') "
+	    "AND ($2 = '' OR s.status = $2) AND ($3 = '' OR s.form_id = $3) "
+	    "AND ($3 <> '' OR s.urgent OR NOT EXISTS (SELECT 1 FROM survey_form sf WHERE sf.form_id = s.form_id)) "
+	    "AND ($4 = '' OR s.workplace_id = nullif($4, '')::bigint) "
+	    "AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "AND ($7 = '' OR s.urgent = ($7 = 'true')) "
+	    "AND ($9 = '' OR ((s.urgent AND s.status = 'new'), s.received_at, s.id) < (nullif($9, '')::boolean, "
+	    "     'epoch'::timestamptz + nullif($10, '')::bigint * interval '1 microsecond', nullif($11, '')::bigint)) "
+	    "ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 12, p);
+}
+
+/* How many reports in scope have `status` under the other filters (the
+ * same rows queue_query_rows() would list), counted up to cap + 1 so the
+ * work stays bounded on a million rows; -1 when the database is away. */
+long
+queue_query_count(struct req *r, const struct queue_filter *f, const char *status, long cap)
+{
+	const char *capn = arena_printf(r->arena, "%ld", cap + 1);
+	const char *p[9] = { r->officer->unit_path, status, f->form, f->workplace, f->from, f->to, f->urgent, f->q, capn };
+	PGresult *c = db_query(r->app->db,
+	    "SELECT count(*) FROM (SELECT 1 FROM submission s WHERE s.status = $2 AND s.workplace_id IN "
+	    "(SELECT w.id FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%') "
+	    "AND ($3 = '' OR s.form_id = $3) "
+	    "AND ($3 <> '' OR s.urgent OR NOT EXISTS (SELECT 1 FROM survey_form sf WHERE sf.form_id = s.form_id)) "
+	    "AND ($4 = '' OR s.workplace_id = nullif($4, '')::bigint) "
+	    "AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "AND ($7 = '' OR s.urgent = ($7 = 'true')) "
+	    "AND ($8 = '' OR s.search_text LIKE '%' || regexp_replace(vn_fold($8), '([\\\\%_])', '\\\\\\1', 'g') || '%') "
+	    "LIMIT $9::int) x", 9, p);
+	const char *n = db_scalar(c);
+	long count = n ? atol(n) : -1;
+	PQclear(c);
+	return count;
+}
