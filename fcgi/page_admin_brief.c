@@ -145,6 +145,7 @@ brief_chooser(struct req *r, int status, const char *problem)
 	    "to protect those who reported (k from 3 to 20, default 5). Every view is recorded in the audit log."));
 	html_lit(b, "</p><form method=\"get\" action=\"/admin/brief\" class=\"filters\">");
 	console_select_open(r, "Nơi làm việc", "Workplace", "workplace", NULL, true);
+	html_lit(b, "<option value=\"\">—</option>");   /* a required select starts with an empty choice */
 	const char *cur = kv_get_or_empty(&r->args, "workplace");
 	PGresult *ws = filters_workplaces(r, 500);
 	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++)
