@@ -265,8 +265,10 @@ outbox_page(struct req *r, int http_status, const struct unit_form *f, const str
 		{ "Lần thử", "Attempts" }, { "Tạo lúc", "Queued" }, { "Gửi lúc / thử lại lúc", "Sent / next try" }, { "Lỗi gần nhất", "Last error" },
 		{ "", "" },
 	};
-	bool any = console_table(r, PQntuples(res), "<table class=\"queue\" id=\"outbox\">", cols, sizeof(cols) / sizeof(cols[0]),
-	    "Không có gì.", "Nothing.");
+	html_lit(b, "<table class=\"queue\" id=\"outbox\">");
+	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
+	if (PQntuples(res) == 0)   /* a row, not a <p>: nothing but rows goes in a table */
+		console_wrap(r, "<tr><td colspan=\"10\" class=\"empty\">", L(r, "Không có gì.", "Nothing."), "</td></tr>");
 	for (int i = 0; i < PQntuples(res); i++) {
 		html_lit(b, "<tr class=\"");
 		html_attr(b, PQgetvalue(res, i, C_STATUS));
@@ -290,8 +292,7 @@ outbox_page(struct req *r, int http_status, const struct unit_form *f, const str
 		}
 		html_lit(b, "</td></tr>");
 	}
-	if (any)
-		html_lit(b, "</tbody></table>");
+	html_lit(b, "</tbody></table>");
 	PQclear(res);
 	const struct unit_form uf = { "", "07:00", false };
 	unit_settings(r, f ? f : &uf, e);
@@ -402,8 +403,10 @@ webhooks_page(struct req *r, int status, const struct webhook_form *f, const str
 		{ "Số", "No." }, { "Đơn vị", "Unit" }, { "Địa chỉ", "URL" }, { "Sự kiện", "Events" }, { "Đã gửi", "Sent" },
 		{ "Chờ", "Pending" }, { "Thất bại", "Failed" }, { "", "" },
 	};
-	bool any = console_table(r, PQntuples(res), "<table class=\"queue\" id=\"webhooks\">", cols, sizeof(cols) / sizeof(cols[0]),
-	    "Chưa có webhook nào.", "No webhooks yet.");
+	html_lit(b, "<table class=\"queue\" id=\"webhooks\">");
+	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
+	if (PQntuples(res) == 0)   /* a row, not a <p>: nothing but rows goes in a table */
+		console_wrap(r, "<tr><td colspan=\"8\" class=\"empty\">", L(r, "Chưa có webhook nào.", "No webhooks yet."), "</td></tr>");
 	for (int i = 0; i < PQntuples(res); i++) {
 		html_lit(b, "<tr>");
 		for (int c = C_ID; c <= C_FAILED; c++)
@@ -416,8 +419,7 @@ webhooks_page(struct req *r, int status, const struct webhook_form *f, const str
 		console_submit(r, "btn", "Dừng", "Stop");
 		html_lit(b, "</td></tr>");
 	}
-	if (any)
-		html_lit(b, "</tbody></table>");
+	html_lit(b, "</tbody></table>");
 	PQclear(res);
 
 	struct console_unit *units;
