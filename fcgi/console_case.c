@@ -82,7 +82,9 @@ date_field(struct req *r, const char *id, const char *name, const char *label, c
 {
 	struct buf *b = r->out;
 	console_field_begin(r, id, label, NULL, error);
-	html_lit(b, "<input type=\"date\" id=\"");
+	html_lit(b, "<input type=\"");
+	html_text(b, fmt_date_input(value));
+	html_lit(b, "\" id=\"");
 	html_attr(b, id);
 	html_lit(b, "\" name=\"");
 	html_attr(b, name);

@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "db.h"
 #include "filters.h"
+#include "fmt.h"
 #include "html.h"
 #include "i18n.h"
 
@@ -28,7 +29,9 @@ filters_date(struct req *r, const char *name, const char *vi, const char *en, co
 	struct buf *b = r->out;
 	html_lit(b, "<label>");
 	html_text(b, L(r, vi, en));
-	html_lit(b, " <input type=\"date\" name=\"");
+	html_lit(b, " <input type=\"");
+	html_text(b, fmt_date_input(value));
+	html_lit(b, "\" name=\"");
 	html_attr(b, name);
 	if (required)
 		html_lit(b, "\" required value=\"");

@@ -117,3 +117,13 @@ fmt_is_date(const char *s)
 		return false;
 	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
 }
+
+/* The type of an <input> that shows `value` as a date: "date" when empty
+ * or a real day, else "text". A date input cannot hold "2026-02-30" (the
+ * HTML checker refuses it, browsers blank it); as text the person still
+ * sees what they typed, with the error beside it. */
+const char *
+fmt_date_input(const char *value)
+{
+	return value == NULL || *value == '\0' || fmt_is_date(value) ? "date" : "text";
+}

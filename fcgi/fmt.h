@@ -11,5 +11,6 @@ const char *fmt_bytes(struct arena *, const char *bytes);
 bool fmt_is_digits(const char *s, size_t max);
 bool fmt_is_id(const char *s);
 bool fmt_is_date(const char *s);
+const char *fmt_date_input(const char *value);
 
 #endif

@@ -8,6 +8,7 @@
 #include "app.h"
 #include "arena.h"
 #include "buf.h"
+#include "fmt.h"
 #include "form.h"
 #include "html.h"
 #include "req.h"
@@ -298,7 +299,7 @@ render_control(struct req *r, const struct form_field *fd, const struct kvlist *
 			html_lit(b, " multiple");
 		html_lit(b, ">");
 		return;
-	case FIELD_DATE: input = "date"; break;
+	case FIELD_DATE: input = fmt_date_input(val); break;
 	case FIELD_INTEGER: mode = "numeric"; break;
 	case FIELD_MONEY: mode = "numeric"; break;
 	case FIELD_NUMBER: mode = "decimal"; break;

@@ -114,8 +114,9 @@ html_head(struct req *r, const char *title)
 	html_lit(b, "\"><head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>");
 	html_text(b, title);
-	html_lit(b, " · " APP_NAME "</title>"
-	    "<link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/app.css\">");
+	html_lit(b, " · " APP_NAME "</title><meta name=\"description\" content=\"");
+	html_attr(b, tr(r->lang, MSG_DESCRIPTION));
+	html_lit(b, "\"><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/app.css\">");
 }
 
 /* Starts a public page: the head, body and the header bar with the

@@ -8,6 +8,9 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	/* MSG_FOOTER */
 	{ "Bạn có thể phản ánh mà không cần ghi tên. Nghiêm cấm mọi hành vi trù dập, phân biệt đối xử với người phản ánh.",
 	  "You can report without giving your name. Victimising or discriminating against anyone who reports is prohibited." },
+	/* MSG_DESCRIPTION: every page's meta description (search results, link previews) */
+	{ "Gửi tâm tư, kiến nghị tới công đoàn: không cần tên, không cần tài khoản, có mã biên nhận để theo dõi.",
+	  "Send a concern to the trade union: no name, no account, a receipt number to follow it up." },
 	/* MSG_ERR_400_TITLE */
 	{ "Yêu cầu không hợp lệ", "Bad request" },
 	/* MSG_ERR_400_BODY */

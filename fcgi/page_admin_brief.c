@@ -147,7 +147,8 @@ brief_chooser(struct req *r, int status, const char *problem)
 	    "A summary of one workplace's reports and surveys over a period. Figures from fewer than k people are hidden "
 	    "to protect those who reported (k from 3 to 20, default 5). Every view is recorded in the audit log."));
 	html_lit(b, "</p><form method=\"get\" action=\"/admin/brief\" class=\"filters\">");
-	console_workplace_select(r, kv_get_or_empty(&r->args, "workplace"), NULL, true);
+	/* a required select starts with an empty choice (valid HTML) */
+	console_workplace_select(r, kv_get_or_empty(&r->args, "workplace"), "—", true);
 	filters_date(r, "from", "Từ ngày", "From", kv_get_or_empty(&r->args, "from"), true);
 	filters_date(r, "to", "Đến ngày", "To", kv_get_or_empty(&r->args, "to"), true);
 	html_lit(b, "<label>k <input type=\"number\" name=\"k\" min=\"3\" max=\"20\" value=\"5\"></label>");

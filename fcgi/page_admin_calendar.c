@@ -13,6 +13,7 @@
 #include "console.h"
 #include "db.h"
 #include "deadline.h"
+#include "fmt.h"
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
@@ -156,7 +157,10 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		console_wrap(r, "<p class=\"alert\" role=\"alert\" id=\"holiday-error\">", f->error, "</p>");
 	console_action_open(r, "/admin/calendar", "filters", "holiday", NULL, NULL);
 	input(r, "f-day", "day", L(r, "Ngày (YYYY-MM-DD)", "Day (YYYY-MM-DD)"), f->day);
-	html_lit(r->out, " type=\"date\" min=\"2000-01-01\" max=\"2100-12-31\" required></label>");
+	if (strcmp(fmt_date_input(f->day), "date") == 0)
+		html_lit(r->out, " type=\"date\" min=\"2000-01-01\" max=\"2100-12-31\" required></label>");
+	else   /* not a day a date input can hold: kept as typed, the error above */
+		html_lit(r->out, " type=\"text\" required></label>");
 	input(r, "f-name", "name", L(r, "Tên", "Name"), f->name);
 	html_lit(r->out, " maxlength=\"200\" required></label>");
 	input(r, "f-source", "source", L(r, "Căn cứ", "Source"), f->source);

@@ -267,8 +267,8 @@ outbox_page(struct req *r, int http_status, const struct unit_form *f, const str
 	};
 	html_lit(b, "<table class=\"queue\" id=\"outbox\">");
 	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
-	if (PQntuples(res) == 0)
-		console_empty(r, "Không có gì.", "Nothing.");
+	if (PQntuples(res) == 0)   /* a row, not a <p>: nothing but rows goes in a table */
+		console_wrap(r, "<tr><td colspan=\"10\" class=\"empty\">", L(r, "Không có gì.", "Nothing."), "</td></tr>");
 	for (int i = 0; i < PQntuples(res); i++) {
 		html_lit(b, "<tr class=\"");
 		html_attr(b, PQgetvalue(res, i, C_STATUS));
@@ -405,8 +405,8 @@ webhooks_page(struct req *r, int status, const struct webhook_form *f, const str
 	};
 	html_lit(b, "<table class=\"queue\" id=\"webhooks\">");
 	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
-	if (PQntuples(res) == 0)
-		console_empty(r, "Chưa có webhook nào.", "No webhooks yet.");
+	if (PQntuples(res) == 0)   /* a row, not a <p>: nothing but rows goes in a table */
+		console_wrap(r, "<tr><td colspan=\"8\" class=\"empty\">", L(r, "Chưa có webhook nào.", "No webhooks yet."), "</td></tr>");
 	for (int i = 0; i < PQntuples(res); i++) {
 		html_lit(b, "<tr>");
 		for (int c = C_ID; c <= C_FAILED; c++)

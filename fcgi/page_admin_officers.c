@@ -144,7 +144,7 @@ static void
 role_select(struct req *r, const char *selected, const char *error)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<select id=\"f-role\" name=\"role\" required");
+	html_lit(b, "<select id=\"f-role\" name=\"role\"");   /* a role is always chosen: the first is preselected */
 	console_field_invalid(r, "f-role", error);
 	html_lit(b, ">");
 	for (size_t i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)

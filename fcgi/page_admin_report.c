@@ -610,7 +610,7 @@ enter_choose(struct req *r)
 	PQclear(ws);
 	html_lit(b, "</select></div>");
 	console_field_begin(r, "f-form", L(r, "Biểu mẫu", "Form"), NULL, NULL);
-	html_lit(b, "<select id=\"f-form\" name=\"form\" required>");
+	html_lit(b, "<select id=\"f-form\" name=\"form\">");   /* a form is always chosen: the first is preselected */
 	form_options(r, NULL);
 	console_wrap(r, "</select></div><fieldset><legend>", L(r, "Nhận qua", "Taken by"), "</legend>");
 	for (size_t i = 0; i < SUBMISSION_NCHANNELS; i++) {   /* the ways an officer takes a report, phone first */

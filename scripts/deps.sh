@@ -12,6 +12,8 @@ PACKAGES=(
 	chromium libimage-exiftool-perl python3 python3-yaml time
 	# notifications (issue 13): a real SMTP server on loopback for the tests
 	python3-aiosmtpd
+	# valid HTML (issue 12): the Nu HTML Checker (npm vnu-jar) runs on Debian's Java
+	default-jre-headless
 	# production (issue 9): packaging, service checks, TLS tests, backups, HA
 	debhelper dpkg-dev fakeroot lintian systemd openssl gnupg
 	pgbackrest patroni etcd-server etcd-client python3-psycopg2

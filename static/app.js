@@ -77,12 +77,20 @@
 		});
 		return out;
 	}
+	/* Shows the questions whose condition holds. Chains (a question under a
+	   question) settle in a few passes; it stops at the first pass that
+	   changes nothing and writes `hidden` only when it changes, so a page
+	   load costs one quick pass (Lighthouse's blocking time, issue 12). */
+	var conditional = d.querySelectorAll("[data-if-field]");
 	function conditions() {
-		for (var pass = 0; pass < 5; pass++)   /* chains: a question under a question */
-			Array.prototype.forEach.call(d.querySelectorAll("[data-if-field]"), function (el) {
+		for (var pass = 0, changed = true; changed && pass < 5; pass++) {
+			changed = false;
+			Array.prototype.forEach.call(conditional, function (el) {
 				var want = el.getAttribute("data-if-values").split(" "), have = chosen(el.getAttribute("data-if-field"));
-				el.hidden = !want.some(function (v) { return have.indexOf(v) >= 0; });
+				var hide = !want.some(function (v) { return have.indexOf(v) >= 0; });
+				if (el.hidden !== hide) { el.hidden = hide; changed = true; }
 			});
+		}
 	}
 
 	var fresh = !d.querySelector(".field.error, .alert");

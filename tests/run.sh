@@ -5,6 +5,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 OUT=$ROOT/tests/output
 mkdir -p "$OUT"
+# the HTML pages the suites are served, for the HTML checker (htmlcheck.mjs)
+rm -rf "$OUT/html"
 passed=0 failed=0
 SAN_FLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
 
@@ -39,6 +41,19 @@ build_step() {
 	failed=$((failed + 1)); echo "not ok - $name"; tail -n 30 "$OUT/$name.log"
 	return 1
 }
+
+# lighthouse_run: a stack of its own on a free port (as each browser suite
+# starts one, tests/browser/lib.mjs), Lighthouse over its landing page, a
+# form and /status, the stack stopped and removed whatever happens.
+lighthouse_run() (
+	TIENGNOI_VAR=$(mktemp -d /tmp/tiengnoi-lighthouse-XXXXXX) || exit 1
+	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	export TIENGNOI_VAR PORT WORKERS=2 TIENGNOI_BASE_URL=http://127.0.0.1:$PORT
+	trap 'scripts/stack.sh stop >/dev/null 2>&1; rm -rf "$TIENGNOI_VAR"' EXIT
+	scripts/stack.sh start >/dev/null || exit 1
+	landing=$(build/tiengnoi-admin qr list | head -n 1 | cut -f 1)
+	timeout 600 node tests/browser/lighthouse.mjs "$TIENGNOI_BASE_URL" "$landing"
+)
 
 run_units() {   # run_units BUILD_DIR: every unit-test binary, TAP
 	local rc=0 t
@@ -78,6 +93,9 @@ fi
 if [ -d tests/browser/node_modules ]; then
 	run_suite browser node tests/browser/run.mjs
 	run_suite console node tests/browser/console.mjs
+	run_suite lighthouse lighthouse_run
+	# every page the integration, browser and console suites saved: valid HTML
+	run_suite htmlcheck node tests/browser/htmlcheck.mjs
 else
 	echo "not ok - browser tests: run 'make deps' first (tests/browser/node_modules missing)"
 	failed=$((failed + 1))

@@ -1,7 +1,7 @@
 // lib.mjs: what both browser suites share: TAP output, a private stack on a free port, Debian's chromium.
 import { chromium } from 'playwright-core';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -63,6 +63,50 @@ export async function startStack(prefix, extraEnv = {}) {
   return { varDir, base, env, sql, admin, stop };
 }
 
+// The HTML checker's folder: every distinct text/html page the tests are
+// served, one file per method+path shape+status (ids and QR tokens become #),
+// checked after the suites by the Nu HTML Checker (tests/run.sh). Capped so a
+// loop over many ids cannot fill the disk.
+export const pagesDir = join(shots, 'html');
+const PAGE_CAP = 400;
+
+// pageShape('GET', '/q/ABCDEFGH2345/concern?x=1', 200) -> 'GET_q_N_concern_x_200':
+// the file name a page is saved under; one file per shape.
+export function pageShape(method, url, status) {
+  const u = new URL(url, 'http://x');
+  const path = u.pathname.split('/').map((seg) => (/\d|^[A-Z]{12}$/.test(seg) ? '#' : seg)).join('_');
+  const keys = [...new Set([...u.searchParams.keys()])].sort().join('_');
+  return `${method}${path}${keys ? `_${keys}` : ''}_${status}`.replace(/[^A-Za-z0-9_#.-]/g, '').replace(/#/g, 'N').slice(0, 150);
+}
+
+// Saves a page's HTML under pagesDir/SUITE-SHAPE.html unless that shape is
+// already there or the cap is reached.
+export function savePage(suite, method, url, status, body) {
+  mkdirSync(pagesDir, { recursive: true });
+  const file = join(pagesDir, `${suite}-${pageShape(method, url, status)}.html`);
+  if (existsSync(file) || readdirSync(pagesDir).length >= PAGE_CAP) return;
+  writeFileSync(file, body);
+}
+
+// Records every HTML document a context of this browser is served (main
+// frame navigations, including error pages and the answers to form posts).
+function recordPages(suite, browser) {
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...a) => {
+    const ctx = await newContext(...a);
+    ctx.on('response', async (r) => {
+      try {
+        const req = r.request();
+        if (!req.isNavigationRequest() || r.status() < 200 || (r.status() >= 300 && r.status() < 400)) return;
+        if (!(r.headers()['content-type'] || '').startsWith('text/html')) return;
+        savePage(suite, req.method(), r.url(), r.status(), await r.body());
+      } catch { /* the page closed before its body was read */ }
+    });
+    return ctx;
+  };
+  return browser;
+}
+
 // Debian's chromium, headless, without the background traffic this closed network refuses.
 export function launchBrowser() {
   return chromium.launch({
@@ -80,7 +124,7 @@ export async function runSuite(suite, prefix, extraEnv, body) {
   let stack, browser;
   try {
     stack = await startStack(prefix, extraEnv);
-    browser = await launchBrowser();
+    browser = recordPages(suite, await launchBrowser());
     await body(stack, browser);
   } catch (e) {
     setupFailed(e);

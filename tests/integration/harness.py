@@ -171,6 +171,34 @@ class Resp:
 
 SEEN = []   # every response of the run: (method, path, status, headers)
 
+# The HTML checker's folder (shared with the browser suites, tests/browser/lib.mjs):
+# each distinct text/html page the suite is served, one file per method + path
+# shape + status, checked by the Nu HTML Checker in tests/run.sh.
+PAGES_DIR = ROOT / "tests" / "output" / "html"
+PAGE_CAP = 400
+
+
+def page_shape(method, path, status):
+    """'GET', '/q/ABCDEFGH2345/concern?x=1', 200 -> 'GET_q_N_concern_x_200' (as pageShape in lib.mjs)."""
+    u = urllib.parse.urlsplit(path)
+    segs = ["#" if re.search(r"\d|^[A-Z]{12}$", s) else s for s in u.path.split("/")]
+    keys = sorted({k for k, _ in urllib.parse.parse_qsl(u.query, keep_blank_values=True)})
+    shape = method + "_".join(segs) + ("_" + "_".join(keys) if keys else "") + f"_{status}"
+    return re.sub(r"[^A-Za-z0-9_#.-]", "", shape).replace("#", "N")[:150]
+
+
+def save_page(r):
+    """Keeps r's body for the HTML checker if it is an HTML page of a new shape."""
+    if not (r.header("Content-Type") or "").startswith("text/html") or 300 <= r.status < 400 or not r.body:
+        return
+    try:
+        PAGES_DIR.mkdir(parents=True, exist_ok=True)
+        f = PAGES_DIR / f"integration-{page_shape(r.method, r.path, r.status)}.html"
+        if not f.exists() and sum(1 for _ in PAGES_DIR.iterdir()) < PAGE_CAP:
+            f.write_bytes(r.body)
+    except OSError:
+        pass   # a path too odd for a file name: that page goes unchecked
+
 
 def free_port():
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -529,6 +557,7 @@ class Stack:
         finally:
             conn.close()
         SEEN.append(r)
+        save_page(r)
         return r
 
     def scans_flushed(self, token, want, seconds=20):

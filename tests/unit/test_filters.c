@@ -31,11 +31,14 @@ test_date(void **state)
 	check_date(LANG_VI, "2026-10-31", false, "<label>Từ ngày <input type=\"date\" name=\"from\" value=\"2026-10-31\"></label>");
 	check_date(LANG_EN, "", true, "<label>From <input type=\"date\" name=\"from\" required value=\"\"></label>");
 	check_date(LANG_EN, NULL, false, "<label>From <input type=\"date\" name=\"from\" value=\"\"></label>");
-	/* whatever was typed goes back escaped, never as markup */
+	/* whatever was typed goes back escaped, never as markup, in a text box
+	   (a date input cannot hold a value that is not a real day) */
 	check_date(LANG_VI, "\"><script>x</script>", false,
-	    "<label>Từ ngày <input type=\"date\" name=\"from\" value=\"&quot;&gt;&lt;script&gt;x&lt;/script&gt;\"></label>");
+	    "<label>Từ ngày <input type=\"text\" name=\"from\" value=\"&quot;&gt;&lt;script&gt;x&lt;/script&gt;\"></label>");
 	check_date(LANG_VI, "2026-13-99' onfocus='x", true,
-	    "<label>Từ ngày <input type=\"date\" name=\"from\" required value=\"2026-13-99&#39; onfocus=&#39;x\"></label>");
+	    "<label>Từ ngày <input type=\"text\" name=\"from\" required value=\"2026-13-99&#39; onfocus=&#39;x\"></label>");
+	check_date(LANG_VI, "2026-02-30", false, "<label>Từ ngày <input type=\"text\" name=\"from\" value=\"2026-02-30\"></label>");
+	check_date(LANG_VI, "2028-02-29", false, "<label>Từ ngày <input type=\"date\" name=\"from\" value=\"2028-02-29\"></label>");
 }
 
 static void
