@@ -102,10 +102,7 @@ console_end(struct req *r)
 void
 console_page(struct req *r, int status, const char *title)
 {
-	buf_reset(r->out);
-	r->status = status;
-	r->resp_type = NULL;
-	console_begin(r, title);
+	console_restart(r, status, title);
 	console_wrap(r, "<h1>", title, "</h1>");
 }
 

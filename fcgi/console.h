@@ -67,6 +67,7 @@ const char *console_err_of(const struct console_errs *, const char *field);
 
 void console_field_begin(struct req *, const char *id, const char *label, const char *hint, const char *error);
 void console_field_invalid(struct req *, const char *id, const char *error);
+void console_control_attrs(struct req *, const char *id, const char *name, const char *error);
 void console_input(struct req *, const char *form, const char *name, const char *label, const char *hint,
     const char *value, const struct console_errs *, int maxlen, bool required);
 void console_choice(struct req *, const char *form, const char *name, const char *label, const char *value,
