@@ -668,6 +668,18 @@ console_query_failed(struct req *r, PGresult *res, const char *what)
 	return true;
 }
 
+/* A list page's opening, its query run first: console_query_failed()'s
+ * page and false when `res` failed, else console_page() and true (the
+ * caller writes the rows and owns `res`). */
+bool
+console_page_rows(struct req *r, PGresult *res, const char *what, int status, const char *title)
+{
+	if (console_query_failed(r, res, what))
+		return false;
+	console_page(r, status, title);
+	return true;
+}
+
 void
 console_action_open(struct req *r, const char *path, const char *cls, const char *action, const char *name,
     const char *value)

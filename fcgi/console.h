@@ -129,6 +129,9 @@ void console_ths(struct req *, const struct console_label *, size_t n, size_t fi
  * written, the caller goes on); otherwise console_db_failed() (500 or
  * 503, logged under `what`, `res` cleared) and true. */
 bool console_query_failed(struct req *, PGresult *, const char *what);
+/* A list page's opening after its query: the failure's page and false, or
+ * console_page() and true. */
+bool console_page_rows(struct req *, PGresult *, const char *what, int status, const char *title);
 /* Opens a form posting to `path` (CSRF field included) with its hidden
  * action=ACTION (console_dispatch() reads it) and, when `name` is not NULL,
  * one hidden NAME=VALUE saying what it acts on. */

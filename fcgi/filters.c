@@ -28,14 +28,14 @@ filters_date(struct req *r, const char *name, const char *vi, const char *en, co
 	struct buf *b = r->out;
 	html_lit(b, "<label>");
 	html_text(b, L(r, vi, en));
-	html_lit(b, " <input type=\"date\" name=\"");
-	html_attr(b, name);
+	const struct kv attrs[] = { { "name", name, 0 } };
+	html_lit(b, " <input type=\"date\"");
+	html_attrs(b, attrs, 1);
 	if (required)
-		html_lit(b, "\" required value=\"");
-	else
-		html_lit(b, "\" value=\"");
-	html_attr(b, value ? value : "");
-	html_lit(b, "\"></label>");
+		html_lit(b, " required");
+	const struct kv v[] = { { "value", value ? value : "", 0 } };
+	html_attrs(b, v, 1);
+	html_lit(b, "></label>");
 }
 
 /* The workplaces in the officer's scope by name (columns FW_ID, FW_NAME),

@@ -182,12 +182,12 @@ deadlines_section(struct req *r, const struct deadline_form *f)
 		const char *vi = refused ? f->vi : PQgetvalue(res, i, LEGAL_VI), *en = refused ? f->en : PQgetvalue(res, i, LEGAL_EN);
 		const char *unit = refused ? f->unit : PQgetvalue(res, i, LEGAL_UNIT), *count = refused ? f->count : PQgetvalue(res, i, LEGAL_COUNT);
 		const char *source = refused ? f->source : PQgetvalue(res, i, LEGAL_SOURCE);
-		html_lit(b, "<details class=\"deadline\" data-code=\"");
-		html_attr(b, code);
-		if (refused)
-			html_lit(b, "\" open><summary>");
-		else
-			html_lit(b, "\"><summary>");
+		const struct kv attrs[] = { { "data-code", code, 0 } };
+		html_lit(b, "<details class=\"deadline\"");
+		html_attrs(b, attrs, 1);
+		if (refused)   /* the refused correction stays open, its errors in sight */
+			html_lit(b, " open");
+		html_lit(b, "><summary>");
 		html_text(b, L(r, PQgetvalue(res, i, LEGAL_VI), PQgetvalue(res, i, LEGAL_EN)));
 		console_wrap(r, " — <strong>", PQgetvalue(res, i, LEGAL_COUNT), " ");
 		html_text(b, calendar_unit_label(PQgetvalue(res, i, LEGAL_UNIT), r->lang));

@@ -264,9 +264,8 @@ list_page(struct req *r, int status, const struct new_officer *f)
 	    "FROM officer o JOIN org_unit u ON u.id = o.unit_id "
 	    "WHERE u.path LIKE $1 || '%' AND ($2 = '' OR strpos(vn_fold(o.username || ' ' || o.display_name), vn_fold($2)) > 0) "
 	    "ORDER BY u.path, o.username LIMIT 301", 2, p) : NULL;
-	if (console_query_failed(r, rows, "officers"))
+	if (!console_page_rows(r, rows, "officers", status, L(r, "Cán bộ", "Officers")))
 		return;
-	console_page(r, status, L(r, "Cán bộ", "Officers"));
 	if (status == 200)
 		console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	else
