@@ -14,16 +14,29 @@
 #include "form.h"
 #include "text.h"
 
+/* "tiengnoi-admin: MESSAGE" on stderr, for cli_fail() and cli_one_row(). */
+static void
+say(const char *fmt, va_list ap)
+{
+	fputs("tiengnoi-admin: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int
 cli_fail(int code, const char *fmt, ...)
 {
 	va_list ap;
-	fputs("tiengnoi-admin: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return code;
+}
+
+int
+cli_db_failed(struct cli *cli)
+{
+	return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
 }
 
 void
@@ -386,13 +399,18 @@ main(int argc, char **argv)
 }
 
 /* ---- listing rows, one returned row ---- */
-void
-cli_print_rows(PGresult *res)
+int
+cli_print_rows(PGresult *res, const char *header)
 {
+	if (res == NULL)
+		return EXIT_FAIL;
+	if (header != NULL)
+		printf("%s\n", header);
 	for (int i = 0; i < PQntuples(res); i++)
 		for (int c = 0; c < PQnfields(res); c++)
 			printf("%s%c", PQgetvalue(res, i, c), c + 1 < PQnfields(res) ? '\t' : '\n');
 	PQclear(res);
+	return EXIT_OK;
 }
 
 /* The first column of the one row an UPDATE ... RETURNING (or a lookup)
@@ -408,11 +426,17 @@ cli_returned(struct cli *cli, PGresult *res)
 }
 
 PGresult *
-cli_one_row(struct cli *cli, PGresult *res, int *rc)
+cli_one_row(struct cli *cli, PGresult *res, int *rc, const char *none_fmt, ...)
 {
 	if (res != NULL && PQntuples(res) == 1)
 		return res;
 	*rc = res == NULL ? EXIT_FAIL : EXIT_USAGE;
+	if (res != NULL) {
+		va_list ap;
+		va_start(ap, none_fmt);
+		say(none_fmt, ap);
+		va_end(ap);
+	}
 	PQclear(res);
 	db_rollback(cli->db);
 	return NULL;

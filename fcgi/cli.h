@@ -43,6 +43,9 @@ struct cli_cmd {
 /* Says "tiengnoi-admin: ..." on stderr (the operator's error output, not
  * the log) and returns code, so a command ends with `return cli_fail(...)`. */
 int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* cli_fail(EXIT_FAIL, "database error: ...") with the connection's last
+ * error, for a failed statement or transaction. */
+int cli_db_failed(struct cli *);
 /* One line on stderr without the program's name: the details a
  * cli_fail() sums up (each bad line of an import). */
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -129,15 +132,19 @@ int cmd_deadlines(struct cli *, struct opts *);          /* cli_deadline.c */
 int cmd_api_token(struct cli *, struct opts *);          /* cli_token.c */
 
 /* ---- listing rows, one returned row ---- */
-/* Prints every row of `res` on stdout, one a line, its columns
- * tab-separated in the query's order (the SQL shapes and names each column
- * as it is shown), then frees `res`. For the listing commands. */
-void cli_print_rows(PGresult *res);
+/* A listing command's ending: EXIT_FAIL when `res` is NULL (cli_run
+ * already said why); else `header` (when not NULL) on its own line, every
+ * row of `res` on stdout, one a line, its columns tab-separated in the
+ * query's order (the SQL shapes and names each column as it is shown),
+ * `res` freed, and EXIT_OK. */
+int cli_print_rows(PGresult *res, const char *header);
+char *cli_returned(struct cli *, PGresult *);
 /* A statement of the caller's open transaction that must find one row:
  * `res` when it has exactly one; otherwise NULL after clearing it and
  * rolling back, *rc EXIT_FAIL when the statement failed (cli_query said
- * why) or EXIT_USAGE when no row matched (the caller names the argument). */
-char *cli_returned(struct cli *, PGresult *);
-PGresult *cli_one_row(struct cli *, PGresult *res, int *rc);
+ * why) or EXIT_USAGE when no row matched, after printing `none_fmt` (which
+ * names the argument) as cli_fail() does. */
+PGresult *cli_one_row(struct cli *, PGresult *res, int *rc, const char *none_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

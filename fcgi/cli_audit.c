@@ -154,8 +154,5 @@ cmd_audit_tail(struct cli *cli, struct opts *o)
 	    "coalesce(o.username, '-'), coalesce(u.code, '-'), a.action, a.object, "
 	    "translate(a.detail, E'\\t\\n\\r', '   ') FROM audit_log a LEFT JOIN officer o ON o.id = a.officer_id "
 	    "LEFT JOIN org_unit u ON u.id = a.unit_id ORDER BY a.id DESC LIMIT $1::integer) t ORDER BY 1", 1, p, NULL);
-	if (res == NULL)
-		return EXIT_FAIL;
-	cli_print_rows(res);
-	return EXIT_OK;
+	return cli_print_rows(res, NULL);
 }

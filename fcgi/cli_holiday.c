@@ -27,7 +27,7 @@ cmd_holiday_list(struct cli *cli, struct opts *o)
 	const char *end = calendar_end(cli->arena, cli->db);
 	if (!db_ok(res) || end == NULL) {
 		PQclear(res);
-		return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		return cli_db_failed(cli);
 	}
 	printf("day\tweekday\tname\tsource\tkind\n");
 	for (int i = 0; i < PQntuples(res); i++)

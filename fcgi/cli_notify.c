@@ -59,22 +59,13 @@ cmd_outbox_list(struct cli *cli, struct opts *o)
 		return cli_fail(EXIT_USAGE, "--status must be pending, sent or failed");
 	if (strspn(n, "0123456789") != strlen(n) || strlen(n) < 1 || strlen(n) > 6 || atoi(n) < 1)
 		return cli_fail(EXIT_USAGE, "--n must be a number from 1 to 999999");
-	enum { C_ID, C_KIND, C_EVENT, C_STATUS, C_ATTEMPTS, C_TO, C_CREATED, C_WHEN, C_ERROR };
 	const char *p[2] = { status, n };
 	PGresult *res = cli_run(cli, "SELECT x.id, x.kind, x.event, x.status, x.attempts, "
 	    "coalesce(o.username, h.url, ''), to_char(x.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS'), "
 	    "to_char(coalesce(x.sent_at, x.next_attempt_at) AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS'), x.last_error "
 	    "FROM outbox x LEFT JOIN officer o ON o.id = x.officer_id LEFT JOIN webhook h ON h.id = x.webhook_id "
 	    "WHERE $1::text IS NULL OR x.status = $1 ORDER BY x.id DESC LIMIT $2::integer", 2, p, NULL);
-	if (res == NULL)
-		return EXIT_FAIL;
-	printf("id\tkind\tevent\tstatus\tattempts\tto\tcreated\tsent_or_next\terror\n");
-	for (int i = 0; i < PQntuples(res); i++)
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, C_ID), PQgetvalue(res, i, C_KIND),
-		    PQgetvalue(res, i, C_EVENT), PQgetvalue(res, i, C_STATUS), PQgetvalue(res, i, C_ATTEMPTS), PQgetvalue(res, i, C_TO),
-		    PQgetvalue(res, i, C_CREATED), PQgetvalue(res, i, C_WHEN), PQgetvalue(res, i, C_ERROR));
-	PQclear(res);
-	return EXIT_OK;
+	return cli_print_rows(res, "id\tkind\tevent\tstatus\tattempts\tto\tcreated\tsent_or_next\terror");
 }
 
 int
@@ -112,20 +103,11 @@ int
 cmd_webhook_list(struct cli *cli, struct opts *o)
 {
 	(void)o;
-	enum { C_ID, C_UNIT, C_URL, C_EVENTS, C_SENT, C_PENDING, C_FAILED };
 	PGresult *res = cli_run(cli, "SELECT h.id, u.code, h.url, array_to_string(h.events, ','), "
 	    "count(x.id) FILTER (WHERE x.status = 'sent'), count(x.id) FILTER (WHERE x.status = 'pending'), "
 	    "count(x.id) FILTER (WHERE x.status = 'failed') FROM webhook h JOIN org_unit u ON u.id = h.unit_id "
 	    "LEFT JOIN outbox x ON x.webhook_id = h.id WHERE h.removed_at IS NULL GROUP BY h.id, u.code ORDER BY h.id", 0, NULL, NULL);
-	if (res == NULL)
-		return EXIT_FAIL;
-	printf("id\tunit\turl\tevents\tsent\tpending\tfailed\n");
-	for (int i = 0; i < PQntuples(res); i++)
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", PQgetvalue(res, i, C_ID), PQgetvalue(res, i, C_UNIT), PQgetvalue(res, i, C_URL),
-		    PQgetvalue(res, i, C_EVENTS), PQgetvalue(res, i, C_SENT), PQgetvalue(res, i, C_PENDING),
-		    PQgetvalue(res, i, C_FAILED));
-	PQclear(res);
-	return EXIT_OK;
+	return cli_print_rows(res, "id\tunit\turl\tevents\tsent\tpending\tfailed");
 }
 
 int

@@ -385,7 +385,7 @@ cmd_workplace_import(struct cli *cli, struct opts *o)
 		return cli_fail(EXIT_USAGE, "cannot read %s: %s", path, errno == EFBIG ? "larger than 16 MB" : strerror(errno));
 	struct org_import im;
 	if (org_import_check(cli->arena, cli->db, csv, len, "", &im) != 0)
-		return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		return cli_db_failed(cli);
 	if (im.nerrors > 0) {
 		for (size_t i = 0; i < im.nerrors; i++) {
 			const struct org_error *e = &im.errors[i];

@@ -54,7 +54,7 @@ report_by_receipt(struct cli *cli, const char *hash, const char **id, const char
 		return false;
 	default:
 		*rc = EXIT_FAIL;
-		cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		cli_db_failed(cli);
 		return false;
 	}
 }
@@ -78,7 +78,7 @@ cmd_purge(struct cli *cli, struct opts *o)
 	if (o->npos > 0)
 		return cli_fail(EXIT_USAGE, "purge takes no arguments besides --dry-run");
 	if (db_begin(cli->db) != 0)
-		return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		return cli_db_failed(cli);
 	enum { P_REPORTS, P_PHOTOS, P_MESSAGES, P_NOTES, P_HELD, P_DOCUMENTS };
 	PGresult *res = cli_run(cli, "SELECT p.reports, p.photos, p.messages, p.notes, p.held, d.documents "
 	    "FROM retention_purge() p, case_documents_purge() d", 0, NULL, NULL);
@@ -142,7 +142,7 @@ cmd_request_add(struct cli *cli, struct opts *o)
 	if (cli_opt(o, "unit") && (unit_id = cli_id_by_code(cli, "SELECT id FROM org_unit WHERE code = $1", "unit", cli_opt(o, "unit"))) == NULL)
 		return EXIT_USAGE;
 	if (privacy_request_add(cli->arena, cli->db, kind, hash, subject, note, unit_id, &id, &by) != PRIVACY_OK)
-		return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		return cli_db_failed(cli);
 	cli_audit(cli, "request.add", arena_printf(cli->arena, "request:%s", id), kind, unit_id);
 	printf("request %s added (%s); acknowledge by %s\n", id, kind, by);
 	return EXIT_OK;
@@ -193,7 +193,7 @@ request_move(struct cli *cli, struct opts *o, const char *verb)
 	case PRIVACY_ALREADY:
 		return cli_fail(EXIT_USAGE, "request %s is already %s", id, was);
 	default:
-		return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		return cli_db_failed(cli);
 	}
 	cli_audit(cli, arena_printf(cli->arena, "request.%s", verb), arena_printf(cli->arena, "request:%s", id), note ? note : "", NULL);
 	printf("request %s %s\n", id, strcmp(verb, "ack") == 0 ? "acknowledged" : strcmp(verb, "done") == 0 ? "done" : "refused");
@@ -229,7 +229,7 @@ cmd_request_export(struct cli *cli, struct opts *o)
 		return rc;
 	const char *json = privacy_export_json(cli->arena, cli->db, sub_id);
 	if (json == NULL)
-		return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		return cli_db_failed(cli);
 	cli_audit(cli, "request.export", arena_printf(cli->arena, "submission:%s", sub_id), "", unit_id);
 	printf("%s\n", json);
 	return fflush(stdout) == 0 ? EXIT_OK : cli_fail(EXIT_FAIL, "write failed: %s", strerror(errno));
@@ -252,12 +252,12 @@ cmd_request_delete(struct cli *cli, struct opts *o)
 		return cli_fail(EXIT_USAGE, "report %s is part of an open labour-dispute case and is kept as evidence; "
 		    "record the request (request refuse ID --note ...) or wait until the case closes", sub_id);
 	default:
-		return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		return cli_db_failed(cli);
 	}
 	if (closed)
 		printf("note: report %s was part of a case closed on %s; anonymising it as asked\n", sub_id, closed);
 	if (db_begin(cli->db) != 0)
-		return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		return cli_db_failed(cli);
 	if (privacy_erase(cli->arena, cli->db, sub_id, &counts) != PRIVACY_OK) {
 		db_rollback(cli->db);
 		return cli_fail(EXIT_FAIL, "database error: the report was not anonymised");

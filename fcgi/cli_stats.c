@@ -67,7 +67,7 @@ stats_get(struct cli *cli, const char *unit_id, const char *from, const char *to
 	if (rc == 2)
 		return cli_fail(EXIT_FAIL, "indicator %s: its rule does not parse: %s (see indicator set)", st->bad_code, st->bad_rule);
 	if (rc != 0)
-		return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		return cli_db_failed(cli);
 	return EXIT_OK;
 }
 
@@ -111,7 +111,7 @@ cmd_stats_freeze(struct cli *cli, struct opts *o)
 		return EXIT_USAGE;
 	struct stats st;
 	if (db_begin(cli->db) != 0)
-		return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		return cli_db_failed(cli);
 	if ((rc = stats_get(cli, unit_id, from, to, true, &st)) != EXIT_OK) {
 		db_rollback(cli->db);
 		return rc;
@@ -141,10 +141,7 @@ cmd_indicator_list(struct cli *cli, struct opts *o)
 	(void)o;
 	PGresult *res = cli_run(cli, "SELECT position, code, CASE WHEN hidden THEN 'hidden' ELSE 'shown' END, label_vi, rule, "
 	    "coalesce(verified_rule, '-'), source FROM stats_indicator ORDER BY position, code", 0, NULL, NULL);
-	if (res == NULL)
-		return EXIT_FAIL;
-	cli_print_rows(res);
-	return EXIT_OK;
+	return cli_print_rows(res, NULL);
 }
 
 /* indicator set --code C [--rule R] [--verified-rule R|none] [--label L]
@@ -168,7 +165,7 @@ cmd_indicator_set(struct cli *cli, struct opts *o)
 		return cli_fail(EXIT_USAGE, "nothing to change: give --rule, --verified-rule, --label, --position or --hidden");
 	char err[300];
 	if (db_begin(cli->db) != 0)
-		return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		return cli_db_failed(cli);
 	int rc = stats_indicator_set(cli->db, code, &ch, err, sizeof(err));
 	if (rc != 0) {
 		db_rollback(cli->db);

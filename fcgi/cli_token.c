@@ -50,15 +50,15 @@ token_create(struct cli *cli, struct opts *o)
 	enum { NEW_ID };
 	const char *p[5] = { prefix, hash_hex, officer, name, expires ? expires : "" };
 	if (db_begin(cli->db) != 0)
-		return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		return cli_db_failed(cli);
 	/* a date already past makes a token that never works: refused in the same statement */
 	res = cli_run(cli, "INSERT INTO api_token (prefix, hash, officer_id, name, expires_at) "
 	    "SELECT $1, decode($2, 'hex'), $3::bigint, $4, e.at FROM (SELECT CASE WHEN $5 = '' THEN NULL "
 	    "  ELSE (($5::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') END AS at) e "
 	    "WHERE e.at IS NULL OR e.at > now() RETURNING id", 5, p, NULL);
 	int rc;
-	if ((res = cli_one_row(cli, res, &rc)) == NULL)
-		return rc == EXIT_USAGE ? cli_fail(EXIT_USAGE, "--expires %s is already past: give today or a later day", expires) : rc;
+	if ((res = cli_one_row(cli, res, &rc, "--expires %s is already past: give today or a later day", expires)) == NULL)
+		return rc;
 	char *id = arena_strdup(cli->arena, PQgetvalue(res, 0, NEW_ID));
 	const char *until = expires ? expires : "";
 	PQclear(res);
@@ -93,11 +93,7 @@ token_list(struct cli *cli, struct opts *o)
 	    "coalesce(to_char(t.last_used_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), '-') "
 	    "FROM api_token t JOIN officer o ON o.id = t.officer_id "
 	    "WHERE $1 = '' OR o.username = $1 ORDER BY t.id DESC", 1, p, NULL);
-	if (res == NULL)
-		return EXIT_FAIL;
-	printf("id\ttoken\tofficer\tname\tcreated\texpires\tstate\tlast_used\n");
-	cli_print_rows(res);
-	return EXIT_OK;
+	return cli_print_rows(res, "id\ttoken\tofficer\tname\tcreated\texpires\tstate\tlast_used");
 }
 
 /* api-token revoke ID: the token stops working at once; revoking one
@@ -113,14 +109,14 @@ token_revoke(struct cli *cli, struct opts *o)
 	enum { R_UNIT, R_WAS };
 	const char *p[1] = { id };
 	if (db_begin(cli->db) != 0)
-		return cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db));
+		return cli_db_failed(cli);
 	PGresult *res = cli_run(cli, "WITH old AS (SELECT t.id, t.revoked_at, o.unit_id FROM api_token t "
 	    "JOIN officer o ON o.id = t.officer_id WHERE t.id = $1::bigint FOR UPDATE OF t), "
 	    "u AS (UPDATE api_token t SET revoked_at = now() FROM old WHERE t.id = old.id AND old.revoked_at IS NULL RETURNING t.id) "
 	    "SELECT old.unit_id, old.revoked_at IS NOT NULL FROM old", 1, p, NULL);
 	int rc;
-	if ((res = cli_one_row(cli, res, &rc)) == NULL)
-		return rc == EXIT_USAGE ? cli_fail(EXIT_USAGE, "no api token with id %s", id) : rc;
+	if ((res = cli_one_row(cli, res, &rc, "no api token with id %s", id)) == NULL)
+		return rc;
 	char *unit = arena_strdup(cli->arena, PQgetvalue(res, 0, R_UNIT));
 	bool was = PQgetvalue(res, 0, R_WAS)[0] == 't';
 	PQclear(res);

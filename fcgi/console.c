@@ -163,10 +163,7 @@ console_end(struct req *r)
 void
 console_page(struct req *r, int status, const char *title)
 {
-	buf_reset(r->out);
-	r->status = status;
-	r->resp_type = NULL;
-	console_begin(r, title);
+	console_restart(r, status, title);
 	console_wrap(r, "<h1>", title, "</h1>");
 }
 
@@ -729,6 +726,18 @@ console_query_failed(struct req *r, PGresult *res, const char *what)
 	if (res != NULL && db_ok(res))
 		return false;
 	console_db_failed(r, res, what);
+	return true;
+}
+
+/* A list page's opening, its query run first: console_query_failed()'s
+ * page and false when `res` failed, else console_page() and true (the
+ * caller writes the rows and owns `res`). */
+bool
+console_page_rows(struct req *r, PGresult *res, const char *what, int status, const char *title)
+{
+	if (console_query_failed(r, res, what))
+		return false;
+	console_page(r, status, title);
 	return true;
 }
 

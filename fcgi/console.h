@@ -67,6 +67,7 @@ const char *console_err_of(const struct console_errs *, const char *field);
 
 void console_field_begin(struct req *, const char *id, const char *label, const char *hint, const char *error);
 void console_field_invalid(struct req *, const char *id, const char *error);
+void console_control_attrs(struct req *, const char *id, const char *name, const char *error);
 void console_input(struct req *, const char *form, const char *name, const char *label, const char *hint,
     const char *value, const struct console_errs *, int maxlen, bool required);
 void console_choice(struct req *, const char *form, const char *name, const char *label, const char *value,
@@ -129,6 +130,9 @@ void console_ths(struct req *, const struct console_label *, size_t n, size_t fi
  * written, the caller goes on); otherwise console_db_failed() (500 or
  * 503, logged under `what`, `res` cleared) and true. */
 bool console_query_failed(struct req *, PGresult *, const char *what);
+/* A list page's opening after its query: the failure's page and false, or
+ * console_page() and true. */
+bool console_page_rows(struct req *, PGresult *, const char *what, int status, const char *title);
 /* Opens a form posting to `path` (CSRF field included) with its hidden
  * action=ACTION (console_dispatch() reads it) and, when `name` is not NULL,
  * one hidden NAME=VALUE saying what it acts on. */

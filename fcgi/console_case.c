@@ -84,31 +84,11 @@ date_field(struct req *r, const char *id, const char *name, const char *label, c
 	console_field_begin(r, id, label, NULL, error);
 	html_lit(b, "<input type=\"");
 	html_text(b, fmt_date_input(value));
-	html_lit(b, "\" id=\"");
-	html_attr(b, id);
-	html_lit(b, "\" name=\"");
-	html_attr(b, name);
-	html_lit(b, "\" value=\"");
+	html_lit(b, "\"");
+	console_control_attrs(r, id, name, error);
+	html_lit(b, " value=\"");
 	html_attr(b, value);
 	html_lit(b, "\"></div>");
-}
-
-/* A labelled textarea NAME (control ID) of `rows` rows and at most
- * `maxlen` characters holding `value`, `error` beside it. */
-static void
-text_field(struct req *r, const char *id, const char *name, const char *label, const char *value, int rows, int maxlen,
-    bool required, const char *error)
-{
-	struct buf *b = r->out;
-	console_field_begin(r, id, label, NULL, error);
-	html_lit(b, "<textarea id=\"");
-	html_attr(b, id);
-	html_lit(b, "\" name=\"");
-	html_attr(b, name);
-	buf_appendf(b, "\" rows=\"%d\" maxlength=\"%d\"", rows, maxlen);
-	if (required)
-		html_lit(b, " required");
-	console_wrap(r, ">", value, "</textarea></div>");
 }
 
 /* An inline "LABEL <input inputmode=numeric name=NAME value=VALUE>" of a one-line form. */
@@ -341,8 +321,8 @@ edit_section(struct req *r, const struct view *v)
 	choice_select(r, "unit", opts, typed(r, v, "edit", "unit", k->unit_id), k->unit_name, false);
 	PQclear(opts);
 	html_lit(b, "</div>");
-	text_field(r, "f-reason", "reason", L(r, "Lý do sửa (không bắt buộc)", "Why (optional)"), typed(r, v, "edit", "reason", ""),
-	    2, 1000, false, console_err_of(refill ? v->errs : NULL, "reason"));
+	console_textarea(r, "f-reason", "reason", L(r, "Lý do sửa (không bắt buộc)", "Why (optional)"), typed(r, v, "edit", "reason", ""),
+	    console_err_of(refill ? v->errs : NULL, "reason"), 2, 1000, false);
 	console_submit(r, "btn primary", "Lưu thay đổi", "Save changes");
 	html_lit(b, "</details>");
 }
@@ -538,8 +518,8 @@ attachments_section(struct req *r, const struct view *v)
 	html_lit(b, "</p></div>");
 	date_field(r, "f-attach-date", "on_date", L(r, "Ngày ghi vào diễn biến (để trống: hôm nay)", "Date in the history (empty: today)"),
 	    typed(r, v, "attach", "on_date", ""), NULL);
-	text_field(r, "f-attach-note", "note", L(r, "Ghi chú về tài liệu", "Note on the document"), typed(r, v, "attach", "note", ""),
-	    2, 4000, false, NULL);
+	console_textarea(r, "f-attach-note", "note", L(r, "Ghi chú về tài liệu", "Note on the document"), typed(r, v, "attach", "note", ""),
+	    NULL, 2, 4000, false);
 	console_submit(r, "btn", "Tải lên", "Upload");
 }
 
@@ -558,8 +538,8 @@ stage_section(struct req *r, const struct view *v)
 	    typed(r, v, "stage", "on_date", ""), console_err_of(e, "on_date"));
 	vocab_field(r, "outcome", "Kết quả (bắt buộc khi kết thúc)", "Outcome (required to close)", NULL, dispute_outcomes,
 	    DISPUTE_NOUTCOMES, typed(r, v, "stage", "outcome", ""), true, e);
-	text_field(r, "f-stage-note", "note", L(r, "Ghi chú", "Note"), typed(r, v, "stage", "note", ""), 2, 4000, false,
-	    console_err_of(e, "note"));
+	console_textarea(r, "f-stage-note", "note", L(r, "Ghi chú", "Note"), typed(r, v, "stage", "note", ""),
+	    console_err_of(e, "note"), 2, 4000, false);
 	console_submit(r, "btn primary", "Chuyển giai đoạn", "Change the stage");
 }
 
@@ -633,7 +613,7 @@ history_section(struct req *r, const struct view *v)
 	if (!v->can_act)
 		return;
 	action_form_begin(r, v->id, "note", NULL);
-	text_field(r, "f-note", "note", L(r, "Thêm ghi chú", "Add a note"), typed(r, v, "note", "note", ""), 3, 4000, true, NULL);
+	console_textarea(r, "f-note", "note", L(r, "Thêm ghi chú", "Add a note"), typed(r, v, "note", "note", ""), NULL, 3, 4000, true);
 	console_submit(r, "btn", "Lưu ghi chú", "Save note");
 }
 
@@ -689,10 +669,8 @@ case_report_links(struct req *r, const char *submission_id, const char *list_id,
 	PGresult *res = db_query(r->app->db, "SELECT c.id, c.title, c.stage FROM case_submission cs "
 	    "JOIN dispute_case c ON c.id = cs.case_id JOIN org_unit u ON u.id = c.unit_id "
 	    "WHERE cs.submission_id = $1::bigint AND u.path LIKE $2 || '%' ORDER BY c.id", 2, p);
-	if (res == NULL || !db_ok(res)) {
-		PQclear(res);
+	if ((res = console_rows(res, "report's cases")) == NULL)
 		return -1;
-	}
 	int n = PQntuples(res);
 	struct buf *b = r->out;
 	if (n > 0) {

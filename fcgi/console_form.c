@@ -87,15 +87,13 @@ console_field_invalid(struct req *r, const char *id, const char *error)
 	html_lit(r->out, "\"");
 }
 
-/* id, name and, on error, the link to the message. */
-static void
-control_attrs(struct req *r, const char *id, const char *name, const char *error)
+/* Inside a control's tag: id, name and, on error, the link to the
+ * message console_field_begin() wrote (`error` may be NULL). */
+void
+console_control_attrs(struct req *r, const char *id, const char *name, const char *error)
 {
-	html_lit(r->out, " id=\"");
-	html_attr(r->out, id);
-	html_lit(r->out, "\" name=\"");
-	html_attr(r->out, name);
-	html_lit(r->out, "\"");
+	const struct kv attrs[] = { { "id", id, 0 }, { "name", name, 0 } };
+	html_attrs(r->out, attrs, sizeof(attrs) / sizeof(attrs[0]));
 	console_field_invalid(r, id, error);
 }
 
@@ -109,7 +107,7 @@ console_input(struct req *r, const char *form, const char *name, const char *lab
 	const char *id = arena_printf(r->arena, "f-%s-%s", form, name), *error = console_err_of(e, name);
 	console_field_begin(r, id, label, hint, error);
 	html_lit(b, "<input type=\"text\"");
-	control_attrs(r, id, name, error);
+	console_control_attrs(r, id, name, error);
 	buf_appendf(b, " maxlength=\"%d\"", maxlen);
 	if (required)
 		html_lit(b, " required");
@@ -127,7 +125,7 @@ console_choice(struct req *r, const char *form, const char *name, const char *la
 	const char *id = arena_printf(r->arena, "f-%s-%s", form, name), *error = console_err_of(e, name);
 	console_field_begin(r, id, label, NULL, error);
 	html_lit(r->out, "<select");
-	control_attrs(r, id, name, error);
+	console_control_attrs(r, id, name, error);
 	html_lit(r->out, ">");
 	for (size_t i = 0; i < n; i++)
 		console_option(r, values[i], labels[i], value && strcmp(value, values[i]) == 0);
@@ -143,7 +141,7 @@ console_textarea(struct req *r, const char *id, const char *name, const char *la
 	struct buf *b = r->out;
 	console_field_begin(r, id, label, NULL, error);
 	html_lit(b, "<textarea");
-	control_attrs(r, id, name, error);
+	console_control_attrs(r, id, name, error);
 	buf_appendf(b, " rows=\"%d\" maxlength=\"%d\"", rows, maxlen);
 	if (required)
 		html_lit(b, " required");
@@ -290,7 +288,7 @@ console_unit_select(struct req *r, const struct console_unit *u, int n, const ch
 	const char *id = arena_printf(r->arena, "f-%s-%s", form, name), *error = console_err_of(e, name);
 	console_field_begin(r, id, label, hint, error);
 	html_lit(b, "<select");
-	control_attrs(r, id, name, error);
+	console_control_attrs(r, id, name, error);
 	if (!any)
 		html_lit(b, " required");
 	html_lit(b, "><option value=\"\">—</option>");

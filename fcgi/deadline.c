@@ -1,56 +1,10 @@
-/* deadline.c: the console's deadline pieces every page may show: the front page's panel of cases' legal deadlines (overdue ones too), how far a deadline is, and the warning that the holiday calendar ends too soon. */
+/* deadline.c: how far a legal deadline is, in words ("còn N ngày", "quá hạn N ngày"): pure computation the unit tests link without the console (the panel and the calendar notice that show it live in console_deadline.c). */
 #include <stdlib.h>
-#include <libpq-fe.h>
 
 #include "app.h"
 #include "arena.h"
-#include "db.h"
 #include "deadline.h"
-#include "html.h"
 #include "i18n.h"
-
-#define PANEL_DAYS "14"
-#define CALENDAR_SOON "90"   /* days: the front page warns this long before the calendar ends */
-
-/* "The holiday calendar ends on …" for officers and admins (viewers do
- * not act on it): always when `force`; for a case (case_id), when one of
- * its working-day deadlines falls after the calendar's end; else (the
- * front page) when the calendar ends within CALENDAR_SOON days. Admins
- * get a link to the calendar page when `link`. Renders nothing on a
- * database error. */
-void
-deadline_calendar_notice(struct req *r, const char *case_id, bool force, bool link)
-{
-	if (r->officer == NULL || r->officer->role < ROLE_OFFICER)
-		return;
-	enum { NOTICE_END, NOTICE_SHOW };
-	const char *p[2] = { case_id, force ? "t" : "f" };
-	PGresult *res = db_query(r->app->db, "SELECT coalesce(to_char(holiday_calendar_end(), 'DD/MM/YYYY'), ''), "
-	    "$2::boolean OR CASE WHEN $1::bigint IS NULL THEN coalesce(holiday_calendar_end(), '-infinity') < "
-	    "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + " CALENDAR_SOON " "
-	    "ELSE EXISTS (SELECT 1 FROM case_deadlines($1::bigint) d JOIN legal_deadline l ON l.code = d.code "
-	    "WHERE l.working_days IS NOT NULL AND d.due_on > coalesce(holiday_calendar_end(), '-infinity')) END", 2, p);
-	if (db_ok(res) && PQgetvalue(res, 0, NOTICE_SHOW)[0] == 't') {
-		const char *end = PQgetvalue(res, 0, NOTICE_END), *text;
-		if (*end == '\0')
-			text = L(r, "Lịch ngày nghỉ lễ đang trống — hãy thêm ngày lễ.", "The holiday calendar is empty — add the holidays.");
-		else if (r->lang == LANG_EN)
-			text = arena_printf(r->arena, "The holiday calendar ends on %s — add next year's holidays, or working-day "
-			    "deadlines past that day count its holidays as working days.", end);
-		else
-			text = arena_printf(r->arena, "Lịch ngày nghỉ lễ chỉ đến ngày %s — hãy thêm ngày lễ của năm sau, nếu không "
-			    "các thời hạn tính theo ngày làm việc sau ngày đó sẽ tính cả ngày lễ.", end);
-		html_lit(r->out, "<p class=\"alert\" role=\"alert\" id=\"calendar-ends\">");
-		html_text(r->out, text);
-		if (link && r->officer->role >= ROLE_ADMIN) {
-			html_lit(r->out, " <a href=\"/admin/calendar\">");
-			html_text(r->out, L(r, "Lịch ngày nghỉ lễ", "Holiday calendar"));
-			html_lit(r->out, "</a>");
-		}
-		html_lit(r->out, "</p>");
-	}
-	PQclear(res);
-}
 
 /* How far a deadline is, from `left` (its due day minus today, in days,
  * as text; "" when the due day is unknown): "còn N ngày", "hôm nay" or
@@ -66,63 +20,4 @@ deadline_left_text(struct req *r, const char *left)
 	if (r->lang == LANG_EN)
 		return arena_printf(r->arena, "%ld day%s %s", n < 0 ? -n : n, n == 1 || n == -1 ? "" : "s", n < 0 ? "overdue" : "left");
 	return n < 0 ? arena_printf(r->arena, "quá hạn %ld ngày", -n) : arena_printf(r->arena, "còn %ld ngày", n);
-}
-
-/* The front page's panel: deadlines of open cases in scope, at their
- * current stage, due within the next 14 days or already overdue (those
- * stay until the case moves on: an officer must see what was missed).
- * Renders nothing on a database error (the queue below still shows). */
-void
-deadline_panel(struct req *r)
-{
-	struct buf *b = r->out;
-	enum { PANEL_ID, PANEL_TITLE, PANEL_VI, PANEL_EN, PANEL_DUE, PANEL_LEFT, PANEL_SOURCE, PANEL_CODE };
-	const char *p[1] = { r->officer->unit_path };
-	PGresult *res = db_query(r->app->db,
-	    "SELECT case_id, title, description_vi, description_en, to_char(due_on, 'DD/MM/YYYY'), days_left::text, source, code "
-	    "FROM case_deadline WHERE workplace_path LIKE $1 || '%' AND open AND current "
-	    "AND due_on <= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date + " PANEL_DAYS " ORDER BY due_on, case_id LIMIT 50", 1, p);
-	if (res == NULL || !db_ok(res)) {
-		PQclear(res);
-		return;
-	}
-	html_lit(b, "<section class=\"deadlines\" id=\"deadline-panel\"><h2>");
-	html_text(b, L(r, "Hạn trong 14 ngày tới và hạn đã quá", "Deadlines in the next 14 days, and overdue ones"));
-	html_lit(b, "</h2>");
-	deadline_calendar_notice(r, NULL, false, true);
-	if (PQntuples(res) == 0) {
-		html_lit(b, "<p class=\"empty\">");
-		html_text(b, L(r, "Không có thời hạn nào sắp đến.", "No deadline is coming up."));
-		html_lit(b, "</p>");
-	} else {
-		html_lit(b, "<ul>");
-		for (int i = 0; i < PQntuples(res); i++) {
-			const char *left = PQgetvalue(res, i, PANEL_LEFT);
-			if (left[0] == '-')
-				html_lit(b, "<li class=\"overdue\" data-code=\"");
-			else
-				html_lit(b, "<li data-code=\"");
-			html_attr(b, PQgetvalue(res, i, PANEL_CODE));
-			html_lit(b, "\" data-case=\"");
-			html_attr(b, PQgetvalue(res, i, PANEL_ID));
-			html_lit(b, "\"><strong>");
-			html_text(b, PQgetvalue(res, i, PANEL_DUE));
-			html_lit(b, "</strong> (");
-			html_text(b, deadline_left_text(r, left));
-			html_lit(b, ") <a href=\"/admin/cases/");
-			html_url_arg(b, PQgetvalue(res, i, PANEL_ID));
-			html_lit(b, "\">#");
-			html_text(b, PQgetvalue(res, i, PANEL_ID));
-			html_lit(b, " ");
-			html_text(b, PQgetvalue(res, i, PANEL_TITLE));
-			html_lit(b, "</a>: ");
-			html_text(b, L(r, PQgetvalue(res, i, PANEL_VI), PQgetvalue(res, i, PANEL_EN)));
-			html_lit(b, " <small>");
-			html_text(b, PQgetvalue(res, i, PANEL_SOURCE));
-			html_lit(b, "</small></li>");
-		}
-		html_lit(b, "</ul>");
-	}
-	html_lit(b, "</section>");
-	PQclear(res);
 }

@@ -29,16 +29,16 @@ filters_date(struct req *r, const char *name, const char *vi, const char *en, co
 	struct buf *b = r->out;
 	html_lit(b, "<label>");
 	html_text(b, L(r, vi, en));
+	const struct kv attrs[] = { { "name", name, 0 } };
 	html_lit(b, " <input type=\"");
 	html_text(b, fmt_date_input(value));
-	html_lit(b, "\" name=\"");
-	html_attr(b, name);
+	html_lit(b, "\"");
+	html_attrs(b, attrs, 1);
 	if (required)
-		html_lit(b, "\" required value=\"");
-	else
-		html_lit(b, "\" value=\"");
-	html_attr(b, value ? value : "");
-	html_lit(b, "\"></label>");
+		html_lit(b, " required");
+	const struct kv v[] = { { "value", value ? value : "", 0 } };
+	html_attrs(b, v, 1);
+	html_lit(b, "></label>");
 }
 
 /* The workplaces in the officer's scope by name (columns FW_ID, FW_NAME),

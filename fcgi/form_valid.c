@@ -365,8 +365,8 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 	char *v = text_trim(arena_strdup(a, kv_get_or_empty(in, fd->name)));
 	size_t len = text_length(v);
 	struct tm now = form_today();
-	long long iv;
-	double dv;
+	long long iv = 0;
+	double dv = 0;
 	int y, m, d;
 	enum msg e;
 
@@ -398,26 +398,17 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 		json_object_set_new(answers, fd->name, json_string(v));
 		return MSG__MAX;
 	case FIELD_INTEGER:
-		if (!parse_integer(v, &iv))
-			return MSG_FIELD_NOT_NUMBER;
-		if ((e = check_range(fd, (double)iv)) != MSG__MAX)
-			return e;
-		json_object_set_new(answers, fd->name, json_integer(iv));
-		return MSG__MAX;
 	case FIELD_MONEY:
-		if (!parse_money(a, v, &iv))
+	case FIELD_NUMBER: {
+		/* a number kept as a whole number (integer, money in đồng) or as typed */
+		bool whole = fd->type != FIELD_NUMBER;
+		if (!(fd->type == FIELD_INTEGER ? parse_integer(v, &iv) : whole ? parse_money(a, v, &iv) : parse_number(v, &dv)))
 			return MSG_FIELD_NOT_NUMBER;
-		if ((e = check_range(fd, (double)iv)) != MSG__MAX)
+		if ((e = check_range(fd, whole ? (double)iv : dv)) != MSG__MAX)
 			return e;
-		json_object_set_new(answers, fd->name, json_integer(iv));
+		json_object_set_new(answers, fd->name, whole ? json_integer(iv) : json_real(dv));
 		return MSG__MAX;
-	case FIELD_NUMBER:
-		if (!parse_number(v, &dv))
-			return MSG_FIELD_NOT_NUMBER;
-		if ((e = check_range(fd, dv)) != MSG__MAX)
-			return e;
-		json_object_set_new(answers, fd->name, json_real(dv));
-		return MSG__MAX;
+	}
 	case FIELD_DATE: {
 		if (!parse_date(v, &y, &m, &d))
 			return MSG_FIELD_BAD_DATE;

@@ -80,9 +80,8 @@ page_admin_audit(struct req *r)
 	    "WHERE u.path LIKE $1 || '%' AND ($2 = '' OR left(a.action, length($2)) = $2) "
 	    "AND ($3 = '' OR a.officer_id = nullif($3, '')::bigint) AND ($4 = '' OR a.id < nullif($4, '')::bigint) "
 	    "ORDER BY a.id DESC LIMIT 51", 4, p);
-	if (console_query_failed(r, rows, "audit"))
+	if (!console_page_rows(r, rows, "audit", 200, L(r, "Nhật ký", "Audit log")))
 		return;
-	console_page(r, 200, L(r, "Nhật ký", "Audit log"));
 	chain_banner(r);
 
 	console_wrap(r, "<form method=\"get\" action=\"/admin/audit\" class=\"filters\" role=\"search\"><label>",

@@ -49,21 +49,26 @@ struct deadline_form {
 	const char *code, *vi, *en, *unit, *count, *source, *error;
 };
 
+/* Opens a control's label: <label for=ID>LABEL; the caller writes the
+ * control (console_control_attrs() ties it to ID) and "</label>". */
+static void
+label_open(struct req *r, const char *id, const char *label)
+{
+	html_lit(r->out, "<label for=\"");
+	html_attr(r->out, id);
+	console_wrap(r, "\">", label, "");
+}
+
 /* Opens a labelled one-line input: <label>LABEL<input id name value="…";
  * the caller writes the input's other attributes and "></label>". */
 static void
 input(struct req *r, const char *id, const char *name, const char *label, const char *value)
 {
-	struct buf *b = r->out;
-	html_lit(b, "<label for=\"");
-	html_attr(b, id);
-	console_wrap(r, "\">", label, "<input id=\"");
-	html_attr(b, id);
-	html_lit(b, "\" name=\"");
-	html_attr(b, name);
-	html_lit(b, "\" value=\"");
-	html_attr(b, value);
-	html_lit(b, "\"");
+	label_open(r, id, label);
+	html_lit(r->out, "<input");
+	console_control_attrs(r, id, name, NULL);
+	const struct kv v[] = { { "value", value, 0 } };
+	html_attrs(r->out, v, 1);
 }
 
 /* A labelled <select> NAME (control ID) of table `t` (n rows), `cur` selected. */
@@ -71,17 +76,13 @@ static void
 choice(struct req *r, const char *id, const char *name, const char *label, const struct calendar_unit *t, size_t n,
     const char *cur)
 {
-	struct buf *b = r->out;
-	html_lit(b, "<label for=\"");
-	html_attr(b, id);
-	console_wrap(r, "\">", label, "<select id=\"");
-	html_attr(b, id);
-	html_lit(b, "\" name=\"");
-	html_attr(b, name);
-	html_lit(b, "\">");
+	label_open(r, id, label);
+	html_lit(r->out, "<select");
+	console_control_attrs(r, id, name, NULL);
+	html_lit(r->out, ">");
 	for (size_t i = 0; i < n; i++)
 		console_option(r, t[i].value, L(r, t[i].vi, t[i].en), strcmp(cur, t[i].value) == 0);
-	html_lit(b, "</select></label>");
+	html_lit(r->out, "</select></label>");
 }
 
 static void
@@ -185,12 +186,12 @@ deadlines_section(struct req *r, const struct deadline_form *f)
 		const char *vi = refused ? f->vi : PQgetvalue(res, i, LEGAL_VI), *en = refused ? f->en : PQgetvalue(res, i, LEGAL_EN);
 		const char *unit = refused ? f->unit : PQgetvalue(res, i, LEGAL_UNIT), *count = refused ? f->count : PQgetvalue(res, i, LEGAL_COUNT);
 		const char *source = refused ? f->source : PQgetvalue(res, i, LEGAL_SOURCE);
-		html_lit(b, "<details class=\"deadline\" data-code=\"");
-		html_attr(b, code);
-		if (refused)
-			html_lit(b, "\" open><summary>");
-		else
-			html_lit(b, "\"><summary>");
+		const struct kv attrs[] = { { "data-code", code, 0 } };
+		html_lit(b, "<details class=\"deadline\"");
+		html_attrs(b, attrs, 1);
+		if (refused)   /* the refused correction stays open, its errors in sight */
+			html_lit(b, " open");
+		html_lit(b, "><summary>");
 		html_text(b, L(r, PQgetvalue(res, i, LEGAL_VI), PQgetvalue(res, i, LEGAL_EN)));
 		console_wrap(r, " — <strong>", PQgetvalue(res, i, LEGAL_COUNT), " ");
 		html_text(b, calendar_unit_label(PQgetvalue(res, i, LEGAL_UNIT), r->lang));

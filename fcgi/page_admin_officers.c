@@ -264,14 +264,8 @@ list_page(struct req *r, int status, const struct new_officer *f)
 	    "FROM officer o JOIN org_unit u ON u.id = o.unit_id "
 	    "WHERE u.path LIKE $1 || '%' AND ($2 = '' OR strpos(vn_fold(o.username || ' ' || o.display_name), vn_fold($2)) > 0) "
 	    "ORDER BY u.path, o.username LIMIT 301", 2, p) : NULL;
-	if (rows == NULL || !db_ok(rows)) {
-		if (rows)
-			log_warn("officers: SQLSTATE %s", db_sqlstate(rows));
-		PQclear(rows);
-		http_error(r, 503, MSG__MAX);
+	if (!console_page_rows(r, rows, "officers", status, L(r, "Cán bộ", "Officers")))
 		return;
-	}
-	console_page(r, status, L(r, "Cán bộ", "Officers"));
 	if (status == 200)
 		console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	else
@@ -396,13 +390,8 @@ create_officer(struct req *r)
 		PGresult *res = db_query(r->app->db, "INSERT INTO officer (username, display_name, unit_id, role, password_hash) "
 		    "VALUES ($1, $2, $3::bigint, $4, $5) ON CONFLICT (username) DO NOTHING RETURNING id", 5, p);
 		sodium_memzero(hash, sizeof(hash));
-		if (res == NULL || !db_ok(res)) {
-			if (res)
-				log_warn("officer create: SQLSTATE %s", db_sqlstate(res));
-			PQclear(res);
-			http_error(r, 503, MSG__MAX);
+		if (console_query_failed(r, res, "officer create"))
 			return;
-		}
 		if (db_scalar(res))
 			new_id = arena_strdup(r->arena, db_scalar(res));
 		else
@@ -624,37 +613,29 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 }
 
 /* Ends every session of officer `t` and audits `action` with how many
- * ended (then `more`, e.g. ", lockout cleared"); false after a 503 page
- * when the database failed. */
+ * ended (then `more`, e.g. ", lockout cleared"); false after
+ * console_db_failed()'s page when the database failed. */
 static bool
 end_sessions(struct req *r, const struct target *t, const char *action, const char *more)
 {
 	const char *p[1] = { t->id };
 	PGresult *res = db_query(r->app->db, "DELETE FROM session WHERE officer_id = $1::bigint", 1, p);
-	if (res == NULL || !db_ok(res)) {
-		if (res)
-			log_warn("end sessions: SQLSTATE %s", db_sqlstate(res));
-		PQclear(res);
-		http_error(r, 503, MSG__MAX);
+	if (console_query_failed(r, res, "end sessions"))
 		return false;
-	}
 	long n = atol(PQcmdTuples(res));
 	PQclear(res);
 	audit_officer(r, action, arena_printf(r->arena, "officer:%s", t->id), arena_printf(r->arena, "%ld sessions ended%s", n, more));
 	return true;
 }
 
-/* Runs one UPDATE of the target; false (after a 503 page) on failure. */
+/* Runs one UPDATE of the target; false (after console_db_failed()'s page) on failure. */
 static bool
 change(struct req *r, PGresult *res)
 {
-	bool ok = res && db_ok(res);
-	if (res && !ok)
-		log_warn("officer change: SQLSTATE %s", db_sqlstate(res));
+	if (console_query_failed(r, res, "officer change"))
+		return false;
 	PQclear(res);
-	if (!ok)
-		http_error(r, 503, MSG__MAX);
-	return ok;
+	return true;
 }
 
 /* POST action=update: name, unit (in scope, active) and role. 400 with the

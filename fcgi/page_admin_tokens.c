@@ -48,9 +48,8 @@ page_admin_tokens(struct req *r)
 	    "FROM api_token t JOIN officer o ON o.id = t.officer_id JOIN org_unit u ON u.id = o.unit_id "
 	    "WHERE t.officer_id = $1::bigint OR ($2 = 't' AND u.path LIKE $3 || '%') "
 	    "ORDER BY t.revoked_at IS NOT NULL, t.id DESC LIMIT 500", 3, p);
-	if (console_query_failed(r, res, "tokens"))
+	if (!console_page_rows(r, res, "tokens", 200, L(r, "Khóa API", "API tokens")))
 		return;
-	console_page(r, 200, L(r, "Khóa API", "API tokens"));
 	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	console_para(r, L(r, "Khóa API cho phép hệ thống khác của Liên đoàn đọc phản ánh, vụ việc và thống kê (/api/v1/) "
 	    "với đúng phạm vi và quyền của cán bộ sở hữu khóa; không bao giờ gồm thông tin liên hệ. Quản trị viên tạo khóa "

@@ -43,21 +43,17 @@ limit_key(struct req *r, const char *what)
 	return arena_printf(r->arena, "%s:%s", what, r->officer->id);
 }
 
-/* One labelled input up to its attributes; field() adds them (a literal) and closes. */
+/* One labelled input (the kit's field and label) up to its attributes;
+ * field() adds them (a literal) and closes. */
 static void
-field_open(struct buf *b, const char *id, const char *name, const char *label)
+field_open(struct req *r, const char *id, const char *name, const char *label)
 {
-	html_lit(b, "<div class=\"field\"><label for=\"");
-	html_attr(b, id);
-	html_lit(b, "\">");
-	html_text(b, label);
-	html_lit(b, "</label><input id=\"");
-	html_attr(b, id);
-	html_lit(b, "\" name=\"");
-	html_attr(b, name);
-	html_lit(b, "\" ");
+	console_field_begin(r, id, label, NULL, NULL);
+	html_lit(r->out, "<input");
+	console_control_attrs(r, id, name, NULL);
+	html_lit(r->out, " ");
 }
-#define field(b, id, name, label, attrs) do { field_open((b), (id), (name), (label)); html_lit((b), attrs "></div>"); } while (0)
+#define field(r, id, name, label, attrs) do { field_open((r), (id), (name), (label)); html_lit((r)->out, attrs "></div>"); } while (0)
 
 /* Opens one of the account page's forms: it posts action=ACTION to
  * /admin/account, under an <h3> of `title`. */
@@ -90,11 +86,11 @@ totp_login_page(struct req *r, int status, const char *problem, const char *next
 	    "và nhập mã 6 chữ số đang hiện cho Tiếng nói.",
 	    "Open the authenticator app on your phone (Google Authenticator, Microsoft Authenticator, FreeOTP…) "
 	    "and type the 6-digit code it shows for Tiếng nói."), "/admin/login/totp", "totp", next);
-	field(b, "f-code", "code", L(r, "Mã 6 chữ số", "6-digit code"), CODE_ATTRS " autofocus");
+	field(r, "f-code", "code", L(r, "Mã 6 chữ số", "6-digit code"), CODE_ATTRS " autofocus");
 	console_button(r, "btn primary", "Xác nhận", "Confirm");
 	console_wrap(r, "<details><summary>",
 	    L(r, "Không có điện thoại? Dùng mã khôi phục", "No phone? Use a recovery code instead"), "</summary>");
-	field(b, "f-recovery", "recovery", L(r, "Mã khôi phục (mỗi mã chỉ dùng được một lần)",
+	field(r, "f-recovery", "recovery", L(r, "Mã khôi phục (mỗi mã chỉ dùng được một lần)",
 	    "Recovery code (each works once)"),
 	    "type=\"text\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"20\"");
 	console_button(r, "btn", "Dùng mã khôi phục", "Use the recovery code");
@@ -350,12 +346,12 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 	console_section_id(r, "password", "Đổi mật khẩu", "Change your password");
 	html_form_begin(r, "/admin/account", NULL);
 	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"password\">");
-	field(b, "f-current", "current", L(r, "Mật khẩu hiện tại", "Current password"),
+	field(r, "f-current", "current", L(r, "Mật khẩu hiện tại", "Current password"),
 	    "type=\"password\" autocomplete=\"current-password\" maxlength=\"200\" required");
-	field(b, "f-new", "new", L(r, "Mật khẩu mới (ít nhất 10 ký tự; một câu dài dễ nhớ là tốt nhất)",
+	field(r, "f-new", "new", L(r, "Mật khẩu mới (ít nhất 10 ký tự; một câu dài dễ nhớ là tốt nhất)",
 	    "New password (at least 10 characters; a long phrase you remember is best)"),
 	    "type=\"password\" autocomplete=\"new-password\" minlength=\"10\" maxlength=\"200\" required");
-	field(b, "f-new2", "new2", L(r, "Nhập lại mật khẩu mới", "New password again"),
+	field(r, "f-new2", "new2", L(r, "Nhập lại mật khẩu mới", "New password again"),
 	    "type=\"password\" autocomplete=\"new-password\" minlength=\"10\" maxlength=\"200\" required");
 	console_hint(r, L(r, "Đổi xong, mọi phiên đăng nhập khác của bạn sẽ kết thúc.",
 	    "When it is changed, all your other sessions are signed out."));
@@ -379,20 +375,20 @@ account_page(struct req *r, int status, const struct account *a, const char *pro
 	if (a->totp_enabled) {
 		account_form(r, "recovery_new", L(r, "Tạo bộ mã khôi phục mới", "New recovery codes"));
 		console_hint(r, L(r, "Các mã cũ sẽ hết hiệu lực.", "The old codes stop working."));
-		field(b, "f-regen-code", "code", L(r, "Mã 6 chữ số hiện tại", "Current 6-digit code"), CODE_ATTRS " required");
+		field(r, "f-regen-code", "code", L(r, "Mã 6 chữ số hiện tại", "Current 6-digit code"), CODE_ATTRS " required");
 		console_submit(r, "btn", "Tạo mã khôi phục mới", "Make new recovery codes");
 		if (a->required) {
 			console_wrap(r, "<p class=\"hint\" id=\"totp-off-refused\">", L(r, "Đơn vị của bạn yêu cầu xác thực hai bước, nên không thể tắt.",
 			    "Your union unit requires two-step verification, so it cannot be turned off."), "</p>");
 		} else {
 			account_form(r, "totp_off", L(r, "Tắt xác thực hai bước", "Turn two-step verification off"));
-			field(b, "f-off-code", "code", L(r, "Mã 6 chữ số hiện tại", "Current 6-digit code"), CODE_ATTRS " required");
+			field(r, "f-off-code", "code", L(r, "Mã 6 chữ số hiện tại", "Current 6-digit code"), CODE_ATTRS " required");
 			console_submit(r, "btn", "Tắt", "Turn off");
 		}
 	}
 	account_form(r, "totp_setup", a->totp_enabled ? L(r, "Chuyển sang điện thoại mới", "Move to a new phone") :
 	    L(r, "Bật xác thực hai bước", "Turn two-step verification on"));
-	field(b, a->totp_enabled ? "f-setup-password2" : "f-setup-password", "current",
+	field(r, a->totp_enabled ? "f-setup-password2" : "f-setup-password", "current",
 	    L(r, "Mật khẩu hiện tại", "Current password"),
 	    "type=\"password\" autocomplete=\"current-password\" maxlength=\"200\" required");
 	console_submit(r, "btn primary", "Tiếp tục", "Continue");
@@ -455,7 +451,7 @@ setup_page(struct req *r, int status, const unsigned char secret[TOTP_SECRET_LEN
 	html_lit(b, "</li></ol>");
 	html_form_begin(r, "/admin/account", NULL);
 	html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"totp_confirm\">");
-	field(b, "f-confirm-code", "code", L(r, "Mã 6 chữ số", "6-digit code"), CODE_ATTRS " required autofocus");
+	field(r, "f-confirm-code", "code", L(r, "Mã 6 chữ số", "6-digit code"), CODE_ATTRS " required autofocus");
 	console_wrap(r, "<button type=\"submit\" class=\"btn primary\">",
 	    L(r, "Xác nhận và bật", "Confirm and turn on"), "</button> <a href=\"/admin/account\">");
 	html_text(b, L(r, "Để sau", "Not now"));

@@ -127,36 +127,44 @@ ratelimit_locked(enum rl_kind kind, const void *key, size_t keylen)
 	return locked;
 }
 
-/* One more failure for a lock kind: the rule's max in a row locks the
- * key for the rule's window from now, and the count starts again. */
-void
-ratelimit_failed(enum rl_kind kind, const void *key, size_t keylen)
+/* A lock kind's key after one more failure (`failed`) or a success: a
+ * success starts the failures in a row again; the rule's max failures in a
+ * row lock the key for the rule's window from now, and the count starts
+ * again. */
+static void
+lock_record(enum rl_kind kind, const void *key, size_t keylen, bool failed)
 {
 	uint64_t h;
 	struct rl_slot *s = slot_take(kind, key, keylen, &h);
 	if (s == NULL)
 		return;
-	if (s->key != h) {
-		s->key = h;
-		s->window = 0;
-		s->count = 0;
-	}
-	if (++s->count >= rules[kind].max) {
-		s->count = 0;
-		s->window = (int64_t)time(NULL) + rules[kind].window;
+	if (!failed) {
+		if (s->key == h)
+			s->count = 0;
+	} else {
+		if (s->key != h) {
+			s->key = h;
+			s->window = 0;
+			s->count = 0;
+		}
+		if (++s->count >= rules[kind].max) {
+			s->count = 0;
+			s->window = (int64_t)time(NULL) + rules[kind].window;
+		}
 	}
 	slot_release(s);
+}
+
+/* One more failure for a lock kind (see lock_record). */
+void
+ratelimit_failed(enum rl_kind kind, const void *key, size_t keylen)
+{
+	lock_record(kind, key, keylen, true);
 }
 
 /* A success for a lock kind: the failures in a row start again. */
 void
 ratelimit_cleared(enum rl_kind kind, const void *key, size_t keylen)
 {
-	uint64_t h;
-	struct rl_slot *s = slot_take(kind, key, keylen, &h);
-	if (s == NULL)
-		return;
-	if (s->key == h)
-		s->count = 0;
-	slot_release(s);
+	lock_record(kind, key, keylen, false);
 }

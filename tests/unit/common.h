@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "arena.h"
+#include "form.h"
 
 /* Group setup: a fresh arena as every test's *state. */
 static inline int
@@ -39,6 +40,18 @@ occurrences(const char *s, const char *needle)
 	for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
 		n++;
 	return n;
+}
+
+/* Index of the field called name in a loaded form; fails the test when
+ * there is none. */
+static inline size_t
+field_index(const struct form *f, const char *name)
+{
+	for (size_t i = 0; i < f->nfields; i++)
+		if (strcmp(f->fields[i].name, name) == 0)
+			return i;
+	fail_msg("no field %s", name);
+	return 0;
 }
 
 #endif

@@ -56,17 +56,6 @@ teardown(void **state)
 
 /* ---- helpers ---- */
 
-/* Index of the field called name; fails the test when there is none. */
-static size_t
-field_index(const struct form *f, const char *name)
-{
-	for (size_t i = 0; i < f->nfields; i++)
-		if (strcmp(f->fields[i].name, name) == 0)
-			return i;
-	fail_msg("no field %s", name);
-	return 0;
-}
-
 static const struct form_field *
 field(const struct form *f, const char *name)
 {

@@ -48,17 +48,6 @@ teardown(void **state)
 	return 0;
 }
 
-/* Index of the field called name; fails the test when there is none. */
-static size_t
-field_index(const struct form *f, const char *name)
-{
-	for (size_t i = 0; i < f->nfields; i++)
-		if (strcmp(f->fields[i].name, name) == 0)
-			return i;
-	fail_msg("no field %s", name);
-	return 0;
-}
-
 /* Loads a fixture directory that must be refused; returns err for the
  * caller to inspect (static storage). */
 static const char *
