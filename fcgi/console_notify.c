@@ -7,6 +7,7 @@
 #include "arena.h"
 #include "console.h"
 #include "console_notify.h"
+#include "notify.h"
 #include "db.h"
 #include "html.h"
 #include "i18n.h"
@@ -34,17 +35,9 @@ console_notify_load(struct req *r, struct notify_settings *s)
 static void
 checkbox(struct req *r, const char *name, bool on, const char *vi, const char *en)
 {
-	struct buf *b = r->out;
-	html_lit(b, "<div class=\"field\"><label><input type=\"checkbox\" value=\"1\" id=\"f-notify-");
-	html_attr(b, name);
-	html_lit(b, "\" name=\"");
-	html_attr(b, name);
-	if (on)
-		html_lit(b, "\" checked> ");
-	else
-		html_lit(b, "\"> ");
-	html_text(b, L(r, vi, en));
-	html_lit(b, "</label></div>");
+	html_lit(r->out, "<div class=\"field\">");
+	console_check(r, NULL, "checkbox", name, "1", L(r, vi, en), on);
+	html_lit(r->out, "</div>");
 }
 
 void
@@ -86,6 +79,16 @@ console_notify_settings(struct req *r, const struct notify_settings *s, const st
 	    NULL, s->reminder_days, e, 2, true);
 	console_submit(r, "btn primary", "Lưu cài đặt thông báo", "Save notification settings");
 	html_lit(b, "</section>");
+}
+
+const char *
+console_email_error(struct req *r, const char *posted)
+{
+	if (posted == NULL)
+		return console_too_long(r, NOTIFY_EMAIL_MAX);
+	if (*posted && notify_email_problem(posted) != NULL)
+		return L(r, "Địa chỉ thư điện tử không hợp lệ (vd. ten@donvi.vn).", "Not a valid e-mail address (e.g. name@unit.vn).");
+	return NULL;
 }
 
 void

@@ -22,6 +22,11 @@ enum found console_notify_load(struct req *, struct notify_settings *);
  * posting to /admin/account/notify; errors beside their fields. */
 void console_notify_settings(struct req *, const struct notify_settings *, const struct console_errs *);
 
+/* The error to show beside an e-mail field for what was posted (NULL:
+ * longer than the field allows), or NULL when it is empty (remove the
+ * address) or a plausible address (notify_email_problem). */
+const char *console_email_error(struct req *, const char *posted);
+
 /* The section with the session officer's stored settings (nothing when
  * they cannot be read: the rest of the account page still works). */
 void console_notify_section(struct req *);

@@ -56,12 +56,9 @@ page_admin_account_notify(struct req *r)
 	s.digest = *kv_get_or_empty(&r->form, "digest") != '\0';
 	s.reminder = *kv_get_or_empty(&r->form, "reminder") != '\0';
 	s.replies = *kv_get_or_empty(&r->form, "replies") != '\0';
-	const char *why;
-	if (typed == NULL)
-		console_err_add(&e, "email", console_too_long(r, NOTIFY_EMAIL_MAX));
-	else if (*typed && (why = notify_email_problem(typed)) != NULL)
-		console_err_add(&e, "email", L(r, "Địa chỉ thư điện tử không hợp lệ (vd. ten@donvi.vn).",
-		    "Not a valid e-mail address (e.g. name@unit.vn)."));
+	const char *why = console_email_error(r, typed);
+	if (why)
+		console_err_add(&e, "email", why);
 	if (days == NULL || !fmt_is_digits(days, 2) || atoi(days) < 1 || atoi(days) > 20)
 		console_err_add(&e, "reminder_days", L(r, "Một số từ 1 đến 20.", "A number from 1 to 20."));
 	if (e.n > 0) {
@@ -197,15 +194,12 @@ unit_settings(struct req *r, const struct unit_form *f, const struct console_err
 	console_unit_select(r, units, n, "unit", "unit", L(r, "Đơn vị", "Unit"), NULL, f->unit, NULL, false, e);
 	console_input(r, "unit", "digest_time", L(r, "Giờ gửi bản tóm tắt hằng ngày (giờ Việt Nam, HH:MM)",
 	    "Daily digest time (Vietnam time, HH:MM)"), NULL, f->digest_time, e, 5, true);
-	html_lit(b, "<div class=\"field\"><label><input type=\"checkbox\" id=\"f-unit-first_line\" name=\"first_line\" value=\"1\"");
-	if (f->first_line)
-		html_lit(b, " checked");
-	html_lit(b, "> ");
-	html_text(b, L(r, "Thư và webhook được trích dòng đầu của phản ánh không ẩn danh (có liên lạc, hoặc cán bộ nhập) "
-	    "của đơn vị và các đơn vị trực thuộc. Phản ánh ẩn danh không bao giờ bị trích.",
+	html_lit(b, "<div class=\"field\">");
+	console_check(r, NULL, "checkbox", "first_line", "1", L(r, "Thư và webhook được trích dòng đầu của phản ánh không ẩn danh "
+	    "(có liên lạc, hoặc cán bộ nhập) của đơn vị và các đơn vị trực thuộc. Phản ánh ẩn danh không bao giờ bị trích.",
 	    "Mails and webhooks may quote the first line of a non-anonymous report (contact given, or entered by an officer) "
-	    "of this unit and those below it. Anonymous reports are never quoted."));
-	html_lit(b, "</label></div>");
+	    "of this unit and those below it. Anonymous reports are never quoted."), f->first_line);
+	html_lit(b, "</div>");
 	console_submit(r, "btn", "Lưu", "Save");
 	html_lit(b, "</section>");
 }
@@ -440,14 +434,9 @@ webhooks_page(struct req *r, int status, const struct webhook_form *f, const str
 	console_field_begin(r, "f-webhook-events", NULL, NULL, eerr);
 	console_wrap(r, "<fieldset id=\"f-webhook-events\"><legend>", L(r, "Sự kiện", "Events"), "</legend>");
 	for (size_t i = 0; i < NEVENTS; i++) {
-		html_lit(b, "<label><input type=\"checkbox\" name=\"events\" value=\"");
-		html_attr(b, event_names[i]);
-		if (f->events[i])
-			html_lit(b, "\" checked> ");
-		else
-			html_lit(b, "\"> ");
-		html_text(b, L(r, event_labels[i].vi, event_labels[i].en));
-		console_wrap(r, " (", event_names[i], ")</label> ");
+		console_check(r, NULL, "checkbox", "events", event_names[i], arena_printf(r->arena, "%s (%s)",
+		    L(r, event_labels[i].vi, event_labels[i].en), event_names[i]), f->events[i]);
+		html_lit(b, " ");
 	}
 	html_lit(b, "</fieldset></div>");
 	const char *serr = console_err_of(e, "secret");

@@ -10,8 +10,10 @@
 #include "auth.h"
 #include "buf.h"
 #include "console.h"
+#include "console_notify.h"
 #include "db.h"
 #include "log.h"
+#include "notify.h"
 #include "fmt.h"
 #include "html.h"
 #include "http.h"
@@ -61,6 +63,7 @@ static const struct console_notice notices[] = {
 	  "The new password is set, the lockout cleared and all sessions ended. Hand the password over in person." },
 	{ "sessions", "Đã kết thúc mọi phiên đăng nhập của cán bộ này.", "All of this officer's sessions were ended." },
 	{ "totp", "Đã lưu yêu cầu xác thực hai bước.", "The two-step verification requirement was saved." },
+	{ "email", "Đã lưu địa chỉ thư điện tử của cán bộ (coi như đã xác nhận).", "The officer's e-mail address was saved (as confirmed)." },
 };
 
 /* The field "f-password" an admin sets an officer's password in (new or
@@ -451,7 +454,7 @@ set_require_totp(struct req *r)
 /* ---- one officer ---- */
 
 struct target {
-	const char *id, *username, *name, *unit_id, *unit_name, *role, *locked_until, *last_login, *created, *pw_changed;
+	const char *id, *username, *name, *unit_id, *unit_name, *role, *locked_until, *last_login, *created, *pw_changed, *email;
 	bool totp, disabled, required;
 	long sessions;
 };
@@ -463,14 +466,14 @@ target_load(struct req *r, const char *id, struct target *t)
 {
 	const char *p[2] = { id, r->officer->unit_path };
 	enum { T_ID, T_USERNAME, T_NAME, T_UNIT_ID, T_UNIT_NAME, T_ROLE, T_LOCKED, T_LAST_LOGIN, T_CREATED, T_PW_CHANGED,
-	    T_TOTP, T_DISABLED, T_REQUIRED, T_SESSIONS };
+	    T_EMAIL, T_TOTP, T_DISABLED, T_REQUIRED, T_SESSIONS };
 	PGresult *res = db_query(r->app->db,
 	    "SELECT o.id, o.username, o.display_name, o.unit_id, u.name, o.role, "
 	    "CASE WHEN o.locked_until > now() THEN to_char(o.locked_until AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') ELSE '' END, "
 	    "coalesce((SELECT to_char(a.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI') FROM audit_log a "
 	    "WHERE a.officer_id = o.id AND a.action IN ('login', 'login.totp', 'login.recovery') ORDER BY a.id DESC LIMIT 1), ''), "
 	    "to_char(o.created_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
-	    "to_char(o.password_changed_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
+	    "to_char(o.password_changed_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), coalesce(o.email, ''), "
 	    "o.totp_enabled, o.disabled_at IS NOT NULL, "
 	    "EXISTS (SELECT 1 FROM org_unit x WHERE x.require_totp AND u.path LIKE x.path || '%'), "
 	    "(SELECT count(*) FROM session s WHERE s.officer_id = o.id AND s.expires_at > now() "
@@ -481,10 +484,10 @@ target_load(struct req *r, const char *id, struct target *t)
 		log_warn("officer: SQLSTATE %s", db_sqlstate(res));
 	bool found = !db_down && PQntuples(res) == 1;
 	if (found) {
-		const char **s[] = {   /* in the order of the columns, T_ID .. T_PW_CHANGED */
+		const char **s[] = {   /* in the order of the columns, T_ID .. T_EMAIL */
 		    &t->id, &t->username, &t->name, &t->unit_id, &t->unit_name, &t->role, &t->locked_until,
-		    &t->last_login, &t->created, &t->pw_changed };
-		for (int i = T_ID; i <= T_PW_CHANGED; i++)
+		    &t->last_login, &t->created, &t->pw_changed, &t->email };
+		for (int i = T_ID; i <= T_EMAIL; i++)
 			*s[i] = arena_strdup(r->arena, PQgetvalue(res, 0, i));
 		t->totp = PQgetvalue(res, 0, T_TOTP)[0] == 't';
 		t->disabled = PQgetvalue(res, 0, T_DISABLED)[0] == 't';
@@ -497,8 +500,8 @@ target_load(struct req *r, const char *id, struct target *t)
 
 /* What was typed into the officer page's forms, and what is wrong with it. */
 struct edit {
-	const char *name, *unit, *role;
-	const char *e_name, *e_unit, *e_role, *e_password;
+	const char *name, *unit, *role, *email;
+	const char *e_name, *e_unit, *e_role, *e_password, *e_email;
 };
 
 static void
@@ -595,6 +598,19 @@ officer_page(struct req *r, int status, const struct target *t, const struct edi
 		password_field(r, L(r, "Mật khẩu mới (trao trực tiếp cho cán bộ; mọi phiên đăng nhập của họ sẽ kết thúc và tài khoản được mở khóa)",
 		    "New password (hand it over in person; all their sessions end and a lockout is cleared)"), e->e_password);
 		console_submit(r, "btn", "Đặt mật khẩu mới", "Set the new password");
+
+		/* one's own address goes through the Account page and its confirmation link */
+		console_heading(r, 2, NULL, "Thư điện tử nhận thông báo", "E-mail for notifications");
+		struct console_errs ce = { 0 };
+		if (e->e_email)
+			console_err_add(&ce, "email", e->e_email);
+		html_form_begin(r, base, "officer-email");
+		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"email\">");
+		console_input(r, "officer", "email", L(r, "Địa chỉ thư điện tử (để trống để bỏ)", "E-mail address (empty to remove)"),
+		    L(r, "Địa chỉ do quản trị viên đặt được dùng ngay, không cần liên kết xác nhận.",
+		    "An address an administrator sets is used at once, without a confirmation link."),
+		    e->email ? e->email : t->email, &ce, NOTIFY_EMAIL_MAX, false);
+		console_submit(r, "btn", "Lưu địa chỉ", "Save the address");
 
 		console_heading(r, 2, NULL, "Tài khoản", "Account");
 		html_form_begin(r, base, "inline");
@@ -717,7 +733,31 @@ passwd_officer(struct req *r, const struct target *t)
 		http_redirect(r, arena_printf(r->arena, "/admin/officers/%s?done=passwd", t->id));
 }
 
-/* POST /admin/officers/ID: update, passwd, disable, enable, sessions. */
+/* POST action=email: another officer's address, set by the admin: it counts
+ * as confirmed (as with the CLI's `officer email`) and replaces one waiting
+ * for its link; empty removes it. 400 with the error beside the field and
+ * nothing stored, else 303 and one audit row. */
+static void
+email_officer(struct req *r, const struct target *t)
+{
+	struct edit e = { 0 };
+	const char *posted = console_posted_max(r, "email", NOTIFY_EMAIL_MAX + 10);
+	e.email = posted ? posted : "";
+	if ((e.e_email = console_email_error(r, posted)) != NULL) {
+		officer_page(r, 400, t, &e);
+		return;
+	}
+	const char *p[3] = { t->id, posted, r->officer->unit_path };
+	if (!change(r, db_query(r->app->db, "UPDATE officer o SET email = nullif($2, ''), email_pending = NULL, "
+	    "email_token_hash = NULL, email_token_expires = NULL FROM org_unit u "
+	    "WHERE o.id = $1::bigint AND u.id = o.unit_id AND u.path LIKE $3 || '%'", 3, p)))
+		return;
+	audit_officer(r, "officer.email", arena_printf(r->arena, "officer:%s", t->id),
+	    *posted ? "address set (confirmed by an administrator)" : "address removed");
+	http_redirect(r, arena_printf(r->arena, "/admin/officers/%s?done=email", t->id));
+}
+
+/* POST /admin/officers/ID: update, passwd, email, disable, enable, sessions. */
 static void
 officer_post(struct req *r, const struct target *t)
 {
@@ -734,6 +774,11 @@ officer_post(struct req *r, const struct target *t)
 			return;
 		}
 		passwd_officer(r, t);
+	} else if (strcmp(action, "email") == 0 && !self) {
+		email_officer(r, t);
+	} else if (strcmp(action, "email") == 0) {
+		console_refuse(r, 403, "Địa chỉ thư của chính bạn được đổi ở trang Tài khoản (cần liên kết xác nhận).",
+		    "Change your own address on the Account page (it mails a confirmation link).", "/admin/account");
 	} else if (strcmp(action, "disable") == 0) {
 		if (self) {
 			console_refuse(r, 403, "Bạn không thể tự khóa tài khoản của mình.", "You cannot disable your own account.", back);

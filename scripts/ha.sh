@@ -1,6 +1,7 @@
 #!/bin/bash
 # High-availability stack on loopback: etcd, two PostgreSQL nodes under Patroni
-# (a leader and a synchronous standby), two app hosts and nginx in front.
+# (a leader and a synchronous standby), two app hosts, the outbox sender and
+# nginx in front.
 # Usage: scripts/ha.sh start|stop|status   (make ha-start, ha-stop, ha-status)
 # Env: TIENGNOI_VAR (default <repo>/var; this stack lives in $TIENGNOI_VAR/ha),
 #      PORT (nginx, 8080), WORKERS (per app host, 2 x cores), TIENGNOI_BASE_URL,
@@ -50,6 +51,7 @@ etcd_pid()  { pid_of "$RUN/etcd.pid" "$HA/etcd"; }
 node_pid()  { pid_of "$RUN/$1.pid" "$HA/$1.yml"; }      # the node's launcher: Patroni's parent
 app_pid()   { pid_of "$RUN/$1.pid" "$RUN/$1.sock"; }
 nginx_pid() { pid_of "$RUN/nginx.pid" "$HA/nginx/nginx.conf"; }
+sender_pid() { pid_of "$RUN/sender.pid" tiengnoi-sender; }
 # postmaster of a node: its data directory is its cwd
 pg_pid() {
 	local pid
@@ -380,6 +382,19 @@ start_app() {
 	if $ROOTUSER; then chown "$RUN_USER:" "$RUN/$a.sock"; fi
 }
 
+# The outbox sender (mails, webhooks), one for the cluster, as the run user,
+# connected as the owner to whichever node accepts writes (it follows a
+# failover as the app hosts do); as scripts/stack.sh starts it. Its lanes are
+# its children in its own session.
+start_sender() {
+	local pid
+	if pid=$(sender_pid); then say "sender already running (pid $pid)"; return; fi
+	(cd "$ROOT" && exec setsid setpriv "${DROP[@]}" -- env TIENGNOI_DB="$(conninfo tiengnoi)" "$SENDER" \
+		</dev/null >>"$LOG/sender.log" 2>&1) &
+	echo $! >"$RUN/sender.pid"
+	disown $! 2>/dev/null || true
+}
+
 # nginx/tiengnoi.conf.in rendered as scripts/stack.sh does, with the single
 # socket replaced by an upstream of both app hosts. A host that refuses or
 # drops a connection is skipped for fail_timeout and the request goes to the
@@ -457,6 +472,7 @@ cmd_start() {
 	write_conf
 	init_database
 	for a in $APPS; do start_app "$a"; done
+	start_sender
 	start_nginx
 	echo
 	echo "Tiếng nói (high availability) is running at $BASE_URL/   (state: $HA)"
@@ -475,6 +491,8 @@ cmd_stop() {
 		if pid=$(app_pid "$a"); then stop_pid "$pid" TERM 15; fi
 		rm -f "$RUN/$a.pid" "$RUN/$a.sock"
 	done
+	if pid=$(sender_pid); then stop_pid "$pid" TERM 35; fi   # each lane finishes the batch it is in
+	rm -f "$RUN/sender.pid"
 	# replicas first: a leader stopped first would hand over to its standby
 	if read_ports; then leaders=$(leader 2>/dev/null || true); fi
 	for n in $NODES; do
@@ -507,6 +525,7 @@ cmd_status() {
 	for a in $APPS; do
 		if pid=$(app_pid "$a"); then echo "app $a $pid"; else echo "ha: $a is not running" >&2; rc=3; fi
 	done
+	if pid=$(sender_pid); then echo "sender sender $pid"; else echo "ha: the sender is not running" >&2; rc=3; fi
 	if pid=$(nginx_pid); then echo "nginx nginx $pid"; else echo "ha: nginx is not running" >&2; rc=3; fi
 	return $rc
 }

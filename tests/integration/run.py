@@ -168,6 +168,8 @@ TESTS = [
     ("notify: 1,000 reports give 1,000 webhook deliveries, each event once", test_notify.test_webhook_thousand),
     ("notify: bad addresses, URLs, events, secrets refused naming the argument", test_notify.test_bad_input),
     ("notify: console settings, address confirmation link, outbox and webhooks pages", test_notify.test_console),
+    ("notify: an admin sets another officer's e-mail on the officer page; bad or hostile input beside the field",
+     test_notify.test_admin_sets_email),
     # api: the read API (/api/v1/), its tokens and their console page; the last row starts a stack of its own
     ("api: api-token create|list|revoke: shown once, stored as sha256, bad arguments exit 2", test_api.test_tokens_cli),
     ("api: /submissions valid against docs/api.yaml, keyset pages walk every row once, filters as SQL, no contact details",

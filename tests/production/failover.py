@@ -353,8 +353,8 @@ def main():
         tap(True, "scripts/ha.sh start brings the HA stack up (%.0f s)" % (time.monotonic() - t))
         st = stack.status()
         roles = sorted(r for r, _ in st.values())
-        tap(roles == ["app", "app", "etcd", "nginx", "pg-leader", "pg-replica"],
-            "ha-status names etcd, a leader, a replica, two app hosts and nginx: %s" % roles)
+        tap(roles == ["app", "app", "etcd", "nginx", "pg-leader", "pg-replica", "sender"],
+            "ha-status names etcd, a leader, a replica, two app hosts, the outbox sender and nginx: %s" % roles)
         leader, sync = stack.wait_ready()
         tap(leader is not None and sync is not None and leader != sync,
             "a leader (%s) and a synchronous standby (%s)" % (leader, sync))
