@@ -383,12 +383,12 @@ webhooks_page(struct req *r, int status, const struct webhook_form *f, const str
 	    "Each event is POSTed as JSON, signed with HMAC-SHA256 in the Tiengnoi-Signature header (t=TIME,v1=HEX over "
 	    "\"TIME.BODY\"); retried with growing waits for 24 hours. No report text, except the first line where the unit allows it."));
 	enum { C_ID, C_UNIT, C_URL, C_EVENTS, C_SENT, C_PENDING, C_FAILED };
+	/* one pass over each webhook's deliveries, counted by status (as `webhook list` does) */
 	PGresult *res = db_query(r->app->db, "SELECT h.id, u.name, h.url, array_to_string(h.events, ', '), "
-	    "(SELECT count(*) FROM outbox x WHERE x.webhook_id = h.id AND x.status = 'sent'), "
-	    "(SELECT count(*) FROM outbox x WHERE x.webhook_id = h.id AND x.status = 'pending'), "
-	    "(SELECT count(*) FROM outbox x WHERE x.webhook_id = h.id AND x.status = 'failed') "
-	    "FROM webhook h JOIN org_unit u ON u.id = h.unit_id WHERE h.removed_at IS NULL "
-	    "AND h.unit_id IN (SELECT scope_units()) ORDER BY h.id", 0, NULL);
+	    "count(x.id) FILTER (WHERE x.status = 'sent'), count(x.id) FILTER (WHERE x.status = 'pending'), "
+	    "count(x.id) FILTER (WHERE x.status = 'failed') FROM webhook h JOIN org_unit u ON u.id = h.unit_id "
+	    "LEFT JOIN outbox x ON x.webhook_id = h.id WHERE h.removed_at IS NULL AND h.unit_id IN (SELECT scope_units()) "
+	    "GROUP BY h.id, u.name ORDER BY h.id", 0, NULL);
 	if (!db_ok(res)) {
 		console_db_failed(r, res, "webhook list");
 		return;

@@ -23,7 +23,6 @@ DROP FUNCTION notify_submission_ins();
 DROP FUNCTION webhook_submission_ins();
 DROP FUNCTION notify_urgent_queue(submission);
 DROP FUNCTION webhook_queue(submission, text);
-DROP FUNCTION webhook_submission_body(submission, uuid, text);
 
 -- A new report (created, and urgent when it is) or one an officer marked
 -- urgent. A report that is not urgent, while no webhook exists, queues nothing.
@@ -44,27 +43,6 @@ CREATE TRIGGER outbox_event_submission_ins AFTER INSERT ON submission
     FOR EACH ROW EXECUTE FUNCTION outbox_event_submission();
 CREATE TRIGGER outbox_event_submission_urgent AFTER UPDATE OF urgent ON submission
     FOR EACH ROW WHEN (NOT OLD.urgent AND NEW.urgent) EXECUTE FUNCTION outbox_event_submission();
-
--- The JSON body of a report's event (as sql/031, now with the event's time):
--- ids, form, workplace, unit, urgency, times. No worker text, contact or
--- photo; the first line only where a unit above the workplace allowed it and
--- the report is not anonymous. Read when expanded, so a report anonymised
--- meanwhile carries no first line.
-CREATE FUNCTION webhook_submission_body(s submission, ev uuid, event_name text, at timestamptz) RETURNS jsonb
-    LANGUAGE sql STABLE AS $$
-    SELECT jsonb_strip_nulls(jsonb_build_object(
-        'id', ev, 'event', event_name, 'created', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-        'submission', jsonb_build_object('id', s.id, 'form', s.form_id, 'form_version', s.form_version,
-            'channel', s.channel, 'urgent', notify_is_urgent(s), 'status', s.status,
-            'received_at', to_char(s.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
-        'workplace', jsonb_build_object('id', w.id, 'code', w.code, 'name', w.name),
-        'unit', jsonb_build_object('id', u.id, 'code', u.code, 'name', u.name),
-        'first_line', CASE WHEN (s.contact_sealed IS NOT NULL OR s.channel <> 'qr') AND EXISTS (SELECT 1 FROM org_unit f
-                               WHERE u.path LIKE f.path || '%' AND f.notify_first_line)
-                           THEN left(split_part(btrim(coalesce(s.answers->>'text', s.answers->>'description',
-                                s.answers->>'details', s.answers->>'comments', '')), E'\n', 1), 200) END))
-    FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = s.workplace_id
-$$;
 
 -- A receiver that failed is paused (retry_at, doubling from 30 s to 1 h with
 -- each failure in a row): its deliveries queued meanwhile wait for it instead
@@ -99,7 +77,10 @@ BEGIN
         ON CONFLICT (dedup_key) DO NOTHING
     ), hooks AS (
         INSERT INTO outbox (kind, event, priority, event_id, unit_id, webhook_id, payload, created_at, next_attempt_at)
-        SELECT 'webhook', e.name, e.priority, e.uuid, h.unit_id, h.id, webhook_submission_body(x.s, e.uuid, e.name, x.at),
+        SELECT 'webhook', e.name, e.priority, e.uuid, h.unit_id, h.id,
+               -- the body of sql/031, read now (a report anonymised meanwhile carries no first line), with the event's time
+               webhook_submission_body(x.s, e.uuid, e.name)
+                   || jsonb_build_object('created', to_char(x.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
                x.at, greatest(now(), coalesce(h.retry_at, now()))
         FROM x CROSS JOIN LATERAL (VALUES ('submission.created', 1, x.created, gen_random_uuid()),
                                           ('submission.urgent', 0, x.urgent, gen_random_uuid())) e (name, priority, wanted, uuid)
