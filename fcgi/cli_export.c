@@ -87,7 +87,7 @@ cmd_export_case(struct cli *cli, struct opts *o)
 	bool db_failed;
 	json_t *d = dossier_collect(cli->db, id, "/", NULL, &included, &db_failed);
 	if (d == NULL)
-		return db_failed ? cli_db_failed(cli) : cli_fail(EXIT_USAGE, "no case %s", id);
+		return db_failed ? cli_fail(EXIT_FAIL, "database error: %s", db_error(cli->db)) : cli_fail(EXIT_USAGE, "no case %s", id);
 	json_decref(included);
 	char unit[32], err[300];
 	snprintf(unit, sizeof(unit), "%lld", (long long)json_integer_value(json_object_get(json_object_get(d, "case"), "unit_id")));
