@@ -119,20 +119,37 @@ html_head(struct req *r, const char *title)
 	html_lit(b, "\"><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/" STATIC_VERSION "/app.css\">");
 }
 
-/* Starts a public page: the head, body and the header bar with the
- * language switch. `title` is escaped. */
-void
-html_page_begin(struct req *r, const char *title)
+/* Starts a public page: the head (with app.js when `script`), body and
+ * the header bar with the language switch. `title` is escaped. */
+static void
+page_begin(struct req *r, const char *title, bool script)
 {
 	struct buf *b = r->out;
 	html_head(r, title);
-	html_lit(b, "<script src=\"/static/" STATIC_VERSION "/app.js\" defer></script></head>\n<body>"
+	if (script)
+		html_lit(b, "<script src=\"/static/" STATIC_VERSION "/app.js\" defer></script>");
+	html_lit(b, "</head>\n<body>"
 	    "<header><span class=\"brand\">" APP_NAME "</span> <a class=\"lang\" href=\"?lang=");
 	if (r->lang == LANG_EN)
 		html_lit(b, "vi\" lang=\"vi\">Tiếng Việt");
 	else
 		html_lit(b, "en\" lang=\"en\">English");
 	html_lit(b, "</a></header>\n<main>");
+}
+
+/* Starts a public page that may hold a form: app.js helps it. */
+void
+html_page_begin(struct req *r, const char *title)
+{
+	page_begin(r, title, true);
+}
+
+/* Starts a public page of links only (the QR landing page): no script to
+ * load or run, so it is as light as a page can be on a slow phone. */
+void
+html_page_begin_links(struct req *r, const char *title)
+{
+	page_begin(r, title, false);
 }
 
 void

@@ -15,6 +15,7 @@ void html_raw_trusted(struct buf *, const char *);
 void html_url_arg(struct buf *, const char *);
 void html_head(struct req *, const char *title);
 void html_page_begin(struct req *, const char *title);
+void html_page_begin_links(struct req *, const char *title);
 void html_page_end(struct req *);
 void html_form_begin(struct req *, const char *action, const char *cls);
 void html_form_files_begin(struct req *, const char *action, const char *cls);

@@ -241,7 +241,7 @@ landing(struct req *r, const char *token, const struct entry *e)
 {
 	scan_count(r, e->id);
 	struct buf *b = r->out;
-	html_page_begin(r, e->workplace);
+	html_page_begin_links(r, e->workplace);
 	html_lit(b, "<p class=\"where\">");
 	html_text(b, tr(r->lang, MSG_LANDING_WHERE));
 	html_lit(b, "</p><h1>");

@@ -52,7 +52,7 @@ lighthouse_run() (
 	trap 'scripts/stack.sh stop >/dev/null 2>&1; rm -rf "$TIENGNOI_VAR"' EXIT
 	scripts/stack.sh start >/dev/null || exit 1
 	landing=$(build/tiengnoi-admin qr list | head -n 1 | cut -f 1)
-	timeout 600 node tests/browser/lighthouse.mjs "$TIENGNOI_BASE_URL" "$landing"
+	timeout 900 node tests/browser/lighthouse.mjs "$TIENGNOI_BASE_URL" "$landing"
 )
 
 run_units() {   # run_units BUILD_DIR: every unit-test binary, TAP
