@@ -68,6 +68,77 @@ deadline_left_text(struct req *r, const char *left)
 	return n < 0 ? arena_printf(r->arena, "quá hạn %ld ngày", -n) : arena_printf(r->arena, "còn %ld ngày", n);
 }
 
+/* One item of the front page's panel: the legal_deadline row's code, the
+ * case's or (when `agreement`) the agreement's id, the due day, how far
+ * it is, a link and what is due, its source. */
+struct panel_item {
+	const char *code, *id;   /* data-code, data-case or data-agreement */
+	bool agreement;
+	const char *due, *left, *href, *link, *what, *source;
+};
+
+/* Writes it as an <li>, class "overdue" when `left` (days, as text) is negative. */
+static void
+panel_item(struct req *r, const struct panel_item *it)
+{
+	struct buf *b = r->out;
+	if (it->left[0] == '-')
+		html_lit(b, "<li class=\"overdue\"");
+	else
+		html_lit(b, "<li");
+	html_lit(b, " data-code=\"");
+	html_attr(b, it->code);
+	if (it->agreement)
+		html_lit(b, "\" data-agreement=\"");
+	else
+		html_lit(b, "\" data-case=\"");
+	html_attr(b, it->id);
+	html_lit(b, "\"><strong>");
+	html_text(b, it->due);
+	html_lit(b, "</strong> (");
+	html_text(b, deadline_left_text(r, it->left));
+	html_lit(b, ") <a href=\"");
+	html_attr(b, it->href);
+	html_lit(b, "\">");
+	html_text(b, it->link);
+	html_lit(b, "</a>: ");
+	html_text(b, it->what);
+	html_lit(b, " <small>");
+	html_text(b, it->source);
+	html_lit(b, "</small></li>");
+}
+
+/* The panel's agreements part: each workplace's current collective
+ * agreement (sql/040's agreement_current) that expires within the warning
+ * period (the legal_deadline row agreement_renewal: Bộ luật Lao động
+ * 2019, Điều 81, 90 days) or expired that long ago at most with no newer
+ * one registered. Nothing on a database error or when there is none. */
+static void
+agreements_due(struct req *r)
+{
+	struct buf *b = r->out;
+	enum { AD_ID, AD_WORKPLACE, AD_NAME, AD_EXPIRES, AD_LEFT, AD_SOURCE };
+	const char *p[1] = { r->officer->unit_path };
+	PGresult *res = db_query(r->app->db, "SELECT id, workplace_id, workplace_name, to_char(expires_on, 'DD/MM/YYYY'), "
+	    "days_left::text, coalesce((SELECT source FROM legal_deadline WHERE code = 'agreement_renewal'), '') "
+	    "FROM agreement_current WHERE unit_path LIKE $1 || '%' AND abs(days_left) <= agreement_warn_days() "
+	    "ORDER BY expires_on, workplace_name LIMIT 50", 1, p);
+	if (db_ok(res) && PQntuples(res) > 0) {
+		html_lit(b, "<h3 id=\"agreements-due\">");
+		html_text(b, L(r, "Thỏa ước lao động tập thể sắp hết hạn", "Collective agreements expiring"));
+		html_lit(b, "</h3><ul>");
+		for (int i = 0; i < PQntuples(res); i++) {
+			struct panel_item it = { .code = "agreement_renewal", .id = PQgetvalue(res, i, AD_ID), .agreement = true, .due = PQgetvalue(res, i, AD_EXPIRES),
+			    .left = PQgetvalue(res, i, AD_LEFT), .link = PQgetvalue(res, i, AD_NAME), .source = PQgetvalue(res, i, AD_SOURCE),
+			    .href = arena_printf(r->arena, "/admin/agreements?workplace=%s", PQgetvalue(res, i, AD_WORKPLACE)),
+			    .what = L(r, "hết hạn: thương lượng gia hạn hoặc ký thỏa ước mới", "expires: bargain to extend it or sign a new one") };
+			panel_item(r, &it);
+		}
+		html_lit(b, "</ul>");
+	}
+	PQclear(res);
+}
+
 /* The front page's panel: deadlines of open cases in scope, at their
  * current stage, due within the next 14 days or already overdue (those
  * stay until the case moves on: an officer must see what was missed).
@@ -97,32 +168,16 @@ deadline_panel(struct req *r)
 	} else {
 		html_lit(b, "<ul>");
 		for (int i = 0; i < PQntuples(res); i++) {
-			const char *left = PQgetvalue(res, i, PANEL_LEFT);
-			if (left[0] == '-')
-				html_lit(b, "<li class=\"overdue\" data-code=\"");
-			else
-				html_lit(b, "<li data-code=\"");
-			html_attr(b, PQgetvalue(res, i, PANEL_CODE));
-			html_lit(b, "\" data-case=\"");
-			html_attr(b, PQgetvalue(res, i, PANEL_ID));
-			html_lit(b, "\"><strong>");
-			html_text(b, PQgetvalue(res, i, PANEL_DUE));
-			html_lit(b, "</strong> (");
-			html_text(b, deadline_left_text(r, left));
-			html_lit(b, ") <a href=\"/admin/cases/");
-			html_url_arg(b, PQgetvalue(res, i, PANEL_ID));
-			html_lit(b, "\">#");
-			html_text(b, PQgetvalue(res, i, PANEL_ID));
-			html_lit(b, " ");
-			html_text(b, PQgetvalue(res, i, PANEL_TITLE));
-			html_lit(b, "</a>: ");
-			html_text(b, L(r, PQgetvalue(res, i, PANEL_VI), PQgetvalue(res, i, PANEL_EN)));
-			html_lit(b, " <small>");
-			html_text(b, PQgetvalue(res, i, PANEL_SOURCE));
-			html_lit(b, "</small></li>");
+			const char *id = PQgetvalue(res, i, PANEL_ID);
+			struct panel_item it = { .code = PQgetvalue(res, i, PANEL_CODE), .id = id, .due = PQgetvalue(res, i, PANEL_DUE),
+			    .left = PQgetvalue(res, i, PANEL_LEFT), .href = arena_printf(r->arena, "/admin/cases/%s", id),
+			    .link = arena_printf(r->arena, "#%s %s", id, PQgetvalue(res, i, PANEL_TITLE)),
+			    .what = L(r, PQgetvalue(res, i, PANEL_VI), PQgetvalue(res, i, PANEL_EN)), .source = PQgetvalue(res, i, PANEL_SOURCE) };
+			panel_item(r, &it);
 		}
 		html_lit(b, "</ul>");
 	}
+	agreements_due(r);
 	html_lit(b, "</section>");
 	PQclear(res);
 }

@@ -11,6 +11,7 @@ enum ind_source {
 	SRC_ACCIDENTS,     /* one row per accident (workplace and day): injured, dead, serious */
 	SRC_REPLIES,       /* one row per answered report: days to the first reply */
 	SRC_CASES,         /* one row per case of the period */
+	SRC_AGREEMENTS,    /* one row per workplace: its collective agreement in force at the period's end (sql/040) */
 	SRC__MAX
 };
 

@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness                        # noqa: E402
 import test_abuse                     # noqa: E402
+import test_agree                     # noqa: E402
 import test_api                       # noqa: E402
 import test_cases                     # noqa: E402
 import test_case_attachments          # noqa: E402
@@ -189,6 +190,11 @@ TESTS = [
     ("officer: a report lists its cases; a second case needs confirming; the timeline in Vietnamese", test_officer.test_one_report_cases),
     ("officer: revealed contact details are labelled fields with a tel: link and copy buttons", test_officer.test_contact_fields),
     ("officer: the CLI's QR addresses use the running stack's PORT (run/base_url)", test_officer.test_cli_base_url),
+    # agree: the register of collective agreements (issue 14): CLI, console with its PDF, scope, panel, indicators
+    ("agree: agreement add|list: stored byte-exact, bad arguments exit 2 naming them, nothing stored", test_agree.test_agreement_cli),
+    ("agree: /admin/agreements: PDF, errors beside fields with values kept, scope 404 and RLS, the panel",
+     test_agree.test_agreement_console),
+    ("agree: agreements.* indicators give their figures on their dates", test_agree.test_agreement_stats),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
