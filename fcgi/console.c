@@ -36,6 +36,7 @@ console_begin(struct req *r, const char *title)
 		{ "/admin/export", "Xuất dữ liệu", "Export", ROLE_OFFICER },
 		{ "/admin/brief", "Tóm tắt đối thoại", "Dialogue brief", ROLE_VIEWER },
 		{ "/admin/agreements", "Thỏa ước", "Agreements", ROLE_VIEWER },
+		{ "/admin/stoppages", "Ngừng việc", "Stoppages", ROLE_VIEWER },
 		{ "/admin/workplaces", "Nơi làm việc & mã QR", "Workplaces & QR codes", ROLE_VIEWER },
 		{ "/admin/units", "Đơn vị", "Units", ROLE_VIEWER },
 		{ "/admin/officers", "Cán bộ", "Officers", ROLE_ADMIN },

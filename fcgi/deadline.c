@@ -71,10 +71,12 @@ deadline_left_text(struct req *r, const char *left)
 /* One item of the front page's panel: the legal_deadline row's code, the
  * case's or (when `agreement`) the agreement's id, the due day, how far
  * it is, a link and what is due, its source. */
+enum panel_kind { ITEM_CASE, ITEM_AGREEMENT, ITEM_STOPPAGE };
 struct panel_item {
-	const char *code, *id;   /* data-code, data-case or data-agreement */
-	bool agreement;
+	const char *code, *id;   /* data-code, and data-case, data-agreement or data-stoppage by kind */
+	enum panel_kind kind;
 	const char *due, *left, *href, *link, *what, *source;
+	const char *left_text;   /* NULL: how far `left` is, as deadline_left_text() says it */
 };
 
 /* Writes it as an <li>, class "overdue" when `left` (days, as text) is negative. */
@@ -88,15 +90,17 @@ panel_item(struct req *r, const struct panel_item *it)
 		html_lit(b, "<li");
 	html_lit(b, " data-code=\"");
 	html_attr(b, it->code);
-	if (it->agreement)
+	if (it->kind == ITEM_AGREEMENT)
 		html_lit(b, "\" data-agreement=\"");
+	else if (it->kind == ITEM_STOPPAGE)
+		html_lit(b, "\" data-stoppage=\"");
 	else
 		html_lit(b, "\" data-case=\"");
 	html_attr(b, it->id);
 	html_lit(b, "\"><strong>");
 	html_text(b, it->due);
 	html_lit(b, "</strong> (");
-	html_text(b, deadline_left_text(r, it->left));
+	html_text(b, it->left_text ? it->left_text : deadline_left_text(r, it->left));
 	html_lit(b, ") <a href=\"");
 	html_attr(b, it->href);
 	html_lit(b, "\">");
@@ -108,6 +112,21 @@ panel_item(struct req *r, const struct panel_item *it)
 	html_lit(b, "</small></li>");
 }
 
+/* Opens one group of the panel, <h3 id=ID>TITLE</h3><ul>, when `res`
+ * holds rows; false (nothing written) when it failed or holds none. */
+static bool
+panel_group(struct req *r, PGresult *res, const char *id, const char *vi, const char *en)
+{
+	if (!db_ok(res) || PQntuples(res) == 0)
+		return false;
+	html_lit(r->out, "<h3 id=\"");
+	html_attr(r->out, id);
+	html_lit(r->out, "\">");
+	html_text(r->out, L(r, vi, en));
+	html_lit(r->out, "</h3><ul>");
+	return true;
+}
+
 /* The panel's agreements part: each workplace's current collective
  * agreement (sql/040's agreement_current) that expires within the warning
  * period (the legal_deadline row agreement_renewal: Bộ luật Lao động
@@ -116,25 +135,46 @@ panel_item(struct req *r, const struct panel_item *it)
 static void
 agreements_due(struct req *r)
 {
-	struct buf *b = r->out;
 	enum { AD_ID, AD_WORKPLACE, AD_NAME, AD_EXPIRES, AD_LEFT, AD_SOURCE };
 	const char *p[1] = { r->officer->unit_path };
 	PGresult *res = db_query(r->app->db, "SELECT id, workplace_id, workplace_name, to_char(expires_on, 'DD/MM/YYYY'), "
 	    "days_left::text, coalesce((SELECT source FROM legal_deadline WHERE code = 'agreement_renewal'), '') "
 	    "FROM agreement_current WHERE unit_path LIKE $1 || '%' AND abs(days_left) <= agreement_warn_days() "
 	    "ORDER BY expires_on, workplace_name LIMIT 50", 1, p);
-	if (db_ok(res) && PQntuples(res) > 0) {
-		html_lit(b, "<h3 id=\"agreements-due\">");
-		html_text(b, L(r, "Thỏa ước lao động tập thể sắp hết hạn", "Collective agreements expiring"));
-		html_lit(b, "</h3><ul>");
+	if (panel_group(r, res, "agreements-due", "Thỏa ước lao động tập thể sắp hết hạn", "Collective agreements expiring")) {
 		for (int i = 0; i < PQntuples(res); i++) {
-			struct panel_item it = { .code = "agreement_renewal", .id = PQgetvalue(res, i, AD_ID), .agreement = true, .due = PQgetvalue(res, i, AD_EXPIRES),
+			struct panel_item it = { .code = "agreement_renewal", .id = PQgetvalue(res, i, AD_ID), .kind = ITEM_AGREEMENT, .due = PQgetvalue(res, i, AD_EXPIRES),
 			    .left = PQgetvalue(res, i, AD_LEFT), .link = PQgetvalue(res, i, AD_NAME), .source = PQgetvalue(res, i, AD_SOURCE),
 			    .href = arena_printf(r->arena, "/admin/agreements?workplace=%s", PQgetvalue(res, i, AD_WORKPLACE)),
 			    .what = L(r, "hết hạn: thương lượng gia hạn hoặc ký thỏa ước mới", "expires: bargain to extend it or sign a new one") };
 			panel_item(r, &it);
 		}
-		html_lit(b, "</ul>");
+		html_lit(r->out, "</ul>");
+	}
+	PQclear(res);
+}
+
+/* The panel's urgent part: collective work stoppages still going on
+ * (sql/041), begun within the last 30 days, so an officer acts at once. */
+static void
+stoppages_ongoing(struct req *r)
+{
+	enum { SO_ID, SO_NAME, SO_STARTED, SO_WORKERS };
+	const char *p[1] = { r->officer->unit_path };
+	PGresult *res = db_query(r->app->db, "SELECT s.id, w.name, to_char(s.started_on, 'DD/MM/YYYY'), "
+	    "s.workers::text "
+	    "FROM work_stoppage s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "WHERE u.path LIKE $1 || '%' AND s.ended_on IS NULL "
+	    "AND s.started_on >= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 30 ORDER BY s.started_on LIMIT 50", 1, p);
+	if (panel_group(r, res, "stoppages-ongoing", "Ngừng việc tập thể đang diễn ra", "Collective work stoppages going on")) {
+		for (int i = 0; i < PQntuples(res); i++) {
+			struct panel_item it = { .code = "stoppage", .id = PQgetvalue(res, i, SO_ID), .kind = ITEM_STOPPAGE,
+			    .due = PQgetvalue(res, i, SO_STARTED), .left = "-1", .left_text = L(r, "đang diễn ra", "going on"), .link = PQgetvalue(res, i, SO_NAME),
+			    .href = "/admin/stoppages", .source = "Bộ luật Lao động 2019, Điều 198",
+			    .what = arena_printf(r->arena, "%s %s", PQgetvalue(res, i, SO_WORKERS), L(r, "người ngừng việc", "workers stopped")) };
+			panel_item(r, &it);
+		}
+		html_lit(r->out, "</ul>");
 	}
 	PQclear(res);
 }
@@ -177,6 +217,7 @@ deadline_panel(struct req *r)
 		}
 		html_lit(b, "</ul>");
 	}
+	stoppages_ongoing(r);
 	agreements_due(r);
 	html_lit(b, "</section>");
 	PQclear(res);

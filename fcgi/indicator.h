@@ -12,6 +12,7 @@ enum ind_source {
 	SRC_REPLIES,       /* one row per answered report: days to the first reply */
 	SRC_CASES,         /* one row per case of the period */
 	SRC_AGREEMENTS,    /* one row per workplace: its collective agreement in force at the period's end (sql/040) */
+	SRC_STOPPAGES,     /* one row per collective work stoppage begun in the period (sql/041) */
 	SRC__MAX
 };
 

@@ -12,7 +12,6 @@
 #include "db.h"
 #include "deadline.h"
 #include "document.h"
-#include "filters.h"
 #include "fmt.h"
 #include "html.h"
 #include "http.h"
@@ -43,25 +42,13 @@ static void
 add_form(struct req *r, const struct kvlist *v, const struct console_errs *e)
 {
 	struct buf *b = r->out;
-	enum { WMAX = 1000 };
-	PGresult *ws = filters_workplaces(r, WMAX);
-	int n = db_ok(ws) ? PQntuples(ws) : 0;
-	const char **values = arena_alloc(r->arena, (size_t)(n + 1) * sizeof(*values));
-	const char **labels = arena_alloc(r->arena, (size_t)(n + 1) * sizeof(*labels));
-	values[0] = "";
-	labels[0] = "—";
-	for (int i = 0; i < n; i++) {
-		values[i + 1] = arena_strdup(r->arena, PQgetvalue(ws, i, FW_ID));
-		labels[i + 1] = arena_strdup(r->arena, PQgetvalue(ws, i, FW_NAME));
-	}
-	PQclear(ws);
 	const char *get = NULL;
 #define TYPED(name) (get = v ? kv_get_or_empty(v, name) : "", get)
 	console_heading(r, 2, "new", "Ghi thỏa ước mới", "Register an agreement");
 	console_hint(r, L(r, "Thỏa ước mới của một nơi làm việc thay thỏa ước cũ; thỏa ước cũ vẫn giữ trong lịch sử.",
 	    "A workplace's new agreement takes the place of the old one, which stays in its history."));
 	html_form_files_begin(r, "/admin/agreements", "agreement-new");
-	console_choice(r, FORM, "workplace", L(r, "Nơi làm việc", "Workplace"), TYPED("workplace"), e, (size_t)n + 1, values, labels);
+	console_workplace_choice(r, FORM, TYPED("workplace"), e);
 	console_input(r, FORM, "signed", L(r, "Ngày ký (YYYY-MM-DD)", "Signed on (YYYY-MM-DD)"), NULL, TYPED("signed"), e, 10, true);
 	console_input(r, FORM, "effective", L(r, "Ngày có hiệu lực", "In force from"), NULL, TYPED("effective"), e, 10, true);
 	console_input(r, FORM, "expires", L(r, "Ngày hết hạn", "Expires on"), L(r, "Thỏa ước có thời hạn 1-3 năm (Điều 78).",
@@ -87,16 +74,9 @@ agreement_row(struct req *r, PGresult *res, int i)
 	struct buf *b = r->out;
 	bool current = strcmp(PQgetvalue(res, i, AL_CURRENT), "true") == 0;
 	long left = strtol(PQgetvalue(res, i, AL_DAYS_LEFT), NULL, 10);
-	html_lit(b, "<tr data-id=\"");
-	html_attr(b, PQgetvalue(res, i, AL_ID));
-	html_lit(b, "\" data-workplace=\"");
-	html_attr(b, PQgetvalue(res, i, AL_CODE));
-	if (!current)
-		html_lit(b, "\" class=\"history\">");
-	else if (left < 0)
-		html_lit(b, "\" class=\"current expired\">");
-	else
-		html_lit(b, "\" class=\"current\">");
+	const struct kv data[2] = { { .key = "id", .val = PQgetvalue(res, i, AL_ID) },
+	    { .key = "workplace", .val = PQgetvalue(res, i, AL_CODE) } };
+	console_tr(r, !current ? "history" : left < 0 ? "current expired" : "current", data, 2);
 	console_td_link(r, arena_printf(r->arena, "/admin/agreements?workplace=%s", PQgetvalue(res, i, AL_WORKPLACE_ID)),
 	    PQgetvalue(res, i, AL_NAME));
 	console_td(r, fmt_dmy(r->arena, PQgetvalue(res, i, AL_SIGNED)));
@@ -170,24 +150,6 @@ page_admin_agreements(struct req *r)
 	agreements_page(r, 200, NULL, NULL, NULL);
 }
 
-/* The workplace posted, when it is in the officer's scope: its code, and
- * *unit_id its unit; NULL (the error beside the field) otherwise. A
- * workplace outside the scope reads exactly as one that does not exist. */
-static const char *
-posted_workplace(struct req *r, const char *id, struct console_errs *e)
-{
-	enum { PW_CODE };
-	const char *p[2] = { id, r->officer->unit_path };
-	PGresult *res = fmt_is_id(id) ? db_query(r->app->db, "SELECT w.code FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE w.id = $1::bigint AND u.path LIKE $2 || '%'", 2, p) : NULL;
-	const char *code = db_ok(res) && PQntuples(res) == 1 ? arena_strdup(r->arena, PQgetvalue(res, 0, PW_CODE)) : NULL;
-	PQclear(res);
-	if (code == NULL)
-		console_err_add(e, "workplace", *id ? L(r, "Không có nơi làm việc này trong phạm vi của bạn.",
-		    "There is no such workplace in your scope.") : L(r, "Hãy chọn nơi làm việc.", "Choose the workplace."));
-	return code;
-}
-
 /* POST /admin/agreements (officers; multipart, CSRF checked by the
  * route): one agreement checked as the CLI checks it (agreement.c), the
  * workplace in the officer's scope; any refusal is the page again (400)
@@ -199,7 +161,7 @@ page_admin_agreement_add(struct req *r)
 	struct console_errs e = { 0 };
 	struct agreement_in in = { 0 };
 	in.workplace_id = kv_get_or_empty(&r->form, "workplace");
-	const char *code = posted_workplace(r, in.workplace_id, &e);
+	const char *code = console_workplace_pick(r, in.workplace_id, &e);
 	in.signed_on = kv_get_or_empty(&r->form, "signed");
 	in.effective_on = kv_get_or_empty(&r->form, "effective");
 	in.expires_on = kv_get_or_empty(&r->form, "expires");

@@ -257,6 +257,12 @@ load_rows(struct arena *a, struct db *db, const char *const p[4], struct ind_row
 	    "FROM agreement_facts($1, $2, $4::date) "
 	    "WHERE $3::date <= $4::date", 4, p), SRC_AGREEMENTS, -1, SR_OWN + 1) != 0)
 		return -1;
+
+	/* stoppages begun in the period (sql/041's stoppage_facts); fields
+	 * union_led, outcome, workers, workplace */
+	if (take_rows(a, &rows[SRC_STOPPAGES], db_query(db, "SELECT bucket, ownership, union_led, outcome, workers, workplace "
+	    "FROM stoppage_facts($1, $2, $3::date, $4::date)", 4, p), SRC_STOPPAGES, -1, SR_OWN + 1) != 0)
+		return -1;
 	return 0;
 }
 

@@ -111,10 +111,7 @@ def test_agreement_cli(t, stack):
             os.unlink(f)
 
     # list: JSON and CSV, --unit, --expiring-within
-    soon = _today() + datetime.timedelta(days=30)
-    ok = stack.admin("agreement", "add", "--workplace", WP_OTHER, "--signed", _iso(soon - datetime.timedelta(days=700)),
-                     "--effective", _iso(soon - datetime.timedelta(days=700)), "--expires", _iso(soon))
-    t.require(ok.returncode == 0, f"agreement add (expiring soon): {ok.stderr.decode(errors='replace')}")
+    soon = _expiring_soon(t, stack, WP_OTHER)
     j = stack.admin("agreement", "list", "--format", "json")
     t.require(j.returncode == 0, f"agreement list: {j.stderr.decode(errors='replace')}")
     rows = json.loads(j.stdout)
@@ -123,10 +120,10 @@ def test_agreement_cli(t, stack):
     t.check(all(sorted(r) == ["effective", "expires", "rating", "signed", "workplace"] for r in rows), "every row has the five keys")
     t.check(any(r["workplace"] == WP_OTHER and r["rating"] is None for r in rows), "an ungraded agreement's rating is null")
     within = json.loads(stack.admin("agreement", "list", "--expiring-within", "90", "--format", "json").stdout)
-    t.check(any(r["workplace"] == WP_OTHER and r["expires"] == _iso(soon) for r in within), f"expiring within 90 days: {within}")
+    t.check(any(r["workplace"] == WP_OTHER and r["expires"] == soon for r in within), f"expiring within 90 days: {within}")
     t.check(not any(r["expires"] == "2028-12-31" for r in within), "an agreement expiring in 2028 is not within 90 days")
     within = json.loads(stack.admin("agreement", "list", "--expiring-within", "29", "--format", "json").stdout)
-    t.check(not any(r["workplace"] == WP_OTHER and r["expires"] == _iso(soon) for r in within), "30 days is not within 29")
+    t.check(not any(r["workplace"] == WP_OTHER and r["expires"] == soon for r in within), "30 days is not within 29")
     unit = json.loads(stack.admin("agreement", "list", "--unit", "CD-TANPHONG", "--format", "json").stdout)
     t.check(unit and all(r["workplace"] == WP_OWN for r in unit), f"--unit CD-TANPHONG: only its workplaces: {unit}")
     csv = stack.admin("agreement", "list", "--unit", "CD-TANPHONG", "--format", "csv")
@@ -158,7 +155,20 @@ def _form_back(t, r, field, typed, what):
             t.eq(page.inputs.get(name), value, f"{what}: {name} kept")
 
 
+def _expiring_soon(t, stack, code, days=30):
+    """An agreement of workplace `code` that expires `days` from today; its expiry day."""
+    soon = _today() + datetime.timedelta(days=days)
+    start = _iso(soon - datetime.timedelta(days=700))
+    p = stack.admin("agreement", "add", "--workplace", code, "--signed", start, "--effective", start, "--expires", _iso(soon))
+    t.require(p.returncode == 0, f"agreement add (expiring soon): {p.stderr.decode(errors='replace')}")
+    return _iso(soon)
+
+
 def test_agreement_console(t, stack):
+    # runs alone too: an agreement of each workplace, the other unit's expiring in 30 days
+    t.require(stack.admin("agreement", "add", "--workplace", WP_OWN, "--signed", "2025-01-01", "--effective", "2025-01-01",
+                          "--expires", "2029-01-01").returncode == 0, "an agreement of the ward's workplace")
+    _expiring_soon(t, stack, WP_OTHER)
     c = harness.demo_console(t, stack, "demo.tanphong")
     page = c.get("/admin/agreements")
     t.eq(page.status, 200, "the register opens")
@@ -272,3 +282,101 @@ def test_agreement_stats(t, stack):
         t.require(p.returncode == 0, f"export stats to {to}: {p.stderr.decode(errors='replace')}")
         got = {i["code"]: i["total"] for i in json.loads(p.stdout)["indicators"] if i["code"] in want}
         t.eq(got, want, f"the agreements indicators on {to}")
+
+
+def _stoppage(wid, started="2026-03-02", ended="2026-03-04", workers="120", demands="Trả lương đúng hạn; tăng bữa ăn ca",
+              outcome="partly_met", union_led="no"):
+    return [("workplace", wid), ("started", started), ("ended", ended), ("workers", workers), ("demands", demands),
+            ("outcome", outcome), ("union_led", union_led)]
+
+
+def _stoppages(stack):
+    return stack.value("SELECT count(*) FROM work_stoppage")
+
+
+def test_stoppage_console(t, stack):
+    c = harness.demo_console(t, stack, "demo.tanphong")
+    own, other = _wid(stack, WP_OWN), _wid(stack, WP_OTHER)
+    t.eq(c.get("/admin/stoppages").status, 200, "the stoppages page opens")
+    n = _stoppages(stack)
+    r = c.post("/admin/stoppages", _stoppage(own))
+    t.eq(r.status, 303, f"a stoppage is recorded: {harness.short(r.text)}")
+    row = stack.rows("SELECT s.started_on::text AS s, s.ended_on::text AS e, s.workers, s.outcome, s.union_led, o.username "
+                     "FROM work_stoppage s JOIN officer o ON o.id = s.officer_id ORDER BY s.id DESC LIMIT 1")[0]
+    t.eq(row, {"s": "2026-03-02", "e": "2026-03-04", "workers": 120, "outcome": "partly_met", "union_led": False,
+               "username": "demo.tanphong"}, "stored as typed, by the officer")
+    t.check(stack.value("SELECT count(*) FROM audit_log WHERE action = 'stoppage.add'") >= 1, "audited")
+    today = _iso(_today())
+    r = c.post("/admin/stoppages", _stoppage(own, started=today, ended="", outcome="ongoing", union_led="yes"))
+    t.eq(r.status, 303, "a stoppage going on is recorded")
+    sid = str(stack.value("SELECT max(id) FROM work_stoppage"))
+    page = c.get("/admin/stoppages").text
+    t.check(f'<tr class="urgent" data-id="{sid}"' in page, "one going on is listed as urgent")
+    t.check(f'data-stoppage="{sid}"' in c.get("/admin/").text, "and in the front page's panel")
+    t.eq(_stoppages(stack), n + 2, "two rows")
+
+    n = _stoppages(stack)
+    bad = [
+        (_stoppage(own, ended="2026-03-01"), "ended", "ended before it began"),
+        (_stoppage(own, started="2026-02-30"), "started", "a date that does not exist"),
+        (_stoppage(own, started=""), "started", "no start"),
+        (_stoppage(own, started="<script>alert(1)</script>"), "started", "markup as a date"),
+        (_stoppage(own, workers="0"), "workers", "no workers"),
+        (_stoppage(own, workers="-5"), "workers", "negative workers"),
+        (_stoppage(own, workers="12a"), "workers", "workers not a number"),
+        (_stoppage(own, workers="9" * 40), "workers", "a huge number of workers"),
+        (_stoppage(own, demands=""), "demands", "no demands"),
+        (_stoppage(own, demands="x" * 5000), "demands", "demands too long"),
+        (_stoppage(own, outcome="'; DROP TABLE work_stoppage; --"), "outcome", "SQL as the outcome"),
+        (_stoppage(own, outcome="ongoing"), "ended", "going on, yet with an end date"),
+        (_stoppage(own, ended=""), "outcome", "an outcome without an end date"),
+        (_stoppage(own, union_led="maybe"), "union_led", "union-led neither yes nor no"),
+        (_stoppage(other), "workplace", "a workplace outside the scope"),
+        (_stoppage("12abc"), "workplace", "a malformed workplace"),
+    ]
+    for fields, field, what in bad:
+        r = c.post("/admin/stoppages", fields)
+        t.eq(r.status, 400, f"{what}: 400")
+        page = harness.parse_html(r.text)
+        t.check(page.by_id.get(f"e-f-stoppage-{field}"), f"{what}: the error beside {field}")
+        t.eq(page.inputs.get("started"), dict(fields)["started"], f"{what}: the start kept")
+        t.eq(harness.textarea_value(r.text, "demands"), dict(fields)["demands"], f"{what}: the demands kept")
+        t.check("<script>alert(1)</script>" not in r.text, f"{what}: nothing echoed unescaped")
+    hostile = "<script>alert(1)</script> Đình công' OR 1=1 --"
+    t.eq(c.post("/admin/stoppages", _stoppage(own, demands=hostile)).status, 303, "hostile demands are stored as text")
+    t.check("&lt;script&gt;alert(1)&lt;/script&gt;" in c.get("/admin/stoppages").text, "and shown escaped")
+    t.eq(_stoppages(stack), n + 1, "nothing stored by any refused post")
+
+    # scope: the province records one at the other unit's workplace; the ward sees nothing of it
+    prov = harness.demo_console(t, stack)
+    t.eq(prov.post("/admin/stoppages", _stoppage(other, demands="Chè Tam Đường")).status, 303, "the province records one")
+    t.check("Chè Tam Đường" not in c.get("/admin/stoppages").text, "the ward does not see it")
+    scope = stack.value("SELECT path FROM org_unit WHERE code = 'CD-TANPHONG'")
+    ok, out = docs._as_officer(stack, f"SELECT count(*) FROM work_stoppage WHERE workplace_id = {int(other)}", scope, "officer")
+    t.eq((ok, out), (True, "0"), "row-level security: the ward's transaction sees none of it")
+    v = test_brief._viewer(t, stack)
+    t.check('id="f-stoppage-started"' not in v.get("/admin/stoppages").text, "a viewer gets no form")
+    t.eq(v.post("/admin/stoppages", _stoppage(own)).status, 403, "a viewer's post is refused")
+
+
+def test_stoppage_stats(t, stack):
+    def admin(*args):
+        p = stack.admin(*args)
+        t.require(p.returncode == 0, f"{' '.join(args)}: {p.stderr.decode(errors='replace')}")
+
+    admin("unit", "add", "--code", "AGREE-STOP", "--name", "Công đoàn thử ngừng việc", "--parent", "LDLD-LAICHAU")
+    admin("workplace", "add", "--code", "AGREE-S1", "--name", "Doanh nghiệp ngừng việc", "--unit", "AGREE-STOP")
+    wid = _wid(stack, "AGREE-S1")
+    for started, ended, workers, led in (("2026-02-10", "2026-02-11", 40, True), ("2026-03-05", "2026-03-09", 260, False),
+                                        ("2026-04-01", None, 15, False)):
+        stack.psql("INSERT INTO work_stoppage (workplace_id, started_on, ended_on, workers, demands, outcome, union_led) "
+                   "VALUES (:'w', :'s', nullif(:'e', '')::date, :'n', 'Tiền lương', :'o', :'l')", w=wid, s=started,
+                   e=ended or "", n=workers, o="met" if ended else "ongoing", l="true" if led else "false")
+    for frm, to, want in (("2026-01-01", "2026-03-31", {"stoppages.count": 2, "stoppages.workers": 300, "stoppages.union_led": 1}),
+                          ("2026-03-01", "2026-04-30", {"stoppages.count": 2, "stoppages.workers": 275, "stoppages.union_led": 0}),
+                          ("2025-01-01", "2025-12-31", {"stoppages.count": 0, "stoppages.workers": 0, "stoppages.union_led": 0})):
+        p = stack.admin("export", "stats", "--unit", "AGREE-STOP", "--from", frm, "--to", to, "--format", "json")
+        t.require(p.returncode == 0, f"export stats: {p.stderr.decode(errors='replace')}")
+        doc = json.loads(p.stdout)["indicators"]
+        t.eq({i["code"]: i["total"] for i in doc if i["code"] in want}, want, f"stoppages indicators {frm}..{to}")
+        t.check(all("Điều 198" in i["source"] for i in doc if i["code"] in want), "each with its source")
