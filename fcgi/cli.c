@@ -315,6 +315,12 @@ static const struct cli_cmd cmds[] = {
 	  "  Tokens for the read API (/api/v1/, docs/api.md), each acting as one officer with that officer's\n"
 	  "  role and scope: create prints the token once (stored hashed, valid to the end of --expires,\n"
 	  "  Vietnam time); list never shows it; revoke stops it at once. Audited.", CLI_DB },
+	{ "agreement", "add", cmd_agreement_add, "workplace signed effective expires rating file", "agreement add --workplace CODE "
+	  "--signed YYYY-MM-DD --effective YYYY-MM-DD --expires YYYY-MM-DD [--rating A|B|C|D] [--file F.pdf]\n  Registers a "
+	  "collective agreement (signed <= effective < expires; the PDF checked, kept with its sha256); audited.", CLI_DB },
+	{ "agreement", "list", cmd_agreement_list, "unit expiring-within format", "agreement list [--unit CODE] "
+	  "[--expiring-within DAYS] [--format json|csv]\n  The register as [{workplace, signed, effective, expires, rating}] "
+	  "or CSV; --expiring-within: current agreements expiring within DAYS days.", CLI_DB },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

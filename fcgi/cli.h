@@ -54,6 +54,9 @@ const char *cli_opt(const struct opts *, const char *name);
 /* A text argument in NFC, checked (valid UTF-8, no control characters,
  * 1 to max characters), from the arena; NULL after saying why. */
 const char *cli_text_arg(struct cli *, const char *what, const char *v, size_t max);
+/* A whole file (or stdin for "-") in the arena, NUL bytes kept, *len its
+ * length; NULL when it cannot be read or is over max bytes (errno EFBIG). */
+char *cli_read_all(struct cli *, const char *path, size_t max, size_t *len);
 /* The form definitions (forms_dir, TIENGNOI_FORMS_DIR, default forms/, with forms_override_dir); free with form_set_free(). */
 struct form_set *cli_forms_load(char *err, size_t errlen);
 
@@ -130,6 +133,8 @@ int cmd_holiday_add(struct cli *, struct opts *);
 int cmd_holiday_remove(struct cli *, struct opts *);
 int cmd_deadlines(struct cli *, struct opts *);          /* cli_deadline.c */
 int cmd_api_token(struct cli *, struct opts *);          /* cli_token.c */
+int cmd_agreement_add(struct cli *, struct opts *);      /* cli_agreement.c */
+int cmd_agreement_list(struct cli *, struct opts *);
 
 /* ---- listing rows, one returned row ---- */
 /* A listing command's ending: EXIT_FAIL when `res` is NULL (cli_run

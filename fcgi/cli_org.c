@@ -348,9 +348,10 @@ cmd_unit_hotline(struct cli *cli, struct opts *o)
 	return rc;
 }
 
-/* Reads a whole file (or stdin for "-") into the arena, keeping NUL bytes. */
-static char *
-read_all(struct cli *cli, const char *path, size_t max, size_t *len)
+/* Reads a whole file (or stdin for "-") into the arena, keeping NUL
+ * bytes; NULL (errno EFBIG past max) when it cannot. */
+char *
+cli_read_all(struct cli *cli, const char *path, size_t max, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (f == NULL)
@@ -380,7 +381,7 @@ cmd_workplace_import(struct cli *cli, struct opts *o)
 		return cli_fail(EXIT_USAGE, "give one FILE.csv, or - for standard input (try --help)");
 	const char *path = o->positional[0];
 	size_t len;
-	char *csv = read_all(cli, path, 16u << 20, &len);
+	char *csv = cli_read_all(cli, path, 16u << 20, &len);
 	if (csv == NULL)
 		return cli_fail(EXIT_USAGE, "cannot read %s: %s", path, errno == EFBIG ? "larger than 16 MB" : strerror(errno));
 	struct org_import im;

@@ -91,6 +91,16 @@ void console_unit_select(struct req *, const struct console_unit *, int n, const
 void console_unit_filter(struct req *, const struct console_unit *, int n, const char *selected);
 const char *console_unit_pick(struct req *, const char *id, const char **path, const char **code);
 
+/* ---- choosing a workplace of the officer's scope ---- */
+/* A labelled <select> "f-FORM-workplace" (name workplace) of the
+ * workplaces in scope (the first 1000 by name), `selected` chosen, its
+ * error from `e` beside it. */
+void console_workplace_choice(struct req *, const char *form, const char *selected, const struct console_errs *);
+/* The code of workplace `id` when it is in the officer's scope; else NULL
+ * with the error beside the field "workplace" in `e` (one outside the
+ * scope reads exactly as one that does not exist). */
+const char *console_workplace_pick(struct req *, const char *id, struct console_errs *);
+
 /* ---- posted and query values ---- */
 char *console_posted(struct req *, const char *name);
 const char *console_posted_max(struct req *, const char *name, size_t max_chars);

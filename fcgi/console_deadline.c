@@ -51,21 +51,96 @@ deadline_calendar_notice(struct req *r, const char *case_id, bool force, bool li
 	PQclear(res);
 }
 
-/* One deadline of the panel: <li data-code data-case> (class "overdue"
- * when past), due day, how far, the case linked, what is due, its source. */
+/* One item of the panel: the legal_deadline row's (or the record's)
+ * code, the id of the case, agreement or stoppage (`kind` names the
+ * data- attribute), the due day, how far it is (`left_text`, else
+ * deadline_left_text() of `left`), a link and what is due, its source. */
+enum panel_kind { ITEM_CASE, ITEM_AGREEMENT, ITEM_STOPPAGE };
+struct panel_item {
+	const char *code, *id;
+	enum panel_kind kind;
+	const char *due, *left, *left_text, *href, *link, *what, *source;
+};
+
+/* Writes it as <li> (class "overdue" when `left`, days as text, is negative). */
 static void
-panel_item(struct req *r, const char *code, const char *id, const char *title, const char *due, const char *left,
-    const char *what, const char *source)
+panel_item(struct req *r, const struct panel_item *it)
 {
-	const struct kv attrs[] = { { "class", left[0] == '-' ? "overdue" : NULL, 0 }, { "data-code", code, 0 },
-		{ "data-case", id, 0 } };
+	static const char *const id_attr[] = { [ITEM_CASE] = "data-case", [ITEM_AGREEMENT] = "data-agreement",
+		[ITEM_STOPPAGE] = "data-stoppage" };
+	const struct kv attrs[] = { { "class", it->left[0] == '-' ? "overdue" : NULL, 0 }, { "data-code", it->code, 0 },
+		{ id_attr[it->kind], it->id, 0 } };
 	html_lit(r->out, "<li");
 	html_attrs(r->out, attrs, sizeof(attrs) / sizeof(attrs[0]));
-	console_wrap(r, "><strong>", due, "</strong> (");
-	console_wrap(r, "", deadline_left_text(r, left), ") ");
-	console_link(r, arena_printf(r->arena, "/admin/cases/%s", id), arena_printf(r->arena, "#%s %s", id, title));
-	console_wrap(r, ": ", what, " <small>");
-	console_wrap(r, "", source, "</small></li>");
+	console_wrap(r, "><strong>", it->due, "</strong> (");
+	console_wrap(r, "", it->left_text ? it->left_text : deadline_left_text(r, it->left), ") ");
+	console_link(r, it->href, it->link);
+	console_wrap(r, ": ", it->what, " <small>");
+	console_wrap(r, "", it->source, "</small></li>");
+}
+
+/* Opens one more group of the panel, <h3 id=ID>TITLE</h3><ul>, when
+ * `res` holds rows; false (nothing written) when it failed or is empty. */
+static bool
+panel_group(struct req *r, PGresult *res, const char *id, const char *vi, const char *en)
+{
+	if (!db_ok(res) || PQntuples(res) == 0)
+		return false;
+	console_heading(r, 3, id, vi, en);
+	html_lit(r->out, "<ul>");
+	return true;
+}
+
+/* The panel's agreements: each workplace's current collective agreement
+ * (sql/040's agreement_current) that expires within the warning period
+ * of the legal_deadline row agreement_renewal (Bộ luật Lao động 2019,
+ * Điều 81: 90 days) or expired that long ago at most with no newer one
+ * registered. Nothing on a database error or when there is none. */
+static void
+agreements_due(struct req *r)
+{
+	enum { AD_ID, AD_WORKPLACE, AD_NAME, AD_EXPIRES, AD_LEFT, AD_SOURCE };
+	const char *p[1] = { r->officer->unit_path };
+	PGresult *res = db_query(r->app->db, "SELECT id, workplace_id, workplace_name, to_char(expires_on, 'DD/MM/YYYY'), "
+	    "days_left::text, coalesce((SELECT source FROM legal_deadline WHERE code = 'agreement_renewal'), '') "
+	    "FROM agreement_current WHERE unit_path LIKE $1 || '%' AND abs(days_left) <= agreement_warn_days() "
+	    "ORDER BY expires_on, workplace_name LIMIT 50", 1, p);
+	if (panel_group(r, res, "agreements-due", "Thỏa ước lao động tập thể sắp hết hạn", "Collective agreements expiring")) {
+		for (int i = 0; i < PQntuples(res); i++) {
+			struct panel_item it = { .code = "agreement_renewal", .id = PQgetvalue(res, i, AD_ID), .kind = ITEM_AGREEMENT,
+			    .due = PQgetvalue(res, i, AD_EXPIRES), .left = PQgetvalue(res, i, AD_LEFT), .link = PQgetvalue(res, i, AD_NAME),
+			    .source = PQgetvalue(res, i, AD_SOURCE),
+			    .href = arena_printf(r->arena, "/admin/agreements?workplace=%s", PQgetvalue(res, i, AD_WORKPLACE)),
+			    .what = L(r, "hết hạn: thương lượng gia hạn hoặc ký thỏa ước mới", "expires: bargain to extend it or sign a new one") };
+			panel_item(r, &it);
+		}
+		html_lit(r->out, "</ul>");
+	}
+	PQclear(res);
+}
+
+/* The panel's urgent part: collective work stoppages still going on
+ * (sql/041), begun within the last 30 days, so an officer acts at once. */
+static void
+stoppages_ongoing(struct req *r)
+{
+	enum { SO_ID, SO_NAME, SO_STARTED, SO_WORKERS };
+	const char *p[1] = { r->officer->unit_path };
+	PGresult *res = db_query(r->app->db, "SELECT s.id, w.name, to_char(s.started_on, 'DD/MM/YYYY'), s.workers::text "
+	    "FROM work_stoppage s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "WHERE u.path LIKE $1 || '%' AND s.ended_on IS NULL "
+	    "AND s.started_on >= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 30 ORDER BY s.started_on LIMIT 50", 1, p);
+	if (panel_group(r, res, "stoppages-ongoing", "Ngừng việc tập thể đang diễn ra", "Collective work stoppages going on")) {
+		for (int i = 0; i < PQntuples(res); i++) {
+			struct panel_item it = { .code = "stoppage", .id = PQgetvalue(res, i, SO_ID), .kind = ITEM_STOPPAGE,
+			    .due = PQgetvalue(res, i, SO_STARTED), .left = "-1", .left_text = L(r, "đang diễn ra", "going on"),
+			    .link = PQgetvalue(res, i, SO_NAME), .href = "/admin/stoppages", .source = "Bộ luật Lao động 2019, Điều 198",
+			    .what = arena_printf(r->arena, "%s %s", PQgetvalue(res, i, SO_WORKERS), L(r, "người ngừng việc", "workers stopped")) };
+			panel_item(r, &it);
+		}
+		html_lit(r->out, "</ul>");
+	}
+	PQclear(res);
 }
 
 /* The front page's panel: deadlines of open cases in scope, at their
@@ -92,12 +167,19 @@ deadline_panel(struct req *r)
 		console_empty(r, "Không có thời hạn nào sắp đến.", "No deadline is coming up.");
 	else {
 		html_lit(r->out, "<ul>");
-		for (int i = 0; i < PQntuples(res); i++)
-			panel_item(r, PQgetvalue(res, i, PANEL_CODE), PQgetvalue(res, i, PANEL_ID), PQgetvalue(res, i, PANEL_TITLE),
-			    PQgetvalue(res, i, PANEL_DUE), PQgetvalue(res, i, PANEL_LEFT),
-			    L(r, PQgetvalue(res, i, PANEL_VI), PQgetvalue(res, i, PANEL_EN)), PQgetvalue(res, i, PANEL_SOURCE));
+		for (int i = 0; i < PQntuples(res); i++) {
+			const char *id = PQgetvalue(res, i, PANEL_ID);
+			struct panel_item it = { .code = PQgetvalue(res, i, PANEL_CODE), .id = id, .kind = ITEM_CASE,
+			    .due = PQgetvalue(res, i, PANEL_DUE), .left = PQgetvalue(res, i, PANEL_LEFT),
+			    .href = arena_printf(r->arena, "/admin/cases/%s", id),
+			    .link = arena_printf(r->arena, "#%s %s", id, PQgetvalue(res, i, PANEL_TITLE)),
+			    .what = L(r, PQgetvalue(res, i, PANEL_VI), PQgetvalue(res, i, PANEL_EN)), .source = PQgetvalue(res, i, PANEL_SOURCE) };
+			panel_item(r, &it);
+		}
 		html_lit(r->out, "</ul>");
 	}
+	stoppages_ongoing(r);
+	agreements_due(r);
 	html_lit(r->out, "</section>");
 	PQclear(res);
 }

@@ -384,3 +384,37 @@ console_workplace_select(struct req *r, const char *selected, const char *none, 
 	PQclear(ws);
 	html_lit(r->out, "</select></label>");
 }
+
+/* ---- choosing a workplace of the officer's scope ---- */
+
+void
+console_workplace_choice(struct req *r, const char *form, const char *selected, const struct console_errs *e)
+{
+	PGresult *ws = filters_workplaces(r, 1000);
+	int n = db_ok(ws) ? PQntuples(ws) : 0;
+	const char **values = arena_alloc(r->arena, (size_t)(n + 1) * sizeof(*values));
+	const char **labels = arena_alloc(r->arena, (size_t)(n + 1) * sizeof(*labels));
+	values[0] = "";
+	labels[0] = "—";
+	for (int i = 0; i < n; i++) {
+		values[i + 1] = arena_strdup(r->arena, PQgetvalue(ws, i, FW_ID));
+		labels[i + 1] = arena_strdup(r->arena, PQgetvalue(ws, i, FW_NAME));
+	}
+	PQclear(ws);
+	console_choice(r, form, "workplace", L(r, "Nơi làm việc", "Workplace"), selected, e, (size_t)n + 1, values, labels);
+}
+
+const char *
+console_workplace_pick(struct req *r, const char *id, struct console_errs *e)
+{
+	enum { PW_CODE };
+	const char *p[2] = { id, r->officer->unit_path };
+	PGresult *res = fmt_is_id(id) ? db_query(r->app->db, "SELECT w.code FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
+	    "WHERE w.id = $1::bigint AND u.path LIKE $2 || '%'", 2, p) : NULL;
+	const char *code = db_ok(res) && PQntuples(res) == 1 ? arena_strdup(r->arena, PQgetvalue(res, 0, PW_CODE)) : NULL;
+	PQclear(res);
+	if (code == NULL)
+		console_err_add(e, "workplace", *id ? L(r, "Không có nơi làm việc này trong phạm vi của bạn.",
+		    "There is no such workplace in your scope.") : L(r, "Hãy chọn nơi làm việc.", "Choose the workplace."));
+	return code;
+}

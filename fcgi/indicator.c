@@ -12,6 +12,8 @@ static const char *const source_names[SRC__MAX] = {
 	"accidents",     /* SRC_ACCIDENTS */
 	"replies",       /* SRC_REPLIES */
 	"cases",         /* SRC_CASES */
+	"agreements",    /* SRC_AGREEMENTS */
+	"stoppages",     /* SRC_STOPPAGES */
 };
 
 static const char *const agg_names[AGG__MAX] = {
@@ -47,12 +49,20 @@ static const struct ind_field fields_cases[] = {
 	{ "corrected", false }, { "new", false }, { "workplace", false }, { "workers", true }, { "months", true },
 	{ "amount", true }, { "recovered", true },
 };
+static const struct ind_field fields_agreements[] = {
+	{ "valid", false }, { "grade", true }, { "days_left", true }, { "workplace", false },
+};
+static const struct ind_field fields_stoppages[] = {
+	{ "union_led", false }, { "outcome", false }, { "workers", true }, { "workplace", false },
+};
 static const struct { const struct ind_field *f; size_t n; } source_fields[SRC__MAX] = {
 	{ fields_reports, sizeof(fields_reports) / sizeof(fields_reports[0]) },               /* SRC_REPORTS */
 	{ fields_enterprises, sizeof(fields_enterprises) / sizeof(fields_enterprises[0]) },   /* SRC_ENTERPRISES */
 	{ fields_accidents, sizeof(fields_accidents) / sizeof(fields_accidents[0]) },         /* SRC_ACCIDENTS */
 	{ fields_replies, sizeof(fields_replies) / sizeof(fields_replies[0]) },               /* SRC_REPLIES */
 	{ fields_cases, sizeof(fields_cases) / sizeof(fields_cases[0]) },                     /* SRC_CASES */
+	{ fields_agreements, sizeof(fields_agreements) / sizeof(fields_agreements[0]) },      /* SRC_AGREEMENTS */
+	{ fields_stoppages, sizeof(fields_stoppages) / sizeof(fields_stoppages[0]) },         /* SRC_STOPPAGES */
 };
 
 const char *

@@ -11,6 +11,8 @@ enum ind_source {
 	SRC_ACCIDENTS,     /* one row per accident (workplace and day): injured, dead, serious */
 	SRC_REPLIES,       /* one row per report of the period: its first reply, in time or not */
 	SRC_CASES,         /* one row per case of the period */
+	SRC_AGREEMENTS,    /* one row per workplace: its collective agreement in force at the period's end (sql/040) */
+	SRC_STOPPAGES,     /* one row per collective work stoppage begun in the period (sql/041) */
 	SRC__MAX
 };
 

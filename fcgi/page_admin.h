@@ -79,6 +79,13 @@ void page_admin_request_add(struct req *);
 void page_admin_request(struct req *);
 void page_admin_request_post(struct req *);
 void page_admin_request_export(struct req *);
+/* page_admin_agreements.c */
+void page_admin_agreements(struct req *);
+void page_admin_agreement_add(struct req *);
+void page_admin_agreement_file(struct req *);
+/* page_admin_stoppages.c */
+void page_admin_stoppages(struct req *);
+void page_admin_stoppage_add(struct req *);
 /* page_admin_calendar.c */
 void page_admin_calendar(struct req *);
 void page_admin_calendar_post(struct req *);

@@ -130,6 +130,12 @@ static const struct route routes[] = {
 	{ M_GET,          "/admin/requests/#",   page_admin_request,  CONSOLE | ROUTE_ADMIN },
 	{ M_POST,         "/admin/requests/#",   page_admin_request_post, CONSOLE | ROUTE_ADMIN },
 	{ M_GET,          "/admin/requests/#/export", page_admin_request_export, CONSOLE | ROUTE_ADMIN },
+	/* --- the workplace's agreements and stoppages (page_admin_agreements.c, page_admin_stoppages.c) --- */
+	{ M_GET,          "/admin/agreements",   page_admin_agreements, CONSOLE },
+	{ M_POST,         "/admin/agreements",   page_admin_agreement_add, CONSOLE_FILES | ROUTE_OFFICER },
+	{ M_GET,          "/admin/agreement-file/#", page_admin_agreement_file, CONSOLE },
+	{ M_GET,          "/admin/stoppages",    page_admin_stoppages, CONSOLE },
+	{ M_POST,         "/admin/stoppages",    page_admin_stoppage_add, CONSOLE | ROUTE_OFFICER },
 	{ M_GET,          "/admin/calendar",     page_admin_calendar, CONSOLE | ROUTE_ADMIN },
 	{ M_POST,         "/admin/calendar",     page_admin_calendar_post, CONSOLE | ROUTE_ADMIN },
 	/* --- notifications: an officer's own settings; the outbox and webhooks for admins --- */

@@ -261,6 +261,20 @@ load_rows(struct arena *a, struct db *db, const char *const p[4], struct ind_row
 	    "AND k.created_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
 	    "AND (k.created_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' OR st.stage <> 'closed')", 4, p), SRC_CASES, -1, CA_FIELDS) != 0)
 		return -1;
+
+	/* agreements: every workplace under its current unit, with its newest
+	 * collective agreement in force on the period's last day (sql/040's
+	 * agreement_facts); fields valid, grade, days_left, workplace */
+	if (take_rows(a, &rows[SRC_AGREEMENTS], db_query(db, "SELECT bucket, ownership, valid, grade, days_left, workplace "
+	    "FROM agreement_facts($1, $2, $4::date) "
+	    "WHERE $3::date <= $4::date", 4, p), SRC_AGREEMENTS, -1, SR_OWN + 1) != 0)
+		return -1;
+
+	/* stoppages begun in the period (sql/041's stoppage_facts); fields
+	 * union_led, outcome, workers, workplace */
+	if (take_rows(a, &rows[SRC_STOPPAGES], db_query(db, "SELECT bucket, ownership, union_led, outcome, workers, workplace "
+	    "FROM stoppage_facts($1, $2, $3::date, $4::date)", 4, p), SRC_STOPPAGES, -1, SR_OWN + 1) != 0)
+		return -1;
 	return 0;
 }
 

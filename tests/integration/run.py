@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness                        # noqa: E402
 import test_abuse                     # noqa: E402
+import test_agree                     # noqa: E402
 import test_api                       # noqa: E402
 import test_cases                     # noqa: E402
 import test_case_attachments          # noqa: E402
@@ -49,6 +50,8 @@ SUITE_SECONDS = 900
 SUITE_SECONDS = 960
 # exports: two LibreOffice conversions take 20-60 s on a busy machine
 SUITE_SECONDS += 90
+# agree's rows (agreements, stoppages) add about a minute, two on a busy machine
+SUITE_SECONDS += 120
 
 # In run order. The drain test stops the app, so it and what needs its
 # aftermath (privacy: nginx's own error lines) come last.
@@ -211,6 +214,14 @@ TESTS = [
      test_triage.test_queue_order_and_surveys),
     ("triage: survey results per workplace and period: counts, shares, Borda ranking, comments, scope, bad filters 400",
      test_triage.test_survey_results),
+    # agree: the register of collective agreements (issue 14): CLI, console with its PDF, scope, panel, indicators
+    ("agree: agreement add|list: stored byte-exact, bad arguments exit 2 naming them, nothing stored", test_agree.test_agreement_cli),
+    ("agree: /admin/agreements: PDF, errors beside fields with values kept, scope 404 and RLS, the panel",
+     test_agree.test_agreement_console),
+    ("agree: agreements.* indicators give their figures on their dates", test_agree.test_agreement_stats),
+    ("agree: /admin/stoppages: recorded, going on first and in the panel, errors beside fields, scope and RLS",
+     test_agree.test_stoppage_console),
+    ("agree: stoppages.* indicators give their figures for their periods", test_agree.test_stoppage_stats),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

@@ -1,0 +1,153 @@
+/* page_admin_stoppages.c: /admin/stoppages: collective work stoppages of the workplaces in scope, those still going on first (urgent), and recording one (officers). */
+#include <string.h>
+#include <libpq-fe.h>
+
+#include "app.h"
+#include "arena.h"
+#include "auth.h"
+#include "buf.h"
+#include "console.h"
+#include "db.h"
+#include "fmt.h"
+#include "html.h"
+#include "http.h"
+#include "i18n.h"
+#include "page_admin.h"
+#include "req.h"
+#include "stoppage.h"
+
+#define FORM "stoppage"   /* field ids f-stoppage-NAME, errors e-f-stoppage-NAME */
+
+static const struct console_notice notices[] = {
+	{ "added", "Đã ghi cuộc ngừng việc.", "The stoppage was recorded." },
+};
+
+/* A refused post: what was typed, each field's error, the problem above. */
+struct refusal {
+	const struct kvlist *v;
+	const struct console_errs *e;
+	const char *problem;
+};
+
+/* The record form, holding a refused post's values with each error
+ * beside its field (`f` NULL: a fresh form). */
+static void
+add_form(struct req *r, const struct refusal *f)
+{
+	const struct kvlist *v = f ? f->v : NULL;
+	const struct console_errs *e = f ? f->e : NULL;
+	const char *get = NULL;
+#define TYPED(name) (get = v ? kv_get_or_empty(v, name) : "", get)
+	console_heading(r, 2, "new", "Ghi một cuộc ngừng việc tập thể", "Record a collective work stoppage");
+	console_hint(r, L(r, "Không ghi tên người lao động: chỉ số người tham gia.", "No worker names: only how many took part."));
+	html_form_begin(r, "/admin/stoppages", "stoppage-new");
+	console_workplace_choice(r, FORM, TYPED("workplace"), e);
+	console_input(r, FORM, "started", L(r, "Ngày bắt đầu (YYYY-MM-DD)", "Began on (YYYY-MM-DD)"), NULL, TYPED("started"), e, 10, true);
+	console_input(r, FORM, "ended", L(r, "Ngày kết thúc", "Ended on"), L(r, "Để trống nếu còn đang diễn ra.",
+	    "Leave empty while it goes on."), TYPED("ended"), e, 10, false);
+	console_input(r, FORM, "workers", L(r, "Số người lao động tham gia", "Workers involved"), NULL, TYPED("workers"), e, 7, true);
+	console_textarea(r, "f-" FORM "-demands", "demands", L(r, "Yêu cầu của người lao động", "The workers' demands"),
+	    TYPED("demands"), console_err_of(e, "demands"), 4, STOPPAGE_DEMANDS_MAX, true);
+	const char *values[STOPPAGE_NOUTCOMES], *labels[STOPPAGE_NOUTCOMES];
+	for (size_t i = 0; i < STOPPAGE_NOUTCOMES; i++) {
+		values[i] = stoppage_outcomes[i].value;
+		labels[i] = L(r, stoppage_outcomes[i].vi, stoppage_outcomes[i].en);
+	}
+	console_choice(r, FORM, "outcome", L(r, "Kết quả", "Outcome"), TYPED("outcome"), e, STOPPAGE_NOUTCOMES, values, labels);
+	static const char *const yes_no[2] = { "no", "yes" };
+	const char *yes_no_labels[2] = { L(r, "Không (tự phát)", "No (spontaneous)"), L(r, "Có (đình công, Điều 198)", "Yes (a strike, Art. 198)") };
+	console_choice(r, FORM, "union_led", L(r, "Do công đoàn lãnh đạo", "Led by the union"), TYPED("union_led"), e, 2, yes_no,
+	    yes_no_labels);
+#undef TYPED
+	console_submit(r, "btn primary", "Ghi", "Record");
+}
+
+/* GET /admin/stoppages: those of the scope, still going on first (urgent),
+ * then newest; officers get the record form (with a refused post `f`, 400). */
+static void
+stoppages_page(struct req *r, const struct refusal *f)
+{
+	enum { S_ID, S_WORKPLACE, S_STARTED, S_ENDED, S_WORKERS, S_DEMANDS, S_OUTCOME, S_UNION };
+	const char *p[1] = { r->officer->unit_path };
+	PGresult *res = console_rows(db_query(r->app->db, "SELECT s.id, w.name, s.started_on::text, coalesce(s.ended_on::text, ''), "
+	    "s.workers::text, s.demands, s.outcome, s.union_led::text FROM work_stoppage s JOIN workplace w ON w.id = s.workplace_id "
+	    "JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%' "
+	    "ORDER BY s.ended_on IS NOT NULL, s.started_on DESC, s.id DESC LIMIT 500", 1, p), "stoppage list");
+	if (res == NULL) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	console_page_titled(r, f ? 400 : 200, L(r, "Ngừng việc", "Stoppages"), "Ngừng việc tập thể", "Collective work stoppages");
+	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
+	console_alert(r, f ? f->problem : NULL);
+	static const struct console_label heads[] = {
+		{ "Nơi làm việc", "Workplace" }, { "Bắt đầu", "Began" }, { "Kết thúc", "Ended" }, { "Số người", "Workers" },
+		{ "Yêu cầu", "Demands" }, { "Kết quả", "Outcome" }, { "Công đoàn lãnh đạo", "Union-led" },
+	};
+	int n = PQntuples(res);
+	if (console_table(r, n, "<table class=\"queue\" id=\"stoppages\">", heads, sizeof(heads) / sizeof(heads[0]),
+	    "Chưa ghi cuộc ngừng việc nào.", "No stoppage is recorded.")) {
+		for (int i = 0; i < n; i++) {
+			bool ongoing = *PQgetvalue(res, i, S_ENDED) == '\0';
+			const struct kv data = { .key = "id", .val = PQgetvalue(res, i, S_ID) };
+			console_tr(r, ongoing ? "urgent" : NULL, &data, 1);
+			console_td(r, PQgetvalue(res, i, S_WORKPLACE));
+			console_td(r, fmt_dmy(r->arena, PQgetvalue(res, i, S_STARTED)));
+			console_td(r, ongoing ? L(r, "đang diễn ra", "going on") : fmt_dmy(r->arena, PQgetvalue(res, i, S_ENDED)));
+			console_td(r, PQgetvalue(res, i, S_WORKERS));
+			console_td(r, PQgetvalue(res, i, S_DEMANDS));
+			console_td(r, vocab_label(stoppage_outcomes, STOPPAGE_NOUTCOMES, PQgetvalue(res, i, S_OUTCOME), r->lang));
+			console_td(r, strcmp(PQgetvalue(res, i, S_UNION), "true") == 0 ? L(r, "có", "yes") : L(r, "không", "no"));
+			html_lit(r->out, "</tr>");
+		}
+		html_lit(r->out, "</tbody></table>");
+	}
+	PQclear(res);
+	if (r->officer->role >= ROLE_OFFICER)
+		add_form(r, f);
+	console_end(r);
+}
+
+void
+page_admin_stoppages(struct req *r)
+{
+	stoppages_page(r, NULL);
+}
+
+/* POST /admin/stoppages (officers): one stoppage, checked (stoppage.c),
+ * at a workplace of the officer's scope; a refusal is the page again
+ * (400) with each error beside its field and every value kept, nothing
+ * stored. Audited. */
+void
+page_admin_stoppage_add(struct req *r)
+{
+	const char *wid = kv_get_or_empty(&r->form, "workplace"), *msgs[STF__MAX];
+	struct stoppage_in in = { kv_get_or_empty(&r->form, "started"), kv_get_or_empty(&r->form, "ended"),
+	    kv_get_or_empty(&r->form, "workers"), kv_get_or_empty(&r->form, "demands"), kv_get_or_empty(&r->form, "outcome"),
+	    kv_get_or_empty(&r->form, "union_led") };
+	struct console_errs e = { 0 };
+	stoppage_check(&in, r->lang, msgs);
+	const char *code = console_workplace_pick(r, wid, &e);
+	for (int i = 0; i < STF__MAX; i++)
+		if (msgs[i])
+			console_err_add(&e, stoppage_field_names[i], msgs[i]);
+	if (e.n > 0) {
+		const struct refusal f = { &r->form, &e, L(r, "Chưa ghi: hãy sửa các mục được đánh dấu.", "Not recorded: fix the marked fields.") };
+		stoppages_page(r, &f);
+		return;
+	}
+	const char *p[8] = { wid, in.started, *in.ended ? in.ended : NULL, in.workers, in.demands, in.outcome, in.union_led,
+	    r->officer->id };
+	PGresult *res = db_query(r->app->db, "INSERT INTO work_stoppage (workplace_id, started_on, ended_on, workers, demands, "
+	    "outcome, union_led, officer_id) VALUES ($1::bigint, $2::date, $3::date, $4::integer, $5, $6, $7 = 'yes', $8::bigint) "
+	    "RETURNING id", 8, p);
+	const char *id = db_scalar(res) ? arena_strdup(r->arena, db_scalar(res)) : NULL;
+	if (id == NULL) {
+		console_db_failed(r, res, "stoppage insert");
+		return;
+	}
+	PQclear(res);
+	audit_officer(r, "stoppage.add", arena_printf(r->arena, "stoppage:%s", id),
+	    arena_printf(r->arena, "%s %s workers %s %s", code, in.started, in.workers, in.outcome));
+	http_redirect(r, "/admin/stoppages?done=added");
+}
