@@ -123,7 +123,7 @@ agreements_page(struct req *r, int status, const struct kvlist *v, const struct 
 	    "</label> <input id=\"within\" name=\"within\" inputmode=\"numeric\" maxlength=\"5\" value=\"");
 	html_attr(r->out, within);
 	html_lit(r->out, "\"> ");
-	console_submit(r, "btn", "Lọc", "Filter");
+	console_button(r, "btn", "Lọc", "Filter");   /* the form ends after the link below */
 	if (*wid || *within)
 		console_button_link(r, "btn", "/admin/agreements", "Cả sổ", "The whole register");
 	html_lit(r->out, "</form>");

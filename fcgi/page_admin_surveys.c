@@ -303,7 +303,7 @@ render_question(struct req *r, const struct form_field *fd, struct tally *t, PGr
 	struct buf *b = r->out;
 	html_lit(b, "<section class=\"survey-question\" data-field=\"");
 	html_attr(b, fd->name);
-	console_wrap(r, "\"><h3>", form_label(fd->label, r->lang), "</h3>");
+	console_wrap(r, "\"><h2>", form_label(fd->label, r->lang), "</h2>");
 	console_wrap(r, "<p class=\"hint\">", arena_printf(r->arena, L(r, "%s người trả lời câu này.", "%s people answered this."),
 	    fmt_int(r->arena, t->answered, r->lang)), "</p>");
 	if (t->answered == 0)

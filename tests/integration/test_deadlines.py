@@ -90,6 +90,8 @@ def test_legal_errors(t, stack):
     src = stack.value("SELECT source FROM legal_deadline WHERE code = 'mediation_ends'")
     t.check("Điều 188 khoản 2" in src and "khoản 3" not in src, f"E1: mediation_ends cites {src!r}")
     t.check("Điều 196 khoản 1" in src, f"E1: interest disputes reach Điều 188 through Điều 196 khoản 1: {src!r}")
+    dlg = stack.value("SELECT source FROM legal_deadline WHERE code = 'dialogue_periodic'")
+    t.check("Nghị định 145/2020/NĐ-CP, Điều 39" in dlg, f"the periodic dialogue cites Decree 145's article on it: {dlg!r}")
     # E2: the arbitration decision counts from the panel's formation, not from the stage date
     base = ["--scope", "individual", "--subject", "wages", "--stage", "arbitration_council", "--stage-date", "2027-02-03"]
     t.eq(_cli(t, stack, base)["arbitration_decision"]["due"], None, "E2: no panel date, no decision date (not 05/03/2027)")
