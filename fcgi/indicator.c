@@ -321,11 +321,29 @@ round_ll(double x)
 	return (long long)(x >= 0 ? x + 0.5 : x - 0.5);
 }
 
+/* A value of a median and how many rows it stands for (a row's weight n). */
+struct weighted {
+	double v;
+	long long n;
+};
+
 static int
-cmp_double(const void *a, const void *b)
+cmp_weighted(const void *a, const void *b)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	double x = ((const struct weighted *)a)->v, y = ((const struct weighted *)b)->v;
 	return x < y ? -1 : x > y;
+}
+
+/* The k-th (0-based) value of the sorted values each repeated n times. */
+static double
+weighted_at(const struct weighted *w, size_t nw, long long k)
+{
+	for (size_t i = 0; i < nw; i++) {
+		if (k < w[i].n)
+			return w[i].v;
+		k -= w[i].n;
+	}
+	return nw ? w[nw - 1].v : 0;
 }
 
 static int
@@ -339,7 +357,8 @@ ind_eval(const struct ind_rule *r, const struct ind_rows *rs, const char *bucket
 {
 	double acc = 0, top = 0;
 	long long hits = 0, base = 0;
-	double *vals = NULL;
+	struct weighted *vals = NULL;   /* a median's values with their weights */
+	long long nall = 0;             /* the rows they stand for */
 	const char **strs = NULL;
 	size_t nvals = 0;
 	if (r->agg == AGG_MEDIAN)
@@ -369,9 +388,14 @@ ind_eval(const struct ind_rule *r, const struct ind_rows *rs, const char *bucket
 		double v = r->field >= 0 ? row->num[r->field] : 0;
 		switch (r->agg) {
 		case AGG_COUNT: acc += (double)row->n; break;
-		case AGG_SUM: acc += v; break;
+		case AGG_SUM: acc += v * (double)row->n; break;
 		case AGG_MAX: if (v > top) top = v; acc = top; break;
-		case AGG_MEDIAN: vals[nvals++] = v; break;
+		case AGG_MEDIAN:
+			if (row->n > 0) {
+				vals[nvals++] = (struct weighted){ v, row->n };
+				nall += row->n;
+			}
+			break;
 		case AGG_DISTINCT: if (row->txt[r->field] && *row->txt[r->field]) strs[nvals++] = row->txt[r->field]; break;
 		default: break;
 		}
@@ -379,9 +403,10 @@ ind_eval(const struct ind_rule *r, const struct ind_rows *rs, const char *bucket
 	if (r->agg == AGG_PERCENT)
 		return base ? (long long)round_ll(100.0 * (double)hits / (double)base) : 0;
 	if (r->agg == AGG_MEDIAN) {
-		if (nvals) {
-			qsort(vals, nvals, sizeof(*vals), cmp_double);
-			acc = nvals % 2 ? vals[nvals / 2] : (vals[nvals / 2 - 1] + vals[nvals / 2]) / 2;
+		if (nall) {
+			qsort(vals, nvals, sizeof(*vals), cmp_weighted);
+			acc = nall % 2 ? weighted_at(vals, nvals, nall / 2)
+			    : (weighted_at(vals, nvals, nall / 2 - 1) + weighted_at(vals, nvals, nall / 2)) / 2;
 		}
 		free(vals);
 	}

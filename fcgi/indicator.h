@@ -41,7 +41,8 @@ struct ind_rule {
 };
 
 /* One row of a source: the child-unit bucket it counts under, the
- * enterprise's ownership, its weight for count (n), and its fields by the
+ * enterprise's ownership, its weight (n: how many rows it stands for, in
+ * count, percent, sum and median), and its fields by the
  * source's field table (text; numbers parsed into num). */
 struct ind_row {
 	const char *bucket, *ownership;

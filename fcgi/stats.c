@@ -217,25 +217,37 @@ load_rows(struct arena *a, struct db *db, const char *const p[4], struct ind_row
 	 * (sql/039, inherited) decides in_time: yes (answered by the day that
 	 * many working days after arrival), no (answered later, or unanswered
 	 * when that day is before the cut-off), pending (still within it).
-	 * Fields days, answered, working_days, limit, in_time. */
-	enum { RE_FIELDS = SR_OWN + 1 };
+	 * Fields days, answered, working_days, limit, in_time. Rows alike come
+	 * once with how many they are: the answered reports are found from the
+	 * officers' messages, the rest from the daily sums (a report's
+	 * "reports" fact, sql/019), so no statement reads every report. */
+	enum { RE_N = SR_OWN + 1, RE_FIELDS };
 	if (take_rows(a, &rows[SRC_REPLIES], db_query(db,
-	    "WITH r AS MATERIALIZED (SELECT s.unit_id, u.path, coalesce(w.ownership, '') AS own, "
-	    "(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS d0, (SELECT (min(m.created_at) AT TIME ZONE "
-	    "'Asia/Ho_Chi_Minh')::date FROM message m WHERE m.submission_id = s.id AND m.author = 'officer' "
-	    "AND m.created_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') AS d1 "
-	    "FROM submission s JOIN org_unit u ON u.id = s.unit_id JOIN workplace w ON w.id = s.workplace_id "
+	    "WITH ans AS MATERIALIZED (SELECT s.unit_id, u.path, coalesce(w.ownership, '') AS own, "
+	    "(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS d0, x.d1, count(*) AS n "
+	    "FROM (SELECT m.submission_id, (min(m.created_at) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS d1 FROM message m "
+	    "WHERE m.author = 'officer' AND m.created_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
+	    "AND m.created_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' GROUP BY m.submission_id) x "
+	    "JOIN submission s ON s.id = x.submission_id JOIN org_unit u ON u.id = s.unit_id "
+	    "JOIN workplace w ON w.id = s.workplace_id "
 	    "WHERE u.path LIKE $1 || '%' AND u.path LIKE $2 || '%' AND s.status <> 'spam' "
 	    "AND s.received_at >= ($3::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
-	    "AND s.received_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh'), "
+	    "AND s.received_at < ($4::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' GROUP BY 1, 2, 3, 4, 5), "
+	    "tot AS MATERIALIZED (SELECT f.unit_id, u.path, coalesce(w.ownership, '') AS own, f.day AS d0, sum(f.n) AS n"
+	    STATS_FACTS "AND f.fact = 'reports' GROUP BY 1, 2, 3, 4), "
+	    "r AS MATERIALIZED (SELECT unit_id, path, own, d0, d1, n FROM ans UNION ALL "
+	    "SELECT t.unit_id, t.path, t.own, t.d0, NULL::date, t.n - coalesce((SELECT sum(a.n) FROM ans a "
+	    "WHERE a.unit_id = t.unit_id AND a.own = t.own AND a.d0 = t.d0), 0) FROM tot t), "
 	    "lim AS MATERIALIZED (SELECT x.unit_id, (unit_reply_days(x.unit_id)).days FROM (SELECT DISTINCT unit_id FROM r) x), "
 	    "due AS (SELECT x.d0, x.days, add_working_days(x.d0, x.days) AS due FROM (SELECT DISTINCT r.d0, l.days "
 	    "FROM r JOIN lim l ON l.unit_id = r.unit_id) x) "
-	    "SELECT " STATS_BUCKET ", u.own, coalesce((u.d1 - u.d0)::text, ''), CASE WHEN u.d1 IS NULL THEN 'no' ELSE 'yes' END, "
-	    "CASE WHEN u.d1 IS NULL THEN '' ELSE working_days_between(u.d0, u.d1)::text END, l.days::text, "
+	    "SELECT b, own, sum(n), days, answered, wd, lim, in_time FROM (SELECT " STATS_BUCKET " AS b, u.own, u.n, "
+	    "coalesce((u.d1 - u.d0)::text, '') AS days, CASE WHEN u.d1 IS NULL THEN 'no' ELSE 'yes' END AS answered, "
+	    "CASE WHEN u.d1 IS NULL THEN '' ELSE working_days_between(u.d0, u.d1)::text END AS wd, l.days::text AS lim, "
 	    "CASE WHEN u.d1 <= d.due THEN 'yes' WHEN u.d1 IS NOT NULL OR least($4::date, "
-	    "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) > d.due THEN 'no' ELSE 'pending' END "
-	    "FROM r u JOIN lim l ON l.unit_id = u.unit_id JOIN due d ON d.d0 = u.d0 AND d.days = l.days", 4, p), SRC_REPLIES, -1, RE_FIELDS) != 0)
+	    "(now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date) > d.due THEN 'no' ELSE 'pending' END AS in_time "
+	    "FROM r u JOIN lim l ON l.unit_id = u.unit_id JOIN due d ON d.d0 = u.d0 AND d.days = l.days WHERE u.n > 0) x "
+	    "GROUP BY 1, 2, 4, 5, 6, 7, 8", 4, p), SRC_REPLIES, RE_N, RE_FIELDS) != 0)
 		return -1;
 
 	/* cases created in the period, or before its end and still open at it;

@@ -126,6 +126,19 @@ test_eval(void **state)
 	rows[0].n = 5;   /* a grouped row counts its weight */
 	assert_int_equal(ind_rule_parse("count(cases)", &r, err, sizeof(err)), 0);
 	assert_int_equal(ind_eval(&r, &rs, NULL, NULL), 8);
+	/* amounts 100 x5, 50, 25, 1000: the weighted median is 100 (the 4th of
+	 * 8 sorted: 25 50 100 100 | 100 100 100 1000), not 75 */
+	assert_int_equal(ind_rule_parse("median(cases.amount)", &r, err, sizeof(err)), 0);
+	assert_int_equal(ind_eval(&r, &rs, NULL, NULL), 100);
+	/* and a weighted row sums its value as many times: 5 x 100 + 50 + 25 */
+	assert_int_equal(ind_rule_parse("sum(cases.amount where kind != other)", &r, err, sizeof(err)), 0);
+	assert_int_equal(ind_eval(&r, &rs, NULL, NULL), 575);
+	rows[0].n = 1;
+	rows[1].n = 3;   /* 25, 50 x3, 100, 1000: the 3rd and 4th of 6 are 50 and 50 */
+	assert_int_equal(ind_rule_parse("median(cases.amount)", &r, err, sizeof(err)), 0);
+	assert_int_equal(ind_eval(&r, &rs, NULL, NULL), 50);
+	rows[1].n = 0;   /* a row standing for none is no value: 25, 100, 1000 */
+	assert_int_equal(ind_eval(&r, &rs, NULL, NULL), 100);
 }
 
 int
