@@ -153,6 +153,23 @@ render_rank(struct req *r, const struct form_field *fd, const struct kvlist *val
 	}
 }
 
+/* Ends a <select ...> opened up to its last attribute's value: closes
+ * that value, says required and invalid (pointing at the error) as asked,
+ * and writes the empty first choice every select of a form starts with. */
+static void
+select_open_end(struct req *r, const struct form_field *fd, bool required, bool bad)
+{
+	struct buf *b = r->out;
+	html_lit(b, "\"");
+	if (required)
+		html_lit(b, " required");
+	if (bad)
+		id_attr(b, " aria-invalid=\"true\" aria-describedby=\"e-", fd);
+	html_lit(b, "><option value=\"\">");
+	html_text(b, tr(r->lang, MSG_SELECT_NONE));
+	html_lit(b, "</option>");
+}
+
 /* One end of a month range: a select of the field's recent months, newest
  * first, named NAME:from or NAME:to; `kept` ("YYYY-MM" or "") selected. */
 static void
@@ -171,14 +188,7 @@ month_select(struct req *r, const struct form_field *fd, const char *end, enum m
 	html_attr(b, id);
 	html_lit(b, "\" name=\"");
 	html_attr(b, arena_printf(r->arena, "%s:%s", fd->name, end));
-	html_lit(b, "\"");
-	if (required)
-		html_lit(b, " required");
-	if (bad)
-		id_attr(b, " aria-invalid=\"true\" aria-describedby=\"e-", fd);
-	html_lit(b, "><option value=\"\">");
-	html_text(b, tr(r->lang, MSG_SELECT_NONE));
-	html_lit(b, "</option>");
+	select_open_end(r, fd, required, bad);
 	for (long k = 0; k < fd->span; k++) {
 		char v[8];
 		snprintf(v, sizeof(v), "%04d-%02d", y, m);
@@ -248,14 +258,7 @@ render_control(struct req *r, const struct form_field *fd, const struct kvlist *
 	case FIELD_SELECT:
 		html_lit(b, "<select");
 		control_attrs(b, fd);
-		html_lit(b, "\"");
-		if (browser_required(fd))
-			html_lit(b, " required");
-		if (bad)
-			id_attr(b, " aria-invalid=\"true\" aria-describedby=\"e-", fd);
-		html_lit(b, "><option value=\"\">");
-		html_text(b, tr(r->lang, MSG_SELECT_NONE));
-		html_lit(b, "</option>");
+		select_open_end(r, fd, browser_required(fd), bad);
 		for (size_t j = 0; j < fd->noptions; j++) {
 			html_lit(b, "<option value=\"");
 			html_attr(b, fd->options[j].value);
