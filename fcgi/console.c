@@ -451,6 +451,24 @@ console_table_literal(struct req *r, int n, const char *open_literal, const stru
 	return true;
 }
 
+/* A table that stays a table when it is empty (a count above it, forms
+ * in its rows): OPEN (a literal: see console_table_kept()), the head row
+ * of `cols`, and with `n` 0 one row <td colspan="NCOLS" class="empty">
+ * saying so (none when `n` is below 0: the query failed). The caller
+ * writes the rows and "</tbody></table>". */
+void
+console_table_kept_literal(struct req *r, int n, const char *open_literal, const struct console_label *cols, size_t ncols,
+    const char *empty_vi, const char *empty_en)
+{
+	html_raw_trusted(r->out, open_literal);
+	console_thead(r, cols, ncols);
+	if (n != 0)
+		return;
+	buf_appendf(r->out, "<tr><td colspan=\"%zu\" class=\"empty\">", ncols);   /* a row, not a <p>: nothing but rows goes in a table */
+	html_text(r->out, L(r, empty_vi, empty_en));
+	html_lit(r->out, "</td></tr>");
+}
+
 /* Opens a table row: <tr class="CLS" data-K="V" ...>, `cls` NULL for
  * none; each data-K names what tests and admin.js find the row by. */
 void

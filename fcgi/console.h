@@ -48,6 +48,10 @@ void console_empty(struct req *, const char *vi, const char *en);
 #define console_table(r, n, open, cols, ncols, vi, en) console_table_literal((r), (n), "" open, (cols), (ncols), (vi), (en))
 bool console_table_literal(struct req *, int n, const char *open_literal, const struct console_label *, size_t ncols,
     const char *empty_vi, const char *empty_en);
+#define console_table_kept(r, n, open, cols, ncols, vi, en) \
+	console_table_kept_literal((r), (n), "" open, (cols), (ncols), (vi), (en))
+void console_table_kept_literal(struct req *, int n, const char *open_literal, const struct console_label *, size_t ncols,
+    const char *empty_vi, const char *empty_en);
 void console_tr(struct req *, const char *cls, const struct kv *data, size_t n);
 void console_td(struct req *, const char *text);
 void console_td_link(struct req *, const char *href, const char *text);
@@ -92,10 +96,11 @@ void console_unit_filter(struct req *, const struct console_unit *, int n, const
 const char *console_unit_pick(struct req *, const char *id, const char **path, const char **code);
 
 /* ---- choosing a workplace of the officer's scope ---- */
-/* A labelled <select> "f-FORM-workplace" (name workplace) of the
- * workplaces in scope (the first 1000 by name), `selected` chosen, its
- * error from `e` beside it. */
-void console_workplace_choice(struct req *, const char *form, const char *selected, const struct console_errs *);
+/* A <select name="workplace"> of the workplaces in scope: a form's
+ * labelled field "f-FORM-workplace" with its error from `e`, or with
+ * `form` NULL a filter bar's <label> (see console_form.c). */
+void console_workplace_select(struct req *, const char *form, const char *selected, const char *none, bool required,
+    const struct console_errs *);
 /* The code of workplace `id` when it is in the officer's scope; else NULL
  * with the error beside the field "workplace" in `e` (one outside the
  * scope reads exactly as one that does not exist). */
@@ -107,6 +112,7 @@ const char *console_posted_max(struct req *, const char *name, size_t max_chars)
 const char *console_too_long(struct req *, size_t max_chars);
 const char *console_posted_line(struct req *, const char *name, size_t max, bool required, struct console_errs *);
 const char *console_arg(const struct req *, const char *name, size_t max);
+const char *console_posted_id(struct req *, const char *back);
 
 /* ---- form posts that name their action (action=NAME) ---- */
 struct console_action {
@@ -127,7 +133,6 @@ void console_restart(struct req *, int status, const char *title);
 void console_check(struct req *, const char *cls, const char *type, const char *name, const char *value, const char *label,
     bool checked);
 void console_select_open(struct req *, const char *vi, const char *en, const char *name, const char *id, bool required);
-void console_workplace_select(struct req *, const char *selected, const char *none, bool required);
 PGresult *console_rows(PGresult *, const char *what);
 void console_meta_status(struct req *, const char *vi, const char *en, const char *id, const char *status, const char *text);
 

@@ -333,19 +333,17 @@ deadlines_section(struct req *r, const struct view *v)
 {
 	struct buf *b = r->out;
 	enum { DL_VI, DL_EN, DL_DUE_YMD, DL_DUE, DL_SOURCE, DL_CURRENT, DL_CODE, DL_LEFT };
-	const char *p[1] = { v->id };
+	static const struct console_label cols[] = {
+		{ "Thời hạn", "Deadline" }, { "Ngày", "Date" }, { "Còn lại", "Time left" }, { "Căn cứ", "Legal source" },
+	};
 	console_heading(r, 2, NULL, "Thời hạn theo luật", "Legal deadlines");
+	html_lit(b, "<table class=\"queue\" id=\"deadlines\">");
+	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
 	PGresult *d = db_query(r->app->db,
 	    "SELECT description_vi, description_en, coalesce(to_char(due_on, 'YYYY-MM-DD'), ''), "
 	    "coalesce(to_char(due_on, 'DD/MM/YYYY'), ''), source, current, code, "
 	    "coalesce((due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, '') "
-	    "FROM case_deadlines($1::bigint)", 1, p);
-	html_lit(b, "<table class=\"queue\" id=\"deadlines\"><thead><tr>");
-	console_th(r, "Thời hạn", "Deadline");
-	console_th(r, "Ngày", "Date");
-	console_th(r, "Còn lại", "Time left");
-	console_th(r, "Căn cứ", "Legal source");
-	html_lit(b, "</tr></thead><tbody>");
+	    "FROM case_deadlines($1::bigint)", 1, &v->id);
 	for (int i = 0; d && db_ok(d) && i < PQntuples(d); i++) {
 		bool current = PQgetvalue(d, i, DL_CURRENT)[0] == 't';
 		const char *due = PQgetvalue(d, i, DL_DUE);

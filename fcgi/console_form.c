@@ -361,6 +361,18 @@ console_posted_line(struct req *r, const char *name, size_t max, bool required, 
 	return out;
 }
 
+/* The posted field "id" when it is a record's number (fmt_is_id); else
+ * NULL after a 400 page saying so (console_refuse) that links `back`. */
+const char *
+console_posted_id(struct req *r, const char *back)
+{
+	const char *id = kv_get_or_empty(&r->form, "id");
+	if (fmt_is_id(id))
+		return id;
+	console_refuse(r, 400, "Số không hợp lệ.", "Not a valid number.", back);
+	return NULL;
+}
+
 /* A query argument of at most `max` bytes, else "" (never NULL). */
 const char *
 console_arg(const struct req *r, const char *name, size_t max)
@@ -369,39 +381,36 @@ console_arg(const struct req *r, const char *name, size_t max)
 	return v && strlen(v) <= max ? v : "";
 }
 
-/* A labelled "Nơi làm việc" <select name="workplace"> of the workplaces
- * in the officer's scope with `selected` chosen, first an empty option
- * showing `none` (NULL: no empty option). */
-void
-console_workplace_select(struct req *r, const char *selected, const char *none, bool required)
-{
-	console_select_open(r, "Nơi làm việc", "Workplace", "workplace", NULL, required);
-	if (none)
-		console_option(r, "", none, false);
-	PGresult *ws = filters_workplaces(r, 500);
-	for (int i = 0; ws && db_ok(ws) && i < PQntuples(ws); i++)
-		console_option(r, PQgetvalue(ws, i, FW_ID), PQgetvalue(ws, i, FW_NAME), strcmp(selected, PQgetvalue(ws, i, FW_ID)) == 0);
-	PQclear(ws);
-	html_lit(r->out, "</select></label>");
-}
-
 /* ---- choosing a workplace of the officer's scope ---- */
 
+/* The one <select name="workplace"> of the workplaces in scope (the first
+ * 1000 by name), first an empty option showing `none`, `selected` chosen:
+ * in a form (`form` not NULL) the labelled field "f-FORM-workplace" with
+ * its error from `e` beside it (console_choice); in a filter bar (`form`
+ * NULL) a <label> wrapping it, `required` or not, `e` unused. */
 void
-console_workplace_choice(struct req *r, const char *form, const char *selected, const struct console_errs *e)
+console_workplace_select(struct req *r, const char *form, const char *selected, const char *none, bool required,
+    const struct console_errs *e)
 {
 	PGresult *ws = filters_workplaces(r, 1000);
 	int n = db_ok(ws) ? PQntuples(ws) : 0;
 	const char **values = arena_alloc(r->arena, (size_t)(n + 1) * sizeof(*values));
 	const char **labels = arena_alloc(r->arena, (size_t)(n + 1) * sizeof(*labels));
 	values[0] = "";
-	labels[0] = "—";
+	labels[0] = none;
 	for (int i = 0; i < n; i++) {
 		values[i + 1] = arena_strdup(r->arena, PQgetvalue(ws, i, FW_ID));
 		labels[i + 1] = arena_strdup(r->arena, PQgetvalue(ws, i, FW_NAME));
 	}
 	PQclear(ws);
-	console_choice(r, form, "workplace", L(r, "Nơi làm việc", "Workplace"), selected, e, (size_t)n + 1, values, labels);
+	if (form) {
+		console_choice(r, form, "workplace", L(r, "Nơi làm việc", "Workplace"), selected, e, (size_t)n + 1, values, labels);
+		return;
+	}
+	console_select_open(r, "Nơi làm việc", "Workplace", "workplace", NULL, required);
+	for (int i = 0; i <= n; i++)   /* the empty option is never shown as chosen */
+		console_option(r, values[i], labels[i], i > 0 && strcmp(selected, values[i]) == 0);
+	html_lit(r->out, "</select></label>");
 }
 
 const char *

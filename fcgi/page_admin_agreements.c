@@ -48,7 +48,7 @@ add_form(struct req *r, const struct kvlist *v, const struct console_errs *e)
 	console_hint(r, L(r, "Thỏa ước mới của một nơi làm việc thay thỏa ước cũ; thỏa ước cũ vẫn giữ trong lịch sử.",
 	    "A workplace's new agreement takes the place of the old one, which stays in its history."));
 	html_form_files_begin(r, "/admin/agreements", "agreement-new");
-	console_workplace_choice(r, FORM, TYPED("workplace"), e);
+	console_workplace_select(r, FORM, TYPED("workplace"), "—", false, e);
 	console_input(r, FORM, "signed", L(r, "Ngày ký (YYYY-MM-DD)", "Signed on (YYYY-MM-DD)"), NULL, TYPED("signed"), e, 10, true);
 	console_input(r, FORM, "effective", L(r, "Ngày có hiệu lực", "In force from"), NULL, TYPED("effective"), e, 10, true);
 	console_input(r, FORM, "expires", L(r, "Ngày hết hạn", "Expires on"), L(r, "Thỏa ước có thời hạn 1-3 năm (Điều 78).",

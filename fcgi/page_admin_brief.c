@@ -148,7 +148,7 @@ brief_chooser(struct req *r, int status, const char *problem)
 	    "to protect those who reported (k from 3 to 20, default 5). Every view is recorded in the audit log."));
 	html_lit(b, "</p><form method=\"get\" action=\"/admin/brief\" class=\"filters\">");
 	/* a required select starts with an empty choice (valid HTML) */
-	console_workplace_select(r, kv_get_or_empty(&r->args, "workplace"), "—", true);
+	console_workplace_select(r, NULL, kv_get_or_empty(&r->args, "workplace"), "—", true, NULL);
 	filters_date(r, "from", "Từ ngày", "From", kv_get_or_empty(&r->args, "from"), true);
 	filters_date(r, "to", "Đến ngày", "To", kv_get_or_empty(&r->args, "to"), true);
 	html_lit(b, "<label>k <input type=\"number\" name=\"k\" min=\"3\" max=\"20\" value=\"5\"></label>");

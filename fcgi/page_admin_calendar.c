@@ -108,8 +108,8 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 	html_lit(b, "</ul></nav>");
 	PGresult *res = calendar_holidays(r->app->db, year);
 	static const struct console_label cols[] = { { "Ngày", "Day" }, { "Tên", "Name" }, { "Căn cứ", "Source" }, { "", "" } };
-	html_lit(b, "<table class=\"queue\" id=\"holiday-list\">");
-	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
+	console_table_kept(r, db_ok(res) ? PQntuples(res) : -1, "<table class=\"queue\" id=\"holiday-list\">", cols,
+	    sizeof(cols) / sizeof(cols[0]), "Chưa có ngày lễ nào của năm này.", "No holidays for this year yet.");
 	for (int i = 0; db_ok(res) && i < PQntuples(res); i++) {
 		int wd = atoi(PQgetvalue(res, i, HOLIDAY_WEEKDAY));
 		html_lit(b, "<tr data-day=\"");
@@ -135,10 +135,6 @@ holidays_section(struct req *r, const char *year, const struct holiday_form *f)
 		console_action_open(r, "/admin/calendar", "inline", "remove", "day", PQgetvalue(res, i, HOLIDAY_DAY));
 		console_submit(r, "btn", "Bỏ", "Remove");
 		html_lit(b, "</td></tr>");
-	}
-	if (db_ok(res) && PQntuples(res) == 0) {
-		console_wrap(r, "<tr><td colspan=\"4\" class=\"empty\">",
-		    L(r, "Chưa có ngày lễ nào của năm này.", "No holidays for this year yet."), "</td></tr>");
 	}
 	PQclear(res);
 	html_lit(b, "</tbody></table>");

@@ -12,6 +12,7 @@
 #include "console.h"
 #include "console_notify.h"
 #include "db.h"
+#include "filters.h"
 #include "fmt.h"
 #include "html.h"
 #include "http.h"
@@ -250,19 +251,15 @@ outbox_page(struct req *r, int http_status, const struct unit_form *f, const str
 	    "to_char(coalesce(x.sent_at, x.next_attempt_at) AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS'), x.last_error "
 	    "FROM outbox x LEFT JOIN officer o ON o.id = x.officer_id LEFT JOIN webhook h ON h.id = x.webhook_id "
 	    "WHERE x.unit_id IN (SELECT scope_units()) AND ($1::text IS NULL OR x.status = $1) ORDER BY x.id DESC LIMIT 200", 1, p);
-	if (!db_ok(res)) {
-		console_db_failed(r, res, "outbox list");
+	if (console_query_failed(r, res, "outbox list"))
 		return;
-	}
 	static const struct console_label cols[] = {
 		{ "Số", "No." }, { "Loại", "Kind" }, { "Sự kiện", "Event" }, { "Gửi tới", "To" }, { "Trạng thái", "Status" },
 		{ "Lần thử", "Attempts" }, { "Tạo lúc", "Queued" }, { "Gửi lúc / thử lại lúc", "Sent / next try" }, { "Lỗi gần nhất", "Last error" },
 		{ "", "" },
 	};
-	html_lit(b, "<table class=\"queue\" id=\"outbox\">");
-	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
-	if (PQntuples(res) == 0)   /* a row, not a <p>: nothing but rows goes in a table */
-		console_wrap(r, "<tr><td colspan=\"10\" class=\"empty\">", L(r, "Không có gì.", "Nothing."), "</td></tr>");
+	console_table_kept(r, PQntuples(res), "<table class=\"queue\" id=\"outbox\">", cols, sizeof(cols) / sizeof(cols[0]),
+	    "Không có gì.", "Nothing.");
 	for (int i = 0; i < PQntuples(res); i++) {
 		html_lit(b, "<tr class=\"");
 		html_attr(b, PQgetvalue(res, i, C_STATUS));
@@ -279,9 +276,7 @@ outbox_page(struct req *r, int http_status, const struct unit_form *f, const str
 		html_lit(b, "<td>");
 		if (strcmp(PQgetvalue(res, i, C_STATUS), "failed") == 0) {
 			html_form_begin(r, "/admin/outbox", "inline");
-			html_lit(b, "<input type=\"hidden\" name=\"id\" value=\"");
-			html_attr(b, PQgetvalue(res, i, C_ID));
-			html_lit(b, "\">");
+			filters_hidden(b, "id", PQgetvalue(res, i, C_ID));
 			console_submit(r, "btn", "Gửi lại", "Retry");
 		}
 		html_lit(b, "</td></tr>");
@@ -339,11 +334,9 @@ page_admin_outbox_post(struct req *r)
 		outbox_unit(r);
 		return;
 	}
-	const char *id = kv_get_or_empty(&r->form, "id");
-	if (!fmt_is_id(id)) {
-		console_refuse(r, 400, "Số không hợp lệ.", "Not a valid number.", "/admin/outbox");
+	const char *id = console_posted_id(r, "/admin/outbox");
+	if (id == NULL)
 		return;
-	}
 	const char *p[1] = { id };
 	PGresult *res = db_query(r->app->db, "UPDATE outbox SET status = 'pending', next_attempt_at = now(), last_error = '' "
 	    "WHERE id = $1 AND status = 'failed' AND unit_id IN (SELECT scope_units()) RETURNING id", 1, p);
@@ -382,34 +375,27 @@ webhooks_page(struct req *r, int status, const struct webhook_form *f, const str
 	    "phản ánh trừ dòng đầu khi đơn vị cho phép.",
 	    "Each event is POSTed as JSON, signed with HMAC-SHA256 in the Tiengnoi-Signature header (t=TIME,v1=HEX over "
 	    "\"TIME.BODY\"); retried with growing waits for 24 hours. No report text, except the first line where the unit allows it."));
-	enum { C_ID, C_UNIT, C_URL, C_EVENTS, C_SENT, C_PENDING, C_FAILED };
 	/* one pass over each webhook's deliveries, counted by status (as `webhook list` does) */
 	PGresult *res = db_query(r->app->db, "SELECT h.id, u.name, h.url, array_to_string(h.events, ', '), "
 	    "count(x.id) FILTER (WHERE x.status = 'sent'), count(x.id) FILTER (WHERE x.status = 'pending'), "
 	    "count(x.id) FILTER (WHERE x.status = 'failed') FROM webhook h JOIN org_unit u ON u.id = h.unit_id "
 	    "LEFT JOIN outbox x ON x.webhook_id = h.id WHERE h.removed_at IS NULL AND h.unit_id IN (SELECT scope_units()) "
 	    "GROUP BY h.id, u.name ORDER BY h.id", 0, NULL);
-	if (!db_ok(res)) {
-		console_db_failed(r, res, "webhook list");
+	if (console_query_failed(r, res, "webhook list"))
 		return;
-	}
+	enum { C_ID, C_UNIT, C_URL, C_EVENTS, C_SENT, C_PENDING, C_FAILED };   /* its columns */
 	static const struct console_label cols[] = {
 		{ "Số", "No." }, { "Đơn vị", "Unit" }, { "Địa chỉ", "URL" }, { "Sự kiện", "Events" }, { "Đã gửi", "Sent" },
 		{ "Chờ", "Pending" }, { "Thất bại", "Failed" }, { "", "" },
 	};
-	html_lit(b, "<table class=\"queue\" id=\"webhooks\">");
-	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
-	if (PQntuples(res) == 0)   /* a row, not a <p>: nothing but rows goes in a table */
-		console_wrap(r, "<tr><td colspan=\"8\" class=\"empty\">", L(r, "Chưa có webhook nào.", "No webhooks yet."), "</td></tr>");
+	console_table_kept(r, PQntuples(res), "<table class=\"queue\" id=\"webhooks\">", cols, sizeof(cols) / sizeof(cols[0]),
+	    "Chưa có webhook nào.", "No webhooks yet.");
 	for (int i = 0; i < PQntuples(res); i++) {
 		html_lit(b, "<tr>");
 		for (int c = C_ID; c <= C_FAILED; c++)
 			console_td(r, PQgetvalue(res, i, c));
 		html_lit(b, "<td>");
-		html_form_begin(r, "/admin/webhooks", "inline");
-		html_lit(b, "<input type=\"hidden\" name=\"action\" value=\"remove\"><input type=\"hidden\" name=\"id\" value=\"");
-		html_attr(b, PQgetvalue(res, i, C_ID));
-		html_lit(b, "\">");
+		console_action_open(r, "/admin/webhooks", "inline", "remove", "id", PQgetvalue(res, i, C_ID));
 		console_submit(r, "btn", "Dừng", "Stop");
 		html_lit(b, "</td></tr>");
 	}
@@ -513,11 +499,9 @@ webhook_add(struct req *r)
 static void
 webhook_remove(struct req *r)
 {
-	const char *id = kv_get_or_empty(&r->form, "id");
-	if (!fmt_is_id(id)) {
-		console_refuse(r, 400, "Số không hợp lệ.", "Not a valid number.", "/admin/webhooks");
+	const char *id = console_posted_id(r, "/admin/webhooks");
+	if (id == NULL)
 		return;
-	}
 	const char *p[1] = { id };
 	PGresult *res = db_query(r->app->db, "WITH h AS (UPDATE webhook SET removed_at = now() WHERE id = $1 AND removed_at IS NULL "
 	    "AND unit_id IN (SELECT scope_units()) RETURNING id), x AS (UPDATE outbox SET status = 'failed', "

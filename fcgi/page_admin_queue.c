@@ -146,7 +146,7 @@ queue_filter_form(struct req *r, const struct filters *f)
 	console_option(r, "", "—", false);
 	form_options(r, f->q.form);
 	html_lit(b, "</select></label>");
-	console_workplace_select(r, f->q.workplace, "—", false);
+	console_workplace_select(r, NULL, f->q.workplace, "—", false, NULL);
 	filters_date(r, "from", "Từ ngày", "From", f->q.from, false);
 	filters_date(r, "to", "Đến ngày", "To", f->q.to, false);
 	console_check(r, "check", "checkbox", "urgent", "1", L(r, "Chỉ việc khẩn", "Urgent only"), *f->urgent);

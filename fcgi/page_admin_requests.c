@@ -115,8 +115,8 @@ list_page(struct req *r, int status, const struct add_form *f)
 		{ "Số", "No." }, { "Loại", "Kind" }, { "Trạng thái", "Status" }, { "Nhận lúc", "Received" },
 		{ "Hạn xác nhận", "Acknowledge by" }, { "Nhận diện", "Identified by" }, { "Đơn vị", "Unit" }, { "Ghi chú", "Note" },
 	};
-	html_lit(b, "<table class=\"queue\" id=\"requests\">");
-	console_thead(r, cols, sizeof(cols) / sizeof(cols[0]));
+	console_table_kept(r, PQntuples(res), "<table class=\"queue\" id=\"requests\">", cols, sizeof(cols) / sizeof(cols[0]),
+	    "Chưa có yêu cầu nào.", "No requests yet.");
 	for (int i = 0; i < PQntuples(res); i++) {
 		bool late = strcmp(PQgetvalue(res, i, REQUEST_ATTENTION), "OVERDUE") == 0;
 		struct kv data[2] = { { "id", PQgetvalue(res, i, REQUEST_ID), 0 }, { "status", PQgetvalue(res, i, REQUEST_STATUS), 0 } };
@@ -135,10 +135,6 @@ list_page(struct req *r, int status, const struct add_form *f)
 		console_td(r, PQgetvalue(res, i, REQUEST_UNIT));
 		console_td(r, PQgetvalue(res, i, REQUEST_NOTE));
 		html_lit(b, "</tr>");
-	}
-	if (PQntuples(res) == 0) {
-		console_wrap(r, "<tr><td colspan=\"8\" class=\"empty\">",
-		    L(r, "Chưa có yêu cầu nào.", "No requests yet."), "</td></tr>");
 	}
 	html_lit(b, "</tbody></table>");
 	PQclear(res);

@@ -41,7 +41,7 @@ add_form(struct req *r, const struct refusal *f)
 	console_heading(r, 2, "new", "Ghi một cuộc ngừng việc tập thể", "Record a collective work stoppage");
 	console_hint(r, L(r, "Không ghi tên người lao động: chỉ số người tham gia.", "No worker names: only how many took part."));
 	html_form_begin(r, "/admin/stoppages", "stoppage-new");
-	console_workplace_choice(r, FORM, TYPED("workplace"), e);
+	console_workplace_select(r, FORM, TYPED("workplace"), "—", false, e);
 	console_input(r, FORM, "started", L(r, "Ngày bắt đầu (YYYY-MM-DD)", "Began on (YYYY-MM-DD)"), NULL, TYPED("started"), e, 10, true);
 	console_input(r, FORM, "ended", L(r, "Ngày kết thúc", "Ended on"), L(r, "Để trống nếu còn đang diễn ra.",
 	    "Leave empty while it goes on."), TYPED("ended"), e, 10, false);

@@ -83,7 +83,7 @@ survey_filter_form(struct req *r, const struct survey_args *s)
 	struct buf *b = r->out;
 	html_lit(b, "<form method=\"get\" action=\"/admin/surveys\" class=\"filters\">");
 	filters_hidden(b, "form", s->form->id);
-	console_workplace_select(r, s->f.workplace, L(r, "— tất cả (tổng quan) —", "— all (overview) —"), false);
+	console_workplace_select(r, NULL, s->f.workplace, L(r, "— tất cả (tổng quan) —", "— all (overview) —"), false, NULL);
 	filters_date(r, "from", "Từ ngày", "From", s->f.from, false);
 	filters_date(r, "to", "Đến ngày", "To", s->f.to, false);
 	console_submit(r, "btn primary", "Xem", "Show");
