@@ -634,6 +634,21 @@ console_changed_one(struct req *r, PGresult *res, const char *what, const char *
 	http_redirect(r, done);
 }
 
+/* The id an INSERT ... RETURNING id gave, from the arena, `res` cleared;
+ * NULL after console_db_failed() (logged under `what`) when the statement
+ * failed or returned no row. */
+const char *
+console_new_id(struct req *r, PGresult *res, const char *what)
+{
+	const char *id = db_scalar(res) ? arena_strdup(r->arena, db_scalar(res)) : NULL;
+	if (id == NULL) {
+		console_db_failed(r, res, what);
+		return NULL;
+	}
+	PQclear(res);
+	return id;
+}
+
 /* A small console page with `status` that says why something was not
  * done (id "refused") and links `back`. */
 void

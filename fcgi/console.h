@@ -126,6 +126,7 @@ bool console_found(struct req *, enum found);
 void console_db_failed(struct req *, PGresult *, const char *what);
 void console_changed_one(struct req *, PGresult *, const char *what, const char *action, const char *id, const char *done);
 void console_refuse(struct req *, int status, const char *vi, const char *en, const char *back);
+const char *console_new_id(struct req *, PGresult *, const char *what);
 
 /* ---- the frame started again without a heading, check boxes and radio
  * buttons, a labelled <select>, a query's rows or nothing, a status fact ---- */

@@ -58,6 +58,31 @@ chain_banner(struct req *r)
 	    " <code>tiengnoi-admin audit verify</code></p>");
 }
 
+/* The list's columns. */
+static const struct console_label audit_heads[] = {
+	{ "#", "#" }, { "Thời gian (giờ Việt Nam)", "Time (Vietnam)" }, { "Cán bộ", "Officer" }, { "Hành động", "Action" },
+	{ "Đối tượng", "Object" }, { "Chi tiết", "Detail" }, { "Đơn vị", "Unit" },
+};
+
+/* The audit rows of the admin's subtree whose action starts with `action`
+ * (all when ""), by the officer `officer` (any when ""), older than row
+ * `before` (newest when ""): newest first, one more than a page so the
+ * pager knows there is a next one. The caller clears the result. */
+enum { A_ID, A_AT, A_USERNAME, A_DISPLAY_NAME, A_ACTION, A_OBJECT, A_DETAIL, A_UNIT };
+static PGresult *
+audit_rows(struct req *r, const char *action, const char *officer, const char *before)
+{
+	const char *p[4] = { r->officer->unit_path, action, officer, before };
+	return db_query(r->app->db,
+	    "SELECT a.id, to_char(a.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI:SS'), "
+	    "coalesce(o.username, CASE WHEN a.officer_id IS NULL THEN '' ELSE '#' || a.officer_id END), "
+	    "coalesce(o.display_name, ''), a.action, a.object, a.detail, u.name "
+	    "FROM audit_log a JOIN org_unit u ON u.id = a.unit_id LEFT JOIN officer o ON o.id = a.officer_id "
+	    "WHERE u.path LIKE $1 || '%' AND ($2 = '' OR left(a.action, length($2)) = $2) "
+	    "AND ($3 = '' OR a.officer_id = nullif($3, '')::bigint) AND ($4 = '' OR a.id < nullif($4, '')::bigint) "
+	    "ORDER BY a.id DESC LIMIT 51", 4, p);
+}
+
 /* GET /admin/audit?action=PREFIX&officer=ID&before=ID: the rows of the
  * admin's subtree, newest first, 50 a page. */
 void
@@ -70,16 +95,7 @@ page_admin_audit(struct req *r)
 		http_error(r, 400, MSG__MAX);
 		return;
 	}
-	const char *p[4] = { r->officer->unit_path, action, officer, before };
-	enum { A_ID, A_AT, A_USERNAME, A_DISPLAY_NAME, A_ACTION, A_OBJECT, A_DETAIL, A_UNIT };
-	PGresult *rows = db_query(r->app->db,
-	    "SELECT a.id, to_char(a.at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI:SS'), "
-	    "coalesce(o.username, CASE WHEN a.officer_id IS NULL THEN '' ELSE '#' || a.officer_id END), "
-	    "coalesce(o.display_name, ''), a.action, a.object, a.detail, u.name "
-	    "FROM audit_log a JOIN org_unit u ON u.id = a.unit_id LEFT JOIN officer o ON o.id = a.officer_id "
-	    "WHERE u.path LIKE $1 || '%' AND ($2 = '' OR left(a.action, length($2)) = $2) "
-	    "AND ($3 = '' OR a.officer_id = nullif($3, '')::bigint) AND ($4 = '' OR a.id < nullif($4, '')::bigint) "
-	    "ORDER BY a.id DESC LIMIT 51", 4, p);
+	PGresult *rows = audit_rows(r, action, officer, before);
 	if (!console_page_rows(r, rows, "audit", 200, L(r, "Nhật ký", "Audit log")))
 		return;
 	chain_banner(r);
@@ -106,12 +122,8 @@ page_admin_audit(struct req *r)
 	html_lit(b, "</select></label>");
 	console_submit(r, "btn primary", "Lọc", "Filter");
 
-	static const struct console_label heads[] = {
-		{ "#", "#" }, { "Thời gian (giờ Việt Nam)", "Time (Vietnam)" }, { "Cán bộ", "Officer" }, { "Hành động", "Action" },
-		{ "Đối tượng", "Object" }, { "Chi tiết", "Detail" }, { "Đơn vị", "Unit" },
-	};
 	int n = PQntuples(rows);
-	if (console_table(r, n, "<table class=\"audit\" id=\"audit\">", heads, sizeof(heads) / sizeof(heads[0]),
+	if (console_table(r, n, "<table class=\"audit\" id=\"audit\">", audit_heads, sizeof(audit_heads) / sizeof(audit_heads[0]),
 	    "Không có dòng nhật ký nào khớp.", "No audit row matches.")) {
 		for (int i = 0; i < n && i < AUDIT_ROWS; i++) {
 			struct kv data[2] = { { "id", PQgetvalue(rows, i, A_ID), 0 }, { "action", PQgetvalue(rows, i, A_ACTION), 0 } };

@@ -25,8 +25,7 @@ static const struct console_notice notices[] = {
 	{ "added", "Đã thêm ngày nghỉ lễ.", "The holiday was added." },
 	{ "corrected", "Đã sửa ngày nghỉ lễ.", "The holiday was corrected." },
 	{ "removed", "Đã bỏ ngày nghỉ lễ.", "The holiday was removed." },
-	{ "deadline", "Đã sửa thời hạn theo luật; các hạn của vụ việc được tính lại ngay.",
-	  "The legal deadline was corrected; case deadlines are computed from it at once." },
+	{ "deadline", "Đã sửa thời hạn theo luật; các hạn của vụ việc được tính lại ngay.", "The legal deadline was corrected; case deadlines are computed from it at once." },
 };
 
 /* Whether this officer may change the calendar: an admin of a unit at the

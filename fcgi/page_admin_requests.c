@@ -28,10 +28,8 @@ static const struct console_notice notices[] = {
 	{ "ack", "Đã ghi nhận việc xác nhận yêu cầu.", "The request is marked acknowledged." },
 	{ "done", "Đã đánh dấu yêu cầu là xong.", "The request is marked done." },
 	{ "refuse", "Đã ghi nhận việc từ chối và lý do.", "The refusal and its reason are recorded." },
-	{ "erased", "Đã xóa thông tin của phản ánh (ẩn danh hóa). Mã biên nhận không còn tìm thấy gì.",
-	  "The report was anonymised. Its receipt no longer finds anything." },
-	{ "corrected", "Đã ghi nội dung chỉnh sửa thành ghi chú nội bộ của phản ánh.",
-	  "The correction is recorded as an internal note on the report." },
+	{ "erased", "Đã xóa thông tin của phản ánh (ẩn danh hóa). Mã biên nhận không còn tìm thấy gì.", "The report was anonymised. Its receipt no longer finds anything." },
+	{ "corrected", "Đã ghi nội dung chỉnh sửa thành ghi chú nội bộ của phản ánh.", "The correction is recorded as an internal note on the report." },
 };
 
 /* A posted text, trimmed, kept as typed; *error set when it is longer

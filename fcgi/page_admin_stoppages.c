@@ -62,6 +62,12 @@ add_form(struct req *r, const struct refusal *f)
 	console_submit(r, "btn primary", "Ghi", "Record");
 }
 
+/* The list's columns. */
+static const struct console_label stoppage_heads[] = {
+	{ "Nơi làm việc", "Workplace" }, { "Bắt đầu", "Began" }, { "Kết thúc", "Ended" }, { "Số người", "Workers" },
+	{ "Yêu cầu", "Demands" }, { "Kết quả", "Outcome" }, { "Công đoàn lãnh đạo", "Union-led" },
+};
+
 /* GET /admin/stoppages: those of the scope, still going on first (urgent),
  * then newest; officers get the record form (with a refused post `f`, 400). */
 static void
@@ -80,13 +86,9 @@ stoppages_page(struct req *r, const struct refusal *f)
 	console_page_titled(r, f ? 400 : 200, L(r, "Ngừng việc", "Stoppages"), "Ngừng việc tập thể", "Collective work stoppages");
 	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	console_alert(r, f ? f->problem : NULL);
-	static const struct console_label heads[] = {
-		{ "Nơi làm việc", "Workplace" }, { "Bắt đầu", "Began" }, { "Kết thúc", "Ended" }, { "Số người", "Workers" },
-		{ "Yêu cầu", "Demands" }, { "Kết quả", "Outcome" }, { "Công đoàn lãnh đạo", "Union-led" },
-	};
 	int n = PQntuples(res);
-	if (console_table(r, n, "<table class=\"queue\" id=\"stoppages\">", heads, sizeof(heads) / sizeof(heads[0]),
-	    "Chưa ghi cuộc ngừng việc nào.", "No stoppage is recorded.")) {
+	if (console_table(r, n, "<table class=\"queue\" id=\"stoppages\">", stoppage_heads,
+	    sizeof(stoppage_heads) / sizeof(stoppage_heads[0]), "Chưa ghi cuộc ngừng việc nào.", "No stoppage is recorded.")) {
 		for (int i = 0; i < n; i++) {
 			bool ongoing = *PQgetvalue(res, i, S_ENDED) == '\0';
 			const struct kv data = { .key = "id", .val = PQgetvalue(res, i, S_ID) };
@@ -141,12 +143,9 @@ page_admin_stoppage_add(struct req *r)
 	PGresult *res = db_query(r->app->db, "INSERT INTO work_stoppage (workplace_id, started_on, ended_on, workers, demands, "
 	    "outcome, union_led, officer_id) VALUES ($1::bigint, $2::date, $3::date, $4::integer, $5, $6, $7 = 'yes', $8::bigint) "
 	    "RETURNING id", 8, p);
-	const char *id = db_scalar(res) ? arena_strdup(r->arena, db_scalar(res)) : NULL;
-	if (id == NULL) {
-		console_db_failed(r, res, "stoppage insert");
+	const char *id = console_new_id(r, res, "stoppage insert");
+	if (id == NULL)
 		return;
-	}
-	PQclear(res);
 	audit_officer(r, "stoppage.add", arena_printf(r->arena, "stoppage:%s", id),
 	    arena_printf(r->arena, "%s %s workers %s %s", code, in.started, in.workers, in.outcome));
 	http_redirect(r, "/admin/stoppages?done=added");

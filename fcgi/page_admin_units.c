@@ -145,6 +145,13 @@ units_page(struct req *r, int status, const struct kvlist *v, const struct conso
 	console_end(r);
 }
 
+/* GET /admin/units: the tree, and for an admin the form to add a unit. */
+void
+page_admin_units(struct req *r)
+{
+	units_page(r, 200, NULL, NULL, NULL);
+}
+
 struct unit {
 	const char *id, *code, *name, *kind, *status, *hotline, *path, *parent_id, *parent_name, *merged_name, *ended;
 	const char *eff_hotline, *eff_unit, *workplaces, *qr;
@@ -278,6 +285,15 @@ unit_page(struct req *r, int status, const struct unit *u, const char *which, co
 	console_end(r);
 }
 
+/* GET /admin/units/ID: one unit, and for an admin its forms. */
+void
+page_admin_unit(struct req *r)
+{
+	struct unit u;
+	if (console_found(r, unit_load(r, r->id[0], &u)))
+		unit_page(r, 200, &u, NULL, NULL, NULL, NULL);
+}
+
 static const char *
 posted_hotline(struct req *r, const char *name, struct console_errs *e)
 {
@@ -327,12 +343,9 @@ page_admin_unit_create(struct req *r)
 		units_page(r, 400, &r->form, &e, L(r, "Chưa thêm: hãy sửa các mục được đánh dấu.", "Not added: fix the marked fields."));
 		return;
 	}
-	const char *id = db_scalar(res) ? arena_strdup(r->arena, db_scalar(res)) : NULL;
-	if (id == NULL) {
-		console_db_failed(r, res, "unit create");
+	const char *id = console_new_id(r, res, "unit create");
+	if (id == NULL)
 		return;
-	}
-	PQclear(res);
 	audit_officer(r, "unit.create", arena_printf(r->arena, "unit:%s", id), arena_printf(r->arena, "%s under %s", code, pcode));
 	http_redirect(r, arena_printf(r->arena, "/admin/units/%s?ok=unit.create", id));
 }
@@ -344,13 +357,13 @@ page_admin_unit_post(struct req *r)
 	struct unit u;
 	if (!console_found(r, unit_load(r, r->id[0], &u)))
 		return;
-	const char *action = kv_get_or_empty(&r->form, "action");
-	struct console_errs e = { 0 };
 	if (strcmp(u.status, "active") != 0) {
 		unit_page(r, 400, &u, NULL, NULL, NULL, L(r, "Đơn vị đã sáp nhập hoặc ngừng hoạt động: không sửa được nữa.",
 		    "The unit has merged or ended: it cannot be changed."));
 		return;
 	}
+	const char *action = kv_get_or_empty(&r->form, "action");
+	struct console_errs e = { 0 };
 	const char *object = arena_printf(r->arena, "unit:%s", u.id);
 	if (strcmp(action, "update") == 0) {
 		const char *name = console_posted_line(r, "name", 300, true, &e);
@@ -457,20 +470,4 @@ page_admin_unit_post(struct req *r)
 	} else {
 		http_error(r, 400, MSG__MAX);
 	}
-}
-
-/* GET /admin/units: the tree, and for an admin the form to add a unit. */
-void
-page_admin_units(struct req *r)
-{
-	units_page(r, 200, NULL, NULL, NULL);
-}
-
-/* GET /admin/units/ID: one unit, and for an admin its forms. */
-void
-page_admin_unit(struct req *r)
-{
-	struct unit u;
-	if (console_found(r, unit_load(r, r->id[0], &u)))
-		unit_page(r, 200, &u, NULL, NULL, NULL, NULL);
 }

@@ -252,12 +252,9 @@ page_admin_workplace_create(struct req *r)
 		workplaces_page(r, 400, &r->form, &e, L(r, "Chưa thêm: hãy sửa các mục được đánh dấu.", "Not added: fix the marked fields."));
 		return;
 	}
-	const char *id = db_scalar(res) ? arena_strdup(r->arena, db_scalar(res)) : NULL;
-	if (id == NULL) {
-		console_db_failed(r, res, "workplace create");
+	const char *id = console_new_id(r, res, "workplace create");
+	if (id == NULL)
 		return;
-	}
-	PQclear(res);
 	audit_officer(r, "workplace.create", arena_printf(r->arena, "workplace:%s", id), w.code);
 	http_redirect(r, arena_printf(r->arena, "/admin/workplaces/%s?ok=workplace.create", id));
 }
