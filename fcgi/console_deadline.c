@@ -52,10 +52,10 @@ deadline_calendar_notice(struct req *r, const char *case_id, bool force, bool li
 }
 
 /* One item of the panel: the legal_deadline row's (or the record's)
- * code, the id of the case, agreement or stoppage (`kind` names the
+ * code, the id of the case, agreement, stoppage or commitment (`kind` names the
  * data- attribute), the due day, how far it is (`left_text`, else
  * deadline_left_text() of `left`), a link and what is due, its source. */
-enum panel_kind { ITEM_CASE, ITEM_AGREEMENT, ITEM_STOPPAGE };
+enum panel_kind { ITEM_CASE, ITEM_AGREEMENT, ITEM_STOPPAGE, ITEM_COMMITMENT };
 struct panel_item {
 	const char *code, *id;
 	enum panel_kind kind;
@@ -67,7 +67,7 @@ static void
 panel_item(struct req *r, const struct panel_item *it)
 {
 	static const char *const id_attr[] = { [ITEM_CASE] = "data-case", [ITEM_AGREEMENT] = "data-agreement",
-		[ITEM_STOPPAGE] = "data-stoppage" };
+		[ITEM_STOPPAGE] = "data-stoppage", [ITEM_COMMITMENT] = "data-commitment" };
 	const struct kv attrs[] = { { "class", it->left[0] == '-' ? "overdue" : NULL, 0 }, { "data-code", it->code, 0 },
 		{ id_attr[it->kind], it->id, 0 } };
 	html_lit(r->out, "<li");
@@ -152,6 +152,33 @@ stoppages_ongoing(struct req *r)
 	    stoppage_item);
 }
 
+/* The panel's commitments an employer made at a dialogue or bargaining
+ * round (sql/042) still pending past their due day, so an officer takes
+ * them up with the employer: the loop back to the workers. */
+static void
+commitments_overdue(struct req *r)
+{
+	enum { CO_ID, CO_ROUND, CO_NAME, CO_DUE, CO_LEFT, CO_TEXT };
+	const char *p[1] = { r->officer->unit_path };
+	PGresult *res = db_query(r->app->db, "SELECT c.id, x.id, w.name, to_char(c.due_on, 'DD/MM/YYYY'), "
+	    "(c.due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, left(c.text, 120) "
+	    "FROM round_commitment c JOIN workplace_round x ON x.id = c.round_id JOIN workplace w ON w.id = x.workplace_id "
+	    "JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%' AND c.status = 'pending' "
+	    "AND c.due_on < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date ORDER BY c.due_on, c.id LIMIT 50", 1, p);
+	if (panel_group(r, res, "commitments-overdue", "Cam kết của người sử dụng lao động đã quá hạn",
+	    "Employer commitments past their due day")) {
+		for (int i = 0; i < PQntuples(res); i++) {
+			struct panel_item it = { .code = "commitment", .id = PQgetvalue(res, i, CO_ID), .kind = ITEM_COMMITMENT,
+			    .due = PQgetvalue(res, i, CO_DUE), .left = PQgetvalue(res, i, CO_LEFT), .link = PQgetvalue(res, i, CO_NAME),
+			    .href = arena_printf(r->arena, "/admin/rounds/%s#commitments", PQgetvalue(res, i, CO_ROUND)),
+			    .what = PQgetvalue(res, i, CO_TEXT), .source = "Nghị định 145/2020/NĐ-CP, Điều 39" };
+			panel_item(r, &it);
+		}
+		html_lit(r->out, "</ul>");
+	}
+	PQclear(res);
+}
+
 /* The front page's panel: deadlines of open cases in scope, at their
  * current stage, due within the next 14 days or already overdue (those
  * stay until the case moves on: an officer must see what was missed).
@@ -188,6 +215,7 @@ deadline_panel(struct req *r)
 		html_lit(r->out, "</ul>");
 	}
 	stoppages_ongoing(r);
+	commitments_overdue(r);
 	agreements_due(r);
 	html_lit(r->out, "</section>");
 	PQclear(res);

@@ -38,6 +38,7 @@ import test_notify                    # noqa: E402
 import test_officer                   # noqa: E402
 import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
+import test_rounds                    # noqa: E402
 import test_scope                     # noqa: E402
 import test_triage                    # noqa: E402
 import test_stats                     # noqa: E402
@@ -52,6 +53,8 @@ SUITE_SECONDS = 960
 SUITE_SECONDS += 90
 # agree's rows (agreements, stoppages) add about a minute, two on a busy machine
 SUITE_SECONDS += 120
+# rounds' rows (rounds, commitments, the frozen brief, indicators) add about a minute
+SUITE_SECONDS += 90
 
 # In run order. The drain test stops the app, so it and what needs its
 # aftermath (privacy: nginx's own error lines) come last.
@@ -222,6 +225,13 @@ TESTS = [
     ("agree: /admin/stoppages: recorded, going on first and in the panel, errors beside fields, scope and RLS",
      test_agree.test_stoppage_console),
     ("agree: stoppages.* indicators give their figures for their periods", test_agree.test_stoppage_stats),
+    # rounds: dialogue and bargaining rounds, the employer's commitments (issue 14 part c): CLI, console, brief, panel, indicators
+    ("rounds: round add|list, commitment add|set: stored as given, bad arguments exit 2 naming them, nothing stored",
+     test_rounds.test_round_cli),
+    ("rounds: /admin/rounds: details and PDFs, commitments done or broken, reports linked, errors beside fields, scope 404 and RLS, "
+     "the panel's overdue commitment", test_rounds.test_round_console),
+    ("rounds: a round started from the brief keeps its text frozen and links the brief's reports", test_rounds.test_round_brief),
+    ("rounds: dialogues.held, bargaining.rounds, commitments.* give their figures for their periods", test_rounds.test_round_stats),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
