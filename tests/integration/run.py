@@ -42,6 +42,7 @@ import test_scope                     # noqa: E402
 import test_triage                    # noqa: E402
 import test_stats                     # noqa: E402
 import test_legal                     # noqa: E402
+import test_loop                      # noqa: E402
 import test_worker                    # noqa: E402
 
 SUITE_SECONDS = 900
@@ -222,6 +223,12 @@ TESTS = [
     ("agree: /admin/stoppages: recorded, going on first and in the panel, errors beside fields, scope and RLS",
      test_agree.test_stoppage_console),
     ("agree: stoppages.* indicators give their figures for their periods", test_agree.test_stoppage_stats),
+    # loop: issue 14, the worker-facing side: stoppage reports, agreement expiry mail, survey campaigns, results
+    ("loop: a worker's stoppage report: offered, urgent, first in the queue, mailed; bad answers refused",
+     test_loop.test_stoppage_report),
+    ("loop: an officer records the stoppage from the report, prefilled, once; 404 outside the scope",
+     test_loop.test_stoppage_from_report),
+    ("loop: agreement expiry mails 90 days before and on the day, once, in scope (SMTP)", test_loop.test_agreement_reminders),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
