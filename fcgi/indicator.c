@@ -14,6 +14,8 @@ static const char *const source_names[SRC__MAX] = {
 	"cases",         /* SRC_CASES */
 	"agreements",    /* SRC_AGREEMENTS */
 	"stoppages",     /* SRC_STOPPAGES */
+	"rounds",        /* SRC_ROUNDS */
+	"commitments",   /* SRC_COMMITMENTS */
 };
 
 static const char *const agg_names[AGG__MAX] = {
@@ -55,6 +57,11 @@ static const struct ind_field fields_agreements[] = {
 static const struct ind_field fields_stoppages[] = {
 	{ "union_led", false }, { "outcome", false }, { "workers", true }, { "workplace", false },
 };
+static const struct ind_field fields_rounds[] = { { "kind", false }, { "workplace", false } };
+/* status as of the period's end (pending, done, broken); kept: done on or before its due day */
+static const struct ind_field fields_commitments[] = {
+	{ "status", false }, { "kept", false }, { "kind", false }, { "workplace", false },
+};
 static const struct { const struct ind_field *f; size_t n; } source_fields[SRC__MAX] = {
 	{ fields_reports, sizeof(fields_reports) / sizeof(fields_reports[0]) },               /* SRC_REPORTS */
 	{ fields_enterprises, sizeof(fields_enterprises) / sizeof(fields_enterprises[0]) },   /* SRC_ENTERPRISES */
@@ -63,6 +70,8 @@ static const struct { const struct ind_field *f; size_t n; } source_fields[SRC__
 	{ fields_cases, sizeof(fields_cases) / sizeof(fields_cases[0]) },                     /* SRC_CASES */
 	{ fields_agreements, sizeof(fields_agreements) / sizeof(fields_agreements[0]) },      /* SRC_AGREEMENTS */
 	{ fields_stoppages, sizeof(fields_stoppages) / sizeof(fields_stoppages[0]) },         /* SRC_STOPPAGES */
+	{ fields_rounds, sizeof(fields_rounds) / sizeof(fields_rounds[0]) },                  /* SRC_ROUNDS */
+	{ fields_commitments, sizeof(fields_commitments) / sizeof(fields_commitments[0]) },   /* SRC_COMMITMENTS */
 };
 
 const char *

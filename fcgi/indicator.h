@@ -13,6 +13,8 @@ enum ind_source {
 	SRC_CASES,         /* one row per case of the period */
 	SRC_AGREEMENTS,    /* one row per workplace: its collective agreement in force at the period's end (sql/040) */
 	SRC_STOPPAGES,     /* one row per collective work stoppage begun in the period (sql/041) */
+	SRC_ROUNDS,        /* one row per dialogue or bargaining round held in the period (sql/042) */
+	SRC_COMMITMENTS,   /* one row per commitment made at a round held in the period (sql/042) */
 	SRC__MAX
 };
 

@@ -287,6 +287,15 @@ load_rows(struct arena *a, struct db *db, const char *const p[4], struct ind_row
 	if (take_rows(a, &rows[SRC_STOPPAGES], db_query(db, "SELECT bucket, ownership, union_led, outcome, workers, workplace "
 	    "FROM stoppage_facts($1, $2, $3::date, $4::date)", 4, p), SRC_STOPPAGES, -1, SR_OWN + 1) != 0)
 		return -1;
+
+	/* dialogue and bargaining rounds held in the period, and the commitments
+	 * made at them (sql/042's round_facts, commitment_facts) */
+	if (take_rows(a, &rows[SRC_ROUNDS], db_query(db, "SELECT bucket, ownership, kind, workplace "
+	    "FROM round_facts($1, $2, $3::date, $4::date)", 4, p), SRC_ROUNDS, -1, SR_OWN + 1) != 0)
+		return -1;
+	if (take_rows(a, &rows[SRC_COMMITMENTS], db_query(db, "SELECT bucket, ownership, status, kept, kind, workplace "
+	    "FROM commitment_facts($1, $2, $3::date, $4::date)", 4, p), SRC_COMMITMENTS, -1, SR_OWN + 1) != 0)
+		return -1;
 	return 0;
 }
 
