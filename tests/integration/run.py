@@ -229,6 +229,8 @@ TESTS = [
     ("loop: an officer records the stoppage from the report, prefilled, once; 404 outside the scope",
      test_loop.test_stoppage_from_report),
     ("loop: agreement expiry mails 90 days before and on the day, once, in scope (SMTP)", test_loop.test_agreement_reminders),
+    ("loop: survey campaigns: QR code, posters, target from headcount, live rate, closed and frozen, bad input, scope",
+     test_loop.test_campaigns),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

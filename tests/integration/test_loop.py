@@ -4,6 +4,7 @@ reminder mails (90 days before and on the day, once each, to officers in scope, 
 bad input for each."""
 import datetime
 import re
+import urllib.parse
 
 import harness
 import test_notify
@@ -201,3 +202,115 @@ def test_agreement_reminders(t, _main_stack):
     finally:
         stack.psql("UPDATE legal_deadline SET days = :'d' WHERE code = 'agreement_renewal'", d=str(days))
     t.check(third, "a third agreement")
+
+
+def _campaign(days_from=-1, days_to=10, target="", workplace=None, stack=None):
+    today = _today()
+    return [("workplace", workplace), ("starts", (today + datetime.timedelta(days=days_from)).isoformat()),
+            ("ends", (today + datetime.timedelta(days=days_to)).isoformat()), ("target", target)]
+
+
+def _survey(stack, token, comment="Mong tăng lương"):
+    r, _ = stack.submit(token, [("priorities:wages", "1"), ("priorities:meals", "2"), ("comments", comment)],
+                        form_id="bargaining_survey")
+    return r.status
+
+
+def test_campaigns(t, stack):
+    """A survey campaign: opened for a workplace and period with its own QR code and posters, the target from the
+    headcount, the live response rate, closed with its results frozen (and handed to a round); bad input refused
+    beside its field with nothing stored; other scopes 404."""
+    own, other = (str(stack.value("SELECT id FROM workplace WHERE code = :'c'", c=c)) for c in (WP_OWN, "CHE-TAMDUONG"))
+    stack.psql("UPDATE workplace SET headcount = 120 WHERE code = :'c'", c=WP_OWN)
+    stack.psql("UPDATE workplace SET headcount = NULL WHERE code = 'CHE-TAMDUONG'")
+    admin = harness.demo_console(t, stack)
+    t.eq(admin.get("/admin/campaigns").status, 200, "the campaigns page opens")
+    t.check('href="/admin/campaigns"' in admin.get("/admin/surveys").text, "the survey results link the campaigns")
+    n = stack.value("SELECT count(*) FROM survey_campaign")
+    qr = stack.value("SELECT count(*) FROM entry_point")
+    bad = [
+        (_campaign(workplace=own, days_from=0, days_to=0)[:1] + [("starts", ""), ("ends", "2026-12-31"), ("target", "")],
+         "starts", "no start"),
+        ([("workplace", own), ("starts", "2026-13-01"), ("ends", "2026-12-31"), ("target", "")], "starts", "a malformed date"),
+        ([("workplace", own), ("starts", "<script>alert(1)</script>"), ("ends", "2026-12-31"), ("target", "")], "starts",
+         "markup as a date"),
+        (_campaign(workplace=own, days_from=5, days_to=1), "ends", "ends before it starts"),
+        (_campaign(workplace=own, days_from=0, days_to=400), "ends", "over a year"),
+        (_campaign(workplace=own, target="0"), "target", "a target of 0"),
+        (_campaign(workplace=own, target="abc"), "target", "a target not a number"),
+        (_campaign(workplace=own, target="9" * 40), "target", "a huge target"),
+        (_campaign(workplace=other), "target", "no target and no headcount"),
+        (_campaign(workplace="12abc"), "workplace", "a malformed workplace"),
+        (_campaign(workplace="' OR 1=1 --"), "workplace", "SQL as the workplace"),
+    ]
+    for fields, field, what in bad:
+        r = admin.post("/admin/campaigns", fields)
+        t.eq(r.status, 400, f"{what}: 400")
+        t.check(harness.parse_html(r.text).by_id.get(f"e-f-campaign-{field}") is not None, f"{what}: the error beside {field}")
+        t.eq(harness.parse_html(r.text).inputs.get("starts"), dict(fields)["starts"], f"{what}: the start kept")
+        t.check("<script>alert(1)</script>" not in r.text, f"{what}: nothing echoed unescaped")
+    r = admin.post("/admin/campaigns", [])
+    t.eq(r.status, 400, "an empty post: 400")
+    body = urllib.parse.urlencode([("_csrf", admin.csrf), ("workplace", own), ("starts", "2026-12-01"), ("ends", "2026-12-20")])
+    r = stack.post("/admin/campaigns", body.encode() + b"&target=%FF", headers=admin._headers())
+    t.eq(r.status, 400, "a non-UTF-8 target: 400")
+    t.eq((stack.value("SELECT count(*) FROM survey_campaign"), stack.value("SELECT count(*) FROM entry_point")), (n, qr),
+         "nothing stored by any refused post (no campaign, no QR code)")
+
+    r = admin.post("/admin/campaigns", _campaign(workplace=own))
+    t.require(r.status == 303, f"a campaign opens: {r.status} {harness.short(r.text)}")
+    cid = re.search(r"/admin/campaigns/(\d+)", r.header("Location") or "").group(1)
+    row = stack.rows("SELECT c.target, e.forms, e.token FROM survey_campaign c JOIN entry_point e ON e.id = c.entry_point_id "
+                     "WHERE c.id = :'c'", c=cid)[0]
+    t.eq((row["target"], row["forms"]), (120, ["bargaining_survey"]), "the target from the headcount; its QR code offers only the survey")
+    token = row["token"]
+    page = admin.get(f"/admin/campaigns/{cid}")
+    t.eq(page.status, 200, "the campaign page opens")
+    t.check('id="campaign-rate" data-status="0"' in page.text and "0 / 120 (0%)" in page.text, "no answers yet: 0 / 120")
+    poster = re.search(r'href="(/admin/qr/\d+/poster)"', page.text)
+    t.require(poster, "the page links its posters")
+    pr = admin.get(poster.group(1))
+    t.check(pr.status == 200 and 'class="qr"' in pr.text and token.upper() in pr.text.upper(), f"the posters print with the QR code: {pr.status}")
+    landing = stack.get(f"/q/{token}")
+    t.check(f'/q/{token}/bargaining_survey' in landing.text and f'/q/{token}/concern' not in landing.text,
+            "the campaign's QR code offers the survey only")
+    for i in range(3):
+        t.eq(_survey(stack, token, f"Ý kiến {i} <b>đậm</b>"), 200, f"survey answer {i + 1}")
+    page = admin.get(f"/admin/campaigns/{cid}")
+    t.check('data-status="3"' in page.text and "3 / 120 (3%)" in page.text, "the live response rate: 3 / 120")
+    t.check('data-answers="3"' in page.text and "survey-rank" in page.text, "the live results: counts and ranking")
+    t.check("<b>đậm</b>" not in page.text, "comments escaped")
+
+    # scope: the ward officer sees its workplace's campaign, not the other's; cannot open one (admins make QR codes)
+    r = admin.post("/admin/campaigns", _campaign(workplace=other, target="40"))
+    t.eq(r.status, 303, "a campaign at the other workplace")
+    oid = re.search(r"/admin/campaigns/(\d+)", r.header("Location") or "").group(1)
+    ward = harness.demo_console(t, stack, "demo.tanphong")
+    t.eq(ward.get(f"/admin/campaigns/{oid}").status, 404, "another scope's campaign: 404")
+    t.eq(ward.post(f"/admin/campaigns/{oid}/close", [("round", "")]).status, 404, "closing another scope's campaign: 404")
+    t.check(f'data-id="{oid}"' not in ward.get("/admin/campaigns").text, "not listed for the ward")
+    t.eq(ward.get("/admin/campaigns/999999999").status, 404, "an unknown campaign: 404")
+    t.eq(ward.post("/admin/campaigns", _campaign(workplace=own)).status, 403, "an officer cannot open one")
+
+    # closing: a bad round refused beside its field; then the answers frozen
+    rid = str(stack.psql("INSERT INTO workplace_round (workplace_id, kind, held_on) VALUES (:'w', 'bargaining', :'d') "
+                         "RETURNING id", w=own, d=_today().isoformat()).splitlines()[0])
+    orid = str(stack.psql("INSERT INTO workplace_round (workplace_id, kind, held_on) VALUES (:'w', 'periodic', :'d') "
+                          "RETURNING id", w=other, d=_today().isoformat()).splitlines()[0])
+    for bad_round, what in (("999999999", "an unknown round"), (orid, "another workplace's round"), ("x'--", "SQL as the round"),
+                            ("9" * 40, "a huge round id")):
+        r = ward.post(f"/admin/campaigns/{cid}/close", [("round", bad_round)])
+        t.eq(r.status, 400, f"{what}: 400")
+        t.check(harness.parse_html(r.text).by_id.get("e-f-campaign-round") is not None, f"{what}: the error beside round")
+    t.eq(stack.value("SELECT closed_at IS NULL FROM survey_campaign WHERE id = :'c'", c=cid), True, "still open")
+    r = ward.post(f"/admin/campaigns/{cid}/close", [("round", rid)])
+    t.eq(r.status, 303, f"the ward officer closes it: {harness.short(r.text)}")
+    t.eq(stack.rows("SELECT answers, round_id::text AS r FROM survey_campaign WHERE id = :'c'", c=cid),
+         [{"answers": 3, "r": rid}], "three answers frozen, handed to the round")
+    t.eq(_survey(stack, token, "Đến muộn"), 200, "an answer after closing")
+    page = ward.get(f"/admin/campaigns/{cid}")
+    t.check('data-answers="3"' in page.text and "3 / 120" in page.text, "the frozen results keep three answers")
+    t.check("survey-comments" not in page.text and "Đến muộn" not in page.text, "frozen: comments counted, not listed")
+    t.check('data-status="closed"' in page.text and f"#{rid}" in page.text, "closed, with its round")
+    t.eq(ward.post(f"/admin/campaigns/{cid}/close", [("round", "")]).status, 409, "closing twice: 409")
+    t.check(stack.value("SELECT count(*) FROM audit_log WHERE action IN ('campaign.add', 'campaign.close')") >= 3, "audited")
