@@ -3,14 +3,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <sodium.h>
 
 #include "app.h"
 #include "arena.h"
+#include "buf.h"
 #include "cli.h"
 #include "config.h"
 #include "db.h"
+#include "export.h"
 #include "form.h"
 #include "text.h"
 
@@ -321,6 +324,19 @@ static const struct cli_cmd cmds[] = {
 	{ "agreement", "list", cmd_agreement_list, "unit expiring-within format", "agreement list [--unit CODE] "
 	  "[--expiring-within DAYS] [--format json|csv]\n  The register as [{workplace, signed, effective, expires, rating}] "
 	  "or CSV; --expiring-within: current agreements expiring within DAYS days.", CLI_DB },
+	{ "round", "add", cmd_round_add, "workplace kind planned held employer-reps union-reps worker-reps minutes file",
+	  "round add --workplace CODE --kind periodic|request|bargaining (--held YYYY-MM-DD | --planned YYYY-MM-DD)\n"
+	  "          [--employer-reps N] [--union-reps N] [--worker-reps N] [--minutes TEXT] [--file MINUTES.pdf]\n"
+	  "  Records a dialogue or bargaining round (participants as counts by role, no names); audited.", CLI_DB },
+	{ "round", "list", cmd_round_list, "unit format", "round list [--unit CODE] [--format json|csv]\n"
+	  "  The rounds, newest first, with their commitments' counts (pending, done, broken) and linked reports.", CLI_DB },
+	{ "commitment", "add", cmd_commitment_add, "round text due owner",
+	  "commitment add --round ID --text TEXT --due YYYY-MM-DD [--owner WHO]\n"
+	  "  Records what the employer agreed to at a held round, due no earlier than the round; the owner is the\n"
+	  "  employer side, the union or a department, never a worker's name. Audited.", CLI_DB },
+	{ "commitment", "set", cmd_commitment_set, "id status on evidence file",
+	  "commitment set --id ID --status done|broken [--on YYYY-MM-DD] [--evidence TEXT] [--file F.pdf]\n"
+	  "  Marks a commitment done or broken on a day (default today); done by its due day is kept on time. Audited.", CLI_DB },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
@@ -446,4 +462,74 @@ cli_one_row(struct cli *cli, PGresult *res, int *rc, const char *none_fmt, ...)
 	PQclear(res);
 	db_rollback(cli->db);
 	return NULL;
+}
+
+int
+cli_print_list(PGresult *res, const char *format, size_t ncols, const int *cols, const char *const *keys,
+    const enum cli_col *kinds)
+{
+	int rc = EXIT_OK;
+	if (strcmp(format, "csv") == 0) {
+		struct buf b = { 0 };
+		for (size_t c = 0; c < ncols; c++) {
+			buf_puts(&b, keys[c]);
+			buf_puts(&b, c + 1 == ncols ? "\r\n" : ",");
+		}
+		for (int i = 0; i < PQntuples(res); i++)
+			for (size_t c = 0; c < ncols; c++) {
+				export_csv_cell(&b, PQgetvalue(res, i, cols[c]), false);
+				buf_puts(&b, c + 1 == ncols ? "\r\n" : ",");
+			}
+		if (b.failed || (b.len && fwrite(b.data, 1, b.len, stdout) != b.len))
+			rc = cli_fail(EXIT_FAIL, "cannot write the list");
+		buf_free(&b);
+		return rc;
+	}
+	json_t *out = json_array();
+	for (int i = 0; out && i < PQntuples(res); i++) {
+		json_t *row = json_object();
+		for (size_t c = 0; c < ncols; c++) {
+			const char *v = PQgetvalue(res, i, cols[c]);
+			enum cli_col k = kinds ? kinds[c] : CLI_COL_TEXT;
+			json_object_set_new(row, keys[c], k == CLI_COL_INT ? json_integer(atoll(v)) :
+			    k == CLI_COL_NULLABLE && *v == '\0' ? json_null() : json_string(v));
+		}
+		json_array_append_new(out, row);
+	}
+	char *s = out ? json_dumps(out, JSON_INDENT(2)) : NULL;
+	json_decref(out);
+	if (s == NULL)
+		rc = cli_fail(EXIT_FAIL, "out of memory");
+	else
+		printf("%s\n", s);
+	free(s);
+	return rc;
+}
+
+int
+cli_list_args(struct cli *cli, struct opts *o, const char **format, const char **unit_path)
+{
+	const char *unit = cli_opt(o, "unit");
+	*format = cli_opt(o, "format") ? cli_opt(o, "format") : "json";
+	*unit_path = "";
+	if (o->npos > 0)
+		return cli_fail(EXIT_USAGE, "a list takes only options (try --help)");
+	if (strcmp(*format, "json") != 0 && strcmp(*format, "csv") != 0)
+		return cli_fail(EXIT_USAGE, "--format must be json or csv");
+	if (unit != NULL && (*unit_path = cli_id_by_code(cli, "SELECT path FROM org_unit WHERE code = $1", "unit (--unit)",
+	    unit)) == NULL)
+		return EXIT_USAGE;
+	return EXIT_OK;
+}
+
+int
+cli_workplace_find(struct cli *cli, const char *code, const char **id, const char **unit_id)
+{
+	*id = cli_id_by_code(cli, "SELECT id FROM workplace WHERE code = $1", "workplace (--workplace)", code);
+	*unit_id = *id ? cli_id_by_code(cli, "SELECT unit_id FROM workplace WHERE code = $1", "workplace (--workplace)", code) : NULL;
+	if (*unit_id == NULL) {
+		db_rollback(cli->db);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }

@@ -135,6 +135,10 @@ int cmd_deadlines(struct cli *, struct opts *);          /* cli_deadline.c */
 int cmd_api_token(struct cli *, struct opts *);          /* cli_token.c */
 int cmd_agreement_add(struct cli *, struct opts *);      /* cli_agreement.c */
 int cmd_agreement_list(struct cli *, struct opts *);
+int cmd_round_add(struct cli *, struct opts *);          /* cli_round.c */
+int cmd_round_list(struct cli *, struct opts *);
+int cmd_commitment_add(struct cli *, struct opts *);
+int cmd_commitment_set(struct cli *, struct opts *);
 
 /* ---- listing rows, one returned row ---- */
 /* A listing command's ending: EXIT_FAIL when `res` is NULL (cli_run
@@ -149,6 +153,22 @@ char *cli_returned(struct cli *, PGresult *);
  * rolling back, *rc EXIT_FAIL when the statement failed (cli_query said
  * why) or EXIT_USAGE when no row matched, after printing `none_fmt` (which
  * names the argument) as cli_fail() does. */
+/* How a list's column reads in JSON: a string, a string or null when
+ * empty, a number. */
+enum cli_col { CLI_COL_TEXT, CLI_COL_NULLABLE, CLI_COL_INT };
+/* Prints `res`'s columns cols[] under keys[] as CSV (a header line, CRLF,
+ * cells neutralised) or as a JSON array of objects (kinds[] NULL: all
+ * text). EXIT_OK, or EXIT_FAIL after saying why. */
+/* A list command's common options: --format json|csv (default json) and
+ * --unit CODE (its path; "" without). EXIT_OK, or the exit code after
+ * saying which argument is wrong. */
+int cli_list_args(struct cli *, struct opts *, const char **format, const char **unit_path);
+/* In the caller's open transaction: the id and unit of the workplace
+ * with `code` (arena). EXIT_OK, or the exit code after saying
+ * "--workplace: no workplace with code ..." (rolled back). */
+int cli_workplace_find(struct cli *, const char *code, const char **id, const char **unit_id);
+int cli_print_list(PGresult *res, const char *format, size_t ncols, const int *cols, const char *const *keys,
+    const enum cli_col *kinds);
 PGresult *cli_one_row(struct cli *, PGresult *res, int *rc, const char *none_fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

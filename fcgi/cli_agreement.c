@@ -65,18 +65,12 @@ cmd_agreement_add(struct cli *cli, struct opts *o)
 				    agreement_problem_text(p[i], LANG_EN));
 		return cli_fail(EXIT_USAGE, "nothing stored: fix the arguments named above");
 	}
-	enum { WP_ID, WP_UNIT };
-	const char *wp[1] = { code };
-	int rc = EXIT_OK;
+	const char *unit_id = NULL;
 	if (db_begin(cli->db) != 0)
 		return cli_db_failed(cli);
-	PGresult *res = cli_one_row(cli, cli_run(cli, "SELECT id, unit_id FROM workplace WHERE code = $1", 1, wp, NULL), &rc,
-	    "--workplace: no workplace with code %s", code);
-	if (res == NULL)
+	int rc = cli_workplace_find(cli, code, &in.workplace_id, &unit_id);
+	if (rc != EXIT_OK)
 		return rc;
-	in.workplace_id = arena_strdup(cli->arena, PQgetvalue(res, 0, WP_ID));
-	const char *unit_id = arena_strdup(cli->arena, PQgetvalue(res, 0, WP_UNIT));
-	PQclear(res);
 	const char *id = agreement_insert(cli->arena, cli->db, &in, NULL);
 	if (id == NULL || !cli_audit(cli, "agreement.add", arena_printf(cli->arena, "agreement:%s", id),
 	    arena_printf(cli->arena, "%s %s..%s%s%s", code, in.effective_on, in.expires_on, in.rating ? " rating " : "",
@@ -95,26 +89,13 @@ cmd_agreement_add(struct cli *cli, struct opts *o)
 int
 cmd_agreement_list(struct cli *cli, struct opts *o)
 {
-	const char *unit = cli_opt(o, "unit"), *within = cli_opt(o, "expiring-within");
-	const char *format = cli_opt(o, "format") ? cli_opt(o, "format") : "json", *path = "";
-	if (o->npos > 0)
-		return cli_fail(EXIT_USAGE, "agreement list takes only options (try --help)");
-	if (strcmp(format, "json") != 0 && strcmp(format, "csv") != 0)
-		return cli_fail(EXIT_USAGE, "--format must be json or csv");
+	const char *within = cli_opt(o, "expiring-within"), *format, *path;
+	int rc = cli_list_args(cli, o, &format, &path);
+	if (rc != EXIT_OK)
+		return rc;
 	if (within && (*within == '\0' || strlen(within) > 5 || strspn(within, "0123456789") != strlen(within) ||
 	    atoi(within) > 36500))
 		return cli_fail(EXIT_USAGE, "--expiring-within must be a number of days from 0 to 36500");
-	if (unit) {
-		enum { U_PATH };
-		const char *up[1] = { unit };
-		int rc = EXIT_OK;
-		PGresult *u = cli_one_row(cli, cli_run(cli, "SELECT path FROM org_unit WHERE code = $1", 1, up, NULL), &rc,
-		    "--unit: no unit with code %s", unit);
-		if (u == NULL)
-			return rc;
-		path = arena_strdup(cli->arena, PQgetvalue(u, 0, U_PATH));
-		PQclear(u);
-	}
 	PGresult *res = agreement_list(cli->db, "/", path, within, NULL);
 	if (!db_ok(res)) {
 		PQclear(res);
@@ -122,36 +103,8 @@ cmd_agreement_list(struct cli *cli, struct opts *o)
 	}
 	static const int cols[5] = { AL_CODE, AL_SIGNED, AL_EFFECTIVE, AL_EXPIRES, AL_RATING };
 	static const char *const keys[5] = { "workplace", "signed", "effective", "expires", "rating" };
-	int rc = EXIT_OK;
-	if (strcmp(format, "csv") == 0) {
-		struct buf b = { 0 };
-		buf_puts(&b, "workplace,signed,effective,expires,rating\r\n");
-		for (int i = 0; i < PQntuples(res); i++)
-			for (int c = 0; c < 5; c++) {
-				export_csv_cell(&b, PQgetvalue(res, i, cols[c]), false);
-				buf_puts(&b, c == 4 ? "\r\n" : ",");
-			}
-		if (b.failed || (b.len && fwrite(b.data, 1, b.len, stdout) != b.len))
-			rc = cli_fail(EXIT_FAIL, "cannot write the list");
-		buf_free(&b);
-	} else {
-		json_t *out = json_array();
-		for (int i = 0; out && i < PQntuples(res); i++) {
-			json_t *row = json_object();
-			for (int c = 0; c < 5; c++) {
-				const char *v = PQgetvalue(res, i, cols[c]);
-				json_object_set_new(row, keys[c], cols[c] == AL_RATING && *v == '\0' ? json_null() : json_string(v));
-			}
-			json_array_append_new(out, row);
-		}
-		char *s = out ? json_dumps(out, JSON_INDENT(2)) : NULL;
-		json_decref(out);
-		if (s == NULL)
-			rc = cli_fail(EXIT_FAIL, "out of memory");
-		else
-			printf("%s\n", s);
-		free(s);
-	}
+	static const enum cli_col kinds[5] = { CLI_COL_TEXT, CLI_COL_TEXT, CLI_COL_TEXT, CLI_COL_TEXT, CLI_COL_NULLABLE };
+	rc = cli_print_list(res, format, 5, cols, keys, kinds);
 	PQclear(res);
 	return rc;
 }
