@@ -118,6 +118,21 @@ compose_reply(struct db *db, struct arena *a, const char *officer_id, const char
 	return FOUND;
 }
 
+/* A reminder's one row (column `email_col` the officer's address, column
+ * `when_col` the payload's "before" or "day"): the recipient set in `m`,
+ * `today` true on the day. MISSING or DB_DOWN as db_one() says (res
+ * cleared then). */
+static enum found
+reminder_open(PGresult *res, struct arena *a, struct mail *m, int email_col, int when_col, bool *today)
+{
+	enum found one = db_one(res);
+	if (one != FOUND)
+		return one;
+	*today = strcmp(PQgetvalue(res, 0, when_col), "day") == 0;
+	m->to = arena_strdup(a, PQgetvalue(res, 0, email_col));
+	return FOUND;
+}
+
 /* A case deadline: N working days ahead, or today. */
 static enum found
 compose_deadline(struct db *db, struct arena *a, const char *officer_id, const char *payload, const char *base, struct mail *m)
@@ -128,12 +143,11 @@ compose_deadline(struct db *db, struct arena *a, const char *officer_id, const c
 	    "FROM officer o, dispute_case k JOIN workplace w ON w.id = k.workplace_id "
 	    "CROSS JOIN LATERAL case_deadlines(k.id) d "
 	    "WHERE o.id = $1 AND o.email IS NOT NULL AND k.id = ($2::jsonb->>'case_id')::bigint AND d.code = $2::jsonb->>'code'", 2, p);
-	enum found one = db_one(res);
+	bool today;
+	enum found one = reminder_open(res, a, m, C_EMAIL, C_WHEN, &today);
 	if (one != FOUND)
 		return one;
 	const char *k = PQgetvalue(res, 0, C_CASE), *due = fmt_dmy(a, PQgetvalue(res, 0, C_DUE));
-	bool today = strcmp(PQgetvalue(res, 0, C_WHEN), "day") == 0;
-	m->to = arena_strdup(a, PQgetvalue(res, 0, C_EMAIL));
 	m->subject = today ? arena_printf(a, "[Tiếng nói] HÔM NAY đến hạn: vụ việc #%s", k)
 	                   : arena_printf(a, "[Tiếng nói] Sắp đến hạn %s: vụ việc #%s", due, k);
 	m->body = arena_printf(a, "Vụ việc #%s (nơi làm việc %s) có hạn %s.\r\n\r\nHạn: %s\r\nNgày đến hạn: %s\r\nCăn cứ: %s\r\n\r\n"
@@ -142,6 +156,36 @@ compose_deadline(struct db *db, struct arena *a, const char *officer_id, const c
 	    link(a, base, arena_printf(a, "/admin/cases/%s", k)), footer);
 	PQclear(res);
 	return FOUND;
+}
+
+/* A collective agreement expiring: within the renewal window (BLLĐ 2019
+ * Điều 81, agreement_warn_days()) or today. Names the workplace, the
+ * dates and the article, and links the agreements register. */
+static enum found
+compose_agreement(struct db *db, struct arena *a, const char *officer_id, const char *payload, const char *base, struct mail *m)
+{
+	enum { C_EMAIL, C_WORKPLACE, C_UNIT, C_SIGNED, C_EFFECTIVE, C_EXPIRES, C_DAYS, C_WHEN, C_SOURCE };
+	const char *p[2] = { officer_id, payload };
+	PGresult *res = db_query(db, "SELECT o.email, w.name, u.name, c.signed_on::text, c.effective_on::text, c.expires_on::text, "
+	    "agreement_warn_days()::text, $2::jsonb->>'when', coalesce((SELECT d.source FROM legal_deadline d "
+	    "WHERE d.code = 'agreement_renewal'), 'Bộ luật Lao động 2019, Điều 81') "
+	    "FROM officer o, collective_agreement c JOIN workplace w ON w.id = c.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+	    "WHERE o.id = $1 AND o.email IS NOT NULL AND c.id = ($2::jsonb->>'agreement_id')::bigint", 2, p);
+	bool today = false;
+	enum found one = reminder_open(res, a, m, C_EMAIL, C_WHEN, &today);
+	if (one == FOUND) {
+		const char *wp = PQgetvalue(res, 0, C_WORKPLACE), *expires = fmt_dmy(a, PQgetvalue(res, 0, C_EXPIRES));
+		const char *when = today ? "HÔM NAY hết hạn" : arena_printf(a, "hết hạn %s", expires);
+		m->subject = arena_printf(a, "[Tiếng nói] Thỏa ước lao động tập thể %s — %s", when, wp);
+		m->body = arena_printf(a, "Thỏa ước lao động tập thể của %s (%s) %s.\r\n\r\nKý ngày: %s\r\nCó hiệu lực từ: %s\r\n"
+		    "Hết hạn: %s\r\n\r\nTrong %s ngày trước khi thỏa ước hết hạn, các bên có thể thương lượng để kéo dài thời hạn "
+		    "hoặc ký kết thỏa ước mới (căn cứ: %s).\r\n\r\nSổ thỏa ước: %s\r\n%s", wp, PQgetvalue(res, 0, C_UNIT),
+		    today ? "hết hạn hôm nay" : "sắp hết hạn", fmt_dmy(a, PQgetvalue(res, 0, C_SIGNED)),
+		    fmt_dmy(a, PQgetvalue(res, 0, C_EFFECTIVE)), expires, PQgetvalue(res, 0, C_DAYS), PQgetvalue(res, 0, C_SOURCE),
+		    link(a, base, "/admin/agreements"), footer);
+		PQclear(res);
+	}
+	return one;
 }
 
 /* The daily digest: new reports by workplace and form since the last one,
@@ -250,6 +294,8 @@ notify_compose(struct db *db, struct arena *a, const char *event, const char *of
 		return compose_reply(db, a, officer_id, payload, base_url, out);
 	if (strcmp(event, "case.deadline") == 0)
 		return compose_deadline(db, a, officer_id, payload, base_url, out);
+	if (strcmp(event, "agreement.expiring") == 0)
+		return compose_agreement(db, a, officer_id, payload, base_url, out);
 	if (strcmp(event, "digest") == 0)
 		return compose_digest(db, a, officer_id, payload, base_url, out);
 	if (strcmp(event, "email.confirm") == 0)

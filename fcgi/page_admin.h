@@ -12,8 +12,17 @@ void page_admin_totp(struct req *);
 void page_admin_account(struct req *);
 /* page_admin_queue.c */
 void page_admin_queue(struct req *);
+/* page_admin_campaigns.c */
+void page_admin_campaigns(struct req *);
+void page_admin_campaign_add(struct req *);
+void page_admin_campaign(struct req *);
+void page_admin_campaign_close(struct req *);
 /* page_admin_surveys.c */
 void page_admin_surveys(struct req *);
+/* A survey's results over the answers in `rows` (id, received, answers):
+ * shared with the campaigns' live and frozen results. Clears `rows`. */
+struct form;
+void survey_results_render(struct req *, const struct form *, PGresult *rows, bool comments_counted);
 /* page_admin_report.c */
 void page_admin_report(struct req *);
 void page_admin_report_act(struct req *);
@@ -36,6 +45,11 @@ void page_admin_workplace_post(struct req *);
 void page_admin_workplace_import(struct req *);
 void page_admin_workplace_import_post(struct req *);
 void page_admin_qr_post(struct req *);
+/* A fresh QR code (entry point) of a workplace in scope offering the forms
+ * of `forms_json`, or a copy of entry point `copy_of`: its id, or NULL with
+ * *res_out the failure (NULL: the database is away). */
+const char *workplace_entry_insert(struct req *, const char *workplace_id, const char *label, const char *forms_json,
+    const char *copy_of, PGresult **res_out);
 /* page_admin_qr.c */
 void page_admin_unit_posters(struct req *);
 void page_admin_qr_poster(struct req *);

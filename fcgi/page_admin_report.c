@@ -293,6 +293,25 @@ report_contact(struct req *r, const struct report *s, const char *contact, bool 
 	}
 }
 
+/* A worker's stoppage report: the way to record the stoppage from it
+ * (/admin/stoppages?report=ID, prefilled), or that it is recorded. */
+static void
+stoppage_link(struct req *r, const char *id)
+{
+	const char *p[1] = { id };
+	PGresult *res = db_query(r->app->db, "SELECT count(*) FROM work_stoppage WHERE submission_id = $1::bigint", 1, p);
+	bool recorded = db_scalar(res) && strcmp(db_scalar(res), "0") != 0;
+	PQclear(res);
+	if (recorded) {
+		console_wrap(r, "<p id=\"stoppage-recorded\"><a href=\"/admin/stoppages\">",
+		    L(r, "Đã ghi thành một cuộc ngừng việc tập thể.", "Recorded as a collective work stoppage."), "</a></p>");
+		return;
+	}
+	html_lit(r->out, "<p><a class=\"btn\" id=\"record-stoppage\" href=\"/admin/stoppages?report=");
+	html_url_arg(r->out, id);
+	console_wrap(r, "\">", L(r, "Ghi thành cuộc ngừng việc tập thể", "Record as a collective work stoppage"), "</a></p>");
+}
+
 /* Create a case, change the status, assign an officer in scope. */
 static void
 report_handling(struct req *r, const struct report *s)
@@ -304,6 +323,8 @@ report_handling(struct req *r, const struct report *s)
 	html_url_arg(b, s->id);
 	console_wrap(r, "\">", cases > 0 ? L(r, "Tạo thêm một vụ việc", "Create another case") : L(r, "Tạo vụ việc", "Create a case"),
 	    "</a></p>");
+	if (strcmp(s->form_id, "stoppage") == 0)
+		stoppage_link(r, s->id);
 	action_form(r, s, "inline");
 	console_wrap(r, "<input type=\"hidden\" name=\"action\" value=\"status\"><label>",
 	    L(r, "Trạng thái", "Status"), " <select name=\"status\" id=\"f-status\">");

@@ -1,4 +1,4 @@
-/* page_admin_stoppages.c: /admin/stoppages: collective work stoppages of the workplaces in scope, those still going on first (urgent), and recording one (officers). */
+/* page_admin_stoppages.c: /admin/stoppages: collective work stoppages of the workplaces in scope, those still going on first (urgent), and recording one (officers), also from a worker's stoppage report. */
 #include <string.h>
 #include <libpq-fe.h>
 
@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "console.h"
 #include "db.h"
+#include "filters.h"
 #include "fmt.h"
 #include "html.h"
 #include "http.h"
@@ -41,6 +42,11 @@ add_form(struct req *r, const struct refusal *f)
 	console_heading(r, 2, "new", "Ghi một cuộc ngừng việc tập thể", "Record a collective work stoppage");
 	console_hint(r, L(r, "Không ghi tên người lao động: chỉ số người tham gia.", "No worker names: only how many took part."));
 	html_form_begin(r, "/admin/stoppages", "stoppage-new");
+	if (*TYPED("report")) {
+		console_wrap(r, "<p class=\"note\" id=\"from-report\">", arena_printf(r->arena, "%s #%s",
+		    L(r, "Ghi từ phản ánh của người lao động", "Recorded from the worker's report"), get), "</p>");
+		filters_hidden(r->out, "report", get);
+	}
 	console_workplace_select(r, FORM, TYPED("workplace"), "—", false, e);
 	console_input(r, FORM, "started", L(r, "Ngày bắt đầu (YYYY-MM-DD)", "Began on (YYYY-MM-DD)"), NULL, TYPED("started"), e, 10, true);
 	console_input(r, FORM, "ended", L(r, "Ngày kết thúc", "Ended on"), L(r, "Để trống nếu còn đang diễn ra.",
@@ -83,7 +89,7 @@ stoppages_page(struct req *r, const struct refusal *f)
 		http_error(r, 503, MSG__MAX);
 		return;
 	}
-	console_page_titled(r, f ? 400 : 200, L(r, "Ngừng việc", "Stoppages"), "Ngừng việc tập thể", "Collective work stoppages");
+	console_page_titled(r, f && f->e ? 400 : 200, L(r, "Ngừng việc", "Stoppages"), "Ngừng việc tập thể", "Collective work stoppages");
 	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	console_alert(r, f ? f->problem : NULL);
 	int n = PQntuples(res);
@@ -110,14 +116,60 @@ stoppages_page(struct req *r, const struct refusal *f)
 	console_end(r);
 }
 
+/* The record form's values from the worker's stoppage report `id` of the
+ * officer's scope (?report=ID): its workplace, the day it began (or will),
+ * how many take part and the demands, the outcome "ongoing". MISSING for a
+ * malformed id, another form's report or one outside the scope alike. */
+static enum found
+from_report(struct req *r, const char *id, struct kvlist *v)
+{
+	enum { F_WORKPLACE, F_STARTED, F_WORKERS, F_DEMANDS, F__MAX };
+	static const char *const names[F__MAX] = { "workplace", "started", "workers", "demands" };
+	size_t n = strlen(id);
+	if (n == 0 || n > 18 || strspn(id, "0123456789") != n)
+		return MISSING;
+	const char *vals[F__MAX], *p[2] = { id, r->officer->unit_path };
+	const char **const f[F__MAX] = { &vals[F_WORKPLACE], &vals[F_STARTED], &vals[F_WORKERS], &vals[F_DEMANDS] };
+	enum found found = db_row(db_query(r->app->db, "SELECT s.workplace_id::text, coalesce(s.answers->>'since', "
+	    "to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD')), coalesce(s.answers->>'workers', ''), "
+	    "left(coalesce(s.answers->>'demands', ''), 4000) FROM submission s JOIN workplace w ON w.id = s.workplace_id "
+	    "JOIN org_unit u ON u.id = w.unit_id WHERE s.id = $1::bigint AND s.form_id = 'stoppage' AND u.path LIKE $2 || '%'",
+	    2, p), r->arena, f, F__MAX);
+	if (found != FOUND)
+		return found;
+	v->n = F__MAX + 2;
+	v->items = arena_alloc(r->arena, v->n * sizeof(*v->items));
+	if (v->items == NULL)
+		return DB_DOWN;
+	for (size_t i = 0; i < F__MAX; i++)
+		v->items[i] = (struct kv){ names[i], vals[i], strlen(vals[i]) };
+	v->items[F__MAX] = (struct kv){ "outcome", "ongoing", 7 };
+	v->items[F__MAX + 1] = (struct kv){ "report", id, n };
+	return FOUND;
+}
+
+/* GET /admin/stoppages[?report=ID]: the list and the record form, filled
+ * from the worker's report when one is named (404 when it is not one of
+ * the scope's stoppage reports). */
 void
 page_admin_stoppages(struct req *r)
 {
-	stoppages_page(r, NULL);
+	const char *report = kv_get(&r->args, "report");
+	if (report == NULL || r->officer->role < ROLE_OFFICER) {
+		stoppages_page(r, NULL);
+		return;
+	}
+	struct kvlist v = { 0 };
+	if (!console_found(r, from_report(r, report, &v)))
+		return;
+	const struct refusal f = { &v, NULL, NULL };
+	stoppages_page(r, &f);
 }
 
 /* POST /admin/stoppages (officers): one stoppage, checked (stoppage.c),
- * at a workplace of the officer's scope; a refusal is the page again
+ * at a workplace of the officer's scope, linked to the worker's report
+ * `report` when posted (404 unless it is one of the scope's stoppage
+ * reports; 409 when one was recorded from it already); a refusal is the page again
  * (400) with each error beside its field and every value kept, nothing
  * stored. Audited. */
 void
@@ -128,6 +180,10 @@ page_admin_stoppage_add(struct req *r)
 	    kv_get_or_empty(&r->form, "workers"), kv_get_or_empty(&r->form, "demands"), kv_get_or_empty(&r->form, "outcome"),
 	    kv_get_or_empty(&r->form, "union_led") };
 	struct console_errs e = { 0 };
+	const char *report = kv_get_or_empty(&r->form, "report");
+	struct kvlist from = { 0 };
+	if (*report && !console_found(r, from_report(r, report, &from)))
+		return;
 	stoppage_check(&in, r->lang, msgs);
 	const char *code = console_workplace_pick(r, wid, &e);
 	for (int i = 0; i < STF__MAX; i++)
@@ -138,11 +194,18 @@ page_admin_stoppage_add(struct req *r)
 		stoppages_page(r, &f);
 		return;
 	}
-	const char *p[8] = { wid, in.started, *in.ended ? in.ended : NULL, in.workers, in.demands, in.outcome, in.union_led,
-	    r->officer->id };
+	const char *p[9] = { wid, in.started, *in.ended ? in.ended : NULL, in.workers, in.demands, in.outcome, in.union_led,
+	    r->officer->id, *report ? report : NULL };
 	PGresult *res = db_query(r->app->db, "INSERT INTO work_stoppage (workplace_id, started_on, ended_on, workers, demands, "
-	    "outcome, union_led, officer_id) VALUES ($1::bigint, $2::date, $3::date, $4::integer, $5, $6, $7 = 'yes', $8::bigint) "
-	    "RETURNING id", 8, p);
+	    "outcome, union_led, officer_id, submission_id) SELECT $1::bigint, $2::date, $3::date, $4::integer, $5, $6, $7 = 'yes', "
+	    "$8::bigint, $9::bigint WHERE $9 IS NULL OR NOT EXISTS (SELECT 1 FROM work_stoppage x WHERE x.submission_id = $9::bigint) "
+	    "RETURNING id", 9, p);
+	if (db_ok(res) && PQntuples(res) == 0) {
+		PQclear(res);
+		console_refuse(r, 409, "Phản ánh này đã được ghi thành một cuộc ngừng việc.",
+		    "A stoppage was already recorded from this report.", "/admin/stoppages");
+		return;
+	}
 	const char *id = console_new_id(r, res, "stoppage insert");
 	if (id == NULL)
 		return;

@@ -296,7 +296,8 @@ render_comments(struct req *r, const struct form_field *fd, PGresult *rows)
 	html_lit(b, "</ul>");
 }
 
-/* One question: its label, how many answered it, and its results. */
+/* One question: its label, how many answered it (for a text question
+ * with `rows` NULL, that count is all), and its results. */
 static void
 render_question(struct req *r, const struct form_field *fd, struct tally *t, PGresult *rows)
 {
@@ -312,33 +313,29 @@ render_question(struct req *r, const struct form_field *fd, struct tally *t, PGr
 		render_choices(r, fd, t);
 	else if (fd->type == FIELD_INTEGER || fd->type == FIELD_NUMBER || fd->type == FIELD_MONEY)
 		render_numbers(r, fd, t);
-	else if (fd->type == FIELD_TEXT || fd->type == FIELD_TEXTAREA)
+	else if ((fd->type == FIELD_TEXT || fd->type == FIELD_TEXTAREA) && rows)
 		render_comments(r, fd, rows);
 	html_lit(b, "</section>");
 }
 
-/* One workplace's results: the answers read once, tallied per question. */
-static void
-survey_results(struct req *r, const struct survey_args *s)
+/* Results of `form` over `rows` (columns A_ID, A_RECEIVED, A_ANSWERS, at
+ * most ANSWERS_MAX + 1 rows: one more says there are more), tallied per
+ * question: choices counted, rankings ranked, numbers summed up; text
+ * answers listed (each linking its report), or only counted when
+ * `comments_counted` (a campaign's frozen results). Clears `rows`. */
+void
+survey_results_render(struct req *r, const struct form *form, PGresult *rows, bool comments_counted)
 {
 	struct buf *b = r->out;
-	const char *p[5] = { r->officer->unit_path, s->form->id, s->f.workplace, s->f.from, s->f.to };
-	PGresult *rows = console_rows(db_query(r->app->db,
-	    "SELECT a.id, to_char(a.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), a.answers::text "
-	    "FROM survey_answers($1, $2, $3, $4, $5) a ORDER BY a.received_at DESC, a.id DESC LIMIT 20001", 5, p), "surveys: answers");
-	if (rows == NULL) {
-		console_empty(r, "Không đọc được dữ liệu lúc này.", "The data could not be read just now.");
-		return;
-	}
 	int n = PQntuples(rows) > ANSWERS_MAX ? ANSWERS_MAX : PQntuples(rows);
 	console_wrap(r, "<p id=\"survey-total\" class=\"lead\" data-answers=\"", arena_printf(r->arena, "%d", n), "\">");
 	html_text(b, arena_printf(r->arena, L(r, "%s phiếu trả lời%s.", "%s answers%s."), fmt_int(r->arena, n, r->lang),
 	    PQntuples(rows) > ANSWERS_MAX ? L(r, " (mới nhất; còn nhiều hơn: hãy chọn khoảng thời gian ngắn hơn)",
 	    " (the newest; there are more: choose a shorter period)") : ""));
 	html_lit(b, "</p>");
-	struct tally *t = arena_alloc(r->arena, s->form->nfields * sizeof(*t));
-	for (size_t k = 0; k < s->form->nfields; k++) {
-		size_t nopt = s->form->fields[k].noptions + 3;
+	struct tally *t = arena_alloc(r->arena, form->nfields * sizeof(*t));
+	for (size_t k = 0; k < form->nfields; k++) {
+		size_t nopt = form->fields[k].noptions + 3;
 		t[k] = (struct tally){ 0, arena_alloc(r->arena, nopt * sizeof(long)), arena_alloc(r->arena, nopt * sizeof(long)),
 			arena_alloc(r->arena, nopt * sizeof(long)), arena_alloc(r->arena, ((size_t)n + 1) * sizeof(double)), 0 };
 		memset(t[k].count, 0, nopt * sizeof(long));
@@ -348,17 +345,32 @@ survey_results(struct req *r, const struct survey_args *s)
 	json_error_t err;
 	for (int i = 0; i < n; i++) {
 		json_t *a = json_loads(PQgetvalue(rows, i, A_ANSWERS), 0, &err);
-		for (size_t k = 0; a && k < s->form->nfields; k++) {
-			json_t *v = json_object_get(a, s->form->fields[k].name);
+		for (size_t k = 0; a && k < form->nfields; k++) {
+			json_t *v = json_object_get(a, form->fields[k].name);
 			if (v && !json_is_null(v))
-				tally_add(&t[k], &s->form->fields[k], v);
+				tally_add(&t[k], &form->fields[k], v);
 		}
 		json_decref(a);
 	}
-	for (size_t k = 0; n > 0 && k < s->form->nfields; k++)
-		if (s->form->fields[k].type != FIELD_PHOTO && s->form->fields[k].type != FIELD_PHONE)
-			render_question(r, &s->form->fields[k], &t[k], rows);
+	for (size_t k = 0; n > 0 && k < form->nfields; k++)
+		if (form->fields[k].type != FIELD_PHOTO && form->fields[k].type != FIELD_PHONE)
+			render_question(r, &form->fields[k], &t[k], comments_counted ? NULL : rows);
 	PQclear(rows);
+}
+
+/* One workplace's results in the period the filters give. */
+static void
+survey_results(struct req *r, const struct survey_args *s)
+{
+	const char *p[5] = { r->officer->unit_path, s->form->id, s->f.workplace, s->f.from, s->f.to };
+	PGresult *rows = console_rows(db_query(r->app->db,
+	    "SELECT a.id, to_char(a.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), a.answers::text "
+	    "FROM survey_answers($1, $2, $3, $4, $5) a ORDER BY a.received_at DESC, a.id DESC LIMIT 20001", 5, p), "surveys: answers");
+	if (rows == NULL) {
+		console_empty(r, "Không đọc được dữ liệu lúc này.", "The data could not be read just now.");
+		return;
+	}
+	survey_results_render(r, s->form, rows, false);
 }
 
 /* GET /admin/surveys?form=&workplace=&from=&to=: a survey form's results
@@ -389,6 +401,8 @@ page_admin_surveys(struct req *r)
 	    form_label(s.form->title, r->lang), wname) : form_label(s.form->title, r->lang), "</p>");
 	console_hint(r, L(r, "Phiếu khảo sát không vào hàng đợi phản ánh, trừ khi cán bộ đánh dấu khẩn (mở phiếu từ danh sách ý kiến).",
 	    "Survey answers stay out of the report queue unless an officer marks one urgent (open it from the comments)."));
+	console_button_link(r, "btn", "/admin/campaigns", "Đợt khảo sát (mở, in áp phích, chốt kết quả)",
+	    "Survey campaigns (open, print posters, close)");
 	survey_filter_form(r, &s);
 	if (*s.f.workplace)
 		survey_results(r, &s);

@@ -430,8 +430,8 @@ workplace_page(struct req *r, int status, const struct wp_row *row, const char *
  * forms); a new random token, drawn again on the rare collision. Its id
  * (arena), or NULL with *res_out holding the failed result (NULL: the
  * database is away). */
-static const char *
-entry_insert(struct req *r, const char *workplace_id, const char *label, const char *forms_json, const char *copy_of,
+const char *
+workplace_entry_insert(struct req *r, const char *workplace_id, const char *label, const char *forms_json, const char *copy_of,
     PGresult **res_out)
 {
 	char token[TOKEN_LEN + 1];
@@ -529,7 +529,7 @@ page_admin_workplace_post(struct req *r)
 		char *fj = json_dumps(forms, JSON_COMPACT);
 		json_decref(forms);
 		PGresult *res;
-		const char *eid = fj ? entry_insert(r, row.id, label, fj, NULL, &res) : NULL;
+		const char *eid = fj ? workplace_entry_insert(r, row.id, label, fj, NULL, &res) : NULL;
 		free(fj);
 		if (eid == NULL) {
 			console_db_failed(r, res, "qr create");
@@ -668,7 +668,7 @@ page_admin_qr_post(struct req *r)
 		http_redirect(r, arena_printf(r->arena, "/admin/workplaces/%s?ok=qr.revoke#ep-%s", wid, id));
 		return;
 	}
-	const char *eid = entry_insert(r, NULL, NULL, NULL, id, &res);
+	const char *eid = workplace_entry_insert(r, NULL, NULL, NULL, id, &res);
 	if (eid == NULL) {
 		console_db_failed(r, res, "qr replace");
 		return;

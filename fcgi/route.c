@@ -104,6 +104,10 @@ static const struct route routes[] = {
 	{ M_POST,         "/admin/stats/indicators", page_admin_stats_indicators, CONSOLE | ROUTE_ADMIN },
 	{ M_GET,          "/admin/dashboard",    page_admin_dashboard, CONSOLE },
 	{ M_GET,          "/admin/surveys",      page_admin_surveys,  CONSOLE },
+	{ M_GET,          "/admin/campaigns",    page_admin_campaigns, CONSOLE },
+	{ M_POST,         "/admin/campaigns",    page_admin_campaign_add, CONSOLE | ROUTE_ADMIN },
+	{ M_GET,          "/admin/campaigns/#",  page_admin_campaign, CONSOLE },
+	{ M_POST,         "/admin/campaigns/#/close", page_admin_campaign_close, CONSOLE | ROUTE_OFFICER },
 
 	/* --- cases, case documents, dossier, data-subject requests, calendar --- */
 	{ M_GET,          "/admin/cases",        page_admin_cases,    CONSOLE },

@@ -75,13 +75,13 @@ expand(struct db *db)
 	return done;
 }
 
-/* Queues the digests and deadline reminders that are due (idempotent), and
+/* Queues the digests, deadline and agreement-expiry reminders that are due (idempotent), and
  * gives up deliveries pending for longer than 24 hours (a paused receiver's
  * queue is not tried row by row, so they are retired here). */
 static void
 schedule(struct db *db, double scale)
 {
-	PGresult *res = db_query(db, "SELECT notify_schedule(now())", 0, NULL);
+	PGresult *res = db_query(db, "SELECT notify_schedule(now()) + agreement_schedule(now())", 0, NULL);
 	if (!db_ok(res))
 		log_warn("sender: scheduling digests and reminders failed: %s", PQresultErrorMessage(res));
 	PQclear(res);

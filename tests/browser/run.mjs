@@ -6,7 +6,7 @@ import { root, shots, test, assert, runSuite } from './lib.mjs';
 
 const today = new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
 
-// How a worker fills each of the six forms (with JavaScript, conditional
+// How a worker fills each of the seven forms (with JavaScript, conditional
 // questions appear only after the answer that asks for them).
 const fillers = {
   concern: async (p) => {
@@ -57,6 +57,12 @@ const fillers = {
     await p.selectOption('select[name="priorities:hours"]', '3');
     await p.fill('input[name=wage_rise]', '8');
   },
+  stoppage: async (p) => {
+    await p.selectOption('select[name=state]', 'happening');
+    await p.fill('input[name=since]', today);
+    await p.fill('input[name=workers]', '120');
+    await p.fill('textarea[name=demands]', 'Trả lương tháng 11 đúng hạn, giảm giờ làm thêm.');
+  },
 };
 const expected = {
   concern: (a) => a.category === 'wages',
@@ -66,6 +72,7 @@ const expected = {
   safety: (a) => a.kind === 'accident' && a.injured === 1 && a.dead === 0 && a.when === today,
   meal: (a) => a.meal_value === 25000 && a.problems.length === 2 && a.sick_count === 12,
   bargaining_survey: (a) => JSON.stringify(a.priorities) === '["wages","meals","hours"]' && a.wage_rise === 8,
+  stoppage: (a) => a.state === 'happening' && a.since === today && a.workers === 120,
 };
 
 await runSuite('browser', 'tiengnoi-browser-', {}, async (stack, browser) => {

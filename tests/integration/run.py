@@ -43,6 +43,7 @@ import test_scope                     # noqa: E402
 import test_triage                    # noqa: E402
 import test_stats                     # noqa: E402
 import test_legal                     # noqa: E402
+import test_loop                      # noqa: E402
 import test_worker                    # noqa: E402
 
 SUITE_SECONDS = 900
@@ -232,6 +233,14 @@ TESTS = [
      "the panel's overdue commitment", test_rounds.test_round_console),
     ("rounds: a round started from the brief keeps its text frozen and links the brief's reports", test_rounds.test_round_brief),
     ("rounds: dialogues.held, bargaining.rounds, commitments.* give their figures for their periods", test_rounds.test_round_stats),
+    # loop: issue 14, the worker-facing side: stoppage reports, agreement expiry mail, survey campaigns, results
+    ("loop: a worker's stoppage report: offered, urgent, first in the queue, mailed; bad answers refused",
+     test_loop.test_stoppage_report),
+    ("loop: an officer records the stoppage from the report, prefilled, once; 404 outside the scope",
+     test_loop.test_stoppage_from_report),
+    ("loop: agreement expiry mails 90 days before and on the day, once, in scope (SMTP)", test_loop.test_agreement_reminders),
+    ("loop: survey campaigns: QR code, posters, target from headcount, live rate, closed and frozen, bad input, scope",
+     test_loop.test_campaigns),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

@@ -222,7 +222,7 @@ def _old_report(stack, answers):
 
 
 def test_versions_console_exports(t, stack):
-    t.eq(stack.value("SELECT count(*) FROM form_version WHERE version = 1"), 6,
+    t.eq(stack.value("SELECT count(*) FROM form_version WHERE version = 1 AND form_id <> 'stoppage'"), 6,
          "version 1 of the six shipped forms is on record (sql/026)")
     t.eq(stack.value("SELECT count(*) FROM form_version WHERE version = 2"), 6, "version 2 of the six is on record")
     old = _old_report(stack, {"months_owed": [_this_month()], "amount": 7000000, "amount_basis": "per_person",
