@@ -21,14 +21,18 @@
 
 /* One lane expands the reports' events and queues the scheduled notices
  * (database work only, never waiting on a network); one sends mails; two
- * send webhooks, each for half of the webhooks (id modulo 2). Each is a
- * process with its own connection: a receiver that hangs holds its webhook
- * lane for SENDER_WEBHOOK_TIMEOUT at most and never holds up mail or the
- * expansion of urgent reports. */
-enum lane { LANE_EVENTS, LANE_MAIL, LANE_WEBHOOK_1, LANE_WEBHOOK_2, LANE__MAX };
+ * send webhooks, each for half of the webhooks (id modulo 2); one sends only
+ * urgent deliveries to receivers that are not failing, so an urgent report
+ * reaches a working receiver within a second or two whatever the other
+ * lanes are waiting on (a hanging receiver, a backlog). Each is a process
+ * with its own connection: a receiver that hangs holds its webhook lane for
+ * SENDER_WEBHOOK_TIMEOUT at most and never holds up mail or the expansion
+ * of urgent reports. */
+enum lane { LANE_EVENTS, LANE_MAIL, LANE_URGENT, LANE_WEBHOOK_1, LANE_WEBHOOK_2, LANE__MAX };
 static const char *const lane_name[LANE__MAX] = {
 	"events",    /* LANE_EVENTS */
 	"mail",      /* LANE_MAIL */
+	"urgent",    /* LANE_URGENT */
 	"webhook",   /* LANE_WEBHOOK_1 */
 	"webhook",   /* LANE_WEBHOOK_2 */
 };
@@ -36,8 +40,10 @@ static const char *const lane_name[LANE__MAX] = {
 
 #define SCHEDULE_EVERY 10        /* seconds between scheduling passes (digests, reminders) */
 #define EXPAND_BATCH 500         /* events expanded in one transaction */
-#define EVENTS_WAIT_US 50000     /* between polls of the event queue when it is empty */
-#define IDLE_WAIT_US 100000      /* between polls of the outbox when nothing is due */
+#define CATCH_UP_BATCH 4         /* a paused receiver's kept batches (500 events each at most) turned into deliveries at once */
+#define EVENTS_WAIT_US 50000     /* between polls of the event queue when it was just busy */
+#define IDLE_WAIT_US 100000      /* between polls of the outbox when it was just busy */
+#define IDLE_WAIT_MAX_US 400000  /* the wait doubles while nothing comes, up to this: idle polls cost the reports' CPU */
 
 static volatile sig_atomic_t stopping;
 
@@ -59,17 +65,24 @@ backoff_scale(void)
 }
 
 /* Expands up to EXPAND_BATCH queued events into outbox rows (one
- * transaction); the number expanded, or -1 when the database is away. */
+ * transaction; urgent ones first; a paused receiver's are kept aside), then
+ * turns up to CATCH_UP_BATCH kept batches into deliveries (sql/047). The
+ * events expanded (EXPAND_BATCH when there may be more to do at once), -1
+ * when the database is away. */
 static int
-expand(struct db *db)
+expand(struct db *db, double scale)
 {
-	char n[16];
+	char n[16], k[16], scale_s[32];
 	snprintf(n, sizeof(n), "%d", EXPAND_BATCH);
-	enum { E_DONE };
-	const char *p[1] = { n };
-	PGresult *res = db_query(db, "SELECT outbox_expand($1::integer)", 1, p);
-	int done = db_ok(res) ? atoi(PQgetvalue(res, 0, E_DONE)) : -1;
-	if (done < 0)
+	snprintf(k, sizeof(k), "%d", CATCH_UP_BATCH);
+	snprintf(scale_s, sizeof(scale_s), "%g", scale);
+	enum { E_DONE, E_CAUGHT_UP };
+	const char *p[3] = { n, k, scale_s };
+	PGresult *res = db_query(db, "SELECT outbox_expand($1::integer), webhook_catch_up($2::integer, $3::float8)", 3, p);
+	int done = -1;
+	if (db_ok(res))
+		done = atoi(PQgetvalue(res, 0, E_CAUGHT_UP)) > 0 ? EXPAND_BATCH : atoi(PQgetvalue(res, 0, E_DONE));
+	else
 		log_warn("sender: expanding events failed: %s", PQresultErrorMessage(res));
 	PQclear(res);
 	return done;
@@ -102,31 +115,37 @@ lane_run(enum lane l)
 {
 	struct db *db = db_open(config_conninfo(true), false);
 	struct arena *a = arena_new();
-	CURLM *multi = l >= LANE_WEBHOOK_1 ? curl_multi_init() : NULL;
+	CURLM *multi = l >= LANE_URGENT ? curl_multi_init() : NULL;
 	CURL *smtp = NULL;
-	if (db == NULL || a == NULL || (l >= LANE_WEBHOOK_1 && multi == NULL))
+	if (db == NULL || a == NULL || (l >= LANE_URGENT && multi == NULL))
 		return 1;
 	double scale = backoff_scale();
 	time_t last_schedule = 0;
+	useconds_t base = l == LANE_EVENTS ? EVENTS_WAIT_US : IDLE_WAIT_US, idle = base;
 	while (!stopping) {
 		int n;
-		useconds_t idle = IDLE_WAIT_US;
 		if (l == LANE_EVENTS) {
 			if (time(NULL) - last_schedule >= SCHEDULE_EVERY && db_ready(db)) {
 				schedule(db, scale);
 				last_schedule = time(NULL);
 			}
-			n = expand(db);
-			n = n == EXPAND_BATCH ? 1 : n < 0 ? -1 : 0;
-			idle = EVENTS_WAIT_US;
+			n = expand(db, scale);
 		} else if (l == LANE_MAIL) {
 			n = sender_mail_batch(db, a, &smtp, scale);
+		} else if (l == LANE_URGENT) {
+			n = sender_webhook_batch(db, a, multi, 0, 1, true, scale);
 		} else {
-			n = sender_webhook_batch(db, a, multi, (int)(l - LANE_WEBHOOK_1), WEBHOOK_LANES, scale);
+			n = sender_webhook_batch(db, a, multi, (int)(l - LANE_WEBHOOK_1), WEBHOOK_LANES, false, scale);
 		}
 		arena_reset(a);
-		if (n <= 0)
-			usleep(n < 0 ? 1000000 : idle);
+		if (n > 0) {   /* busy: poll soon again, at once while a batch came full */
+			idle = base;
+			if (l != LANE_EVENTS || n >= EXPAND_BATCH)
+				continue;
+		}
+		usleep(n < 0 ? 1000000 : idle);
+		if (n == 0 && idle < IDLE_WAIT_MAX_US)
+			idle = idle * 2 > IDLE_WAIT_MAX_US ? IDLE_WAIT_MAX_US : idle * 2;
 	}
 	if (smtp)
 		curl_easy_cleanup(smtp);

@@ -22,7 +22,8 @@ int sender_mail_batch(struct db *, struct arena *, CURL **smtp, double scale);
  * a timeout each), and records the results and each receiver's health in
  * the same transaction: a receiver that failed is paused and its due
  * deliveries wait with it; one that answered again releases its backlog.
- * Returns as sender_mail_batch. */
-int sender_webhook_batch(struct db *, struct arena *, CURLM *, int lane, int lanes, double scale);
+ * urgent_only: only urgent deliveries (priority 0) to receivers that are not
+ * failing (the urgent lane). Returns as sender_mail_batch. */
+int sender_webhook_batch(struct db *, struct arena *, CURLM *, int lane, int lanes, bool urgent_only, double scale);
 
 #endif

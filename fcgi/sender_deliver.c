@@ -312,7 +312,7 @@ hooks_run(struct arena *a, CURLM *multi)
 }
 
 int
-sender_webhook_batch(struct db *db, struct arena *a, CURLM *multi, int lane, int lanes, double scale)
+sender_webhook_batch(struct db *db, struct arena *a, CURLM *multi, int lane, int lanes, bool urgent_only, double scale)
 {
 	if (db_begin(db) != 0)
 		return -1;
@@ -322,19 +322,21 @@ sender_webhook_batch(struct db *db, struct arena *a, CURLM *multi, int lane, int
 	snprintf(lane_s, sizeof(lane_s), "%d", lane);
 	snprintf(lanes_s, sizeof(lanes_s), "%d", lanes);
 	snprintf(scale_s, sizeof(scale_s), "%g", scale);
-	const char *p[4] = { batch, lanes_s, lane_s, per };
+	const char *p[5] = { batch, lanes_s, lane_s, per, urgent_only ? "t" : "f" };
 	/* the due rows in order, then at most $4 per receiver (one for a receiver being probed after failing),
-	 * none for a paused one; the inner LIMIT bounds the work when the queue is long */
+	 * none for a paused one; the inner LIMIT bounds the work when the queue is long. The urgent lane ($5)
+	 * takes only urgent rows (priority 0) of receivers that are not failing. */
 	PGresult *rows = db_query(db, "SELECT x.id, x.event, x.event_id, x.payload::text, h.url, h.secret, h.removed_at IS NOT NULL "
 	    "FROM outbox x JOIN webhook h ON h.id = x.webhook_id WHERE x.id IN (SELECT c.id FROM ("
 	    "  SELECT d.id, d.priority, d.next_attempt_at, w.failures, "
 	    "         row_number() OVER (PARTITION BY d.webhook_id ORDER BY d.priority, d.next_attempt_at, d.id) AS rn "
 	    "  FROM (SELECT id, webhook_id, priority, next_attempt_at FROM outbox WHERE kind = 'webhook' AND status = 'pending' "
-	    "        AND next_attempt_at <= now() AND webhook_id % $2::integer = $3::integer "
+	    "        AND next_attempt_at <= now() AND webhook_id % $2::integer = $3::integer AND (priority = 0 OR NOT $5::boolean) "
 	    "        ORDER BY priority, next_attempt_at, id LIMIT 1024) d "
-	    "  JOIN webhook w ON w.id = d.webhook_id WHERE w.retry_at IS NULL OR w.retry_at <= now() OR w.removed_at IS NOT NULL) c "
+	    "  JOIN webhook w ON w.id = d.webhook_id WHERE (w.retry_at IS NULL OR w.retry_at <= now() OR w.removed_at IS NOT NULL) "
+	    "  AND (w.failures = 0 OR NOT $5::boolean)) c "
 	    "WHERE c.rn <= CASE WHEN c.failures > 0 THEN 1 ELSE $4::integer END ORDER BY c.priority, c.next_attempt_at, c.id "
-	    "LIMIT $1::integer) ORDER BY x.priority, x.next_attempt_at, x.id FOR UPDATE OF x SKIP LOCKED", 4, p);
+	    "LIMIT $1::integer) ORDER BY x.priority, x.next_attempt_at, x.id FOR UPDATE OF x SKIP LOCKED", 5, p);
 	int got = batch_claimed(db, rows);
 	if (got <= 0)
 		return got;

@@ -109,12 +109,14 @@ start_app() {
 }
 
 # The outbox sender (mails, webhooks) beside the app, as the run user; its
-# lanes are its children in its own session.
+# lanes are its children in its own session. It runs at a lower CPU priority
+# (nice 10, as Nice= in its systemd unit): on a busy machine the workers'
+# reports go first and notices wait a little.
 start_sender() {
 	local pid run=()
 	if pid=$(sender_pid); then say "sender already running (pid $pid)"; return; fi
 	if $ROOTUSER; then run=(setpriv --reuid="$RUN_USER" --regid="$RUN_USER" --init-groups); fi
-	(cd "$ROOT" && exec setsid "${run[@]}" "$SENDER" </dev/null >>"$LOG/sender.log" 2>&1) &
+	(cd "$ROOT" && exec setsid nice -n 10 "${run[@]}" "$SENDER" </dev/null >>"$LOG/sender.log" 2>&1) &
 	echo $! >"$RUN/sender.pid"
 	disown $!
 }

@@ -1,8 +1,11 @@
 """notify_probe.py: the delay from an urgent report to its mail and to its webhook delivery, while the caller loads the app.
 
-Usage: notify_probe.py APP_URL QR_TOKEN MAILDIR RECEIVER_PORT PGHOST SECONDS
-Posts one urgent safety report per second for SECONDS seconds, watches the maildir the SMTP sink
-(aiosmtpd's Mailbox) writes and runs the webhook receiver on RECEIVER_PORT; prints one line
+Usage: notify_probe.py APP_URL QR_TOKEN MAILDIR RECEIVER_PORT PGHOST SECONDS [GO_FILE]
+Starts the webhook receiver on RECEIVER_PORT and the watch of the maildir the SMTP sink (aiosmtpd's
+Mailbox) writes, both timing arrivals as they happen; with GO_FILE, prints "READY" once the receiver
+listens and waits for GO_FILE to exist (the caller adds the webhook in between: a receiver not yet
+listening would fail its first deliveries and be paused). Then posts one urgent safety report per
+second for SECONDS seconds; prints one line
 "NOTIFY n=N mail_p50_ms=... mail_max_ms=... hook_p50_ms=... hook_max_ms=... mail_missing=M hook_missing=H".
 Waits at most 120 s after the last report for the stragglers."""
 import email
@@ -47,6 +50,37 @@ def main():
     srv.daemon_threads = True
     threading.Thread(target=srv.serve_forever, daemon=True).start()
 
+    mails = {}   # submission id -> monotonic arrival, seen by a watcher every 50 ms while reports go out
+    watching = [True]
+
+    def watch():
+        seen = set()
+        while watching[0]:
+            for sub in ("new", "cur"):
+                d = os.path.join(maildir, sub)
+                for f in os.listdir(d) if os.path.isdir(d) else []:
+                    if f in seen:
+                        continue
+                    seen.add(f)
+                    now = time.monotonic()
+                    try:
+                        with open(os.path.join(d, f), "rb") as fh:
+                            m = email.message_from_binary_file(fh, policy=email.policy.default)
+                    except OSError:
+                        continue
+                    g = re.search(r"#(\d+)", str(m["Subject"] or ""))
+                    if g and m["X-Tiengnoi-Event"] == "submission.urgent":
+                        with lock:
+                            mails.setdefault(int(g.group(1)), now)
+            time.sleep(0.05)
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    if len(sys.argv) > 7:
+        print("READY", flush=True)
+        limit = time.monotonic() + 60
+        while not os.path.exists(sys.argv[7]) and time.monotonic() < limit:
+            time.sleep(0.05)
+
     form = urllib.request.urlopen(f"{app}/q/{token}/safety", timeout=30).read().decode()
     csrf = re.search(r'name="_token" value="([^"]*)"', form).group(1)
     sent = {}    # idempotency key -> monotonic time the report was answered
@@ -63,23 +97,11 @@ def main():
                           f"SELECT idempotency_key, id FROM submission WHERE idempotency_key IN ({keys})"],
                          capture_output=True, text=True, timeout=30).stdout
     ids = {int(i): sent[k] for k, i in (ln.split() for ln in out.splitlines() if ln.strip())}
-    mails = {}
-    seen = set()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and (len(mails) < len(ids) or len(hooks) < len(ids)):
-        for sub in ("new", "cur"):
-            d = os.path.join(maildir, sub)
-            for f in os.listdir(d) if os.path.isdir(d) else []:
-                if f in seen:
-                    continue
-                seen.add(f)
-                now = time.monotonic()
-                with open(os.path.join(d, f), "rb") as fh:
-                    m = email.message_from_binary_file(fh, policy=email.policy.default)
-                g = re.search(r"#(\d+)", str(m["Subject"] or ""))
-                if g and m["X-Tiengnoi-Event"] == "submission.urgent":
-                    mails.setdefault(int(g.group(1)), now)
-        time.sleep(0.05)
+        time.sleep(0.1)
+    watching[0] = False
+    watcher.join()
     srv.shutdown()
 
     def stats(arrived):

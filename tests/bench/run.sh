@@ -326,15 +326,24 @@ notify_runs() {
 	done
 	nadmin webhook remove --id "$hid" >/dev/null || die "webhook remove failed"
 	nadmin officer email --username demo.tinh --email bench.tinh@tiengnoi.test >/dev/null || die "officer email failed"
+	# the probe's receiver listens before its webhook exists (as a real receiver is set up): one
+	# that refused the first deliveries would be paused 30 s, and that pause measured instead
+	c=${CONNS##* }
+	python3 "$HERE/notify_probe.py" "$APP_URL" "$TOKEN" "$B/maildir" "$HOOK_PORT" "$STACK/run" "$SECS" "$B/probe.go" \
+		>"$OUT/probe.out" 2>"$OUT/probe.err" &
+	local probe_pid=$! i
+	for ((i = 0; i < 100; i++)); do grep -q '^READY' "$OUT/probe.out" && break; sleep 0.1; done
+	grep -q '^READY' "$OUT/probe.out" || { cat "$OUT/probe.err" >&2; die "notify_probe.py did not start its receiver"; }
 	hid=$(nadmin webhook add --unit LDLD-LAICHAU --url "http://127.0.0.1:$HOOK_PORT/hook" \
 		--events submission.created,submission.urgent --secret-file "$B/wh.secret" | awk '{ print $2 }')
 	isnum "$hid" || die "webhook add (probe) failed"
-	c=${CONNS##* }
 	say "urgent report -> mail and webhook delays during a POST load at $c connections (${SECS} s)"
 	BENCH_RUN=$(rand_hex) wrk -t"$THREADS" -c"$c" -d"$((SECS + 2))s" -s "$HERE/post.lua" "$APP_URL" >"$OUT/notifyload.txt" 2>&1 &
 	local wrk_pid=$!
 	sleep 1
-	out=$(python3 "$HERE/notify_probe.py" "$APP_URL" "$TOKEN" "$B/maildir" "$HOOK_PORT" "$STACK/run" "$SECS" 2>"$OUT/probe.err")
+	touch "$B/probe.go"
+	wait "$probe_pid"
+	out=$(cat "$OUT/probe.out")
 	wait "$wrk_pid"
 	NOTIFY_LINE=$(grep '^NOTIFY ' <<<"$out")
 	[ -n "$NOTIFY_LINE" ] || { cat "$OUT/probe.err" >&2; die "notify_probe.py gave no result"; }
@@ -584,7 +593,7 @@ report() {
 	done
 	if [ -n "$NOTIFY_LINE" ]; then
 		echo "| urgent report → its mail (SMTP on loopback) < 60 s, under POST load at ${CONNS##* } conns, ${V[notify.n]} reports | p50 ${V[notify.mail_p50_ms]} ms, max ${V[notify.mail_max_ms]} ms, ${V[notify.mail_missing]} missing | $(verdict lt "${V[notify.mail_max_ms]/nan/999999}" 60000) |"
-		echo "| urgent report → its webhook delivery (information: behind every report's submission.created delivery), same run | p50 ${V[notify.hook_p50_ms]} ms, max ${V[notify.hook_max_ms]} ms, ${V[notify.hook_missing]} missing, ${V[notify.backlog]} deliveries still queued at the end | — |"
+		echo "| urgent report → its webhook delivery < 10 s, same run (every report's submission.created goes to the same receiver; urgent ones first) | p50 ${V[notify.hook_p50_ms]} ms, max ${V[notify.hook_max_ms]} ms, ${V[notify.hook_missing]} missing, ${V[notify.backlog]} deliveries still queued at the end | $(verdict lt "${V[notify.hook_max_ms]/nan/999999}" 10000) |"
 	fi
 	for c in $CONNS; do
 		echo "| app POST ÷ pgbench INSERT, $c conns (information) | $(ratio "${V[post.$c.rps]}" "${V[pgbench.$c.rps]}")$(noisy "post.$c" "pgbench.$c") | — |"

@@ -35,6 +35,7 @@ import test_forms                     # noqa: E402
 import test_forms_fields              # noqa: E402
 import test_privacy_console           # noqa: E402
 import test_notify                    # noqa: E402
+import test_notify2                   # noqa: E402
 import test_officer                   # noqa: E402
 import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
@@ -55,6 +56,7 @@ SUITE_SECONDS += 90
 # agree's rows (agreements, stoppages) add about a minute, two on a busy machine
 SUITE_SECONDS += 120
 # rounds' rows (rounds, commitments, the frozen brief, indicators) add about a minute
+# notify2's rows: a receiver hanging 30 s, a paused one's pauses (about a minute)
 SUITE_SECONDS += 90
 
 # In run order. The drain test stops the app, so it and what needs its
@@ -241,6 +243,15 @@ TESTS = [
     ("loop: agreement expiry mails 90 days before and on the day, once, in scope (SMTP)", test_loop.test_agreement_reminders),
     ("loop: survey campaigns: QR code, posters, target from headcount, live rate, closed and frozen, bad input, scope",
      test_loop.test_campaigns),
+    # notify2: slow and dead webhook receivers isolated, urgent first (test_notify's stack)
+    ("notify2: an urgent report reaches a working receiver within 10 s past a hanging one's 3,000-row backlog",
+     test_notify2.test_urgent_past_backlog),
+    ("notify2: a paused receiver's events kept aside, then each report delivered exactly once",
+     test_notify2.test_paused_kept_aside),
+    ("notify2: kept events past the retry window fail saying why; a removed webhook's are dropped",
+     test_notify2.test_kept_expire_and_removed),
+    ("notify2: a report queues an event only when a webhook in scope wants it (urgent ones always)",
+     test_notify2.test_event_only_when_wanted),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
