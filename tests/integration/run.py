@@ -39,6 +39,7 @@ import test_officer                   # noqa: E402
 import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
 import test_scope                     # noqa: E402
+import test_search2                   # noqa: E402
 import test_triage                    # noqa: E402
 import test_stats                     # noqa: E402
 import test_legal                     # noqa: E402
@@ -222,6 +223,11 @@ TESTS = [
     ("agree: /admin/stoppages: recorded, going on first and in the panel, errors beside fields, scope and RLS",
      test_agree.test_stoppage_console),
     ("agree: stoppages.* indicators give their figures for their periods", test_agree.test_stoppage_stats),
+    # search2: issue 12 item 16, the accent-free search by syllables (sql/048, 049)
+    ("search2: accents, phrase order, a syllable being typed, line breaks, % and _ literal, scope in console, counts and API q=",
+     test_search2.test_search_syllables),
+    ("search2: a phrase in over 5,000 reports: queue order, next page, counts 1000+, status filter, scope",
+     test_search2.test_search_common_phrase),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
