@@ -61,8 +61,44 @@ read_file(struct cli *cli, const char *path)
 	return s;
 }
 
-/* Applies sql/NNN_*.sql files not yet recorded, each in one transaction
- * together with its record, in name order. */
+/* True when s holds nothing but blank lines and -- comments. */
+static bool
+sql_is_blank(const char *s)
+{
+	while (*s != '\0') {
+		s += strspn(s, " \t\n");
+		if (strncmp(s, "--", 2) == 0)
+			s += strcspn(s, "\n");
+		else if (*s != '\0')
+			return false;
+	}
+	return true;
+}
+
+/* Runs a migration that cannot be one transaction (CREATE INDEX
+ * CONCURRENTLY) one statement at a time, each committed alone: statements
+ * end with a semicolon at the end of a line. Its statements must be safe
+ * to run again, since a failure leaves those before it applied. 0 or -1. */
+static int
+migrate_alone(struct cli *cli, char *sql)
+{
+	for (char *s = sql, *end; *s != '\0'; s = end) {
+		end = strstr(s, ";\n");
+		end = end ? end + 2 : s + strlen(s);
+		char keep = *end;
+		*end = '\0';
+		int rc = sql_is_blank(s) ? 0 : db_exec_script(cli->db, s);
+		*end = keep;
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Applies sql/NNN_*.sql files not yet recorded, in name order, each in one
+ * transaction together with its record, except a file that says
+ * "-- migrate: outside a transaction" on a line of its own (then
+ * migrate_alone(), and the record alone after it). */
 int
 cmd_migrate(struct cli *cli, struct opts *o)
 {
@@ -99,7 +135,13 @@ cmd_migrate(struct cli *cli, struct opts *o)
 		char *sql = read_file(cli, arena_printf(cli->arena, "%s/%s", dir, names[i]));
 		if (sql == NULL)
 			return cli_fail(EXIT_FAIL, "cannot read %s/%s", dir, names[i]);
-		if (db_exec_script(cli->db, "BEGIN") != 0 || db_exec_script(cli->db, sql) != 0) {
+		if (strstr(sql, "\n-- migrate: outside a transaction\n") != NULL) {
+			if (migrate_alone(cli, sql) != 0)
+				return cli_fail(EXIT_FAIL, "migration %s failed (its statements before the failing one stay "
+				    "applied; run migrate again): %s", names[i], db_error(cli->db));
+			if (db_exec_script(cli->db, "BEGIN") != 0)
+				return cli_fail(EXIT_FAIL, "migration %s: %s", names[i], db_error(cli->db));
+		} else if (db_exec_script(cli->db, "BEGIN") != 0 || db_exec_script(cli->db, sql) != 0) {
 			char why[300];
 			snprintf(why, sizeof(why), "%s", db_error(cli->db));
 			db_exec_script(cli->db, "ROLLBACK");

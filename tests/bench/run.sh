@@ -130,6 +130,10 @@ isnum "$APP_PID" && isnum "$NGINX_PID" && isnum "$PG_PID" || die "stack started 
 TOKEN=$(sql -c "SELECT token FROM entry_point WHERE revoked_at IS NULL AND 'concern' = ANY (forms) ORDER BY id LIMIT 1")
 case $TOKEN in '' | *[!2-9A-Z]*) die "no demo QR code offering the concern form (got '$TOKEN')" ;; esac
 EID=$(sql -c "SELECT id FROM entry_point WHERE token = '$TOKEN'")
+# the plain-table reference's table (tests/bench/ref_fcgi.c): a primary key and nothing else
+sql -c "CREATE TABLE bench_plain (id bigserial PRIMARY KEY, received_at timestamptz NOT NULL DEFAULT now(),
+	idem text NOT NULL, body text NOT NULL)" -c "GRANT SELECT, INSERT ON bench_plain TO tiengnoi_app" \
+	-c "GRANT USAGE ON SEQUENCE bench_plain_id_seq TO tiengnoi_app" >/dev/null || die "cannot create bench_plain"
 FORM_PATH=/q/$TOKEN/concern
 APP_URL=http://127.0.0.1:$PORT REF_URL=http://127.0.0.1:$PORT2
 
@@ -303,11 +307,12 @@ for c in $CONNS; do
 	RUNS+=("static.$c" "refget.$c" "get.$c")
 done
 for c in $CONNS; do
-	say "POST at $c connections: reference, app, pgbench"
+	say "POST at $c connections: reference (plain table, then the app's INSERT), app, pgbench"
+	BENCH_PATH="$FORM_PATH?plain" post_run "refplain.$c" "$c" "$REF_URL"
 	post_run "refpost.$c" "$c" "$REF_URL"
 	post_run "post.$c" "$c" "$APP_URL"
 	pgbench_run "pgbench.$c" "$c"
-	RUNS+=("refpost.$c" "post.$c" "pgbench.$c")
+	RUNS+=("refplain.$c" "refpost.$c" "post.$c" "pgbench.$c")
 done
 
 # Issue 13: a webhook whose receiver is down must not slow reports; then the delay from an
@@ -390,6 +395,8 @@ console_times() {
 	wp=$(sql -c "SELECT workplace_id FROM submission WHERE id = $mid")
 	day1=$(date -u +%Y-%m-%d) day0=$(date -u -d '30 days ago' +%Y-%m-%d)
 	for spec in "queue|/admin/" "queue, status filter|/admin/?status=resolved" "queue, search without accents|/admin/?q=phan+anh+so+123456" \
+		"queue, search, a common phrase|/admin/?q=no+luong" "queue, search, a rarer phrase|/admin/?q=khong+cho+nghi+thai+san" \
+		"queue, search, a syllable being typed|/admin/?q=bao+hi" \
 		"queue, page 2|/admin/?after=$(sql -c "SELECT (CASE WHEN urgent AND status = 'new' THEN '1-' ELSE '0-' END) || (extract(epoch FROM received_at) * 1000000)::bigint || '-' || id FROM submission WHERE urgent OR form_id NOT IN (SELECT form_id FROM survey_form) ORDER BY (urgent AND status = 'new') DESC, received_at DESC, id DESC OFFSET 49 LIMIT 1")" \
 		"one report|/admin/s/$mid" "dialogue brief, 30 days|/admin/brief?workplace=$wp&from=$day0&to=$day1" \
 		"statistics table|/admin/stats" "dashboard|/admin/dashboard"; do
@@ -407,7 +414,10 @@ console_times() {
 		CONSOLE_ROWS+="| $name | \`${path%%\?*}\` | $med | $worst | $([ "$bad" -eq 0 ] && echo 200 || echo "$bad not 200") |"$'\n'
 		t=$med
 		case $name in queue* | "one report" | dialogue* | statistics* | dashboard)   # target < 100 ms
-			[ "$name" = "queue, search without accents" ] && continue
+			case $name in "queue, search"*)   # target < 50 ms (issue 12)
+				awk -v a="$t" -v b="$SEARCH_MAXMED" 'BEGIN { exit !(a > b) }' && SEARCH_MAXMED=$t SEARCH_SLOWEST=$name
+				continue ;;
+			esac
 			awk -v a="$t" -v b="$CONSOLE_MAXMED" 'BEGIN { exit !(a > b) }' && CONSOLE_MAXMED=$t CONSOLE_SLOWEST=$name ;;
 		esac
 	done
@@ -417,7 +427,7 @@ console_times() {
 		EXPORT_ROWS+="| export $fmt, all rows (CLI) | $(awk '{ printf "%.1f s | %.1f MB peak RSS", $1, $2 / 1024 }' "$OUT/export.$fmt.time") | $(du -h "$B/export.$fmt" | cut -f1) |"$'\n'
 	done
 }
-CONSOLE_ROWS= EXPORT_ROWS= CONSOLE_MAXMED=0 CONSOLE_SLOWEST=
+CONSOLE_ROWS= EXPORT_ROWS= CONSOLE_MAXMED=0 CONSOLE_SLOWEST= SEARCH_MAXMED=0 SEARCH_SLOWEST=
 say "console pages and exports with $TOTAL_ROWS rows stored"
 console_times
 BENCH_SECS=$(($(date +%s) - T0))
@@ -520,6 +530,7 @@ label() {
 	static) echo "nginx static file (${FORM_BYTES} B)" ;;
 	refget) echo "reference FastCGI GET" ;;
 	get) echo "**app GET form**" ;;
+	refplain) echo "reference FastCGI POST + INSERT into a plain table (400 B row)" ;;
 	refpost) echo "reference FastCGI POST + INSERT" ;;
 	post) echo "**app POST submission**" ;;
 	pgbench) echo "pgbench INSERT (-M prepared)" ;;
@@ -588,6 +599,10 @@ report() {
 		echo "| POST ≥ 0.8 × reference insert, $c conns | $r$(noisy "post.$c" "refpost.$c") | $(verdict ge "$r" 0.8) |"
 	done
 	for c in $CONNS; do
+		r=$(ratio "${V[post.$c.rps]}" "${V[refplain.$c.rps]}")
+		echo "| POST ≥ 0.6 × reference insert into a plain table, $c conns | $r$(noisy "post.$c" "refplain.$c") | $(verdict ge "$r" 0.6) |"
+	done
+	for c in $CONNS; do
 		r=$(ratio "${V[postdead.$c.rps]}" "${V[post.$c.rps]}")
 		echo "| POST with a dead webhook receiver ≥ 0.8 × POST with none, $c conns | $r, p50 $(ms "${V[postdead.$c.p50_us]}") / p99 $(ms "${V[postdead.$c.p99_us]}") ms against $(ms "${V[post.$c.p50_us]}") / $(ms "${V[post.$c.p99_us]}") ms$(noisy "postdead.$c" "post.$c") | $(verdict ge "$r" 0.8) |"
 	done
@@ -613,7 +628,8 @@ report() {
 		echo "| POST with $TOTAL_ROWS rows ≥ 0.9 × nearly empty table, $c conns | $r$(noisy "post.$c" "post1m.$c") | $(verdict ge "$r" 0.9) |"
 	done
 	if [ -n "$CONSOLE_ROWS" ]; then
-		echo "| queue, report, brief, statistics and dashboard pages render well under 100 ms with $TOTAL_ROWS rows (slowest median: $CONSOLE_SLOWEST; the accent-free search is shown above for information) | ${CONSOLE_MAXMED} ms | $(verdict lt "$CONSOLE_MAXMED" 100) |"
+		echo "| queue, report, brief, statistics and dashboard pages render well under 100 ms with $TOTAL_ROWS rows (slowest median: $CONSOLE_SLOWEST; the searches are the next line) | ${CONSOLE_MAXMED} ms | $(verdict lt "$CONSOLE_MAXMED" 100) |"
+		echo "| accent-free search in the queue < 50 ms median with $TOTAL_ROWS varied reports (slowest of 4 queries: $SEARCH_SLOWEST) | ${SEARCH_MAXMED} ms | $(verdict lt "$SEARCH_MAXMED" 50) |"
 	fi
 	# exports (issue 12 item 17): CSV of every row in < 5 s, XLSX in < 60 s, in constant memory
 	for spec in "csv 5" "xlsx 60"; do

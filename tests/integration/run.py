@@ -41,6 +41,7 @@ import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
 import test_rounds                    # noqa: E402
 import test_scope                     # noqa: E402
+import test_search2                   # noqa: E402
 import test_triage                    # noqa: E402
 import test_stats                     # noqa: E402
 import test_legal                     # noqa: E402
@@ -252,6 +253,11 @@ TESTS = [
      test_notify2.test_kept_expire_and_removed),
     ("notify2: a report queues an event only when a webhook in scope wants it (urgent ones always)",
      test_notify2.test_event_only_when_wanted),
+    # search2: issue 12 item 16, the accent-free search by syllables (sql/048, 049)
+    ("search2: accents, phrase order, a syllable being typed, line breaks, % and _ literal, scope in console, counts and API q=",
+     test_search2.test_search_syllables),
+    ("search2: a phrase in over 5,000 reports: queue order, next page, counts 1000+, status filter, scope",
+     test_search2.test_search_common_phrase),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
