@@ -43,6 +43,7 @@ import test_triage                    # noqa: E402
 import test_stats                     # noqa: E402
 import test_legal                     # noqa: E402
 import test_worker                    # noqa: E402
+import test_ux12                      # noqa: E402
 
 SUITE_SECONDS = 900
 # notify's rows add about 6 minutes on a busy 2-core machine (a stack of their own, the SMTP
@@ -222,6 +223,9 @@ TESTS = [
     ("agree: /admin/stoppages: recorded, going on first and in the panel, errors beside fields, scope and RLS",
      test_agree.test_stoppage_console),
     ("agree: stoppages.* indicators give their figures for their periods", test_agree.test_stoppage_stats),
+    # ux12: issue 12's last small items (flood flag seen by officers, receipt PNG without script, CSV in LibreOffice)
+    ("ux12: a report sent during a flood is stored, flagged in the queue and on its page, and filterable (own stack)",
+     test_ux12.test_flood_flag_visible),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
