@@ -28,6 +28,7 @@ sub_filters(struct req *r, struct queue_filter *f)
 	f->urgent = kv_get_or_empty(a, "urgent");
 	f->q = kv_get_or_empty(a, "q");
 	f->after = kv_get_or_empty(a, "after");
+	f->flood = "";
 	const struct queue_bad *bad = queue_filter_check(r->arena, f);
 	if (bad)
 		api_error(r, 400, "bad_parameter", bad->param, bad->why);

@@ -13,6 +13,7 @@ void html_raw_trusted(struct buf *, const char *);
  * (a QR code's SVG) and stays a grep target. */
 #define html_lit(b, s) html_raw_trusted((b), "" s)
 void html_url_arg(struct buf *, const char *);
+void html_data_url(struct buf *, const char *mime, const void *data, size_t n);
 void html_head(struct req *, const char *title);
 void html_page_begin(struct req *, const char *title);
 void html_page_begin_links(struct req *, const char *title);

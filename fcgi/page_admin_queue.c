@@ -24,11 +24,11 @@
 #define PAGE_ROWS 50
 #define COUNT_CAP 1000   /* counts stop here ("1000+"): bounded work on a million rows */
 
-/* The filters of the queue, as typed: `urgent` is the form's "1" (the
- * shared filter's "true"). */
+/* The filters of the queue, as typed: `urgent` and `flood` are the
+ * form's "1" (the shared filter's "true"). */
 struct filters {
 	struct queue_filter q;
-	const char *urgent;
+	const char *urgent, *flood;
 };
 
 /* Builds the link to this queue with one filter changed (or cleared);
@@ -38,7 +38,8 @@ queue_link(struct req *r, const struct filters *f, const char *key, const char *
 {
 	struct kv args[] = {
 		{ "status", f->q.status, 0 }, { "form", f->q.form, 0 }, { "workplace", f->q.workplace, 0 }, { "from", f->q.from, 0 },
-		{ "to", f->q.to, 0 }, { "urgent", f->urgent, 0 }, { "q", f->q.q, 0 }, { "after", "", 0 },
+		{ "to", f->q.to, 0 }, { "urgent", f->urgent, 0 }, { "flood", f->flood, 0 }, { "q", f->q.q, 0 },
+		{ "after", "", 0 },
 	};
 	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++)
 		if (strcmp(args[i].key, key) == 0)
@@ -90,11 +91,13 @@ queue_filters(struct req *r, struct filters *f)
 {
 	const struct kvlist *a = &r->args;
 	f->urgent = kv_get_or_empty(a, "urgent");
+	f->flood = kv_get_or_empty(a, "flood");
 	f->q = (struct queue_filter){
 		.status = kv_get_or_empty(a, "status"), .form = kv_get_or_empty(a, "form"),
 		.workplace = kv_get_or_empty(a, "workplace"), .from = kv_get_or_empty(a, "from"), .to = kv_get_or_empty(a, "to"),
 		.q = kv_get_or_empty(a, "q"), .after = kv_get_or_empty(a, "after"), .limit = PAGE_ROWS,
 		.urgent = strcmp(f->urgent, "1") == 0 ? "true" : *f->urgent ? "bad" : "",
+		.flood = strcmp(f->flood, "1") == 0 ? "true" : *f->flood ? "bad" : "",
 	};
 	const struct queue_bad *bad = queue_filter_check(r->arena, &f->q);
 	if (bad)
@@ -150,6 +153,8 @@ queue_filter_form(struct req *r, const struct filters *f)
 	filters_date(r, "from", "Từ ngày", "From", f->q.from, false);
 	filters_date(r, "to", "Đến ngày", "To", f->q.to, false);
 	console_check(r, "check", "checkbox", "urgent", "1", L(r, "Chỉ việc khẩn", "Urgent only"), *f->urgent);
+	console_check(r, "check", "checkbox", "flood", "1", L(r, "Chỉ phản ánh gửi lúc có gửi dồn bất thường",
+	    "Only reports sent during a flood"), *f->flood);
 	if (*f->q.status)
 		filters_hidden(b, "status", f->q.status);
 	console_submit(r, "btn primary", "Lọc", "Filter");
@@ -192,6 +197,10 @@ queue_table(struct req *r, const struct filters *f, PGresult *rows)
 			if (urgent) {
 				console_wrap(r, "<strong class=\"tag urgent\">", L(r, "KHẨN", "URGENT"), "</strong> ");
 			}
+			if (PQgetvalue(rows, i, QC_FLOOD)[0] == 't') {
+				console_wrap(r, "<span class=\"tag flood\">",
+				    L(r, "Gửi lúc có gửi dồn bất thường", "Sent during a flood"), "</span> ");
+			}
 			if (replied) {
 				console_wrap(r, "<span class=\"tag\">",
 				    L(r, "NLĐ đã trả lời", "Worker replied"), "</span> ");
@@ -207,8 +216,8 @@ queue_table(struct req *r, const struct filters *f, PGresult *rows)
 		if (n > PAGE_ROWS) {
 			const struct kv args[] = {
 				{ "status", f->q.status, 0 }, { "form", f->q.form, 0 }, { "workplace", f->q.workplace, 0 },
-				{ "from", f->q.from, 0 }, { "to", f->q.to, 0 }, { "urgent", f->urgent, 0 }, { "q", f->q.q, 0 },
-				{ "after", PQgetvalue(rows, PAGE_ROWS - 1, QC_CURSOR), 0 },
+				{ "from", f->q.from, 0 }, { "to", f->q.to, 0 }, { "urgent", f->urgent, 0 }, { "flood", f->flood, 0 },
+				{ "q", f->q.q, 0 }, { "after", PQgetvalue(rows, PAGE_ROWS - 1, QC_CURSOR), 0 },
 			};
 			console_next(r, "/admin/", args, sizeof(args) / sizeof(args[0]), "Trang sau →", "Next page →");
 		}

@@ -117,13 +117,13 @@ render_answers(struct req *r, const char *definition, const char *answers_json)
 struct report {
 	const char *id, *form_id, *workplace, *unit, *received, *channel, *status, *assignee_id;
 	const char *answers, *definition, *filed_under;
-	bool urgent, sealed;
+	bool urgent, sealed, flood;
 };
 
 /* The columns of report_load's query, in order. */
 enum report_col {
 	RC_FORM_ID, RC_WORKPLACE, RC_UNIT, RC_RECEIVED, RC_CHANNEL, RC_STATUS, RC_URGENT, RC_ASSIGNEE,
-	RC_ANSWERS, RC_DEFINITION, RC_SEALED, RC_FILED_UNDER, RC__MAX
+	RC_ANSWERS, RC_DEFINITION, RC_SEALED, RC_FILED_UNDER, RC_FLOOD, RC__MAX
 };
 
 /* Loads report `id` if it is inside the officer's scope: MISSING when it
@@ -132,18 +132,19 @@ enum report_col {
 static enum found
 report_load(struct req *r, const char *id, struct report *out)
 {
-	const char *p[2] = { id, r->officer->unit_path }, *urgent, *sealed;
+	const char *p[2] = { id, r->officer->unit_path }, *urgent, *sealed, *flood;
 	*out = (struct report){ .id = id };
 	const char **const f[RC__MAX] = {
 		[RC_FORM_ID] = &out->form_id, [RC_WORKPLACE] = &out->workplace, [RC_UNIT] = &out->unit,
 		[RC_RECEIVED] = &out->received, [RC_CHANNEL] = &out->channel, [RC_STATUS] = &out->status,
 		[RC_URGENT] = &urgent, [RC_ASSIGNEE] = &out->assignee_id, [RC_ANSWERS] = &out->answers,
 		[RC_DEFINITION] = &out->definition, [RC_SEALED] = &sealed, [RC_FILED_UNDER] = &out->filed_under,
+		[RC_FLOOD] = &flood,
 	};
 	enum found found = db_row(db_query(r->app->db, "SELECT s.form_id, w.name, u.name, "
 	    "to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), s.channel, s.status, "
 	    "s.urgent, coalesce(s.assignee_id::text, ''), s.answers::text, coalesce(f.definition::text, '{}'), "
-	    "s.contact_sealed IS NOT NULL, fu.name "
+	    "s.contact_sealed IS NOT NULL, fu.name, s.flood "
 	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "JOIN org_unit fu ON fu.id = s.unit_id "
 	    "LEFT JOIN form_version f ON f.form_id = s.form_id AND f.version = s.form_version "
@@ -151,6 +152,7 @@ report_load(struct req *r, const char *id, struct report *out)
 	if (found == FOUND) {
 		out->urgent = urgent[0] == 't';
 		out->sealed = sealed[0] == 't';
+		out->flood = flood[0] == 't';
 	}
 	return found;
 }
@@ -459,6 +461,13 @@ report_page(struct req *r, int status, const char *id, const char *contact, cons
 	html_lit(b, "</h1>");
 	if (notice) {
 		console_wrap(r, "<p class=\"note\" role=\"status\">", notice, "</p>");
+	}
+	if (s.flood) {   /* stored, never refused (sql/029): the officer weighs it */
+		console_wrap(r, "<p class=\"alert\" id=\"flood-note\">", L(r,
+		    "Gửi lúc có gửi dồn bất thường: phản ánh này đến khi mã QR của nơi làm việc đang nhận hơn 120 phản ánh "
+		    "một phút, có thể có người gửi dồn để phá. Phản ánh vẫn được lưu; hãy đọc kỹ trước khi xử lý.",
+		    "Sent during a flood: this report arrived while the workplace's QR code was taking more than 120 "
+		    "reports a minute, perhaps someone flooding it. It was stored anyway; read it carefully before acting."), "</p>");
 	}
 	report_meta(r, &s);
 	console_heading(r, 2, NULL, "Nội dung", "Answers");

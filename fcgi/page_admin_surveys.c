@@ -50,7 +50,8 @@ survey_args(struct req *r, struct survey_args *s)
 {
 	const struct kvlist *a = &r->args;
 	s->f = (struct queue_filter){ .status = "", .form = kv_get_or_empty(a, "form"), .workplace = kv_get_or_empty(a, "workplace"),
-		.from = kv_get_or_empty(a, "from"), .to = kv_get_or_empty(a, "to"), .q = "", .urgent = "", .after = "" };
+		.from = kv_get_or_empty(a, "from"), .to = kv_get_or_empty(a, "to"), .q = "", .urgent = "", .after = "",
+		.flood = "" };
 	const struct queue_bad *bad = queue_filter_check(r->arena, &s->f);
 	if (bad) {
 		console_refuse(r, 400, arena_printf(r->arena, "Bộ lọc không hợp lệ: %s.", bad->vi),

@@ -429,12 +429,9 @@ setup_page(struct req *r, int status, const unsigned char secret[TOTP_SECRET_LEN
 	    "In the app, add an account and scan this QR code:"));
 	char *svg = totp_uri(r->officer->username, b32, uri) == 0 ? qr_svg(uri, "220px") : NULL;
 	if (svg) {
-		size_t n = strlen(svg), cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-		char *b64 = arena_alloc(r->arena, cap);
-		sodium_bin2base64(b64, cap, (const unsigned char *)svg, n, sodium_base64_VARIANT_ORIGINAL);
+		html_lit(b, "<br><img id=\"totp-qr\" width=\"220\" height=\"220\" src=\"");
+		html_data_url(b, "image/svg+xml", svg, strlen(svg));
 		free(svg);
-		html_lit(b, "<br><img id=\"totp-qr\" width=\"220\" height=\"220\" src=\"data:image/svg+xml;base64,");
-		html_attr(b, b64);
 		html_lit(b, "\" alt=\"");
 		html_attr(b, L(r, "Mã QR để thêm tài khoản vào ứng dụng xác thực", "QR code that adds the account to the app"));
 		html_lit(b, "\">");

@@ -20,6 +20,7 @@
 #include "multipart.h"
 #include "page_worker.h"
 #include "photo.h"
+#include "qr.h"
 #include "ratelimit.h"
 #include "req.h"
 #include "token.h"
@@ -351,31 +352,25 @@ form_page(struct req *r, int status, const char *token, const struct entry *e,
 	html_page_end(r);
 }
 
-/* A link that saves the receipt as an image without any script: an SVG
- * in a data: URL with the download attribute. */
+/* A link that saves the receipt as a PNG (phone galleries show PNGs, not
+ * SVGs) without any script: drawn here (qr.c: the code in large digits and
+ * its QR code), in a data: URL with the download attribute, so the code
+ * never travels in a URL or a second request. No link if it cannot be drawn. */
 static void
-receipt_image_link(struct req *r, const char *grouped)
+receipt_image_link(struct req *r, const char *digits, const char *grouped)
 {
-	struct buf svg = { 0 };
-	html_lit(&svg, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"240\" viewBox=\"0 0 720 240\">"
-	    "<rect width=\"720\" height=\"240\" fill=\"#fff\"/><rect x=\"8\" y=\"8\" width=\"704\" height=\"224\" "
-	    "fill=\"none\" stroke=\"#8b0000\" stroke-width=\"6\"/><text x=\"360\" y=\"70\" font-family=\"sans-serif\" "
-	    "font-size=\"30\" text-anchor=\"middle\" fill=\"#111\">");
-	html_text(&svg, APP_NAME " — ");
-	html_text(&svg, tr(r->lang, MSG_RECEIPT_LABEL));
-	html_lit(&svg, "</text><text x=\"360\" y=\"150\" font-family=\"monospace\" font-size=\"56\" font-weight=\"bold\" "
-	    "text-anchor=\"middle\" fill=\"#000\">");
-	html_text(&svg, grouped);
-	html_lit(&svg, "</text><text x=\"360\" y=\"205\" font-family=\"sans-serif\" font-size=\"22\" text-anchor=\"middle\" fill=\"#333\">");
-	html_text(&svg, r->app->base_url);
-	html_lit(&svg, "/status</text></svg>");
-	html_lit(r->out, "<p><a class=\"btn\" id=\"save-receipt\" download=\"tieng-noi-bien-nhan.svg\" "
-	    "href=\"data:image/svg+xml;charset=utf-8,");
-	html_url_arg(r->out, svg.data ? svg.data : "");
+	unsigned char *png;
+	size_t n;
+	if (qr_receipt_png(grouped, digits, &png, &n) != 0) {
+		log_warn("receipt: the picture could not be drawn");
+		return;
+	}
+	html_lit(r->out, "<p><a class=\"btn\" id=\"save-receipt\" download=\"tieng-noi-bien-nhan.png\" href=\"");
+	html_data_url(r->out, "image/png", png, n);
+	free(png);
 	html_lit(r->out, "\">");
 	html_text(r->out, tr(r->lang, MSG_RECEIPT_SAVE));
 	html_lit(r->out, "</a></p>");
-	buf_free(&svg);
 }
 
 /* The receipt page: the code large, in id="receipt", and what it is for. */
@@ -404,7 +399,7 @@ receipt_page(struct req *r, const char *token, const char *hotline, const char *
 	html_lit(b, "</p><p class=\"receipt\" id=\"receipt\">");
 	html_text(b, grouped);
 	html_lit(b, "</p>");
-	receipt_image_link(r, grouped);
+	receipt_image_link(r, digits, grouped);
 	html_lit(b, "<p>");
 	html_text(b, tr(r->lang, MSG_RECEIPT_EXPLAIN));
 	html_lit(b, "</p><p class=\"alert\">");

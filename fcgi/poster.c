@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libpq-fe.h>
-#include <sodium.h>
 
 #include "app.h"
 #include "arena.h"
@@ -62,16 +61,9 @@ poster_qr(struct buf *b, struct arena *a, const char *url)
 	char *svg = qr_svg(url, POSTER_QR_SIZE);
 	if (svg == NULL)
 		return -1;
-	size_t n = strlen(svg), cap = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
-	char *b64 = arena_alloc(a, cap);
-	if (b64 == NULL) {
-		free(svg);
-		return -1;
-	}
-	sodium_bin2base64(b64, cap, (const unsigned char *)svg, n, sodium_base64_VARIANT_ORIGINAL);
+	html_lit(b, "<img class=\"qr\" width=\"378\" height=\"378\" src=\"");
+	html_data_url(b, "image/svg+xml", svg, strlen(svg));
 	free(svg);
-	html_lit(b, "<img class=\"qr\" width=\"378\" height=\"378\" src=\"data:image/svg+xml;base64,");
-	html_attr(b, b64);
 	html_lit(b, "\" alt=\"");
 	html_attr(b, arena_printf(a, "Mã QR: %s", url));
 	html_lit(b, "\">");

@@ -1,4 +1,4 @@
-/* qr.c: QR codes as PNG (libpng) and SVG (written here); libqrencode makes the matrix. */
+/* qr.c: QR codes as PNG (libpng) and SVG (written here), and the worker's receipt as a PNG; libqrencode makes the matrix. */
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -76,95 +76,189 @@ qr_png_flush_cb(png_structp png)
 	(void)png;
 }
 
-/* Fills one pixel row (1 bit per pixel, 1 = white) for module row my,
-   counted from the top of the image including the quiet zone. */
+/* Fills pixel row y of an image (1 bit per pixel, 1 = white) into row. */
+typedef void (*qr_row_fn)(const void *ctx, int y, png_bytep row, size_t rowbytes);
+
+/* Blackens pixels [x, x + n) of a 1-bit row. */
 static void
-qr_png_fill_row(const QRcode *qr, int my, int px, png_bytep row,
-    size_t rowbytes)
+qr_row_black(png_bytep row, size_t x, size_t n)
 {
-	memset(row, 0xff, rowbytes);
-	if (my < QR_QUIET || my >= QR_QUIET + qr->width)
-		return;
-	for (int x = 0; x < qr->width; x++) {
-		if (!qr_black(qr, x, my - QR_QUIET))
-			continue;
-		size_t p = (size_t)(x + QR_QUIET) * (size_t)px;
-		for (size_t end = p + (size_t)px; p < end; p++)
-			row[p >> 3] &= (png_byte)~(0x80u >> (p & 7));
-	}
+	for (size_t end = x + n; x < end; x++)
+		row[x >> 3] &= (png_byte)~(0x80u >> (x & 7));
 }
 
-/* Writes qr as a PNG into mb, px pixels per module, using row (at least
-   one pixel row long) as scratch. Returns 0, or -1 if libpng failed; the
-   caller frees everything either way. Kept apart from qr_png() so that
-   no local changed after setjmp() is read after the long jump. */
-static int
-qr_png_write(png_structp png, png_infop info, struct qr_membuf *mb,
-    const QRcode *qr, int px, png_bytep row)
+/* A QR code drawn px pixels per module, with its quiet zone. */
+struct qr_drawing {
+	const QRcode	*qr;
+	int		 px;
+	int		 left;	/* pixels left of the quiet zone (the receipt centres it) */
+	int		 top;	/* pixel row where the quiet zone starts */
+};
+
+/* Blackens the modules of the drawing that fall on pixel row y. */
+static void
+qr_draw_row(const struct qr_drawing *d, int y, png_bytep row)
 {
-	int side = qr->width + 2 * QR_QUIET;
-	png_uint_32 w = (png_uint_32)side * (png_uint_32)px;
+	int my = (y - d->top) / d->px - QR_QUIET;
+	if (y < d->top || my < 0 || my >= d->qr->width)
+		return;
+	for (int x = 0; x < d->qr->width; x++)
+		if (qr_black(d->qr, x, my))
+			qr_row_black(row, (size_t)(d->left + (x + QR_QUIET) * d->px), (size_t)d->px);
+}
+
+/* qr_row_fn of a bare QR code (qr_png). */
+static void
+qr_png_fill_row(const void *ctx, int y, png_bytep row, size_t rowbytes)
+{
+	memset(row, 0xff, rowbytes);
+	qr_draw_row(ctx, y, row);
+}
+
+/* Writes a w x h 1-bit image whose rows `fill` draws as a PNG into mb,
+ * using row (at least one pixel row long) as scratch. Returns 0, or -1 if
+ * libpng failed; the caller frees everything either way. Kept apart from
+ * its callers so that no local changed after setjmp() is read after the
+ * long jump. */
+static int
+qr_png_write(png_structp png, png_infop info, struct qr_membuf *mb, png_uint_32 w, png_uint_32 h,
+    qr_row_fn fill, const void *ctx, png_bytep row)
+{
 	size_t rowbytes = ((size_t)w + 7) / 8;
 
 	if (setjmp(png_jmpbuf(png)))
 		return -1;
 	png_set_write_fn(png, mb, qr_png_write_cb, qr_png_flush_cb);
-	png_set_IHDR(png, info, w, w, 1, PNG_COLOR_TYPE_GRAY,
+	png_set_IHDR(png, info, w, h, 1, PNG_COLOR_TYPE_GRAY,
 	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
 	    PNG_FILTER_TYPE_DEFAULT);
 	png_set_pHYs(png, info, QR_PNG_PPM, QR_PNG_PPM, PNG_RESOLUTION_METER);
 	png_write_info(png, info);
-	for (int my = 0; my < side; my++) {
-		qr_png_fill_row(qr, my, px, row, rowbytes);
-		for (int k = 0; k < px; k++)
-			png_write_row(png, row);
+	for (png_uint_32 y = 0; y < h; y++) {
+		fill(ctx, (int)y, row, rowbytes);
+		png_write_row(png, row);
 	}
 	png_write_end(png, info);
 	return 0;
 }
 
+/* The PNG of a w x h image drawn by `fill`: 0 with *out (malloc'd) and
+ * *len, or -1 (out of memory, libpng failed). */
+static int
+qr_png_image(png_uint_32 w, png_uint_32 h, qr_row_fn fill, const void *ctx, unsigned char **out, size_t *len)
+{
+	struct qr_membuf mb = { NULL, 0, 0 };
+	png_structp png = NULL;
+	png_infop info = NULL;
+	png_bytep row = malloc(((size_t)w + 7) / 8);
+	int rc = -1;
+
+	if (row != NULL && (png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL)) != NULL &&
+	    (info = png_create_info_struct(png)) != NULL)
+		rc = qr_png_write(png, info, &mb, w, h, fill, ctx, row);
+	png_destroy_write_struct(&png, &info);
+	free(row);
+	if (rc == -1) {
+		free(mb.data);
+		mb.data = NULL;
+		mb.len = 0;
+	}
+	*out = mb.data;
+	*len = mb.len;
+	return rc;
+}
+
 int
 qr_png(const char *text, unsigned char **out, size_t *len, int module_px)
 {
-	struct qr_membuf mb = { NULL, 0, 0 };
-	QRcode *qr = NULL;
-	png_structp png = NULL;
-	png_infop info = NULL;
-	png_bytep row = NULL;
-
 	*out = NULL;
 	*len = 0;
 	if (module_px < 0 || module_px > QR_PNG_MAX_MODULE_PX)
-		goto fail;
-	if ((qr = qr_encode(text)) == NULL)
-		goto fail;
-
+		return -1;
+	QRcode *qr = qr_encode(text);
+	if (qr == NULL)
+		return -1;
 	int side = qr->width + 2 * QR_QUIET;
-	int px = module_px;
-	if (px == 0)
-		px = (QR_PNG_MIN_SIDE + side - 1) / side;
-	if ((row = malloc(((size_t)side * (size_t)px + 7) / 8)) == NULL)
-		goto fail;
-	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-	if (png == NULL)
-		goto fail;
-	if ((info = png_create_info_struct(png)) == NULL)
-		goto fail;
-	if (qr_png_write(png, info, &mb, qr, px, row) == -1)
-		goto fail;
+	struct qr_drawing d = { qr, module_px ? module_px : (QR_PNG_MIN_SIDE + side - 1) / side, 0, 0 };
+	png_uint_32 w = (png_uint_32)side * (png_uint_32)d.px;
+	int rc = qr_png_image(w, w, qr_png_fill_row, &d, out, len);
+	QRcode_free(qr);
+	return rc;
+}
 
-	png_destroy_write_struct(&png, &info);
-	free(row);
+/* Digits 0-9 in a 5 x 7 pixel font: one byte per row, bit 4 the left
+ * column. Enough to draw a receipt code without a font library. */
+static const unsigned char qr_digit_font[10][7] = {
+	{ 0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E }, { 0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E },
+	{ 0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F }, { 0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E },
+	{ 0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02 }, { 0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E },
+	{ 0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E }, { 0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08 },
+	{ 0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E }, { 0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C },
+};
+
+#define RCPT_W		720	/* px: a phone gallery's width, as the receipt page's own picture */
+#define RCPT_FRAME	8	/* px from the edge to the frame, and its thickness / 2 */
+#define RCPT_SCALE	5	/* px per font pixel: 35 px tall digits, clear of the frame */
+#define RCPT_TEXT_TOP	52
+#define RCPT_QR_PX	6	/* px per module */
+#define RCPT_QR_TOP	(RCPT_TEXT_TOP + 7 * RCPT_SCALE + 24)
+#define RCPT_MAX_CHARS	24
+
+/* What the receipt picture shows: the code as text, and its QR code. */
+struct qr_receipt {
+	const char		*text;	/* digits and spaces */
+	size_t			 n;
+	int			 text_left;
+	struct qr_drawing	 qr;
+	int			 h;
+};
+
+/* qr_row_fn of the receipt: a frame, the code in large digits, its QR code. */
+static void
+qr_receipt_row(const void *ctx, int y, png_bytep row, size_t rowbytes)
+{
+	const struct qr_receipt *rc = ctx;
+	memset(row, 0xff, rowbytes);
+	if ((y >= RCPT_FRAME && y < 2 * RCPT_FRAME) || (y >= rc->h - 2 * RCPT_FRAME && y < rc->h - RCPT_FRAME)) {
+		qr_row_black(row, RCPT_FRAME, RCPT_W - 2 * RCPT_FRAME);
+		return;
+	}
+	if (y >= RCPT_FRAME && y < rc->h - RCPT_FRAME) {
+		qr_row_black(row, RCPT_FRAME, RCPT_FRAME);
+		qr_row_black(row, RCPT_W - 2 * RCPT_FRAME, RCPT_FRAME);
+	}
+	int fy = (y - RCPT_TEXT_TOP) / RCPT_SCALE;
+	if (y >= RCPT_TEXT_TOP && fy < 7)
+		for (size_t i = 0; i < rc->n; i++) {
+			if (rc->text[i] < '0' || rc->text[i] > '9')
+				continue;
+			unsigned bits = qr_digit_font[rc->text[i] - '0'][fy];
+			for (int fx = 0; fx < 5; fx++)
+				if (bits & (0x10u >> fx))
+					qr_row_black(row, (size_t)(rc->text_left + ((int)i * 6 + fx) * RCPT_SCALE), RCPT_SCALE);
+		}
+	qr_draw_row(&rc->qr, y, row);
+}
+
+int
+qr_receipt_png(const char *code, const char *qr_text, unsigned char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	size_t n = code ? strlen(code) : 0;
+	if (n == 0 || n > RCPT_MAX_CHARS || strspn(code, "0123456789 ") != n)
+		return -1;
+	QRcode *qr = qr_encode(qr_text);
+	if (qr == NULL)
+		return -1;
+	int side = (qr->width + 2 * QR_QUIET) * RCPT_QR_PX;
+	struct qr_receipt rc = {
+		.text = code, .n = n, .text_left = (RCPT_W - ((int)n * 6 - 1) * RCPT_SCALE) / 2,
+		.qr = { qr, RCPT_QR_PX, (RCPT_W - side) / 2, RCPT_QR_TOP }, .h = RCPT_QR_TOP + side + 3 * RCPT_FRAME,
+	};
+	int ret = side > RCPT_W - 4 * RCPT_FRAME ? -1 : qr_png_image(RCPT_W, (png_uint_32)rc.h, qr_receipt_row, &rc, out, len);
 	QRcode_free(qr);
-	*out = mb.data;
-	*len = mb.len;
-	return 0;
-fail:
-	png_destroy_write_struct(&png, &info);
-	free(row);
-	QRcode_free(qr);
-	free(mb.data);
-	return -1;
+	return ret;
 }
 
 /* Whether s is a plain CSS length ("5cm", "2.5in", "100%"): digits and

@@ -1,4 +1,4 @@
-/* qr.h: QR codes for entry-point posters and the admin CLI, as PNG or SVG. */
+/* qr.h: QR codes for entry-point posters and the admin CLI, as PNG or SVG; the worker's receipt as a PNG. */
 #ifndef TIENGNOI_QR_H
 #define TIENGNOI_QR_H
 
@@ -17,6 +17,14 @@
    -1 on failure (empty text, text beyond QR capacity, module_px outside
    0..QR_PNG_MAX_MODULE_PX, out of memory); *out is then NULL and *len 0. */
 int qr_png(const char *text, unsigned char **out, size_t *len, int module_px);
+
+/* The worker's receipt as a PNG a phone's gallery shows (an SVG it would
+   not): 720 px wide, 1-bit, a frame, `code` (digits and spaces, at most 24
+   characters, e.g. "3362 1144 8009 0654") in 35 px digits drawn with a
+   built-in font, and under it the QR code of `qr_text` (the digits, for a
+   scanner). 0 with *out (malloc'd, caller frees) and *len; -1 on any other
+   character, empty or too long text, or out of memory. */
+int qr_receipt_png(const char *code, const char *qr_text, unsigned char **out, size_t *len);
 
 /* Same code as an SVG document (malloc'd string, caller frees; NULL on failure):
    viewBox in modules incl. 4-module quiet zone, white background rect, one <path>

@@ -53,6 +53,7 @@ queue_filter_check(struct arena *a, struct queue_filter *f)
 		{ "urgent", "khẩn (urgent)", "urgent", "true or false" },
 		{ "q", "tìm kiếm (q): tối đa 200 ký tự", "search (q): 200 characters at most", "at most 200 characters" },
 		{ "after", "trang tiếp (after)", "next page (after)", "the \"next\" value of the page before" },
+		{ "flood", "gửi dồn bất thường (flood)", "sent during a flood (flood)", "true" },
 	};
 	f->after_pin = f->after_us = f->after_id = "";
 	const bool wrong[] = {
@@ -64,6 +65,7 @@ queue_filter_check(struct arena *a, struct queue_filter *f)
 		*f->urgent && strcmp(f->urgent, "true") != 0 && strcmp(f->urgent, "false") != 0,
 		!text_valid_utf8(f->q, strlen(f->q)) || text_length(f->q) > Q_MAX_CHARS,
 		*f->after && (strlen(f->after) > 60 || !split_after(a, f)),
+		*f->flood && strcmp(f->flood, "true") != 0,
 	};
 	for (size_t i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++)
 		if (wrong[i])
@@ -80,8 +82,8 @@ PGresult *
 queue_query_rows(struct req *r, const struct queue_filter *f)
 {
 	const char *limit = arena_printf(r->arena, "%ld", f->limit + 1);
-	const char *p[12] = { r->officer->unit_path, f->status, f->form, f->workplace, f->from, f->to, f->urgent, f->q,
-	    f->after_pin, f->after_us, f->after_id, limit };
+	const char *p[13] = { r->officer->unit_path, f->status, f->form, f->workplace, f->from, f->to, f->urgent, f->q,
+	    f->after_pin, f->after_us, f->after_id, limit, f->flood };
 	/* Without a search: each workplace's first rows in the queue's order
 	 * come from submission_queue_order_idx and are merged, so a page reads
 	 * about limit rows per workplace however many are stored. With a
@@ -93,7 +95,7 @@ queue_query_rows(struct req *r, const struct queue_filter *f)
 	    "ws.name, s.form_id, s.status, s.urgent, s.answers::text, coalesce(o.display_name, o.username, ''), "
 	    "s.worker_replied_at IS NOT NULL AND s.worker_replied_at > coalesce(s.status_changed_at, s.received_at), "
 	    "s.channel, " QUEUE_ITEM_JSON "::text, "
-	    "(CASE WHEN s.pin THEN '1-' ELSE '0-' END) || (extract(epoch FROM s.received_at) * 1000000)::bigint::text || '-' || s.id "
+	    "(CASE WHEN s.pin THEN '1-' ELSE '0-' END) || (extract(epoch FROM s.received_at) * 1000000)::bigint::text || '-' || s.id , s.flood "
 	    "FROM (SELECT w.id, w.code, w.name FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
 	    "      WHERE u.path LIKE $1 || '%' AND ($4 = '' OR w.id = nullif($4, '')::bigint)) ws "
 	    "CROSS JOIN LATERAL (SELECT s.*, (s.urgent AND s.status = 'new') AS pin FROM submission s WHERE s.workplace_id = ws.id "
@@ -101,22 +103,34 @@ queue_query_rows(struct req *r, const struct queue_filter *f)
 	    "  AND ($3 <> '' OR s.urgent OR NOT EXISTS (SELECT 1 FROM survey_form sf WHERE sf.form_id = s.form_id)) "
 	    "  AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 	    "  AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
-	    "  AND ($7 = '' OR s.urgent = ($7 = 'true')) AND $8 = '' "
+	    "  AND ($7 = '' OR s.urgent = ($7 = 'true')) AND $8 = '' AND ($13 = '' OR s.flood) "
 	    "  AND ($9 = '' OR ((s.urgent AND s.status = 'new'), s.received_at, s.id) < (nullif($9, '')::boolean, "
 	    "       'epoch'::timestamptz + nullif($10, '')::bigint * interval '1 microsecond', nullif($11, '')::bigint)) "
 	    "  ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int) s "
 	    "LEFT JOIN officer o ON o.id = s.assignee_id "
-	    "ORDER BY s.pin DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 12, p) : db_query(r->app->db,
+	    "ORDER BY s.pin DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 13, p) : db_query(r->app->db,
 	    "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
 	    "ws.name, s.form_id, s.status, s.urgent, s.answers::text, coalesce(o.display_name, o.username, ''), "
 	    "s.worker_replied_at IS NOT NULL AND s.worker_replied_at > coalesce(s.status_changed_at, s.received_at), "
 	    "s.channel, " QUEUE_ITEM_JSON "::text, "
 	    "(CASE WHEN s.urgent AND s.status = 'new' THEN '1-' ELSE '0-' END) || "
-	    "(extract(epoch FROM s.received_at) * 1000000)::bigint::text || '-' || s.id "
+	    "(extract(epoch FROM s.received_at) * 1000000)::bigint::text || '-' || s.id, s.flood "
 	    "FROM submission s JOIN workplace ws ON ws.id = s.workplace_id LEFT JOIN officer o ON o.id = s.assignee_id "
 	    "WHERE s.id IN (SELECT submission_search($8, $2, $3, $4, $5, $6, $7, $9, $10, $11, $12::int)) "
 	    "AND s.workplace_id IN (SELECT w2.id FROM workplace w2 JOIN org_unit u ON u.id = w2.unit_id WHERE u.path LIKE $1 || '%') "
+<<<<<<< HEAD
 	    "ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 12, p);
+=======
+	    "AND ($2 = '' OR s.status = $2) AND ($3 = '' OR s.form_id = $3) "
+	    "AND ($3 <> '' OR s.urgent OR NOT EXISTS (SELECT 1 FROM survey_form sf WHERE sf.form_id = s.form_id)) "
+	    "AND ($4 = '' OR s.workplace_id = nullif($4, '')::bigint) "
+	    "AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+	    "AND ($7 = '' OR s.urgent = ($7 = 'true')) AND ($13 = '' OR s.flood) "
+	    "AND ($9 = '' OR ((s.urgent AND s.status = 'new'), s.received_at, s.id) < (nullif($9, '')::boolean, "
+	    "     'epoch'::timestamptz + nullif($10, '')::bigint * interval '1 microsecond', nullif($11, '')::bigint)) "
+	    "ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 13, p);
+>>>>>>> ux12
 }
 
 /* How many reports in scope have `status` under the other filters (the
@@ -127,10 +141,16 @@ long
 queue_query_count(struct req *r, const struct queue_filter *f, const char *status, long cap)
 {
 	const char *capn = arena_printf(r->arena, "%ld", cap + 1);
+<<<<<<< HEAD
 	const char *p[9] = { r->officer->unit_path, status, f->form, f->workplace, f->from, f->to, f->urgent, f->q, capn };
 	PGresult *c = *f->q != '\0' ? db_query(r->app->db,
 	    "SELECT submission_search_count($8, $2, $3, $4, $5, $6, $7, $9::int - 1) "
 	    "WHERE $1::text IS NOT NULL", 9, p) : db_query(r->app->db,
+=======
+	const char *p[10] = { r->officer->unit_path, status, f->form, f->workplace, f->from, f->to, f->urgent, f->q, capn,
+	    f->flood };
+	PGresult *c = db_query(r->app->db,
+>>>>>>> ux12
 	    "SELECT count(*) FROM (SELECT 1 FROM submission s WHERE s.status = $2 AND s.workplace_id IN "
 	    "(SELECT w.id FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%') "
 	    "AND ($3 = '' OR s.form_id = $3) "
@@ -138,8 +158,14 @@ queue_query_count(struct req *r, const struct queue_filter *f, const char *statu
 	    "AND ($4 = '' OR s.workplace_id = nullif($4, '')::bigint) "
 	    "AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 	    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
+<<<<<<< HEAD
 	    "AND ($7 = '' OR s.urgent = ($7 = 'true')) "
 	    "AND $8 = '' LIMIT $9::int) x", 9, p);
+=======
+	    "AND ($7 = '' OR s.urgent = ($7 = 'true')) AND ($10 = '' OR s.flood) "
+	    "AND ($8 = '' OR s.search_text LIKE '%' || regexp_replace(vn_fold($8), '([\\\\%_])', '\\\\\\1', 'g') || '%') "
+	    "LIMIT $9::int) x", 10, p);
+>>>>>>> ux12
 	const char *n = db_scalar(c);
 	long count = n ? atol(n) : -1;
 	PQclear(c);

@@ -18,6 +18,7 @@
 struct queue_filter {
 	const char *status, *form, *workplace, *from, *to, *q;
 	const char *urgent;                       /* "", "true" or "false" */
+	const char *flood;                        /* "" or "true": only reports stored during a flood (sql/029) */
 	const char *after;                        /* a row's cursor (QC_CURSOR) */
 	const char *after_pin, *after_us, *after_id;   /* its parts ("" when none) */
 	long limit;                               /* rows wanted; one more is read */
@@ -32,7 +33,7 @@ struct queue_bad {
 /* The columns of queue_query_rows()' rows. */
 enum queue_col {
 	QC_ID, QC_RECEIVED, QC_WORKPLACE, QC_FORM, QC_STATUS, QC_URGENT, QC_ANSWERS, QC_ASSIGNEE, QC_REPLIED,
-	QC_CHANNEL, QC_ITEM, QC_CURSOR
+	QC_CHANNEL, QC_ITEM, QC_CURSOR, QC_FLOOD
 };
 
 const struct queue_bad *queue_filter_check(struct arena *, struct queue_filter *);

@@ -1,6 +1,6 @@
 /* app.js: optional help on worker forms (pages work without it): hides questions that do not apply,
    keeps a draft, queues a report while offline and resends it with the same idempotency key,
-   keeps the receipt in the tab until the worker says it is saved, and saves it as a PNG. */
+   keeps the receipt in the tab until the worker says it is saved. */
 "use strict";
 (function () {
 	var d = document, en = d.documentElement.lang === "en", form = d.querySelector("form[method=post]");
@@ -19,28 +19,9 @@
 	function keep(v) { try { if (v === null) sessionStorage.removeItem(keptKey); else sessionStorage.setItem(keptKey, v); } catch (e) { /* none */ } }
 	function kept() { try { return sessionStorage.getItem(keptKey); } catch (e) { return null; } }
 
-	/* The receipt as a PNG (phone galleries show PNGs, not SVGs): drawn here, saved by the page's link. */
-	function receiptPng(code) {
-		var c = d.createElement("canvas"), g = c.getContext && c.getContext("2d");
-		if (!g || !c.toDataURL) return null;
-		c.width = 720; c.height = 260;
-		g.fillStyle = "#fff"; g.fillRect(0, 0, 720, 260);
-		g.strokeStyle = "#8b0000"; g.lineWidth = 6; g.strokeRect(8, 8, 704, 244);
-		g.textAlign = "center"; g.fillStyle = "#111";
-		g.font = "28px sans-serif";
-		var label = d.getElementById("receipt").previousElementSibling;
-		g.fillText("Tiếng nói — " + (label ? label.textContent : ""), 360, 66, 680);
-		g.font = "bold 56px monospace";
-		g.fillText(code, 360, 150, 680);
-		g.font = "22px sans-serif"; g.fillStyle = "#333";
-		g.fillText(location.host + "/status", 360, 215, 680);
-		return c.toDataURL("image/png");
-	}
 	function receiptPage() {
 		keep("<!doctype html>" + d.documentElement.outerHTML);   /* before this script changes it */
-		var save = d.getElementById("save-receipt"), back = d.getElementById("back-to-forms");
-		var png = receiptPng(d.getElementById("receipt").textContent.trim());
-		if (save && png) { save.href = png; save.setAttribute("download", "tieng-noi-bien-nhan.png"); }
+		var save = d.getElementById("save-receipt"), back = d.getElementById("back-to-forms");   /* the PNG: the server's */
 		var done = d.createElement("button");
 		done.type = "button"; done.className = "btn primary"; done.id = "receipt-saved";
 		done.textContent = en ? "I have saved the code" : "Tôi đã lưu mã";

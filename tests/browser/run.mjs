@@ -375,6 +375,31 @@ await runSuite('browser', 'tiengnoi-browser-', {}, async (stack, browser) => {
     await ctx.close();
   });
 
+  // issue 12, item 2, without JavaScript: the server draws the PNG (qr.c), a gallery shows it, its QR code reads back
+  await test('without JavaScript the receipt saves as a PNG drawn by the server, and its QR code gives the code', async () => {
+    const ctx = await browser.newContext({ ...phone, javaScriptEnabled: false, acceptDownloads: true });
+    const page = await ctx.newPage();
+    await page.goto(`${urls[1]}/concern`);
+    await page.fill('textarea[name=text]', 'Không có JavaScript, vẫn lưu được mã thành ảnh.');
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    const receipt = await page.locator('#receipt').innerText();
+    const save = page.locator('#save-receipt');
+    assert((await save.innerText()).trim() === 'Lưu mã thành ảnh', `the link says what it does: ${await save.innerText()}`);
+    assert((await save.getAttribute('download')) === 'tieng-noi-bien-nhan.png', 'saves a .png, not an .svg');
+    assert(!/svg/i.test(await page.content()), 'no SVG left on the receipt page');
+    const [dl] = await Promise.all([page.waitForEvent('download'), save.click()]);
+    assert(dl.suggestedFilename() === 'tieng-noi-bien-nhan.png', `file name ${dl.suggestedFilename()}`);
+    const file = join(varDir, 'receipt-nojs.png');
+    await dl.saveAs(file);
+    const png = readFileSync(file);
+    assert(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), 'the PNG signature');
+    assert(png.readUInt32BE(16) === 720, `720 px wide (${png.readUInt32BE(16)})`);
+    const read = execFileSync('zbarimg', ['--raw', '-q', '--nodbus', file]).toString().trim();
+    assert(read === receipt.replace(/ /g, ''), `zbarimg reads the receipt code: ${read} vs ${receipt}`);
+    await page.screenshot({ path: join(shots, 'worker-receipt-nojs-png.png'), fullPage: true });
+    await ctx.close();
+  });
+
   await test('a draft survives closing the page', async () => {
     const ctx = await browser.newContext(phone);
     const page = await ctx.newPage();

@@ -47,6 +47,7 @@ import test_stats                     # noqa: E402
 import test_legal                     # noqa: E402
 import test_loop                      # noqa: E402
 import test_worker                    # noqa: E402
+import test_ux12                      # noqa: E402
 
 SUITE_SECONDS = 900
 # notify's rows add about 6 minutes on a busy 2-core machine (a stack of their own, the SMTP
@@ -258,6 +259,9 @@ TESTS = [
      test_search2.test_search_syllables),
     ("search2: a phrase in over 5,000 reports: queue order, next page, counts 1000+, status filter, scope",
      test_search2.test_search_common_phrase),
+    # ux12: issue 12's last small items (flood flag seen by officers, receipt PNG without script, CSV in LibreOffice)
+    ("ux12: a report sent during a flood is stored, flagged in the queue and on its page, and filterable (own stack)",
+     test_ux12.test_flood_flag_visible),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

@@ -107,6 +107,37 @@ test_png_decodes(void **state)
 	free(png);
 }
 
+/* The receipt picture: a 720 px wide 1-bit PNG whose QR code gives the
+   digits back; anything but digits and spaces, empty or too long: -1. */
+static void
+test_receipt_png(void **state)
+{
+	unsigned char *png;
+	size_t len;
+	(void)state;
+
+	assert_int_equal(qr_receipt_png("3362 1144 8009 0654", "3362114480090654", &png, &len), 0);
+	assert_true(len > 33 && len < 4096);
+	assert_memory_equal(png, png_sig, sizeof png_sig);
+	assert_memory_equal(png + 12, "IHDR", 4);
+	assert_int_equal(be32(png + 16), 720);
+	assert_true(be32(png + 20) > 200 && be32(png + 20) < 600);
+	assert_int_equal(png[24], 1);
+	char *text = zbar_decode(png, len);
+	assert_string_equal(text, "3362114480090654");
+	free(text);
+	free(png);
+
+	const char *bad[] = { "", "3362-1144", "<svg>", "1234567890123456789012345", "３３６２" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(qr_receipt_png(bad[i], "1", &png, &len), -1);
+		assert_null(png);
+		assert_int_equal(len, 0);
+	}
+	assert_int_equal(qr_receipt_png(NULL, "1", &png, &len), -1);
+	assert_int_equal(qr_receipt_png("1234", "", &png, &len), -1);
+}
+
 static void
 test_png_module_px(void **state)
 {
@@ -218,6 +249,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_png_decodes),
 		cmocka_unit_test(test_png_module_px),
+		cmocka_unit_test(test_receipt_png),
 		cmocka_unit_test(test_png_bad_input),
 		cmocka_unit_test(test_svg),
 		cmocka_unit_test(test_svg_bad_input),
