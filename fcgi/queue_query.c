@@ -118,19 +118,8 @@ queue_query_rows(struct req *r, const struct queue_filter *f)
 	    "FROM submission s JOIN workplace ws ON ws.id = s.workplace_id LEFT JOIN officer o ON o.id = s.assignee_id "
 	    "WHERE s.id IN (SELECT submission_search($8, $2, $3, $4, $5, $6, $7, $9, $10, $11, $12::int)) "
 	    "AND s.workplace_id IN (SELECT w2.id FROM workplace w2 JOIN org_unit u ON u.id = w2.unit_id WHERE u.path LIKE $1 || '%') "
-<<<<<<< HEAD
-	    "ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 12, p);
-=======
-	    "AND ($2 = '' OR s.status = $2) AND ($3 = '' OR s.form_id = $3) "
-	    "AND ($3 <> '' OR s.urgent OR NOT EXISTS (SELECT 1 FROM survey_form sf WHERE sf.form_id = s.form_id)) "
-	    "AND ($4 = '' OR s.workplace_id = nullif($4, '')::bigint) "
-	    "AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
-	    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
-	    "AND ($7 = '' OR s.urgent = ($7 = 'true')) AND ($13 = '' OR s.flood) "
-	    "AND ($9 = '' OR ((s.urgent AND s.status = 'new'), s.received_at, s.id) < (nullif($9, '')::boolean, "
-	    "     'epoch'::timestamptz + nullif($10, '')::bigint * interval '1 microsecond', nullif($11, '')::bigint)) "
+	    "AND ($13 = '' OR s.flood) "
 	    "ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 13, p);
->>>>>>> ux12
 }
 
 /* How many reports in scope have `status` under the other filters (the
@@ -141,16 +130,11 @@ long
 queue_query_count(struct req *r, const struct queue_filter *f, const char *status, long cap)
 {
 	const char *capn = arena_printf(r->arena, "%ld", cap + 1);
-<<<<<<< HEAD
-	const char *p[9] = { r->officer->unit_path, status, f->form, f->workplace, f->from, f->to, f->urgent, f->q, capn };
-	PGresult *c = *f->q != '\0' ? db_query(r->app->db,
-	    "SELECT submission_search_count($8, $2, $3, $4, $5, $6, $7, $9::int - 1) "
-	    "WHERE $1::text IS NOT NULL", 9, p) : db_query(r->app->db,
-=======
 	const char *p[10] = { r->officer->unit_path, status, f->form, f->workplace, f->from, f->to, f->urgent, f->q, capn,
 	    f->flood };
-	PGresult *c = db_query(r->app->db,
->>>>>>> ux12
+	PGresult *c = *f->q != '\0' && *f->flood == '\0' ? db_query(r->app->db,
+	    "SELECT submission_search_count($8, $2, $3, $4, $5, $6, $7, $9::int - 1) "
+	    "WHERE $1::text IS NOT NULL AND $10::text IS NOT NULL", 10, p) : db_query(r->app->db,
 	    "SELECT count(*) FROM (SELECT 1 FROM submission s WHERE s.status = $2 AND s.workplace_id IN "
 	    "(SELECT w.id FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%') "
 	    "AND ($3 = '' OR s.form_id = $3) "
@@ -158,14 +142,9 @@ queue_query_count(struct req *r, const struct queue_filter *f, const char *statu
 	    "AND ($4 = '' OR s.workplace_id = nullif($4, '')::bigint) "
 	    "AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 	    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
-<<<<<<< HEAD
-	    "AND ($7 = '' OR s.urgent = ($7 = 'true')) "
-	    "AND $8 = '' LIMIT $9::int) x", 9, p);
-=======
 	    "AND ($7 = '' OR s.urgent = ($7 = 'true')) AND ($10 = '' OR s.flood) "
 	    "AND ($8 = '' OR s.search_text LIKE '%' || regexp_replace(vn_fold($8), '([\\\\%_])', '\\\\\\1', 'g') || '%') "
 	    "LIMIT $9::int) x", 10, p);
->>>>>>> ux12
 	const char *n = db_scalar(c);
 	long count = n ? atol(n) : -1;
 	PQclear(c);
