@@ -152,31 +152,31 @@ stoppages_ongoing(struct req *r)
 	    stoppage_item);
 }
 
+/* A commitment of commitments_overdue()'s query as an item of the panel. */
+enum { CO_ID, CO_ROUND, CO_NAME, CO_DUE, CO_LEFT, CO_TEXT };
+static void
+commitment_item(struct req *r, PGresult *res, int i, struct panel_item *it)
+{
+	*it = (struct panel_item){ .code = "commitment", .id = PQgetvalue(res, i, CO_ID), .kind = ITEM_COMMITMENT,
+		.due = PQgetvalue(res, i, CO_DUE), .left = PQgetvalue(res, i, CO_LEFT), .link = PQgetvalue(res, i, CO_NAME),
+		.href = arena_printf(r->arena, "/admin/rounds/%s#commitments", PQgetvalue(res, i, CO_ROUND)),
+		.what = PQgetvalue(res, i, CO_TEXT), .source = "Nghị định 145/2020/NĐ-CP, Điều 39" };
+}
+
 /* The panel's commitments an employer made at a dialogue or bargaining
  * round (sql/042) still pending past their due day, so an officer takes
  * them up with the employer: the loop back to the workers. */
 static void
 commitments_overdue(struct req *r)
 {
-	enum { CO_ID, CO_ROUND, CO_NAME, CO_DUE, CO_LEFT, CO_TEXT };
 	const char *p[1] = { r->officer->unit_path };
 	PGresult *res = db_query(r->app->db, "SELECT c.id, x.id, w.name, to_char(c.due_on, 'DD/MM/YYYY'), "
 	    "(c.due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, left(c.text, 120) "
 	    "FROM round_commitment c JOIN workplace_round x ON x.id = c.round_id JOIN workplace w ON w.id = x.workplace_id "
 	    "JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%' AND c.status = 'pending' "
 	    "AND c.due_on < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date ORDER BY c.due_on, c.id LIMIT 50", 1, p);
-	if (panel_group(r, res, "commitments-overdue", "Cam kết của người sử dụng lao động đã quá hạn",
-	    "Employer commitments past their due day")) {
-		for (int i = 0; i < PQntuples(res); i++) {
-			struct panel_item it = { .code = "commitment", .id = PQgetvalue(res, i, CO_ID), .kind = ITEM_COMMITMENT,
-			    .due = PQgetvalue(res, i, CO_DUE), .left = PQgetvalue(res, i, CO_LEFT), .link = PQgetvalue(res, i, CO_NAME),
-			    .href = arena_printf(r->arena, "/admin/rounds/%s#commitments", PQgetvalue(res, i, CO_ROUND)),
-			    .what = PQgetvalue(res, i, CO_TEXT), .source = "Nghị định 145/2020/NĐ-CP, Điều 39" };
-			panel_item(r, &it);
-		}
-		html_lit(r->out, "</ul>");
-	}
-	PQclear(res);
+	panel_group(r, res, "commitments-overdue", "Cam kết của người sử dụng lao động đã quá hạn",
+	    "Employer commitments past their due day", commitment_item);
 }
 
 /* The front page's panel: deadlines of open cases in scope, at their

@@ -83,7 +83,7 @@ add_form(struct req *r, const struct kvlist *v, const struct console_errs *e)
 	    "The bargaining survey opened at one workplace for a period, with its own QR code to print on posters. "
 	    "Leave the target empty to use the workplace's headcount."));
 	html_form_begin(r, "/admin/campaigns", "campaign-new");
-	console_workplace_choice(r, FORM, TYPED("workplace"), e);
+	console_workplace_select(r, FORM, TYPED("workplace"), "—", false, e);
 	console_input(r, FORM, "starts", L(r, "Từ ngày (YYYY-MM-DD)", "From (YYYY-MM-DD)"), NULL, TYPED("starts"), e, 10, true);
 	console_input(r, FORM, "ends", L(r, "Đến ngày (YYYY-MM-DD)", "To (YYYY-MM-DD)"), NULL, TYPED("ends"), e, 10, true);
 	console_input(r, FORM, "target", L(r, "Mục tiêu số phiếu", "Target number of answers"),

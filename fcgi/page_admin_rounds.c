@@ -65,7 +65,7 @@ add_form(struct req *r, const struct refusal *f)
 	for (size_t i = 0; v && i < v->n; i++)
 		if (strcmp(v->items[i].key, "quote") == 0)
 			filters_hidden(r->out, "quote", v->items[i].val);
-	console_workplace_choice(r, FORM, v ? kv_get_or_empty(v, "workplace") : "", f ? f->e : NULL);
+	console_workplace_select(r, FORM, v ? kv_get_or_empty(v, "workplace") : "", "—", false, f ? f->e : NULL);
 	round_form_fields(r, v, f ? f->e : NULL);
 	console_submit(r, "btn primary", "Ghi phiên", "Record the round");
 }
@@ -92,7 +92,7 @@ rounds_page(struct req *r, const struct refusal *f)
 	console_notice(r, notices, sizeof(notices) / sizeof(notices[0]));
 	console_alert(r, f ? f->problem : NULL);
 	html_lit(r->out, "<form method=\"get\" action=\"/admin/rounds\" class=\"filters\">");
-	console_workplace_select(r, wid, L(r, "Mọi nơi làm việc", "Every workplace"), false);
+	console_workplace_select(r, NULL, wid, L(r, "Mọi nơi làm việc", "Every workplace"), false, NULL);
 	console_select_open(r, "Loại", "Kind", "kind", "filter-kind", false);
 	console_option(r, "", L(r, "Mọi loại", "Every kind"), *kind == '\0');
 	for (size_t i = 0; i < ROUND_NKINDS; i++)
