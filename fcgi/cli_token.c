@@ -44,6 +44,7 @@ token_create(struct cli *cli, struct opts *o)
 	char token[APITOKEN_LEN + 1], prefix[APITOKEN_PREFIX_LEN + 1];
 	unsigned char hash[APITOKEN_HASH_LEN];
 	char hash_hex[APITOKEN_HASH_LEN * 2 + 1];
+	int rc;
 	apitoken_new(token, prefix);
 	apitoken_hash(token, hash);
 	sodium_bin2hex(hash_hex, sizeof(hash_hex), hash, sizeof(hash));
@@ -56,7 +57,6 @@ token_create(struct cli *cli, struct opts *o)
 	    "SELECT $1, decode($2, 'hex'), $3::bigint, $4, e.at FROM (SELECT CASE WHEN $5 = '' THEN NULL "
 	    "  ELSE (($5::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') END AS at) e "
 	    "WHERE e.at IS NULL OR e.at > now() RETURNING id", 5, p, NULL);
-	int rc;
 	if ((res = cli_one_row(cli, res, &rc, "--expires %s is already past: give today or a later day", expires)) == NULL)
 		return rc;
 	char *id = arena_strdup(cli->arena, PQgetvalue(res, 0, NEW_ID));
