@@ -79,19 +79,19 @@ panel_item(struct req *r, const struct panel_item *it)
 	console_wrap(r, "", it->source, "</small></li>");
 }
 
-/* One more group of the panel from `res` (cleared): <h3 id=ID>TITLE</h3>
- * and a list of its rows, each made an item by `item`; nothing when the
+/* One more group of the panel from `res` (cleared here): <h3 id=ID>TITLE</h3>
+ * and a <ul> of its rows, each made an item by `fill`; nothing when the
  * query failed or found none. */
 static void
 panel_group(struct req *r, PGresult *res, const char *id, const char *vi, const char *en,
-    void (*item)(struct req *, PGresult *, int, struct panel_item *))
+    void (*fill)(struct req *, PGresult *, int, struct panel_item *))
 {
 	if (db_ok(res) && PQntuples(res) > 0) {
 		console_heading(r, 3, id, vi, en);
 		html_lit(r->out, "<ul>");
 		for (int i = 0; i < PQntuples(res); i++) {
-			struct panel_item it;
-			item(r, res, i, &it);
+			struct panel_item it = { 0 };
+			fill(r, res, i, &it);
 			panel_item(r, &it);
 		}
 		html_lit(r->out, "</ul>");
@@ -99,84 +99,80 @@ panel_group(struct req *r, PGresult *res, const char *id, const char *vi, const 
 	PQclear(res);
 }
 
-/* An agreement of agreements_due()'s query as an item of the panel. */
-enum { AD_ID, AD_WORKPLACE, AD_NAME, AD_EXPIRES, AD_LEFT, AD_SOURCE };
-static void
-agreement_item(struct req *r, PGresult *res, int i, struct panel_item *it)
-{
-	*it = (struct panel_item){ .code = "agreement_renewal", .id = PQgetvalue(res, i, AD_ID), .kind = ITEM_AGREEMENT,
-		.due = PQgetvalue(res, i, AD_EXPIRES), .left = PQgetvalue(res, i, AD_LEFT), .link = PQgetvalue(res, i, AD_NAME),
-		.source = PQgetvalue(res, i, AD_SOURCE),
-		.href = arena_printf(r->arena, "/admin/agreements?workplace=%s", PQgetvalue(res, i, AD_WORKPLACE)),
-		.what = L(r, "hết hạn: thương lượng gia hạn hoặc ký thỏa ước mới", "expires: bargain to extend it or sign a new one") };
-}
-
 /* The panel's agreements: each workplace's current collective agreement
  * (sql/040's agreement_current) that expires within the warning period
  * of the legal_deadline row agreement_renewal (Bộ luật Lao động 2019,
  * Điều 81: 90 days) or expired that long ago at most with no newer one
  * registered. Nothing on a database error or when there is none. */
+enum { AD_ID, AD_WORKPLACE, AD_NAME, AD_EXPIRES, AD_LEFT, AD_SOURCE };
+static void
+agreement_item(struct req *r, PGresult *res, int i, struct panel_item *it)
+{
+	*it = (struct panel_item){ .code = "agreement_renewal", .id = PQgetvalue(res, i, AD_ID), .kind = ITEM_AGREEMENT,
+	    .due = PQgetvalue(res, i, AD_EXPIRES), .left = PQgetvalue(res, i, AD_LEFT), .link = PQgetvalue(res, i, AD_NAME),
+	    .source = PQgetvalue(res, i, AD_SOURCE),
+	    .href = arena_printf(r->arena, "/admin/agreements?workplace=%s", PQgetvalue(res, i, AD_WORKPLACE)),
+	    .what = L(r, "hết hạn: thương lượng gia hạn hoặc ký thỏa ước mới", "expires: bargain to extend it or sign a new one") };
+}
+
 static void
 agreements_due(struct req *r)
 {
-	PGresult *res = db_query(r->app->db, "SELECT id, workplace_id, workplace_name, to_char(expires_on, 'DD/MM/YYYY'), "
+	const char *p[1] = { r->officer->unit_path };
+	panel_group(r, db_query(r->app->db, "SELECT id, workplace_id, workplace_name, to_char(expires_on, 'DD/MM/YYYY'), "
 	    "days_left::text, coalesce((SELECT source FROM legal_deadline WHERE code = 'agreement_renewal'), '') "
 	    "FROM agreement_current WHERE unit_path LIKE $1 || '%' AND abs(days_left) <= agreement_warn_days() "
-	    "ORDER BY expires_on, workplace_name LIMIT 50", 1, &r->officer->unit_path);
-	panel_group(r, res, "agreements-due", "Thỏa ước lao động tập thể sắp hết hạn", "Collective agreements expiring",
-	    agreement_item);
+	    "ORDER BY expires_on, workplace_name LIMIT 50", 1, p), "agreements-due", "Thỏa ước lao động tập thể sắp hết hạn",
+	    "Collective agreements expiring", agreement_item);
 }
 
-/* A stoppage of stoppages_ongoing()'s query as an item of the panel. */
+/* The panel's urgent part: collective work stoppages still going on
+ * (sql/041), begun within the last 30 days, so an officer acts at once. */
 enum { SO_ID, SO_NAME, SO_STARTED, SO_WORKERS };
 static void
 stoppage_item(struct req *r, PGresult *res, int i, struct panel_item *it)
 {
 	*it = (struct panel_item){ .code = "stoppage", .id = PQgetvalue(res, i, SO_ID), .kind = ITEM_STOPPAGE,
-		.due = PQgetvalue(res, i, SO_STARTED), .left = "-1", .left_text = L(r, "đang diễn ra", "going on"),
-		.link = PQgetvalue(res, i, SO_NAME), .href = "/admin/stoppages", .source = "Bộ luật Lao động 2019, Điều 198",
-		.what = arena_printf(r->arena, "%s %s", PQgetvalue(res, i, SO_WORKERS), L(r, "người ngừng việc", "workers stopped")) };
+	    .due = PQgetvalue(res, i, SO_STARTED), .left = "-1", .left_text = L(r, "đang diễn ra", "going on"),
+	    .link = PQgetvalue(res, i, SO_NAME), .href = "/admin/stoppages", .source = "Bộ luật Lao động 2019, Điều 198",
+	    .what = arena_printf(r->arena, "%s %s", PQgetvalue(res, i, SO_WORKERS), L(r, "người ngừng việc", "workers stopped")) };
 }
 
-/* The panel's urgent part: collective work stoppages still going on
- * (sql/041), begun within the last 30 days, so an officer acts at once. */
 static void
 stoppages_ongoing(struct req *r)
 {
-	PGresult *res = db_query(r->app->db, "SELECT s.id, w.name, to_char(s.started_on, 'DD/MM/YYYY'), s.workers::text "
+	const char *p[1] = { r->officer->unit_path };
+	panel_group(r, db_query(r->app->db, "SELECT s.id, w.name, to_char(s.started_on, 'DD/MM/YYYY'), s.workers::text "
 	    "FROM work_stoppage s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "WHERE u.path LIKE $1 || '%' AND s.ended_on IS NULL "
-	    "AND s.started_on >= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 30 ORDER BY s.started_on LIMIT 50", 1,
-	    &r->officer->unit_path);
-	panel_group(r, res, "stoppages-ongoing", "Ngừng việc tập thể đang diễn ra", "Collective work stoppages going on",
-	    stoppage_item);
-}
-
-/* A commitment of commitments_overdue()'s query as an item of the panel. */
-enum { CO_ID, CO_ROUND, CO_NAME, CO_DUE, CO_LEFT, CO_TEXT };
-static void
-commitment_item(struct req *r, PGresult *res, int i, struct panel_item *it)
-{
-	*it = (struct panel_item){ .code = "commitment", .id = PQgetvalue(res, i, CO_ID), .kind = ITEM_COMMITMENT,
-		.due = PQgetvalue(res, i, CO_DUE), .left = PQgetvalue(res, i, CO_LEFT), .link = PQgetvalue(res, i, CO_NAME),
-		.href = arena_printf(r->arena, "/admin/rounds/%s#commitments", PQgetvalue(res, i, CO_ROUND)),
-		.what = PQgetvalue(res, i, CO_TEXT), .source = "Nghị định 145/2020/NĐ-CP, Điều 39" };
+	    "AND s.started_on >= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 30 ORDER BY s.started_on LIMIT 50", 1, p),
+	    "stoppages-ongoing", "Ngừng việc tập thể đang diễn ra", "Collective work stoppages going on", stoppage_item);
 }
 
 /* The panel's commitments an employer made at a dialogue or bargaining
  * round (sql/042) still pending past their due day, so an officer takes
  * them up with the employer: the loop back to the workers. */
+enum { CO_ID, CO_ROUND, CO_NAME, CO_DUE, CO_LEFT, CO_TEXT };
+static void
+commitment_item(struct req *r, PGresult *res, int i, struct panel_item *it)
+{
+	*it = (struct panel_item){ .code = "commitment", .id = PQgetvalue(res, i, CO_ID), .kind = ITEM_COMMITMENT,
+	    .due = PQgetvalue(res, i, CO_DUE), .left = PQgetvalue(res, i, CO_LEFT), .link = PQgetvalue(res, i, CO_NAME),
+	    .href = arena_printf(r->arena, "/admin/rounds/%s#commitments", PQgetvalue(res, i, CO_ROUND)),
+	    .what = PQgetvalue(res, i, CO_TEXT), .source = "Nghị định 145/2020/NĐ-CP, Điều 39" };
+}
+
 static void
 commitments_overdue(struct req *r)
 {
 	const char *p[1] = { r->officer->unit_path };
-	PGresult *res = db_query(r->app->db, "SELECT c.id, x.id, w.name, to_char(c.due_on, 'DD/MM/YYYY'), "
+	panel_group(r, db_query(r->app->db, "SELECT c.id, x.id, w.name, to_char(c.due_on, 'DD/MM/YYYY'), "
 	    "(c.due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, left(c.text, 120) "
 	    "FROM round_commitment c JOIN workplace_round x ON x.id = c.round_id JOIN workplace w ON w.id = x.workplace_id "
 	    "JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%' AND c.status = 'pending' "
-	    "AND c.due_on < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date ORDER BY c.due_on, c.id LIMIT 50", 1, p);
-	panel_group(r, res, "commitments-overdue", "Cam kết của người sử dụng lao động đã quá hạn",
-	    "Employer commitments past their due day", commitment_item);
+	    "AND c.due_on < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date ORDER BY c.due_on, c.id LIMIT 50", 1, p),
+	    "commitments-overdue", "Cam kết của người sử dụng lao động đã quá hạn", "Employer commitments past their due day",
+	    commitment_item);
 }
 
 /* The front page's panel: deadlines of open cases in scope, at their

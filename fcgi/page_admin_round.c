@@ -284,13 +284,13 @@ round_page(struct req *r, const char *id, const struct refusal *f)
 	html_lit(r->out, "</dl>");
 	if (*rv.minutes) {
 		console_heading(r, 2, "minutes", "Biên bản", "Minutes");
-		console_wrap(r, "<pre class=\"minutes\">", rv.minutes, "</pre>");
+		console_wrap(r, "<pre class=\"pre minutes\">", rv.minutes, "</pre>");
 	}
 	console_section_id(r, "brief", "Bản tóm tắt đã dùng (giữ nguyên)", "The brief it used (frozen)");
 	if (*rv.brief_text) {
 		console_para(r, arena_printf(r->arena, L(r, "Kỳ %s – %s, k = %s, lập lúc %s.", "Period %s – %s, k = %s, made %s."),
 		    fmt_dmy(r->arena, rv.brief_from), fmt_dmy(r->arena, rv.brief_to), rv.brief_k, rv.brief_made));
-		console_wrap(r, "<pre class=\"brief-frozen\" id=\"brief-frozen\">", rv.brief_text, "</pre>");
+		console_wrap(r, "<pre class=\"pre brief-frozen\" id=\"brief-frozen\">", rv.brief_text, "</pre>");
 	} else {
 		console_empty(r, "Phiên này không bắt đầu từ một bản tóm tắt.", "This round was not started from a brief.");
 	}

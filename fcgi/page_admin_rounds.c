@@ -41,17 +41,10 @@ round_form_fields(struct req *r, const struct kvlist *v, const struct console_er
 #undef TYPED
 }
 
-/* A refused post: what was typed, each field's error, the problem above. */
-struct refusal {
-	const struct kvlist *v;
-	const struct console_errs *e;
-	const char *problem;
-};
-
 /* The new round's form; a refused post's values (the brief's arguments
  * too, kept hidden so the round still freezes that brief) and errors. */
 static void
-add_form(struct req *r, const struct refusal *f)
+add_form(struct req *r, const struct console_refusal *f)
 {
 	const struct kvlist *v = f ? f->v : NULL;
 	console_heading(r, 2, "new", "Ghi một phiên đối thoại hoặc thương lượng", "Record a dialogue or bargaining round");
@@ -70,11 +63,29 @@ add_form(struct req *r, const struct refusal *f)
 	console_submit(r, "btn primary", "Ghi phiên", "Record the round");
 }
 
+/* One round's row: its workplace (the link to the round), kind, day (the
+ * planned one when not held yet), its commitments by status. */
+static void
+round_row(struct req *r, PGresult *res, int i)
+{
+	const char *held = PQgetvalue(res, i, RL_HELD);
+	const struct kv data = { .key = "id", .val = PQgetvalue(res, i, RL_ID) };
+	console_tr(r, *held ? NULL : "planned", &data, 1);
+	console_td_link(r, arena_printf(r->arena, "/admin/rounds/%s", PQgetvalue(res, i, RL_ID)), PQgetvalue(res, i, RL_NAME));
+	console_td(r, vocab_label(round_kinds, ROUND_NKINDS, PQgetvalue(res, i, RL_KIND), r->lang));
+	console_td(r, *held ? fmt_dmy(r->arena, held) : arena_printf(r->arena, "%s %s", L(r, "dự kiến", "planned"),
+	    fmt_dmy(r->arena, PQgetvalue(res, i, RL_PLANNED))));
+	static const int counts[] = { RL_COMMITMENTS, RL_PENDING, RL_DONE, RL_BROKEN };
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++)
+		console_td(r, PQgetvalue(res, i, counts[c]));
+	html_lit(r->out, "</tr>");
+}
+
 /* GET /admin/rounds?workplace=ID&kind=K: the rounds of the scope, newest
  * first, with their commitments (pending / done / broken); officers get
  * the form (a refused post `f`: 400). */
 static void
-rounds_page(struct req *r, const struct refusal *f)
+rounds_page(struct req *r, const struct console_refusal *f)
 {
 	const char *wid = console_arg(r, "workplace", 18), *kind = console_arg(r, "kind", 12);
 	if ((*wid && !fmt_is_id(wid)) || (*kind && vocab_find(round_kinds, ROUND_NKINDS, kind) == NULL)) {
@@ -106,25 +117,16 @@ rounds_page(struct req *r, const struct refusal *f)
 	int n = PQntuples(res);
 	if (console_table(r, n, "<table class=\"queue\" id=\"rounds\">", heads, sizeof(heads) / sizeof(heads[0]),
 	    "Chưa ghi phiên nào.", "No round is recorded.")) {
-		for (int i = 0; i < n; i++) {
-			const char *held = PQgetvalue(res, i, RL_HELD);
-			const struct kv data = { .key = "id", .val = PQgetvalue(res, i, RL_ID) };
-			console_tr(r, *held ? NULL : "planned", &data, 1);
-			console_td_link(r, arena_printf(r->arena, "/admin/rounds/%s", PQgetvalue(res, i, RL_ID)), PQgetvalue(res, i, RL_NAME));
-			console_td(r, vocab_label(round_kinds, ROUND_NKINDS, PQgetvalue(res, i, RL_KIND), r->lang));
-			console_td(r, *held ? fmt_dmy(r->arena, held) : arena_printf(r->arena, "%s %s", L(r, "dự kiến", "planned"),
-			    fmt_dmy(r->arena, PQgetvalue(res, i, RL_PLANNED))));
-			console_td(r, PQgetvalue(res, i, RL_COMMITMENTS));
-			console_td(r, PQgetvalue(res, i, RL_PENDING));
-			console_td(r, PQgetvalue(res, i, RL_DONE));
-			console_td(r, PQgetvalue(res, i, RL_BROKEN));
-			html_lit(r->out, "</tr>");
-		}
+		for (int i = 0; i < n; i++)
+			round_row(r, res, i);
 		html_lit(r->out, "</tbody></table>");
 	}
 	PQclear(res);
-	if (r->officer->role >= ROLE_OFFICER)
-		add_form(r, f);
+	if (r->officer->role < ROLE_OFFICER) {   /* viewers read the list only */
+		console_end(r);
+		return;
+	}
+	add_form(r, f);
 	console_end(r);
 }
 
@@ -161,7 +163,7 @@ page_admin_round_add(struct req *r)
 		br = &brief;
 	}
 	if (e.n > 0) {
-		const struct refusal f = { &r->form, &e, L(r, "Chưa ghi: hãy sửa các mục được đánh dấu.", "Not recorded: fix the marked fields.") };
+		const struct console_refusal f = { &r->form, &e, L(r, "Chưa ghi: hãy sửa các mục được đánh dấu.", "Not recorded: fix the marked fields.") };
 		rounds_page(r, &f);
 		return;
 	}

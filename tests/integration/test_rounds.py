@@ -314,7 +314,9 @@ def test_round_console(t, stack):
 def test_round_brief(t, stack):
     """A round started from the brief keeps the brief's text as it was: a later report does not change it."""
     c = harness.demo_console(t, stack)
-    wid, token = test_brief._workplace(stack)
+    _admin(t, stack, "workplace", "add", "--code", "ROUND-BRIEF", "--name", "Công ty thử phiên đối thoại", "--unit", "CDN-CONGTHUONG")
+    wid = stack.value("SELECT id FROM workplace WHERE code = 'ROUND-BRIEF'")
+    token = _admin(t, stack, "qr", "create", "--workplace", "ROUND-BRIEF").stdout.decode().strip().splitlines()[-1].rsplit("/", 1)[-1]
     today = agree._today()
     for i in range(6):
         r, _ = stack.submit(token, [("category", "meals"), ("text", f"Bữa ăn ca kém {i}")])
@@ -332,7 +334,7 @@ def test_round_brief(t, stack):
                         "WHERE id = :'i'", i=rid)[0]
     t.eq((frozen["f"], frozen["e"], frozen["k"]), (frm, to, 5), "the brief's period and k")
     text = frozen["brief_text"]
-    t.check("Bữa ăn ca" in text and "Tổng | 6" in text, f"the brief's figures as text: {text[:600]!r}")
+    t.check("Tâm tư, kiến nghị | 6" in text and "Tổng | 6" in text, f"the brief's figures as text: {text[:900]!r}")
     t.check("<" not in text and "Ctrl+P" not in text, "no markup, no screen-only notes")
     r, _ = stack.submit(token, [("category", "meals"), ("text", "Một phản ánh đến sau")])
     t.require(harness.receipt_of(r), "a later concern")
@@ -366,10 +368,16 @@ STATS = [
 ]
 
 
+def _admin(t, stack, *args):
+    """A CLI command that must succeed."""
+    p = stack.admin(*args)
+    t.require(p.returncode == 0, f"{' '.join(args)}: {p.stderr.decode(errors='replace')}")
+    return p
+
+
 def test_round_stats(t, stack):
     def admin(*args):
-        p = stack.admin(*args)
-        t.require(p.returncode == 0, f"{' '.join(args)}: {p.stderr.decode(errors='replace')}")
+        return _admin(t, stack, *args)
 
     admin("unit", "add", "--code", "ROUND-STATS", "--name", "Công đoàn thử đối thoại", "--parent", "LDLD-LAICHAU")
     admin("workplace", "add", "--code", "ROUND-W1", "--name", "Doanh nghiệp đối thoại", "--unit", "ROUND-STATS")
