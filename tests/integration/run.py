@@ -231,6 +231,8 @@ TESTS = [
     ("loop: agreement expiry mails 90 days before and on the day, once, in scope (SMTP)", test_loop.test_agreement_reminders),
     ("loop: survey campaigns: QR code, posters, target from headcount, live rate, closed and frozen, bad input, scope",
      test_loop.test_campaigns),
+    ("loop: what the union did: k >= 5 lines previewed, approved, shown to workers as approved, withdrawn; the receipt's round",
+     test_loop.test_results),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
