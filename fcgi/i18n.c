@@ -279,6 +279,19 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	{ "Đến tháng", "To" },
 	/* MSG_FIELD_CHOOSE */
 	{ "Vui lòng chọn một mục.", "Please choose one." },
+	/* MSG_RESULTS_TITLE */
+	{ "Công đoàn đã làm gì", "What the union did" },
+	/* MSG_RESULTS_RESOLVED */
+	{ "phản ánh đã được giải quyết", "reports resolved" },
+	/* MSG_RESULTS_KEPT */
+	{ "cam kết đã được thực hiện", "commitments kept" },
+	/* MSG_RESULTS_NOTE */
+	{ "Chỉ có số liệu gộp, mỗi dòng từ 5 phản ánh trở lên, không nêu tên ai. Cán bộ Công đoàn duyệt công bố ngày",
+	  "Totals only, each line from 5 reports or more, naming no one. Approved for publication by a union officer on" },
+	/* MSG_RESULTS_NONE */
+	{ "Công đoàn chưa công bố kết quả nào cho nơi làm việc này.", "The union has published no results for this workplace yet." },
+	/* MSG_STATUS_ROUNDS */
+	{ "Phản ánh của bạn đã được Công đoàn đưa ra", "The union took your report to" },
 };
 
 const char *

@@ -17,6 +17,9 @@ void page_admin_campaigns(struct req *);
 void page_admin_campaign_add(struct req *);
 void page_admin_campaign(struct req *);
 void page_admin_campaign_close(struct req *);
+/* page_admin_results.c */
+void page_admin_results(struct req *);
+void page_admin_results_post(struct req *);
 /* page_admin_surveys.c */
 void page_admin_surveys(struct req *);
 /* A survey's results over the answers in `rows` (id, received, answers):

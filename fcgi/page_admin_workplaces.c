@@ -341,6 +341,8 @@ workplace_page(struct req *r, int status, const struct wp_row *row, const char *
 	console_meta_link(r, "Phản ánh", "Reports", arena_printf(r->arena, "/admin/?workplace=%s", row->id), row->reports);
 	console_meta_link(r, "Khảo sát", "Surveys", arena_printf(r->arena, "/admin/surveys?workplace=%s", row->id),
 	    L(r, "Kết quả khảo sát", "Survey results"));
+	console_meta_link(r, "Công đoàn đã làm gì", "What the union did", arena_printf(r->arena, "/admin/results/%s", row->id),
+	    L(r, "Xem trước và duyệt công bố cho người lao động", "Preview and approve for the workers"));
 	html_lit(b, "</dl>");
 
 	console_heading(r, 2, "qr", "Mã QR (điểm dán)", "QR codes (where posted)");

@@ -16,6 +16,7 @@
 #include "page_status.h"
 #include "ratelimit.h"
 #include "req.h"
+#include "round.h"
 #include "submission.h"
 #include "text.h"
 #include "token.h"
@@ -70,6 +71,35 @@ lookup_page(struct req *r, int status, enum msg problem, const char *typed)
 	html_page_end(r);
 }
 
+/* The dialogue or bargaining rounds that took up report `id`
+ * (round_submission, sql/042): only each round's kind and day, nothing
+ * about other reports or people. Nothing when none (or the database
+ * cannot say: the page goes on without it). */
+static void
+rounds_taken_up(struct req *r, const char *id)
+{
+	enum { TU_KIND, TU_DAY };
+	const char *p[1] = { id };
+	PGresult *res = db_query(r->app->db, "SELECT w.kind, to_char(coalesce(w.held_on, w.planned_on), 'DD/MM/YYYY') "
+	    "FROM round_submission x JOIN workplace_round w ON w.id = x.round_id WHERE x.submission_id = $1::bigint "
+	    "ORDER BY coalesce(w.held_on, w.planned_on), w.id LIMIT 10", 1, p);
+	int n = db_ok(res) ? PQntuples(res) : 0;
+	if (n > 0) {
+		html_lit(r->out, "<p>");
+		html_text(r->out, tr(r->lang, MSG_STATUS_ROUNDS));
+		html_lit(r->out, ":</p><ul id=\"rounds\">");
+		for (int i = 0; i < n; i++) {
+			html_lit(r->out, "<li>");
+			html_text(r->out, vocab_label(round_kinds, ROUND_NKINDS, PQgetvalue(res, i, TU_KIND), r->lang));
+			html_lit(r->out, " · ");
+			html_text(r->out, PQgetvalue(res, i, TU_DAY));
+			html_lit(r->out, "</li>");
+		}
+		html_lit(r->out, "</ul>");
+	}
+	PQclear(res);
+}
+
 /* The report's status in plain words, the thread, and a reply box that
  * carries the receipt again (nothing is kept in a cookie or the URL). */
 static void
@@ -109,7 +139,9 @@ thread_page(struct req *r, const char *digits, const struct receipt_report *s, P
 	html_attr(b, s->status);
 	html_lit(b, "\">");
 	html_text(b, tr(r->lang, submission_status_words(s->status)));
-	html_lit(b, "</p><h2>");
+	html_lit(b, "</p>");
+	rounds_taken_up(r, s->id);
+	html_lit(b, "<h2>");
 	html_text(b, tr(r->lang, MSG_STATUS_MESSAGES));
 	html_lit(b, "</h2>");
 	if (msgs == NULL || PQntuples(msgs) == 0) {

@@ -23,6 +23,7 @@
 #include "qr.h"
 #include "ratelimit.h"
 #include "req.h"
+#include "results.h"
 #include "token.h"
 
 /* An entry point as the worker pages need it; strings in the arena. */
@@ -279,7 +280,47 @@ landing(struct req *r, const char *token, const struct entry *e)
 	html_lit(b, "</a></li></ul><p class=\"note\">");
 	html_text(b, tr(r->lang, MSG_ANON_NOTE));
 	html_lit(b, "</p>");
+	struct result_line *lines = NULL;
+	const char *approved_on = NULL;
+	int n = results_published(r, e->id, true, &lines, &approved_on);
+	if (n > 0)
+		results_render(r, lines, n, approved_on);
 	form_render_call(r, e->hotline, false);
+	html_page_end(r);
+}
+
+/* GET /q/TOKEN/ket-qua: the workplace's approved "what the union did" on
+ * a page of its own (a poster or a message can link it); nothing
+ * published yet says so. 503 when the database is away. */
+static void
+results_page(struct req *r, const char *token, const struct entry *e)
+{
+	struct result_line *lines = NULL;
+	const char *approved_on = NULL;
+	int n = results_published(r, e->id, true, &lines, &approved_on);
+	if (n < 0) {
+		http_error(r, 503, MSG__MAX);
+		return;
+	}
+	struct buf *b = r->out;
+	html_page_begin(r, tr(r->lang, MSG_RESULTS_TITLE));
+	html_lit(b, "<h1>");
+	html_text(b, tr(r->lang, MSG_RESULTS_TITLE));
+	html_lit(b, "</h1><p class=\"where\">");
+	html_text(b, e->workplace);
+	html_lit(b, "</p>");
+	if (n > 0)
+		results_render(r, lines, n, approved_on);
+	else {
+		html_lit(b, "<p id=\"results-none\">");
+		html_text(b, tr(r->lang, MSG_RESULTS_NONE));
+		html_lit(b, "</p>");
+	}
+	html_lit(b, "<p><a class=\"btn\" href=\"/q/");
+	html_url_arg(b, token);
+	html_lit(b, "\">");
+	html_text(b, tr(r->lang, MSG_BACK_TO_FORMS));
+	html_lit(b, "</a></p>");
 	html_page_end(r);
 }
 
@@ -767,6 +808,15 @@ page_worker(struct req *r)
 			http_error(r, 503, MSG__MAX);
 		else
 			landing(r, token, &e);
+		return;
+	}
+	if (strcmp(form_id, "ket-qua") == 0) {
+		if (r->method == METHOD_POST)
+			http_error(r, 405, MSG__MAX);
+		else if (found == DB_DOWN)
+			http_error(r, 503, MSG__MAX);
+		else
+			results_page(r, token, &e);
 		return;
 	}
 	const struct form *f = form_find(r->app->forms, form_id);

@@ -108,6 +108,8 @@ static const struct route routes[] = {
 	{ M_POST,         "/admin/campaigns",    page_admin_campaign_add, CONSOLE | ROUTE_ADMIN },
 	{ M_GET,          "/admin/campaigns/#",  page_admin_campaign, CONSOLE },
 	{ M_POST,         "/admin/campaigns/#/close", page_admin_campaign_close, CONSOLE | ROUTE_OFFICER },
+	{ M_GET,          "/admin/results/#",    page_admin_results,  CONSOLE },
+	{ M_POST,         "/admin/results/#",    page_admin_results_post, CONSOLE | ROUTE_OFFICER },  /* action=approve|withdraw */
 
 	/* --- cases, case documents, dossier, data-subject requests, calendar --- */
 	{ M_GET,          "/admin/cases",        page_admin_cases,    CONSOLE },

@@ -47,3 +47,53 @@ BEGIN
     RETURN n;
 END $$;
 REVOKE ALL ON FUNCTION agreement_schedule(timestamptz) FROM PUBLIC;
+
+-- "Công đoàn đã làm gì": what came of workers' reports at a workplace, for the workers who scan
+-- its QR codes. Only what an officer approved is shown, as it was approved (a snapshot, not live
+-- figures): aggregate lines each with at least 5 reports behind it (fcgi/results.c computes
+-- them), nothing about anyone. One live snapshot per workplace; withdrawing keeps the row (who,
+-- when) and the worker pages show nothing until a new approval.
+CREATE TABLE workplace_result (
+    id           bigserial PRIMARY KEY,
+    workplace_id bigint NOT NULL REFERENCES workplace (id),
+    approved_by  bigint NOT NULL REFERENCES officer (id),
+    approved_at  timestamptz NOT NULL DEFAULT now(),
+    withdrawn_by bigint REFERENCES officer (id),
+    withdrawn_at timestamptz,
+    CHECK ((withdrawn_at IS NULL) = (withdrawn_by IS NULL))
+);
+CREATE UNIQUE INDEX workplace_result_live_idx ON workplace_result (workplace_id) WHERE withdrawn_at IS NULL;
+
+-- One line of a snapshot: resolved reports of one kind (`n` of them), or the employer's
+-- commitments (`n` made, `kept` done) at rounds that took up `reports` reports; labels in both
+-- languages as approved.
+CREATE TABLE workplace_result_line (
+    result_id bigint NOT NULL REFERENCES workplace_result (id),
+    position  integer NOT NULL CHECK (position BETWEEN 1 AND 100),
+    kind      text NOT NULL CHECK (kind IN ('resolved', 'commitments')),
+    label_vi  text NOT NULL CHECK (length(label_vi) BETWEEN 1 AND 200),
+    label_en  text NOT NULL CHECK (length(label_en) BETWEEN 1 AND 200),
+    n         integer NOT NULL CHECK (n >= 1),
+    kept      integer CHECK (kept >= 0 AND kept <= n),
+    reports   integer NOT NULL CHECK (reports >= 5),     -- the k = 5 rule, kept by the database too
+    PRIMARY KEY (result_id, position),
+    CHECK ((kind = 'commitments') = (kept IS NOT NULL))
+);
+
+GRANT SELECT, INSERT ON workplace_result, workplace_result_line TO tiengnoi_officer;
+GRANT UPDATE (withdrawn_by, withdrawn_at) ON workplace_result TO tiengnoi_officer;
+GRANT USAGE ON SEQUENCE workplace_result_id_seq TO tiengnoi_officer;
+ALTER TABLE workplace_result ENABLE ROW LEVEL SECURITY;
+ALTER TABLE workplace_result_line ENABLE ROW LEVEL SECURITY;
+CREATE POLICY scope ON workplace_result TO tiengnoi_officer
+    USING (workplace_id IN (SELECT scope_workplaces())) WITH CHECK (workplace_id IN (SELECT scope_workplaces()));
+CREATE POLICY role_insert ON workplace_result AS RESTRICTIVE FOR INSERT TO tiengnoi_officer
+    WITH CHECK (console_role() IN ('officer', 'admin') AND approved_by = console_officer());
+CREATE POLICY role_update ON workplace_result AS RESTRICTIVE FOR UPDATE TO tiengnoi_officer
+    USING (console_role() IN ('officer', 'admin')) WITH CHECK (withdrawn_by = console_officer());
+CREATE POLICY scope ON workplace_result_line TO tiengnoi_officer
+    USING (result_id IN (SELECT id FROM workplace_result)) WITH CHECK (result_id IN (SELECT id FROM workplace_result));
+-- the worker pages read the live snapshots (approved figures only: nothing else is stored here)
+GRANT SELECT ON workplace_result, workplace_result_line TO tiengnoi_app;
+CREATE POLICY app_read ON workplace_result FOR SELECT TO tiengnoi_app USING (true);
+CREATE POLICY app_read ON workplace_result_line FOR SELECT TO tiengnoi_app USING (true);

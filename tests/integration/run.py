@@ -60,6 +60,9 @@ SUITE_SECONDS += 120
 # rounds' rows (rounds, commitments, the frozen brief, indicators) add about a minute
 # notify2's rows: a receiver hanging 30 s, a paused one's pauses (about a minute)
 SUITE_SECONDS += 90
+# loop's rows (stoppage reports, agreement mails on notify's stack, campaigns, results) add about
+# a minute and a half, three on a busy machine
+SUITE_SECONDS += 180
 
 # In run order. The drain test stops the app, so it and what needs its
 # aftermath (privacy: nginx's own error lines) come last.
@@ -262,6 +265,8 @@ TESTS = [
     # ux12: issue 12's last small items (flood flag seen by officers, receipt PNG without script, CSV in LibreOffice)
     ("ux12: a report sent during a flood is stored, flagged in the queue and on its page, and filterable (own stack)",
      test_ux12.test_flood_flag_visible),
+    ("loop: what the union did: k >= 5 lines previewed, approved, shown to workers as approved, withdrawn; the receipt's round",
+     test_loop.test_results),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

@@ -314,3 +314,107 @@ def test_campaigns(t, stack):
     t.check('data-status="closed"' in page.text and f"#{rid}" in page.text, "closed, with its round")
     t.eq(ward.post(f"/admin/campaigns/{cid}/close", [("round", "")]).status, 409, "closing twice: 409")
     t.check(stack.value("SELECT count(*) FROM audit_log WHERE action IN ('campaign.add', 'campaign.close')") >= 3, "audited")
+
+
+def _resolved(stack, token, n, fields, form_id="concern"):
+    """n reports sent through `token`, then marked resolved by an officer; their ids."""
+    ids = []
+    for i in range(n):
+        r, idem = stack.submit(token, fields + ([("text", f"Phản ánh số {i}")] if form_id == "concern" else []), form_id=form_id)
+        if r.status != 200:
+            raise harness.Failure(f"{form_id} report: {r.status} {harness.short(r.text)}")
+        ids.append(str(stack.value("SELECT id FROM submission WHERE idempotency_key = :'k'", k=idem)))
+    stack.psql(f"UPDATE submission SET status = 'resolved' WHERE id IN ({','.join(ids)})")
+    return ids
+
+
+def _lookup(stack, digits):
+    page = stack.get("/status")
+    token = harness.parse_html(page.text).inputs["_token"]
+    return stack.post("/status", urllib.parse.urlencode([("_token", token), ("action", "lookup"), ("receipt", digits)]))
+
+
+def test_results(t, stack):
+    """What the union did: aggregate lines of 5 reports or more, previewed and approved by an officer (who, when),
+    shown to workers on the QR landing page and its own page as approved (not live), withdrawn; the receipt page shows
+    the round that took the report up (kind and day only); other scopes 404."""
+    for args in (("workplace", "add", "--code", "LOOP-KQ", "--name", "Công ty Kết Quả", "--unit", "CD-TANPHONG"),):
+        p = stack.admin(*args)
+        t.require(p.returncode == 0, f"{args}: {p.stderr.decode()}")
+    token = stack.admin("qr", "create", "--workplace", "LOOP-KQ").stdout.decode().strip().rsplit("/", 1)[-1]
+    wid = str(stack.value("SELECT id FROM workplace WHERE code = 'LOOP-KQ'"))
+    plain = stack.get(f"/q/{token}")
+    t.check('id="results"' not in plain.text, "nothing published: no results on the landing page")
+    t.check('id="results-none"' in stack.get(f"/q/{token}/ket-qua").text, "its own page says nothing is published")
+    t.eq(stack.post(f"/q/{token}/ket-qua", "x=1").status, 405, "the results page takes no post")
+
+    wages = _resolved(stack, token, 6, [("category", "wages")])
+    _resolved(stack, token, 4, [("category", "hours")])
+    _resolved(stack, token, 5, [("meals_provided", "provided"), ("quality", "poor"), ("details", "Cơm ít")], "meal")
+    rid = str(stack.psql("INSERT INTO workplace_round (workplace_id, kind, held_on) VALUES (:'w', 'periodic', :'d') RETURNING id",
+                         w=wid, d=_today().isoformat()).splitlines()[0])
+    stack.psql(f"INSERT INTO round_commitment (round_id, text, due_on, owner, status, done_on) VALUES "
+               f"({rid}, 'Trả lương đúng ngày 10', :'d', 'Công ty', 'done', :'d'), "
+               f"({rid}, 'Thêm món rau', :'d', 'Công ty', 'done', :'d'), ({rid}, 'Lắp quạt', :'d', 'Công ty', 'pending', NULL)",
+               d=_today().isoformat())
+    stack.psql(f"INSERT INTO round_submission (round_id, submission_id) SELECT {rid}, unnest(ARRAY[{','.join(wages[:5])}]::bigint[])")
+
+    ward = harness.demo_console(t, stack, "demo.tanphong")
+    page = ward.get(f"/admin/results/{wid}")
+    t.eq(page.status, 200, "the preview page opens")
+    preview = page.text[page.text.find('id="preview"'):]
+    t.check("Tiền lương" in preview and "<strong>6</strong>" in preview, "wages: 6 resolved reports")
+    t.check("Giờ làm" not in preview, "hours: 4 reports, under k = 5, not shown")
+    t.check("<strong>5</strong>" in preview, "meals: 5 resolved reports")
+    t.check("<strong>2 / 3</strong>" in preview, "commitments: 2 of 3 kept")
+    t.check("Phản ánh số" not in page.text and "Trả lương đúng ngày" not in preview, "no report or commitment text in the lines")
+    seen = harness.parse_html(page.text).inputs.get("seen")
+    t.require(seen, "the approve form carries what was seen")
+    r = ward.post(f"/admin/results/{wid}", [("action", "approve"), ("seen", "0" * 32)])
+    t.eq(r.status, 409, "approving figures not seen: 409")
+    for bad, what in (([("action", "publish")], "an unknown action"), ([], "no action")):
+        t.eq(ward.post(f"/admin/results/{wid}", bad).status, 400, f"{what}: 400")
+    t.eq(stack.value("SELECT count(*) FROM workplace_result WHERE workplace_id = :'w'", w=wid), 0, "nothing approved yet")
+    r = ward.post(f"/admin/results/{wid}", [("action", "approve"), ("seen", seen)])
+    t.eq(r.status, 303, f"approved: {harness.short(r.text)}")
+    row = stack.rows("SELECT o.username, (SELECT count(*) FROM workplace_result_line l WHERE l.result_id = w.id) AS lines "
+                     "FROM workplace_result w JOIN officer o ON o.id = w.approved_by WHERE w.workplace_id = :'w' "
+                     "AND w.withdrawn_at IS NULL", w=wid)
+    t.eq(row, [{"username": "demo.tanphong", "lines": 3}], "one snapshot of three lines, approved by the officer")
+    landing = stack.get(f"/q/{token}")
+    t.check('id="results"' in landing.text and "Công đoàn đã làm gì" in landing.text and "<strong>6</strong>" in landing.text,
+            "the landing page shows the approved lines")
+    t.eq(landing.text.count("<script"), plain.text.count("<script"), "no new script on the landing page")
+    t.check("demo.tanphong" not in landing.text and "Phản ánh số" not in landing.text, "nobody named, no report text")
+    own = stack.get(f"/q/{token}/ket-qua")
+    t.check(own.status == 200 and "<h1>Công đoàn đã làm gì</h1>" in own.text and "<strong>2 / 3</strong>" in own.text,
+            "its own page shows them")
+    _resolved(stack, token, 1, [("category", "hours")])
+    t.check("Giờ làm" in ward.get(f"/admin/results/{wid}").text, "the preview follows the figures (hours now 5)")
+    t.check("Giờ làm" not in stack.get(f"/q/{token}").text, "workers still see the approved snapshot, not live figures")
+    t.check("Duyệt bởi" in ward.get(f"/admin/results/{wid}").text, "the page says who approved it and when")
+
+    # the worker's receipt shows the round that took the report up: its kind and day only
+    r, idem = stack.submit(token, [("category", "wages"), ("text", "Lương chậm")])
+    digits = harness.receipt_of(r).replace(" ", "")
+    sid = str(stack.value("SELECT id FROM submission WHERE idempotency_key = :'k'", k=idem))
+    t.check('id="rounds"' not in _lookup(stack, digits).text, "no round yet: nothing said")
+    stack.psql(f"INSERT INTO round_submission (round_id, submission_id) VALUES ({rid}, {sid})")
+    st = _lookup(stack, digits)
+    m = re.search(r'<ul id="rounds">(.*?)</ul>', st.text, re.S)
+    t.check(m and "Đối thoại định kỳ" in m.group(1) and _today().strftime("%d/%m/%Y") in m.group(1),
+            f"the round's kind and day: {m and m.group(1)}")
+    t.check(m and "Trả lương" not in m.group(1) and "Lắp quạt" not in st.text, "nothing about commitments or others")
+
+    # scope, withdrawal
+    other = str(stack.value("SELECT id FROM workplace WHERE code = 'CHE-TAMDUONG'"))
+    t.eq(ward.get(f"/admin/results/{other}").status, 404, "another scope's workplace: 404")
+    t.eq(ward.post(f"/admin/results/{other}", [("action", "withdraw")]).status, 404, "withdrawing there: 404")
+    t.eq(ward.get("/admin/results/999999999").status, 404, "an unknown workplace: 404")
+    r = ward.post(f"/admin/results/{wid}", [("action", "withdraw")])
+    t.eq(r.status, 303, "withdrawn")
+    t.check('id="results"' not in stack.get(f"/q/{token}").text, "the landing page shows nothing after withdrawal")
+    t.eq(ward.post(f"/admin/results/{wid}", [("action", "withdraw")]).status, 409, "withdrawing twice: 409")
+    t.eq(stack.value("SELECT count(*) FROM workplace_result WHERE workplace_id = :'w' AND withdrawn_by IS NOT NULL", w=wid), 1,
+         "the withdrawal kept (who, when)")
+    t.check(stack.value("SELECT count(*) FROM audit_log WHERE action IN ('results.approve', 'results.withdraw')") >= 2, "audited")
