@@ -40,7 +40,7 @@ static const char *const lane_name[LANE__MAX] = {
 
 #define SCHEDULE_EVERY 10        /* seconds between scheduling passes (digests, reminders) */
 #define EXPAND_BATCH 500         /* events expanded in one transaction */
-#define CATCH_UP_BATCH 4         /* a paused receiver's kept batches (500 events each at most) turned into deliveries at once */
+#define CATCH_UP_BATCH 4         /* a paused receiver's kept rows (about 500 events each) turned into deliveries at once */
 #define EVENTS_WAIT_US 50000     /* between polls of the event queue when it was just busy */
 #define IDLE_WAIT_US 100000      /* between polls of the outbox when it was just busy */
 #define IDLE_WAIT_MAX_US 400000  /* the wait doubles while nothing comes, up to this: idle polls cost the reports' CPU */
@@ -66,7 +66,7 @@ backoff_scale(void)
 
 /* Expands up to EXPAND_BATCH queued events into outbox rows (one
  * transaction; urgent ones first; a paused receiver's are kept aside), then
- * turns up to CATCH_UP_BATCH kept batches into deliveries (sql/047). The
+ * turns up to CATCH_UP_BATCH kept rows into deliveries (sql/047). The
  * events expanded (EXPAND_BATCH when there may be more to do at once), -1
  * when the database is away. */
 static int

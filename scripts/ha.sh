@@ -384,12 +384,12 @@ start_app() {
 
 # The outbox sender (mails, webhooks), one for the cluster, as the run user,
 # connected as the owner to whichever node accepts writes (it follows a
-# failover as the app hosts do); as scripts/stack.sh starts it. Its lanes are
-# its children in its own session.
+# failover as the app hosts do); as scripts/stack.sh starts it (nice 10). Its
+# lanes are its children in its own session.
 start_sender() {
 	local pid
 	if pid=$(sender_pid); then say "sender already running (pid $pid)"; return; fi
-	(cd "$ROOT" && exec setsid setpriv "${DROP[@]}" -- env TIENGNOI_DB="$(conninfo tiengnoi)" "$SENDER" \
+	(cd "$ROOT" && exec setsid nice -n 10 setpriv "${DROP[@]}" -- env TIENGNOI_DB="$(conninfo tiengnoi)" "$SENDER" \
 		</dev/null >>"$LOG/sender.log" 2>&1) &
 	echo $! >"$RUN/sender.pid"
 	disown $! 2>/dev/null || true

@@ -4,9 +4,10 @@
 -- for it (a JSON body, five indexes), and every failed probe re-timed all of
 -- them: on 2 cores the sender's database work took what the reports needed
 -- (POSTs/s with a dead receiver 0.54-0.65 x none in the quick bench). Now the
--- events of a paused receiver (webhook.failures > 0) are kept as ONE row per
--- expansion batch (up to 500 events: arrays of their submission ids, kinds
--- and times); when the receiver answers again (or, to probe it, when its pause
+-- events of a paused receiver (webhook.failures > 0) are kept in a few rows
+-- (each collects the events of successive expansions until it holds 500:
+-- arrays of their submission ids, kinds and times; `open` marks the one that
+-- still collects); when the receiver answers again (or, to probe it, when its pause
 -- is over and nothing of it is pending) webhook_catch_up turns them into
 -- deliveries, a few batches per call. The kept row is deleted in the
 -- transaction that writes its deliveries, and written in the one that deletes
@@ -19,10 +20,13 @@ CREATE TABLE webhook_deferred (
     urgent         boolean[] NOT NULL,      -- their submission.urgent flags
     ats            timestamptz[] NOT NULL,  -- their times (the deliveries' created_at: the 24-hour window counts from them)
     oldest         timestamptz NOT NULL,
+    open           boolean NOT NULL DEFAULT true,   -- still collecting (fewer than 500 events): at most one per webhook
     CHECK (cardinality(submission_ids) = cardinality(created) AND cardinality(created) = cardinality(urgent)
            AND cardinality(urgent) = cardinality(ats))
 );
-CREATE INDEX webhook_deferred_webhook_idx ON webhook_deferred (webhook_id);
+CREATE INDEX webhook_deferred_webhook_idx ON webhook_deferred (webhook_id, id);
+CREATE UNIQUE INDEX webhook_deferred_open_idx ON webhook_deferred (webhook_id) WHERE open;
+CREATE INDEX webhook_deferred_oldest_idx ON webhook_deferred (oldest);
 
 -- A report that is not urgent queues an event only when a live webhook of a
 -- unit at or above its workplace's wants submission.created (before: as soon
@@ -48,7 +52,8 @@ END $$;
 -- As sql/033, with two changes: urgent events are taken first (an urgent
 -- report waits behind no backlog of ordinary ones), and a paused receiver's
 -- events go into one webhook_deferred row per receiver instead of a
--- delivery row each.
+-- delivery row each: appended to its open kept row (one row per 500 events,
+-- whatever the size of the expansion batches).
 CREATE OR REPLACE FUNCTION outbox_expand(n integer) RETURNS integer LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = public AS $$
 DECLARE
@@ -93,12 +98,19 @@ BEGIN
                      want.created, want.urgent, want.at
               FROM want WHERE want.paused ORDER BY want.ev_id, want.webhook_id) k
         GROUP BY k.webhook_id
+        ON CONFLICT (webhook_id) WHERE open DO UPDATE SET
+            submission_ids = webhook_deferred.submission_ids || EXCLUDED.submission_ids,
+            created = webhook_deferred.created || EXCLUDED.created,
+            urgent = webhook_deferred.urgent || EXCLUDED.urgent,
+            ats = webhook_deferred.ats || EXCLUDED.ats,
+            oldest = least(webhook_deferred.oldest, EXCLUDED.oldest),
+            open = cardinality(webhook_deferred.submission_ids) + cardinality(EXCLUDED.submission_ids) < 500
     )
     SELECT count(*) INTO done FROM ev;
     RETURN done;
 END $$;
 
--- Turns up to n kept batches into deliveries: those of a receiver that
+-- Turns up to n kept rows into deliveries: those of a receiver that
 -- answers again (failures = 0), or whose pause is over while nothing of it
 -- is pending (so something probes it). Events older than 24 hours (x scale,
 -- as the sender's give-up time) become failed deliveries, whether or not the
@@ -108,17 +120,28 @@ CREATE FUNCTION webhook_catch_up(n integer, scale float8) RETURNS integer LANGUA
     SET search_path = public AS $$
 DECLARE
     done integer;
+    ready bigint[];   -- webhooks whose kept rows go now: back, probing, or removed
+    ids bigint[];
 BEGIN
+    SELECT array_agg(h.id) INTO ready FROM webhook h
+    WHERE EXISTS (SELECT 1 FROM webhook_deferred x WHERE x.webhook_id = h.id)
+      AND (h.removed_at IS NOT NULL OR h.failures = 0 OR (h.retry_at <= now() AND NOT EXISTS (
+               SELECT 1 FROM outbox o WHERE o.webhook_id = h.id AND o.status = 'pending')));
+    ids := ARRAY(SELECT d.id FROM webhook_deferred d WHERE d.webhook_id = ANY (coalesce(ready, '{}'))
+                 ORDER BY d.id LIMIT n FOR UPDATE SKIP LOCKED);
+    IF cardinality(ids) < n THEN   -- then the rows holding events past the window, whoever they are for
+        ids := ids || ARRAY(SELECT d.id FROM webhook_deferred d
+                            WHERE d.oldest + interval '24 hours' * scale < now() AND NOT d.id = ANY (ids)
+                            ORDER BY d.oldest LIMIT n - cardinality(ids) FOR UPDATE SKIP LOCKED);
+    END IF;
+    IF cardinality(ids) = 0 THEN
+        RETURN 0;
+    END IF;
     WITH h AS (
-        SELECT h.id, h.unit_id, h.events, h.removed_at IS NULL AS live,
-               h.failures = 0 OR (h.retry_at <= now() AND NOT EXISTS (
-                   SELECT 1 FROM outbox o WHERE o.webhook_id = h.id AND o.status = 'pending')) AS deliver
-        FROM webhook h WHERE h.id IN (SELECT DISTINCT webhook_id FROM webhook_deferred)
+        SELECT h.id, h.unit_id, h.events, h.removed_at IS NULL AS live, h.id = ANY (coalesce(ready, '{}')) AS deliver
+        FROM webhook h WHERE h.id IN (SELECT webhook_id FROM webhook_deferred WHERE id = ANY (ids))
     ), d AS (
-        DELETE FROM webhook_deferred WHERE id IN (
-            SELECT d.id FROM webhook_deferred d JOIN h ON h.id = d.webhook_id
-            WHERE NOT h.live OR h.deliver OR d.oldest + interval '24 hours' * scale < now()
-            ORDER BY d.id LIMIT n FOR UPDATE OF d SKIP LOCKED)
+        DELETE FROM webhook_deferred WHERE id = ANY (ids)
         RETURNING webhook_id, submission_ids, created, urgent, ats
     ), e AS (
         SELECT h.id AS webhook_id, h.unit_id, h.events, h.live, h.deliver, u.sid, u.created, u.urgent, u.at,
@@ -138,10 +161,10 @@ BEGIN
                                    ('submission.urgent', 0, e.urgent, gen_random_uuid())) k (name, priority, wanted, uuid)
         WHERE e.live AND (e.deliver OR e.expired) AND k.wanted AND k.name = ANY (e.events)
         ORDER BY e.at, k.priority DESC
-    ), again AS (
-        INSERT INTO webhook_deferred (webhook_id, submission_ids, created, urgent, ats, oldest)
+    ), again AS (   -- a closed row: the open one may exist
+        INSERT INTO webhook_deferred (webhook_id, submission_ids, created, urgent, ats, oldest, open)
         SELECT e.webhook_id, array_agg(e.sid ORDER BY e.at), array_agg(e.created ORDER BY e.at),
-               array_agg(e.urgent ORDER BY e.at), array_agg(e.at ORDER BY e.at), min(e.at)
+               array_agg(e.urgent ORDER BY e.at), array_agg(e.at ORDER BY e.at), min(e.at), false
         FROM e WHERE e.live AND NOT e.deliver AND NOT e.expired GROUP BY e.webhook_id
     )
     SELECT count(*) INTO done FROM e;

@@ -92,6 +92,8 @@ def test_paused_kept_aside(t, _main_stack):
         kept = harness.wait_until(lambda: stack.value(
             "SELECT coalesce(sum(cardinality(submission_ids)), 0) FROM webhook_deferred WHERE webhook_id = :'h'", h=hid) >= 20, 30, 0.2)
         t.check(kept, "the 20 events are kept aside")
+        t.eq(stack.value("SELECT count(*) FROM webhook_deferred WHERE webhook_id = :'h'", h=hid), 1,
+             "in one row, each expansion appending to it")
         t.eq(stack.value("SELECT count(*) FROM outbox WHERE webhook_id = :'h'", h=hid), 1,
              "no delivery row per report while paused (only the first report's)")
         rec.start()
@@ -122,9 +124,9 @@ def test_kept_expire_and_removed(t, _main_stack):
         s1, s2 = sid(stack, i1), sid(stack, i2)
         harness.wait_until(lambda: stack.value("SELECT count(*) FROM webhook_deferred WHERE webhook_id = :'h'", h=hid) > 0, 20, 0.2)
         # the window is 24 h x 0.01 here: events of two days ago are past it
-        stack.psql("INSERT INTO webhook_deferred (webhook_id, submission_ids, created, urgent, ats, oldest) "
+        stack.psql("INSERT INTO webhook_deferred (webhook_id, submission_ids, created, urgent, ats, oldest, open) "
                    "VALUES (:'h', ARRAY[:'a', :'b']::bigint[], '{t,t}', '{f,f}', "
-                   "ARRAY[now() - interval '2 days', now() - interval '2 days'], now() - interval '2 days')",
+                   "ARRAY[now() - interval '2 days', now() - interval '2 days'], now() - interval '2 days', false)",
                    h=hid, a=str(s1), b=str(s2))
         failed = harness.wait_until(lambda: stack.rows(
             "SELECT (payload->'submission'->>'id')::bigint AS s, last_error FROM outbox WHERE webhook_id = :'h' AND status = 'failed'",
