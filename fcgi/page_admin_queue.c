@@ -23,6 +23,7 @@
 
 #define PAGE_ROWS 50
 #define COUNT_CAP 1000   /* counts stop here ("1000+"): bounded work on a million rows */
+#define SEARCH_COUNT_CAP 100   /* with a search, here ("100+"): each match is checked row by row */
 
 /* The filters of the queue, as typed: `urgent` and `flood` are the
  * form's "1" (the shared filter's "true"). */
@@ -113,8 +114,9 @@ queue_counts(struct req *r, const struct filters *f)
 	struct buf *b = r->out;
 	console_wrap(r, "<ul class=\"counts\" aria-label=\"",
 	    L(r, "Số lượng theo trạng thái", "Counts by status"), "\">");
+	long cap = *f->q.q ? SEARCH_COUNT_CAP : COUNT_CAP;
 	for (size_t i = 0; i < SUBMISSION_NSTATUSES; i++) {
-		long n = queue_query_count(r, &f->q, submission_statuses[i].value, COUNT_CAP);
+		long n = queue_query_count(r, &f->q, submission_statuses[i].value, cap);
 		if (n < 0)
 			n = 0;
 		const struct submission_label *st = &submission_statuses[i];
@@ -127,7 +129,7 @@ queue_counts(struct req *r, const struct filters *f)
 		html_lit(b, "\" data-status=\"");
 		html_attr(b, st->value);
 		console_wrap(r, "\">", L(r, st->vi, st->en), " <b>");
-		html_text(b, arena_printf(r->arena, "%ld%s", n > COUNT_CAP ? COUNT_CAP : n, n > COUNT_CAP ? "+" : ""));
+		html_text(b, arena_printf(r->arena, "%ld%s", n > cap ? cap : n, n > cap ? "+" : ""));
 		html_lit(b, "</b></a></li>");
 	}
 	html_lit(b, "</ul>");

@@ -37,21 +37,17 @@ CREATE FUNCTION vn_query(q text) RETURNS tsquery
 -- $7 urgent, $8-$10 the cursor), spelled once for both functions. Survey answers are left out
 -- unless urgent or their form is asked for (sql/036).
 CREATE FUNCTION submission_search_filters() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT
-    's.search_text LIKE $1 AND s.workplace_id IN (SELECT scope_workplaces()) '
+    's.workplace_id IN (SELECT scope_workplaces()) '
     'AND ($2 = '''' OR s.status = $2) AND ($3 = '''' OR s.form_id = $3) '
     'AND ($3 <> '''' OR s.urgent OR NOT EXISTS (SELECT 1 FROM survey_form sf WHERE sf.form_id = s.form_id)) '
     'AND ($4 IS NULL OR s.workplace_id = $4) AND ($5 IS NULL OR s.received_at >= $5) '
     'AND ($6 IS NULL OR s.received_at < $6) AND ($7 IS NULL OR s.urgent = $7) '
     'AND ($8 IS NULL OR ((s.urgent AND s.status = ''new''), s.received_at, s.id) < ($8, $9, $10)) ' $$;
 
--- True when the index holds at most 5,000 reports in the officer's scope with every syllable of tq: then
--- reading them all and sorting beats walking the newest reports until enough match.
--- Only the index may answer (a scan would fold every report's text again).
-CREATE FUNCTION submission_search_rare(tq tsquery) RETURNS boolean LANGUAGE sql STABLE
-    SET search_path = public, pg_temp SET enable_seqscan = off SET enable_indexscan = off AS $$
-    SELECT count(*) <= 5000 FROM (SELECT 1 FROM submission s
-        WHERE vn_words(s.search_text) @@ tq AND s.workplace_id IN (SELECT scope_workplaces()) LIMIT 5001) c
-$$;
+-- The match itself, checked row by row over w (a row with search_text): the text ($1, LIKE) and the
+-- syllables ($11) by ts_match_vq(), @@ as a function, so that the planner never takes the index for it.
+CREATE FUNCTION submission_search_match() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT
+    '(w.search_text LIKE $1 AND ($11 IS NULL OR ts_match_vq(vn_words(w.search_text), $11))) ' $$;
 
 -- The LIKE pattern of what an officer typed: folded, % _ and \ literal, anywhere in the text.
 CREATE FUNCTION vn_like(q text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
@@ -59,54 +55,91 @@ CREATE FUNCTION vn_like(q text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAF
 
 -- The ids of the reports in the officer's scope that match q under the queue's other filters
 -- (text parameters as the queue gets them, '' for none), in the queue's order (urgent new reports
--- first, then newest first), at most lim. A rare phrase: its candidates are all read and sorted (a
--- few ms); a common one: the newest reports are read until lim match, which comes soon.
+-- first, then newest first), at most lim. First the urgent new reports (few, from each workplace's
+-- queue index) and the newest 3,000 others are read and checked one by one: a common phrase fills
+-- the page there. Otherwise the syllable index gives the candidates, newest slice first, which are
+-- checked and sorted (with no syllable at all, "%", every report in scope is read).
 CREATE FUNCTION submission_search(q text, st text, form text, wp text, day_from text, day_to text, urg text,
         after_pin text, after_us text, after_id text, lim int)
     RETURNS TABLE (id bigint) LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path = public, pg_temp AS $$
+    SET search_path = public, pg_temp SET jit = off AS $$
 DECLARE
     tq tsquery := vn_query(q);
     f text := submission_search_filters();
+    got bigint[];
+    pinned bigint[];
+    since timestamptz;
 BEGIN
-    RETURN QUERY EXECUTE CASE WHEN tq IS NOT NULL AND submission_search_rare(tq) THEN
-        'SELECT x.id FROM (SELECT s.id, (s.urgent AND s.status = ''new'') AS pin, s.received_at FROM submission s '
-        '  WHERE vn_words(s.search_text) @@ $11 AND ' || f || 'OFFSET 0) x '   -- all candidates, then the order
-        'ORDER BY x.pin DESC, x.received_at DESC, x.id DESC LIMIT $12'
-    ELSE   -- the few urgent new reports of each workplace, then the others newest first; the syllables
-           -- checked by ts_match_vq() (@@ as a function) on the rows LIKE keeps, never by the index
-        'SELECT x.id FROM ((SELECT s.id, true AS pin, s.received_at FROM workplace w CROSS JOIN LATERAL '
-        '  (SELECT s.id, s.received_at FROM submission s WHERE s.workplace_id = w.id AND (s.urgent AND s.status = ''new'') '
-        '   AND ($11 IS NULL OR ts_match_vq(vn_words(s.search_text), $11)) AND ' || f || ') s '
-        '  WHERE w.id IN (SELECT scope_workplaces())) '
-        'UNION ALL (SELECT s.id, false, s.received_at FROM submission s WHERE NOT (s.urgent AND s.status = ''new'') '
-        '  AND ($11 IS NULL OR ts_match_vq(vn_words(s.search_text), $11)) AND ' || f ||
-        '  ORDER BY s.received_at DESC, s.id DESC LIMIT $12)) x '
-        'ORDER BY x.pin DESC, x.received_at DESC, x.id DESC LIMIT $12' END
-    USING vn_like(q), st, form, nullif(wp, '')::bigint,
+    EXECUTE 'SELECT array_agg(x.id ORDER BY x.pin DESC, x.received_at DESC, x.id DESC) FROM ('
+        '(SELECT w.id, true AS pin, w.received_at FROM workplace wp CROSS JOIN LATERAL '
+        '  (SELECT s.id, s.received_at, s.search_text FROM submission s WHERE s.workplace_id = wp.id '
+        '   AND (s.urgent AND s.status = ''new'') IS TRUE AND ' || f || ') w '
+        '  WHERE wp.id IN (SELECT scope_workplaces()) AND ' || submission_search_match() || ') '
+        'UNION ALL (SELECT w.id, false, w.received_at FROM (SELECT s.id, s.received_at, s.search_text FROM submission s '
+        '  WHERE NOT (s.urgent AND s.status = ''new'') AND ' || f || 'ORDER BY s.received_at DESC, s.id DESC LIMIT 3000) w '
+        '  WHERE ' || submission_search_match() || 'LIMIT $12)) x'
+    INTO got USING vn_like(q), st, form, nullif(wp, '')::bigint,
         (nullif(day_from, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh',
         (nullif(day_to, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh',
         nullif(urg, '')::boolean, nullif(after_pin, '')::boolean,
         'epoch'::timestamptz + nullif(after_us, '')::bigint * interval '1 microsecond', nullif(after_id, '')::bigint,
         tq, lim;
+    IF cardinality(got) >= lim THEN
+        RETURN QUERY SELECT unnest(got[1:lim]);
+        RETURN;
+    END IF;
+    -- the urgent new ones are all in got already; the others from the index's candidates among the
+    -- newest 30,000 reports, then the newest 300,000, then all: a phrase that is common but not among
+    -- the newest reports costs the heap fetches of one slice. Only the index (and the slice's time
+    -- range) reads the table: the other conditions apply above the fence (OFFSET 0), lest the planner
+    -- AND the index's bitmap with a B-tree range of a third of the table.
+    pinned := ARRAY(SELECT i FROM unnest(got) i JOIN submission s ON s.id = i WHERE s.urgent AND s.status = 'new');
+    FOREACH since IN ARRAY ARRAY[(SELECT s.received_at FROM submission s ORDER BY s.received_at DESC OFFSET 30000 LIMIT 1),
+                                 (SELECT s.received_at FROM submission s ORDER BY s.received_at DESC OFFSET 300000 LIMIT 1),
+                                 '-infinity'::timestamptz] LOOP
+        CONTINUE WHEN since IS NULL;
+        EXECUTE 'SELECT array_agg(x.id ORDER BY x.received_at DESC, x.id DESC) FROM (SELECT s.id, s.received_at '
+            'FROM (SELECT s.* FROM submission s WHERE ($11 IS NULL OR vn_words(s.search_text) @@ $11) AND s.received_at >= $13 '
+            'OFFSET 0) s WHERE NOT (s.urgent AND s.status = ''new'') AND s.search_text LIKE $1 AND ' || f ||
+            'ORDER BY s.received_at DESC, s.id DESC LIMIT $12) x'
+        INTO got USING vn_like(q), st, form, nullif(wp, '')::bigint,
+            (nullif(day_from, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh',
+            (nullif(day_to, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh',
+            nullif(urg, '')::boolean, nullif(after_pin, '')::boolean,
+            'epoch'::timestamptz + nullif(after_us, '')::bigint * interval '1 microsecond', nullif(after_id, '')::bigint,
+            tq, lim, since;
+        EXIT WHEN coalesce(cardinality(pinned), 0) + coalesce(cardinality(got), 0) >= lim;
+    END LOOP;
+    RETURN QUERY SELECT unnest((pinned || got)[1:lim]);
 END $$;
 
 -- How many reports in scope match q under the same filters with status st, counted up to cap + 1
--- (the page shows "cap+"): from the candidates when they are few, else the newest reports of that
--- status read until cap + 1 match.
+-- (the page shows "cap+"): among that status's newest 3,000 reports when they hold more than cap
+-- matches or are all there is, else every candidate of the syllable index.
 CREATE FUNCTION submission_search_count(q text, st text, form text, wp text, day_from text, day_to text,
         urg text, cap int)
     RETURNS bigint LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path = public, pg_temp AS $$
+    SET search_path = public, pg_temp SET jit = off AS $$
 DECLARE
     tq tsquery := vn_query(q);
+    f text := submission_search_filters();
     n bigint;
+    seen bigint;
 BEGIN
-    EXECUTE 'SELECT count(*) FROM (SELECT 1 FROM submission s WHERE '
-        || CASE WHEN tq IS NOT NULL AND submission_search_rare(tq) THEN 'vn_words(s.search_text) @@ $11 AND '
-                ELSE '($11 IS NULL OR ts_match_vq(vn_words(s.search_text), $11)) AND ' END
-        || submission_search_filters() || 'LIMIT $12 + 1) c' INTO n
-    USING vn_like(q), st, form, nullif(wp, '')::bigint,
+    EXECUTE 'WITH w AS MATERIALIZED (SELECT s.search_text FROM submission s WHERE ' || f ||
+        'ORDER BY s.received_at DESC, s.id DESC LIMIT 3000) '
+        'SELECT (SELECT count(*) FROM (SELECT 1 FROM w WHERE ' || submission_search_match() || 'LIMIT $12 + 1) c), '
+        '(SELECT count(*) FROM w)'
+    INTO n, seen USING vn_like(q), st, form, nullif(wp, '')::bigint,
+        (nullif(day_from, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh',
+        (nullif(day_to, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh',
+        nullif(urg, '')::boolean, NULL::boolean, NULL::timestamptz, NULL::bigint, tq, cap;
+    IF n > cap OR seen < 3000 THEN
+        RETURN least(n, cap + 1);
+    END IF;
+    EXECUTE 'SELECT count(*) FROM (SELECT 1 FROM (SELECT s.* FROM submission s WHERE ($11 IS NULL '
+        'OR vn_words(s.search_text) @@ $11) OFFSET 0) s WHERE s.search_text LIKE $1 AND ' || f || 'LIMIT $12 + 1) c'
+    INTO n USING vn_like(q), st, form, nullif(wp, '')::bigint,
         (nullif(day_from, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh',
         (nullif(day_to, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh',
         nullif(urg, '')::boolean, NULL::boolean, NULL::timestamptz, NULL::bigint, tq, cap;
@@ -114,6 +147,11 @@ BEGIN
 END $$;
 
 REVOKE ALL ON FUNCTION submission_search(text, text, text, text, text, text, text, text, text, text, int),
-    submission_search_count(text, text, text, text, text, text, text, int), submission_search_rare(tsquery) FROM PUBLIC;
+    submission_search_count(text, text, text, text, text, text, text, int) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION submission_search(text, text, text, text, text, text, text, text, text, text, int),
     submission_search_count(text, text, text, text, text, text, text, int) TO tiengnoi_officer;
+
+-- The app's queries are short (a page, a report) and their plans' cost estimates at 1M reports pass
+-- jit_above_cost all the same (the queue's status counts: 0.9M), so PostgreSQL spent 1-1.5 s per query
+-- compiling them to machine code: no JIT for the app's connections.
+ALTER ROLE tiengnoi_app SET jit = off;
