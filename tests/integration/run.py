@@ -226,6 +226,7 @@ TESTS = [
     # ux12: issue 12's last small items (flood flag seen by officers, receipt PNG without script, CSV in LibreOffice)
     ("ux12: a report sent during a flood is stored, flagged in the queue and on its page, and filterable (own stack)",
      test_ux12.test_flood_flag_visible),
+    ("ux12: exports by workplace; a 20-digit, malformed or foreign workplace is 400 naming it", test_ux12.test_export_workplace),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
