@@ -63,7 +63,7 @@ cmd_export_submissions(struct cli *cli, struct opts *o)
 	}
 	cli_audit(cli, "export.submissions", format, arena_printf(cli->arena, "unit=%s form=%s from=%s to=%s",
 	    cli_opt(o, "unit") ? cli_opt(o, "unit") : "(all)", cli_opt(o, "form") ? cli_opt(o, "form") : "", dates[0], dates[1]), unit_id);
-	struct export_query q = { path, cli_opt(o, "form"), dates[0], dates[1] };
+	struct export_query q = { path, cli_opt(o, "form"), dates[0], dates[1], "" };
 	int rc = export_submissions(cli->db, set, &q, fmt, stdout_write, NULL, err, sizeof(err));
 	form_set_free(set);
 	if (rc != 0 || fflush(stdout) != 0)

@@ -702,9 +702,10 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 
 	enum { W_ID = NAMES_ID, W_CODE, W_NAME };
 	enum { U_ID = NAMES_ID, U_CODE };
-	const char *scope[1] = { q->scope_path };
+	const char *scope[2] = { q->scope_path, q->workplace ? q->workplace : "" };
 	if (names_take(&wp, db_query(db, "SELECT w.id, w.code, w.name FROM workplace w JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE u.path LIKE $1 || '%' ORDER BY w.id", 1, scope), db, err, errlen) != 0 ||
+	    "WHERE u.path LIKE $1 || '%' AND ($2 = '' OR w.id = nullif($2, '')::bigint) ORDER BY w.id", 2, scope),
+	    db, err, errlen) != 0 ||
 	    names_take(&units, db_query(db, "SELECT id, code FROM org_unit ORDER BY id", 0, NULL), db, err, errlen) != 0)
 		goto done;
 	buf_reset(&x.tmp);

@@ -11,6 +11,7 @@ struct export_query {
 	const char *scope_path;   /* '/1/4/': the unit subtree */
 	const char *form;         /* "" or NULL: every form */
 	const char *from, *to;    /* "YYYY-MM-DD" (Vietnam dates) or "" */
+	const char *workplace;    /* "" or NULL: every workplace in scope; else one id (checked by the caller) */
 };
 
 /* Receives the bytes; returns 0, or non-zero to stop (receiver gone). */

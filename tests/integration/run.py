@@ -63,6 +63,8 @@ SUITE_SECONDS += 90
 # loop's rows (stoppage reports, agreement mails on notify's stack, campaigns, results) add about
 # a minute and a half, three on a busy machine
 SUITE_SECONDS += 180
+# ux12's rows: a stack of its own for the flood (about 30 s, a minute on a busy machine)
+SUITE_SECONDS += 60
 
 # In run order. The drain test stops the app, so it and what needs its
 # aftermath (privacy: nginx's own error lines) come last.
@@ -267,6 +269,7 @@ TESTS = [
      test_ux12.test_flood_flag_visible),
     ("loop: what the union did: k >= 5 lines previewed, approved, shown to workers as approved, withdrawn; the receipt's round",
      test_loop.test_results),
+    ("ux12: exports by workplace; a 20-digit, malformed or foreign workplace is 400 naming it", test_ux12.test_export_workplace),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

@@ -1,5 +1,7 @@
-"""test_ux12.py: issue 12's last small items: reports stored during a flood are flagged where officers look."""
+"""test_ux12.py: issue 12's last small items: reports stored during a flood are flagged where officers look; exports by workplace."""
 import concurrent.futures
+import csv
+import io
 import re
 import time
 import urllib.parse
@@ -67,3 +69,42 @@ def test_flood_flag_visible(t, _main_stack):
             t.eq(r.status, 400, f"flood={bad[:20]!r}")
             t.check("flood" in harness.parse_html(r.text).by_id.get("refused", ""), "the page names the filter")
     _with_stack(t, {"TIENGNOI_RATELIMIT": "off", "TIENGNOI_APP_RATELIMIT": "on"}, body)
+
+
+def test_export_workplace(t, stack):
+    """Issue 12, item 12: exports take a workplace like the queue does: one in the officer's scope narrows the file to
+    it; an id beyond a bigint, a malformed one or one outside the scope is a 400 form naming "Nơi làm việc" (never a
+    5xx, never an empty 200 file), and the export is not audited as made."""
+    for tok, name, _ in stack.demo[:2]:
+        r, _ = stack.submit(tok, [("category", "wages"), ("text", f"Xuất theo nơi làm việc: {name}")])
+        t.require(r.status == 200, f"a report for {name}")
+    wp = {r["name"]: str(r["id"]) for r in stack.rows("SELECT id, name FROM workplace")}
+    mine = next(i for n, i in wp.items() if "Tân Phong" in n)
+    other = next(i for n, i in wp.items() if "Tam Đường" in n)
+    ward = harness.demo_console(t, stack, "demo.tanphong")
+    form = ward.get("/admin/export")
+    t.check('name="workplace"' in form.text and f'value="{mine}"' in form.text, "the export form offers the workplace")
+    t.check(f'value="{other}"' not in form.text, "but not one outside the officer's scope")
+    before = int(stack.value("SELECT count(*) FROM audit_log WHERE action = 'export.submissions'"))
+    for bad in ("99999999999999999999", "12a", "-1", "0", "<script>", "1' OR '1'='1", "9" * 5000, other):
+        r = ward.get("/admin/export/download?" + urllib.parse.urlencode({"format": "csv", "workplace": bad}))
+        t.eq(r.status, 400, f"workplace={bad[:24]!r}")
+        t.check("text/html" in (r.header("Content-Type") or ""), "the form comes back, not a file")
+        t.check("Nơi làm việc" in r.text and "không có nơi làm việc này" in r.text, "the message names the field")
+    t.eq(ward.get("/admin/export/download?format=xlsx&workplace=%FF").status, 400, "a non-UTF-8 workplace: 400")
+    t.eq(int(stack.value("SELECT count(*) FROM audit_log WHERE action = 'export.submissions'")), before,
+         "no refused export is audited as made")
+
+    admin = harness.demo_console(t, stack, "demo.tinh")
+    r = admin.get(f"/admin/export/download?format=csv&workplace={mine}")
+    t.eq(r.status, 200, "one workplace's export")
+    rows = list(csv.DictReader(io.StringIO(r.body.decode("utf-8-sig"), newline="")))
+    names = {x["Nơi làm việc"] for x in rows}
+    t.check(len(names) == 1 and "Tân Phong" in next(iter(names)), f"only that workplace: {names}")
+    t.eq(len(rows), int(stack.value("SELECT count(*) FROM submission WHERE workplace_id = :'w'", w=mine)),
+         "every report of that workplace")
+    every = admin.get("/admin/export/download?format=csv")
+    t.check(len(list(csv.DictReader(io.StringIO(every.body.decode("utf-8-sig"), newline="")))) > len(rows),
+            "without the filter: every workplace in scope")
+    detail = stack.value("SELECT detail FROM audit_log WHERE action = 'export.submissions' ORDER BY id DESC OFFSET 1 LIMIT 1")
+    t.check(f"workplace={mine}" in (detail or ""), f"the audit row names the workplace: {detail!r}")
