@@ -35,7 +35,7 @@ export_form_page(struct req *r, int status, const char *problem)
 	console_option(r, "", L(r, "Tất cả", "All"), false);
 	form_options(r, NULL);
 	html_lit(b, "</select></label>");
-	console_workplace_select(r, "", L(r, "Tất cả", "All"), false);
+	console_workplace_select(r, NULL, "", L(r, "Tất cả", "All"), false, NULL);
 	filters_date(r, "from", "Từ ngày", "From", NULL, false);
 	filters_date(r, "to", "Đến ngày", "To", NULL, false);
 	console_submit(r, "btn primary", "Tải về", "Download");
