@@ -155,7 +155,7 @@ page_admin_stoppages(struct req *r)
 	struct kvlist v = { 0 };
 	if (!console_found(r, from_report(r, report, &v)))
 		return;
-	const struct refusal f = { &v, NULL, NULL };
+	const struct console_refusal f = { &v, NULL, NULL };
 	stoppages_page(r, &f);
 }
 
