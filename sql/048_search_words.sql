@@ -93,7 +93,8 @@ BEGIN
     -- the newest reports costs the heap fetches of one slice. Only the index (and the slice's time
     -- range) reads the table: the other conditions apply above the fence (OFFSET 0), lest the planner
     -- AND the index's bitmap with a B-tree range of a third of the table.
-    pinned := ARRAY(SELECT i FROM unnest(got) i JOIN submission s ON s.id = i WHERE s.urgent AND s.status = 'new');
+    pinned := ARRAY(SELECT s.id FROM submission s WHERE s.id = ANY (got) AND s.urgent AND s.status = 'new'
+                    ORDER BY s.received_at DESC, s.id DESC);
     FOREACH since IN ARRAY ARRAY[(SELECT s.received_at FROM submission s ORDER BY s.received_at DESC OFFSET 30000 LIMIT 1),
                                  (SELECT s.received_at FROM submission s ORDER BY s.received_at DESC OFFSET 300000 LIMIT 1),
                                  '-infinity'::timestamptz] LOOP

@@ -108,6 +108,15 @@ def test_search_common_phrase(t, stack):
     t.eq(len(ids), 1, "a rare phrase among them: the one report (so 2699, not 26990: that one does not exist)")
     ids, _ = _found(t, ward, f"tang ca {m} so 5100")
     t.eq(len(ids), 1, "a rare phrase older than the newest 3,000 reports: found through the index")
+    stack.psql("UPDATE submission SET urgent = true, status = 'new' WHERE idempotency_key = 'sw2' || :'m' || :'wp' || '-5150'",
+               m=m, wp=wp)
+    ids, _ = _found(t, ward, f"tang ca {m} so 51")
+    want = [int(x) for x in stack.psql(
+        "SELECT id FROM submission WHERE search_text LIKE '%tang ca ' || :'m' || ' so 51%' AND workplace_id = :'wp' "
+        "ORDER BY (urgent AND status = 'new') DESC, received_at DESC, id DESC LIMIT 50", m=m, wp=wp).split()]
+    t.eq(len(want), 50, "51, 510-519, 5100-5199: more than a page")
+    t.eq(ids, want, "fewer than a page among the newest 3,000, the rest through the index: the urgent one first, "
+         "then newest first")
     ids, _ = _found(t, ward, f"tang ca {m}", "&status=resolved")
     t.check(len(ids) == 50 and all(i in [int(x) for x in stack.psql(
         "SELECT id FROM submission WHERE status = 'resolved' AND workplace_id = :'wp'", wp=wp).split()] for i in ids),
