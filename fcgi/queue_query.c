@@ -89,8 +89,9 @@ queue_query_rows(struct req *r, const struct queue_filter *f)
 	 * about limit rows per workplace however many are stored. With a
 	 * search: submission_search() (sql/048) finds the page's ids with the
 	 * syllable index, in the same scope, and they are read here under
-	 * row-level security. */
-	return *f->q == '\0' ? db_query(r->app->db,
+	 * row-level security. With the flood filter too (rare, few rows), the
+	 * first query with the folded text's LIKE. */
+	return *f->q == '\0' || *f->flood != '\0' ? db_query(r->app->db,
 	    "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
 	    "ws.name, s.form_id, s.status, s.urgent, s.answers::text, coalesce(o.display_name, o.username, ''), "
 	    "s.worker_replied_at IS NOT NULL AND s.worker_replied_at > coalesce(s.status_changed_at, s.received_at), "
@@ -103,7 +104,7 @@ queue_query_rows(struct req *r, const struct queue_filter *f)
 	    "  AND ($3 <> '' OR s.urgent OR NOT EXISTS (SELECT 1 FROM survey_form sf WHERE sf.form_id = s.form_id)) "
 	    "  AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 	    "  AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
-	    "  AND ($7 = '' OR s.urgent = ($7 = 'true')) AND $8 = '' AND ($13 = '' OR s.flood) "
+	    "  AND ($7 = '' OR s.urgent = ($7 = 'true')) AND ($8 = '' OR s.search_text LIKE vn_like($8)) AND ($13 = '' OR s.flood) "
 	    "  AND ($9 = '' OR ((s.urgent AND s.status = 'new'), s.received_at, s.id) < (nullif($9, '')::boolean, "
 	    "       'epoch'::timestamptz + nullif($10, '')::bigint * interval '1 microsecond', nullif($11, '')::bigint)) "
 	    "  ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int) s "
@@ -118,8 +119,7 @@ queue_query_rows(struct req *r, const struct queue_filter *f)
 	    "FROM submission s JOIN workplace ws ON ws.id = s.workplace_id LEFT JOIN officer o ON o.id = s.assignee_id "
 	    "WHERE s.id IN (SELECT submission_search($8, $2, $3, $4, $5, $6, $7, $9, $10, $11, $12::int)) "
 	    "AND s.workplace_id IN (SELECT w2.id FROM workplace w2 JOIN org_unit u ON u.id = w2.unit_id WHERE u.path LIKE $1 || '%') "
-	    "AND ($13 = '' OR s.flood) "
-	    "ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 13, p);
+	    "ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 12, p);
 }
 
 /* How many reports in scope have `status` under the other filters (the
@@ -143,7 +143,7 @@ queue_query_count(struct req *r, const struct queue_filter *f, const char *statu
 	    "AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 	    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 	    "AND ($7 = '' OR s.urgent = ($7 = 'true')) AND ($10 = '' OR s.flood) "
-	    "AND ($8 = '' OR s.search_text LIKE '%' || regexp_replace(vn_fold($8), '([\\\\%_])', '\\\\\\1', 'g') || '%') "
+	    "AND ($8 = '' OR s.search_text LIKE vn_like($8)) "
 	    "LIMIT $9::int) x", 10, p);
 	const char *n = db_scalar(c);
 	long count = n ? atol(n) : -1;
