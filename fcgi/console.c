@@ -51,6 +51,7 @@ static const struct nav_entry nav[] = {
 	{ NG_CASES, "/admin/brief", "Tóm tắt đối thoại", "Dialogue brief", ROLE_VIEWER },
 	{ NG_CASES, "/admin/agreements", "Thỏa ước", "Agreements", ROLE_VIEWER },
 	{ NG_CASES, "/admin/stoppages", "Ngừng việc", "Stoppages", ROLE_VIEWER },
+	{ NG_CASES, "/admin/rounds", "Đối thoại & thương lượng", "Dialogue & bargaining", ROLE_VIEWER },
 	{ NG_PLACES, "/admin/workplaces", "Nơi làm việc & mã QR", "Workplaces & QR codes", ROLE_VIEWER },
 	{ NG_PLACES, "/admin/units", "Đơn vị", "Units", ROLE_VIEWER },
 	{ NG_FIGURES, "/admin/dashboard", "Tổng quan", "Dashboard", ROLE_VIEWER },

@@ -63,6 +63,13 @@ struct console_errs {
 	size_t n;
 };
 void console_err_add(struct console_errs *, const char *field, const char *msg);
+/* A refused post, for the page that shows its form again: what was
+ * typed, each field's error, the problem said above the form. */
+struct console_refusal {
+	const struct kvlist *v;
+	const struct console_errs *e;
+	const char *problem;
+};
 const char *console_err_of(const struct console_errs *, const char *field);
 
 void console_field_begin(struct req *, const char *id, const char *label, const char *hint, const char *error);

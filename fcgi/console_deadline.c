@@ -52,10 +52,10 @@ deadline_calendar_notice(struct req *r, const char *case_id, bool force, bool li
 }
 
 /* One item of the panel: the legal_deadline row's (or the record's)
- * code, the id of the case, agreement or stoppage (`kind` names the
+ * code, the id of the case, agreement, stoppage or commitment (`kind` names the
  * data- attribute), the due day, how far it is (`left_text`, else
  * deadline_left_text() of `left`), a link and what is due, its source. */
-enum panel_kind { ITEM_CASE, ITEM_AGREEMENT, ITEM_STOPPAGE };
+enum panel_kind { ITEM_CASE, ITEM_AGREEMENT, ITEM_STOPPAGE, ITEM_COMMITMENT };
 struct panel_item {
 	const char *code, *id;
 	enum panel_kind kind;
@@ -67,7 +67,7 @@ static void
 panel_item(struct req *r, const struct panel_item *it)
 {
 	static const char *const id_attr[] = { [ITEM_CASE] = "data-case", [ITEM_AGREEMENT] = "data-agreement",
-		[ITEM_STOPPAGE] = "data-stoppage" };
+		[ITEM_STOPPAGE] = "data-stoppage", [ITEM_COMMITMENT] = "data-commitment" };
 	const struct kv attrs[] = { { "class", it->left[0] == '-' ? "overdue" : NULL, 0 }, { "data-code", it->code, 0 },
 		{ id_attr[it->kind], it->id, 0 } };
 	html_lit(r->out, "<li");
@@ -79,16 +79,24 @@ panel_item(struct req *r, const struct panel_item *it)
 	console_wrap(r, "", it->source, "</small></li>");
 }
 
-/* Opens one more group of the panel, <h3 id=ID>TITLE</h3><ul>, when
- * `res` holds rows; false (nothing written) when it failed or is empty. */
-static bool
-panel_group(struct req *r, PGresult *res, const char *id, const char *vi, const char *en)
+/* One more group of the panel from `res` (cleared here): <h3 id=ID>TITLE</h3>
+ * and a <ul> of its rows, each made an item by `fill`; nothing when the
+ * query failed or found none. */
+static void
+panel_group(struct req *r, PGresult *res, const char *id, const char *vi, const char *en,
+    void (*fill)(struct req *, PGresult *, int, struct panel_item *))
 {
-	if (!db_ok(res) || PQntuples(res) == 0)
-		return false;
-	console_heading(r, 3, id, vi, en);
-	html_lit(r->out, "<ul>");
-	return true;
+	if (db_ok(res) && PQntuples(res) > 0) {
+		console_heading(r, 3, id, vi, en);
+		html_lit(r->out, "<ul>");
+		for (int i = 0; i < PQntuples(res); i++) {
+			struct panel_item it = { 0 };
+			fill(r, res, i, &it);
+			panel_item(r, &it);
+		}
+		html_lit(r->out, "</ul>");
+	}
+	PQclear(res);
 }
 
 /* The panel's agreements: each workplace's current collective agreement
@@ -96,51 +104,75 @@ panel_group(struct req *r, PGresult *res, const char *id, const char *vi, const 
  * of the legal_deadline row agreement_renewal (Bộ luật Lao động 2019,
  * Điều 81: 90 days) or expired that long ago at most with no newer one
  * registered. Nothing on a database error or when there is none. */
+enum { AD_ID, AD_WORKPLACE, AD_NAME, AD_EXPIRES, AD_LEFT, AD_SOURCE };
+static void
+agreement_item(struct req *r, PGresult *res, int i, struct panel_item *it)
+{
+	*it = (struct panel_item){ .code = "agreement_renewal", .id = PQgetvalue(res, i, AD_ID), .kind = ITEM_AGREEMENT,
+	    .due = PQgetvalue(res, i, AD_EXPIRES), .left = PQgetvalue(res, i, AD_LEFT), .link = PQgetvalue(res, i, AD_NAME),
+	    .source = PQgetvalue(res, i, AD_SOURCE),
+	    .href = arena_printf(r->arena, "/admin/agreements?workplace=%s", PQgetvalue(res, i, AD_WORKPLACE)),
+	    .what = L(r, "hết hạn: thương lượng gia hạn hoặc ký thỏa ước mới", "expires: bargain to extend it or sign a new one") };
+}
+
 static void
 agreements_due(struct req *r)
 {
-	enum { AD_ID, AD_WORKPLACE, AD_NAME, AD_EXPIRES, AD_LEFT, AD_SOURCE };
 	const char *p[1] = { r->officer->unit_path };
-	PGresult *res = db_query(r->app->db, "SELECT id, workplace_id, workplace_name, to_char(expires_on, 'DD/MM/YYYY'), "
+	panel_group(r, db_query(r->app->db, "SELECT id, workplace_id, workplace_name, to_char(expires_on, 'DD/MM/YYYY'), "
 	    "days_left::text, coalesce((SELECT source FROM legal_deadline WHERE code = 'agreement_renewal'), '') "
 	    "FROM agreement_current WHERE unit_path LIKE $1 || '%' AND abs(days_left) <= agreement_warn_days() "
-	    "ORDER BY expires_on, workplace_name LIMIT 50", 1, p);
-	if (panel_group(r, res, "agreements-due", "Thỏa ước lao động tập thể sắp hết hạn", "Collective agreements expiring")) {
-		for (int i = 0; i < PQntuples(res); i++) {
-			struct panel_item it = { .code = "agreement_renewal", .id = PQgetvalue(res, i, AD_ID), .kind = ITEM_AGREEMENT,
-			    .due = PQgetvalue(res, i, AD_EXPIRES), .left = PQgetvalue(res, i, AD_LEFT), .link = PQgetvalue(res, i, AD_NAME),
-			    .source = PQgetvalue(res, i, AD_SOURCE),
-			    .href = arena_printf(r->arena, "/admin/agreements?workplace=%s", PQgetvalue(res, i, AD_WORKPLACE)),
-			    .what = L(r, "hết hạn: thương lượng gia hạn hoặc ký thỏa ước mới", "expires: bargain to extend it or sign a new one") };
-			panel_item(r, &it);
-		}
-		html_lit(r->out, "</ul>");
-	}
-	PQclear(res);
+	    "ORDER BY expires_on, workplace_name LIMIT 50", 1, p), "agreements-due", "Thỏa ước lao động tập thể sắp hết hạn",
+	    "Collective agreements expiring", agreement_item);
 }
 
 /* The panel's urgent part: collective work stoppages still going on
  * (sql/041), begun within the last 30 days, so an officer acts at once. */
+enum { SO_ID, SO_NAME, SO_STARTED, SO_WORKERS };
+static void
+stoppage_item(struct req *r, PGresult *res, int i, struct panel_item *it)
+{
+	*it = (struct panel_item){ .code = "stoppage", .id = PQgetvalue(res, i, SO_ID), .kind = ITEM_STOPPAGE,
+	    .due = PQgetvalue(res, i, SO_STARTED), .left = "-1", .left_text = L(r, "đang diễn ra", "going on"),
+	    .link = PQgetvalue(res, i, SO_NAME), .href = "/admin/stoppages", .source = "Bộ luật Lao động 2019, Điều 198",
+	    .what = arena_printf(r->arena, "%s %s", PQgetvalue(res, i, SO_WORKERS), L(r, "người ngừng việc", "workers stopped")) };
+}
+
 static void
 stoppages_ongoing(struct req *r)
 {
-	enum { SO_ID, SO_NAME, SO_STARTED, SO_WORKERS };
 	const char *p[1] = { r->officer->unit_path };
-	PGresult *res = db_query(r->app->db, "SELECT s.id, w.name, to_char(s.started_on, 'DD/MM/YYYY'), s.workers::text "
+	panel_group(r, db_query(r->app->db, "SELECT s.id, w.name, to_char(s.started_on, 'DD/MM/YYYY'), s.workers::text "
 	    "FROM work_stoppage s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
 	    "WHERE u.path LIKE $1 || '%' AND s.ended_on IS NULL "
-	    "AND s.started_on >= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 30 ORDER BY s.started_on LIMIT 50", 1, p);
-	if (panel_group(r, res, "stoppages-ongoing", "Ngừng việc tập thể đang diễn ra", "Collective work stoppages going on")) {
-		for (int i = 0; i < PQntuples(res); i++) {
-			struct panel_item it = { .code = "stoppage", .id = PQgetvalue(res, i, SO_ID), .kind = ITEM_STOPPAGE,
-			    .due = PQgetvalue(res, i, SO_STARTED), .left = "-1", .left_text = L(r, "đang diễn ra", "going on"),
-			    .link = PQgetvalue(res, i, SO_NAME), .href = "/admin/stoppages", .source = "Bộ luật Lao động 2019, Điều 198",
-			    .what = arena_printf(r->arena, "%s %s", PQgetvalue(res, i, SO_WORKERS), L(r, "người ngừng việc", "workers stopped")) };
-			panel_item(r, &it);
-		}
-		html_lit(r->out, "</ul>");
-	}
-	PQclear(res);
+	    "AND s.started_on >= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 30 ORDER BY s.started_on LIMIT 50", 1, p),
+	    "stoppages-ongoing", "Ngừng việc tập thể đang diễn ra", "Collective work stoppages going on", stoppage_item);
+}
+
+/* The panel's commitments an employer made at a dialogue or bargaining
+ * round (sql/042) still pending past their due day, so an officer takes
+ * them up with the employer: the loop back to the workers. */
+enum { CO_ID, CO_ROUND, CO_NAME, CO_DUE, CO_LEFT, CO_TEXT };
+static void
+commitment_item(struct req *r, PGresult *res, int i, struct panel_item *it)
+{
+	*it = (struct panel_item){ .code = "commitment", .id = PQgetvalue(res, i, CO_ID), .kind = ITEM_COMMITMENT,
+	    .due = PQgetvalue(res, i, CO_DUE), .left = PQgetvalue(res, i, CO_LEFT), .link = PQgetvalue(res, i, CO_NAME),
+	    .href = arena_printf(r->arena, "/admin/rounds/%s#commitments", PQgetvalue(res, i, CO_ROUND)),
+	    .what = PQgetvalue(res, i, CO_TEXT), .source = "Nghị định 145/2020/NĐ-CP, Điều 39" };
+}
+
+static void
+commitments_overdue(struct req *r)
+{
+	const char *p[1] = { r->officer->unit_path };
+	panel_group(r, db_query(r->app->db, "SELECT c.id, x.id, w.name, to_char(c.due_on, 'DD/MM/YYYY'), "
+	    "(c.due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, left(c.text, 120) "
+	    "FROM round_commitment c JOIN workplace_round x ON x.id = c.round_id JOIN workplace w ON w.id = x.workplace_id "
+	    "JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%' AND c.status = 'pending' "
+	    "AND c.due_on < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date ORDER BY c.due_on, c.id LIMIT 50", 1, p),
+	    "commitments-overdue", "Cam kết của người sử dụng lao động đã quá hạn", "Employer commitments past their due day",
+	    commitment_item);
 }
 
 /* The front page's panel: deadlines of open cases in scope, at their
@@ -179,6 +211,7 @@ deadline_panel(struct req *r)
 		html_lit(r->out, "</ul>");
 	}
 	stoppages_ongoing(r);
+	commitments_overdue(r);
 	agreements_due(r);
 	html_lit(r->out, "</section>");
 	PQclear(res);

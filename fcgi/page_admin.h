@@ -81,6 +81,15 @@ void page_admin_case_upload(struct req *);
 void page_admin_case_file(struct req *);
 /* page_admin_brief.c */
 void page_admin_brief(struct req *);
+/* The brief for `args` (workplace, from, to, k, quote...) as plain text,
+ * from the arena, rendered as the page shows it (small counts hidden) and
+ * audited as a view, the response left untouched; NULL when the brief
+ * cannot be made (arguments missing or refused, a workplace outside the
+ * scope, the database away). A round keeps it frozen. */
+const char *brief_freeze(struct req *, const struct kvlist *args);
+/* The round form's own fields (kind, planned, held), with `v`'s values
+ * and `e`'s errors (both may be NULL); page_admin_rounds.c. */
+void round_form_fields(struct req *, const struct kvlist *v, const struct console_errs *e);
 /* page_admin_dossier.c */
 void page_admin_dossier(struct req *);
 void page_admin_dossier_json(struct req *);
@@ -100,6 +109,16 @@ void page_admin_request_export(struct req *);
 void page_admin_agreements(struct req *);
 void page_admin_agreement_add(struct req *);
 void page_admin_agreement_file(struct req *);
+/* page_admin_rounds.c, page_admin_round.c */
+void page_admin_rounds(struct req *);
+void page_admin_round_add(struct req *);
+void page_admin_round(struct req *);
+void page_admin_round_edit(struct req *);
+void page_admin_commitment_add(struct req *);
+void page_admin_commitment_set(struct req *);
+void page_admin_round_reports(struct req *);
+void page_admin_round_file(struct req *);
+void page_admin_commitment_file(struct req *);
 /* page_admin_stoppages.c */
 void page_admin_stoppages(struct req *);
 void page_admin_stoppage_add(struct req *);

@@ -613,6 +613,126 @@ brief_head(struct req *r, const struct brief_args *a)
 	return true;
 }
 
+/* "Start a round from this brief" (officers; not printed): posts the
+ * brief's arguments with the round's kind and day to /admin/rounds,
+ * which renders the brief again and keeps that text frozen in the round. */
+static void
+round_start_form(struct req *r, const struct brief_args *a)
+{
+	struct buf *b = r->out;
+	html_lit(b, "<section class=\"no-print\" id=\"round-start\">");
+	console_heading(r, 2, NULL, "Bắt đầu một phiên đối thoại / thương lượng từ bản này",
+	    "Start a dialogue or bargaining round from this brief");
+	console_hint(r, L(r, "Phiên giữ nguyên bản tóm tắt như lúc này; phản ánh đến sau không làm thay đổi nó.",
+	    "The round keeps this brief as it is now; later reports do not change it."));
+	html_form_begin(r, "/admin/rounds", "round-new");
+	filters_hidden(b, "workplace", a->workplace);
+	filters_hidden(b, "from", a->from);
+	filters_hidden(b, "to", a->to);
+	filters_hidden(b, "k", arena_printf(r->arena, "%d", a->k));
+	for (size_t i = 0; i < a->nquotes; i++)
+		filters_hidden(b, "quote", a->quotes[i]);
+	round_form_fields(r, NULL, NULL);
+	console_submit(r, "btn primary", "Bắt đầu phiên", "Start the round");
+	html_lit(b, "</section>");
+}
+
+/* The text of the brief page in `html` (its <article>), from the arena:
+ * headings, facts and table rows each on a line (cells joined by " | "),
+ * entities decoded, the parts not printed (class no-print) left out.
+ * The page is this file's own output, so its markup is known and whole. */
+static const char *
+article_text(struct arena *ar, const char *html, size_t len)
+{
+	const char *p = memmem(html, len, "<article", 8);
+	const char *end = p ? memmem(p, len - (size_t)(p - html), "</article>", 10) : NULL;
+	if (end == NULL)
+		return NULL;
+	static const char *const line_ends[] = { "h1", "h2", "h3", "p", "tr", "li", "dd", "figure", "table", "dl" };
+	static const struct { const char *name; char c; } entities[] = {
+		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&#39;", '\'' }, { "&#x27;", '\'' },
+	};
+	struct buf out = { 0 };
+	char skip[16] = "";   /* the no-print element being left out, and how deep */
+	int depth = 0;
+	while (p < end) {
+		if (*p == '<') {
+			const char *q = memchr(p, '>', (size_t)(end - p));
+			if (q == NULL)
+				break;
+			bool closing = p[1] == '/';
+			const char *n = p + 1 + closing;
+			size_t nl = 0;
+			while (n + nl < q && ((n[nl] >= 'a' && n[nl] <= 'z') || (n[nl] >= '0' && n[nl] <= '9')))
+				nl++;
+			char name[16];
+			snprintf(name, sizeof(name), "%.*s", (int)nl, n);
+			if (depth > 0) {
+				if (strcmp(name, skip) == 0)
+					depth += closing ? -1 : 1;
+			} else if (!closing && memmem(p, (size_t)(q - p), "no-print", 8) != NULL) {
+				snprintf(skip, sizeof(skip), "%s", name);
+				depth = 1;
+			} else if (closing && (strcmp(name, "td") == 0 || strcmp(name, "th") == 0)) {
+				buf_puts(&out, " | ");
+			} else if (closing && strcmp(name, "dt") == 0) {
+				buf_puts(&out, ": ");
+			} else {
+				for (size_t i = 0; i < sizeof(line_ends) / sizeof(line_ends[0]); i++)
+					if (strcmp(name, line_ends[i]) == 0 && (closing || strcmp(name, "table") == 0))
+						buf_puts(&out, "\n");
+			}
+			p = q + 1;
+			continue;
+		}
+		size_t e = 0;
+		while (*p == '&' && e < sizeof(entities) / sizeof(entities[0]) && strncmp(p, entities[e].name, strlen(entities[e].name)) != 0)
+			e++;
+		if (depth == 0)
+			buf_append(&out, *p == '&' && e < sizeof(entities) / sizeof(entities[0]) ? &entities[e].c : p, 1);
+		p += *p == '&' && e < sizeof(entities) / sizeof(entities[0]) ? strlen(entities[e].name) : 1;
+	}
+	/* tidy: no " | " before a line's end, at most one empty line in a row */
+	char *t = arena_alloc(ar, out.len + 1), *w = t;
+	for (size_t i = 0; t != NULL && i < out.len; i++) {
+		if (out.data[i] == '\n') {
+			while (w - t >= 3 && memcmp(w - 3, " | ", 3) == 0)
+				w -= 3;
+			if (w - t >= 2 && w[-1] == '\n' && w[-2] == '\n')
+				continue;
+			if (w == t)
+				continue;
+		}
+		*w++ = out.data[i];
+	}
+	if (t != NULL)
+		*w = '\0';
+	buf_free(&out);
+	return t;
+}
+
+const char *
+brief_freeze(struct req *r, const struct kvlist *args)
+{
+	if (kv_get(args, "workplace") == NULL || kv_get(args, "from") == NULL || kv_get(args, "to") == NULL)
+		return NULL;
+	struct buf *out = r->out, scratch = { 0 };
+	struct kvlist saved_args = r->args;
+	int status = r->status;
+	const char *type = r->resp_type;
+	r->out = &scratch;
+	r->args = *args;
+	r->status = 200;
+	page_admin_brief(r);
+	const char *text = r->status == 200 && !scratch.failed ? article_text(r->arena, scratch.data, scratch.len) : NULL;
+	buf_free(&scratch);
+	r->out = out;
+	r->args = saved_args;
+	r->status = status;
+	r->resp_type = type;
+	return text;
+}
+
 /* GET /admin/brief: the chooser; GET /admin/brief?workplace=ID&from=&to=&k=&quote=ID…: the brief.
  * 400 on bad dates, k or quotes; 404 for a workplace outside the scope; audited as brief.view. */
 void
@@ -716,6 +836,8 @@ page_admin_brief(struct req *r)
 		http_error(r, 503, MSG__MAX);
 		return;
 	}
+	if (r->officer->role >= ROLE_OFFICER)
+		round_start_form(r, &a);
 	console_end(r);
 	audit_officer(r, "brief.view", arena_printf(r->arena, "workplace:%s", a.workplace),
 	    arena_printf(r->arena, "%s..%s k=%d quotes=%zu", a.from, a.to, a.k, a.nquotes));

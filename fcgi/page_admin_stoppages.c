@@ -23,17 +23,10 @@ static const struct console_notice notices[] = {
 	{ "added", "Đã ghi cuộc ngừng việc.", "The stoppage was recorded." },
 };
 
-/* A refused post: what was typed, each field's error, the problem above. */
-struct refusal {
-	const struct kvlist *v;
-	const struct console_errs *e;
-	const char *problem;
-};
-
 /* The record form, holding a refused post's values with each error
  * beside its field (`f` NULL: a fresh form). */
 static void
-add_form(struct req *r, const struct refusal *f)
+add_form(struct req *r, const struct console_refusal *f)
 {
 	const struct kvlist *v = f ? f->v : NULL;
 	const struct console_errs *e = f ? f->e : NULL;
@@ -71,7 +64,7 @@ add_form(struct req *r, const struct refusal *f)
 /* GET /admin/stoppages: those of the scope, still going on first (urgent),
  * then newest; officers get the record form (with a refused post `f`, 400). */
 static void
-stoppages_page(struct req *r, const struct refusal *f)
+stoppages_page(struct req *r, const struct console_refusal *f)
 {
 	enum { S_ID, S_WORKPLACE, S_STARTED, S_ENDED, S_WORKERS, S_DEMANDS, S_OUTCOME, S_UNION };
 	const char *p[1] = { r->officer->unit_path };
@@ -160,7 +153,7 @@ page_admin_stoppages(struct req *r)
 	struct kvlist v = { 0 };
 	if (!console_found(r, from_report(r, report, &v)))
 		return;
-	const struct refusal f = { &v, NULL, NULL };
+	const struct console_refusal f = { &v, NULL, NULL };
 	stoppages_page(r, &f);
 }
 
@@ -188,7 +181,7 @@ page_admin_stoppage_add(struct req *r)
 		if (msgs[i])
 			console_err_add(&e, stoppage_field_names[i], msgs[i]);
 	if (e.n > 0) {
-		const struct refusal f = { &r->form, &e, L(r, "Chưa ghi: hãy sửa các mục được đánh dấu.", "Not recorded: fix the marked fields.") };
+		const struct console_refusal f = { &r->form, &e, L(r, "Chưa ghi: hãy sửa các mục được đánh dấu.", "Not recorded: fix the marked fields.") };
 		stoppages_page(r, &f);
 		return;
 	}

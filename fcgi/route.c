@@ -142,6 +142,16 @@ static const struct route routes[] = {
 	{ M_GET,          "/admin/agreement-file/#", page_admin_agreement_file, CONSOLE },
 	{ M_GET,          "/admin/stoppages",    page_admin_stoppages, CONSOLE },
 	{ M_POST,         "/admin/stoppages",    page_admin_stoppage_add, CONSOLE | ROUTE_OFFICER },
+	/* --- dialogue and bargaining rounds, the employer's commitments (page_admin_rounds.c, page_admin_round.c) --- */
+	{ M_GET,          "/admin/rounds",       page_admin_rounds,   CONSOLE },
+	{ M_POST,         "/admin/rounds",       page_admin_round_add, CONSOLE | ROUTE_OFFICER },
+	{ M_GET,          "/admin/rounds/#",     page_admin_round,    CONSOLE },
+	{ M_POST,         "/admin/rounds/#",     page_admin_round_edit, CONSOLE_FILES | ROUTE_OFFICER },
+	{ M_POST,         "/admin/rounds/#/commitments", page_admin_commitment_add, CONSOLE | ROUTE_OFFICER },
+	{ M_POST,         "/admin/rounds/#/reports", page_admin_round_reports, CONSOLE | ROUTE_OFFICER },
+	{ M_POST,         "/admin/commitments/#", page_admin_commitment_set, CONSOLE_FILES | ROUTE_OFFICER },
+	{ M_GET,          "/admin/round-file/#", page_admin_round_file, CONSOLE },
+	{ M_GET,          "/admin/commitment-file/#", page_admin_commitment_file, CONSOLE },
 	{ M_GET,          "/admin/calendar",     page_admin_calendar, CONSOLE | ROUTE_ADMIN },
 	{ M_POST,         "/admin/calendar",     page_admin_calendar_post, CONSOLE | ROUTE_ADMIN },
 	/* --- notifications: an officer's own settings; the outbox and webhooks for admins --- */

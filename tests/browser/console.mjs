@@ -323,7 +323,7 @@ await runSuite('console', 'tiengnoi-console-', { TIENGNOI_RATELIMIT: 'off' }, as
     assert((await summaries.first().getAttribute('class')) === 'here', 'the queue\'s group is marked as the current one');
     // every entry an admin has is reachable: open each group, its links are visible
     const want = ['/admin/', '/admin/enter', '/admin/surveys', '/admin/export', '/admin/cases', '/admin/brief', '/admin/agreements',
-      '/admin/stoppages', '/admin/workplaces',
+      '/admin/stoppages', '/admin/rounds', '/admin/workplaces',
       '/admin/units', '/admin/dashboard', '/admin/stats', '/admin/account', '/admin/tokens', '/admin/officers', '/admin/audit',
       '/admin/requests', '/admin/calendar', '/admin/outbox'];
     const seen = [];

@@ -38,6 +38,7 @@ import test_notify                    # noqa: E402
 import test_officer                   # noqa: E402
 import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
+import test_rounds                    # noqa: E402
 import test_scope                     # noqa: E402
 import test_triage                    # noqa: E402
 import test_stats                     # noqa: E402
@@ -56,6 +57,8 @@ SUITE_SECONDS += 120
 # loop's rows (stoppage reports, agreement mails on notify's stack, campaigns, results) add about
 # a minute and a half, three on a busy machine
 SUITE_SECONDS += 180
+# rounds' rows (rounds, commitments, the frozen brief, indicators) add about a minute
+SUITE_SECONDS += 90
 
 # In run order. The drain test stops the app, so it and what needs its
 # aftermath (privacy: nginx's own error lines) come last.
@@ -236,6 +239,13 @@ TESTS = [
      test_loop.test_campaigns),
     ("loop: what the union did: k >= 5 lines previewed, approved, shown to workers as approved, withdrawn; the receipt's round",
      test_loop.test_results),
+    # rounds: dialogue and bargaining rounds, the employer's commitments (issue 14 part c): CLI, console, brief, panel, indicators
+    ("rounds: round add|list, commitment add|set: stored as given, bad arguments exit 2 naming them, nothing stored",
+     test_rounds.test_round_cli),
+    ("rounds: /admin/rounds: details and PDFs, commitments done or broken, reports linked, errors beside fields, scope 404 and RLS, "
+     "the panel's overdue commitment", test_rounds.test_round_console),
+    ("rounds: a round started from the brief keeps its text frozen and links the brief's reports", test_rounds.test_round_brief),
+    ("rounds: dialogues.held, bargaining.rounds, commitments.* give their figures for their periods", test_rounds.test_round_stats),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

@@ -168,7 +168,8 @@ def test_cli(t, stack):
     # help for everything; in the overview a command's explanation sits two
     # deeper than its command line, whatever case its lines begin with
     groups = {"keys", "config", "migrate", "demo", "unit", "workplace", "qr", "officer", "export", "audit", "purge",
-              "request", "holiday", "api-token", "deadlines", "stats", "indicator", "webhook", "outbox", "agreement"}
+              "request", "holiday", "api-token", "deadlines", "stats", "indicator", "webhook", "outbox", "agreement",
+              "round", "commitment"}
     for line in _out(stack.admin("--help")).splitlines():
         if re.match(r"^  \S", line):
             t.check(line.split()[0] in groups, f"--help: {line!r} reads as a command line but names no command")
