@@ -270,13 +270,6 @@ TESTS = [
     ("loop: what the union did: k >= 5 lines previewed, approved, shown to workers as approved, withdrawn; the receipt's round",
      test_loop.test_results),
     ("ux12: exports by workplace; a 20-digit, malformed or foreign workplace is 400 naming it", test_ux12.test_export_workplace),
-    # rounds: dialogue and bargaining rounds, the employer's commitments (issue 14 part c): CLI, console, brief, panel, indicators
-    ("rounds: round add|list, commitment add|set: stored as given, bad arguments exit 2 naming them, nothing stored",
-     test_rounds.test_round_cli),
-    ("rounds: /admin/rounds: details and PDFs, commitments done or broken, reports linked, errors beside fields, scope 404 and RLS, "
-     "the panel's overdue commitment", test_rounds.test_round_console),
-    ("rounds: a round started from the brief keeps its text frozen and links the brief's reports", test_rounds.test_round_brief),
-    ("rounds: dialogues.held, bargaining.rounds, commitments.* give their figures for their periods", test_rounds.test_round_stats),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
