@@ -40,7 +40,7 @@ static const char *const lane_name[LANE__MAX] = {
 
 #define SCHEDULE_EVERY 10        /* seconds between scheduling passes (digests, reminders) */
 #define EXPAND_BATCH 500         /* events expanded in one transaction */
-#define CATCH_UP_BATCH 4         /* a paused receiver's kept rows (about 500 events each) turned into deliveries at once */
+#define CATCH_UP_BATCH 16        /* a paused receiver's kept rows (about 64 events each) turned into deliveries at once */
 #define EVENTS_WAIT_US 50000     /* between polls of the event queue when it was just busy */
 #define IDLE_WAIT_US 100000      /* between polls of the outbox when it was just busy */
 #define IDLE_WAIT_MAX_US 400000  /* the wait doubles while nothing comes, up to this: idle polls cost the reports' CPU */
