@@ -26,6 +26,8 @@ void page_admin_surveys(struct req *);
  * shared with the campaigns' live and frozen results. Clears `rows`. */
 struct form;
 void survey_results_render(struct req *, const struct form *, PGresult *rows, bool comments_counted);
+/* page_admin_campaigns.c: the closed campaigns handed to a round, for its page. */
+void campaign_round_results(struct req *, const char *round_id);
 /* page_admin_report.c */
 void page_admin_report(struct req *);
 void page_admin_report_act(struct req *);

@@ -213,6 +213,36 @@ campaign_results(struct req *r, const struct campaign *c, bool closed)
 	survey_results_render(r, form, rows, closed);
 }
 
+/* The round page's survey part: each closed campaign whose results were
+ * handed to round `round_id` (sql/045's round_id), with its frozen
+ * results and a link to the campaign; nothing when none was. */
+void
+campaign_round_results(struct req *r, const char *round_id)
+{
+	const char *p[2] = { round_id, r->officer->unit_path };
+	PGresult *res = db_query(r->app->db, CAMPAIGN_SELECT "WHERE c.round_id = $1::bigint AND u.path LIKE $2 || '%' "
+	    "ORDER BY c.closed_at, c.id LIMIT 20", 2, p);
+	if (!db_ok(res) || PQntuples(res) == 0) {
+		PQclear(res);
+		return;
+	}
+	console_section_id(r, "campaigns", "Khảo sát trước phiên (kết quả đã chốt)", "Surveys before the round (frozen results)");
+	for (int i = 0; i < PQntuples(res); i++) {
+		struct campaign c;
+		const char **const f[CC__MAX] = { &c.id, &c.workplace_id, &c.workplace, &c.form_id, &c.starts, &c.ends, &c.target,
+			&c.entry_id, &c.token, &c.closed, &c.answers, &c.round, &c.round_kind, &c.round_day, &c.today, &c.closed_at };
+		for (int k = 0; k < CC__MAX; k++)
+			*f[k] = arena_strdup(r->arena, PQgetvalue(res, i, k));
+		console_para(r, arena_printf(r->arena, L(r, "Đợt khảo sát %s – %s: %s câu trả lời, chốt lúc %s.",
+		    "Campaign %s – %s: %s answers, closed %s."), fmt_dmy(r->arena, c.starts), fmt_dmy(r->arena, c.ends), c.answers,
+		    c.closed_at));
+		console_link(r, arena_printf(r->arena, "/admin/campaigns/%s", c.id), L(r, "Mở đợt khảo sát", "Open the campaign"));
+		campaign_results(r, &c, true);
+	}
+	html_lit(r->out, "</section>");
+	PQclear(res);
+}
+
 /* The close form (officers): the round whose brief takes the results. */
 static void
 close_form(struct req *r, const struct campaign *c, const struct console_errs *e)

@@ -295,6 +295,7 @@ round_page(struct req *r, const char *id, const struct refusal *f)
 		console_empty(r, "Phiên này không bắt đầu từ một bản tóm tắt.", "This round was not started from a brief.");
 	}
 	html_lit(r->out, "</section>");
+	campaign_round_results(r, rv.id);
 	if (!commitments_part(r, &rv, f) || !reports_part(r, &rv, f)) {
 		http_error(r, 503, MSG__MAX);
 		return;
