@@ -141,6 +141,8 @@ await runSuite('loop', 'tiengnoi-loop-', { TIENGNOI_RATELIMIT: 'off' }, async (s
     await p.waitForLoadState();
     const linked = sql(`SELECT count(*) FROM round_submission WHERE round_id = ${round} AND submission_id IN (${sent.map((s) => s.id).join(',')})`);
     assert(linked === '8', `the eight reports linked: ${linked}`);
+    const listed = await p.locator(`#round-reports li[data-report="${sent[0].id}"]`).innerText();
+    assert(listed.includes('Tâm tư, kiến nghị') && !listed.includes('concern'), `listed by the form's title: ${listed}`);
   });
 
   await test('minutes and participants recorded; a commitment added and kept on time', async () => {
