@@ -10,6 +10,7 @@
 #include "db.h"
 #include "document.h"
 #include "fmt.h"
+#include "form.h"
 #include "html.h"
 #include "http.h"
 #include "i18n.h"
@@ -225,12 +226,13 @@ reports_part(struct req *r, const struct round_view *rv, const struct refusal *f
 	html_lit(r->out, "<ul id=\"round-reports\">");
 	for (int i = 0; i < PQntuples(res); i++) {
 		const char *sid = PQgetvalue(res, i, RS_ID);
+		const struct form *fm = form_find(r->app->forms, PQgetvalue(res, i, RS_FORM));   /* its title, as in the queue */
 		const struct kv data[1] = { { .key = "data-report", .val = sid } };
 		html_lit(r->out, "<li");
 		html_attrs(r->out, data, 1);
 		html_lit(r->out, ">");
 		console_link(r, arena_printf(r->arena, "/admin/s/%s", sid), arena_printf(r->arena, "#%s · %s · %s", sid,
-		    PQgetvalue(res, i, RS_FORM), PQgetvalue(res, i, RS_DAY)));
+		    fm ? form_label(fm->title, r->lang) : PQgetvalue(res, i, RS_FORM), PQgetvalue(res, i, RS_DAY)));
 		if (r->officer->role >= ROLE_OFFICER) {
 			console_action_open(r, arena_printf(r->arena, "/admin/rounds/%s/reports", rv->id), "inline", "remove", "report", sid);
 			console_submit(r, "link", "Bỏ", "Remove");

@@ -93,6 +93,7 @@ fi
 if [ -d tests/browser/node_modules ]; then
 	run_suite browser node tests/browser/run.mjs
 	run_suite console node tests/browser/console.mjs
+	run_suite loop node tests/browser/loop.mjs
 	run_suite lighthouse lighthouse_run
 	# every page the integration, browser and console suites saved: valid HTML
 	run_suite htmlcheck node tests/browser/htmlcheck.mjs
