@@ -319,6 +319,14 @@ def test_campaigns(t, stack):
     t.check("survey-comments" not in page.text and "Đến muộn" not in page.text, "frozen: comments counted, not listed")
     t.check('data-status="closed"' in page.text and f"#{rid}" in page.text, "closed, with its round")
     t.eq(ward.post(f"/admin/campaigns/{cid}/close", [("round", "")]).status, 409, "closing twice: 409")
+    rp = ward.get(f"/admin/rounds/{rid}")
+    t.eq(rp.status, 200, "the round's page")
+    t.check('id="campaigns"' in rp.text and f'href="/admin/campaigns/{cid}"' in rp.text
+            and f'data-answers="{base + 3}"' in rp.text, "the round's page shows the survey closed into it, frozen")
+    prid = str(stack.psql("INSERT INTO workplace_round (workplace_id, kind, held_on) VALUES (:'w', 'periodic', :'d') "
+                          "RETURNING id", w=own, d=_today().isoformat()).splitlines()[0])
+    orp = ward.get(f"/admin/rounds/{prid}")
+    t.check(orp.status == 200 and 'id="campaigns"' not in orp.text, "a round no survey was closed into shows none")
     t.check(stack.value("SELECT count(*) FROM audit_log WHERE action IN ('campaign.add', 'campaign.close')") >= 3, "audited")
 
 
