@@ -83,14 +83,14 @@ page_admin_results(struct req *r)
 	if (np > 0 && PQntuples(who) == 1) {
 		console_para(r, arena_printf(r->arena, L(r, "Duyệt bởi %s lúc %s.", "Approved by %s at %s."), PQgetvalue(who, 0, AP_WHO),
 		    PQgetvalue(who, 0, AP_AT)));
-		results_render(r, pub, np, approved_on);
+		results_render(r, "results-published", pub, np, approved_on);
 	} else {
 		console_empty(r, "Chưa công bố gì.", "Nothing is published.");
 	}
 	PQclear(who);
 	console_heading(r, 2, "preview", "Xem trước (số liệu lúc này)", "Preview (figures now)");
 	if (n > 0)
-		results_render(r, now, n, NULL);
+		results_render(r, "results", now, n, NULL);
 	else
 		console_empty(r, "Chưa có dòng nào đủ 5 phản ánh: chưa có gì để công bố.", "No line has 5 reports yet: nothing to publish.");
 	if (r->officer->role >= ROLE_OFFICER && n > 0) {

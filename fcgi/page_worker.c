@@ -284,7 +284,7 @@ landing(struct req *r, const char *token, const struct entry *e)
 	const char *approved_on = NULL;
 	int n = results_published(r, e->id, true, &lines, &approved_on);
 	if (n > 0)
-		results_render(r, lines, n, approved_on);
+		results_render(r, "results", lines, n, approved_on);
 	form_render_call(r, e->hotline, false);
 	html_page_end(r);
 }
@@ -310,7 +310,7 @@ results_page(struct req *r, const char *token, const struct entry *e)
 	html_text(b, e->workplace);
 	html_lit(b, "</p>");
 	if (n > 0)
-		results_render(r, lines, n, approved_on);
+		results_render(r, "results", lines, n, approved_on);
 	else {
 		html_lit(b, "<p id=\"results-none\">");
 		html_text(b, tr(r->lang, MSG_RESULTS_NONE));

@@ -92,10 +92,12 @@ results_published(struct req *r, const char *id, bool by_entry, struct result_li
 }
 
 void
-results_render(struct req *r, const struct result_line *l, int n, const char *approved_on)
+results_render(struct req *r, const char *id, const struct result_line *l, int n, const char *approved_on)
 {
 	struct buf *b = r->out;
-	html_lit(b, "<section id=\"results\"><h2>");
+	html_lit(b, "<section id=\"");
+	html_attr(b, id);
+	html_lit(b, "\"><h2>");
 	html_text(b, tr(r->lang, MSG_RESULTS_TITLE));
 	html_lit(b, "</h2><ul class=\"results\">");
 	for (int i = 0; i < n; i++) {

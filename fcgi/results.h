@@ -27,8 +27,10 @@ int results_compute(struct req *, const char *workplace_id, struct result_line *
  * approved (DD/MM/YYYY). 0 lines when none is published; -1 on failure. */
 int results_published(struct req *, const char *id, bool by_entry, struct result_line **out, const char **approved_on);
 
-/* The lines as workers see them: <section id="results"> with its heading
- * (h2), the lines and, when `approved_on` is not NULL, the approval note. */
-void results_render(struct req *, const struct result_line *, int n, const char *approved_on);
+/* The lines as workers see them: <section id=ID> with its heading
+ * (h2), the lines and, when `approved_on` is not NULL, the approval note
+ * ("results" on the worker pages and the console's preview,
+ * "results-published" for what the console shows as published). */
+void results_render(struct req *, const char *id, const struct result_line *, int n, const char *approved_on);
 
 #endif
