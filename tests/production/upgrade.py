@@ -68,9 +68,15 @@ def summary(stack, columns=None):
         if missing:
             out[t] = f"columns missing: {missing}"
             continue
-        row = "(" + ", ".join(f'"{c}"' for c in cs) + ")"
+        row = "(" + ", ".join(INTENDED.get((t, c), f'"{c}"') for c in cs) + ")"
         out[t] = sorted(r["h"] for r in stack.rows(f'SELECT md5({row}::text) AS h FROM "{t}"'))
     return out, cols
+
+
+# What a migration changes in old rows on purpose, compared through an expression that undoes
+# just that change (on both sides, so any other change still shows): sql/046_loop.sql offers
+# the worker's stoppage report on every QR code that offers the concern form.
+INTENDED = {("entry_point", "forms"): "array_remove(\"forms\", 'stoppage')"}
 
 
 def lost(before, after):
