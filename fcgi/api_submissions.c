@@ -17,18 +17,10 @@ static bool
 sub_filters(struct req *r, struct queue_filter *f)
 {
 	static const char *const allowed[] = { "status", "form", "workplace", "from", "to", "urgent", "q", "after", "limit", NULL };
+	queue_filter_args(&r->args, f);
 	if (!api_params(r, allowed) || !api_limit(r, &f->limit))
 		return false;
-	const struct kvlist *a = &r->args;
-	f->status = kv_get_or_empty(a, "status");
-	f->form = kv_get_or_empty(a, "form");
-	f->workplace = kv_get_or_empty(a, "workplace");
-	f->from = kv_get_or_empty(a, "from");
-	f->to = kv_get_or_empty(a, "to");
-	f->urgent = kv_get_or_empty(a, "urgent");
-	f->q = kv_get_or_empty(a, "q");
-	f->after = kv_get_or_empty(a, "after");
-	f->flood = "";
+	f->urgent = kv_get_or_empty(&r->args, "urgent");
 	const struct queue_bad *bad = queue_filter_check(r->arena, f);
 	if (bad)
 		api_error(r, 400, "bad_parameter", bad->param, bad->why);

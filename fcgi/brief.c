@@ -43,6 +43,17 @@ brief_date_ok(const char *s)
 	return d <= max;
 }
 
+/* NULL when `s` is a date brief_date_ok() accepts, else the message
+ * saying how to write one, for the field beside it (English when `en`). */
+const char *
+brief_date_error(const char *s, bool en)
+{
+	if (brief_date_ok(s))
+		return NULL;
+	return en ? "Not a valid date: write YYYY-MM-DD (2000 to 2099)." :
+	    "Ngày không hợp lệ: hãy viết YYYY-MM-DD (từ 2000 đến 2099).";
+}
+
 /* True when a figure drawn from `count` respondents must be hidden: fewer
  * than k. Zero is hidden too, so "none" and "a few" look the same. */
 bool

@@ -18,6 +18,7 @@ struct brief_borda {
 
 int brief_parse_k(const char *s, int *k);
 bool brief_date_ok(const char *s);
+const char *brief_date_error(const char *s, bool en);
 bool brief_suppress(long count, int k);
 bool brief_average_shown(long answers, int k);
 void brief_fmt_count(char *out, size_t len, long count, int k, bool en);

@@ -45,15 +45,12 @@ campaign_check(const struct campaign_in *in, enum lang lang, const char *m[CPF__
 {
 	for (int i = 0; i < CPF__MAX; i++)
 		m[i] = NULL;
-	const char *bad_date = T("Ngày không hợp lệ: hãy viết YYYY-MM-DD (từ 2000 đến 2099).",
-	    "Not a valid date: write YYYY-MM-DD (2000 to 2099).");
-	if (!brief_date_ok(in->starts))
-		m[CPF_STARTS] = bad_date;
-	if (!brief_date_ok(in->ends))
-		m[CPF_ENDS] = bad_date;
-	else if (!m[CPF_STARTS] && strcmp(in->ends, in->starts) < 0)
+	m[CPF_STARTS] = brief_date_error(in->starts, lang == LANG_EN);
+	m[CPF_ENDS] = brief_date_error(in->ends, lang == LANG_EN);
+	bool dates = !m[CPF_STARTS] && !m[CPF_ENDS];
+	if (dates && strcmp(in->ends, in->starts) < 0)
 		m[CPF_ENDS] = T("Ngày kết thúc không thể trước ngày bắt đầu.", "It cannot end before it begins.");
-	else if (!m[CPF_STARTS] && day_number(in->ends) - day_number(in->starts) > CAMPAIGN_DAYS_MAX)
+	else if (dates && day_number(in->ends) - day_number(in->starts) > CAMPAIGN_DAYS_MAX)
 		m[CPF_ENDS] = T("Một đợt khảo sát dài tối đa một năm (366 ngày).", "A campaign lasts a year (366 days) at most.");
 	*target = *in->target ? in->target : in->headcount;
 	if (*in->target && !count_ok(in->target, CAMPAIGN_TARGET_MAX))

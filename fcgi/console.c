@@ -452,6 +452,22 @@ console_table_literal(struct req *r, int n, const char *open_literal, const stru
 	return true;
 }
 
+/* A list table of `res`'s rows: console_table()'s "nothing" paragraph
+ * when there is none, else OPEN (a literal: see console_table_each()),
+ * the head row of `cols`, each row written by `row` and
+ * "</tbody></table>". The caller still owns `res`. */
+void
+console_table_each_literal(struct req *r, PGresult *res, const char *open_literal, const struct console_label *cols,
+    size_t ncols, const char *empty_vi, const char *empty_en, void (*row)(struct req *, PGresult *, int))
+{
+	int n = PQntuples(res);
+	if (console_table_literal(r, n, open_literal, cols, ncols, empty_vi, empty_en)) {
+		for (int i = 0; i < n; i++)
+			row(r, res, i);
+		html_lit(r->out, "</tbody></table>");
+	}
+}
+
 /* A table that stays a table when it is empty (a count above it, forms
  * in its rows): OPEN (a literal: see console_table_kept()), the head row
  * of `cols`, and with `n` 0 one row <td colspan="NCOLS" class="empty">
@@ -648,6 +664,21 @@ console_new_id(struct req *r, PGresult *res, const char *what)
 	}
 	PQclear(res);
 	return id;
+}
+
+/* Sends a one-row (filename, data) result `res` (cleared here) as a
+ * sandboxed PDF download (http_download; 404 when empty or outside the
+ * scope), audited as `action` on `object`. */
+void
+console_send_pdf(struct req *r, PGresult *res, const char *action, const char *object)
+{
+	enum { PF_NAME, PF_DATA };
+	if (!console_found(r, db_one(res)))
+		return;
+	http_download(r, "application/pdf", arena_strndup(r->arena, PQgetvalue(res, 0, PF_NAME), (size_t)PQgetlength(res, 0, PF_NAME)));
+	http_buffer_write(r, PQgetvalue(res, 0, PF_DATA), (size_t)PQgetlength(res, 0, PF_DATA));
+	PQclear(res);
+	audit_officer(r, action, object, "");
 }
 
 /* A small console page with `status` that says why something was not

@@ -52,6 +52,10 @@ bool console_table_literal(struct req *, int n, const char *open_literal, const 
 	console_table_kept_literal((r), (n), "" open, (cols), (ncols), (vi), (en))
 void console_table_kept_literal(struct req *, int n, const char *open_literal, const struct console_label *, size_t ncols,
     const char *empty_vi, const char *empty_en);
+#define console_table_each(r, res, open, cols, ncols, vi, en, row) \
+	console_table_each_literal((r), (res), "" open, (cols), (ncols), (vi), (en), (row))
+void console_table_each_literal(struct req *, PGresult *, const char *open_literal, const struct console_label *,
+    size_t ncols, const char *empty_vi, const char *empty_en, void (*row)(struct req *, PGresult *, int));
 void console_tr(struct req *, const char *cls, const struct kv *data, size_t n);
 void console_td(struct req *, const char *text);
 void console_td_link(struct req *, const char *href, const char *text);
@@ -134,6 +138,13 @@ void console_db_failed(struct req *, PGresult *, const char *what);
 void console_changed_one(struct req *, PGresult *, const char *what, const char *action, const char *id, const char *done);
 void console_refuse(struct req *, int status, const char *vi, const char *en, const char *back);
 const char *console_new_id(struct req *, PGresult *, const char *what);
+void console_send_pdf(struct req *, PGresult *, const char *action, const char *object);
+/* GET .../ID of a PDF kept in the database: SQL (a literal; $1 the route's
+ * id, $2 the officer's scope path) selects its (filename, data);
+ * console_send_pdf() sends it, audited as ACTION on "KIND:ID". */
+#define console_scoped_pdf(r, sql, action, kind) \
+	console_send_pdf((r), db_query_bin((r)->app->db, sql, 2, ((const char *const[2]){ (r)->id[0], (r)->officer->unit_path })), \
+	    (action), arena_printf((r)->arena, kind ":%s", (r)->id[0]))
 
 /* ---- the frame started again without a heading, check boxes and radio
  * buttons, a labelled <select>, a query's rows or nothing, a status fact ---- */

@@ -115,17 +115,6 @@ agreement_item(struct req *r, PGresult *res, int i, struct panel_item *it)
 	    .what = L(r, "hết hạn: thương lượng gia hạn hoặc ký thỏa ước mới", "expires: bargain to extend it or sign a new one") };
 }
 
-static void
-agreements_due(struct req *r)
-{
-	const char *p[1] = { r->officer->unit_path };
-	panel_group(r, db_query(r->app->db, "SELECT id, workplace_id, workplace_name, to_char(expires_on, 'DD/MM/YYYY'), "
-	    "days_left::text, coalesce((SELECT source FROM legal_deadline WHERE code = 'agreement_renewal'), '') "
-	    "FROM agreement_current WHERE unit_path LIKE $1 || '%' AND abs(days_left) <= agreement_warn_days() "
-	    "ORDER BY expires_on, workplace_name LIMIT 50", 1, p), "agreements-due", "Thỏa ước lao động tập thể sắp hết hạn",
-	    "Collective agreements expiring", agreement_item);
-}
-
 /* The panel's urgent part: collective work stoppages still going on
  * (sql/041), begun within the last 30 days, so an officer acts at once. */
 enum { SO_ID, SO_NAME, SO_STARTED, SO_WORKERS };
@@ -136,17 +125,6 @@ stoppage_item(struct req *r, PGresult *res, int i, struct panel_item *it)
 	    .due = PQgetvalue(res, i, SO_STARTED), .left = "-1", .left_text = L(r, "đang diễn ra", "going on"),
 	    .link = PQgetvalue(res, i, SO_NAME), .href = "/admin/stoppages", .source = "Bộ luật Lao động 2019, Điều 198",
 	    .what = arena_printf(r->arena, "%s %s", PQgetvalue(res, i, SO_WORKERS), L(r, "người ngừng việc", "workers stopped")) };
-}
-
-static void
-stoppages_ongoing(struct req *r)
-{
-	const char *p[1] = { r->officer->unit_path };
-	panel_group(r, db_query(r->app->db, "SELECT s.id, w.name, to_char(s.started_on, 'DD/MM/YYYY'), s.workers::text "
-	    "FROM work_stoppage s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE u.path LIKE $1 || '%' AND s.ended_on IS NULL "
-	    "AND s.started_on >= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 30 ORDER BY s.started_on LIMIT 50", 1, p),
-	    "stoppages-ongoing", "Ngừng việc tập thể đang diễn ra", "Collective work stoppages going on", stoppage_item);
 }
 
 /* The panel's commitments an employer made at a dialogue or bargaining
@@ -162,17 +140,33 @@ commitment_item(struct req *r, PGresult *res, int i, struct panel_item *it)
 	    .what = PQgetvalue(res, i, CO_TEXT), .source = "Nghị định 145/2020/NĐ-CP, Điều 39" };
 }
 
-static void
-commitments_overdue(struct req *r)
+/* The query of the panel's group `kind` (not ITEM_CASE), in the
+ * officer's scope. */
+static PGresult *
+panel_query(struct req *r, enum panel_kind kind)
 {
 	const char *p[1] = { r->officer->unit_path };
-	panel_group(r, db_query(r->app->db, "SELECT c.id, x.id, w.name, to_char(c.due_on, 'DD/MM/YYYY'), "
-	    "(c.due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, left(c.text, 120) "
-	    "FROM round_commitment c JOIN workplace_round x ON x.id = c.round_id JOIN workplace w ON w.id = x.workplace_id "
-	    "JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%' AND c.status = 'pending' "
-	    "AND c.due_on < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date ORDER BY c.due_on, c.id LIMIT 50", 1, p),
-	    "commitments-overdue", "Cam kết của người sử dụng lao động đã quá hạn", "Employer commitments past their due day",
-	    commitment_item);
+	switch (kind) {
+	case ITEM_STOPPAGE:
+		return db_query(r->app->db, "SELECT s.id, w.name, to_char(s.started_on, 'DD/MM/YYYY'), s.workers::text "
+		    "FROM work_stoppage s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
+		    "WHERE u.path LIKE $1 || '%' AND s.ended_on IS NULL "
+		    "AND s.started_on >= (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 30 ORDER BY s.started_on LIMIT 50", 1, p);
+	case ITEM_COMMITMENT:
+		return db_query(r->app->db, "SELECT c.id, x.id, w.name, to_char(c.due_on, 'DD/MM/YYYY'), "
+		    "(c.due_on - (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text, left(c.text, 120) "
+		    "FROM round_commitment c JOIN workplace_round x ON x.id = c.round_id JOIN workplace w ON w.id = x.workplace_id "
+		    "JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%' AND c.status = 'pending' "
+		    "AND c.due_on < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date ORDER BY c.due_on, c.id LIMIT 50", 1, p);
+	case ITEM_AGREEMENT:
+		return db_query(r->app->db, "SELECT id, workplace_id, workplace_name, to_char(expires_on, 'DD/MM/YYYY'), "
+		    "days_left::text, coalesce((SELECT source FROM legal_deadline WHERE code = 'agreement_renewal'), '') "
+		    "FROM agreement_current WHERE unit_path LIKE $1 || '%' AND abs(days_left) <= agreement_warn_days() "
+		    "ORDER BY expires_on, workplace_name LIMIT 50", 1, p);
+	case ITEM_CASE:
+		break;
+	}
+	return NULL;
 }
 
 /* The front page's panel: deadlines of open cases in scope, at their
@@ -210,9 +204,18 @@ deadline_panel(struct req *r)
 		}
 		html_lit(r->out, "</ul>");
 	}
-	stoppages_ongoing(r);
-	commitments_overdue(r);
-	agreements_due(r);
+	static const struct {
+		enum panel_kind kind;
+		const char *id, *vi, *en;
+		void (*fill)(struct req *, PGresult *, int, struct panel_item *);
+	} groups[] = {   /* going on first: an officer acts on it at once */
+		{ ITEM_STOPPAGE, "stoppages-ongoing", "Ngừng việc tập thể đang diễn ra", "Collective work stoppages going on", stoppage_item },
+		{ ITEM_COMMITMENT, "commitments-overdue", "Cam kết của người sử dụng lao động đã quá hạn",
+		    "Employer commitments past their due day", commitment_item },
+		{ ITEM_AGREEMENT, "agreements-due", "Thỏa ước lao động tập thể sắp hết hạn", "Collective agreements expiring", agreement_item },
+	};
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		panel_group(r, panel_query(r, groups[g].kind), groups[g].id, groups[g].vi, groups[g].en, groups[g].fill);
 	html_lit(r->out, "</section>");
 	PQclear(res);
 }

@@ -191,7 +191,7 @@ int
 console_units(struct req *r, struct console_unit **out)
 {
 	const char *p[2] = { r->officer->unit_path, r->lang == LANG_EN ? "en" : "vi" };
-	PGresult *t = db_query(r->app->db,
+	PGresult *t = console_rows(db_query(r->app->db,
 	    "WITH RECURSIVE t AS ("
 	    " SELECT u.id, 0 AS depth, ARRAY[vn_fold(u.name), u.id::text] AS k FROM org_unit u WHERE u.path = $1"
 	    " UNION ALL"
@@ -205,11 +205,9 @@ console_units(struct req *r, struct console_unit **out)
 	    " WHERE w.unit_id = u.id AND e.revoked_at IS NULL), u.path "   /* T_QR, T_PATH */
 	    "FROM t JOIN org_unit u ON u.id = t.id JOIN unit_kind k ON k.code = u.kind "
 	    "LEFT JOIN org_unit m ON m.id = u.merged_into "
-	    "WHERE u.path LIKE $1 || '%' ORDER BY t.k", 2, p);
-	if (!db_ok(t)) {
-		PQclear(t);
+	    "WHERE u.path LIKE $1 || '%' ORDER BY t.k", 2, p), "unit tree");
+	if (t == NULL)
 		return -1;
-	}
 	int n = PQntuples(t);
 	struct console_unit *u = arena_alloc(r->arena, sizeof(*u) * (size_t)(n > 0 ? n : 1));
 	if (u == NULL) {

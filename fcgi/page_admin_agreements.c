@@ -131,13 +131,8 @@ agreements_page(struct req *r, int status, const struct kvlist *v, const struct 
 		{ "Nơi làm việc", "Workplace" }, { "Ngày ký", "Signed" }, { "Hiệu lực từ", "In force from" },
 		{ "Hết hạn", "Expires" }, { "Xếp loại", "Rating" }, { "Văn bản", "Document" },
 	};
-	int n = PQntuples(res);
-	if (console_table(r, n, "<table class=\"queue\" id=\"agreements\">", heads, sizeof(heads) / sizeof(heads[0]),
-	    "Chưa có thỏa ước nào trong sổ.", "No agreement is registered.")) {
-		for (int i = 0; i < n; i++)
-			agreement_row(r, res, i);
-		html_lit(r->out, "</tbody></table>");
-	}
+	console_table_each(r, res, "<table class=\"queue\" id=\"agreements\">", heads, sizeof(heads) / sizeof(heads[0]),
+	    "Chưa có thỏa ước nào trong sổ.", "No agreement is registered.", agreement_row);
 	PQclear(res);
 	if (r->officer->role >= ROLE_OFFICER)
 		add_form(r, v, e);
@@ -198,16 +193,7 @@ page_admin_agreement_add(struct req *r)
 void
 page_admin_agreement_file(struct req *r)
 {
-	enum { AF_NAME, AF_DATA };
-	const char *p[2] = { r->id[0], r->officer->unit_path };
-	PGresult *res = db_query_bin(r->app->db, "SELECT c.filename, c.data FROM collective_agreement c "
+	console_scoped_pdf(r, "SELECT c.filename, c.data FROM collective_agreement c "
 	    "JOIN agreement_current g ON g.workplace_id = c.workplace_id WHERE c.id = $1::bigint "
-	    "AND g.unit_path LIKE $2 || '%' AND c.data IS NOT NULL", 2, p);
-	if (!console_found(r, db_one(res)))
-		return;
-	const char *name = arena_strndup(r->arena, PQgetvalue(res, 0, AF_NAME), (size_t)PQgetlength(res, 0, AF_NAME));
-	http_download(r, "application/pdf", name);
-	http_buffer_write(r, PQgetvalue(res, 0, AF_DATA), (size_t)PQgetlength(res, 0, AF_DATA));
-	PQclear(res);
-	audit_officer(r, "agreement.download", arena_printf(r->arena, "agreement:%s", r->id[0]), "");
+	    "AND g.unit_path LIKE $2 || '%' AND c.data IS NOT NULL", "agreement.download", "agreement");
 }

@@ -75,6 +75,8 @@ rate(struct req *r, const char *answers, const char *target)
 static void
 add_form(struct req *r, const struct kvlist *v, const struct console_errs *e)
 {
+	if (r->officer->role < ROLE_ADMIN)   /* admins open campaigns; others read the list */
+		return;
 	const char *get = NULL;
 #define TYPED(name) (get = v ? kv_get_or_empty(v, name) : "", get)
 	console_heading(r, 2, "new", "Mở một đợt khảo sát", "Open a survey campaign");
@@ -90,6 +92,22 @@ add_form(struct req *r, const struct kvlist *v, const struct console_errs *e)
 	    L(r, "Để trống: bằng số lao động của nơi làm việc.", "Empty: the workplace's headcount."), TYPED("target"), e, 7, false);
 #undef TYPED
 	console_submit(r, "btn primary", "Mở đợt khảo sát", "Open the campaign");
+}
+
+/* One row of the list: the workplace (linked), the period, the response
+ * rate and the campaign's state. */
+static void
+campaign_row(struct req *r, PGresult *res, int i)
+{
+	const struct kv data = { .key = "id", .val = PQgetvalue(res, i, CC_ID) };
+	console_tr(r, NULL, &data, 1);
+	console_td_link(r, arena_printf(r->arena, "/admin/campaigns/%s", PQgetvalue(res, i, CC_ID)), PQgetvalue(res, i, CC_WORKPLACE));
+	console_td(r, arena_printf(r->arena, "%s – %s", fmt_dmy(r->arena, PQgetvalue(res, i, CC_STARTS)),
+	    fmt_dmy(r->arena, PQgetvalue(res, i, CC_ENDS))));
+	console_td(r, rate(r, PQgetvalue(res, i, CC_ANSWERS), PQgetvalue(res, i, CC_TARGET)));
+	console_td(r, vocab_label(campaign_states, CAMPAIGN_NSTATES, campaign_state(PQgetvalue(res, i, CC_STARTS),
+	    PQgetvalue(res, i, CC_ENDS), strcmp(PQgetvalue(res, i, CC_CLOSED), "true") == 0, PQgetvalue(res, i, CC_TODAY)), r->lang));
+	html_lit(r->out, "</tr>");
 }
 
 /* GET /admin/campaigns (and a refused post's page, 400): the scope's
@@ -111,27 +129,10 @@ campaigns_page(struct req *r, const struct kvlist *v, const struct console_errs 
 		{ "Nơi làm việc", "Workplace" }, { "Thời gian", "Period" }, { "Số phiếu / mục tiêu", "Answers / target" },
 		{ "Tình trạng", "State" },
 	};
-	int n = PQntuples(res);
-	if (console_table(r, n, "<table class=\"queue\" id=\"campaigns\">", heads, sizeof(heads) / sizeof(heads[0]),
-	    "Chưa có đợt khảo sát nào.", "No survey campaign yet.")) {
-		for (int i = 0; i < n; i++) {
-			const struct kv data = { .key = "id", .val = PQgetvalue(res, i, CC_ID) };
-			console_tr(r, NULL, &data, 1);
-			console_td_link(r, arena_printf(r->arena, "/admin/campaigns/%s", PQgetvalue(res, i, CC_ID)),
-			    PQgetvalue(res, i, CC_WORKPLACE));
-			console_td(r, arena_printf(r->arena, "%s – %s", fmt_dmy(r->arena, PQgetvalue(res, i, CC_STARTS)),
-			    fmt_dmy(r->arena, PQgetvalue(res, i, CC_ENDS))));
-			console_td(r, rate(r, PQgetvalue(res, i, CC_ANSWERS), PQgetvalue(res, i, CC_TARGET)));
-			console_td(r, vocab_label(campaign_states, CAMPAIGN_NSTATES, campaign_state(PQgetvalue(res, i, CC_STARTS),
-			    PQgetvalue(res, i, CC_ENDS), strcmp(PQgetvalue(res, i, CC_CLOSED), "true") == 0, PQgetvalue(res, i, CC_TODAY)),
-			    r->lang));
-			html_lit(r->out, "</tr>");
-		}
-		html_lit(r->out, "</tbody></table>");
-	}
+	console_table_each(r, res, "<table class=\"queue\" id=\"campaigns\">", heads, sizeof(heads) / sizeof(heads[0]),
+	    "Chưa có đợt khảo sát nào.", "No survey campaign yet.", campaign_row);
 	PQclear(res);
-	if (r->officer->role >= ROLE_ADMIN)
-		add_form(r, v, e);
+	add_form(r, v, e);
 	console_end(r);
 }
 
@@ -178,12 +179,9 @@ page_admin_campaign_add(struct req *r)
 	const char *p[7] = { wid, form_id, in.starts, in.ends, target, eid, r->officer->id };
 	res = db_query(r->app->db, "INSERT INTO survey_campaign (workplace_id, form_id, starts_on, ends_on, target, entry_point_id, "
 	    "officer_id) VALUES ($1::bigint, $2, $3::date, $4::date, $5::integer, $6::bigint, $7::bigint) RETURNING id", 7, p);
-	const char *id = db_scalar(res) ? arena_strdup(r->arena, db_scalar(res)) : NULL;
-	if (id == NULL) {
-		console_db_failed(r, res, "campaign insert");
+	const char *id = console_new_id(r, res, "campaign insert");
+	if (id == NULL)
 		return;
-	}
-	PQclear(res);
 	audit_officer(r, "campaign.add", arena_printf(r->arena, "campaign:%s", id),
 	    arena_printf(r->arena, "%s %s..%s target %s qr %s", code, in.starts, in.ends, target, eid));
 	http_redirect(r, arena_printf(r->arena, "/admin/campaigns/%s?done=added", id));
@@ -349,12 +347,9 @@ page_admin_campaign_close(struct req *r)
 	    "c.starts_on::text, c.ends_on::text) a WHERE c.id = $1::bigint RETURNING submission_id) "
 	    "UPDATE survey_campaign SET closed_at = now(), closed_by = $3::bigint, answers = (SELECT count(*) FROM f), "
 	    "round_id = $4::bigint WHERE id = $1::bigint AND closed_at IS NULL RETURNING answers", 4, p);
-	const char *n = db_scalar(res) ? arena_strdup(r->arena, db_scalar(res)) : NULL;
-	if (n == NULL) {
-		console_db_failed(r, res, "campaign close");
+	const char *n = console_new_id(r, res, "campaign close");   /* the answers it froze, not an id */
+	if (n == NULL)
 		return;
-	}
-	PQclear(res);
 	audit_officer(r, "campaign.close", arena_printf(r->arena, "campaign:%s", c.id),
 	    arena_printf(r->arena, "answers %s round %s", n, *round ? round : "-"));
 	http_redirect(r, arena_printf(r->arena, "/admin/campaigns/%s?done=closed", c.id));

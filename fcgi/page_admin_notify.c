@@ -70,10 +70,8 @@ page_admin_account_notify(struct req *r)
 		s.replies ? "t" : "f", days };
 	PGresult *res = db_query(r->app->db, "UPDATE officer SET notify_urgent = $2, notify_digest = $3, notify_reminder = $4, "
 	    "notify_replies = $5, reminder_days = $6::integer WHERE id = $1", 6, p);
-	if (!db_ok(res)) {
-		console_db_failed(r, res, "notify settings");
+	if (console_query_failed(r, res, "notify settings"))
 		return;
-	}
 	PQclear(res);
 	const char *detail = "settings";
 	if (*typed == '\0' && (*s.email || *s.pending)) {

@@ -93,13 +93,10 @@ queue_filters(struct req *r, struct filters *f)
 	const struct kvlist *a = &r->args;
 	f->urgent = kv_get_or_empty(a, "urgent");
 	f->flood = kv_get_or_empty(a, "flood");
-	f->q = (struct queue_filter){
-		.status = kv_get_or_empty(a, "status"), .form = kv_get_or_empty(a, "form"),
-		.workplace = kv_get_or_empty(a, "workplace"), .from = kv_get_or_empty(a, "from"), .to = kv_get_or_empty(a, "to"),
-		.q = kv_get_or_empty(a, "q"), .after = kv_get_or_empty(a, "after"), .limit = PAGE_ROWS,
-		.urgent = strcmp(f->urgent, "1") == 0 ? "true" : *f->urgent ? "bad" : "",
-		.flood = strcmp(f->flood, "1") == 0 ? "true" : *f->flood ? "bad" : "",
-	};
+	queue_filter_args(a, &f->q);
+	f->q.limit = PAGE_ROWS;
+	f->q.urgent = strcmp(f->urgent, "1") == 0 ? "true" : *f->urgent ? "bad" : "";
+	f->q.flood = strcmp(f->flood, "1") == 0 ? "true" : *f->flood ? "bad" : "";
 	const struct queue_bad *bad = queue_filter_check(r->arena, &f->q);
 	if (bad)
 		queue_bad_filter(r, bad->vi, bad->en);

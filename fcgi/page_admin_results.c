@@ -131,19 +131,14 @@ approve(struct req *r)
 	const char *p[2] = { r->id[0], r->officer->id };
 	PGresult *res = db_query(r->app->db, "UPDATE workplace_result SET withdrawn_at = now(), withdrawn_by = $2::bigint "
 	    "WHERE workplace_id = $1::bigint AND withdrawn_at IS NULL", 2, p);
-	if (!db_ok(res)) {
-		console_db_failed(r, res, "results replace");
+	if (console_query_failed(r, res, "results replace"))
 		return;
-	}
 	PQclear(res);
 	res = db_query(r->app->db, "INSERT INTO workplace_result (workplace_id, approved_by) VALUES ($1::bigint, $2::bigint) "
 	    "RETURNING id", 2, p);
-	const char *id = db_scalar(res) ? arena_strdup(r->arena, db_scalar(res)) : NULL;
-	if (id == NULL) {
-		console_db_failed(r, res, "results snapshot");
+	const char *id = console_new_id(r, res, "results snapshot");
+	if (id == NULL)
 		return;
-	}
-	PQclear(res);
 	for (int i = 0; i < n; i++) {
 		const char *q[8] = { id, arena_printf(r->arena, "%d", i + 1), l[i].kind, l[i].label_vi, l[i].label_en,
 			arena_printf(r->arena, "%ld", l[i].n), strcmp(l[i].kind, "commitments") == 0 ? arena_printf(r->arena, "%ld", l[i].kept)

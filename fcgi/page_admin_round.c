@@ -141,11 +141,34 @@ settle_form(struct req *r, const char *cid, const struct refusal *f)
 	console_submit(r, "btn", "Ghi kết quả", "Record the outcome");
 }
 
+/* One row of the commitments' table (an overdue one marked), its
+ * evidence linked when a PDF came with it. */
+enum { CM_ID, CM_TEXT, CM_OWNER, CM_DUE, CM_STATUS, CM_DONE, CM_EVIDENCE, CM_FILE, CM_OVERDUE };
+static void
+commitment_row(struct req *r, PGresult *res, int i)
+{
+	bool overdue = strcmp(PQgetvalue(res, i, CM_OVERDUE), "true") == 0;
+	const struct kv data[2] = { { .key = "id", .val = PQgetvalue(res, i, CM_ID) },
+		{ .key = "status", .val = PQgetvalue(res, i, CM_STATUS) } };
+	console_tr(r, overdue ? "overdue" : NULL, data, 2);
+	console_td(r, PQgetvalue(res, i, CM_TEXT));
+	console_td(r, PQgetvalue(res, i, CM_OWNER));
+	console_td(r, fmt_dmy(r->arena, PQgetvalue(res, i, CM_DUE)));
+	console_td(r, overdue ? L(r, "Quá hạn", "Overdue") :
+	    vocab_label(commitment_statuses, COMMITMENT_NSTATUSES, PQgetvalue(res, i, CM_STATUS), r->lang));
+	console_td(r, *PQgetvalue(res, i, CM_DONE) ? fmt_dmy(r->arena, PQgetvalue(res, i, CM_DONE)) : "—");
+	if (*PQgetvalue(res, i, CM_FILE))
+		console_td_link(r, arena_printf(r->arena, "/admin/commitment-file/%s", PQgetvalue(res, i, CM_ID)),
+		    *PQgetvalue(res, i, CM_EVIDENCE) ? PQgetvalue(res, i, CM_EVIDENCE) : PQgetvalue(res, i, CM_FILE));
+	else
+		console_td(r, *PQgetvalue(res, i, CM_EVIDENCE) ? PQgetvalue(res, i, CM_EVIDENCE) : "—");
+	html_lit(r->out, "</tr>");
+}
+
 /* The commitments' table, each pending one's outcome form, the add form. */
 static bool
 commitments_part(struct req *r, const struct round_view *rv, const struct refusal *f)
 {
-	enum { CM_ID, CM_TEXT, CM_OWNER, CM_DUE, CM_STATUS, CM_DONE, CM_EVIDENCE, CM_FILE, CM_OVERDUE };
 	const char *p[1] = { rv->id };
 	PGresult *res = console_rows(db_query(r->app->db, "SELECT id, text, owner, due_on::text, status, coalesce(done_on::text, ''), "
 	    "evidence, coalesce(filename, ''), (status = 'pending' AND due_on < (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date)::text "
@@ -157,29 +180,9 @@ commitments_part(struct req *r, const struct round_view *rv, const struct refusa
 		{ "Nội dung", "What was agreed" }, { "Người thực hiện", "Owner" }, { "Hạn", "Due" }, { "Trạng thái", "Status" },
 		{ "Ngày", "On" }, { "Bằng chứng", "Evidence" },
 	};
+	console_table_each(r, res, "<table class=\"queue\" id=\"commitment-list\">", heads, sizeof(heads) / sizeof(heads[0]),
+	    "Chưa ghi cam kết nào.", "No commitment is recorded.", commitment_row);
 	int n = PQntuples(res);
-	if (console_table(r, n, "<table class=\"queue\" id=\"commitment-list\">", heads, sizeof(heads) / sizeof(heads[0]),
-	    "Chưa ghi cam kết nào.", "No commitment is recorded.")) {
-		for (int i = 0; i < n; i++) {
-			bool overdue = strcmp(PQgetvalue(res, i, CM_OVERDUE), "true") == 0;
-			const struct kv data[2] = { { .key = "id", .val = PQgetvalue(res, i, CM_ID) },
-				{ .key = "status", .val = PQgetvalue(res, i, CM_STATUS) } };
-			console_tr(r, overdue ? "overdue" : NULL, data, 2);
-			console_td(r, PQgetvalue(res, i, CM_TEXT));
-			console_td(r, PQgetvalue(res, i, CM_OWNER));
-			console_td(r, fmt_dmy(r->arena, PQgetvalue(res, i, CM_DUE)));
-			console_td(r, overdue ? L(r, "Quá hạn", "Overdue") :
-			    vocab_label(commitment_statuses, COMMITMENT_NSTATUSES, PQgetvalue(res, i, CM_STATUS), r->lang));
-			console_td(r, *PQgetvalue(res, i, CM_DONE) ? fmt_dmy(r->arena, PQgetvalue(res, i, CM_DONE)) : "—");
-			if (*PQgetvalue(res, i, CM_FILE))
-				console_td_link(r, arena_printf(r->arena, "/admin/commitment-file/%s", PQgetvalue(res, i, CM_ID)),
-				    *PQgetvalue(res, i, CM_EVIDENCE) ? PQgetvalue(res, i, CM_EVIDENCE) : PQgetvalue(res, i, CM_FILE));
-			else
-				console_td(r, *PQgetvalue(res, i, CM_EVIDENCE) ? PQgetvalue(res, i, CM_EVIDENCE) : "—");
-			html_lit(r->out, "</tr>");
-		}
-		html_lit(r->out, "</tbody></table>");
-	}
 	for (int i = 0; r->officer->role >= ROLE_OFFICER && i < n; i++) {
 		if (strcmp(PQgetvalue(res, i, CM_STATUS), "pending") != 0)
 			continue;
@@ -439,10 +442,10 @@ page_admin_commitment_set(struct req *r)
 void
 page_admin_round_reports(struct req *r)
 {
+	const char *action = kv_get_or_empty(&r->form, "action"), *report = console_posted(r, "report");
 	struct round_view rv;
 	if (!console_found(r, round_load(r, r->id[0], &rv)))
 		return;
-	const char *action = kv_get_or_empty(&r->form, "action"), *report = console_posted(r, "report");
 	PGresult *res;
 	if (strcmp(action, "brief") == 0 && *rv.brief_text) {
 		const char *q[6] = { r->id[0], r->officer->id, rv.workplace_id, rv.brief_from, rv.brief_to, r->officer->unit_path };
@@ -491,37 +494,21 @@ page_admin_round_reports(struct req *r)
 	http_redirect(r, arena_printf(r->arena, "/admin/rounds/%s?done=linked#reports", r->id[0]));
 }
 
-/* Sends a one-row (filename, data) result as a sandboxed PDF download
- * (404 when empty or outside the scope), audited as `action` on `object`. */
-static void
-send_pdf(struct req *r, PGresult *res, const char *action, const char *object)
-{
-	enum { PF_NAME, PF_DATA };
-	if (!console_found(r, db_one(res)))
-		return;
-	http_download(r, "application/pdf", arena_strndup(r->arena, PQgetvalue(res, 0, PF_NAME), (size_t)PQgetlength(res, 0, PF_NAME)));
-	http_buffer_write(r, PQgetvalue(res, 0, PF_DATA), (size_t)PQgetlength(res, 0, PF_DATA));
-	PQclear(res);
-	audit_officer(r, action, object, "");
-}
-
 /* GET /admin/round-file/ID: a round's signed minutes. */
 void
 page_admin_round_file(struct req *r)
 {
-	const char *p[2] = { r->id[0], r->officer->unit_path };
-	send_pdf(r, db_query_bin(r->app->db, "SELECT x.filename, x.data FROM workplace_round x JOIN workplace w ON w.id = x.workplace_id "
-	    "JOIN org_unit u ON u.id = w.unit_id WHERE x.id = $1::bigint AND u.path LIKE $2 || '%' AND x.data IS NOT NULL", 2, p),
-	    "round.download", arena_printf(r->arena, "round:%s", r->id[0]));
+	console_scoped_pdf(r, "SELECT x.filename, x.data FROM workplace_round x JOIN workplace w ON w.id = x.workplace_id "
+	    "JOIN org_unit u ON u.id = w.unit_id WHERE x.id = $1::bigint AND u.path LIKE $2 || '%' AND x.data IS NOT NULL",
+	    "round.download", "round");
 }
 
 /* GET /admin/commitment-file/ID: a commitment's evidence. */
 void
 page_admin_commitment_file(struct req *r)
 {
-	const char *p[2] = { r->id[0], r->officer->unit_path };
-	send_pdf(r, db_query_bin(r->app->db, "SELECT c.filename, c.data FROM round_commitment c JOIN workplace_round x ON x.id = c.round_id "
+	console_scoped_pdf(r, "SELECT c.filename, c.data FROM round_commitment c JOIN workplace_round x ON x.id = c.round_id "
 	    "JOIN workplace w ON w.id = x.workplace_id JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE c.id = $1::bigint AND u.path LIKE $2 || '%' AND c.data IS NOT NULL", 2, p),
-	    "commitment.download", arena_printf(r->arena, "commitment:%s", r->id[0]));
+	    "WHERE c.id = $1::bigint AND u.path LIKE $2 || '%' AND c.data IS NOT NULL",
+	    "commitment.download", "commitment");
 }

@@ -114,13 +114,8 @@ rounds_page(struct req *r, const struct console_refusal *f)
 		{ "Nơi làm việc", "Workplace" }, { "Loại", "Kind" }, { "Ngày", "Day" }, { "Cam kết", "Commitments" },
 		{ "Đang chờ", "Pending" }, { "Đã thực hiện", "Done" }, { "Không thực hiện", "Broken" },
 	};
-	int n = PQntuples(res);
-	if (console_table(r, n, "<table class=\"queue\" id=\"rounds\">", heads, sizeof(heads) / sizeof(heads[0]),
-	    "Chưa ghi phiên nào.", "No round is recorded.")) {
-		for (int i = 0; i < n; i++)
-			round_row(r, res, i);
-		html_lit(r->out, "</tbody></table>");
-	}
+	console_table_each(r, res, "<table class=\"queue\" id=\"rounds\">", heads, sizeof(heads) / sizeof(heads[0]),
+	    "Chưa ghi phiên nào.", "No round is recorded.", round_row);
 	PQclear(res);
 	if (r->officer->role < ROLE_OFFICER) {   /* viewers read the list only */
 		console_end(r);

@@ -38,6 +38,19 @@ split_after(struct arena *a, struct queue_filter *f)
 	return true;
 }
 
+/* The filters the console's queue and the API name alike, from the
+ * query string `a` as given: status, form, workplace, from, to, q and
+ * after; urgent and flood "", limit 0 (each caller reads its own). */
+void
+queue_filter_args(const struct kvlist *a, struct queue_filter *f)
+{
+	*f = (struct queue_filter){
+		.status = kv_get_or_empty(a, "status"), .form = kv_get_or_empty(a, "form"),
+		.workplace = kv_get_or_empty(a, "workplace"), .from = kv_get_or_empty(a, "from"), .to = kv_get_or_empty(a, "to"),
+		.q = kv_get_or_empty(a, "q"), .after = kv_get_or_empty(a, "after"), .urgent = "", .flood = "",
+	};
+}
+
 /* Checks the filters (dates are real days, ids fit a bigint, so a typing
  * mistake never reaches SQL as a failed cast) and splits `after`: NULL
  * when all can be used, else the first that cannot. */

@@ -36,6 +36,7 @@ enum queue_col {
 	QC_CHANNEL, QC_ITEM, QC_CURSOR, QC_FLOOD
 };
 
+void queue_filter_args(const struct kvlist *, struct queue_filter *);
 const struct queue_bad *queue_filter_check(struct arena *, struct queue_filter *);
 struct pg_result *queue_query_rows(struct req *, const struct queue_filter *);
 long queue_query_count(struct req *, const struct queue_filter *, const char *status, long cap);

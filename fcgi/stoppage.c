@@ -30,14 +30,11 @@ stoppage_check(const struct stoppage_in *in, enum lang lang, const char *m[STF__
 {
 	for (int i = 0; i < STF__MAX; i++)
 		m[i] = NULL;
-	const char *bad_date = T("Ngày không hợp lệ: hãy viết YYYY-MM-DD (từ 2000 đến 2099).",
-	    "Not a valid date: write YYYY-MM-DD (2000 to 2099).");
-	if (!brief_date_ok(in->started))
-		m[STF_STARTED] = bad_date;
+	m[STF_STARTED] = brief_date_error(in->started, lang == LANG_EN);
 	bool ended = *in->ended != '\0';
-	if (ended && !brief_date_ok(in->ended))
-		m[STF_ENDED] = bad_date;
-	else if (ended && !m[STF_STARTED] && strcmp(in->ended, in->started) < 0)
+	if (ended)
+		m[STF_ENDED] = brief_date_error(in->ended, lang == LANG_EN);
+	if (ended && !m[STF_ENDED] && !m[STF_STARTED] && strcmp(in->ended, in->started) < 0)
 		m[STF_ENDED] = T("Ngày kết thúc không thể trước ngày bắt đầu.", "It cannot end before it began.");
 	size_t nw = strlen(in->workers);
 	if (nw == 0 || nw > 7 || strspn(in->workers, "0123456789") != nw || atol(in->workers) < 1 ||
