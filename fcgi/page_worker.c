@@ -393,25 +393,57 @@ form_page(struct req *r, int status, const char *token, const struct entry *e,
 	html_page_end(r);
 }
 
-/* A link that saves the receipt as a PNG (phone galleries show PNGs, not
- * SVGs) without any script: drawn here (qr.c: the code in large digits and
- * its QR code), in a data: URL with the download attribute, so the code
- * never travels in a URL or a second request. No link if it cannot be drawn. */
+/* A button that saves the receipt as a PNG (phone galleries show PNGs, not
+ * SVGs) without any script: it posts the code to /q/TOKEN/bien-nhan.png,
+ * which draws it (receipt_png), so the code never travels in a URL and
+ * the picture costs nothing until the worker asks for it. */
 static void
-receipt_image_link(struct req *r, const char *digits, const char *grouped)
+receipt_image_link(struct req *r, const char *token, const char *digits)
 {
-	unsigned char *png;
-	size_t n;
-	if (qr_receipt_png(grouped, digits, &png, &n) != 0) {
-		log_warn("receipt: the picture could not be drawn");
+	html_lit(r->out, "<form method=\"post\" class=\"save-receipt\" action=\"/q/");
+	html_attr(r->out, token);
+	html_lit(r->out, "/bien-nhan.png\"><input type=\"hidden\" name=\"code\" value=\"");
+	html_attr(r->out, digits);
+	html_lit(r->out, "\"><button type=\"submit\" class=\"btn\" id=\"save-receipt\">");
+	html_text(r->out, tr(r->lang, MSG_RECEIPT_SAVE));
+	html_lit(r->out, "</button></form>");
+}
+
+/* POST /q/TOKEN/bien-nhan.png with code=16 digits: the receipt as a PNG to
+ * save (qr.c: the code in large digits and its QR code), an attachment
+ * named tieng-noi-bien-nhan.png. Anything but 16 digits is a 400; nothing
+ * is looked up or stored: the picture says only what was posted. */
+static void
+receipt_png(struct req *r)
+{
+	char *body;
+	size_t len;
+	struct kvlist in;
+	if (!req_content_type_is(r, "application/x-www-form-urlencoded")) {
+		http_error(r, 415, MSG__MAX);
 		return;
 	}
-	html_lit(r->out, "<p><a class=\"btn\" id=\"save-receipt\" download=\"tieng-noi-bien-nhan.png\" href=\"");
-	html_data_url(r->out, "image/png", png, n);
+	if (req_body(r, 1024, &body, &len) != REQ_OK || req_parse_urlencoded(r->arena, body, len, &in) != REQ_OK) {
+		http_error(r, 400, MSG__MAX);
+		return;
+	}
+	const char *code = kv_get(&in, "code");
+	if (code == NULL || strlen(code) != RECEIPT_DIGITS || strspn(code, "0123456789") != RECEIPT_DIGITS) {
+		http_error(r, 400, MSG__MAX);
+		return;
+	}
+	char grouped[RECEIPT_DIGITS + 4];
+	receipt_format(code, grouped);
+	unsigned char *png;
+	size_t n;
+	if (qr_receipt_png(grouped, code, &png, &n) != 0) {
+		log_warn("receipt: the picture could not be drawn");
+		http_error(r, 500, MSG__MAX);
+		return;
+	}
+	http_download(r, "image/png", "tieng-noi-bien-nhan.png");
+	http_buffer_write(r, png, n);
 	free(png);
-	html_lit(r->out, "\">");
-	html_text(r->out, tr(r->lang, MSG_RECEIPT_SAVE));
-	html_lit(r->out, "</a></p>");
 }
 
 /* The receipt page: the code large, in id="receipt", and what it is for. */
@@ -440,7 +472,7 @@ receipt_page(struct req *r, const char *token, const char *hotline, const char *
 	html_lit(b, "</p><p class=\"receipt\" id=\"receipt\">");
 	html_text(b, grouped);
 	html_lit(b, "</p>");
-	receipt_image_link(r, digits, grouped);
+	receipt_image_link(r, token, digits);
 	html_lit(b, "<p>");
 	html_text(b, tr(r->lang, MSG_RECEIPT_EXPLAIN));
 	html_lit(b, "</p><p class=\"alert\">");
@@ -808,6 +840,13 @@ page_worker(struct req *r)
 			http_error(r, 503, MSG__MAX);
 		else
 			landing(r, token, &e);
+		return;
+	}
+	if (strcmp(form_id, "bien-nhan.png") == 0) {
+		if (r->method == METHOD_POST)
+			receipt_png(r);
+		else
+			http_error(r, 405, MSG__MAX);
 		return;
 	}
 	if (strcmp(form_id, "ket-qua") == 0) {

@@ -270,6 +270,8 @@ TESTS = [
     ("loop: what the union did: k >= 5 lines previewed, approved, shown to workers as approved, withdrawn; the receipt's round",
      test_loop.test_results),
     ("ux12: exports by workplace; a 20-digit, malformed or foreign workplace is 400 naming it", test_ux12.test_export_workplace),
+    ("ux12: the receipt picture is drawn when the worker asks (a form post), not with every report; bad codes 400",
+     test_ux12.test_receipt_png),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

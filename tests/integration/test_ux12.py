@@ -108,3 +108,33 @@ def test_export_workplace(t, stack):
             "without the filter: every workplace in scope")
     detail = stack.value("SELECT detail FROM audit_log WHERE action = 'export.submissions' ORDER BY id DESC OFFSET 1 LIMIT 1")
     t.check(f"workplace={mine}" in (detail or ""), f"the audit row names the workplace: {detail!r}")
+
+
+def test_receipt_png(t, stack):
+    """Issue 12, item 2: the receipt's "save as image" posts the code to /q/TOKEN/bien-nhan.png, which draws the PNG
+    only then (not on every report); the code never goes in a URL. Anything but 16 digits is 400; GET is 405."""
+    tok = stack.demo[0][0]
+    r, _ = stack.submit(tok, [("category", "other"), ("text", "Biên nhận lưu thành ảnh khi bấm")])
+    t.eq(r.status, 200, "a report is stored")
+    page = r.text
+    t.check('action="/q/' in page and 'bien-nhan.png"' in page and 'id="save-receipt"' in page,
+            "the receipt page offers the save button as a form post")
+    t.check("data:image/png" not in page, "no picture drawn with the receipt page itself")
+    digits = re.search(r'name="code" value="(\d{16})"', page)
+    t.check(digits is not None, "the form carries the 16 digits")
+    if digits is None:
+        return
+    ok = stack.post(f"/q/{tok}/bien-nhan.png", urllib.parse.urlencode([("code", digits.group(1))]))
+    t.eq(ok.status, 200, "the picture is drawn on request")
+    t.check(ok.headers.get("Content-Type", "").startswith("image/png"), f"a PNG: {ok.headers.get('Content-Type')}")
+    t.check("attachment" in ok.headers.get("Content-Disposition", "")
+            and "tieng-noi-bien-nhan.png" in ok.headers.get("Content-Disposition", ""), "saved as tieng-noi-bien-nhan.png")
+    t.check(ok.body[:8] == b"\x89PNG\r\n\x1a\n", "the PNG signature")
+    for bad, what in (("", "empty"), ("123", "too short"), ("1" * 17, "too long"), ("1" * 5000, "huge"),
+                      ("12345678901234ab", "letters"), ("'; DROP TABLE submission; --", "SQL"),
+                      ("<script>alert(1)</script>", "script")):
+        r = stack.post(f"/q/{tok}/bien-nhan.png", urllib.parse.urlencode([("code", bad)]))
+        t.eq(r.status, 400, f"{what}: 400")
+    r = stack.post(f"/q/{tok}/bien-nhan.png", b"code=%ff%fe" + b"1" * 14)
+    t.eq(r.status, 400, "non-UTF-8: 400")
+    t.eq(stack.get(f"/q/{tok}/bien-nhan.png").status, 405, "GET: 405")
