@@ -192,20 +192,24 @@ next_url(struct req *r, const char *prefix)
 static bool
 console_body(struct req *r, const struct route *rt)
 {
-	bool files = (rt->flags & ROUTE_FILES) != 0;
-	char *body;
-	size_t len;
-	int rc;
-	if (!req_content_type_is(r, files ? "multipart/form-data" : "application/x-www-form-urlencoded")) {
-		http_error(r, 415, MSG__MAX);
-		return false;
-	}
-	switch (req_body(r, files ? FILES_BODY_MAX : FORM_BODY_MAX, &body, &len)) {
-	case REQ_OK: break;
-	case REQ_ERR_TOO_LARGE: http_error(r, 413, files ? MSG_CONSOLE_TOO_LARGE : MSG__MAX); return false;
-	default: http_error(r, 400, MSG__MAX); return false;
-	}
-	if (files) {
+	if ((rt->flags & ROUTE_FILES) == 0) {
+		enum req_err bad = req_form(r, FORM_BODY_MAX, &r->form);
+		if (bad != REQ_OK) {
+			http_req_error(r, bad);
+			return false;
+		}
+	} else {
+		if (!req_content_type_is(r, "multipart/form-data")) {
+			http_error(r, 415, MSG__MAX);
+			return false;
+		}
+		char *body;
+		size_t len;
+		switch (req_body(r, FILES_BODY_MAX, &body, &len)) {
+		case REQ_OK: break;
+		case REQ_ERR_TOO_LARGE: http_error(r, 413, MSG_CONSOLE_TOO_LARGE); return false;
+		default: http_error(r, 400, MSG__MAX); return false;
+		}
 		/* one file at most; the handler checks its size against its own
 		 * limit, so a file a little too large still gets the case page back */
 		static const struct mp_limits limits = {
@@ -213,7 +217,7 @@ console_body(struct req *r, const struct route *rt)
 			.max_file_bytes = FILES_BODY_MAX, .max_files = 1,
 		};
 		struct mp_form *mp = arena_alloc(r->arena, sizeof(*mp));
-		rc = mp ? multipart_parse(r->arena, r->content_type, body, len, &limits, mp) : MP_ERR_NOMEM;
+		int rc = mp ? multipart_parse(r->arena, r->content_type, body, len, &limits, mp) : MP_ERR_NOMEM;
 		if (rc == MP_OK)
 			rc = multipart_fields(r->arena, mp, &r->form);
 		if (rc != MP_OK) {
@@ -222,13 +226,6 @@ console_body(struct req *r, const struct route *rt)
 			return false;
 		}
 		r->files = mp;
-	} else {
-		switch (req_parse_urlencoded(r->arena, body, len, &r->form)) {
-		case REQ_OK: break;
-		case REQ_ERR_UTF8:
-		case REQ_ERR_CONTROL: http_error(r, 400, MSG_ERR_BAD_UTF8); return false;
-		default: http_error(r, 400, MSG_ERR_BAD_ENCODING); return false;
-		}
 	}
 	if (!auth_csrf_ok(r, kv_get(&r->form, "_csrf"))) {
 		http_error(r, 403, MSG_CONSOLE_CSRF);

@@ -71,6 +71,59 @@ test_bad_bodies(void **state)
 	assert_int_not_equal(req_form(&r, 64, &in), REQ_OK);
 }
 
+/* A body whose declared length is over the limit is refused before a byte
+ * is read, however little actually arrives. */
+static void
+test_huge_declared(void **state)
+{
+	struct kvlist in = { 0 };
+	struct req r = request(*state, FORM, "a=1", 3);
+	r.content_length = 100L * 1024 * 1024;
+	assert_int_equal(req_form(&r, 64, &in), REQ_ERR_TOO_LARGE);
+	assert_int_equal(in.n, 0);
+}
+
+/* Every way a %-escape can be cut short or not hex. */
+static void
+test_bad_escapes(void **state)
+{
+	static const char *const bad[] = { "a=%", "a=%4", "a=%G1", "a=%4G", "%zz=1", "a=1%", "a=%%41" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct kvlist in = { 0 };
+		struct req r = request(*state, FORM, bad[i], strlen(bad[i]));
+		assert_int_equal(req_form(&r, 64, &in), REQ_ERR_ENCODING);
+	}
+}
+
+/* Not UTF-8 in any disguise: overlong, a surrogate, a cut sequence, in a
+ * key or a value. */
+static void
+test_not_utf8(void **state)
+{
+	static const char *const bad[] = { "a=%C0%AF", "a=%ED%A0%80", "a=%E1%BA", "%FF=1", "a=%F8%88%80%80%80" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct kvlist in = { 0 };
+		struct req r = request(*state, FORM, bad[i], strlen(bad[i]));
+		assert_int_equal(req_form(&r, 64, &in), REQ_ERR_UTF8);
+	}
+}
+
+/* A key sent twice keeps both values, in order: kv_get() gives the first,
+ * kv_count() and kv_has() see them all (check boxes send one per tick). */
+static void
+test_repeated_keys(void **state)
+{
+	struct kvlist in = { 0 };
+	struct req r = request(*state, FORM, "k=1&x=&k=2&k=1", 14);
+	assert_int_equal(req_form(&r, 64, &in), REQ_OK);
+	assert_int_equal(in.n, 4);
+	assert_string_equal(kv_get(&in, "k"), "1");
+	assert_int_equal(kv_count(&in, "k"), 3);
+	assert_true(kv_has(&in, "k", "2"));
+	assert_false(kv_has(&in, "k", "3"));
+	assert_string_equal(kv_get(&in, "x"), "");
+}
+
 int
 main(void)
 {
@@ -80,6 +133,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_wrong_type, arena_setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(test_too_large, arena_setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_bodies, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_huge_declared, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_escapes, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_not_utf8, arena_setup, arena_teardown),
+		cmocka_unit_test_setup_teardown(test_repeated_keys, arena_setup, arena_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
