@@ -1,8 +1,10 @@
 /* db.c: the only door to PostgreSQL: one connection, prepared statements, savepoints, reconnect with backoff. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <libpq-fe.h>
 
 #include "app.h"
@@ -18,6 +20,7 @@ struct db {
 	double backoff;          /* seconds, doubles up to DB_BACKOFF_MAX */
 	bool in_tx;              /* inside db_begin: a broken connection is not retried */
 	unsigned long generation; /* bumped at every new connection: caches of the old one are stale */
+	bool announce_pending;   /* db_announce() inside the open transaction: counted when it commits */
 	char err[256];
 };
 
@@ -229,14 +232,56 @@ db_ready(struct db *db)
 	return true;
 }
 
+/* Changes this server's workers committed through db_announce(), counted
+ * in memory every worker shares (db_announce_init maps it before they are
+ * forked): the others see one at their very next request, while
+ * PostgreSQL's notification may still be on its way to their connections
+ * (other servers of one database have only the notification). NULL in the
+ * CLI and the sender. */
+static _Atomic unsigned long *announced;
+
+int
+db_announce_init(void)
+{
+	void *p = mmap(NULL, sizeof(*announced), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	announced = p;
+	return 0;
+}
+
+static void
+announce_count(struct db *db)
+{
+	if (db->announce_pending && announced != NULL)
+		atomic_fetch_add(announced, 1);
+	db->announce_pending = false;
+}
+
+int
+db_announce(struct db *db)
+{
+	if (!db_ready(db))
+		return -1;
+	PGresult *res = PQexec(db->conn, "NOTIFY tiengnoi_entry, 'announced'");
+	int rc = db_ok(res) ? 0 : -1;
+	PQclear(res);
+	db->announce_pending = rc == 0;
+	if (!db->in_tx)
+		announce_count(db);
+	return rc;
+}
+
 /* True when PostgreSQL announced a change to entry points or workplaces
- * since the last call, or the connection is new: caches must be dropped.
- * Reads only what already arrived; never blocks. */
+ * since the last call, or a worker of this server committed one
+ * (db_announce), or the connection is new: caches must be dropped. Reads
+ * only what already arrived; never blocks. */
 bool
 db_changed(struct db *db, unsigned long *seen_generation)
 {
-	bool changed = *seen_generation != db->generation;
-	*seen_generation = db->generation;
+	unsigned long now = db->generation + (announced ? atomic_load(announced) : 0);
+	bool changed = *seen_generation != now;
+	*seen_generation = now;
 	if (db->conn == NULL)
 		return true;
 	PQconsumeInput(db->conn);
@@ -306,11 +351,15 @@ db_commit(struct db *db)
 	db->in_tx = false;
 	if (!db_ready(db) || PQtransactionStatus(db->conn) == PQTRANS_INERROR) {
 		(void)db_command(db, "ROLLBACK");
+		db->announce_pending = false;
 		return -1;
 	}
 	PGresult *res = PQexec(db->conn, "COMMIT");
 	int rc = db_ok(res) && strcmp(PQcmdStatus(res), "COMMIT") == 0 ? 0 : -1;
 	PQclear(res);
+	if (rc != 0)
+		db->announce_pending = false;
+	announce_count(db);
 	return rc;
 }
 
@@ -320,6 +369,7 @@ db_rollback(struct db *db)
 	if (db->conn && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		(void)db_command(db, "ROLLBACK");
 	db->in_tx = false;
+	db->announce_pending = false;
 }
 
 /* For the CLI and the officer pages: runs one literal SQL statement with

@@ -44,6 +44,15 @@ void db_close(struct db *);
 const char *db_error(const struct db *);
 bool db_ready(struct db *);
 bool db_changed(struct db *, unsigned long *seen_generation);
+/* Tells every app worker to drop its caches (entry.c) when the open
+ * transaction commits (at once outside one): a NOTIFY for every server
+ * of the database, and a count in memory this server's workers share,
+ * which they see at their next request. 0, or -1 when the database
+ * failed. */
+int db_announce(struct db *);
+/* Maps the count db_announce() keeps; the app's supervisor, before it
+ * forks its workers. 0 on success. */
+int db_announce_init(void);
 PGresult *db_run(struct db *, enum stmt, const char *const *values, const int *lengths, const int *binary);
 PGresult *db_query(struct db *, const char *sql_literal, int n, const char *const *values);
 PGresult *db_query_bin(struct db *, const char *sql_literal, int n, const char *const *values);

@@ -151,6 +151,10 @@ approve(struct req *r)
 		}
 		PQclear(res);
 	}
+	if (db_announce(r->app->db) != 0) {   /* workers cache what is published (entry.c) */
+		console_db_failed(r, NULL, "results announce");
+		return;
+	}
 	audit_officer(r, "results.approve", arena_printf(r->arena, "workplace:%s", r->id[0]),
 	    arena_printf(r->arena, "snapshot %s, %d lines", id, n));
 	http_redirect(r, arena_printf(r->arena, "%s?done=approved", back));
@@ -173,6 +177,10 @@ withdraw(struct req *r)
 	const char *back = arena_printf(r->arena, "/admin/results/%s", r->id[0]);
 	if (id == NULL) {
 		console_refuse(r, 409, "Chưa công bố gì để rút lại.", "Nothing is published to withdraw.", back);
+		return;
+	}
+	if (db_announce(r->app->db) != 0) {   /* workers cache what is published (entry.c) */
+		console_db_failed(r, NULL, "results announce");
 		return;
 	}
 	audit_officer(r, "results.withdraw", arena_printf(r->arena, "workplace:%s", r->id[0]), arena_printf(r->arena, "snapshot %s", id));

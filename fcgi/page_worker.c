@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "csrf.h"
 #include "db.h"
+#include "entry.h"
 #include "form.h"
 #include "html.h"
 #include "http.h"
@@ -25,130 +26,6 @@
 #include "req.h"
 #include "results.h"
 #include "token.h"
-
-/* An entry point as the worker pages need it; strings in the arena. */
-struct entry {
-	const char *id;          /* decimal */
-	const char *workplace;
-	const char *forms;       /* comma-separated form ids */
-	const char *label;
-	const char *hotline;     /* the unit's, else its nearest ancestor's; "" when none */
-};
-
-
-/* Entry points read by this worker, so a form page needs no query. Any
- * change in PostgreSQL is announced (NOTIFY) and empties the cache before
- * the next request uses it; a minute is the limit either way. */
-#define ENTRY_CACHE_SLOTS 64
-#define ENTRY_CACHE_SECONDS 60
-static struct {
-	char token[TOKEN_MAX_LEN + 1];
-	char *id, *workplace, *forms, *label, *hotline;
-	time_t until;
-} entry_cache[ENTRY_CACHE_SLOTS];
-static unsigned long entry_cache_generation;
-
-static void
-entry_cache_clear(void)
-{
-	for (size_t i = 0; i < ENTRY_CACHE_SLOTS; i++) {
-		free(entry_cache[i].id);
-		free(entry_cache[i].workplace);
-		free(entry_cache[i].forms);
-		free(entry_cache[i].label);
-		free(entry_cache[i].hotline);
-		memset(&entry_cache[i], 0, sizeof(entry_cache[i]));
-	}
-}
-
-static size_t
-entry_slot(const char *token)
-{
-	size_t h = 5381;
-	for (const char *p = token; *p; p++)
-		h = h * 33 + (unsigned char)*p;
-	return h % ENTRY_CACHE_SLOTS;
-}
-
-static bool
-entry_cached(struct req *r, const char *token, struct entry *e)
-{
-	if (db_changed(r->app->db, &entry_cache_generation))
-		entry_cache_clear();
-	size_t i = entry_slot(token);
-	if (entry_cache[i].id == NULL || strcmp(entry_cache[i].token, token) != 0 || entry_cache[i].until < time(NULL))
-		return false;
-	*e = (struct entry){ entry_cache[i].id, entry_cache[i].workplace, entry_cache[i].forms, entry_cache[i].label,
-		entry_cache[i].hotline };
-	return true;
-}
-
-static void
-entry_remember(const char *token, const struct entry *e)
-{
-	size_t i = entry_slot(token);
-	free(entry_cache[i].id);
-	free(entry_cache[i].workplace);
-	free(entry_cache[i].forms);
-	free(entry_cache[i].label);
-	free(entry_cache[i].hotline);
-	snprintf(entry_cache[i].token, sizeof(entry_cache[i].token), "%s", token);
-	entry_cache[i].id = strdup(e->id);
-	entry_cache[i].workplace = strdup(e->workplace);
-	entry_cache[i].forms = strdup(e->forms);
-	entry_cache[i].label = strdup(e->label);
-	entry_cache[i].hotline = strdup(e->hotline);
-	entry_cache[i].until = time(NULL) + ENTRY_CACHE_SECONDS;
-	if (!entry_cache[i].id || !entry_cache[i].workplace || !entry_cache[i].forms || !entry_cache[i].label ||
-	    !entry_cache[i].hotline) {
-		free(entry_cache[i].id);
-		entry_cache[i].id = NULL;
-	}
-}
-
-/* Looks up an active entry point by its (normalised) token: from the
- * worker's cache when fresh, else from the database (then cached). */
-static enum found
-entry_cached_load(struct req *r, const char *token, struct entry *e)
-{
-	if (entry_cached(r, token, e))
-		return FOUND;
-	enum { E_ID, E_WORKPLACE, E_FORMS, E_LABEL, E_HOTLINE };   /* STMT_ENTRY_BY_TOKEN's columns */
-	const char *params[1] = { token };
-	PGresult *res = db_run(r->app->db, STMT_ENTRY_BY_TOKEN, params, NULL, NULL);
-	enum found found = DB_DOWN;
-	if (res == NULL || !db_ok(res))
-		goto done;
-	found = MISSING;
-	if (PQntuples(res) != 1)
-		goto done;
-	e->id = arena_strdup(r->arena, PQgetvalue(res, 0, E_ID));
-	e->workplace = arena_strdup(r->arena, PQgetvalue(res, 0, E_WORKPLACE));
-	e->forms = arena_strdup(r->arena, PQgetvalue(res, 0, E_FORMS));
-	e->label = arena_strdup(r->arena, PQgetvalue(res, 0, E_LABEL));
-	e->hotline = arena_strdup(r->arena, PQgetvalue(res, 0, E_HOTLINE));
-	entry_remember(token, e);
-	found = FOUND;
-done:
-	PQclear(res);
-	return found;
-}
-
-static bool
-entry_offers(const struct entry *e, const char *form_id)
-{
-	size_t n = strlen(form_id);
-	for (const char *p = e->forms; *p; ) {
-		const char *c = strchr(p, ',');
-		size_t len = c ? (size_t)(c - p) : strlen(p);
-		if (len == n && strncmp(p, form_id, n) == 0)
-			return true;
-		if (c == NULL)
-			break;
-		p = c + 1;
-	}
-	return false;
-}
 
 /* 404 for an unknown or revoked QR token: friendly, with what to do next. */
 static void
@@ -282,7 +159,7 @@ landing(struct req *r, const char *token, const struct entry *e)
 	html_lit(b, "</p>");
 	struct result_line *lines = NULL;
 	const char *approved_on = NULL;
-	int n = results_published(r, e->id, true, &lines, &approved_on);
+	int n = entry_results(r, token, e, &lines, &approved_on);
 	if (n > 0)
 		results_render(r, "results", lines, n, approved_on);
 	form_render_call(r, e->hotline, false);
@@ -297,7 +174,7 @@ results_page(struct req *r, const char *token, const struct entry *e)
 {
 	struct result_line *lines = NULL;
 	const char *approved_on = NULL;
-	int n = results_published(r, e->id, true, &lines, &approved_on);
+	int n = entry_results(r, token, e, &lines, &approved_on);
 	if (n < 0) {
 		http_error(r, 503, MSG__MAX);
 		return;
@@ -816,7 +693,7 @@ page_worker(struct req *r)
 		return;
 	}
 	struct entry e = { 0 };
-	enum found found = entry_cached_load(r, token, &e);
+	enum found found = entry_load(r, token, &e);
 	if (found == MISSING) {
 		token_not_found(r);
 		return;

@@ -475,6 +475,10 @@ main(int argc, char **argv)
 		log_error("cannot map the rate-limit table");
 		return 1;
 	}
+	if (db_announce_init() != 0) {
+		log_error("cannot map the workers' shared change count");
+		return 1;
+	}
 	if (config_file() != NULL && wait_for_database() != 0) {
 		unlink(o.socket_path);
 		return EXIT_DB_AWAY;

@@ -48,6 +48,7 @@ import test_legal                     # noqa: E402
 import test_loop                      # noqa: E402
 import test_worker                    # noqa: E402
 import test_ux12                      # noqa: E402
+import test_tidy                      # noqa: E402
 
 SUITE_SECONDS = 900
 # notify's rows add about 6 minutes on a busy 2-core machine (a stack of their own, the SMTP
@@ -272,6 +273,11 @@ TESTS = [
     ("ux12: exports by workplace; a 20-digit, malformed or foreign workplace is 400 naming it", test_ux12.test_export_workplace),
     ("ux12: the receipt picture is drawn when the worker asks (a form post), not with every report; bad codes 400",
      test_ux12.test_receipt_png),
+    # tidy: issue 12's review of the worker path (published results cached with the entry point, one form reader)
+    ("tidy: landing pages read the published results from the entry cache; approval and withdrawal show at once, SQL within 60 s",
+     test_tidy.test_landing_results_cached),
+    ("tidy: the receipt picture through req_form(): zbarimg reads it; empty, malformed, non-UTF-8, huge, hostile 400",
+     test_tidy.test_receipt_png_reader),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
