@@ -273,7 +273,7 @@ static const struct cli_cmd cmds[] = {
 	  "webhook add --unit CODE --url URL --events submission.created,submission.urgent,case.deadline --secret-file F\n"
 	  "  POSTs each event of the unit's subtree as JSON signed with the secret in F (Tiengnoi-Signature:\n"
 	  "  t=TIME,v1=HMAC-SHA256 of TIME.BODY); retried with backoff for 24 hours.", CLI_DB },
-	{ "webhook", "list", cmd_webhook_list, "", "webhook list\n  Active webhooks with their deliveries sent, pending and failed.", CLI_DB },
+	{ "webhook", "list", cmd_webhook_list, "", "webhook list\n  Active webhooks: deliveries sent, pending and failed; events kept aside while the receiver is paused;\n  paused until (Vietnam time; empty: not paused) and the error that paused it.", CLI_DB },
 	{ "webhook", "remove", cmd_webhook_remove, "id",
 	  "webhook remove --id N\n  Stops a webhook; its pending deliveries are marked failed.", CLI_DB },
 	{ "audit", "verify", cmd_audit_verify, "anchor",

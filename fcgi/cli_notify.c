@@ -99,15 +99,19 @@ cmd_webhook_add(struct cli *cli, struct opts *o)
 	return EXIT_OK;
 }
 
+/* One line per live webhook (the view of sql/054): its deliveries by
+ * status, its events kept aside while paused, until when it is paused (empty
+ * when it is not) and the error that paused it; tabs and newlines in the
+ * error become spaces so that each webhook stays one line of fields. */
 int
 cmd_webhook_list(struct cli *cli, struct opts *o)
 {
 	(void)o;
-	PGresult *res = cli_run(cli, "SELECT h.id, u.code, h.url, array_to_string(h.events, ','), "
-	    "count(x.id) FILTER (WHERE x.status = 'sent'), count(x.id) FILTER (WHERE x.status = 'pending'), "
-	    "count(x.id) FILTER (WHERE x.status = 'failed') FROM webhook h JOIN org_unit u ON u.id = h.unit_id "
-	    "LEFT JOIN outbox x ON x.webhook_id = h.id WHERE h.removed_at IS NULL GROUP BY h.id, u.code ORDER BY h.id", 0, NULL, NULL);
-	return cli_print_rows(res, "id\tunit\turl\tevents\tsent\tpending\tfailed");
+	PGresult *res = cli_run(cli, "SELECT s.id, u.code, s.url, array_to_string(s.events, ','), s.sent, s.pending, s.failed, "
+	    "s.kept, coalesce(to_char(s.paused_until AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS'), ''), "
+	    "translate(s.last_error, E'\t\n\r', '   ') FROM webhook_status s JOIN org_unit u ON u.id = s.unit_id ORDER BY s.id",
+	    0, NULL, NULL);
+	return cli_print_rows(res, "id\tunit\turl\tevents\tsent\tpending\tfailed\tkept\tpaused_until\tlast_error");
 }
 
 int

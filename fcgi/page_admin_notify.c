@@ -203,6 +203,54 @@ unit_settings(struct req *r, const struct unit_form *f, const struct console_err
 	html_lit(b, "</section>");
 }
 
+/* The subtree's live webhooks (the view of sql/054, as `webhook list`):
+ * paused or receiving (until when, the error that paused it), events kept
+ * aside while paused, deliveries pending, sent and failed; with a stop
+ * button each when `actions`. False when the query failed (the page is
+ * answered). */
+static bool
+webhook_table(struct req *r, bool actions)
+{
+	struct buf *b = r->out;
+	PGresult *res = db_query(r->app->db, "SELECT s.id, u.name, s.url, array_to_string(s.events, ', '), s.paused, "
+	    "coalesce(to_char(s.paused_until AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI:SS'), ''), s.last_error, "
+	    "s.kept, s.pending, s.sent, s.failed FROM webhook_status s JOIN org_unit u ON u.id = s.unit_id "
+	    "WHERE s.unit_id IN (SELECT scope_units()) ORDER BY s.id", 0, NULL);
+	if (console_query_failed(r, res, "webhook list"))
+		return false;
+	enum { C_ID, C_UNIT, C_URL, C_EVENTS, C_PAUSED, C_UNTIL, C_ERROR, C_KEPT, C_PENDING, C_SENT, C_FAILED };
+	static const struct console_label cols[] = {
+		{ "Số", "No." }, { "Đơn vị", "Unit" }, { "Địa chỉ", "URL" }, { "Sự kiện", "Events" },
+		{ "Bên nhận", "Receiver" }, { "Lỗi làm tạm dừng", "Error that paused it" },
+		{ "Sự kiện để riêng", "Events kept aside" }, { "Chờ", "Pending" }, { "Đã gửi", "Sent" }, { "Thất bại", "Failed" },
+		{ "", "" },
+	};
+	console_table_kept(r, PQntuples(res), "<table class=\"queue\" id=\"webhooks\">", cols,
+	    sizeof(cols) / sizeof(cols[0]) - (actions ? 0 : 1), "Chưa có webhook nào.", "No webhooks yet.");
+	for (int i = 0; i < PQntuples(res); i++) {
+		const struct kv data = { "webhook", PQgetvalue(res, i, C_ID), strlen(PQgetvalue(res, i, C_ID)) };
+		console_tr(r, strcmp(PQgetvalue(res, i, C_PAUSED), "t") == 0 ? "paused" : NULL, &data, 1);
+		for (int c = C_ID; c <= C_EVENTS; c++)
+			console_td(r, PQgetvalue(res, i, c));
+		console_td(r, strcmp(PQgetvalue(res, i, C_PAUSED), "t") == 0
+		    ? arena_printf(r->arena, "%s %s", L(r, "tạm dừng, thử lại lúc", "paused, next try at"),
+		          fmt_dmy(r->arena, PQgetvalue(res, i, C_UNTIL)))
+		    : L(r, "đang nhận", "receiving"));
+		for (int c = C_ERROR; c <= C_FAILED; c++)
+			console_td(r, PQgetvalue(res, i, c));
+		if (actions) {
+			html_lit(b, "<td>");
+			console_action_open(r, "/admin/webhooks", "inline", "remove", "id", PQgetvalue(res, i, C_ID));
+			console_submit(r, "btn", "Dừng", "Stop");
+			html_lit(b, "</td>");
+		}
+		html_lit(b, "</tr>");
+	}
+	html_lit(b, "</tbody></table>");
+	PQclear(res);
+	return true;
+}
+
 /* GET /admin/outbox[?status=pending|sent|failed]: counts by status and the
  * newest rows of the admin's subtree (row-level security: the outbox rows
  * of units in scope), with their attempts and last error; then the units'
@@ -281,6 +329,11 @@ outbox_page(struct req *r, int http_status, const struct unit_form *f, const str
 	}
 	html_lit(b, "</tbody></table>");
 	PQclear(res);
+	html_lit(b, "<section id=\"receivers\">");
+	console_heading(r, 2, NULL, "Webhook: bên nhận", "Webhook receivers");
+	if (!webhook_table(r, false))
+		return;
+	html_lit(b, "</section>");
 	const struct unit_form uf = { "", "07:00", false };
 	unit_settings(r, f ? f : &uf, e);
 	console_back(r, "/admin/webhooks", "Webhook →", "Webhooks →");
@@ -373,32 +426,8 @@ webhooks_page(struct req *r, int status, const struct webhook_form *f, const str
 	    "phản ánh trừ dòng đầu khi đơn vị cho phép.",
 	    "Each event is POSTed as JSON, signed with HMAC-SHA256 in the Tiengnoi-Signature header (t=TIME,v1=HEX over "
 	    "\"TIME.BODY\"); retried with growing waits for 24 hours. No report text, except the first line where the unit allows it."));
-	/* one pass over each webhook's deliveries, counted by status (as `webhook list` does) */
-	PGresult *res = db_query(r->app->db, "SELECT h.id, u.name, h.url, array_to_string(h.events, ', '), "
-	    "count(x.id) FILTER (WHERE x.status = 'sent'), count(x.id) FILTER (WHERE x.status = 'pending'), "
-	    "count(x.id) FILTER (WHERE x.status = 'failed') FROM webhook h JOIN org_unit u ON u.id = h.unit_id "
-	    "LEFT JOIN outbox x ON x.webhook_id = h.id WHERE h.removed_at IS NULL AND h.unit_id IN (SELECT scope_units()) "
-	    "GROUP BY h.id, u.name ORDER BY h.id", 0, NULL);
-	if (console_query_failed(r, res, "webhook list"))
+	if (!webhook_table(r, true))
 		return;
-	enum { C_ID, C_UNIT, C_URL, C_EVENTS, C_SENT, C_PENDING, C_FAILED };   /* its columns */
-	static const struct console_label cols[] = {
-		{ "Số", "No." }, { "Đơn vị", "Unit" }, { "Địa chỉ", "URL" }, { "Sự kiện", "Events" }, { "Đã gửi", "Sent" },
-		{ "Chờ", "Pending" }, { "Thất bại", "Failed" }, { "", "" },
-	};
-	console_table_kept(r, PQntuples(res), "<table class=\"queue\" id=\"webhooks\">", cols, sizeof(cols) / sizeof(cols[0]),
-	    "Chưa có webhook nào.", "No webhooks yet.");
-	for (int i = 0; i < PQntuples(res); i++) {
-		html_lit(b, "<tr>");
-		for (int c = C_ID; c <= C_FAILED; c++)
-			console_td(r, PQgetvalue(res, i, c));
-		html_lit(b, "<td>");
-		console_action_open(r, "/admin/webhooks", "inline", "remove", "id", PQgetvalue(res, i, C_ID));
-		console_submit(r, "btn", "Dừng", "Stop");
-		html_lit(b, "</td></tr>");
-	}
-	html_lit(b, "</tbody></table>");
-	PQclear(res);
 
 	struct console_unit *units;
 	int n = console_units(r, &units);

@@ -110,7 +110,8 @@ result_add(json_t *results, const char *id, const char *why, bool gone)
  * link is not kept once it went out (only its hash, on the officer's row,
  * confirms). With receivers, first each receiver's health: one that failed
  * (and answered nothing) is paused and its due deliveries wait until then;
- * one that answered after failing is released, its backlog due now. False
+ * one that answered after failing is released, its backlog due now (the
+ * error that paused it is kept on the webhook for admins). False
  * when the database failed. */
 static bool
 results_record(struct db *db, json_t *results, const char *scale, bool receivers)
@@ -121,9 +122,11 @@ results_record(struct db *db, json_t *results, const char *scale, bool receivers
 	const char *p[2] = { doc, scale };
 	PGresult *res = NULL;
 	if (receivers) {
-		res = db_query(db, "WITH r AS (SELECT x.webhook_id, bool_or(r.err = '') AS ok, bool_or(r.err <> '' AND NOT r.gone) AS bad "
-	    "  FROM jsonb_to_recordset($1::jsonb) AS r (id bigint, err text, gone boolean) JOIN outbox x ON x.id = r.id GROUP BY 1), "
+		res = db_query(db, "WITH r AS (SELECT x.webhook_id, bool_or(r.err = '') AS ok, bool_or(r.err <> '' AND NOT r.gone) AS bad, "
+	    "  left(max(r.err), 500) AS err FROM jsonb_to_recordset($1::jsonb) AS r (id bigint, err text, gone boolean) "
+	    "  JOIN outbox x ON x.id = r.id GROUP BY 1), "
 	    "h AS (UPDATE webhook w SET failures = CASE WHEN r.ok THEN 0 ELSE w.failures + 1 END, "
+	    "  last_error = CASE WHEN r.ok THEN '' ELSE r.err END, "   /* shown to admins (sql/054) */
 	    "  retry_at = CASE WHEN r.ok THEN NULL ELSE now() + make_interval(secs => least(30 * 2 ^ w.failures, 3600) * $2::float8) END "
 	    "  FROM r WHERE w.id = r.webhook_id AND ((r.ok AND w.failures > 0) OR (NOT r.ok AND r.bad)) RETURNING w.id, w.retry_at) "
 	    "UPDATE outbox o SET next_attempt_at = coalesce(h.retry_at, now()) FROM h WHERE o.webhook_id = h.id AND o.status = 'pending' "

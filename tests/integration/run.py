@@ -36,6 +36,7 @@ import test_forms_fields              # noqa: E402
 import test_privacy_console           # noqa: E402
 import test_notify                    # noqa: E402
 import test_notify2                   # noqa: E402
+import test_notify3                   # noqa: E402
 import test_officer                   # noqa: E402
 import test_ops                       # noqa: E402
 import test_retention                 # noqa: E402
@@ -278,6 +279,11 @@ TESTS = [
      test_tidy.test_landing_results_cached),
     ("tidy: the receipt picture through req_form(): zbarimg reads it; empty, malformed, non-UTF-8, huge, hostile 400",
      test_tidy.test_receipt_png_reader),
+    # notify3: admins see a paused receiver's kept-aside events (sql/054)
+    ("notify3: a dead receiver's kept events shown on /admin/outbox and in webhook list, then 0 and each delivered once",
+     test_notify3.test_kept_shown),
+    ("notify3: a webhook's stored URL, unit name and error escaped on the page, one line in the CLI",
+     test_notify3.test_hostile_text),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

@@ -1,0 +1,33 @@
+-- 054_webhook_status.sql: admins see each webhook receiver's state: paused or not (until when, why), and how many of its events are kept aside.
+
+-- Before, a paused receiver's kept events (sql/047) were visible to nobody:
+-- /admin/outbox and `webhook list` counted delivery rows only, so a dead
+-- receiver looked idle while thousands of reports waited for it. The sender
+-- records the error that paused a receiver (cleared when it answers again).
+ALTER TABLE webhook ADD COLUMN last_error text NOT NULL DEFAULT '' CHECK (length(last_error) <= 500);
+
+-- The console (admins, their subtree's webhooks) reads the state and counts
+-- the kept events; it never changes them.
+GRANT SELECT (failures, retry_at, last_error) ON webhook TO tiengnoi_officer;
+GRANT SELECT (webhook_id, submission_ids) ON webhook_deferred TO tiengnoi_officer;
+ALTER TABLE webhook_deferred ENABLE ROW LEVEL SECURITY;
+-- the webhooks the officer sees (webhook's own policies: in scope, admins only)
+CREATE POLICY scope ON webhook_deferred TO tiengnoi_officer USING (webhook_id IN (SELECT id FROM webhook));
+
+-- One row per live webhook: its state and its deliveries counted by status,
+-- read by `tiengnoi-admin webhook list`, /admin/outbox and /admin/webhooks
+-- (as the reader: an officer sees the webhooks and rows of their scope).
+-- kept: events of a paused receiver not yet turned into deliveries.
+CREATE VIEW webhook_status WITH (security_invoker = true) AS
+SELECT h.id, h.unit_id, h.url, h.events,
+       h.failures > 0 AS paused,
+       CASE WHEN h.failures > 0 THEN h.retry_at END AS paused_until,   -- then one delivery probes it
+       CASE WHEN h.failures > 0 THEN h.last_error ELSE '' END AS last_error,
+       (SELECT coalesce(sum(cardinality(d.submission_ids)), 0) FROM webhook_deferred d WHERE d.webhook_id = h.id) AS kept,
+       count(x.id) FILTER (WHERE x.status = 'pending') AS pending,
+       count(x.id) FILTER (WHERE x.status = 'sent') AS sent,
+       count(x.id) FILTER (WHERE x.status = 'failed') AS failed
+FROM webhook h LEFT JOIN outbox x ON x.webhook_id = h.id
+WHERE h.removed_at IS NULL
+GROUP BY h.id;
+GRANT SELECT ON webhook_status TO tiengnoi_officer;
