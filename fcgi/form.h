@@ -80,6 +80,7 @@ void form_set_free(struct form_set *);
 struct form *form_from_definition(const char *json, char *err, size_t errlen);
 void form_free(struct form *);
 const struct form *form_find(const struct form_set *, const char *id);
+const struct form_field *form_field_named(const struct form *, const char *name);
 const char *form_label(char *const label[LANG__MAX], enum lang);
 const char *form_type_name(enum field_type);
 bool form_field_asked(const struct form *, const struct form_field *, const struct kvlist *values);

@@ -601,8 +601,9 @@ form_label(char *const label[LANG__MAX], enum lang l)
 	return label[l] ? label[l] : (label[LANG_VI] ? label[LANG_VI] : "");
 }
 
-static const struct form_field *
-field_named(const struct form *f, const char *name)
+/* The field called `name`, or NULL. */
+const struct form_field *
+form_field_named(const struct form *f, const char *name)
 {
 	for (size_t i = 0; i < f->nfields; i++)
 		if (strcmp(f->fields[i].name, name) == 0)
@@ -615,7 +616,7 @@ field_named(const struct form *f, const char *name)
 static bool
 cond_holds(const struct form *f, const struct form_cond *c, const struct kvlist *values)
 {
-	const struct form_field *ctl = field_named(f, c->field);
+	const struct form_field *ctl = form_field_named(f, c->field);
 	if (ctl == NULL || values == NULL)
 		return false;
 	for (size_t i = 0; i < values->n; i++) {
@@ -646,7 +647,7 @@ form_field_asked(const struct form *f, const struct form_field *fd, const struct
 	for (int depth = 0; fd->cond.field != NULL && depth < FORM_FIELDS_MAX; depth++) {
 		if (!cond_holds(f, &fd->cond, values))
 			return false;
-		if ((fd = field_named(f, fd->cond.field)) == NULL)
+		if ((fd = form_field_named(f, fd->cond.field)) == NULL)
 			return false;
 	}
 	return true;
@@ -659,7 +660,7 @@ form_is_urgent(const struct form *f, const struct kvlist *values)
 {
 	if (f->urgent_if.field == NULL)
 		return false;
-	const struct form_field *ctl = field_named(f, f->urgent_if.field);
+	const struct form_field *ctl = form_field_named(f, f->urgent_if.field);
 	return ctl != NULL && form_field_asked(f, ctl, values) && cond_holds(f, &f->urgent_if, values);
 }
 

@@ -13,22 +13,6 @@
 #include "html.h"
 #include "req.h"
 
-static void
-cond_attrs(struct buf *b, const struct form_cond *c)
-{
-	if (c->field == NULL)
-		return;
-	html_lit(b, " data-if-field=\"");
-	html_attr(b, c->field);
-	html_lit(b, "\" data-if-values=\"");
-	for (size_t i = 0; i < c->nvalues; i++) {
-		if (i)
-			html_lit(b, " ");
-		html_attr(b, c->values[i]);
-	}
-	html_lit(b, "\"");
-}
-
 /* Text made with a format and escaped like any text: the numbers of a
  * page and the words around them. */
 static void
@@ -43,6 +27,114 @@ textf(struct buf *b, const char *fmt, ...)
 	vsnprintf(s, sizeof(s), fmt, ap);
 	va_end(ap);
 	html_text(b, s);
+}
+
+/* ---- conditions without the script ----
+ * app.css hides a question marked data-cond="N" unless a control marked
+ * data-on~="N" is checked (a ticked box or radio, a chosen option), N in
+ * 1..COND_SLOTS: one rule per slot, CSS :has(), no script. A form's
+ * distinct conditions on a choice (select, multiselect, yes/no) take the
+ * slots in order. A condition on typed text, or past the last slot, gets
+ * none and its question stays shown without the script, as a browser
+ * without :has() shows them all; the server judges what applies either way. */
+#define COND_SLOTS 8
+
+/* The i-th condition of a form: each field's, then the urgent note's. */
+static const struct form_cond *
+cond_at(const struct form *f, size_t i)
+{
+	return i < f->nfields ? &f->fields[i].cond : &f->urgent_if;
+}
+
+static bool
+cond_same(const struct form_cond *a, const struct form_cond *b)
+{
+	if (strcmp(a->field, b->field) != 0 || a->nvalues != b->nvalues)
+		return false;
+	for (size_t i = 0; i < a->nvalues; i++)
+		if (strcmp(a->values[i], b->values[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Whether condition i takes a slot: it is on a choice and is the first of
+ * its kind (two questions under the same answer share a slot). */
+static bool
+cond_slotted(const struct form *f, size_t i)
+{
+	const struct form_cond *c = cond_at(f, i);
+	if (c->field == NULL)
+		return false;
+	const struct form_field *ctl = form_field_named(f, c->field);
+	if (ctl == NULL || (ctl->type != FIELD_SELECT && ctl->type != FIELD_MULTISELECT && ctl->type != FIELD_YESNO))
+		return false;
+	for (size_t j = 0; j < i; j++)
+		if (cond_at(f, j)->field && cond_same(cond_at(f, j), c))
+			return false;
+	return true;
+}
+
+/* The slot of condition `c` (1..COND_SLOTS), 0 for none. */
+static int
+cond_slot(const struct form *f, const struct form_cond *c)
+{
+	int slot = 0;
+	for (size_t i = 0; i <= f->nfields && slot < COND_SLOTS; i++)
+		if (cond_slotted(f, i) && ++slot && cond_same(cond_at(f, i), c))
+			return slot;
+	return 0;
+}
+
+/* data-on="N ..." on the control that answers `value` to field `name`:
+ * the slots of the conditions that answer meets. */
+static void
+on_attr(struct buf *b, const struct form *f, const char *name, const char *value)
+{
+	bool any = false;
+	int slot = 0;
+	for (size_t i = 0; i <= f->nfields && slot < COND_SLOTS; i++) {
+		if (!cond_slotted(f, i))
+			continue;
+		slot++;
+		const struct form_cond *c = cond_at(f, i);
+		bool meets = false;
+		for (size_t k = 0; k < c->nvalues && !meets; k++)
+			meets = strcmp(c->values[k], value) == 0;
+		if (!meets || strcmp(c->field, name) != 0)
+			continue;
+		if (any)
+			html_lit(b, " ");
+		else
+			html_lit(b, " data-on=\"");
+		textf(b, "%d", slot);
+		any = true;
+	}
+	if (any)
+		html_lit(b, "\"");
+}
+
+/* The attributes of a conditional block: the condition for the script
+ * (data-if-field, data-if-values) and its slot for the stylesheet. */
+static void
+cond_attrs(struct buf *b, const struct form *f, const struct form_cond *c)
+{
+	if (c->field == NULL)
+		return;
+	html_lit(b, " data-if-field=\"");
+	html_attr(b, c->field);
+	html_lit(b, "\" data-if-values=\"");
+	for (size_t i = 0; i < c->nvalues; i++) {
+		if (i)
+			html_lit(b, " ");
+		html_attr(b, c->values[i]);
+	}
+	html_lit(b, "\"");
+	int slot = cond_slot(f, c);
+	if (slot > 0) {
+		html_lit(b, " data-cond=\"");
+		textf(b, "%d", slot);
+		html_lit(b, "\"");
+	}
 }
 
 /* The rest of an attribute that names a field: its name, then the closing
@@ -95,8 +187,8 @@ enum choice_type { CHECKBOX, RADIO };
 
 /* One checkbox or radio with its label; `checked` from the kept values. */
 static void
-choice(struct buf *b, enum choice_type type, const struct form_field *fd, const char *value, const char *label,
-    bool checked, bool bad)
+choice(struct buf *b, enum choice_type type, const struct form *f, const struct form_field *fd, const char *value,
+    const char *label, bool checked, bool bad)
 {
 	if (type == RADIO)
 		html_lit(b, "<label class=\"choice\"><input type=\"radio\" name=\"");
@@ -106,6 +198,7 @@ choice(struct buf *b, enum choice_type type, const struct form_field *fd, const 
 	html_lit(b, "\" value=\"");
 	html_attr(b, value);
 	html_lit(b, "\"");
+	on_attr(b, f, fd->name, value);
 	if (checked)
 		html_lit(b, " checked");
 	if (type == RADIO && browser_required(fd))
@@ -238,17 +331,19 @@ render_month_range(struct req *r, const struct form_field *fd, const struct kvli
 	html_lit(r->out, "</div>");
 }
 
-/* The input control(s) of one field, with kept values. */
+/* The input control(s) of one field of `f`, with kept values. */
 static void
-render_control(struct req *r, const struct form_field *fd, const struct kvlist *values, bool bad)
+render_control(struct req *r, const struct form *f, const struct form_field *fd, const struct kvlist *values, bool bad)
 {
 	struct buf *b = r->out;
 	const char *val = values ? kv_get_or_empty(values, fd->name) : "";
 	const char *input = NULL, *mode = NULL;
 	switch (fd->type) {
 	case FIELD_TEXTAREA:
-		html_lit(b, "<textarea rows=\"6\"");
+		html_lit(b, "<textarea rows=\"4\"");
 		text_attrs(b, fd);
+		if (!fd->required)   /* folded: named by its summary */
+			id_attr(b, " aria-labelledby=\"l-", fd);
 		if (bad)
 			id_attr(b, " aria-invalid=\"true\" aria-describedby=\"e-", fd);
 		html_lit(b, ">");
@@ -263,6 +358,7 @@ render_control(struct req *r, const struct form_field *fd, const struct kvlist *
 			html_lit(b, "<option value=\"");
 			html_attr(b, fd->options[j].value);
 			html_lit(b, "\"");
+			on_attr(b, f, fd->name, fd->options[j].value);
 			if (strcmp(val, fd->options[j].value) == 0)
 				html_lit(b, " selected");
 			html_lit(b, ">");
@@ -273,15 +369,15 @@ render_control(struct req *r, const struct form_field *fd, const struct kvlist *
 		return;
 	case FIELD_MULTISELECT:
 		for (size_t j = 0; j < fd->noptions; j++)
-			choice(b, CHECKBOX, fd, fd->options[j].value, form_label(fd->options[j].label, r->lang),
+			choice(b, CHECKBOX, f, fd, fd->options[j].value, form_label(fd->options[j].label, r->lang),
 			    values && kv_has(values, fd->name, fd->options[j].value), bad);
 		return;
 	case FIELD_YESNO:   /* short answers side by side: a line, not three */
 		html_lit(b, "<div class=\"inline\">");
-		choice(b, RADIO, fd, "yes", tr(r->lang, MSG_YES), strcmp(val, "yes") == 0, bad);
-		choice(b, RADIO, fd, "no", tr(r->lang, MSG_NO), strcmp(val, "no") == 0, bad);
+		choice(b, RADIO, f, fd, "yes", tr(r->lang, MSG_YES), strcmp(val, "yes") == 0, bad);
+		choice(b, RADIO, f, fd, "no", tr(r->lang, MSG_NO), strcmp(val, "no") == 0, bad);
 		if (fd->unsure)
-			choice(b, RADIO, fd, "unsure", tr(r->lang, MSG_UNSURE), strcmp(val, "unsure") == 0, bad);
+			choice(b, RADIO, f, fd, "unsure", tr(r->lang, MSG_UNSURE), strcmp(val, "unsure") == 0, bad);
 		html_lit(b, "</div>");
 		return;
 	case FIELD_RANK:
@@ -395,9 +491,76 @@ form_render_call(struct req *r, const char *hotline, bool emergency)
 	html_lit(b, "</ul>");
 }
 
+/* How a field is wrapped: a group of choices in a fieldset; an optional
+ * free text folded in a <details> whose summary is the question (one tap
+ * opens it, without the script too; the page is shorter by the box); any
+ * other field a div with a label. */
+enum wrap { WRAP_DIV, WRAP_GROUP, WRAP_FOLD };
+
+static enum wrap
+field_wrap(const struct form_field *fd)
+{
+	if (fd->type == FIELD_MULTISELECT || fd->type == FIELD_YESNO || fd->type == FIELD_RANK ||
+	    (fd->type == FIELD_MONTH && fd->multiple))
+		return WRAP_GROUP;
+	return fd->type == FIELD_TEXTAREA && !fd->required ? WRAP_FOLD : WRAP_DIV;
+}
+
+/* The element that wraps a field and the one that asks its question, by
+ * enum wrap: plain names, written through html_text like any text. */
+static const char *const wrap_tag[] = { "div", "fieldset", "details" };
+static const char *const question_tag[] = { "label", "legend", "summary" };
+
+/* Writes the end tag </NAME>, a newline after a field's wrapper. */
+static void
+end_tag(struct buf *b, const char *name, bool newline)
+{
+	html_lit(b, "</");
+	html_text(b, name);
+	if (newline)
+		html_lit(b, ">\n");
+	else
+		html_lit(b, ">");
+}
+
+/* Opens a field's wrapper and writes its question. Only required questions
+ * are marked: most are optional, and a mark on each cost a line on many.
+ * A folded field is open when it holds an answer or an error. */
+static void
+field_open(struct req *r, const struct form *f, const struct form_field *fd, const struct kvlist *values, bool bad)
+{
+	struct buf *b = r->out;
+	enum wrap w = field_wrap(fd);
+	html_lit(b, "<");
+	html_text(b, wrap_tag[w]);
+	if (bad)
+		html_lit(b, " class=\"field error\"");
+	else
+		html_lit(b, " class=\"field\"");
+	id_attr(b, " id=\"q-", fd);
+	cond_attrs(b, f, &fd->cond);
+	if (w == WRAP_FOLD && (bad || (values && *kv_get_or_empty(values, fd->name))))
+		html_lit(b, " open");
+	html_lit(b, "><");
+	html_text(b, question_tag[w]);
+	if (w == WRAP_FOLD)
+		id_attr(b, " id=\"l-", fd);   /* names the folded box */
+	else if (w == WRAP_DIV)
+		id_attr(b, " for=\"f-", fd);
+	html_lit(b, ">");
+	html_text(b, form_label(fd->label, r->lang));
+	if (fd->required) {
+		html_lit(b, " <small>");
+		html_text(b, tr(r->lang, MSG_REQUIRED_MARK));
+		html_lit(b, "</small>");
+	}
+	end_tag(b, question_tag[w], false);
+}
+
 /* Renders every field with its label, hint, current value and error (in
- * r->lang), all escaped. Conditional fields carry data-if-* attributes so
- * the script can hide them; without the script they stay visible. `values`
+ * r->lang), all escaped. Conditional fields carry data-if-* attributes for
+ * the script and data-cond for the stylesheet, which hides them without
+ * the script until their answer is chosen (see COND_SLOTS). `values`
  * may be NULL; errors[i] == MSG__MAX means no error for field i. The
  * urgent advice carries buttons that call 115, 114 and `hotline` (NULL or
  * "": none known). */
@@ -409,32 +572,7 @@ form_render_fields(struct req *r, const struct form *f, const struct kvlist *val
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct form_field *fd = &f->fields[i];
 		bool bad = errors && errors[i] != MSG__MAX;
-		bool group = fd->type == FIELD_MULTISELECT || fd->type == FIELD_YESNO || fd->type == FIELD_RANK ||
-		    (fd->type == FIELD_MONTH && fd->multiple);
-		if (group)
-			html_lit(b, "<fieldset");
-		else
-			html_lit(b, "<div");
-		if (bad)
-			html_lit(b, " class=\"field error\"");
-		else
-			html_lit(b, " class=\"field\"");
-		id_attr(b, " id=\"q-", fd);
-		cond_attrs(b, &fd->cond);
-		if (group) {
-			html_lit(b, "><legend>");
-		} else {
-			html_lit(b, "><label");
-			id_attr(b, " for=\"f-", fd);
-			html_lit(b, ">");
-		}
-		html_text(b, form_label(fd->label, r->lang));
-		html_lit(b, " <small>");
-		html_text(b, tr(r->lang, fd->required ? MSG_REQUIRED_MARK : MSG_OPTIONAL_MARK));
-		if (group)
-			html_lit(b, "</small></legend>");
-		else
-			html_lit(b, "</small></label>");
+		field_open(r, f, fd, values, bad);
 		if (fd->hint[LANG_VI]) {
 			html_lit(b, "<p class=\"hint\"");
 			id_attr(b, " id=\"h-", fd);
@@ -444,14 +582,11 @@ form_render_fields(struct req *r, const struct form *f, const struct kvlist *val
 		}
 		if (bad)
 			render_error(r, fd, errors[i]);
-		render_control(r, fd, values, bad);
-		if (group)
-			html_lit(b, "</fieldset>\n");
-		else
-			html_lit(b, "</div>\n");
+		render_control(r, f, fd, values, bad);
+		end_tag(b, wrap_tag[field_wrap(fd)], true);
 		if (f->urgent_if.field && strcmp(f->urgent_if.field, fd->name) == 0) {
 			html_lit(b, "<div class=\"urgent\" role=\"note\"");
-			cond_attrs(b, &f->urgent_if);
+			cond_attrs(b, f, &f->urgent_if);
 			html_lit(b, "><p>");
 			html_text(b, form_label(f->urgent_message, r->lang));
 			html_lit(b, "</p>");
@@ -484,19 +619,28 @@ contact_input(struct req *r, const char *name, const char *type, enum msg label,
 
 /* The contact block: what it is for and who sees it, a consent box that
  * must be ticked (silence is not consent), and the three ways to reach
- * the worker. `error` (MSG__MAX for none) is shown inside it. */
+ * the worker; folded under its title (a <details>: most workers leave no
+ * contact, and the block was the longest part of every form), open when
+ * something in it was sent back or `error` (MSG__MAX for none) is shown. */
 void
 form_render_contact(struct req *r, const struct form *f, const struct kvlist *values, enum msg error)
 {
 	struct buf *b = r->out;
 	if (!f->contact)
 		return;
+	bool open = error != MSG__MAX;
+	for (const char *const *k = (const char *const[]){ "contact_name", "contact_phone", "contact_zalo",
+	    "contact_consent", NULL }; *k && values && !open; k++)
+		open = *kv_get_or_empty(values, *k) != '\0';
 	if (error != MSG__MAX)
-		html_lit(b, "<fieldset class=\"contact field error\" id=\"q-contact\"><legend>");
+		html_lit(b, "<details class=\"contact field error\" id=\"q-contact\"");
 	else
-		html_lit(b, "<fieldset class=\"contact\" id=\"q-contact\"><legend>");
+		html_lit(b, "<details class=\"contact\" id=\"q-contact\"");
+	if (open)
+		html_lit(b, " open");
+	html_lit(b, "><summary>");
 	html_text(b, tr(r->lang, MSG_CONTACT_TITLE));
-	html_lit(b, "</legend><p class=\"hint\">");
+	html_lit(b, "</summary><p class=\"hint\">");
 	html_text(b, tr(r->lang, MSG_CONTACT_EXPLAIN));
 	html_lit(b, "</p>");
 	if (error != MSG__MAX) {
@@ -512,7 +656,7 @@ form_render_contact(struct req *r, const struct form *f, const struct kvlist *va
 		html_lit(b, " checked");
 	html_lit(b, "> ");
 	html_text(b, tr(r->lang, MSG_CONTACT_CONSENT));
-	html_lit(b, "</label></fieldset>\n");
+	html_lit(b, "</label></details>\n");
 }
 
 /* The <option>s of every loaded form, titles in the request's language,

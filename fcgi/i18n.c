@@ -80,8 +80,6 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	{ "Gửi", "Send" },
 	/* MSG_REQUIRED_MARK */
 	{ "(bắt buộc)", "(required)" },
-	/* MSG_OPTIONAL_MARK */
-	{ "(không bắt buộc)", "(optional)" },
 	/* MSG_SELECT_NONE */
 	{ "— Chọn —", "— Choose —" },
 	/* MSG_FIELD_REQUIRED */
@@ -167,10 +165,10 @@ static const char *const msgs[MSG__MAX][LANG__MAX] = {
 	  "Tick the consent box, or clear the contact details to stay anonymous." },
 	/* MSG_CONTACT_EMPTY */
 	{ "Bạn đã đồng ý nhưng chưa ghi cách liên lạc nào.", "You agreed but gave no way to contact you." },
-	/* MSG_NOTICE */
-	{ "Ai được xem: cán bộ Công đoàn phụ trách nơi làm việc này. Lưu những gì: nội dung bạn gửi và thời gian gửi; không lưu địa chỉ IP hay thông tin máy. "
+	/* MSG_NOTICE: under every form; that no IP address or device detail is kept the note above it says */
+	{ "Ai được xem: cán bộ Công đoàn phụ trách nơi làm việc này. Lưu những gì: nội dung bạn gửi và thời gian gửi. "
 	  "Lưu trong bao lâu: 24 tháng, lâu hơn nếu cần cho một vụ việc đang giải quyết.",
-	  "Who reads it: the union officers responsible for this workplace. What is kept: what you send and when; no IP address or device details. "
+	  "Who reads it: the union officers responsible for this workplace. What is kept: what you send and when. "
 	  "For how long: 24 months, longer if a case being handled needs it." },
 	/* MSG_NOTICE_MORE */
 	{ "Cách Công đoàn bảo vệ thông tin của bạn", "How the union protects your information" },

@@ -93,6 +93,8 @@
 			if (!v || el.type === "hidden" || el.type === "file") return;
 			if (el.type === "checkbox" || el.type === "radio") el.checked = v.indexOf(el.value) >= 0;
 			else el.value = v[0];
+			var fold = el.closest("details");   /* a folded free text that got its words back is shown */
+			if (fold && el.value) fold.open = true;
 		});
 	}
 

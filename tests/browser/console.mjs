@@ -109,6 +109,7 @@ await runSuite('console', 'tiengnoi-console-', { TIENGNOI_RATELIMIT: 'off' }, as
 
   await test('contact details stay hidden until "reveal", which is recorded', async () => {
     const withContact = await workerSends(urls[0], 'Xin gọi lại cho tôi sau giờ làm.', async (p) => {
+      await p.click('#q-contact > summary');   // folded until opened
       await p.fill('input[name=contact_phone]', '0912 345 678');
       await p.check('input[name=contact_consent]');
     });
@@ -134,6 +135,7 @@ await runSuite('console', 'tiengnoi-console-', { TIENGNOI_RATELIMIT: 'off' }, as
     await page.getByRole('button', { name: 'Tiếp tục' }).click();
     await page.selectOption('select[name=meals_provided]', 'provided');
     await page.selectOption('select[name=quality]', 'poor');
+    await page.click('#q-details > summary');   // an optional free text is folded
     await page.fill('textarea[name=details]', 'Chị Hoa gọi điện: cơm thiếu, canh nguội.');
     await page.screenshot({ path: join(shots, 'console-enter.png'), fullPage: true });
     await page.getByRole('button', { name: 'Lưu phản ánh' }).click();
@@ -190,6 +192,7 @@ await runSuite('console', 'tiengnoi-console-', { TIENGNOI_RATELIMIT: 'off' }, as
       await page.fill('input[name=amount]', amount);
       await page.selectOption('select[name=amount_basis]', 'total');
       await page.selectOption('select[name=coworkers]', 't11_50');
+      await page.click('#q-details > summary');
       await page.fill('textarea[name=details]', text);
       const idem = await page.locator('input[name=_idem]').inputValue();
       await page.getByRole('button', { name: 'Gửi' }).click();

@@ -1269,11 +1269,24 @@ test_render_fields(void **state)
 	const char *html = render_fields(fx->f, LANG_VI, NULL, NULL);
 
 	/* conditions: equals, in, chained; the urgent note carries its own */
-	assert_has(html, "<div class=\"field\" id=\"q-injured\" data-if-field=\"kind\" data-if-values=\"accident\">");
+	assert_has(html, "<div class=\"field\" id=\"q-injured\" data-if-field=\"kind\" data-if-values=\"accident\" "
+	    "data-cond=\"1\">");
 	assert_has(html, "<fieldset class=\"field\" id=\"q-reported\" data-if-field=\"kind\" "
-	    "data-if-values=\"accident near_miss\">");
-	assert_has(html, "<div class=\"field\" id=\"q-reported_on\" data-if-field=\"reported\" data-if-values=\"yes\">");
+	    "data-if-values=\"accident near_miss\" data-cond=\"2\">");
+	assert_has(html, "<div class=\"field\" id=\"q-reported_on\" data-if-field=\"reported\" data-if-values=\"yes\" "
+	    "data-cond=\"3\">");
 	assert_int_equal(occurrences(html, "data-if-field="), 4);
+	/* and the answers that show them without the script (app.css: [data-on~=N]:checked) */
+	assert_has(html, "<option value=\"accident\" data-on=\"1 2\">");
+	assert_has(html, "<option value=\"near_miss\" data-on=\"2\">");
+	assert_has(html, "<option value=\"hazard\">");
+	assert_has(html, "name=\"reported\" value=\"yes\" data-on=\"3\">");
+	assert_has(html, "name=\"reported\" value=\"no\">");
+	assert_has(html, "name=\"danger\" value=\"yes\" data-on=\"4\">");
+	assert_int_equal(occurrences(html, "data-on="), 4);
+	/* only required questions are marked */
+	assert_has(html, "<label for=\"f-workers\">");
+	assert_has(html, "<legend>Điều quan trọng nhất <small>(bắt buộc)</small></legend>");
 	assert_has(html, "<div class=\"field\" id=\"q-workers\">");
 
 	/* controls */
@@ -1292,7 +1305,10 @@ test_render_fields(void **state)
 	assert_has(html, "<input type=\"text\" inputmode=\"decimal\" id=\"f-hours\" name=\"hours\"");
 	assert_has(html, "<input type=\"tel\" inputmode=\"tel\" autocomplete=\"off\" id=\"f-phone\" name=\"phone\"");
 	assert_has(html, "<input type=\"text\" id=\"f-place\" name=\"place\" maxlength=\"30\"");
-	assert_has(html, "<textarea rows=\"6\" id=\"f-details\" name=\"details\" maxlength=\"4000\">");
+	/* an optional free text is folded, named by its summary */
+	assert_has(html, "<details class=\"field\" id=\"q-details\"><summary id=\"l-details\">");
+	assert_has(html, "<textarea rows=\"4\" id=\"f-details\" name=\"details\" maxlength=\"4000\" "
+	    "aria-labelledby=\"l-details\">");
 	/* required questions always asked are required in the browser too; a
 	 * conditional one only by the server (it shows without the script) */
 	assert_has(html, "<select id=\"f-kind\" name=\"kind\" required><option value=\"\">");
@@ -1331,7 +1347,7 @@ test_render_fields(void **state)
 
 	/* the urgent message, right after its question */
 	const char *note = strstr(html, "<div class=\"urgent\" role=\"note\" data-if-field=\"danger\" "
-	    "data-if-values=\"yes\"><p>Rời khỏi chỗ nguy hiểm ngay, gọi 115.</p><ul class=\"choices call\">");
+	    "data-if-values=\"yes\" data-cond=\"4\"><p>Rời khỏi chỗ nguy hiểm ngay, gọi 115.</p><ul class=\"choices call\">");
 	assert_non_null(note);
 	/* with buttons that call (no hotline known here) */
 	assert_has(note, "<a class=\"btn call\" href=\"tel:115\">");
@@ -1375,7 +1391,8 @@ test_render_values_and_errors(void **state)
 	/* a month sent the old way (a checkbox value) selects both ends of the range */
 	assert_int_equal(occurrences(html, arena_printf(fx->arena, "<option value=\"%s\" selected>", m1)), 2);
 	assert_int_equal(occurrences(html, " checked"), 2);   /* danger, a problem */
-	assert_has(html, "name=\"danger\" value=\"yes\" checked>");
+	assert_has(html, "name=\"danger\" value=\"yes\" data-on=\"4\" checked>");
+	assert_has(html, "<details class=\"field\" id=\"q-details\" open><summary");   /* it holds an answer */
 	assert_has(html, "name=\"problems\" value=\"heat\" checked>");
 	assert_has(html, "<option value=\"hazard\" selected>");
 	const char *sel = strstr(html, "<select name=\"priorities:hours\"");
@@ -1430,7 +1447,7 @@ test_render_contact(void **state)
 	const char *html = render_contact(fx->f, LANG_VI, NULL, MSG__MAX);
 
 	/* unticked by default: silence is not consent */
-	assert_has(html, "<fieldset class=\"contact\" id=\"q-contact\">");
+	assert_has(html, "<details class=\"contact\" id=\"q-contact\"><summary>");   /* folded while empty */
 	assert_has(html, "<input type=\"checkbox\" name=\"contact_consent\" value=\"yes\"> ");
 	assert_lacks(html, " checked");
 	assert_has(html, "name=\"contact_name\" value=\"\">");
@@ -1443,6 +1460,9 @@ test_render_contact(void **state)
 	pairs(items, &values, "contact_consent", "no", (const char *)NULL);
 	html = render_contact(fx->f, LANG_VI, &values, MSG__MAX);
 	assert_lacks(html, " checked");
+	/* something sent back in it: unfolded, so it is seen */
+	pairs(items, &values, "contact_zalo", "lan99", (const char *)NULL);
+	assert_has(render_contact(fx->f, LANG_VI, &values, MSG__MAX), "<details class=\"contact\" id=\"q-contact\" open>");
 
 	/* sent back ticked, with the details kept and escaped */
 	pairs(items, &values, "contact_consent", "yes", "contact_name", "\"><script>alert(1)</script>",
@@ -1452,7 +1472,7 @@ test_render_contact(void **state)
 	assert_has(html, "name=\"contact_name\" value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\">");
 	assert_has(html, "name=\"contact_phone\" value=\"0912 345 678\">");
 	assert_lacks(html, "<script>");
-	assert_has(html, "<fieldset class=\"contact field error\" id=\"q-contact\">");
+	assert_has(html, "<details class=\"contact field error\" id=\"q-contact\" open><summary>");
 	assert_has(html, arena_printf(fx->arena, "<p class=\"msg\" role=\"alert\" id=\"e-contact\">%s</p>",
 	    tr(LANG_EN, MSG_CONTACT_EMPTY)));
 	assert_has(html, tr(LANG_EN, MSG_CONTACT_CONSENT));
