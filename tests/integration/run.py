@@ -42,6 +42,7 @@ import test_retention                 # noqa: E402
 import test_rounds                    # noqa: E402
 import test_scope                     # noqa: E402
 import test_search2                   # noqa: E402
+import test_srch                      # noqa: E402
 import test_triage                    # noqa: E402
 import test_stats                     # noqa: E402
 import test_legal                     # noqa: E402
@@ -272,6 +273,11 @@ TESTS = [
     ("ux12: exports by workplace; a 20-digit, malformed or foreign workplace is 400 naming it", test_ux12.test_export_workplace),
     ("ux12: the receipt picture is drawn when the worker asks (a form post), not with every report; bad codes 400",
      test_ux12.test_receipt_png),
+    # srch: issue 12 item 16, the search's flood filter, counts in one pass, bad queries (sql/050)
+    ("srch: search + flood keeps to flood reports; counts per status equal a LIKE count, past the newest 3,000 too",
+     test_srch.test_flood_and_counts),
+    ("srch: % and _ literal, empty, over 200 characters, non-UTF-8 (400) and hostile searches exact",
+     test_srch.test_literal_and_bad_queries),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
