@@ -111,11 +111,10 @@ queue_counts(struct req *r, const struct filters *f)
 	struct buf *b = r->out;
 	console_wrap(r, "<ul class=\"counts\" aria-label=\"",
 	    L(r, "Số lượng theo trạng thái", "Counts by status"), "\">");
-	long cap = *f->q.q ? SEARCH_COUNT_CAP : COUNT_CAP;
+	long cap = *f->q.q ? SEARCH_COUNT_CAP : COUNT_CAP, ns[SUBMISSION_NSTATUSES];
+	queue_query_counts(r, &f->q, cap, ns);
 	for (size_t i = 0; i < SUBMISSION_NSTATUSES; i++) {
-		long n = queue_query_count(r, &f->q, submission_statuses[i].value, cap);
-		if (n < 0)
-			n = 0;
+		long n = ns[i] < 0 ? 0 : ns[i];
 		const struct submission_label *st = &submission_statuses[i];
 		bool on = strcmp(f->q.status, st->value) == 0;
 		if (on)

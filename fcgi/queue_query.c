@@ -95,16 +95,15 @@ PGresult *
 queue_query_rows(struct req *r, const struct queue_filter *f)
 {
 	const char *limit = arena_printf(r->arena, "%ld", f->limit + 1);
-	const char *p[13] = { r->officer->unit_path, f->status, f->form, f->workplace, f->from, f->to, f->urgent, f->q,
-	    f->after_pin, f->after_us, f->after_id, limit, f->flood };
+	const char *p[13] = { r->officer->unit_path, f->status, f->form, f->workplace, f->from, f->to, f->urgent, f->flood,
+	    f->after_pin, f->after_us, f->after_id, limit, f->q };
 	/* Without a search: each workplace's first rows in the queue's order
 	 * come from submission_queue_order_idx and are merged, so a page reads
 	 * about limit rows per workplace however many are stored. With a
-	 * search: submission_search() (sql/048) finds the page's ids with the
-	 * syllable index, in the same scope, and they are read here under
-	 * row-level security. With the flood filter too (rare, few rows), the
-	 * first query with the folded text's LIKE. */
-	return *f->q == '\0' || *f->flood != '\0' ? db_query(r->app->db,
+	 * search: submission_search() (sql/050) finds the page's ids with the
+	 * syllable index, in the same scope and under the same filters, and
+	 * they are read here under row-level security. */
+	return *f->q == '\0' ? db_query(r->app->db,
 	    "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
 	    "ws.name, s.form_id, s.status, s.urgent, s.answers::text, coalesce(o.display_name, o.username, ''), "
 	    "s.worker_replied_at IS NOT NULL AND s.worker_replied_at > coalesce(s.status_changed_at, s.received_at), "
@@ -117,12 +116,12 @@ queue_query_rows(struct req *r, const struct queue_filter *f)
 	    "  AND ($3 <> '' OR s.urgent OR NOT EXISTS (SELECT 1 FROM survey_form sf WHERE sf.form_id = s.form_id)) "
 	    "  AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 	    "  AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
-	    "  AND ($7 = '' OR s.urgent = ($7 = 'true')) AND ($8 = '' OR s.search_text LIKE vn_like($8)) AND ($13 = '' OR s.flood) "
+	    "  AND ($7 = '' OR s.urgent = ($7 = 'true')) AND ($8 = '' OR s.flood) "
 	    "  AND ($9 = '' OR ((s.urgent AND s.status = 'new'), s.received_at, s.id) < (nullif($9, '')::boolean, "
 	    "       'epoch'::timestamptz + nullif($10, '')::bigint * interval '1 microsecond', nullif($11, '')::bigint)) "
 	    "  ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int) s "
 	    "LEFT JOIN officer o ON o.id = s.assignee_id "
-	    "ORDER BY s.pin DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 13, p) : db_query(r->app->db,
+	    "ORDER BY s.pin DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 12, p) : db_query(r->app->db,
 	    "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
 	    "ws.name, s.form_id, s.status, s.urgent, s.answers::text, coalesce(o.display_name, o.username, ''), "
 	    "s.worker_replied_at IS NOT NULL AND s.worker_replied_at > coalesce(s.status_changed_at, s.received_at), "
@@ -130,24 +129,22 @@ queue_query_rows(struct req *r, const struct queue_filter *f)
 	    "(CASE WHEN s.urgent AND s.status = 'new' THEN '1-' ELSE '0-' END) || "
 	    "(extract(epoch FROM s.received_at) * 1000000)::bigint::text || '-' || s.id, s.flood "
 	    "FROM submission s JOIN workplace ws ON ws.id = s.workplace_id LEFT JOIN officer o ON o.id = s.assignee_id "
-	    "WHERE s.id IN (SELECT submission_search($8, $2, $3, $4, $5, $6, $7, $9, $10, $11, $12::int)) "
+	    "WHERE s.id IN (SELECT submission_search($13, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::int)) "
 	    "AND s.workplace_id IN (SELECT w2.id FROM workplace w2 JOIN org_unit u ON u.id = w2.unit_id WHERE u.path LIKE $1 || '%') "
-	    "ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 12, p);
+	    "ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 13, p);
 }
 
-/* How many reports in scope have `status` under the other filters (the
- * same rows queue_query_rows() would list), counted up to cap + 1 so the
- * work stays bounded on a million rows (with a search, by
- * submission_search_count(), sql/048); -1 when the database is away. */
-long
-queue_query_count(struct req *r, const struct queue_filter *f, const char *status, long cap)
+/* How many reports in scope have `status` under the other filters but the
+ * search (the same rows queue_query_rows() would list), counted up to
+ * cap + 1 so the work stays bounded on a million rows; -1 when the
+ * database is away. */
+static long
+count_status(struct req *r, const struct queue_filter *f, const char *status, long cap)
 {
 	const char *capn = arena_printf(r->arena, "%ld", cap + 1);
-	const char *p[10] = { r->officer->unit_path, status, f->form, f->workplace, f->from, f->to, f->urgent, f->q, capn,
+	const char *p[9] = { r->officer->unit_path, status, f->form, f->workplace, f->from, f->to, f->urgent, capn,
 	    f->flood };
-	PGresult *c = *f->q != '\0' && *f->flood == '\0' ? db_query(r->app->db,
-	    "SELECT submission_search_count($8, $2, $3, $4, $5, $6, $7, $9::int - 1) "
-	    "WHERE $1::text IS NOT NULL AND $10::text IS NOT NULL", 10, p) : db_query(r->app->db,
+	PGresult *c = db_query(r->app->db,
 	    "SELECT count(*) FROM (SELECT 1 FROM submission s WHERE s.status = $2 AND s.workplace_id IN "
 	    "(SELECT w.id FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE u.path LIKE $1 || '%') "
 	    "AND ($3 = '' OR s.form_id = $3) "
@@ -155,11 +152,34 @@ queue_query_count(struct req *r, const struct queue_filter *f, const char *statu
 	    "AND ($4 = '' OR s.workplace_id = nullif($4, '')::bigint) "
 	    "AND ($5 = '' OR s.received_at >= (nullif($5, '')::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
 	    "AND ($6 = '' OR s.received_at < (nullif($6, '')::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh') "
-	    "AND ($7 = '' OR s.urgent = ($7 = 'true')) AND ($10 = '' OR s.flood) "
-	    "AND ($8 = '' OR s.search_text LIKE vn_like($8)) "
-	    "LIMIT $9::int) x", 10, p);
+	    "AND ($7 = '' OR s.urgent = ($7 = 'true')) AND ($9 = '' OR s.flood) "
+	    "LIMIT $8::int) x", 9, p);
 	const char *n = db_scalar(c);
 	long count = n ? atol(n) : -1;
 	PQclear(c);
 	return count;
+}
+
+/* How many reports in scope have each status of submission_statuses
+ * under the other filters (f->status aside), counted up to cap + 1 so the
+ * work stays bounded on a million rows, into n[]: a status query each
+ * without a search, one call of submission_search_counts() (sql/050) with
+ * one. -1 where the database is away. */
+void
+queue_query_counts(struct req *r, const struct queue_filter *f, long cap, long n[SUBMISSION_NSTATUSES])
+{
+	for (size_t i = 0; i < SUBMISSION_NSTATUSES; i++)
+		n[i] = *f->q ? -1 : count_status(r, f, submission_statuses[i].value, cap);
+	if (*f->q == '\0')
+		return;
+	enum { CC_STATUS, CC_N };
+	const char *capn = arena_printf(r->arena, "%ld", cap);
+	const char *p[8] = { f->q, f->form, f->workplace, f->from, f->to, f->urgent, f->flood, capn };
+	PGresult *c = db_query(r->app->db,
+	    "SELECT status, n FROM submission_search_counts($1, $2, $3, $4, $5, $6, $7, $8::int)", 8, p);
+	for (int row = 0; db_ok(c) && row < PQntuples(c); row++)
+		for (size_t i = 0; i < SUBMISSION_NSTATUSES; i++)
+			if (strcmp(PQgetvalue(c, row, CC_STATUS), submission_statuses[i].value) == 0)
+				n[i] = atol(PQgetvalue(c, row, CC_N));
+	PQclear(c);
 }

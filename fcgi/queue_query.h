@@ -2,6 +2,7 @@
 #ifndef TIENGNOI_QUEUE_QUERY_H
 #define TIENGNOI_QUEUE_QUERY_H
 #include "app.h"
+#include "submission.h"
 
 /* One report as the API shows it, built by PostgreSQL: the columns of
  * submission `s` and workplace `ws` a list item carries. contact_sealed
@@ -39,6 +40,6 @@ enum queue_col {
 void queue_filter_args(const struct kvlist *, struct queue_filter *);
 const struct queue_bad *queue_filter_check(struct arena *, struct queue_filter *);
 struct pg_result *queue_query_rows(struct req *, const struct queue_filter *);
-long queue_query_count(struct req *, const struct queue_filter *, const char *status, long cap);
+void queue_query_counts(struct req *, const struct queue_filter *, long cap, long n[SUBMISSION_NSTATUSES]);
 
 #endif

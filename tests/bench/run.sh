@@ -298,7 +298,16 @@ cat >"$B/insert.sql" <<'EOF'
 INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, channel, answers, lang, idempotency_key, receipt_hash, urgent) SELECT 'concern', 1, w.id, w.unit_id, e.id, 'qr', '{"text": "Công ty nợ lương tháng 10 của tổ may số 3, tăng ca đến 10 giờ đêm nhưng không được trả tiền làm thêm giờ. Anh chị em muốn công đoàn hỏi giúp.", "category": "wages"}'::jsonb, 'vi', 'pgb' || :client_id || 'x' || lpad(:r::text, 19, '0'), decode(md5('pgb' || :client_id || 'x' || :r) || md5(:r || 'x' || :client_id), 'hex'), false FROM entry_point e JOIN workplace w ON w.id = e.workplace_id WHERE e.id = :eid ON CONFLICT (idempotency_key) DO NOTHING RETURNING id;
 EOF
 
-export BENCH_PATH=$FORM_PATH BENCH_TOKEN=$CSRF
+# the POSTs' texts: 3,000 sentences of the bulk loader's templates and vocabularies (its own SQL,
+# rolled back), one drawn per request by post.lua, so the newest reports are as varied as the rest
+sql -v rows=3000 >"$B/texts.txt" 2>"$OUT/texts.err" <<EOF || { cat "$OUT/texts.err" >&2; die "making the POSTs' texts failed"; }
+BEGIN;
+\\i $HERE/load_submissions.sql
+COPY (SELECT answers->>'category', answers->>'text' FROM submission ORDER BY id DESC LIMIT 3000) TO STDOUT;
+ROLLBACK;
+EOF
+[ "$(wc -l <"$B/texts.txt")" -ge 1000 ] || die "too few texts for the POSTs in $B/texts.txt"
+export BENCH_PATH=$FORM_PATH BENCH_TOKEN=$CSRF BENCH_TEXTS=$B/texts.txt
 T0=$(date +%s)
 # what else is running: other programs' CPU use share the cores with ours
 idle0=$(cpu_snap); sleep 2; idle1=$(cpu_snap)

@@ -43,6 +43,7 @@ import test_retention                 # noqa: E402
 import test_rounds                    # noqa: E402
 import test_scope                     # noqa: E402
 import test_search2                   # noqa: E402
+import test_srch                      # noqa: E402
 import test_triage                    # noqa: E402
 import test_stats                     # noqa: E402
 import test_legal                     # noqa: E402
@@ -284,6 +285,11 @@ TESTS = [
      test_notify3.test_kept_shown),
     ("notify3: a webhook's stored URL, unit name and error escaped on the page, one line in the CLI",
      test_notify3.test_hostile_text),
+    # srch: issue 12 item 16, the search's flood filter, counts in one pass, bad queries (sql/050)
+    ("srch: search + flood keeps to flood reports; counts per status equal a LIKE count, past the newest 3,000 too",
+     test_srch.test_flood_and_counts),
+    ("srch: % and _ literal, empty, over 200 characters, non-UTF-8 (400) and hostile searches exact",
+     test_srch.test_literal_and_bad_queries),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
