@@ -31,3 +31,27 @@ FROM webhook h LEFT JOIN outbox x ON x.webhook_id = h.id
 WHERE h.removed_at IS NULL
 GROUP BY h.id;
 GRANT SELECT ON webhook_status TO tiengnoi_officer;
+
+-- The events lane calls webhook_catch_up at every poll (every 50 ms under
+-- load). Its test for kept rows past the 24-hour window (sql/047) cannot use
+-- the index on `oldest` (the window is scaled by a parameter), so each call
+-- read every kept row even when there was nothing to do: 6 ms per call with
+-- 1,200 kept rows (77,000 events), growing with a dead receiver's backlog,
+-- most of what a dead receiver cost the database per report. The function
+-- of sql/047 is kept under another name and called only when there may be
+-- something to do: kept rows past the window (one step down the index), or
+-- a receiver with kept rows that is back, probing, or removed (a superset of
+-- sql/047's test, which then decides exactly as before).
+ALTER FUNCTION webhook_catch_up(integer, float8) RENAME TO webhook_catch_up_batches;
+CREATE FUNCTION webhook_catch_up(n integer, scale float8) RETURNS integer LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM webhook_deferred d WHERE d.oldest < now() - interval '24 hours' * scale)
+       AND NOT EXISTS (SELECT 1 FROM webhook h
+                       WHERE (h.removed_at IS NOT NULL OR h.failures = 0 OR h.retry_at <= now())
+                         AND EXISTS (SELECT 1 FROM webhook_deferred x WHERE x.webhook_id = h.id)) THEN
+        RETURN 0;
+    END IF;
+    RETURN webhook_catch_up_batches(n, scale);
+END $$;
+REVOKE ALL ON FUNCTION webhook_catch_up(integer, float8) FROM PUBLIC;

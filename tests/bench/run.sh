@@ -365,7 +365,7 @@ notify_runs() {
 	python3 "$HERE/notify_probe.py" "$APP_URL" "$TOKEN" "$B/maildir" "$HOOK_PORT" "$STACK/run" "$SECS" "$B/probe.go" \
 		>"$OUT/probe.out" 2>"$OUT/probe.err" &
 	local probe_pid=$! i
-	for ((i = 0; i < 100; i++)); do grep -q '^READY' "$OUT/probe.out" && break; sleep 0.1; done
+	for ((i = 0; i < 100; i++)); do grep -qs '^READY' "$OUT/probe.out" && break; sleep 0.1; done
 	grep -q '^READY' "$OUT/probe.out" || { cat "$OUT/probe.err" >&2; die "notify_probe.py did not start its receiver"; }
 	hid=$(nadmin webhook add --unit LDLD-LAICHAU --url "http://127.0.0.1:$HOOK_PORT/hook" \
 		--events submission.created,submission.urgent --secret-file "$B/wh.secret" | awk '{ print $2 }')
