@@ -45,8 +45,10 @@ def test_landing_results_cached(t, stack):
     t.eq(_landings(stack, token) + _landings(stack, token), 0, "still nothing")
     time.sleep(1.5)
     after = _result_scans(stack)
-    t.check(after - before <= 3, f"{2 * GETS} cached landing pages read workplace_result {after - before} times (at most "
-            "once per worker when an entry expires)")
+    # each of the 3 workers may load the entry once more (it expired, or it served none of the first GETS) and
+    # report a late scan of the warm-up: the build before the cache read it once per page (2 * GETS)
+    t.check(after - before <= 6, f"{2 * GETS} cached landing pages read workplace_result {after - before} times (at most "
+            "twice per worker)")
 
     ward = harness.demo_console(t, stack)
     seen = harness.parse_html(ward.get(f"/admin/results/{wid}").text).inputs.get("seen")
