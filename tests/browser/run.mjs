@@ -185,6 +185,10 @@ await runSuite('browser', 'tiengnoi-browser-', {}, async (stack, browser) => {
         if (wide > 360) small.push(`${form}: scrolls sideways (${wide} px wide)`);
         small.push(...(await page.evaluate((f) => {
           const out = [];
+          for (const d of document.querySelectorAll('details')) d.open = true;   // what is folded is measured too
+          for (const sel of ['#q-contact', 'details.field'])
+            if (!document.querySelector(sel) && !(sel === 'details.field' && ['concern', 'safety', 'stoppage'].includes(f)))
+              out.push(`${f}: no ${sel} (the contact block and an optional free text are folded)`);
           for (const el of document.querySelectorAll('a, button, input:not([type=hidden]), select, textarea, summary')) {
             if (el.closest('.hp') || !el.getClientRects().length) continue;
             const target = el.closest('label') || el;          // a box is tapped through its whole label
