@@ -305,6 +305,14 @@ await runSuite('browser', 'tiengnoi-browser-', {}, async (stack, browser) => {
     await page.waitForSelector('#receipt');
     const row = sql(`SELECT answers->>'kind', answers ? 'injured' FROM submission WHERE idempotency_key = '${idem}'`);
     assert(row === 'hazard|f', `a hidden question's answer is not stored: ${row}`);
+    // a chain: the poisoning questions hang under a ticked box under "meals provided"
+    await page.goto(`${urls[0]}/meal`);
+    await page.selectOption('select[name=meals_provided]', 'provided');
+    await page.check('input[name=problems][value=food_poisoning]');
+    assert(await page.locator('#q-sick_count').isVisible(), 'how many fell sick: shown under food poisoning');
+    await page.selectOption('select[name=meals_provided]', 'cash');
+    assert(!(await page.locator('#q-problems').isVisible()) && !(await page.locator('#q-sick_count').isVisible()),
+      'no meals: the problems and what hangs under them hidden, though the box is still ticked');
     await ctx.close();
   });
 
