@@ -30,7 +30,7 @@ textf(struct buf *b, const char *fmt, ...)
 }
 
 /* ---- conditions without the script ----
- * app.css hides a question marked data-cond="N" unless a control marked
+ * app.css hides a question marked data-cond~="N" unless a control marked
  * data-on~="N" is checked (a ticked box or radio, a chosen option), N in
  * 1..COND_SLOTS: one rule per slot, CSS :has(), no script. A form's
  * distinct conditions on a choice (select, multiselect, yes/no) take the
@@ -85,6 +85,21 @@ cond_slot(const struct form *f, const struct form_cond *c)
 	return 0;
 }
 
+/* One slot of a list attribute, data-on (`on`) or data-cond: the
+ * attribute's start before the first (`*any` false), a space before others. */
+static void
+slot_item(struct buf *b, bool on, int slot, bool *any)
+{
+	if (*any)
+		html_lit(b, " ");
+	else if (on)
+		html_lit(b, " data-on=\"");
+	else
+		html_lit(b, " data-cond=\"");
+	textf(b, "%d", slot);
+	*any = true;
+}
+
 /* data-on="N ..." on the control that answers `value` to field `name`:
  * the slots of the conditions that answer meets. */
 static void
@@ -102,12 +117,7 @@ on_attr(struct buf *b, const struct form *f, const char *name, const char *value
 			meets = strcmp(c->values[k], value) == 0;
 		if (!meets || strcmp(c->field, name) != 0)
 			continue;
-		if (any)
-			html_lit(b, " ");
-		else
-			html_lit(b, " data-on=\"");
-		textf(b, "%d", slot);
-		any = true;
+		slot_item(b, true, slot, &any);
 	}
 	if (any)
 		html_lit(b, "\"");
@@ -129,12 +139,20 @@ cond_attrs(struct buf *b, const struct form *f, const struct form_cond *c)
 		html_attr(b, c->values[i]);
 	}
 	html_lit(b, "\"");
-	int slot = cond_slot(f, c);
-	if (slot > 0) {
-		html_lit(b, " data-cond=\"");
-		textf(b, "%d", slot);
-		html_lit(b, "\"");
+	/* its own slot, then those of the questions it hangs under: hidden
+	 * when any link of the chain is off (a ticked box under a question
+	 * that no longer applies does not count) */
+	bool any = false;
+	const struct form_field *ctl = NULL;
+	for (int depth = 0; c && c->field && depth <= (int)f->nfields; depth++) {
+		int slot = cond_slot(f, c);
+		if (slot > 0)
+			slot_item(b, false, slot, &any);
+		ctl = form_field_named(f, c->field);
+		c = ctl ? &ctl->cond : NULL;
 	}
+	if (any)
+		html_lit(b, "\"");
 }
 
 /* The rest of an attribute that names a field: its name, then the closing

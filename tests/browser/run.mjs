@@ -185,6 +185,10 @@ await runSuite('browser', 'tiengnoi-browser-', {}, async (stack, browser) => {
         if (wide > 360) small.push(`${form}: scrolls sideways (${wide} px wide)`);
         small.push(...(await page.evaluate((f) => {
           const out = [];
+          for (const d of document.querySelectorAll('details')) d.open = true;   // what is folded is measured too
+          for (const sel of ['#q-contact', 'details.field'])
+            if (!document.querySelector(sel) && !(sel === 'details.field' && ['concern', 'safety', 'stoppage'].includes(f)))
+              out.push(`${f}: no ${sel} (the contact block and an optional free text are folded)`);
           for (const el of document.querySelectorAll('a, button, input:not([type=hidden]), select, textarea, summary')) {
             if (el.closest('.hp') || !el.getClientRects().length) continue;
             const target = el.closest('label') || el;          // a box is tapped through its whole label
@@ -301,6 +305,14 @@ await runSuite('browser', 'tiengnoi-browser-', {}, async (stack, browser) => {
     await page.waitForSelector('#receipt');
     const row = sql(`SELECT answers->>'kind', answers ? 'injured' FROM submission WHERE idempotency_key = '${idem}'`);
     assert(row === 'hazard|f', `a hidden question's answer is not stored: ${row}`);
+    // a chain: the poisoning questions hang under a ticked box under "meals provided"
+    await page.goto(`${urls[0]}/meal`);
+    await page.selectOption('select[name=meals_provided]', 'provided');
+    await page.check('input[name=problems][value=food_poisoning]');
+    assert(await page.locator('#q-sick_count').isVisible(), 'how many fell sick: shown under food poisoning');
+    await page.selectOption('select[name=meals_provided]', 'cash');
+    assert(!(await page.locator('#q-problems').isVisible()) && !(await page.locator('#q-sick_count').isVisible()),
+      'no meals: the problems and what hangs under them hidden, though the box is still ticked');
     await ctx.close();
   });
 

@@ -1273,8 +1273,9 @@ test_render_fields(void **state)
 	    "data-cond=\"1\">");
 	assert_has(html, "<fieldset class=\"field\" id=\"q-reported\" data-if-field=\"kind\" "
 	    "data-if-values=\"accident near_miss\" data-cond=\"2\">");
+	/* under a question that is itself conditional: its slot and that one's */
 	assert_has(html, "<div class=\"field\" id=\"q-reported_on\" data-if-field=\"reported\" data-if-values=\"yes\" "
-	    "data-cond=\"3\">");
+	    "data-cond=\"3 2\">");
 	assert_int_equal(occurrences(html, "data-if-field="), 4);
 	/* and the answers that show them without the script (app.css: [data-on~=N]:checked) */
 	assert_has(html, "<option value=\"accident\" data-on=\"1 2\">");
