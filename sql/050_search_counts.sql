@@ -124,19 +124,19 @@ BEGIN
 END $$;
 
 -- How many reports in scope match q under the same filters, for each status (the statuses of
--- submission's CHECK), counted up to cap + 1 (the page shows "cap+"): one pass over the window
--- settles every status whose matches there pass cap (or all of them, when the table holds no more);
--- each other status reads its matches older than the window, at most cap + 1 in all.
+-- submission's CHECK), counted up to cap + 1 (the page shows "cap+"), in one call: each status's
+-- newest 3,000 reports under the filters first (enough when they hold more than cap matches or are
+-- all there is), else the index's candidates for its two rarest syllables, each checked.
 CREATE FUNCTION submission_search_counts(q text, form text, wp text, day_from text, day_to text, urg text,
         flood text, cap int)
     RETURNS TABLE (status text, n bigint) LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path = public, pg_temp SET jit = off AS $$
 DECLARE
+    sts text[] := ARRAY['new', 'in_review', 'needs_info', 'referred', 'resolved', 'spam'];
+    lk text := vn_like(q);
+    f text := submission_search_filters();
     tq tsquery := vn_query(q);
     iq tsquery := vn_index_query(q);
-    f text := submission_search_filters();
-    lk text := vn_like(q);
-    sts text[] := ARRAY['new', 'in_review', 'needs_info', 'referred', 'resolved', 'spam'];
     ns bigint[] := ARRAY[]::bigint[];
     found_n bigint;
     seen bigint;
