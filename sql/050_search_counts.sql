@@ -49,10 +49,11 @@ CREATE OR REPLACE FUNCTION submission_search_filters() RETURNS text LANGUAGE sql
 CREATE FUNCTION vn_index_query(q text) RETURNS tsquery LANGUAGE sql STABLE STRICT AS $$
     WITH t AS (SELECT replace(m[1], '''''', '''') AS lex, row_number() OVER () AS i, count(*) OVER () AS n
                FROM regexp_matches(vn_query(q)::text, '''((?:[^'']|'''')+)''', 'g') m),
-    st AS (SELECT s.most_common_elems::text::text[] AS e, s.most_common_elem_freqs AS fr FROM pg_stats s
-           WHERE s.schemaname = 'public' AND s.tablename = 'submission_words_idx'),
-    w AS (SELECT t.lex, t.i = t.n AS last, coalesce((SELECT sum(x.fr) FROM st, unnest(st.e, st.fr[1:cardinality(st.e)]) x (e, fr)
-              WHERE CASE WHEN t.i = t.n THEN left(x.e, length(t.lex)) = t.lex ELSE x.e = t.lex END), 0) AS freq FROM t)
+    st AS MATERIALIZED (SELECT x.e, x.fr FROM pg_stats s,
+               unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) x (e, fr)
+           WHERE s.schemaname = 'public' AND s.tablename = 'submission_words_idx' AND x.e IS NOT NULL),
+    w AS (SELECT t.lex, t.i = t.n AS last, coalesce((SELECT sum(st.fr) FROM st
+              WHERE CASE WHEN t.i = t.n THEN left(st.e, length(t.lex)) = t.lex ELSE st.e = t.lex END), 0) AS freq FROM t)
     SELECT string_agg(quote_literal(w.lex) || CASE WHEN w.last THEN ':*' ELSE '' END, ' & ')::tsquery
     FROM (SELECT * FROM w ORDER BY w.freq, w.last LIMIT 2) w $$;
 
@@ -72,7 +73,7 @@ CREATE FUNCTION submission_search(q text, st text, form text, wp text, day_from 
     SET search_path = public, pg_temp SET jit = off AS $$
 DECLARE
     tq tsquery := vn_query(q);
-    iq tsquery := vn_index_query(q);
+    iq tsquery := CASE WHEN numnode(tq) > 3 THEN vn_index_query(q) ELSE tq END;   -- two syllables or fewer: all
     f text := submission_search_filters();
     lk text := vn_like(q);
     got bigint[];
@@ -138,7 +139,7 @@ DECLARE
     lk text := vn_like(q);
     f text := submission_search_filters();
     tq tsquery := vn_query(q);
-    iq tsquery := vn_index_query(q);
+    iq tsquery := CASE WHEN numnode(tq) > 3 THEN vn_index_query(q) ELSE tq END;   -- two syllables or fewer: all
     ns bigint[] := ARRAY[]::bigint[];
     found_n bigint;
     seen bigint;
