@@ -27,13 +27,10 @@ DROP FUNCTION submission_search_count(text, text, text, text, text, text, text, 
 
 -- The queue's filters as SQL over report s, with the parameters of the functions below as the queue
 -- gives them (text, '' for none): $2 status, $3 form, $4 workplace, $5/$6 first and last day, $7
--- urgent, $8-$10 the cursor, $14 flood ('' or 'true'), $18 the scope's workplaces as an array for
--- the rows (as `IN (SELECT scope_workplaces())` the planner hashed the window's 3,000 rows, checking
--- every one's syllables before LIMIT could stop), NULL for the counts (with the array the planner
--- read a status's rows of every workplace and sorted them to find its newest 3,000). Survey answers are left out unless urgent or
+-- urgent, $8-$10 the cursor, $14 flood ('' or 'true'). Survey answers are left out unless urgent or
 -- their form is asked for (sql/036).
 CREATE OR REPLACE FUNCTION submission_search_filters() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT
-    '(s.workplace_id = ANY ($18) OR $18 IS NULL AND s.workplace_id IN (SELECT scope_workplaces())) '
+    's.workplace_id IN (SELECT scope_workplaces()) '
     'AND ($2 = '''' OR s.status = $2) AND ($3 = '''' OR s.form_id = $3) '
     'AND ($3 <> '''' OR s.urgent OR NOT EXISTS (SELECT 1 FROM survey_form sf WHERE sf.form_id = s.form_id)) '
     'AND ($4 = '''' OR s.workplace_id = nullif($4, '''')::bigint) '
@@ -77,7 +74,11 @@ CREATE FUNCTION submission_search(q text, st text, form text, wp text, day_from 
 DECLARE
     tq tsquery := vn_query(q);
     iq tsquery := CASE WHEN numnode(tq) > 3 THEN vn_index_query(q) ELSE tq END;   -- two syllables or fewer: all
-    f text := submission_search_filters();
+    -- the scope as an array ($18): as `IN (SELECT scope_workplaces())` the planner hashed the window's
+    -- 3,000 rows, checking every one's syllables before LIMIT could stop (the counts keep the IN: with
+    -- the array the planner read a status's rows of every workplace and sorted them)
+    f text := replace(submission_search_filters(), 's.workplace_id IN (SELECT scope_workplaces())',
+                      's.workplace_id = ANY ($18)');
     lk text := vn_like(q);
     scope bigint[] := ARRAY(SELECT scope_workplaces());
     got bigint[];
@@ -155,14 +156,14 @@ BEGIN
             'SELECT (SELECT count(*) FROM (SELECT 1 FROM w WHERE ' || submission_search_match() || 'LIMIT $12 + 1) c), '
             '(SELECT count(*) FROM w)'
         INTO found_n, seen USING lk, sts[i], form, wp, day_from, day_to, urg, '', '', '', tq, cap, NULL::text[], flood,
-            NULL::timestamptz, NULL::bigint, NULL::tsquery, NULL::bigint[];
+            NULL::timestamptz, NULL::bigint, NULL::tsquery;
         IF found_n <= cap AND seen >= 3000 THEN
             -- else the index's candidates (its two rarest syllables, vn_index_query), each checked
             EXECUTE 'SELECT count(*) FROM (SELECT 1 FROM (SELECT s.* FROM submission s WHERE ($17 IS NULL '
                 'OR vn_words(s.search_text) @@ $17) OFFSET 0) s WHERE s.search_text LIKE $1 '
                 'AND ($11 IS NULL OR ts_match_vq(vn_words(s.search_text), $11)) AND ' || f || 'LIMIT $12 + 1) c'
             INTO found_n USING lk, sts[i], form, wp, day_from, day_to, urg, '', '', '', tq, cap, NULL::text[],
-                flood, NULL::timestamptz, NULL::bigint, iq, NULL::bigint[];
+                flood, NULL::timestamptz, NULL::bigint, iq;
         END IF;
         ns := ns || least(found_n, cap + 1);
     END LOOP;
