@@ -18,8 +18,9 @@ local headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
 local function urlencode(s)
    return (s:gsub("[^%w%-%._~ ]", function(c) return string.format("%%%02X", c:byte()) end):gsub(" ", "+"))
 end
+local texts = assert(os.getenv("BENCH_TEXTS"), "BENCH_TEXTS not set")
 local tails = {}
-for line in io.lines(assert(os.getenv("BENCH_TEXTS"), "BENCH_TEXTS not set")) do
+for line in io.lines(texts) do
    local cat, text = line:match("^([^\t]+)\t(.+)$")
    if cat then
       tails[#tails + 1] = "&category=" .. urlencode(cat) .. "&text=" .. urlencode(text)
