@@ -99,7 +99,11 @@ queue_query_rows(struct req *r, const struct queue_filter *f)
 	    f->after_pin, f->after_us, f->after_id, limit, f->q };
 	/* Without a search: each workplace's first rows in the queue's order
 	 * come from submission_queue_order_idx and are merged, so a page reads
-	 * about limit rows per workplace however many are stored. With a
+	 * about limit rows per workplace however many are stored; filtered by
+	 * a status other than new, no report is pinned, the ordering's first
+	 * term folds away (the statement is planned with its values) and each
+	 * workplace's rows come from submission_workplace_status_idx instead,
+	 * so the other statuses' newest reports are not walked past. With a
 	 * search: submission_search() (sql/050) finds the page's ids with the
 	 * syllable index, in the same scope and under the same filters, and
 	 * they are read here under row-level security. */
@@ -119,7 +123,8 @@ queue_query_rows(struct req *r, const struct queue_filter *f)
 	    "  AND ($7 = '' OR s.urgent = ($7 = 'true')) AND ($8 = '' OR s.flood) "
 	    "  AND ($9 = '' OR ((s.urgent AND s.status = 'new'), s.received_at, s.id) < (nullif($9, '')::boolean, "
 	    "       'epoch'::timestamptz + nullif($10, '')::bigint * interval '1 microsecond', nullif($11, '')::bigint)) "
-	    "  ORDER BY (s.urgent AND s.status = 'new') DESC, s.received_at DESC, s.id DESC LIMIT $12::int) s "
+	    "  ORDER BY CASE WHEN $2 IN ('', 'new') THEN s.urgent AND s.status = 'new' END DESC, "
+	    "  s.received_at DESC, s.id DESC LIMIT $12::int) s "
 	    "LEFT JOIN officer o ON o.id = s.assignee_id "
 	    "ORDER BY s.pin DESC, s.received_at DESC, s.id DESC LIMIT $12::int", 12, p) : db_query(r->app->db,
 	    "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'DD/MM/YYYY HH24:MI'), "
