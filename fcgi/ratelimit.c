@@ -8,6 +8,7 @@
 #include "ratelimit.h"
 
 #define RL_SLOTS 8192
+#define RL_WAYS 8      /* slots per bucket: a key lives in one of its bucket's RL_WAYS */
 
 struct rl_rule {
 	long window;   /* seconds */
@@ -31,8 +32,9 @@ static const struct rl_rule rules[RL__MAX] = {
 struct rl_slot {
 	uint64_t key;
 	int64_t window;
+	int64_t used;    /* seconds since the epoch of the last touch: the oldest is replaced */
 	uint32_t count;
-	uint32_t lock;
+	uint32_t lock;   /* the bucket's spin lock, in its first slot */
 };
 
 static struct rl_slot *slots;   /* MAP_SHARED: created before fork, shared by every worker */
@@ -56,29 +58,62 @@ ratelimit_init(bool enabled)
 	return 0;
 }
 
-/* The slot of (kind, key), locked for the caller (slot_release after);
- * NULL when limits are off. `*h` gets the key's salted hash. */
-static struct rl_slot *
-slot_take(enum rl_kind kind, const void *key, size_t keylen, uint64_t *h)
+/* The salted hash of (kind, key). */
+static uint64_t
+slot_hash(enum rl_kind kind, const void *key, size_t keylen)
 {
-	if (slots == NULL || (unsigned)kind >= RL__MAX)
+	unsigned char out[crypto_shorthash_BYTES];
+	uint64_t h;
+	crypto_shorthash(out, key, keylen, salt);
+	memcpy(&h, out, sizeof(h));
+	return h ^ (uint64_t)kind * 0x9E3779B97F4A7C15ULL;
+}
+
+/* The bucket of hash `h`, locked for the caller (bucket_release after);
+ * NULL when the table is not mapped. */
+static struct rl_slot *
+bucket_take(uint64_t h)
+{
+	if (slots == NULL)
 		return NULL;
-	unsigned char in[crypto_shorthash_BYTES];
-	crypto_shorthash(in, key, keylen, salt);
-	memcpy(h, in, sizeof(*h));
-	*h ^= (uint64_t)kind * 0x9E3779B97F4A7C15ULL;
-	struct rl_slot *s = &slots[*h % RL_SLOTS];
-	/* a worker killed inside this section must not wedge the slot */
-	for (long spins = 0; __atomic_exchange_n(&s->lock, 1, __ATOMIC_ACQUIRE); spins++)
+	struct rl_slot *b = &slots[(h % (RL_SLOTS / RL_WAYS)) * RL_WAYS];
+	/* a worker killed inside this section must not wedge the bucket */
+	for (long spins = 0; __atomic_exchange_n(&b->lock, 1, __ATOMIC_ACQUIRE); spins++)
 		if (spins > 10000000)
 			break;
-	return s;
+	return b;
 }
 
 static void
-slot_release(struct rl_slot *s)
+bucket_release(struct rl_slot *b)
 {
-	__atomic_store_n(&s->lock, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&b->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* The slot holding `h` in locked bucket `b`. When none does and `create`,
+ * the bucket's least recently used slot is given to `h`, zeroed: a key
+ * loses its count only when RL_WAYS other keys of its bucket are newer
+ * (thousands of live keys), never because one other key hashed near it. */
+static struct rl_slot *
+slot_find(struct rl_slot *b, uint64_t h, bool create)
+{
+	struct rl_slot *old = b;
+	int64_t now = (int64_t)time(NULL);
+	for (int i = 0; i < RL_WAYS; i++) {
+		if (b[i].key == h && b[i].used != 0) {
+			b[i].used = now;
+			return &b[i];
+		}
+		if (b[i].used < old->used)
+			old = &b[i];
+	}
+	if (!create)
+		return NULL;
+	old->key = h;
+	old->window = 0;
+	old->count = 0;
+	old->used = now;
+	return old;
 }
 
 /* Counts one hit for (kind, key) and returns true when that exceeds the
@@ -88,18 +123,20 @@ slot_release(struct rl_slot *s)
 bool
 ratelimit_hit(enum rl_kind kind, const void *key, size_t keylen)
 {
-	uint64_t h;
-	struct rl_slot *s = limits_on ? slot_take(kind, key, keylen, &h) : NULL;
-	if (s == NULL)
+	if (!limits_on || (unsigned)kind >= RL__MAX)
 		return false;
+	uint64_t h = slot_hash(kind, key, keylen);
+	struct rl_slot *b = bucket_take(h);
+	if (b == NULL)
+		return false;
+	struct rl_slot *s = slot_find(b, h, true);
 	int64_t window = (int64_t)time(NULL) / rules[kind].window;
-	if (s->key != h || s->window != window) {
-		s->key = h;
+	if (s->window != window) {
 		s->window = window;
 		s->count = 0;
 	}
 	bool over = ++s->count > rules[kind].max;
-	slot_release(s);
+	bucket_release(b);
 	return over;
 }
 
@@ -118,12 +155,15 @@ ratelimit_retry_after(enum rl_kind kind)
 bool
 ratelimit_locked(enum rl_kind kind, const void *key, size_t keylen)
 {
-	uint64_t h;
-	struct rl_slot *s = slot_take(kind, key, keylen, &h);
-	if (s == NULL)
+	if ((unsigned)kind >= RL__MAX)
 		return false;
-	bool locked = s->key == h && s->window > (int64_t)time(NULL);
-	slot_release(s);
+	uint64_t h = slot_hash(kind, key, keylen);
+	struct rl_slot *b = bucket_take(h);
+	if (b == NULL)
+		return false;
+	struct rl_slot *s = slot_find(b, h, false);
+	bool locked = s != NULL && s->window > (int64_t)time(NULL);
+	bucket_release(b);
 	return locked;
 }
 
@@ -134,25 +174,20 @@ ratelimit_locked(enum rl_kind kind, const void *key, size_t keylen)
 static void
 lock_record(enum rl_kind kind, const void *key, size_t keylen, bool failed)
 {
-	uint64_t h;
-	struct rl_slot *s = slot_take(kind, key, keylen, &h);
-	if (s == NULL)
+	if ((unsigned)kind >= RL__MAX)
 		return;
-	if (!failed) {
-		if (s->key == h)
-			s->count = 0;
-	} else {
-		if (s->key != h) {
-			s->key = h;
-			s->window = 0;
-			s->count = 0;
-		}
-		if (++s->count >= rules[kind].max) {
-			s->count = 0;
-			s->window = (int64_t)time(NULL) + rules[kind].window;
-		}
+	uint64_t h = slot_hash(kind, key, keylen);
+	struct rl_slot *b = bucket_take(h);
+	if (b == NULL)
+		return;
+	struct rl_slot *s = slot_find(b, h, failed);
+	if (s != NULL && !failed)
+		s->count = 0;
+	else if (s != NULL && ++s->count >= rules[kind].max) {
+		s->count = 0;
+		s->window = (int64_t)time(NULL) + rules[kind].window;
 	}
-	slot_release(s);
+	bucket_release(b);
 }
 
 /* One more failure for a lock kind (see lock_record). */
