@@ -49,9 +49,10 @@ string_at(const char *p, const char *end, struct buf *out)
 {
 	p++;
 	while (p < end && *p != '"') {
-		const char *run = p;
-		while (p < end && *p != '"' && *p != '\\')
-			p++;
+		const char *run = p, *quote = memchr(p, '"', (size_t)(end - p)), *bs;
+		p = quote ? quote : end;
+		if ((bs = memchr(run, '\\', (size_t)(p - run))) != NULL)   /* whole runs at a time: texts are long */
+			p = bs;
 		if (out)
 			buf_append(out, run, (size_t)(p - run));
 		if (p >= end || *p == '"')
@@ -91,7 +92,7 @@ string_at(const char *p, const char *end, struct buf *out)
 /* The value at p (no leading space) into *v; the position after it, or
  * NULL when jansson would refuse it. Checks nested values to the end. */
 static const char *
-value_at(const char *p, const char *end, struct ejson *v, int depth)
+value_at(const char *p, const char *end, struct ejson *v, int depth, struct ejson_object *idx)
 {
 	v->s = p;
 	if (p >= end || depth > EJSON_DEPTH_MAX)
@@ -105,13 +106,18 @@ value_at(const char *p, const char *end, struct ejson *v, int depth)
 		v->type = close == ']' ? EJ_ARRAY : EJ_OBJECT;
 		p = ws(p + 1, end);
 		while (p && p < end && *p != close) {
+			const char *key = p;
 			if (close == '}') {   /* a member: its key, then a colon */
 				if (*p != '"' || (p = string_at(p, end, NULL)) == NULL || (p = ws(p, end)) >= end || *p != ':')
 					return NULL;
 				p = ws(p + 1, end);
 			}
-			if ((p = value_at(p, end, &in, depth + 1)) == NULL)
+			if ((p = value_at(p, end, &in, depth + 1, NULL)) == NULL)
 				return NULL;
+			if (idx && close == '}' && idx->n < EJSON_MEMBERS)
+				idx->m[idx->n++] = (struct ejson_member){ key, in };
+			else if (idx && close == '}')
+				idx->more = true;
 			p = ws(p, end);
 			if (p < end && *p == ',')
 				p = ws(p + 1, end);
@@ -154,45 +160,58 @@ value_at(const char *p, const char *end, struct ejson *v, int depth)
 	return p;
 }
 
-/* True when s[0..n) is an object or array jansson's json_loadb would
- * read (answers it would refuse are treated as absent). */
+/* Reads s[0..n) into o: true when it is an object or array jansson's
+ * json_loadb would read (answers it would refuse are treated as absent),
+ * with the top-level members of an object indexed for ejson_get. */
 bool
-ejson_valid(const char *s, size_t n)
+ejson_parse(const char *s, size_t n, struct ejson_object *o)
 {
 	struct ejson v;
 	const char *end = s + n, *p = ws(s, end);
+	o->n = 0;
+	o->more = false;
+	o->text = s;
+	o->len = n;
 	if (p >= end || (*p != '{' && *p != '['))
 		return false;
-	p = value_at(p, end, &v, 1);
+	p = value_at(p, end, &v, 1, *p == '{' ? o : NULL);
 	return p && ws(p, end) == end;
 }
 
-/* Member `key` of the object obj[0..n) (checked by ejson_valid) into *v;
- * false when obj is not an object or has no such member. `scratch` decodes
- * a key that has escapes. */
-bool
-ejson_get(const char *obj, size_t n, const char *key, struct ejson *v, struct buf *scratch)
+/* Whether the key whose string starts at k (its quote) is `key`; scratch
+ * decodes a key that has escapes. */
+static bool
+key_is(const char *k, const char *end, const char *key, size_t klen, struct buf *scratch)
 {
-	const char *end = obj + n, *p = ws(obj, end);
+	const char *after = string_at(k, end, NULL);
+	if (memchr(k + 1, '\\', (size_t)(after - 1 - (k + 1))) == NULL)
+		return (size_t)(after - 1 - (k + 1)) == klen && memcmp(k + 1, key, klen) == 0;
+	buf_reset(scratch);
+	string_at(k, end, scratch);
+	return scratch->len == klen && memcmp(scratch->data, key, klen) == 0;
+}
+
+/* Member `key` of the object read by ejson_parse into *v; false when it
+ * was not an object or has no such member. `scratch` decodes a key that
+ * has escapes. */
+bool
+ejson_get(const struct ejson_object *o, const char *key, struct ejson *v, struct buf *scratch)
+{
+	const char *end = o->text + o->len, *p;
 	size_t klen = strlen(key);
-	if (p >= end || *p != '{')
-		return false;
-	for (p = ws(p + 1, end); p < end && *p == '"'; ) {
-		const char *k = p + 1, *after = string_at(p, end, NULL);
-		bool match;
-		if (memchr(k, '\\', (size_t)(after - 1 - k)) == NULL)
-			match = (size_t)(after - 1 - k) == klen && memcmp(k, key, klen) == 0;
-		else {
-			buf_reset(scratch);
-			string_at(p, end, scratch);
-			match = scratch->len == klen && memcmp(scratch->data, key, klen) == 0;
+	for (size_t i = 0; i < o->n; i++)
+		if (key_is(o->m[i].key, end, key, klen, scratch)) {
+			*v = o->m[i].value;
+			return true;
 		}
-		p = value_at(ws(ws(after, end) + 1, end), end, v, 1);
+	if (!o->more)   /* else the members after the indexed ones, walked */
+		return false;
+	p = o->m[o->n - 1].value.s + o->m[o->n - 1].value.n;
+	while ((p = ws(p, end)) < end && *p == ',' && (p = ws(p + 1, end)) < end && *p == '"') {
+		bool match = key_is(p, end, key, klen, scratch);
+		p = value_at(ws(ws(string_at(p, end, NULL), end) + 1, end), end, v, 1, NULL);
 		if (match)
 			return true;
-		p = ws(p, end);
-		if (p < end && *p == ',')
-			p = ws(p + 1, end);
 	}
 	return false;
 }
@@ -218,7 +237,7 @@ ejson_next(const struct ejson *a, size_t *pos, struct ejson *v)
 		p = ws(p + 1, end);
 	if (p >= end || *p == ']')
 		return false;
-	p = value_at(p, end, v, 1);
+	p = value_at(p, end, v, 1, NULL);
 	*pos = (size_t)(p - a->s);
 	return true;
 }
