@@ -51,7 +51,11 @@ buf_puts(struct buf *b, const char *s)
 void
 buf_putc(struct buf *b, char c)
 {
-	buf_append(b, &c, 1);
+	if (b->cap - b->len > 1 && !b->failed) {   /* the common case without a call: exports put a million commas */
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+	} else
+		buf_append(b, &c, 1);
 }
 
 void

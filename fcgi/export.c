@@ -1,8 +1,11 @@
 /* export.c: reports out of the database as CSV (UTF-8 with BOM), JSON Lines or XLSX, row by row in constant memory. */
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -83,33 +86,34 @@ item_text(struct buf *out, const struct form_field *fd, const char *v)
 }
 
 /* An answer as text in Vietnamese (labels of fd's form version): numbers
- * plainly, lists joined with "; " (a ranking numbered "1. ..."). *number
- * says whether it was a JSON number. */
+ * plainly, lists joined with "; " (a ranking numbered "1. ..."); null or
+ * an object as an empty cell. *number says whether it was a JSON number.
+ * tmp holds the text, str is scratch. */
 static const char *
-value_text(struct buf *tmp, const struct form_field *fd, json_t *v, bool *number)
+value_text(struct buf *tmp, struct buf *str, const struct form_field *fd, const struct ejson *v, bool *number)
 {
-	*number = json_is_number(v);
+	*number = v->type == EJ_INTEGER || v->type == EJ_REAL;
 	buf_reset(tmp);
-	if (json_is_string(v))
-		item_text(tmp, fd, json_string_value(v));
-	else if (json_is_integer(v))
-		buf_appendf(tmp, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		buf_appendf(tmp, "%.15g", json_real_value(v));
-	else if (json_is_array(v)) {
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x) {
+	if (v->type == EJ_STRING)
+		item_text(tmp, fd, ejson_string(v, str));
+	else if (v->type == EJ_INTEGER)
+		buf_appendf(tmp, "%lld", v->i);
+	else if (v->type == EJ_REAL)
+		buf_appendf(tmp, "%.15g", v->r);
+	else if (v->type == EJ_ARRAY) {
+		struct ejson e;
+		size_t pos = 0;
+		for (size_t i = 0; ejson_next(v, &pos, &e); i++) {
 			if (i)
 				buf_puts(tmp, "; ");
 			if (fd->type == FIELD_RANK)
 				buf_appendf(tmp, "%zu. ", i + 1);
-			if (json_is_string(x))
-				item_text(tmp, fd, json_string_value(x));
+			if (e.type == EJ_STRING)
+				item_text(tmp, fd, ejson_string(&e, str));
 		}
-	} else if (json_is_boolean(v))
-		buf_puts(tmp, json_is_true(v) ? "Có" : "Không");
-	return tmp->data ? tmp->data : "";
+	} else if (v->type == EJ_TRUE || v->type == EJ_FALSE)
+		buf_puts(tmp, v->type == EJ_TRUE ? "Có" : "Không");
+	return tmp->len ? tmp->data : "";
 }
 
 /* The forms whose fields become columns: one, or all of them. */
@@ -243,7 +247,7 @@ struct export_run {
 	size_t nold;
 	struct layout layouts[LAYOUTS_MAX];
 	size_t nlayouts;
-	struct buf out, tmp;                 /* out: bytes waiting for write(); tmp: scratch */
+	struct buf out, tmp, str;            /* out: bytes waiting for write(); tmp, str: scratch */
 	struct xlsx_sheet {
 		lxw_worksheet *ws;
 		lxw_row_t row;
@@ -347,6 +351,22 @@ common_text(const char *const *rv, size_t col, const struct layout *l)
 	}
 }
 
+/* A report's answers as PostgreSQL sent them (jsonb's text): read in place
+ * by export_json.c for CSV and XLSX, parsed by jansson for JSON Lines. */
+struct answers {
+	const char *text;
+	size_t len;
+	bool valid;                /* what jansson would read; else every answer is left empty */
+	struct ejson_object obj;   /* CSV, XLSX: its members */
+};
+
+/* The answer to question `name` into *v; false when there is none. */
+static bool
+answer_get(struct export_run *x, const struct answers *a, const char *name, struct ejson *v)
+{
+	return a->valid && ejson_get(&a->obj, name, v, &x->str);
+}
+
 /* ---- XLSX ---- */
 
 /* The sheet's header: the fixed columns, then today's labels of the form's
@@ -441,7 +461,7 @@ csv_header(struct export_run *x)
 /* One report as a CSV line: the fixed columns, then its answers under its
  * own form's columns (the other forms' columns stay empty). */
 static void
-csv_row(struct export_run *x, const char *const *rv, json_t *ans, const struct layout *l)
+csv_row(struct export_run *x, const char *const *rv, const struct answers *ans, const struct layout *l)
 {
 	for (size_t i = 0; i < NCOMMON; i++) {
 		if (i)
@@ -454,10 +474,10 @@ csv_row(struct export_run *x, const char *const *rv, json_t *ans, const struct l
 			if (!exported(&cur->fields[i]))
 				continue;
 			buf_putc(&x->out, ',');
-			json_t *v = l && l->form == f ? json_object_get(ans, cur->fields[i].name) : NULL;
+			struct ejson v;
 			bool num;
-			if (v) {   /* the text first: argument order is unspecified, num must be set */
-				const char *text = value_text(&x->tmp, l->field[i], v, &num);
+			if (l && l->form == f && answer_get(x, ans, cur->fields[i].name, &v)) {   /* the text first: num must be set */
+				const char *text = value_text(&x->tmp, &x->str, l->field[i], &v, &num);
 				export_csv_cell(&x->out, text, num);
 			}
 		}
@@ -467,8 +487,10 @@ csv_row(struct export_run *x, const char *const *rv, json_t *ans, const struct l
 
 /* One report as a JSON line: the codes, as stored (the machine format). */
 static void
-jsonl_row(struct export_run *x, const char *const *rv, json_t *ans)
+jsonl_row(struct export_run *x, const char *const *rv, const struct answers *a)
 {
+	json_error_t jerr;
+	json_t *ans = json_loadb(a->text, a->len, 0, &jerr);
 	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, s:s, s:O}",
 	    "id", (json_int_t)strtoll(rv[COL_ID], NULL, 10),
 	    "received_at", rv[COL_RECEIVED_AT],
@@ -485,6 +507,7 @@ jsonl_row(struct export_run *x, const char *const *rv, json_t *ans)
 	}
 	free(line);
 	json_decref(o);
+	json_decref(ans);
 }
 
 /* A sheet named after the form's title (at most 31 characters, as Excel
@@ -544,7 +567,7 @@ xlsx_begin(struct export_run *x, const char *xpath, char *err, size_t errlen)
 /* One report as a row of its form's sheet: numbers and dates typed, the
  * rest as strings in Vietnamese. */
 static void
-xlsx_row(struct export_run *x, const char *const *rv, json_t *ans, const struct layout *l)
+xlsx_row(struct export_run *x, const char *const *rv, const struct answers *ans, const struct layout *l)
 {
 	if (l == NULL)
 		return;
@@ -565,16 +588,17 @@ xlsx_row(struct export_run *x, const char *const *rv, json_t *ans, const struct 
 		const struct form_field *fd = l->field[i];
 		if (!exported(&cur->fields[i]))
 			continue;
-		json_t *v = json_object_get(ans, cur->fields[i].name);
+		struct ejson v;
 		bool num;
-		if (v == NULL)
+		if (!answer_get(x, ans, cur->fields[i].name, &v))
 			;
-		else if (json_is_number(v))
-			worksheet_write_number(sh->ws, sh->row, c, json_number_value(v), fd->type == FIELD_MONEY ? x->money : NULL);
-		else if (fd->type == FIELD_DATE && json_is_string(v) && export_xlsx_date(json_string_value(v), &dt))
+		else if (v.type == EJ_INTEGER || v.type == EJ_REAL)
+			worksheet_write_number(sh->ws, sh->row, c, v.type == EJ_INTEGER ? (double)v.i : v.r,
+			    fd->type == FIELD_MONEY ? x->money : NULL);
+		else if (fd->type == FIELD_DATE && v.type == EJ_STRING && export_xlsx_date(ejson_string(&v, &x->str), &dt))
 			worksheet_write_datetime(sh->ws, sh->row, c, &dt, x->dayfmt);
 		else   /* libxlsxwriter writes strings as strings: no formula can run */
-			worksheet_write_string(sh->ws, sh->row, c, value_text(&x->tmp, fd, v, &num), NULL);
+			worksheet_write_string(sh->ws, sh->row, c, value_text(&x->tmp, &x->str, fd, &v, &num), NULL);
 		c++;
 	}
 	sh->row++;
@@ -634,11 +658,10 @@ names_take(struct names *nm, PGresult *res, struct db *db, char *err, size_t err
 	return 0;
 }
 
-/* Column `col` of the row whose id is `id`; "" when there is none. */
+/* Column `col` of the row whose id is `k`; "" when there is none. */
 static const char *
-names_get(const struct names *nm, const char *id, int col)
+names_get(const struct names *nm, long long k, int col)
 {
-	long long k = strtoll(id, NULL, 10);
 	int lo = 0, hi = nm->n - 1;
 	while (lo <= hi) {
 		int mid = lo + (hi - lo) / 2;
@@ -657,6 +680,90 @@ names_free(struct names *nm)
 {
 	PQclear(nm->res);
 	free(nm->ids);
+}
+
+/* The columns of the rows' query, whose values come in binary. */
+enum { Q_ID, Q_RECEIVED_AT, Q_WORKPLACE_ID, Q_UNIT_ID, Q_FORM, Q_VERSION, Q_CHANNEL, Q_STATUS, Q_URGENT, Q_LANG, Q_ANSWERS };
+
+/* A binary integer column (int4 or int8, big-endian) of a one-row result. */
+static long long
+bin_int(const PGresult *row, int col)
+{
+	const unsigned char *p = (const unsigned char *)PQgetvalue(row, 0, col);
+	int n = PQgetlength(row, 0, col);
+	unsigned long long v = 0;
+	for (int i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return n == 4 ? (long long)(int32_t)(uint32_t)v : n == 8 ? (long long)v : 0;
+}
+
+/* The text of a row's numbers and time, as the text format printed them. */
+struct row_text {
+	char id[24], version[16], received[64];
+};
+
+/* v's n last decimal digits at p (n = 0: all of them, v >= 0); the end. */
+static char *
+put_digits(char *p, long long v, int n)
+{
+	char d[24];
+	int k = 0;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	if (v < 0)
+		*p++ = '-';
+	do
+		d[k++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0 && k < 20);
+	while (k < n)
+		d[k++] = '0';
+	while (k > 0)
+		*p++ = d[--k];
+	return p;
+}
+
+/* A timestamptz (binary: microseconds since 2000-01-01 UTC) as
+ * "YYYY-MM-DD HH:MM" in Vietnam's time, UTC+7 (as form_today; the
+ * Asia/Ho_Chi_Minh zone's offset since 1975), cut to the minute as
+ * to_char(... 'HH24:MI') cut it; "" for ±infinity. Printed by hand: the
+ * export prints a million of them. */
+static void
+vn_minute(long long us, char out[64])
+{
+	if (us == LLONG_MAX || us == LLONG_MIN) {
+		out[0] = '\0';
+		return;
+	}
+	time_t t = (time_t)(us / 1000000 - (us % 1000000 < 0) + 946684800LL + 7 * 3600);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char *p = put_digits(out, tm.tm_year + 1900LL, 4);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mon + 1, 2);
+	*p++ = '-';
+	p = put_digits(p, tm.tm_mday, 2);
+	*p++ = ' ';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	*put_digits(p, tm.tm_min, 2) = '\0';
+}
+
+/* A row's fixed columns as text in rv (the names are the caller's); rt
+ * holds the numbers' and the time's text. */
+static void
+row_values(const PGresult *row, struct row_text *rt, const char **rv)
+{
+	*put_digits(rt->id, bin_int(row, Q_ID), 0) = '\0';
+	*put_digits(rt->version, bin_int(row, Q_VERSION), 0) = '\0';
+	vn_minute(bin_int(row, Q_RECEIVED_AT), rt->received);
+	rv[COL_ID] = rt->id;
+	rv[COL_RECEIVED_AT] = rt->received;
+	rv[COL_FORM] = PQgetvalue(row, 0, Q_FORM);
+	rv[COL_VERSION] = rt->version;
+	rv[COL_CHANNEL] = PQgetvalue(row, 0, Q_CHANNEL);
+	rv[COL_STATUS] = PQgetvalue(row, 0, Q_STATUS);
+	rv[COL_URGENT] = PQgetvalue(row, 0, Q_URGENT)[0] ? "t" : "f";
+	rv[COL_LANG] = PQgetvalue(row, 0, Q_LANG);
+	rv[COL_ANSWERS] = PQgetvalue(row, 0, Q_ANSWERS);
 }
 
 /* The ids of nm as a PostgreSQL array literal "{1,2,3}" in b. */
@@ -714,10 +821,8 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
-	/* the columns of the rows' query */
-	enum { Q_ID, Q_RECEIVED_AT, Q_WORKPLACE_ID, Q_UNIT_ID, Q_FORM, Q_VERSION, Q_CHANNEL, Q_STATUS, Q_URGENT, Q_LANG, Q_ANSWERS };
 	const char *params[4] = { x.tmp.data, q->form ? q->form : "", q->from ? q->from : "", q->to ? q->to : "" };
-	if (db_stream_begin(db, "SELECT s.id, to_char(s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD HH24:MI'), "
+	if (db_stream_begin(db, "SELECT s.id, s.received_at, "
 	    "s.workplace_id, s.unit_id, s.form_id, s.form_version, s.channel, s.status, s.urgent, s.lang, s.answers::text "
 	    "FROM submission s "
 	    "WHERE s.workplace_id = ANY ($1::bigint[]) AND ($2 = '' OR s.form_id = $2) "
@@ -729,26 +834,24 @@ export_submissions(struct db *db, const struct form_set *set, const struct expor
 	}
 	PGresult *row;
 	while ((row = db_stream_next(db, &failed)) != NULL) {
-		const char *wid = PQgetvalue(row, 0, Q_WORKPLACE_ID);
-		const char *rv[COL_ANSWERS + 1] = {
-			[COL_ID] = PQgetvalue(row, 0, Q_ID), [COL_RECEIVED_AT] = PQgetvalue(row, 0, Q_RECEIVED_AT),
-			[COL_WORKPLACE_CODE] = names_get(&wp, wid, W_CODE), [COL_WORKPLACE] = names_get(&wp, wid, W_NAME),
-			[COL_UNIT_CODE] = names_get(&units, PQgetvalue(row, 0, Q_UNIT_ID), U_CODE),
-			[COL_FORM] = PQgetvalue(row, 0, Q_FORM), [COL_VERSION] = PQgetvalue(row, 0, Q_VERSION),
-			[COL_CHANNEL] = PQgetvalue(row, 0, Q_CHANNEL), [COL_STATUS] = PQgetvalue(row, 0, Q_STATUS),
-			[COL_URGENT] = PQgetvalue(row, 0, Q_URGENT), [COL_LANG] = PQgetvalue(row, 0, Q_LANG),
-			[COL_ANSWERS] = PQgetvalue(row, 0, Q_ANSWERS),
-		};
-		json_error_t jerr;
-		json_t *ans = json_loadb(rv[COL_ANSWERS], (size_t)PQgetlength(row, 0, Q_ANSWERS), 0, &jerr);
+		struct row_text rt;
+		const char *rv[COL_ANSWERS + 1];
+		row_values(row, &rt, rv);
+		long long wid = bin_int(row, Q_WORKPLACE_ID);
+		rv[COL_WORKPLACE_CODE] = names_get(&wp, wid, W_CODE);
+		rv[COL_WORKPLACE] = names_get(&wp, wid, W_NAME);
+		rv[COL_UNIT_CODE] = names_get(&units, bin_int(row, Q_UNIT_ID), U_CODE);
+		struct answers ans = { .text = rv[COL_ANSWERS], .len = (size_t)PQgetlength(row, 0, Q_ANSWERS) };
 		const struct layout *l = layout_of(&x, rv[COL_FORM], rv[COL_VERSION]);
-		if (fmt == EXPORT_CSV)
-			csv_row(&x, rv, ans, l);
-		else if (fmt == EXPORT_JSONL)
-			jsonl_row(&x, rv, ans);
-		else
-			xlsx_row(&x, rv, ans, l);
-		json_decref(ans);
+		if (fmt == EXPORT_JSONL)
+			jsonl_row(&x, rv, &ans);
+		else {
+			ans.valid = ejson_parse(ans.text, ans.len, &ans.obj);
+			if (fmt == EXPORT_CSV)
+				csv_row(&x, rv, &ans, l);
+			else
+				xlsx_row(&x, rv, &ans, l);
+		}
 		PQclear(row);
 		if (x.out.len > 262144 && flush_buf(&x.out, write, ctx) != 0) {
 			snprintf(err, errlen, "the receiver went away");
@@ -777,6 +880,7 @@ done:
 	}
 	buf_free(&x.out);
 	buf_free(&x.tmp);
+	buf_free(&x.str);
 	for (size_t i = 0; i < x.nold; i++)
 		form_free(x.old[i]);
 	names_free(&wp);

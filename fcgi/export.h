@@ -24,6 +24,30 @@ struct export_book {
 	char path[32];
 };
 
+/* A JSON value read in place (export_json.c): its type, its text s[0..n),
+ * the number when it is one. */
+enum ejson_type { EJ_NULL, EJ_FALSE, EJ_TRUE, EJ_INTEGER, EJ_REAL, EJ_STRING, EJ_ARRAY, EJ_OBJECT };
+struct ejson {
+	enum ejson_type type;
+	const char *s;
+	size_t n;
+	long long i;   /* EJ_INTEGER */
+	double r;      /* EJ_REAL */
+};
+
+/* An object's top-level members, indexed by ejson_parse: the first
+ * EJSON_MEMBERS (more: the rest are looked up in the text). */
+#define EJSON_MEMBERS 64
+struct ejson_object {
+	const char *text;
+	size_t len, n;
+	bool more;
+	struct ejson_member {
+		const char *key;     /* at its opening quote */
+		struct ejson value;
+	} m[EJSON_MEMBERS];
+};
+
 struct db;
 struct form_set;
 void export_csv_cell(struct buf *, const char *s, bool is_number);
@@ -32,6 +56,10 @@ int export_book_finish(struct export_book *, bool send, export_write_fn, void *c
 int export_send_buf(struct buf *, export_write_fn, void *ctx, char *err, size_t errlen);
 bool export_xlsx_date(const char *s, lxw_datetime *);
 int export_send_json(json_t *, export_write_fn, void *ctx, char *err, size_t errlen);
+bool ejson_parse(const char *s, size_t n, struct ejson_object *);
+bool ejson_get(const struct ejson_object *, const char *key, struct ejson *, struct buf *scratch);
+const char *ejson_string(const struct ejson *, struct buf *out);
+bool ejson_next(const struct ejson *array, size_t *pos, struct ejson *);
 int export_submissions(struct db *, const struct form_set *, const struct export_query *, enum export_format,
     export_write_fn, void *ctx, char *err, size_t errlen);
 

@@ -196,7 +196,7 @@ def test_export_bad_input_and_cut(t, stack):
         killed = 0
         for _ in range(100):
             killed = int(stack.value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                     "WHERE query LIKE 'SELECT s.id, to_char(s.received_at%' AND wait_event_type = 'Lock'"))
+                                     "WHERE query LIKE 'SELECT s.id, s.received_at, s.workplace_id%' AND wait_event_type = 'Lock'"))
             if killed:
                 break
             time.sleep(0.1)

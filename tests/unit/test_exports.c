@@ -1,6 +1,8 @@
-/* test_exports.c: unit tests for the exports' pure parts: CSV cells (quoting, the formula guard) and old form versions read back through the form loader. */
+/* test_exports.c: unit tests for the exports' pure parts: CSV cells (quoting, the formula guard), answers read in place as jansson reads them, and old form versions read back through the form loader. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <jansson.h>
 
 #include "common.h"
 
@@ -101,11 +103,110 @@ test_bad_definitions(void **state)
 	}
 }
 
+/* Value v read in place agrees with jansson's j: type, number, text, elements. */
+static void
+expect_same(const struct ejson *v, json_t *j, struct buf *str)
+{
+	switch (json_typeof(j)) {
+	case JSON_STRING:
+		assert_int_equal(v->type, EJ_STRING);
+		assert_string_equal(ejson_string(v, str), json_string_value(j));
+		break;
+	case JSON_INTEGER:
+		assert_int_equal(v->type, EJ_INTEGER);
+		assert_true(v->i == json_integer_value(j));
+		break;
+	case JSON_REAL:
+		assert_int_equal(v->type, EJ_REAL);
+		assert_true(v->r == json_real_value(j));
+		break;
+	case JSON_ARRAY: {
+		struct ejson e;
+		size_t pos = 0, n = 0;
+		assert_int_equal(v->type, EJ_ARRAY);
+		while (ejson_next(v, &pos, &e))
+			expect_same(&e, json_array_get(j, n++), str);
+		assert_int_equal(n, json_array_size(j));
+		break;
+	}
+	case JSON_OBJECT:
+		assert_int_equal(v->type, EJ_OBJECT);
+		break;
+	default:
+		assert_int_equal(v->type, json_is_true(j) ? EJ_TRUE : json_is_false(j) ? EJ_FALSE : EJ_NULL);
+	}
+}
+
+/* ejson_parse accepts exactly what json_loadb reads (an object or array),
+ * and every member ejson_get finds is jansson's, a missing one missing. */
+static void
+expect_as_jansson(const char *text)
+{
+	struct ejson_object *o = malloc(sizeof(*o));
+	struct buf scratch = { 0 }, str = { 0 };
+	json_error_t jerr;
+	json_t *j = json_loadb(text, strlen(text), 0, &jerr);
+	bool ok = ejson_parse(text, strlen(text), o);
+	if (ok != (j != NULL))
+		fail_msg("%s: read in place %s, jansson %s", text, ok ? "yes" : "no", j ? "yes" : "no");
+	if (json_is_object(j)) {
+		const char *k;
+		json_t *m;
+		struct ejson v;
+		json_object_foreach(j, k, m) {
+			assert_true(ejson_get(o, k, &v, &scratch));
+			expect_same(&v, m, &str);
+		}
+		assert_false(ejson_get(o, "no such question", &v, &scratch));
+	}
+	json_decref(j);
+	buf_free(&scratch);
+	buf_free(&str);
+	free(o);
+}
+
+static void
+test_answers_in_place(void **state)
+{
+	(void)state;
+	expect_as_jansson("{\"text\": \"Công ty nợ lương, \\\"3 tháng\\\"\", \"category\": \"wages\"}");
+	expect_as_jansson("{}");
+	expect_as_jansson("[]");
+	expect_as_jansson("  {\"a\" : [ \"x\" , 1 , 2.5 , true , false , null , [\"y\"], {\"z\": 1} ] }  ");
+	expect_as_jansson("{\"esc\": \"\\b\\f\\n\\r\\t\\/\\\\\\u0041\\u00e9\\u1ec7\\ud83d\\ude00\"}");
+	expect_as_jansson("{\"k\\u00e9y\": 1, \"k\\\"q\": 2}");
+	expect_as_jansson("{\"n\": -0, \"m\": 9223372036854775807, \"l\": -9223372036854775808, \"r\": 1e-400, \"s\": 1.5E3}");
+	expect_as_jansson("{\"month\": \"2026-02\", \"rank\": [\"b\", \"a\"], \"money\": 5000000}");
+	/* what jansson refuses is refused (the answers stay empty, as before) */
+	expect_as_jansson("{\"big\": 9223372036854775808}");
+	expect_as_jansson("{\"big\": -9223372036854775809}");
+	expect_as_jansson("{\"huge\": 1e400}");
+	expect_as_jansson("{\"nul\": \"a\\u0000b\"}");
+	expect_as_jansson("{\"lone\": \"\\ud800\"}");
+	expect_as_jansson("{\"lone\": \"\\udc00x\"}");
+	expect_as_jansson("{\"bad\": \"\\x\"}");
+	expect_as_jansson("{\"cut\": \"abc");
+	expect_as_jansson("{\"cut\": [1, 2");
+	expect_as_jansson("\"a string\"");
+	expect_as_jansson("42");
+	expect_as_jansson("");
+	expect_as_jansson("{\"a\": tru}");
+	/* more members than are indexed: the rest are found in the text */
+	char many[4096];
+	size_t n = 0;
+	many[n++] = '{';
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(many + n, sizeof(many) - n, "%s\"q%d\": \"v%d\"", i ? ", " : "", i, i);
+	snprintf(many + n, sizeof(many) - n, "}");
+	expect_as_jansson(many);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_cells),
+		cmocka_unit_test(test_answers_in_place),
 		cmocka_unit_test(test_old_version_loads),
 		cmocka_unit_test(test_bad_definitions),
 	};
