@@ -88,6 +88,9 @@ def test_worker_killed(t, stack):
     victim = workers[0]
     stack.killed_workers.append(victim)
     os.kill(victim, signal.SIGKILL)
+    # kill() only queues the signal: a request sent before the victim is gone can still be
+    # accepted by it and cut (nginx's 503). What must hold is every request after its death.
+    t.require(wait_until(lambda: not alive(victim), 5, 0.01), f"worker {victim} still alive 5 s after SIGKILL")
     token = _tok(stack)
     start = time.monotonic()
     statuses = []
