@@ -50,6 +50,7 @@ import test_legal                     # noqa: E402
 import test_loop                      # noqa: E402
 import test_worker                    # noqa: E402
 import test_ux12                      # noqa: E402
+import test_ins2                      # noqa: E402
 import test_tidy                      # noqa: E402
 
 SUITE_SECONDS = 900
@@ -290,6 +291,11 @@ TESTS = [
      test_srch.test_flood_and_counts),
     ("srch: % and _ literal, empty, over 200 characters, non-UTF-8 (400) and hostile searches exact",
      test_srch.test_literal_and_bad_queries),
+    # ins2: issue 12 item 18, a report's lighter INSERT (sql/057): parents never deleted, one POST's log row
+    ("ins2: deleting, truncating or renumbering a workplace, unit or QR code is refused; every report's parents exist",
+     test_ins2.test_parents_kept),
+    ("ins2: one POST names its QR code's workplace and unit and writes one +1 statistics-log row, statistics' answers only",
+     test_ins2.test_one_post_writes),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
