@@ -45,12 +45,36 @@ CREATE FUNCTION submission_search_where() RETURNS text LANGUAGE sql IMMUTABLE AS
     'AND ($8 = '''' OR ((s.urgent AND s.status = ''new''), s.received_at, s.id) < (nullif($8, '''')::boolean, '
     '''epoch''::timestamptz + nullif($9, '''')::bigint * interval ''1 microsecond'', nullif($10, '''')::bigint)) ' $$;
 
--- The index's candidates for the syllables $17 received from $13 to $15, then checked by LIKE ($1)
--- and every typed syllable ($11), as the FROM and WHERE of a query over report s (the caller adds
--- its filters with AND). The fence (OFFSET 0) keeps the index condition and the time range alone
--- below it, so the planner ANDs the GIN bitmap with the range and fetches only its candidates.
+-- Whether one of the index query's syllables (a prefix: every word it begins) is absent from the
+-- syllable index's most common elements (pg_stats, as vn_index_query reads them): only then may its
+-- reports be few (an element listed there is in about 1 % or more of the reports).
+CREATE FUNCTION vn_index_rare(iq tsquery) RETURNS boolean LANGUAGE sql STABLE STRICT AS $$
+    WITH st AS MATERIALIZED (SELECT x.e FROM pg_stats s, unnest(s.most_common_elems::text::text[]) x (e)
+           WHERE s.schemaname = 'public' AND s.tablename = 'submission_words_idx')
+    SELECT coalesce(bool_or(NOT EXISTS (SELECT 1 FROM st WHERE CASE WHEN l.m[2] = ':*'
+               THEN left(st.e, length(l.lex)) = l.lex ELSE st.e = l.lex END)), true)
+    FROM (SELECT m, replace(m[1], '''''', '''') AS lex
+          FROM regexp_matches(iq::text, '''((?:[^'']|'''')+)''(:\*)?', 'g') m) l $$;
+
+-- The ids of the reports holding the index query's syllables (iq) when there are 3,000 or fewer, else
+-- NULL (also without reading the index when vn_index_rare says they cannot be few): one read of the
+-- syllable index that a rare phrase's rows and counts then reuse, instead of one per time slice and
+-- per status. Every read of the index also reads its pending list (the reports inserted since it was
+-- last merged, up to gin_pending_list_limit, 4 MB: ~4 ms a read at 1M reports in make bench's state);
+-- merging it more often would cost every insert (measured: a 512 kB limit, -17 % inserts a second).
+CREATE FUNCTION submission_search_few(iq tsquery) RETURNS bigint[] LANGUAGE sql STABLE STRICT AS $$
+    SELECT CASE WHEN vn_index_rare(iq) THEN (
+        SELECT CASE WHEN count(*) <= 3000 THEN coalesce(array_agg(x.id), '{}') END
+        FROM (SELECT s.id FROM submission s WHERE vn_words(s.search_text) @@ iq LIMIT 3001) x) END $$;
+
+-- The candidates received from $13 to $15, then checked by LIKE ($1) and every typed syllable ($11),
+-- as the FROM and WHERE of a query over report s (the caller adds its filters with AND): those of
+-- submission_search_few ($19) when it gave them, else the index's for the syllables $17. The fence
+-- (OFFSET 0) keeps the index condition and the time range alone below it, so the planner ANDs the
+-- GIN bitmap with the range and fetches only its candidates.
 CREATE FUNCTION submission_search_candidates() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT
-    'FROM (SELECT s.* FROM submission s WHERE ($17 IS NULL OR vn_words(s.search_text) @@ $17) '
+    'FROM (SELECT s.* FROM submission s WHERE ($19 IS NULL OR s.id = ANY ($19)) '
+    'AND ($19 IS NOT NULL OR $17 IS NULL OR vn_words(s.search_text) @@ $17) '
     'AND s.received_at >= $13 AND s.received_at <= $15 OFFSET 0) s '
     'WHERE s.search_text LIKE $1 AND ($11 IS NULL OR ts_match_vq(vn_words(s.search_text), $11)) ' $$;
 
@@ -71,6 +95,7 @@ DECLARE
     scope bigint[] := ARRAY(SELECT scope_workplaces());
     pinned bigint[];   -- the urgent new matches (all of them: few)
     got bigint[];      -- the others, newest first
+    few bigint[];
     since timestamptz;
     older bigint[];
     edge record;
@@ -89,16 +114,21 @@ BEGIN
         '  LIMIT $12)) x'
     INTO pinned, got USING lk, st, form, wp, day_from, day_to, urg, after_pin, after_us, after_id, qs.tq, lim,
         NULL::timestamptz, flood, NULL::timestamptz, NULL::bigint, NULL::tsquery, scope;
-    -- then the index's candidates older than the window, in slices back in time about 10 and 100
-    -- times the window's span, then all, until the page is full
-    FOREACH since IN ARRAY CASE WHEN coalesce(cardinality(pinned), 0) + coalesce(cardinality(got), 0) < lim
-            AND edge.at IS NOT NULL THEN (SELECT ARRAY[edge.at - 9 * x.span, edge.at - 99 * x.span, '-infinity']
-            FROM (SELECT max(s.received_at) - edge.at AS span FROM submission s) x) ELSE '{}' END LOOP
+    -- then the index's candidates older than the window: all at once when they are few, else in
+    -- slices back in time about 10 and 100 times the window's span, then all, until the page is full
+    IF coalesce(cardinality(pinned), 0) + coalesce(cardinality(got), 0) >= lim OR edge.at IS NULL THEN
+        RETURN QUERY SELECT unnest((pinned || got)[1:lim]);
+        RETURN;
+    END IF;
+    few := submission_search_few(qs.iq);
+    FOREACH since IN ARRAY CASE WHEN few IS NOT NULL THEN ARRAY['-infinity'::timestamptz]
+            ELSE (SELECT ARRAY[edge.at - 9 * x.span, edge.at - 99 * x.span, '-infinity']
+                  FROM (SELECT max(s.received_at) - edge.at AS span FROM submission s) x) END LOOP
         EXECUTE 'SELECT array_agg(x.id ORDER BY x.received_at DESC, x.id DESC) FROM (SELECT s.id, s.received_at '
             || submission_search_candidates() || 'AND (s.received_at < $15 OR s.id < $16) '
             'AND NOT (s.urgent AND s.status = ''new'') AND ' || f || 'ORDER BY s.received_at DESC, s.id DESC LIMIT $12) x'
         INTO older USING lk, st, form, wp, day_from, day_to, urg, after_pin, after_us, after_id, qs.tq, lim,
-            since, flood, edge.at, edge.id, qs.iq, scope;
+            since, flood, edge.at, edge.id, qs.iq, scope, few;
         EXIT WHEN coalesce(cardinality(pinned), 0) + coalesce(cardinality(got), 0) + coalesce(cardinality(older), 0) >= lim;
     END LOOP;
     RETURN QUERY SELECT unnest((pinned || got || older)[1:lim]);
@@ -108,7 +138,8 @@ END $$;
 -- counted up to cap + 1 (the page shows "cap+"), in one call. Each status: its first 3,000 reports in
 -- scope under the filters, workplace by workplace (submission_workplace_status_idx), checked until
 -- cap + 1 match; the count is done when they do or when the status holds no more; else the index's
--- candidates (its two rarest syllables, vn_search_query's iq) are counted, each checked.
+-- candidates (vn_search_query's iq) are counted, each checked: read once for every status when they
+-- are few (submission_search_few), then without the 3,000 first.
 CREATE OR REPLACE FUNCTION submission_search_counts(q text, form text, wp text, day_from text, day_to text,
         urg text, flood text, cap int)
     RETURNS TABLE (status text, n bigint) LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -121,24 +152,34 @@ DECLARE
     -- a status's first 3,000 reports in scope under the filters, in no particular order
     part text := '(SELECT s.search_text FROM unnest($18) wp (id) CROSS JOIN LATERAL (SELECT s.search_text '
         'FROM submission s WHERE s.workplace_id = wp.id AND ' || f || 'LIMIT 3000) s LIMIT 3000) w ';
+    few bigint[];
+    asked boolean := false;
     st text;
     found_n bigint;
     seen bigint;
 BEGIN
     FOR st IN SELECT submission_statuses() LOOP
-        EXECUTE 'SELECT count(*) FROM (SELECT 1 FROM ' || part || 'WHERE ' || submission_search_match() || 'LIMIT $12 + 1) c'
-        INTO found_n USING lk, st, form, wp, day_from, day_to, urg, '', '', '', qs.tq, cap, NULL::timestamptz, flood,
-            NULL::timestamptz, NULL::bigint, NULL::tsquery, scope;
-        IF found_n <= cap THEN
-            EXECUTE 'SELECT count(*) FROM ' || part
-            INTO seen USING lk, st, form, wp, day_from, day_to, urg, '', '', '', qs.tq, cap, NULL::timestamptz, flood,
+        found_n := 0;
+        seen := 3000;
+        IF few IS NULL THEN
+            EXECUTE 'SELECT count(*) FROM (SELECT 1 FROM ' || part || 'WHERE ' || submission_search_match() || 'LIMIT $12 + 1) c'
+            INTO found_n USING lk, st, form, wp, day_from, day_to, urg, '', '', '', qs.tq, cap, NULL::timestamptz, flood,
                 NULL::timestamptz, NULL::bigint, NULL::tsquery, scope;
-            IF seen >= 3000 THEN
-                EXECUTE 'SELECT count(*) FROM (SELECT 1 ' || submission_search_candidates() || 'AND ' || f ||
-                    'LIMIT $12 + 1) c'
-                INTO found_n USING lk, st, form, wp, day_from, day_to, urg, '', '', '', qs.tq, cap,
-                    '-infinity'::timestamptz, flood, 'infinity'::timestamptz, NULL::bigint, qs.iq, scope;
+            IF found_n <= cap THEN
+                EXECUTE 'SELECT count(*) FROM ' || part
+                INTO seen USING lk, st, form, wp, day_from, day_to, urg, '', '', '', qs.tq, cap, NULL::timestamptz, flood,
+                    NULL::timestamptz, NULL::bigint, NULL::tsquery, scope;
+                IF seen >= 3000 AND NOT asked THEN
+                    few := submission_search_few(qs.iq);
+                    asked := true;
+                END IF;
             END IF;
+        END IF;
+        IF found_n <= cap AND seen >= 3000 THEN
+            EXECUTE 'SELECT count(*) FROM (SELECT 1 ' || submission_search_candidates() || 'AND ' || f ||
+                'LIMIT $12 + 1) c'
+            INTO found_n USING lk, st, form, wp, day_from, day_to, urg, '', '', '', qs.tq, cap,
+                '-infinity'::timestamptz, flood, 'infinity'::timestamptz, NULL::bigint, qs.iq, scope, few;
         END IF;
         status := st;
         n := least(found_n, cap + 1);
@@ -147,3 +188,4 @@ BEGIN
 END $$;
 
 DROP FUNCTION submission_search_filters();
+REVOKE ALL ON FUNCTION submission_search_few(tsquery) FROM PUBLIC;
