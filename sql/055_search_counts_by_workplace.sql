@@ -1,4 +1,4 @@
--- 055_search_counts_by_workplace.sql: a search's status counts read each status's reports workplace by workplace, so the newest reports of another status are never walked past; the scope is an argument of the filters, the typed query is turned into its tsqueries once, and the statuses come from submission's CHECK.
+-- 055_search_counts_by_workplace.sql: a search's status counts read each status's reports workplace by workplace, so the newest reports of another status are never walked past; a rare phrase reads the syllable index once; the scope is an argument of the filters, the typed query is turned into its tsqueries once, and the statuses come from submission's CHECK.
 --
 -- Why (issue 12 item 16, make bench 2026-12-05: the four searches 306-338 ms at 1.24M reports): the
 -- counts of sql/050 began each status with "its newest 3,000 reports under the filters", read from
@@ -10,6 +10,10 @@
 -- by workplace from submission_workplace_status_idx (workplace, status, newest first), the read stops
 -- as soon as cap + 1 of them match, and when fewer match and the status holds more than 3,000
 -- reports the index's candidates are counted as before (sql/050). What is counted is unchanged.
+-- A phrase whose index syllables are in 3,000 reports or fewer reads the index once for its rows and
+-- once for its counts (submission_search_few), not once per time slice and per status: each read
+-- also reads the index's pending list of fresh reports. And submission_search() says it returns
+-- about a page of ids (ROWS 50), so the queue's query fetches them one by one.
 --
 -- Also (review of sql/050): submission_search() built its filters by replace() on the text of
 -- submission_search_filters()' scope clause; now the filters take the scope as a parameter ($18, the
@@ -82,9 +86,12 @@ CREATE FUNCTION submission_search_candidates() RETURNS text LANGUAGE sql IMMUTAB
 -- parameters as the queue gets them, '' for none; flood '' or 'true'), in the queue's order (urgent
 -- new reports first, then newest first), at most lim. As sql/050's: first the urgent new reports and
 -- the newest 3,000 of all, each checked, then the index's candidates older than that, in time slices.
+-- ROWS 50 (a page; the default guess is 1,000): fcgi/queue_query.c reads `s.id IN (SELECT
+-- submission_search(...))`, and with 1,000 expected ids the planner hashed them against every report
+-- in scope (a scan of 152,000 reports in the quick bench: 190-230 ms a page) instead of fetching each.
 CREATE OR REPLACE FUNCTION submission_search(q text, st text, form text, wp text, day_from text, day_to text,
         urg text, flood text, after_pin text, after_us text, after_id text, lim int)
-    RETURNS TABLE (id bigint) LANGUAGE plpgsql STABLE SECURITY DEFINER
+    RETURNS TABLE (id bigint) LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 50
     SET search_path = public, pg_temp SET jit = off AS $$
 DECLARE
     qs record := vn_search_query(q);
