@@ -44,6 +44,7 @@ import test_rounds                    # noqa: E402
 import test_scope                     # noqa: E402
 import test_search2                   # noqa: E402
 import test_srch                      # noqa: E402
+import test_srch2                     # noqa: E402
 import test_triage                    # noqa: E402
 import test_stats                     # noqa: E402
 import test_legal                     # noqa: E402
@@ -296,6 +297,10 @@ TESTS = [
      test_ins2.test_parents_kept),
     ("ins2: one POST names its QR code's workplace and unit and writes one +1 statistics-log row, statistics' answers only",
      test_ins2.test_one_post_writes),
+    # srch2: issue 12 item 16, the search's counts workplace by workplace, the index read once (sql/055)
+    ("srch2: the counts' statuses come from submission's CHECK", test_srch2.test_statuses_from_the_check),
+    ("srch2: past 3,000 candidates and with a few, behind 3,200 newer reports: rows and counts equal a LIKE",
+     test_srch2.test_counts_past_the_few),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
