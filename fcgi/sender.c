@@ -64,11 +64,15 @@ backoff_scale(void)
 	return s > 0 && s <= 1 ? s : 1.0;
 }
 
-/* Expands up to EXPAND_BATCH queued events into outbox rows (one
- * transaction; urgent ones first; a paused receiver's are kept aside), then
- * turns up to CATCH_UP_BATCH kept rows into deliveries (sql/047). The
- * events expanded (EXPAND_BATCH when there may be more to do at once), -1
- * when the database is away. */
+/* Seals the reports a paused receiver missed when they are to be read back
+ * (sql/062: a probe is due, or some are past the 24-hour window), then
+ * expands up to EXPAND_BATCH queued events into outbox rows (one
+ * transaction; urgent ones first; a paused receiver's are kept aside or left
+ * in its range), then turns up to CATCH_UP_BATCH kept rows and ranges into
+ * deliveries (sql/047, 062). The seal is a statement of its own: the lock it
+ * takes on the reports' table then lasts only that statement. The events
+ * expanded (EXPAND_BATCH when there may be more to do at once), -1 when the
+ * database is away. */
 static int
 expand(struct db *db, double scale)
 {
@@ -76,9 +80,14 @@ expand(struct db *db, double scale)
 	snprintf(n, sizeof(n), "%d", EXPAND_BATCH);
 	snprintf(k, sizeof(k), "%d", CATCH_UP_BATCH);
 	snprintf(scale_s, sizeof(scale_s), "%g", scale);
+	const char *sp[1] = { scale_s };
+	PGresult *res = db_query(db, "SELECT webhook_seal($1::float8)", 1, sp);
+	if (!db_ok(res))
+		log_warn("sender: sealing a paused receiver's reports failed: %s", PQresultErrorMessage(res));
+	PQclear(res);
 	enum { E_DONE, E_CAUGHT_UP };
 	const char *p[3] = { n, k, scale_s };
-	PGresult *res = db_query(db, "SELECT outbox_expand($1::integer), webhook_catch_up($2::integer, $3::float8)", 3, p);
+	res = db_query(db, "SELECT outbox_expand($1::integer), webhook_catch_up($2::integer, $3::float8)", 3, p);
 	int done = -1;
 	if (db_ok(res))
 		done = atoi(PQgetvalue(res, 0, E_CAUGHT_UP)) > 0 ? EXPAND_BATCH : atoi(PQgetvalue(res, 0, E_DONE));

@@ -260,10 +260,12 @@ TESTS = [
      test_notify2.test_urgent_past_backlog),
     ("notify2: a paused receiver's events kept aside, then each report delivered exactly once",
      test_notify2.test_paused_kept_aside),
-    ("notify2: kept events past the retry window fail saying why; a removed webhook's are dropped",
+    ("notify2: kept events and range reports past the retry window fail saying why; a removed webhook's are dropped",
      test_notify2.test_kept_expire_and_removed),
     ("notify2: a report queues an event only when a webhook in scope wants it (urgent ones always)",
      test_notify2.test_event_only_when_wanted),
+    ("notify2: reports while a receiver fails, answers, fails during its catch-up, answers: each delivered once",
+     test_notify2.test_range_exactly_once),
     # search2: issue 12 item 16, the accent-free search by syllables (sql/048, 049)
     ("search2: accents, phrase order, a syllable being typed, line breaks, % and _ literal, scope in console, counts and API q=",
      test_search2.test_search_syllables),

@@ -4,6 +4,7 @@ delivered once each when it answers again, kept events expire after the retry wi
 event only when a webhook in scope wants it. Runs on test_notify's stack (its own, backoff scale 0.01)."""
 import json
 import os
+import threading
 import time
 
 import harness
@@ -89,11 +90,12 @@ def test_paused_kept_aside(t, _main_stack):
         for i in range(20):
             _, idem = concern(stack, toks["2"], text=f"Báo cáo {i} khi bên nhận đang hỏng")
             ids.append(sid(stack, idem))
-        kept = harness.wait_until(lambda: stack.value(
-            "SELECT coalesce(sum(cardinality(submission_ids)), 0) FROM webhook_deferred WHERE webhook_id = :'h'", h=hid) >= 20, 30, 0.2)
-        t.check(kept, "the 20 events are kept aside")
-        t.eq(stack.value("SELECT count(*) FROM webhook_deferred WHERE webhook_id = :'h'", h=hid), 1,
-             "in one row, each expansion appending to it")
+        kept = harness.wait_until(lambda: _kept(stack, hid) == 20, 30, 0.2)
+        t.check(kept, f"the 20 reports are kept aside: {_kept(stack, hid)}")
+        t.check(stack.value("SELECT missed_after FROM webhook WHERE id = :'h'", h=hid) < min(ids[1:]),
+                "as the range of report ids after its pause (sql/062)")
+        t.eq(stack.value("SELECT count(*) FROM webhook_deferred WHERE webhook_id = :'h'", h=hid), 0,
+             "no kept row, no event row for them")
         t.eq(stack.value("SELECT count(*) FROM outbox WHERE webhook_id = :'h'", h=hid), 1,
              "no delivery row per report while paused (only the first report's)")
         rec.start()
@@ -104,7 +106,10 @@ def test_paused_kept_aside(t, _main_stack):
         t.eq(sorted(g["submission"]["id"] for g in got), sorted(ids), "each report delivered exactly once")
         t.eq(len({g["id"] for g in got}), 21, "distinct event ids")
         t.check(all(ok for _, _, ok in rec.delivered()), "every signature verifies")
-        t.eq(stack.value("SELECT count(*) FROM webhook_deferred WHERE webhook_id = :'h'", h=hid), 0, "nothing left aside")
+        t.check(harness.wait_until(lambda: stack.value("SELECT missed_after IS NULL FROM webhook WHERE id = :'h'", h=hid), 20, 0.2),
+                "the range is gone once given")
+        t.eq((_kept(stack, hid), stack.value("SELECT count(*) FROM webhook_deferred WHERE webhook_id = :'h'", h=hid)), (0, 0),
+             "nothing left aside")
         t.eq(stack.value("SELECT count(*) FROM outbox WHERE webhook_id = :'h' AND status = 'sent'", h=hid), 21, "rows sent")
     finally:
         stack.admin("webhook", "remove", "--id", hid)
@@ -112,18 +117,21 @@ def test_paused_kept_aside(t, _main_stack):
 
 
 def test_kept_expire_and_removed(t, _main_stack):
-    """Kept events older than the retry window become failed deliveries; a removed webhook's kept events are dropped."""
+    """Kept events older than the retry window become failed deliveries (kept rows of sql/047 and the range of
+    sql/062); a removed webhook's kept events are dropped."""
     stack, _ = env()
     toks = _units(t, stack)
     rec = Receiver("expire-" + os.urandom(10).hex())   # never started
     hid = _hook(t, stack, rec, "NT2-U2", "submission.created,submission.urgent")
     try:
         stack.psql("UPDATE webhook SET failures = 5, retry_at = now() + interval '1 hour' WHERE id = :'h'", h=hid)
+        t.check(stack.value("SELECT missed_after IS NOT NULL FROM webhook WHERE id = :'h'", h=hid),
+                "a pause set by hand takes a range too (the trigger)")
         _, i1 = concern(stack, toks["2"], text="Cũ một")
         _, i2 = concern(stack, toks["2"], text="Cũ hai")
         s1, s2 = sid(stack, i1), sid(stack, i2)
-        harness.wait_until(lambda: stack.value("SELECT count(*) FROM webhook_deferred WHERE webhook_id = :'h'", h=hid) > 0, 20, 0.2)
-        # the window is 24 h x 0.01 here: events of two days ago are past it
+        t.check(harness.wait_until(lambda: _kept(stack, hid) == 2, 20, 0.2), f"both kept aside: {_kept(stack, hid)}")
+        # the window is 24 h x 0.01 here: events of two days ago are past it (sql/047's kept rows)
         stack.psql("INSERT INTO webhook_deferred (webhook_id, submission_ids, created, urgent, ats, oldest, open) "
                    "VALUES (:'h', ARRAY[:'a', :'b']::bigint[], '{t,t}', '{f,f}', "
                    "ARRAY[now() - interval '2 days', now() - interval '2 days'], now() - interval '2 days', false)",
@@ -133,14 +141,93 @@ def test_kept_expire_and_removed(t, _main_stack):
             h=hid) if stack.value("SELECT count(*) FROM outbox WHERE webhook_id = :'h' AND status = 'failed'", h=hid) >= 2 else None, 20, 0.3)
         t.check(failed and sorted(r["s"] for r in failed) == sorted([s1, s2]) and all("gave up" in r["last_error"] for r in failed),
                 f"the expired events are failed deliveries saying why: {failed}")
-        t.check(stack.value("SELECT coalesce(sum(cardinality(submission_ids)), 0) FROM webhook_deferred WHERE webhook_id = :'h'", h=hid) >= 2,
-                "the younger kept events stay aside while the receiver is paused")
+        t.eq(_kept(stack, hid), 2, "the reports of the range, younger, stay aside while the receiver is paused")
+        # the range's reports past the window (their time moved back two days) fail too, once each
+        stack.psql("UPDATE submission SET received_at = now() - interval '2 days' WHERE id IN (:'a', :'b'); "
+                   "UPDATE webhook SET missed_sealed_at = NULL WHERE id = :'h'", h=hid, a=str(s1), b=str(s2))
+        gone = harness.wait_until(lambda: stack.value(
+            "SELECT count(*) FROM outbox WHERE webhook_id = :'h' AND status = 'failed' AND dedup_key LIKE 'hook:%' "
+            "AND last_error LIKE 'gave up%'", h=hid) == 2, 20, 0.3)
+        t.check(gone, "the range's expired reports are failed deliveries saying why")
+        t.eq((_kept(stack, hid), stack.value("SELECT count(*) FROM outbox WHERE webhook_id = :'h' AND status = 'pending'", h=hid)),
+             (0, 0), "then nothing kept, nothing pending: no probe for them")
+        _, i3 = concern(stack, toks["2"], text="Mới ba")
+        t.check(harness.wait_until(lambda: _kept(stack, hid) == 1, 20, 0.2), "a new report is kept while paused")
         admin_ok(t, stack, "webhook", "remove", "--id", hid)
-        t.check(harness.wait_until(lambda: stack.value("SELECT count(*) FROM webhook_deferred WHERE webhook_id = :'h'", h=hid) == 0, 20, 0.3),
-                "a removed webhook's kept events are dropped")
+        t.check(harness.wait_until(lambda: stack.value("SELECT count(*) FROM webhook_deferred WHERE webhook_id = :'h'", h=hid) == 0
+                                   and stack.value("SELECT missed_after IS NULL FROM webhook WHERE id = :'h'", h=hid), 20, 0.3),
+                "a removed webhook's kept events and range are dropped")
         t.eq(stack.value("SELECT count(*) FROM outbox WHERE webhook_id = :'h' AND status = 'pending'", h=hid), 0, "nothing pending for it")
     finally:
         stack.admin("webhook", "remove", "--id", hid)
+
+
+def _kept(stack, hid):
+    """What `webhook list` and the console show kept aside for webhook hid."""
+    return stack.value("SELECT kept FROM webhook_status WHERE id = :'h'", h=hid) or 0
+
+
+def test_range_exactly_once(t, _main_stack):
+    """Reports posted without a pause while the receiver goes down, answers, fails again during its catch-up
+    and answers again: each report is delivered exactly once, signed, and nothing stays aside (sql/062)."""
+    stack, _ = env()
+    toks = _units(t, stack)
+    rec = Receiver("range-" + os.urandom(10).hex())
+    rec.mode = "fail"
+    rec.start()
+    hid = _hook(t, stack, rec, "NT2-U1", "submission.created")
+    ids, stop = [], threading.Event()
+
+    def post():
+        i = 0
+        while not stop.is_set() and i < 400:
+            _, idem = concern(stack, toks["1"], text=f"Báo cáo liên tục {i}")
+            ids.append(sid(stack, idem))
+            i += 1
+
+    th = threading.Thread(target=post, daemon=True)
+    th.start()
+    try:
+        paused = harness.wait_until(lambda: stack.value("SELECT failures FROM webhook WHERE id = :'h'", h=hid) > 0, 30, 0.1)
+        t.require(paused, "the failing receiver is paused while reports arrive")
+        time.sleep(1)
+        rec.mode = "ok"
+        t.check(harness.wait_until(lambda: len(rec.delivered()) > 0, 30, 0.1), "it answers again: deliveries resume")
+        rec.mode = "fail"       # fails again while it is being given its range
+        harness.wait_until(lambda: stack.value("SELECT failures FROM webhook WHERE id = :'h'", h=hid) > 0, 30, 0.1)
+        time.sleep(1)
+        rec.mode = "ok"
+        time.sleep(1)
+        stop.set()
+        th.join(60)
+        t.check(len(ids) >= 20, f"reports posted throughout: {len(ids)}")
+        done = harness.wait_until(lambda: len({json.loads(b)["submission"]["id"] for _, b, _ in rec.delivered()} & set(ids)) == len(ids),
+                                  90, 0.3)
+        time.sleep(2)
+        got = [json.loads(b)["submission"]["id"] for _, b, _ in rec.delivered()]
+        t.check(done, f"every report delivered: {len(set(got) & set(ids))} of {len(ids)}")
+        dup = sorted(x for x in set(got) if got.count(x) > 1)
+        t.eq(dup, [], "none delivered twice")
+        t.eq(sorted(x for x in set(got) if x not in ids), [], "nothing else delivered")
+        t.check(all(ok for _, _, ok in rec.delivered()), "every signature verifies")
+        t.check(harness.wait_until(lambda: _kept(stack, hid) == 0 and stack.value(
+            "SELECT missed_after IS NULL AND failures = 0 FROM webhook WHERE id = :'h'", h=hid), 30, 0.3),
+            "nothing kept aside at the end, the range gone")
+        # the whole range read back a second time (as when a receiver fails again during its catch-up and its
+        # range reopens from where it was): every delivery is already there (dedup_key), nothing goes twice
+        before = len(rec.delivered())
+        stack.psql("UPDATE webhook SET missed_after = :'lo', missed_sealed = :'hi' WHERE id = :'h'",
+                   h=hid, lo=str(min(ids) - 1), hi=str(max(ids)))
+        t.check(harness.wait_until(lambda: stack.value("SELECT missed_after IS NULL FROM webhook WHERE id = :'h'", h=hid), 30, 0.3),
+                "a range read back again is gone")
+        time.sleep(2)
+        t.eq(len(rec.delivered()) - before, 0, f"no report of the {len(ids)} delivered a second time")
+        t.eq(stack.value("SELECT count(*) FROM outbox WHERE webhook_id = :'h'", h=hid), len(ids),
+             "one delivery row per report")
+    finally:
+        stop.set()
+        stack.admin("webhook", "remove", "--id", hid)
+        rec.stop()
 
 
 def _queued_events(stack, wp, urgent=False):
