@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "db.h"
 #include "export.h"
+#include "fmt.h"
 #include "form.h"
 #include "log.h"
 #include "submission.h"
@@ -722,8 +723,7 @@ put_digits(char *p, long long v, int n)
 }
 
 /* A timestamptz (binary: microseconds since 2000-01-01 UTC) as
- * "YYYY-MM-DD HH:MM" in Vietnam's time, UTC+7 (as form_today; the
- * Asia/Ho_Chi_Minh zone's offset since 1975), cut to the minute as
+ * "YYYY-MM-DD HH:MM" in Vietnam's time (fmt_vn_time), cut to the minute as
  * to_char(... 'HH24:MI') cut it; "" for ±infinity. Printed by hand: the
  * export prints a million of them. */
 static void
@@ -733,9 +733,7 @@ vn_minute(long long us, char out[64])
 		out[0] = '\0';
 		return;
 	}
-	time_t t = (time_t)(us / 1000000 - (us % 1000000 < 0) + 946684800LL + 7 * 3600);
-	struct tm tm;
-	gmtime_r(&t, &tm);
+	struct tm tm = fmt_vn_time((time_t)(us / 1000000 - (us % 1000000 < 0) + 946684800LL));
 	char *p = put_digits(out, tm.tm_year + 1900LL, 4);
 	*p++ = '-';
 	p = put_digits(p, tm.tm_mon + 1, 2);

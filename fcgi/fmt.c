@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "arena.h"
@@ -126,4 +127,15 @@ const char *
 fmt_date_input(const char *value)
 {
 	return value == NULL || *value == '\0' || fmt_is_date(value) ? "date" : "text";
+}
+
+#define VN_UTC_OFFSET (7 * 3600)   /* seconds; see fmt_vn_time */
+
+struct tm
+fmt_vn_time(time_t t)
+{
+	time_t local = t + VN_UTC_OFFSET;
+	struct tm tm;
+	gmtime_r(&local, &tm);
+	return tm;
 }

@@ -98,8 +98,5 @@ void form_options(struct req *, const char *selected);
 /* form_valid.c: answers checked */
 int form_validate(struct arena *, const struct form *, const struct kvlist *in, json_t **answers, enum msg **errors);
 enum msg form_contact(struct arena *, const struct form *, const struct kvlist *in, char **json);
-/* Today's date in Vietnam (UTC+7), which is what "today" means to a worker:
- * the date and month limits of both the rendered form and its validation. */
-struct tm form_today(void);
 
 #endif

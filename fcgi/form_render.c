@@ -289,7 +289,7 @@ month_select(struct req *r, const struct form_field *fd, const char *end, enum m
 {
 	struct buf *b = r->out;
 	const char *id = arena_printf(r->arena, "f-%s-%s", fd->name, end);
-	struct tm now = form_today();
+	struct tm now = fmt_vn_time(time(NULL));
 	int y = now.tm_year + 1900, m = now.tm_mon + 1;
 	html_lit(b, "<div class=\"end\"><label for=\"");
 	html_attr(b, id);

@@ -8,19 +8,10 @@
 #include "app.h"
 #include "arena.h"
 #include "buf.h"
+#include "fmt.h"
 #include "form.h"
 #include "req.h"
 #include "text.h"
-
-/* Today's date in Vietnam (UTC+7), which is what "today" means to a worker. */
-struct tm
-form_today(void)
-{
-	time_t t = time(NULL) + 7 * 3600;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	return tm;
-}
 
 /* ---- validation, one function per kind of value ---- */
 
@@ -261,7 +252,7 @@ validate_list(struct arena *a, const struct form_field *fd, const struct kvlist 
 static bool
 month_back(const struct form_field *fd, const char *s, long *back, enum msg *e)
 {
-	struct tm now = form_today();
+	struct tm now = fmt_vn_time(time(NULL));
 	int y, m;
 	if (!parse_month(s, &y, &m)) {
 		*e = MSG_FIELD_BAD_MONTH;
@@ -314,7 +305,7 @@ validate_months(struct arena *a, const struct form_field *fd, const struct kvlis
 		count += marked[k];
 	if (count > fd->max_items)
 		return MSG_FIELD_TOO_MANY;
-	struct tm now = form_today();
+	struct tm now = fmt_vn_time(time(NULL));
 	json_t *arr = json_array();
 	for (long k = fd->span - 1; k >= 0; k--) {
 		if (!marked[k])
@@ -364,7 +355,7 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 {
 	char *v = text_trim(arena_strdup(a, kv_get_or_empty(in, fd->name)));
 	size_t len = text_length(v);
-	struct tm now = form_today();
+	struct tm now = fmt_vn_time(time(NULL));
 	long long iv = 0;
 	double dv = 0;
 	int y, m, d;

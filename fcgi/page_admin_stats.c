@@ -115,9 +115,7 @@ stats_chooser(struct req *r, const char *unit, const char *from, const char *to)
 	    L(r, "Tải Excel (XLSX)", "Download Excel (XLSX)"), "</button></form>");
 
 	/* presets: this and last union year (01/11-31/10), this year's halves and quarters */
-	time_t now = time(NULL) + 7 * 3600;
-	struct tm tm;
-	gmtime_r(&now, &tm);
+	struct tm tm = fmt_vn_time(time(NULL));
 	int year = tm.tm_year + 1900, union_year = tm.tm_mon >= 10 ? year + 1 : year;
 	const char *names[8] = { arena_printf(r->arena, "union-%d", union_year), arena_printf(r->arena, "union-%d", union_year - 1),
 	    arena_printf(r->arena, "h1-%d", year), arena_printf(r->arena, "h2-%d", year), arena_printf(r->arena, "q1-%d", year),

@@ -57,9 +57,7 @@ stats_format_parse(const char *name)
 void
 stats_default_period(char from[11], char to[11])
 {
-	time_t t = time(NULL) + 7 * 3600;
-	struct tm tm;
-	gmtime_r(&t, &tm);
+	struct tm tm = fmt_vn_time(time(NULL));
 	strftime(to, 11, "%Y-%m-%d", &tm);
 	strftime(from, 11, "%Y-%m-01", &tm);
 }

@@ -88,6 +88,33 @@ test_checks(void **state)
 	assert_false(fmt_is_date(NULL));
 }
 
+/* Vietnam's calendar time: 17:30 UTC on 5 December 2026 is already the 6th
+ * in Vietnam (00:30); a new year there starts at 17:00 UTC on 31 December;
+ * no daylight saving (a July moment is +7 as well). */
+static void
+test_vn_time(void **state)
+{
+	(void)state;
+	struct tm tm = fmt_vn_time((time_t)1796491800);   /* 2026-12-05 17:30:00 UTC */
+	assert_int_equal(tm.tm_year + 1900, 2026);
+	assert_int_equal(tm.tm_mon + 1, 12);
+	assert_int_equal(tm.tm_mday, 6);
+	assert_int_equal(tm.tm_hour, 0);
+	assert_int_equal(tm.tm_min, 30);
+	tm = fmt_vn_time((time_t)1798736400);              /* 2026-12-31 17:00:00 UTC */
+	assert_int_equal(tm.tm_year + 1900, 2027);
+	assert_int_equal(tm.tm_mon, 0);
+	assert_int_equal(tm.tm_mday, 1);
+	assert_int_equal(tm.tm_hour, 0);
+	tm = fmt_vn_time((time_t)1798736399);              /* a second earlier: still 2026 */
+	assert_int_equal(tm.tm_year + 1900, 2026);
+	assert_int_equal(tm.tm_mday, 31);
+	assert_int_equal(tm.tm_hour, 23);
+	tm = fmt_vn_time((time_t)1783000800);              /* 2026-07-02 14:00:00 UTC */
+	assert_int_equal(tm.tm_hour, 21);
+	assert_int_equal(tm.tm_mday, 2);
+}
+
 int
 main(void)
 {
@@ -97,6 +124,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_money, arena_setup, arena_teardown),
 		cmocka_unit_test_setup_teardown(test_bytes, arena_setup, arena_teardown),
 		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_vn_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
