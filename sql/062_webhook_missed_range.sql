@@ -2,9 +2,10 @@
 -- Why (issue 13, "a dead webhook receiver configured: POST p50/p99 within the noise of none"): with sql/047 a
 -- paused receiver still cost every report in its scope an outbox_event row written in the report's own
 -- transaction, and the sender then moved each event into a kept row (webhook_deferred) on the same two
--- cores: ~10% of the POST rate in make bench (docs/performance.md). Now a report queues an event only for
--- a receiver that is not paused (or urgent ones, for officers' mails, as before); what a paused receiver
--- misses is every report with an id above webhook.missed_after, which costs a report nothing.
+-- cores: ~10% of the POST rate in make bench (docs/performance.md). Now what a paused receiver misses is
+-- every report with an id above webhook.missed_after, and a report queues an event only for a receiver
+-- that is not paused (or urgent ones, for officers' mails, as before; the report's trigger, sql/063), so
+-- a paused receiver costs a report nothing.
 --
 -- How the range stays exact. Report ids come from a sequence, and a report with a lower id may commit after
 -- one with a higher id, so "the last id" means something only when no report is being written. Each change
@@ -186,30 +187,6 @@ BEGIN
     RETURN webhook_replay(n * 64, scale) + webhook_catch_up_kept(n, scale);
 END $$;
 REVOKE ALL ON FUNCTION webhook_catch_up(integer, float8) FROM PUBLIC;
-
--- A new report: as sql/057, but a receiver that is paused with a range no longer asks for an event.
-CREATE OR REPLACE FUNCTION submission_inserted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = public AS $$
-DECLARE
-    urgent boolean := coalesce(notify_is_urgent(NEW), false);   -- NULL when the form has no urgency answer
-BEGIN
-    INSERT INTO submission_fact_log (workplace_id, day, form_id, channel, status, urgent, answers, sign, unit_id)
-    VALUES (NEW.workplace_id, (NEW.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, NEW.form_id, NEW.channel,
-            NEW.status, NEW.urgent, (SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
-                                     FROM jsonb_each(NEW.answers) e WHERE e.key = ANY (submission_fact_keys())),
-            1, NEW.unit_id);
-    -- urgent ones always (officers' mails); others only when a live webhook of a unit at or above the
-    -- report's workplace wants submission.created and is not paused with a range (that one reads it back)
-    IF urgent OR EXISTS (
-        SELECT 1 FROM webhook h JOIN org_unit hu ON hu.id = h.unit_id
-        WHERE h.removed_at IS NULL AND 'submission.created' = ANY (h.events)
-          AND (h.failures = 0 OR h.missed_after IS NULL)
-          AND (SELECT u.path FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = NEW.workplace_id)
-              LIKE hu.path || '%') THEN
-        INSERT INTO outbox_event (submission_id, created, urgent) VALUES (NEW.id, true, urgent);
-    END IF;
-    RETURN NULL;
-END $$;
 
 -- As sql/047, with two changes: a receiver with a range is not given the events of the reports inside it
 -- (webhook_replay reads them back), and each webhook delivery carries its dedup_key.

@@ -1,4 +1,5 @@
 """test_ins2.py: a report's lighter INSERT (sql/057): the rows reports name are never deleted, and one POST still writes its statistics-log row and outbox event."""
+import json
 import secrets
 
 import harness
@@ -76,3 +77,32 @@ def test_one_post_writes(t, stack):
         t.eq(row, [{"sign": 1, "status": "new", "same": True, "answers": {"category": "wages"}}],
              f"{urgency}: one row, +1, new, the report's workplace, unit, form, channel, urgency and day, and only "
              "the answers the statistics read (not the text, not the urgency)")
+
+
+def test_log_one_body(t, stack):
+    """The statistics log through its one trigger body (sql/063): a report whose answers hold every kind of
+    value logs only the keys the figures read, a JSON null left out as an absent one (inside an object too); a status change logs
+    -1 as it was and +1 as it is, a delete -1; the rows of one report sum to nothing once it is gone."""
+    wp = stack.value("SELECT e.id FROM entry_point e WHERE e.revoked_at IS NULL ORDER BY e.id LIMIT 1")
+    answers = ('{"kind": "accident", "injured": 2, "dead": null, "severity": "serious", "when": "2026-12-01", '
+               '"text": "<script>x</script>\'; DROP TABLE submission; --", "urgency": "urgent", "priorities": ["a", "b"], '
+               '"amount": {"nested": null}, "other": 1}')
+    out = stack.psql(
+        "BEGIN;\n"
+        "INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, channel, answers, lang, "
+        "idempotency_key, receipt_hash, urgent) SELECT 'safety', 1, w.id, w.unit_id, e.id, 'qr', :'a'::jsonb, 'vi', "
+        "'ins2log' || md5(random()::text), decode(md5(random()::text) || md5(random()::text), 'hex'), false "
+        "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id WHERE e.id = :'e';\n"
+        "SELECT 'A' || answers::text FROM submission_fact_log WHERE xmin::text = txid_current()::text;\n"
+        "UPDATE submission SET status = 'in_review' WHERE id = currval(pg_get_serial_sequence('submission', 'id'));\n"
+        "DELETE FROM submission WHERE id = currval(pg_get_serial_sequence('submission', 'id'));\n"
+        "SELECT 'S' || string_agg(sign || ':' || status, ',' ORDER BY ctid) || ' ' || sum(sign) FROM submission_fact_log "
+        "WHERE xmin::text = txid_current()::text;\n"
+        "ROLLBACK;", a=answers, e=str(wp))
+    lines = [x for x in out.splitlines() if x[:1] in "AS"]
+    logged = json.loads(lines[0][1:]) if lines else None
+    t.eq(logged, {"kind": "accident", "injured": 2, "severity": "serious", "when": "2026-12-01", "priorities": ["a", "b"],
+                  "amount": {}},
+         "only the keys the figures read; JSON nulls left out (the figures read none); no free text, urgency or unknown key")
+    t.eq(lines[1][1:] if len(lines) > 1 else None, "1:new,-1:new,1:in_review,-1:in_review 0",
+         "insert +1, status change -1 as it was and +1 as it is, delete -1: the report's rows sum to nothing")
