@@ -54,17 +54,27 @@ BEGIN
         VALUES (r.workplace_id, (r.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, r.form_id, r.channel, r.status,
                 r.urgent, submission_fact_answers(r.answers), 2 * i - 3, r.unit_id);
     END LOOP;
-    IF TG_OP = 'INSERT' THEN
-        urgent := coalesce(notify_is_urgent(NEW), false);   -- NULL when the form has no urgency answer
-        IF urgent OR EXISTS (
+    IF TG_OP <> 'INSERT' THEN
+        RETURN NULL;
+    END IF;
+    urgent := coalesce(notify_is_urgent(NEW), false);   -- NULL when the form has no urgency answer
+    -- a report that is not urgent: first whether any receiver wants new reports at all (one small table;
+    -- a statement of its own, so that the scope test below is not even set up for most reports)
+    IF NOT urgent THEN
+        IF NOT EXISTS (SELECT 1 FROM webhook h WHERE h.removed_at IS NULL AND 'submission.created' = ANY (h.events)
+                                                 AND (h.failures = 0 OR h.missed_after IS NULL)) THEN
+            RETURN NULL;
+        END IF;
+        IF NOT EXISTS (
             SELECT 1 FROM webhook h JOIN org_unit hu ON hu.id = h.unit_id
             WHERE h.removed_at IS NULL AND 'submission.created' = ANY (h.events)
               AND (h.failures = 0 OR h.missed_after IS NULL)
               AND (SELECT u.path FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = NEW.workplace_id)
                   LIKE hu.path || '%') THEN
-            INSERT INTO outbox_event (submission_id, created, urgent) VALUES (NEW.id, true, urgent);
+            RETURN NULL;
         END IF;
     END IF;
+    INSERT INTO outbox_event (submission_id, created, urgent) VALUES (NEW.id, true, urgent);
     RETURN NULL;
 END $$;
 

@@ -301,6 +301,8 @@ TESTS = [
      test_ins2.test_one_post_writes),
     ("ins2: the statistics log's one trigger body: the figures' keys only, a null left out; update -1/+1, delete -1",
      test_ins2.test_log_one_body),
+    ("ins2: one CHECK holds ten of a report's rules: each broken one refused by name, nothing stored; same patterns",
+     test_ins2.test_row_rules),
     # srch2: issue 12 item 16, the search's counts workplace by workplace, the index read once (sql/055)
     ("srch2: the counts' statuses come from submission's CHECK", test_srch2.test_statuses_from_the_check),
     ("srch2: past 3,000 candidates and with a few, behind 3,200 newer reports: rows and counts equal a LIKE",

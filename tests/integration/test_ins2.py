@@ -106,3 +106,59 @@ def test_log_one_body(t, stack):
          "only the keys the figures read; JSON nulls left out (the figures read none); no free text, urgency or unknown key")
     t.eq(lines[1][1:] if len(lines) > 1 else None, "1:new,-1:new,1:in_review,-1:in_review 0",
          "insert +1, status change -1 as it was and +1 as it is, delete -1: the report's rows sum to nothing")
+
+
+def test_row_rules(t, stack):
+    """submission_row_rules (sql/064), the one CHECK that holds ten of a report's rules: each broken rule fails
+    the INSERT (and an UPDATE) with check_violation naming it, nothing is stored; the patterns without bounded
+    repetitions accept exactly the strings the old ones did."""
+    base = ("INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, channel, answers, "
+            "lang, idempotency_key, receipt_hash, entered_by, contact_sealed, contact_consent_at) "
+            "SELECT {form}, {ver}, w.id, w.unit_id, {ep}, {ch}, {ans}::jsonb, {lang}, {key}, {hash}, {by}, {sealed}, {consent} "
+            "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id WHERE e.id = (SELECT min(id) FROM entry_point)")
+    good = dict(form="'concern'", ver="1", ep="e.id", ch="'qr'", ans="'{\"text\": \"x\"}'", lang="'vi'",
+                key="'rules' || md5(random()::text)", hash="decode(md5('a') || md5('b'), 'hex')", by="NULL",
+                sealed="NULL", consent="NULL")
+    broken = {
+        "answers not an object": dict(ans="'[1, 2]'"),
+        "unknown channel": dict(ch="'fax'", ep="NULL"),
+        "a QR report without its QR code": dict(ep="NULL"),
+        "a phone report naming a QR code": dict(ch="'phone'", by="(SELECT min(id) FROM officer)"),
+        "a phone report without the officer who entered it": dict(ch="'phone'", ep="NULL"),
+        "a sealed contact without its consent": dict(sealed="'\\x01'::bytea"),
+        "a form code with a capital": dict(form="'Concern'"),
+        "a form code of 41 characters": dict(form="'a' || repeat('b', 40)"),
+        "form version 0": dict(ver="0"),
+        "a key of 15 characters": dict(key="'abcdefghijklmno'"),
+        "a key of 65 characters": dict(key="repeat('k', 65)"),
+        "a key with a space": dict(key="'abcdefgh ijklmnopq'"),
+        "a key with SQL in it": dict(key="'x''; DROP TABLE submission; --xx'"),
+        "lang fr": dict(lang="'fr'"),
+        "a 31-byte receipt hash": dict(hash="substring(decode(md5('a') || md5('b'), 'hex') from 2)"),
+    }
+    before = stack.value("SELECT count(*) FROM submission")
+    out = stack.psql(base.format(**good) + ";\nSELECT 'stored ' || count(*) FROM submission WHERE idempotency_key LIKE 'rules%';")
+    t.check("stored 1" in out, f"a row keeping every rule is stored: {out[-200:]}")
+    for what, change in broken.items():
+        try:
+            stack.psql(base.format(**{**good, **change}) + ";")
+            t.check(False, f"{what}: refused")
+        except harness.Failure as e:   # psql failed: the message names the constraint
+            msg = str(e)
+            # answers that are no object fail even earlier, in the generated search_text (strict $.*)
+            named = "submission_row_rules" in msg and "violates check constraint" in msg
+            t.check(named or (what == "answers not an object" and "can only be applied to an object" in msg),
+                    f"{what}: refused by the rules: {msg[:160]}")
+    t.eq(stack.value("SELECT count(*) FROM submission") - before, 1, "nothing of the broken rows stored")
+    try:
+        stack.psql("UPDATE submission SET lang = 'fr' WHERE idempotency_key LIKE 'rules%';")
+        t.check(False, "an UPDATE breaking a rule is refused")
+    except harness.Failure as e:
+        t.check("submission_row_rules" in str(e), f"an UPDATE breaking a rule is refused: {str(e)[:160]}")
+    # the old patterns against the new tests, over strings at and around every edge
+    same = stack.value(
+        "SELECT bool_and((s ~ '^[A-Za-z0-9_-]{16,64}$') = (s ~ '^[A-Za-z0-9_-]+$' AND length(s) BETWEEN 16 AND 64) "
+        "AND (s ~ '^[a-z][a-z0-9_]{0,39}$') = (s ~ '^[a-z][a-z0-9_]*$' AND length(s) <= 40)) FROM ("
+        "SELECT repeat(c, n) || x AS s FROM unnest(ARRAY['a', 'Z', '0', '_', '-', 'é', ' ', '.']) c, generate_series(0, 70) n, "
+        "unnest(ARRAY['', 'b', '9', 'A', '_', E'\\n', 'ă']) x) v")
+    t.eq(same, True, "the new patterns accept exactly what the old ones did (8 characters x 0-70 x 7 endings)")
