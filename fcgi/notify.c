@@ -211,7 +211,8 @@ compose_digest(struct db *db, struct arena *a, const char *officer_id, const cha
 	const char *q[2] = { path, payload };
 	res = db_query(db, "SELECT w.name, s.form_id, count(*), count(*) FILTER (WHERE notify_is_urgent(s)) "
 	    "FROM submission s JOIN workplace w ON w.id = s.workplace_id JOIN org_unit u ON u.id = w.unit_id "
-	    "WHERE u.path LIKE $1 || '%' AND s.status <> 'spam' AND s.received_at >= ($2::jsonb->>'since')::timestamptz "
+	    "WHERE u.path LIKE $1 || '%' AND s.status <> 'spam' AND (s.urgent AND s.status = 'new') = ANY ('{t,f}') "
+	    "AND s.received_at >= ($2::jsonb->>'since')::timestamptz "   /* each workplace's day in the queue index: sql/060 */
 	    "AND s.received_at < ($2::jsonb->>'until')::timestamptz GROUP BY 1, 2 ORDER BY 1, 2", 2, q);
 	if (!db_ok(res))
 		goto fail;

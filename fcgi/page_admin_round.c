@@ -452,6 +452,7 @@ page_admin_round_reports(struct req *r)
 		res = db_query(r->app->db, "INSERT INTO round_submission (round_id, submission_id, officer_id) "
 		    "SELECT $1::bigint, s.id, $2::bigint FROM submission s JOIN org_unit a ON a.id = s.unit_id "
 		    "WHERE s.workplace_id = $3::bigint AND s.status <> 'spam' AND a.path LIKE $6 || '%' "
+		    "AND (s.urgent AND s.status = 'new') = ANY ('{t,f}') "   /* the period in the queue index: sql/060 */
 		    "AND s.received_at >= ($4::date)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
 		    "AND s.received_at < ($5::date + 1)::timestamp AT TIME ZONE 'Asia/Ho_Chi_Minh' "
 		    "ON CONFLICT DO NOTHING RETURNING submission_id", 6, q);
