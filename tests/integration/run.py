@@ -53,6 +53,7 @@ import test_worker                    # noqa: E402
 import test_ux12                      # noqa: E402
 import test_ins2                      # noqa: E402
 import test_tidy                      # noqa: E402
+import test_web                       # noqa: E402
 
 SUITE_SECONDS = 900
 # notify's rows add about 6 minutes on a busy 2-core machine (a stack of their own, the SMTP
@@ -301,6 +302,11 @@ TESTS = [
     ("srch2: the counts' statuses come from submission's CHECK", test_srch2.test_statuses_from_the_check),
     ("srch2: past 3,000 candidates and with a few, behind 3,200 newer reports: rows and counts equal a LIKE",
      test_srch2.test_counts_past_the_few),
+    # web: issue 12 item 18, the worker's POST costs less outside PostgreSQL: same receipts, same stored text
+    ("web: receipts unchanged by one JSON text for digest and INSERT; a report stored the old way keeps its receipt",
+     test_web.test_receipt_unchanged),
+    ("web: NFC quick check: precomposed text kept byte for byte, anything composable still composed",
+     test_web.test_nfc_quick_check),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),
