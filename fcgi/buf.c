@@ -67,13 +67,22 @@ buf_appendf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Formats once into the room the buffer has (most lines fit), a second
+ * time only after growing it. */
 void
 buf_vappendf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
+	size_t room = b->failed || b->data == NULL ? 0 : b->cap - b->len;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap2);
 	va_end(ap2);
+	if (n >= 0 && (size_t)n < room) {
+		b->len += (size_t)n;
+		return;
+	}
+	if (room)
+		b->data[b->len] = '\0';   /* a cut or failed attempt leaves nothing behind */
 	if (n < 0 || !buf_grow(b, (size_t)n + 1))
 		return;
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);

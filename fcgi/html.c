@@ -12,26 +12,25 @@
 #include "req.h"
 
 /* Escapes & < > " ' so the text is safe in element content and in quoted
- * attribute values alike. */
+ * attribute values alike. The runs between them are found by strcspn
+ * (vectorised in glibc) and copied whole: every page escapes its text. */
 void
 html_text(struct buf *b, const char *s)
 {
-	const char *run = s;
-	for (; *s; s++) {
-		const char *rep;
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
+	for (;;) {
+		size_t n = strcspn(s, "&<>\"'");
+		buf_append(b, s, n);
+		s += n;
+		if (*s == '\0')
+			return;
+		switch (*s++) {
+		case '&': buf_append(b, "&amp;", 5); break;
+		case '<': buf_append(b, "&lt;", 4); break;
+		case '>': buf_append(b, "&gt;", 4); break;
+		case '"': buf_append(b, "&quot;", 6); break;
+		default: buf_append(b, "&#39;", 5); break;
 		}
-		buf_append(b, run, (size_t)(s - run));
-		buf_puts(b, rep);
-		run = s + 1;
 	}
-	buf_append(b, run, (size_t)(s - run));
 }
 
 void

@@ -66,13 +66,15 @@ http_security_headers(struct buf *h, bool download)
 	    "Cache-Control: no-store\r\n");
 }
 
-/* Writes status, headers, Content-Length and the body in one go. */
+/* Writes status, headers, Content-Length and the body in one go. The
+ * headers' buffer stays with the worker from one request to the next. */
 void
 http_send(struct req *r, FCGX_Stream *out)
 {
-	struct buf h = { 0 };
+	static struct buf h;
 	if (r->streamed)
 		return;
+	buf_reset(&h);
 	if (r->out->failed) {
 		buf_reset(r->out);
 		r->extra_len = 0;
@@ -88,7 +90,6 @@ http_send(struct req *r, FCGX_Stream *out)
 	FCGX_PutStr(h.data, (int)h.len, out);
 	if (r->method != METHOD_HEAD && r->out->len)
 		FCGX_PutStr(r->out->data, (int)r->out->len, out);
-	buf_free(&h);
 }
 
 /* Replaces whatever was built with a readable error page for `status` in

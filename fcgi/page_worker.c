@@ -512,18 +512,18 @@ key_stored(struct req *r, const char *idem, const unsigned char *rhash, const un
 }
 
 /* The digest of what a report says, for its receipt (never stored): the
- * form and QR code, the answers with their keys sorted, the contact
- * details before sealing (sealing is randomised) and each stripped photo. */
+ * form and QR code, the answers (`canon`: compact JSON with its keys
+ * sorted), the contact details before sealing (sealing is randomised) and
+ * each stripped photo. */
 static void
-report_digest(const char *token, const struct form *f, const json_t *answers, const char *contact,
+report_digest(const char *token, const struct form *f, const char *canon, const char *contact,
     const struct photo_in *photos, size_t nphotos, unsigned char out[REPORT_DIGEST_LEN])
 {
 	crypto_generichash_state st;
-	char *canon = json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS);
 	crypto_generichash_init(&st, NULL, 0, REPORT_DIGEST_LEN);
 	crypto_generichash_update(&st, (const unsigned char *)token, strlen(token) + 1);
 	crypto_generichash_update(&st, (const unsigned char *)f->id, strlen(f->id) + 1);
-	crypto_generichash_update(&st, (const unsigned char *)(canon ? canon : ""), canon ? strlen(canon) + 1 : 1);
+	crypto_generichash_update(&st, (const unsigned char *)canon, strlen(canon) + 1);
 	crypto_generichash_update(&st, (const unsigned char *)(contact ? contact : ""), contact ? strlen(contact) + 1 : 1);
 	for (size_t j = 0; j < nphotos; j++) {
 		unsigned char sha[crypto_hash_sha256_BYTES];
@@ -532,7 +532,6 @@ report_digest(const char *token, const struct form *f, const json_t *answers, co
 		crypto_generichash_update(&st, sha, sizeof(sha));
 	}
 	crypto_generichash_final(&st, out, REPORT_DIGEST_LEN);
-	free(canon);
 }
 
 /* The form again, its text kept, under a fresh idempotency key: the key
@@ -605,15 +604,19 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 		http_header(r, "Retry-After: 5");
 		return;
 	}
-	char digits[RECEIPT_DIGITS + 1], legacy[RECEIPT_DIGITS + 1], version[16];
-	unsigned char rhash[RECEIPT_HASH_LEN], legacy_hash[RECEIPT_HASH_LEN], content[REPORT_DIGEST_LEN];
-	report_digest(token, f, answers, contact, photos, nphotos, content);
+	char digits[RECEIPT_DIGITS + 1], version[16];
+	unsigned char rhash[RECEIPT_HASH_LEN], content[REPORT_DIGEST_LEN];
+	/* one text of the answers serves the receipt's digest and the INSERT:
+	 * the column is jsonb, which keeps no key order */
+	char *json = json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(answers);
+	if (json == NULL) {
+		http_error(r, 500, MSG__MAX);
+		return;
+	}
+	report_digest(token, f, json, contact, photos, nphotos, content);
 	receipt_from_report(r->app->keys, idem, content, digits);
 	receipt_hash(r->app->keys, digits, rhash);
-	receipt_from_idem(r->app->keys, idem, legacy);
-	receipt_hash(r->app->keys, legacy, legacy_hash);
-	char *json = json_dumps(answers, JSON_COMPACT);
-	json_decref(answers);
 	snprintf(version, sizeof(version), "%d", f->version);
 	bool urgent = form_is_urgent(f, &in);
 	/* valid reports only are counted per QR code, and past the limit they
@@ -657,6 +660,12 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 		 * stored before receipts were bound to the content, or by another
 		 * report, which must not be answered with its receipt */
 		PQclear(res);
+		/* the receipt the key had before receipts were bound to the content:
+		 * only a taken key needs it */
+		char legacy[RECEIPT_DIGITS + 1];
+		unsigned char legacy_hash[RECEIPT_HASH_LEN];
+		receipt_from_idem(r->app->keys, idem, legacy);
+		receipt_hash(r->app->keys, legacy, legacy_hash);
 		switch (key_stored(r, idem, rhash, legacy_hash)) {
 		case KEY_SAME: receipt_page(r, token, e->hotline, digits, f, urgent); return;
 		case KEY_LEGACY: receipt_page(r, token, e->hotline, legacy, f, urgent); return;

@@ -469,6 +469,7 @@ main(int argc, char **argv)
 		log_error("refusing to start: %s", err);
 		return CONFIG_EXIT;
 	}
+	text_nfc_init();   /* once here, shared by every worker it forks */
 	/* TIENGNOI_APP_RATELIMIT, else TIENGNOI_RATELIMIT (which also switches nginx's) */
 	const char *rl = getenv("TIENGNOI_APP_RATELIMIT") ? getenv("TIENGNOI_APP_RATELIMIT") : getenv("TIENGNOI_RATELIMIT");
 	if (ratelimit_init(!(rl && strcmp(rl, "off") == 0)) != 0) {

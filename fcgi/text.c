@@ -55,8 +55,86 @@ text_has_controls(const char *s, size_t n)
 	return false;
 }
 
+#define NFC_FLAGS (UTF8PROC_STABLE | UTF8PROC_COMPOSE)
+
+/* The NFC quick check's table: a bit for each code point of the Basic
+ * Multilingual Plane that is its own NFC (utf8proc says so, with the
+ * flags text_nfc uses), has combining class 0 and can never be the second
+ * of a composition (nor can the first of its decomposition). A text made
+ * only of such code points is already NFC: nothing in it reorders, each
+ * stays itself, and no neighbour can compose with it. Most Vietnamese text
+ * typed on a phone is, precomposed letters included; utf8proc then need
+ * not decompose and recompose it. */
+static unsigned char nfc_stable[0x10000 / 8];
+static bool nfc_stable_ready;
+
+static bool
+bit(const unsigned char *set, long cp)
+{
+	return cp < 0x10000 && (set[cp >> 3] >> (cp & 7) & 1);
+}
+
+/* Fills nfc_stable (~20 ms): the seconds of compositions are the code
+ * points after the first in a canonical decomposition, over all planes. */
+void
+text_nfc_init(void)
+{
+	static unsigned char second[0x10000 / 8];
+	utf8proc_int32_t d[32];
+	int boundclass = 0;
+	if (nfc_stable_ready)
+		return;
+	for (long cp = 0; cp <= 0x10FFFF; cp++) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		utf8proc_ssize_t n = utf8proc_decompose_char((utf8proc_int32_t)cp, d, 32, UTF8PROC_DECOMPOSE, &boundclass);
+		for (utf8proc_ssize_t i = 1; i < n && n <= 32; i++)
+			if (d[i] < 0x10000)
+				second[d[i] >> 3] |= (unsigned char)(1u << (d[i] & 7));
+	}
+	for (long cp = 0; cp < 0x10000; cp++) {
+		if ((cp >= 0xD800 && cp <= 0xDFFF) || utf8proc_get_property((utf8proc_int32_t)cp)->combining_class != 0)
+			continue;
+		boundclass = 0;
+		utf8proc_ssize_t n = utf8proc_decompose_char((utf8proc_int32_t)cp, d, 32, UTF8PROC_DECOMPOSE, &boundclass);
+		if (n < 1 || n > 32 || bit(second, d[0]))   /* d[0] is cp itself when it has no decomposition */
+			continue;
+		utf8proc_uint8_t one[4], *nfc = NULL;
+		utf8proc_ssize_t len = utf8proc_encode_char((utf8proc_int32_t)cp, one);
+		utf8proc_ssize_t got = utf8proc_map(one, len, &nfc, NFC_FLAGS);
+		if (got == len && memcmp(nfc, one, (size_t)len) == 0)
+			nfc_stable[cp >> 3] |= (unsigned char)(1u << (cp & 7));
+		free(nfc);
+	}
+	nfc_stable_ready = true;
+}
+
+/* True when valid UTF-8 s[0..n) is made only of nfc_stable code points. */
+static bool
+nfc_quick(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; ) {
+		long cp;
+		if (s[i] < 0x80) {
+			cp = s[i++];
+		} else if ((s[i] & 0xE0) == 0xC0) {
+			cp = (long)(s[i] & 0x1F) << 6 | (s[i + 1] & 0x3F);
+			i += 2;
+		} else if ((s[i] & 0xF0) == 0xE0) {
+			cp = (long)(s[i] & 0x0F) << 12 | (long)(s[i + 1] & 0x3F) << 6 | (s[i + 2] & 0x3F);
+			i += 3;
+		} else {
+			return false;   /* beyond the BMP: utf8proc decides */
+		}
+		if (!bit(nfc_stable, cp))
+			return false;
+	}
+	return true;
+}
+
 /* Returns the NFC form of valid UTF-8 text in the arena (NULL on invalid
- * input or out of memory). ASCII needs no work and is copied as is. */
+ * input or out of memory). ASCII needs no work and is copied as is, and
+ * so is text the quick check finds already NFC. */
 char *
 text_nfc(struct arena *a, const char *s, size_t n)
 {
@@ -67,9 +145,11 @@ text_nfc(struct arena *a, const char *s, size_t n)
 		return arena_strndup(a, s, n);
 	if (!text_valid_utf8(s, n))
 		return NULL;
+	text_nfc_init();
+	if (nfc_quick((const unsigned char *)s + i, n - i))
+		return arena_strndup(a, s, n);
 	utf8proc_uint8_t *dst = NULL;
-	utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
-	    UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst, NFC_FLAGS);
 	if (len < 0)
 		return NULL;
 	char *out = arena_strndup(a, (const char *)dst, (size_t)len);

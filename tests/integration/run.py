@@ -54,6 +54,7 @@ import test_ux12                      # noqa: E402
 import test_ins2                      # noqa: E402
 import test_tidy                      # noqa: E402
 import test_idx                       # noqa: E402
+import test_web                       # noqa: E402
 
 SUITE_SECONDS = 900
 # notify's rows add about 6 minutes on a busy 2-core machine (a stack of their own, the SMTP
@@ -311,6 +312,11 @@ TESTS = [
     # idx: issue 12 item 18, submission_workplace_time_idx dropped, its readers on the queue index (sql/060)
     ("idx: the workplace time index is gone; brief candidates, a round's brief link, survey answers, a workplace's search = plain queries",
      test_idx.test_index_gone_same_rows),
+    # web: issue 12 item 18, the worker's POST costs less outside PostgreSQL: same receipts, same stored text
+    ("web: receipts unchanged by one JSON text for digest and INSERT; a report stored the old way keeps its receipt",
+     test_web.test_receipt_unchanged),
+    ("web: NFC quick check: precomposed text kept byte for byte, anything composable still composed",
+     test_web.test_nfc_quick_check),
     ("SIGTERM lets an in-flight request finish, then everything exits", test_ops.test_sigterm_drain),
     ("no client address or worker path in logs, none stored", test_ops.test_privacy),
     ("app.log shows no crash or sanitizer report", test_ops.test_app_log_clean),

@@ -43,6 +43,9 @@ test_text_escapes(void **state)
 	check_writer(html_text, "&amp;", "&amp;amp;");
 	/* text between and after the specials is kept in order */
 	check_writer(html_text, "x<y>z", "x&lt;y&gt;z");
+	/* runs longer than a vector register around the specials, and specials at both ends */
+	check_writer(html_text, "'Công nhân tổ may số 3 & tổ 4' <không> được \"trả\" tiền làm thêm giờ&",
+	    "&#39;Công nhân tổ may số 3 &amp; tổ 4&#39; &lt;không&gt; được &quot;trả&quot; tiền làm thêm giờ&amp;");
 }
 
 static void
@@ -155,6 +158,21 @@ test_buf_grow_4k(void **state)
 	assert_int_equal(b.data[5002], '\0');
 	assert_int_equal(strspn(b.data + 1, "x"), 5000);
 	buf_free(&b);
+
+	/* a formatted append that does not fit in the room left: written whole after growing, nothing of
+	 * the cut first attempt left behind */
+	struct buf d = { 0 };
+	for (size_t i = 0; i < 4090; i++)
+		buf_putc(&d, 'a');
+	assert_int_equal(d.cap, 4096);
+	buf_appendf(&d, "<%s|%d>", "0123456789", 42);
+	assert_false(d.failed);
+	assert_int_equal(d.len, 4090 + 15);
+	assert_string_equal(d.data + 4090, "<0123456789|42>");
+	assert_int_equal(strlen(d.data), d.len);
+	buf_appendf(&d, "%s", "");
+	assert_int_equal(d.len, 4105);
+	buf_free(&d);
 
 	/* 4095, 4096, 4097 bytes: the edges of the first allocation */
 	for (size_t n = 4094; n <= 4098; n++) {

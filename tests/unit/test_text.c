@@ -1,5 +1,7 @@
 /* test_text.c: unit tests for text.c: strict UTF-8, control characters, NFC, length, trimming. */
+#include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "common.h"
 
@@ -206,6 +208,96 @@ test_nfc_invalid(void **state)
 	assert_null(text_nfc(*state, "\xC0\xAF", 2));
 }
 
+/* text_nfc(s) is what utf8proc gives for s with the same flags (the
+ * quick check must never keep a text utf8proc would change) */
+static void
+assert_nfc_as_utf8proc(struct arena *a, const char *s, size_t n)
+{
+	utf8proc_uint8_t *want = NULL;
+	utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &want,
+	    UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	assert_true(len >= 0);
+	char *got = text_nfc(a, s, n);
+	assert_non_null(got);
+	if (strlen(got) != (size_t)len || memcmp(got, want, (size_t)len) != 0)
+		fail_msg("text_nfc differs from utf8proc for %zu bytes starting %02x %02x %02x", n,
+		    (unsigned char)s[0], n > 1 ? (unsigned char)s[1] : 0, n > 2 ? (unsigned char)s[2] : 0);
+	free(want);
+}
+
+/* appends code point cp's UTF-8 to s at *n */
+static void
+put_cp(char *s, size_t *n, utf8proc_int32_t cp)
+{
+	*n += (size_t)utf8proc_encode_char(cp, (utf8proc_uint8_t *)s + *n);
+}
+
+/* Every code point alone, doubled, after an ASCII letter and before a
+ * combining mark; and every canonical composition pair of the whole of
+ * Unicode (the composed first part, then the second: Hangul syllables and
+ * jamo included) gives what utf8proc gives, whether or not the quick
+ * check takes it. */
+static void
+test_nfc_quick_check(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new();
+	utf8proc_int32_t d[32];
+	char s[256];
+	size_t n;
+	assert_non_null(a);
+	for (utf8proc_int32_t cp = 0x80; cp <= 0x10FFFF; cp++) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		if (cp < 0x10000 || (cp & 0xFF) == 0) {
+			n = 0, put_cp(s, &n, cp);
+			assert_nfc_as_utf8proc(a, s, n);
+			put_cp(s, &n, cp);
+			assert_nfc_as_utf8proc(a, s, n);
+			n = 0, put_cp(s, &n, 'a'), put_cp(s, &n, cp), put_cp(s, &n, 0x0301);
+			assert_nfc_as_utf8proc(a, s, n);
+		}
+		int bc = 0;
+		utf8proc_ssize_t k = utf8proc_decompose_char(cp, d, 32, UTF8PROC_DECOMPOSE, &bc);
+		if (k >= 2 && k <= 32) {
+			utf8proc_uint8_t *first = NULL;
+			n = 0;
+			for (utf8proc_ssize_t i = 0; i + 1 < k; i++)
+				put_cp(s, &n, d[i]);
+			utf8proc_ssize_t fl = utf8proc_map((utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &first,
+			    UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+			assert_true(fl > 0 && fl < 200);
+			memcpy(s, first, (size_t)fl);
+			free(first);
+			n = (size_t)fl;
+			put_cp(s, &n, d[k - 1]);
+			assert_nfc_as_utf8proc(a, s, n);
+			/* and the pair after a composed letter, as in a word */
+			memmove(s + 3, s, n);
+			n += 3;
+			memcpy(s, "\xE1\xBB\x87", 3);   /* ệ */
+			assert_nfc_as_utf8proc(a, s, n);
+		}
+		if ((cp & 0xFFF) == 0)
+			arena_reset(a);
+	}
+	arena_free(a);
+}
+
+/* Vietnamese typed precomposed (what phones send) is kept byte for byte,
+ * as utf8proc would; one decomposed letter anywhere is still composed. */
+static void
+test_nfc_quick_vietnamese(void **state)
+{
+	const char *t = "Công ty nợ lương tháng 10 của tổ may số 3, tăng ca đến 10 giờ đêm "
+	    "nhưng không được trả tiền làm thêm giờ. ĐƯỜNG Ỷ Ỹ ỵ — “trích dẫn” …";
+	assert_nfc_as_utf8proc(*state, t, strlen(t));
+	assert_string_equal(text_nfc(*state, t, strlen(t)), t);
+	const char *mixed = "tiền lương chưa tra\xCC\x89 đủ";   /* trả with a combining hook */
+	assert_string_equal(text_nfc(*state, mixed, strlen(mixed)), "tiền lương chưa trả đủ");
+	assert_nfc_as_utf8proc(*state, mixed, strlen(mixed));
+}
+
 /* ---- text_length ---- */
 
 static void
@@ -278,6 +370,8 @@ main(void)
 		cmocka_unit_test(test_nfc_vietnamese),
 		cmocka_unit_test(test_nfc_unchanged),
 		cmocka_unit_test(test_nfc_invalid),
+		cmocka_unit_test(test_nfc_quick_check),
+		cmocka_unit_test(test_nfc_quick_vietnamese),
 		cmocka_unit_test(test_length),
 		cmocka_unit_test(test_trim),
 		cmocka_unit_test(test_lf),
