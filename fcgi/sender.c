@@ -18,9 +18,11 @@
 #include "db.h"
 #include "log.h"
 #include "sender.h"
+#include "stats.h"
 
-/* One lane expands the reports' events and queues the scheduled notices
- * (database work only, never waiting on a network); one sends mails; two
+/* One lane expands the reports' events, queues the scheduled notices and
+ * folds new reports into the statistics' sums (database work only, never
+ * waiting on a network); one sends mails; two
  * send webhooks, each for half of the webhooks (id modulo 2); one sends only
  * urgent deliveries to receivers that are not failing, so an urgent report
  * reaches a working receiver within a second or two whatever the other
@@ -39,6 +41,7 @@ static const char *const lane_name[LANE__MAX] = {
 #define WEBHOOK_LANES 2
 
 #define SCHEDULE_EVERY 10        /* seconds between scheduling passes (digests, reminders) */
+#define FOLD_EVERY 2             /* seconds between folds of the new reports into the statistics' sums */
 #define EXPAND_BATCH 500         /* events expanded in one transaction */
 #define CATCH_UP_BATCH 16        /* a paused receiver's kept rows (about 64 events each) turned into deliveries at once */
 #define EVENTS_WAIT_US 50000     /* between polls of the event queue when it was just busy */
@@ -129,7 +132,7 @@ lane_run(enum lane l)
 	if (db == NULL || a == NULL || (l >= LANE_URGENT && multi == NULL))
 		return 1;
 	double scale = backoff_scale();
-	time_t last_schedule = 0;
+	time_t last_schedule = 0, last_fold = 0;
 	useconds_t base = l == LANE_EVENTS ? EVENTS_WAIT_US : IDLE_WAIT_US, idle = base;
 	while (!stopping) {
 		int n;
@@ -137,6 +140,13 @@ lane_run(enum lane l)
 			if (time(NULL) - last_schedule >= SCHEDULE_EVERY && db_ready(db)) {
 				schedule(db, scale);
 				last_schedule = time(NULL);
+			}
+			/* the statistics read the reports not yet folded one by one
+			 * (sql/065): sealed in a statement of its own, then folded */
+			if (time(NULL) - last_fold >= FOLD_EVERY && db_ready(db)) {
+				if (stats_seal(db) == 0)
+					(void)stats_fold(db);
+				last_fold = time(NULL);
 			}
 			n = expand(db, scale);
 		} else if (l == LANE_MAIL) {

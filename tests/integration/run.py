@@ -299,11 +299,11 @@ TESTS = [
     # ins2: issue 12 item 18, a report's lighter INSERT (sql/057): parents never deleted, one POST's log row
     ("ins2: deleting, truncating or renumbering a workplace, unit or QR code is refused; every report's parents exist",
      test_ins2.test_parents_kept),
-    ("ins2: one POST names its QR code's workplace and unit and writes one +1 statistics-log row, statistics' answers only",
+    ("ins2: one POST names its QR code's workplace and unit, writes no statistics-log row, counts once folded or not",
      test_ins2.test_one_post_writes),
-    ("ins2: the statistics log's one trigger body: the figures' keys only, a null left out; update -1/+1, delete -1",
+    ("ins2: the statistics log's trigger body: nothing for a new report; update -1/+1, delete -1, figures' keys only, by id",
      test_ins2.test_log_one_body),
-    ("ins2: one CHECK holds ten of a report's rules: each broken one refused by name, nothing stored; same patterns",
+    ("ins2: one check holds ten of a report's rules and its status: each broken one refused by name, nothing stored",
      test_ins2.test_row_rules),
     # srch2: issue 12 item 16, the search's counts workplace by workplace, the index read once (sql/055)
     ("srch2: the counts' statuses come from submission's CHECK", test_srch2.test_statuses_from_the_check),

@@ -51,14 +51,13 @@ def test_parents_kept(t, stack):
 
 def test_one_post_writes(t, stack):
     """One POST through the app: the report names the QR code it was sent from, that code's workplace and the
-    workplace's unit; the statistics log gets exactly one row for it, +1 in state new with only the answers the
-    statistics read (not the free text, not the urgency). (The outbox event the same trigger queues is test_notify2's:
-    the sender consumes events at once, so it is read there inside a rolled-back insert.)"""
+    workplace's unit; it writes no statistics log row (sql/065), and the figures count it exactly once whether it
+    is folded yet or not. (The outbox event the insert trigger queues is test_notify2's: the sender consumes
+    events at once, so it is read there inside a rolled-back insert.)"""
     token = stack.value("SELECT token FROM entry_point WHERE revoked_at IS NULL AND 'concern' = ANY (forms) "
                         "ORDER BY id LIMIT 1")
     text = "Kiểm tra ghi sổ " + secrets.token_hex(4) + " <script>alert(1)</script>'; DROP TABLE submission; --"
     for urgency in ("normal", "urgent"):
-        logged = int(stack.value("SELECT count(*) FROM submission_fact_log"))
         r, idem = stack.submit(token, [("category", "wages"), ("urgency", urgency), ("text", text)])
         t.eq(r.status, 200, f"the {urgency} report is accepted")
         sid = stack.value("SELECT id FROM submission WHERE idempotency_key = :'k'", k=idem)
@@ -68,21 +67,31 @@ def test_one_post_writes(t, stack):
                          "JOIN workplace w ON w.id = e.workplace_id WHERE s.id = :'id' AND e.token = :'tok'",
                          id=sid, tok=token, x=text), True,
              f"{urgency}: the report names its QR code, that code's workplace and the workplace's unit; text intact")
-        t.eq(int(stack.value("SELECT count(*) FROM submission_fact_log")) - logged, 1, f"{urgency}: one log row")
-        # the log row the report's own transaction wrote (same xmin)
-        row = stack.rows("SELECT l.sign, l.status, l.workplace_id = s.workplace_id AND l.unit_id = s.unit_id "
-                         "AND l.form_id = s.form_id AND l.channel = s.channel AND l.urgent = s.urgent "
-                         "AND l.day = (s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS same, l.answers "
-                         "FROM submission_fact_log l JOIN submission s ON s.xmin = l.xmin WHERE s.id = :'id'", id=sid)
-        t.eq(row, [{"sign": 1, "status": "new", "same": True, "answers": {"category": "wages"}}],
-             f"{urgency}: one row, +1, new, the report's workplace, unit, form, channel, urgency and day, and only "
-             "the answers the statistics read (not the text, not the urgency)")
+        t.eq(stack.value("SELECT count(*) FROM submission_fact_log l JOIN submission s ON s.xmin = l.xmin "
+                         "WHERE s.id = :'id'", id=sid), 0, f"{urgency}: no log row in the report's transaction")
+        for when in ("as it arrived", "sealed and folded"):
+            t.eq(stack.value("SELECT (SELECT coalesce(sum(n), 0) FROM submission_fact_all f, submission s "
+                             "WHERE s.id = :'id' AND f.workplace_id = s.workplace_id AND f.fact = 'reports' "
+                             "AND f.form_id = 'concern') = (SELECT count(*) FROM submission s2, submission s "
+                             "WHERE s.id = :'id' AND s2.workplace_id = s.workplace_id AND s2.form_id = 'concern' "
+                             "AND s2.status <> 'spam')", id=sid), True,
+                 f"{urgency}, {when}: its workplace's report count in the figures equals a direct count")
+            stack.psql("SELECT submission_fact_seal();")
+            stack.psql("SELECT submission_fact_compact();")
+        t.check(stack.value("SELECT report_id FROM submission_fact_mark WHERE mark = 'folded'") >= sid,
+                f"{urgency}: once sealed and folded, the report is in the sums")
+    # and without anyone asking: the sender seals and folds every 2 s
+    r, idem = stack.submit(token, [("category", "wages"), ("urgency", "normal"), ("text", text)])
+    sid = stack.value("SELECT id FROM submission WHERE idempotency_key = :'k'", k=idem)
+    t.check(harness.wait_until(lambda: stack.value("SELECT report_id FROM submission_fact_mark WHERE mark = 'folded'")
+                               >= sid, 15, 0.2), "the sender folds a new report into the sums within seconds")
 
 
 def test_log_one_body(t, stack):
-    """The statistics log through its one trigger body (sql/063): a report whose answers hold every kind of
-    value logs only the keys the figures read, a JSON null left out as an absent one (inside an object too); a status change logs
-    -1 as it was and +1 as it is, a delete -1; the rows of one report sum to nothing once it is gone."""
+    """The statistics log through its trigger body (sql/063, 065): a new report logs nothing; a status change of a
+    report whose answers hold every kind of value logs -1 as it was and +1 as it is, with only the keys the figures
+    read (a JSON null left out as an absent one, inside an object too), and a delete -1; every row names the
+    report."""
     wp = stack.value("SELECT e.id FROM entry_point e WHERE e.revoked_at IS NULL ORDER BY e.id LIMIT 1")
     answers = ('{"kind": "accident", "injured": 2, "dead": null, "severity": "serious", "when": "2026-12-01", '
                '"text": "<script>x</script>\'; DROP TABLE submission; --", "urgency": "urgent", "priorities": ["a", "b"], '
@@ -93,32 +102,37 @@ def test_log_one_body(t, stack):
         "idempotency_key, receipt_hash, urgent) SELECT 'safety', 1, w.id, w.unit_id, e.id, 'qr', :'a'::jsonb, 'vi', "
         "'ins2log' || md5(random()::text), decode(md5(random()::text) || md5(random()::text), 'hex'), false "
         "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id WHERE e.id = :'e';\n"
-        "SELECT 'A' || answers::text FROM submission_fact_log WHERE xmin::text = txid_current()::text;\n"
+        "SELECT 'N' || count(*) FROM submission_fact_log WHERE xmin::text = txid_current()::text;\n"
         "UPDATE submission SET status = 'in_review' WHERE id = currval(pg_get_serial_sequence('submission', 'id'));\n"
+        "SELECT 'A' || answers::text FROM submission_fact_log WHERE xmin::text = txid_current()::text AND sign = 1;\n"
         "DELETE FROM submission WHERE id = currval(pg_get_serial_sequence('submission', 'id'));\n"
-        "SELECT 'S' || string_agg(sign || ':' || status, ',' ORDER BY ctid) || ' ' || sum(sign) FROM submission_fact_log "
+        "SELECT 'S' || string_agg(sign || ':' || status, ',' ORDER BY ctid) || ' ' || sum(sign) || ' ' "
+        "|| bool_and(submission_id = currval(pg_get_serial_sequence('submission', 'id'))) FROM submission_fact_log "
         "WHERE xmin::text = txid_current()::text;\n"
         "ROLLBACK;", a=answers, e=str(wp))
-    lines = [x for x in out.splitlines() if x[:1] in "AS"]
-    logged = json.loads(lines[0][1:]) if lines else None
+    lines = {x[:1]: x[1:] for x in out.splitlines() if x[:1] in "NAS"}
+    t.eq(lines.get("N"), "0", "a new report logs nothing")
+    logged = json.loads(lines["A"]) if "A" in lines else None
     t.eq(logged, {"kind": "accident", "injured": 2, "severity": "serious", "when": "2026-12-01", "priorities": ["a", "b"],
                   "amount": {}},
          "only the keys the figures read; JSON nulls left out (the figures read none); no free text, urgency or unknown key")
-    t.eq(lines[1][1:] if len(lines) > 1 else None, "1:new,-1:new,1:in_review,-1:in_review 0",
-         "insert +1, status change -1 as it was and +1 as it is, delete -1: the report's rows sum to nothing")
+    t.eq(lines.get("S"), "-1:new,1:in_review,-1:in_review -1 true",
+         "status change -1 as it was and +1 as it is, delete -1, each naming the report")
 
 
 def test_row_rules(t, stack):
-    """submission_row_rules (sql/064), the one CHECK that holds ten of a report's rules: each broken rule fails
-    the INSERT (and an UPDATE) with check_violation naming it, nothing is stored; the patterns without bounded
-    repetitions accept exactly the strings the old ones did."""
+    """submission_row_rules (sql/064, a BEFORE trigger since sql/066), the one check of ten of a report's rules and
+    its status: each broken rule fails the INSERT (and an UPDATE) with check_violation naming it, nothing is stored;
+    the patterns without bounded repetitions accept exactly the strings the old ones did; the statuses the search
+    counts are the ones the rule allows."""
     base = ("INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, channel, answers, "
-            "lang, idempotency_key, receipt_hash, entered_by, contact_sealed, contact_consent_at) "
-            "SELECT {form}, {ver}, w.id, w.unit_id, {ep}, {ch}, {ans}::jsonb, {lang}, {key}, {hash}, {by}, {sealed}, {consent} "
+            "lang, idempotency_key, receipt_hash, entered_by, contact_sealed, contact_consent_at, status) "
+            "SELECT {form}, {ver}, w.id, w.unit_id, {ep}, {ch}, {ans}::jsonb, {lang}, {key}, {hash}, {by}, {sealed}, {consent}, "
+            "{status} "
             "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id WHERE e.id = (SELECT min(id) FROM entry_point)")
     good = dict(form="'concern'", ver="1", ep="e.id", ch="'qr'", ans="'{\"text\": \"x\"}'", lang="'vi'",
                 key="'rules' || md5(random()::text)", hash="decode(md5('a') || md5('b'), 'hex')", by="NULL",
-                sealed="NULL", consent="NULL")
+                sealed="NULL", consent="NULL", status="'new'")
     broken = {
         "answers not an object": dict(ans="'[1, 2]'"),
         "unknown channel": dict(ch="'fax'", ep="NULL"),
@@ -135,6 +149,7 @@ def test_row_rules(t, stack):
         "a key with SQL in it": dict(key="'x''; DROP TABLE submission; --xx'"),
         "lang fr": dict(lang="'fr'"),
         "a 31-byte receipt hash": dict(hash="substring(decode(md5('a') || md5('b'), 'hex') from 2)"),
+        "an unknown status": dict(status="'closed'"),
     }
     before = stack.value("SELECT count(*) FROM submission")
     out = stack.psql(base.format(**good) + ";\nSELECT 'stored ' || count(*) FROM submission WHERE idempotency_key LIKE 'rules%';")
@@ -145,16 +160,22 @@ def test_row_rules(t, stack):
             t.check(False, f"{what}: refused")
         except harness.Failure as e:   # psql failed: the message names the constraint
             msg = str(e)
-            # answers that are no object fail even earlier, in the generated search_text (strict $.*)
-            named = "submission_row_rules" in msg and "violates check constraint" in msg
-            t.check(named or (what == "answers not an object" and "can only be applied to an object" in msg),
-                    f"{what}: refused by the rules: {msg[:160]}")
+            rule = "submission_status_check" if what == "an unknown status" else "submission_row_rules"
+            t.check(f'violates check constraint "{rule}"' in msg, f"{what}: refused by {rule}: {msg[:160]}")
+            t.check("Failing row contains" not in msg, f"{what}: the refusal does not print the report's values")
     t.eq(stack.value("SELECT count(*) FROM submission") - before, 1, "nothing of the broken rows stored")
     try:
         stack.psql("UPDATE submission SET lang = 'fr' WHERE idempotency_key LIKE 'rules%';")
         t.check(False, "an UPDATE breaking a rule is refused")
     except harness.Failure as e:
         t.check("submission_row_rules" in str(e), f"an UPDATE breaking a rule is refused: {str(e)[:160]}")
+    try:
+        stack.psql("UPDATE submission SET status = 'closed' WHERE idempotency_key LIKE 'rules%';")
+        t.check(False, "an UPDATE to an unknown status is refused")
+    except harness.Failure as e:
+        t.check("submission_status_check" in str(e), f"an UPDATE to an unknown status is refused: {str(e)[:160]}")
+    t.eq(stack.value("SELECT string_agg(s, ',') FROM submission_statuses() s"),
+         "new,in_review,needs_info,referred,resolved,spam", "the statuses, in the queue's order, from their one list")
     # the old patterns against the new tests, over strings at and around every edge
     same = stack.value(
         "SELECT bool_and((s ~ '^[A-Za-z0-9_-]{16,64}$') = (s ~ '^[A-Za-z0-9_-]+$' AND length(s) BETWEEN 16 AND 64) "

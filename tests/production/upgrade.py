@@ -38,7 +38,19 @@ PLAN = [
     "tiengnoi-admin audit verify passes and still finds the old release's newest hash",
     "a receipt from before the upgrade opens /status; an officer from before signs in",
     "the upgraded service takes new reports",
+    "the statistics' facts after the upgrade equal a direct computation over every report (sums, log, unfolded)",
 ]
+# What the pages read (sums, the log, the reports not yet folded) and the same straight from the reports, per key.
+FACTS_SAME = """
+SELECT (SELECT coalesce(json_agg(x ORDER BY x::text), '[]') FROM (
+          SELECT workplace_id, unit_id, day, form_id, channel, fact, sum(n) AS n, sum(v) AS v FROM submission_fact_all
+          GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 OR sum(v) <> 0) x)::text
+     = (SELECT coalesce(json_agg(x ORDER BY x::text), '[]') FROM (
+          SELECT s.workplace_id, s.unit_id, (s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day, s.form_id,
+                 s.channel, f.fact, sum(f.n) AS n, sum(f.v) AS v
+            FROM submission s CROSS JOIN LATERAL submission_facts(s.form_id, s.status, s.urgent, s.answers) f
+           GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(f.n) <> 0 OR sum(f.v) <> 0) x)::text
+"""
 # The tables compared, each by the columns the old release had, in primary-key order.
 TABLES = ["submission", "attachment", "message", "note", "dispute_case", "case_submission", "case_event",
           "officer", "audit_log", "org_unit", "workplace", "entry_point", "form_version", "retention_policy",
@@ -236,8 +248,14 @@ def main():
         c3 = harness.console_login(stack, "upgrade.officer", pw)
         tap.ok(codes == [200] * 3 and c3.cookie, PLAN[6], f"/status: {codes}; officer signs in: {bool(c3.cookie)}")
 
+        same_before_fold = stack.value(FACTS_SAME)   # before the sender's first fold, or just after: both exact
         rc, idem = prodlib.post_report(stack, stack.demo[0][0], "Phản ánh sau khi nâng cấp.")
         tap.ok(stack.count_idem(idem) == 1 and prodlib.status_lookup(stack, rc) == 200, PLAN[7])
+        stack.psql("SELECT submission_fact_seal();")
+        stack.psql("SELECT submission_fact_compact();")
+        reports = stack.value("SELECT count(*) FROM submission")
+        tap.ok(same_before_fold is True and stack.value(FACTS_SAME) is True and reports > 0, PLAN[8],
+               f"equal before the fold: {same_before_fold}; after: {stack.value(FACTS_SAME)}; {reports} reports")
         tap.note(f"whole upgrade test {time.monotonic() - t0:.0f} s")
     except (Stop, harness.StackError, harness.Failure, subprocess.TimeoutExpired, OSError, KeyError) as e:
         tap.rest_not_run(f"{type(e).__name__}: {e}")

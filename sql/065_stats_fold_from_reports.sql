@@ -1,0 +1,258 @@
+-- 065_stats_fold_from_reports.sql: a new report writes no statistics log row; the statistics fold new reports from `submission` itself, up to a sealed report id, and log only changes and deletions (with the report's id); a report's trigger runs only for a report that queues an event.
+-- Why (issue 12 item 18; callgrind of single-user PostgreSQL, 200 of the app's INSERTs,
+-- tests/bench/insert_instructions.sh): of a report's ~1,217,000 instructions, ~169,000 were the
+-- statistics log's row (an SPI INSERT: executor set-up, the row, its WAL) and ~83,000 the AFTER INSERT
+-- trigger around it, which for most reports then found nothing to queue.
+--
+-- How the figures stay exact. submission_fact holds the sums of every report up to the mark `folded`;
+-- a report above it is read from `submission` as it is now. Report ids come from a sequence and a report
+-- with a lower id may commit after one with a higher id, so a fold may only move `folded` up to an id below
+-- which every report is written: `sealed`, taken by submission_fact_seal() under a brief
+-- `LOCK TABLE submission IN SHARE MODE` (submission_sealed_id(), shared with the webhook ranges of
+-- sql/062), called by the sender in a statement of its own (the console's pages fold inside their own
+-- transaction, where the lock would last as long as the page). A fold is one statement, one snapshot:
+--   sums += the reports in (folded, sealed] as they are, and the visible log rows of reports up to `folded`
+--   (and the rows written before this file, which have no report id); every visible log row leaves the
+--   log; folded := sealed.
+-- A log row of a report above `folded` is dropped unread: the report's state that the fold (or a later
+-- one, at a later snapshot) reads already holds the change. One of a report up to `folded` that the fold's
+-- snapshot does not see stays, and counts as a change later. The pages read submission_fact_all: the sums,
+-- the log rows of reports up to `folded`, and the reports above it as they are; a fold commits the three
+-- moves together, so every snapshot sees each report exactly once.
+-- The trigger on a new report now only queues its outbox event: its WHEN asks first whether the report is
+-- urgent (officers' mails) or any live receiver takes new reports, so most reports fire no trigger at all.
+-- Locks: LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE for this file's transaction (reports wait the few ms it takes:
+-- the mark must be the last report logged by the old trigger), then catalog changes only; ALTER TABLE
+-- submission_fact_log ADD COLUMN without a default rewrites nothing.
+
+LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE;
+
+-- The highest report id below which every report is written (committed or rolled back): taken under
+-- `LOCK TABLE submission IN SHARE MODE`, which waits for the reports being written and holds new ones back
+-- until the caller's transaction ends, so call it in a short one. NULL when the lock could not be had
+-- within 100 ms (reports are being written for longer): the caller tries again later, nothing is lost.
+CREATE FUNCTION submission_sealed_id() RETURNS bigint LANGUAGE plpgsql SET lock_timeout = '100ms' AS $$
+BEGIN
+    LOCK TABLE submission IN SHARE MODE;
+    RETURN submission_last_id();
+EXCEPTION WHEN lock_not_available THEN
+    RETURN NULL;
+END $$;
+REVOKE ALL ON FUNCTION submission_sealed_id() FROM PUBLIC;
+
+-- sql/062's range ends, through submission_sealed_id(): the same steps as before.
+CREATE OR REPLACE FUNCTION webhook_missed_mark() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public AS $$
+DECLARE
+    top bigint;
+BEGIN
+    IF (OLD.failures = 0) = (NEW.failures = 0) OR (NEW.failures = 0 AND OLD.missed_after IS NULL) THEN
+        RETURN NEW;
+    END IF;
+    top := submission_sealed_id();
+    IF top IS NULL THEN
+        RETURN NULL;   -- the row keeps its old state: the next result tries again
+    END IF;
+    IF NEW.failures > 0 THEN
+        NEW.missed_after := coalesce(OLD.missed_after, top);   -- still being given an earlier range: it reopens
+    END IF;
+    NEW.missed_sealed := top;
+    NEW.missed_sealed_at := now();
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE FUNCTION webhook_seal(scale float8) RETURNS integer LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public AS $$
+DECLARE
+    due bigint[];
+    top bigint;
+BEGIN
+    due := ARRAY(
+        SELECT h.id FROM webhook h
+        WHERE h.missed_after IS NOT NULL AND h.failures > 0 AND h.removed_at IS NULL
+          AND coalesce(h.missed_sealed, h.missed_after) <= h.missed_after              -- what was sealed is read back
+          AND (h.missed_sealed_at IS NULL OR h.missed_sealed_at < now() - interval '10 seconds' * scale)
+          AND EXISTS (SELECT 1 FROM submission s WHERE s.id > h.missed_after)
+          AND ((h.retry_at <= now() AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.webhook_id = h.id AND o.status = 'pending'))
+               OR ((h.missed_sealed_at IS NULL OR h.missed_sealed_at < now() - interval '1 hour' * scale)
+                   AND (SELECT s.received_at FROM submission s WHERE s.id > h.missed_after ORDER BY s.id LIMIT 1)
+                       < now() - interval '24 hours' * scale)));
+    IF cardinality(due) = 0 THEN
+        RETURN 0;
+    END IF;
+    top := submission_sealed_id();
+    IF top IS NULL THEN
+        RETURN 0;   -- reports are being written for longer than the wait: at a later poll
+    END IF;
+    UPDATE webhook SET missed_sealed = top, missed_sealed_at = now() WHERE id = ANY (due) AND failures > 0;
+    RETURN cardinality(due);
+END $$;
+
+-- The statistics' two marks: `folded` (reports up to it are in submission_fact; their later changes and
+-- deletions in the log) and `sealed` (every report up to it is written: where the next fold may go).
+-- Two rows, so that sealing never waits for a fold's transaction, nor a fold for a seal.
+CREATE TABLE submission_fact_mark (
+    mark      text PRIMARY KEY CHECK (mark IN ('folded', 'sealed')),
+    report_id bigint NOT NULL,
+    at        timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO submission_fact_mark (mark, report_id)
+    SELECT m, submission_last_id() FROM unnest(ARRAY['folded', 'sealed']) m;
+GRANT SELECT ON submission_fact_mark TO tiengnoi_officer;
+
+-- The report whose change or deletion a log row records (NULL: logged before this file, a change to count).
+ALTER TABLE submission_fact_log ADD COLUMN submission_id bigint;
+
+-- A report changed (in a way the figures see: the WHEN of submission_fact_upd, sql/024) or deleted: its
+-- statistics log rows, -1 as it was and +1 as it is, with its id. New reports log nothing (above). Runs as
+-- the definer with search_path pinned: nobody else writes the log.
+CREATE OR REPLACE FUNCTION submission_fact_log_row() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public AS $$
+DECLARE
+    r submission;
+BEGIN
+    -- 1: the report as it was, 2: as it is (not for a DELETE)
+    FOR i IN 1 .. CASE WHEN TG_OP = 'DELETE' THEN 1 ELSE 2 END LOOP
+        IF i = 1 THEN
+            r := OLD;
+        ELSE
+            r := NEW;
+        END IF;
+        INSERT INTO submission_fact_log (workplace_id, day, form_id, channel, status, urgent, answers, sign, unit_id,
+                                         submission_id)
+        VALUES (r.workplace_id, (r.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, r.form_id, r.channel, r.status,
+                r.urgent, submission_fact_answers(r.answers), 2 * i - 3, r.unit_id, r.id);
+    END LOOP;
+    RETURN NULL;
+END $$;
+
+-- Whether a new report queues an outbox event: it is urgent (officers' mails), or some live receiver that is
+-- not paused with a range takes new reports (submission.created; whether the report is in its scope, the
+-- trigger asks). The insert trigger's WHEN, so most reports fire no trigger. PL/pgSQL: its expressions are
+-- planned once per session, where a WHEN that called notify_is_urgent() itself would inline (parse) it for
+-- every INSERT (~220,000 instructions). As the definer: the app may not read webhooks, and an officer entering
+-- a report by phone reads only those of their own subtree (a province's receiver is above a ward officer).
+CREATE FUNCTION submission_event_wanted(s submission) RETURNS boolean LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path = public AS $$
+BEGIN
+    RETURN coalesce(notify_is_urgent(s), false)
+        OR EXISTS (SELECT 1 FROM webhook h WHERE h.removed_at IS NULL AND 'submission.created' = ANY (h.events)
+                                             AND (h.failures = 0 OR h.missed_after IS NULL));
+END $$;
+REVOKE ALL ON FUNCTION submission_event_wanted(submission) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION submission_event_wanted(submission) TO tiengnoi_app, tiengnoi_officer;
+
+-- A new report's outbox event: urgent ones always (officers' mails), others when a live webhook of a unit at
+-- or above the report's workplace wants submission.created and is not paused with a range (sql/062 reads
+-- those back). The trigger fires only when the WHEN below holds.
+CREATE FUNCTION submission_inserted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public AS $$
+DECLARE
+    urgent boolean := coalesce(notify_is_urgent(NEW), false);   -- NULL when the form has no urgency answer
+BEGIN
+    IF NOT urgent AND NOT EXISTS (
+            SELECT 1 FROM webhook h JOIN org_unit hu ON hu.id = h.unit_id
+            WHERE h.removed_at IS NULL AND 'submission.created' = ANY (h.events)
+              AND (h.failures = 0 OR h.missed_after IS NULL)
+              AND (SELECT u.path FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = NEW.workplace_id)
+                  LIKE hu.path || '%') THEN
+        RETURN NULL;
+    END IF;
+    INSERT INTO outbox_event (submission_id, created, urgent) VALUES (NEW.id, true, urgent);
+    RETURN NULL;
+END $$;
+REVOKE ALL ON FUNCTION submission_inserted() FROM PUBLIC;
+CREATE OR REPLACE TRIGGER submission_inserted_ins AFTER INSERT ON submission
+    FOR EACH ROW WHEN (submission_event_wanted(NEW))
+    EXECUTE FUNCTION submission_inserted();
+
+-- Seals the reports written so far for the next fold: sealed := submission_sealed_id(). Called by the sender
+-- (fcgi/sender.c) every few seconds in a statement of its own, and by hand after a bulk load. Returns the
+-- sealed id; NULL when nothing new was written since the last seal, or the lock could not be had in time
+-- (the next call tries again).
+CREATE FUNCTION submission_fact_seal() RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public AS $$
+DECLARE
+    top bigint;
+BEGIN
+    -- the seal's row first, without waiting: the report lock is then held for the update only
+    PERFORM 1 FROM submission_fact_mark WHERE mark = 'sealed' AND report_id < submission_last_id()
+        FOR UPDATE SKIP LOCKED;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    top := submission_sealed_id();
+    IF top IS NULL THEN
+        RETURN NULL;
+    END IF;
+    UPDATE submission_fact_mark SET report_id = greatest(report_id, top), at = now() WHERE mark = 'sealed';
+    RETURN top;
+END $$;
+REVOKE ALL ON FUNCTION submission_fact_seal() FROM PUBLIC;
+
+-- Folds into the sums, in one statement (one snapshot): the reports up to the seal that are above `folded`,
+-- as they are, and the log's changes of reports up to `folded`; every log row this statement sees leaves
+-- the log (see the top of this file), and `folded` moves to the seal. One folder at a time; a caller that
+-- finds another at work goes on without waiting (the view below still adds what is not folded). Returns
+-- the reports and log rows folded. The console pages call it before reading (as before).
+CREATE OR REPLACE FUNCTION submission_fact_compact() RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public AS $$
+DECLARE
+    logged bigint;
+    arrived bigint;
+BEGIN
+    IF NOT pg_try_advisory_xact_lock(7405128) THEN
+        RETURN 0;
+    END IF;
+    WITH m AS (
+        SELECT (SELECT report_id FROM submission_fact_mark WHERE mark = 'folded') AS folded,
+               (SELECT report_id FROM submission_fact_mark WHERE mark = 'sealed') AS sealed),
+    gone AS (DELETE FROM submission_fact_log RETURNING *),
+    fresh AS (
+        SELECT s.unit_id, s.workplace_id, (s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day, s.form_id,
+               s.channel, s.status, s.urgent, s.answers, 1 AS sign
+          FROM submission s, m WHERE s.id > m.folded AND s.id <= m.sealed),
+    change AS (
+        SELECT g.unit_id, g.workplace_id, g.day, g.form_id, g.channel, g.status, g.urgent, g.answers, g.sign
+          FROM gone g, m WHERE g.submission_id IS NULL OR g.submission_id <= m.folded
+        UNION ALL
+        SELECT * FROM fresh),
+    added AS (
+        INSERT INTO submission_fact AS t (unit_id, workplace_id, day, form_id, channel, fact, n, v)
+        SELECT c.unit_id, c.workplace_id, c.day, c.form_id, c.channel, f.fact, sum(c.sign * f.n), sum(c.sign * f.v)
+          FROM change c CROSS JOIN LATERAL submission_facts(c.form_id, c.status, c.urgent, c.answers) f
+         GROUP BY 1, 2, 3, 4, 5, 6
+            ON CONFLICT (workplace_id, day, form_id, channel, unit_id, md5(fact))
+            DO UPDATE SET n = t.n + excluded.n, v = t.v + excluded.v),
+    moved AS (
+        UPDATE submission_fact_mark k SET report_id = m.sealed, at = now() FROM m
+         WHERE k.mark = 'folded' AND m.sealed > m.folded)
+    SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM fresh) INTO logged, arrived;
+    IF logged >= 1000 THEN
+        ANALYZE submission_fact_log;
+    END IF;
+    RETURN logged + arrived;
+END $$;
+
+-- A truncated submission takes its sums, log and marks with it (its sequence may restart).
+CREATE OR REPLACE FUNCTION submission_fact_truncate() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = public AS $$
+BEGIN
+    TRUNCATE submission_fact, submission_fact_log;
+    UPDATE submission_fact_mark SET report_id = 0, at = now();
+    RETURN NULL;
+END $$;
+
+-- What the pages read: the sums, the log's changes of reports up to `folded`, and the reports above it as
+-- they are. security_invoker: the reader's row-level security applies to all three.
+CREATE OR REPLACE VIEW submission_fact_all WITH (security_invoker = true) AS
+    SELECT unit_id, workplace_id, day, form_id, channel, fact, n, v FROM submission_fact
+    UNION ALL
+    SELECT l.unit_id, l.workplace_id, l.day, l.form_id, l.channel, f.fact, l.sign * f.n, l.sign * f.v
+      FROM submission_fact_log l CROSS JOIN LATERAL submission_facts_logged(l.form_id, l.status, l.urgent, l.answers) f
+     WHERE l.submission_id IS NULL OR l.submission_id <= (SELECT report_id FROM submission_fact_mark WHERE mark = 'folded')
+    UNION ALL
+    SELECT s.unit_id, s.workplace_id, (s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, s.form_id, s.channel,
+           f.fact, f.n, f.v
+      FROM submission s CROSS JOIN LATERAL submission_facts_logged(s.form_id, s.status, s.urgent, s.answers) f
+     WHERE s.id > (SELECT report_id FROM submission_fact_mark WHERE mark = 'folded');
