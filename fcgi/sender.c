@@ -42,6 +42,8 @@ static const char *const lane_name[LANE__MAX] = {
 
 #define SCHEDULE_EVERY 10        /* seconds between scheduling passes (digests, reminders) */
 #define FOLD_EVERY 2             /* seconds between folds of the new reports into the statistics' sums */
+#define SEAL_EVERY_US 200000     /* at most this often the new reports are sealed for their events (sql/065) */
+#define QUEUE_BATCH 2000         /* new reports read for their events in one statement */
 #define EXPAND_BATCH 500         /* events expanded in one transaction */
 #define CATCH_UP_BATCH 16        /* a paused receiver's kept rows (about 64 events each) turned into deliveries at once */
 #define EVENTS_WAIT_US 50000     /* between polls of the event queue when it was just busy */
@@ -67,24 +69,47 @@ backoff_scale(void)
 	return s > 0 && s <= 1 ? s : 1.0;
 }
 
-/* Seals the reports a paused receiver missed when they are to be read back
- * (sql/062: a probe is due, or some are past the 24-hour window), then
- * expands up to EXPAND_BATCH queued events into outbox rows (one
+/* Seals the reports written so far (sql/065: at most every SEAL_EVERY_US,
+ * *last_seal the time of the last one) and queues the events of up to
+ * QUEUE_BATCH sealed new reports (urgent ones, and those a webhook in scope
+ * wants); seals the reports a paused receiver missed when they are to be
+ * read back (sql/062: a probe is due, or some are past the 24-hour window);
+ * then expands up to EXPAND_BATCH queued events into outbox rows (one
  * transaction; urgent ones first; a paused receiver's are kept aside or left
  * in its range), then turns up to CATCH_UP_BATCH kept rows and ranges into
- * deliveries (sql/047, 062). The seal is a statement of its own: the lock it
- * takes on the reports' table then lasts only that statement. The events
+ * deliveries (sql/047, 062). Each seal is a statement of its own: the lock
+ * it takes on the reports' table then lasts only that statement. The events
  * expanded (EXPAND_BATCH when there may be more to do at once), -1 when the
  * database is away. */
 static int
-expand(struct db *db, double scale)
+expand(struct db *db, double scale, struct timespec *last_seal)
 {
-	char n[16], k[16], scale_s[32];
+	char n[16], k[16], q[16], scale_s[32];
 	snprintf(n, sizeof(n), "%d", EXPAND_BATCH);
 	snprintf(k, sizeof(k), "%d", CATCH_UP_BATCH);
+	snprintf(q, sizeof(q), "%d", QUEUE_BATCH);
 	snprintf(scale_s, sizeof(scale_s), "%g", scale);
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long since_us = (now.tv_sec - last_seal->tv_sec) * 1000000L + (now.tv_nsec - last_seal->tv_nsec) / 1000;
+	PGresult *res;
+	if (since_us >= SEAL_EVERY_US) {
+		*last_seal = now;
+		res = db_query(db, "SELECT submission_seal()", 0, NULL);
+		if (!db_ok(res))
+			log_warn("sender: sealing the new reports failed: %s", PQresultErrorMessage(res));
+		PQclear(res);
+	}
+	const char *qp[1] = { q };
+	res = db_query(db, "SELECT outbox_queue_reports($1::integer)", 1, qp);
+	int queued = 0;
+	if (db_ok(res))
+		queued = atoi(PQgetvalue(res, 0, 0));
+	else
+		log_warn("sender: queueing the new reports' events failed: %s", PQresultErrorMessage(res));
+	PQclear(res);
 	const char *sp[1] = { scale_s };
-	PGresult *res = db_query(db, "SELECT webhook_seal($1::float8)", 1, sp);
+	res = db_query(db, "SELECT webhook_seal($1::float8)", 1, sp);
 	if (!db_ok(res))
 		log_warn("sender: sealing a paused receiver's reports failed: %s", PQresultErrorMessage(res));
 	PQclear(res);
@@ -93,7 +118,8 @@ expand(struct db *db, double scale)
 	res = db_query(db, "SELECT outbox_expand($1::integer), webhook_catch_up($2::integer, $3::float8)", 3, p);
 	int done = -1;
 	if (db_ok(res))
-		done = atoi(PQgetvalue(res, 0, E_CAUGHT_UP)) > 0 ? EXPAND_BATCH : atoi(PQgetvalue(res, 0, E_DONE));
+		done = atoi(PQgetvalue(res, 0, E_CAUGHT_UP)) > 0 || queued >= QUEUE_BATCH ? EXPAND_BATCH
+		    : atoi(PQgetvalue(res, 0, E_DONE)) + queued;
 	else
 		log_warn("sender: expanding events failed: %s", PQresultErrorMessage(res));
 	PQclear(res);
@@ -133,6 +159,7 @@ lane_run(enum lane l)
 		return 1;
 	double scale = backoff_scale();
 	time_t last_schedule = 0, last_fold = 0;
+	struct timespec last_seal = { 0, 0 };
 	useconds_t base = l == LANE_EVENTS ? EVENTS_WAIT_US : IDLE_WAIT_US, idle = base;
 	while (!stopping) {
 		int n;
@@ -141,14 +168,13 @@ lane_run(enum lane l)
 				schedule(db, scale);
 				last_schedule = time(NULL);
 			}
+			n = expand(db, scale, &last_seal);
 			/* the statistics read the reports not yet folded one by one
-			 * (sql/065): sealed in a statement of its own, then folded */
-			if (time(NULL) - last_fold >= FOLD_EVERY && db_ready(db)) {
-				if (stats_seal(db) == 0)
-					(void)stats_fold(db);
+			 * (sql/065): up to the last seal, into the sums */
+			if (n >= 0 && time(NULL) - last_fold >= FOLD_EVERY) {
+				(void)stats_fold(db);
 				last_fold = time(NULL);
 			}
-			n = expand(db, scale);
 		} else if (l == LANE_MAIL) {
 			n = sender_mail_batch(db, a, &smtp, scale);
 		} else if (l == LANE_URGENT) {

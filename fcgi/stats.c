@@ -104,24 +104,9 @@ query_ok(PGresult *res)
 	return false;
 }
 
-/* Seals the reports written so far for the next stats_fold
- * (sql/065_stats_fold_from_reports.sql): a brief lock on the reports'
- * table, so only outside a transaction (the sender, every few seconds).
- * -1 when the call failed (logged); 0 also when there was nothing new or
- * the lock was busy (the next call seals them). */
-int
-stats_seal(struct db *db)
-{
-	PGresult *res = db_query(db, "SELECT submission_fact_seal()", 0, NULL);
-	if (!query_ok(res))
-		return -1;
-	PQclear(res);
-	return 0;
-}
-
 /* Folds the sealed new reports and the reports' logged changes into their
  * daily sums (sql/019_stats_facts.sql, sql/024_stats_dedup.sql,
- * sql/065_stats_fold_from_reports.sql), so what the statistics, dashboard
+ * sql/065_new_reports_by_sealed_id.sql), so what the statistics, dashboard
  * and brief read is mostly sums. -1 when the call failed (logged). */
 int
 stats_fold(struct db *db)

@@ -54,7 +54,6 @@ struct stats {
 
 struct arena;
 struct db;
-int stats_seal(struct db *);
 int stats_fold(struct db *);
 int stats_collect(struct arena *, struct db *, const char *scope_path, const char *unit_id, const char *from,
     const char *to, enum lang, bool live, struct stats *out);

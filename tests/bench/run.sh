@@ -392,8 +392,8 @@ say "loading $ROWS submissions (INSERT ... SELECT generate_series), then VACUUM 
 L0=$(date +%s)
 sql -v rows="$ROWS" -f "$HERE/load_submissions.sql" -f - >"$OUT/load.txt" 2>&1 <<EOF || { cat "$OUT/load.txt" >&2; die "bulk load failed"; }
 -- the new reports go into the statistics' daily sums once, as after any bulk import (sealed, then folded:
--- sql/065_stats_fold_from_reports.sql); otherwise the pages would read them one by one until the sender folds
-SELECT submission_fact_seal();
+-- sql/065_new_reports_by_sealed_id.sql); otherwise the pages would read them one by one until the sender folds
+SELECT submission_seal();
 SELECT submission_fact_compact();
 VACUUM ANALYZE submission, submission_fact, submission_fact_log;
 CHECKPOINT;

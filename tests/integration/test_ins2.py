@@ -52,8 +52,7 @@ def test_parents_kept(t, stack):
 def test_one_post_writes(t, stack):
     """One POST through the app: the report names the QR code it was sent from, that code's workplace and the
     workplace's unit; it writes no statistics log row (sql/065), and the figures count it exactly once whether it
-    is folded yet or not. (The outbox event the insert trigger queues is test_notify2's: the sender consumes
-    events at once, so it is read there inside a rolled-back insert.)"""
+    is folded yet or not. (The outbox events the sender queues for new reports are test_notify2's.)"""
     token = stack.value("SELECT token FROM entry_point WHERE revoked_at IS NULL AND 'concern' = ANY (forms) "
                         "ORDER BY id LIMIT 1")
     text = "Kiểm tra ghi sổ " + secrets.token_hex(4) + " <script>alert(1)</script>'; DROP TABLE submission; --"
@@ -76,14 +75,14 @@ def test_one_post_writes(t, stack):
                              "WHERE s.id = :'id' AND s2.workplace_id = s.workplace_id AND s2.form_id = 'concern' "
                              "AND s2.status <> 'spam')", id=sid), True,
                  f"{urgency}, {when}: its workplace's report count in the figures equals a direct count")
-            stack.psql("SELECT submission_fact_seal();")
+            stack.psql("SELECT submission_seal();")
             stack.psql("SELECT submission_fact_compact();")
-        t.check(stack.value("SELECT report_id FROM submission_fact_mark WHERE mark = 'folded'") >= sid,
+        t.check(stack.value("SELECT report_id FROM submission_mark WHERE mark = 'folded'") >= sid,
                 f"{urgency}: once sealed and folded, the report is in the sums")
     # and without anyone asking: the sender seals and folds every 2 s
     r, idem = stack.submit(token, [("category", "wages"), ("urgency", "normal"), ("text", text)])
     sid = stack.value("SELECT id FROM submission WHERE idempotency_key = :'k'", k=idem)
-    t.check(harness.wait_until(lambda: stack.value("SELECT report_id FROM submission_fact_mark WHERE mark = 'folded'")
+    t.check(harness.wait_until(lambda: stack.value("SELECT report_id FROM submission_mark WHERE mark = 'folded'")
                                >= sid, 15, 0.2), "the sender folds a new report into the sums within seconds")
 
 

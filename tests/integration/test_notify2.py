@@ -236,7 +236,9 @@ def test_range_exactly_once(t, _main_stack):
 
 
 def _queued_events(stack, wp, urgent=False):
-    """Inserts a report at workplace wp in a transaction that is rolled back, and returns how many events it queued."""
+    """Inserts a report at workplace wp in a transaction that is rolled back, has outbox_queue_reports() (sql/065,
+    the sender's events lane) read it there, and returns how many events it queued. The marks are moved by hand in
+    the transaction (a seal cannot pass a report not yet committed); the sender skips them while they are locked."""
     return int(stack.psql(
         "BEGIN;\n"
         "INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, channel, answers, lang, "
@@ -244,13 +246,17 @@ def _queued_events(stack, wp, urgent=False):
         "'{\"text\": \"x\", \"category\": \"wages\"}'::jsonb, 'vi', 'n2trig' || md5(random()::text), "
         "decode(md5(random()::text) || md5(random()::text), 'hex'), :'u'::boolean "
         "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id WHERE w.code = :'wp' LIMIT 1;\n"
+        "UPDATE submission_mark SET report_id = currval(pg_get_serial_sequence('submission', 'id')) - "
+        "CASE mark WHEN 'queued' THEN 1 ELSE 0 END WHERE mark IN ('sealed', 'queued');\n"
+        "SELECT 'read ' || outbox_queue_reports(10);\n"
         "SELECT count(*) FROM outbox_event WHERE submission_id = currval(pg_get_serial_sequence('submission', 'id'));\n"
         "ROLLBACK;", wp=wp, u="t" if urgent else "f").strip().splitlines()[-1])
 
 
 def test_event_only_when_wanted(t, _main_stack):
     """A report that is not urgent queues an event only when a live webhook of a unit at or above its
-    workplace's wants submission.created; an urgent one always does (officers' mails)."""
+    workplace's wants submission.created; an urgent one always does (officers' mails). Queued by the sender
+    from the sealed new reports (sql/065), with the rule the insert trigger had."""
     stack, _ = env()
     _units(t, stack)
     rec = Receiver("scope-" + os.urandom(10).hex())

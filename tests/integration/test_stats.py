@@ -581,9 +581,9 @@ def test_facts_exact(t, stack):
     _facts_equal(t, stack, "before folding")
     _stats_equal(t, stack, "fresh reports")
     # seal and fold as the sender does every few seconds (it may have done so already)
-    stack.psql("SELECT submission_fact_seal();")
+    stack.psql("SELECT submission_seal();")
     stack.psql("SELECT submission_fact_compact();")
-    t.check(stack.value("SELECT report_id FROM submission_fact_mark WHERE mark = 'folded'") >=
+    t.check(stack.value("SELECT report_id FROM submission_mark WHERE mark = 'folded'") >=
             stack.value("SELECT max(s.id) FROM submission s JOIN workplace w ON w.id = s.workplace_id "
                         "WHERE w.code LIKE 'FX-W%'"), "sealed and folded: every FX report is in the sums")
     _facts_equal(t, stack, "after folding")
@@ -601,7 +601,7 @@ def test_facts_exact(t, stack):
         "|| i, 'UTF8')), (SELECT id FROM officer WHERE username = 'demo.tinh') FROM workplace w, generate_series(1, 30) i "
         "WHERE w.code = 'FX-W2';\n"
         "SELECT 'N' || count(*) FROM submission WHERE idempotency_key IN (SELECT md5('fx-open-' || i) FROM "
-        "generate_series(1, 30) i) AND id > (SELECT report_id FROM submission_fact_mark WHERE mark = 'folded');\n"
+        "generate_series(1, 30) i) AND id > (SELECT report_id FROM submission_mark WHERE mark = 'folded');\n"
         "SELECT 'A' || " + same + "\n"
         "UPDATE submission SET status = 'spam' WHERE idempotency_key IN (SELECT md5('fx-open-' || i) FROM "
         "generate_series(1, 10) i);\n"
@@ -609,7 +609,7 @@ def test_facts_exact(t, stack):
         "(SELECT md5('fx-open-' || i) FROM generate_series(11, 20) i);\n"
         "DELETE FROM submission WHERE idempotency_key IN (SELECT md5('fx-open-' || i) FROM generate_series(21, 25) i);\n"
         "SELECT 'L' || count(*) FROM submission_fact_log WHERE submission_id > "
-        "(SELECT report_id FROM submission_fact_mark WHERE mark = 'folded');\n"
+        "(SELECT report_id FROM submission_mark WHERE mark = 'folded');\n"
         "SELECT 'B' || " + same + "\n"
         "ROLLBACK;")
     marks = {x[:1]: x[1:] for x in out.splitlines() if x[:1] in "NALB"}

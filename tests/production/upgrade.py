@@ -251,7 +251,7 @@ def main():
         same_before_fold = stack.value(FACTS_SAME)   # before the sender's first fold, or just after: both exact
         rc, idem = prodlib.post_report(stack, stack.demo[0][0], "Phản ánh sau khi nâng cấp.")
         tap.ok(stack.count_idem(idem) == 1 and prodlib.status_lookup(stack, rc) == 200, PLAN[7])
-        stack.psql("SELECT submission_fact_seal();")
+        stack.psql("SELECT submission_seal();")
         stack.psql("SELECT submission_fact_compact();")
         reports = stack.value("SELECT count(*) FROM submission")
         tap.ok(same_before_fold is True and stack.value(FACTS_SAME) is True and reports > 0, PLAN[8],

@@ -1,16 +1,25 @@
--- 065_stats_fold_from_reports.sql: a new report writes no statistics log row; the statistics fold new reports from `submission` itself, up to a sealed report id, and log only changes and deletions (with the report's id); a report's trigger runs only for a report that queues an event.
+-- 065_new_reports_by_sealed_id.sql: a new report writes nothing but itself; the sender reads new reports from `submission` by id, up to a sealed id, to fold them into the statistics and to queue their outbox events; the statistics log keeps only changes and deletions (with the report's id).
 -- Why (issue 12 item 18; callgrind of single-user PostgreSQL, 200 of the app's INSERTs,
 -- tests/bench/insert_instructions.sh): of a report's ~1,217,000 instructions, ~169,000 were the
 -- statistics log's row (an SPI INSERT: executor set-up, the row, its WAL) and ~83,000 the AFTER INSERT
--- trigger around it, which for most reports then found nothing to queue.
+-- trigger around it, which for most reports then found no event to queue. Any per-row trigger costs
+-- ~90,000 (a WHEN that calls a function included: PostgreSQL sets the call up for every statement).
+--
+-- Sealing. Report ids come from a sequence and a report with a lower id may commit after one with a
+-- higher id, so "every report up to id X" means something only when no report below X is still being
+-- written. submission_seal() takes `sealed` := the last id under a brief `LOCK TABLE submission IN SHARE
+-- MODE` (submission_sealed_id(), shared with the webhook ranges of sql/062: it waits for the reports being
+-- written, at most 100 ms, and holds new ones back until its statement ends), called by the sender in a
+-- statement of its own (the console's pages run inside their own transaction, where the lock would last
+-- as long as the page). Reports up to `sealed` are all committed (or gone) in every later snapshot.
+--
+-- Events (mails to officers, webhooks). outbox_queue_reports() queues, for the reports in (queued, sealed],
+-- the events sql/063's insert trigger queued, with the same rule, and moves `queued`: the sender's events
+-- lane seals at most every 0.2 s and queues right before it expands events, so an urgent report's mail
+-- leaves a fraction of a second later than before, and a report costs no trigger.
 --
 -- How the figures stay exact. submission_fact holds the sums of every report up to the mark `folded`;
--- a report above it is read from `submission` as it is now. Report ids come from a sequence and a report
--- with a lower id may commit after one with a higher id, so a fold may only move `folded` up to an id below
--- which every report is written: `sealed`, taken by submission_fact_seal() under a brief
--- `LOCK TABLE submission IN SHARE MODE` (submission_sealed_id(), shared with the webhook ranges of
--- sql/062), called by the sender in a statement of its own (the console's pages fold inside their own
--- transaction, where the lock would last as long as the page). A fold is one statement, one snapshot:
+-- a report above it is read from `submission` as it is now. A fold is one statement, one snapshot:
 --   sums += the reports in (folded, sealed] as they are, and the visible log rows of reports up to `folded`
 --   (and the rows written before this file, which have no report id); every visible log row leaves the
 --   log; folded := sealed.
@@ -18,12 +27,11 @@
 -- one, at a later snapshot) reads already holds the change. One of a report up to `folded` that the fold's
 -- snapshot does not see stays, and counts as a change later. The pages read submission_fact_all: the sums,
 -- the log rows of reports up to `folded`, and the reports above it as they are; a fold commits the three
--- moves together, so every snapshot sees each report exactly once.
--- The trigger on a new report now only queues its outbox event: its WHEN asks first whether the report is
--- urgent (officers' mails) or any live receiver takes new reports, so most reports fire no trigger at all.
--- Locks: LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE for this file's transaction (reports wait the few ms it takes:
--- the mark must be the last report logged by the old trigger), then catalog changes only; ALTER TABLE
--- submission_fact_log ADD COLUMN without a default rewrites nothing.
+-- moves together, so every snapshot sees each report exactly once. The sender folds every 2 s; the pages
+-- fold before reading, as before.
+-- Locks: LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE for this file's transaction (reports wait the few
+-- ms it takes: the marks must be the last report the old trigger logged and queued), then catalog changes
+-- only; ALTER TABLE submission_fact_log ADD COLUMN without a default rewrites nothing.
 
 LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE;
 
@@ -88,17 +96,18 @@ BEGIN
     RETURN cardinality(due);
 END $$;
 
--- The statistics' two marks: `folded` (reports up to it are in submission_fact; their later changes and
--- deletions in the log) and `sealed` (every report up to it is written: where the next fold may go).
--- Two rows, so that sealing never waits for a fold's transaction, nor a fold for a seal.
-CREATE TABLE submission_fact_mark (
-    mark      text PRIMARY KEY CHECK (mark IN ('folded', 'sealed')),
+-- Marks over report ids: `sealed` (every report up to it is written), `folded` (reports up to it are in
+-- submission_fact; their later changes and deletions in the log), `queued` (reports up to it have had their
+-- outbox events queued). A row each, so that a seal never waits for a fold's transaction, nor the events
+-- for either.
+CREATE TABLE submission_mark (
+    mark      text PRIMARY KEY CHECK (mark IN ('sealed', 'folded', 'queued')),
     report_id bigint NOT NULL,
     at        timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO submission_fact_mark (mark, report_id)
-    SELECT m, submission_last_id() FROM unnest(ARRAY['folded', 'sealed']) m;
-GRANT SELECT ON submission_fact_mark TO tiengnoi_officer;
+INSERT INTO submission_mark (mark, report_id)
+    SELECT m, submission_last_id() FROM unnest(ARRAY['sealed', 'folded', 'queued']) m;
+GRANT SELECT ON submission_mark TO tiengnoi_officer;
 
 -- The report whose change or deletion a log row records (NULL: logged before this file, a change to count).
 ALTER TABLE submission_fact_log ADD COLUMN submission_id bigint;
@@ -126,57 +135,59 @@ BEGIN
     RETURN NULL;
 END $$;
 
--- Whether a new report queues an outbox event: it is urgent (officers' mails), or some live receiver that is
--- not paused with a range takes new reports (submission.created; whether the report is in its scope, the
--- trigger asks). The insert trigger's WHEN, so most reports fire no trigger. PL/pgSQL: its expressions are
--- planned once per session, where a WHEN that called notify_is_urgent() itself would inline (parse) it for
--- every INSERT (~220,000 instructions). As the definer: the app may not read webhooks, and an officer entering
--- a report by phone reads only those of their own subtree (a province's receiver is above a ward officer).
-CREATE FUNCTION submission_event_wanted(s submission) RETURNS boolean LANGUAGE plpgsql STABLE SECURITY DEFINER
-    SET search_path = public AS $$
-BEGIN
-    RETURN coalesce(notify_is_urgent(s), false)
-        OR EXISTS (SELECT 1 FROM webhook h WHERE h.removed_at IS NULL AND 'submission.created' = ANY (h.events)
-                                             AND (h.failures = 0 OR h.missed_after IS NULL));
-END $$;
-REVOKE ALL ON FUNCTION submission_event_wanted(submission) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION submission_event_wanted(submission) TO tiengnoi_app, tiengnoi_officer;
-
--- A new report's outbox event: urgent ones always (officers' mails), others when a live webhook of a unit at
--- or above the report's workplace wants submission.created and is not paused with a range (sql/062 reads
--- those back). The trigger fires only when the WHEN below holds.
-CREATE FUNCTION submission_inserted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+-- New reports' outbox events (sql/033), queued by the sender from the sealed reports instead of a trigger on
+-- every INSERT: for each report in (queued, sealed], at most n of them in id order, an event when it is urgent
+-- (officers' mails) or a live webhook of a unit at or above its workplace wants submission.created and is not
+-- paused with a range (sql/062 reads those back); then queued moves past them. The same rule the insert
+-- trigger of sql/063 applied, a fraction of a second later (the sender's events lane, right before it
+-- expands the events). One caller at a time (the mark's row lock; another caller goes on at once). Returns
+-- the reports read.
+CREATE FUNCTION outbox_queue_reports(n integer) RETURNS integer LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = public AS $$
 DECLARE
-    urgent boolean := coalesce(notify_is_urgent(NEW), false);   -- NULL when the form has no urgency answer
+    lo bigint;
+    hi bigint;
+    done integer;
 BEGIN
-    IF NOT urgent AND NOT EXISTS (
-            SELECT 1 FROM webhook h JOIN org_unit hu ON hu.id = h.unit_id
-            WHERE h.removed_at IS NULL AND 'submission.created' = ANY (h.events)
-              AND (h.failures = 0 OR h.missed_after IS NULL)
-              AND (SELECT u.path FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = NEW.workplace_id)
-                  LIKE hu.path || '%') THEN
-        RETURN NULL;
+    SELECT q.report_id, least(s.report_id, q.report_id + n) INTO lo, hi
+      FROM submission_mark q, submission_mark s
+     WHERE q.mark = 'queued' AND s.mark = 'sealed' AND s.report_id > q.report_id
+       FOR UPDATE OF q SKIP LOCKED;
+    IF NOT FOUND THEN
+        RETURN 0;
     END IF;
-    INSERT INTO outbox_event (submission_id, created, urgent) VALUES (NEW.id, true, urgent);
-    RETURN NULL;
+    WITH r AS (
+        SELECT s.id, coalesce(notify_is_urgent(s), false) AS urgent, s.workplace_id
+          FROM submission s WHERE s.id > lo AND s.id <= hi),
+    queued AS (
+        INSERT INTO outbox_event (submission_id, created, urgent)
+        SELECT r.id, true, r.urgent FROM r
+         WHERE r.urgent OR EXISTS (
+               SELECT 1 FROM webhook h JOIN org_unit hu ON hu.id = h.unit_id
+                WHERE h.removed_at IS NULL AND 'submission.created' = ANY (h.events)
+                  AND (h.failures = 0 OR h.missed_after IS NULL)
+                  AND (SELECT u.path FROM workplace w JOIN org_unit u ON u.id = w.unit_id WHERE w.id = r.workplace_id)
+                      LIKE hu.path || '%')
+         ORDER BY r.id)
+    SELECT count(*) INTO done FROM r;
+    UPDATE submission_mark SET report_id = hi, at = now() WHERE mark = 'queued';
+    RETURN done;
 END $$;
-REVOKE ALL ON FUNCTION submission_inserted() FROM PUBLIC;
-CREATE OR REPLACE TRIGGER submission_inserted_ins AFTER INSERT ON submission
-    FOR EACH ROW WHEN (submission_event_wanted(NEW))
-    EXECUTE FUNCTION submission_inserted();
+REVOKE ALL ON FUNCTION outbox_queue_reports(integer) FROM PUBLIC;
+DROP TRIGGER submission_inserted_ins ON submission;
 
--- Seals the reports written so far for the next fold: sealed := submission_sealed_id(). Called by the sender
--- (fcgi/sender.c) every few seconds in a statement of its own, and by hand after a bulk load. Returns the
+-- Seals the reports written so far for the next fold and the next events: sealed := submission_sealed_id().
+-- Called by the sender (fcgi/sender.c) at most every 0.2 s in a statement of its own, and by hand after a
+-- bulk load. Returns the
 -- sealed id; NULL when nothing new was written since the last seal, or the lock could not be had in time
 -- (the next call tries again).
-CREATE FUNCTION submission_fact_seal() RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
+CREATE FUNCTION submission_seal() RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = public AS $$
 DECLARE
     top bigint;
 BEGIN
     -- the seal's row first, without waiting: the report lock is then held for the update only
-    PERFORM 1 FROM submission_fact_mark WHERE mark = 'sealed' AND report_id < submission_last_id()
+    PERFORM 1 FROM submission_mark WHERE mark = 'sealed' AND report_id < submission_last_id()
         FOR UPDATE SKIP LOCKED;
     IF NOT FOUND THEN
         RETURN NULL;
@@ -185,10 +196,10 @@ BEGIN
     IF top IS NULL THEN
         RETURN NULL;
     END IF;
-    UPDATE submission_fact_mark SET report_id = greatest(report_id, top), at = now() WHERE mark = 'sealed';
+    UPDATE submission_mark SET report_id = greatest(report_id, top), at = now() WHERE mark = 'sealed';
     RETURN top;
 END $$;
-REVOKE ALL ON FUNCTION submission_fact_seal() FROM PUBLIC;
+REVOKE ALL ON FUNCTION submission_seal() FROM PUBLIC;
 
 -- Folds into the sums, in one statement (one snapshot): the reports up to the seal that are above `folded`,
 -- as they are, and the log's changes of reports up to `folded`; every log row this statement sees leaves
@@ -205,8 +216,8 @@ BEGIN
         RETURN 0;
     END IF;
     WITH m AS (
-        SELECT (SELECT report_id FROM submission_fact_mark WHERE mark = 'folded') AS folded,
-               (SELECT report_id FROM submission_fact_mark WHERE mark = 'sealed') AS sealed),
+        SELECT (SELECT report_id FROM submission_mark WHERE mark = 'folded') AS folded,
+               (SELECT report_id FROM submission_mark WHERE mark = 'sealed') AS sealed),
     gone AS (DELETE FROM submission_fact_log RETURNING *),
     fresh AS (
         SELECT s.unit_id, s.workplace_id, (s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date AS day, s.form_id,
@@ -225,7 +236,7 @@ BEGIN
             ON CONFLICT (workplace_id, day, form_id, channel, unit_id, md5(fact))
             DO UPDATE SET n = t.n + excluded.n, v = t.v + excluded.v),
     moved AS (
-        UPDATE submission_fact_mark k SET report_id = m.sealed, at = now() FROM m
+        UPDATE submission_mark k SET report_id = m.sealed, at = now() FROM m
          WHERE k.mark = 'folded' AND m.sealed > m.folded)
     SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM fresh) INTO logged, arrived;
     IF logged >= 1000 THEN
@@ -239,7 +250,7 @@ CREATE OR REPLACE FUNCTION submission_fact_truncate() RETURNS trigger LANGUAGE p
     SET search_path = public AS $$
 BEGIN
     TRUNCATE submission_fact, submission_fact_log;
-    UPDATE submission_fact_mark SET report_id = 0, at = now();
+    UPDATE submission_mark SET report_id = 0, at = now();
     RETURN NULL;
 END $$;
 
@@ -250,9 +261,9 @@ CREATE OR REPLACE VIEW submission_fact_all WITH (security_invoker = true) AS
     UNION ALL
     SELECT l.unit_id, l.workplace_id, l.day, l.form_id, l.channel, f.fact, l.sign * f.n, l.sign * f.v
       FROM submission_fact_log l CROSS JOIN LATERAL submission_facts_logged(l.form_id, l.status, l.urgent, l.answers) f
-     WHERE l.submission_id IS NULL OR l.submission_id <= (SELECT report_id FROM submission_fact_mark WHERE mark = 'folded')
+     WHERE l.submission_id IS NULL OR l.submission_id <= (SELECT report_id FROM submission_mark WHERE mark = 'folded')
     UNION ALL
     SELECT s.unit_id, s.workplace_id, (s.received_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, s.form_id, s.channel,
            f.fact, f.n, f.v
       FROM submission s CROSS JOIN LATERAL submission_facts_logged(s.form_id, s.status, s.urgent, s.answers) f
-     WHERE s.id > (SELECT report_id FROM submission_fact_mark WHERE mark = 'folded');
+     WHERE s.id > (SELECT report_id FROM submission_mark WHERE mark = 'folded');
