@@ -303,10 +303,10 @@ TESTS = [
      test_ins2.test_one_post_writes),
     ("ins2: the statistics log's trigger body: nothing for a new report; update -1/+1, delete -1, figures' keys only, by id",
      test_ins2.test_log_one_body),
-    ("ins2: one check holds ten of a report's rules and its status: each broken one refused by name, nothing stored",
+    ("ins2: one trigger holds a report's rules, status and search text: each broken rule refused by name, nothing stored",
      test_ins2.test_row_rules),
     # srch2: issue 12 item 16, the search's counts workplace by workplace, the index read once (sql/055)
-    ("srch2: the counts' statuses come from submission's CHECK", test_srch2.test_statuses_from_the_check),
+    ("srch2: the counts' statuses are the ones a report's row rules allow, in their order", test_srch2.test_statuses_from_the_check),
     ("srch2: past 3,000 candidates and with a few, behind 3,200 newer reports: rows and counts equal a LIKE",
      test_srch2.test_counts_past_the_few),
     # idx: issue 12 item 18, submission_workplace_time_idx dropped, its readers on the queue index (sql/060)

@@ -122,8 +122,8 @@ def test_log_one_body(t, stack):
 def test_row_rules(t, stack):
     """submission_row_rules (sql/064, a BEFORE trigger since sql/066), the one check of ten of a report's rules and
     its status: each broken rule fails the INSERT (and an UPDATE) with check_violation naming it, nothing is stored;
-    the patterns without bounded repetitions accept exactly the strings the old ones did; the statuses the search
-    counts are the ones the rule allows."""
+    the patterns without bounded repetitions accept exactly the strings the old ones did; the same trigger derives
+    the search text from the answers."""
     base = ("INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, channel, answers, "
             "lang, idempotency_key, receipt_hash, entered_by, contact_sealed, contact_consent_at, status) "
             "SELECT {form}, {ver}, w.id, w.unit_id, {ep}, {ch}, {ans}::jsonb, {lang}, {key}, {hash}, {by}, {sealed}, {consent}, "
@@ -173,8 +173,20 @@ def test_row_rules(t, stack):
         t.check(False, "an UPDATE to an unknown status is refused")
     except harness.Failure as e:
         t.check("submission_status_check" in str(e), f"an UPDATE to an unknown status is refused: {str(e)[:160]}")
-    t.eq(stack.value("SELECT string_agg(s, ',') FROM submission_statuses() s"),
-         "new,in_review,needs_info,referred,resolved,spam", "the statuses, in the queue's order, from their one list")
+    # the search text (sql/066): derived from the answers by the same trigger, whoever writes the row
+    derived = ("SELECT search_text IS NOT DISTINCT FROM vn_fold(jsonb_path_query_array(answers, 'strict $.*')::text) "
+               "FROM submission WHERE idempotency_key LIKE 'rules%'")
+    stack.psql("UPDATE submission SET answers = '{\"text\": \"Nợ LƯƠNG <b>3</b> tháng\", \"n\": 5}' "
+               "WHERE idempotency_key LIKE 'rules%';")
+    t.eq(stack.value(derived), True, "an UPDATE of the answers derives the search text again")
+    t.check("no luong <b>3</b> thang" in stack.value("SELECT search_text FROM submission WHERE idempotency_key LIKE "
+                                                     "'rules%'"), "folded: no accents, lower case, words kept")
+    stack.psql("UPDATE submission SET search_text = 'something else', status = 'in_review' "
+               "WHERE idempotency_key LIKE 'rules%';")
+    t.eq(stack.value(derived), True, "the search text cannot be set apart from the answers")
+    t.eq(stack.value("SELECT count(*) FROM submission WHERE search_text IS DISTINCT FROM "
+                     "vn_fold(jsonb_path_query_array(answers, 'strict $.*')::text)"), 0,
+         "every report's search text is the one its answers give")
     # the old patterns against the new tests, over strings at and around every edge
     same = stack.value(
         "SELECT bool_and((s ~ '^[A-Za-z0-9_-]{16,64}$') = (s ~ '^[A-Za-z0-9_-]+$' AND length(s) BETWEEN 16 AND 64) "

@@ -21,9 +21,10 @@ def _exact(stack, like):
 
 
 def test_statuses_from_the_check(t, stack):
-    """The counts' statuses are read from submission's CHECK (sql/001), in its order."""
+    """The counts' statuses are the ones a report's row rules allow: their one list (sql/066, before it the
+    status CHECK of sql/001), in its order."""
     got = stack.psql("SELECT string_agg(s, ',') FROM submission_statuses() s").strip()
-    t.eq(got, ",".join(_STATUSES), "submission_statuses(): the six of the CHECK, in order")
+    t.eq(got, ",".join(_STATUSES), "submission_statuses(): the six of submission_status_list(), in order")
 
 
 def test_counts_past_the_few(t, stack):
