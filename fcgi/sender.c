@@ -43,6 +43,7 @@ static const char *const lane_name[LANE__MAX] = {
 #define SCHEDULE_EVERY 10        /* seconds between scheduling passes (digests, reminders) */
 #define FOLD_EVERY 2             /* seconds between folds of the new reports into the statistics' sums */
 #define SEAL_EVERY_US 200000     /* at most this often the new reports are sealed for their events (sql/065) */
+#define SEAL_BUSY_US 2000000     /* ... and this long after a seal that could not have its lock */
 #define QUEUE_BATCH 2000         /* new reports read for their events in one statement */
 #define EXPAND_BATCH 500         /* events expanded in one transaction */
 #define CATCH_UP_BATCH 16        /* a paused receiver's kept rows (about 64 events each) turned into deliveries at once */
@@ -70,7 +71,8 @@ backoff_scale(void)
 }
 
 /* Seals the reports written so far (sql/065: at most every SEAL_EVERY_US,
- * *last_seal the time of the last one) and queues the events of up to
+ * SEAL_BUSY_US after one that found the reports' table held by a long write;
+ * *next_seal the time the next may be taken) and queues the events of up to
  * QUEUE_BATCH sealed new reports (urgent ones, and those a webhook in scope
  * wants); seals the reports a paused receiver missed when they are to be
  * read back (sql/062: a probe is due, or some are past the 24-hour window);
@@ -82,7 +84,7 @@ backoff_scale(void)
  * expanded (EXPAND_BATCH when there may be more to do at once), -1 when the
  * database is away. */
 static int
-expand(struct db *db, double scale, struct timespec *last_seal)
+expand(struct db *db, double scale, struct timespec *next_seal)
 {
 	char n[16], k[16], q[16], scale_s[32];
 	snprintf(n, sizeof(n), "%d", EXPAND_BATCH);
@@ -91,14 +93,16 @@ expand(struct db *db, double scale, struct timespec *last_seal)
 	snprintf(scale_s, sizeof(scale_s), "%g", scale);
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	long since_us = (now.tv_sec - last_seal->tv_sec) * 1000000L + (now.tv_nsec - last_seal->tv_nsec) / 1000;
 	PGresult *res;
-	if (since_us >= SEAL_EVERY_US) {
-		*last_seal = now;
+	if (now.tv_sec > next_seal->tv_sec || (now.tv_sec == next_seal->tv_sec && now.tv_nsec >= next_seal->tv_nsec)) {
 		res = db_query(db, "SELECT submission_seal()", 0, NULL);
+		bool busy = db_ok(res) && PQgetisnull(res, 0, 0);
 		if (!db_ok(res))
 			log_warn("sender: sealing the new reports failed: %s", PQresultErrorMessage(res));
 		PQclear(res);
+		long wait_us = busy ? SEAL_BUSY_US : SEAL_EVERY_US;
+		next_seal->tv_sec = now.tv_sec + wait_us / 1000000 + (now.tv_nsec + wait_us % 1000000 * 1000) / 1000000000;
+		next_seal->tv_nsec = (now.tv_nsec + wait_us % 1000000 * 1000) % 1000000000;
 	}
 	const char *qp[1] = { q };
 	res = db_query(db, "SELECT outbox_queue_reports($1::integer)", 1, qp);
@@ -159,7 +163,7 @@ lane_run(enum lane l)
 		return 1;
 	double scale = backoff_scale();
 	time_t last_schedule = 0, last_fold = 0;
-	struct timespec last_seal = { 0, 0 };
+	struct timespec next_seal = { 0, 0 };
 	useconds_t base = l == LANE_EVENTS ? EVENTS_WAIT_US : IDLE_WAIT_US, idle = base;
 	while (!stopping) {
 		int n;
@@ -168,7 +172,7 @@ lane_run(enum lane l)
 				schedule(db, scale);
 				last_schedule = time(NULL);
 			}
-			n = expand(db, scale, &last_seal);
+			n = expand(db, scale, &next_seal);
 			/* the statistics read the reports not yet folded one by one
 			 * (sql/065): up to the last seal, into the sums */
 			if (n >= 0 && time(NULL) - last_fold >= FOLD_EVERY) {

@@ -178,9 +178,9 @@ DROP TRIGGER submission_inserted_ins ON submission;
 
 -- Seals the reports written so far for the next fold and the next events: sealed := submission_sealed_id().
 -- Called by the sender (fcgi/sender.c) at most every 0.2 s in a statement of its own, and by hand after a
--- bulk load. Returns the
--- sealed id; NULL when nothing new was written since the last seal, or the lock could not be had in time
--- (the next call tries again).
+-- bulk load. Returns the sealed id; 0 when nothing new was written since the last seal (or another seal is
+-- under way); NULL when the lock could not be had in time (a long write holds the reports' table: the
+-- sender then waits longer before it tries again, so that its waits do not hold the workers' reports back).
 CREATE FUNCTION submission_seal() RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = public AS $$
 DECLARE
@@ -190,7 +190,7 @@ BEGIN
     PERFORM 1 FROM submission_mark WHERE mark = 'sealed' AND report_id < submission_last_id()
         FOR UPDATE SKIP LOCKED;
     IF NOT FOUND THEN
-        RETURN NULL;
+        RETURN 0;
     END IF;
     top := submission_sealed_id();
     IF top IS NULL THEN

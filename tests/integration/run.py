@@ -305,6 +305,8 @@ TESTS = [
      test_ins2.test_log_one_body),
     ("ins2: one trigger holds a report's rules, status and search text: each broken rule refused by name, nothing stored",
      test_ins2.test_row_rules),
+    ("ins2: a long write holding the reports' table: reports taken at once, sealed, folded and queued after it",
+     test_ins2.test_seal_under_long_write),
     # srch2: issue 12 item 16, the search's counts workplace by workplace, the index read once (sql/055)
     ("srch2: the counts' statuses are the ones a report's row rules allow, in their order", test_srch2.test_statuses_from_the_check),
     ("srch2: past 3,000 candidates and with a few, behind 3,200 newer reports: rows and counts equal a LIKE",

@@ -1,6 +1,8 @@
 """test_ins2.py: a report's lighter INSERT (sql/057): the rows reports name are never deleted, and one POST still writes its statistics-log row and outbox event."""
 import json
 import secrets
+import subprocess
+import time
 
 import harness
 
@@ -194,3 +196,37 @@ def test_row_rules(t, stack):
         "SELECT repeat(c, n) || x AS s FROM unnest(ARRAY['a', 'Z', '0', '_', '-', 'é', ' ', '.']) c, generate_series(0, 70) n, "
         "unnest(ARRAY['', 'b', '9', 'A', '_', E'\\n', 'ă']) x) v")
     t.eq(same, True, "the new patterns accept exactly what the old ones did (8 characters x 0-70 x 7 endings)")
+
+
+def test_seal_under_long_write(t, stack):
+    """While a long write holds the reports' table (a transaction that updated a report and has not ended, as a
+    retention run), the sender's seals (sql/065) cannot have their lock: reports are still taken at once, and once
+    the write ends the sender seals, folds and queues them."""
+    token = stack.value("SELECT token FROM entry_point WHERE revoked_at IS NULL AND 'concern' = ANY (forms) "
+                        "ORDER BY id LIMIT 1")
+    r, idem = stack.submit(token, [("category", "wages"), ("urgency", "normal"), ("text", "Báo cáo để giữ")])
+    t.require(r.status == 200, "a report to hold")
+    old = stack.value("SELECT id FROM submission WHERE idempotency_key = :'k'", k=idem)
+    holder = subprocess.Popen(
+        ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", str(stack.run_dir), "-U", "tiengnoi", "-d", "tiengnoi",
+         "-c", f"BEGIN; UPDATE submission SET status = status WHERE id = {int(old)}; SELECT pg_sleep(5); COMMIT;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        time.sleep(0.5)
+        slowest, sids = 0.0, []
+        for i in range(6):
+            t0 = time.monotonic()
+            r, idem = stack.submit(token, [("category", "wages"), ("urgency", "normal"), ("text", f"Giữ bảng {i}")])
+            slowest = max(slowest, time.monotonic() - t0)
+            t.eq(r.status, 200, f"report {i} accepted while the table is held")
+            sids.append(stack.value("SELECT id FROM submission WHERE idempotency_key = :'k'", k=idem))
+            time.sleep(0.3)
+        t.check(slowest < 2.0, f"no report waited on the seals for long (slowest {slowest:.2f} s; a seal waits 0.1 s)")
+        t.check(stack.value("SELECT report_id FROM submission_mark WHERE mark = 'sealed'") < min(sids),
+                "no seal passed the reports while the write held the table")
+    finally:
+        holder.wait(timeout=30)
+    t.eq(holder.returncode, 0, f"the long write ended: {holder.stderr.read()[:200]!r}")
+    t.check(harness.wait_until(lambda: stack.value("SELECT min(report_id) FROM submission_mark "
+                                                   "WHERE mark IN ('folded', 'queued')") >= max(sids), 15, 0.2),
+            "after it, the sender sealed, folded and queued the reports within seconds")
