@@ -40,20 +40,20 @@ static const struct stmt_def stmts[STMT__MAX] = {
 	{ "SELECT 1", 0 },
 	/* STMT_ENTRY_BY_TOKEN */
 	{ "SELECT e.id, w.name, array_to_string(e.forms, ','), e.label, "
-	  "coalesce((SELECT h.hotline FROM unit_hotline(w.unit_id) h), '') "
+	  "coalesce((SELECT h.hotline FROM unit_hotline(w.unit_id) h), ''), w.id, w.unit_id "
 	  "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id "
 	  "WHERE e.token = $1 AND e.revoked_at IS NULL", 1 },
 	/* STMT_ENTRY_COUNT_SCANS: a worker's scans of several QR codes at once (ids, counts) */
 	{ "UPDATE entry_point e SET scan_count = e.scan_count + s.n "
 	  "FROM unnest($1::bigint[], $2::bigint[]) AS s(id, n) WHERE e.id = s.id", 2 },
-	/* STMT_SUBMISSION_INSERT */
+	/* STMT_SUBMISSION_INSERT: the QR code's workplace and unit ($11, $12)
+	 * as the worker's cache of it holds them (entry.c: dropped at once when
+	 * a QR code or workplace changes), not a join run for every report */
 	{ "INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, "
 	  "channel, answers, lang, idempotency_key, receipt_hash, urgent, contact_sealed, contact_consent_at, flood) "
-	  "SELECT $2, $3, w.id, w.unit_id, e.id, 'qr', $4::jsonb, $5, $6, $7, $8, $9, "
-	  "CASE WHEN $9::bytea IS NULL THEN NULL ELSE now() END, $10 "
-	  "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id "
-	  "WHERE e.id = $1 "
-	  "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id", 10 },
+	  "VALUES ($2, $3, $11, $12, $1, 'qr', $4::jsonb, $5, $6, $7, $8, $9, "
+	  "CASE WHEN $9::bytea IS NULL THEN NULL ELSE now() END, $10) "
+	  "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id", 12 },
 	/* STMT_SUBMISSION_KEY_STORED: what the report stored under an idempotency key
 	 * is to this one: 's' the same report, 'l' stored before receipts were
 	 * bound to the content (legacy receipt), 'o' another report */

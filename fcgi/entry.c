@@ -61,8 +61,9 @@ entry_remember(const char *token, const struct entry *e)
 {
 	size_t i = slot_of(token);
 	memset(&slots[i], 0, sizeof(slots[i]));
-	struct entry c = { keep(e->id), keep(e->workplace), keep(e->forms), keep(e->label), keep(e->hotline) };
-	if (!c.id || !c.workplace || !c.forms || !c.label || !c.hotline)
+	struct entry c = { keep(e->id), keep(e->workplace), keep(e->forms), keep(e->label), keep(e->hotline),
+		keep(e->workplace_id), keep(e->unit_id) };
+	if (!c.id || !c.workplace || !c.forms || !c.label || !c.hotline || !c.workplace_id || !c.unit_id)
 		return;
 	snprintf(slots[i].token, sizeof(slots[i].token), "%s", token);
 	slots[i].e = c;
@@ -81,7 +82,7 @@ entry_load(struct req *r, const char *token, struct entry *e)
 		*e = slots[i].e;
 		return FOUND;
 	}
-	enum { E_ID, E_WORKPLACE, E_FORMS, E_LABEL, E_HOTLINE };   /* STMT_ENTRY_BY_TOKEN's columns */
+	enum { E_ID, E_WORKPLACE, E_FORMS, E_LABEL, E_HOTLINE, E_WORKPLACE_ID, E_UNIT_ID };   /* STMT_ENTRY_BY_TOKEN's columns */
 	const char *params[1] = { token };
 	PGresult *res = db_run(r->app->db, STMT_ENTRY_BY_TOKEN, params, NULL, NULL);
 	enum found found = DB_DOWN;
@@ -95,6 +96,8 @@ entry_load(struct req *r, const char *token, struct entry *e)
 	e->forms = arena_strdup(r->arena, PQgetvalue(res, 0, E_FORMS));
 	e->label = arena_strdup(r->arena, PQgetvalue(res, 0, E_LABEL));
 	e->hotline = arena_strdup(r->arena, PQgetvalue(res, 0, E_HOTLINE));
+	e->workplace_id = arena_strdup(r->arena, PQgetvalue(res, 0, E_WORKPLACE_ID));
+	e->unit_id = arena_strdup(r->arena, PQgetvalue(res, 0, E_UNIT_ID));
 	entry_remember(token, e);
 	found = FOUND;
 done:

@@ -12,6 +12,8 @@ struct entry {
 	const char *forms;       /* comma-separated form ids */
 	const char *label;
 	const char *hotline;     /* the unit's, else its nearest ancestor's; "" when none */
+	const char *workplace_id;   /* decimal: what a report sent through it is filed under */
+	const char *unit_id;        /* decimal: the workplace's unit now */
 };
 
 /* How long a cached entry point, and the results cached with it, may be

@@ -630,10 +630,11 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 		http_error(r, 500, MSG__MAX);
 		return;
 	}
-	const char *params[10] = { e->id, f->id, version, json, r->lang == LANG_EN ? "en" : "vi",
-	    idem, (const char *)rhash, urgent ? "t" : "f", (const char *)sealed, flood ? "t" : "f" };
-	const int lengths[10] = { 0, 0, 0, 0, 0, 0, RECEIPT_HASH_LEN, 0, (int)sealed_len, 0 };
-	const int binary[10] = { 0, 0, 0, 0, 0, 0, 1, 0, 1, 0 };
+	const char *params[12] = { e->id, f->id, version, json, r->lang == LANG_EN ? "en" : "vi",
+	    idem, (const char *)rhash, urgent ? "t" : "f", (const char *)sealed, flood ? "t" : "f",
+	    e->workplace_id, e->unit_id };
+	const int lengths[12] = { 0, 0, 0, 0, 0, 0, RECEIPT_HASH_LEN, 0, (int)sealed_len, 0, 0, 0 };
+	const int binary[12] = { 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0 };
 	enum { SUBMISSION_ID };   /* STMT_SUBMISSION_INSERT's one column */
 	PGresult *res = NULL;
 	bool tx = nphotos > 0, unique_violation = false;

@@ -31,24 +31,26 @@ script() {
 import hashlib, sys
 n, tag = int(sys.argv[1]), sys.argv[2]
 print("SET ROLE tiengnoi_app;")
-print("PREPARE ins(bigint, text, int, text, text, text, bytea, boolean, bytea, boolean) AS INSERT INTO submission "
-      "(form_id, form_version, workplace_id, unit_id, entry_point_id, channel, answers, lang, idempotency_key, "
-      "receipt_hash, urgent, contact_sealed, contact_consent_at, flood) SELECT $2, $3, w.id, w.unit_id, e.id, 'qr', "
-      "$4::jsonb, $5, $6, $7, $8, $9, CASE WHEN $9::bytea IS NULL THEN NULL ELSE now() END, $10 "
-      "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id WHERE e.id = $1 "
+print("PREPARE ins(bigint, text, int, text, text, text, bytea, boolean, bytea, boolean, bigint, bigint) AS INSERT INTO "
+      "submission (form_id, form_version, workplace_id, unit_id, entry_point_id, channel, answers, lang, "
+      "idempotency_key, receipt_hash, urgent, contact_sealed, contact_consent_at, flood) VALUES ($2, $3, $11, $12, $1, "
+      "'qr', $4::jsonb, $5, $6, $7, $8, $9, CASE WHEN $9::bytea IS NULL THEN NULL ELSE now() END, $10) "
       "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id;")
 for i in range(n):
     key = "ii%s%018d" % (tag, i)
     print("EXECUTE ins((SELECT 1), 'concern', 1, '{\"text\": \"Công ty nợ lương tháng %d của tổ may số 3, tăng ca đến 10 "
           "giờ đêm nhưng không được trả tiền làm thêm giờ. Anh chị em muốn công đoàn hỏi giúp.\", \"category\": "
-          "\"wages\", \"urgency\": \"normal\"}', 'vi', '%s', '\\x%s', false, NULL, false);"
+          "\"wages\", \"urgency\": \"normal\"}', 'vi', '%s', '\\x%s', false, NULL, false, @WP@, @UNIT@);"
           % (i, key, hashlib.sha256(key.encode()).hexdigest()))
 EOF
 }
-# the QR code the INSERTs name: the first one
-eid=$(echo "SELECT min(id) AS eid FROM entry_point;" | su "$RUN_USER" -s /bin/sh -c "$PGBIN/postgres --single -D '$VAR/pg' tiengnoi" 2>/dev/null |
-	sed -n 's/.*eid = "\([0-9]*\)".*/\1/p' | head -1)
-case $eid in '' | *[!0-9]*) echo "insert_instructions: no QR code in the database (run make run once)" >&2; exit 1 ;; esac
+# the QR code the INSERTs name: the first one, with its workplace and unit (as the app's cache holds them)
+where=$(echo "SELECT e.id AS eid, w.id AS wid, w.unit_id AS uid FROM entry_point e JOIN workplace w ON w.id = e.workplace_id ORDER BY e.id LIMIT 1;" |
+	su "$RUN_USER" -s /bin/sh -c "$PGBIN/postgres --single -D '$VAR/pg' tiengnoi" 2>/dev/null)
+eid=$(printf '%s\n' "$where" | sed -n 's/.*eid = "\([0-9]*\)".*/\1/p' | head -1)
+wid=$(printf '%s\n' "$where" | sed -n 's/.*wid = "\([0-9]*\)".*/\1/p' | head -1)
+uid=$(printf '%s\n' "$where" | sed -n 's/.*uid = "\([0-9]*\)".*/\1/p' | head -1)
+case $eid$wid$uid in '' | *[!0-9]*) echo "insert_instructions: no QR code in the database (run make run once)" >&2; exit 1 ;; esac
 tag=$(date +%s)
 # count FILE: instructions of one single-user run reading FILE
 count() {
@@ -57,8 +59,8 @@ count() {
 	grep -q "ERROR" "$OUT/$2.log" && { grep -m 3 "ERROR" "$OUT/$2.log" >&2; exit 1; }
 	sed -n 's/^summary: //p' "$OUT/$2.cg"
 }
-script 0 "${tag}a" | sed "s/(SELECT 1)/$eid/" >"$OUT/none.sql"
-script "$N" "${tag}b" | sed "s/(SELECT 1)/$eid/" >"$OUT/n.sql"
+script 0 "${tag}a" | sed "s/(SELECT 1)/$eid/; s/@WP@/$wid/; s/@UNIT@/$uid/" >"$OUT/none.sql"
+script "$N" "${tag}b" | sed "s/(SELECT 1)/$eid/; s/@WP@/$wid/; s/@UNIT@/$uid/" >"$OUT/n.sql"
 chmod 644 "$OUT"/*.sql
 a=$(count "$OUT/none.sql" none) && b=$(count "$OUT/n.sql" n) || exit 1
 echo "instructions per INSERT: $(((b - a) / N)) ($N INSERTs; callgrind files $OUT/none.cg, $OUT/n.cg)"

@@ -6,8 +6,8 @@
  * PostgreSQL connection and the app's INSERT prepared once. GET answers with
  * GET_FILE and POST with POST_FILE, each a whole CGI response (headers, blank
  * line, body) cut from the app's own answers, so the same bytes go out. A
- * POST reads its body, then stores one row exactly as the app does (same
- * statement, same ON CONFLICT) with a fresh idempotency key and a 32-byte
+ * POST reads its body, then stores one row as the app does (its statement
+ * less the contact and flood columns, same ON CONFLICT) with a fresh idempotency key and a 32-byte
  * receipt hash from a cheap mix instead of a keyed BLAKE2b. No parsing, no
  * validation, no HTML: what is left is libfcgi, libpq and the database.
  * A POST whose query string is "plain" stores a 400-byte row in bench_plain
@@ -26,14 +26,16 @@
 #include <fcgiapp.h>
 #include <libpq-fe.h>
 
-/* the app's STMT_SUBMISSION_INSERT (fcgi/db.c), word for word */
+/* the app's STMT_SUBMISSION_INSERT (fcgi/db.c) less its contact and flood
+ * columns: the QR code's workplace and unit ($9, $10) read once at start,
+ * as the app's cache of the QR code holds them */
 static const char insert_sql[] =
     "INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, "
     "channel, answers, lang, idempotency_key, receipt_hash, urgent) "
-    "SELECT $2, $3, w.id, w.unit_id, e.id, 'qr', $4::jsonb, $5, $6, $7, $8 "
-    "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id "
-    "WHERE e.id = $1 "
+    "VALUES ($2, $3, $9, $10, $1, 'qr', $4::jsonb, $5, $6, $7, $8) "
     "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
+static const char where_sql[] =
+    "SELECT w.id, w.unit_id FROM entry_point e JOIN workplace w ON w.id = e.workplace_id WHERE e.id = $1";
 
 /* the plain-table reference: one row of about 400 bytes, nothing else */
 static const char plain_sql[] =
@@ -83,7 +85,17 @@ worker(int fd, const char *conninfo, const char *entry, const char *get, size_t 
 		fprintf(stderr, "ref_fcgi: %s", PQerrorMessage(db));
 		return 1;
 	}
-	PGresult *res = PQprepare(db, "ins", insert_sql, 8, NULL);
+	const char *ev[1] = { entry };
+	PGresult *res = PQexecParams(db, where_sql, 1, NULL, ev, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+		fprintf(stderr, "ref_fcgi: no QR code %s: %s", entry, PQresultErrorMessage(res));
+		return 1;
+	}
+	char workplace[24], unit[24];
+	snprintf(workplace, sizeof(workplace), "%s", PQgetvalue(res, 0, 0));
+	snprintf(unit, sizeof(unit), "%s", PQgetvalue(res, 0, 1));
+	PQclear(res);
+	res = PQprepare(db, "ins", insert_sql, 10, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		fprintf(stderr, "ref_fcgi: prepare: %s", PQresultErrorMessage(res));
 		return 1;
@@ -110,14 +122,14 @@ worker(int fd, const char *conninfo, const char *entry, const char *get, size_t 
 			snprintf(idem, sizeof(idem), "ref%016llx%012llx",
 			    (unsigned long long)seed, (unsigned long long)n);
 			const char *q = FCGX_GetParam("QUERY_STRING", fr.envp);
-			const char *v[8] = { entry, "concern", "1", answers, "vi", idem, (const char *)h, "f" };
-			const int len[8] = { 0, 0, 0, 0, 0, 0, (int)sizeof(h), 0 };
-			const int bin[8] = { 0, 0, 0, 0, 0, 0, 1, 0 };
+			const char *v[10] = { entry, "concern", "1", answers, "vi", idem, (const char *)h, "f", workplace, unit };
+			const int len[10] = { 0, 0, 0, 0, 0, 0, (int)sizeof(h), 0, 0, 0 };
+			const int bin[10] = { 0, 0, 0, 0, 0, 0, 1, 0, 0, 0 };
 			const char *pv[2] = { idem, body };
 			if (q && strcmp(q, "plain") == 0)
 				res = PQexecPrepared(db, "plain", 2, pv, NULL, NULL, 0);
 			else
-				res = PQexecPrepared(db, "ins", 8, v, len, bin, 0);
+				res = PQexecPrepared(db, "ins", 10, v, len, bin, 0);
 			if (PQresultStatus(res) == PGRES_TUPLES_OK)
 				FCGX_PutStr(post, (int)post_len, fr.out);
 			else

@@ -81,6 +81,20 @@ def test_one_post_writes(t, stack):
             stack.psql("SELECT submission_fact_compact();")
         t.check(stack.value("SELECT report_id FROM submission_mark WHERE mark = 'folded'") >= sid,
                 f"{urgency}: once sealed and folded, the report is in the sums")
+    # the workplace and unit come from the app's cache of the QR code (STMT_SUBMISSION_INSERT): a workplace moved
+    # to another unit drops the cache at once (sql/008's NOTIFY), so the next report is filed under the new unit
+    wp, unit = (stack.rows("SELECT w.id, w.unit_id FROM entry_point e JOIN workplace w ON w.id = e.workplace_id "
+                           "WHERE e.token = :'tok'", tok=token)[0][k] for k in ("id", "unit_id"))
+    other = stack.value("SELECT min(id) FROM org_unit WHERE id <> :'u' AND ended_at IS NULL", u=unit)
+    stack.psql("UPDATE workplace SET unit_id = :'o' WHERE id = :'w'", o=other, w=wp)
+    try:
+        for _ in range(4):   # every app worker (each its own cache) is asked at least once, most likely
+            r, idem = stack.submit(token, [("category", "wages"), ("urgency", "normal"), ("text", "Sau khi chuyển")])
+            t.eq(r.status, 200, "a report after the move is accepted")
+            t.eq(stack.value("SELECT unit_id FROM submission WHERE idempotency_key = :'k'", k=idem), other,
+                 "a report after its workplace moved is filed under the new unit")
+    finally:
+        stack.psql("UPDATE workplace SET unit_id = :'u' WHERE id = :'w'", u=unit, w=wp)
     # and without anyone asking: the sender seals and folds every 2 s
     r, idem = stack.submit(token, [("category", "wages"), ("urgency", "normal"), ("text", text)])
     sid = stack.value("SELECT id FROM submission WHERE idempotency_key = :'k'", k=idem)
