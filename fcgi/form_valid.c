@@ -463,6 +463,116 @@ form_validate(struct arena *a, const struct form *f, const struct kvlist *in, js
 	return nerr;
 }
 
+/* ---- the answers as text ---- */
+
+/* A JSON string as jansson writes it without JSON_ENSURE_ASCII or
+ * JSON_ESCAPE_SLASH: '"' and '\\' escaped, controls as \b \f \n \r \t or
+ * \u00XX (upper-case hex), every other byte (UTF-8 already checked by
+ * json_string) as it is. */
+static void
+answers_string(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t run = 0;
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_append(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': buf_append(b, "\\\"", 2); break;
+		case '\\': buf_append(b, "\\\\", 2); break;
+		case '\b': buf_append(b, "\\b", 2); break;
+		case '\f': buf_append(b, "\\f", 2); break;
+		case '\n': buf_append(b, "\\n", 2); break;
+		case '\r': buf_append(b, "\\r", 2); break;
+		case '\t': buf_append(b, "\\t", 2); break;
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			buf_append(b, u, sizeof(u));
+		}
+		}
+	}
+	buf_append(b, s + run, n - run);
+	buf_putc(b, '"');
+}
+
+/* A string, an integer or an array of them; -1 for any other value. */
+static int
+answers_value(struct buf *b, const json_t *v)
+{
+	if (json_is_string(v)) {
+		answers_string(b, json_string_value(v), json_string_length(v));
+	} else if (json_is_integer(v)) {
+		json_int_t i = json_integer_value(v);
+		if (i < 0)
+			buf_putc(b, '-');
+		buf_put_ulong(b, i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i);
+	} else if (json_is_array(v)) {
+		buf_putc(b, '[');
+		for (size_t k = 0; k < json_array_size(v); k++) {
+			if (k > 0)
+				buf_putc(b, ',');
+			if (answers_value(b, json_array_get(v, k)) != 0)
+				return -1;
+		}
+		buf_putc(b, ']');
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+static int
+key_order(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The text of a report's answers: byte for byte what
+ * json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS) writes, since the
+ * receipt's digest is taken over it, written here for the values
+ * form_validate and the photo check store (strings, integers, arrays of
+ * them) because jansson's dumper, a callback per run of every string,
+ * cost a report more than its HTML; any other value goes to jansson.
+ * Caller frees; NULL when out of memory. */
+char *
+form_answers_json(const json_t *answers)
+{
+	size_t n = json_object_size(answers), i = 0;
+	const char **keys = malloc((n + 1) * sizeof(*keys));
+	struct buf b = { 0 };
+	const char *key;
+	json_t *v;
+	if (keys == NULL || !json_is_object(answers))
+		goto jansson;
+	json_object_foreach((json_t *)answers, key, v)
+		keys[i++] = key;
+	qsort(keys, n, sizeof(*keys), key_order);
+	buf_putc(&b, '{');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(&b, ',');
+		answers_string(&b, keys[i], strlen(keys[i]));
+		buf_putc(&b, ':');
+		if (answers_value(&b, json_object_get(answers, keys[i])) != 0)
+			goto jansson;
+	}
+	buf_putc(&b, '}');
+	free(keys);
+	if (b.failed) {
+		buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+jansson:
+	free(keys);
+	buf_free(&b);
+	return json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS);
+}
+
 /* Reads the contact block. Nothing given: *json = NULL, fine. Details
  * without the consent box, or consent without details, is an error the
  * worker fixes. Otherwise *json (arena) holds the details to be sealed. */
