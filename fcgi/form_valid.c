@@ -355,7 +355,7 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 {
 	char *v = text_trim(arena_strdup(a, kv_get_or_empty(in, fd->name)));
 	size_t len = text_length(v);
-	struct tm now = fmt_vn_time(time(NULL));
+	struct tm now;   /* only dates and months need today: gmtime costs every field */
 	long long iv = 0;
 	double dv = 0;
 	int y, m, d;
@@ -403,6 +403,7 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 	case FIELD_DATE: {
 		if (!parse_date(v, &y, &m, &d))
 			return MSG_FIELD_BAD_DATE;
+		now = fmt_vn_time(time(NULL));
 		long diff = day_number(y, m, d) - day_number(now.tm_year + 1900, now.tm_mon + 1, now.tm_mday);
 		if ((e = check_range(fd, (double)diff)) != MSG__MAX)
 			return e;
@@ -412,6 +413,7 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 	case FIELD_MONTH: {
 		if (!parse_month(v, &y, &m))
 			return MSG_FIELD_BAD_MONTH;
+		now = fmt_vn_time(time(NULL));
 		long diff = (long)(y - (now.tm_year + 1900)) * 12 + (m - (now.tm_mon + 1));
 		if ((e = check_range(fd, (double)diff)) != MSG__MAX)
 			return e;
