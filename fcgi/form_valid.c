@@ -381,12 +381,15 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 		    MSG_FIELD_REQUIRED;
 	if (fd->max_length > 0 && (long)len > fd->max_length)
 		return MSG_FIELD_TOO_LONG;
+	/* the worker's own text (text, choices) is stored with
+	 * json_string_nocheck: req.c and multipart.c have checked its UTF-8,
+	 * and jansson's second look at it was a fifth of validating a report */
 	switch (fd->type) {
 	case FIELD_TEXT:
 	case FIELD_TEXTAREA:
 		if ((long)len < fd->min_length)
 			return MSG_FIELD_TOO_SHORT;
-		json_object_set_new(answers, fd->name, json_string(v));
+		json_object_set_new(answers, fd->name, json_string_nocheck(v));
 		return MSG__MAX;
 	case FIELD_INTEGER:
 	case FIELD_MONEY:
@@ -423,12 +426,12 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 	case FIELD_SELECT:
 		if (!is_option(fd, v))
 			return MSG_FIELD_BAD_OPTION;
-		json_object_set_new(answers, fd->name, json_string(v));
+		json_object_set_new(answers, fd->name, json_string_nocheck(v));
 		return MSG__MAX;
 	case FIELD_YESNO:
 		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0 && !(fd->unsure && strcmp(v, "unsure") == 0))
 			return MSG_FIELD_BAD_OPTION;
-		json_object_set_new(answers, fd->name, json_string(v));
+		json_object_set_new(answers, fd->name, json_string_nocheck(v));
 		return MSG__MAX;
 	case FIELD_PHONE: {
 		char *p = parse_phone(a, v);
