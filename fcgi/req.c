@@ -77,8 +77,9 @@ static int
 kv_room(struct arena *a, const char *s, size_t n, char sep, struct kvlist *out)
 {
 	size_t cap = 1;
-	for (size_t i = 0; i < n; i++)
-		cap += s[i] == sep;
+	/* memchr strides over a report's kilobyte of text; a byte loop did not */
+	for (const char *p = s, *end = s + n; (p = memchr(p, sep, (size_t)(end - p))) != NULL; p++)
+		cap++;
 	if (cap > KV_MAX)
 		return REQ_ERR_TOO_MANY;
 	out->n = 0;
