@@ -58,6 +58,20 @@ buf_putc(struct buf *b, char c)
 		buf_append(b, &c, 1);
 }
 
+/* Appends v in decimal: the lengths and counts every response carries,
+ * without printf's format machinery. */
+void
+buf_put_ulong(struct buf *b, unsigned long long v)
+{
+	char d[20];
+	size_t i = sizeof(d);
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	buf_append(b, d + i, sizeof(d) - i);
+}
+
 void
 buf_appendf(struct buf *b, const char *fmt, ...)
 {

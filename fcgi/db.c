@@ -128,6 +128,10 @@ static const struct stmt_def stmts[STMT__MAX] = {
 	  "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id", 7 },
 };
 
+/* The statements' names on the server ("s0", "s1"...), written once: a
+ * report's INSERT need not format its name. */
+static char stmt_names[STMT__MAX][16];
+
 static double
 now_mono(void)
 {
@@ -205,11 +209,11 @@ db_ready(struct db *db)
 		return false;
 	}
 	PQsetNoticeProcessor(db->conn, notice_quiet, NULL);
+	for (int i = 0; i < STMT__MAX; i++)
+		snprintf(stmt_names[i], sizeof(stmt_names[i]), "s%d", i);
 	if (db->prepare) {
 		for (int i = 0; i < STMT__MAX; i++) {
-			char name[16];
-			snprintf(name, sizeof(name), "s%d", i);
-			PGresult *res = PQprepare(db->conn, name, stmts[i].sql, stmts[i].nparams, NULL);
+			PGresult *res = PQprepare(db->conn, stmt_names[i], stmts[i].sql, stmts[i].nparams, NULL);
 			bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
 			if (!ok)
 				snprintf(db->err, sizeof(db->err), "prepare %d: %s", i, PQresultErrorMessage(res));
@@ -305,9 +309,7 @@ db_run(struct db *db, enum stmt s, const char *const *values, const int *lengths
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (!db_ready(db))
 			return NULL;
-		char name[16];
-		snprintf(name, sizeof(name), "s%d", (int)s);
-		PGresult *res = PQexecPrepared(db->conn, name, stmts[s].nparams, values, lengths, binary, 0);
+		PGresult *res = PQexecPrepared(db->conn, stmt_names[s], stmts[s].nparams, values, lengths, binary, 0);
 		if (PQstatus(db->conn) == CONNECTION_OK)
 			return res;
 		PQclear(res);

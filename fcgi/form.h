@@ -98,5 +98,6 @@ void form_options(struct req *, const char *selected);
 /* form_valid.c: answers checked */
 int form_validate(struct arena *, const struct form *, const struct kvlist *in, json_t **answers, enum msg **errors);
 enum msg form_contact(struct arena *, const struct form *, const struct kvlist *in, char **json);
+char *form_answers_json(const json_t *answers);
 
 #endif

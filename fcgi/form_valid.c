@@ -355,7 +355,7 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 {
 	char *v = text_trim(arena_strdup(a, kv_get_or_empty(in, fd->name)));
 	size_t len = text_length(v);
-	struct tm now = fmt_vn_time(time(NULL));
+	struct tm now;   /* only dates and months need today: gmtime costs every field */
 	long long iv = 0;
 	double dv = 0;
 	int y, m, d;
@@ -381,12 +381,15 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 		    MSG_FIELD_REQUIRED;
 	if (fd->max_length > 0 && (long)len > fd->max_length)
 		return MSG_FIELD_TOO_LONG;
+	/* the worker's own text (text, choices) is stored with
+	 * json_string_nocheck: req.c and multipart.c have checked its UTF-8,
+	 * and jansson's second look at it was a fifth of validating a report */
 	switch (fd->type) {
 	case FIELD_TEXT:
 	case FIELD_TEXTAREA:
 		if ((long)len < fd->min_length)
 			return MSG_FIELD_TOO_SHORT;
-		json_object_set_new(answers, fd->name, json_string(v));
+		json_object_set_new(answers, fd->name, json_string_nocheck(v));
 		return MSG__MAX;
 	case FIELD_INTEGER:
 	case FIELD_MONEY:
@@ -403,6 +406,7 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 	case FIELD_DATE: {
 		if (!parse_date(v, &y, &m, &d))
 			return MSG_FIELD_BAD_DATE;
+		now = fmt_vn_time(time(NULL));
 		long diff = day_number(y, m, d) - day_number(now.tm_year + 1900, now.tm_mon + 1, now.tm_mday);
 		if ((e = check_range(fd, (double)diff)) != MSG__MAX)
 			return e;
@@ -412,6 +416,7 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 	case FIELD_MONTH: {
 		if (!parse_month(v, &y, &m))
 			return MSG_FIELD_BAD_MONTH;
+		now = fmt_vn_time(time(NULL));
 		long diff = (long)(y - (now.tm_year + 1900)) * 12 + (m - (now.tm_mon + 1));
 		if ((e = check_range(fd, (double)diff)) != MSG__MAX)
 			return e;
@@ -421,12 +426,12 @@ validate_field(struct arena *a, const struct form_field *fd, const struct kvlist
 	case FIELD_SELECT:
 		if (!is_option(fd, v))
 			return MSG_FIELD_BAD_OPTION;
-		json_object_set_new(answers, fd->name, json_string(v));
+		json_object_set_new(answers, fd->name, json_string_nocheck(v));
 		return MSG__MAX;
 	case FIELD_YESNO:
 		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0 && !(fd->unsure && strcmp(v, "unsure") == 0))
 			return MSG_FIELD_BAD_OPTION;
-		json_object_set_new(answers, fd->name, json_string(v));
+		json_object_set_new(answers, fd->name, json_string_nocheck(v));
 		return MSG__MAX;
 	case FIELD_PHONE: {
 		char *p = parse_phone(a, v);
@@ -461,6 +466,116 @@ form_validate(struct arena *a, const struct form *f, const struct kvlist *in, js
 		nerr += e != MSG__MAX;
 	}
 	return nerr;
+}
+
+/* ---- the answers as text ---- */
+
+/* A JSON string as jansson writes it without JSON_ENSURE_ASCII or
+ * JSON_ESCAPE_SLASH: '"' and '\\' escaped, controls as \b \f \n \r \t or
+ * \u00XX (upper-case hex), every other byte (UTF-8 already checked by
+ * json_string) as it is. */
+static void
+answers_string(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t run = 0;
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_append(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': buf_append(b, "\\\"", 2); break;
+		case '\\': buf_append(b, "\\\\", 2); break;
+		case '\b': buf_append(b, "\\b", 2); break;
+		case '\f': buf_append(b, "\\f", 2); break;
+		case '\n': buf_append(b, "\\n", 2); break;
+		case '\r': buf_append(b, "\\r", 2); break;
+		case '\t': buf_append(b, "\\t", 2); break;
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			buf_append(b, u, sizeof(u));
+		}
+		}
+	}
+	buf_append(b, s + run, n - run);
+	buf_putc(b, '"');
+}
+
+/* A string, an integer or an array of them; -1 for any other value. */
+static int
+answers_value(struct buf *b, const json_t *v)
+{
+	if (json_is_string(v)) {
+		answers_string(b, json_string_value(v), json_string_length(v));
+	} else if (json_is_integer(v)) {
+		json_int_t i = json_integer_value(v);
+		if (i < 0)
+			buf_putc(b, '-');
+		buf_put_ulong(b, i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i);
+	} else if (json_is_array(v)) {
+		buf_putc(b, '[');
+		for (size_t k = 0; k < json_array_size(v); k++) {
+			if (k > 0)
+				buf_putc(b, ',');
+			if (answers_value(b, json_array_get(v, k)) != 0)
+				return -1;
+		}
+		buf_putc(b, ']');
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
+static int
+key_order(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The text of a report's answers: byte for byte what
+ * json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS) writes, since the
+ * receipt's digest is taken over it, written here for the values
+ * form_validate and the photo check store (strings, integers, arrays of
+ * them) because jansson's dumper, a callback per run of every string,
+ * cost a report more than its HTML; any other value goes to jansson.
+ * Caller frees; NULL when out of memory. */
+char *
+form_answers_json(const json_t *answers)
+{
+	size_t n = json_object_size(answers), i = 0;
+	const char **keys = malloc((n + 1) * sizeof(*keys));
+	struct buf b = { 0 };
+	const char *key;
+	json_t *v;
+	if (keys == NULL || !json_is_object(answers))
+		goto jansson;
+	json_object_foreach((json_t *)answers, key, v)
+		keys[i++] = key;
+	qsort(keys, n, sizeof(*keys), key_order);
+	buf_putc(&b, '{');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(&b, ',');
+		answers_string(&b, keys[i], strlen(keys[i]));
+		buf_putc(&b, ':');
+		if (answers_value(&b, json_object_get(answers, keys[i])) != 0)
+			goto jansson;
+	}
+	buf_putc(&b, '}');
+	free(keys);
+	if (b.failed) {
+		buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+jansson:
+	free(keys);
+	buf_free(&b);
+	return json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
 /* Reads the contact block. Nothing given: *json = NULL, fine. Details

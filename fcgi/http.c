@@ -80,9 +80,16 @@ http_send(struct req *r, FCGX_Stream *out)
 		r->extra_len = 0;
 		http_error(r, 500, MSG__MAX);
 	}
-	buf_appendf(&h, "Status: %d %s\r\n", r->status, status_text(r->status));
-	buf_appendf(&h, "Content-Type: %s\r\n", r->resp_type ? r->resp_type : "text/html; charset=utf-8");
-	buf_appendf(&h, "Content-Length: %zu\r\n", r->out->len);
+	/* no printf: formatting these three lines was most of the headers' cost */
+	buf_puts(&h, "Status: ");
+	buf_put_ulong(&h, (unsigned)r->status);   /* a status code: 100 to 599 */
+	buf_putc(&h, ' ');
+	buf_puts(&h, status_text(r->status));
+	buf_puts(&h, "\r\nContent-Type: ");
+	buf_puts(&h, r->resp_type ? r->resp_type : "text/html; charset=utf-8");
+	buf_puts(&h, "\r\nContent-Length: ");
+	buf_put_ulong(&h, r->out->len);
+	buf_puts(&h, "\r\n");
 	http_security_headers(&h, r->download);
 	if (r->extra_len)
 		buf_append(&h, r->extra_headers, r->extra_len);

@@ -608,7 +608,7 @@ form_submit(struct req *r, const char *token, const struct entry *e, enum found 
 	unsigned char rhash[RECEIPT_HASH_LEN], content[REPORT_DIGEST_LEN];
 	/* one text of the answers serves the receipt's digest and the INSERT:
 	 * the column is jsonb, which keeps no key order */
-	char *json = json_dumps(answers, JSON_COMPACT | JSON_SORT_KEYS);
+	char *json = form_answers_json(answers);
 	json_decref(answers);
 	if (json == NULL) {
 		http_error(r, 500, MSG__MAX);

@@ -249,7 +249,9 @@ receipt_digits(const unsigned char h[16], char out[RECEIPT_DIGITS + 1])
 	for (int i = 0; i < 10; i++)
 		v = (v << 8) | h[i];
 	uint64_t d = (uint64_t)(v % 10000000000000000ULL);
-	snprintf(out, RECEIPT_DIGITS + 1, "%016llu", (unsigned long long)d);
+	for (int i = RECEIPT_DIGITS - 1; i >= 0; i--, d /= 10)   /* "%016llu", without printf */
+		out[i] = (char)('0' + d % 10);
+	out[RECEIPT_DIGITS] = '\0';
 }
 
 /* The 16-digit receipt belonging to an idempotency key alone: reports an

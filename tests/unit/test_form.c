@@ -614,6 +614,48 @@ test_shipped_forms_figures(void **state)
 	assert_string_equal(sev->options[2].value, "fatal");
 }
 
+/* form_answers_json writes what json_dumps(JSON_COMPACT | JSON_SORT_KEYS)
+ * does, byte for byte (receipts are made from it), jansson's fallback
+ * included. */
+static void
+check_answers_json(json_t *o)
+{
+	char *want = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	char *got = form_answers_json(o);
+	assert_non_null(want);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+	json_decref(o);
+}
+
+static void
+test_answers_json(void **state)
+{
+	(void)state;
+	check_answers_json(json_object());
+	check_answers_json(json_pack("{s:s, s:s}", "text", "Công ty nợ lương tháng 10, tăng ca đến 10 giờ đêm.",
+	    "category", "wages"));
+	/* every byte that jansson escapes, and some it does not */
+	char all[128];
+	for (int i = 1; i < 128; i++)
+		all[i - 1] = (char)i;
+	all[127] = '\0';
+	check_answers_json(json_pack("{s:s, s:s, s:s}", "z", all, "a\"b", "q\\\"/\t\u2028", "m", "x</script>\x7f"));
+	check_answers_json(json_pack("{s:s#}", "nul", "a\0b", (int)3));
+	/* keys in every order, integers of every sign, arrays */
+	check_answers_json(json_pack("{s:I, s:I, s:I, s:I, s:[], s:[s,s], s:[I,I], s:i}", "b", (json_int_t)0, "a",
+	    (json_int_t)-5, "c", (json_int_t)9223372036854775807LL, "d", (json_int_t)(-9223372036854775807LL - 1),
+	    "e", "f", "2026-09", "2026-10", "g", (json_int_t)1, (json_int_t)-2, "aa", 3));
+	check_answers_json(json_pack("{s:s, s:s, s:s, s:s}", "category", "x", "category_other", "y", "Category", "z",
+	    "cat", "w"));
+	/* values form_validate never stores go to jansson: the same text still */
+	check_answers_json(json_pack("{s:f, s:s}", "hours", 1.5, "t", "x"));
+	check_answers_json(json_pack("{s:b, s:n, s:{s:s}}", "t", 1, "n", "o", "k", "v"));
+	check_answers_json(json_pack("{s:[s,f]}", "mixed", "a", 0.1));
+}
+
 int
 main(void)
 {
@@ -641,6 +683,7 @@ main(void)
 		cmocka_unit_test(test_render_escapes_values),
 		cmocka_unit_test(test_render_selected),
 		cmocka_unit_test(test_render_errors),
+		cmocka_unit_test(test_answers_json),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

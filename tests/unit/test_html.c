@@ -138,6 +138,26 @@ test_buf_basic(void **state)
 	assert_int_equal(b.cap, 0);
 }
 
+/* buf_put_ulong writes what "%llu" would, edges included. */
+static void
+test_buf_put_ulong(void **state)
+{
+	static const unsigned long long vals[] = { 0, 1, 9, 10, 99, 200, 404, 2288, 1000000, 4294967296ULL,
+		18446744073709551615ULL };
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		struct buf b = { 0 }, want = { 0 };
+		buf_puts(&b, "n=");
+		buf_put_ulong(&b, vals[i]);
+		buf_appendf(&want, "n=%llu", vals[i]);
+		assert_string_equal(b.data, want.data);
+		assert_int_equal(b.len, want.len);
+		buf_free(&b);
+		buf_free(&want);
+	}
+}
+
 /* Grows past the first 4096 bytes, in one step and bit by bit. */
 static void
 test_buf_grow_4k(void **state)
@@ -310,6 +330,7 @@ main(void)
 		cmocka_unit_test(test_textf),
 		cmocka_unit_test(test_writers_append),
 		cmocka_unit_test(test_buf_basic),
+		cmocka_unit_test(test_buf_put_ulong),
 		cmocka_unit_test(test_buf_grow_4k),
 		cmocka_unit_test(test_buf_grow_1mb),
 		cmocka_unit_test(test_buf_reset),
