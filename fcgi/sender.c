@@ -95,8 +95,9 @@ expand(struct db *db, double scale, struct timespec *next_seal)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	PGresult *res;
 	if (now.tv_sec > next_seal->tv_sec || (now.tv_sec == next_seal->tv_sec && now.tv_nsec >= next_seal->tv_nsec)) {
+		enum { SEALED };   /* submission_seal()'s one column: NULL when its lock was busy */
 		res = db_query(db, "SELECT submission_seal()", 0, NULL);
-		bool busy = db_ok(res) && PQgetisnull(res, 0, 0);
+		bool busy = db_ok(res) && PQgetisnull(res, 0, SEALED);
 		if (!db_ok(res))
 			log_warn("sender: sealing the new reports failed: %s", PQresultErrorMessage(res));
 		PQclear(res);
@@ -105,10 +106,11 @@ expand(struct db *db, double scale, struct timespec *next_seal)
 		next_seal->tv_nsec = (now.tv_nsec + wait_us % 1000000 * 1000) % 1000000000;
 	}
 	const char *qp[1] = { q };
+	enum { READ };   /* outbox_queue_reports()'s one column: the new reports read */
 	res = db_query(db, "SELECT outbox_queue_reports($1::integer)", 1, qp);
 	int queued = 0;
 	if (db_ok(res))
-		queued = atoi(PQgetvalue(res, 0, 0));
+		queued = atoi(PQgetvalue(res, 0, READ));
 	else
 		log_warn("sender: queueing the new reports' events failed: %s", PQresultErrorMessage(res));
 	PQclear(res);
