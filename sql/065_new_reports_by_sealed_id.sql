@@ -48,7 +48,12 @@ EXCEPTION WHEN lock_not_available THEN
 END $$;
 REVOKE ALL ON FUNCTION submission_sealed_id() FROM PUBLIC;
 
--- sql/062's range ends, through submission_sealed_id(): the same steps as before.
+-- sql/062's range ends, through submission_sealed_id(). A pause's range starts above the reports whose events
+-- are queued (the mark `queued`, below), no longer above the last report: since this file a report's event is
+-- queued by the sender a fraction of a second after the report, so a report written before the pause may have
+-- none yet, and would otherwise be neither in the range nor given an event (it would be lost to the receiver).
+-- A report both queued and in the range is delivered once: outbox_expand skips a range's reports, and every
+-- delivery carries its dedup_key (sql/062).
 CREATE OR REPLACE FUNCTION webhook_missed_mark() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = public AS $$
 DECLARE
@@ -62,7 +67,9 @@ BEGIN
         RETURN NULL;   -- the row keeps its old state: the next result tries again
     END IF;
     IF NEW.failures > 0 THEN
-        NEW.missed_after := coalesce(OLD.missed_after, top);   -- still being given an earlier range: it reopens
+        -- still being given an earlier range: it reopens; else from the reports whose events are queued
+        NEW.missed_after := coalesce(OLD.missed_after,
+                                     least(top, (SELECT report_id FROM submission_mark WHERE mark = 'queued')));
     END IF;
     NEW.missed_sealed := top;
     NEW.missed_sealed_at := now();
