@@ -505,6 +505,10 @@ class Stack:
 
     def psql(self, sql, **vars):
         """Runs SQL (variables as :'name') and returns stdout (-At)."""
+        return self.psql_notices(sql, **vars)[0]
+
+    def psql_notices(self, sql, **vars):
+        """Runs SQL as psql() does; returns stdout and what the server said besides (NOTICE, LOG...)."""
         args = ["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-h", str(self.run_dir),
                 "-U", "tiengnoi", "-d", "tiengnoi"]
         for k, v in vars.items():
@@ -512,7 +516,7 @@ class Stack:
         p = subprocess.run(args, input=sql.encode(), capture_output=True, timeout=20)
         if p.returncode != 0:
             raise Failure(f"psql failed ({p.returncode}): {p.stderr.decode(errors='replace')}\nSQL: {sql}")
-        return p.stdout.decode().rstrip("\n")
+        return p.stdout.decode().rstrip("\n"), p.stderr.decode(errors="replace")
 
     def rows(self, sql, **vars):
         """Rows of a query as a list of dicts (through JSON, so any text survives)."""

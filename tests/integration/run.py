@@ -307,6 +307,8 @@ TESTS = [
      test_ins2.test_row_rules),
     ("ins2: a long write holding the reports' table: reports taken at once, sealed, folded and queued after it",
      test_ins2.test_seal_under_long_write),
+    ("ins2: the sender's functions never compile (jit = off): the statistics fold with every JIT threshold at 0",
+     test_ins2.test_sender_no_jit),
     # srch2: issue 12 item 16, the search's counts workplace by workplace, the index read once (sql/055)
     ("srch2: the counts' statuses are the ones a report's row rules allow, in their order", test_srch2.test_statuses_from_the_check),
     ("srch2: past 3,000 candidates and with a few, behind 3,200 newer reports: rows and counts equal a LIKE",

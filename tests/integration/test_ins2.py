@@ -244,3 +244,48 @@ def test_seal_under_long_write(t, stack):
     t.check(harness.wait_until(lambda: stack.value("SELECT min(report_id) FROM submission_mark "
                                                    "WHERE mark IN ('folded', 'queued')") >= max(sids), 15, 0.2),
             "after it, the sender sealed, folded and queued the reports within seconds")
+
+
+def _sender_functions():
+    """The database functions the sender calls on its polls, from its source: the statements that are calls only
+    (`SELECT f(...), g(...)`, one string, no FROM) in fcgi/sender.c, and the statistics fold in fcgi/stats.c."""
+    import re
+    from pathlib import Path
+    src = Path(__file__).resolve().parents[2] / "fcgi"
+    names = set()
+    for stmt in re.findall(r'db_query\(db, "(SELECT [a-z_]+\([^"]*)",', (src / "sender.c").read_text()):
+        if " FROM " not in stmt:
+            names.update(re.findall(r"\b([a-z_]+)\(", stmt))
+    fold = re.search(r"\nstats_fold\(.*?\n}", (src / "stats.c").read_text(), re.S)
+    names.update(re.findall(r'db_query\(db, "SELECT ([a-z_]+)\(', fold.group(0)) if fold else ())
+    return sorted(names - {"now"})
+
+
+def test_sender_no_jit(t, stack):
+    """The sender's per-poll functions never compile to machine code (sql/067): each function the sender's source
+    calls carries jit = off, and the statistics fold, run with every JIT threshold at 0, is explained without a JIT
+    section, where a plain count under the same settings has one (JIT is there to be used)."""
+    names = _sender_functions()
+    t.require(len(names) >= 8, f"the sender's functions are read from its source: {names}")
+    rows = stack.rows("SELECT p.proname AS name, coalesce(p.proconfig, '{}') @> '{jit=off}' AS off FROM pg_proc p "
+                      "WHERE p.proname = ANY (string_to_array(:'n', ','))", n=",".join(names))
+    off = {r["name"]: r["off"] for r in rows}
+    t.eq(sorted(n for n in names if n not in off), [], "every function the sender calls exists")
+    t.eq(sorted(n for n, v in off.items() if not v), [], "every function the sender calls has jit = off")
+    setup = ("LOAD 'auto_explain';\nSET auto_explain.log_min_duration = 0;\nSET auto_explain.log_nested_statements = on;\n"
+             "SET auto_explain.log_level = notice;\nSET jit = on;\nSET jit_above_cost = 0;\n"
+             "SET jit_inline_above_cost = 0;\nSET jit_optimize_above_cost = 0;\n")
+    avail = stack.value("SELECT pg_jit_available() AS a")
+    t.require(avail, "this PostgreSQL can JIT (postgresql-15's llvmjit), or the fold's check proves nothing")
+    _, said = stack.psql_notices(setup + "SELECT count(*) FROM submission WHERE id > 0;\n")
+    t.check("JIT:" in said, f"a plain count with every threshold at 0 is compiled (the check can see JIT): {harness.short(said)}")
+    plan = ""
+    for _ in range(20):   # the running sender may hold the fold's lock at that moment: then nothing is run
+        _, said = stack.psql_notices(setup + "BEGIN;\nSELECT submission_fact_compact();\nROLLBACK;\n")
+        # one plan a NOTICE; the call itself (SELECT submission_fact_compact()) runs with the session's jit
+        plan = next((b for b in said.split("NOTICE:") if "Query Text: WITH m AS" in b), "")
+        if plan:
+            break
+        time.sleep(0.3)
+    t.require(plan, f"the fold's statement ran and was explained: {harness.short(said)}")
+    t.check("JIT:" not in plan, f"the fold's statement is not compiled: {harness.short(plan[plan.find('JIT:'):], 300)}")
