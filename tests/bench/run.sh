@@ -18,8 +18,10 @@
 #            must not wait for it. Measured in BENCH_PAIRS pairs of runs (half as long as the
 #            others, at least 2 s), none then dead, alternating so that drift on a shared
 #            machine hits both alike: the median of dead ÷ the none run just before, against
-#            the spread of the none runs among themselves (the noise band); then, under a
-#            POST load, the delay from an urgent report
+#            the spread of the none runs among themselves (the noise band); each pair follows
+#            a run of the reference's plain-table insert (plain), so the plain-table target
+#            (issue 12) is also the median of none ÷ the plain run just before, beside the
+#            single pair of full-length runs; then, under a POST load, the delay from an urgent report
 #            to its mail (a real SMTP server, aiosmtpd) and to its webhook delivery
 #            (tests/bench/notify_probe.py)
 #   HA       the POST run against scripts/ha.sh's stack: two app hosts (WORKERS/2
@@ -30,7 +32,7 @@
 # Env: BENCH_SECONDS (10; 2 with BENCH_QUICK=1)  BENCH_QUICK=1 smoke test: 2 s runs, 100k rows
 #      BENCH_ROWS (1000000; 100000 quick)        BENCH_CONNS ("8 64")
 #      BENCH_THREADS (2, wrk threads / pgbench jobs)  WORKERS (2 x cores, app and reference)
-#      BENCH_PAIRS (3: none/dead pairs of POST runs per connection count, for the dead-receiver rows)
+#      BENCH_PAIRS (3: plain/none/dead runs per connection count, for the dead-receiver and plain-table rows)
 #      BENCH_DOC (docs/performance.md; empty in quick mode: print only)
 #      BENCH_PERF (1: a short extra run under `perf record -a`; 0: skip)
 #      BENCH_HA (1: the POST run against the HA stack; 0: skip)
@@ -346,8 +348,9 @@ notify_runs() {
 	# none, dead, none, dead, ...: one run with no webhook, then one with a webhook just added whose
 	# receiver is down (it fails, is paused, and its events are kept aside), removed after the run
 	for c in $CONNS; do
-		say "POST at $c connections, $PAIRS pairs of runs: no webhook, then one whose receiver is down (${PAIR_SECS} s each)"
+		say "POST at $c connections, $PAIRS times: the reference's plain-table insert, the app with no webhook, then with one whose receiver is down (${PAIR_SECS} s each)"
 		for ((i = 1; i <= PAIRS; i++)); do
+			BENCH_PATH="$FORM_PATH?plain" post_run "plain$i.$c" "$c" "$REF_URL" "$PAIR_SECS"
 			post_run "none$i.$c" "$c" "$APP_URL" "$PAIR_SECS"
 			hid=$(nadmin webhook add --unit LDLD-LAICHAU --url "http://127.0.0.1:$DEAD_PORT/hook" \
 				--events submission.created,submission.urgent --secret-file "$B/wh.secret" | awk '{ print $2 }')
@@ -355,7 +358,7 @@ notify_runs() {
 			post_run "dead$i.$c" "$c" "$APP_URL" "$PAIR_SECS"
 			nadmin webhook remove --id "$hid" >/dev/null || die "webhook remove failed"
 			sleep 1   # the sender drops the removed webhook's kept events before the next none run
-			RUNS+=("none$i.$c" "dead$i.$c")
+			RUNS+=("plain$i.$c" "none$i.$c" "dead$i.$c")
 		done
 	done
 	nadmin officer email --username demo.tinh --email bench.tinh@tiengnoi.test >/dev/null || die "officer email failed"
@@ -565,6 +568,7 @@ label() {
 	post) echo "**app POST submission**" ;;
 	pgbench) echo "pgbench INSERT (-M prepared)" ;;
 	post1m) echo "**app POST, ${TOTAL_ROWS} rows stored**" ;;
+	plain[0-9]*) k=${1%%.*} && echo "reference FastCGI POST + INSERT into a plain table, pair ${k#plain} (${PAIR_SECS} s)" ;;
 	none[0-9]*) k=${1%%.*} && echo "app POST, pair ${k#none}: no webhook (${PAIR_SECS} s)" ;;
 	dead[0-9]*) k=${1%%.*} && echo "**app POST, pair ${k#dead}: a webhook configured whose receiver is down** (${PAIR_SECS} s)" ;;
 	hapost) echo "**app POST, HA: 2 app hosts, leader + synchronous standby**" ;;
@@ -588,6 +592,20 @@ dead_rows() {
 	band=$(printf '%s\n' "${nones[@]}" | sort -g | awk '{ a[NR] = $1 } END { printf "%.2f", (a[NR] > 0 ? 1 - a[1] / a[NR] : 1) }')
 	lo=$(awk -v b="$band" 'BEGIN { printf "%.2f", (1 - b < 0.9 ? 1 - b : 0.9) }')
 	echo "| POST with a dead webhook receiver within the noise of none (≥ $lo: 1 − the none runs' spread, or 0.9), $c conns, median of $PAIRS alternating pairs | $r (pairs: ${rs[*]}; none runs' spread $band), p50 $(ms "$(median "${dp50[@]}")") / p99 $(ms "$(median "${dp99[@]}")") ms against $(ms "$(median "${np50[@]}")") / $(ms "$(median "${np99[@]}")") ms$(noisy "${runs[@]}") | $(verdict ge "$r" "$lo") |"
+}
+
+# plain_rows CONNS: the plain-table target (issue 12): the median of each "no webhook" run's POSTs/s ÷
+# the plain-table reference run just before it (alternating, like the dead-receiver pairs, so that
+# drift on a shared machine hits both alike), with the full-length pair's ratio beside it
+plain_rows() {
+	local c=$1 i rs=() runs=() r one
+	for ((i = 1; i <= PAIRS; i++)); do
+		rs+=("$(ratio "${V[none$i.$c.rps]}" "${V[plain$i.$c.rps]}")")
+		runs+=("plain$i.$c" "none$i.$c")
+	done
+	r=$(median "${rs[@]}")
+	one=$(ratio "${V[post.$c.rps]}" "${V[refplain.$c.rps]}")
+	echo "| POST ≥ 0.6 × reference insert into a plain table, $c conns, median of $PAIRS alternating pairs (${PAIR_SECS} s each) | $r (pairs: ${rs[*]}; the ${SECS} s runs: $one$(noisy "post.$c" "refplain.$c"))$(noisy "${runs[@]}") | $(verdict ge "$r" 0.6) |"
 }
 
 report() {
@@ -649,8 +667,7 @@ report() {
 		echo "| POST ≥ 0.8 × reference insert, $c conns | $r$(noisy "post.$c" "refpost.$c") | $(verdict ge "$r" 0.8) |"
 	done
 	for c in $CONNS; do
-		r=$(ratio "${V[post.$c.rps]}" "${V[refplain.$c.rps]}")
-		echo "| POST ≥ 0.6 × reference insert into a plain table, $c conns | $r$(noisy "post.$c" "refplain.$c") | $(verdict ge "$r" 0.6) |"
+		plain_rows "$c"
 	done
 	for c in $CONNS; do
 		dead_rows "$c"
