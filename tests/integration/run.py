@@ -266,6 +266,8 @@ TESTS = [
      test_notify2.test_kept_expire_and_removed),
     ("notify2: a report queues an event only when a webhook in scope wants it (urgent ones always)",
      test_notify2.test_event_only_when_wanted),
+    ("notify2: a report marked urgent before or after the sender queues it: one urgent event",
+     test_notify2.test_urgent_once),
     ("notify2: reports while a receiver fails, answers, fails during its catch-up, answers: each delivered once",
      test_notify2.test_range_exactly_once),
     # search2: issue 12 item 16, the accent-free search by syllables (sql/048, 049)

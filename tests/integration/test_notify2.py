@@ -253,6 +253,37 @@ def _queued_events(stack, wp, urgent=False):
         "ROLLBACK;", wp=wp, u="t" if urgent else "f").strip().splitlines()[-1])
 
 
+def _urgent_events(stack, wp, before_queue):
+    """A report at workplace wp, not urgent, marked urgent before or after outbox_queue_reports() reads it, in a
+    transaction that is rolled back (marks moved by hand as in _queued_events): how many urgent events it got."""
+    mark = "UPDATE submission SET urgent = true WHERE id = currval(pg_get_serial_sequence('submission', 'id'));\n"
+    return int(stack.psql(
+        "BEGIN;\n"
+        "INSERT INTO submission (form_id, form_version, workplace_id, unit_id, entry_point_id, channel, answers, lang, "
+        "idempotency_key, receipt_hash, urgent) SELECT 'concern', 1, w.id, w.unit_id, e.id, 'qr', "
+        "'{\"text\": \"x\", \"category\": \"wages\"}'::jsonb, 'vi', 'n2urg' || md5(random()::text), "
+        "decode(md5(random()::text) || md5(random()::text), 'hex'), false "
+        "FROM entry_point e JOIN workplace w ON w.id = e.workplace_id WHERE w.code = :'wp' LIMIT 1;\n"
+        "UPDATE submission_mark SET report_id = currval(pg_get_serial_sequence('submission', 'id')) - "
+        "CASE mark WHEN 'queued' THEN 1 ELSE 0 END WHERE mark IN ('sealed', 'queued');\n"
+        + (mark if before_queue else "") +
+        "SELECT 'read ' || outbox_queue_reports(10);\n"
+        + ("" if before_queue else mark) +
+        "SELECT count(*) FILTER (WHERE urgent) FROM outbox_event "
+        "WHERE submission_id = currval(pg_get_serial_sequence('submission', 'id'));\n"
+        "ROLLBACK;", wp=wp).strip().splitlines()[-1])
+
+
+def test_urgent_once(t, _main_stack):
+    """A report marked urgent (an officer, an API client) gets one urgent event whether the sender has queued its
+    events yet or not (sql/068): before, a report marked urgent in the fraction of a second before the sender
+    read it got one from the UPDATE trigger and one from the sender, which read it urgent."""
+    stack, _ = env()
+    _units(t, stack)
+    t.eq(_urgent_events(stack, "NT2-W3", before_queue=True), 1, "marked urgent before the sender queues it: one urgent event")
+    t.eq(_urgent_events(stack, "NT2-W3", before_queue=False), 1, "marked urgent after the sender queued it: one urgent event")
+
+
 def test_event_only_when_wanted(t, _main_stack):
     """A report that is not urgent queues an event only when a live webhook of a unit at or above its
     workplace's wants submission.created; an urgent one always does (officers' mails). Queued by the sender
